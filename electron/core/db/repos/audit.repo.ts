@@ -1,0 +1,68 @@
+import type { Db } from '../open';
+
+/** An audit log row (times in ms). */
+export interface AuditRecord {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  entity: string;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  entity: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const toRecord = (r: AuditRow): AuditRecord => ({
+  id: r.id,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  entity: r.entity,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/** SQL for the append-only audit log. */
+export class AuditRepo {
+  private readonly insertStmt;
+  private readonly lastStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO audit_log (id, at, actor, action, entity, details, prev_hash, hash) VALUES (@id, @at, @actor, @action, @entity, @details, @prevHash, @hash)',
+    );
+    this.lastStmt = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
+  }
+
+  lastLink(): { id: number; hash: string } | null {
+    return this.lastStmt.get() ?? null;
+  }
+
+  insert(r: AuditRecord): void {
+    this.insertStmt.run({ ...r, details: JSON.stringify(r.details) });
+  }
+
+  page(offset: number, limit: number): AuditRecord[] {
+    return this.db.prepare<[number, number], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset).map(toRecord);
+  }
+
+  *iterate(): Generator<AuditRecord> {
+    for (const r of this.db.prepare<[], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id').iterate()) yield toRecord(r);
+  }
+
+  count(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_log').get()?.n ?? 0;
+  }
+}

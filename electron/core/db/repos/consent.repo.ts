@@ -1,0 +1,193 @@
+import type { Channel, ConsentAction, ConsentMethod, ConsentState, ConsentStatus, Purpose } from '../../../../shared/domain/consent/types';
+import type { Evidence } from '../../../../shared/contract/api';
+import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
+import type { Db } from '../open';
+
+/** A stored consent event (times in ms). */
+export interface EventRecord {
+  id: number;
+  uid: string;
+  contactId: number;
+  phone: string;
+  channel: Channel;
+  purpose: Purpose;
+  action: ConsentAction;
+  method: ConsentMethod;
+  occurredAt: number;
+  recordedAt: number;
+  recordedBy: string;
+  formVersionId: number | null;
+  evidence: Evidence;
+  policyPack: PolicyPackId;
+  expiresAt: number | null;
+  prevHash: string;
+  hash: string;
+}
+
+interface EventRow {
+  id: number;
+  uid: string;
+  contact_id: number;
+  phone: string;
+  channel: Channel;
+  purpose: Purpose;
+  action: ConsentAction;
+  method: ConsentMethod;
+  occurred_at: number;
+  recorded_at: number;
+  recorded_by: string;
+  form_version_id: number | null;
+  evidence: string;
+  policy_pack: PolicyPackId;
+  expires_at: number | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const EVENT_COLUMNS =
+  'id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash';
+
+function toEvent(r: EventRow): EventRecord {
+  return {
+    id: r.id,
+    uid: r.uid,
+    contactId: r.contact_id,
+    phone: r.phone,
+    channel: r.channel,
+    purpose: r.purpose,
+    action: r.action,
+    method: r.method,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    recordedBy: r.recorded_by,
+    formVersionId: r.form_version_id,
+    evidence: JSON.parse(r.evidence) as Evidence,
+    policyPack: r.policy_pack,
+    expiresAt: r.expires_at,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** One projection cell as stored. */
+export interface StateRecord extends ConsentState {
+  contactId: number;
+  channel: Channel;
+  purpose: Purpose;
+}
+
+/** SQL for the consent event log and its projection. */
+export class ConsentRepo {
+  private readonly insertStmt;
+  private readonly lastHashStmt;
+  private readonly keyEventsStmt;
+  private readonly contactEventsStmt;
+  private readonly upsertStateStmt;
+  private readonly contactStatesStmt;
+  private readonly marketingStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash)
+       VALUES (@id, @uid, @contactId, @phone, @channel, @purpose, @action, @method, @occurredAt, @recordedAt, @recordedBy, @formVersionId, @evidence, @policyPack, @expiresAt, @prevHash, @hash)`,
+    );
+    this.lastHashStmt = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1');
+    this.keyEventsStmt = db.prepare<[number, string, string], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM consent_events WHERE contact_id = ? AND channel = ? AND purpose = ? ORDER BY occurred_at, id`,
+    );
+    this.contactEventsStmt = db.prepare<[number, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM consent_events WHERE contact_id = ? AND recorded_at <= ? ORDER BY occurred_at, id`,
+    );
+    this.upsertStateStmt = db.prepare(
+      `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+       VALUES (@contactId, @channel, @purpose, @status, @since, @expiresAt, @lastEventSeq)
+       ON CONFLICT (contact_id, channel, purpose) DO UPDATE SET status = excluded.status, since = excluded.since,
+         expires_at = excluded.expires_at, last_event_id = excluded.last_event_id`,
+    );
+    this.contactStatesStmt = db.prepare<[number], StateRow>(
+      'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id = ?',
+    );
+    this.marketingStmt = db.prepare<[string], { contact_id: number; channel: Channel; status: ConsentStatus; expires_at: number | null }>(
+      `SELECT contact_id, channel, status, expires_at FROM consent_state WHERE purpose = 'marketing' AND contact_id IN (SELECT value FROM json_each(?))`,
+    );
+  }
+
+  /** The newest link of the chain, or null for an empty log. */
+  lastLink(): { id: number; hash: string } | null {
+    return this.lastHashStmt.get() ?? null;
+  }
+
+  insertEvent(e: EventRecord): void {
+    this.insertStmt.run({ ...e, evidence: JSON.stringify(e.evidence) });
+  }
+
+  eventsForKey(contactId: number, channel: Channel, purpose: Purpose): EventRecord[] {
+    return this.keyEventsStmt.all(contactId, channel, purpose).map(toEvent);
+  }
+
+  /** Every event of a contact entered at or before `knownAt`. */
+  eventsForContact(contactId: number, knownAt = Number.MAX_SAFE_INTEGER): EventRecord[] {
+    return this.contactEventsStmt.all(contactId, knownAt).map(toEvent);
+  }
+
+  upsertState(s: StateRecord): void {
+    this.upsertStateStmt.run(s);
+  }
+
+  statesForContact(contactId: number): StateRecord[] {
+    return this.contactStatesStmt.all(contactId).map(toState);
+  }
+
+  /** Marketing status per channel for a page of contacts. */
+  marketingStates(contactIds: number[]): { contactId: number; channel: Channel; status: ConsentStatus; expiresAt: number | null }[] {
+    if (contactIds.length === 0) return [];
+    return this.marketingStmt.all(JSON.stringify(contactIds)).map((r) => ({ contactId: r.contact_id, channel: r.channel, status: r.status, expiresAt: r.expires_at }));
+  }
+
+  /** Every event in chain order, streamed. */
+  *iterateChain(): Generator<EventRecord> {
+    for (const r of this.db.prepare<[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events ORDER BY id`).iterate()) yield toEvent(r);
+  }
+
+  /** Events of contacts with ids in [lo, hi], in key order. */
+  eventsForContactRange(lo: number, hi: number): EventRecord[] {
+    return this.db
+      .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose, occurred_at, id`)
+      .all(lo, hi)
+      .map(toEvent);
+  }
+
+  /** Projection cells of contacts with ids in [lo, hi]. */
+  statesForContactRange(lo: number, hi: number): StateRecord[] {
+    return this.db
+      .prepare<[number, number], StateRow>('SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ?')
+      .all(lo, hi)
+      .map(toState);
+  }
+
+  deleteStatesRange(lo: number, hi: number): void {
+    this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
+  }
+
+  countEvents(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM consent_events').get()?.n ?? 0;
+  }
+
+  maxEventId(): number {
+    return this.db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM consent_events').get()?.n ?? 0;
+  }
+}
+
+interface StateRow {
+  contact_id: number;
+  channel: Channel;
+  purpose: Purpose;
+  status: ConsentStatus;
+  since: number | null;
+  expires_at: number | null;
+  last_event_id: number | null;
+}
+
+function toState(r: StateRow): StateRecord {
+  return { contactId: r.contact_id, channel: r.channel, purpose: r.purpose, status: r.status, since: r.since, expiresAt: r.expires_at, lastEventSeq: r.last_event_id };
+}

@@ -1,0 +1,89 @@
+import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
+import type { Db } from '../open';
+
+/** A form version row (times in ms). */
+export interface FormRecord {
+  id: number;
+  code: string;
+  formKey: string;
+  version: number;
+  title: string;
+  language: 'en' | 'ru';
+  channels: Channel[];
+  purposes: Purpose[];
+  body: string;
+  businessIdentity: string;
+  sha256: string;
+  createdAt: number;
+  firstUsedAt: number | null;
+}
+
+interface FormRow {
+  id: number;
+  code: string;
+  form_key: string;
+  version: number;
+  title: string;
+  language: 'en' | 'ru';
+  channels: string;
+  purposes: string;
+  body: string;
+  business_identity: string;
+  sha256: string;
+  created_at: number;
+  first_used_at: number | null;
+}
+
+const COLUMNS = 'id, code, form_key, version, title, language, channels, purposes, body, business_identity, sha256, created_at, first_used_at';
+
+const toRecord = (r: FormRow): FormRecord => ({
+  id: r.id,
+  code: r.code,
+  formKey: r.form_key,
+  version: r.version,
+  title: r.title,
+  language: r.language,
+  channels: JSON.parse(r.channels) as Channel[],
+  purposes: JSON.parse(r.purposes) as Purpose[],
+  body: r.body,
+  businessIdentity: r.business_identity,
+  sha256: r.sha256,
+  createdAt: r.created_at,
+  firstUsedAt: r.first_used_at,
+});
+
+/** SQL for consent wording versions. */
+export class FormsRepo {
+  constructor(private readonly db: Db) {}
+
+  list(): FormRecord[] {
+    return this.db.prepare<[], FormRow>(`SELECT ${COLUMNS} FROM form_versions ORDER BY form_key, version DESC`).all().map(toRecord);
+  }
+
+  get(id: number): FormRecord | undefined {
+    const r = this.db.prepare<[number], FormRow>(`SELECT ${COLUMNS} FROM form_versions WHERE id = ?`).get(id);
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Next version number of a form key, and how many distinct form keys exist (for the short code). */
+  nextVersion(formKey: string): { version: number; keyIndex: number } {
+    const v = this.db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM form_versions WHERE form_key = ?').get(formKey)?.v ?? 0;
+    const keys = this.db.prepare<[], { k: string }>('SELECT form_key AS k FROM form_versions GROUP BY form_key ORDER BY min(id)').all().map((r) => r.k);
+    const idx = keys.indexOf(formKey);
+    return { version: v + 1, keyIndex: idx >= 0 ? idx + 1 : keys.length + 1 };
+  }
+
+  insert(f: Omit<FormRecord, 'id'>): FormRecord {
+    const info = this.db
+      .prepare(
+        `INSERT INTO form_versions (code, form_key, version, title, language, channels, purposes, body, business_identity, sha256, created_at, first_used_at)
+         VALUES (@code, @formKey, @version, @title, @language, @channels, @purposes, @body, @businessIdentity, @sha256, @createdAt, @firstUsedAt)`,
+      )
+      .run({ ...f, channels: JSON.stringify(f.channels), purposes: JSON.stringify(f.purposes) });
+    return { ...f, id: Number(info.lastInsertRowid) };
+  }
+
+  markUsed(id: number, at: number): void {
+    this.db.prepare('UPDATE form_versions SET first_used_at = ? WHERE id = ? AND first_used_at IS NULL').run(at, id);
+  }
+}

@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/domain/consent/canonical';
+
+/** SHA-256 of a UTF-8 string, lowercase hex. */
+export function sha256Hex(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The hash of a chain link: the previous link's hash and this row's canonical content. */
+export function chainHash(prevHash: string, payload: Record<string, unknown>): string {
+  return sha256Hex(`${prevHash}\n${canonicalJson(payload)}`);
+}

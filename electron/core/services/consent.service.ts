@@ -1,0 +1,359 @@
+import { AppError } from '../../../shared/contract/errors';
+import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
+import { Channels, Purposes, type Channel, type ConsentAction, type ConsentMethod, type Purpose } from '../../../shared/domain/consent/types';
+import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
+import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
+import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
+import { normalizePhone } from '../../../shared/domain/phone/normalize';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import type { EventRecord } from '../db/repos/consent.repo';
+import { chainHash } from '../hash';
+import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
+import { getSettings } from './settings.service';
+import { resolveActor } from './staff.service';
+import { insertContact, parsePhoneOrThrow, toContact } from './contacts.service';
+
+/** Clock skew tolerated before an event counts as dated in the future. */
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The content an event's hash covers: everything that makes it proof, including its place in the chain. */
+export function eventPayload(e: Omit<EventRecord, 'prevHash' | 'hash'>): Record<string, unknown> {
+  return {
+    id: e.id,
+    uid: e.uid,
+    contactId: e.contactId,
+    phone: e.phone,
+    channel: e.channel,
+    purpose: e.purpose,
+    action: e.action,
+    method: e.method,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    recordedBy: e.recordedBy,
+    formVersionId: e.formVersionId,
+    evidence: e.evidence,
+    policyPack: e.policyPack,
+    expiresAt: e.expiresAt,
+  };
+}
+
+/** Event record → contract shape. */
+export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): ConsentEvent {
+  return {
+    id: e.id,
+    uid: e.uid,
+    contactId: e.contactId,
+    phone: e.phone,
+    channel: e.channel,
+    purpose: e.purpose,
+    action: e.action,
+    method: e.method,
+    occurredAt: iso(e.occurredAt),
+    recordedAt: iso(e.recordedAt),
+    recordedBy: e.recordedBy,
+    evidence: e.evidence,
+    formCode: e.formVersionId !== null ? (formCodes.get(e.formVersionId) ?? null) : null,
+    policyPack: e.policyPack,
+    expiresAt: isoOrNull(e.expiresAt),
+    hash: e.hash,
+  };
+}
+
+/** The six channel × purpose cells of a contact at `at`, folded from `events`, with whether each may be used. */
+export function consentCells(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
+  const policy = getSettings(ctx).effectivePolicy;
+  const states = foldByKey(
+    events.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt })),
+    at,
+  );
+  const messageable = contact.reach === 'mobile' || contact.reach === 'fixed_or_mobile' || contact.reach === 'unknown';
+  const pdGranted = Channels.some((ch) => states.get(consentKey({ channel: ch, purpose: 'personal_data' }))?.status === 'granted');
+  const cells: ConsentCell[] = [];
+  for (const channel of Channels) {
+    for (const purpose of Purposes) {
+      const s = states.get(consentKey({ channel, purpose })) ?? EMPTY_STATE;
+      let blockedBy: ConsentCell['blockedBy'] = null;
+      let sendable = s.status === 'granted' && purpose !== 'personal_data';
+      if (sendable && !messageable) {
+        sendable = false;
+        blockedBy = 'number_not_messageable';
+      }
+      if (sendable && purpose === 'marketing' && policy.requiresPersonalDataConsent && !pdGranted) {
+        sendable = false;
+        blockedBy = 'personal_data_consent_missing';
+      }
+      cells.push({ channel, purpose, status: s.status, since: isoOrNull(s.since), expiresAt: isoOrNull(s.expiresAt), event: s.lastEventSeq, sendable, blockedBy });
+    }
+  }
+  return cells;
+}
+
+/** Recompute one projection cell from its events; called in the transaction that appended to it. */
+export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
+  const events = ctx.consent.eventsForKey(contactId, channel, purpose);
+  const state = foldEvents(events.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt })));
+  ctx.consent.upsertState({ contactId, channel, purpose, ...state });
+}
+
+/** One event to append, before the chain fields are known. */
+export interface PendingEvent {
+  contact: ContactRecord;
+  channel: Channel;
+  purpose: Purpose;
+  action: ConsentAction;
+  method: ConsentMethod;
+  occurredAt: number;
+  recordedBy: string;
+  formVersionId: number | null;
+  evidence: EventRecord['evidence'];
+  expiresAt: number | null;
+}
+
+/** Append events to the chain and refresh their projection cells; call inside a transaction. */
+export function appendEvents(ctx: ServiceContext, pending: readonly PendingEvent[], policy: PolicyPack): EventRecord[] {
+  let last = ctx.consent.lastLink();
+  const recordedAt = ctx.clock.now();
+  const out: EventRecord[] = [];
+  for (const p of pending) {
+    const base = {
+      id: (last?.id ?? 0) + 1,
+      uid: ctx.ids.uuid(),
+      contactId: p.contact.id,
+      phone: p.contact.phone,
+      channel: p.channel,
+      purpose: p.purpose,
+      action: p.action,
+      method: p.method,
+      occurredAt: p.occurredAt,
+      recordedAt,
+      recordedBy: p.recordedBy,
+      formVersionId: p.formVersionId,
+      evidence: p.evidence,
+      policyPack: policy.id,
+      expiresAt: p.expiresAt,
+    };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const e: EventRecord = { ...base, prevHash, hash: chainHash(prevHash, eventPayload(base)) };
+    ctx.consent.insertEvent(e);
+    out.push(e);
+    last = { id: e.id, hash: e.hash };
+    if (p.formVersionId !== null) ctx.forms.markUsed(p.formVersionId, recordedAt);
+  }
+  const cells = new Set(out.map((e) => `${e.contactId}|${e.channel}|${e.purpose}`));
+  for (const cell of cells) {
+    const [id, channel, purpose] = cell.split('|') as [string, Channel, Purpose];
+    refreshCell(ctx, Number(id), channel, purpose);
+  }
+  return out;
+}
+
+/** The cells a revocation reaches under the policy: opt-out always wins, and by default everywhere. */
+export function revocationTargets(channel: Channel, purpose: Purpose, policy: PolicyPack): { channel: Channel; purpose: Purpose }[] {
+  const all = policy.revocationScope === 'all_marketing';
+  if (purpose === 'marketing') return all ? Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })) : [{ channel, purpose }];
+  if (purpose === 'personal_data') {
+    // Without the processing consent nothing may be sent for marketing either (152-FZ art. 15).
+    return [...Channels.map((c) => ({ channel: c, purpose: 'personal_data' as const })), ...Channels.map((c) => ({ channel: c, purpose: 'marketing' as const }))];
+  }
+  return [{ channel, purpose }];
+}
+
+/** Parse an ISO instant from the contract (already validated) into ms, refusing the future. */
+function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): number {
+  const now = ctx.clock.now();
+  if (isoText === undefined) return now;
+  const ms = Date.parse(isoText);
+  if (ms > now + FUTURE_TOLERANCE_MS) {
+    throw new AppError('FUTURE_DATE', `occurredAt: ${isoText} is in the future; a consent can only be recorded once it has happened`, { fields: [{ path: 'occurredAt', message: 'in the future' }] });
+  }
+  return ms;
+}
+
+/**
+ * consent.record: check the input against the shop's policy, then append the event(s) and refresh the projection
+ * in one transaction. A revocation is always accepted, even for an unknown or malformed-but-numeric number.
+ */
+export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.record'>): Output<'consent.record'> {
+  const settings = getSettings(ctx);
+  const policy = settings.effectivePolicy;
+  const occurredAt = occurredAtOrNow(ctx, input.occurredAt);
+  const recordedBy = resolveActor(ctx, input.staff);
+  const method: ConsentMethod = input.method ?? 'verbal_in_store';
+  const evidence = input.evidence ?? {};
+
+  if (input.action !== 'revoke' && method === 'provider_feedback') {
+    throw new AppError('VALIDATION_FAILED', 'method: provider feedback can only withdraw a consent', { fields: [{ path: 'method', message: 'only for revocations' }] });
+  }
+
+  // Resolve (or prepare) the contact before the transaction so bad numbers are refused with nothing written.
+  let phone = null as ReturnType<typeof parsePhoneOrThrow> | null;
+  if (input.contactId === undefined) {
+    try {
+      phone = parsePhoneOrThrow(ctx, input.phone ?? '', input.country);
+    } catch (err) {
+      if (input.action !== 'revoke') throw err;
+      phone = lenientPhoneForRevocation(input.phone ?? '', input.country ?? settings.defaultCountry);
+      if (!phone) throw err;
+    }
+  }
+
+  const form = evidence.formVersionId !== undefined ? ctx.forms.get(evidence.formVersionId) : undefined;
+  if (evidence.formVersionId !== undefined && !form) {
+    throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${evidence.formVersionId}`, { fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }] });
+  }
+  if (form && input.action !== 'revoke' && (!form.channels.includes(input.channel) || !form.purposes.includes(input.purpose))) {
+    throw new AppError('FORM_MISMATCH', `evidence.formVersionId: form ${form.code} does not cover ${input.channel}/${input.purpose}`, { fields: [{ path: 'evidence.formVersionId', message: 'form does not cover this channel and purpose' }] });
+  }
+
+  return ctx.db.transaction(() => {
+    let createdContact = false;
+    let contact: ContactRecord | undefined;
+    if (input.contactId !== undefined) {
+      contact = ctx.contacts.get(input.contactId);
+      if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
+    } else if (phone) {
+      contact = ctx.contacts.getByPhone(phone.e164);
+      if (!contact) {
+        contact = insertContact(ctx, phone, { name: input.name }, recordedBy);
+        createdContact = true;
+      }
+    }
+    if (!contact) throw new AppError('VALIDATION_FAILED', 'phone: give a phone or a contactId');
+
+    const base = { contact, method, occurredAt, recordedBy, formVersionId: form?.id ?? null, evidence };
+    const pending: PendingEvent[] = [];
+    let downgraded: Output<'consent.record'>['downgraded'] = null;
+    const consentExpiry = policy.maxConsentAgeDays !== null ? occurredAt + policy.maxConsentAgeDays * DAY_MS : null;
+    const pendingExpiry = occurredAt + policy.pendingExpiryHours * HOUR_MS;
+
+    switch (input.action) {
+      case 'revoke':
+        for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke', expiresAt: null });
+        break;
+      case 'claim':
+        pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
+        break;
+      case 'request':
+        pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
+        break;
+      case 'confirm': {
+        const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
+        const state = foldEvents(events.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt })), occurredAt);
+        if (state.status !== 'pending') {
+          throw new AppError('CONFIRM_WITHOUT_REQUEST', `action: nothing to confirm — ${input.channel}/${input.purpose} is "${state.status}" for ${contact.phone}, not pending`);
+        }
+        pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm', expiresAt: consentExpiry });
+        break;
+      }
+      case 'grant': {
+        const missing = missingEvidence(policy, method, evidence);
+        if (missing === null || missing.length > 0) {
+          const reason =
+            missing === null
+              ? `the ${policy.id} pack does not accept "${method}" as proof of consent`
+              : `missing evidence required by the ${policy.id} pack: ${missing.join(', ')}`;
+          downgraded = { to: 'claim', reason, missing: missing ?? [] };
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
+        } else if (policy.doubleOptIn) {
+          downgraded = { to: 'request', reason: `the ${policy.id} pack requires double opt-in: the customer must confirm from the same number`, missing: [] };
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
+        } else {
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'grant', expiresAt: consentExpiry });
+        }
+        break;
+      }
+    }
+
+    const appended = appendEvents(ctx, pending, policy);
+    appendAudit(ctx, recordedBy, 'consent.recorded', `contact:${contact.id}`, {
+      events: appended.map((e) => e.id),
+      lastHash: appended[appended.length - 1]?.hash ?? null,
+    });
+    const formCodes = new Map(form ? [[form.id, form.code]] : []);
+    const all = ctx.consent.eventsForContact(contact.id);
+    return {
+      contact: toContact(contact),
+      createdContact,
+      events: appended.map((e) => toApiEvent(e, formCodes)),
+      consents: consentCells(ctx, contact, all, ctx.clock.now()),
+      downgraded,
+    };
+  }).immediate();
+}
+
+/** A number the metadata rejects but that is still clearly a number: kept so the opt-out is never lost. */
+function lenientPhoneForRevocation(typed: string, country: string): ReturnType<typeof parsePhoneOrThrow> | null {
+  const r = normalizePhone(typed, country);
+  if (r.ok) return r.value;
+  const digits = typed.replace(/\D/g, '');
+  if (!/[+]/.test(typed) && !/^00/.test(typed.trim())) return null;
+  if (digits.length < 7 || digits.length > 15 || /^0/.test(digits.replace(/^00/, ''))) return null;
+  const e164digits = digits.replace(/^00/, '');
+  return { e164: `+${e164digits}`, country: null, reach: 'other', messageable: false, nationalNumber: e164digits, extension: null };
+}
+
+/** consent.status: the cells at `at` as known at `knownAt` (default: everything recorded so far). */
+export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.status'>): Output<'consent.status'> {
+  const phone = parsePhoneOrThrow(ctx, input.phone);
+  const now = ctx.clock.now();
+  const at = input.at ? Date.parse(input.at) : now;
+  const knownAt = input.knownAt ? Date.parse(input.knownAt) : Math.max(now, at);
+  const contact = ctx.contacts.getByPhone(phone.e164);
+  if (!contact) {
+    // Unknown numbers have no consent; answering (rather than refusing) lets scripts check before adding.
+    const cells: ConsentCell[] = [];
+    for (const channel of Channels) for (const purpose of Purposes) cells.push({ channel, purpose, status: 'none', since: null, expiresAt: null, event: null, sendable: false, blockedBy: null });
+    return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: cells };
+  }
+  const events = ctx.consent.eventsForContact(contact.id, knownAt);
+  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: consentCells(ctx, contact, events, at) };
+}
+
+/** Fold all events of contacts in [lo, hi] into their cells, keyed `contact|channel|purpose`. */
+export function foldRange(ctx: ServiceContext, lo: number, hi: number): Map<string, ReturnType<typeof foldEvents>> {
+  const groups = new Map<string, EventRecord[]>();
+  for (const e of ctx.consent.eventsForContactRange(lo, hi)) {
+    const k = `${e.contactId}|${e.channel}|${e.purpose}`;
+    const g = groups.get(k);
+    if (g) g.push(e);
+    else groups.set(k, [e]);
+  }
+  const out = new Map<string, ReturnType<typeof foldEvents>>();
+  for (const [k, list] of groups) out.set(k, foldEvents(list.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt }))));
+  return out;
+}
+
+/** Contacts folded per chunk: bounded memory whatever the register's size. */
+export const REBUILD_CHUNK = 20_000;
+
+/** register.rebuildProjection: refold every cell from the events alone and rewrite the projection. */
+export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuildProjection'> {
+  return ctx.db.transaction(() => {
+    let cells = 0;
+    let changed = 0;
+    const maxId = ctx.contacts.maxId();
+    for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
+      const hi = lo + REBUILD_CHUNK - 1;
+      const fresh = foldRange(ctx, lo, hi);
+      const old = new Map(ctx.consent.statesForContactRange(lo, hi).map((s) => [`${s.contactId}|${s.channel}|${s.purpose}`, s]));
+      for (const [k, s] of fresh) {
+        const o = old.get(k);
+        if (!o || o.status !== s.status || o.since !== s.since || o.expiresAt !== s.expiresAt || o.lastEventSeq !== s.lastEventSeq) changed++;
+        old.delete(k);
+      }
+      changed += old.size;
+      ctx.consent.deleteStatesRange(lo, hi);
+      for (const [k, s] of fresh) {
+        const [id, channel, purpose] = k.split('|') as [string, Channel, Purpose];
+        ctx.consent.upsertState({ contactId: Number(id), channel, purpose, ...s });
+        cells++;
+      }
+    }
+    appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
+    return { cells, changed };
+  }).immediate();
+}
+
+export { effectiveState };

@@ -1,0 +1,89 @@
+import type { ConsentAction, ConsentState, FoldableEvent } from './types';
+
+/** The state before any event. */
+export const EMPTY_STATE: ConsentState = { status: 'none', since: null, lastEventSeq: null, expiresAt: null };
+
+// At equal occurrence times a withdrawal sorts last, so it wins over a grant of the same instant.
+const ACTION_ORDER: Record<ConsentAction, number> = {
+  claim: 0,
+  request: 1,
+  grant: 2,
+  confirm: 3,
+  expire: 4,
+  revoke: 5,
+};
+
+/** Order events the way the fold reads them: by when they happened, withdrawals last, then by entry order. */
+export function compareEvents(a: FoldableEvent, b: FoldableEvent): number {
+  return a.occurredAt - b.occurredAt || ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || a.seq - b.seq;
+}
+
+/** Apply one event to a state. Total: an event that does not apply leaves the status but is still the last event seen. */
+export function applyEvent(state: ConsentState, e: FoldableEvent): ConsentState {
+  const at = e.occurredAt;
+  const moved = (status: ConsentState['status'], expiresAt: number | null = null): ConsentState => ({
+    status,
+    since: at,
+    lastEventSeq: e.seq,
+    expiresAt,
+  });
+  const current = effectiveState(state, at);
+  switch (e.action) {
+    case 'revoke':
+      return moved('revoked');
+    case 'grant':
+      return moved('granted', e.expiresAt);
+    case 'request':
+      // A new request never downgrades a consent already in force.
+      return current.status === 'granted' ? { ...current, lastEventSeq: e.seq } : moved('pending', e.expiresAt);
+    case 'confirm':
+      return current.status === 'pending' ? moved('granted', e.expiresAt) : { ...current, lastEventSeq: e.seq };
+    case 'claim':
+      // A claim without evidence never overrides a withdrawal or a proven consent.
+      return current.status === 'none' || current.status === 'expired' || current.status === 'unproven'
+        ? moved('unproven')
+        : { ...current, lastEventSeq: e.seq };
+    case 'expire':
+      return current.status === 'granted' || current.status === 'pending' || current.status === 'unproven'
+        ? moved('expired')
+        : { ...current, lastEventSeq: e.seq };
+  }
+}
+
+/**
+ * The state as it stands at instant `at`: a granted or pending consent whose deadline has passed
+ * reads as expired from that deadline on, without needing an event.
+ */
+export function effectiveState(state: ConsentState, at: number): ConsentState {
+  if ((state.status === 'granted' || state.status === 'pending') && state.expiresAt !== null && state.expiresAt <= at) {
+    return { ...state, status: 'expired', since: state.expiresAt };
+  }
+  return state;
+}
+
+/** Fold the events of one key (any order) into its state; only events that occurred at or before `at` count. */
+export function foldEvents(events: readonly FoldableEvent[], at = Number.POSITIVE_INFINITY): ConsentState {
+  const sorted = events.filter((e) => e.occurredAt <= at).sort(compareEvents);
+  let state = EMPTY_STATE;
+  for (const e of sorted) state = applyEvent(state, e);
+  return Number.isFinite(at) ? effectiveState(state, at) : state;
+}
+
+/** Key of a contact × channel × purpose cell. */
+export function consentKey(e: { channel: string; purpose: string }): string {
+  return `${e.channel}/${e.purpose}`;
+}
+
+/** Fold a mixed list of events into a map keyed by channel/purpose. */
+export function foldByKey(events: readonly FoldableEvent[], at = Number.POSITIVE_INFINITY): Map<string, ConsentState> {
+  const groups = new Map<string, FoldableEvent[]>();
+  for (const e of events) {
+    const k = consentKey(e);
+    const list = groups.get(k);
+    if (list) list.push(e);
+    else groups.set(k, [e]);
+  }
+  const out = new Map<string, ConsentState>();
+  for (const [k, list] of groups) out.set(k, foldEvents(list, at));
+  return out;
+}

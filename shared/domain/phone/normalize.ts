@@ -1,0 +1,105 @@
+import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
+
+/** How a number can be reached, as far as the numbering metadata knows. */
+export type PhoneReach = 'mobile' | 'fixed_or_mobile' | 'fixed_line' | 'other' | 'unknown';
+
+/** A phone number in E.164 with what the metadata says about it. */
+export interface NormalizedPhone {
+  e164: string;
+  country: string | null;
+  reach: PhoneReach;
+  /** False when the metadata says the number cannot receive SMS or WhatsApp (e.g. a fixed line). */
+  messageable: boolean;
+  /** National digits without the trunk prefix, for search. */
+  nationalNumber: string;
+  extension: string | null;
+}
+
+/** Outcome of normalising user-typed text; never throws on user data. */
+export type PhoneResult = { ok: true; value: NormalizedPhone } | { ok: false; reason: PhoneRefusal };
+
+/** Why a typed number was refused. */
+export type PhoneRefusal = 'empty' | 'not_a_number' | 'too_short' | 'too_long' | 'invalid_country' | 'invalid';
+
+const REFUSAL_TEXT: Record<PhoneRefusal, string> = {
+  empty: 'no number given',
+  not_a_number: 'not a phone number',
+  too_short: 'too short for its country',
+  too_long: 'too long for its country',
+  invalid_country: 'no country code and no valid default country',
+  invalid: 'not a valid number for its country',
+};
+
+/** English reason for a refusal, for CLI and logs; the UI translates the code. */
+export function describePhoneRefusal(reason: PhoneRefusal): string {
+  return REFUSAL_TEXT[reason];
+}
+
+/** True for a syntactically plausible ISO 3166 alpha-2 code. */
+export function isCountryCode(value: string): value is CountryCode {
+  return /^[A-Z]{2}$/.test(value);
+}
+
+/**
+ * Normalise typed text to E.164 using the shop's default country (so `8 (912) 345-67-89` with RU
+ * becomes `+79123456789`). `00` international prefixes and `+` are both understood.
+ */
+export function normalizePhone(input: string, defaultCountry?: string | null): PhoneResult {
+  const text = input.trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  // Letters other than an extension marker mean this is not a number (e.g. a name in the phone column).
+  const withoutExtension = text.replace(/(?:ext\.?|x|доб\.?|#)\s*\d+\s*$/iu, '');
+  if (!/\d/.test(text) || /[\p{L}]/u.test(withoutExtension)) return { ok: false, reason: 'not_a_number' };
+  const cleaned = text.replace(/^00(?=[1-9])/, '+');
+  const country = defaultCountry && isCountryCode(defaultCountry.toUpperCase()) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
+  try {
+    const parsed = parsePhoneNumberWithError(cleaned, country ? { defaultCountry: country } : {});
+    if (!parsed.isValid()) {
+      const digits = parsed.nationalNumber.length;
+      if (parsed.isPossible() === false && digits < 6) return { ok: false, reason: 'too_short' };
+      return { ok: false, reason: 'invalid' };
+    }
+    const type = parsed.getType();
+    const reach: PhoneReach =
+      type === 'MOBILE'
+        ? 'mobile'
+        : type === 'FIXED_LINE_OR_MOBILE'
+          ? 'fixed_or_mobile'
+          : type === 'FIXED_LINE'
+            ? 'fixed_line'
+            : type === undefined
+              ? 'unknown'
+              : 'other';
+    const messageable = reach === 'mobile' || reach === 'fixed_or_mobile' || reach === 'unknown';
+    return {
+      ok: true,
+      value: {
+        e164: parsed.number,
+        country: parsed.country ?? null,
+        reach,
+        messageable,
+        nationalNumber: parsed.nationalNumber,
+        extension: parsed.ext ?? null,
+      },
+    };
+  } catch (err) {
+    if (err instanceof ParseError) {
+      switch (err.message) {
+        case 'INVALID_COUNTRY':
+          return { ok: false, reason: 'invalid_country' };
+        case 'TOO_SHORT':
+          return { ok: false, reason: 'too_short' };
+        case 'TOO_LONG':
+          return { ok: false, reason: 'too_long' };
+        default:
+          return { ok: false, reason: 'not_a_number' };
+      }
+    }
+    return { ok: false, reason: 'not_a_number' };
+  }
+}
+
+/** Digits a person might type to find this number: full international and national forms. */
+export function phoneSearchTokens(e164: string, nationalNumber: string): string {
+  return `${e164.slice(1)} ${nationalNumber}`;
+}

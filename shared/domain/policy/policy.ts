@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import ru from './packs/ru.json';
+import eu from './packs/eu.json';
+import de from './packs/de.json';
+import uk from './packs/uk.json';
+import us from './packs/us.json';
+import ca from './packs/ca.json';
+import type { ConsentEvidence, ConsentMethod } from '../consent/types';
+
+/** Identifiers of the bundled jurisdiction packs. */
+export const PolicyPackIds = ['ru', 'eu', 'de', 'uk', 'us', 'ca'] as const;
+/** A jurisdiction pack id. */
+export type PolicyPackId = (typeof PolicyPackIds)[number];
+
+/** Kinds of evidence a pack can demand for a grant. */
+export const EvidenceKinds = ['formVersion', 'sheetRef', 'inboundMessageId', 'importSource', 'note'] as const;
+/** A kind of evidence. */
+export type EvidenceKind = (typeof EvidenceKinds)[number];
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM');
+
+/** A local-time window in which marketing may be sent. */
+export const QuietHours = z.object({ start: HHMM, end: HHMM });
+/** A send window. */
+export type QuietHours = z.infer<typeof QuietHours>;
+
+/** At most `messages` marketing messages per contact in any `days` days. */
+export const FrequencyCap = z.object({ messages: z.number().int().min(1).max(100), days: z.number().int().min(1).max(365) });
+/** A frequency cap. */
+export type FrequencyCap = z.infer<typeof FrequencyCap>;
+
+/** A jurisdiction's rules as data (see DOMAIN.md §1). */
+export const PolicyPack = z.object({
+  id: z.enum(PolicyPackIds),
+  version: z.string(),
+  name: z.object({ en: z.string(), ru: z.string() }),
+  /** Methods that can prove a grant, each with the evidence it needs; a method not listed only makes a claim. */
+  grantEvidence: z.partialRecord(z.enum(['paper_form', 'qr_keyword', 'inbound_keyword', 'verbal_in_store', 'kiosk', 'web_form', 'import', 'provider_feedback']), z.array(z.enum(EvidenceKinds))),
+  doubleOptIn: z.boolean(),
+  pendingExpiryHours: z.number().int().min(1),
+  maxConsentAgeDays: z.number().int().min(1).nullable(),
+  revocationScope: z.enum(['all_marketing', 'channel']),
+  requiresPersonalDataConsent: z.boolean(),
+  quietHours: QuietHours.nullable(),
+  frequencyCap: FrequencyCap.nullable(),
+  optOutKeywords: z.array(z.string()),
+  retentionYearsAfterEnd: z.number().int().min(0),
+  softOptIn: z.boolean(),
+  notes: z.string(),
+});
+/** A jurisdiction pack. */
+export type PolicyPack = z.infer<typeof PolicyPack>;
+
+/** What a shop may tighten in its pack; every field optional. */
+export const PolicyOverrides = z
+  .object({
+    doubleOptIn: z.boolean(),
+    pendingExpiryHours: z.number().int().min(1).max(24 * 60),
+    maxConsentAgeDays: z.number().int().min(1).max(36500),
+    revocationScope: z.enum(['all_marketing', 'channel']),
+    quietHours: QuietHours,
+    frequencyCap: FrequencyCap,
+  })
+  .partial();
+/** Shop-level tightening of a pack. */
+export type PolicyOverrides = z.infer<typeof PolicyOverrides>;
+
+const PACKS: Record<PolicyPackId, PolicyPack> = Object.fromEntries(
+  [ru, eu, de, uk, us, ca].map((raw) => {
+    const pack = PolicyPack.parse(raw);
+    return [pack.id, pack];
+  }),
+) as Record<PolicyPackId, PolicyPack>;
+
+/** The bundled pack for an id. */
+export function getPolicyPack(id: PolicyPackId): PolicyPack {
+  return PACKS[id];
+}
+
+/** All bundled packs. */
+export function listPolicyPacks(): PolicyPack[] {
+  return PolicyPackIds.map((id) => PACKS[id]);
+}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** A field an override would loosen, with why; empty when the overrides only tighten. */
+export function findLoosening(pack: PolicyPack, o: PolicyOverrides): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (o.doubleOptIn === false && pack.doubleOptIn) out.push({ field: 'doubleOptIn', message: 'the pack requires double opt-in' });
+  if (o.pendingExpiryHours !== undefined && o.pendingExpiryHours > pack.pendingExpiryHours)
+    out.push({ field: 'pendingExpiryHours', message: `at most ${pack.pendingExpiryHours} hours under this pack` });
+  if (o.maxConsentAgeDays !== undefined && pack.maxConsentAgeDays !== null && o.maxConsentAgeDays > pack.maxConsentAgeDays)
+    out.push({ field: 'maxConsentAgeDays', message: `at most ${pack.maxConsentAgeDays} days under this pack` });
+  if (o.revocationScope === 'channel' && pack.revocationScope === 'all_marketing')
+    out.push({ field: 'revocationScope', message: 'the pack revokes all marketing on any opt-out' });
+  if (o.quietHours && pack.quietHours) {
+    if (minutes(o.quietHours.start) < minutes(pack.quietHours.start) || minutes(o.quietHours.end) > minutes(pack.quietHours.end))
+      out.push({ field: 'quietHours', message: `the send window must lie within ${pack.quietHours.start}-${pack.quietHours.end}` });
+  }
+  if (o.quietHours && minutes(o.quietHours.start) >= minutes(o.quietHours.end))
+    out.push({ field: 'quietHours', message: 'the window must start before it ends' });
+  if (o.frequencyCap && pack.frequencyCap) {
+    const packRate = pack.frequencyCap.messages / pack.frequencyCap.days;
+    if (o.frequencyCap.messages / o.frequencyCap.days > packRate + 1e-9 || o.frequencyCap.messages > pack.frequencyCap.messages)
+      out.push({ field: 'frequencyCap', message: `at most ${pack.frequencyCap.messages} messages per ${pack.frequencyCap.days} days under this pack` });
+  }
+  return out;
+}
+
+/** The pack as the shop applies it: bundled values with the shop's tightening on top. */
+export function effectivePolicy(pack: PolicyPack, o: PolicyOverrides): PolicyPack {
+  return {
+    ...pack,
+    doubleOptIn: o.doubleOptIn ?? pack.doubleOptIn,
+    pendingExpiryHours: o.pendingExpiryHours ?? pack.pendingExpiryHours,
+    maxConsentAgeDays: o.maxConsentAgeDays ?? pack.maxConsentAgeDays,
+    revocationScope: o.revocationScope ?? pack.revocationScope,
+    quietHours: o.quietHours ?? pack.quietHours,
+    frequencyCap: o.frequencyCap ?? pack.frequencyCap,
+  };
+}
+
+/** Evidence kinds a grant by `method` lacks under `pack`; null when the method can never prove a grant there. */
+export function missingEvidence(pack: PolicyPack, method: ConsentMethod, ev: ConsentEvidence): EvidenceKind[] | null {
+  const needs = pack.grantEvidence[method];
+  if (!needs) return null;
+  const has: Record<EvidenceKind, boolean> = {
+    formVersion: ev.formVersionId !== undefined,
+    sheetRef: Boolean(ev.sheetRef || ev.scanSha256),
+    inboundMessageId: Boolean(ev.inboundMessageId),
+    importSource: Boolean(ev.importBatchId && ev.source),
+    note: Boolean(ev.note),
+  };
+  return needs.filter((k) => !has[k]);
+}
