@@ -1,0 +1,306 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { createBackend, type Backend } from '../core/backend';
+import { resolveDbPath } from '../core/paths';
+import { isRefusal, type ApiError } from '../../shared/contract/errors';
+import type { Method } from '../../shared/contract/api';
+import { formatHuman } from './format';
+
+const USAGE = `optin — the Optin Desk consent register from the command line
+
+Usage: optin <area> <command> [options] [--db PATH] [--json]
+
+  contacts add      --phone P [--name N] [--country CC] [--email E] [--tags a,b] [--external-id ID] [--locale en|ru]
+  contacts list     [--query Q] [--offset N] [--limit N]
+  contacts show     --phone P
+  consent grant     --phone P --channel sms|whatsapp --purpose marketing|service|personal_data --method M
+                    [--form ID] [--sheet REF] [--scan-sha256 H] [--inbound-id ID] [--import-batch ID --source S]
+                    [--note T] [--staff NAME] [--at ISO] [--name N] [--country CC]
+  consent revoke    --phone P --channel C --purpose P [--method M] …   (always accepted; creates the contact if new)
+  consent request   … (pending double opt-in)      consent confirm …      consent claim … (unproven)
+  consent status    --phone P [--at ISO] [--known-at ISO]
+  settings show
+  settings set      [--business-name N] [--sender-name S] [--phone P] [--address A] [--country CC] [--timezone TZ]
+                    [--policy ru|eu|de|uk|us|ca] [--max-consent-age-days N] [--double-opt-in] [--quiet-hours HH:MM-HH:MM]
+                    [--frequency-cap N/DAYS] [--staff NAME]
+  staff list | staff add --name N [--role owner|staff]
+  forms list | forms create --title T --language en|ru --channels sms,whatsapp --purposes marketing[,personal_data] (--body T | --body-file F)
+  policy list
+  audit verify      exit 1 when any event or audit row was altered, removed or reordered
+  audit log         [--offset N] [--limit N]
+  register rebuild  refold the consent projection from the events
+
+Methods: paper_form qr_keyword inbound_keyword verbal_in_store kiosk web_form import provider_feedback
+The register: --db PATH, else $OPTIN_DB, else the app's own database.
+Exit codes: 0 ok, 1 refused input (reason on stderr), 2 internal error.`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  phone: { type: 'string' },
+  name: { type: 'string' },
+  country: { type: 'string' },
+  email: { type: 'string' },
+  tags: { type: 'string' },
+  'external-id': { type: 'string' },
+  locale: { type: 'string' },
+  query: { type: 'string' },
+  offset: { type: 'string' },
+  limit: { type: 'string' },
+  channel: { type: 'string' },
+  purpose: { type: 'string' },
+  method: { type: 'string' },
+  form: { type: 'string' },
+  sheet: { type: 'string' },
+  'scan-sha256': { type: 'string' },
+  'inbound-id': { type: 'string' },
+  'import-batch': { type: 'string' },
+  source: { type: 'string' },
+  note: { type: 'string' },
+  staff: { type: 'string' },
+  at: { type: 'string' },
+  'known-at': { type: 'string' },
+  'business-name': { type: 'string' },
+  'sender-name': { type: 'string' },
+  address: { type: 'string' },
+  timezone: { type: 'string' },
+  policy: { type: 'string' },
+  'max-consent-age-days': { type: 'string' },
+  'double-opt-in': { type: 'boolean' },
+  'quiet-hours': { type: 'string' },
+  'frequency-cap': { type: 'string' },
+  role: { type: 'string' },
+  title: { type: 'string' },
+  language: { type: 'string' },
+  channels: { type: 'string' },
+  purposes: { type: 'string' },
+  body: { type: 'string' },
+  'body-file': { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** A refusal found by the CLI itself (before the contract), reported like one from the contract. */
+class UsageError extends Error {}
+
+const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+
+function int(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${flag}: expected a whole number, got "${v}"`);
+  return Number(v);
+}
+
+/** Drop undefined values so zod sees only what was given. */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Map a command line to one contract call. */
+export function toCall(area: string | undefined, command: string | undefined, f: Flags): { method: Method; input: Record<string, unknown> } {
+  const key = `${area ?? ''} ${command ?? ''}`.trim();
+  switch (key) {
+    case 'contacts add':
+      return { method: 'contacts.add', input: defined({ phone: f.phone, name: f.name, country: f.country, email: f.email, tags: list(f.tags), externalId: f['external-id'], locale: f.locale, staff: f.staff }) };
+    case 'contacts list':
+      return { method: 'contacts.list', input: defined({ query: f.query, offset: int('offset', f.offset), limit: int('limit', f.limit) ?? 1000 }) };
+    case 'contacts show':
+      return { method: 'contacts.get', input: defined({ phone: f.phone }) };
+    case 'consent grant':
+    case 'consent revoke':
+    case 'consent request':
+    case 'consent confirm':
+    case 'consent claim': {
+      const evidence = defined({
+        formVersionId: int('form', f.form),
+        sheetRef: f.sheet,
+        scanSha256: f['scan-sha256'],
+        inboundMessageId: f['inbound-id'],
+        importBatchId: f['import-batch'],
+        source: f.source,
+        note: f.note,
+      });
+      return {
+        method: 'consent.record',
+        input: defined({
+          phone: f.phone,
+          channel: f.channel,
+          purpose: f.purpose,
+          action: command,
+          method: f.method,
+          occurredAt: f.at,
+          staff: f.staff,
+          name: f.name,
+          country: f.country,
+          evidence: Object.keys(evidence).length ? evidence : undefined,
+        }),
+      };
+    }
+    case 'consent status':
+      return { method: 'consent.status', input: defined({ phone: f.phone, at: f.at, knownAt: f['known-at'] }) };
+    case 'settings show':
+      return { method: 'settings.get', input: {} };
+    case 'settings set': {
+      const overrides: Record<string, unknown> = defined({
+        maxConsentAgeDays: int('max-consent-age-days', f['max-consent-age-days']),
+        doubleOptIn: f['double-opt-in'] ? true : undefined,
+      });
+      if (f['quiet-hours'] !== undefined) {
+        const m = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(f['quiet-hours']);
+        if (!m) throw new UsageError(`--quiet-hours: expected the send window as HH:MM-HH:MM, e.g. 09:00-20:00, got "${f['quiet-hours']}"`);
+        overrides.quietHours = { start: m[1], end: m[2] };
+      }
+      if (f['frequency-cap'] !== undefined) {
+        const m = /^(\d+)\/(\d+)$/.exec(f['frequency-cap']);
+        if (!m) throw new UsageError(`--frequency-cap: expected MESSAGES/DAYS, e.g. 2/7, got "${f['frequency-cap']}"`);
+        overrides.frequencyCap = { messages: Number(m[1]), days: Number(m[2]) };
+      }
+      return {
+        method: 'settings.update',
+        input: defined({
+          businessName: f['business-name'],
+          senderName: f['sender-name'],
+          shopPhone: f.phone,
+          businessAddress: f.address,
+          defaultCountry: f.country,
+          timezone: f.timezone,
+          policyPack: f.policy,
+          staff: f.staff,
+          policyOverrides: Object.keys(overrides).length ? overrides : undefined,
+        }),
+      };
+    }
+    case 'staff list':
+      return { method: 'staff.list', input: {} };
+    case 'staff add':
+      return { method: 'staff.add', input: defined({ name: f.name, role: f.role }) };
+    case 'forms list':
+      return { method: 'forms.list', input: {} };
+    case 'forms create': {
+      let body = f.body;
+      if (f['body-file'] !== undefined) {
+        try {
+          body = readFileSync(f['body-file'], 'utf8');
+        } catch {
+          throw new UsageError(`--body-file: cannot read "${f['body-file']}"`);
+        }
+      }
+      return { method: 'forms.create', input: defined({ title: f.title, language: f.language, channels: list(f.channels), purposes: list(f.purposes), body, staff: f.staff }) };
+    }
+    case 'policy list':
+      return { method: 'policy.list', input: {} };
+    case 'audit verify':
+      return { method: 'audit.verify', input: {} };
+    case 'audit log':
+      return { method: 'audit.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
+    case 'register rebuild':
+      return { method: 'register.rebuildProjection', input: {} };
+    default:
+      throw new UsageError(key ? `unknown command "${key}" (optin --help lists them)` : 'no command given (optin --help lists them)');
+  }
+}
+
+// Contract field names as the flags a CLI user typed, so an error names what they can fix.
+const FIELD_FLAGS: Record<string, string> = {
+  occurredAt: '--at',
+  knownAt: '--known-at',
+  'evidence.formVersionId': '--form',
+  'evidence.sheetRef': '--sheet',
+  'evidence.scanSha256': '--scan-sha256',
+  'evidence.inboundMessageId': '--inbound-id',
+  'evidence.importBatchId': '--import-batch',
+  'evidence.source': '--source',
+  'evidence.note': '--note',
+  externalId: '--external-id',
+  businessName: '--business-name',
+  senderName: '--sender-name',
+  shopPhone: '--phone',
+  businessAddress: '--address',
+  defaultCountry: '--country',
+  policyPack: '--policy',
+  'policyOverrides.maxConsentAgeDays': '--max-consent-age-days',
+  'policyOverrides.quietHours': '--quiet-hours',
+  'policyOverrides.frequencyCap': '--frequency-cap',
+  'policyOverrides.doubleOptIn': '--double-opt-in',
+};
+
+/** Rewrite a leading `field:` of a contract message as the flag the person typed. */
+export function withFlagNames(message: string): string {
+  const m = /^([\w.]+): (.*)$/s.exec(message);
+  if (!m) return message;
+  const field = m[1] ?? '';
+  const flag = FIELD_FLAGS[field] ?? (/^[a-z]+$/.test(field) ? `--${field}` : field);
+  return `${flag}: ${m[2] ?? ''}`;
+}
+
+/** Shape the JSON answer of a call: lists are wrapped in an object so stdout is always one JSON object. */
+function jsonShape(method: Method, value: unknown): unknown {
+  switch (method) {
+    case 'staff.list':
+      return { staff: value };
+    case 'forms.list':
+      return { forms: value };
+    case 'policy.list':
+      return { packs: value };
+    default:
+      return value;
+  }
+}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`optin: ${err instanceof Error ? err.message.split('\n')[0] : 'bad arguments'}`);
+    return 1;
+  }
+  const f = parsed.values as Flags;
+  const [area, command, ...extra] = parsed.positionals;
+  if (f.help || !area) {
+    io.out(USAGE);
+    return f.help ? 0 : 1;
+  }
+  const fail = (error: ApiError, exit: number): number => {
+    if (f.json) io.out(JSON.stringify({ ok: false, error }));
+    io.err(`optin: ${withFlagNames(error.message)}`);
+    return exit;
+  };
+  if (extra.length) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${extra[0]}"` }, 1);
+  let call;
+  try {
+    call = toCall(area, command, f);
+  } catch (err) {
+    if (err instanceof UsageError) return fail({ code: 'VALIDATION_FAILED', message: err.message }, 1);
+    throw err;
+  }
+  let backend: Backend;
+  try {
+    backend = createBackend({ dbPath: resolveDbPath(f.db) });
+  } catch (err) {
+    const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
+    return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
+  }
+  try {
+    const result = await backend.dispatch(call.method, call.input);
+    if (!result.ok) return fail(result.error, isRefusal(result.error.code) ? 1 : 2);
+    const value = jsonShape(call.method, result.value);
+    io.out(f.json ? JSON.stringify(value) : formatHuman(call.method, result.value));
+    if (call.method === 'audit.verify' && !(result.value as { ok: boolean }).ok) {
+      if (!f.json) io.err('optin: the register failed verification');
+      return 1;
+    }
+    return 0;
+  } finally {
+    backend.close();
+  }
+}
