@@ -42,15 +42,15 @@ export function isCountryCode(value: string): value is CountryCode {
 
 /**
  * Normalise typed text to E.164 using the shop's default country (so `8 (912) 345-67-89` with RU
- * becomes `+79123456789`). `00` international prefixes and `+` are both understood.
+ * becomes `+79123456789`). The country's own international prefix (00 in Europe, 011 in North America) and `+` are understood.
  */
 export function normalizePhone(input: string, defaultCountry?: string | null): PhoneResult {
   const text = input.trim();
   if (text === '') return { ok: false, reason: 'empty' };
-  // Letters other than an extension marker mean this is not a number (e.g. a name in the phone column).
-  const withoutExtension = text.replace(/(?:ext\.?|x|доб\.?|#)\s*\d+\s*$/iu, '');
-  if (!/\d/.test(text) || /[\p{L}]/u.test(withoutExtension)) return { ok: false, reason: 'not_a_number' };
-  const cleaned = text.replace(/^00(?=[1-9])/, '+');
+  // Arabic-Indic and other decimal digits count as digits; text with none cannot be a number.
+  if (!/\p{Nd}/u.test(text)) return { ok: false, reason: 'not_a_number' };
+  // International prefixes (00, 810, 011…) differ per country; the metadata knows them.
+  const cleaned = text;
   const country = defaultCountry && isCountryCode(defaultCountry.toUpperCase()) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
   try {
     const parsed = parsePhoneNumberWithError(cleaned, country ? { defaultCountry: country } : {});

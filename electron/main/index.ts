@@ -1,0 +1,44 @@
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { createBackend, type Backend } from '../core/backend';
+import { createMainWindow, hardenSession } from './window';
+import { registerIpc } from './ipc';
+
+// Thin by design: everything but windows and IPC lives in electron/core and runs in plain Node.
+let backend: Backend | undefined;
+let mainWindow: BrowserWindow | undefined;
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+
+  app.whenReady().then(() => {
+    hardenSession();
+    backend = createBackend({ dbPath: process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db') });
+    registerIpc(backend.dispatch, () => mainWindow?.webContents, devUrl);
+    mainWindow = createMainWindow(devUrl);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(devUrl);
+    });
+  }, (err: unknown) => {
+    console.error('Optin Desk could not start:', err instanceof Error ? err.message : err);
+    app.exit(1);
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', () => backend?.close());
+}
