@@ -16,6 +16,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache: the register's indexes stay warm on a shop PC without crowding it.
+    db.pragma('cache_size = -65536');
     migrate(db);
     return db;
   } catch (err) {

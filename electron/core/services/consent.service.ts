@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
-import { Channels, Purposes, type Channel, type ConsentAction, type ConsentMethod, type Purpose } from '../../../shared/domain/consent/types';
+import { Channels, Purposes, type Channel, type ConsentAction, type ConsentMethod, type FoldableEvent, type Purpose } from '../../../shared/domain/consent/types';
 import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
@@ -313,15 +313,15 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
 
 /** Fold all events of contacts in [lo, hi] into their cells, keyed `contact|channel|purpose`. */
 export function foldRange(ctx: ServiceContext, lo: number, hi: number): Map<string, ReturnType<typeof foldEvents>> {
-  const groups = new Map<string, EventRecord[]>();
-  for (const e of ctx.consent.eventsForContactRange(lo, hi)) {
+  const groups = new Map<string, FoldableEvent[]>();
+  for (const e of ctx.consent.foldableForContactRange(lo, hi)) {
     const k = `${e.contactId}|${e.channel}|${e.purpose}`;
     const g = groups.get(k);
     if (g) g.push(e);
     else groups.set(k, [e]);
   }
   const out = new Map<string, ReturnType<typeof foldEvents>>();
-  for (const [k, list] of groups) out.set(k, foldEvents(list.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt }))));
+  for (const [k, list] of groups) out.set(k, foldEvents(list));
   return out;
 }
 
@@ -347,7 +347,7 @@ export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuild
       ctx.consent.deleteStatesRange(lo, hi);
       for (const [k, s] of fresh) {
         const [id, channel, purpose] = k.split('|') as [string, Channel, Purpose];
-        ctx.consent.upsertState({ contactId: Number(id), channel, purpose, ...s });
+        ctx.consent.insertState({ contactId: Number(id), channel, purpose, ...s });
         cells++;
       }
     }

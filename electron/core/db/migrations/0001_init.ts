@@ -70,7 +70,7 @@ BEGIN SELECT RAISE(ABORT, 'form versions are kept forever'); END;
 
 CREATE TABLE consent_events (
   id INTEGER PRIMARY KEY,
-  uid TEXT NOT NULL UNIQUE,
+  uid TEXT NOT NULL,
   contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE RESTRICT,
   phone TEXT NOT NULL,
   channel TEXT NOT NULL CHECK (channel IN ('whatsapp', 'sms')),
@@ -85,7 +85,7 @@ CREATE TABLE consent_events (
   policy_pack TEXT NOT NULL,
   expires_at INTEGER,
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE
+  hash TEXT NOT NULL
 ) STRICT;
 CREATE INDEX consent_events_key ON consent_events (contact_id, channel, purpose, occurred_at);
 
@@ -118,7 +118,7 @@ CREATE TABLE audit_log (
   entity TEXT NOT NULL,
   details TEXT NOT NULL DEFAULT '{}',
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE
+  hash TEXT NOT NULL
 ) STRICT;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

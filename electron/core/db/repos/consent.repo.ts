@@ -1,4 +1,4 @@
-import type { Channel, ConsentAction, ConsentMethod, ConsentState, ConsentStatus, Purpose } from '../../../../shared/domain/consent/types';
+import type { Channel, ConsentAction, ConsentMethod, ConsentState, ConsentStatus, FoldableEvent, Purpose } from '../../../../shared/domain/consent/types';
 import type { Evidence } from '../../../../shared/contract/api';
 import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
 import type { Db } from '../open';
@@ -85,6 +85,7 @@ export class ConsentRepo {
   private readonly upsertStateStmt;
   private readonly contactStatesStmt;
   private readonly marketingStmt;
+  private readonly insertStateStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -103,6 +104,10 @@ export class ConsentRepo {
        VALUES (@contactId, @channel, @purpose, @status, @since, @expiresAt, @lastEventSeq)
        ON CONFLICT (contact_id, channel, purpose) DO UPDATE SET status = excluded.status, since = excluded.since,
          expires_at = excluded.expires_at, last_event_id = excluded.last_event_id`,
+    );
+    this.insertStateStmt = db.prepare(
+      `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+       VALUES (@contactId, @channel, @purpose, @status, @since, @expiresAt, @lastEventSeq)`,
     );
     this.contactStatesStmt = db.prepare<[number], StateRow>(
       'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id = ?',
@@ -149,12 +154,20 @@ export class ConsentRepo {
     for (const r of this.db.prepare<[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events ORDER BY id`).iterate()) yield toEvent(r);
   }
 
-  /** Events of contacts with ids in [lo, hi], in key order. */
-  eventsForContactRange(lo: number, hi: number): EventRecord[] {
-    return this.db
-      .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose, occurred_at, id`)
-      .all(lo, hi)
-      .map(toEvent);
+  /** Just what the fold needs, for contacts with ids in [lo, hi], in key order. */
+  foldableForContactRange(lo: number, hi: number): (FoldableEvent & { contactId: number })[] {
+    // Raw rows: this feeds the projection rebuild over millions of events.
+    const rows = this.db
+      .prepare<[number, number], [number, number, Channel, Purpose, ConsentAction, number, number, number | null]>(
+        'SELECT id, contact_id, channel, purpose, action, occurred_at, recorded_at, expires_at FROM consent_events WHERE contact_id BETWEEN ? AND ?',
+      )
+      .raw()
+      .all(lo, hi);
+    return rows.map(([seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt]) => ({ seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt }));
+  }
+
+  insertState(s: StateRecord): void {
+    this.insertStateStmt.run(s);
   }
 
   /** Projection cells of contacts with ids in [lo, hi]. */
