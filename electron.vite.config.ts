@@ -10,7 +10,10 @@ export default defineConfig({
   preload: {
     plugins: [externalizeDepsPlugin()],
     // Sandboxed preloads must be CommonJS.
-    build: { outDir: 'out/preload', rollupOptions: { input: { index: resolve('electron/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { index: resolve('electron/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
   },
   renderer: {
     root: 'renderer',

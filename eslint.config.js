@@ -20,14 +20,24 @@ export default tseslint.config(
     // The pure core shared by both sides: no I/O, no Electron, no UI.
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeOnly, 'electron', 'react', 'react-dom'], message: 'shared/ is pure: no I/O, Electron or UI imports' }] }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'shared/ is pure' }, { name: 'window', message: 'shared/ is pure' }, { name: 'document', message: 'shared/ is pure' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: [...nodeOnly, 'electron', 'react', 'react-dom'], message: 'shared/ is pure: no I/O, Electron or UI imports' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'shared/ is pure' },
+        { name: 'window', message: 'shared/ is pure' },
+        { name: 'document', message: 'shared/ is pure' },
+      ],
     },
   },
   {
     // Only electron/main and electron/preload may touch Electron; the core runs in plain Node.
     files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only electron/main and electron/preload import electron' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only electron/main and electron/preload import electron' }] }],
+    },
   },
   {
     // The renderer talks only to the contract.
@@ -36,7 +46,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeOnly, 'electron', '**/electron/**'], message: 'the renderer talks only to shared/contract' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: [...nodeOnly, 'electron', '**/electron/**'], message: 'the renderer talks only to shared/contract' }] },
+      ],
     },
   },
 );

@@ -12,14 +12,27 @@ export function formatHuman(method: Method, value: unknown): string {
     }
     case 'contacts.list': {
       const v = value as Output<'contacts.list'>;
-      const rows = v.contacts.map((c) => `${pad(String(c.id), 8)}${pad(c.phone, 17)}${pad(c.name, 30)}sms:${pad(c.marketing.sms, 10)}whatsapp:${c.marketing.whatsapp}`);
+      const rows = v.contacts.map(
+        (c) => `${pad(String(c.id), 8)}${pad(c.phone, 17)}${pad(c.name, 30)}sms:${pad(c.marketing.sms, 10)}whatsapp:${c.marketing.whatsapp}`,
+      );
       return [...rows, `${v.contacts.length} shown${v.total !== null ? ` of ${v.total}` : ''}`].join('\n');
     }
     case 'contacts.get': {
       const v = value as Output<'contacts.get'>;
-      const cells = v.consents.filter((c) => c.status !== 'none').map((c) => `  ${pad(`${c.channel}/${c.purpose}`, 26)}${pad(c.status, 10)}${c.since ?? ''}`);
-      const events = v.timeline.map((e) => `  #${pad(String(e.id), 7)}${e.occurredAt}  ${pad(e.action, 8)}${pad(`${e.channel}/${e.purpose}`, 26)}${pad(e.method, 17)}by ${e.recordedBy}${e.formCode ? `  form ${e.formCode}` : ''}`);
-      return [`contact ${v.contact.id}  ${v.contact.phone}  ${v.contact.name}`, 'consents:', ...(cells.length ? cells : ['  none']), 'timeline:', ...(events.length ? events : ['  no events'])].join('\n');
+      const cells = v.consents
+        .filter((c) => c.status !== 'none')
+        .map((c) => `  ${pad(`${c.channel}/${c.purpose}`, 26)}${pad(c.status, 10)}${c.since ?? ''}`);
+      const events = v.timeline.map(
+        (e) =>
+          `  #${pad(String(e.id), 7)}${e.occurredAt}  ${pad(e.action, 8)}${pad(`${e.channel}/${e.purpose}`, 26)}${pad(e.method, 17)}by ${e.recordedBy}${e.formCode ? `  form ${e.formCode}` : ''}`,
+      );
+      return [
+        `contact ${v.contact.id}  ${v.contact.phone}  ${v.contact.name}`,
+        'consents:',
+        ...(cells.length ? cells : ['  none']),
+        'timeline:',
+        ...(events.length ? events : ['  no events']),
+      ].join('\n');
     }
     case 'consent.record': {
       const v = value as Output<'consent.record'>;
@@ -29,11 +42,20 @@ export function formatHuman(method: Method, value: unknown): string {
     }
     case 'consent.status': {
       const v = value as Output<'consent.status'>;
-      return [`${v.phone} at ${v.at}`, ...v.consents.map((c) => `  ${pad(`${c.channel}/${c.purpose}`, 26)}${pad(c.status, 10)}${pad(c.since ?? '', 26)}${c.sendable ? 'sendable' : (c.blockedBy ?? '')}`)].join('\n');
+      return [
+        `${v.phone} at ${v.at}`,
+        ...v.consents.map(
+          (c) =>
+            `  ${pad(`${c.channel}/${c.purpose}`, 26)}${pad(c.status, 10)}${pad(c.since ?? '', 26)}${c.sendable ? 'sendable' : (c.blockedBy ?? '')}`,
+        ),
+      ].join('\n');
     }
     case 'audit.verify': {
       const v = value as Output<'audit.verify'>;
-      return [`${v.ok ? 'OK' : 'FAILED'}: ${v.events} consent events, ${v.auditRows} audit rows`, ...v.problems.map((p) => `  ${p.table} ${p.id ?? ''}: ${p.kind} — ${p.message}`)].join('\n');
+      return [
+        `${v.ok ? 'OK' : 'FAILED'}: ${v.events} consent events, ${v.auditRows} audit rows`,
+        ...v.problems.map((p) => `  ${p.table} ${p.id ?? ''}: ${p.kind} — ${p.message}`),
+      ].join('\n');
     }
     default:
       return JSON.stringify(value, null, 2);

@@ -84,7 +84,13 @@ type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends
 /** A refusal found by the CLI itself (before the contract), reported like one from the contract. */
 class UsageError extends Error {}
 
-const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (v: string | undefined): string[] | undefined =>
+  v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 function int(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -102,7 +108,19 @@ export function toCall(area: string | undefined, command: string | undefined, f:
   const key = `${area ?? ''} ${command ?? ''}`.trim();
   switch (key) {
     case 'contacts add':
-      return { method: 'contacts.add', input: defined({ phone: f.phone, name: f.name, country: f.country, email: f.email, tags: list(f.tags), externalId: f['external-id'], locale: f.locale, staff: f.staff }) };
+      return {
+        method: 'contacts.add',
+        input: defined({
+          phone: f.phone,
+          name: f.name,
+          country: f.country,
+          email: f.email,
+          tags: list(f.tags),
+          externalId: f['external-id'],
+          locale: f.locale,
+          staff: f.staff,
+        }),
+      };
     case 'contacts list':
       return { method: 'contacts.list', input: defined({ query: f.query, offset: int('offset', f.offset), limit: int('limit', f.limit) ?? 1000 }) };
     case 'contacts show':
@@ -186,7 +204,10 @@ export function toCall(area: string | undefined, command: string | undefined, f:
           throw new UsageError(`--body-file: cannot read "${f['body-file']}"`);
         }
       }
-      return { method: 'forms.create', input: defined({ title: f.title, language: f.language, channels: list(f.channels), purposes: list(f.purposes), body, staff: f.staff }) };
+      return {
+        method: 'forms.create',
+        input: defined({ title: f.title, language: f.language, channels: list(f.channels), purposes: list(f.purposes), body, staff: f.staff }),
+      };
     }
     case 'policy list':
       return { method: 'policy.list', input: {} };

@@ -57,7 +57,9 @@ export function createBackend(options: BackendOptions): Backend {
   };
   const dispatch = createDispatcher(handlers, {
     ...(options.checkOutputs !== undefined ? { checkOutputs: options.checkOutputs } : {}),
-    onInternalError: options.onInternalError ?? ((method, err) => console.error(`[optin] ${method} failed: ${err instanceof Error ? err.name + ': ' + err.message : 'unknown error'}`)),
+    onInternalError:
+      options.onInternalError ??
+      ((method, err) => console.error(`[optin] ${method} failed: ${err instanceof Error ? err.name + ': ' + err.message : 'unknown error'}`)),
   });
   return { dispatch, handlers, ctx, db, close: () => db.close() };
 }

@@ -64,17 +64,35 @@ export async function startHost(options: HostOptions): Promise<{ server: Server;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
-      if (req.method !== 'POST') return send(res, 405, JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'use POST' } }), 'application/json');
+      if (req.method !== 'POST')
+        return send(res, 405, JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'use POST' } }), 'application/json');
       // Another site in the person's browser must not drive the register: same origin and JSON only.
       const origin = req.headers.origin;
-      if (origin && origin !== `http://${req.headers.host ?? ''}`) return send(res, 403, JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'cross-origin request refused' } }), 'application/json');
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'send application/json' } }), 'application/json');
+      if (origin && origin !== `http://${req.headers.host ?? ''}`)
+        return send(
+          res,
+          403,
+          JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'cross-origin request refused' } }),
+          'application/json',
+        );
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(
+          res,
+          415,
+          JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'send application/json' } }),
+          'application/json',
+        );
       let input: unknown;
       try {
         const body = await readBody(req);
         input = body ? JSON.parse(body) : {};
       } catch {
-        return send(res, 400, JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'the request body is not valid JSON' } }), 'application/json');
+        return send(
+          res,
+          400,
+          JSON.stringify({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'the request body is not valid JSON' } }),
+          'application/json',
+        );
       }
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const result = await options.dispatch(method, input);

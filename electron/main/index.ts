@@ -19,18 +19,21 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow?.focus();
   });
 
-  app.whenReady().then(() => {
-    hardenSession();
-    backend = createBackend({ dbPath: process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db') });
-    registerIpc(backend.dispatch, () => mainWindow?.webContents, devUrl);
-    mainWindow = createMainWindow(devUrl);
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(devUrl);
-    });
-  }, (err: unknown) => {
-    console.error('Optin Desk could not start:', err instanceof Error ? err.message : err);
-    app.exit(1);
-  });
+  app.whenReady().then(
+    () => {
+      hardenSession();
+      backend = createBackend({ dbPath: process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db') });
+      registerIpc(backend.dispatch, () => mainWindow?.webContents, devUrl);
+      mainWindow = createMainWindow(devUrl);
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(devUrl);
+      });
+    },
+    (err: unknown) => {
+      console.error('Optin Desk could not start:', err instanceof Error ? err.message : err);
+      app.exit(1);
+    },
+  );
 
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -5,7 +5,10 @@ import { PolicyOverrides, PolicyPack, PolicyPackIds } from '../domain/policy/pol
 // ---- building blocks ----
 
 /** An instant at the doors: ISO 8601 with an offset or Z. */
-export const IsoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00+03:00' });
+export const IsoInstant = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00+03:00',
+});
 
 /** A phone as typed; normalised by the service with the shop's default country. */
 export const PhoneInput = z.string().trim().min(1, 'phone is required').max(64, 'phone is too long');
@@ -122,7 +125,13 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 /** A staff member who records consents. */
-export const Staff = z.object({ id: z.number().int(), name: z.string(), role: z.enum(['owner', 'staff']), active: z.boolean(), createdAt: IsoInstant });
+export const Staff = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: z.enum(['owner', 'staff']),
+  active: z.boolean(),
+  createdAt: IsoInstant,
+});
 /** A staff member. */
 export type Staff = z.infer<typeof Staff>;
 
@@ -146,7 +155,14 @@ export const FormVersion = z.object({
 export type FormVersion = z.infer<typeof FormVersion>;
 
 /** One audit log row. */
-export const AuditEntry = z.object({ id: z.number().int(), at: IsoInstant, actor: z.string(), action: z.string(), entity: z.string(), details: z.record(z.string(), z.unknown()) });
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: IsoInstant,
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
 /** One audit log row. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
@@ -183,7 +199,10 @@ export const ConsentRecordInput = z
     country: CountryCode.optional(),
   })
   .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'give a phone or a contactId', path: ['phone'] })
-  .refine((v) => v.action === 'revoke' || v.method !== undefined, { message: 'a method is required (how was this consent collected?)', path: ['method'] });
+  .refine((v) => v.action === 'revoke' || v.method !== undefined, {
+    message: 'a method is required (how was this consent collected?)',
+    path: ['method'],
+  });
 /** Input of consent.record. */
 export type ConsentRecordInput = z.infer<typeof ConsentRecordInput>;
 
@@ -220,7 +239,10 @@ export const api = {
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
     }),
-    output: z.object({ contacts: z.array(Contact.extend({ marketing: z.object({ sms: ConsentStatus, whatsapp: ConsentStatus }) })), total: z.number().int().nullable() }),
+    output: z.object({
+      contacts: z.array(Contact.extend({ marketing: z.object({ sms: ConsentStatus, whatsapp: ConsentStatus }) })),
+      total: z.number().int().nullable(),
+    }),
   },
   'contacts.get': {
     input: ContactLocator,
@@ -258,12 +280,19 @@ export const api = {
   },
   'policy.list': { input: z.object({}), output: z.array(PolicyPack) },
   'staff.list': { input: z.object({}), output: z.array(Staff) },
-  'staff.add': { input: z.object({ name: z.string().trim().min(1, 'name is required').max(100), role: z.enum(['owner', 'staff']).default('staff') }), output: Staff },
+  'staff.add': {
+    input: z.object({ name: z.string().trim().min(1, 'name is required').max(100), role: z.enum(['owner', 'staff']).default('staff') }),
+    output: Staff,
+  },
   'staff.setActive': { input: z.object({ id: z.number().int().positive(), active: z.boolean() }), output: Staff },
   'forms.list': { input: z.object({}), output: z.array(FormVersion) },
   'forms.create': {
     input: z.object({
-      formKey: z.string().trim().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes').optional(),
+      formKey: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes')
+        .optional(),
       title: z.string().trim().min(1, 'title is required').max(200),
       language: Locale,
       channels: z.array(Channel).min(1, 'choose at least one channel'),

@@ -39,7 +39,8 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
       if (options.checkOutputs) spec.output.parse(value);
       return { ok: true, value: value as never };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+      if (err instanceof AppError)
+        return { ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
       options.onInternalError?.(method, err);
       return { ok: false, error: { code: 'INTERNAL', message: 'internal error; the operation was not completed' } };
     }

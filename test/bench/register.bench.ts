@@ -20,8 +20,46 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const EVENTS_PER_CONTACT = 3;
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
-const FIRST = ['Иван', 'Мария', 'Алексей', 'Ольга', 'Дмитрий', 'Анна', 'Сергей', 'Елена', 'Анастасия', 'Пётр', 'John', 'Emma', 'Liam', 'Olivia', 'Noah', 'Sophie', 'Lukas', 'Mia'];
-const LAST = ['Иванов', 'Смирнова', 'Кузнецов', 'Попова', 'Васильев', 'Петрова', 'Соколов', 'Новикова', 'Фёдоров', 'Морозова', 'Smith', 'Müller', 'Johnson', 'Brown', 'Schmidt', 'Taylor', 'Weber', 'Wilson'];
+const FIRST = [
+  'Иван',
+  'Мария',
+  'Алексей',
+  'Ольга',
+  'Дмитрий',
+  'Анна',
+  'Сергей',
+  'Елена',
+  'Анастасия',
+  'Пётр',
+  'John',
+  'Emma',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Sophie',
+  'Lukas',
+  'Mia',
+];
+const LAST = [
+  'Иванов',
+  'Смирнова',
+  'Кузнецов',
+  'Попова',
+  'Васильев',
+  'Петрова',
+  'Соколов',
+  'Новикова',
+  'Фёдоров',
+  'Морозова',
+  'Smith',
+  'Müller',
+  'Johnson',
+  'Brown',
+  'Schmidt',
+  'Taylor',
+  'Weber',
+  'Wilson',
+];
 
 /** Deterministic PRNG so every run fills the same register. */
 function mulberry32(seed: number): () => number {
@@ -50,7 +88,9 @@ function timeIt(samples: number, fn: (i: number) => void): { p50: number; p95: n
 
 const ms = (n: number): string => `${n < 1 ? n.toFixed(3) : n.toFixed(1)} ms`;
 const row = (name: string, r: { p50: number; p95: number }, floor: { p50: number; p95: number }, target: string): void =>
-  console.log(`${name.padEnd(34)} p50 ${ms(r.p50).padStart(10)}  p95 ${ms(r.p95).padStart(10)}   | floor p50 ${ms(floor.p50).padStart(9)} p95 ${ms(floor.p95).padStart(9)}   target ${target}`);
+  console.log(
+    `${name.padEnd(34)} p50 ${ms(r.p50).padStart(10)}  p95 ${ms(r.p95).padStart(10)}   | floor p50 ${ms(floor.p50).padStart(9)} p95 ${ms(floor.p95).padStart(9)}   target ${target}`,
+  );
 
 const dir = mkdtempSync(join(tmpdir(), 'optin-bench-'));
 const clock = { now: () => T0 + 700 * 86_400_000 };
@@ -58,7 +98,9 @@ const backend = createBackend({ dbPath: join(dir, 'register.db'), clock });
 const { ctx, db } = backend;
 const phoneOf = (i: number): string => `+79${String(100000000 + i).padStart(9, '0')}`;
 
-console.log(`Optin Desk register benchmark — ${CONTACTS.toLocaleString('en')} contacts, ${(CONTACTS * EVENTS_PER_CONTACT).toLocaleString('en')} events (node ${process.version})`);
+console.log(
+  `Optin Desk register benchmark — ${CONTACTS.toLocaleString('en')} contacts, ${(CONTACTS * EVENTS_PER_CONTACT).toLocaleString('en')} events (node ${process.version})`,
+);
 
 // ---- fill ----
 let fillStart = performance.now();
@@ -89,7 +131,9 @@ for (let start = 1; start <= CONTACTS; start += BATCH) {
       const plan: [Channel, Purpose, ConsentAction, ConsentMethod, number][] = [
         [ch, 'personal_data', 'grant', 'paper_form', t],
         [ch, 'marketing', 'grant', 'paper_form', t],
-        rnd() < 0.3 ? [ch, 'marketing', 'revoke', 'inbound_keyword', t + 86_400_000 * 30] : [ch === 'sms' ? 'whatsapp' : 'sms', 'marketing', 'claim', 'import', t + 1000],
+        rnd() < 0.3
+          ? [ch, 'marketing', 'revoke', 'inbound_keyword', t + 86_400_000 * 30]
+          : [ch === 'sms' ? 'whatsapp' : 'sms', 'marketing', 'claim', 'import', t + 1000],
       ];
       for (const [channel, purpose, action, method, occurredAt] of plan) {
         const base = {
@@ -105,7 +149,12 @@ for (let start = 1; start <= CONTACTS; start += BATCH) {
           recordedAt: occurredAt + 60_000,
           recordedBy: 'Owner',
           formVersionId: null,
-          evidence: method === 'paper_form' ? { sheetRef: `S-${Math.floor(c / 20)}`, note: `row ${c % 20}` } : method === 'inbound_keyword' ? { inboundMessageId: `SM${c}`, note: 'STOP' } : { importBatchId: 'crm-2024', source: 'crm.csv' },
+          evidence:
+            method === 'paper_form'
+              ? { sheetRef: `S-${Math.floor(c / 20)}`, note: `row ${c % 20}` }
+              : method === 'inbound_keyword'
+                ? { inboundMessageId: `SM${c}`, note: 'STOP' }
+                : { importBatchId: 'crm-2024', source: 'crm.csv' },
           policyPack: 'ru' as const,
           expiresAt: action === 'grant' ? occurredAt + 1095 * 86_400_000 : null,
         };
@@ -125,23 +174,72 @@ const rebuilt = rebuildProjection(ctx);
 const rebuildMs = performance.now() - rb;
 const floorScan = performance.now();
 let scanned = 0;
-for (const _ of db.prepare('SELECT contact_id, channel, purpose, occurred_at FROM consent_events ORDER BY contact_id, channel, purpose, occurred_at').iterate()) scanned++;
+for (const _ of db
+  .prepare('SELECT contact_id, channel, purpose, occurred_at FROM consent_events ORDER BY contact_id, channel, purpose, occurred_at')
+  .iterate())
+  scanned++;
 const scanMs = performance.now() - floorScan;
-console.log(`projection rebuild                 ${(rebuildMs / 1000).toFixed(1)} s for ${rebuilt.cells.toLocaleString('en')} cells   | floor: bare ordered scan of ${scanned.toLocaleString('en')} events ${(scanMs / 1000).toFixed(1)} s   target < 30 s`);
+console.log(
+  `projection rebuild                 ${(rebuildMs / 1000).toFixed(1)} s for ${rebuilt.cells.toLocaleString('en')} cells   | floor: bare ordered scan of ${scanned.toLocaleString('en')} events ${(scanMs / 1000).toFixed(1)} s   target < 30 s`,
+);
 
 // ---- reads ----
 const ids = Array.from({ length: 2000 }, () => 1 + Math.floor(rnd() * CONTACTS));
 const bareById = db.prepare('SELECT * FROM contacts WHERE id = ?');
 const floorPoint = timeIt(2000, (i) => bareById.get(ids[i]));
 
-row('status lookup (projection, now)', timeIt(2000, (i) => consentStatus(ctx, { phone: phoneOf(ids[i]!) })), floorPoint, '< 1 ms');
-row('status lookup (point in time)', timeIt(2000, (i) => consentStatus(ctx, { phone: phoneOf(ids[i]!), at: '2025-03-01T00:00:00Z', knownAt: '2025-03-01T00:00:00Z' })), floorPoint, '< 1 ms');
-row('contact page (contact+cells+timeline)', timeIt(500, (i) => getContact(ctx, { contactId: ids[i]! })), floorPoint, '< 20 ms');
+row(
+  'status lookup (projection, now)',
+  timeIt(2000, (i) => consentStatus(ctx, { phone: phoneOf(ids[i]!) })),
+  floorPoint,
+  '< 1 ms',
+);
+row(
+  'status lookup (point in time)',
+  timeIt(2000, (i) => consentStatus(ctx, { phone: phoneOf(ids[i]!), at: '2025-03-01T00:00:00Z', knownAt: '2025-03-01T00:00:00Z' })),
+  floorPoint,
+  '< 1 ms',
+);
+row(
+  'contact page (contact+cells+timeline)',
+  timeIt(500, (i) => getContact(ctx, { contactId: ids[i]! })),
+  floorPoint,
+  '< 20 ms',
+);
 
-const typed = ['и', 'ив', 'ива', 'иван', 'иван с', 'иван см', 'm', 'mü', 'müll', '9', '91', '912', '9123', '+7 91', '8912', '89121', 'smith', 'петрова'];
+const typed = [
+  'и',
+  'ив',
+  'ива',
+  'иван',
+  'иван с',
+  'иван см',
+  'm',
+  'mü',
+  'müll',
+  '9',
+  '91',
+  '912',
+  '9123',
+  '+7 91',
+  '8912',
+  '89121',
+  'smith',
+  'петрова',
+];
 const floorPage = timeIt(typed.length * 10, (i) => db.prepare('SELECT id FROM contacts WHERE id > ? LIMIT 100').all(ids[i % ids.length]));
-row('search as you type (per keystroke)', timeIt(typed.length * 10, (i) => listContacts(ctx, { query: typed[i % typed.length]!, offset: 0, limit: 100 })), floorPage, '< 50 ms');
-row('contacts list page (deep offset)', timeIt(50, (i) => listContacts(ctx, { offset: (ids[i]! % CONTACTS) - 100 > 0 ? ids[i]! - 100 : 0, limit: 100 })), floorPage, '(scroll)');
+row(
+  'search as you type (per keystroke)',
+  timeIt(typed.length * 10, (i) => listContacts(ctx, { query: typed[i % typed.length]!, offset: 0, limit: 100 })),
+  floorPage,
+  '< 50 ms',
+);
+row(
+  'contacts list page (deep offset)',
+  timeIt(50, (i) => listContacts(ctx, { offset: (ids[i]! % CONTACTS) - 100 > 0 ? ids[i]! - 100 : 0, limit: 100 })),
+  floorPage,
+  '(scroll)',
+);
 
 backend.close();
 if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);

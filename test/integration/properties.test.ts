@@ -43,7 +43,9 @@ function run(ops: Op[], pack: string) {
       action: op.action,
       method: op.method,
       occurredAt: new Date(t.clock.now() - op.backdateHours * HOUR).toISOString(),
-      evidence: op.withEvidence ? { inboundMessageId: 'm1', sheetRef: 'S-1', importBatchId: 'b1', source: 'crm.csv row 2', note: 'said yes at the till' } : undefined,
+      evidence: op.withEvidence
+        ? { inboundMessageId: 'm1', sheetRef: 'S-1', importBatchId: 'b1', source: 'crm.csv row 2', note: 'said yes at the till' }
+        : undefined,
     });
     try {
       recordConsent(ctx, input);
@@ -117,7 +119,10 @@ describe('register invariants (property-based)', () => {
           }
           // A claim or request recorded later never makes it sendable again.
           for (const action of ['claim', 'request'] as const) {
-            recordConsent(t.backend.ctx, api['consent.record'].input.parse({ phone: PHONES[0], channel, purpose: 'marketing', action, method: 'import' }));
+            recordConsent(
+              t.backend.ctx,
+              api['consent.record'].input.parse({ phone: PHONES[0], channel, purpose: 'marketing', action, method: 'import' }),
+            );
           }
           expect(consentStatus(t.backend.ctx, { phone: PHONES[0]! }).consents.some((c) => c.purpose === 'marketing' && c.sendable)).toBe(false);
         } finally {
@@ -129,17 +134,33 @@ describe('register invariants (property-based)', () => {
   });
 
   it('any tampering with a stored event or audit row is caught by audit verify', () => {
-    const tamper = fc.constantFrom('alter_event', 'delete_event', 'swap_events', 'alter_audit', 'delete_audit', 'delete_last_event', 'alter_projection');
+    const tamper = fc.constantFrom(
+      'alter_event',
+      'delete_event',
+      'swap_events',
+      'alter_audit',
+      'delete_audit',
+      'delete_last_event',
+      'alter_projection',
+    );
     fc.assert(
       fc.property(fc.array(arbOp, { minLength: 3, maxLength: 15 }), arbPack, tamper, fc.nat(), (ops, pack, kind, pick) => {
         const { t } = run(ops, pack);
         const db = t.backend.ctx.db;
         try {
-          const ids = db.prepare<[], { id: number }>('SELECT id FROM consent_events ORDER BY id').all().map((r) => r.id);
-          const auditIds = db.prepare<[], { id: number }>('SELECT id FROM audit_log ORDER BY id').all().map((r) => r.id);
+          const ids = db
+            .prepare<[], { id: number }>('SELECT id FROM consent_events ORDER BY id')
+            .all()
+            .map((r) => r.id);
+          const auditIds = db
+            .prepare<[], { id: number }>('SELECT id FROM audit_log ORDER BY id')
+            .all()
+            .map((r) => r.id);
           if (ids.length < 2) return;
           // Whoever tampers with the file can drop our triggers; the chain must still tell.
-          db.exec('DROP TRIGGER consent_events_no_update; DROP TRIGGER consent_events_no_delete; DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; PRAGMA foreign_keys = OFF;');
+          db.exec(
+            'DROP TRIGGER consent_events_no_update; DROP TRIGGER consent_events_no_delete; DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; PRAGMA foreign_keys = OFF;',
+          );
           const id = ids[pick % ids.length]!;
           switch (kind) {
             case 'alter_event':

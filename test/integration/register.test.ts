@@ -12,10 +12,22 @@ function setup() {
   return t;
 }
 
-const grantRu = { channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', evidence: { formVersionId: 1, sheetRef: 'S-0001' } } as const;
+const grantRu = {
+  channel: 'sms',
+  purpose: 'marketing',
+  action: 'grant',
+  method: 'paper_form',
+  evidence: { formVersionId: 1, sheetRef: 'S-0001' },
+} as const;
 
 async function withForm(t: ReturnType<typeof setup>) {
-  return t.call('forms.create', { title: 'Акции', language: 'ru', channels: ['sms', 'whatsapp'], purposes: ['marketing', 'personal_data'], body: 'Я согласен получать рекламу от магазина по SMS и WhatsApp.' });
+  return t.call('forms.create', {
+    title: 'Акции',
+    language: 'ru',
+    channels: ['sms', 'whatsapp'],
+    purposes: ['marketing', 'personal_data'],
+    body: 'Я согласен получать рекламу от магазина по SMS и WhatsApp.',
+  });
 }
 
 describe('opening the register', () => {
@@ -61,14 +73,31 @@ describe('the event log', () => {
     const t = setup();
     const form = await withForm(t);
     await t.call('staff.add', { name: 'Мария' });
-    const r = await t.call('consent.record', { phone: '8 912 345-67-89', ...grantRu, evidence: { formVersionId: form.id, sheetRef: 'S-0001' }, staff: 'Мария', occurredAt: '2026-02-27T12:00:00+03:00' });
+    const r = await t.call('consent.record', {
+      phone: '8 912 345-67-89',
+      ...grantRu,
+      evidence: { formVersionId: form.id, sheetRef: 'S-0001' },
+      staff: 'Мария',
+      occurredAt: '2026-02-27T12:00:00+03:00',
+    });
     expect(r.createdContact).toBe(true);
     expect(r.downgraded).toBeNull();
-    expect(r.events[0]).toMatchObject({ action: 'grant', recordedBy: 'Мария', formCode: 'F1-1', policyPack: 'ru', occurredAt: '2026-02-27T09:00:00.000Z' });
+    expect(r.events[0]).toMatchObject({
+      action: 'grant',
+      recordedBy: 'Мария',
+      formCode: 'F1-1',
+      policyPack: 'ru',
+      occurredAt: '2026-02-27T09:00:00.000Z',
+    });
     const cell = r.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing');
     // Russia needs the separate personal-data consent before marketing may go.
     expect(cell).toMatchObject({ status: 'granted', sendable: false, blockedBy: 'personal_data_consent_missing' });
-    await t.call('consent.record', { phone: '+79123456789', ...grantRu, purpose: 'personal_data', evidence: { formVersionId: form.id, sheetRef: 'S-0001' } });
+    await t.call('consent.record', {
+      phone: '+79123456789',
+      ...grantRu,
+      purpose: 'personal_data',
+      evidence: { formVersionId: form.id, sheetRef: 'S-0001' },
+    });
     const s = await t.call('consent.status', { phone: '+79123456789' });
     expect(s.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ status: 'granted', sendable: true });
   });
@@ -83,17 +112,33 @@ describe('the event log', () => {
   it('turns a grant into a pending request under double opt-in, and a confirmation grants it', async () => {
     const t = setup();
     await t.call('settings.update', { policyPack: 'de', defaultCountry: 'DE' });
-    const r = await t.call('consent.record', { phone: '+4915123456789', channel: 'whatsapp', purpose: 'marketing', action: 'grant', method: 'inbound_keyword', evidence: { inboundMessageId: 'wamid.1' } });
+    const r = await t.call('consent.record', {
+      phone: '+4915123456789',
+      channel: 'whatsapp',
+      purpose: 'marketing',
+      action: 'grant',
+      method: 'inbound_keyword',
+      evidence: { inboundMessageId: 'wamid.1' },
+    });
     expect(r.downgraded?.to).toBe('request');
     expect(r.consents.find((c) => c.channel === 'whatsapp' && c.purpose === 'marketing')?.status).toBe('pending');
     t.clock.advance(60_000);
-    const c = await t.call('consent.record', { phone: '+4915123456789', channel: 'whatsapp', purpose: 'marketing', action: 'confirm', method: 'inbound_keyword', evidence: { inboundMessageId: 'wamid.2' } });
+    const c = await t.call('consent.record', {
+      phone: '+4915123456789',
+      channel: 'whatsapp',
+      purpose: 'marketing',
+      action: 'confirm',
+      method: 'inbound_keyword',
+      evidence: { inboundMessageId: 'wamid.2' },
+    });
     expect(c.consents.find((x) => x.channel === 'whatsapp' && x.purpose === 'marketing')?.status).toBe('granted');
   });
 
   it('refuses a confirmation with nothing pending', async () => {
     const t = setup();
-    await expect(t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'confirm', method: 'inbound_keyword' })).rejects.toThrow(/CONFIRM_WITHOUT_REQUEST/);
+    await expect(
+      t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'confirm', method: 'inbound_keyword' }),
+    ).rejects.toThrow(/CONFIRM_WITHOUT_REQUEST/);
   });
 
   it('a revocation on one channel revokes marketing on every channel (strict reading)', async () => {
@@ -101,7 +146,14 @@ describe('the event log', () => {
     await withForm(t);
     await t.call('consent.record', { phone: '+79123456789', ...grantRu });
     await t.call('consent.record', { phone: '+79123456789', ...grantRu, channel: 'whatsapp' });
-    const r = await t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'revoke', method: 'inbound_keyword', evidence: { inboundMessageId: 'SM1', note: 'СТОП' } });
+    const r = await t.call('consent.record', {
+      phone: '+79123456789',
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'revoke',
+      method: 'inbound_keyword',
+      evidence: { inboundMessageId: 'SM1', note: 'СТОП' },
+    });
     expect(r.events.map((e) => `${e.channel}/${e.action}`).sort()).toEqual(['sms/revoke', 'whatsapp/revoke']);
     expect(r.consents.filter((c) => c.purpose === 'marketing').map((c) => c.status)).toEqual(['revoked', 'revoked']);
   });
@@ -118,21 +170,47 @@ describe('the event log', () => {
 
 describe('bad input writes nothing', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ['unknown channel', { phone: '+79123456789', channel: 'fax', purpose: 'marketing', action: 'grant', method: 'paper_form' }, /^VALIDATION_FAILED: channel:/],
-    ['unknown purpose', { phone: '+79123456789', channel: 'sms', purpose: 'spam', action: 'grant', method: 'paper_form' }, /^VALIDATION_FAILED: purpose:/],
-    ['malformed date', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', occurredAt: '31.12.2025' }, /^VALIDATION_FAILED: occurredAt:/],
-    ['event in the future', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', occurredAt: '2030-01-01T00:00:00Z' }, /^FUTURE_DATE: occurredAt:/],
+    [
+      'unknown channel',
+      { phone: '+79123456789', channel: 'fax', purpose: 'marketing', action: 'grant', method: 'paper_form' },
+      /^VALIDATION_FAILED: channel:/,
+    ],
+    [
+      'unknown purpose',
+      { phone: '+79123456789', channel: 'sms', purpose: 'spam', action: 'grant', method: 'paper_form' },
+      /^VALIDATION_FAILED: purpose:/,
+    ],
+    [
+      'malformed date',
+      { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', occurredAt: '31.12.2025' },
+      /^VALIDATION_FAILED: occurredAt:/,
+    ],
+    [
+      'event in the future',
+      { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', occurredAt: '2030-01-01T00:00:00Z' },
+      /^FUTURE_DATE: occurredAt:/,
+    ],
     ['not a phone number', { phone: 'Иван', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form' }, /^INVALID_PHONE: phone:/],
     ['grant with no method', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant' }, /^VALIDATION_FAILED: method:/],
-    ['unknown form version', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', evidence: { formVersionId: 99 } }, /^NOT_FOUND: evidence.formVersionId:/],
-    ['unknown staff member', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', staff: 'Nobody' }, /^NOT_FOUND: staff:/],
+    [
+      'unknown form version',
+      { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', evidence: { formVersionId: 99 } },
+      /^NOT_FOUND: evidence.formVersionId:/,
+    ],
+    [
+      'unknown staff member',
+      { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'paper_form', staff: 'Nobody' },
+      /^NOT_FOUND: staff:/,
+    ],
   ];
   for (const [name, input, error] of cases) {
     it(name, async () => {
       const t = setup();
       const before = { events: t.backend.ctx.consent.countEvents(), contacts: t.backend.ctx.contacts.count(), audit: t.backend.ctx.audit.count() };
       await expect(t.call('consent.record', input as never)).rejects.toThrow(error);
-      expect({ events: t.backend.ctx.consent.countEvents(), contacts: t.backend.ctx.contacts.count(), audit: t.backend.ctx.audit.count() }).toEqual(before);
+      expect({ events: t.backend.ctx.consent.countEvents(), contacts: t.backend.ctx.contacts.count(), audit: t.backend.ctx.audit.count() }).toEqual(
+        before,
+      );
     });
   }
 });

@@ -14,17 +14,42 @@ export class TestClock {
 }
 
 /** A backend on a fresh SQLite file in a temp folder, outputs checked against the contract. */
-export function testBackend(clock = new TestClock()): { backend: Backend; clock: TestClock; dir: string; dbPath: string; call: Caller; cleanup: () => void } {
+export function testBackend(clock = new TestClock()): {
+  backend: Backend;
+  clock: TestClock;
+  dir: string;
+  dbPath: string;
+  call: Caller;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'optin-test-'));
   const dbPath = join(dir, 'register.db');
   let n = 0;
-  const backend = createBackend({ dbPath, clock, ids: { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` }, checkOutputs: true, onInternalError: (_m, e) => { throw e; } });
+  const backend = createBackend({
+    dbPath,
+    clock,
+    ids: { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
+    checkOutputs: true,
+    onInternalError: (_m, e) => {
+      throw e;
+    },
+  });
   const call: Caller = async (method, input) => {
     const r = await backend.dispatch(method, input);
     if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { apiError: r.error });
     return r.value as never;
   };
-  return { backend, clock, dir, dbPath, call, cleanup: () => { backend.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    backend,
+    clock,
+    dir,
+    dbPath,
+    call,
+    cleanup: () => {
+      backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Call an operation and return its value, throwing on refusal. */

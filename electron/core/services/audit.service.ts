@@ -6,7 +6,11 @@ import { eventPayload, foldRange, REBUILD_CHUNK } from './consent.service';
 
 /** audit.list: newest audit rows first. */
 export function listAudit(ctx: ServiceContext, input: ParsedInput<'audit.list'>): Output<'audit.list'> {
-  return { entries: ctx.audit.page(input.offset, input.limit).map((r) => ({ id: r.id, at: iso(r.at), actor: r.actor, action: r.action, entity: r.entity, details: r.details })) };
+  return {
+    entries: ctx.audit
+      .page(input.offset, input.limit)
+      .map((r) => ({ id: r.id, at: iso(r.at), actor: r.actor, action: r.action, entity: r.entity, details: r.details })),
+  };
 }
 
 /**
@@ -26,10 +30,18 @@ export function verifyAudit(ctx: ServiceContext): Output<'audit.verify'> {
   for (const e of ctx.consent.iterateChain()) {
     events++;
     eventIds.add(e.id);
-    if (e.id !== prev.id + 1) report({ table: 'consent_events', id: e.id, kind: 'missing', message: `events ${prev.id + 1}…${e.id - 1} are missing before event ${e.id}` });
-    if (e.prevHash !== prev.hash) report({ table: 'consent_events', id: e.id, kind: 'chain_broken', message: `event ${e.id} does not follow event ${prev.id}: removed, inserted or reordered` });
+    if (e.id !== prev.id + 1)
+      report({ table: 'consent_events', id: e.id, kind: 'missing', message: `events ${prev.id + 1}…${e.id - 1} are missing before event ${e.id}` });
+    if (e.prevHash !== prev.hash)
+      report({
+        table: 'consent_events',
+        id: e.id,
+        kind: 'chain_broken',
+        message: `event ${e.id} does not follow event ${prev.id}: removed, inserted or reordered`,
+      });
     const { prevHash, hash, ...rest } = e;
-    if (chainHash(prevHash, eventPayload(rest)) !== hash) report({ table: 'consent_events', id: e.id, kind: 'hash_mismatch', message: `event ${e.id} was altered after it was recorded` });
+    if (chainHash(prevHash, eventPayload(rest)) !== hash)
+      report({ table: 'consent_events', id: e.id, kind: 'hash_mismatch', message: `event ${e.id} was altered after it was recorded` });
     prev = { id: e.id, hash: e.hash };
   }
   const lastEventId = prev.id;
@@ -39,18 +51,27 @@ export function verifyAudit(ctx: ServiceContext): Output<'audit.verify'> {
   let aprev = { id: 0, hash: GENESIS_HASH };
   for (const r of ctx.audit.iterate()) {
     auditRows++;
-    if (r.id !== aprev.id + 1) report({ table: 'audit_log', id: r.id, kind: 'missing', message: `audit rows ${aprev.id + 1}…${r.id - 1} are missing before row ${r.id}` });
-    if (r.prevHash !== aprev.hash) report({ table: 'audit_log', id: r.id, kind: 'chain_broken', message: `audit row ${r.id} does not follow row ${aprev.id}` });
-    if (chainHash(r.prevHash, auditPayload(r)) !== r.hash) report({ table: 'audit_log', id: r.id, kind: 'hash_mismatch', message: `audit row ${r.id} was altered after it was written` });
+    if (r.id !== aprev.id + 1)
+      report({ table: 'audit_log', id: r.id, kind: 'missing', message: `audit rows ${aprev.id + 1}…${r.id - 1} are missing before row ${r.id}` });
+    if (r.prevHash !== aprev.hash)
+      report({ table: 'audit_log', id: r.id, kind: 'chain_broken', message: `audit row ${r.id} does not follow row ${aprev.id}` });
+    if (chainHash(r.prevHash, auditPayload(r)) !== r.hash)
+      report({ table: 'audit_log', id: r.id, kind: 'hash_mismatch', message: `audit row ${r.id} was altered after it was written` });
     // Each recorded consent operation names its events: a missing one means events were cut from the log.
     const ids = r.action === 'consent.recorded' && Array.isArray(r.details.events) ? (r.details.events as unknown[]) : [];
     for (const id of ids) {
-      if (typeof id === 'number' && !eventIds.has(id)) report({ table: 'consent_events', id, kind: 'missing', message: `event ${id}, recorded in audit row ${r.id}, is gone` });
+      if (typeof id === 'number' && !eventIds.has(id))
+        report({ table: 'consent_events', id, kind: 'missing', message: `event ${id}, recorded in audit row ${r.id}, is gone` });
     }
     if (r.action === 'consent.recorded' && typeof r.details.lastHash === 'string' && ids.length > 0) {
       const lastId = ids[ids.length - 1];
       if (typeof lastId === 'number' && lastId === lastEventId && r.details.lastHash !== lastEventHash)
-        report({ table: 'consent_events', id: lastId, kind: 'hash_mismatch', message: `event ${lastId} differs from the hash the audit log recorded` });
+        report({
+          table: 'consent_events',
+          id: lastId,
+          kind: 'hash_mismatch',
+          message: `event ${lastId} differs from the hash the audit log recorded`,
+        });
     }
     aprev = { id: r.id, hash: r.hash };
   }
@@ -64,13 +85,23 @@ export function verifyAudit(ctx: ServiceContext): Output<'audit.verify'> {
       const k = `${s.contactId}|${s.channel}|${s.purpose}`;
       const f = fresh.get(k);
       if (!f || f.status !== s.status || f.since !== s.since || f.lastEventSeq !== s.lastEventSeq || f.expiresAt !== s.expiresAt) {
-        report({ table: 'consent_state', id: s.contactId, kind: 'projection_mismatch', message: `contact ${s.contactId} ${s.channel}/${s.purpose}: stored "${s.status}", events say "${f?.status ?? 'none'}"` });
+        report({
+          table: 'consent_state',
+          id: s.contactId,
+          kind: 'projection_mismatch',
+          message: `contact ${s.contactId} ${s.channel}/${s.purpose}: stored "${s.status}", events say "${f?.status ?? 'none'}"`,
+        });
       }
       fresh.delete(k);
     }
     for (const k of fresh.keys()) {
       const [id, channel, purpose] = k.split('|');
-      report({ table: 'consent_state', id: Number(id), kind: 'projection_mismatch', message: `contact ${id} ${channel}/${purpose}: no projection row for its events` });
+      report({
+        table: 'consent_state',
+        id: Number(id),
+        kind: 'projection_mismatch',
+        message: `contact ${id} ${channel}/${purpose}: no projection row for its events`,
+      });
     }
   }
 

@@ -1,6 +1,14 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
-import { Channels, Purposes, type Channel, type ConsentAction, type ConsentMethod, type FoldableEvent, type Purpose } from '../../../shared/domain/consent/types';
+import {
+  Channels,
+  Purposes,
+  type Channel,
+  type ConsentAction,
+  type ConsentMethod,
+  type FoldableEvent,
+  type Purpose,
+} from '../../../shared/domain/consent/types';
 import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
@@ -65,7 +73,15 @@ export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): Cons
 export function consentCells(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
   const policy = getSettings(ctx).effectivePolicy;
   const states = foldByKey(
-    events.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt })),
+    events.map((e) => ({
+      seq: e.id,
+      channel: e.channel,
+      purpose: e.purpose,
+      action: e.action,
+      occurredAt: e.occurredAt,
+      recordedAt: e.recordedAt,
+      expiresAt: e.expiresAt,
+    })),
     at,
   );
   const messageable = contact.reach === 'mobile' || contact.reach === 'fixed_or_mobile' || contact.reach === 'unknown';
@@ -84,7 +100,16 @@ export function consentCells(ctx: ServiceContext, contact: ContactRecord, events
         sendable = false;
         blockedBy = 'personal_data_consent_missing';
       }
-      cells.push({ channel, purpose, status: s.status, since: isoOrNull(s.since), expiresAt: isoOrNull(s.expiresAt), event: s.lastEventSeq, sendable, blockedBy });
+      cells.push({
+        channel,
+        purpose,
+        status: s.status,
+        since: isoOrNull(s.since),
+        expiresAt: isoOrNull(s.expiresAt),
+        event: s.lastEventSeq,
+        sendable,
+        blockedBy,
+      });
     }
   }
   return cells;
@@ -93,7 +118,17 @@ export function consentCells(ctx: ServiceContext, contact: ContactRecord, events
 /** Recompute one projection cell from its events; called in the transaction that appended to it. */
 export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
   const events = ctx.consent.eventsForKey(contactId, channel, purpose);
-  const state = foldEvents(events.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt })));
+  const state = foldEvents(
+    events.map((e) => ({
+      seq: e.id,
+      channel: e.channel,
+      purpose: e.purpose,
+      action: e.action,
+      occurredAt: e.occurredAt,
+      recordedAt: e.recordedAt,
+      expiresAt: e.expiresAt,
+    })),
+  );
   ctx.consent.upsertState({ contactId, channel, purpose, ...state });
 }
 
@@ -155,7 +190,10 @@ export function revocationTargets(channel: Channel, purpose: Purpose, policy: Po
   if (purpose === 'marketing') return all ? Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })) : [{ channel, purpose }];
   if (purpose === 'personal_data') {
     // Without the processing consent nothing may be sent for marketing either (152-FZ art. 15).
-    return [...Channels.map((c) => ({ channel: c, purpose: 'personal_data' as const })), ...Channels.map((c) => ({ channel: c, purpose: 'marketing' as const }))];
+    return [
+      ...Channels.map((c) => ({ channel: c, purpose: 'personal_data' as const })),
+      ...Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })),
+    ];
   }
   return [{ channel, purpose }];
 }
@@ -166,7 +204,9 @@ function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): numb
   if (isoText === undefined) return now;
   const ms = Date.parse(isoText);
   if (ms > now + FUTURE_TOLERANCE_MS) {
-    throw new AppError('FUTURE_DATE', `occurredAt: ${isoText} is in the future; a consent can only be recorded once it has happened`, { fields: [{ path: 'occurredAt', message: 'in the future' }] });
+    throw new AppError('FUTURE_DATE', `occurredAt: ${isoText} is in the future; a consent can only be recorded once it has happened`, {
+      fields: [{ path: 'occurredAt', message: 'in the future' }],
+    });
   }
   return ms;
 }
@@ -184,7 +224,9 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
   const evidence = input.evidence ?? {};
 
   if (input.action !== 'revoke' && method === 'provider_feedback') {
-    throw new AppError('VALIDATION_FAILED', 'method: provider feedback can only withdraw a consent', { fields: [{ path: 'method', message: 'only for revocations' }] });
+    throw new AppError('VALIDATION_FAILED', 'method: provider feedback can only withdraw a consent', {
+      fields: [{ path: 'method', message: 'only for revocations' }],
+    });
   }
 
   // Resolve (or prepare) the contact before the transaction so bad numbers are refused with nothing written.
@@ -201,86 +243,110 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
 
   const form = evidence.formVersionId !== undefined ? ctx.forms.get(evidence.formVersionId) : undefined;
   if (evidence.formVersionId !== undefined && !form) {
-    throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${evidence.formVersionId}`, { fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }] });
+    throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${evidence.formVersionId}`, {
+      fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }],
+    });
   }
   if (form && input.action !== 'revoke' && (!form.channels.includes(input.channel) || !form.purposes.includes(input.purpose))) {
-    throw new AppError('FORM_MISMATCH', `evidence.formVersionId: form ${form.code} does not cover ${input.channel}/${input.purpose}`, { fields: [{ path: 'evidence.formVersionId', message: 'form does not cover this channel and purpose' }] });
+    throw new AppError('FORM_MISMATCH', `evidence.formVersionId: form ${form.code} does not cover ${input.channel}/${input.purpose}`, {
+      fields: [{ path: 'evidence.formVersionId', message: 'form does not cover this channel and purpose' }],
+    });
   }
 
-  return ctx.db.transaction(() => {
-    let createdContact = false;
-    let contact: ContactRecord | undefined;
-    if (input.contactId !== undefined) {
-      contact = ctx.contacts.get(input.contactId);
-      if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
-    } else if (phone) {
-      contact = ctx.contacts.getByPhone(phone.e164);
-      if (!contact) {
-        contact = insertContact(ctx, phone, { name: input.name }, recordedBy);
-        createdContact = true;
-      }
-    }
-    if (!contact) throw new AppError('VALIDATION_FAILED', 'phone: give a phone or a contactId');
-
-    const base = { contact, method, occurredAt, recordedBy, formVersionId: form?.id ?? null, evidence };
-    const pending: PendingEvent[] = [];
-    let downgraded: Output<'consent.record'>['downgraded'] = null;
-    const consentExpiry = policy.maxConsentAgeDays !== null ? occurredAt + policy.maxConsentAgeDays * DAY_MS : null;
-    const pendingExpiry = occurredAt + policy.pendingExpiryHours * HOUR_MS;
-
-    switch (input.action) {
-      case 'revoke':
-        for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke', expiresAt: null });
-        break;
-      case 'claim':
-        pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
-        break;
-      case 'request':
-        pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
-        break;
-      case 'confirm': {
-        const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
-        const state = foldEvents(events.map((e) => ({ seq: e.id, channel: e.channel, purpose: e.purpose, action: e.action, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt })), occurredAt);
-        if (state.status !== 'pending') {
-          throw new AppError('CONFIRM_WITHOUT_REQUEST', `action: nothing to confirm — ${input.channel}/${input.purpose} is "${state.status}" for ${contact.phone}, not pending`);
+  return ctx.db
+    .transaction(() => {
+      let createdContact = false;
+      let contact: ContactRecord | undefined;
+      if (input.contactId !== undefined) {
+        contact = ctx.contacts.get(input.contactId);
+        if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
+      } else if (phone) {
+        contact = ctx.contacts.getByPhone(phone.e164);
+        if (!contact) {
+          contact = insertContact(ctx, phone, { name: input.name }, recordedBy);
+          createdContact = true;
         }
-        pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm', expiresAt: consentExpiry });
-        break;
       }
-      case 'grant': {
-        const missing = missingEvidence(policy, method, evidence);
-        if (missing === null || missing.length > 0) {
-          const reason =
-            missing === null
-              ? `the ${policy.id} pack does not accept "${method}" as proof of consent`
-              : `missing evidence required by the ${policy.id} pack: ${missing.join(', ')}`;
-          downgraded = { to: 'claim', reason, missing: missing ?? [] };
+      if (!contact) throw new AppError('VALIDATION_FAILED', 'phone: give a phone or a contactId');
+
+      const base = { contact, method, occurredAt, recordedBy, formVersionId: form?.id ?? null, evidence };
+      const pending: PendingEvent[] = [];
+      let downgraded: Output<'consent.record'>['downgraded'] = null;
+      const consentExpiry = policy.maxConsentAgeDays !== null ? occurredAt + policy.maxConsentAgeDays * DAY_MS : null;
+      const pendingExpiry = occurredAt + policy.pendingExpiryHours * HOUR_MS;
+
+      switch (input.action) {
+        case 'revoke':
+          for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke', expiresAt: null });
+          break;
+        case 'claim':
           pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
-        } else if (policy.doubleOptIn) {
-          downgraded = { to: 'request', reason: `the ${policy.id} pack requires double opt-in: the customer must confirm from the same number`, missing: [] };
+          break;
+        case 'request':
           pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
-        } else {
-          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'grant', expiresAt: consentExpiry });
+          break;
+        case 'confirm': {
+          const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
+          const state = foldEvents(
+            events.map((e) => ({
+              seq: e.id,
+              channel: e.channel,
+              purpose: e.purpose,
+              action: e.action,
+              occurredAt: e.occurredAt,
+              recordedAt: e.recordedAt,
+              expiresAt: e.expiresAt,
+            })),
+            occurredAt,
+          );
+          if (state.status !== 'pending') {
+            throw new AppError(
+              'CONFIRM_WITHOUT_REQUEST',
+              `action: nothing to confirm — ${input.channel}/${input.purpose} is "${state.status}" for ${contact.phone}, not pending`,
+            );
+          }
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm', expiresAt: consentExpiry });
+          break;
         }
-        break;
+        case 'grant': {
+          const missing = missingEvidence(policy, method, evidence);
+          if (missing === null || missing.length > 0) {
+            const reason =
+              missing === null
+                ? `the ${policy.id} pack does not accept "${method}" as proof of consent`
+                : `missing evidence required by the ${policy.id} pack: ${missing.join(', ')}`;
+            downgraded = { to: 'claim', reason, missing: missing ?? [] };
+            pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
+          } else if (policy.doubleOptIn) {
+            downgraded = {
+              to: 'request',
+              reason: `the ${policy.id} pack requires double opt-in: the customer must confirm from the same number`,
+              missing: [],
+            };
+            pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
+          } else {
+            pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'grant', expiresAt: consentExpiry });
+          }
+          break;
+        }
       }
-    }
 
-    const appended = appendEvents(ctx, pending, policy);
-    appendAudit(ctx, recordedBy, 'consent.recorded', `contact:${contact.id}`, {
-      events: appended.map((e) => e.id),
-      lastHash: appended[appended.length - 1]?.hash ?? null,
-    });
-    const formCodes = new Map(form ? [[form.id, form.code]] : []);
-    const all = ctx.consent.eventsForContact(contact.id);
-    return {
-      contact: toContact(contact),
-      createdContact,
-      events: appended.map((e) => toApiEvent(e, formCodes)),
-      consents: consentCells(ctx, contact, all, ctx.clock.now()),
-      downgraded,
-    };
-  }).immediate();
+      const appended = appendEvents(ctx, pending, policy);
+      appendAudit(ctx, recordedBy, 'consent.recorded', `contact:${contact.id}`, {
+        events: appended.map((e) => e.id),
+        lastHash: appended[appended.length - 1]?.hash ?? null,
+      });
+      const formCodes = new Map(form ? [[form.id, form.code]] : []);
+      const all = ctx.consent.eventsForContact(contact.id);
+      return {
+        contact: toContact(contact),
+        createdContact,
+        events: appended.map((e) => toApiEvent(e, formCodes)),
+        consents: consentCells(ctx, contact, all, ctx.clock.now()),
+        downgraded,
+      };
+    })
+    .immediate();
 }
 
 /** A number the metadata rejects but that is still clearly a number: kept so the opt-out is never lost. */
@@ -304,7 +370,9 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
   if (!contact) {
     // Unknown numbers have no consent; answering (rather than refusing) lets scripts check before adding.
     const cells: ConsentCell[] = [];
-    for (const channel of Channels) for (const purpose of Purposes) cells.push({ channel, purpose, status: 'none', since: null, expiresAt: null, event: null, sendable: false, blockedBy: null });
+    for (const channel of Channels)
+      for (const purpose of Purposes)
+        cells.push({ channel, purpose, status: 'none', since: null, expiresAt: null, event: null, sendable: false, blockedBy: null });
     return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: cells };
   }
   const events = ctx.consent.eventsForContact(contact.id, knownAt);
@@ -330,30 +398,32 @@ export const REBUILD_CHUNK = 20_000;
 
 /** register.rebuildProjection: refold every cell from the events alone and rewrite the projection. */
 export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuildProjection'> {
-  return ctx.db.transaction(() => {
-    let cells = 0;
-    let changed = 0;
-    const maxId = ctx.contacts.maxId();
-    for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
-      const hi = lo + REBUILD_CHUNK - 1;
-      const fresh = foldRange(ctx, lo, hi);
-      const old = new Map(ctx.consent.statesForContactRange(lo, hi).map((s) => [`${s.contactId}|${s.channel}|${s.purpose}`, s]));
-      for (const [k, s] of fresh) {
-        const o = old.get(k);
-        if (!o || o.status !== s.status || o.since !== s.since || o.expiresAt !== s.expiresAt || o.lastEventSeq !== s.lastEventSeq) changed++;
-        old.delete(k);
+  return ctx.db
+    .transaction(() => {
+      let cells = 0;
+      let changed = 0;
+      const maxId = ctx.contacts.maxId();
+      for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
+        const hi = lo + REBUILD_CHUNK - 1;
+        const fresh = foldRange(ctx, lo, hi);
+        const old = new Map(ctx.consent.statesForContactRange(lo, hi).map((s) => [`${s.contactId}|${s.channel}|${s.purpose}`, s]));
+        for (const [k, s] of fresh) {
+          const o = old.get(k);
+          if (!o || o.status !== s.status || o.since !== s.since || o.expiresAt !== s.expiresAt || o.lastEventSeq !== s.lastEventSeq) changed++;
+          old.delete(k);
+        }
+        changed += old.size;
+        ctx.consent.deleteStatesRange(lo, hi);
+        for (const [k, s] of fresh) {
+          const [id, channel, purpose] = k.split('|') as [string, Channel, Purpose];
+          ctx.consent.insertState({ contactId: Number(id), channel, purpose, ...s });
+          cells++;
+        }
       }
-      changed += old.size;
-      ctx.consent.deleteStatesRange(lo, hi);
-      for (const [k, s] of fresh) {
-        const [id, channel, purpose] = k.split('|') as [string, Channel, Purpose];
-        ctx.consent.insertState({ contactId: Number(id), channel, purpose, ...s });
-        cells++;
-      }
-    }
-    appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
-    return { cells, changed };
-  }).immediate();
+      appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
+      return { cells, changed };
+    })
+    .immediate();
 }
 
 export { effectiveState };

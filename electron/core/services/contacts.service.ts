@@ -42,7 +42,13 @@ export function parsePhoneOrThrow(ctx: ServiceContext, phone: string, country?: 
 export function insertContact(
   ctx: ServiceContext,
   phone: NormalizedPhone,
-  fields: { name?: string | undefined; email?: string | undefined; locale?: 'en' | 'ru' | undefined; externalId?: string | undefined; tags?: string[] | undefined },
+  fields: {
+    name?: string | undefined;
+    email?: string | undefined;
+    locale?: 'en' | 'ru' | undefined;
+    externalId?: string | undefined;
+    tags?: string[] | undefined;
+  },
   actor: string,
 ): ContactRecord {
   const now = ctx.clock.now();
@@ -59,7 +65,9 @@ export function insertContact(
     createdAt: now,
     updatedAt: now,
   });
-  appendAudit(ctx, actor, 'contact.created', `contact:${c.id}`, { fields: Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined) });
+  appendAudit(ctx, actor, 'contact.created', `contact:${c.id}`, {
+    fields: Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined),
+  });
   return c;
 }
 
@@ -69,7 +77,11 @@ export function addContact(ctx: ServiceContext, input: ParsedInput<'contacts.add
   const actor = resolveActor(ctx, input.staff);
   return ctx.db.transaction(() => {
     const existing = ctx.contacts.getByPhone(phone.e164);
-    if (existing) throw new AppError('CONFLICT', `phone: ${phone.e164} is already in the register (contact ${existing.id})`, { fields: [{ path: 'phone', message: 'already in the register' }], contactId: existing.id });
+    if (existing)
+      throw new AppError('CONFLICT', `phone: ${phone.e164} is already in the register (contact ${existing.id})`, {
+        fields: [{ path: 'phone', message: 'already in the register' }],
+        contactId: existing.id,
+      });
     return toContact(insertContact(ctx, phone, input, actor));
   })();
 }

@@ -38,7 +38,14 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
 }
 
 /** The content an audit row's hash covers. */
-export function auditPayload(r: { id: number; at: number; actor: string; action: string; entity: string; details: Record<string, unknown> }): Record<string, unknown> {
+export function auditPayload(r: {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  entity: string;
+  details: Record<string, unknown>;
+}): Record<string, unknown> {
   return { id: r.id, at: r.at, actor: r.actor, action: r.action, entity: r.entity, details: r.details };
 }
 

@@ -21,7 +21,14 @@ export function createForm(ctx: ServiceContext, input: ParsedInput<'forms.create
   return ctx.db.transaction(() => {
     const formKey = input.formKey ?? `form-${ctx.forms.nextVersion('\u0000').keyIndex}`;
     const { version, keyIndex } = ctx.forms.nextVersion(formKey);
-    const content = { title: input.title, language: input.language, channels: [...new Set(input.channels)].sort(), purposes: [...new Set(input.purposes)].sort(), body: input.body, businessIdentity };
+    const content = {
+      title: input.title,
+      language: input.language,
+      channels: [...new Set(input.channels)].sort(),
+      purposes: [...new Set(input.purposes)].sort(),
+      body: input.body,
+      businessIdentity,
+    };
     const f = ctx.forms.insert({
       code: `F${keyIndex}-${version}`,
       formKey,

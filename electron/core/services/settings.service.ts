@@ -44,14 +44,21 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
   if (patch.businessAddress !== undefined) next.businessAddress = patch.businessAddress;
   if (patch.defaultCountry !== undefined) next.defaultCountry = patch.defaultCountry;
   if (patch.timezone !== undefined) {
-    if (!isTimeZone(patch.timezone)) throw new AppError('VALIDATION_FAILED', `timezone: unknown time zone "${patch.timezone}" (use an IANA name such as Europe/Moscow)`, { fields: [{ path: 'timezone', message: 'unknown time zone' }] });
+    if (!isTimeZone(patch.timezone))
+      throw new AppError('VALIDATION_FAILED', `timezone: unknown time zone "${patch.timezone}" (use an IANA name such as Europe/Moscow)`, {
+        fields: [{ path: 'timezone', message: 'unknown time zone' }],
+      });
     next.timezone = patch.timezone;
   }
   if (patch.shopPhone !== undefined) {
     if (patch.shopPhone === null || patch.shopPhone === '') next.shopPhone = null;
     else {
-      const p = normalizePhone(patch.shopPhone, (patch.defaultCountry ?? current.defaultCountry));
-      if (!p.ok) throw new AppError('INVALID_PHONE', `shopPhone: ${describePhoneRefusal(p.reason)}`, { fields: [{ path: 'shopPhone', message: describePhoneRefusal(p.reason) }], reason: p.reason });
+      const p = normalizePhone(patch.shopPhone, patch.defaultCountry ?? current.defaultCountry);
+      if (!p.ok)
+        throw new AppError('INVALID_PHONE', `shopPhone: ${describePhoneRefusal(p.reason)}`, {
+          fields: [{ path: 'shopPhone', message: describePhoneRefusal(p.reason) }],
+          reason: p.reason,
+        });
       next.shopPhone = p.value.e164;
     }
   }
@@ -70,7 +77,9 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
   const actor = resolveActor(ctx, staff);
   ctx.db.transaction(() => {
     for (const [k, v] of Object.entries(next)) ctx.settings.set(k, v);
-    appendAudit(ctx, actor, 'settings.updated', 'settings', { changed: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined) });
+    appendAudit(ctx, actor, 'settings.updated', 'settings', {
+      changed: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
+    });
   })();
   return getSettings(ctx);
 }

@@ -9,8 +9,14 @@ const toStaff = (s: StaffRecord): Staff => ({ id: s.id, name: s.name, role: s.ro
 export function resolveActor(ctx: ServiceContext, name: string | undefined): string {
   if (name === undefined || name === '') return ctx.staff.firstOwner()?.name ?? 'Owner';
   const s = ctx.staff.byName(name);
-  if (!s) throw new AppError('NOT_FOUND', `staff: no staff member named "${name}"; add them in Settings → Staff (or optin staff add)`, { fields: [{ path: 'staff', message: 'unknown staff member' }] });
-  if (!s.active) throw new AppError('VALIDATION_FAILED', `staff: "${s.name}" is deactivated`, { fields: [{ path: 'staff', message: 'deactivated staff member' }] });
+  if (!s)
+    throw new AppError('NOT_FOUND', `staff: no staff member named "${name}"; add them in Settings → Staff (or optin staff add)`, {
+      fields: [{ path: 'staff', message: 'unknown staff member' }],
+    });
+  if (!s.active)
+    throw new AppError('VALIDATION_FAILED', `staff: "${s.name}" is deactivated`, {
+      fields: [{ path: 'staff', message: 'deactivated staff member' }],
+    });
   return s.name;
 }
 
@@ -30,7 +36,10 @@ export function listStaff(ctx: ServiceContext): Staff[] {
 
 /** Add a staff member; names are unique regardless of case. */
 export function addStaff(ctx: ServiceContext, input: ParsedInput<'staff.add'>): Staff {
-  if (ctx.staff.byName(input.name)) throw new AppError('CONFLICT', `name: a staff member named "${input.name}" already exists`, { fields: [{ path: 'name', message: 'already exists' }] });
+  if (ctx.staff.byName(input.name))
+    throw new AppError('CONFLICT', `name: a staff member named "${input.name}" already exists`, {
+      fields: [{ path: 'name', message: 'already exists' }],
+    });
   return ctx.db.transaction(() => {
     const s = ctx.staff.insert({ name: input.name, role: input.role, active: true, createdAt: ctx.clock.now() });
     appendAudit(ctx, resolveActor(ctx, undefined), 'staff.added', `staff:${s.id}`, { name: s.name, role: s.role });

@@ -35,7 +35,10 @@ export const PolicyPack = z.object({
   version: z.string(),
   name: z.object({ en: z.string(), ru: z.string() }),
   /** Methods that can prove a grant, each with the evidence it needs; a method not listed only makes a claim. */
-  grantEvidence: z.partialRecord(z.enum(['paper_form', 'qr_keyword', 'inbound_keyword', 'verbal_in_store', 'kiosk', 'web_form', 'import', 'provider_feedback']), z.array(z.enum(EvidenceKinds))),
+  grantEvidence: z.partialRecord(
+    z.enum(['paper_form', 'qr_keyword', 'inbound_keyword', 'verbal_in_store', 'kiosk', 'web_form', 'import', 'provider_feedback']),
+    z.array(z.enum(EvidenceKinds)),
+  ),
   doubleOptIn: z.boolean(),
   pendingExpiryHours: z.number().int().min(1),
   maxConsentAgeDays: z.number().int().min(1).nullable(),
@@ -55,7 +58,11 @@ export type PolicyPack = z.infer<typeof PolicyPack>;
 export const PolicyOverrides = z
   .object({
     doubleOptIn: z.boolean(),
-    pendingExpiryHours: z.number().int().min(1).max(24 * 60),
+    pendingExpiryHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     maxConsentAgeDays: z.number().int().min(1).max(36500),
     revocationScope: z.enum(['all_marketing', 'channel']),
     quietHours: QuietHours,
@@ -106,7 +113,10 @@ export function findLoosening(pack: PolicyPack, o: PolicyOverrides): { field: st
   if (o.frequencyCap && pack.frequencyCap) {
     const packRate = pack.frequencyCap.messages / pack.frequencyCap.days;
     if (o.frequencyCap.messages / o.frequencyCap.days > packRate + 1e-9 || o.frequencyCap.messages > pack.frequencyCap.messages)
-      out.push({ field: 'frequencyCap', message: `at most ${pack.frequencyCap.messages} messages per ${pack.frequencyCap.days} days under this pack` });
+      out.push({
+        field: 'frequencyCap',
+        message: `at most ${pack.frequencyCap.messages} messages per ${pack.frequencyCap.days} days under this pack`,
+      });
   }
   return out;
 }

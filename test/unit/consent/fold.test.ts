@@ -44,10 +44,14 @@ describe('consent fold', () => {
 
   it('property: a revocation at the same instant as anything else wins', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<ConsentAction>('claim', 'request', 'grant', 'confirm', 'expire'), { maxLength: 6 }), fc.integer({ min: 0, max: 1e6 }), (actions, t) => {
-        const events = [ev(0, 'revoke', t), ...actions.map((a, i) => ev(i + 1, a, t))];
-        expect(foldEvents(events).status).toBe('revoked');
-      }),
+      fc.property(
+        fc.array(fc.constantFrom<ConsentAction>('claim', 'request', 'grant', 'confirm', 'expire'), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (actions, t) => {
+          const events = [ev(0, 'revoke', t), ...actions.map((a, i) => ev(i + 1, a, t))];
+          expect(foldEvents(events).status).toBe('revoked');
+        },
+      ),
     );
   });
 

@@ -3,7 +3,14 @@ import { createDispatcher } from '../../../shared/contract/dispatch';
 import { AppError } from '../../../shared/contract/errors';
 import { methods, type Handlers } from '../../../shared/contract/api';
 
-const handlers = Object.fromEntries(methods.map((m) => [m, () => { throw new AppError('NOT_FOUND', `${m}: nothing here`); }])) as unknown as Handlers;
+const handlers = Object.fromEntries(
+  methods.map((m) => [
+    m,
+    () => {
+      throw new AppError('NOT_FOUND', `${m}: nothing here`);
+    },
+  ]),
+) as unknown as Handlers;
 
 describe('dispatcher', () => {
   it('refuses an unknown method without calling anything', async () => {
@@ -12,7 +19,13 @@ describe('dispatcher', () => {
   });
 
   it('names the field of a refused input', async () => {
-    const r = await createDispatcher(handlers)('consent.record', { phone: '+79123456789', channel: 'fax', purpose: 'marketing', action: 'grant', method: 'paper_form' });
+    const r = await createDispatcher(handlers)('consent.record', {
+      phone: '+79123456789',
+      channel: 'fax',
+      purpose: 'marketing',
+      action: 'grant',
+      method: 'paper_form',
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { fields: [{ path: 'channel' }] } } });
     expect(!r.ok && r.error.message).toMatch(/^channel:/);
   });
@@ -31,7 +44,12 @@ describe('dispatcher', () => {
   });
 
   it('hides internal errors behind a code, never a stack', async () => {
-    const broken = { ...handlers, 'settings.get': () => { throw new TypeError('secret internals at /home/x'); } } as Handlers;
+    const broken = {
+      ...handlers,
+      'settings.get': () => {
+        throw new TypeError('secret internals at /home/x');
+      },
+    } as Handlers;
     let seen = '';
     const r = await createDispatcher(broken, { onInternalError: (m) => (seen = m) })('settings.get', {});
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error; the operation was not completed' } });

@@ -55,11 +55,19 @@ export class AuditRepo {
   }
 
   page(offset: number, limit: number): AuditRecord[] {
-    return this.db.prepare<[number, number], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset).map(toRecord);
+    return this.db
+      .prepare<[number, number], AuditRow>(
+        'SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?',
+      )
+      .all(limit, offset)
+      .map(toRecord);
   }
 
   *iterate(): Generator<AuditRecord> {
-    for (const r of this.db.prepare<[], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id').iterate()) yield toRecord(r);
+    for (const r of this.db
+      .prepare<[], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id')
+      .iterate())
+      yield toRecord(r);
   }
 
   count(): number {

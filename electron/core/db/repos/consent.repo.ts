@@ -1,4 +1,12 @@
-import type { Channel, ConsentAction, ConsentMethod, ConsentState, ConsentStatus, FoldableEvent, Purpose } from '../../../../shared/domain/consent/types';
+import type {
+  Channel,
+  ConsentAction,
+  ConsentMethod,
+  ConsentState,
+  ConsentStatus,
+  FoldableEvent,
+  Purpose,
+} from '../../../../shared/domain/consent/types';
 import type { Evidence } from '../../../../shared/contract/api';
 import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
 import type { Db } from '../open';
@@ -146,7 +154,9 @@ export class ConsentRepo {
   /** Marketing status per channel for a page of contacts. */
   marketingStates(contactIds: number[]): { contactId: number; channel: Channel; status: ConsentStatus; expiresAt: number | null }[] {
     if (contactIds.length === 0) return [];
-    return this.marketingStmt.all(JSON.stringify(contactIds)).map((r) => ({ contactId: r.contact_id, channel: r.channel, status: r.status, expiresAt: r.expires_at }));
+    return this.marketingStmt
+      .all(JSON.stringify(contactIds))
+      .map((r) => ({ contactId: r.contact_id, channel: r.channel, status: r.status, expiresAt: r.expires_at }));
   }
 
   /** Every event in chain order, streamed. */
@@ -163,7 +173,16 @@ export class ConsentRepo {
       )
       .raw()
       .all(lo, hi);
-    return rows.map(([seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt]) => ({ seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt }));
+    return rows.map(([seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt]) => ({
+      seq,
+      contactId,
+      channel,
+      purpose,
+      action,
+      occurredAt,
+      recordedAt,
+      expiresAt,
+    }));
   }
 
   insertState(s: StateRecord): void {
@@ -173,7 +192,9 @@ export class ConsentRepo {
   /** Projection cells of contacts with ids in [lo, hi]. */
   statesForContactRange(lo: number, hi: number): StateRecord[] {
     return this.db
-      .prepare<[number, number], StateRow>('SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ?')
+      .prepare<[number, number], StateRow>(
+        'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ?',
+      )
       .all(lo, hi)
       .map(toState);
   }
@@ -202,5 +223,13 @@ interface StateRow {
 }
 
 function toState(r: StateRow): StateRecord {
-  return { contactId: r.contact_id, channel: r.channel, purpose: r.purpose, status: r.status, since: r.since, expiresAt: r.expires_at, lastEventSeq: r.last_event_id };
+  return {
+    contactId: r.contact_id,
+    channel: r.channel,
+    purpose: r.purpose,
+    status: r.status,
+    since: r.since,
+    expiresAt: r.expires_at,
+    lastEventSeq: r.last_event_id,
+  };
 }

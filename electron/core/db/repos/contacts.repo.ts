@@ -125,7 +125,16 @@ export class ContactsRepo {
         `UPDATE contacts SET name = @name, name_key = @nameKey, email = @email, locale = @locale, external_id = @externalId,
          tags = @tags, updated_at = @updatedAt WHERE id = @id`,
       )
-      .run({ id: c.id, name: c.name, nameKey: nameKey(c.name), email: c.email, locale: c.locale, externalId: c.externalId, tags: JSON.stringify(c.tags), updatedAt: c.updatedAt });
+      .run({
+        id: c.id,
+        name: c.name,
+        nameKey: nameKey(c.name),
+        email: c.email,
+        locale: c.locale,
+        externalId: c.externalId,
+        tags: JSON.stringify(c.tags),
+        updatedAt: c.updatedAt,
+      });
   }
 
   maxId(): number {

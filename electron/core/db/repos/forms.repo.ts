@@ -68,7 +68,10 @@ export class FormsRepo {
   /** Next version number of a form key, and how many distinct form keys exist (for the short code). */
   nextVersion(formKey: string): { version: number; keyIndex: number } {
     const v = this.db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM form_versions WHERE form_key = ?').get(formKey)?.v ?? 0;
-    const keys = this.db.prepare<[], { k: string }>('SELECT form_key AS k FROM form_versions GROUP BY form_key ORDER BY min(id)').all().map((r) => r.k);
+    const keys = this.db
+      .prepare<[], { k: string }>('SELECT form_key AS k FROM form_versions GROUP BY form_key ORDER BY min(id)')
+      .all()
+      .map((r) => r.k);
     const idx = keys.indexOf(formKey);
     return { version: v + 1, keyIndex: idx >= 0 ? idx + 1 : keys.length + 1 };
   }

@@ -38,12 +38,16 @@ export class StaffRepo {
   }
 
   firstOwner(): StaffRecord | undefined {
-    const r = this.db.prepare<[], StaffRow>("SELECT id, name, role, active, created_at FROM staff WHERE role = 'owner' AND active = 1 ORDER BY id LIMIT 1").get();
+    const r = this.db
+      .prepare<[], StaffRow>("SELECT id, name, role, active, created_at FROM staff WHERE role = 'owner' AND active = 1 ORDER BY id LIMIT 1")
+      .get();
     return r ? toRecord(r) : undefined;
   }
 
   insert(s: Omit<StaffRecord, 'id'>): StaffRecord {
-    const info = this.db.prepare('INSERT INTO staff (name, role, active, created_at) VALUES (?, ?, ?, ?)').run(s.name, s.role, s.active ? 1 : 0, s.createdAt);
+    const info = this.db
+      .prepare('INSERT INTO staff (name, role, active, created_at) VALUES (?, ?, ?, ?)')
+      .run(s.name, s.role, s.active ? 1 : 0, s.createdAt);
     return { ...s, id: Number(info.lastInsertRowid) };
   }
 

@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { main } from '../../electron/cli/index';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function register(): string {
+  const d = mkdtempSync(join(tmpdir(), 'optin-cli-'));
+  dirs.push(d);
+  return join(d, 'register.db');
+}
+
+async function optin(db: string, ...args: string[]): Promise<{ code: number; out: string; err: string; json: () => Record<string, unknown> }> {
+  let out = '';
+  let err = '';
+  const code = await main([...args, '--db', db], { out: (s) => (out += s + '\n'), err: (s) => (err += s + '\n') });
+  return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> };
+}
+
+describe('optin CLI', () => {
+  it('adds and lists contacts as JSON', async () => {
+    const db = register();
+    const add = await optin(db, 'contacts', 'add', '--phone', '8 (912) 345-67-89', '--name', 'Анна', '--json');
+    expect(add.code).toBe(0);
+    expect(add.json()).toMatchObject({ id: 1, phone: '+79123456789' });
+    expect(add.out.trim().split('\n')).toHaveLength(1);
+    const list = await optin(db, 'contacts', 'list', '--json');
+    expect((list.json().contacts as unknown[]).length).toBe(1);
+  });
+
+  it('grants, revokes and reports status at a past instant', async () => {
+    const db = register();
+    expect((await optin(db, 'settings', 'set', '--business-name', 'Лавка', '--policy', 'eu', '--country', 'DE', '--json')).code).toBe(0);
+    const form = await optin(
+      db,
+      'forms',
+      'create',
+      '--title',
+      'Angebote',
+      '--language',
+      'en',
+      '--channels',
+      'sms,whatsapp',
+      '--purposes',
+      'marketing',
+      '--body',
+      'I agree to receive offers from Laden by SMS and WhatsApp. Reply STOP to stop.',
+      '--json',
+    );
+    expect(form.code).toBe(0);
+    const grant = await optin(
+      db,
+      'consent',
+      'grant',
+      '--phone',
+      '+4915123456789',
+      '--channel',
+      'sms',
+      '--purpose',
+      'marketing',
+      '--method',
+      'paper_form',
+      '--form',
+      '1',
+      '--sheet',
+      'S-12',
+      '--at',
+      '2026-01-10T10:00:00+01:00',
+      '--json',
+    );
+    expect(grant.code).toBe(0);
+    expect(grant.json()).toMatchObject({ downgraded: null, events: [{ action: 'grant', formCode: 'F1-1' }] });
+    const revoke = await optin(
+      db,
+      'consent',
+      'revoke',
+      '--phone',
+      '+4915123456789',
+      '--channel',
+      'whatsapp',
+      '--purpose',
+      'marketing',
+      '--at',
+      '2026-02-01T10:00:00Z',
+      '--json',
+    );
+    expect(revoke.code).toBe(0);
+    const before = await optin(db, 'consent', 'status', '--phone', '+4915123456789', '--at', '2026-01-20T00:00:00Z', '--json');
+    const cell = (before.json().consents as { channel: string; purpose: string; status: string; since: string; event: number }[]).find(
+      (c) => c.channel === 'sms' && c.purpose === 'marketing',
+    );
+    expect(cell).toMatchObject({ status: 'granted', since: '2026-01-10T09:00:00.000Z', event: 1 });
+    const after = await optin(db, 'consent', 'status', '--phone', '+4915123456789', '--json');
+    expect(after.json()).toMatchObject({ phone: '+4915123456789' });
+    expect((after.json().consents as { purpose: string; status: string }[]).filter((c) => c.purpose === 'marketing').map((c) => c.status)).toEqual([
+      'revoked',
+      'revoked',
+    ]);
+  });
+
+  it('request then confirm gives a granted consent', async () => {
+    const db = register();
+    await optin(
+      db,
+      'consent',
+      'request',
+      '--phone',
+      '+79123456789',
+      '--channel',
+      'whatsapp',
+      '--purpose',
+      'marketing',
+      '--method',
+      'qr_keyword',
+      '--inbound-id',
+      'wamid.A',
+    );
+    const c = await optin(
+      db,
+      'consent',
+      'confirm',
+      '--phone',
+      '+79123456789',
+      '--channel',
+      'whatsapp',
+      '--purpose',
+      'marketing',
+      '--method',
+      'inbound_keyword',
+      '--inbound-id',
+      'wamid.B',
+      '--json',
+    );
+    expect(c.code).toBe(0);
+    expect(
+      (c.json().consents as { channel: string; purpose: string; status: string }[]).find((x) => x.channel === 'whatsapp' && x.purpose === 'marketing')
+        ?.status,
+    ).toBe('granted');
+  });
+
+  it('refuses bad input with exit 1, a one-line reason naming the flag, and nothing written', async () => {
+    const db = register();
+    for (const [args, reason] of [
+      [['consent', 'grant', '--phone', '+79123456789', '--channel', 'fax', '--purpose', 'marketing', '--method', 'paper_form'], /^optin: --channel:/],
+      [['consent', 'grant', '--phone', '+79123456789', '--channel', 'sms', '--purpose', 'marketing'], /^optin: --method:/],
+      [
+        ['consent', 'grant', '--phone', '+79123456789', '--channel', 'sms', '--purpose', 'marketing', '--method', 'paper_form', '--at', '2026-99-01'],
+        /^optin: --at:/,
+      ],
+      [
+        [
+          'consent',
+          'grant',
+          '--phone',
+          '+79123456789',
+          '--channel',
+          'sms',
+          '--purpose',
+          'marketing',
+          '--method',
+          'paper_form',
+          '--at',
+          '2099-01-01T00:00:00Z',
+        ],
+        /^optin: --at: .*future/,
+      ],
+      [['contacts', 'add', '--phone', 'not a phone'], /^optin: --phone:/],
+      [['settings', 'set', '--policy', 'us', '--quiet-hours', '07:00-22:00'], /^optin: --quiet-hours:/],
+      [['contacts', 'frobnicate'], /unknown command/],
+      [['contacts', 'add', '--bogus'], /Unknown option/],
+    ] as [string[], RegExp][]) {
+      const r = await optin(db, ...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err.trim()).toMatch(reason);
+    }
+    const raw = new Database(db, { readonly: true });
+    expect(raw.prepare('SELECT count(*) AS n FROM consent_events').get()).toEqual({ n: 0 });
+    expect(raw.prepare('SELECT count(*) AS n FROM contacts').get()).toEqual({ n: 0 });
+    raw.close();
+  });
+
+  it('audit verify exits 1 when an event was altered', async () => {
+    const db = register();
+    await optin(db, 'consent', 'revoke', '--phone', '+79123456789', '--channel', 'sms', '--purpose', 'marketing');
+    const ok = await optin(db, 'audit', 'verify', '--json');
+    expect(ok.code).toBe(0);
+    expect(ok.json()).toMatchObject({ ok: true, events: 2, problems: [] });
+    const raw = new Database(db);
+    raw.exec("DROP TRIGGER consent_events_no_update; UPDATE consent_events SET action = 'grant' WHERE id = 1;");
+    raw.close();
+    const bad = await optin(db, 'audit', 'verify', '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.json()).toMatchObject({ ok: false, events: 2 });
+  });
+
+  it('runs as the installed bin with OPTIN_DB', () => {
+    const db = register();
+    const r = spawnSync(process.execPath, ['bin/optin.js', 'contacts', 'add', '--phone', '+79123456789', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, OPTIN_DB: db },
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ phone: '+79123456789' });
+  });
+});
