@@ -2,7 +2,7 @@ import type { AuditProblem, Output, ParsedInput } from '../../../shared/contract
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { chainHash } from '../hash';
 import { auditPayload, iso, type ServiceContext } from './context';
-import { eventPayload, foldRange, REBUILD_CHUNK } from './consent.service';
+import { diffCells, eventPayload, foldRange, REBUILD_CHUNK } from './consent.service';
 
 /** audit.list: newest audit rows first. */
 export function listAudit(ctx: ServiceContext, input: ParsedInput<'audit.list'>): Output<'audit.list'> {
@@ -80,29 +80,15 @@ export function verifyAudit(ctx: ServiceContext): Output<'audit.verify'> {
   const maxId = ctx.contacts.maxId();
   for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
     const hi = lo + REBUILD_CHUNK - 1;
-    const fresh = foldRange(ctx, lo, hi);
-    for (const s of ctx.consent.statesForContactRange(lo, hi)) {
-      const k = `${s.contactId}|${s.channel}|${s.purpose}`;
-      const f = fresh.get(k);
-      if (!f || f.status !== s.status || f.since !== s.since || f.lastEventSeq !== s.lastEventSeq || f.expiresAt !== s.expiresAt) {
-        report({
-          table: 'consent_state',
-          id: s.contactId,
-          kind: 'projection_mismatch',
-          message: `contact ${s.contactId} ${s.channel}/${s.purpose}: stored "${s.status}", events say "${f?.status ?? 'none'}"`,
-        });
-      }
-      fresh.delete(k);
-    }
-    for (const k of fresh.keys()) {
-      const [id, channel, purpose] = k.split('|');
+    diffCells(foldRange(ctx, lo, hi), ctx.consent.statesForContactRange(lo, hi), (f, s) => {
+      const cell = (f ?? s)!;
       report({
         table: 'consent_state',
-        id: Number(id),
+        id: cell.contactId,
         kind: 'projection_mismatch',
-        message: `contact ${id} ${channel}/${purpose}: no projection row for its events`,
+        message: `contact ${cell.contactId} ${cell.channel}/${cell.purpose}: stored "${s?.status ?? 'nothing'}", events say "${f?.status ?? 'none'}"`,
       });
-    }
+    });
   }
 
   return { ok: problems.length === 0, events, auditRows, problems };

@@ -14,7 +14,7 @@ import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
-import type { EventRecord } from '../db/repos/consent.repo';
+import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
 import { chainHash } from '../hash';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
@@ -379,18 +379,54 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
   return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: consentCells(ctx, contact, events, at) };
 }
 
-/** Fold all events of contacts in [lo, hi] into their cells, keyed `contact|channel|purpose`. */
-export function foldRange(ctx: ServiceContext, lo: number, hi: number): Map<string, ReturnType<typeof foldEvents>> {
-  const groups = new Map<string, FoldableEvent[]>();
-  for (const e of ctx.consent.foldableForContactRange(lo, hi)) {
-    const k = `${e.contactId}|${e.channel}|${e.purpose}`;
-    const g = groups.get(k);
-    if (g) g.push(e);
-    else groups.set(k, [e]);
+/** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose). */
+export function foldRange(ctx: ServiceContext, lo: number, hi: number): StateRecord[] {
+  const out: StateRecord[] = [];
+  const rows = ctx.consent.foldableForContactRange(lo, hi);
+  // Rows arrive grouped by key, so each group is folded as soon as the key changes: no map, no string keys.
+  let from = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    const a = rows[from]!;
+    const b = rows[i];
+    if (b && b.contactId === a.contactId && b.channel === a.channel && b.purpose === a.purpose) continue;
+    out.push({ contactId: a.contactId, channel: a.channel, purpose: a.purpose, ...foldEvents(rows.slice(from, i)) });
+    from = i;
   }
-  const out = new Map<string, ReturnType<typeof foldEvents>>();
-  for (const [k, list] of groups) out.set(k, foldEvents(list));
   return out;
+}
+
+function compareCells(a: StateRecord, b: StateRecord): number {
+  return (
+    a.contactId - b.contactId ||
+    (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0) ||
+    (a.purpose < b.purpose ? -1 : a.purpose > b.purpose ? 1 : 0)
+  );
+}
+
+/** Walk two key-ordered cell lists together; calls back for every cell whose stored state differs from the folded one. */
+export function diffCells(
+  folded: readonly StateRecord[],
+  stored: readonly StateRecord[],
+  onDiff: (folded: StateRecord | null, stored: StateRecord | null) => void,
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < folded.length || j < stored.length) {
+    const f = folded[i];
+    const s = stored[j];
+    const c = f && s ? compareCells(f, s) : f ? -1 : 1;
+    if (c < 0) {
+      onDiff(f!, null);
+      i++;
+    } else if (c > 0) {
+      onDiff(null, s!);
+      j++;
+    } else {
+      if (f!.status !== s!.status || f!.since !== s!.since || f!.expiresAt !== s!.expiresAt || f!.lastEventSeq !== s!.lastEventSeq) onDiff(f!, s!);
+      i++;
+      j++;
+    }
+  }
 }
 
 /** Contacts folded per chunk: bounded memory whatever the register's size. */
@@ -406,19 +442,10 @@ export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuild
       for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
         const hi = lo + REBUILD_CHUNK - 1;
         const fresh = foldRange(ctx, lo, hi);
-        const old = new Map(ctx.consent.statesForContactRange(lo, hi).map((s) => [`${s.contactId}|${s.channel}|${s.purpose}`, s]));
-        for (const [k, s] of fresh) {
-          const o = old.get(k);
-          if (!o || o.status !== s.status || o.since !== s.since || o.expiresAt !== s.expiresAt || o.lastEventSeq !== s.lastEventSeq) changed++;
-          old.delete(k);
-        }
-        changed += old.size;
+        diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), () => changed++);
         ctx.consent.deleteStatesRange(lo, hi);
-        for (const [k, s] of fresh) {
-          const [id, channel, purpose] = k.split('|') as [string, Channel, Purpose];
-          ctx.consent.insertState({ contactId: Number(id), channel, purpose, ...s });
-          cells++;
-        }
+        for (const s of fresh) ctx.consent.insertState(s);
+        cells += fresh.length;
       }
       appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
       return { cells, changed };

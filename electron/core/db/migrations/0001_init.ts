@@ -87,7 +87,8 @@ CREATE TABLE consent_events (
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 ) STRICT;
-CREATE INDEX consent_events_key ON consent_events (contact_id, channel, purpose, occurred_at);
+-- Covers the fold (every column it reads), so rebuilds and per-contact reads never touch the table rows.
+CREATE INDEX consent_events_key ON consent_events (contact_id, channel, purpose, occurred_at, action, recorded_at, expires_at);
 
 CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
 BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;

@@ -114,8 +114,7 @@ export class ConsentRepo {
          expires_at = excluded.expires_at, last_event_id = excluded.last_event_id`,
     );
     this.insertStateStmt = db.prepare(
-      `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
-       VALUES (@contactId, @channel, @purpose, @status, @since, @expiresAt, @lastEventSeq)`,
+      'INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.contactStatesStmt = db.prepare<[number], StateRow>(
       'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id = ?',
@@ -169,7 +168,7 @@ export class ConsentRepo {
     // Raw rows: this feeds the projection rebuild over millions of events.
     const rows = this.db
       .prepare<[number, number], [number, number, Channel, Purpose, ConsentAction, number, number, number | null]>(
-        'SELECT id, contact_id, channel, purpose, action, occurred_at, recorded_at, expires_at FROM consent_events WHERE contact_id BETWEEN ? AND ?',
+        'SELECT id, contact_id, channel, purpose, action, occurred_at, recorded_at, expires_at FROM consent_events WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
       )
       .raw()
       .all(lo, hi);
@@ -186,17 +185,26 @@ export class ConsentRepo {
   }
 
   insertState(s: StateRecord): void {
-    this.insertStateStmt.run(s);
+    this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
   }
 
   /** Projection cells of contacts with ids in [lo, hi]. */
   statesForContactRange(lo: number, hi: number): StateRecord[] {
     return this.db
-      .prepare<[number, number], StateRow>(
-        'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ?',
+      .prepare<[number, number], [number, Channel, Purpose, ConsentStatus, number | null, number | null, number | null]>(
+        'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
       )
+      .raw()
       .all(lo, hi)
-      .map(toState);
+      .map(([contactId, channel, purpose, status, since, expiresAt, lastEventSeq]) => ({
+        contactId,
+        channel,
+        purpose,
+        status,
+        since,
+        expiresAt,
+        lastEventSeq,
+      }));
   }
 
   deleteStatesRange(lo: number, hi: number): void {
