@@ -1,14 +1,6 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
-import {
-  Channels,
-  Purposes,
-  type Channel,
-  type ConsentAction,
-  type ConsentMethod,
-  type FoldableEvent,
-  type Purpose,
-} from '../../../shared/domain/consent/types';
+import { Channels, Purposes, type Channel, type ConsentAction, type ConsentMethod, type Purpose } from '../../../shared/domain/consent/types';
 import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
