@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // The renderer talks only to the contract.
-    files: ['renderer/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {

@@ -119,6 +119,11 @@ export async function startHost(options: HostOptions): Promise<{ server: Server;
   return {
     server,
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        // Browsers keep connections alive; closing must not wait for them.
+        server.closeAllConnections();
+      }),
   };
 }

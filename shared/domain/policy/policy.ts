@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import ru from './packs/ru.json';
-import eu from './packs/eu.json';
-import de from './packs/de.json';
-import uk from './packs/uk.json';
-import us from './packs/us.json';
-import ca from './packs/ca.json';
+import ru from './packs/ru.json' with { type: 'json' };
+import eu from './packs/eu.json' with { type: 'json' };
+import de from './packs/de.json' with { type: 'json' };
+import uk from './packs/uk.json' with { type: 'json' };
+import us from './packs/us.json' with { type: 'json' };
+import ca from './packs/ca.json' with { type: 'json' };
 import type { ConsentEvidence, ConsentMethod } from '../consent/types';
 
 /** Identifiers of the bundled jurisdiction packs. */

@@ -76,7 +76,12 @@ export function buildSearchQuery(typed: string): string | null {
   for (const word of compact.split(/\s+/)) {
     const token = word.replace(/[^\p{L}\p{N}]/gu, '');
     if (token.length === 0) continue;
-    parts.push(/^\d+$/.test(token) ? `phones : ${ftsPrefix(token)}` : `name : ${ftsPrefix(token.toLocaleLowerCase('ru').replace(/ё/g, 'е'))}`);
+    // A number beside words may be part of the name ("Анна 2") or of the phone.
+    parts.push(
+      /^\d+$/.test(token)
+        ? `(name : ${ftsPrefix(token)} OR phones : ${ftsPrefix(token)})`
+        : `name : ${ftsPrefix(token.toLocaleLowerCase('ru').replace(/ё/g, 'е'))}`,
+    );
   }
   return parts.length ? parts.join(' AND ') : null;
 }

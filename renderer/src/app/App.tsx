@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useAppStore } from '../stores/app.store';
+import { useSettingsStore } from '../stores/settings.store';
+import { setLanguage, type UiLanguage } from '../i18n';
+import { ContactsScreen } from '../features/contacts/ContactsScreen';
+import { ContactScreen } from '../features/contact/ContactScreen';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+/** The shell: navigation, language switch, and the current screen. */
+export function App() {
+  const { t, i18n } = useTranslation();
+  const route = useAppStore((s) => s.route);
+  const go = useAppStore((s) => s.go);
+  const businessName = useSettingsStore((s) => s.settings?.businessName);
+  const load = useSettingsStore((s) => s.load);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    load().catch(setError);
+  }, [load]);
+
+  return (
+    <AppShell navbar={{ width: 220, breakpoint: 0 }} header={{ height: 56 }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="xs">
+            <Title order={3} c="teal.8">
+              {t('app.name')}
+            </Title>
+            <Text c="dimmed" size="sm">
+              {businessName ? `· ${businessName}` : `· ${t('app.tagline')}`}
+            </Text>
+          </Group>
+          <SegmentedControl
+            size="xs"
+            aria-label={t('app.language')}
+            value={i18n.language.startsWith('ru') ? 'ru' : 'en'}
+            onChange={(v) => setLanguage(v as UiLanguage)}
+            data={[
+              { value: 'en', label: 'EN' },
+              { value: 'ru', label: 'RU' },
+            ]}
+            data-testid="language"
+          />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <Stack gap={2}>
+          <NavLink
+            label={t('app.contacts')}
+            active={route.screen !== 'settings'}
+            onClick={() => go({ screen: 'contacts' })}
+            data-testid="nav-contacts"
+          />
+          <NavLink
+            label={t('app.settings')}
+            active={route.screen === 'settings'}
+            onClick={() => go({ screen: 'settings' })}
+            data-testid="nav-settings"
+          />
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main style={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
+        <ErrorAlert error={error} />
+        <div style={{ flex: 1, minHeight: 0 }}>
+          {route.screen === 'contacts' && <ContactsScreen />}
+          {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}
+          {route.screen === 'settings' && <SettingsScreen />}
+        </div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

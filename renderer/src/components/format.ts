@@ -1,0 +1,53 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** An ISO instant shown in the shop's time zone. */
+export function formatDateTime(iso: string | null, timeZone: string | undefined, lang: string): string {
+  if (!iso) return '';
+  try {
+    return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  } catch {
+    return new Date(iso).toISOString();
+  }
+}
+
+/** An E.164 number in its international written form. */
+export function formatPhone(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
+/** A datetime-local value (shop wall time) → ISO with the shop zone's offset at that moment. */
+export function localInputToIso(value: string, timeZone: string): string {
+  // Interpret the wall time in the shop zone: find the offset that zone had at that instant.
+  const asUtc = Date.parse(`${value}:00Z`);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+    .formatToParts(new Date(asUtc))
+    .reduce<Record<string, string>>((acc, p) => ((acc[p.type] = p.value), acc), {});
+  const zoneWall = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`);
+  const offsetMs = zoneWall - asUtc;
+  return new Date(asUtc - offsetMs).toISOString();
+}
+
+/** Now as a datetime-local value in the shop zone. */
+export function nowLocalInput(timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+    .formatToParts(new Date())
+    .reduce<Record<string, string>>((acc, p) => ((acc[p.type] = p.value), acc), {});
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}

@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Channels, Purposes } from '../../../../shared/domain/consent/types';
+import { useContactStore } from '../../stores/contact.store';
+import { useAppStore } from '../../stores/app.store';
+import { useSettingsStore } from '../../stores/settings.store';
+import { StatusBadge } from '../../components/StatusBadge';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatDateTime, formatPhone } from '../../components/format';
+import { RecordConsentModal } from './RecordConsentModal';
+
+/** A contact's consents now and the full, provable history behind them. */
+export function ContactScreen({ contactId }: { contactId: number }) {
+  const { t, i18n } = useTranslation();
+  const detail = useContactStore((s) => s.detail);
+  const error = useContactStore((s) => s.error);
+  const load = useContactStore((s) => s.load);
+  const timeZone = useSettingsStore((s) => s.settings?.timezone);
+  const go = useAppStore((s) => s.go);
+  const [recording, setRecording] = useState<'consent' | 'optout' | null>(null);
+
+  useEffect(() => {
+    void load(contactId);
+  }, [contactId, load]);
+
+  if (error) return <ErrorAlert error={error} />;
+  if (!detail || detail.contact.id !== contactId) return <Text c="dimmed">{t('contacts.loading')}</Text>;
+  const { contact, consents, timeline } = detail;
+  const when = (iso: string | null) => formatDateTime(iso, timeZone, i18n.language);
+
+  return (
+    <Stack>
+      <Anchor component="button" onClick={() => go({ screen: 'contacts' })} size="sm" style={{ alignSelf: 'flex-start' }}>
+        ← {t('contact.back')}
+      </Anchor>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2} data-testid="contact-name">
+            {contact.name || formatPhone(contact.phone)}
+          </Title>
+          <Group gap="xs" mt={4}>
+            <Text ff="monospace">{formatPhone(contact.phone)}</Text>
+            {contact.country && <Badge variant="light">{contact.country}</Badge>}
+            <Badge variant="outline" color={contact.messageable ? 'gray' : 'red'}>
+              {t(`reach.${contact.reach}`)}
+            </Badge>
+            {contact.tags.map((tag) => (
+              <Badge key={tag} variant="light" color="blue">
+                {tag}
+              </Badge>
+            ))}
+          </Group>
+        </div>
+        <Group>
+          <Button onClick={() => setRecording('consent')} data-testid="record-consent">
+            {t('contact.record')}
+          </Button>
+          <Button color="red" variant="light" onClick={() => setRecording('optout')} data-testid="record-optout">
+            {t('contact.optOut')}
+          </Button>
+        </Group>
+      </Group>
+
+      <Title order={4}>{t('contact.consents')}</Title>
+      <SimpleGrid cols={3} data-testid="consent-cells">
+        {Channels.flatMap((channel) =>
+          Purposes.map((purpose) => {
+            const cell = consents.find((c) => c.channel === channel && c.purpose === purpose);
+            if (!cell) return null;
+            return (
+              <Card key={`${channel}/${purpose}`} withBorder padding="sm" data-testid={`cell-${channel}-${purpose}`}>
+                <Group justify="space-between" mb={4}>
+                  <Text fw={600} size="sm">
+                    {t(`channel.${channel}`)} · {t(`purpose.${purpose}`)}
+                  </Text>
+                  <StatusBadge status={cell.status} />
+                </Group>
+                {cell.since && (
+                  <Text size="xs" c="dimmed">
+                    {t('contact.since', { date: when(cell.since) })}
+                  </Text>
+                )}
+                {cell.expiresAt && cell.status === 'granted' && (
+                  <Text size="xs" c="dimmed">
+                    {t('contact.expires', { date: when(cell.expiresAt) })}
+                  </Text>
+                )}
+                {purpose !== 'personal_data' && cell.status === 'granted' && (
+                  <Text size="xs" c={cell.sendable ? 'green' : 'orange'}>
+                    {cell.sendable
+                      ? t('contact.sendable')
+                      : `${t('contact.notSendable')}: ${cell.blockedBy ? t(`contact.blocked.${cell.blockedBy}`) : ''}`}
+                  </Text>
+                )}
+              </Card>
+            );
+          }),
+        )}
+      </SimpleGrid>
+
+      <Title order={4} mt="md">
+        {t('contact.timeline')}
+      </Title>
+      {timeline.length === 0 ? (
+        <Text c="dimmed">{t('contact.noEvents')}</Text>
+      ) : (
+        <Table striped withTableBorder data-testid="timeline">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('contact.occurred')}</Table.Th>
+              <Table.Th>{t('record.action')}</Table.Th>
+              <Table.Th>
+                {t('record.channel')} · {t('record.purpose')}
+              </Table.Th>
+              <Table.Th>{t('record.method')}</Table.Th>
+              <Table.Th>{t('contact.recorded')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {timeline.map((e) => (
+              <Table.Tr key={e.id} data-testid="timeline-event" data-action={e.action}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{when(e.occurredAt)}</Table.Td>
+                <Table.Td>
+                  <Badge
+                    color={
+                      e.action === 'revoke'
+                        ? 'red'
+                        : e.action === 'grant' || e.action === 'confirm'
+                          ? 'green'
+                          : e.action === 'claim'
+                            ? 'orange'
+                            : 'gray'
+                    }
+                    variant="light"
+                  >
+                    {t(`action.${e.action}`)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {t(`channel.${e.channel}`)} · {t(`purpose.${e.purpose}`)}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{t(`method.${e.method}`)}</Text>
+                  <Text size="xs" c="dimmed">
+                    {[
+                      e.formCode && t('contact.form', { code: e.formCode }),
+                      ...Object.entries(e.evidence)
+                        .filter(([k]) => k !== 'formVersionId')
+                        .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${String(v)}`),
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs">{when(e.recordedAt)}</Text>
+                  <Text size="xs" c="dimmed">
+                    {t('contact.by', { name: e.recordedBy })} · {t('contact.policy', { pack: e.policyPack.toUpperCase() })} · {t('contact.hash')}{' '}
+                    {e.hash.slice(0, 10)}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {recording && <RecordConsentModal contactId={contact.id} mode={recording} onClose={() => setRecording(null)} />}
+    </Stack>
+  );
+}

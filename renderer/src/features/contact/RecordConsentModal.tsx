@@ -1,0 +1,192 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { ConsentMethods, type Channel, type ConsentMethod, type Purpose } from '../../../../shared/domain/consent/types';
+import type { Output } from '../../../../shared/contract/api';
+import { useContactStore } from '../../stores/contact.store';
+import { useSettingsStore } from '../../stores/settings.store';
+import { useContactsStore } from '../../stores/contacts.store';
+import { ErrorAlert, fieldError } from '../../components/ErrorAlert';
+import { localInputToIso, nowLocalInput } from '../../components/format';
+
+type Action = 'grant' | 'request' | 'confirm' | 'claim' | 'revoke';
+
+/** Record a consent or an opt-out against a contact, with method, wording, staff, time and evidence. */
+export function RecordConsentModal({ contactId, mode, onClose }: { contactId: number; mode: 'consent' | 'optout'; onClose: () => void }) {
+  const { t } = useTranslation();
+  const record = useContactStore((s) => s.record);
+  const reloadList = useContactsStore((s) => s.reload);
+  const settings = useSettingsStore((s) => s.settings);
+  const staff = useSettingsStore((s) => s.staff);
+  const forms = useSettingsStore((s) => s.forms);
+  const timeZone = settings?.timezone ?? 'UTC';
+  const [channel, setChannel] = useState<Channel>('sms');
+  const [purpose, setPurpose] = useState<Purpose>('marketing');
+  const [action, setAction] = useState<Action>(mode === 'optout' ? 'revoke' : 'grant');
+  const [method, setMethod] = useState<ConsentMethod>(mode === 'optout' ? 'inbound_keyword' : 'paper_form');
+  const [formId, setFormId] = useState<string | null>(null);
+  const [staffName, setStaffName] = useState<string | null>(null);
+  const [occurred, setOccurred] = useState(() => nowLocalInput(timeZone));
+  const [sheetRef, setSheetRef] = useState('');
+  const [messageId, setMessageId] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<Output<'consent.record'> | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const fitting = forms.filter((f) => f.channels.includes(channel) && f.purposes.includes(purpose));
+  const activeStaff = staff.filter((s) => s.active);
+  // A wording chosen for another channel or purpose no longer applies.
+  const chosenForm = formId && fitting.some((f) => String(f.id) === formId) ? formId : null;
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const evidence = {
+        ...(chosenForm ? { formVersionId: Number(chosenForm) } : {}),
+        ...(sheetRef.trim() ? { sheetRef: sheetRef.trim() } : {}),
+        ...(messageId.trim() ? { inboundMessageId: messageId.trim() } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      };
+      const r = await record({
+        contactId,
+        channel,
+        purpose,
+        action,
+        method,
+        occurredAt: occurred ? localInputToIso(occurred, timeZone) : undefined,
+        staff: staffName ?? undefined,
+        evidence: Object.keys(evidence).length ? evidence : undefined,
+      });
+      reloadList();
+      if (r.downgraded || r.events.length > 1) setResult(r);
+      else onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const options = <T extends string>(values: readonly T[], prefix: string) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
+
+  return (
+    <Modal opened onClose={onClose} title={mode === 'optout' ? t('record.titleOptOut') : t('record.titleConsent')} size="lg">
+      {result ? (
+        <Stack>
+          {result.downgraded && (
+            <Alert color="orange" data-testid="downgraded">
+              {t(result.downgraded.to === 'claim' ? 'record.downgradedClaim' : 'record.downgradedRequest', { reason: result.downgraded.reason })}
+            </Alert>
+          )}
+          {result.events.length > 1 && (
+            <Alert color="blue" data-testid="revoked-all">
+              {t('record.revokedAll', { cells: result.events.map((e) => `${t(`channel.${e.channel}`)} · ${t(`purpose.${e.purpose}`)}`).join(', ') })}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button onClick={onClose}>OK</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <Stack>
+            {mode === 'optout' && (
+              <Alert color="blue" variant="light">
+                {t('record.optOutNote')}
+              </Alert>
+            )}
+            <Group grow>
+              <Select
+                label={t('record.channel')}
+                data={options(['sms', 'whatsapp'] as const, 'channel')}
+                value={channel}
+                onChange={(v) => v && setChannel(v as Channel)}
+                allowDeselect={false}
+                data-testid="rec-channel"
+              />
+              <Select
+                label={t('record.purpose')}
+                data={options(['marketing', 'service', 'personal_data'] as const, 'purpose')}
+                value={purpose}
+                onChange={(v) => v && setPurpose(v as Purpose)}
+                allowDeselect={false}
+                data-testid="rec-purpose"
+              />
+            </Group>
+            <Group grow>
+              {mode === 'consent' && (
+                <Select
+                  label={t('record.action')}
+                  data={options(['grant', 'request', 'confirm', 'claim'] as const, 'action')}
+                  value={action}
+                  onChange={(v) => v && setAction(v as Action)}
+                  allowDeselect={false}
+                  data-testid="rec-action"
+                />
+              )}
+              <Select
+                label={t('record.method')}
+                data={options(mode === 'optout' ? ConsentMethods : ConsentMethods.filter((m) => m !== 'provider_feedback'), 'method')}
+                value={method}
+                onChange={(v) => v && setMethod(v as ConsentMethod)}
+                allowDeselect={false}
+                error={fieldError(error, 'method')}
+                data-testid="rec-method"
+              />
+            </Group>
+            {mode === 'consent' && (
+              <Select
+                label={t('record.form')}
+                placeholder={t('record.formNone')}
+                data={fitting.map((f) => ({ value: String(f.id), label: `${f.code} — ${f.title} (${f.language.toUpperCase()})` }))}
+                value={chosenForm}
+                onChange={setFormId}
+                clearable
+                error={fieldError(error, 'evidence.formVersionId')}
+                data-testid="rec-form"
+              />
+            )}
+            <Group grow>
+              <Select
+                label={t('record.staff')}
+                data={activeStaff.map((s) => s.name)}
+                value={staffName ?? activeStaff.find((s) => s.role === 'owner')?.name ?? null}
+                onChange={setStaffName}
+                allowDeselect={false}
+              />
+              <TextInput
+                type="datetime-local"
+                label={t('record.occurredAt')}
+                value={occurred}
+                onChange={(e) => setOccurred(e.currentTarget.value)}
+                error={fieldError(error, 'occurredAt')}
+                data-testid="rec-when"
+              />
+            </Group>
+            <Group grow>
+              <TextInput label={t('record.sheetRef')} value={sheetRef} onChange={(e) => setSheetRef(e.currentTarget.value)} data-testid="rec-sheet" />
+              <TextInput label={t('record.inboundMessageId')} value={messageId} onChange={(e) => setMessageId(e.currentTarget.value)} />
+            </Group>
+            <TextInput label={t('record.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-testid="rec-note" />
+            <ErrorAlert error={error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>
+                {t('record.cancel')}
+              </Button>
+              <Button type="submit" color={mode === 'optout' ? 'red' : undefined} loading={busy} data-testid="rec-save">
+                {t('record.save')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}

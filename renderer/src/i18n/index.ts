@@ -1,0 +1,31 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+import ru from './ru.json';
+
+/** UI languages. */
+export type UiLanguage = 'en' | 'ru';
+
+const STORAGE_KEY = 'optin.language';
+
+function initialLanguage(): UiLanguage {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (saved === 'en' || saved === 'ru') return saved;
+  return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, ru: { translation: ru } },
+  lng: initialLanguage(),
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false },
+});
+
+/** Switch the UI language and remember it. */
+export function setLanguage(lang: UiLanguage): void {
+  localStorage.setItem(STORAGE_KEY, lang);
+  void i18n.changeLanguage(lang);
+  document.documentElement.lang = lang;
+}
+
+export default i18n;

@@ -1,0 +1,15 @@
+import { create } from 'zustand';
+
+/** Where the person is in the app. */
+export type Route = { screen: 'contacts' } | { screen: 'contact'; contactId: number } | { screen: 'settings' };
+
+interface AppState {
+  route: Route;
+  go: (route: Route) => void;
+}
+
+/** Navigation: a tiny state router (one window, three screens). */
+export const useAppStore = create<AppState>((set) => ({
+  route: { screen: 'contacts' },
+  go: (route) => set({ route }),
+}));

@@ -1,0 +1,56 @@
+import { create } from 'zustand';
+import { call } from '../api/client';
+import type { FormVersion, Input, Output, Settings, Staff } from '../../../shared/contract/api';
+import type { PolicyPack } from '../../../shared/domain/policy/policy';
+
+interface SettingsState {
+  settings: Settings | null;
+  packs: PolicyPack[];
+  staff: Staff[];
+  forms: FormVersion[];
+  verification: Output<'audit.verify'> | null;
+  load: () => Promise<void>;
+  save: (patch: Input<'settings.update'>) => Promise<void>;
+  addStaff: (name: string) => Promise<void>;
+  setStaffActive: (id: number, active: boolean) => Promise<void>;
+  createForm: (input: Input<'forms.create'>) => Promise<FormVersion>;
+  verify: () => Promise<void>;
+}
+
+/** Shop settings, staff, consent wording and the integrity check. */
+export const useSettingsStore = create<SettingsState>((set, get) => ({
+  settings: null,
+  packs: [],
+  staff: [],
+  forms: [],
+  verification: null,
+  load: async () => {
+    const [settings, packs, staff, forms] = await Promise.all([
+      call('settings.get', {}),
+      call('policy.list', {}),
+      call('staff.list', {}),
+      call('forms.list', {}),
+    ]);
+    set({ settings, packs, staff, forms });
+  },
+  save: async (patch) => {
+    set({ settings: await call('settings.update', patch) });
+  },
+  addStaff: async (name) => {
+    await call('staff.add', { name });
+    set({ staff: await call('staff.list', {}) });
+  },
+  setStaffActive: async (id, active) => {
+    await call('staff.setActive', { id, active });
+    set({ staff: await call('staff.list', {}) });
+  },
+  createForm: async (input) => {
+    const form = await call('forms.create', input);
+    set({ forms: await call('forms.list', {}) });
+    return form;
+  },
+  verify: async () => {
+    set({ verification: await call('audit.verify', {}) });
+    void get();
+  },
+}));

@@ -1,0 +1,37 @@
+import { test as base, expect } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBackend, type Backend } from '../../electron/core/backend';
+import { startHost } from '../../electron/host/server';
+
+/** Each test gets a fresh register on a temp file, served with the browser build of the UI. */
+export const test = base.extend<{ backend: Backend; appUrl: string }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring.
+  backend: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'optin-e2e-'));
+    const backend = createBackend({ dbPath: join(dir, 'register.db'), checkOutputs: true });
+    await use(backend);
+    backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  },
+  appUrl: async ({ backend }, use) => {
+    const host = await startHost({ dispatch: backend.dispatch, staticDir: 'out/web', port: 0 });
+    await use(host.url);
+    await host.close();
+  },
+});
+
+export { expect };
+
+/** Call the register directly to seed a test; throws on refusal. */
+export async function seed<T>(backend: Backend, method: string, input: unknown): Promise<T> {
+  const r = await backend.dispatch(method, input);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+/** Keep a screenshot of a main screen as a test artefact. */
+export async function screenshot(page: import('@playwright/test').Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,32 @@
+import type { Page } from '@playwright/test';
+
+/** A contact's page: consent cells, timeline, and recording. */
+export class ContactPage {
+  constructor(readonly page: Page) {}
+
+  cell(channel: string, purpose: string) {
+    return this.page.getByTestId(`cell-${channel}-${purpose}`);
+  }
+
+  events() {
+    return this.page.getByTestId('timeline-event');
+  }
+
+  async pick(testId: string, option: string): Promise<void> {
+    await this.page.getByTestId(testId).click();
+    await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
+  async recordGrant(opts: { form?: string; sheet?: string; note?: string }): Promise<void> {
+    await this.page.getByTestId('record-consent').click();
+    if (opts.form) await this.pick('rec-form', opts.form);
+    if (opts.sheet) await this.page.getByTestId('rec-sheet').fill(opts.sheet);
+    if (opts.note) await this.page.getByTestId('rec-note').fill(opts.note);
+    await this.page.getByTestId('rec-save').click();
+  }
+
+  async recordOptOut(): Promise<void> {
+    await this.page.getByTestId('record-optout').click();
+    await this.page.getByTestId('rec-save').click();
+  }
+}
