@@ -49,7 +49,7 @@ export const PolicyPack = z.object({
   optOutKeywords: z.array(z.string()),
   retentionYearsAfterEnd: z.number().int().min(0),
   softOptIn: z.boolean(),
-  notes: z.string(),
+  notes: z.object({ en: z.string(), ru: z.string() }),
 });
 /** A jurisdiction pack. */
 export type PolicyPack = z.infer<typeof PolicyPack>;

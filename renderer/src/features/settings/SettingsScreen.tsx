@@ -215,7 +215,7 @@ function PolicyCard({ settings }: { settings: Settings }) {
               </Table.Tbody>
             </Table>
             <Text size="xs" c="dimmed" mt={6}>
-              {base.notes}
+              {i18n.language === 'ru' ? base.notes.ru : base.notes.en}
             </Text>
           </div>
           <Stack gap="xs">
