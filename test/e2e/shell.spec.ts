@@ -151,10 +151,10 @@ test('record a consent and an opt-out from the contact page; the timeline follow
   // Without a sheet reference the ru pack cannot prove a paper consent: it becomes an unproven claim.
   await contact.recordGrant({ form: 'F1-1 — Акции и скидки (RU)' });
   await expect(page.getByTestId('downgraded')).toBeVisible();
-  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByTestId('rec-done').click();
   await contact.recordOptOut();
   await expect(page.getByTestId('revoked-all')).toBeVisible();
-  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByTestId('rec-done').click();
   await expect(contact.cell('sms', 'marketing')).toContainText('revoked');
   await expect(contact.cell('whatsapp', 'marketing')).toContainText('revoked');
   await expect(contact.events().first()).toHaveAttribute('data-action', 'revoke');

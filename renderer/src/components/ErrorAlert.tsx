@@ -1,24 +1,66 @@
-import { Alert } from '@mantine/core';
+import { Alert, List } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client';
+import type { FieldProblem } from '../../../shared/contract/errors';
+import { translateServerMessage } from '../i18n/server-messages';
 
-/** A refusal or failure in the person's language, with the register's own detail underneath. */
-export function ErrorAlert({ error }: { error: unknown }) {
-  const { t } = useTranslation();
+/** A field path in the person's language: the longest translated prefix, e.g. policyOverrides.quietHours.start → send window. */
+export function fieldName(t: TFunction, path: string): string {
+  const parts = path.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const key = `fields.${parts.slice(0, n).join('_')}`;
+    if (t(key, { defaultValue: '' })) return t(key);
+  }
+  return path;
+}
+
+/** One field problem in the person's language (the register answers in English). */
+export function fieldMessage(t: TFunction, lang: string, error: ApiCallError, problem: FieldProblem): string {
+  const reason = error.details?.reason;
+  if (error.code === 'INVALID_PHONE' && typeof reason === 'string') return t(`phone.${reason}`, { defaultValue: problem.message });
+  if (error.code === 'CONFLICT') return t('fieldProblem.CONFLICT');
+  if (error.code === 'FUTURE_DATE') return t('fieldProblem.FUTURE_DATE');
+  const known = translateServerMessage(problem.message, lang);
+  if (known) return known;
+  return t(`fieldProblem.${error.code}`, { message: problem.message, defaultValue: problem.message });
+}
+
+function problemFor(error: unknown, field: string): FieldProblem | undefined {
+  if (!(error instanceof ApiCallError)) return undefined;
+  return error.fields.find((f) => f.path === field || f.path.startsWith(`${field}.`));
+}
+
+/** `(field) => message` for inputs: the refusal's problem with that field, translated. */
+export function useFieldError(error: unknown): (field: string) => string | undefined {
+  const { t, i18n } = useTranslation();
+  return (field) => {
+    const p = problemFor(error, field);
+    return p && error instanceof ApiCallError ? fieldMessage(t, i18n.language, error, p) : undefined;
+  };
+}
+
+/** A refusal or failure in the person's language: what went wrong, and which fields, by name. */
+export function ErrorAlert({ error, mt }: { error: unknown; mt?: string }) {
+  const { t, i18n } = useTranslation();
   if (!error) return null;
-  const code = error instanceof ApiCallError ? error.code : 'INTERNAL';
-  const detail = error instanceof ApiCallError ? error.message : null;
+  const api = error instanceof ApiCallError ? error : null;
+  const code = api?.code ?? 'INTERNAL';
+  const fields = api?.fields ?? [];
+  // The register's own sentence helps when no field carries the problem (e.g. "not reachable").
+  const detail = api && fields.length === 0 ? api.message : null;
   return (
-    <Alert color="red" variant="light" role="alert" data-testid="error">
-      {t(`errors.${code}`)}
+    <Alert color="red" variant="light" role="alert" data-testid="error" mt={mt} title={t(`errors.${code}`)}>
+      {fields.length > 0 && (
+        <List size="sm" spacing={2}>
+          {fields.map((f) => (
+            <List.Item key={f.path} data-field={f.path}>
+              <b>{fieldName(t, f.path)}</b>: {fieldMessage(t, i18n.language, api!, f)}
+            </List.Item>
+          ))}
+        </List>
+      )}
       {detail && <div style={{ fontSize: 12, opacity: 0.8 }}>{t('errors.detail', { message: detail })}</div>}
     </Alert>
   );
-}
-
-/** The message for one field of a refused input, if the refusal named it. */
-export function fieldError(error: unknown, field: string): string | undefined {
-  if (!(error instanceof ApiCallError)) return undefined;
-  const hit = error.fields.find((f) => f.path === field || f.path.startsWith(`${field}.`));
-  return hit?.message;
 }

@@ -51,3 +51,18 @@ export function nowLocalInput(timeZone: string): string {
     .reduce<Record<string, string>>((acc, p) => ((acc[p.type] = p.value), acc), {});
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
+
+/** A count with the language's digit grouping. */
+export function formatNumber(n: number, lang: string): string {
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB').format(n);
+}
+
+/** A country's name in the UI language, with its code when the name is not known. */
+export function countryName(code: string, lang: string): string {
+  try {
+    const name = new Intl.DisplayNames([lang === 'ru' ? 'ru' : 'en'], { type: 'region' }).of(code);
+    return name && name !== code ? name : code;
+  } catch {
+    return code;
+  }
+}

@@ -1,65 +1,98 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { Output } from '../../../shared/contract/api';
+import type { Contact, Input, Output } from '../../../shared/contract/api';
 
 /** One row of the contacts list. */
 export type ContactRow = Output<'contacts.list'>['contacts'][number];
 
 /** Rows fetched per request; the list asks for the pages its visible window touches. */
 export const PAGE_SIZE = 100;
+/** Pages kept in memory; scrolling through a million rows must not keep them all. */
+const MAX_CACHED_PAGES = 60;
 
 interface ContactsState {
   query: string;
-  /** Known rows by index; undefined = not loaded yet. */
-  rows: (ContactRow | undefined)[];
-  /** Total when known (no query); while searching, grows until a short page arrives. */
+  /** Loaded pages by page number (for the current query only). */
+  pages: Record<number, ContactRow[]>;
+  /** Rows the list shows: the total when known; while searching, what is known plus one page to scroll into. */
   count: number;
+  /** Rows known to exist (counted from loaded pages while searching). */
+  known: number;
+  /** True when `count` is exact: a total came back, or a search page came back short. */
   complete: boolean;
-  loading: Set<number>;
   generation: number;
   error: unknown;
   setQuery: (query: string) => void;
   ensurePage: (page: number) => Promise<void>;
   reload: () => void;
+  add: (input: Input<'contacts.add'>) => Promise<Contact>;
 }
 
-/** The contacts list: paged from SQL, cached by page, stale answers ignored. */
+// Requests in flight, keyed by generation and page; outside the state so they cause no renders.
+const inFlight = new Set<string>();
+
+/** The row at an index, when its page is loaded. */
+export function rowAt(pages: Record<number, ContactRow[]>, index: number): ContactRow | undefined {
+  return pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+}
+
+function evict(pages: Record<number, ContactRow[]>, keep: number): Record<number, ContactRow[]> {
+  const numbers = Object.keys(pages).map(Number);
+  if (numbers.length <= MAX_CACHED_PAGES) return pages;
+  // Drop the pages farthest from where the person is looking.
+  const nearest = numbers.sort((a, b) => Math.abs(a - keep) - Math.abs(b - keep)).slice(0, MAX_CACHED_PAGES);
+  return Object.fromEntries(nearest.map((n) => [n, pages[n]!]));
+}
+
+/** The contacts list: paged from the register, cached by page, stale answers ignored. */
 export const useContactsStore = create<ContactsState>((set, get) => ({
   query: '',
-  rows: [],
+  pages: {},
   count: 0,
+  known: 0,
   complete: false,
-  loading: new Set(),
   generation: 0,
   error: null,
   setQuery: (query) => {
-    set((s) => ({ query, rows: [], count: 0, complete: false, loading: new Set(), generation: s.generation + 1, error: null }));
+    set((s) => ({ query, pages: {}, count: 0, known: 0, complete: false, generation: s.generation + 1, error: null }));
     void get().ensurePage(0);
   },
   reload: () => get().setQuery(get().query),
   ensurePage: async (page) => {
-    const { loading, rows, generation, query } = get();
-    if (loading.has(page) || rows[page * PAGE_SIZE] !== undefined) return;
-    set({ loading: new Set(loading).add(page) });
+    const { pages, generation, query, complete, count } = get();
+    const key = `${generation}:${page}`;
+    if (inFlight.has(key) || pages[page] !== undefined) return;
+    if (complete && page > 0 && page * PAGE_SIZE >= count) return;
+    inFlight.add(key);
     try {
       const r = await call('contacts.list', { query: query || undefined, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      // An answer to an older query or an older view of the register: drop it.
       if (get().generation !== generation) return;
       set((s) => {
-        const next = s.rows.slice();
-        r.contacts.forEach((c, i) => (next[page * PAGE_SIZE + i] = c));
         const short = r.contacts.length < PAGE_SIZE;
-        const count = r.total ?? Math.max(s.count, page * PAGE_SIZE + r.contacts.length + (short ? 0 : PAGE_SIZE));
-        const l = new Set(s.loading);
-        l.delete(page);
+        if (r.total !== null) {
+          return { pages: evict({ ...s.pages, [page]: r.contacts }, page), count: r.total, known: r.total, complete: true, error: null };
+        }
+        const end = page * PAGE_SIZE + r.contacts.length;
+        const known = short ? end : Math.max(s.known, end);
         return {
-          rows: next,
-          count: short && r.total === null ? page * PAGE_SIZE + r.contacts.length : count,
-          complete: r.total !== null || short,
-          loading: l,
+          pages: evict({ ...s.pages, [page]: r.contacts }, page),
+          known,
+          // While more may follow, leave a page of placeholders so scrolling reaches (and loads) it.
+          count: short ? end : Math.max(s.count, end + PAGE_SIZE),
+          complete: s.complete || short,
+          error: null,
         };
       });
     } catch (error) {
       if (get().generation === generation) set({ error });
+    } finally {
+      inFlight.delete(key);
     }
+  },
+  add: async (input) => {
+    const contact = await call('contacts.add', input);
+    get().reload();
+    return contact;
   },
 }));

@@ -11,14 +11,14 @@ interface SettingsState {
   verification: Output<'audit.verify'> | null;
   load: () => Promise<void>;
   save: (patch: Input<'settings.update'>) => Promise<void>;
-  addStaff: (name: string) => Promise<void>;
+  addStaff: (name: string, role: Staff['role']) => Promise<void>;
   setStaffActive: (id: number, active: boolean) => Promise<void>;
   createForm: (input: Input<'forms.create'>) => Promise<FormVersion>;
   verify: () => Promise<void>;
 }
 
 /** Shop settings, staff, consent wording and the integrity check. */
-export const useSettingsStore = create<SettingsState>((set, get) => ({
+export const useSettingsStore = create<SettingsState>((set) => ({
   settings: null,
   packs: [],
   staff: [],
@@ -36,8 +36,8 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   save: async (patch) => {
     set({ settings: await call('settings.update', patch) });
   },
-  addStaff: async (name) => {
-    await call('staff.add', { name });
+  addStaff: async (name, role) => {
+    await call('staff.add', { name, role });
     set({ staff: await call('staff.list', {}) });
   },
   setStaffActive: async (id, active) => {
@@ -51,6 +51,5 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   },
   verify: async () => {
     set({ verification: await call('audit.verify', {}) });
-    void get();
   },
 }));

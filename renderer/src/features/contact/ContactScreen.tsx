@@ -5,9 +5,9 @@ import { Channels, Purposes } from '../../../../shared/domain/consent/types';
 import { useContactStore } from '../../stores/contact.store';
 import { useAppStore } from '../../stores/app.store';
 import { useSettingsStore } from '../../stores/settings.store';
-import { StatusBadge } from '../../components/StatusBadge';
+import { STATUS_COLOR, StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatDateTime, formatPhone } from '../../components/format';
+import { countryName, formatDateTime, formatPhone } from '../../components/format';
 import { RecordConsentModal } from './RecordConsentModal';
 
 /** A contact's consents now and the full, provable history behind them. */
@@ -39,18 +39,32 @@ export function ContactScreen({ contactId }: { contactId: number }) {
           <Title order={2} data-testid="contact-name">
             {contact.name || formatPhone(contact.phone)}
           </Title>
-          <Group gap="xs" mt={4}>
-            <Text ff="monospace">{formatPhone(contact.phone)}</Text>
-            {contact.country && <Badge variant="light">{contact.country}</Badge>}
-            <Badge variant="outline" color={contact.messageable ? 'gray' : 'red'}>
+          <Group gap="xs" mt={6}>
+            <Text className="mono" fw={500}>
+              {formatPhone(contact.phone)}
+            </Text>
+            {contact.country && (
+              <Badge variant="light" tt="none" data-testid="contact-country">
+                {countryName(contact.country, i18n.language)}
+              </Badge>
+            )}
+            <Badge variant="outline" color={contact.messageable ? 'gray' : 'red'} tt="none">
               {t(`reach.${contact.reach}`)}
             </Badge>
             {contact.tags.map((tag) => (
-              <Badge key={tag} variant="light" color="blue">
+              <Badge key={tag} variant="light" color="indigo" tt="none">
                 {tag}
               </Badge>
             ))}
           </Group>
+          <Text size="xs" c="dimmed" mt={6}>
+            {[contact.email, t('contact.added', { date: when(contact.createdAt) })].filter(Boolean).join(' · ')}
+          </Text>
+          {!contact.messageable && (
+            <Text size="sm" c="red.7" mt={4}>
+              {t('contact.notMessageable')}
+            </Text>
+          )}
         </div>
         <Group>
           <Button onClick={() => setRecording('consent')} data-testid="record-consent">
@@ -69,8 +83,15 @@ export function ContactScreen({ contactId }: { contactId: number }) {
             const cell = consents.find((c) => c.channel === channel && c.purpose === purpose);
             if (!cell) return null;
             return (
-              <Card key={`${channel}/${purpose}`} withBorder padding="sm" data-testid={`cell-${channel}-${purpose}`}>
-                <Group justify="space-between" mb={4}>
+              <Card
+                key={`${channel}/${purpose}`}
+                withBorder
+                padding="sm"
+                className="cell-card"
+                style={{ borderLeftColor: `var(--mantine-color-${STATUS_COLOR[cell.status]}-${cell.status === 'none' ? 3 : 6})` }}
+                data-testid={`cell-${channel}-${purpose}`}
+              >
+                <Group justify="space-between" mb={4} wrap="nowrap">
                   <Text fw={600} size="sm">
                     {t(`channel.${channel}`)} · {t(`purpose.${purpose}`)}
                   </Text>
@@ -81,16 +102,16 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                     {t('contact.since', { date: when(cell.since) })}
                   </Text>
                 )}
-                {cell.expiresAt && cell.status === 'granted' && (
+                {cell.expiresAt && (cell.status === 'granted' || cell.status === 'pending' || cell.status === 'expired') && (
                   <Text size="xs" c="dimmed">
-                    {t('contact.expires', { date: when(cell.expiresAt) })}
+                    {t(cell.status === 'expired' ? 'contact.expired' : 'contact.expires', { date: when(cell.expiresAt) })}
                   </Text>
                 )}
-                {purpose !== 'personal_data' && cell.status === 'granted' && (
-                  <Text size="xs" c={cell.sendable ? 'green' : 'orange'}>
+                {purpose !== 'personal_data' && (
+                  <Text size="xs" mt={4} c={cell.sendable ? 'green.8' : 'dimmed'} data-testid="sendable">
                     {cell.sendable
-                      ? t('contact.sendable')
-                      : `${t('contact.notSendable')}: ${cell.blockedBy ? t(`contact.blocked.${cell.blockedBy}`) : ''}`}
+                      ? `✓ ${t('contact.sendable')}`
+                      : `✕ ${t('contact.notSendable')}: ${cell.blockedBy ? t(`contact.blocked.${cell.blockedBy}`) : t(`contact.why.${cell.status}`)}`}
                   </Text>
                 )}
               </Card>

@@ -6,14 +6,14 @@ import type { Output } from '../../../../shared/contract/api';
 import { useContactStore } from '../../stores/contact.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { useContactsStore } from '../../stores/contacts.store';
-import { ErrorAlert, fieldError } from '../../components/ErrorAlert';
+import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { localInputToIso, nowLocalInput } from '../../components/format';
 
 type Action = 'grant' | 'request' | 'confirm' | 'claim' | 'revoke';
 
 /** Record a consent or an opt-out against a contact, with method, wording, staff, time and evidence. */
 export function RecordConsentModal({ contactId, mode, onClose }: { contactId: number; mode: 'consent' | 'optout'; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const record = useContactStore((s) => s.record);
   const reloadList = useContactsStore((s) => s.reload);
   const settings = useSettingsStore((s) => s.settings);
@@ -23,7 +23,8 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const [channel, setChannel] = useState<Channel>('sms');
   const [purpose, setPurpose] = useState<Purpose>('marketing');
   const [action, setAction] = useState<Action>(mode === 'optout' ? 'revoke' : 'grant');
-  const [method, setMethod] = useState<ConsentMethod>(mode === 'optout' ? 'inbound_keyword' : 'paper_form');
+  // An opt-out is valid however it arrived, so its method may stay blank.
+  const [method, setMethod] = useState<ConsentMethod | null>(mode === 'optout' ? null : 'paper_form');
   const [formId, setFormId] = useState<string | null>(null);
   const [staffName, setStaffName] = useState<string | null>(null);
   const [occurred, setOccurred] = useState(() => nowLocalInput(timeZone));
@@ -33,6 +34,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<Output<'consent.record'> | null>(null);
   const [busy, setBusy] = useState(false);
+  const fieldError = useFieldError(error);
 
   const fitting = forms.filter((f) => f.channels.includes(channel) && f.purposes.includes(purpose));
   const activeStaff = staff.filter((s) => s.active);
@@ -54,7 +56,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
         channel,
         purpose,
         action,
-        method,
+        method: method ?? undefined,
         occurredAt: occurred ? localInputToIso(occurred, timeZone) : undefined,
         staff: staffName ?? undefined,
         evidence: Object.keys(evidence).length ? evidence : undefined,
@@ -69,6 +71,15 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
     }
   };
 
+  // The register explains in English; say the same from its structured answer in the person's language.
+  const downgradeReason = (d: NonNullable<Output<'consent.record'>['downgraded']>) => {
+    const pack = (settings?.policyPack ?? '').toUpperCase();
+    if (i18n.language === 'en') return d.reason;
+    if (d.to === 'request') return t('record.reasonDoubleOptIn', { pack });
+    if (d.missing.length === 0) return t('record.reasonMethod', { pack, method: t(`method.${method ?? 'paper_form'}`) });
+    return t('record.reasonMissing', { pack, missing: d.missing.map((k) => t(`evidenceKind.${k}`)).join(', ') });
+  };
+
   const options = <T extends string>(values: readonly T[], prefix: string) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
 
   return (
@@ -76,17 +87,19 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
       {result ? (
         <Stack>
           {result.downgraded && (
-            <Alert color="orange" data-testid="downgraded">
-              {t(result.downgraded.to === 'claim' ? 'record.downgradedClaim' : 'record.downgradedRequest', { reason: result.downgraded.reason })}
+            <Alert color="orange" variant="light" data-testid="downgraded" title={t(result.downgraded.to === 'claim' ? 'record.downgradedClaim' : 'record.downgradedRequest')}>
+              {downgradeReason(result.downgraded)}
             </Alert>
           )}
           {result.events.length > 1 && (
-            <Alert color="blue" data-testid="revoked-all">
+            <Alert color="blue" variant="light" data-testid="revoked-all" title={t('record.revokedAllTitle')}>
               {t('record.revokedAll', { cells: result.events.map((e) => `${t(`channel.${e.channel}`)} · ${t(`purpose.${e.purpose}`)}`).join(', ') })}
             </Alert>
           )}
           <Group justify="flex-end">
-            <Button onClick={onClose}>OK</Button>
+            <Button onClick={onClose} data-testid="rec-done">
+              {t('record.done')}
+            </Button>
           </Group>
         </Stack>
       ) : (
@@ -135,9 +148,11 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                 label={t('record.method')}
                 data={options(mode === 'optout' ? ConsentMethods : ConsentMethods.filter((m) => m !== 'provider_feedback'), 'method')}
                 value={method}
-                onChange={(v) => v && setMethod(v as ConsentMethod)}
-                allowDeselect={false}
-                error={fieldError(error, 'method')}
+                onChange={(v) => setMethod(v as ConsentMethod | null)}
+                allowDeselect={mode === 'optout'}
+                clearable={mode === 'optout'}
+                placeholder={t('record.methodUnknown')}
+                error={fieldError('method')}
                 data-testid="rec-method"
               />
             </Group>
@@ -149,7 +164,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                 value={chosenForm}
                 onChange={setFormId}
                 clearable
-                error={fieldError(error, 'evidence.formVersionId')}
+                error={fieldError('evidence.formVersionId')}
                 data-testid="rec-form"
               />
             )}
@@ -166,7 +181,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                 label={t('record.occurredAt')}
                 value={occurred}
                 onChange={(e) => setOccurred(e.currentTarget.value)}
-                error={fieldError(error, 'occurredAt')}
+                error={fieldError('occurredAt')}
                 data-testid="rec-when"
               />
             </Group>

@@ -2,17 +2,17 @@ import { useState } from 'react';
 import { Alert, Anchor, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { normalizePhone } from '../../../../shared/domain/phone/normalize';
-import { call, ApiCallError } from '../../api/client';
+import { ApiCallError } from '../../api/client';
 import { useContactsStore } from '../../stores/contacts.store';
 import { useAppStore } from '../../stores/app.store';
 import { useSettingsStore } from '../../stores/settings.store';
-import { ErrorAlert, fieldError } from '../../components/ErrorAlert';
+import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 
 /** Add a contact: the number is normalised live with the shop's default country. */
 export function AddContactModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const country = useSettingsStore((s) => s.settings?.defaultCountry ?? 'RU');
-  const reload = useContactsStore((s) => s.reload);
+  const add = useContactsStore((s) => s.add);
   const go = useAppStore((s) => s.go);
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
@@ -21,6 +21,7 @@ export function AddContactModal({ opened, onClose }: { opened: boolean; onClose:
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
+  const fieldError = useFieldError(error);
   const parsed = phone.trim() ? normalizePhone(phone, country) : null;
   const conflictId = error instanceof ApiCallError && error.code === 'CONFLICT' ? (error.details?.contactId as number | undefined) : undefined;
 
@@ -37,7 +38,7 @@ export function AddContactModal({ opened, onClose }: { opened: boolean; onClose:
     setBusy(true);
     setError(null);
     try {
-      const c = await call('contacts.add', {
+      const c = await add({
         phone,
         name: name || undefined,
         email: email || undefined,
@@ -46,7 +47,6 @@ export function AddContactModal({ opened, onClose }: { opened: boolean; onClose:
           .map((s) => s.trim())
           .filter(Boolean),
       });
-      reload();
       close();
       go({ screen: 'contact', contactId: c.id });
     } catch (err) {
@@ -73,7 +73,7 @@ export function AddContactModal({ opened, onClose }: { opened: boolean; onClose:
             data-testid="new-phone"
             data-autofocus
             required
-            error={fieldError(error, 'phone') ?? (parsed && !parsed.ok ? t(`phone.${parsed.reason}`) : undefined)}
+            error={fieldError('phone') ?? (parsed && !parsed.ok ? t(`phone.${parsed.reason}`) : undefined)}
           />
           {parsed?.ok && (
             <Alert color={parsed.value.messageable ? 'green' : 'yellow'} variant="light" data-testid="phone-preview" p="xs">
@@ -86,7 +86,7 @@ export function AddContactModal({ opened, onClose }: { opened: boolean; onClose:
             label={t('addContact.email')}
             value={email}
             onChange={(e) => setEmail(e.currentTarget.value)}
-            error={fieldError(error, 'email')}
+            error={fieldError('email')}
           />
           <TextInput
             label={t('addContact.tags')}

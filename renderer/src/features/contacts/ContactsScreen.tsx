@@ -1,57 +1,92 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Group, Text, TextInput, Title, Badge } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Pagination, Text, TextInput, Title } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import { PAGE_SIZE, useContactsStore } from '../../stores/contacts.store';
+import { PAGE_SIZE, rowAt, useContactsStore } from '../../stores/contacts.store';
 import { useAppStore } from '../../stores/app.store';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatPhone } from '../../components/format';
+import { formatNumber, formatPhone } from '../../components/format';
 import { AddContactModal } from './AddContactModal';
 
 const ROW_HEIGHT = 44;
-const GRID = 'minmax(180px, 2fr) 180px 150px 170px minmax(120px, 1fr)';
+const GRID = 'minmax(180px, 2fr) 190px 150px 170px minmax(120px, 1fr)';
+// Browsers cap an element's height (~33M px in Chromium): past this many rows the list is cut into segments.
+const SEGMENT = 200_000;
 
 /** The contacts list: virtualised rows paged from the register, search as you type. */
 export function ContactsScreen() {
-  const { t } = useTranslation();
-  const rows = useContactsStore((s) => s.rows);
+  const { t, i18n } = useTranslation();
+  const pages = useContactsStore((s) => s.pages);
   const count = useContactsStore((s) => s.count);
+  const known = useContactsStore((s) => s.known);
   const complete = useContactsStore((s) => s.complete);
   const query = useContactsStore((s) => s.query);
+  const generation = useContactsStore((s) => s.generation);
   const error = useContactsStore((s) => s.error);
   const setQuery = useContactsStore((s) => s.setQuery);
   const ensurePage = useContactsStore((s) => s.ensurePage);
   const go = useAppStore((s) => s.go);
   const [typed, setTyped] = useState(query);
   const [adding, setAdding] = useState(false);
+  const [segment, setSegment] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     // Debounced search; the store drops answers to older queries.
     const h = setTimeout(() => {
-      if (typed.trim() !== useContactsStore.getState().query || useContactsStore.getState().rows.length === 0) setQuery(typed.trim());
+      const s = useContactsStore.getState();
+      if (typed.trim() !== s.query || s.generation === 0) setQuery(typed.trim());
     }, 150);
     return () => clearTimeout(h);
   }, [typed, setQuery]);
 
+  const segments = Math.max(1, Math.ceil(count / SEGMENT));
+  const seg = Math.min(segment, segments - 1);
+  const base = seg * SEGMENT;
+  const segCount = Math.max(0, Math.min(SEGMENT, count - base));
+
+  // A new search or another segment starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [generation, seg]);
+  useEffect(() => setSegment(0), [generation]);
+
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the list library we chose; it manages its own state.
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: segCount, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  const first = base + (items[0]?.index ?? 0);
+  const last = base + (items[items.length - 1]?.index ?? 0);
 
   useEffect(() => {
-    for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) void ensurePage(p);
+    const lo = Math.floor(first / PAGE_SIZE);
+    const hi = Math.floor(last / PAGE_SIZE);
+    const { pages: loaded } = useContactsStore.getState();
+    const near = (p: number) => loaded[p - 1] !== undefined || loaded[p + 1] !== undefined || p === 0;
+    // Pages next to loaded ones (smooth scrolling) load at once; a jump (dragging the scrollbar) waits until it settles.
+    const jumped: number[] = [];
+    for (let p = lo; p <= hi; p++) (near(p) ? void ensurePage(p) : jumped.push(p));
     if (!complete && last >= count - 5) void ensurePage(Math.floor(count / PAGE_SIZE));
-  }, [first, last, count, complete, ensurePage]);
+    if (jumped.length === 0) return;
+    const h = setTimeout(() => jumped.forEach((p) => void ensurePage(p)), 80);
+    return () => clearTimeout(h);
+  }, [first, last, count, complete, ensurePage, generation]);
+
+  const n = (v: number) => formatNumber(v, i18n.language);
+  const summary = query
+    ? complete
+      ? t('contacts.found', { count: n(count) })
+      : t('contacts.foundMore', { count: n(known) })
+    : complete
+      ? t('contacts.count', { count: n(count) })
+      : '';
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       <Group justify="space-between" mb="md">
         <Title order={2}>{t('contacts.title')}</Title>
         <Button onClick={() => setAdding(true)} data-testid="add-contact">
-          {t('contacts.add')}
+          + {t('contacts.add')}
         </Button>
       </Group>
       <Group mb="sm" align="center">
@@ -62,68 +97,56 @@ export function ContactsScreen() {
           style={{ flex: 1 }}
           data-testid="search"
           aria-label={t('contacts.search')}
+          rightSection={typed ? <CloseButton size="sm" aria-label={t('contacts.clear')} onClick={() => setTyped('')} /> : null}
         />
-        <Text c="dimmed" size="sm" data-testid="count">
-          {query ? t('contacts.found', { count: complete ? count : rows.filter(Boolean).length }) : t('contacts.count', { count })}
+        <Text c="dimmed" size="sm" data-testid="count" miw={140} ta="right">
+          {summary}
         </Text>
       </Group>
       <ErrorAlert error={error} />
-      <div
-        style={{
-          display: 'grid',
-          gridTemplateColumns: GRID,
-          gap: 12,
-          padding: '8px 12px',
-          fontWeight: 600,
-          fontSize: 13,
-          color: '#555',
-          borderBottom: '1px solid #e5e7eb',
-        }}
-      >
+      {segments > 1 && (
+        <Group justify="space-between" mb="xs" data-testid="segments">
+          <Text size="sm" c="dimmed">
+            {t('contacts.segment', { from: n(base + 1), to: n(base + segCount), total: n(count) })}
+          </Text>
+          <Pagination size="sm" total={segments} value={seg + 1} onChange={(v) => setSegment(v - 1)} siblings={1} />
+        </Group>
+      )}
+      <div className="contacts-head" style={{ gridTemplateColumns: GRID }}>
         <span>{t('contacts.name')}</span>
         <span>{t('contacts.phone')}</span>
         <span>{t('contacts.smsMarketing')}</span>
         <span>{t('contacts.waMarketing')}</span>
         <span>{t('contacts.tags')}</span>
       </div>
-      <div ref={scrollRef} style={{ flex: 1, overflow: 'auto', minHeight: 200 }} data-testid="contacts-scroll">
+      <div ref={scrollRef} className="contacts-scroll" data-testid="contacts-scroll" role="rowgroup">
         {count === 0 && complete && (
-          <Text c="dimmed" p="lg" data-testid="empty">
+          <Text c="dimmed" p="lg" ta="center" data-testid="empty">
             {query ? t('contacts.noMatch', { query }) : t('contacts.empty')}
           </Text>
         )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const c = rows[item.index];
+            const index = base + item.index;
+            const c = rowAt(pages, index);
             return (
               <div
                 key={item.key}
                 role="row"
+                aria-rowindex={index + 1}
+                className={c ? 'contact-row' : 'contact-row loading'}
                 data-testid={c ? 'contact-row' : 'contact-row-loading'}
+                tabIndex={c ? 0 : -1}
                 onClick={() => c && go({ screen: 'contact', contactId: c.id })}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT,
-                  transform: `translateY(${item.start}px)`,
-                  display: 'grid',
-                  gridTemplateColumns: GRID,
-                  gap: 12,
-                  alignItems: 'center',
-                  padding: '0 12px',
-                  borderBottom: '1px solid #f1f3f5',
-                  cursor: c ? 'pointer' : 'default',
-                  background: item.index % 2 ? '#fcfcfd' : 'white',
-                }}
+                onKeyDown={(e) => c && e.key === 'Enter' && go({ screen: 'contact', contactId: c.id })}
+                style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: GRID }}
               >
                 {c ? (
                   <>
-                    <Text size="sm" fw={500} truncate>
-                      {c.name || '—'}
+                    <Text size="sm" fw={500} truncate c={c.name ? undefined : 'dimmed'}>
+                      {c.name || t('contacts.noName')}
                     </Text>
-                    <Text size="sm" ff="monospace">
+                    <Text size="sm" className="mono">
                       {formatPhone(c.phone)}
                     </Text>
                     <span>
@@ -134,16 +157,20 @@ export function ContactsScreen() {
                     </span>
                     <Group gap={4} wrap="nowrap" style={{ overflow: 'hidden' }}>
                       {c.tags.map((tag) => (
-                        <Badge key={tag} variant="light" color="blue" size="xs">
+                        <Badge key={tag} variant="light" color="indigo" size="sm" tt="none">
                           {tag}
                         </Badge>
                       ))}
                     </Group>
                   </>
                 ) : (
-                  <Text size="sm" c="dimmed">
-                    {t('contacts.loading')}
-                  </Text>
+                  <>
+                    <span className="skeleton" />
+                    <span className="skeleton" />
+                    <span />
+                    <span />
+                    <span />
+                  </>
                 )}
               </div>
             );

@@ -6,6 +6,7 @@ import {
   Card,
   Checkbox,
   Group,
+  List,
   MultiSelect,
   NumberInput,
   Select,
@@ -18,13 +19,14 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Settings } from '../../../../shared/contract/api';
+import type { FormVersion, Settings, Staff } from '../../../../shared/contract/api';
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import type { PolicyOverrides, PolicyPackId } from '../../../../shared/domain/policy/policy';
 import { useSettingsStore } from '../../stores/settings.store';
-import { ErrorAlert, fieldError } from '../../components/ErrorAlert';
+import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
+import { countryName } from '../../components/format';
 
-const COUNTRIES = ['RU', 'KZ', 'BY', 'UA', 'AM', 'UZ', 'DE', 'FR', 'IT', 'ES', 'NL', 'PL', 'GB', 'US', 'CA'];
+const COUNTRIES = ['RU', 'KZ', 'BY', 'UA', 'AM', 'UZ', 'KG', 'GE', 'DE', 'AT', 'FR', 'IT', 'ES', 'NL', 'PL', 'GB', 'IE', 'US', 'CA'];
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {
@@ -47,7 +49,7 @@ export function SettingsScreen() {
 }
 
 function IdentityCard({ settings }: { settings: Settings }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const save = useSettingsStore((s) => s.save);
   const [draft, setDraft] = useState({
     businessName: settings.businessName,
@@ -58,6 +60,7 @@ function IdentityCard({ settings }: { settings: Settings }) {
     timezone: settings.timezone,
   });
   const [error, setError] = useState<unknown>(null);
+  const fieldError = useFieldError(error);
   const [saved, setSaved] = useState(false);
   const zones = Intl.supportedValuesOf('timeZone');
   const submit = async () => {
@@ -80,42 +83,63 @@ function IdentityCard({ settings }: { settings: Settings }) {
           label={t('settings.businessName')}
           value={draft.businessName}
           onChange={(e) => setDraft({ ...draft, businessName: e.currentTarget.value })}
-          error={fieldError(error, 'businessName')}
+          error={fieldError('businessName')}
           data-testid="business-name"
         />
         <TextInput
           label={t('settings.senderName')}
           value={draft.senderName}
           onChange={(e) => setDraft({ ...draft, senderName: e.currentTarget.value })}
-          error={fieldError(error, 'senderName')}
+          error={fieldError('senderName')}
         />
         <TextInput
           label={t('settings.shopPhone')}
           value={draft.shopPhone}
           onChange={(e) => setDraft({ ...draft, shopPhone: e.currentTarget.value })}
-          error={fieldError(error, 'shopPhone')}
+          error={fieldError('shopPhone')}
         />
         <TextInput
           label={t('settings.businessAddress')}
           value={draft.businessAddress}
           onChange={(e) => setDraft({ ...draft, businessAddress: e.currentTarget.value })}
+          error={fieldError('businessAddress')}
         />
-        <Select
-          label={t('settings.defaultCountry')}
-          data={[...new Set([...COUNTRIES, draft.defaultCountry])]}
-          value={draft.defaultCountry}
-          onChange={(v) => v && setDraft({ ...draft, defaultCountry: v })}
-          searchable
-          allowDeselect={false}
-        />
+        <Group grow align="flex-start" gap="xs">
+          <Select
+            label={t('settings.defaultCountry')}
+            description={t('settings.defaultCountryHint')}
+            data={[...new Set([...COUNTRIES, ...(/^[A-Z]{2}$/.test(draft.defaultCountry) ? [draft.defaultCountry] : [])])].map((c) => ({
+              value: c,
+              label: `${c} — ${countryName(c, i18n.language)}`,
+            }))}
+            value={/^[A-Z]{2}$/.test(draft.defaultCountry) ? draft.defaultCountry : null}
+            onChange={(v) => v && setDraft({ ...draft, defaultCountry: v })}
+            searchable
+            allowDeselect={false}
+            error={fieldError('defaultCountry')}
+            data-testid="default-country"
+            style={{ flex: 3 }}
+          />
+          <TextInput
+            label={t('settings.otherCountry')}
+            description={t('settings.otherCountryHint')}
+            value={draft.defaultCountry}
+            maxLength={2}
+            onChange={(e) => setDraft({ ...draft, defaultCountry: e.currentTarget.value.toUpperCase() })}
+            data-testid="country-code"
+            style={{ flex: 1 }}
+          />
+        </Group>
         <Select
           label={t('settings.timezone')}
           data={zones.includes(draft.timezone) ? zones : [draft.timezone, ...zones]}
           value={draft.timezone}
           onChange={(v) => v && setDraft({ ...draft, timezone: v })}
+          description={t('settings.timezoneHint')}
           searchable
           allowDeselect={false}
-          error={fieldError(error, 'timezone')}
+          limit={200}
+          error={fieldError('timezone')}
         />
       </SimpleGrid>
       <Group mt="md">
@@ -140,9 +164,12 @@ function PolicyCard({ settings }: { settings: Settings }) {
   const [pack, setPack] = useState<PolicyPackId>(settings.policyPack);
   const [o, setO] = useState<PolicyOverrides>(settings.policyOverrides);
   const [error, setError] = useState<unknown>(null);
+  const fieldError = useFieldError(error);
   const [saved, setSaved] = useState(false);
   const base = packs.find((p) => p.id === pack);
-  const e = settings.effectivePolicy;
+  // The stored pack is shown with the shop's tightening applied; another pack as bundled, until saved.
+  const shown = pack === settings.policyPack ? settings.effectivePolicy : base;
+  const lang = i18n.language === 'ru' ? 'ru' : 'en';
   const submit = async () => {
     setError(null);
     setSaved(false);
@@ -154,6 +181,13 @@ function PolicyCard({ settings }: { settings: Settings }) {
     }
   };
   const yesNo = (v: boolean) => (v ? t('settings.yes') : t('settings.no'));
+  const tightened = (field: keyof PolicyOverrides) =>
+    pack === settings.policyPack && settings.policyOverrides[field] !== undefined ? (
+      <Badge size="xs" variant="light" color="teal" ml={6} tt="none">
+        {t('settings.tightened')}
+      </Badge>
+    ) : null;
+  const numberOrUnset = (v: string | number) => (typeof v === 'number' ? v : undefined);
   return (
     <Card withBorder>
       <Title order={4} mb="sm">
@@ -161,51 +195,76 @@ function PolicyCard({ settings }: { settings: Settings }) {
       </Title>
       <Select
         label={t('settings.policyPack')}
-        data={packs.map((p) => ({ value: p.id, label: `${p.id.toUpperCase()} — ${i18n.language === 'ru' ? p.name.ru : p.name.en}` }))}
+        description={t('settings.policyPackHint')}
+        data={packs.map((p) => ({ value: p.id, label: `${p.id.toUpperCase()} — ${p.name[lang]}` }))}
         value={pack}
         onChange={(v) => v && setPack(v as PolicyPackId)}
         allowDeselect={false}
         data-testid="policy-pack"
-        maw={420}
+        maw={480}
       />
-      {base && (
+      {base && shown && (
         <SimpleGrid cols={2} mt="md" spacing="xl">
           <div>
             <Text fw={600} size="sm" mb={6}>
               {t('settings.policyValues')}
             </Text>
-            <Table withRowBorders={false} data-testid="policy-values">
+            <Table withRowBorders={false} verticalSpacing={4} data-testid="policy-values">
               <Table.Tbody>
                 <Table.Tr>
                   <Table.Td>{t('settings.doubleOptIn')}</Table.Td>
-                  <Table.Td>{yesNo(pack === settings.policyPack ? e.doubleOptIn : base.doubleOptIn)}</Table.Td>
+                  <Table.Td>
+                    {yesNo(shown.doubleOptIn)}
+                    {tightened('doubleOptIn')}
+                  </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td>{t('settings.maxConsentAgeDays')}</Table.Td>
-                  <Table.Td>{(pack === settings.policyPack ? e.maxConsentAgeDays : base.maxConsentAgeDays) ?? t('settings.unlimited')}</Table.Td>
+                  <Table.Td>
+                    {shown.maxConsentAgeDays ?? t('settings.unlimited')}
+                    {tightened('maxConsentAgeDays')}
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Td>{t('settings.pendingExpiryHours')}</Table.Td>
+                  <Table.Td>
+                    {shown.pendingExpiryHours}
+                    {tightened('pendingExpiryHours')}
+                  </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td>{t('settings.revocationScope')}</Table.Td>
-                  <Table.Td>{t(`settings.scope.${base.revocationScope}`)}</Table.Td>
+                  <Table.Td>
+                    {t(`settings.scope.${shown.revocationScope}`)}
+                    {tightened('revocationScope')}
+                  </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td>{t('settings.quietHours')}</Table.Td>
-                  <Table.Td>{base.quietHours ? `${base.quietHours.start}–${base.quietHours.end}` : t('settings.none')}</Table.Td>
+                  <Table.Td>
+                    {shown.quietHours ? `${shown.quietHours.start}–${shown.quietHours.end}` : t('settings.none')}
+                    {tightened('quietHours')}
+                  </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td>{t('settings.frequencyCap')}</Table.Td>
-                  <Table.Td>{base.frequencyCap ? `${base.frequencyCap.messages} / ${base.frequencyCap.days}` : t('settings.none')}</Table.Td>
+                  <Table.Td>
+                    {shown.frequencyCap
+                      ? t('settings.frequencyValue', { messages: shown.frequencyCap.messages, days: shown.frequencyCap.days })
+                      : t('settings.none')}
+                    {tightened('frequencyCap')}
+                  </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td>{t('settings.pdConsent')}</Table.Td>
-                  <Table.Td>{yesNo(base.requiresPersonalDataConsent)}</Table.Td>
+                  <Table.Td>{yesNo(shown.requiresPersonalDataConsent)}</Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td>{t('settings.optOutKeywords')}</Table.Td>
                   <Table.Td>
                     <Group gap={4}>
-                      {base.optOutKeywords.map((k) => (
-                        <Badge key={k} variant="light" size="xs">
+                      {shown.optOutKeywords.map((k) => (
+                        <Badge key={k} variant="light" color="gray" size="sm" tt="none">
                           {k}
                         </Badge>
                       ))}
@@ -214,77 +273,111 @@ function PolicyCard({ settings }: { settings: Settings }) {
                 </Table.Tr>
               </Table.Tbody>
             </Table>
-            <Text size="xs" c="dimmed" mt={6}>
-              {i18n.language === 'ru' ? base.notes.ru : base.notes.en}
+            <Text size="xs" c="dimmed" mt={8} data-testid="policy-notes">
+              {shown.notes[lang]}
             </Text>
           </div>
           <Stack gap="xs">
             <Text fw={600} size="sm">
               {t('settings.tighten')}
             </Text>
-            <Checkbox
-              label={t('settings.doubleOptIn')}
-              checked={o.doubleOptIn ?? base.doubleOptIn}
-              onChange={(ev) => setO({ ...o, doubleOptIn: ev.currentTarget.checked })}
-              error={fieldError(error, 'policyOverrides.doubleOptIn')}
-            />
-            <NumberInput
-              label={t('settings.maxConsentAgeDays')}
-              value={o.maxConsentAgeDays ?? ''}
-              placeholder={base.maxConsentAgeDays === null ? t('settings.unlimited') : String(base.maxConsentAgeDays)}
-              onChange={(v) => setO({ ...o, maxConsentAgeDays: typeof v === 'number' ? v : undefined })}
-              min={1}
-              error={fieldError(error, 'policyOverrides.maxConsentAgeDays')}
-              data-testid="max-age"
-            />
-            <Group grow>
-              <TextInput
-                label={`${t('settings.quietHours')} — ${t('settings.quietStart')}`}
-                placeholder={base.quietHours?.start ?? '09:00'}
-                value={o.quietHours?.start ?? ''}
-                onChange={(ev) =>
-                  setO({ ...o, quietHours: { start: ev.currentTarget.value, end: o.quietHours?.end ?? base.quietHours?.end ?? '21:00' } })
-                }
-                error={fieldError(error, 'policyOverrides.quietHours')}
-                data-testid="quiet-start"
-              />
-              <TextInput
-                label={t('settings.quietEnd')}
-                placeholder={base.quietHours?.end ?? '21:00'}
-                value={o.quietHours?.end ?? ''}
-                onChange={(ev) =>
-                  setO({ ...o, quietHours: { start: o.quietHours?.start ?? base.quietHours?.start ?? '08:00', end: ev.currentTarget.value } })
-                }
-              />
-            </Group>
-            <Group grow>
-              <NumberInput
-                label={`${t('settings.frequencyCap')}: ${t('settings.frequencyMessages')}`}
-                value={o.frequencyCap?.messages ?? ''}
-                placeholder={String(base.frequencyCap?.messages ?? '')}
-                min={1}
-                onChange={(v) =>
-                  setO({
-                    ...o,
-                    frequencyCap: typeof v === 'number' ? { messages: v, days: o.frequencyCap?.days ?? base.frequencyCap?.days ?? 7 } : undefined,
-                  })
-                }
-                error={fieldError(error, 'policyOverrides.frequencyCap')}
-              />
-              <NumberInput
-                label={t('settings.frequencyDays')}
-                value={o.frequencyCap?.days ?? ''}
-                placeholder={String(base.frequencyCap?.days ?? '')}
-                min={1}
-                onChange={(v) =>
-                  setO({
-                    ...o,
-                    frequencyCap:
-                      typeof v === 'number' ? { messages: o.frequencyCap?.messages ?? base.frequencyCap?.messages ?? 4, days: v } : undefined,
-                  })
-                }
-              />
-            </Group>
+            {pack !== settings.policyPack ? (
+              <Text size="sm" c="dimmed">
+                {t('settings.tightenAfterSave')}
+              </Text>
+            ) : (
+              <>
+                <Text size="xs" c="dimmed">
+                  {t('settings.tightenHint')}
+                </Text>
+                <Checkbox
+                  label={t('settings.doubleOptIn')}
+                  checked={o.doubleOptIn ?? base.doubleOptIn}
+                  onChange={(ev) => setO({ ...o, doubleOptIn: ev.currentTarget.checked })}
+                  error={fieldError('policyOverrides.doubleOptIn')}
+                  data-testid="double-opt-in"
+                />
+                <Group grow align="flex-start">
+                  <NumberInput
+                    label={t('settings.maxConsentAgeDays')}
+                    value={o.maxConsentAgeDays ?? ''}
+                    placeholder={base.maxConsentAgeDays === null ? t('settings.unlimited') : String(base.maxConsentAgeDays)}
+                    onChange={(v) => setO({ ...o, maxConsentAgeDays: numberOrUnset(v) })}
+                    min={1}
+                    error={fieldError('policyOverrides.maxConsentAgeDays')}
+                    data-testid="max-age"
+                  />
+                  <NumberInput
+                    label={t('settings.pendingExpiryHours')}
+                    value={o.pendingExpiryHours ?? ''}
+                    placeholder={String(base.pendingExpiryHours)}
+                    onChange={(v) => setO({ ...o, pendingExpiryHours: numberOrUnset(v) })}
+                    min={1}
+                    error={fieldError('policyOverrides.pendingExpiryHours')}
+                    data-testid="pending-hours"
+                  />
+                </Group>
+                <Select
+                  label={t('settings.revocationScope')}
+                  data={(['all_marketing', 'channel'] as const).map((v) => ({ value: v, label: t(`settings.scope.${v}`) }))}
+                  value={o.revocationScope ?? base.revocationScope}
+                  onChange={(v) => v && setO({ ...o, revocationScope: v as PolicyOverrides['revocationScope'] })}
+                  allowDeselect={false}
+                  error={fieldError('policyOverrides.revocationScope')}
+                  data-testid="revocation-scope"
+                />
+                <Group grow align="flex-start">
+                  <TextInput
+                    label={`${t('settings.quietHours')}: ${t('settings.quietStart')}`}
+                    placeholder={base.quietHours?.start ?? '09:00'}
+                    value={o.quietHours?.start ?? ''}
+                    onChange={(ev) =>
+                      setO({ ...o, quietHours: { start: ev.currentTarget.value, end: o.quietHours?.end ?? base.quietHours?.end ?? '21:00' } })
+                    }
+                    error={fieldError('policyOverrides.quietHours')}
+                    data-testid="quiet-start"
+                  />
+                  <TextInput
+                    label={t('settings.quietEnd')}
+                    placeholder={base.quietHours?.end ?? '21:00'}
+                    value={o.quietHours?.end ?? ''}
+                    onChange={(ev) =>
+                      setO({ ...o, quietHours: { start: o.quietHours?.start ?? base.quietHours?.start ?? '08:00', end: ev.currentTarget.value } })
+                    }
+                    data-testid="quiet-end"
+                  />
+                </Group>
+                <Group grow align="flex-start">
+                  <NumberInput
+                    label={`${t('settings.frequencyCap')}: ${t('settings.frequencyMessages')}`}
+                    value={o.frequencyCap?.messages ?? ''}
+                    placeholder={String(base.frequencyCap?.messages ?? '')}
+                    min={1}
+                    onChange={(v) =>
+                      setO({
+                        ...o,
+                        frequencyCap: typeof v === 'number' ? { messages: v, days: o.frequencyCap?.days ?? base.frequencyCap?.days ?? 7 } : undefined,
+                      })
+                    }
+                    error={fieldError('policyOverrides.frequencyCap')}
+                    data-testid="cap-messages"
+                  />
+                  <NumberInput
+                    label={t('settings.frequencyDays')}
+                    value={o.frequencyCap?.days ?? ''}
+                    placeholder={String(base.frequencyCap?.days ?? '')}
+                    min={1}
+                    onChange={(v) =>
+                      setO({
+                        ...o,
+                        frequencyCap:
+                          typeof v === 'number' ? { messages: o.frequencyCap?.messages ?? base.frequencyCap?.messages ?? 4, days: v } : undefined,
+                      })
+                    }
+                  />
+                </Group>
+              </>
+            )}
           </Stack>
         </SimpleGrid>
       )}
@@ -294,11 +387,11 @@ function PolicyCard({ settings }: { settings: Settings }) {
         </Button>
         {saved && (
           <Text c="green" size="sm" data-testid="policy-saved">
-            {t('settings.saved')}
+            ✓ {t('settings.saved')}
           </Text>
         )}
       </Group>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} mt="sm" />
     </Card>
   );
 }
@@ -309,7 +402,9 @@ function StaffCard() {
   const addStaff = useSettingsStore((s) => s.addStaff);
   const setStaffActive = useSettingsStore((s) => s.setStaffActive);
   const [name, setName] = useState('');
+  const [role, setRole] = useState<Staff['role']>('staff');
   const [error, setError] = useState<unknown>(null);
+  const fieldError = useFieldError(error);
   const run = async (fn: () => Promise<void>) => {
     setError(null);
     try {
@@ -323,21 +418,27 @@ function StaffCard() {
       <Title order={4} mb="sm">
         {t('settings.staff')}
       </Title>
-      <Table data-testid="staff-table">
+      <Table data-testid="staff-table" verticalSpacing={6}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('settings.staffName')}</Table.Th>
+            <Table.Th>{t('settings.staffRole')}</Table.Th>
+            <Table.Th>{t('settings.staffStatus')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
         <Table.Tbody>
           {staff.map((s) => (
-            <Table.Tr key={s.id}>
-              <Table.Td>
-                {s.name}{' '}
-                {!s.active && (
-                  <Badge color="gray" size="xs">
-                    {t('settings.inactive')}
-                  </Badge>
-                )}
-              </Table.Td>
+            <Table.Tr key={s.id} data-testid="staff-row" style={{ opacity: s.active ? 1 : 0.6 }}>
+              <Table.Td>{s.name}</Table.Td>
               <Table.Td>{t(`settings.role.${s.role}`)}</Table.Td>
+              <Table.Td>
+                <Badge color={s.active ? 'green' : 'gray'} variant="light" size="sm" tt="none">
+                  {s.active ? t('settings.active') : t('settings.inactive')}
+                </Badge>
+              </Table.Td>
               <Table.Td align="right">
-                <Button size="compact-xs" variant="subtle" onClick={() => void run(() => setStaffActive(s.id, !s.active))}>
+                <Button size="compact-xs" variant="subtle" color={s.active ? 'red' : 'teal'} onClick={() => void run(() => setStaffActive(s.id, !s.active))}>
                   {s.active ? t('settings.deactivate') : t('settings.activate')}
                 </Button>
               </Table.Td>
@@ -345,28 +446,40 @@ function StaffCard() {
           ))}
         </Table.Tbody>
       </Table>
-      <Group mt="sm" align="flex-end">
-        <TextInput
-          label={t('settings.staffName')}
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          style={{ flex: 1 }}
-          data-testid="staff-name"
-          error={fieldError(error, 'name')}
-        />
-        <Button
-          onClick={() =>
-            void run(async () => {
-              await addStaff(name);
-              setName('');
-            })
-          }
-          data-testid="add-staff"
-        >
-          {t('settings.addStaff')}
-        </Button>
-      </Group>
-      <ErrorAlert error={error} />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            await addStaff(name, role);
+            setName('');
+          });
+        }}
+      >
+        <Group mt="sm" align="flex-end" wrap="nowrap">
+          <TextInput
+            label={t('settings.newStaff')}
+            placeholder={t('settings.staffName')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            style={{ flex: 1 }}
+            data-testid="staff-name"
+            error={fieldError('name')}
+          />
+          <Select
+            aria-label={t('settings.staffRole')}
+            data={(['staff', 'owner'] as const).map((r) => ({ value: r, label: t(`settings.role.${r}`) }))}
+            value={role}
+            onChange={(v) => v && setRole(v as Staff['role'])}
+            allowDeselect={false}
+            w={130}
+            data-testid="staff-role"
+          />
+          <Button type="submit" data-testid="add-staff">
+            {t('settings.addStaff')}
+          </Button>
+        </Group>
+      </form>
+      <ErrorAlert error={error} mt="sm" />
     </Card>
   );
 }
@@ -375,99 +488,153 @@ function IntegrityCard() {
   const { t } = useTranslation();
   const verification = useSettingsStore((s) => s.verification);
   const verify = useSettingsStore((s) => s.verify);
-  return (
-    <Card withBorder>
-      <Title order={4} mb="sm">
-        {t('settings.integrity')}
-      </Title>
-      <Button variant="light" onClick={() => void verify()} data-testid="verify">
-        {t('settings.verify')}
-      </Button>
-      {verification &&
-        (verification.ok ? (
-          <Alert color="green" mt="sm" data-testid="verify-result">
-            {t('settings.verifyOk', { events: verification.events, rows: verification.auditRows })}
-          </Alert>
-        ) : (
-          <Alert color="red" mt="sm" data-testid="verify-result">
-            {t('settings.verifyBad', { count: verification.problems.length })}
-            <ul>
-              {verification.problems.slice(0, 10).map((p, i) => (
-                <li key={i}>{p.message}</li>
-              ))}
-            </ul>
-          </Alert>
-        ))}
-    </Card>
-  );
-}
-
-function FormsCard() {
-  const { t } = useTranslation();
-  const forms = useSettingsStore((s) => s.forms);
-  const createForm = useSettingsStore((s) => s.createForm);
-  const [draft, setDraft] = useState({
-    title: '',
-    language: 'ru' as 'en' | 'ru',
-    channels: ['sms', 'whatsapp'] as Channel[],
-    purposes: ['marketing'] as Purpose[],
-    body: '',
-  });
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const submit = async () => {
+  const run = async () => {
+    setBusy(true);
     setError(null);
     try {
-      await createForm(draft);
-      setDraft({ ...draft, title: '', body: '' });
+      await verify();
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
     <Card withBorder>
-      <Title order={4} mb="sm">
+      <Title order={4} mb="xs">
+        {t('settings.integrity')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('settings.integrityHint')}
+      </Text>
+      <Button variant="light" onClick={() => void run()} loading={busy} data-testid="verify">
+        {t('settings.verify')}
+      </Button>
+      {verification &&
+        (verification.ok ? (
+          <Alert color="green" variant="light" mt="sm" data-testid="verify-result" title={t('settings.verifyOkTitle')}>
+            {t('settings.verifyOk', { events: verification.events, rows: verification.auditRows })}
+          </Alert>
+        ) : (
+          <Alert color="red" variant="light" mt="sm" data-testid="verify-result" title={t('settings.verifyBad', { count: verification.problems.length })}>
+            <List size="sm">
+              {verification.problems.slice(0, 10).map((p, i) => (
+                <List.Item key={i}>
+                  <b>{t(`settings.problem.${p.kind}`)}</b> — {p.message}
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        ))}
+      <ErrorAlert error={error} mt="sm" />
+    </Card>
+  );
+}
+
+type FormDraft = { formKey?: string; title: string; language: 'en' | 'ru'; channels: Channel[]; purposes: Purpose[]; body: string };
+
+function FormsCard() {
+  const { t, i18n } = useTranslation();
+  const forms = useSettingsStore((s) => s.forms);
+  const createForm = useSettingsStore((s) => s.createForm);
+  const empty: FormDraft = { title: '', language: i18n.language === 'ru' ? 'ru' : 'en', channels: ['sms', 'whatsapp'], purposes: ['marketing'], body: '' };
+  const [draft, setDraft] = useState<FormDraft>(empty);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const fieldError = useFieldError(error);
+  const submit = async () => {
+    setError(null);
+    setCreated(null);
+    try {
+      const f = await createForm(draft);
+      setCreated(f.code);
+      setDraft(empty);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const versionOf = (f: FormVersion) => {
+    setCreated(null);
+    setError(null);
+    setDraft({ formKey: f.formKey, title: f.title, language: f.language, channels: f.channels, purposes: f.purposes, body: f.body });
+  };
+  const editing = draft.formKey ? forms.find((f) => f.formKey === draft.formKey) : undefined;
+  return (
+    <Card withBorder>
+      <Title order={4} mb="xs">
         {t('settings.forms')}
       </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('settings.formsHint')}
+      </Text>
       {forms.length === 0 ? (
         <Text c="dimmed" size="sm">
           {t('settings.formsEmpty')}
         </Text>
       ) : (
-        <Table data-testid="forms-table">
+        <Table data-testid="forms-table" verticalSpacing={6}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('settings.formCode')}</Table.Th>
+              <Table.Th>{t('settings.formTitle')}</Table.Th>
+              <Table.Th>{t('settings.formLanguage')}</Table.Th>
+              <Table.Th>{t('settings.formChannels')}</Table.Th>
+              <Table.Th>{t('settings.formPurposes')}</Table.Th>
+              <Table.Th>SHA-256</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
             {forms.map((f) => (
-              <Table.Tr key={f.id}>
+              <Table.Tr key={f.id} data-testid="form-row">
                 <Table.Td>
-                  <Badge variant="outline">{f.code}</Badge>
+                  <Badge variant="outline" tt="none">
+                    {f.code}
+                  </Badge>
                 </Table.Td>
                 <Table.Td>{f.title}</Table.Td>
                 <Table.Td>{f.language.toUpperCase()}</Table.Td>
                 <Table.Td>{f.channels.map((c) => t(`channel.${c}`)).join(', ')}</Table.Td>
                 <Table.Td>{f.purposes.map((p) => t(`purpose.${p}`)).join(', ')}</Table.Td>
                 <Table.Td>
-                  <Text size="xs" ff="monospace" c="dimmed">
+                  <Text size="xs" className="mono" c="dimmed" title={f.sha256}>
                     {f.sha256.slice(0, 12)}
                   </Text>
+                </Table.Td>
+                <Table.Td align="right">
+                  <Button size="compact-xs" variant="subtle" onClick={() => versionOf(f)} data-testid="new-version">
+                    {t('settings.formNewVersion')}
+                  </Button>
                 </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
-      <Title order={5} mt="md" mb="xs">
-        {t('settings.newForm')}
-      </Title>
+      <Group mt="md" mb="xs" justify="space-between">
+        <Title order={5}>{editing ? t('settings.newVersionOf', { title: editing.title }) : t('settings.newForm')}</Title>
+        {draft.formKey && (
+          <Button size="compact-sm" variant="subtle" onClick={() => setDraft(empty)}>
+            {t('settings.formStartNew')}
+          </Button>
+        )}
+      </Group>
       <SimpleGrid cols={4}>
         <TextInput
           label={t('settings.formTitle')}
           value={draft.title}
           onChange={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
-          error={fieldError(error, 'title')}
+          error={fieldError('title')}
           data-testid="form-title"
         />
         <Select
           label={t('settings.formLanguage')}
-          data={['ru', 'en']}
+          data={[
+            { value: 'ru', label: 'Русский' },
+            { value: 'en', label: 'English' },
+          ]}
           value={draft.language}
           onChange={(v) => v && setDraft({ ...draft, language: v as 'en' | 'ru' })}
           allowDeselect={false}
@@ -477,30 +644,38 @@ function FormsCard() {
           data={(['sms', 'whatsapp'] as const).map((c) => ({ value: c, label: t(`channel.${c}`) }))}
           value={draft.channels}
           onChange={(v) => setDraft({ ...draft, channels: v as Channel[] })}
-          error={fieldError(error, 'channels')}
+          error={fieldError('channels')}
         />
         <MultiSelect
           label={t('settings.formPurposes')}
           data={(['marketing', 'service', 'personal_data'] as const).map((p) => ({ value: p, label: t(`purpose.${p}`) }))}
           value={draft.purposes}
           onChange={(v) => setDraft({ ...draft, purposes: v as Purpose[] })}
-          error={fieldError(error, 'purposes')}
+          error={fieldError('purposes')}
         />
       </SimpleGrid>
       <Textarea
         label={t('settings.formBody')}
+        description={t('settings.formBodyHint')}
         value={draft.body}
         onChange={(e) => setDraft({ ...draft, body: e.currentTarget.value })}
         autosize
         minRows={3}
         mt="xs"
-        error={fieldError(error, 'body')}
+        error={fieldError('body')}
         data-testid="form-body"
       />
-      <Button mt="sm" onClick={() => void submit()} data-testid="create-form">
-        {t('settings.formCreate')}
-      </Button>
-      <ErrorAlert error={error} />
+      <Group mt="sm">
+        <Button onClick={() => void submit()} data-testid="create-form">
+          {t('settings.formCreate')}
+        </Button>
+        {created && (
+          <Text c="green" size="sm" data-testid="form-created">
+            ✓ {t('settings.formCreated', { code: created })}
+          </Text>
+        )}
+      </Group>
+      <ErrorAlert error={error} mt="sm" />
     </Card>
   );
 }
