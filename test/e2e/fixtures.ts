@@ -1,4 +1,4 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,12 @@ export async function seed<T>(backend: Backend, method: string, input: unknown):
   return r.value as T;
 }
 
-/** Keep a screenshot of a main screen as a test artefact. */
-export async function screenshot(page: import('@playwright/test').Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+/** Keep a screenshot of a screen as a test artefact; a tall screen is captured whole by growing the window to fit. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.evaluate('document.fonts.ready');
+  const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+  const size = page.viewportSize()!;
+  if (height > size.height) await page.setViewportSize({ width: size.width, height });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png` });
+  await page.setViewportSize(size);
 }

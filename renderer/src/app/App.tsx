@@ -26,13 +26,22 @@ export function App() {
     <AppShell navbar={{ width: 220, breakpoint: 0 }} header={{ height: 56 }} padding="lg">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
-          <Group gap="xs">
+          <Group gap="sm" wrap="nowrap">
+            <div className="logo" aria-hidden>
+              ✓
+            </div>
             <Title order={3} c="teal.8">
               {t('app.name')}
             </Title>
-            <Text c="dimmed" size="sm">
-              {businessName ? `· ${businessName}` : `· ${t('app.tagline')}`}
-            </Text>
+            {businessName ? (
+              <Text c="dimmed" size="sm" data-testid="business">
+                {businessName}
+              </Text>
+            ) : (
+              <Text c="dimmed" size="sm">
+                {t('app.tagline')}
+              </Text>
+            )}
           </Group>
           <SegmentedControl
             size="xs"

@@ -5,7 +5,8 @@ export class ShellPage {
   constructor(readonly page: Page) {}
 
   async open(url: string, lang: 'en' | 'ru' = 'en'): Promise<void> {
-    await this.page.addInitScript((l) => localStorage.setItem('optin.language', l), lang);
+    // Only the first load: a reload must keep what the person chose.
+    await this.page.addInitScript((l) => localStorage.getItem('optin.language') ?? localStorage.setItem('optin.language', l), lang);
     await this.page.goto(url);
   }
 

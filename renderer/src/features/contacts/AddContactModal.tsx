@@ -87,12 +87,15 @@ export function AddContactModal({ opened, onClose }: { opened: boolean; onClose:
             value={email}
             onChange={(e) => setEmail(e.currentTarget.value)}
             error={fieldError('email')}
+            data-testid="new-email"
           />
           <TextInput
             label={t('addContact.tags')}
             description={t('addContact.tagsHint')}
             value={tags}
             onChange={(e) => setTags(e.currentTarget.value)}
+            error={fieldError('tags')}
+            data-testid="new-tags"
           />
           {conflictId !== undefined ? (
             <Alert color="orange" variant="light" data-testid="conflict">

@@ -40,6 +40,16 @@ export function ContactsScreen() {
     }, 150);
     return () => clearTimeout(h);
   }, [typed, setQuery]);
+  // Leaving the screen within the debounce must not lose what was typed.
+  const typedRef = useRef(typed);
+  typedRef.current = typed;
+  useEffect(
+    () => () => {
+      const s = useContactsStore.getState();
+      if (typedRef.current.trim() !== s.query) s.setQuery(typedRef.current.trim());
+    },
+    [],
+  );
 
   const segments = Math.max(1, Math.ceil(count / SEGMENT));
   const seg = Math.min(segment, segments - 1);

@@ -37,8 +37,7 @@ export function SettingsScreen() {
     <Stack>
       <Title order={2}>{t('settings.title')}</Title>
       <IdentityCard settings={settings} />
-      {/* Re-mounted when the pack changes: its tightening starts again from what is stored. */}
-      <PolicyCard key={settings.policyPack} settings={settings} />
+      <PolicyCard settings={settings} />
       <SimpleGrid cols={2}>
         <StaffCard />
         <IntegrityCard />
@@ -166,6 +165,13 @@ function PolicyCard({ settings }: { settings: Settings }) {
   const [error, setError] = useState<unknown>(null);
   const fieldError = useFieldError(error);
   const [saved, setSaved] = useState(false);
+  // When the stored settings change (saved here or elsewhere), the form starts again from what is stored.
+  const [storedFrom, setStoredFrom] = useState(settings);
+  if (storedFrom !== settings) {
+    setStoredFrom(settings);
+    setPack(settings.policyPack);
+    setO(settings.policyOverrides);
+  }
   const base = packs.find((p) => p.id === pack);
   // The stored pack is shown with the shop's tightening applied; another pack as bundled, until saved.
   const shown = pack === settings.policyPack ? settings.effectivePolicy : base;

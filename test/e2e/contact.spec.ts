@@ -1,0 +1,71 @@
+import { test, expect } from './fixtures';
+import { ShellPage } from './pages/shell.page';
+import { ContactsPage } from './pages/contacts.page';
+import { ContactPage } from './pages/contact.page';
+import { seedShop } from './seed';
+
+const WORDING = 'F1-1 — Акции и скидки (RU)';
+
+test('record a consent and an opt-out from the contact page; cells and timeline follow', async ({ page, backend, appUrl }) => {
+  await seedShop(backend, 20);
+  await new ShellPage(page).open(appUrl);
+  const contacts = new ContactsPage(page);
+  await contacts.find('John Смирнова 5');
+  const contact = new ContactPage(page);
+  await expect(contact.cell('sms', 'marketing')).toContainText('none');
+  await expect(page.getByText('No consent recorded yet.')).toBeVisible();
+
+  // A proven paper consent: granted, but the ru pack also needs the separate personal-data consent to send.
+  await contact.recordGrant({ form: WORDING, sheet: 'S-777', note: 'signed at the till' });
+  await expect(contact.events()).toHaveCount(1);
+  await expect(contact.cell('sms', 'marketing')).toContainText('granted');
+  await expect(contact.cell('sms', 'marketing').getByTestId('sendable')).toContainText('needs the separate personal-data consent');
+  const first = contact.events().first();
+  await expect(first).toContainText('S-777');
+  await expect(first).toContainText('F1-1');
+  await expect(first).toContainText('signed at the till');
+  await expect(first).toContainText('by Owner');
+  await expect(first).toContainText('pack RU');
+
+  await contact.recordGrant({ purpose: 'Personal data', form: WORDING, sheet: 'S-777' });
+  await expect(contact.events()).toHaveCount(2);
+  await expect(contact.cell('sms', 'marketing').getByTestId('sendable')).toContainText('may be messaged');
+
+  // Without a sheet reference the ru pack cannot prove a paper consent: it is stored as an unproven claim, and said so.
+  await contact.recordGrant({ channel: 'WhatsApp', form: WORDING });
+  await expect(page.getByTestId('downgraded')).toContainText('unproven claim');
+  await expect(page.getByTestId('downgraded')).toContainText('sheetRef');
+  await contact.done();
+  await expect(contact.cell('whatsapp', 'marketing')).toContainText('unproven');
+
+  // One opt-out on SMS withdraws marketing on every channel under the ru pack.
+  await contact.recordOptOut();
+  await expect(page.getByTestId('revoked-all')).toContainText('WhatsApp · Marketing');
+  await contact.done();
+  await expect(contact.cell('sms', 'marketing')).toContainText('revoked');
+  await expect(contact.cell('whatsapp', 'marketing')).toContainText('revoked');
+  await expect(contact.cell('sms', 'personal_data')).toContainText('granted');
+  await expect(contact.events()).toHaveCount(5);
+  await expect(contact.events().first()).toHaveAttribute('data-action', 'revoke');
+
+  // The list shows the new statuses too.
+  await page.getByTestId('nav-contacts').click();
+  await expect(contacts.rows().first().locator('[data-status=revoked]')).toHaveCount(2);
+});
+
+test('a consent dated in the future is refused, naming the field; dates are in the shop time zone', async ({ page, backend, appUrl }) => {
+  await seedShop(backend, 20);
+  await new ShellPage(page).open(appUrl);
+  const contacts = new ContactsPage(page);
+  await contacts.find('Анна Смирнова 0');
+  const contact = new ContactPage(page);
+  // Seeded at 10:00 +05:00 and the shop is in Yekaterinburg (+05): shown as 10:00 whatever the browser's zone.
+  await expect(contact.events().last()).toContainText('1 Mar 2026, 10:00');
+
+  await page.getByTestId('record-consent').click();
+  await page.getByTestId('rec-when').fill('2099-01-01T10:00');
+  await page.getByTestId('rec-save').click();
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('The date is in the future');
+  await expect(error.locator('[data-field=occurredAt]')).toContainText('When it happened');
+});
