@@ -36,7 +36,11 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.evaluate('document.fonts.ready');
   const height = await page.evaluate<number>('document.documentElement.scrollHeight');
   const size = page.viewportSize()!;
-  if (height > size.height) await page.setViewportSize({ width: size.width, height });
+  if (height > size.height) {
+    await page.setViewportSize({ width: size.width, height });
+    // Let fixed panels (the navigation) re-lay out to the new height before the picture.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  }
   await page.screenshot({ path: `test-results/screenshots/${name}.png` });
   await page.setViewportSize(size);
 }

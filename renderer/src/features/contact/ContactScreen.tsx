@@ -30,7 +30,7 @@ export function ContactScreen({ contactId }: { contactId: number }) {
   const when = (iso: string | null) => formatDateTime(iso, timeZone, i18n.language);
 
   return (
-    <Stack>
+    <Stack pb="xl">
       <Anchor component="button" onClick={() => go({ screen: 'contacts' })} size="sm" style={{ alignSelf: 'flex-start' }}>
         ← {t('contact.back')}
       </Anchor>
@@ -154,8 +154,9 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                             : 'gray'
                     }
                     variant="light"
+                    title={t(`action.${e.action}`)}
                   >
-                    {t(`action.${e.action}`)}
+                    {t(`actionShort.${e.action}`)}
                   </Badge>
                 </Table.Td>
                 <Table.Td>

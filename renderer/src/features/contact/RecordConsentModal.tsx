@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ConsentMethods, type Channel, type ConsentMethod, type Purpose } from '../../../../shared/domain/consent/types';
 import type { Output } from '../../../../shared/contract/api';
@@ -36,6 +36,10 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const [busy, setBusy] = useState(false);
   const fieldError = useFieldError(error);
 
+  // What the shop's pack needs to accept a grant by this method, so a downgrade is no surprise.
+  const policy = settings?.effectivePolicy;
+  const needs = policy && method ? policy.grantEvidence[method] : undefined;
+  const packLabel = (policy?.id ?? '').toUpperCase();
   const fitting = forms.filter((f) => f.channels.includes(channel) && f.purposes.includes(purpose));
   const activeStaff = staff.filter((s) => s.active);
   // A wording chosen for another channel or purpose no longer applies.
@@ -156,6 +160,15 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                 data-testid="rec-method"
               />
             </Group>
+            {mode === 'consent' && action !== 'claim' && method && (
+              <Text size="xs" c="dimmed" data-testid="evidence-needed">
+                {needs === undefined
+                  ? t('record.needsNothingAccepted', { pack: packLabel, method: t(`method.${method}`) })
+                  : needs.length === 0
+                    ? t('record.needsNothing', { pack: packLabel, method: t(`method.${method}`) })
+                    : t('record.needs', { pack: packLabel, method: t(`method.${method}`), evidence: needs.map((k) => t(`evidenceKind.${k}`)).join(', ') })}
+              </Text>
+            )}
             {mode === 'consent' && (
               <Select
                 label={t('record.form')}
@@ -181,6 +194,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                 label={t('record.occurredAt')}
                 value={occurred}
                 onChange={(e) => setOccurred(e.currentTarget.value)}
+                description={t('record.inZone', { zone: timeZone })}
                 error={fieldError('occurredAt')}
                 data-testid="rec-when"
               />

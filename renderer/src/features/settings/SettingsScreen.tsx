@@ -334,7 +334,7 @@ function PolicyCard({ settings }: { settings: Settings }) {
                 />
                 <Group grow align="flex-start">
                   <TextInput
-                    label={`${t('settings.quietHours')}: ${t('settings.quietStart')}`}
+                    label={t('settings.quietFrom')}
                     placeholder={base.quietHours?.start ?? '09:00'}
                     value={o.quietHours?.start ?? ''}
                     onChange={(ev) =>
@@ -355,7 +355,7 @@ function PolicyCard({ settings }: { settings: Settings }) {
                 </Group>
                 <Group grow align="flex-start">
                   <NumberInput
-                    label={`${t('settings.frequencyCap')}: ${t('settings.frequencyMessages')}`}
+                    label={t('settings.capMessages')}
                     value={o.frequencyCap?.messages ?? ''}
                     placeholder={String(base.frequencyCap?.messages ?? '')}
                     min={1}
