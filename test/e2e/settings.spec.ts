@@ -60,7 +60,9 @@ test('staff: add, deactivate and reactivate; consent wording gets a new version;
 
   await page.getByTestId('form-row').filter({ hasText: 'F1-1' }).getByTestId('new-version').click();
   await expect(page.getByTestId('form-title')).toHaveValue('Акции и скидки');
-  await page.getByTestId('form-body').fill('Я согласен(на) получать рекламу «Лавки у дома» по SMS и WhatsApp не чаще 2 раз в неделю. Отписаться: СТОП.');
+  await page
+    .getByTestId('form-body')
+    .fill('Я согласен(на) получать рекламу «Лавки у дома» по SMS и WhatsApp не чаще 2 раз в неделю. Отписаться: СТОП.');
   await page.getByTestId('create-form').click();
   await expect(page.getByTestId('form-created')).toContainText('F1-2');
   await expect(page.getByTestId('forms-table')).toContainText('F1-2');

@@ -56,7 +56,7 @@ export function App() {
           />
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs">
+      <AppShell.Navbar p="xs" className="navbar">
         <Stack gap={2}>
           <NavLink
             label={t('app.contacts')}

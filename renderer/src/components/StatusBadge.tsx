@@ -12,9 +12,10 @@ const COLORS: Record<ConsentStatus, { color: string; variant: 'filled' | 'light'
 };
 
 /** The colour of a status, for borders and accents beside the badge. */
-export const STATUS_COLOR: Record<ConsentStatus, string> = Object.fromEntries(
-  Object.entries(COLORS).map(([k, v]) => [k, v.color]),
-) as Record<ConsentStatus, string>;
+export const STATUS_COLOR: Record<ConsentStatus, string> = Object.fromEntries(Object.entries(COLORS).map(([k, v]) => [k, v.color])) as Record<
+  ConsentStatus,
+  string
+>;
 
 /** A consent status as a coloured badge. */
 export function StatusBadge({ status }: { status: ConsentStatus }) {

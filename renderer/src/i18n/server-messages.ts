@@ -33,10 +33,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^at most (\d+) days under this pack$/, (m) => `не больше ${m[1]} дн. по этим правилам`],
   [/^at most (\d+) hours under this pack$/, (m) => `не больше ${m[1]} ч по этим правилам`],
   [/^the send window must lie within (\S+)-(\S+)$/, (m) => `окно отправки должно быть в пределах ${m[1]}–${m[2]}`],
-  [
-    /^at most (\d+) messages per (\d+) days under this pack$/,
-    (m) => `не больше ${m[1]} сообщений за ${m[2]} дн. по этим правилам`,
-  ],
+  [/^at most (\d+) messages per (\d+) days under this pack$/, (m) => `не больше ${m[1]} сообщений за ${m[2]} дн. по этим правилам`],
 ];
 
 /** A known register message in `lang`, or null when it is not known (or the language is English). */

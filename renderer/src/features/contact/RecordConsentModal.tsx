@@ -91,7 +91,12 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
       {result ? (
         <Stack>
           {result.downgraded && (
-            <Alert color="orange" variant="light" data-testid="downgraded" title={t(result.downgraded.to === 'claim' ? 'record.downgradedClaim' : 'record.downgradedRequest')}>
+            <Alert
+              color="orange"
+              variant="light"
+              data-testid="downgraded"
+              title={t(result.downgraded.to === 'claim' ? 'record.downgradedClaim' : 'record.downgradedRequest')}
+            >
               {downgradeReason(result.downgraded)}
             </Alert>
           )}
@@ -166,7 +171,11 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                   ? t('record.needsNothingAccepted', { pack: packLabel, method: t(`method.${method}`) })
                   : needs.length === 0
                     ? t('record.needsNothing', { pack: packLabel, method: t(`method.${method}`) })
-                    : t('record.needs', { pack: packLabel, method: t(`method.${method}`), evidence: needs.map((k) => t(`evidenceKind.${k}`)).join(', ') })}
+                    : t('record.needs', {
+                        pack: packLabel,
+                        method: t(`method.${method}`),
+                        evidence: needs.map((k) => t(`evidenceKind.${k}`)).join(', '),
+                      })}
               </Text>
             )}
             {mode === 'consent' && (

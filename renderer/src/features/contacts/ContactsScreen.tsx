@@ -75,7 +75,10 @@ export function ContactsScreen() {
     const near = (p: number) => loaded[p - 1] !== undefined || loaded[p + 1] !== undefined || p === 0;
     // Pages next to loaded ones (smooth scrolling) load at once; a jump (dragging the scrollbar) waits until it settles.
     const jumped: number[] = [];
-    for (let p = lo; p <= hi; p++) (near(p) ? void ensurePage(p) : jumped.push(p));
+    for (let p = lo; p <= hi; p++) {
+      if (near(p)) void ensurePage(p);
+      else jumped.push(p);
+    }
     if (!complete && last >= count - 5) void ensurePage(Math.floor(count / PAGE_SIZE));
     if (jumped.length === 0) return;
     const h = setTimeout(() => jumped.forEach((p) => void ensurePage(p)), 80);

@@ -444,7 +444,12 @@ function StaffCard() {
                 </Badge>
               </Table.Td>
               <Table.Td align="right">
-                <Button size="compact-xs" variant="subtle" color={s.active ? 'red' : 'teal'} onClick={() => void run(() => setStaffActive(s.id, !s.active))}>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  color={s.active ? 'red' : 'teal'}
+                  onClick={() => void run(() => setStaffActive(s.id, !s.active))}
+                >
                   {s.active ? t('settings.deactivate') : t('settings.activate')}
                 </Button>
               </Table.Td>
@@ -524,7 +529,13 @@ function IntegrityCard() {
             {t('settings.verifyOk', { events: verification.events, rows: verification.auditRows })}
           </Alert>
         ) : (
-          <Alert color="red" variant="light" mt="sm" data-testid="verify-result" title={t('settings.verifyBad', { count: verification.problems.length })}>
+          <Alert
+            color="red"
+            variant="light"
+            mt="sm"
+            data-testid="verify-result"
+            title={t('settings.verifyBad', { count: verification.problems.length })}
+          >
             <List size="sm">
               {verification.problems.slice(0, 10).map((p, i) => (
                 <List.Item key={i}>
@@ -545,7 +556,13 @@ function FormsCard() {
   const { t, i18n } = useTranslation();
   const forms = useSettingsStore((s) => s.forms);
   const createForm = useSettingsStore((s) => s.createForm);
-  const empty: FormDraft = { title: '', language: i18n.language === 'ru' ? 'ru' : 'en', channels: ['sms', 'whatsapp'], purposes: ['marketing'], body: '' };
+  const empty: FormDraft = {
+    title: '',
+    language: i18n.language === 'ru' ? 'ru' : 'en',
+    channels: ['sms', 'whatsapp'],
+    purposes: ['marketing'],
+    body: '',
+  };
   const [draft, setDraft] = useState<FormDraft>(empty);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<string | null>(null);
