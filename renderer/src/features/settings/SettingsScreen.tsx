@@ -34,7 +34,7 @@ export function SettingsScreen() {
   const settings = useSettingsStore((s) => s.settings);
   if (!settings) return <Text c="dimmed">{t('contacts.loading')}</Text>;
   return (
-    <Stack>
+    <Stack pb="xl">
       <Title order={2}>{t('settings.title')}</Title>
       <IdentityCard settings={settings} />
       <PolicyCard settings={settings} />
