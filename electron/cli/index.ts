@@ -26,6 +26,9 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   staff list | staff add --name N [--role owner|staff]
   forms list | forms create --title T --language en|ru --channels sms,whatsapp --purposes marketing[,personal_data] (--body T | --body-file F)
   policy list
+  inbound           --from P --text T [--channel sms|whatsapp] [--at ISO] [--provider-id ID] [--to P]
+                    classify an inbound reply and act on it: STOP revokes at once, START <form code> opts in, YES confirms
+  complaints list | complaints add --phone P --note T
   audit verify      exit 1 when any event or audit row was altered, removed or reordered
   audit log         [--offset N] [--limit N]
   register rebuild  refold the consent projection from the events
@@ -77,6 +80,10 @@ const OPTIONS = {
   purposes: { type: 'string' },
   body: { type: 'string' },
   'body-file': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  text: { type: 'string' },
+  'provider-id': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -215,6 +222,15 @@ export function toCall(area: string | undefined, command: string | undefined, f:
       return { method: 'audit.verify', input: {} };
     case 'audit log':
       return { method: 'audit.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
+    case 'inbound':
+      return {
+        method: 'inbound.receive',
+        input: defined({ from: f.from, to: f.to, channel: f.channel, text: f.text, at: f.at, providerId: f['provider-id'], staff: f.staff }),
+      };
+    case 'complaints list':
+      return { method: 'complaints.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
+    case 'complaints add':
+      return { method: 'complaints.record', input: defined({ phone: f.phone, note: f.note, staff: f.staff }) };
     case 'register rebuild':
       return { method: 'register.rebuildProjection', input: {} };
     default:
@@ -244,6 +260,7 @@ const FIELD_FLAGS: Record<string, string> = {
   'policyOverrides.quietHours': '--quiet-hours',
   'policyOverrides.frequencyCap': '--frequency-cap',
   'policyOverrides.doubleOptIn': '--double-opt-in',
+  providerId: '--provider-id',
 };
 
 /** Rewrite a leading `field:` of a contract message as the flag the person typed. */

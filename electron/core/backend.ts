@@ -10,6 +10,7 @@ import { getSettings, updateSettings } from './services/settings.service';
 import { addStaff, ensureOwner, listStaff, setStaffActive } from './services/staff.service';
 import { createForm, listForms } from './services/forms.service';
 import { listAudit, verifyAudit } from './services/audit.service';
+import { listComplaints, receiveInbound, recordComplaint } from './services/inbound.service';
 
 /** What createBackend needs; everything but the path has a production default. */
 export interface BackendOptions {
@@ -54,6 +55,9 @@ export function createBackend(options: BackendOptions): Backend {
     'audit.verify': () => verifyAudit(ctx),
     'audit.list': (i) => listAudit(ctx, i),
     'register.rebuildProjection': () => rebuildProjection(ctx),
+    'inbound.receive': (i) => receiveInbound(ctx, i),
+    'complaints.record': (i) => recordComplaint(ctx, i),
+    'complaints.list': (i) => listComplaints(ctx, i),
   };
   const dispatch = createDispatcher(handlers, {
     ...(options.checkOutputs !== undefined ? { checkOutputs: options.checkOutputs } : {}),

@@ -199,6 +199,18 @@ describe('optin CLI', () => {
     expect(bad.json()).toMatchObject({ ok: false, events: 2 });
   });
 
+  it('inbound classifies a reply and acts on it', async () => {
+    const db = register();
+    const stop = await optin(db, 'inbound', '--from', '+79123456789', '--text', 'STOP', '--provider-id', 'SM1', '--json');
+    expect(stop.code).toBe(0);
+    expect(stop.json()).toMatchObject({ classified: 'opt_out', events: [{ action: 'revoke' }, { action: 'revoke' }] });
+    const other = await optin(db, 'inbound', '--from', '+79123456789', '--text', 'Во сколько открываетесь?', '--json');
+    expect(other.json()).toMatchObject({ classified: 'other', events: [] });
+    const bad = await optin(db, 'inbound', '--from', 'nobody', '--text', 'hello');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^optin: --from:/);
+  });
+
   it('runs as the installed bin with OPTIN_DB', () => {
     const db = register();
     const r = spawnSync(process.execPath, ['bin/optin.js', 'contacts', 'add', '--phone', '+79123456789', '--json'], {

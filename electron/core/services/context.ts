@@ -5,6 +5,7 @@ import { SettingsRepo } from '../db/repos/settings.repo';
 import { StaffRepo } from '../db/repos/staff.repo';
 import { FormsRepo } from '../db/repos/forms.repo';
 import { AuditRepo } from '../db/repos/audit.repo';
+import { InboundRepo } from '../db/repos/inbound.repo';
 import type { Clock, Ids } from '../clock';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
@@ -18,6 +19,7 @@ export interface ServiceContext {
   staff: StaffRepo;
   forms: FormsRepo;
   audit: AuditRepo;
+  inbound: InboundRepo;
   clock: Clock;
   ids: Ids;
 }
@@ -32,6 +34,7 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
     staff: new StaffRepo(db),
     forms: new FormsRepo(db),
     audit: new AuditRepo(db),
+    inbound: new InboundRepo(db),
     clock,
     ids,
   };

@@ -65,6 +65,11 @@ export class FormsRepo {
     return r ? toRecord(r) : undefined;
   }
 
+  byCode(code: string): FormRecord | undefined {
+    const r = this.db.prepare<[string], FormRow>(`SELECT ${COLUMNS} FROM form_versions WHERE code = ? COLLATE NOCASE`).get(code);
+    return r ? toRecord(r) : undefined;
+  }
+
   /** Next version number of a form key, and how many distinct form keys exist (for the short code). */
   nextVersion(formKey: string): { version: number; keyIndex: number } {
     const v = this.db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM form_versions WHERE form_key = ?').get(formKey)?.v ?? 0;
