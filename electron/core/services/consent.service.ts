@@ -1,6 +1,14 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
-import { Channels, Purposes, type Channel, type ConsentAction, type ConsentMethod, type Purpose } from '../../../shared/domain/consent/types';
+import {
+  Channels,
+  Purposes,
+  type Channel,
+  type ConsentAction,
+  type ConsentMethod,
+  type FoldableEvent,
+  type Purpose,
+} from '../../../shared/domain/consent/types';
 import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
@@ -64,18 +72,7 @@ export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): Cons
 /** The six channel × purpose cells of a contact at `at`, folded from `events`, with whether each may be used. */
 export function consentCells(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
   const policy = getSettings(ctx).effectivePolicy;
-  const states = foldByKey(
-    events.map((e) => ({
-      seq: e.id,
-      channel: e.channel,
-      purpose: e.purpose,
-      action: e.action,
-      occurredAt: e.occurredAt,
-      recordedAt: e.recordedAt,
-      expiresAt: e.expiresAt,
-    })),
-    at,
-  );
+  const states = foldByKey(events.map(toFoldable), at);
   const messageable = contact.reach === 'mobile' || contact.reach === 'fixed_or_mobile' || contact.reach === 'unknown';
   const pdGranted = Channels.some((ch) => states.get(consentKey({ channel: ch, purpose: 'personal_data' }))?.status === 'granted');
   const cells: ConsentCell[] = [];
@@ -107,20 +104,23 @@ export function consentCells(ctx: ServiceContext, contact: ContactRecord, events
   return cells;
 }
 
+/** A stored event as the fold sees it. */
+export function toFoldable(e: EventRecord): FoldableEvent {
+  return {
+    seq: e.id,
+    channel: e.channel,
+    purpose: e.purpose,
+    action: e.action,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    expiresAt: e.expiresAt,
+  };
+}
+
 /** Recompute one projection cell from its events; called in the transaction that appended to it. */
 export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
   const events = ctx.consent.eventsForKey(contactId, channel, purpose);
-  const state = foldEvents(
-    events.map((e) => ({
-      seq: e.id,
-      channel: e.channel,
-      purpose: e.purpose,
-      action: e.action,
-      occurredAt: e.occurredAt,
-      recordedAt: e.recordedAt,
-      expiresAt: e.expiresAt,
-    })),
-  );
+  const state = foldEvents(events.map(toFoldable));
   ctx.consent.upsertState({ contactId, channel, purpose, ...state });
 }
 
@@ -279,18 +279,7 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
           break;
         case 'confirm': {
           const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
-          const state = foldEvents(
-            events.map((e) => ({
-              seq: e.id,
-              channel: e.channel,
-              purpose: e.purpose,
-              action: e.action,
-              occurredAt: e.occurredAt,
-              recordedAt: e.recordedAt,
-              expiresAt: e.expiresAt,
-            })),
-            occurredAt,
-          );
+          const state = foldEvents(events.map(toFoldable), occurredAt);
           if (state.status !== 'pending') {
             throw new AppError(
               'CONFIRM_WITHOUT_REQUEST',
