@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { migrate } from '../../electron/core/db/open';
 import { migrations } from '../../electron/core/db/migrations';
-import { testBackend } from '../support/backend';
+import { scopedBackend } from '../support/backend';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
-function setup() {
-  const t = testBackend();
-  cleanups.push(t.cleanup);
-  return t;
-}
+const setup = scopedBackend;
 
 const cell = (r: { consents: { channel: string; purpose: string; status: string }[] }, channel: string, purpose: string) =>
   r.consents.find((c) => c.channel === channel && c.purpose === purpose)?.status;

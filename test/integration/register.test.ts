@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { openDatabase, LATEST_SCHEMA_VERSION } from '../../electron/core/db/open';
-import { testBackend } from '../support/backend';
+import { scopedBackend } from '../support/backend';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
-function setup() {
-  const t = testBackend();
-  cleanups.push(t.cleanup);
-  return t;
-}
+const setup = scopedBackend;
 
 const grantRu = {
   channel: 'sms',

@@ -1,3 +1,4 @@
+import { onTestFinished } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,3 +55,10 @@ export function testBackend(clock = new TestClock()): {
 
 /** Call an operation and return its value, throwing on refusal. */
 export type Caller = <M extends Method>(method: M, input: Input<M>) => Promise<Output<M>>;
+
+/** A test backend removed when the current test finishes. */
+export function scopedBackend(): ReturnType<typeof testBackend> {
+  const t = testBackend();
+  onTestFinished(t.cleanup);
+  return t;
+}

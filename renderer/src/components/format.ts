@@ -15,11 +15,9 @@ export function formatPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
 
-/** A datetime-local value (shop wall time) → ISO with the shop zone's offset at that moment. */
-export function localInputToIso(value: string, timeZone: string): string {
-  // Interpret the wall time in the shop zone: find the offset that zone had at that instant.
-  const asUtc = Date.parse(`${value}:00Z`);
-  const parts = new Intl.DateTimeFormat('en-US', {
+/** The wall-clock fields of an instant in a time zone. */
+function zoneParts(instant: Date, timeZone: string): Record<string, string> {
+  return new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -29,26 +27,22 @@ export function localInputToIso(value: string, timeZone: string): string {
     minute: '2-digit',
     second: '2-digit',
   })
-    .formatToParts(new Date(asUtc))
+    .formatToParts(instant)
     .reduce<Record<string, string>>((acc, p) => ((acc[p.type] = p.value), acc), {});
+}
+
+/** A datetime-local value (shop wall time) → ISO with the shop zone's offset at that moment. */
+export function localInputToIso(value: string, timeZone: string): string {
+  // Interpret the wall time in the shop zone: find the offset that zone had at that instant.
+  const asUtc = Date.parse(`${value}:00Z`);
+  const parts = zoneParts(new Date(asUtc), timeZone);
   const zoneWall = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`);
-  const offsetMs = zoneWall - asUtc;
-  return new Date(asUtc - offsetMs).toISOString();
+  return new Date(asUtc - (zoneWall - asUtc)).toISOString();
 }
 
 /** Now as a datetime-local value in the shop zone. */
 export function nowLocalInput(timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  })
-    .formatToParts(new Date())
-    .reduce<Record<string, string>>((acc, p) => ((acc[p.type] = p.value), acc), {});
+  const parts = zoneParts(new Date(), timeZone);
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
