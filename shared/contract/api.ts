@@ -50,6 +50,8 @@ export const Contact = z.object({
   tags: z.array(z.string()),
   reach: z.enum(['mobile', 'fixed_or_mobile', 'fixed_line', 'other', 'unknown']),
   messageable: z.boolean(),
+  /** Other numbers of the person (from an import); consent is bound to `phone` only. */
+  otherPhones: z.array(z.string()),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,
 });
@@ -64,6 +66,11 @@ export const Evidence = z
     scanSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'),
     inboundMessageId: z.string().trim().min(1).max(200),
     importBatchId: z.string().trim().min(1).max(200),
+    /** For imports: the file's SHA-256, its name, the row, and the consent columns as they read in the file. */
+    fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'),
+    fileName: z.string().trim().min(1).max(300),
+    row: z.number().int().positive(),
+    columns: z.record(z.string().max(200), z.string().max(1000)),
     source: z.string().trim().min(1).max(500),
     note: z.string().trim().min(1).max(2000),
   })
@@ -89,6 +96,8 @@ export const ConsentEvent = z.object({
   policyPack: z.enum(PolicyPackIds),
   expiresAt: IsoInstant.nullable(),
   hash: z.string(),
+  /** For a retraction: the id of the event it voids. */
+  retracts: z.number().int().nullable(),
 });
 /** One stored consent event. */
 export type ConsentEvent = z.infer<typeof ConsentEvent>;

@@ -157,6 +157,7 @@ for (let start = 1; start <= CONTACTS; start += BATCH) {
                 : { importBatchId: 'crm-2024', source: 'crm.csv' },
           policyPack: 'ru' as const,
           expiresAt: action === 'grant' ? occurredAt + 1095 * 86_400_000 : null,
+          targetEventId: null,
         };
         const e: EventRecord = { ...base, prevHash: last.hash, hash: chainHash(last.hash, eventPayload(base)) };
         ctx.consent.insertEvent(e);

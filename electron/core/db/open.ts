@@ -40,10 +40,20 @@ export function migrate(db: Db, target = LATEST_SCHEMA_VERSION): number {
   }
   for (const m of migrations) {
     if (m.version <= current || m.version > target) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    // Foreign keys can only be switched outside a transaction; the check inside keeps the step all-or-nothing.
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${m.name} would break ${broken.length} foreign key reference(s)`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (m.foreignKeysOff) db.pragma('foreign_keys = ON');
+    }
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

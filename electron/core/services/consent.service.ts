@@ -44,6 +44,8 @@ export function eventPayload(e: Omit<EventRecord, 'prevHash' | 'hash'>): Record<
     evidence: e.evidence,
     policyPack: e.policyPack,
     expiresAt: e.expiresAt,
+    // Only retractions carry a target; leaving it out otherwise keeps the hashes of earlier events valid.
+    ...(e.targetEventId !== null ? { targetEventId: e.targetEventId } : {}),
   };
 }
 
@@ -66,6 +68,7 @@ export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): Cons
     policyPack: e.policyPack,
     expiresAt: isoOrNull(e.expiresAt),
     hash: e.hash,
+    retracts: e.targetEventId,
   };
 }
 
@@ -114,6 +117,7 @@ export function toFoldable(e: EventRecord): FoldableEvent {
     occurredAt: e.occurredAt,
     recordedAt: e.recordedAt,
     expiresAt: e.expiresAt,
+    targetSeq: e.targetEventId,
   };
 }
 
@@ -136,6 +140,8 @@ export interface PendingEvent {
   formVersionId: number | null;
   evidence: EventRecord['evidence'];
   expiresAt: number | null;
+  /** For `retract`: the event it voids. */
+  targetEventId?: number | null;
 }
 
 /** Append events to the chain and refresh their projection cells; call inside a transaction. */
@@ -160,6 +166,7 @@ export function appendEvents(ctx: ServiceContext, pending: readonly PendingEvent
       evidence: p.evidence,
       policyPack: policy.id,
       expiresAt: p.expiresAt,
+      targetEventId: p.targetEventId ?? null,
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
     const e: EventRecord = { ...base, prevHash, hash: chainHash(prevHash, eventPayload(base)) };

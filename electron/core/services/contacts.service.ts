@@ -21,6 +21,7 @@ export function toContact(c: ContactRecord): Contact {
     tags: c.tags,
     reach: c.reach,
     messageable: c.reach === 'mobile' || c.reach === 'fixed_or_mobile' || c.reach === 'unknown',
+    otherPhones: c.otherPhones,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
   };
@@ -62,6 +63,8 @@ export function insertContact(
     externalId: fields.externalId ?? null,
     tags: [...new Set(fields.tags ?? [])],
     reach: phone.reach,
+    otherPhones: [],
+    importBatchId: null,
     createdAt: now,
     updatedAt: now,
   });

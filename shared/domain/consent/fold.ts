@@ -11,6 +11,7 @@ const ACTION_ORDER: Record<ConsentAction, number> = {
   confirm: 3,
   expire: 4,
   revoke: 5,
+  retract: 6,
 };
 
 /** Order events the way the fold reads them: by when they happened, withdrawals last, then by entry order. */
@@ -29,6 +30,9 @@ export function applyEvent(state: ConsentState, e: FoldableEvent): ConsentState 
   });
   const current = effectiveState(state, at);
   switch (e.action) {
+    case 'retract':
+      // Retractions are applied before folding (see foldEvents); reaching here changes nothing.
+      return { ...state, lastEventSeq: e.seq };
     case 'revoke':
       return moved('revoked');
     case 'grant':
@@ -61,9 +65,15 @@ export function effectiveState(state: ConsentState, at: number): ConsentState {
   return state;
 }
 
-/** Fold the events of one key (any order) into its state; only events that occurred at or before `at` count. */
+/**
+ * Fold the events of one key (any order) into its state; only events that occurred at or before `at` count.
+ * A retraction voids its target whatever `at` is: once the register knows an event was entered in error, that
+ * event never counted. (Which retractions are known is the caller's choice of events, e.g. recorded by `knownAt`.)
+ */
 export function foldEvents(events: readonly FoldableEvent[], at = Number.POSITIVE_INFINITY): ConsentState {
-  const sorted = events.filter((e) => e.occurredAt <= at).sort(compareEvents);
+  let voided: Set<number> | null = null;
+  for (const e of events) if (e.action === 'retract' && e.targetSeq != null) (voided ??= new Set()).add(e.targetSeq);
+  const sorted = events.filter((e) => e.occurredAt <= at && e.action !== 'retract' && !voided?.has(e.seq)).sort(compareEvents);
   let state = EMPTY_STATE;
   for (const e of sorted) state = applyEvent(state, e);
   return Number.isFinite(at) ? effectiveState(state, at) : state;

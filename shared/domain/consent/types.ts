@@ -8,8 +8,8 @@ export const Purposes = ['marketing', 'service', 'personal_data'] as const;
 /** A consent purpose. */
 export type Purpose = (typeof Purposes)[number];
 
-/** What an event does to a consent. */
-export const ConsentActions = ['claim', 'request', 'grant', 'confirm', 'revoke', 'expire'] as const;
+/** What an event does to a consent; `retract` voids one earlier event entered in error (an undone import). */
+export const ConsentActions = ['claim', 'request', 'grant', 'confirm', 'revoke', 'expire', 'retract'] as const;
 /** A consent event action. */
 export type ConsentAction = (typeof ConsentActions)[number];
 
@@ -52,6 +52,8 @@ export interface FoldableEvent {
   occurredAt: number;
   recordedAt: number;
   expiresAt: number | null;
+  /** For `retract`: the seq of the event it voids. */
+  targetSeq?: number | null;
 }
 
 /** Folded state of one key. */

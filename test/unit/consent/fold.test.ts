@@ -81,3 +81,29 @@ describe('consent fold', () => {
     expect(applyEvent(EMPTY_STATE, ev(1, 'request', 5, 50))).toEqual({ status: 'pending', since: 5, lastEventSeq: 1, expiresAt: 50 });
   });
 });
+
+describe('retractions (undone imports)', () => {
+  const retract = (seq: number, target: number, at: number): FoldableEvent => ({ ...ev(seq, 'retract', at), targetSeq: target });
+
+  it('void their target at every instant, as if it had never been entered', () => {
+    const events = [ev(1, 'grant', 10), retract(2, 1, 100)];
+    expect(foldEvents(events).status).toBe('none');
+    expect(foldEvents(events, 50).status).toBe('none');
+  });
+
+  it('leave the events before and after the target in force', () => {
+    expect(foldEvents([ev(1, 'grant', 10), ev(2, 'grant', 20), retract(3, 2, 30)]).status).toBe('granted');
+    expect(foldEvents([ev(1, 'revoke', 10), ev(2, 'grant', 5), retract(3, 2, 30)]).status).toBe('revoked');
+  });
+
+  it('retracting any subset equals folding the history without it (property)', () => {
+    fc.assert(
+      fc.property(arbHistory(), fc.array(fc.boolean(), { maxLength: 12 }), fc.integer({ min: 0, max: 60 }), (history, drop, at) => {
+        const dropped = history.filter((_, i) => drop[i] === true);
+        const retractions = dropped.map((e, i) => retract(1000 + i, e.seq, 200 + i));
+        const kept = history.filter((_, i) => drop[i] !== true);
+        expect(foldEvents([...history, ...retractions], at)).toEqual(foldEvents(kept, at));
+      }),
+    );
+  });
+});

@@ -1,8 +1,18 @@
 import { sql as m0001 } from './0001_init';
 import { sql as m0002 } from './0002_inbound';
+import { sql as m0003 } from './0003_imports';
+
+/** A numbered schema step; `foreignKeysOff` for steps that rebuild a table others reference (SQLite's documented procedure). */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  foreignKeysOff?: boolean;
+}
 
 /** Every migration in order; index + 1 is the schema version it produces. Never edit one that has landed. */
-export const migrations: readonly { version: number; name: string; sql: string }[] = [
+export const migrations: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: m0001 },
   { version: 2, name: '0002_inbound', sql: m0002 },
+  { version: 3, name: '0003_imports', sql: m0003, foreignKeysOff: true },
 ];

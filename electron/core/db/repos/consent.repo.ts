@@ -30,6 +30,8 @@ export interface EventRecord {
   expiresAt: number | null;
   prevHash: string;
   hash: string;
+  /** For `retract`: the id of the event it voids. */
+  targetEventId: number | null;
 }
 
 interface EventRow {
@@ -50,10 +52,11 @@ interface EventRow {
   expires_at: number | null;
   prev_hash: string;
   hash: string;
+  target_event_id: number | null;
 }
 
 const EVENT_COLUMNS =
-  'id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash';
+  'id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash, target_event_id';
 
 function toEvent(r: EventRow): EventRecord {
   return {
@@ -74,6 +77,7 @@ function toEvent(r: EventRow): EventRecord {
     expiresAt: r.expires_at,
     prevHash: r.prev_hash,
     hash: r.hash,
+    targetEventId: r.target_event_id,
   };
 }
 
@@ -97,8 +101,8 @@ export class ConsentRepo {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash)
-       VALUES (@id, @uid, @contactId, @phone, @channel, @purpose, @action, @method, @occurredAt, @recordedAt, @recordedBy, @formVersionId, @evidence, @policyPack, @expiresAt, @prevHash, @hash)`,
+      `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash, target_event_id)
+       VALUES (@id, @uid, @contactId, @phone, @channel, @purpose, @action, @method, @occurredAt, @recordedAt, @recordedBy, @formVersionId, @evidence, @policyPack, @expiresAt, @prevHash, @hash, @targetEventId)`,
     );
     this.lastHashStmt = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1');
     this.keyEventsStmt = db.prepare<[number, string, string], EventRow>(
@@ -167,12 +171,12 @@ export class ConsentRepo {
   foldableForContactRange(lo: number, hi: number): (FoldableEvent & { contactId: number })[] {
     // Raw rows: this feeds the projection rebuild over millions of events.
     const rows = this.db
-      .prepare<[number, number], [number, number, Channel, Purpose, ConsentAction, number, number, number | null]>(
-        'SELECT id, contact_id, channel, purpose, action, occurred_at, recorded_at, expires_at FROM consent_events WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
+      .prepare<[number, number], [number, number, Channel, Purpose, ConsentAction, number, number, number | null, number | null]>(
+        'SELECT id, contact_id, channel, purpose, action, occurred_at, recorded_at, expires_at, target_event_id FROM consent_events WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
       )
       .raw()
       .all(lo, hi);
-    return rows.map(([seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt]) => ({
+    return rows.map(([seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt, targetSeq]) => ({
       seq,
       contactId,
       channel,
@@ -181,6 +185,7 @@ export class ConsentRepo {
       occurredAt,
       recordedAt,
       expiresAt,
+      targetSeq,
     }));
   }
 

@@ -12,6 +12,10 @@ export interface ContactRecord {
   externalId: string | null;
   tags: string[];
   reach: 'mobile' | 'fixed_or_mobile' | 'fixed_line' | 'other' | 'unknown';
+  /** The person's other numbers in E.164 (from an import); consent is bound to `phone` only. */
+  otherPhones: string[];
+  /** The import batch that created this contact, if any. */
+  importBatchId: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -27,11 +31,16 @@ interface ContactRow {
   external_id: string | null;
   tags: string;
   reach: ContactRecord['reach'];
+  other_phones: string;
+  import_batch_id: number | null;
   created_at: number;
   updated_at: number;
 }
 
-const COLUMNS = 'id, phone, national_number, name, email, locale, country, external_id, tags, reach, created_at, updated_at';
+const COLUMNS =
+  'id, phone, national_number, name, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at';
+/** Removed contacts (an undone import) keep their row for the event log but are not part of the register. */
+const ACTIVE = 'removed_at IS NULL';
 
 function toRecord(r: ContactRow): ContactRecord {
   return {
@@ -45,6 +54,8 @@ function toRecord(r: ContactRow): ContactRecord {
     externalId: r.external_id,
     tags: JSON.parse(r.tags) as string[],
     reach: r.reach,
+    otherPhones: JSON.parse(r.other_phones) as string[],
+    importBatchId: r.import_batch_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -86,26 +97,62 @@ export function buildSearchQuery(typed: string): string | null {
   return parts.length ? parts.join(' AND ') : null;
 }
 
-/** SQL for contacts. */
+/** The row of the search index for a contact: name words and digit forms of the number. */
+function searchPhones(phone: string, nationalNumber: string): string {
+  return `${phone.slice(1)} ${nationalNumber}`;
+}
+
+type ContactParams = Omit<ContactRecord, 'id'>;
+
+function toParams(c: ContactParams): Record<string, unknown> {
+  return {
+    ...c,
+    nameKey: nameKey(c.name),
+    tags: JSON.stringify(c.tags),
+    otherPhones: JSON.stringify(c.otherPhones),
+  };
+}
+
+/** SQL for contacts (and their search index, kept here rather than by triggers: see migration 0003). */
 export class ContactsRepo {
   private readonly byId;
   private readonly byPhone;
+  private readonly removedByPhone;
   private readonly insertStmt;
+  private readonly reviveStmt;
+  private readonly updateStmt;
+  private readonly ftsInsert;
+  private readonly ftsDelete;
   private readonly pageStmt;
   private readonly countStmt;
   private readonly prefixStmt;
 
   constructor(private readonly db: Db) {
-    this.byId = db.prepare<[number], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE id = ?`);
-    this.byPhone = db.prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone = ?`);
+    this.byId = db.prepare<[number], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND ${ACTIVE}`);
+    this.byPhone = db.prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone = ? AND ${ACTIVE}`);
+    this.removedByPhone = db.prepare<[string], { id: number }>('SELECT id FROM contacts WHERE phone = ? AND removed_at IS NOT NULL');
     this.insertStmt = db.prepare(
-      `INSERT INTO contacts (phone, national_number, name, name_key, email, locale, country, external_id, tags, reach, created_at, updated_at)
-       VALUES (@phone, @nationalNumber, @name, @nameKey, @email, @locale, @country, @externalId, @tags, @reach, @createdAt, @updatedAt)`,
+      `INSERT INTO contacts (phone, national_number, name, name_key, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at)
+       VALUES (@phone, @nationalNumber, @name, @nameKey, @email, @locale, @country, @externalId, @tags, @reach, @otherPhones, @importBatchId, @createdAt, @updatedAt)`,
     );
-    this.pageStmt = db.prepare<[number, number], ContactRow>(`SELECT ${COLUMNS} FROM contacts ORDER BY name_key, id LIMIT ? OFFSET ?`);
-    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM contacts');
+    this.reviveStmt = db.prepare(
+      `UPDATE contacts SET national_number = @nationalNumber, name = @name, name_key = @nameKey, email = @email, locale = @locale,
+         country = @country, external_id = @externalId, tags = @tags, reach = @reach, other_phones = @otherPhones,
+         import_batch_id = @importBatchId, created_at = @createdAt, updated_at = @updatedAt, removed_at = NULL
+       WHERE id = @id`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE contacts SET name = @name, name_key = @nameKey, email = @email, locale = @locale, external_id = @externalId,
+         tags = @tags, other_phones = @otherPhones, updated_at = @updatedAt WHERE id = @id`,
+    );
+    this.ftsInsert = db.prepare('INSERT INTO contacts_fts (rowid, name, phones) VALUES (?, ?, ?)');
+    this.ftsDelete = db.prepare('DELETE FROM contacts_fts WHERE rowid = ?');
+    this.pageStmt = db.prepare<[number, number], ContactRow>(
+      `SELECT ${COLUMNS} FROM contacts WHERE ${ACTIVE} ORDER BY name_key, id LIMIT ? OFFSET ?`,
+    );
+    this.countStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM contacts WHERE ${ACTIVE}`);
     this.prefixStmt = db.prepare<[string, string, number, number], ContactRow>(
-      `SELECT ${COLUMNS} FROM contacts WHERE name_key >= ? AND name_key < ? ORDER BY name_key, id LIMIT ? OFFSET ?`,
+      `SELECT ${COLUMNS} FROM contacts WHERE name_key >= ? AND name_key < ? AND ${ACTIVE} ORDER BY name_key, id LIMIT ? OFFSET ?`,
     );
   }
 
@@ -119,27 +166,66 @@ export class ContactsRepo {
     return r ? toRecord(r) : undefined;
   }
 
-  insert(c: Omit<ContactRecord, 'id'>): ContactRecord {
-    const info = this.insertStmt.run({ ...c, nameKey: nameKey(c.name), tags: JSON.stringify(c.tags) });
-    return { ...c, id: Number(info.lastInsertRowid) };
+  /**
+   * Add a contact (indexed for search unless `index` is false: bulk loads index a whole id range at once with
+   * {@link indexFrom}). A removed contact with the same number comes back under its old id, so its history stays.
+   */
+  insert(c: ContactParams, options: { index?: boolean } = {}): ContactRecord {
+    const params = toParams(c);
+    const removed = this.removedByPhone.get(c.phone);
+    let id: number;
+    if (removed) {
+      id = removed.id;
+      this.reviveStmt.run({ ...params, id });
+      this.ftsInsert.run(id, c.name, searchPhones(c.phone, c.nationalNumber));
+      return { ...c, id };
+    }
+    id = Number(this.insertStmt.run(params).lastInsertRowid);
+    if (options.index !== false) this.ftsInsert.run(id, c.name, searchPhones(c.phone, c.nationalNumber));
+    return { ...c, id };
+  }
+
+  /** Index for search every active contact with an id of at least `firstId` (after a bulk insert with `index: false`). */
+  indexFrom(firstId: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO contacts_fts (rowid, name, phones) SELECT id, name, substr(phone, 2) || ' ' || national_number FROM contacts WHERE id >= ? AND ${ACTIVE}`,
+      )
+      .run(firstId);
   }
 
   update(c: ContactRecord): void {
+    const before = this.byId.get(c.id);
+    this.updateStmt.run({ id: c.id, ...toParams(c) });
+    if (before && before.name !== c.name) {
+      this.ftsDelete.run(c.id);
+      this.ftsInsert.run(c.id, c.name, searchPhones(c.phone, c.nationalNumber));
+    }
+  }
+
+  /** Take a contact out of the register: personal fields cleared, row kept for the events that point to it. */
+  remove(id: number, at: number): void {
     this.db
       .prepare(
-        `UPDATE contacts SET name = @name, name_key = @nameKey, email = @email, locale = @locale, external_id = @externalId,
-         tags = @tags, updated_at = @updatedAt WHERE id = @id`,
+        `UPDATE contacts SET name = '', name_key = '', email = NULL, external_id = NULL, tags = '[]', other_phones = '[]',
+           updated_at = ?, removed_at = ? WHERE id = ?`,
       )
-      .run({
-        id: c.id,
-        name: c.name,
-        nameKey: nameKey(c.name),
-        email: c.email,
-        locale: c.locale,
-        externalId: c.externalId,
-        tags: JSON.stringify(c.tags),
-        updatedAt: c.updatedAt,
-      });
+      .run(at, at, id);
+    this.ftsDelete.run(id);
+  }
+
+  /** Ids of the active contacts a batch created. */
+  createdByBatch(batchId: number): number[] {
+    return this.db
+      .prepare<[number], [number]>(`SELECT id FROM contacts WHERE import_batch_id = ? AND ${ACTIVE} ORDER BY id`)
+      .raw()
+      .all(batchId)
+      .map(([id]) => id);
+  }
+
+  /** Every active contact in id order, streamed (exports). */
+  *iterateActive(): Generator<ContactRecord> {
+    for (const r of this.db.prepare<[], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE ${ACTIVE} ORDER BY id`).iterate()) yield toRecord(r);
   }
 
   maxId(): number {
@@ -166,7 +252,7 @@ export class ContactsRepo {
     if (!q) return [];
     const rows = this.db
       .prepare<[string, number, number], ContactRow>(
-        `SELECT ${COLUMNS} FROM contacts WHERE id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ? OFFSET ?) ORDER BY name_key, id`,
+        `SELECT ${COLUMNS} FROM contacts WHERE id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ? OFFSET ?) AND ${ACTIVE} ORDER BY name_key, id`,
       )
       .all(q, limit, offset);
     return rows.map(toRecord);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { migrate } from '../../electron/core/db/open';
+import { migrations } from '../../electron/core/db/migrations';
+
+describe('migration 2 → 3', () => {
+  it('keeps every event byte for byte, indexes contacts for search and accepts retractions', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 2);
+    db.prepare(
+      "INSERT INTO contacts (id, phone, national_number, name, name_key, reach, created_at, updated_at) VALUES (1, '+79120000001', '9120000001', 'Анна', 'анна', 'mobile', 1, 1)",
+    ).run();
+    const insert = db.prepare(
+      `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, evidence, policy_pack, prev_hash, hash)
+       VALUES (?, ?, 1, '+79120000001', 'sms', 'marketing', ?, 'paper_form', ?, ?, 'Owner', '{"sheetRef":"S-1"}', 'ru', ?, ?)`,
+    );
+    insert.run(1, 'u1', 'grant', 10, 11, '0'.repeat(64), 'a'.repeat(64));
+    insert.run(2, 'u2', 'revoke', 20, 21, 'a'.repeat(64), 'b'.repeat(64));
+    db.prepare(
+      "INSERT INTO consent_state (contact_id, channel, purpose, status, since, last_event_id) VALUES (1, 'sms', 'marketing', 'revoked', 20, 2)",
+    ).run();
+    const before = db.prepare('SELECT * FROM consent_events ORDER BY id').all();
+
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const after = db.prepare('SELECT * FROM consent_events ORDER BY id').all() as Record<string, unknown>[];
+    expect(after.map(({ target_event_id: _t, ...rest }) => rest)).toEqual(before);
+    expect(after.every((r) => r.target_event_id === null)).toBe(true);
+    // Still append-only, and a retraction must name its target.
+    expect(() => db.prepare('DELETE FROM consent_events').run()).toThrow(/append-only/);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, policy_pack, prev_hash, hash)
+           VALUES (3, 'u3', 1, '+79120000001', 'sms', 'marketing', 'retract', 'import', 30, 31, 'Owner', 'ru', 'b', 'c')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    expect(db.prepare('SELECT count(*) AS n FROM consent_state').get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('import_batches', 'import_presets')").get()).toEqual({ n: 2 });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contacts_fts_%'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+});
