@@ -5,6 +5,7 @@ import { resolveDbPath } from '../core/paths';
 import { isRefusal, type ApiError } from '../../shared/contract/errors';
 import type { Method } from '../../shared/contract/api';
 import { formatHuman } from './format';
+import { exportCommand, importCommand } from './imports';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -32,6 +33,11 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   audit verify      exit 1 when any event or audit row was altered, removed or reordered
   audit log         [--offset N] [--limit N]
   register rebuild  refold the consent projection from the events
+  import FILE       [--preset NAME | --map JSON] [--default-country CC] [--merge fill_blanks|overwrite] [--dry-run]
+                    [--report OUT.csv] [--encoding E] [--delimiter ',;|tab'] [--staff NAME]
+                    read contacts and consents from a CRM or address-book CSV (preview with --dry-run)
+  import undo BATCH undo a committed import (its opt-outs stay)
+  export            --what contacts|suppression|history [--at ISO] [--delimiter ';'] [--encoding windows-1251] --out FILE
 
 Methods: paper_form qr_keyword inbound_keyword verbal_in_store kiosk web_form import provider_feedback
 The register: --db PATH, else $OPTIN_DB, else the app's own database.
@@ -84,6 +90,16 @@ const OPTIONS = {
   to: { type: 'string' },
   text: { type: 'string' },
   'provider-id': { type: 'string' },
+  preset: { type: 'string' },
+  map: { type: 'string' },
+  'default-country': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  report: { type: 'string' },
+  merge: { type: 'string' },
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
+  what: { type: 'string' },
+  out: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -293,6 +309,31 @@ interface Io {
 
 const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
 
+/** `optin import` and `optin export`: several contract calls around a file named on the command line. */
+async function transfer(
+  area: 'import' | 'export',
+  positionals: string[],
+  f: Flags,
+  io: Io,
+  fail: (e: ApiError, exit: number) => number,
+): Promise<number> {
+  let backend: Backend;
+  try {
+    backend = createBackend({ dbPath: resolveDbPath(f.db) });
+  } catch (err) {
+    const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
+    return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
+  }
+  try {
+    const r = area === 'import' ? await importCommand(backend, positionals, f) : await exportCommand(backend, positionals, f);
+    if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
+    io.out(f.json ? JSON.stringify(r.value) : r.human);
+    return 0;
+  } finally {
+    backend.close();
+  }
+}
+
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let parsed;
@@ -313,6 +354,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.err(`optin: ${withFlagNames(error.message)}`);
     return exit;
   };
+  if (area === 'import' || area === 'export')
+    return transfer(
+      area,
+      [command, ...extra].filter((x): x is string => x !== undefined),
+      f,
+      io,
+      fail,
+    );
   if (extra.length) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${extra[0]}"` }, 1);
   let call;
   try {

@@ -7,14 +7,25 @@ import { createContext, type ServiceContext } from './services/context';
 import { addContact, getContact, listContacts, updateContact } from './services/contacts.service';
 import { consentStatus, rebuildProjection, recordConsent } from './services/consent.service';
 import { getSettings, updateSettings } from './services/settings.service';
-import { addStaff, ensureOwner, listStaff, setStaffActive } from './services/staff.service';
+import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './services/staff.service';
 import { createForm, listForms } from './services/forms.service';
 import { listAudit, verifyAudit } from './services/audit.service';
 import { listComplaints, receiveInbound, recordComplaint } from './services/inbound.service';
+import { FileStore } from './files';
+import { ImportJobs, RegisterLock } from './jobs';
+import { runImport, undoImport } from './imports/import.service';
+import { deletePreset, inspectImport, savePreset } from './imports/presets.service';
+import { createExport } from './imports/export.service';
+import { iso } from './services/context';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Method } from '../../shared/contract/api';
 
 /** What createBackend needs; everything but the path has a production default. */
 export interface BackendOptions {
   dbPath: string;
+  /** Where uploads, exports and reports are staged; default: `files/` beside the register. */
+  filesDir?: string;
   clock?: Clock;
   ids?: Ids;
   /** Validate outputs against the contract too (tests). */
@@ -29,14 +40,34 @@ export interface Backend {
   handlers: Handlers;
   ctx: ServiceContext;
   db: Db;
+  files: FileStore;
+  jobs: ImportJobs;
   close(): void;
 }
+
+/** Calls that never touch the register run beside a long import instead of queueing behind it. */
+const LOCK_FREE: ReadonlySet<Method> = new Set<Method>(['import.job', 'import.cancel', 'files.begin', 'files.append', 'files.finish', 'files.read']);
 
 /** The composition root: open the register, wire services to the contract. */
 export function createBackend(options: BackendOptions): Backend {
   const db = openDatabase(options.dbPath);
   const ctx = createContext(db, options.clock ?? systemClock, options.ids ?? randomIds);
   ensureOwner(ctx);
+  const files = new FileStore(
+    options.filesDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-files') : join(dirname(options.dbPath), 'files')),
+  );
+  const lock = new RegisterLock();
+  const reportInternal =
+    options.onInternalError ??
+    ((method: string, err: unknown) =>
+      console.error(`[optin] ${method} failed: ${err instanceof Error ? err.name + ': ' + err.message : 'unknown error'}`));
+  const jobs = new ImportJobs(lock, (err) => {
+    try {
+      reportInternal('import.start', err);
+    } catch {
+      // a test's reporter may throw; the job has recorded the failure already
+    }
+  });
   const handlers: Handlers = {
     'contacts.add': (i) => addContact(ctx, i),
     'contacts.update': (i) => updateContact(ctx, i),
@@ -58,12 +89,63 @@ export function createBackend(options: BackendOptions): Backend {
     'inbound.receive': (i) => receiveInbound(ctx, i),
     'complaints.record': (i) => recordComplaint(ctx, i),
     'complaints.list': (i) => listComplaints(ctx, i),
+    'files.begin': (i) => ({ uploadId: files.beginUpload(i.name) }),
+    'files.append': (i) => ({ bytes: files.appendChunk(i.uploadId, i.offset, Buffer.from(i.data, 'base64')) }),
+    'files.finish': (i) => {
+      const f = files.finishUpload(i.uploadId);
+      return { fileId: f.id, name: f.name, bytes: f.bytes };
+    },
+    'files.read': (i) => {
+      const r = files.read(i.fileId, i.offset, i.length);
+      return { name: files.get(i.fileId).name, data: r.data.toString('base64'), total: r.total };
+    },
+    'import.inspect': (i) => inspectImport(ctx, files, i),
+    'import.start': (i) => {
+      const file = files.get(i.fileId);
+      const actor = resolveActor(ctx, i.staff);
+      return jobs.start(i.dryRun, file.bytes, (control) =>
+        runImport(
+          ctx,
+          files,
+          file,
+          { mapping: i.mapping, defaultCountry: i.defaultCountry, merge: i.merge, encoding: i.encoding, delimiter: i.delimiter, actor },
+          i.dryRun,
+          control,
+        ),
+      );
+    },
+    'import.job': (i) => jobs.get(i.jobId),
+    'import.cancel': (i) => jobs.cancel(i.jobId),
+    'import.undo': (i) => undoImport(ctx, i.batch, resolveActor(ctx, i.staff)),
+    'import.batches': () => ({
+      batches: ctx.imports.listBatches(200).map((b) => ({
+        id: b.id,
+        fileName: b.fileName,
+        fileSha256: b.fileSha256,
+        rows: Number(b.summary.rows ?? 0),
+        created: Number(b.summary.created ?? 0),
+        updated: Number(b.summary.updated ?? 0),
+        consentsGranted: Number(b.summary.consentsGranted ?? 0),
+        revocations: Number(b.summary.revocations ?? 0),
+        committedAt: iso(b.committedAt),
+        committedBy: b.committedBy,
+        undoneAt: b.undoneAt === null ? null : iso(b.undoneAt),
+      })),
+    }),
+    'import.savePreset': (i) => savePreset(ctx, i),
+    'import.deletePreset': (i) => deletePreset(ctx, i),
+    'export.create': (i) => createExport(ctx, files, i),
   };
-  const dispatch = createDispatcher(handlers, {
+  // Every call that reads or writes the register waits its turn (see RegisterLock).
+  const locked = Object.fromEntries(
+    Object.entries(handlers).map(([method, fn]) => [
+      method,
+      LOCK_FREE.has(method as Method) ? fn : (input: never) => lock.run(() => (fn as (i: never) => unknown)(input)),
+    ]),
+  ) as unknown as Handlers;
+  const dispatch = createDispatcher(locked, {
     ...(options.checkOutputs !== undefined ? { checkOutputs: options.checkOutputs } : {}),
-    onInternalError:
-      options.onInternalError ??
-      ((method, err) => console.error(`[optin] ${method} failed: ${err instanceof Error ? err.name + ': ' + err.message : 'unknown error'}`)),
+    onInternalError: reportInternal,
   });
-  return { dispatch, handlers, ctx, db, close: () => db.close() };
+  return { dispatch, handlers, ctx, db, files, jobs, close: () => db.close() };
 }

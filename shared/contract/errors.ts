@@ -10,6 +10,9 @@ export const ErrorCodes = [
   'POLICY_LOOSENING',
   'FORM_MISMATCH',
   'SCHEMA_TOO_NEW',
+  'UNREADABLE_FILE',
+  'BUSY',
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 

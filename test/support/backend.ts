@@ -31,7 +31,8 @@ export function testBackend(clock = new TestClock()): {
     clock,
     ids: { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
     checkOutputs: true,
-    onInternalError: (_m, e) => {
+    onInternalError: (m, e) => {
+      console.error(`internal error in ${m}:`, e);
       throw e;
     },
   });

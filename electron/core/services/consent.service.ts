@@ -354,7 +354,8 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;
   const knownAt = input.knownAt ? Date.parse(input.knownAt) : Math.max(now, at);
-  const contact = ctx.contacts.getByPhone(phone.e164);
+  // A removed contact (an undone import) still answers for the past: what was known then stays provable.
+  const contact = ctx.contacts.getByPhoneIncludingRemoved(phone.e164);
   if (!contact) {
     // Unknown numbers have no consent; answering (rather than refusing) lets scripts check before adding.
     const cells: ConsentCell[] = [];

@@ -6,6 +6,7 @@ import { StaffRepo } from '../db/repos/staff.repo';
 import { FormsRepo } from '../db/repos/forms.repo';
 import { AuditRepo } from '../db/repos/audit.repo';
 import { InboundRepo } from '../db/repos/inbound.repo';
+import { ImportsRepo } from '../db/repos/imports.repo';
 import type { Clock, Ids } from '../clock';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
@@ -20,6 +21,7 @@ export interface ServiceContext {
   forms: FormsRepo;
   audit: AuditRepo;
   inbound: InboundRepo;
+  imports: ImportsRepo;
   clock: Clock;
   ids: Ids;
 }
@@ -35,6 +37,7 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
     forms: new FormsRepo(db),
     audit: new AuditRepo(db),
     inbound: new InboundRepo(db),
+    imports: new ImportsRepo(db),
     clock,
     ids,
   };

@@ -102,7 +102,7 @@ export class ConsentRepo {
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash, target_event_id)
-       VALUES (@id, @uid, @contactId, @phone, @channel, @purpose, @action, @method, @occurredAt, @recordedAt, @recordedBy, @formVersionId, @evidence, @policyPack, @expiresAt, @prevHash, @hash, @targetEventId)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.lastHashStmt = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1');
     this.keyEventsStmt = db.prepare<[number, string, string], EventRow>(
@@ -134,7 +134,26 @@ export class ConsentRepo {
   }
 
   insertEvent(e: EventRecord): void {
-    this.insertStmt.run({ ...e, evidence: JSON.stringify(e.evidence) });
+    this.insertStmt.run(
+      e.id,
+      e.uid,
+      e.contactId,
+      e.phone,
+      e.channel,
+      e.purpose,
+      e.action,
+      e.method,
+      e.occurredAt,
+      e.recordedAt,
+      e.recordedBy,
+      e.formVersionId,
+      JSON.stringify(e.evidence),
+      e.policyPack,
+      e.expiresAt,
+      e.prevHash,
+      e.hash,
+      e.targetEventId,
+    );
   }
 
   eventsForKey(contactId: number, channel: Channel, purpose: Purpose): EventRecord[] {
@@ -214,6 +233,20 @@ export class ConsentRepo {
 
   deleteStatesRange(lo: number, hi: number): void {
     this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
+  }
+
+  /** Events with ids in [first, last], in order (an import batch's own events are one such range). */
+  eventsInRange(first: number, last: number): EventRecord[] {
+    return this.db
+      .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events WHERE id BETWEEN ? AND ? ORDER BY id`)
+      .all(first, last)
+      .map(toEvent);
+  }
+
+  /** Every event, contact by contact (then by time), streamed: exports fold each contact in turn. */
+  *iterateByContact(): Generator<EventRecord> {
+    for (const r of this.db.prepare<[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events ORDER BY contact_id, occurred_at, id`).iterate())
+      yield toEvent(r);
   }
 
   countEvents(): number {

@@ -61,9 +61,33 @@ function toRecord(r: ContactRow): ContactRecord {
   };
 }
 
-/** Lower-cased, ё folded to е, spaces collapsed: the sort and prefix key of a name. */
+/** A contact joined with one of its events (or nulls), as exports read them. */
+export interface ContactWithEventRow {
+  id: number;
+  phone: string;
+  name: string;
+  email: string | null;
+  locale: string | null;
+  country: string | null;
+  external_id: string | null;
+  tags: string;
+  other_phones: string;
+  e_id: number | null;
+  e_channel: string | null;
+  e_purpose: string | null;
+  e_action: string | null;
+  e_method: string | null;
+  e_occurred_at: number | null;
+  e_recorded_at: number | null;
+  e_expires_at: number | null;
+  e_target: number | null;
+  e_form: number | null;
+  e_evidence: string | null;
+}
+
+/** Lower-cased, ё folded to е, spaces collapsed: the sort and prefix key of a name. (toLowerCase equals the 'ru' locale's and is ~5x faster.) */
 export function nameKey(name: string): string {
-  return name.toLocaleLowerCase('ru').replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+  return name.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
 }
 
 /** Quote a token for an FTS5 prefix query. */
@@ -133,7 +157,7 @@ export class ContactsRepo {
     this.removedByPhone = db.prepare<[string], { id: number }>('SELECT id FROM contacts WHERE phone = ? AND removed_at IS NOT NULL');
     this.insertStmt = db.prepare(
       `INSERT INTO contacts (phone, national_number, name, name_key, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at)
-       VALUES (@phone, @nationalNumber, @name, @nameKey, @email, @locale, @country, @externalId, @tags, @reach, @otherPhones, @importBatchId, @createdAt, @updatedAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.reviveStmt = db.prepare(
       `UPDATE contacts SET national_number = @nationalNumber, name = @name, name_key = @nameKey, email = @email, locale = @locale,
@@ -166,21 +190,44 @@ export class ContactsRepo {
     return r ? toRecord(r) : undefined;
   }
 
+  /** The contact for a number even when removed: its past consents stay provable. */
+  getByPhoneIncludingRemoved(phone: string): ContactRecord | undefined {
+    const r = this.db.prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone = ?`).get(phone);
+    return r ? toRecord(r) : undefined;
+  }
+
   /**
    * Add a contact (indexed for search unless `index` is false: bulk loads index a whole id range at once with
    * {@link indexFrom}). A removed contact with the same number comes back under its old id, so its history stays.
    */
-  insert(c: ContactParams, options: { index?: boolean } = {}): ContactRecord {
-    const params = toParams(c);
-    const removed = this.removedByPhone.get(c.phone);
+  insert(c: ContactParams, options: { index?: boolean; mayRevive?: boolean } = {}): ContactRecord {
+    const removed = options.mayRevive === false ? undefined : this.removedByPhone.get(c.phone);
     let id: number;
     if (removed) {
       id = removed.id;
-      this.reviveStmt.run({ ...params, id });
+      this.reviveStmt.run({ ...toParams(c), id });
       this.ftsInsert.run(id, c.name, searchPhones(c.phone, c.nationalNumber));
       return { ...c, id };
     }
-    id = Number(this.insertStmt.run(params).lastInsertRowid);
+    // Positional parameters: this is the hot path of an import.
+    id = Number(
+      this.insertStmt.run(
+        c.phone,
+        c.nationalNumber,
+        c.name,
+        nameKey(c.name),
+        c.email,
+        c.locale,
+        c.country,
+        c.externalId,
+        c.tags.length === 0 ? '[]' : JSON.stringify(c.tags),
+        c.reach,
+        c.otherPhones.length === 0 ? '[]' : JSON.stringify(c.otherPhones),
+        c.importBatchId,
+        c.createdAt,
+        c.updatedAt,
+      ).lastInsertRowid,
+    );
     if (options.index !== false) this.ftsInsert.run(id, c.name, searchPhones(c.phone, c.nationalNumber));
     return { ...c, id };
   }
@@ -214,6 +261,22 @@ export class ContactsRepo {
     this.ftsDelete.run(id);
   }
 
+  /** True when some contact was removed (so an insert may bring one back). */
+  hasRemoved(): boolean {
+    return this.db.prepare('SELECT 1 FROM contacts WHERE removed_at IS NOT NULL LIMIT 1').get() !== undefined;
+  }
+
+  /** Active contacts for a set of numbers, in one query (imports look up a step's rows at once). */
+  byPhones(phones: string[]): Map<string, ContactRecord> {
+    const out = new Map<string, ContactRecord>();
+    if (phones.length === 0) return out;
+    for (const r of this.db
+      .prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`)
+      .all(JSON.stringify(phones)))
+      out.set(r.phone, toRecord(r));
+    return out;
+  }
+
   /** Ids of the active contacts a batch created. */
   createdByBatch(batchId: number): number[] {
     return this.db
@@ -221,6 +284,23 @@ export class ContactsRepo {
       .raw()
       .all(batchId)
       .map(([id]) => id);
+  }
+
+  /**
+   * Every active contact with its consent events (contact by contact, events by time), streamed: exports fold
+   * each contact as it passes. Raw rows: contact columns, then the event's fold fields and its proof.
+   */
+  *iterateWithEvents(): Generator<ContactWithEventRow> {
+    yield* this.db
+      .prepare<[], ContactWithEventRow>(
+        `SELECT c.id, c.phone, c.name, c.email, c.locale, c.country, c.external_id, c.tags, c.other_phones,
+                e.id AS e_id, e.channel AS e_channel, e.purpose AS e_purpose, e.action AS e_action, e.method AS e_method,
+                e.occurred_at AS e_occurred_at, e.recorded_at AS e_recorded_at, e.expires_at AS e_expires_at,
+                e.target_event_id AS e_target, e.form_version_id AS e_form, e.evidence AS e_evidence
+         FROM contacts c LEFT JOIN consent_events e ON e.contact_id = c.id
+         WHERE c.${ACTIVE} ORDER BY c.id, e.occurred_at, e.id`,
+      )
+      .iterate();
   }
 
   /** Every active contact in id order, streamed (exports). */

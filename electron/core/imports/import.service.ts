@@ -1,0 +1,649 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { AppError } from '../../../shared/contract/errors';
+import type { Channel, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
+import { foldEvents } from '../../../shared/domain/consent/fold';
+import type { ColumnMapping } from '../../../shared/domain/csv/mapping';
+import {
+  compileMapping,
+  doNotContactTargets,
+  hasPhoneColumn,
+  interpretRow,
+  type RowConsent,
+  type RowContext,
+  type RowPhone,
+  type RowPlan,
+} from '../../../shared/domain/csv/row';
+import { neutralizeCell } from '../../../shared/domain/csv/values';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import type { EventRecord } from '../db/repos/consent.repo';
+import type { FileStore, StoredFile } from '../files';
+import { chainHash } from '../hash';
+import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
+import { appendAudit, type ServiceContext } from '../services/context';
+import { eventPayload, refreshCell, revocationTargets, toFoldable } from '../services/consent.service';
+import { getSettings } from '../services/settings.service';
+import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
+
+/** How imported values meet the values a contact already has. */
+export type MergeMode = 'fill_blanks' | 'overwrite';
+
+/** What the person chose for one import. */
+export interface ImportOptions {
+  mapping: ColumnMapping[];
+  defaultCountry?: string | undefined;
+  merge: MergeMode;
+  encoding?: string | undefined;
+  delimiter?: string | undefined;
+  actor: string;
+}
+
+/** A rejected row, for the summary and the report. */
+export interface RowError {
+  row: number;
+  reason: string;
+}
+
+/** The figures of a dry run or a commit (they agree for the same file, options and register). */
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+  merged: number;
+  unchanged: number;
+  rejected: number;
+  consentsGranted: number;
+  claims: number;
+  requests: number;
+  revocations: number;
+  warnings: number;
+  batch: number | null;
+  /** The first 100 rejected rows; the report holds them all. */
+  errors: RowError[];
+  file: { name: string; sha256: string; bytes: number; encoding: string; delimiter: string };
+  /** The report of every rejected row and warning (CSV), when one was written. */
+  reportFileId: string | null;
+}
+
+/** Progress of a running import. */
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+const MAX_ERRORS_IN_SUMMARY = 100;
+
+/** Report CSV, written as the import goes so its size never sits in memory. */
+class ReportWriter {
+  private out: WriteStream;
+  private pending = '';
+  count = 0;
+  constructor(path: string, headers: string[]) {
+    this.out = createWriteStream(path);
+    this.out.write('\uFEFF');
+    this.line(['row', 'problem', 'reason', ...headers]);
+  }
+  private line(cells: string[]): void {
+    this.pending += cells.map((c) => csvCell(neutralizeCell(c), ',')).join(',') + '\r\n';
+  }
+  add(row: number, problem: 'rejected' | 'warning', reason: string, cells: readonly string[]): void {
+    this.count++;
+    this.line([String(row), problem, reason, ...cells]);
+  }
+  async flush(): Promise<void> {
+    if (this.pending === '') return;
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+}
+
+/** Quote a CSV cell when it needs it. */
+export function csvCell(value: string, delimiter: string): string {
+  return value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r') ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Tell the caller how far the import is and stop it when asked. */
+export interface RunControl {
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** What a contact looked like before the import changed it (kept so an undo can put it back). */
+interface ContactBefore {
+  name: string;
+  email: string | null;
+  locale: 'en' | 'ru' | null;
+  externalId: string | null;
+  tags: string[];
+  otherPhones: string[];
+  updatedAt: number;
+}
+
+function beforeOf(c: ContactRecord): ContactBefore {
+  return {
+    name: c.name,
+    email: c.email,
+    locale: c.locale,
+    externalId: c.externalId,
+    tags: c.tags,
+    otherPhones: c.otherPhones,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** Merge the row's fields into a contact; returns the new record or null when nothing changes. */
+function mergeFields(c: ContactRecord, plan: RowPlan, mode: MergeMode, now: number): ContactRecord | null {
+  const f = plan.fields;
+  const take = <T>(current: T | null, incoming: T | undefined): T | null => {
+    if (incoming === undefined) return current;
+    if (mode === 'overwrite') return incoming;
+    return current === null || current === '' ? incoming : current;
+  };
+  const name = take(c.name === '' ? null : c.name, f.name) ?? '';
+  const email = take(c.email, f.email);
+  const locale = take(c.locale, f.locale);
+  const externalId = take(c.externalId, f.externalId);
+  const tags = mode === 'overwrite' && f.tags.length > 0 ? f.tags : [...new Set([...c.tags, ...f.tags])].slice(0, 50);
+  const otherPhones = [...new Set([...c.otherPhones, ...plan.others.map((p) => p.e164)])].filter((p) => p !== c.phone).slice(0, 20);
+  const changed =
+    name !== c.name ||
+    email !== c.email ||
+    locale !== c.locale ||
+    externalId !== c.externalId ||
+    tags.join('\u0000') !== c.tags.join('\u0000') ||
+    otherPhones.join() !== c.otherPhones.join();
+  return changed ? { ...c, name, email, locale, externalId, tags, otherPhones, updatedAt: now } : null;
+}
+
+/** The parts of an import run that differ between a dry run and a commit. */
+interface Sink {
+  /** Look up a step's numbers in the register at once. */
+  prefetch(phones: string[]): void;
+  /** The contact for a number: already in the register, created earlier by this import, or new now. */
+  contactFor(phone: RowPhone, plan: RowPlan | null): { contact: ContactRecord | null; existed: boolean; createdHere: boolean };
+  update(before: ContactRecord, after: ContactRecord): void;
+  event(
+    contact: ContactRecord,
+    c: { channel: Channel; purpose: Purpose; action: EventRecord['action']; occurredAt: number },
+    evidence: EventRecord['evidence'],
+  ): void;
+  endStep(): void;
+}
+
+/**
+ * Read the file and apply the mapping row by row. With `dryRun` nothing is written and the figures say
+ * what a commit would do; otherwise everything happens in one transaction, so the register holds the whole
+ * import or none of it (cancel, a crash or an error leave it exactly as before).
+ */
+export async function runImport(
+  ctx: ServiceContext,
+  files: FileStore,
+  file: StoredFile,
+  options: ImportOptions,
+  dryRun: boolean,
+  control: RunControl = {},
+): Promise<ImportSummary> {
+  if (!hasPhoneColumn(options.mapping)) {
+    throw new AppError('VALIDATION_FAILED', 'mapping: no column is mapped to a phone number; choose the column that holds the numbers', {
+      fields: [{ path: 'mapping', message: 'no phone column' }],
+    });
+  }
+  const sniff: FileSniff = await sniffFile(file.path, { encoding: options.encoding, delimiter: options.delimiter });
+  for (const m of options.mapping) {
+    if (m.column < 0 || m.column >= sniff.headers.length) {
+      throw new AppError('VALIDATION_FAILED', `mapping: column ${m.column + 1} does not exist (the file has ${sniff.headers.length} columns)`);
+    }
+  }
+  const sha256 = await hashFile(file.path);
+  const settings = getSettings(ctx);
+  const policy = settings.effectivePolicy;
+  const now = ctx.clock.now();
+  const rowCtx: RowContext = {
+    defaultCountry: (options.defaultCountry ?? settings.defaultCountry).toUpperCase(),
+    timeZone: settings.timezone,
+    policy,
+    now,
+  };
+  const compiled = compileMapping(options.mapping);
+  const reportFile = files.createOutput(`${file.name.replace(/\.[^.]*$/, '')}-import-report.csv`);
+  const report = new ReportWriter(reportFile.path, sniff.headers);
+
+  const summary: ImportSummary = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    merged: 0,
+    unchanged: 0,
+    rejected: 0,
+    consentsGranted: 0,
+    claims: 0,
+    requests: 0,
+    revocations: 0,
+    warnings: 0,
+    batch: null,
+    errors: [],
+    file: { name: file.name, sha256, bytes: sniff.bytes, encoding: sniff.encoding, delimiter: sniff.delimiter },
+    reportFileId: reportFile.id,
+  };
+  const reject = (row: number, reason: string, cells: readonly string[]): void => {
+    summary.rejected++;
+    if (summary.errors.length < MAX_ERRORS_IN_SUMMARY) summary.errors.push({ row, reason });
+    report.add(row, 'rejected', reason, cells);
+  };
+
+  // Numbers met in this file: contact id (or 0 in a dry run) — the file's own duplicates merge into one contact.
+  const seen = new Map<string, number>();
+  const batchId = dryRun ? null : ctx.imports.nextBatchId();
+  const headerCount = sniff.headers.length;
+  const expectedEvidence = (plan: RowPlan, c: RowConsent | null): EventRecord['evidence'] => ({
+    importBatchId: String(batchId ?? 'dry-run'),
+    fileSha256: sha256,
+    fileName: file.name.slice(0, 300),
+    row: plan.row,
+    ...(c ? { columns: c.columns } : {}),
+    ...(c?.source ? { source: c.source } : { note: c ? `claim from ${file.name}` : `do not contact, ${file.name}` }),
+  });
+
+  let sink: Sink;
+  let firstEventId: number | null = null;
+  let lastEventId: number | null = null;
+  let firstNewContactId: number | null = null;
+  // The register's contacts for the numbers of the current step, fetched in one query.
+  let stepExisting = new Map<string, ContactRecord>();
+  const prefetch = (phones: string[]): void => {
+    stepExisting = ctx.contacts.byPhones(phones);
+  };
+  const mayRevive = ctx.contacts.hasRemoved();
+  if (dryRun) {
+    sink = {
+      prefetch,
+      contactFor(phone) {
+        const known = seen.get(phone.e164);
+        if (known !== undefined) return { contact: known > 0 ? (ctx.contacts.get(known) ?? null) : null, existed: false, createdHere: false };
+        const existing = stepExisting.get(phone.e164);
+        return existing ? { contact: existing, existed: true, createdHere: false } : { contact: null, existed: false, createdHere: true };
+      },
+      update() {},
+      event() {},
+      endStep() {},
+    };
+  } else {
+    let last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
+    const byId = new Map<number, ContactRecord>();
+    // Cells of contacts created in this step fold from the step's own events; others refold from the table.
+    let stepEvents = new Map<string, FoldableEvent[]>();
+    let stepNewContacts = new Set<number>();
+    sink = {
+      prefetch,
+      contactFor(phone, plan) {
+        const knownId = seen.get(phone.e164);
+        if (knownId !== undefined) return { contact: byId.get(knownId) ?? ctx.contacts.get(knownId) ?? null, existed: false, createdHere: false };
+        const existing = stepExisting.get(phone.e164);
+        if (existing) return { contact: existing, existed: true, createdHere: false };
+        const fields = plan?.fields;
+        const c = ctx.contacts.insert(
+          {
+            phone: phone.e164,
+            nationalNumber: phone.nationalNumber,
+            name: fields?.name ?? '',
+            email: fields?.email ?? null,
+            locale: fields?.locale ?? null,
+            country: fields?.country ?? phone.country,
+            externalId: fields?.externalId ?? null,
+            tags: fields?.tags ?? [],
+            reach: phone.reach,
+            otherPhones: plan ? plan.others.map((p) => p.e164).slice(0, 20) : [],
+            importBatchId: batchId,
+            createdAt: now,
+            updatedAt: now,
+          },
+          { index: false, mayRevive },
+        );
+        firstNewContactId ??= c.id;
+        byId.set(c.id, c);
+        stepNewContacts.add(c.id);
+        return { contact: c, existed: false, createdHere: true };
+      },
+      update(before, after) {
+        ctx.imports.saveBefore(batchId!, before.id, beforeOf(before));
+        ctx.contacts.update(after);
+        byId.set(after.id, after);
+      },
+      event(contact, c, evidence) {
+        const expiresAt =
+          c.action === 'grant' && policy.maxConsentAgeDays !== null
+            ? c.occurredAt + policy.maxConsentAgeDays * 86_400_000
+            : c.action === 'request'
+              ? c.occurredAt + policy.pendingExpiryHours * 3_600_000
+              : null;
+        const base = {
+          id: last.id + 1,
+          uid: ctx.ids.uuid(),
+          contactId: contact.id,
+          phone: contact.phone,
+          channel: c.channel,
+          purpose: c.purpose,
+          action: c.action,
+          method: 'import' as const,
+          occurredAt: c.occurredAt,
+          recordedAt: now,
+          recordedBy: options.actor,
+          formVersionId: null,
+          evidence,
+          policyPack: policy.id,
+          expiresAt,
+          targetEventId: null,
+        };
+        const e: EventRecord = { ...base, prevHash: last.hash, hash: chainHash(last.hash, eventPayload(base)) };
+        ctx.consent.insertEvent(e);
+        last = { id: e.id, hash: e.hash };
+        firstEventId ??= e.id;
+        lastEventId = e.id;
+        const key = `${contact.id}|${c.channel}|${c.purpose}`;
+        const list = stepEvents.get(key);
+        if (list) list.push(toFoldable(e));
+        else stepEvents.set(key, [toFoldable(e)]);
+      },
+      endStep() {
+        for (const [key, events] of stepEvents) {
+          const [id, channel, purpose] = key.split('|') as [string, Channel, Purpose];
+          const contactId = Number(id);
+          if (stepNewContacts.has(contactId)) ctx.consent.upsertState({ contactId, channel, purpose, ...foldEvents(events) });
+          else refreshCell(ctx, contactId, channel, purpose);
+        }
+        stepEvents = new Map();
+        stepNewContacts = new Set();
+        byId.clear();
+      },
+    };
+  }
+
+  const applyRevocations = (
+    contact: ContactRecord,
+    targets: { channel: Channel; purpose: Purpose }[],
+    occurredAt: number,
+    evidence: EventRecord['evidence'],
+  ): void => {
+    for (const t of targets) {
+      sink.event(contact, { ...t, action: 'revoke', occurredAt }, evidence);
+      summary.revocations++;
+    }
+  };
+
+  // Register contacts (as they were before the import) this import reaches: id → whether it changes them.
+  const touchedExisting = new Map<number, boolean>();
+  const markExisting = (id: number | undefined, changed: boolean): void => {
+    if (id === undefined || id <= 0) return;
+    touchedExisting.set(id, (touchedExisting.get(id) ?? false) || changed);
+  };
+
+  const applyPlan = (plan: RowPlan, cells: readonly string[]): void => {
+    const knownId = seen.get(plan.primary.e164);
+    const got = sink.contactFor(plan.primary, plan);
+    let contact = got.contact;
+    const existingId = got.existed ? contact?.id : knownId !== undefined && touchedExisting.has(knownId) ? knownId : undefined;
+    if (knownId !== undefined) summary.merged++;
+    else {
+      seen.set(plan.primary.e164, contact?.id ?? 0);
+      if (got.createdHere) summary.created++;
+    }
+    if (contact && !got.createdHere) {
+      const after = mergeFields(contact, plan, options.merge, now);
+      if (after) {
+        sink.update(contact, after);
+        contact = after;
+      }
+      markExisting(existingId, after !== null);
+    } else markExisting(existingId, false);
+
+    for (const c of plan.consents) {
+      const evidence = expectedEvidence(plan, c);
+      if (c.action === 'revoke') {
+        const targets = revocationTargets(c.channel, c.purpose, policy);
+        if (contact) applyRevocations(contact, targets, c.occurredAt, evidence);
+        else summary.revocations += targets.length;
+      } else {
+        if (contact) sink.event(contact, { channel: c.channel, purpose: c.purpose, action: c.action, occurredAt: c.occurredAt }, evidence);
+        if (c.action === 'grant') summary.consentsGranted++;
+        else if (c.action === 'claim') summary.claims++;
+        else summary.requests++;
+      }
+      markExisting(existingId, true);
+    }
+    if (plan.doNotContact) {
+      const evidence = expectedEvidence(plan, null);
+      const targets = doNotContactTargets();
+      markExisting(existingId, true);
+      for (const phone of [plan.primary, ...plan.others]) {
+        let holder = contact;
+        if (phone !== plan.primary) {
+          // The row's other numbers are the same person's: the withdrawal reaches them too.
+          const knownOther = seen.get(phone.e164);
+          const other = sink.contactFor(phone, null);
+          holder = other.contact;
+          if (knownOther === undefined) {
+            seen.set(phone.e164, holder?.id ?? 0);
+            if (other.createdHere) summary.created++;
+          }
+          markExisting(other.existed ? holder?.id : undefined, true);
+        }
+        if (holder) applyRevocations(holder, targets, now, evidence);
+        else summary.revocations += targets.length;
+      }
+    }
+    for (const w of plan.warnings) {
+      summary.warnings++;
+      report.add(plan.row, 'warning', w, cells);
+    }
+  };
+
+  const started = (): void => {
+    if (dryRun) return;
+    ctx.db.exec('BEGIN IMMEDIATE');
+    ctx.imports.insertBatch({
+      id: batchId!,
+      fileName: file.name,
+      fileSha256: sha256,
+      fileBytes: sniff.bytes,
+      options: {
+        mapping: options.mapping,
+        defaultCountry: rowCtx.defaultCountry,
+        merge: options.merge,
+        encoding: sniff.encoding,
+        delimiter: sniff.delimiter,
+      },
+      summary: {},
+      firstEventId: null,
+      lastEventId: null,
+      committedAt: now,
+      committedBy: options.actor,
+    });
+  };
+  const totalBytes = sniff.bytes;
+  let committed = false;
+  started();
+  try {
+    for await (const batch of readRecords(file.path, sniff, {
+      ...(control.signal ? { signal: control.signal } : {}),
+      onBytes: (bytesRead) => control.onProgress?.({ bytesRead, totalBytes, rows: summary.rows }),
+    })) {
+      if (control.signal?.aborted) break;
+      // Interpret the batch, look its numbers up at once, then apply it: one step, one projection refresh.
+      const plans: { plan: RowPlan; cells: readonly string[] }[] = [];
+      const phones: string[] = [];
+      for (const rec of batch) {
+        // A blank line is not a row; nor is the one-cell footer CRM reports add ("Generated By …", "Confidential…").
+        if (rec.cells.length === 1 && rec.cells[0]!.trim() === '') continue;
+        if (rec.cells.length === 1 && headerCount >= 3 && !rec.problem && /\p{L}/u.test(rec.cells[0]!)) {
+          summary.warnings++;
+          report.add(rec.row, 'warning', 'not a data row (a report footer or note line): skipped', rec.cells);
+          continue;
+        }
+        summary.rows++;
+        if (rec.problem) {
+          reject(rec.row, rec.problem, rec.cells);
+          continue;
+        }
+        if (rec.cells.length !== headerCount) {
+          reject(
+            rec.row,
+            `has ${rec.cells.length} fields but the header has ${headerCount} (an unquoted delimiter or line break inside a value?)`,
+            rec.cells,
+          );
+          continue;
+        }
+        const outcome = interpretRow(rec.cells, rec.row, compiled, rowCtx);
+        if (!outcome.ok) {
+          reject(outcome.row, outcome.reason, rec.cells);
+          continue;
+        }
+        plans.push({ plan: outcome.plan, cells: rec.cells });
+        const { primary, others, doNotContact } = outcome.plan;
+        if (!seen.has(primary.e164)) phones.push(primary.e164);
+        if (doNotContact) for (const o of others) if (!seen.has(o.e164)) phones.push(o.e164);
+      }
+      sink.prefetch(phones);
+      for (const { plan, cells } of plans) applyPlan(plan, cells);
+      sink.endStep();
+      await report.flush();
+      // Let progress polls and a cancel request through between batches.
+      await new Promise<void>((ok) => setImmediate(ok));
+    }
+    if (control.signal?.aborted) throw new AppError('CANCELLED', 'import cancelled: nothing was written');
+    for (const changed of touchedExisting.values()) {
+      if (changed) summary.updated++;
+      else summary.unchanged++;
+    }
+    if (!dryRun) {
+      if (firstNewContactId !== null) ctx.contacts.indexFrom(firstNewContactId);
+      summary.batch = batchId;
+      ctx.imports.finishBatch(batchId!, { ...summary, errors: undefined, reportFileId: undefined }, firstEventId, lastEventId);
+      appendAudit(ctx, options.actor, 'import.committed', `import:${batchId}`, {
+        file: file.name,
+        sha256,
+        rows: summary.rows,
+        created: summary.created,
+        updated: summary.updated,
+        rejected: summary.rejected,
+        events: firstEventId === null ? 0 : lastEventId! - firstEventId + 1,
+        firstEventId,
+        lastEventId,
+      });
+      ctx.db.exec('COMMIT');
+      committed = true;
+    }
+    control.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: summary.rows });
+    return summary;
+  } finally {
+    if (!dryRun && !committed && ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
+    await report.close();
+    if (report.count === 0) {
+      files.discard(reportFile.id);
+      summary.reportFileId = null;
+    }
+  }
+}
+
+/** Everything an undo did. */
+export interface UndoSummary {
+  batch: number;
+  retracted: number;
+  revocationsKept: number;
+  contactsRemoved: number;
+  contactsRestored: number;
+  contactsKept: number;
+}
+
+/**
+ * Undo a committed import as a whole, in one transaction: every grant, claim and request it added is answered
+ * by a retraction (the log stays append-only), contacts it created are removed, contacts it changed get their
+ * earlier values back. Opt-outs it recorded stay: a withdrawal is honoured even when the file is taken back.
+ */
+export function undoImport(ctx: ServiceContext, batchId: number, actor: string): UndoSummary {
+  const batch = ctx.imports.getBatch(batchId);
+  if (!batch) throw new AppError('NOT_FOUND', `batch: no import batch ${batchId}`);
+  if (batch.undoneAt !== null) throw new AppError('CONFLICT', `batch: import ${batchId} was already undone`);
+  const policy = getSettings(ctx).effectivePolicy;
+  const now = ctx.clock.now();
+  return ctx.db
+    .transaction((): UndoSummary => {
+      const out: UndoSummary = { batch: batchId, retracted: 0, revocationsKept: 0, contactsRemoved: 0, contactsRestored: 0, contactsKept: 0 };
+      const own =
+        batch.firstEventId === null
+          ? []
+          : ctx.consent.eventsInRange(batch.firstEventId, batch.lastEventId!).filter((e) => e.evidence.importBatchId === String(batchId));
+      const keepContacts = new Set<number>();
+      let last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
+      const cells = new Set<string>();
+      for (const e of own) {
+        if (e.action === 'revoke') {
+          out.revocationsKept++;
+          keepContacts.add(e.contactId);
+          continue;
+        }
+        const base = {
+          id: last.id + 1,
+          uid: ctx.ids.uuid(),
+          contactId: e.contactId,
+          phone: e.phone,
+          channel: e.channel,
+          purpose: e.purpose,
+          action: 'retract' as const,
+          method: 'import' as const,
+          occurredAt: now,
+          recordedAt: now,
+          recordedBy: actor,
+          formVersionId: null,
+          evidence: { importBatchId: String(batchId), note: `import ${batchId} (${batch.fileName}) undone` },
+          policyPack: policy.id,
+          expiresAt: null,
+          targetEventId: e.id,
+        };
+        const r: EventRecord = { ...base, prevHash: last.hash, hash: chainHash(last.hash, eventPayload(base)) };
+        ctx.consent.insertEvent(r);
+        last = { id: r.id, hash: r.hash };
+        cells.add(`${e.contactId}|${e.channel}|${e.purpose}`);
+        out.retracted++;
+      }
+      for (const cell of cells) {
+        const [id, channel, purpose] = cell.split('|') as [string, Channel, Purpose];
+        refreshCell(ctx, Number(id), channel, purpose);
+      }
+      for (const id of ctx.contacts.createdByBatch(batchId)) {
+        if (keepContacts.has(id)) {
+          out.contactsKept++;
+          continue;
+        }
+        ctx.contacts.remove(id, now);
+        out.contactsRemoved++;
+      }
+      for (const { contactId, before } of ctx.imports.befores(batchId)) {
+        const c = ctx.contacts.get(contactId);
+        const b = before as ContactBefore;
+        // A contact edited after the import keeps the later edit.
+        if (!c || c.updatedAt !== batch.committedAt) continue;
+        ctx.contacts.update({
+          ...c,
+          name: b.name,
+          email: b.email,
+          locale: b.locale,
+          externalId: b.externalId,
+          tags: b.tags,
+          otherPhones: b.otherPhones,
+          updatedAt: now,
+        });
+        out.contactsRestored++;
+      }
+      ctx.imports.markUndone(batchId, now, actor);
+      appendAudit(ctx, actor, 'import.undone', `import:${batchId}`, { ...out });
+      return out;
+    })
+    .immediate();
+}

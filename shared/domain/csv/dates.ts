@@ -1,0 +1,111 @@
+/** A date read from a file, or why it could not be. */
+export type DateResult = { ok: true; ms: number } | { ok: false; reason: string };
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = offsetFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(timeZone, f);
+  }
+  return f;
+}
+
+const offsetCache = new Map<string, number>();
+
+/** Offset of `timeZone` from UTC at instant `ms`, in ms; cached per zone and UTC hour (zones change offset on the hour). */
+function zoneOffset(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / 3_600_000)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size > 100_000) offsetCache.clear();
+    offset = computeZoneOffset(Math.floor(ms / 3_600_000) * 3_600_000, timeZone);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function computeZoneOffset(ms: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatFor(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The UTC instant of a wall-clock time in an IANA time zone. */
+export function zonedTimeToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  let guess = wall - zoneOffset(wall, timeZone);
+  // A second pass settles instants near a daylight-saving change.
+  guess = wall - zoneOffset(guess, timeZone);
+  return guess;
+}
+
+function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$/i;
+const DOTTED = /^(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?:[,\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?$/i;
+
+/**
+ * Read a date as CRMs write it: ISO 8601 (with or without time and offset), `dd.mm.yyyy` (Russian and
+ * German style), `dd/mm/yyyy` or, when `monthFirst` (US files), `mm/dd/yyyy`, optional `hh:mm[:ss] [am|pm]`,
+ * or Unix seconds/milliseconds. A time without an offset is wall-clock time in `timeZone`; a date alone is
+ * the start of that day there.
+ */
+export function parseDateCell(cell: string, options: { timeZone: string; monthFirst: boolean }): DateResult {
+  const text = cell.trim();
+  if (text === '') return { ok: false, reason: 'empty date' };
+  if (/^\d{10}$|^\d{13}$/.test(text)) {
+    const ms = text.length === 10 ? Number(text) * 1000 : Number(text);
+    return { ok: true, ms };
+  }
+  let m = ISO.exec(text);
+  if (m) {
+    const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+    if (!validDate(y, mo, d, h, mi, s)) return { ok: false, reason: `"${text.slice(0, 40)}" is not a real date` };
+    const zone = m[7];
+    if (zone) {
+      if (/^(z|utc|gmt)$/i.test(zone)) return { ok: true, ms: Date.UTC(y, mo - 1, d, h, mi, s) };
+      const sign = zone.startsWith('-') ? -1 : 1;
+      const digits = zone.replace(/\D/g, '');
+      const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+      return { ok: true, ms: Date.UTC(y, mo - 1, d, h, mi, s) - offset };
+    }
+    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) };
+  }
+  m = DOTTED.exec(text);
+  if (m) {
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    // Dots are day-first everywhere; slashes follow the file's country.
+    const monthFirst = m[2] === '/' && options.monthFirst;
+    const d = monthFirst ? b : a;
+    const mo = monthFirst ? a : b;
+    let y = Number(m[4]);
+    if (m[4]!.length === 2) y += y >= 70 ? 1900 : 2000;
+    let h = Number(m[5] ?? 0);
+    const mi = Number(m[6] ?? 0);
+    const s = Number(m[7] ?? 0);
+    const ampm = m[8]?.toLowerCase();
+    if (ampm) {
+      if (h < 1 || h > 12) return { ok: false, reason: `"${text.slice(0, 40)}" has an impossible hour` };
+      h = (h % 12) + (ampm === 'pm' ? 12 : 0);
+    }
+    if (!validDate(y, mo, d, h, mi, s)) return { ok: false, reason: `"${text.slice(0, 40)}" is not a real date` };
+    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) };
+  }
+  return { ok: false, reason: `"${text.slice(0, 40)}" is not a date this import can read (use e.g. 2024-03-05 or 05.03.2024)` };
+}

@@ -1,0 +1,326 @@
+import type { Channel, ConsentMethod, Purpose } from '../consent/types';
+import { Channels } from '../consent/types';
+import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone } from '../phone/normalize';
+import { missingEvidence, type PolicyPack } from '../policy/policy';
+import { parseDateCell } from './dates';
+import type { ColumnMapping, ColumnTarget } from './mapping';
+import { readConsentAnswer, readFlag, splitPhoneCell, splitTags, stripExtension, unneutralizeCell } from './values';
+
+/** What the interpreter needs besides the row: the shop's defaults and the policy in force. */
+export interface RowContext {
+  defaultCountry: string;
+  timeZone: string;
+  policy: PolicyPack;
+  /** The import's clock: consents dated later than this are refused. */
+  now: number;
+}
+
+/** A number of the row, with whether it came from a column the source marks as mobile. */
+export interface RowPhone extends NormalizedPhone {
+  fromMobileColumn: boolean;
+}
+
+/** One consent event the row asks for, before the batch id is known. */
+export interface RowConsent {
+  channel: Channel;
+  purpose: Purpose;
+  action: 'grant' | 'claim' | 'request' | 'revoke';
+  occurredAt: number;
+  /** The consent columns as they read in the file (header → cell), kept as evidence. */
+  columns: Record<string, string>;
+  source: string | null;
+  /** Why a "yes" became a claim (or a request), for the report. */
+  downgrade: string | null;
+}
+
+/** Contact fields a row supplies; absent when the row's cells are empty. */
+export interface RowFields {
+  name?: string;
+  email?: string;
+  externalId?: string;
+  tags: string[];
+  locale?: 'en' | 'ru';
+  country?: string;
+}
+
+/** Everything a valid row will do. */
+export interface RowPlan {
+  row: number;
+  primary: RowPhone;
+  others: RowPhone[];
+  fields: RowFields;
+  consents: RowConsent[];
+  /** "Do not contact": every consent of every number of the row is withdrawn. */
+  doNotContact: boolean;
+  warnings: string[];
+}
+
+/** The outcome for one row: a plan, or the reason it was rejected. */
+export type RowOutcome = { ok: true; plan: RowPlan } | { ok: false; row: number; reason: string };
+
+interface ScopedColumn {
+  index: number;
+  header: string;
+  channels: Channel[] | null;
+  purpose: Purpose | null;
+}
+
+/** A mapping prepared once per file so each row costs only lookups. */
+export interface CompiledMapping {
+  phones: { index: number; header: string; mobile: boolean }[];
+  name: number | null;
+  firstName: number | null;
+  middleName: number | null;
+  lastName: number | null;
+  email: number | null;
+  externalId: number | null;
+  tags: number[];
+  locale: number | null;
+  country: number | null;
+  consents: { index: number; header: string; channels: Channel[]; purpose: Purpose }[];
+  dates: ScopedColumn[];
+  sources: ScopedColumn[];
+  doNotContact: { index: number; header: string }[];
+}
+
+/** True when the mapping names at least one phone column (a file without one cannot be imported). */
+export function hasPhoneColumn(mapping: readonly ColumnMapping[]): boolean {
+  return mapping.some((m) => m.target.field === 'phone' || m.target.field === 'mobile_phone');
+}
+
+function scoped(m: ColumnMapping): ScopedColumn {
+  return { index: m.column, header: m.header, channels: m.target.channels ?? null, purpose: m.target.purpose ?? null };
+}
+
+/** Prepare a mapping for {@link interpretRow}. */
+export function compileMapping(mapping: readonly ColumnMapping[]): CompiledMapping {
+  const c: CompiledMapping = {
+    phones: [],
+    name: null,
+    firstName: null,
+    middleName: null,
+    lastName: null,
+    email: null,
+    externalId: null,
+    tags: [],
+    locale: null,
+    country: null,
+    consents: [],
+    dates: [],
+    sources: [],
+    doNotContact: [],
+  };
+  const single = (current: number | null, m: ColumnMapping): number => current ?? m.column;
+  for (const m of mapping) {
+    const t: ColumnTarget = m.target;
+    switch (t.field) {
+      case 'phone':
+      case 'mobile_phone':
+        c.phones.push({ index: m.column, header: m.header, mobile: t.field === 'mobile_phone' });
+        break;
+      case 'name':
+        c.name = single(c.name, m);
+        break;
+      case 'first_name':
+        c.firstName = single(c.firstName, m);
+        break;
+      case 'middle_name':
+        c.middleName = single(c.middleName, m);
+        break;
+      case 'last_name':
+        c.lastName = single(c.lastName, m);
+        break;
+      case 'email':
+        c.email = single(c.email, m);
+        break;
+      case 'external_id':
+        c.externalId = single(c.externalId, m);
+        break;
+      case 'tags':
+        c.tags.push(m.column);
+        break;
+      case 'locale':
+        c.locale = single(c.locale, m);
+        break;
+      case 'country':
+        c.country = single(c.country, m);
+        break;
+      case 'consent':
+        if (t.channels && t.channels.length > 0 && t.purpose)
+          c.consents.push({ index: m.column, header: m.header, channels: t.channels, purpose: t.purpose });
+        break;
+      case 'consent_date':
+        c.dates.push(scoped(m));
+        break;
+      case 'consent_source':
+        c.sources.push(scoped(m));
+        break;
+      case 'do_not_contact':
+        c.doNotContact.push({ index: m.column, header: m.header });
+        break;
+      case 'ignore':
+        break;
+    }
+  }
+  return c;
+}
+
+/** The scoped column for this consent column if there is one, else the first unscoped one. */
+function pick(cols: ScopedColumn[], channels: Channel[], purpose: Purpose): ScopedColumn | undefined {
+  const same = (a: Channel[], b: Channel[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+  return cols.find((s) => s.purpose === purpose && s.channels !== null && same(s.channels, channels)) ?? cols.find((s) => s.channels === null);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function readLocale(cell: string): 'en' | 'ru' | undefined {
+  const v = cell.trim().toLowerCase();
+  if (/^(ru|rus|ru[-_][a-z]{2}|russian|русский|рус)$/.test(v)) return 'ru';
+  if (/^(en|eng|en[-_][a-z]{2}|english|английский|англ)$/.test(v)) return 'en';
+  return undefined;
+}
+
+/** Slash dates are month-first only in files from North America. */
+function monthFirstFor(country: string): boolean {
+  return country === 'US' || country === 'CA';
+}
+
+/**
+ * Turn one data row into what the import will do, or a reason to reject it. Pure: the same row, mapping
+ * and context always give the same plan, so the preview and the commit agree.
+ */
+export function interpretRow(cells: readonly string[], row: number, m: CompiledMapping, ctx: RowContext): RowOutcome {
+  const cell = (i: number | null): string => (i === null ? '' : unneutralizeCell((cells[i] ?? '').trim()));
+  const warnings: string[] = [];
+
+  const countryCell = cell(m.country).toUpperCase();
+  const rowCountry = isCountryCode(countryCell) ? countryCell : undefined;
+  const defaultCountry = rowCountry ?? ctx.defaultCountry;
+
+  // ---- numbers ----
+  const phones: RowPhone[] = [];
+  const refused: string[] = [];
+  for (const col of m.phones) {
+    for (const piece of splitPhoneCell(cell(col.index))) {
+      const { number, extension } = stripExtension(piece);
+      const r = normalizePhone(number, defaultCountry);
+      if (!r.ok) {
+        refused.push(`"${piece.slice(0, 40)}" in ${col.header}: ${describePhoneRefusal(r.reason)}`);
+        continue;
+      }
+      const ext = extension ?? r.value.extension;
+      if (ext) warnings.push(`extension ${ext} of ${r.value.e164} dropped (SMS and WhatsApp cannot reach an extension)`);
+      if (!phones.some((p) => p.e164 === r.value.e164)) phones.push({ ...r.value, extension: null, fromMobileColumn: col.mobile });
+    }
+  }
+  if (phones.length === 0) {
+    return { ok: false, row, reason: refused.length > 0 ? `no valid phone number: ${refused.join('; ')}` : 'no phone number' };
+  }
+  for (const r of refused) warnings.push(`number ignored: ${r}`);
+  const primary =
+    phones.find((p) => p.fromMobileColumn && p.messageable) ??
+    phones.find((p) => p.reach === 'mobile') ??
+    phones.find((p) => p.messageable) ??
+    phones[0]!;
+  const others = phones.filter((p) => p !== primary);
+
+  // ---- identity ----
+  const fields: RowFields = { tags: [] };
+  const fullName = cell(m.name);
+  const composed = [cell(m.firstName), cell(m.middleName), cell(m.lastName)].filter((s) => s !== '').join(' ');
+  const name = (fullName || composed).replace(/\s+/g, ' ').slice(0, 200);
+  if (name) fields.name = name;
+  const email = cell(m.email);
+  if (email) {
+    if (EMAIL.test(email) && email.length <= 254) fields.email = email;
+    else warnings.push(`e-mail "${email.slice(0, 60)}" is not valid and was left out`);
+  }
+  const externalId = cell(m.externalId).slice(0, 200);
+  if (externalId) fields.externalId = externalId;
+  for (const i of m.tags) for (const t of splitTags(cell(i))) if (!fields.tags.includes(t) && fields.tags.length < 50) fields.tags.push(t);
+  const locale = readLocale(cell(m.locale));
+  if (locale) fields.locale = locale;
+  if (rowCountry) fields.country = rowCountry;
+
+  // ---- consent ----
+  const consents: RowConsent[] = [];
+  const monthFirst = monthFirstFor(defaultCountry);
+  for (const c of m.consents) {
+    const raw = cell(c.index);
+    const answer = readConsentAnswer(raw);
+    if (answer === 'blank' || answer === 'no') continue;
+    if (answer === 'unknown') {
+      warnings.push(`"${raw.slice(0, 40)}" in ${c.header} is not a yes, a no or an opt-out: no consent recorded`);
+      continue;
+    }
+    const dateCol = pick(m.dates, c.channels, c.purpose);
+    const sourceCol = pick(m.sources, c.channels, c.purpose);
+    const columns: Record<string, string> = { [c.header]: raw.slice(0, 1000) };
+    let occurredAt: number | null = null;
+    let dateProblem: string | null = null;
+    if (dateCol) {
+      const rawDate = cell(dateCol.index);
+      columns[dateCol.header] = rawDate.slice(0, 1000);
+      if (rawDate) {
+        const d = parseDateCell(rawDate, { timeZone: ctx.timeZone, monthFirst });
+        if (!d.ok) dateProblem = `${dateCol.header}: ${d.reason}`;
+        else if (d.ms > ctx.now) dateProblem = `${dateCol.header}: ${rawDate} is in the future`;
+        else occurredAt = d.ms;
+      } else dateProblem = 'no date';
+    } else dateProblem = 'no date column';
+    const source = sourceCol ? cell(sourceCol.index).slice(0, 500) : '';
+    if (sourceCol) columns[sourceCol.header] = source;
+
+    if (answer === 'opted_out') {
+      // A withdrawal is honoured even without a date: then it counts from the moment of the import.
+      for (const channel of c.channels)
+        consents.push({
+          channel,
+          purpose: c.purpose,
+          action: 'revoke',
+          occurredAt: occurredAt ?? ctx.now,
+          columns,
+          source: source || null,
+          downgrade: null,
+        });
+      continue;
+    }
+    let action: RowConsent['action'] = answer === 'pending' ? 'request' : 'grant';
+    let downgrade: string | null = null;
+    if (answer === 'claimed') {
+      action = 'claim';
+      downgrade = 'the file marks this consent as unproven';
+    } else if (occurredAt === null || !source) {
+      action = 'claim';
+      downgrade = [occurredAt === null ? (dateProblem ?? 'no date') : null, source ? null : 'no source'].filter(Boolean).join(', ');
+    } else if (action === 'grant') {
+      const method: ConsentMethod = 'import';
+      const missing = missingEvidence(ctx.policy, method, { importBatchId: 'pending', source });
+      if (missing === null || missing.length > 0) {
+        action = 'claim';
+        downgrade = `the ${ctx.policy.id} pack does not accept an import as proof`;
+      } else if (ctx.policy.doubleOptIn) {
+        action = 'claim';
+        downgrade = `the ${ctx.policy.id} pack requires double opt-in, which a file cannot prove`;
+      }
+    }
+    for (const channel of c.channels)
+      consents.push({ channel, purpose: c.purpose, action, occurredAt: occurredAt ?? ctx.now, columns, source: source || null, downgrade });
+    if (downgrade) warnings.push(`${c.header}: "${raw.slice(0, 40)}" recorded as an unproven claim (${downgrade})`);
+  }
+
+  let doNotContact = false;
+  for (const d of m.doNotContact) {
+    const raw = cell(d.index);
+    const flag = readFlag(raw);
+    if (flag === null) warnings.push(`"${raw.slice(0, 40)}" in ${d.header} is not a yes or a no: taken as "do not contact" to be safe`);
+    if (flag !== false) doNotContact = true;
+  }
+
+  return { ok: true, plan: { row, primary, others, fields, consents, doNotContact, warnings } };
+}
+
+/** Every channel × purpose a "do not contact" withdraws. */
+export function doNotContactTargets(): { channel: Channel; purpose: Purpose }[] {
+  return Channels.flatMap((channel) => (['marketing', 'service'] as const).map((purpose) => ({ channel, purpose })));
+}
