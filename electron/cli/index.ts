@@ -277,6 +277,8 @@ const FIELD_FLAGS: Record<string, string> = {
   'policyOverrides.frequencyCap': '--frequency-cap',
   'policyOverrides.doubleOptIn': '--double-opt-in',
   providerId: '--provider-id',
+  file: 'FILE',
+  mapping: '--map',
 };
 
 /** Rewrite a leading `field:` of a contract message as the flag the person typed. */
@@ -326,7 +328,9 @@ async function transfer(
   }
   try {
     const r = area === 'import' ? await importCommand(backend, positionals, f) : await exportCommand(backend, positionals, f);
-    if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
+    // Here the country flag is --default-country (in `settings set` it is --country).
+    if (!r.ok)
+      return fail({ ...r.error, message: r.error.message.replace(/^defaultCountry:/, '--default-country:') }, isRefusal(r.error.code) ? 1 : 2);
     io.out(f.json ? JSON.stringify(r.value) : r.human);
     return 0;
   } finally {

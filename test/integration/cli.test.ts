@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -219,5 +220,48 @@ describe('optin CLI', () => {
     });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ phone: '+79123456789' });
+  });
+});
+
+describe('optin import / export', () => {
+  it('previews, imports, reports, exports and undoes, answering in the documented JSON shape', async () => {
+    const db = register();
+    const dir = join(db, '..');
+    const csv = join(dir, 'crm.csv');
+    writeFileSync(
+      csv,
+      'Имя;Телефон;Согласие на смс;Дата согласия;Источник согласия\r\nАнна;8 912 345-67-89;да;01.02.2025;анкета\r\nБорис;abc;;;\r\n',
+    );
+    const dry = await optin(db, 'import', csv, '--dry-run', '--report', join(dir, 'report.csv'), '--json');
+    expect(dry.code).toBe(0);
+    const preview = dry.json();
+    expect(Object.keys(preview)).toEqual(
+      expect.arrayContaining(['rows', 'created', 'updated', 'merged', 'rejected', 'consentsGranted', 'revocations', 'batch', 'errors']),
+    );
+    expect(preview).toMatchObject({ rows: 2, created: 1, rejected: 1, consentsGranted: 1, batch: null, errors: [{ row: 3 }] });
+    expect(readFileSync(join(dir, 'report.csv'), 'utf8')).toMatch(/^\uFEFFrow,problem,reason,Имя,Телефон/);
+    const done = (await optin(db, 'import', csv, '--json')).json();
+    expect(done).toMatchObject({ rows: 2, created: 1, batch: 1 });
+    const out = join(dir, 'out.csv');
+    const exp = await optin(db, 'export', '--what', 'contacts', '--encoding', 'windows-1251', '--delimiter', ';', '--out', out, '--json');
+    expect(exp.json()).toMatchObject({ rows: 1, out });
+    expect(iconv.decode(readFileSync(out), 'windows-1251')).toContain('Анна');
+    const undo = await optin(db, 'import', 'undo', '1', '--json');
+    expect(undo.json()).toMatchObject({ batch: 1, retracted: 1, contactsRemoved: 1 });
+  });
+
+  it('exits 1 with the reason when the file cannot be read', async () => {
+    const db = register();
+    const missing = await optin(db, 'import', join(db, '..', 'nope.csv'), '--json');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/does not exist/);
+    const empty = join(db, '..', 'empty.csv');
+    writeFileSync(empty, '');
+    const r = await optin(db, 'import', empty);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/optin: FILE: the file is empty/);
+    const bad = await optin(db, 'export', '--what', 'everything', '--out', join(db, '..', 'x.csv'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--what/);
   });
 });

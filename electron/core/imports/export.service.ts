@@ -1,9 +1,9 @@
 import { openSync, writeSync, closeSync, statSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import type { Output, ParsedInput } from '../../../shared/contract/api';
-import type { Channel, ConsentAction, ConsentMethod, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
+import type { Channel, ConsentAction, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
 import { consentKey, foldEvents } from '../../../shared/domain/consent/fold';
-import { CONSENT_CELLS, CONTACT_EXPORT_COLUMNS, contactExportHeader } from '../../../shared/domain/csv/own-format';
+import { CONSENT_CELLS, contactExportHeader } from '../../../shared/domain/csv/own-format';
 import { neutralizeCell } from '../../../shared/domain/csv/values';
 import type { ContactWithEventRow } from '../db/repos/contacts.repo';
 import type { FileStore } from '../files';
@@ -79,11 +79,7 @@ const SETS_STATUS: Record<string, readonly ConsentAction[]> = {
   expired: ['grant', 'confirm', 'expire', 'request'],
 };
 
-interface CellEvent extends FoldableEvent {
-  method: string;
-  evidence: string | null;
-  form: number | null;
-}
+type CellEvent = FoldableEvent;
 
 /**
  * export.create: contacts with their consent per channel and purpose (now, or at a past instant), the
@@ -149,77 +145,82 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
       else out.line(['phone'], false);
       let current: ContactWithEventRow | null = null;
       let events: CellEvent[] = [];
+      const noneCells: string[] = [];
+      for (let i = 0; i < CONSENT_CELLS.length; i++) noneCells.push('none', '', '');
       const emit = (): void => {
         if (!current) return;
-        const byKey = new Map<string, CellEvent[]>();
-        for (const e of events) {
-          const k = consentKey(e);
-          const list = byKey.get(k);
-          if (list) list.push(e);
-          else byKey.set(k, [e]);
-        }
-        const cells: string[] = [];
+        let cells = noneCells;
         let suppressed = false;
-        for (const { channel, purpose } of CONSENT_CELLS) {
-          const list = byKey.get(consentKey({ channel, purpose })) ?? [];
-          const state = foldEvents(list, at);
-          if (state.status === 'revoked') suppressed = true;
-          let source = '';
-          if (state.status !== 'none' && state.since !== null) {
-            const setting = SETS_STATUS[state.status] ?? [];
-            const retracted = new Set(list.filter((e) => e.action === 'retract').map((e) => e.targetSeq));
-            const proof = [...list]
-              .reverse()
-              .find(
-                (e) =>
+        if (events.length > 0) {
+          const byKey = new Map<string, CellEvent[]>();
+          for (const e of events) {
+            const k = consentKey(e);
+            const list = byKey.get(k);
+            if (list) list.push(e);
+            else byKey.set(k, [e]);
+          }
+          cells = [];
+          for (const { channel, purpose } of CONSENT_CELLS) {
+            const list = byKey.get(consentKey({ channel, purpose }));
+            if (!list) {
+              cells.push('none', '', '');
+              continue;
+            }
+            const state = foldEvents(list, at);
+            if (state.status === 'revoked') suppressed = true;
+            let source = '';
+            if (state.status !== 'none' && state.since !== null) {
+              const setting = SETS_STATUS[state.status] ?? [];
+              const retracted = new Set(list.filter((e) => e.action === 'retract').map((e) => e.targetSeq));
+              let proof: CellEvent | undefined;
+              for (const e of list) {
+                const fits =
                   !retracted.has(e.seq) &&
                   setting.includes(e.action) &&
                   e.occurredAt <= at &&
-                  (state.status === 'expired' || e.occurredAt === state.since),
-              );
-            if (proof) source = proofSummary(proof.method, proof.evidence, proof.form !== null ? (formCodes.get(proof.form) ?? null) : null);
+                  (state.status === 'expired' || e.occurredAt === state.since);
+                if (fits && (!proof || e.occurredAt > proof.occurredAt || (e.occurredAt === proof.occurredAt && e.seq > proof.seq))) proof = e;
+              }
+              const p = proof ? ctx.consent.proof(proof.seq) : undefined;
+              if (p) source = proofSummary(p.method, p.evidence, p.formVersionId !== null ? (formCodes.get(p.formVersionId) ?? null) : null);
+            }
+            cells.push(state.status, state.since !== null ? iso(state.since) : '', source);
           }
-          cells.push(state.status, state.since !== null ? iso(state.since) : '', source);
         }
+        const [, phone, name, email, locale, country, externalId, tags, otherPhones] = current;
         if (input.what === 'suppression') {
-          if (suppressed) out.line([current.phone]);
-        } else {
-          const c = current;
-          const tags = JSON.parse(c.tags) as string[];
-          const others = JSON.parse(c.other_phones) as string[];
-          const identity: Record<(typeof CONTACT_EXPORT_COLUMNS)[number], string> = {
-            phone: c.phone,
-            name: c.name,
-            email: c.email ?? '',
-            external_id: c.external_id ?? '',
-            tags: tags.join(', '),
-            language: c.locale ?? '',
-            country: c.country ?? '',
-            other_phones: others.join(', '),
-          };
-          out.line([...CONTACT_EXPORT_COLUMNS.map((k) => identity[k]), ...cells]);
+          if (suppressed) out.line([phone]);
+          return;
         }
+        out.line([
+          phone,
+          name,
+          email ?? '',
+          externalId ?? '',
+          tags === '[]' ? '' : (JSON.parse(tags) as string[]).join(', '),
+          locale ?? '',
+          country ?? '',
+          otherPhones === '[]' ? '' : (JSON.parse(otherPhones) as string[]).join(', '),
+          ...cells,
+        ]);
       };
       for (const r of ctx.contacts.iterateWithEvents()) {
-        if (!current || current.id !== r.id) {
+        if (!current || current[0] !== r[0]) {
           emit();
           current = r;
           events = [];
         }
         // A past instant is answered from everything recorded so far, like consent.status --at.
-        if (r.e_id !== null) {
+        if (r[9] !== null) {
           events.push({
-            seq: r.e_id,
-            channel: r.e_channel as Channel,
-            purpose: r.e_purpose as Purpose,
-            action: r.e_action as ConsentAction,
-            occurredAt: r.e_occurred_at!,
-            recordedAt: r.e_recorded_at!,
-            expiresAt: r.e_expires_at,
-            targetSeq: r.e_target,
-            method: r.e_method as ConsentMethod,
-            evidence: r.e_evidence,
-            form: r.e_form,
+            seq: r[9],
+            channel: r[10] as Channel,
+            purpose: r[11] as Purpose,
+            action: r[12] as ConsentAction,
+            occurredAt: r[13]!,
+            recordedAt: r[14]!,
+            expiresAt: r[15],
+            targetSeq: r[16],
           });
         }
       }

@@ -15,6 +15,7 @@ import {
   type RowPlan,
 } from '../../../shared/domain/csv/row';
 import { neutralizeCell } from '../../../shared/domain/csv/values';
+import { isKnownCountry } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { EventRecord } from '../db/repos/consent.repo';
 import type { FileStore, StoredFile } from '../files';
@@ -211,6 +212,15 @@ export async function runImport(
     policy,
     now,
   };
+  if (!isKnownCountry(rowCtx.defaultCountry)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `defaultCountry: "${rowCtx.defaultCountry}" is not a country whose phone numbers are known (e.g. RU, DE, US)`,
+      {
+        fields: [{ path: 'defaultCountry', message: 'unknown country' }],
+      },
+    );
+  }
   const compiled = compileMapping(options.mapping);
   const reportFile = files.createOutput(`${file.name.replace(/\.[^.]*$/, '')}-import-report.csv`);
   const report = new ReportWriter(reportFile.path, sniff.headers);

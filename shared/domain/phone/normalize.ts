@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
 import { fastParsePhone } from './fast-path';
 
 /** How a number can be reached, as far as the numbering metadata knows. */
@@ -39,6 +39,11 @@ export function describePhoneRefusal(reason: PhoneRefusal): string {
 /** True for a syntactically plausible ISO 3166 alpha-2 code. */
 export function isCountryCode(value: string): value is CountryCode {
   return /^[A-Z]{2}$/.test(value);
+}
+
+/** True for a country whose numbering plan is known (so it can serve as the default country of typed numbers). */
+export function isKnownCountry(value: string): boolean {
+  return isCountryCode(value) && isSupportedCountry(value);
 }
 
 /**

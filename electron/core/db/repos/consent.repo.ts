@@ -98,6 +98,7 @@ export class ConsentRepo {
   private readonly contactStatesStmt;
   private readonly marketingStmt;
   private readonly insertStateStmt;
+  private readonly proofStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -119,6 +120,9 @@ export class ConsentRepo {
     );
     this.insertStateStmt = db.prepare(
       'INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.proofStmt = db.prepare<[number], { method: ConsentMethod; evidence: string; form_version_id: number | null }>(
+      'SELECT method, evidence, form_version_id FROM consent_events WHERE id = ?',
     );
     this.contactStatesStmt = db.prepare<[number], StateRow>(
       'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id = ?',
@@ -247,6 +251,12 @@ export class ConsentRepo {
   *iterateByContact(): Generator<EventRecord> {
     for (const r of this.db.prepare<[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events ORDER BY contact_id, occurred_at, id`).iterate())
       yield toEvent(r);
+  }
+
+  /** How an event was collected and its evidence (the proof an export summarises). */
+  proof(id: number): { method: ConsentMethod; evidence: string; formVersionId: number | null } | undefined {
+    const r = this.proofStmt.get(id);
+    return r ? { method: r.method, evidence: r.evidence, formVersionId: r.form_version_id } : undefined;
   }
 
   countEvents(): number {
