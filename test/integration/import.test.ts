@@ -571,3 +571,104 @@ describe('real-format samples of every preset', () => {
     expect((await t.call('audit.verify', {})).ok).toBe(true);
   });
 });
+
+describe('a crash in the middle of an import', () => {
+  it('leaves the register exactly as before (the CLI killed while committing)', async () => {
+    const t = setup();
+    await t.call('contacts.add', { phone: '+79129999998', name: 'Before' });
+    const before = counts(t);
+    t.backend.close();
+    const lines = [HEADER];
+    for (let i = 0; i < 150_000; i++) lines.push(`P${i},+7913${String(1000000 + i)},,yes,2025-01-01,web,`);
+    const file = writeFile(t, 'huge.csv', lines.join('\n'));
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'optin.js'), 'import', file, '--db', t.dbPath], { stdio: 'ignore' });
+    // Kill it once the import's transaction has started writing (the WAL grows), well before it can commit.
+    const { statSync, existsSync } = await import('node:fs');
+    const wal = `${t.dbPath}-wal`;
+    const start = Date.now();
+    while (Date.now() - start < 60_000) {
+      if (existsSync(wal) && statSync(wal).size > 2_000_000) break;
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+    const exited = new Promise<NodeJS.Signals | null>((ok) => child.once('exit', (_code, signal) => ok(signal)));
+    child.kill('SIGKILL');
+    // Killed, not finished: the import had not committed.
+    expect(await exited).toBe('SIGKILL');
+    const { createBackend } = await import('../../electron/core/backend');
+    const reopened = createBackend({ dbPath: t.dbPath });
+    const n = (sql: string): number => (reopened.db.prepare(sql).get() as { n: number }).n;
+    expect({
+      contacts: n('SELECT count(*) AS n FROM contacts WHERE removed_at IS NULL'),
+      events: n('SELECT count(*) AS n FROM consent_events'),
+      batches: n('SELECT count(*) AS n FROM import_batches'),
+    }).toEqual({ contacts: before.contacts, events: before.events, batches: 0 });
+    expect((await reopened.dispatch('audit.verify', {})).ok && true).toBe(true);
+    reopened.close();
+  }, 120_000);
+});
+
+describe('round trip (property)', () => {
+  it('any register exported and imported into an empty register keeps its contacts and consent state', async () => {
+    type Step = {
+      kind: 'grant' | 'revoke' | 'claim' | 'request';
+      channel: 'sms' | 'whatsapp';
+      purpose: 'marketing' | 'service' | 'personal_data';
+      day: number;
+    };
+    const step: fc.Arbitrary<Step> = fc.record({
+      kind: fc.constantFrom('grant', 'revoke', 'claim', 'request'),
+      channel: fc.constantFrom('sms', 'whatsapp'),
+      purpose: fc.constantFrom('marketing', 'service', 'personal_data'),
+      // Some consents old enough to have expired under the pack (1,095 days), most not.
+      day: fc.integer({ min: 0, max: 1400 }),
+    });
+    const person = fc.record({
+      name: fc.constantFrom('Анна', '=Formula', '+Plus', "O'Brien, Jr.", 'Line\nBreak', ''),
+      steps: fc.array(step, { maxLength: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(person, { minLength: 1, maxLength: 5 }), async (people) => {
+        const a = setup();
+        const form = await a.call('forms.create', {
+          title: 'Всё',
+          language: 'ru',
+          channels: ['sms', 'whatsapp'],
+          purposes: ['marketing', 'service', 'personal_data'],
+          body: 'Я согласен получать сообщения магазина по SMS и WhatsApp.',
+        });
+        for (const [i, p] of people.entries()) {
+          const phone = `+7912300${String(1000 + i)}`;
+          await a.call('contacts.add', { phone, name: p.name.replace(/\n/g, ' ') || 'X' });
+          for (const s of p.steps) {
+            const occurredAt = new Date(a.clock.now() - s.day * 86_400_000).toISOString();
+            const base = { phone, channel: s.channel, purpose: s.purpose, occurredAt };
+            if (s.kind === 'revoke') await a.call('consent.record', { ...base, action: 'revoke' });
+            else if (s.kind === 'claim') await a.call('consent.record', { ...base, action: 'claim', method: 'import' });
+            else if (s.kind === 'request')
+              await a.call('consent.record', {
+                ...base,
+                action: 'request',
+                method: 'paper_form',
+                evidence: { formVersionId: form.id, sheetRef: 'S-1' },
+              });
+            else
+              await a.call('consent.record', {
+                ...base,
+                action: 'grant',
+                method: 'paper_form',
+                evidence: { formVersionId: form.id, sheetRef: 'S-1' },
+              });
+          }
+        }
+        const exp = await a.call('export.create', { what: 'contacts' });
+        const b = setup();
+        const path = writeFile(b, 'rt.csv', readFileSync(a.backend.files.get(exp.fileId).path));
+        const s = await importFile(b, path, { dryRun: false });
+        expect(s.rejected).toBe(0);
+        expect(await registerState(b)).toEqual(await registerState(a));
+      }),
+      { numRuns: Number(process.env.ROUND_TRIP_RUNS ?? 20) },
+    );
+  }, 300_000);
+});

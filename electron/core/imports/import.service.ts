@@ -423,7 +423,7 @@ export async function runImport(
         if (contact) sink.event(contact, { channel: c.channel, purpose: c.purpose, action: c.action, occurredAt: c.occurredAt }, evidence);
         if (c.action === 'grant') summary.consentsGranted++;
         else if (c.action === 'claim') summary.claims++;
-        else summary.requests++;
+        else if (c.action === 'request') summary.requests++;
       }
       markExisting(existingId, true);
     }

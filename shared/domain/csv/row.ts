@@ -24,7 +24,7 @@ export interface RowPhone extends NormalizedPhone {
 export interface RowConsent {
   channel: Channel;
   purpose: Purpose;
-  action: 'grant' | 'claim' | 'request' | 'revoke';
+  action: 'grant' | 'claim' | 'request' | 'revoke' | 'expire';
   occurredAt: number;
   /** The consent columns as they read in the file (header → cell), kept as evidence. */
   columns: Record<string, string>;
@@ -304,8 +304,20 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
         downgrade = `the ${ctx.policy.id} pack requires double opt-in, which a file cannot prove`;
       }
     }
-    for (const channel of c.channels)
+    for (const channel of c.channels) {
       consents.push({ channel, purpose: c.purpose, action, occurredAt: occurredAt ?? ctx.now, columns, source: source || null, downgrade });
+      // "Expired" (as our export writes it): the consent was given and had run out by that date.
+      if (answer === 'expired')
+        consents.push({
+          channel,
+          purpose: c.purpose,
+          action: 'expire',
+          occurredAt: occurredAt ?? ctx.now,
+          columns,
+          source: source || null,
+          downgrade: null,
+        });
+    }
     if (downgrade) warnings.push(`${c.header}: "${raw.slice(0, 40)}" recorded as an unproven claim (${downgrade})`);
   }
 
