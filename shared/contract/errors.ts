@@ -11,7 +11,6 @@ export const ErrorCodes = [
   'FORM_MISMATCH',
   'SCHEMA_TOO_NEW',
   'UNREADABLE_FILE',
-  'BUSY',
   'CANCELLED',
   'INTERNAL',
 ] as const;

@@ -34,6 +34,10 @@ export async function seed<T>(backend: Backend, method: string, input: unknown):
 /** Keep a screenshot of a screen as a test artefact; a tall screen is captured whole by growing the window to fit. */
 export async function shoot(page: Page, name: string): Promise<void> {
   await page.evaluate('document.fonts.ready');
+  // Let transitions end (a step's check mark, a tab's underline); endless ones (progress stripes) are left running.
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))',
+  );
   const height = await page.evaluate<number>('document.documentElement.scrollHeight');
   const size = page.viewportSize()!;
   if (height > size.height) {

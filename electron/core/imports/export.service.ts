@@ -8,6 +8,7 @@ import { neutralizeCell } from '../../../shared/domain/csv/values';
 import type { ContactWithEventRow } from '../db/repos/contacts.repo';
 import type { FileStore } from '../files';
 import { appendAudit, iso, type ServiceContext } from '../services/context';
+import { getSettings } from '../services/settings.service';
 import { csvCell } from './import.service';
 
 /** Writes CSV lines in the chosen encoding, buffered, counting the characters the encoding could not hold. */
@@ -89,8 +90,11 @@ type CellEvent = FoldableEvent;
 export function createExport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'export.create'>): Output<'export.create'> {
   const at = input.at ? Date.parse(input.at) : ctx.clock.now();
   const delimiter = input.delimiter ?? (input.encoding === 'windows-1251' ? ';' : ',');
-  const stamp = iso(ctx.clock.now()).slice(0, 10);
-  const name = `optin-${input.what}-${input.at ? iso(at).slice(0, 10) : stamp}.csv`;
+  // The date in the file name is the shop's own calendar day.
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: getSettings(ctx).timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(at),
+  );
+  const name = `optin-${input.what}-${day}.csv`;
   const file = files.createOutput(name);
   const out = new CsvOut(file.path, delimiter, input.encoding);
   const formCodes = new Map(ctx.forms.list().map((f) => [f.id, f.code]));

@@ -88,11 +88,16 @@ class ReportWriter {
   private line(cells: string[]): void {
     this.pending += cells.map((c) => csvCell(neutralizeCell(c), ',')).join(',') + '\r\n';
   }
+  private batch: { row: number; seq: number; cells: string[] }[] = [];
   add(row: number, problem: 'rejected' | 'warning', reason: string, cells: readonly string[]): void {
     this.count++;
-    this.line([String(row), problem, reason, ...cells]);
+    this.batch.push({ row, seq: this.count, cells: [String(row), problem, reason, ...cells] });
   }
+  /** Write what the last batch of rows produced, in row order. */
   async flush(): Promise<void> {
+    this.batch.sort((a, b) => a.row - b.row || a.seq - b.seq);
+    for (const b of this.batch) this.line(b.cells);
+    this.batch = [];
     if (this.pending === '') return;
     const chunk = this.pending;
     this.pending = '';

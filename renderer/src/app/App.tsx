@@ -7,6 +7,7 @@ import { setLanguage, type UiLanguage } from '../i18n';
 import { ContactsScreen } from '../features/contacts/ContactsScreen';
 import { ContactScreen } from '../features/contact/ContactScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { ImportExportScreen } from '../features/import/ImportExportScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
 
 /** The shell: navigation, language switch, and the current screen. */
@@ -60,9 +61,15 @@ export function App() {
         <Stack gap={2}>
           <NavLink
             label={t('app.contacts')}
-            active={route.screen !== 'settings'}
+            active={route.screen === 'contacts' || route.screen === 'contact'}
             onClick={() => go({ screen: 'contacts' })}
             data-testid="nav-contacts"
+          />
+          <NavLink
+            label={t('app.importExport')}
+            active={route.screen === 'import'}
+            onClick={() => go({ screen: 'import' })}
+            data-testid="nav-import"
           />
           <NavLink
             label={t('app.settings')}
@@ -77,6 +84,7 @@ export function App() {
         <div style={{ flex: 1, minHeight: 0 }}>
           {route.screen === 'contacts' && <ContactsScreen />}
           {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}
+          {route.screen === 'import' && <ImportExportScreen />}
           {route.screen === 'settings' && <SettingsScreen />}
         </div>
       </AppShell.Main>

@@ -48,7 +48,11 @@ export function ErrorAlert({ error, mt }: { error: unknown; mt?: string }) {
   const code = api?.code ?? 'INTERNAL';
   const fields = api?.fields ?? [];
   // The register's own sentence helps when no field carries the problem (e.g. "not reachable").
-  const detail = api && fields.length === 0 ? api.message : null;
+  // A problem with a file, a mapping or the country needs no "file:" in front of it.
+  const detail =
+    api && fields.length === 0
+      ? (translateServerMessage(api.message, i18n.language) ?? api.message.replace(/^(file|mapping|defaultCountry): /, ''))
+      : null;
   return (
     <Alert color="red" variant="light" role="alert" data-testid="error" mt={mt} title={t(`errors.${code}`)}>
       {fields.length > 0 && (

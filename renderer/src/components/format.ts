@@ -60,3 +60,11 @@ export function countryName(code: string, lang: string): string {
     return code;
   }
 }
+
+/** A file size in bytes, KB or MB, in the language's style. */
+export function formatBytes(bytes: number, lang: string): string {
+  const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
+  if (bytes < 1024) return `${formatNumber(bytes, lang)} ${lang === 'ru' ? 'Б' : 'bytes'}`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'kilobyte'] : [bytes / 1024 / 1024, 'megabyte'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+}

@@ -27,9 +27,73 @@ const EXACT: Record<string, string> = {
   'already exists': 'уже есть',
   'in the future': 'дата в будущем',
   'already in the register': 'уже есть в реестре',
+  'give the preset a name': 'назовите набор',
+  'no phone column': 'нет столбца с телефоном',
+  'only saved presets can be deleted': 'удалить можно только сохранённый набор',
+  'file: the file is empty': 'Файл пустой.',
+  'file: the file holds no text': 'В файле нет текста.',
+  'file: the first line (the header) is empty': 'Первая строка (заголовок) пустая: в ней должны быть названия столбцов.',
+  'file: this is not a text (CSV) file — it holds binary data (a spreadsheet or archive? save it as CSV first)':
+    'Это не текстовый (CSV) файл: в нём двоичные данные (таблица Excel или архив?). Сохраните его как CSV.',
+  'mapping: no column is mapped to a phone number; choose the column that holds the numbers':
+    'Ни один столбец не выбран как телефон: укажите столбец с номерами.',
+  'mapping: a preset must map a phone column': 'В наборе должен быть столбец с телефоном.',
+  'import cancelled: nothing was written': 'Импорт отменён: ничего не записано.',
 };
 
+// Why a phone number in a file was refused (shared/domain/phone/normalize.ts), in Russian.
+const PHONE_REFUSALS: Record<string, string> = {
+  'no number given': 'номер не указан',
+  'not a phone number': 'это не номер телефона',
+  'too short for its country': 'слишком короткий для своей страны',
+  'too long for its country': 'слишком длинный для своей страны',
+  'no country code and no valid default country': 'нет кода страны, а страна по умолчанию не задана',
+  'not a valid number for its country': 'неправильный номер для своей страны',
+};
+
+// Why a row of an imported file was rejected (the import's report), in Russian.
+const ROW_EXACT: Record<string, string> = {
+  'no phone number': 'нет номера телефона',
+  'a quoted field is never closed: the quote swallows the lines after it': 'кавычка в поле не закрыта и захватывает следующие строки',
+  'a quote inside a field is not doubled ("")': 'кавычка внутри поля не удвоена ("")',
+  'a field is longer than 32 KB: probably a quote that is never closed': 'поле длиннее 32 КБ: вероятно, не закрыта кавычка',
+};
+
+const ROW_PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [
+    /^has (\d+) fields but the header has (\d+) \(an unquoted delimiter or line break inside a value\?\)$/,
+    (m) => `полей в строке: ${m[1]}, а в заголовке: ${m[2]} (разделитель или перенос строки внутри значения без кавычек?)`,
+  ],
+  [
+    /^no valid phone number: (.+)$/,
+    (m) =>
+      `нет правильного номера: ${m[1]!
+        .split('; ')
+        .map((part) => {
+          const p = part.match(/^"(.*)" in (.*): ([^:]+)$/);
+          return p ? `«${p[1]}» в столбце «${p[2]}»: ${PHONE_REFUSALS[p[3]!] ?? p[3]}` : part;
+        })
+        .join('; ')}`,
+  ],
+];
+
+/** A rejected row's reason in `lang`: translated when it is a known one, else as the register wrote it. */
+export function translateRowReason(reason: string, lang: string): string {
+  if (!lang.startsWith('ru')) return reason;
+  const exact = ROW_EXACT[reason];
+  if (exact) return exact;
+  for (const [re, fn] of ROW_PATTERNS) {
+    const m = reason.match(re);
+    if (m) return fn(m);
+  }
+  return reason;
+}
+
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [
+    /^defaultCountry: "(.+)" is not a country whose phone numbers are known/,
+    (m) => `для страны «${m[1]}» нумерация телефонов неизвестна (выберите, например, RU, DE, US)`,
+  ],
   [/^at most (\d+) days under this pack$/, (m) => `не больше ${m[1]} дн. по этим правилам`],
   [/^at most (\d+) hours under this pack$/, (m) => `не больше ${m[1]} ч по этим правилам`],
   [/^the send window must lie within (\S+)-(\S+)$/, (m) => `окно отправки должно быть в пределах ${m[1]}–${m[2]}`],

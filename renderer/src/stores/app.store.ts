@@ -1,14 +1,14 @@
 import { create } from 'zustand';
 
 /** Where the person is in the app. */
-export type Route = { screen: 'contacts' } | { screen: 'contact'; contactId: number } | { screen: 'settings' };
+export type Route = { screen: 'contacts' } | { screen: 'contact'; contactId: number } | { screen: 'import' } | { screen: 'settings' };
 
 interface AppState {
   route: Route;
   go: (route: Route) => void;
 }
 
-/** Navigation: a tiny state router (one window, three screens). */
+/** Navigation: a tiny state router (one window, four screens). */
 export const useAppStore = create<AppState>((set) => ({
   route: { screen: 'contacts' },
   go: (route) => set({ route }),

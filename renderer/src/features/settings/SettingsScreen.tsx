@@ -25,8 +25,7 @@ import type { PolicyOverrides, PolicyPackId } from '../../../../shared/domain/po
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { countryName } from '../../components/format';
-
-const COUNTRIES = ['RU', 'KZ', 'BY', 'UA', 'AM', 'UZ', 'KG', 'GE', 'DE', 'AT', 'FR', 'IT', 'ES', 'NL', 'PL', 'GB', 'IE', 'US', 'CA'];
+import { COUNTRIES } from '../../components/countries';
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {

@@ -1,0 +1,348 @@
+import { create } from 'zustand';
+import { ApiCallError, call } from '../api/client';
+import type {
+  ColumnMapping,
+  ColumnTarget,
+  ImportBatch,
+  ImportJob,
+  ImportPresetInfo,
+  ImportSummary,
+  Input,
+  Output,
+} from '../../../shared/contract/api';
+import type { ErrorCode } from '../../../shared/contract/errors';
+import { downloadFile, uploadFile, type StoredFile } from './transfer';
+import { useContactsStore } from './contacts.store';
+
+/** The wizard's steps, in order. */
+export const WizardSteps = ['file', 'detect', 'mapping', 'preview', 'commit'] as const;
+/** One step of the import wizard. */
+export type WizardStep = (typeof WizardSteps)[number];
+/** The tabs of the Import / Export screen. */
+export type ImportTab = 'import' | 'history' | 'export';
+/** How imported values meet the values a contact already has. */
+export type MergeMode = 'fill_blanks' | 'overwrite';
+/** What the register found in the file. */
+export type Inspection = Output<'import.inspect'>;
+/** What an undo did. */
+export type UndoResult = Output<'import.undo'>;
+
+/** A delimiter the contract takes. */
+type Delimiter = NonNullable<Input<'import.inspect'>['delimiter']>;
+
+/** How often a running job is asked for its progress. */
+const POLL_MS = 250;
+/** Fields a contact holds once: of two columns with the same meaning the register reads the first. */
+export const SINGLE_VALUED_FIELDS: ReadonlySet<ColumnTarget['field']> = new Set([
+  'name',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'email',
+  'external_id',
+  'locale',
+  'country',
+]);
+
+/** What stops a mapping from being used, per column, and the notes that do not stop it. */
+export interface MappingCheck {
+  /** No column holds phone numbers. */
+  noPhone: boolean;
+  /** Consent columns without channels or purpose. */
+  missing: Record<number, { channels: boolean; purpose: boolean }>;
+  /** Columns ignored because an earlier column has the same single-valued meaning: column → that earlier column. */
+  duplicateOf: Record<number, number>;
+  ok: boolean;
+}
+
+/** Check a mapping the way the register will read it. */
+export function checkMapping(mapping: readonly ColumnMapping[]): MappingCheck {
+  const missing: MappingCheck['missing'] = {};
+  const duplicateOf: MappingCheck['duplicateOf'] = {};
+  const first = new Map<string, number>();
+  for (const m of mapping) {
+    const { field, channels, purpose } = m.target;
+    if (field === 'consent' && (!channels?.length || !purpose)) missing[m.column] = { channels: !channels?.length, purpose: !purpose };
+    if (SINGLE_VALUED_FIELDS.has(field)) {
+      const earlier = first.get(field);
+      if (earlier === undefined) first.set(field, m.column);
+      else duplicateOf[m.column] = earlier;
+    }
+  }
+  const noPhone = !mapping.some((m) => m.target.field === 'phone' || m.target.field === 'mobile_phone');
+  return { noPhone, missing, duplicateOf, ok: !noPhone && Object.keys(missing).length === 0 };
+}
+
+/** The mapping as the contract takes it: scopes only where they mean something, none left empty. */
+function forContract(mapping: readonly ColumnMapping[]): ColumnMapping[] {
+  return mapping.map(({ column, header, target }) => {
+    const scoped = target.field === 'consent' || target.field === 'consent_date' || target.field === 'consent_source';
+    const out: ColumnTarget = { field: target.field };
+    if (scoped && target.channels?.length) out.channels = [...target.channels];
+    if (scoped && target.purpose) out.purpose = target.purpose;
+    return { column, header, target: out };
+  });
+}
+
+/** A finished job's failure as an error the alert can show. */
+function jobError(job: ImportJob): ApiCallError {
+  return new ApiCallError({ code: (job.error?.code ?? 'INTERNAL') as ErrorCode, message: job.error?.message ?? 'the import stopped' });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface ImportState {
+  tab: ImportTab;
+  step: WizardStep;
+  /** The upload under way: bytes sent of the total. */
+  upload: { name: string; sent: number; total: number } | null;
+  file: StoredFile | null;
+  inspection: Inspection | null;
+  /** The preset the person picked; null: let the register recognise the file. */
+  presetChoice: string | null;
+  /** True while the file is being (re)read. */
+  inspecting: boolean;
+  /** The mapping being edited (a consent column may still lack its channels or purpose). */
+  mapping: ColumnMapping[];
+  merge: MergeMode;
+  /** Country for numbers without a country code; null: the shop's default. */
+  defaultCountry: string | null;
+  /** Who the import is recorded as; null: the owner. */
+  staff: string | null;
+  /** The preview or commit running now, or the last one. */
+  job: ImportJob | null;
+  cancelling: boolean;
+  preview: ImportSummary | null;
+  result: ImportSummary | null;
+  /** Something the person should know about the last step (a cancelled run wrote nothing). */
+  notice: 'preview_cancelled' | 'import_cancelled' | null;
+  error: unknown;
+  batches: ImportBatch[] | null;
+  batchesError: unknown;
+
+  setTab: (tab: ImportTab) => void;
+  chooseFile: (file: File) => Promise<void>;
+  cancelUpload: () => void;
+  reinspect: (change: { encoding?: string; delimiter?: string; preset?: string | null }) => Promise<void>;
+  setTarget: (column: number, target: ColumnTarget) => void;
+  setOptions: (patch: Partial<Pick<ImportState, 'merge' | 'defaultCountry' | 'staff'>>) => void;
+  goTo: (step: 'detect' | 'mapping' | 'preview') => void;
+  runPreview: () => Promise<void>;
+  commit: () => Promise<void>;
+  cancelJob: () => Promise<void>;
+  savePreset: (name: string) => Promise<ImportPresetInfo>;
+  deletePreset: (id: string) => Promise<void>;
+  download: (fileId: string) => Promise<void>;
+  reset: () => void;
+  loadBatches: () => Promise<void>;
+  undo: (batch: number, staff: string | null) => Promise<UndoResult>;
+}
+
+const EMPTY_WIZARD = {
+  step: 'file' as WizardStep,
+  upload: null,
+  file: null,
+  inspection: null,
+  presetChoice: null,
+  inspecting: false,
+  mapping: [],
+  merge: 'fill_blanks' as MergeMode,
+  defaultCountry: null,
+  job: null,
+  cancelling: false,
+  preview: null,
+  result: null,
+  notice: null,
+  error: null,
+};
+
+// Outside the state: bumping them makes an older upload or poll loop stop quietly.
+let uploadSeq = 0;
+let runSeq = 0;
+
+/** The import wizard (upload → detect → mapping → preview → commit), past imports and their undo. */
+export const useImportStore = create<ImportState>((set, get) => {
+  /** Read the file (again) with the person's choices; the mapping starts over from the register's suggestion. */
+  const inspect = async (options: Omit<Input<'import.inspect'>, 'fileId'>): Promise<void> => {
+    const file = get().file;
+    if (!file) return;
+    set({ inspecting: true, error: null });
+    try {
+      const inspection = await call('import.inspect', { fileId: file.fileId, ...options });
+      if (get().file?.fileId !== file.fileId) return;
+      set({ inspection, mapping: inspection.mapping, preview: null });
+    } catch (error) {
+      set({ error });
+    } finally {
+      set({ inspecting: false });
+    }
+  };
+
+  /** Start a preview or a commit and follow it to its end. */
+  const runJob = async (dryRun: boolean): Promise<void> => {
+    const { file, inspection, mapping, merge, defaultCountry, staff } = get();
+    if (!file || !inspection || !checkMapping(mapping).ok) return;
+    const run = ++runSeq;
+    set({
+      step: dryRun ? 'preview' : 'commit',
+      job: null,
+      cancelling: false,
+      notice: null,
+      error: null,
+      result: null,
+      ...(dryRun ? { preview: null } : {}),
+    });
+    try {
+      let job = await call('import.start', {
+        fileId: file.fileId,
+        mapping: forContract(mapping),
+        merge,
+        dryRun,
+        encoding: inspection.encoding,
+        delimiter: inspection.delimiter as Delimiter,
+        ...(defaultCountry ? { defaultCountry } : {}),
+        ...(staff ? { staff } : {}),
+      });
+      if (run !== runSeq) return;
+      set({ job });
+      while (job.state === 'queued' || job.state === 'running') {
+        await sleep(POLL_MS);
+        if (run !== runSeq) return;
+        job = await call('import.job', { jobId: job.jobId });
+        if (run !== runSeq) return;
+        set({ job });
+      }
+      if (job.state === 'done' && job.summary) {
+        if (dryRun) set({ preview: job.summary });
+        else {
+          set({ result: job.summary });
+          useContactsStore.getState().reload();
+          void get().loadBatches();
+        }
+      } else if (job.state === 'cancelled') {
+        set(dryRun ? { step: 'mapping', notice: 'preview_cancelled' } : { step: 'preview', notice: 'import_cancelled' });
+      } else set({ error: jobError(job) });
+    } catch (error) {
+      if (run === runSeq) set({ error });
+    } finally {
+      if (run === runSeq) set({ cancelling: false });
+    }
+  };
+
+  return {
+    tab: 'import',
+    ...EMPTY_WIZARD,
+    staff: null,
+    batches: null,
+    batchesError: null,
+
+    setTab: (tab) => set({ tab }),
+
+    chooseFile: async (picked) => {
+      const seq = ++uploadSeq;
+      runSeq++;
+      set({ ...EMPTY_WIZARD, upload: { name: picked.name, sent: 0, total: picked.size } });
+      try {
+        const stored = await uploadFile(
+          picked,
+          (sent) => seq === uploadSeq && set({ upload: { name: picked.name, sent, total: picked.size } }),
+          () => seq !== uploadSeq,
+        );
+        if (!stored || seq !== uploadSeq) return;
+        set({ file: stored, upload: null });
+        await inspect({});
+        if (seq === uploadSeq && get().inspection) set({ step: 'detect' });
+      } catch (error) {
+        if (seq === uploadSeq) set({ error, upload: null });
+      }
+    },
+
+    cancelUpload: () => {
+      uploadSeq++;
+      set({ upload: null });
+    },
+
+    reinspect: async (change) => {
+      const current = get().inspection;
+      if (!current) return;
+      const presetChoice = change.preset === undefined ? get().presetChoice : change.preset;
+      set({ presetChoice });
+      await inspect({
+        encoding: change.encoding ?? current.encoding,
+        delimiter: (change.delimiter ?? current.delimiter) as Delimiter,
+        ...(presetChoice ? { preset: presetChoice } : {}),
+      });
+    },
+
+    setTarget: (column, target) => set((s) => ({ mapping: s.mapping.map((m) => (m.column === column ? { ...m, target } : m)), notice: null })),
+
+    setOptions: (patch) => set(patch),
+
+    goTo: (step) => {
+      runSeq++;
+      set({ step, error: null, notice: null, job: null, cancelling: false });
+    },
+
+    runPreview: () => runJob(true),
+    commit: () => runJob(false),
+
+    cancelJob: async () => {
+      const job = get().job;
+      if (!job || (job.state !== 'queued' && job.state !== 'running')) return;
+      set({ cancelling: true });
+      try {
+        // The poll loop sees the job end as cancelled and moves the wizard back.
+        await call('import.cancel', { jobId: job.jobId });
+      } catch (error) {
+        set({ error, cancelling: false });
+      }
+    },
+
+    savePreset: async (name) => {
+      const saved = await call('import.savePreset', { name, mapping: forContract(get().mapping) });
+      set((s) =>
+        s.inspection
+          ? {
+              presetChoice: saved.id,
+              inspection: { ...s.inspection, preset: saved, presets: [...s.inspection.presets.filter((p) => p.id !== saved.id), saved] },
+            }
+          : {},
+      );
+      return saved;
+    },
+
+    deletePreset: async (id) => {
+      await call('import.deletePreset', { id });
+      set({ presetChoice: null });
+      const current = get().inspection;
+      if (!current) return;
+      await inspect({ encoding: current.encoding, delimiter: current.delimiter as Delimiter });
+    },
+
+    download: async (fileId) => {
+      await downloadFile(fileId);
+    },
+
+    reset: () => {
+      uploadSeq++;
+      runSeq++;
+      set({ ...EMPTY_WIZARD });
+    },
+
+    loadBatches: async () => {
+      try {
+        const { batches } = await call('import.batches', {});
+        set({ batches, batchesError: null });
+      } catch (error) {
+        set({ batchesError: error });
+      }
+    },
+
+    undo: async (batch, staff) => {
+      const result = await call('import.undo', { batch, ...(staff ? { staff } : {}) });
+      useContactsStore.getState().reload();
+      await get().loadBatches();
+      return result;
+    },
+  };
+});
