@@ -172,8 +172,12 @@ function mergeFields(c: ContactRecord, plan: RowPlan, mode: MergeMode, now: numb
 interface Sink {
   /** Look up a step's numbers in the register at once. */
   prefetch(phones: string[]): void;
-  /** The contact for a number: already in the register, created earlier by this import, or new now. */
-  contactFor(phone: RowPhone, plan: RowPlan | null): { contact: ContactRecord | null; existed: boolean; createdHere: boolean };
+  /**
+   * The contact for a number: `known` when this file met the number before (a merged row), `existed` when it was
+   * in the register before the import, `createdHere` when this call creates it. A dry run gives no contact for
+   * numbers it has not got in the register.
+   */
+  contactFor(phone: RowPhone, plan: RowPlan | null): { contact: ContactRecord | null; known: boolean; existed: boolean; createdHere: boolean };
   update(before: ContactRecord, after: ContactRecord): void;
   event(
     contact: ContactRecord,
@@ -253,8 +257,6 @@ export async function runImport(
     report.add(row, 'rejected', reason, cells);
   };
 
-  // Numbers met in this file: contact id (or 0 in a dry run) — the file's own duplicates merge into one contact.
-  const seen = new Map<string, number>();
   const batchId = dryRun ? null : ctx.imports.nextBatchId();
   const headerCount = sniff.headers.length;
   const expectedEvidence = (plan: RowPlan, c: RowConsent | null): EventRecord['evidence'] => ({
@@ -272,18 +274,23 @@ export async function runImport(
   let firstNewContactId: number | null = null;
   // The register's contacts for the numbers of the current step, fetched in one query.
   let stepExisting = new Map<string, ContactRecord>();
-  const prefetch = (phones: string[]): void => {
-    stepExisting = ctx.contacts.byPhones(phones);
-  };
+  // Register contacts (as they were before the import) this import reaches: id → whether it changes them.
+  const touchedExisting = new Map<number, boolean>();
   const mayRevive = ctx.contacts.hasRemoved();
   if (dryRun) {
+    // Nothing is written, so the numbers met so far are remembered here (the commit asks the register instead,
+    // which keeps its memory flat).
+    const seen = new Map<string, number>();
     sink = {
-      prefetch,
+      prefetch(phones) {
+        stepExisting = ctx.contacts.byPhones(phones.filter((p) => !seen.has(p)));
+      },
       contactFor(phone) {
-        const known = seen.get(phone.e164);
-        if (known !== undefined) return { contact: known > 0 ? (ctx.contacts.get(known) ?? null) : null, existed: false, createdHere: false };
-        const existing = stepExisting.get(phone.e164);
-        return existing ? { contact: existing, existed: true, createdHere: false } : { contact: null, existed: false, createdHere: true };
+        const met = seen.get(phone.e164);
+        if (met !== undefined) return { contact: met > 0 ? (ctx.contacts.get(met) ?? null) : null, known: true, existed: false, createdHere: false };
+        const existing = stepExisting.get(phone.e164) ?? null;
+        seen.set(phone.e164, existing?.id ?? 0);
+        return { contact: existing, known: false, existed: existing !== null, createdHere: existing === null };
       },
       update() {},
       event() {},
@@ -291,17 +298,20 @@ export async function runImport(
     };
   } else {
     let last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
-    const byId = new Map<number, ContactRecord>();
     // Cells of contacts created in this step fold from the step's own events; others refold from the table.
     let stepEvents = new Map<string, FoldableEvent[]>();
     let stepNewContacts = new Set<number>();
     sink = {
-      prefetch,
+      prefetch(phones) {
+        stepExisting = ctx.contacts.byPhones(phones);
+      },
       contactFor(phone, plan) {
-        const knownId = seen.get(phone.e164);
-        if (knownId !== undefined) return { contact: byId.get(knownId) ?? ctx.contacts.get(knownId) ?? null, existed: false, createdHere: false };
         const existing = stepExisting.get(phone.e164);
-        if (existing) return { contact: existing, existed: true, createdHere: false };
+        if (existing) {
+          // Created by this import from an earlier row, or a register contact an earlier row already reached.
+          const known = existing.importBatchId === batchId || touchedExisting.has(existing.id);
+          return { contact: existing, known, existed: !known, createdHere: false };
+        }
         const fields = plan?.fields;
         const c = ctx.contacts.insert(
           {
@@ -322,14 +332,14 @@ export async function runImport(
           { index: false, mayRevive },
         );
         firstNewContactId ??= c.id;
-        byId.set(c.id, c);
+        stepExisting.set(c.phone, c);
         stepNewContacts.add(c.id);
-        return { contact: c, existed: false, createdHere: true };
+        return { contact: c, known: false, existed: false, createdHere: true };
       },
       update(before, after) {
         ctx.imports.saveBefore(batchId!, before.id, beforeOf(before));
         ctx.contacts.update(after);
-        byId.set(after.id, after);
+        stepExisting.set(after.phone, after);
       },
       event(contact, c, evidence) {
         const expiresAt =
@@ -375,7 +385,6 @@ export async function runImport(
         }
         stepEvents = new Map();
         stepNewContacts = new Set();
-        byId.clear();
       },
     };
   }
@@ -392,23 +401,17 @@ export async function runImport(
     }
   };
 
-  // Register contacts (as they were before the import) this import reaches: id → whether it changes them.
-  const touchedExisting = new Map<number, boolean>();
   const markExisting = (id: number | undefined, changed: boolean): void => {
     if (id === undefined || id <= 0) return;
     touchedExisting.set(id, (touchedExisting.get(id) ?? false) || changed);
   };
 
   const applyPlan = (plan: RowPlan, cells: readonly string[]): void => {
-    const knownId = seen.get(plan.primary.e164);
     const got = sink.contactFor(plan.primary, plan);
     let contact = got.contact;
-    const existingId = got.existed ? contact?.id : knownId !== undefined && touchedExisting.has(knownId) ? knownId : undefined;
-    if (knownId !== undefined) summary.merged++;
-    else {
-      seen.set(plan.primary.e164, contact?.id ?? 0);
-      if (got.createdHere) summary.created++;
-    }
+    const existingId = got.existed || (got.known && contact && touchedExisting.has(contact.id)) ? contact?.id : undefined;
+    if (got.known) summary.merged++;
+    else if (got.createdHere) summary.created++;
     if (contact && !got.createdHere) {
       const after = mergeFields(contact, plan, options.merge, now);
       if (after) {
@@ -440,14 +443,10 @@ export async function runImport(
         let holder = contact;
         if (phone !== plan.primary) {
           // The row's other numbers are the same person's: the withdrawal reaches them too.
-          const knownOther = seen.get(phone.e164);
           const other = sink.contactFor(phone, null);
           holder = other.contact;
-          if (knownOther === undefined) {
-            seen.set(phone.e164, holder?.id ?? 0);
-            if (other.createdHere) summary.created++;
-          }
-          markExisting(other.existed ? holder?.id : undefined, true);
+          if (other.createdHere) summary.created++;
+          markExisting(other.existed || (other.known && holder && touchedExisting.has(holder.id)) ? holder?.id : undefined, true);
         }
         if (holder) applyRevocations(holder, targets, now, evidence);
         else summary.revocations += targets.length;
@@ -521,8 +520,8 @@ export async function runImport(
         }
         plans.push({ plan: outcome.plan, cells: rec.cells });
         const { primary, others, doNotContact } = outcome.plan;
-        if (!seen.has(primary.e164)) phones.push(primary.e164);
-        if (doNotContact) for (const o of others) if (!seen.has(o.e164)) phones.push(o.e164);
+        phones.push(primary.e164);
+        if (doNotContact) for (const o of others) phones.push(o.e164);
       }
       sink.prefetch(phones);
       for (const { plan, cells } of plans) applyPlan(plan, cells);
