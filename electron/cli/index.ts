@@ -311,6 +311,16 @@ interface Io {
 
 const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
 
+/** Open the register the flags name, or report why not (exit code). */
+function openRegister(f: Flags, fail: (e: ApiError, exit: number) => number): Backend | number {
+  try {
+    return createBackend({ dbPath: resolveDbPath(f.db) });
+  } catch (err) {
+    const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
+    return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
+  }
+}
+
 /** `optin import` and `optin export`: several contract calls around a file named on the command line. */
 async function transfer(
   area: 'import' | 'export',
@@ -319,13 +329,8 @@ async function transfer(
   io: Io,
   fail: (e: ApiError, exit: number) => number,
 ): Promise<number> {
-  let backend: Backend;
-  try {
-    backend = createBackend({ dbPath: resolveDbPath(f.db) });
-  } catch (err) {
-    const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
-    return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
-  }
+  const backend = openRegister(f, fail);
+  if (typeof backend === 'number') return backend;
   try {
     const r = area === 'import' ? await importCommand(backend, positionals, f) : await exportCommand(backend, positionals, f);
     // Here the country flag is --default-country (in `settings set` it is --country).
@@ -374,13 +379,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (err instanceof UsageError) return fail({ code: 'VALIDATION_FAILED', message: err.message }, 1);
     throw err;
   }
-  let backend: Backend;
-  try {
-    backend = createBackend({ dbPath: resolveDbPath(f.db) });
-  } catch (err) {
-    const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
-    return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
-  }
+  const backend = openRegister(f, fail);
+  if (typeof backend === 'number') return backend;
   try {
     const result = await backend.dispatch(call.method, call.input);
     if (!result.ok) return fail(result.error, isRefusal(result.error.code) ? 1 : 2);

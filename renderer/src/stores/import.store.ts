@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/contract/api';
 import type { ErrorCode } from '../../../shared/contract/errors';
 import { downloadFile, uploadFile, type StoredFile } from './transfer';
+import { isSingleValued } from '../../../shared/domain/csv/mapping';
 import { useContactsStore } from './contacts.store';
 
 /** The wizard's steps, in order. */
@@ -32,17 +33,6 @@ type Delimiter = NonNullable<Input<'import.inspect'>['delimiter']>;
 
 /** How often a running job is asked for its progress. */
 const POLL_MS = 250;
-/** Fields a contact holds once: of two columns with the same meaning the register reads the first. */
-export const SINGLE_VALUED_FIELDS: ReadonlySet<ColumnTarget['field']> = new Set([
-  'name',
-  'first_name',
-  'middle_name',
-  'last_name',
-  'email',
-  'external_id',
-  'locale',
-  'country',
-]);
 
 /** What stops a mapping from being used, per column, and the notes that do not stop it. */
 export interface MappingCheck {
@@ -63,7 +53,7 @@ export function checkMapping(mapping: readonly ColumnMapping[]): MappingCheck {
   for (const m of mapping) {
     const { field, channels, purpose } = m.target;
     if (field === 'consent' && (!channels?.length || !purpose)) missing[m.column] = { channels: !channels?.length, purpose: !purpose };
-    if (SINGLE_VALUED_FIELDS.has(field)) {
+    if (isSingleValued({ field, ...(channels ? { channels } : {}) })) {
       const earlier = first.get(field);
       if (earlier === undefined) first.set(field, m.column);
       else duplicateOf[m.column] = earlier;

@@ -75,6 +75,25 @@ export function normalizeHeader(header: string): string {
     .trim();
 }
 
+/** Fields a contact holds once: of two columns with the same meaning the first is read (a scoped date or source is its own). */
+export const SINGLE_VALUED_FIELDS: ReadonlySet<ColumnField> = new Set<ColumnField>([
+  'name',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'email',
+  'external_id',
+  'locale',
+  'country',
+  'consent_date',
+  'consent_source',
+]);
+
+/** True when a second column with this meaning would be ignored (see {@link SINGLE_VALUED_FIELDS}). */
+export function isSingleValued(target: ColumnTarget): boolean {
+  return SINGLE_VALUED_FIELDS.has(target.field) && target.channels === undefined;
+}
+
 /** True for a target naming a known channel set and purpose when the field is `consent`. */
 export function isCompleteTarget(t: ColumnTarget): boolean {
   if (t.field !== 'consent') return true;

@@ -1,5 +1,5 @@
 import type { ColumnField, ColumnMapping, ColumnTarget, ImportPreset } from './mapping';
-import { normalizeHeader } from './mapping';
+import { isSingleValued, normalizeHeader } from './mapping';
 
 /*
  * Built-in header presets for the contact exports shops most often bring, and the generic synonym rules used
@@ -43,20 +43,6 @@ type Rule = ImportPreset['columns'][number];
 function rule(match: string | RegExp, target: ColumnTarget): Rule {
   return { match, target };
 }
-
-/** Fields a contact holds once: a second column with the same meaning is ignored (the first wins). */
-const SINGLE_VALUED: ReadonlySet<ColumnField> = new Set<ColumnField>([
-  'name',
-  'first_name',
-  'middle_name',
-  'last_name',
-  'email',
-  'external_id',
-  'locale',
-  'country',
-  'consent_date',
-  'consent_source',
-]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Google Contacts. Current export ("Google CSV", 2023+): First Name, Middle Name, Last Name, Phonetic …, Labels,
@@ -607,7 +593,7 @@ export function autoMap(
       }
     }
     // A date or source scoped to one consent column (as in our own export) belongs to that column only.
-    if (SINGLE_VALUED.has(target.field) && target.channels === undefined) {
+    if (isSingleValued(target)) {
       if (taken.has(target.field)) target = IGNORE;
       else taken.add(target.field);
     }
