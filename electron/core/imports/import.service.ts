@@ -257,7 +257,8 @@ export async function runImport(
     report.add(row, 'rejected', reason, cells);
   };
 
-  const batchId = dryRun ? null : ctx.imports.nextBatchId();
+  // Numbered inside the write transaction, so another process importing at the same time cannot take the same id.
+  let batchId: number | null = null;
   const headerCount = sniff.headers.length;
   const expectedEvidence = (plan: RowPlan, c: RowConsent | null): EventRecord['evidence'] => ({
     importBatchId: String(batchId ?? 'dry-run'),
@@ -458,9 +459,10 @@ export async function runImport(
     }
   };
 
-  const started = (): void => {
+  const beginCommit = (): void => {
     if (dryRun) return;
     ctx.db.exec('BEGIN IMMEDIATE');
+    batchId = ctx.imports.nextBatchId();
     ctx.imports.insertBatch({
       id: batchId!,
       fileName: file.name,
@@ -482,8 +484,8 @@ export async function runImport(
   };
   const totalBytes = sniff.bytes;
   let committed = false;
-  started();
   try {
+    beginCommit();
     for await (const batch of readRecords(file.path, sniff, {
       ...(control.signal ? { signal: control.signal } : {}),
       onBytes: (bytesRead) => control.onProgress?.({ bytesRead, totalBytes, rows: summary.rows }),
