@@ -134,8 +134,8 @@ export function splitTags(cell: string): string[] {
 export function splitPhoneCell(cell: string): string[] {
   const text = cell.trim();
   if (text === '') return [];
-  // "n/a", "нет": one non-number, reported as such rather than in pieces.
-  if (!/\d/.test(text)) return [text];
+  // "n/a", "нет": one non-number, reported as such rather than in pieces; one number needs no split.
+  if (!/\d/.test(text) || !/[:;,/\n\r|]/.test(text)) return [text];
   return text
     .split(/\s*(?::::|[;,/\n\r]|\s\|\s)\s*/)
     .map((s) => s.trim())
@@ -147,6 +147,8 @@ export function splitPhoneCell(cell: string): string[] {
  * and WhatsApp cannot reach; returns the number part and the extension digits.
  */
 export function stripExtension(text: string): { number: string; extension: string | null } {
+  // Most cells are only digits and punctuation: no extension to look for.
+  if (!/[^\d\s()+.-]/.test(text)) return { number: text, extension: null };
   const m = /^(.*?\d[\d\s().-]*?)\s*(?:,|;)?\s*(?:ext\.?|extension|x|#|доб\.?|добавочный|вн\.?)\s*:?\s*(\d{1,7})\s*$/iu.exec(text);
   if (m && m[1] && m[2]) return { number: m[1].trim(), extension: m[2] };
   return { number: text, extension: null };
