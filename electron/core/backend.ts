@@ -46,7 +46,15 @@ export interface Backend {
 }
 
 /** Calls that never touch the register run beside a long import instead of queueing behind it. */
-const LOCK_FREE: ReadonlySet<Method> = new Set<Method>(['import.job', 'import.cancel', 'files.begin', 'files.append', 'files.finish', 'files.read']);
+const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
+  'import.job',
+  'import.cancel',
+  'files.begin',
+  'files.append',
+  'files.finish',
+  'files.read',
+  'files.discard',
+]);
 
 /** The composition root: open the register, wire services to the contract. */
 export function createBackend(options: BackendOptions): Backend {
@@ -95,6 +103,7 @@ export function createBackend(options: BackendOptions): Backend {
       const f = files.finishUpload(i.uploadId);
       return { fileId: f.id, name: f.name, bytes: f.bytes };
     },
+    'files.discard': (i) => ({ discarded: files.discard(i.fileId) }),
     'files.read': (i) => {
       const r = files.read(i.fileId, i.offset, i.length);
       return { name: files.get(i.fileId).name, data: r.data.toString('base64'), total: r.total };

@@ -110,11 +110,12 @@ export class FileStore {
     return { data, total: f.bytes };
   }
 
-  /** Forget a file; staged copies are deleted, adopted files are left alone. */
-  discard(id: string): void {
+  /** Forget a file (or an unfinished upload); staged copies are deleted, adopted files are left alone. */
+  discard(id: string): boolean {
     const f = this.files.get(id);
-    if (!f) return;
+    if (!f) return false;
     this.files.delete(id);
     if (f.path.startsWith(this.staging)) rmSync(f.path, { force: true });
+    return true;
   }
 }

@@ -64,7 +64,12 @@ export class ImportJobs {
           const code = err instanceof AppError ? err.code : 'INTERNAL';
           if (code === 'INTERNAL') this.onInternalError(err);
           job.state = code === 'CANCELLED' ? 'cancelled' : 'failed';
-          job.error = { code, message: err instanceof AppError ? err.message : 'internal error; the import was not written' };
+          const fields = err instanceof AppError ? err.details?.fields : undefined;
+          job.error = {
+            code,
+            message: err instanceof AppError ? err.message : 'internal error; the import was not written',
+            ...(fields ? { fields } : {}),
+          };
         },
       )
       .finally(() => (job.finishedAt = Date.now()));

@@ -242,7 +242,9 @@ export const ImportJob = z.object({
   state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
   progress: z.object({ bytesRead: z.number().int(), totalBytes: z.number().int(), rows: z.number().int() }),
   summary: ImportSummary.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z
+    .object({ code: z.string(), message: z.string(), fields: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+    .nullable(),
 });
 /** A running or finished import. */
 export type ImportJob = z.infer<typeof ImportJob>;
@@ -473,6 +475,10 @@ export const api = {
   'files.finish': {
     input: z.object({ uploadId: FileId }),
     output: z.object({ fileId: FileId, name: z.string(), bytes: z.number().int() }),
+  },
+  'files.discard': {
+    input: z.object({ fileId: FileId }),
+    output: z.object({ discarded: z.boolean() }),
   },
   'files.read': {
     input: z.object({

@@ -96,6 +96,7 @@ describe('bad input', () => {
     const job = await runImport(t, noPhone);
     expect(job.state).toBe('failed');
     expect(job.error?.message).toMatch(/no column is mapped to a phone number/);
+    expect(job.error?.fields).toEqual([{ path: 'mapping', message: 'no phone column' }]);
   });
 
   it('gives row-numbered reasons for bad numbers, wrong field counts and a quote that never closes', async () => {
@@ -532,6 +533,9 @@ describe('uploads through the contract', () => {
     expect(t.backend.files.get(done.fileId).path.startsWith(join(t.dir, 'files'))).toBe(true);
     const back = await t.call('files.read', { fileId: done.fileId });
     expect(Buffer.from(back.data, 'base64').equals(bytes)).toBe(true);
+    expect(await t.call('files.discard', { fileId: done.fileId })).toEqual({ discarded: true });
+    await expect(t.call('files.read', { fileId: done.fileId })).rejects.toThrow(/NOT_FOUND/);
+    expect(await t.call('files.discard', { fileId: done.fileId })).toEqual({ discarded: false });
   });
 });
 

@@ -316,6 +316,9 @@ export const useImportStore = create<ImportState>((set, get) => {
     reset: () => {
       uploadSeq++;
       runSeq++;
+      // The register's staged copy of the file is no longer needed.
+      const staged = get().file?.fileId;
+      if (staged) void call('files.discard', { fileId: staged }).catch(() => undefined);
       set({ ...EMPTY_WIZARD });
     },
 

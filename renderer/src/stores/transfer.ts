@@ -37,13 +37,18 @@ function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
 export async function uploadFile(file: File, onProgress: (sent: number) => void, stopped: () => boolean): Promise<StoredFile | null> {
   const { uploadId } = await call('files.begin', { name: file.name || 'upload.csv' });
   let offset = 0;
+  // A stopped upload is thrown away at once rather than left for the daily sweep.
+  const abandon = (): null => {
+    void call('files.discard', { fileId: uploadId }).catch(() => undefined);
+    return null;
+  };
   while (offset < file.size) {
-    if (stopped()) return null;
+    if (stopped()) return abandon();
     const data = await sliceAsBase64(file.slice(offset, offset + CHUNK_BYTES));
     offset = (await call('files.append', { uploadId, offset, data })).bytes;
     onProgress(offset);
   }
-  if (stopped()) return null;
+  if (stopped()) return abandon();
   return call('files.finish', { uploadId });
 }
 
