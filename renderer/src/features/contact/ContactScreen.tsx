@@ -11,6 +11,16 @@ import { countryName, formatDateTime, formatPhone } from '../../components/forma
 import { RecordConsentModal } from './RecordConsentModal';
 
 /** A contact's consents now and the full, provable history behind them. */
+/** One evidence value as a person reads it: the file's consent columns as "header: value", a hash shortened. */
+function evidenceText(key: string, value: unknown): string {
+  if (key === 'columns' && value && typeof value === 'object')
+    return Object.entries(value as Record<string, string>)
+      .map(([header, cell]) => `${header} = ${cell}`)
+      .join(', ');
+  if (key === 'fileSha256' && typeof value === 'string') return `${value.slice(0, 12)}…`;
+  return String(value);
+}
+
 export function ContactScreen({ contactId }: { contactId: number }) {
   const { t, i18n } = useTranslation();
   const detail = useContactStore((s) => s.detail);
@@ -169,7 +179,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                       e.formCode && t('contact.form', { code: e.formCode }),
                       ...Object.entries(e.evidence)
                         .filter(([k]) => k !== 'formVersionId')
-                        .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${String(v)}`),
+                        .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${evidenceText(k, v)}`),
+                      e.retracts !== null && `${t('contact.evidence.retracts')}: #${e.retracts}`,
                     ]
                       .filter(Boolean)
                       .join(' · ')}
