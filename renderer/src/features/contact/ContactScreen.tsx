@@ -37,6 +37,7 @@ export function ContactScreen({ contactId }: { contactId: number }) {
   if (error) return <ErrorAlert error={error} />;
   if (!detail || detail.contact.id !== contactId) return <Text c="dimmed">{t('contacts.loading')}</Text>;
   const { contact, consents, timeline } = detail;
+  const retracted = new Set(timeline.flatMap((e) => (e.retracts !== null ? [e.retracts] : [])));
   const when = (iso: string | null) => formatDateTime(iso, timeZone, i18n.language);
 
   return (
@@ -150,7 +151,14 @@ export function ContactScreen({ contactId }: { contactId: number }) {
           </Table.Thead>
           <Table.Tbody>
             {timeline.map((e) => (
-              <Table.Tr key={e.id} data-testid="timeline-event" data-action={e.action}>
+              <Table.Tr
+                key={e.id}
+                data-testid="timeline-event"
+                data-action={e.action}
+                data-retracted={retracted.has(e.id) || undefined}
+                // An event voided by an undone import stays visible (it is part of the record) but reads as void.
+                style={retracted.has(e.id) ? { opacity: 0.5, textDecoration: 'line-through' } : undefined}
+              >
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{when(e.occurredAt)}</Table.Td>
                 <Table.Td>
                   <Badge
@@ -175,13 +183,15 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                 <Table.Td>
                   <Text size="sm">{t(`method.${e.method}`)}</Text>
                   <Text size="xs" c="dimmed">
-                    {[
-                      e.formCode && t('contact.form', { code: e.formCode }),
-                      ...Object.entries(e.evidence)
-                        .filter(([k]) => k !== 'formVersionId')
-                        .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${evidenceText(k, v)}`),
-                      e.retracts !== null && `${t('contact.evidence.retracts')}: #${e.retracts}`,
-                    ]
+                    {(e.retracts !== null
+                      ? [t('contact.retraction', { batch: e.evidence.importBatchId ?? '?', event: e.retracts })]
+                      : [
+                          e.formCode && t('contact.form', { code: e.formCode }),
+                          ...Object.entries(e.evidence)
+                            .filter(([k]) => k !== 'formVersionId')
+                            .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${evidenceText(k, v)}`),
+                        ]
+                    )
                       .filter(Boolean)
                       .join(' · ')}
                   </Text>
