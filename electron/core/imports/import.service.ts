@@ -22,7 +22,7 @@ import type { FileStore, StoredFile } from '../files';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { appendAudit, type ServiceContext } from '../services/context';
-import { eventPayload, refreshCell, revocationTargets, toFoldable } from '../services/consent.service';
+import { appendEvents, eventPayload, refreshCell, revocationTargets, toFoldable, type PendingEvent } from '../services/consent.service';
 import { getSettings } from '../services/settings.service';
 import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
 
@@ -598,42 +598,29 @@ export function undoImport(ctx: ServiceContext, batchId: number, actor: string):
           ? []
           : ctx.consent.eventsInRange(batch.firstEventId, batch.lastEventId!).filter((e) => e.evidence.importBatchId === String(batchId));
       const keepContacts = new Set<number>();
-      let last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
-      const cells = new Set<string>();
+      const retractions: PendingEvent[] = [];
       for (const e of own) {
         if (e.action === 'revoke') {
           out.revocationsKept++;
           keepContacts.add(e.contactId);
           continue;
         }
-        const base = {
-          id: last.id + 1,
-          uid: ctx.ids.uuid(),
-          contactId: e.contactId,
-          phone: e.phone,
+        retractions.push({
+          contact: { id: e.contactId, phone: e.phone },
           channel: e.channel,
           purpose: e.purpose,
-          action: 'retract' as const,
-          method: 'import' as const,
+          action: 'retract',
+          method: 'import',
           occurredAt: now,
-          recordedAt: now,
           recordedBy: actor,
           formVersionId: null,
           evidence: { importBatchId: String(batchId), note: `import ${batchId} (${batch.fileName}) undone` },
-          policyPack: policy.id,
           expiresAt: null,
           targetEventId: e.id,
-        };
-        const r: EventRecord = { ...base, prevHash: last.hash, hash: chainHash(last.hash, eventPayload(base)) };
-        ctx.consent.insertEvent(r);
-        last = { id: r.id, hash: r.hash };
-        cells.add(`${e.contactId}|${e.channel}|${e.purpose}`);
-        out.retracted++;
+        });
       }
-      for (const cell of cells) {
-        const [id, channel, purpose] = cell.split('|') as [string, Channel, Purpose];
-        refreshCell(ctx, Number(id), channel, purpose);
-      }
+      // The same append the register uses everywhere: chained, and the projection refreshed for each cell.
+      out.retracted = appendEvents(ctx, retractions, policy).length;
       for (const id of ctx.contacts.createdByBatch(batchId)) {
         if (keepContacts.has(id)) {
           out.contactsKept++;

@@ -130,7 +130,7 @@ export function refreshCell(ctx: ServiceContext, contactId: number, channel: Cha
 
 /** One event to append, before the chain fields are known. */
 export interface PendingEvent {
-  contact: ContactRecord;
+  contact: Pick<ContactRecord, 'id' | 'phone'>;
   channel: Channel;
   purpose: Purpose;
   action: ConsentAction;
