@@ -6,6 +6,7 @@ import { isRefusal, type ApiError } from '../../shared/contract/errors';
 import type { Method } from '../../shared/contract/api';
 import { formatHuman } from './format';
 import { exportCommand, importCommand } from './imports';
+import { lintCommand } from './lint';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -23,7 +24,8 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   settings show
   settings set      [--business-name N] [--sender-name S] [--phone P] [--address A] [--country CC] [--timezone TZ]
                     [--policy ru|eu|de|uk|us|ca] [--max-consent-age-days N] [--double-opt-in] [--quiet-hours HH:MM-HH:MM]
-                    [--frequency-cap N/DAYS] [--staff NAME]
+                    [--frequency-cap N/DAYS] [--aliases A,B] [--domains lavka.ru,…] [--segment-limit N]
+                    [--lint-off RULE,…] (switch lint warnings off; '' turns them all back on) [--staff NAME]
   staff list | staff add --name N [--role owner|staff]
   forms list | forms create --title T --language en|ru --channels sms,whatsapp --purposes marketing[,personal_data] (--body T | --body-file F)
   policy list
@@ -38,6 +40,10 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
                     read contacts and consents from a CRM or address-book CSV (preview with --dry-run)
   import undo BATCH undo a committed import (its opt-outs stay)
   export            --what contacts|suppression|history [--at ISO] [--delimiter ';'] [--encoding windows-1251] --out FILE
+  lint              --channel sms|whatsapp --purpose marketing|service (--text T | --file F) [--policy ru|eu|de|uk|us|ca]
+                    [--kind regular|first_message|doi_request|optout_confirmation] [--send-at ISO] [--language en|ru]
+                    [--locale en|ru]   check a message; exit 1 when it has an error (it could not be sent)
+  lint --batch FILE.jsonl             one JSON message per line ({"text","channel","purpose","policy"?,…}); one result per line
 
 Methods: paper_form qr_keyword inbound_keyword verbal_in_store kiosk web_form import provider_feedback
 The register: --db PATH, else $OPTIN_DB, else the app's own database.
@@ -100,6 +106,14 @@ const OPTIONS = {
   delimiter: { type: 'string' },
   what: { type: 'string' },
   out: { type: 'string' },
+  file: { type: 'string' },
+  batch: { type: 'string' },
+  kind: { type: 'string' },
+  'send-at': { type: 'string' },
+  aliases: { type: 'string' },
+  domains: { type: 'string' },
+  'segment-limit': { type: 'string' },
+  'lint-off': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -209,6 +223,10 @@ export function toCall(area: string | undefined, command: string | undefined, f:
           policyPack: f.policy,
           staff: f.staff,
           policyOverrides: Object.keys(overrides).length ? overrides : undefined,
+          brandAliases: list(f.aliases),
+          shopDomains: list(f.domains),
+          smsSegmentLimit: int('segment-limit', f['segment-limit']),
+          lintDisabledRules: list(f['lint-off']),
         }),
       };
     }
@@ -279,6 +297,12 @@ const FIELD_FLAGS: Record<string, string> = {
   providerId: '--provider-id',
   file: 'FILE',
   mapping: '--map',
+  sendAt: '--send-at',
+  policy: '--policy',
+  brandAliases: '--aliases',
+  shopDomains: '--domains',
+  smsSegmentLimit: '--segment-limit',
+  lintDisabledRules: '--lint-off',
 };
 
 /** Rewrite a leading `field:` of a contract message as the flag the person typed. */
@@ -371,6 +395,19 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io,
       fail,
     );
+  if (area === 'lint') {
+    if (command !== undefined) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${command}"` }, 1);
+    const backend = openRegister(f, fail);
+    if (typeof backend === 'number') return backend;
+    try {
+      const r = await lintCommand(backend, f);
+      if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
+      for (const line of r.lines) io.out(line);
+      return r.exit;
+    } finally {
+      backend.close();
+    }
+  }
   if (extra.length) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${extra[0]}"` }, 1);
   let call;
   try {

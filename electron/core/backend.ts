@@ -17,6 +17,7 @@ import { runImport, undoImport } from './imports/import.service';
 import { deletePreset, inspectImport, savePreset } from './imports/presets.service';
 import { createExport } from './imports/export.service';
 import { iso } from './services/context';
+import { checkMessage, getLintProfile } from './services/lint.service';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Method } from '../../shared/contract/api';
@@ -84,6 +85,8 @@ export function createBackend(options: BackendOptions): Backend {
     'consent.record': (i) => recordConsent(ctx, i),
     'consent.status': (i) => consentStatus(ctx, i),
     'settings.get': () => getSettings(ctx),
+    'lint.check': (i) => checkMessage(ctx, i),
+    'lint.profile': () => getLintProfile(ctx),
     'settings.update': (i) => updateSettings(ctx, i),
     'policy.list': () => listPolicyPacks(),
     'staff.list': () => listStaff(ctx),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Channels, ConsentActions, ConsentMethods, ConsentStatuses, Purposes } from '../domain/consent/types';
 import { PolicyOverrides, PolicyPack, PolicyPackIds } from '../domain/policy/policy';
 import { ColumnFields } from '../domain/csv/mapping';
+import { MessageKinds } from '../domain/lint/types';
 
 // ---- building blocks ----
 
@@ -130,6 +131,14 @@ export const Settings = z.object({
   policyPack: z.enum(PolicyPackIds),
   policyOverrides: PolicyOverrides,
   effectivePolicy: PolicyPack,
+  /** Other names the shop goes by; any of them identifies the sender in a message. */
+  brandAliases: z.array(z.string()),
+  /** Domains the shop's links may point to. */
+  shopDomains: z.array(z.string()),
+  /** Segments above which an SMS is flagged as costly. */
+  smsSegmentLimit: z.number().int(),
+  /** Lint warnings the owner switched off. */
+  lintDisabledRules: z.array(z.string()),
 });
 /** Business identity, defaults and policy. */
 export type Settings = z.infer<typeof Settings>;
@@ -313,6 +322,87 @@ export const ConsentRecordInput = z
 export type ConsentRecordInput = z.infer<typeof ConsentRecordInput>;
 
 /** Operation table: the single list of everything a door may call. */
+// ---- message linter ----
+
+/** A WhatsApp template button. */
+export const TemplateButton = z.object({ type: z.enum(['quick_reply', 'url', 'phone', 'copy_code']), text: z.string().max(200) });
+
+/** One message to check (see shared/domain/lint). */
+export const LintRequest = z.object({
+  text: z.string().max(10_000, 'the message is longer than 10,000 characters'),
+  channel: z.enum(['sms', 'whatsapp']),
+  purpose: z.enum(['marketing', 'service']),
+  kind: z.enum(MessageKinds).optional(),
+  policy: z.enum(PolicyPackIds).optional(),
+  language: Locale.optional(),
+  sendAt: IsoInstant.optional(),
+  recipientTimeZones: z.array(z.string().min(1).max(64)).max(50).optional(),
+  sample: z.record(z.string(), z.string().max(500)).optional(),
+  header: z.string().max(2000).optional(),
+  footer: z.string().max(2000).optional(),
+  buttons: z.array(TemplateButton).max(50).optional(),
+});
+/** One message to check. */
+export type LintRequest = z.infer<typeof LintRequest>;
+
+const Encoding = z.enum(['GSM-7', 'UCS-2']);
+
+/** One lint finding; offsets are UTF-16 code units, end exclusive. */
+export const LintDiagnostic = z.object({
+  rule: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  target: z.enum(['text', 'header', 'footer', 'buttons', 'settings', 'sendAt']),
+  start: z.number().int(),
+  end: z.number().int(),
+  message: z.string(),
+  source: z.string(),
+  fix: z
+    .object({
+      label: z.string(),
+      edits: z.array(z.object({ start: z.number().int(), end: z.number().int(), text: z.string() })),
+      sendAt: z.string().optional(),
+    })
+    .nullable(),
+});
+
+/** The result of linting one message. */
+export const LintResultSchema = z.object({
+  ok: z.boolean(),
+  encoding: Encoding,
+  characters: z.number().int(),
+  units: z.number().int(),
+  segments: z.number().int(),
+  ucs2Characters: z.array(z.string()),
+  language: Locale,
+  longest: z.object({ characters: z.number().int(), segments: z.number().int(), encoding: Encoding }),
+  preview: z.object({ text: z.string(), characters: z.number().int(), segments: z.number().int(), encoding: Encoding }).nullable(),
+  diagnostics: z.array(LintDiagnostic),
+});
+
+/** What the composer needs to lint as the owner types, without a round trip per keystroke. */
+export const LintProfileSchema = z.object({
+  businessName: z.string(),
+  brandAliases: z.array(z.string()),
+  senderName: z.string(),
+  shopPhone: z.string().nullable(),
+  shopDomains: z.array(z.string()),
+  policy: PolicyPack,
+  segmentLimit: z.number().int(),
+  disabledRules: z.array(z.string()),
+  timezone: z.string(),
+  fieldMaxLength: z.record(z.string(), z.number().int()),
+  namesNeedUcs2: z.boolean(),
+});
+
+/** A lint rule's description. */
+export const LintRuleInfo = z.object({
+  id: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  title: z.object({ en: z.string(), ru: z.string() }),
+  source: z.string(),
+  switchable: z.boolean(),
+});
+
 export const api = {
   'contacts.add': {
     input: z.object({
@@ -380,6 +470,10 @@ export const api = {
       timezone: z.string().trim().min(1).max(64).optional(),
       policyPack: z.enum(PolicyPackIds).optional(),
       policyOverrides: PolicyOverrides.optional(),
+      brandAliases: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+      shopDomains: z.array(z.string().trim().min(1).max(253)).max(20).optional(),
+      smsSegmentLimit: z.number().int().min(1, 'at least 1 segment').max(10, 'at most 10 segments').optional(),
+      lintDisabledRules: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
       staff: Name.optional(),
     }),
     output: Settings,
@@ -545,6 +639,19 @@ export const api = {
       encoding: z.enum(['utf-8', 'windows-1251']).default('utf-8'),
     }),
     output: z.object({ fileId: FileId, name: z.string(), rows: z.number().int(), bytes: z.number().int(), lossy: z.number().int() }),
+  },
+  'lint.check': {
+    input: LintRequest.extend({
+      /** Fill the preview with this contact's fields. */
+      sampleContactId: z.number().int().positive().optional(),
+      /** Language of the diagnostics. */
+      locale: Locale.default('en'),
+    }),
+    output: LintResultSchema,
+  },
+  'lint.profile': {
+    input: z.object({}),
+    output: z.object({ profile: LintProfileSchema, rules: z.array(LintRuleInfo) }),
   },
   'register.rebuildProjection': { input: z.object({}), output: z.object({ cells: z.number().int(), changed: z.number().int() }) },
 } as const;

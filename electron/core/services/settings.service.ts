@@ -3,6 +3,8 @@ import type { ParsedInput, Settings } from '../../../shared/contract/api';
 import { effectivePolicy, findLoosening, getPolicyPack, PolicyOverrides, type PolicyPackId } from '../../../shared/domain/policy/policy';
 import { normalizePhone, describePhoneRefusal } from '../../../shared/domain/phone/normalize';
 import { appendAudit, type ServiceContext } from './context';
+import { DEFAULT_SEGMENT_LIMIT } from '../../../shared/domain/lint/profile';
+import { listRules } from '../../../shared/domain/lint/engine';
 import { resolveActor } from './staff.service';
 
 const DEFAULTS = {
@@ -14,7 +16,25 @@ const DEFAULTS = {
   timezone: 'Europe/Moscow',
   policyPack: 'ru' as PolicyPackId,
   policyOverrides: {} as PolicyOverrides,
+  brandAliases: [] as string[],
+  shopDomains: [] as string[],
+  smsSegmentLimit: DEFAULT_SEGMENT_LIMIT,
+  lintDisabledRules: [] as string[],
 };
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9\u0400-\u04ff]([a-z0-9\u0400-\u04ff-]{0,61}[a-z0-9\u0400-\u04ff])?\.)+[a-z\u0400-\u04ff]{2,63}$/u;
+
+/** A domain as typed ("https://www.Lavka.ru/shop") reduced to its host ("lavka.ru"), or null when it is not one. */
+export function normalizeDomain(typed: string): string | null {
+  const host = typed
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/?#].*$/u, '')
+    .replace(/:\d+$/, '')
+    .replace(/^www\./, '');
+  return DOMAIN.test(host) ? host : null;
+}
 
 /** True when `tz` is an IANA time zone this runtime knows. */
 export function isTimeZone(tz: string): boolean {
@@ -42,6 +62,32 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
   if (patch.businessName !== undefined) next.businessName = patch.businessName;
   if (patch.senderName !== undefined) next.senderName = patch.senderName;
   if (patch.businessAddress !== undefined) next.businessAddress = patch.businessAddress;
+  if (patch.brandAliases !== undefined) next.brandAliases = [...new Set(patch.brandAliases)];
+  if (patch.smsSegmentLimit !== undefined) next.smsSegmentLimit = patch.smsSegmentLimit;
+  if (patch.shopDomains !== undefined) {
+    const domains: string[] = [];
+    patch.shopDomains.forEach((typed, i) => {
+      const d = normalizeDomain(typed);
+      if (!d)
+        throw new AppError('VALIDATION_FAILED', `shopDomains: "${typed}" is not a domain (e.g. lavka.ru)`, {
+          fields: [{ path: `shopDomains.${i}`, message: 'not a domain' }],
+        });
+      if (!domains.includes(d)) domains.push(d);
+    });
+    next.shopDomains = domains;
+  }
+  if (patch.lintDisabledRules !== undefined) {
+    const rules = new Map(listRules().map((r) => [r.id, r]));
+    patch.lintDisabledRules.forEach((id, i) => {
+      const rule = rules.get(id);
+      const problem = !rule ? 'is not a lint rule' : !rule.switchable ? 'is required and cannot be switched off' : null;
+      if (problem)
+        throw new AppError('VALIDATION_FAILED', `lintDisabledRules: ${id} ${problem}`, {
+          fields: [{ path: `lintDisabledRules.${i}`, message: problem }],
+        });
+    });
+    next.lintDisabledRules = [...new Set(patch.lintDisabledRules)];
+  }
   if (patch.defaultCountry !== undefined) next.defaultCountry = patch.defaultCountry;
   if (patch.timezone !== undefined) {
     if (!isTimeZone(patch.timezone))

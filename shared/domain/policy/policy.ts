@@ -29,6 +29,41 @@ export const FrequencyCap = z.object({ messages: z.number().int().min(1).max(100
 /** A frequency cap. */
 export type FrequencyCap = z.infer<typeof FrequencyCap>;
 
+const Localized = z.object({ en: z.string(), ru: z.string() });
+
+/** What a pack demands of a message about a restricted product category. */
+export const RestrictedRule = z.object({
+  severity: z.enum(['error', 'warning']),
+  source: z.string(),
+  /** Wording the message must carry; null when no wording makes it acceptable or none is prescribed. */
+  disclosure: Localized.nullable(),
+});
+/** What a pack demands of a restricted category. */
+export type RestrictedRule = z.infer<typeof RestrictedRule>;
+
+/** A pack's rules for message content (used by the linter). */
+export const MessagingRules = z.object({
+  /** The standard opt-out instruction, per message language; its keyword must be one the inbound service understands. */
+  optOutInstruction: Localized,
+  /** A send window that is good practice (a warning), where the law sets none (`quietHours` is the law). */
+  recommendedSendWindow: QuietHours.nullable(),
+  recommendedSendWindowSource: z.string(),
+  /** The first message of a recurring programme must carry programme name, frequency, rates, HELP and STOP (CTIA). */
+  firstMessageDisclosures: z.boolean(),
+  /** Zones to check when the recipients' zones are unknown (all of the country's zones: the most restrictive). */
+  defaultRecipientTimeZones: z.array(z.string()),
+  restricted: z.object({
+    alcohol: RestrictedRule,
+    tobacco: RestrictedRule,
+    gambling: RestrictedRule,
+    loans: RestrictedRule,
+    medicines: RestrictedRule,
+    weapons: RestrictedRule,
+  }),
+});
+/** A pack's rules for message content. */
+export type MessagingRules = z.infer<typeof MessagingRules>;
+
 /** A jurisdiction's rules as data (see DOMAIN.md §1). */
 export const PolicyPack = z.object({
   id: z.enum(PolicyPackIds),
@@ -49,6 +84,7 @@ export const PolicyPack = z.object({
   optOutKeywords: z.array(z.string()),
   retentionYearsAfterEnd: z.number().int().min(0),
   softOptIn: z.boolean(),
+  messaging: MessagingRules,
   notes: z.object({ en: z.string(), ru: z.string() }),
 });
 /** A jurisdiction pack. */

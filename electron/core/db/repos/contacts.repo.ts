@@ -262,6 +262,22 @@ export class ContactsRepo {
   }
 
   /** True when some contact was removed (so an insert may bring one back). */
+  /**
+   * How long names get (the whole name and its first word) and whether any is written in Cyrillic: the linter
+   * counts a message's length and encoding for the longest recipient.
+   */
+  nameStats(): { maxName: number; maxFirstName: number; cyrillic: boolean } {
+    const r = this.db
+      .prepare(
+        `SELECT coalesce(max(length(name)), 0) AS maxName,
+                coalesce(max(length(CASE WHEN instr(trim(name), ' ') > 0 THEN substr(trim(name), 1, instr(trim(name), ' ') - 1) ELSE trim(name) END)), 0) AS maxFirst,
+                EXISTS (SELECT 1 FROM contacts WHERE removed_at IS NULL AND name GLOB '*[А-яЁё]*') AS cyrillic
+           FROM contacts WHERE removed_at IS NULL`,
+      )
+      .get() as { maxName: number; maxFirst: number; cyrillic: number };
+    return { maxName: r.maxName, maxFirstName: r.maxFirst, cyrillic: r.cyrillic === 1 };
+  }
+
   hasRemoved(): boolean {
     return this.db.prepare('SELECT 1 FROM contacts WHERE removed_at IS NOT NULL LIMIT 1').get() !== undefined;
   }

@@ -1,0 +1,111 @@
+import { getPolicyPack, type PolicyPack } from '../policy/policy';
+import { classifyInbound } from '../keywords/classify';
+import { analyzeSms, type SmsAnalysis } from './gsm';
+import { detectLanguage, findLinks, looseForm, mask, parsePlaceholders, type BraceProblem, type Link, type Placeholder } from './text';
+import type { LintInput, LintLocale, LintProfile, MessageKind } from './types';
+
+/** Longest values assumed for contact fields when the register says nothing. */
+export const DEFAULT_FIELD_MAX_LENGTH: Record<string, number> = { first_name: 12, name: 30 };
+
+/**
+ * Everything the rules look at, computed once per run: placeholders, links, the text with both blanked out
+ * (so word lists never match inside a URL or a field name), language, and the SMS analyses.
+ */
+export class LintContext {
+  readonly text: string;
+  readonly kind: MessageKind;
+  readonly pack: PolicyPack;
+  readonly language: LintLocale;
+  readonly placeholders: Placeholder[];
+  readonly braceProblems: BraceProblem[];
+  readonly links: Link[];
+  /** The text with placeholders and links blanked to spaces, same length. */
+  readonly prose: string;
+  private rawSms: SmsAnalysis | undefined;
+  private longestSms: SmsAnalysis | undefined;
+  private loose: string | undefined;
+
+  constructor(
+    readonly input: LintInput,
+    readonly profile: LintProfile,
+  ) {
+    this.text = input.text;
+    this.kind = input.kind ?? 'regular';
+    this.pack = !input.policy || input.policy === profile.policy.id ? profile.policy : getPolicyPack(input.policy);
+    const parsed = parsePlaceholders(this.text);
+    this.placeholders = parsed.placeholders;
+    this.braceProblems = parsed.problems;
+    this.links = findLinks(this.text);
+    this.prose = mask(this.text, [...this.placeholders, ...this.links]);
+    this.language = input.language ?? detectLanguage(this.prose) ?? (this.pack.id === 'ru' ? 'ru' : 'en');
+  }
+
+  /** A message that advertises: marketing purpose, ordinary or first message of a programme. */
+  get isPromotional(): boolean {
+    return this.input.purpose === 'marketing' && (this.kind === 'regular' || this.kind === 'first_message');
+  }
+
+  /** Encoding facts of the text exactly as written. */
+  get sms(): SmsAnalysis {
+    return (this.rawSms ??= analyzeSms(this.text));
+  }
+
+  /** Encoding facts with every placeholder filled by the longest value a recipient may have. */
+  get longest(): SmsAnalysis {
+    if (this.longestSms) return this.longestSms;
+    if (this.placeholders.length === 0) return (this.longestSms = this.sms);
+    const p = this.profile;
+    const filler = p.namesNeedUcs2 ? 'Ж' : 'x';
+    const rendered = this.render((name) => {
+      if (name === 'shop_name') return p.businessName;
+      if (name === 'shop_phone') return p.shopPhone ?? '';
+      const max = p.fieldMaxLength[name] ?? DEFAULT_FIELD_MAX_LENGTH[name];
+      return max === undefined ? undefined : filler.repeat(max);
+    }, true);
+    return (this.longestSms = analyzeSms(rendered));
+  }
+
+  /** The text with placeholders filled; empty values take the fallback. `longest` keeps the longer of value and fallback. */
+  render(valueOf: (field: string) => string | undefined, longest = false): string {
+    let out = '';
+    let at = 0;
+    for (const ph of this.placeholders) {
+      const value = valueOf(ph.name);
+      if (value === undefined) continue;
+      const fallback = ph.fallback ?? '';
+      const filled = longest ? (value.length >= fallback.length ? value : fallback) : value.trim() ? value : fallback;
+      out += this.text.slice(at, ph.start) + filled;
+      at = ph.end;
+    }
+    return out + this.text.slice(at);
+  }
+
+  /** The text lower-cased, `ё`→`е`, punctuation as spaces, padded with spaces for whole-word search. */
+  get looseText(): string {
+    return (this.loose ??= ` ${looseForm(this.text)} `);
+  }
+
+  /** Names the shop goes by, as configured. */
+  get shopNames(): string[] {
+    return [this.profile.businessName, ...this.profile.brandAliases].map((n) => n.trim()).filter((n) => n.length > 0);
+  }
+
+  /** Whether a word would be understood as an opt-out by the inbound keyword service. */
+  isOptOutKeyword(word: string): boolean {
+    return classifyInbound(word, undefined, this.pack.optOutKeywords).intent === 'opt_out';
+  }
+
+  /** The keyword the pack's standard opt-out instruction advertises, for the message's language. */
+  get standardOptOutKeyword(): string {
+    const instruction = this.pack.messaging.optOutInstruction[this.language];
+    const caps = instruction.match(/[\p{Lu}]{3,}/gu);
+    return caps?.[caps.length - 1] ?? 'STOP';
+  }
+
+  /** A separator to append a sentence after the text's last character. */
+  get appendSeparator(): { at: number; text: string } {
+    const trimmed = this.text.replace(/\s+$/u, '');
+    if (trimmed.length === 0) return { at: 0, text: '' };
+    return { at: trimmed.length, text: /[.!?…]$/u.test(trimmed) ? ' ' : '. ' };
+  }
+}

@@ -1,0 +1,100 @@
+import type { LintRule } from '../types';
+import { looseForm } from '../text';
+
+/** LINT-SENDER-ID: a marketing text names the shop. */
+export const senderId: LintRule = {
+  meta: {
+    id: 'LINT-SENDER-ID',
+    severity: 'error',
+    title: { en: 'The message names the shop', ru: 'В сообщении названо имя магазина' },
+    source: 'ePrivacy Directive art. 13(4); PECR reg. 23; CASL s. 6(2); CTIA Messaging Principles; 38-FZ art. 18',
+  },
+  check(ctx, report) {
+    if (!ctx.isPromotional && ctx.kind === 'regular') return;
+    if (ctx.placeholders.some((p) => p.name === 'shop_name')) return;
+    const names = ctx.shopNames;
+    if (names.length === 0) {
+      report({
+        start: 0,
+        end: 0,
+        target: 'settings',
+        message: {
+          en: 'No business name is set: set it in Settings so messages can name the sender',
+          ru: 'Не задано название магазина: укажите его в настройках, чтобы сообщения называли отправителя',
+        },
+      });
+      return;
+    }
+    const loose = ctx.looseText;
+    if (names.some((n) => loose.includes(` ${looseForm(n)} `))) return;
+    const name = names[0]!;
+    const firstLength = ctx.text.length - ctx.text.trimStart().length;
+    report({
+      start: 0,
+      end: Math.min(ctx.text.length, Math.max(1, ctx.text.search(/[\n.!?]/u) < 0 ? ctx.text.length : ctx.text.search(/[\n.!?]/u))),
+      message: {
+        en: `The message does not name the sender: add "${name}" so the customer knows who writes`,
+        ru: `В сообщении не указан отправитель: добавьте «${name}», чтобы клиент понимал, кто пишет`,
+      },
+      fix: { label: { en: `Start with "${name}:"`, ru: `Начать с «${name}:»` }, edits: [{ start: 0, end: firstLength, text: `${name}: ` }] },
+    });
+  },
+};
+
+/** LINT-SMS-SENDER: an SMS needs a configured sender (alpha-name or number). */
+export const smsSender: LintRule = {
+  meta: {
+    id: 'LINT-SMS-SENDER',
+    severity: 'error',
+    channels: ['sms'],
+    title: { en: 'An SMS sender is configured', ru: 'Задан отправитель SMS' },
+    source: 'DOMAIN §7(a)1 / §7(b)11: SMS needs a sender (RU: approved alpha-name; US: registered number)',
+  },
+  check(ctx, report) {
+    if (ctx.profile.senderName.trim()) return;
+    report({
+      start: 0,
+      end: 0,
+      target: 'settings',
+      message: { en: 'No SMS sender name is set: set it in Settings', ru: 'Не задано имя отправителя SMS: укажите его в настройках' },
+    });
+  },
+};
+
+const RU_SENDER = /^[A-Za-z0-9!?\-_.()& ]+$/;
+
+/** LINT-RU-SENDER-NAME: the Russian alpha-name format. */
+export const ruSenderName: LintRule = {
+  meta: {
+    id: 'LINT-RU-SENDER-NAME',
+    severity: 'error',
+    packs: ['ru'],
+    channels: ['sms'],
+    title: { en: 'Sender name fits Russian operators’ rules', ru: 'Имя отправителя соответствует правилам операторов РФ' },
+    source: 'Russian operators’ alpha-name rules (MTS 2017, MegaFon 2021): 3–11 Latin letters, digits and a few symbols',
+  },
+  check(ctx, report) {
+    const name = ctx.profile.senderName.trim();
+    if (!name) return;
+    const problem =
+      name.length < 3 || name.length > 11
+        ? { en: `is ${name.length} characters long (3 to 11 allowed)`, ru: `длиной ${name.length} символов (допустимо от 3 до 11)` }
+        : /[\u0400-\u04ff]/u.test(name)
+          ? { en: 'contains Cyrillic letters (only Latin letters are allowed)', ru: 'содержит кириллицу (допускаются только латинские буквы)' }
+          : !RU_SENDER.test(name)
+            ? {
+                en: 'contains characters operators do not allow (Latin letters, digits and ! ? - _ . ( ) & only)',
+                ru: 'содержит недопустимые символы (только латиница, цифры и ! ? - _ . ( ) &)',
+              }
+            : !/[A-Za-z]/.test(name)
+              ? { en: 'has no letters (a number is not a sender name)', ru: 'не содержит букв (номер не может быть именем отправителя)' }
+              : null;
+    if (!problem) return;
+    report({
+      start: 0,
+      end: 0,
+      target: 'settings',
+      message: { en: `The SMS sender name "${name}" ${problem.en}`, ru: `Имя отправителя SMS «${name}» ${problem.ru}` },
+    });
+  },
+};
