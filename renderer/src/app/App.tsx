@@ -7,6 +7,7 @@ import { setLanguage, type UiLanguage } from '../i18n';
 import { ContactsScreen } from '../features/contacts/ContactsScreen';
 import { ContactScreen } from '../features/contact/ContactScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { ComposeScreen } from '../features/compose/ComposeScreen';
 import { ImportExportScreen } from '../features/import/ImportExportScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -71,6 +72,7 @@ export function App() {
             onClick={() => go({ screen: 'import' })}
             data-testid="nav-import"
           />
+          <NavLink label={t('app.compose')} active={route.screen === 'compose'} onClick={() => go({ screen: 'compose' })} data-testid="nav-compose" />
           <NavLink
             label={t('app.settings')}
             active={route.screen === 'settings'}
@@ -85,6 +87,7 @@ export function App() {
           {route.screen === 'contacts' && <ContactsScreen />}
           {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}
           {route.screen === 'import' && <ImportExportScreen />}
+          {route.screen === 'compose' && <ComposeScreen />}
           {route.screen === 'settings' && <SettingsScreen />}
         </div>
       </AppShell.Main>

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 
 /** Where the person is in the app. */
-export type Route = { screen: 'contacts' } | { screen: 'contact'; contactId: number } | { screen: 'import' } | { screen: 'settings' };
+export type Route =
+  { screen: 'contacts' } | { screen: 'contact'; contactId: number } | { screen: 'import' } | { screen: 'compose' } | { screen: 'settings' };
 
 interface AppState {
   route: Route;

@@ -9,6 +9,7 @@ interface SettingsState {
   staff: Staff[];
   forms: FormVersion[];
   verification: Output<'audit.verify'> | null;
+  lintRules: Output<'lint.profile'>['rules'];
   load: () => Promise<void>;
   save: (patch: Input<'settings.update'>) => Promise<void>;
   addStaff: (name: string, role: Staff['role']) => Promise<void>;
@@ -24,14 +25,16 @@ export const useSettingsStore = create<SettingsState>((set) => ({
   staff: [],
   forms: [],
   verification: null,
+  lintRules: [],
   load: async () => {
-    const [settings, packs, staff, forms] = await Promise.all([
+    const [settings, packs, staff, forms, lint] = await Promise.all([
       call('settings.get', {}),
       call('policy.list', {}),
       call('staff.list', {}),
       call('forms.list', {}),
+      call('lint.profile', {}),
     ]);
-    set({ settings, packs, staff, forms });
+    set({ settings, packs, staff, forms, lintRules: lint.rules });
   },
   save: async (patch) => {
     set({ settings: await call('settings.update', patch) });

@@ -1,8 +1,34 @@
 import { getPolicyPack, type PolicyPack } from '../policy/policy';
-import { classifyInbound } from '../keywords/classify';
+import { classifyInbound, type InboundIntent } from '../keywords/classify';
+import { mayMatch, wordStarts } from './lexicon';
 import { analyzeSms, type SmsAnalysis } from './gsm';
-import { detectLanguage, findLinks, looseForm, mask, parsePlaceholders, type BraceProblem, type Link, type Placeholder } from './text';
+import {
+  detectLanguage,
+  findAll,
+  findLinks,
+  looseForm,
+  lowerSameLength,
+  mask,
+  parsePlaceholders,
+  type BraceProblem,
+  type Link,
+  type Placeholder,
+} from './text';
 import type { LintInput, LintLocale, LintProfile, MessageKind } from './types';
+
+const intents = new Map<string, InboundIntent>();
+
+/** The inbound service's reading of a single word under a pack (cached: the same few words recur in every message). */
+export function intentOf(word: string, pack: PolicyPack): InboundIntent {
+  const key = `${pack.id}\u0000${pack.optOutKeywords.length}\u0000${word}`;
+  let intent = intents.get(key);
+  if (intent === undefined) {
+    intent = classifyInbound(word, undefined, pack.optOutKeywords).intent;
+    if (intents.size > 10_000) intents.clear();
+    intents.set(key, intent);
+  }
+  return intent;
+}
 
 /** Longest values assumed for contact fields when the register says nothing. */
 export const DEFAULT_FIELD_MAX_LENGTH: Record<string, number> = { first_name: 12, name: 30 };
@@ -21,9 +47,12 @@ export class LintContext {
   readonly links: Link[];
   /** The text with placeholders and links blanked to spaces, same length. */
   readonly prose: string;
+  /** `prose` in lower case, same length: what the word lists run over. */
+  readonly lower: string;
   private rawSms: SmsAnalysis | undefined;
   private longestSms: SmsAnalysis | undefined;
   private loose: string | undefined;
+  private starts: Set<string> | undefined;
 
   constructor(
     readonly input: LintInput,
@@ -37,6 +66,7 @@ export class LintContext {
     this.braceProblems = parsed.problems;
     this.links = findLinks(this.text);
     this.prose = mask(this.text, [...this.placeholders, ...this.links]);
+    this.lower = lowerSameLength(this.prose);
     this.language = input.language ?? detectLanguage(this.prose) ?? (this.pack.id === 'ru' ? 'ru' : 'en');
   }
 
@@ -92,8 +122,21 @@ export class LintContext {
 
   /** Whether a word would be understood as an opt-out by the inbound keyword service. */
   isOptOutKeyword(word: string): boolean {
-    return classifyInbound(word, undefined, this.pack.optOutKeywords).intent === 'opt_out';
+    return intentOf(word, this.pack) === 'opt_out';
   }
+
+  /** Matches of a word-list pattern (lower case) in the prose, with the phrase as written in the message. */
+  find(pattern: RegExp): { start: number; end: number; text: string }[] {
+    if (!mayMatch(pattern, this.lower, (this.starts ??= wordStarts(this.lower)))) return [];
+    return findAll(pattern, this.lower).map((m) => ({ ...m, text: this.text.slice(m.start, m.end) }));
+  }
+
+  /** Memo for analyses several rules share. */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+  private readonly memos = new Map<string, unknown>();
 
   /** The keyword the pack's standard opt-out instruction advertises, for the message's language. */
   get standardOptOutKeyword(): string {

@@ -130,3 +130,78 @@ export const HELP = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(HELP|INFO|ПОМОЩЬ|СПРАВКА)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])([Rr]eply|[Tt]ext|[Оо]тветьте|[Нн]апишите) ["«]?(help|info|помощь|справка)(?![\p{L}\p{N}])`,
   'gu',
 );
+
+/*
+ * Cheap gates in front of the word lists: a pattern runs only when some word of the text starts with one of its
+ * stems (at most 6 letters) or, for "=x", the text contains x. Scanning a Cyrillic text with a dozen Unicode
+ * patterns costs far more than looking up a few word starts, and most texts touch few lists. Every alternative of
+ * a pattern must be covered by a stem here, or it would never be found (the rule tests check each list).
+ */
+const GATES = new Map<RegExp, readonly string[]>([
+  [
+    PROMO,
+    'sale sales discou offer offers deal deals promo promos coupon vouche bonus cashba cleara bogo shop buy order new specia black cyber free =% скидк акци распро выгодн спецпр промок купон кешбэк кэшбэк бонус новинк подар купите покупа закажи приход черна чёрна беспла'.split(
+      ' ',
+    ),
+  ],
+  [GUARANTEE, 'guaran risk no money 100 гарант без'.split(' ')],
+  [FREE, 'free nothin cost compli charge беспла даром подаро'.split(' ')],
+  [CONDITIONS, '=* =& with when on orders min minimu condit terms t see detail if при от услови подроб если'.split(' ')],
+  [
+    URGENCY,
+    'last only today just act hurry ends expire final limite while don dont now before послед только успе спеши торопи остал заканч упусти сейчас ограни время'.split(
+      ' ',
+    ),
+  ],
+  [SUPERLATIVE, 'best lowest cheape number unbeat unriva world finest nobody =# no =№ лучш сам дешевл номер перв непрев лидер вне без'.split(' ')],
+  [
+    RESTRICTED.alcohol,
+    'beer beers wine wines vodka whisky whiske rum gin tequil champa prosec liquor spirit cockta alcoho brandy cognac cider booze пив вин водк виски текил шампан коньяк алкого ликер ликёр сидр коктей бренди джин'.split(
+      ' ',
+    ),
+  ],
+  [
+    RESTRICTED.tobacco,
+    'tobacc cigare cigar cigars vape vapes vaping ecig ecigs ecigar cig cigs nicoti hookah shisha snus iqos heets табак табачн сигаре сигар вейп никоти кальян снюс айкос стики'.split(
+      ' ',
+    ),
+  ],
+  [
+    RESTRICTED.gambling,
+    'casino bettin bet place poker jackpo slots slot gambli wager bookma sports lotter roulet казино ставк сделай букмек покер джекпо игров лотере рулетк тотали'.split(
+      ' ',
+    ),
+  ],
+  [
+    RESTRICTED.loans,
+    'loan loans payday lender lendin mortga microf borrow apr debt credit instal invest кредит займ заём заем микроз ипотек рассро инвест'.split(' '),
+  ],
+  [
+    RESTRICTED.medicines,
+    'medici medica pharma prescr pills drugst supple treatm clinic dental dentis therap cure cures weight cbd лекарс препар таблет аптек бад бады биодоб медици лечени клиник стомат терапи процед'.split(
+      ' ',
+    ),
+  ],
+  [
+    RESTRICTED.weapons,
+    'gun guns firear rifle rifles pistol ammo ammuni handgu shotgu crossb оружи ружь ружье ружьё пистол патрон караби травма арбале'.split(' '),
+  ],
+]);
+
+/** Word starts (2–6 letters) of a lower-case text, for the gates. */
+export function wordStarts(lower: string): Set<string> {
+  const starts = new Set<string>();
+  const words = lower.match(/[\p{L}\p{N}]+/gu) ?? [];
+  for (const w of words) {
+    if (w.length === 1) starts.add(w);
+    for (let n = 2; n <= Math.min(6, w.length); n++) starts.add(w.slice(0, n));
+  }
+  return starts;
+}
+
+/** Whether a pattern may match the text at all (false only when none of its stems occurs). */
+export function mayMatch(pattern: RegExp, lower: string, starts: Set<string>): boolean {
+  const gate = GATES.get(pattern);
+  if (!gate) return true;
+  return gate.some((g) => (g.startsWith('=') ? lower.includes(g.slice(1)) : starts.has(g)));
+}

@@ -13,6 +13,7 @@ import {
   SimpleGrid,
   Stack,
   Table,
+  TagsInput,
   Text,
   Textarea,
   TextInput,
@@ -37,12 +38,103 @@ export function SettingsScreen() {
       <Title order={2}>{t('settings.title')}</Title>
       <IdentityCard settings={settings} />
       <PolicyCard settings={settings} />
+      <MessagingCard settings={settings} />
       <SimpleGrid cols={2}>
         <StaffCard />
         <IntegrityCard />
       </SimpleGrid>
       <FormsCard />
     </Stack>
+  );
+}
+
+function MessagingCard({ settings }: { settings: Settings }) {
+  const { t, i18n } = useTranslation();
+  const save = useSettingsStore((s) => s.save);
+  const rules = useSettingsStore((s) => s.lintRules);
+  const [draft, setDraft] = useState({
+    brandAliases: settings.brandAliases,
+    shopDomains: settings.shopDomains,
+    smsSegmentLimit: settings.smsSegmentLimit,
+    lintDisabledRules: settings.lintDisabledRules,
+  });
+  const [error, setError] = useState<unknown>(null);
+  const fieldError = useFieldError(error);
+  const [saved, setSaved] = useState(false);
+  const lang = i18n.language.startsWith('ru') ? 'ru' : 'en';
+  const submit = async () => {
+    setError(null);
+    setSaved(false);
+    try {
+      await save(draft);
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const toggle = (id: string, on: boolean) =>
+    setDraft({ ...draft, lintDisabledRules: on ? draft.lintDisabledRules.filter((r) => r !== id) : [...draft.lintDisabledRules, id] });
+  return (
+    <Card withBorder data-testid="messaging-card">
+      <Title order={4}>{t('settings.messaging')}</Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('settings.messagingHint')}
+      </Text>
+      <SimpleGrid cols={3}>
+        <TagsInput
+          label={t('settings.brandAliases')}
+          description={t('settings.brandAliasesHint')}
+          value={draft.brandAliases}
+          onChange={(v) => setDraft({ ...draft, brandAliases: v })}
+          error={fieldError('brandAliases')}
+          data-testid="brand-aliases"
+        />
+        <TagsInput
+          label={t('settings.shopDomains')}
+          description={t('settings.shopDomainsHint')}
+          value={draft.shopDomains}
+          onChange={(v) => setDraft({ ...draft, shopDomains: v })}
+          error={fieldError('shopDomains')}
+          data-testid="shop-domains"
+        />
+        <NumberInput
+          label={t('settings.smsSegmentLimit')}
+          min={1}
+          max={10}
+          value={draft.smsSegmentLimit}
+          onChange={(v) => typeof v === 'number' && setDraft({ ...draft, smsSegmentLimit: v })}
+          error={fieldError('smsSegmentLimit')}
+          data-testid="segment-limit"
+        />
+      </SimpleGrid>
+      <Text fw={600} size="sm" mt="md">
+        {t('settings.checks')}
+      </Text>
+      <Text size="xs" c="dimmed" mb={6}>
+        {t('settings.checksHint')}
+      </Text>
+      <SimpleGrid cols={3} spacing={6}>
+        {rules
+          .filter((r) => r.switchable)
+          .map((r) => (
+            <Checkbox
+              key={r.id}
+              size="xs"
+              label={r.title[lang]}
+              checked={!draft.lintDisabledRules.includes(r.id)}
+              onChange={(e) => toggle(r.id, e.currentTarget.checked)}
+              data-testid={`check-${r.id}`}
+            />
+          ))}
+      </SimpleGrid>
+      <ErrorAlert error={error} />
+      <Group mt="md">
+        <Button onClick={submit} data-testid="save-messaging">
+          {t('settings.save')}
+        </Button>
+        {saved && <Text c="teal">{t('settings.saved')}</Text>}
+      </Group>
+    </Card>
   );
 }
 

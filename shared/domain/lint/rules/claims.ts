@@ -7,7 +7,7 @@ function phraseRule(id: string, pattern: RegExp, title: Localized, source: strin
   return {
     meta: { id, severity: 'warning', title, source },
     check(ctx, report) {
-      for (const m of findAll(pattern, ctx.prose)) report({ start: m.start, end: m.end, message: message(m.text) });
+      for (const m of ctx.find(pattern)) report({ start: m.start, end: m.end, message: message(m.text) });
     },
   };
 }
@@ -57,8 +57,8 @@ export const claimFree: LintRule = {
     source: 'Directive 2005/29/EC Annex I no. 20; 16 CFR 251 (FTC guide on "free"); 38-FZ art. 5 part 7',
   },
   check(ctx, report) {
-    if (findAll(CONDITIONS, ctx.prose).length > 0) return;
-    for (const m of findAll(FREE, ctx.prose))
+    if (ctx.find(CONDITIONS).length > 0) return;
+    for (const m of ctx.find(FREE))
       report({
         start: m.start,
         end: m.end,
@@ -70,7 +70,24 @@ export const claimFree: LintRule = {
   },
 };
 
-const WORD = /[\p{L}]+/gu;
+// A word of two or more letters, all capitals (a digit or a lower-case letter next to it makes it something else).
+const CAPS_WORD = /(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu;
+const capitalsCache = new Map<string, Set<string>>();
+
+/** Words that may stand in capitals: the keywords customers are told to send, and the shop's own names. */
+function allowedCapitals(packKeywords: readonly string[], names: readonly string[]): Set<string> {
+  const key = [...packKeywords, '\u0000', ...names].join('\u0001');
+  let allowed = capitalsCache.get(key);
+  if (!allowed) {
+    allowed = new Set<string>();
+    for (const k of [...DEFAULT_KEYWORDS.optOut, ...DEFAULT_KEYWORDS.optIn, ...DEFAULT_KEYWORDS.confirm, ...DEFAULT_KEYWORDS.help, ...packKeywords])
+      for (const w of k.split(/\s+/u)) allowed.add(w.toUpperCase());
+    for (const n of names) for (const w of looseForm(n).split(' ')) allowed.add(w.toUpperCase());
+    if (capitalsCache.size > 100) capitalsCache.clear();
+    capitalsCache.set(key, allowed);
+  }
+  return allowed;
+}
 
 /** LINT-CAPS: whole phrases in capitals read as shouting and trip spam filters. */
 export const caps: LintRule = {
@@ -91,39 +108,32 @@ export const caps: LintRule = {
     ])
       for (const w of k.split(/\s+/u)) allowed.add(w.toUpperCase());
     for (const n of ctx.shopNames) for (const w of looseForm(n).split(' ')) allowed.add(w.toUpperCase());
-    let run: { start: number; end: number; words: { start: number; end: number }[]; letters: number } | null = null;
-    const flush = (): void => {
-      if (run && ((run.words.length >= 2 && run.letters >= 8) || (run.words.length === 1 && run.letters >= 7))) {
-        const r = run;
-        const atSentenceStart = /(^|[.!?\n]\s*)$/u.test(ctx.text.slice(0, r.start));
-        const edits = r.words.map((w, i) => {
-          const word = ctx.text.slice(w.start, w.end).toLowerCase();
-          return { start: w.start, end: w.end, text: i === 0 && atSentenceStart ? word[0]!.toUpperCase() + word.slice(1) : word };
-        });
-        const phrase = ctx.text.slice(r.start, r.end);
-        report({
-          start: r.start,
-          end: r.end,
-          message: { en: `"${phrase}" is written in capitals: it reads as shouting`, ru: `«${phrase}» написано заглавными: воспринимается как крик` },
-          fix: { label: { en: 'Write in lower case', ru: 'Написать строчными' }, edits },
-        });
-      }
-      run = null;
-    };
-    let lastEnd = 0;
-    for (const m of findAll(WORD, ctx.prose)) {
-      const isCaps = m.text.length >= 2 && m.text === m.text.toUpperCase() && m.text !== m.text.toLowerCase() && !allowed.has(m.text);
-      const gapBreaks = /[.!?\n]/u.test(ctx.prose.slice(lastEnd, m.start));
-      if (!isCaps || gapBreaks) flush();
-      if (isCaps) {
-        if (!run) run = { start: m.start, end: m.end, words: [], letters: 0 };
-        run.end = m.end;
-        run.words.push({ start: m.start, end: m.end });
-        run.letters += m.text.length;
-      }
-      lastEnd = m.end;
+    // Only words written wholly in capitals can form a run: find those, then group neighbours.
+    const capsWords = findAll(CAPS_WORD, ctx.prose).filter((m) => !allowed.has(m.text));
+    const runs: { start: number; end: number; words: { start: number; end: number }[]; letters: number }[] = [];
+    for (const m of capsWords) {
+      const last = runs[runs.length - 1];
+      if (last && !/[\p{L}\p{N}.!?\n]/u.test(ctx.prose.slice(last.end, m.start))) {
+        last.end = m.end;
+        last.words.push({ start: m.start, end: m.end });
+        last.letters += m.text.length;
+      } else runs.push({ start: m.start, end: m.end, words: [{ start: m.start, end: m.end }], letters: m.text.length });
     }
-    flush();
+    for (const r of runs) {
+      if (!((r.words.length >= 2 && r.letters >= 8) || (r.words.length === 1 && r.letters >= 7))) continue;
+      const atSentenceStart = /(^|[.!?\n]\s*)$/u.test(ctx.text.slice(0, r.start));
+      const edits = r.words.map((w, i) => {
+        const word = ctx.text.slice(w.start, w.end).toLowerCase();
+        return { start: w.start, end: w.end, text: i === 0 && atSentenceStart ? word[0]!.toUpperCase() + word.slice(1) : word };
+      });
+      const phrase = ctx.text.slice(r.start, r.end);
+      report({
+        start: r.start,
+        end: r.end,
+        message: { en: `"${phrase}" is written in capitals: it reads as shouting`, ru: `«${phrase}» написано заглавными: воспринимается как крик` },
+        fix: { label: { en: 'Write in lower case', ru: 'Написать строчными' }, edits },
+      });
+    }
   },
 };
 

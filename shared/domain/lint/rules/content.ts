@@ -2,7 +2,7 @@ import type { LintRule } from '../types';
 import { PROMO, RESTRICTED, RESTRICTED_CATEGORIES, type RestrictedCategory } from '../lexicon';
 import { findAll, looseForm, placeholdersFitWhatsApp, sentenceAt } from '../text';
 import { applyEdits } from '../edits';
-import { classifyInbound } from '../../keywords/classify';
+import { intentOf } from '../context';
 
 const CATEGORY_NAMES: Record<RestrictedCategory, { en: string; ru: string }> = {
   alcohol: { en: 'alcohol', ru: 'алкоголь' },
@@ -25,7 +25,7 @@ export const restricted: LintRule = {
   check(ctx, report) {
     const loose = ctx.looseText;
     for (const category of RESTRICTED_CATEGORIES) {
-      const hits = findAll(RESTRICTED[category], ctx.prose);
+      const hits = ctx.find(RESTRICTED[category]);
       if (hits.length === 0) continue;
       const rule = ctx.pack.messaging.restricted[category];
       const disclosure = rule.disclosure;
@@ -71,7 +71,7 @@ export const purposeMismatch: LintRule = {
     source: 'WhatsApp template categories (utility + promotion = marketing); 38-FZ art. 3 (what is advertising); PECR reg. 22; CASL s. 1(2)',
   },
   check(ctx, report) {
-    for (const m of findAll(PROMO, ctx.prose))
+    for (const m of ctx.find(PROMO))
       report({
         start: m.start,
         end: m.end,
@@ -94,7 +94,7 @@ export const doiNeutral: LintRule = {
   },
   check(ctx, report) {
     const names = ctx.shopNames.map((n) => looseForm(n));
-    for (const m of findAll(PROMO, ctx.prose)) {
+    for (const m of ctx.find(PROMO)) {
       const s = sentenceAt(ctx.text, m.start);
       const sentence = ctx.text.slice(s.start, s.end);
       const loose = ` ${looseForm(sentence)} `;
@@ -104,7 +104,7 @@ export const doiNeutral: LintRule = {
         ctx.placeholders.some((p) => p.start < s.end && p.end > s.start) ||
         sentence
           .split(/[^\p{L}]+/u)
-          .some((w) => w.length > 1 && w === w.toUpperCase() && ['opt_out', 'confirm', 'help'].includes(classifyInbound(w).intent));
+          .some((w) => w.length > 1 && w.length <= 12 && w === w.toUpperCase() && ['opt_out', 'confirm', 'help'].includes(intentOf(w, ctx.pack)));
       let end = s.end;
       while (end < ctx.text.length && /\s/u.test(ctx.text[end]!)) end += 1;
       const removal = { start: s.start, end, text: '' };

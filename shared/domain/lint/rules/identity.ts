@@ -27,7 +27,9 @@ export const senderId: LintRule = {
     }
     const loose = ctx.looseText;
     if (names.some((n) => loose.includes(` ${looseForm(n)} `))) return;
-    const name = names[0]!;
+    // Offer the name written in the message's script: a Cyrillic name in a Latin SMS would make it UCS-2.
+    const cyrillic = (n: string): boolean => /[\u0400-\u04ff]/u.test(n);
+    const name = names.find((n) => cyrillic(n) === (ctx.language === 'ru')) ?? names[0]!;
     const firstLength = ctx.text.length - ctx.text.trimStart().length;
     report({
       start: 0,

@@ -2,7 +2,7 @@ import type { LintContext } from '../context';
 import type { LintRule } from '../types';
 import { FREQUENCY, HELP, RATES } from '../lexicon';
 import { findAll } from '../text';
-import { classifyInbound } from '../../keywords/classify';
+import { intentOf } from '../context';
 
 /** A sentence that tells the customer how to stop, and the keyword(s) it advertises. */
 interface Instruction {
@@ -15,11 +15,11 @@ interface Instruction {
 }
 
 const TOPIC =
-  /\b(opt[- ]?out|unsubscribe|stop (receiving|getting|these|all|messages|texts|marketing|promotions)|to (stop|cancel|end|quit)|be removed|no more (messages|texts))\b|(?<![\p{L}])(отпис|отказ|прекрат|не получать|больше не получать)/iu;
+  /\b(opt[- ]?out|unsubscribe|stop (receiving|getting|these|all|messages|texts|marketing|promotions)|to (stop|cancel|end|quit)|be removed|no more (messages|texts))\b|(?<![\p{L}])(отпис|отказ|прекрат|не получать|больше не получать)/u;
 const UPPER_TOPIC = /(?<![\p{L}\p{N}])(STOP|СТОП|UNSUBSCRIBE|ОТПИСАТЬСЯ)(?![\p{L}\p{N}])/u;
 const VERB =
-  /(?<![\p{L}\p{N}])(reply|text|txt|send|respond|sms|ответьте|ответь|отправьте|отправь|напишите|напиши|пришлите|ответ(?:ом)?|смс)(?:\s+(?:with|the word|word|словом|слово|сообщение|текст))*\s*[:—-]?\s*["'«“]?([\p{L}\p{N}][\p{L}\p{N}-]*)/giu;
-const COLON = /(?<![\p{L}])(opt[- ]?out|unsubscribe|отписаться|отписка|отказ от рассылки)\s*[:—-]\s*["'«“]?([\p{L}\p{N}][\p{L}\p{N}-]*)/giu;
+  /(?<![\p{L}\p{N}])(reply|text|txt|send|respond|sms|ответьте|ответь|отправьте|отправь|напишите|напиши|пришлите|ответ(?:ом)?|смс)(?:\s+(?:with|the word|word|словом|слово|сообщение|текст))*\s*[:—-]?\s*["'«“]?([\p{L}\p{N}][\p{L}\p{N}-]*)/gu;
+const COLON = /(?<![\p{L}])(opt[- ]?out|unsubscribe|отписаться|отписка|отказ от рассылки)\s*[:—-]\s*["'«“]?([\p{L}\p{N}][\p{L}\p{N}-]*)/gu;
 const CAPS_WORD = /(?<![\p{L}\p{N}])[\p{Lu}][\p{Lu}\p{N}-]+(?![\p{L}\p{N}])/gu;
 
 function sentences(text: string): { start: number; end: number }[] {
@@ -31,17 +31,22 @@ function sentences(text: string): { start: number; end: number }[] {
 
 /** The opt-out instructions in the message, valid or not. */
 export function findOptOutInstructions(ctx: LintContext): Instruction[] {
+  return ctx.memo('optOutInstructions', () => scanInstructions(ctx));
+}
+
+function scanInstructions(ctx: LintContext): Instruction[] {
   const out: Instruction[] = [];
   for (const s of sentences(ctx.prose)) {
     const sentence = ctx.prose.slice(s.start, s.end);
-    if (!TOPIC.test(sentence) && !UPPER_TOPIC.test(sentence)) continue;
+    const lower = ctx.lower.slice(s.start, s.end);
+    if (!TOPIC.test(lower) && !UPPER_TOPIC.test(sentence)) continue;
     const candidates: { start: number; end: number; text: string }[] = [];
     let token: Instruction['token'] = null;
     for (const re of [VERB, COLON]) {
       re.lastIndex = 0;
-      for (let m = re.exec(sentence); m; m = re.exec(sentence)) {
-        const word = m[2]!;
-        const at = s.start + m.index + m[0].length - word.length;
+      for (let m = re.exec(lower); m; m = re.exec(lower)) {
+        const at = s.start + m.index + m[0].length - m[2]!.length;
+        const word = ctx.text.slice(at, at + m[2]!.length);
         const found = { start: at, end: at + word.length, text: word };
         // After "opt out:" only a word in capitals reads as a keyword ("Unsubscribe: anytime" is not one).
         if (re === COLON && word !== word.toUpperCase()) continue;
@@ -129,7 +134,7 @@ export const doiConfirmKeyword: LintRule = {
   },
   check(ctx, report) {
     for (const m of findAll(/(?<![\p{L}\p{N}])[\p{L}]+(?![\p{L}\p{N}])/gu, ctx.prose)) {
-      if (m.text === m.text.toUpperCase() && classifyInbound(m.text).intent === 'confirm') return;
+      if (m.text.length <= 12 && m.text === m.text.toUpperCase() && intentOf(m.text, ctx.pack) === 'confirm') return;
     }
     const sentence = ctx.language === 'ru' ? 'Ответьте ДА для подтверждения.' : 'Reply YES to confirm.';
     const sep = ctx.appendSeparator;
@@ -161,12 +166,12 @@ export const usDisclosures: LintRule = {
     if (!ctx.pack.messaging.firstMessageDisclosures) return;
     const missing: { what: { en: string; ru: string }; add: string }[] = [];
     const ru = ctx.language === 'ru';
-    if (findAll(FREQUENCY, ctx.prose).length === 0)
+    if (ctx.find(FREQUENCY).length === 0)
       missing.push({
         what: { en: 'message frequency', ru: 'частота сообщений' },
         add: ru ? 'Частота сообщений может меняться.' : 'Msg frequency varies.',
       });
-    if (findAll(RATES, ctx.prose).length === 0)
+    if (ctx.find(RATES).length === 0)
       missing.push({ what: { en: '"Msg & data rates may apply"', ru: '«Msg & data rates may apply»' }, add: 'Msg & data rates may apply.' });
     if (findAll(HELP, ctx.prose).length === 0)
       missing.push({ what: { en: 'HELP instruction', ru: 'инструкция HELP' }, add: ru ? 'Помощь: ответьте HELP.' : 'Reply HELP for help.' });

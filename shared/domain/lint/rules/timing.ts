@@ -1,22 +1,51 @@
 import type { LintRule } from '../types';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+const offsets = new Map<string, number>();
+const HOUR = 3_600_000;
 
-/** Minutes since local midnight in a zone, or null for a zone this runtime does not know. */
-export function localMinutes(at: number, timeZone: string): number | null {
+function formatter(timeZone: string): Intl.DateTimeFormat | null {
   let f = formatters.get(timeZone);
-  if (!f) {
+  if (f === undefined) {
     try {
-      f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      f = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
     } catch {
-      return null;
+      f = null;
     }
     formatters.set(timeZone, f);
   }
-  const parts = f.formatToParts(new Date(at));
-  const h = Number(parts.find((p) => p.type === 'hour')?.value);
-  const m = Number(parts.find((p) => p.type === 'minute')?.value);
-  return h * 60 + m;
+  return f;
+}
+
+/** The zone's offset from UTC in ms at an instant; cached per zone and hour (offsets change on the hour at most). */
+function offsetAt(at: number, timeZone: string): number | null {
+  const key = `${timeZone}|${Math.floor(at / HOUR)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const f = formatter(timeZone);
+  if (!f) return null;
+  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  const offset = local - Math.floor(at / 60_000) * 60_000;
+  if (offsets.size > 50_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+/** Minutes since local midnight in a zone, or null for a zone this runtime does not know. */
+export function localMinutes(at: number, timeZone: string): number | null {
+  const offset = offsetAt(at, timeZone);
+  if (offset === null) return null;
+  const minutes = Math.floor((at + offset) / 60_000);
+  return ((minutes % 1440) + 1440) % 1440;
 }
 
 const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -31,13 +60,30 @@ export function zonesOutside(at: number, zones: readonly string[], window: { sta
   });
 }
 
-const STEP = 5 * 60_000;
-const HORIZON = 8 * 24 * 60 * 60_000;
+const DAY = 24 * HOUR;
 
-/** The first moment at or after `from` (on a 5-minute grid) inside the window in every zone, or null. */
+/**
+ * The first moment at or after `from` inside the window in every zone, or null within 8 days. Only two kinds
+ * of instant can be that moment: `from` itself, or the opening of the window in one of the zones.
+ */
 export function nextAllowed(from: number, zones: readonly string[], window: { start: string; end: string }): number | null {
-  const first = Math.ceil(from / STEP) * STEP;
-  for (let t = first; t < from + HORIZON; t += STEP) if (zonesOutside(t, zones, window).length === 0) return t;
+  const start = toMinutes(window.start);
+  const candidates = [from];
+  for (const z of zones) {
+    const local = localMinutes(from, z);
+    if (local === null) continue;
+    // Today's opening in that zone, then the next eight.
+    const opening = from + (start - local) * 60_000 - (from % 60_000);
+    for (let d = 0; d <= 8; d++) {
+      const t = opening + d * DAY;
+      // A DST change moves the opening by the offset difference; correct with the offset at that instant.
+      const drift = (localMinutes(t, z) ?? start) - start;
+      const fixed = t - (drift > 720 ? drift - 1440 : drift < -720 ? drift + 1440 : drift) * 60_000;
+      if (fixed >= from) candidates.push(fixed);
+    }
+  }
+  candidates.sort((a, b) => a - b);
+  for (const t of candidates) if (zonesOutside(t, zones, window).length === 0) return t;
   return null;
 }
 
