@@ -98,16 +98,8 @@ export const caps: LintRule = {
     source: 'CTIA Messaging Principles (content that looks like spam); carriers’ filtering; WhatsApp Business Messaging Policy (quality rating)',
   },
   check(ctx, report) {
-    const allowed = new Set<string>();
-    for (const k of [
-      ...DEFAULT_KEYWORDS.optOut,
-      ...DEFAULT_KEYWORDS.optIn,
-      ...DEFAULT_KEYWORDS.confirm,
-      ...DEFAULT_KEYWORDS.help,
-      ...ctx.pack.optOutKeywords,
-    ])
-      for (const w of k.split(/\s+/u)) allowed.add(w.toUpperCase());
-    for (const n of ctx.shopNames) for (const w of looseForm(n).split(' ')) allowed.add(w.toUpperCase());
+    if (!/\p{Lu}{2}/u.test(ctx.prose)) return;
+    const allowed = allowedCapitals(ctx.pack.optOutKeywords, ctx.shopNames);
     // Only words written wholly in capitals can form a run: find those, then group neighbours.
     const capsWords = findAll(CAPS_WORD, ctx.prose).filter((m) => !allowed.has(m.text));
     const runs: { start: number; end: number; words: { start: number; end: number }[]; letters: number }[] = [];

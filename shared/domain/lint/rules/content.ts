@@ -1,6 +1,6 @@
 import type { LintRule } from '../types';
 import { PROMO, RESTRICTED, RESTRICTED_CATEGORIES, type RestrictedCategory } from '../lexicon';
-import { findAll, looseForm, placeholdersFitWhatsApp, sentenceAt } from '../text';
+import { looseForm, placeholdersFitWhatsApp, sentenceAt } from '../text';
 import { applyEdits } from '../edits';
 import { intentOf } from '../context';
 
