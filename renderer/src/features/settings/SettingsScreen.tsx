@@ -115,7 +115,7 @@ function MessagingCard({ settings }: { settings: Settings }) {
       </Text>
       <SimpleGrid cols={3} spacing={6}>
         {rules
-          .filter((r) => r.switchable)
+          .filter((r) => r.switchable && r.severity !== 'info')
           .map((r) => (
             <Checkbox
               key={r.id}
