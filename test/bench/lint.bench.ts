@@ -8,20 +8,10 @@ import { lintMessage } from '../../shared/domain/lint/engine';
 import { analyzeSms } from '../../shared/domain/lint/gsm';
 import { lintProfileFromSettings } from '../../shared/domain/lint/profile';
 import type { LintInput } from '../../shared/domain/lint/types';
+import { SHOP_LINT_SETTINGS } from '../support/lint';
 
 const profile = lintProfileFromSettings(
-  {
-    businessName: 'Лавка у дома',
-    brandAliases: ['Lavka'],
-    senderName: 'LAVKA',
-    shopPhone: '+79161234567',
-    shopDomains: ['lavka.ru'],
-    policyPack: 'ru',
-    policyOverrides: {},
-    smsSegmentLimit: 3,
-    lintDisabledRules: [],
-    timezone: 'Europe/Moscow',
-  },
+  { ...SHOP_LINT_SETTINGS, businessName: 'Лавка у дома', brandAliases: ['Lavka'] },
   { fieldMaxLength: { first_name: 14, name: 34 }, namesNeedUcs2: true },
 );
 

@@ -4,19 +4,9 @@ import { applyEdits, lintMessage } from '../../../shared/domain/lint/engine';
 import { lintProfileFromSettings } from '../../../shared/domain/lint/profile';
 import { PolicyPackIds } from '../../../shared/domain/policy/policy';
 import { MessageKinds, type Diagnostic, type LintInput } from '../../../shared/domain/lint/types';
+import { SHOP_LINT_SETTINGS } from '../../support/lint';
 
-const profile = lintProfileFromSettings({
-  businessName: 'Lavka',
-  brandAliases: ['Лавка'],
-  senderName: 'LAVKA',
-  shopPhone: '+79161234567',
-  shopDomains: ['lavka.ru'],
-  policyPack: 'ru',
-  policyOverrides: {},
-  smsSegmentLimit: 3,
-  lintDisabledRules: [],
-  timezone: 'Europe/Moscow',
-});
+const profile = lintProfileFromSettings(SHOP_LINT_SETTINGS);
 
 // Pieces real messages are made of, including every kind of trouble the rules look for.
 const FRAGMENTS = [

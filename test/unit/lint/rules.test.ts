@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { applyEdits, lintMessage, listRules } from '../../../shared/domain/lint/engine';
 import { lintProfileFromSettings, type LintSettings } from '../../../shared/domain/lint/profile';
 import type { LintInput } from '../../../shared/domain/lint/types';
+import { SHOP_LINT_SETTINGS } from '../../support/lint';
 
-const SETTINGS: LintSettings = {
-  businessName: 'Lavka',
-  brandAliases: ['Лавка'],
-  senderName: 'LAVKA',
-  shopPhone: '+79161234567',
-  shopDomains: ['lavka.ru'],
-  policyPack: 'ru',
-  policyOverrides: {},
-  smsSegmentLimit: 3,
-  lintDisabledRules: [],
-  timezone: 'Europe/Moscow',
-};
+const SETTINGS: LintSettings = SHOP_LINT_SETTINGS;
 
 type Case = { text: string } & Partial<Omit<LintInput, 'text'>> & { settings?: Partial<LintSettings> };
 const EN_OK = 'Lavka: new autumn range in store. Reply STOP to opt out';
