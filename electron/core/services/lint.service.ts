@@ -4,7 +4,7 @@ import { lintMessage, listRules } from '../../../shared/domain/lint/engine';
 import { contactFields, lintProfileFromSettings } from '../../../shared/domain/lint/profile';
 import type { LintProfile } from '../../../shared/domain/lint/types';
 import type { ServiceContext } from './context';
-import { getSettings } from './settings.service';
+import { getSettings, isTimeZone } from './settings.service';
 
 /** The shop's lint profile: its settings plus how long (and in which script) its customers' names are. */
 export function lintProfile(ctx: ServiceContext): LintProfile {
@@ -36,18 +36,9 @@ export function checkMessage(ctx: ServiceContext, input: ParsedInput<'lint.check
     sample = { ...contactFields(contact.name), ...sample };
   }
   for (const tz of request.recipientTimeZones ?? [])
-    if (!isZone(tz))
+    if (!isTimeZone(tz))
       throw new AppError('VALIDATION_FAILED', `recipientTimeZones: unknown time zone "${tz}"`, {
         fields: [{ path: 'recipientTimeZones', message: 'unknown time zone' }],
       });
   return lintMessage({ ...request, ...(sample ? { sample } : {}) }, profile, locale);
-}
-
-function isZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,6 +4,7 @@ import { mayMatch, wordStarts } from './lexicon';
 import { analyzeSms, type SmsAnalysis } from './gsm';
 import {
   detectLanguage,
+  emojiRanges,
   findAll,
   findLinks,
   looseForm,
@@ -14,7 +15,7 @@ import {
   type Link,
   type Placeholder,
 } from './text';
-import type { LintInput, LintLocale, LintProfile, MessageKind } from './types';
+import type { LintInput, LintLocale, LintProfile, MessageKind, TextEdit } from './types';
 
 const intents = new Map<string, InboundIntent>();
 
@@ -131,6 +132,11 @@ export class LintContext {
     return findAll(pattern, this.lower).map((m) => ({ ...m, text: this.text.slice(m.start, m.end) }));
   }
 
+  /** Emoji (with their joiners and modifiers) in the text, shared by the SMS rules. */
+  get emoji(): { start: number; end: number }[] {
+    return this.memo('emoji', () => emojiRanges(this.text));
+  }
+
   /** Memo for analyses several rules share. */
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());
@@ -145,10 +151,15 @@ export class LintContext {
     return caps?.[caps.length - 1] ?? 'STOP';
   }
 
-  /** A separator to append a sentence after the text's last character. */
-  get appendSeparator(): { at: number; text: string } {
-    const trimmed = this.text.replace(/\s+$/u, '');
-    if (trimmed.length === 0) return { at: 0, text: '' };
-    return { at: trimmed.length, text: /[.!?…]$/u.test(trimmed) ? ' ' : '. ' };
+  /** Where a sentence appended to the message goes: after the last character, trailing whitespace dropped. */
+  get appendAt(): number {
+    return this.text.replace(/\s+$/u, '').length;
+  }
+
+  /** The edit that appends a sentence, with ". " or " " after the text as its last character needs. */
+  appendEdit(sentence: string): TextEdit {
+    const at = this.appendAt;
+    const separator = at === 0 ? '' : /[.!?…]$/u.test(this.text.slice(0, at)) ? ' ' : '. ';
+    return { start: at, end: this.text.length, text: `${separator}${sentence}` };
   }
 }

@@ -202,3 +202,13 @@ function looseUncached(text: string): string {
     .replace(/[^\p{L}\p{N}&+]+/gu, ' ')
     .trim();
 }
+
+const EMOJI = /(?:\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\ufe0e|\ufe0f|\p{Emoji_Modifier}|\u200d\p{Extended_Pictographic}\ufe0f?)*)/gu;
+
+/** Ranges of emoji (with their joiners and modifiers) in the text. */
+export function emojiRanges(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  EMOJI.lastIndex = 0;
+  for (let m = EMOJI.exec(text); m; m = EMOJI.exec(text)) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}

@@ -32,7 +32,6 @@ export const restricted: LintRule = {
       if (disclosure && (loose.includes(` ${looseForm(disclosure.en)} `) || loose.includes(` ${looseForm(disclosure.ru)} `))) continue;
       const name = CATEGORY_NAMES[category];
       const wording = disclosure?.[ctx.language];
-      const sep = ctx.appendSeparator;
       const first = hits[0]!;
       report({
         start: first.start,
@@ -52,7 +51,7 @@ export const restricted: LintRule = {
         fix: wording
           ? {
               label: { en: 'Add the required warning', ru: 'Добавить обязательное предупреждение' },
-              edits: [{ start: sep.at, end: ctx.text.length, text: `${sep.text}${wording}` }],
+              edits: [ctx.appendEdit(wording)],
             }
           : undefined,
       });

@@ -79,9 +79,8 @@ export const optOutPresent: LintRule = {
     if (findOptOutInstructions(ctx).length > 0) return;
     if (ctx.input.channel === 'whatsapp' && optOutButton(ctx)) return;
     const instruction = ctx.pack.messaging.optOutInstruction[ctx.language];
-    const sep = ctx.appendSeparator;
     report({
-      start: sep.at,
+      start: ctx.appendAt,
       end: ctx.text.length,
       message: {
         en: `The message does not say how to opt out: add "${instruction}"`,
@@ -89,7 +88,7 @@ export const optOutPresent: LintRule = {
       },
       fix: {
         label: { en: `Add "${instruction}"`, ru: `Добавить «${instruction}»` },
-        edits: [{ start: sep.at, end: ctx.text.length, text: `${sep.text}${instruction}` }],
+        edits: [ctx.appendEdit(instruction)],
       },
     });
   },
@@ -137,9 +136,8 @@ export const doiConfirmKeyword: LintRule = {
       if (m.text.length <= 12 && m.text === m.text.toUpperCase() && intentOf(m.text, ctx.pack) === 'confirm') return;
     }
     const sentence = ctx.language === 'ru' ? 'Ответьте ДА для подтверждения.' : 'Reply YES to confirm.';
-    const sep = ctx.appendSeparator;
     report({
-      start: sep.at,
+      start: ctx.appendAt,
       end: ctx.text.length,
       message: {
         en: `The request does not say how to confirm: add "${sentence}"`,
@@ -147,7 +145,7 @@ export const doiConfirmKeyword: LintRule = {
       },
       fix: {
         label: { en: `Add "${sentence}"`, ru: `Добавить «${sentence}»` },
-        edits: [{ start: sep.at, end: ctx.text.length, text: `${sep.text}${sentence}` }],
+        edits: [ctx.appendEdit(sentence)],
       },
     });
   },
@@ -178,10 +176,9 @@ export const usDisclosures: LintRule = {
     // The STOP instruction of a marketing message is LINT-OPTOUT-PRESENT's; a service programme needs it here.
     if (ctx.input.purpose !== 'marketing' && findOptOutInstructions(ctx).length === 0)
       missing.push({ what: { en: 'STOP instruction', ru: 'инструкция STOP' }, add: ctx.pack.messaging.optOutInstruction[ctx.language] + '.' });
-    const sep = ctx.appendSeparator;
     for (const m of missing)
       report({
-        start: sep.at,
+        start: ctx.appendAt,
         end: ctx.text.length,
         message: {
           en: `The first message of a US programme must include the ${m.what.en}: add "${m.add}"`,
@@ -189,7 +186,7 @@ export const usDisclosures: LintRule = {
         },
         fix: {
           label: { en: `Add "${m.add}"`, ru: `Добавить «${m.add}»` },
-          edits: [{ start: sep.at, end: ctx.text.length, text: `${sep.text}${m.add}` }],
+          edits: [ctx.appendEdit(m.add)],
         },
       });
   },

@@ -33,16 +33,6 @@ homoglyph('ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοα', 'ABEZHIKMNOPTYXoa');
 
 const SPACE_LIKE = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/u;
 const ZERO_WIDTH = /[\u200b\u200c\u2060\ufeff\u00ad]|\u200d|\ufe0f|\ufe0e/u;
-const EMOJI = /(?:\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\ufe0e|\ufe0f|\p{Emoji_Modifier}|\u200d\p{Extended_Pictographic}\ufe0f?)*)/gu;
-
-/** Ranges of emoji (with their joiners and modifiers) in the text. */
-function emojiRanges(text: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  EMOJI.lastIndex = 0;
-  for (let m = EMOJI.exec(text); m; m = EMOJI.exec(text)) out.push({ start: m.index, end: m.index + m[0].length });
-  return out;
-}
-
 function wordAround(text: string, index: number): string {
   let s = index;
   while (s > 0 && /[\p{L}\p{N}]/u.test(text[s - 1]!)) s -= 1;
@@ -128,7 +118,7 @@ export const ucs2Trigger: LintRule = {
 function ucs2Fixable(ctx: LintContext): { chars: { start: number; end: number; char: string; replacement: string }[] } | null {
   const nonGsm = ctx.sms.nonGsm;
   if (nonGsm.length === 0) return null;
-  const emoji = emojiRanges(ctx.text);
+  const emoji = ctx.emoji;
   const chars: { start: number; end: number; char: string; replacement: string }[] = [];
   for (const e of emoji) chars.push({ start: e.start, end: e.end, char: ctx.text.slice(e.start, e.end), replacement: '' });
   for (const c of nonGsm) {
@@ -153,7 +143,7 @@ export const invisibleChar: LintRule = {
     const text = ctx.text;
     const sms = ctx.input.channel === 'sms';
     if (!ODD_CHARS.test(text) && !(sms && text.includes('   '))) return;
-    const emoji = emojiRanges(text);
+    const emoji = ctx.emoji;
     const inEmoji = (i: number): boolean => emoji.some((e) => i >= e.start && i < e.end);
     let i = 0;
     while (i < text.length) {
