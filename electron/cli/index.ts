@@ -7,6 +7,7 @@ import type { Method } from '../../shared/contract/api';
 import { formatHuman } from './format';
 import { exportCommand, importCommand } from './imports';
 import { lintCommand } from './lint';
+import { formsFileCommand, sheetsCommand } from './forms';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -27,7 +28,18 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
                     [--frequency-cap N/DAYS] [--aliases A,B] [--domains lavka.ru,…] [--segment-limit N]
                     [--lint-off RULE,…] (switch lint warnings off; '' turns them all back on) [--staff NAME]
   staff list | staff add --name N [--role owner|staff]
-  forms list | forms create --title T --language en|ru --channels sms,whatsapp --purposes marketing[,personal_data] (--body T | --body-file F)
+  forms list
+  forms template    --lang en|ru [--policy ru|eu|de|uk|us|ca] [--channels sms,whatsapp]   the pack's starting wording
+  forms create      --lang en|ru --channels sms,whatsapp --purposes marketing[,personal_data] (--text-file F | --text T)
+                    [--title T]   a new wording version (code F<form>-<version>, SHA-256 of its canonical text)
+  forms print ID    --layout individual|group [--rows N] [--copies N] [--paper a4|letter] --out FILE.pdf
+                    sheets with a serial and the form's QR on every page; the serials are recorded
+  forms qr ID       --kind whatsapp|sms --out FILE.png|FILE.svg   (or --out FILE.pdf [--paper a4|a5] for a poster)
+  forms poster ID   --kind whatsapp|sms [--paper a4|a5] [--wording T] --out FILE.pdf
+  sheets list       [--form ID]   printed sheets, how many rows are entered, which never came back
+  sheets show SERIAL | sheets attach SERIAL --file SCAN.jpg
+  sheets enter SERIAL --row N --phone P [--name N] --channels sms,whatsapp [--purposes …] --signed-on YYYY-MM-DD
+  confirmations list  double opt-in confirmation messages waiting for the provider, and what became of them
   policy list
   inbound           --from P --text T [--channel sms|whatsapp] [--at ISO] [--provider-id ID] [--to P]
                     classify an inbound reply and act on it: STOP revokes at once, START <form code> opts in, YES confirms
@@ -114,6 +126,15 @@ const OPTIONS = {
   domains: { type: 'string' },
   'segment-limit': { type: 'string' },
   'lint-off': { type: 'string' },
+  lang: { type: 'string' },
+  'text-file': { type: 'string' },
+  layout: { type: 'string' },
+  rows: { type: 'string' },
+  row: { type: 'string' },
+  copies: { type: 'string' },
+  paper: { type: 'string' },
+  wording: { type: 'string' },
+  'signed-on': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -236,20 +257,34 @@ export function toCall(area: string | undefined, command: string | undefined, f:
       return { method: 'staff.add', input: defined({ name: f.name, role: f.role }) };
     case 'forms list':
       return { method: 'forms.list', input: {} };
+    case 'forms template':
+      return { method: 'forms.template', input: defined({ language: f.lang ?? f.language, policyPack: f.policy, channels: list(f.channels) }) };
     case 'forms create': {
-      let body = f.body;
-      if (f['body-file'] !== undefined) {
+      let body = f.body ?? f.text;
+      const file = f['text-file'] ?? f['body-file'];
+      if (file !== undefined) {
+        const flag = f['text-file'] !== undefined ? '--text-file' : '--body-file';
         try {
-          body = readFileSync(f['body-file'], 'utf8');
+          body = readFileSync(file, 'utf8').replace(/^\uFEFF/u, '');
         } catch {
-          throw new UsageError(`--body-file: cannot read "${f['body-file']}"`);
+          throw new UsageError(`${flag}: cannot read "${file}"`);
         }
       }
+      if (body === undefined) throw new UsageError('--text-file: give the consent wording (--text-file F, or --text T)');
       return {
         method: 'forms.create',
-        input: defined({ title: f.title, language: f.language, channels: list(f.channels), purposes: list(f.purposes), body, staff: f.staff }),
+        input: defined({
+          title: f.title,
+          language: f.lang ?? f.language,
+          channels: list(f.channels),
+          purposes: list(f.purposes),
+          body,
+          staff: f.staff,
+        }),
       };
     }
+    case 'confirmations list':
+      return { method: 'confirmations.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
     case 'policy list':
       return { method: 'policy.list', input: {} };
     case 'audit verify':
@@ -303,6 +338,11 @@ const FIELD_FLAGS: Record<string, string> = {
   shopDomains: '--domains',
   smsSegmentLimit: '--segment-limit',
   lintDisabledRules: '--lint-off',
+  language: '--lang',
+  body: '--text-file',
+  signedOn: '--signed-on',
+  formVersionId: 'ID',
+  copies: '--copies',
 };
 
 /** Rewrite a leading `field:` of a contract message as the flag the person typed. */
@@ -404,6 +444,22 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
       for (const line of r.lines) io.out(line);
       return r.exit;
+    } finally {
+      backend.close();
+    }
+  }
+  if ((area === 'forms' && (command === 'print' || command === 'qr' || command === 'poster')) || area === 'sheets') {
+    if (extra.length > 1) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${extra[1]}"` }, 1);
+    const backend = openRegister(f, fail);
+    if (typeof backend === 'number') return backend;
+    try {
+      const r =
+        area === 'sheets'
+          ? await sheetsCommand(backend, command, extra[0], f)
+          : await formsFileCommand(backend, command as 'print' | 'qr' | 'poster', extra[0], f);
+      if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
+      io.out(f.json ? JSON.stringify(r.value) : r.human);
+      return 0;
     } finally {
       backend.close();
     }

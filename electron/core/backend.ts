@@ -8,7 +8,9 @@ import { addContact, getContact, listContacts, updateContact } from './services/
 import { consentStatus, rebuildProjection, recordConsent } from './services/consent.service';
 import { getSettings, updateSettings } from './services/settings.service';
 import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './services/staff.service';
-import { createForm, listForms } from './services/forms.service';
+import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm } from './services/forms.service';
+import { attachSheetScan, checkSheetPhone, enterSheetRow, getSheet, listSheets } from './services/sheets.service';
+import { listConfirmations } from './services/confirmations.service';
 import { listAudit, verifyAudit } from './services/audit.service';
 import { listComplaints, receiveInbound, recordComplaint } from './services/inbound.service';
 import { FileStore } from './files';
@@ -27,6 +29,8 @@ export interface BackendOptions {
   dbPath: string;
   /** Where uploads, exports and reports are staged; default: `files/` beside the register. */
   filesDir?: string;
+  /** Where photos and scans of signed sheets are kept; default: `scans/` beside the register. */
+  scansDir?: string;
   clock?: Clock;
   ids?: Ids;
   /** Validate outputs against the contract too (tests). */
@@ -65,6 +69,7 @@ export function createBackend(options: BackendOptions): Backend {
   const files = new FileStore(
     options.filesDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-files') : join(dirname(options.dbPath), 'files')),
   );
+  const scansDir = options.scansDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-scans') : join(dirname(options.dbPath), 'scans'));
   const lock = new RegisterLock();
   const reportInternal =
     options.onInternalError ??
@@ -94,6 +99,16 @@ export function createBackend(options: BackendOptions): Backend {
     'staff.setActive': (i) => setStaffActive(ctx, i),
     'forms.list': () => listForms(ctx),
     'forms.create': (i) => createForm(ctx, i),
+    'forms.template': (i) => formTemplateFor(ctx, i),
+    'forms.print': (i) => printForm(ctx, files, i),
+    'forms.qr': (i) => formQr(ctx, files, i),
+    'forms.poster': (i) => formPoster(ctx, files, i),
+    'sheets.list': (i) => listSheets(ctx, i),
+    'sheets.get': (i) => getSheet(ctx, i),
+    'sheets.checkPhone': (i) => checkSheetPhone(ctx, i),
+    'sheets.enterRow': (i) => enterSheetRow(ctx, i),
+    'sheets.attachScan': (i) => attachSheetScan(ctx, files, scansDir, i),
+    'confirmations.list': (i) => listConfirmations(ctx, i),
     'audit.verify': () => verifyAudit(ctx),
     'audit.list': (i) => listAudit(ctx, i),
     'register.rebuildProjection': () => rebuildProjection(ctx),

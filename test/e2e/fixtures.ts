@@ -16,7 +16,8 @@ export const test = base.extend<{ backend: Backend; appUrl: string }>({
     rmSync(dir, { recursive: true, force: true });
   },
   appUrl: async ({ backend }, use) => {
-    const host = await startHost({ dispatch: backend.dispatch, staticDir: 'out/web', port: 0 });
+    // OPTIN_WEB_DIR lets two builds of the UI be tested side by side.
+    const host = await startHost({ dispatch: backend.dispatch, staticDir: process.env.OPTIN_WEB_DIR ?? 'out/web', port: 0 });
     await use(host.url);
     await host.close();
   },

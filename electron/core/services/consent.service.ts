@@ -20,6 +20,7 @@ import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
 import { insertContact, parsePhoneOrThrow, toContact } from './contacts.service';
+import { settleConfirmations } from './confirmations.service';
 
 /** Clock skew tolerated before an event counts as dated in the future. */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -180,6 +181,7 @@ export function appendEvents(ctx: ServiceContext, pending: readonly PendingEvent
     const [id, channel, purpose] = cell.split('|') as [string, Channel, Purpose];
     refreshCell(ctx, Number(id), channel, purpose);
   }
+  settleConfirmations(ctx, out);
   return out;
 }
 

@@ -7,6 +7,8 @@ import { FormsRepo } from '../db/repos/forms.repo';
 import { AuditRepo } from '../db/repos/audit.repo';
 import { InboundRepo } from '../db/repos/inbound.repo';
 import { ImportsRepo } from '../db/repos/imports.repo';
+import { SheetsRepo } from '../db/repos/sheets.repo';
+import { ConfirmationsRepo } from '../db/repos/confirmations.repo';
 import type { Clock, Ids } from '../clock';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
@@ -22,6 +24,8 @@ export interface ServiceContext {
   audit: AuditRepo;
   inbound: InboundRepo;
   imports: ImportsRepo;
+  sheets: SheetsRepo;
+  confirmations: ConfirmationsRepo;
   clock: Clock;
   ids: Ids;
 }
@@ -38,6 +42,8 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
     audit: new AuditRepo(db),
     inbound: new InboundRepo(db),
     imports: new ImportsRepo(db),
+    sheets: new SheetsRepo(db),
+    confirmations: new ConfirmationsRepo(db),
     clock,
     ids,
   };

@@ -2,6 +2,10 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import ru from './ru.json';
+import formsEn from './forms.en.json';
+import formsRu from './forms.ru.json';
+import paperEn from './paper.en.json';
+import paperRu from './paper.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -15,7 +19,8 @@ function initialLanguage(): UiLanguage {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, ru: { translation: ru } },
+  // Each feature keeps its words in its own file, under its own top-level key.
+  resources: { en: { translation: { ...en, ...formsEn, ...paperEn } }, ru: { translation: { ...ru, ...formsRu, ...paperRu } } },
   lng: initialLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },

@@ -52,11 +52,11 @@ export async function uploadFile(file: File, onProgress: (sent: number) => void,
   return call('files.finish', { uploadId });
 }
 
-/** Fetch a file the register made (an export or a report) and hand it to the browser's download. */
-export async function downloadFile(fileId: string): Promise<{ name: string; bytes: number }> {
+/** Fetch a file the register made (an export, a report, a printed sheet) as bytes, in chunks. */
+export async function fetchFile(fileId: string): Promise<{ name: string; bytes: Uint8Array<ArrayBuffer> }> {
   const parts: Uint8Array<ArrayBuffer>[] = [];
   let offset = 0;
-  let name = 'download.csv';
+  let name = 'download';
   for (;;) {
     const chunk = await call('files.read', { fileId, offset, length: CHUNK_BYTES });
     name = chunk.name;
@@ -65,7 +65,18 @@ export async function downloadFile(fileId: string): Promise<{ name: string; byte
     offset += bytes.length;
     if (offset >= chunk.total || bytes.length === 0) break;
   }
-  const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+  const whole = new Uint8Array(offset);
+  let at = 0;
+  for (const p of parts) {
+    whole.set(p, at);
+    at += p.length;
+  }
+  return { name, bytes: whole };
+}
+
+/** Hand bytes to the browser's download (the desktop app asks where to save). */
+export function saveBytes(bytes: Uint8Array<ArrayBuffer>, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -75,5 +86,11 @@ export async function downloadFile(fileId: string): Promise<{ name: string; byte
   link.remove();
   // Give the browser time to start the download before the blob goes.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return { name, bytes: offset };
+}
+
+/** Fetch a file the register made (an export or a report) and hand it to the browser's download. */
+export async function downloadFile(fileId: string, type = 'text/csv'): Promise<{ name: string; bytes: number }> {
+  const { name, bytes } = await fetchFile(fileId);
+  saveBytes(bytes, name, type);
+  return { name, bytes: bytes.length };
 }

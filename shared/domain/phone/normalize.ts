@@ -122,3 +122,12 @@ function parseErrorResult(code: string): PhoneResult {
 export function phoneSearchTokens(e164: string, nationalNumber: string): string {
   return `${e164.slice(1)} ${nationalNumber}`;
 }
+
+/** A stored E.164 number as people read it on paper: "+7 912 000-00-00"; the input itself if it does not parse. */
+export function formatPhoneForPeople(e164: string): string {
+  try {
+    return parsePhoneNumberWithError(e164).formatInternational();
+  } catch {
+    return e164;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Channel } from '../../../../shared/domain/consent/types';
+import type { Db } from '../open';
+
+export type ConfirmationState = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+/** A double opt-in confirmation message owed to a customer (times in ms). */
+export interface ConfirmationRecord {
+  id: number;
+  contactId: number;
+  channel: Channel;
+  requestEventId: number;
+  formVersionId: number | null;
+  language: 'en' | 'ru';
+  text: string;
+  createdAt: number;
+  expiresAt: number;
+  state: ConfirmationState;
+  stateReason: string | null;
+  stateAt: number;
+  providerMessageId: string | null;
+}
+
+interface ConfirmationRow {
+  id: number;
+  contact_id: number;
+  channel: Channel;
+  request_event_id: number;
+  form_version_id: number | null;
+  language: 'en' | 'ru';
+  text: string;
+  created_at: number;
+  expires_at: number;
+  state: ConfirmationState;
+  state_reason: string | null;
+  state_at: number;
+  provider_message_id: string | null;
+}
+
+const COLUMNS =
+  'q.id, q.contact_id, q.channel, q.request_event_id, q.form_version_id, q.language, q.text, q.created_at, q.expires_at, q.state, q.state_reason, q.state_at, q.provider_message_id';
+const toRecord = (r: ConfirmationRow): ConfirmationRecord => ({
+  id: r.id,
+  contactId: r.contact_id,
+  channel: r.channel,
+  requestEventId: r.request_event_id,
+  formVersionId: r.form_version_id,
+  language: r.language,
+  text: r.text,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  state: r.state,
+  stateReason: r.state_reason,
+  stateAt: r.state_at,
+  providerMessageId: r.provider_message_id,
+});
+
+/** SQL for the double opt-in confirmation queue. */
+export class ConfirmationsRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(c: Omit<ConfirmationRecord, 'id'>): ConfirmationRecord {
+    const info = this.db
+      .prepare(
+        `INSERT INTO confirmations (contact_id, channel, request_event_id, form_version_id, language, text, created_at, expires_at, state, state_reason, state_at, provider_message_id)
+         VALUES (@contactId, @channel, @requestEventId, @formVersionId, @language, @text, @createdAt, @expiresAt, @state, @stateReason, @stateAt, @providerMessageId)`,
+      )
+      .run(c);
+    return { ...c, id: Number(info.lastInsertRowid) };
+  }
+
+  /** A confirmation still waiting to go (or going) to this contact on this channel and not yet past its deadline. */
+  open(contactId: number, channel: Channel, at: number): ConfirmationRecord | undefined {
+    const r = this.db
+      .prepare<[number, Channel, number], ConfirmationRow>(
+        `SELECT ${COLUMNS} FROM confirmations q WHERE q.contact_id = ? AND q.channel = ? AND q.state IN ('queued', 'sending') AND q.expires_at > ? ORDER BY q.id DESC LIMIT 1`,
+      )
+      .get(contactId, channel, at);
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Cancel what is still queued for this contact (on one channel, or on all); returns how many. */
+  cancelQueued(contactId: number, channel: Channel | null, reason: string, at: number): number {
+    return this.db
+      .prepare(
+        `UPDATE confirmations SET state = 'cancelled', state_reason = ?, state_at = ?
+         WHERE contact_id = ? AND (? IS NULL OR channel = ?) AND state = 'queued'`,
+      )
+      .run(reason, at, contactId, channel, channel).changes;
+  }
+
+  /** Newest first, with the contact's number and name. */
+  list(offset: number, limit: number): (ConfirmationRecord & { phone: string; name: string; formCode: string | null })[] {
+    return this.db
+      .prepare<[number, number], ConfirmationRow & { phone: string; name: string; code: string | null }>(
+        `SELECT ${COLUMNS}, c.phone, c.name, f.code
+         FROM confirmations q JOIN contacts c ON c.id = q.contact_id LEFT JOIN form_versions f ON f.id = q.form_version_id
+         ORDER BY q.id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(limit, offset)
+      .map((r) => ({ ...toRecord(r), phone: r.phone, name: r.name, formCode: r.code }));
+  }
+
+  count(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM confirmations').get()?.n ?? 0;
+  }
+}

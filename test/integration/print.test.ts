@@ -1,0 +1,305 @@
+import { describe, expect, it, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { maxGroupRows, qrPng, qrSvg, renderPoster, renderSheets, type PosterSpec, type SheetForm, type SheetSpec } from '../../electron/core/print';
+import { formTemplate } from '../../shared/domain/forms/templates';
+import { getPolicyPack } from '../../shared/domain/policy/policy';
+
+const work = mkdtempSync(join(tmpdir(), 'optin-print-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+/** Renders the issue asks to keep for review (test-results/ is gitignored). */
+const RENDERS = fileURLToPath(new URL('../../test-results/renders/', import.meta.url));
+
+/** Runs a poppler tool; a missing tool is a failure with the fix, never a skip. */
+function poppler(tool: 'pdftotext' | 'pdftoppm' | 'pdfinfo', args: string[]): string {
+  const run = spawnSync(tool, args, { encoding: 'utf8' });
+  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new Error(`${tool} not found: these tests need poppler-utils (apt-get install poppler-utils)`);
+  }
+  if (run.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+let fileCount = 0;
+function writePdf(pdf: Buffer, name: string): string {
+  const file = join(work, `${++fileCount}-${name}.pdf`);
+  writeFileSync(file, pdf);
+  return file;
+}
+
+const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** pdftotext -layout, one normalised string per page. */
+function pageTexts(file: string): string[] {
+  const pages = poppler('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).split('\f');
+  if (pages[pages.length - 1]?.trim() === '') pages.pop();
+  return pages.map(normalise);
+}
+
+function pdfInfo(file: string): { pages: number; sizes: string[]; title: string; creator: string } {
+  const summary = poppler('pdfinfo', ['-enc', 'UTF-8', file]);
+  const field = (name: string) => summary.match(new RegExp(`^${name}:\\s*(.*)$`, 'm'))?.[1]?.trim() ?? '';
+  const pages = Number(field('Pages'));
+  const perPage = poppler('pdfinfo', ['-f', '1', '-l', String(pages), file]);
+  const sizes = [...perPage.matchAll(/^Page\s+\d+ size:\s*([\d.]+ x [\d.]+) pts/gm)].map((m) => m[1]!);
+  return { pages, sizes, title: field('Title'), creator: field('Creator') };
+}
+
+/** Renders every page at 150 dpi and returns the PNG files in page order. */
+function pagePngs(file: string): string[] {
+  const prefix = join(work, `${++fileCount}-page`);
+  poppler('pdftoppm', ['-r', '150', '-png', file, prefix]);
+  const base = prefix.slice(work.length + 1);
+  return readdirSync(work)
+    .filter((f) => f.startsWith(`${base}-`) && f.endsWith('.png'))
+    .sort((a, b) => Number(a.match(/-(\d+)\.png$/)![1]) - Number(b.match(/-(\d+)\.png$/)![1]))
+    .map((f) => join(work, f));
+}
+
+function decodeQr(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data;
+}
+
+function keepRender(png: string, name: string): void {
+  mkdirSync(RENDERS, { recursive: true });
+  copyFileSync(png, join(RENDERS, `${name}.png`));
+}
+
+const identityRu = { businessName: 'Лавка у дома', businessAddress: 'г. Пермь, ул. Ленина, д. 5', shopPhone: '+7 912 000-00-00' };
+const identityEn = { businessName: 'Corner Shop', businessAddress: '12 High Street, Leeds', shopPhone: '+44 113 496 0000' };
+const ruTemplate = formTemplate(getPolicyPack('ru'), 'ru', identityRu);
+const enTemplate = formTemplate(getPolicyPack('uk'), 'en', identityEn);
+
+const RU_FORM: SheetForm = {
+  ...ruTemplate,
+  code: 'F7-3',
+  // Cyrillic with ё, №, an em dash and «quotes», which must all survive into the PDF text.
+  body: `${ruTemplate.body}\n\nПодписчикам — ёлки и гирлянды со скидкой по купону № 12 до «31 декабря».`,
+  sha256: '3f9a1c0b7e2d5a6c4b8e9f00112233445566778899aabbccddeeff0011223344',
+  businessIdentity: `${identityRu.businessName}, ${identityRu.businessAddress}`,
+};
+const EN_FORM: SheetForm = {
+  ...enTemplate,
+  code: 'F2-1',
+  purposes: ['marketing', 'service'],
+  sha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  businessIdentity: identityEn.businessName,
+};
+
+const paragraphs = (body: string) => body.split(/\n\s*\n/).map(normalise);
+
+function sheetSpec(overrides: Partial<SheetSpec> & Pick<SheetSpec, 'layout' | 'paper' | 'form'>): SheetSpec {
+  const businessName = overrides.form.language === 'ru' ? identityRu.businessName : identityEn.businessName;
+  return {
+    businessName,
+    rowsPerPage: 12,
+    serials: ['S-000041', 'S-000042'],
+    qrText: (serial) => `${overrides.form.code} ${serial}`,
+    printedOn: '2026-11-24',
+    ...overrides,
+  };
+}
+
+/** Page sizes in points as pdfinfo prints them. */
+const SIZE = { a4: '595.28 x 841.89', letter: '612 x 792', a5: '419.53 x 595.28' };
+
+const sheetCases: { name: string; spec: SheetSpec; expected: string[] }[] = [
+  {
+    name: 'group-sheet-ru',
+    spec: sheetSpec({ layout: 'group', paper: 'a4', form: RU_FORM }),
+    expected: [
+      '№ Имя Телефон SMS WhatsApp Реклама ПД Дата Подпись',
+      '1 2 3 4 5 6 7 8 9 10 11 12',
+      'Реклама Согласен(на) получать рекламу и предложения от «Лавка у дома»',
+      'ПД Согласен(на) на обработку моих персональных данных на условиях, изложенных выше',
+      'Отпечаток текста согласия (SHA-256): 3f9a1c0b7e2d',
+      'Заполняет сотрудник: внесено в базу кем',
+    ],
+  },
+  {
+    name: 'group-sheet-en',
+    spec: sheetSpec({ layout: 'group', paper: 'letter', form: EN_FORM, serials: ['S-000007'] }),
+    expected: [
+      'No. Name Phone SMS WhatsApp Ads Service Date Signature',
+      '1 2 3 4 5 6 7 8 9 10 11 12',
+      'Ads I agree to receive advertising and offers from Corner Shop',
+      'Service I agree to receive service messages about my orders from Corner Shop',
+      'Wording fingerprint (SHA-256): a1b2c3d4e5f6',
+      'Filled in by staff: entered on by',
+    ],
+  },
+  {
+    name: 'individual-sheet-ru',
+    spec: sheetSpec({ layout: 'individual', paper: 'letter', form: RU_FORM, serials: ['S-000100', 'S-000101', 'S-000102'] }),
+    expected: [
+      'Имя',
+      'Телефон',
+      'Отметьте, по каким каналам вы согласны получать сообщения SMS WhatsApp',
+      'Согласен(на) получать рекламу и предложения от «Лавка у дома»',
+      'Согласен(на) на обработку моих персональных данных на условиях, изложенных выше',
+      'Подпись клиента',
+      'Дата',
+    ],
+  },
+  {
+    name: 'individual-sheet-en',
+    spec: sheetSpec({ layout: 'individual', paper: 'a4', form: { ...EN_FORM, channels: ['whatsapp'], purposes: ['marketing'] } }),
+    expected: [
+      'Name',
+      'Phone',
+      'Tick the channels you agree to WhatsApp',
+      'I agree to receive advertising and offers from Corner Shop',
+      "Customer's signature",
+      'Date',
+      'Filled in by staff: entered on by',
+    ],
+  },
+];
+
+describe('print: consent sheets', () => {
+  it.each(sheetCases)('$name: full wording, serials, headers and a readable QR on every page', async ({ name, spec, expected }) => {
+    const file = writePdf(await renderSheets(spec), name);
+
+    const info = pdfInfo(file);
+    expect(info.pages).toBe(spec.serials.length);
+    expect(info.sizes).toEqual(spec.serials.map(() => SIZE[spec.paper]));
+    expect(info.title).toContain(spec.form.code);
+    expect(info.title).toContain(spec.serials[0]);
+    expect(info.title).toContain(spec.serials[spec.serials.length - 1]);
+    expect(info.creator).toBe('Optin Desk');
+
+    const pages = pageTexts(file);
+    expect(pages).toHaveLength(spec.serials.length);
+    const ru = spec.form.language === 'ru';
+    pages.forEach((text, index) => {
+      expect(text).toContain(spec.businessName);
+      expect(text).toContain(normalise(spec.form.title));
+      expect(text).toContain(`${ru ? 'Форма' : 'Form'} ${spec.form.code}`);
+      expect(text).toContain(`${ru ? 'Лист' : 'Sheet'} ${spec.serials[index]}`);
+      expect(text).toContain(`${ru ? 'Страница' : 'Page'} ${index + 1}/${spec.serials.length}`);
+      expect(text).toContain('2026-11-24');
+      for (const paragraph of paragraphs(spec.form.body)) expect(text).toContain(paragraph);
+      for (const phrase of expected) expect(text).toContain(phrase);
+      if (ru) for (const cyrillic of ['ёлки', '№ 12', 'Подписчикам — ёлки', '«31 декабря»']) expect(text).toContain(cyrillic);
+    });
+
+    const pngs = pagePngs(file);
+    expect(pngs).toHaveLength(spec.serials.length);
+    pngs.forEach((png, index) => expect(decodeQr(readFileSync(png))).toBe(spec.qrText(spec.serials[index]!)));
+    keepRender(pngs[0]!, name);
+  });
+
+  it('gives the same bytes for the same sheets', async () => {
+    const spec = sheetSpec({ layout: 'group', paper: 'a4', form: RU_FORM });
+    expect((await renderSheets(spec)).equals(await renderSheets(spec))).toBe(true);
+  });
+
+  it('refuses more group rows than fit under the wording, saying how many fit', async () => {
+    const layout = { layout: 'group', paper: 'a4', form: RU_FORM, businessName: identityRu.businessName, printedOn: '2026-11-24' } as const;
+    const fit = maxGroupRows(layout);
+    expect(fit).toBeGreaterThanOrEqual(12);
+    expect(fit).toBeLessThan(40);
+    await expect(renderSheets(sheetSpec({ ...layout, rowsPerPage: fit }))).resolves.toBeInstanceOf(Buffer);
+    await expect(renderSheets(sheetSpec({ ...layout, rowsPerPage: fit + 1 }))).rejects.toThrow(
+      `rows: at most ${fit} rows fit on A4 with this wording`,
+    );
+    // Shorter wording leaves room for more rows, and Letter is shorter than A4.
+    expect(maxGroupRows({ ...layout, form: { ...RU_FORM, body: 'Коротко.' } })).toBeGreaterThan(fit);
+    expect(maxGroupRows({ ...layout, paper: 'letter' })).toBeLessThan(fit);
+  });
+
+  it('refuses a rows-per-page outside 1..40 and an empty serial list', async () => {
+    await expect(renderSheets(sheetSpec({ layout: 'group', paper: 'a4', form: EN_FORM, rowsPerPage: 41 }))).rejects.toThrow(/rows/);
+    await expect(renderSheets(sheetSpec({ layout: 'group', paper: 'a4', form: EN_FORM, rowsPerPage: 0 }))).rejects.toThrow(/rows/);
+    await expect(renderSheets(sheetSpec({ layout: 'individual', paper: 'a4', form: EN_FORM, serials: [] }))).rejects.toThrow(/serials/);
+  });
+});
+
+const waLink = `https://wa.me/79120000000?text=${encodeURIComponent('СТАРТ F7-3')}`;
+const posterRu: PosterSpec = {
+  paper: 'a4',
+  language: 'ru',
+  businessName: 'Лавка у дома',
+  headline: 'Акции и новости Лавки у дома в WhatsApp',
+  wording: 'Скидки, новинки и подарки к праздникам — не чаще 4 сообщений в неделю. Подписка бесплатная.',
+  keywordText: 'СТАРТ F7-3',
+  toNumber: '+7 912 000-00-00',
+  channel: 'whatsapp',
+  howToStop: 'Ответьте СТОП на любое сообщение — и мы больше не напишем.',
+  qrText: waLink,
+  formCode: 'F7-3',
+};
+const posterEn: PosterSpec = {
+  paper: 'a5',
+  language: 'en',
+  businessName: 'Corner Shop',
+  headline: 'Offers and news from Corner Shop by text',
+  wording: 'Discounts, new arrivals and seasonal treats. No more than 4 messages a week. Msg & data rates may apply.',
+  keywordText: 'START F2-1',
+  toNumber: '+44 7700 900123',
+  channel: 'sms',
+  howToStop: 'Reply STOP at any time to unsubscribe.',
+  qrText: 'SMSTO:+447700900123:START F2-1',
+  formCode: 'F2-1',
+};
+const posterCases: { name: string; spec: PosterSpec; manual: string[] }[] = [
+  { name: 'poster-ru', spec: posterRu, manual: ['или отправьте СТАРТ F7-3', 'на номер +7 912 000-00-00 в WhatsApp'] },
+  { name: 'poster-en-a5-sms', spec: posterEn, manual: ['or send START F2-1', 'to +44 7700 900123 by text message'] },
+  {
+    name: 'poster-ru-a5-sms',
+    spec: { ...posterRu, paper: 'a5', channel: 'sms', qrText: 'SMSTO:+79120000000:СТАРТ F7-3', headline: 'Акции Лавки у дома по SMS' },
+    manual: ['на номер +7 912 000-00-00 по SMS'],
+  },
+  {
+    name: 'poster-en-a4-whatsapp',
+    spec: { ...posterEn, paper: 'a4', channel: 'whatsapp', qrText: 'https://wa.me/447700900123?text=START%20F2-1' },
+    manual: ['to +44 7700 900123 on WhatsApp'],
+  },
+];
+
+describe('print: posters', () => {
+  it.each(posterCases)('$name: one page, the QR scans to the link, the words are all there', async ({ name, spec, manual }) => {
+    const file = writePdf(await renderPoster(spec), name);
+    const info = pdfInfo(file);
+    expect(info.pages).toBe(1);
+    expect(info.sizes).toEqual([SIZE[spec.paper]]);
+    expect(info.creator).toBe('Optin Desk');
+
+    const [text] = pageTexts(file);
+    const ru = spec.language === 'ru';
+    for (const phrase of [spec.businessName, spec.headline, spec.wording, spec.howToStop, ...manual]) expect(text).toContain(normalise(phrase));
+    expect(text).toContain(ru ? 'Наведите камеру, чтобы подписаться' : 'Scan to subscribe');
+    expect(text).toContain(`${ru ? 'Форма' : 'Form'} ${spec.formCode}`);
+
+    const [png] = pagePngs(file);
+    expect(decodeQr(readFileSync(png!))).toBe(spec.qrText);
+    keepRender(png!, name);
+  });
+});
+
+describe('print: QR images', () => {
+  it('qrPng decodes back to a long wa.me link with percent-encoded Cyrillic', async () => {
+    const link = `https://wa.me/79120000000?text=${encodeURIComponent('СТАРТ F7-3 — хочу получать акции и новости Лавки у дома, ёлки тоже')}`;
+    expect(decodeQr(await qrPng(link))).toBe(link);
+    expect(decodeQr(await qrPng('F7-3 S-000041', { scale: 4, margin: 4 }))).toBe('F7-3 S-000041');
+  });
+
+  it('qrPng honours scale and margin', async () => {
+    // "F7-3 S-000041" fits version 1 (21 modules) at level M.
+    const png = PNG.sync.read(await qrPng('F7-3 S-000041', { scale: 3, margin: 2 }));
+    expect(png.width).toBe((21 + 2 * 2) * 3);
+  });
+
+  it('qrSvg returns an SVG document with the modules as path data', async () => {
+    const svg = await qrSvg(waLink);
+    expect(svg).toMatch(/^<svg[^>]*viewBox="0 0 \d+ \d+"/);
+    expect(svg).toMatch(/<path[^>]*\sd="M[^"]+"/);
+    expect(svg.trimEnd()).toMatch(/<\/svg>$/);
+  });
+});
