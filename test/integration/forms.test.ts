@@ -229,7 +229,7 @@ describe('QR opt-in', () => {
     const form = await russianForm(t.call);
     const wa = await t.call('forms.qr', { formVersionId: form.id, kind: 'whatsapp', format: 'png' });
     expect(wa.payload.startsWith('https://wa.me/79120000000?text=')).toBe(true);
-    expect(decodeURIComponent(wa.payload.split('text=')[1] ?? '')).toBe(`ПОДПИСАТЬСЯ ${form.code} — хочу получать акции и новости «Лавка у дома»`);
+    expect(decodeURIComponent(wa.payload.split('text=')[1] ?? '')).toBe(`ПОДПИСАТЬСЯ ${form.code} «Лавка у дома»`);
     const sms = await t.call('forms.qr', { formVersionId: form.id, kind: 'sms', format: 'svg' });
     expect(sms.payload).toBe(`SMSTO:+79120000000:ПОДПИСАТЬСЯ ${form.code}`);
     expect(readFileSync(t.backend.files.get(sms.fileId).path, 'utf8')).toContain('<svg');

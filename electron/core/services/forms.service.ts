@@ -103,7 +103,7 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
     const fit = maxGroupRows(spec);
     if (rows > fit)
       throw new AppError('VALIDATION_FAILED', `rows: at most ${fit} rows fit on ${input.paper === 'a4' ? 'A4' : 'Letter'} under this wording`, {
-        fields: [{ path: 'rows', message: `at most ${fit}` }],
+        fields: [{ path: 'rows', message: `at most ${fit} rows fit under this wording` }],
         maxRows: fit,
       });
   }

@@ -19,10 +19,11 @@ export function fieldName(t: TFunction, path: string): string {
 export function fieldMessage(t: TFunction, lang: string, error: ApiCallError, problem: FieldProblem): string {
   const reason = error.details?.reason;
   if (error.code === 'INVALID_PHONE' && typeof reason === 'string') return t(`phone.${reason}`, { defaultValue: problem.message });
-  if (error.code === 'CONFLICT') return t('fieldProblem.CONFLICT');
-  if (error.code === 'FUTURE_DATE') return t('fieldProblem.FUTURE_DATE');
   const known = translateServerMessage(problem.message, lang);
   if (known) return known;
+  // A general sentence, unless the register named specifics (a row, a date) the person needs to see.
+  if ((error.code === 'CONFLICT' || error.code === 'FUTURE_DATE') && (lang.startsWith('ru') || !/\d/.test(problem.message)))
+    return t(`fieldProblem.${error.code}`);
   return t(`fieldProblem.${error.code}`, { message: problem.message, defaultValue: problem.message });
 }
 

@@ -61,7 +61,10 @@ export function PdfPreview({ bytes, width = 640, label }: { bytes: Uint8Array; w
         );
         setDrawn({ bytes, pages: rendered.length });
       })
-      .catch(() => !cancelled && setDrawn({ bytes, pages: null }));
+      .catch((err: unknown) => {
+        console.warn('[pdf preview]', err instanceof Error ? err.message : err);
+        if (!cancelled) setDrawn({ bytes, pages: null });
+      });
     return () => {
       cancelled = true;
     };

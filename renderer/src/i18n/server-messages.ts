@@ -39,6 +39,22 @@ const EXACT: Record<string, string> = {
     'Ни один столбец не выбран как телефон: укажите столбец с номерами.',
   'mapping: a preset must map a phone column': 'В наборе должен быть столбец с телефоном.',
   'import cancelled: nothing was written': 'Импорт отменён: ничего не записано.',
+  // forms, sheets, paper entry
+  'not set': 'не указан — укажите его в настройках',
+  'not a serial': 'это не номер листа (он напечатан вверху листа, например S-000042)',
+  'unknown sheet': 'лист с таким номером не печатали',
+  'serial is required': 'укажите номер листа',
+  'tick at least one channel': 'отметьте хотя бы один канал',
+  'tick at least one consent': 'отметьте хотя бы одно согласие',
+  'expected the date on the sheet as YYYY-MM-DD': 'укажите дату с листа в виде ГГГГ-ММ-ДД',
+  'rows start at 1': 'строки начинаются с 1',
+  'at least 1 row': 'хотя бы 1 строка',
+  'at most 40 rows per sheet': 'не больше 40 строк на листе',
+  'at least 1 sheet': 'хотя бы 1 лист',
+  'at most 500 sheets at once': 'не больше 500 листов за раз',
+  'the poster wording is too short': 'текст плаката слишком короткий',
+  'keep the poster wording under 600 characters': 'текст плаката — не длиннее 600 знаков',
+  'not an image or PDF': 'это не фото и не PDF (подойдут JPEG, PNG, WebP, HEIC, TIFF или PDF)',
 };
 
 // Why a phone number in a file was refused (shared/domain/phone/normalize.ts), in Russian.
@@ -98,6 +114,20 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^at most (\d+) hours under this pack$/, (m) => `не больше ${m[1]} ч по этим правилам`],
   [/^the send window must lie within (\S+)-(\S+)$/, (m) => `окно отправки должно быть в пределах ${m[1]}–${m[2]}`],
   [/^at most (\d+) messages per (\d+) days under this pack$/, (m) => `не больше ${m[1]} сообщений за ${m[2]} дн. по этим правилам`],
+  [/^at most (\d+) rows fit under this wording$/, (m) => `с этим текстом на листе помещается не больше ${m[1]} строк`],
+  [/^not among the form's channels \((.+)\)$/, (m) => `этого канала нет в форме (в ней: ${m[1]})`],
+  [/^sheet (S-\d+) has (\d+) rows?$/, (m) => `на листе ${m[1]} строк: ${m[2]}`],
+  [/^row (\d+) of (S-\d+) was entered already \((.+), by (.+)\)$/, (m) => `строка ${m[1]} листа ${m[2]} уже внесена (${m[3]}, внёс(ла) ${m[4]})`],
+  [
+    /^sheet (S-\d+) \((F\d+-\d+)\) has no (\w+) box$/,
+    (m) => `на листе ${m[1]} (${m[2]}) нет отметки для ${m[3] === 'whatsapp' ? 'WhatsApp' : 'SMS'}`,
+  ],
+  [/^form (F\d+-\d+) does not ask for (\w+)$/, (m) => `форма ${m[1]} не спрашивает это согласие (${m[2]})`],
+  [/^(\d{4}-\d{2}-\d{2}) is in the future$/, (m) => `${m[1]} — дата в будущем`],
+  [
+    /^(\d{4}-\d{2}-\d{2}) is before sheet (S-\d+) was printed \((\d{4}-\d{2}-\d{2})\) — check the date$/,
+    (m) => `${m[1]} — раньше, чем лист ${m[2]} напечатан (${m[3]}); проверьте дату`,
+  ],
 ];
 
 /** A known register message in `lang`, or null when it is not known (or the language is English). */

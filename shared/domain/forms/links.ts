@@ -1,4 +1,5 @@
 import type { Channel } from '../consent/types';
+import { classifyInbound, DEFAULT_KEYWORDS } from '../keywords/classify';
 
 /** The word that starts a subscription by message, per language; both are in the inbound classifier's list. */
 export const OPT_IN_KEYWORD = { en: 'START', ru: 'ПОДПИСАТЬСЯ' } as const;
@@ -9,14 +10,19 @@ export function optInKeywordText(formCode: string, language: 'en' | 'ru'): strin
 }
 
 /**
- * The message a WhatsApp QR pre-fills: the keyword and form code first (what the classifier reads), then an
- * unambiguous phrase naming the shop, so the inbound message itself shows what the person asked for.
+ * The message a WhatsApp QR pre-fills: the keyword and form code first (what the classifier reads), then the
+ * shop's name, so the inbound message itself shows whom the person asked. Kept short: Cyrillic is
+ * percent-encoded three times over in the link, and a denser QR code scans worse from across a counter.
  */
 export function whatsappPrefill(formCode: string, language: 'en' | 'ru', businessName: string): string {
+  const bare = optInKeywordText(formCode, language);
   const shop = businessName.trim();
-  const phrase =
-    language === 'ru' ? `хочу получать акции и новости${shop ? ` «${shop}»` : ''}` : `I want offers and news${shop ? ` from ${shop}` : ''}`;
-  return `${optInKeywordText(formCode, language)} — ${phrase}`;
+  if (!shop) return bare;
+  const named = `${bare} ${language === 'ru' && !/[«"“„]/.test(shop) ? `«${shop}»` : shop}`;
+  // A shop called "Stop & Shop" must not turn the customer's opt-in into an opt-out: keep the name only
+  // when the message still reads as this opt-in.
+  const read = classifyInbound(named, DEFAULT_KEYWORDS, []);
+  return read.intent === 'opt_in' && read.formCode?.toUpperCase() === formCode.toUpperCase() ? named : bare;
 }
 
 /** WhatsApp click-to-chat: https://wa.me/<digits>?text=<prefill> (digits only, no plus or zeros). */

@@ -87,7 +87,7 @@ export function FormEditor({ base, onClose }: { base: FormVersion | null; onClos
           <Button variant="light" onClick={() => void loadTemplate()} data-testid="use-template">
             {confirmReplace
               ? t('forms.editor.replaceConfirm')
-              : t('forms.editor.useTemplate', { pack: settings?.effectivePolicy.name[language] ?? '' })}
+              : t('forms.editor.useTemplate', { pack: settings?.effectivePolicy.name[i18n.language.startsWith('ru') ? 'ru' : 'en'] ?? '' })}
           </Button>
         </Group>
         <TextInput

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { FormVersion, Output } from '../../../../shared/contract/api';
 import { useFormsStore, type Rendered } from '../../stores/forms.store';
 import { saveBytes } from '../../stores/transfer';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { PdfPreview, printPdf } from '../../components/PdfPreview';
 
 /** Print consent sheets: choose the layout, make the PDF (its serials are recorded), preview, print or save. */
@@ -18,6 +18,7 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
   const [made, setMade] = useState<Rendered<Output<'forms.print'>> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const fieldError = useFieldError(error);
 
   const make = async () => {
     setBusy(true);
@@ -71,7 +72,15 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
             </Group>
             <Group grow>
               {layout === 'group' && (
-                <NumberInput label={t('forms.printing.rows')} min={1} max={40} value={rows} onChange={setRows} data-testid="print-rows" />
+                <NumberInput
+                  label={t('forms.printing.rows')}
+                  min={1}
+                  max={40}
+                  value={rows}
+                  onChange={setRows}
+                  error={fieldError('rows')}
+                  data-testid="print-rows"
+                />
               )}
               <NumberInput
                 label={t('forms.printing.copies')}
@@ -80,6 +89,7 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
                 max={500}
                 value={copies}
                 onChange={setCopies}
+                error={fieldError('copies')}
                 data-testid="print-copies"
               />
             </Group>

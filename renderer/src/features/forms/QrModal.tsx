@@ -14,6 +14,15 @@ function dataUrl(bytes: Uint8Array, type: string): string {
   return `data:${type};base64,${btoa(binary)}`;
 }
 
+/** The link as people read it (the QR itself holds the encoded form). */
+function readable(payload: string): string {
+  try {
+    return decodeURIComponent(payload);
+  } catch {
+    return payload;
+  }
+}
+
 /** The opt-in QR code of a form version (WhatsApp click-to-chat or SMS), as PNG/SVG and as a counter poster. */
 export function QrModal({ form, onClose }: { form: FormVersion; onClose: () => void }) {
   const { t } = useTranslation();
@@ -83,7 +92,7 @@ export function QrModal({ form, onClose }: { form: FormVersion; onClose: () => v
                 {code.result.text}
               </Code>
               <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }} data-testid="qr-payload">
-                {code.result.payload}
+                {readable(code.result.payload)}
               </Text>
               <Group gap="xs">
                 <Button size="xs" variant="default" onClick={() => void save('png')} data-testid="save-png">
