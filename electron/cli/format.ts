@@ -57,6 +57,21 @@ export function formatHuman(method: Method, value: unknown): string {
         ...v.problems.map((p) => `  ${p.table} ${p.id ?? ''}: ${p.kind} — ${p.message}`),
       ].join('\n');
     }
+    case 'forms.template':
+      // Plain wording, ready to redirect into a file, edit and pass to forms create --text-file.
+      return (value as Output<'forms.template'>).body;
+    case 'forms.create': {
+      const f = value as Output<'forms.create'>;
+      return `form version ${f.id}  ${f.code}  "${f.title}"  sha256 ${f.sha256}`;
+    }
+    case 'confirmations.list': {
+      const v = value as Output<'confirmations.list'>;
+      const rows = v.confirmations.map(
+        (c) =>
+          `${pad(c.phone, 17)}${pad(c.channel, 10)}${pad(c.state + (c.stateReason ? ` (${c.stateReason})` : ''), 24)}${pad(c.outcome, 11)}expires ${c.expiresAt}`,
+      );
+      return [...rows, `${v.confirmations.length} shown of ${v.total}`].join('\n');
+    }
     default:
       return JSON.stringify(value, null, 2);
   }
