@@ -1,0 +1,110 @@
+import { effectiveState } from '../consent/fold';
+import type { Channel, ConsentState } from '../consent/types';
+import type { PolicyPack } from '../policy/policy';
+import { nextAllowed, zonesOutside } from '../lint/rules/timing';
+
+/**
+ * Why a contact may not receive a message now (DOMAIN §7(b)), in the order they are checked: an opt-out is
+ * looked at first and always wins; quiet hours only defer.
+ */
+export const ExclusionReasons = [
+  'revoked',
+  'invalid_number',
+  'complained',
+  'no_consent',
+  'pending',
+  'expired',
+  'whatsapp_us_pause',
+  'frequency_cap',
+  'quiet_hours',
+] as const;
+/** Why a contact was left out of a batch. */
+export type ExclusionReason = (typeof ExclusionReasons)[number];
+
+/** Everything the gate needs about one recipient, read from the register at the moment of the check. */
+export interface GateRecipient {
+  /** E.164. */
+  phone: string;
+  /** The number can take SMS/WhatsApp (not a landline), and no provider has flagged it invalid. */
+  messageable: boolean;
+  /** Folded consent states at the moment of the check, as stored in the projection. */
+  state: (channel: Channel, purpose: 'marketing' | 'service' | 'personal_data') => ConsentState;
+  /** When the contact last complained, if ever. */
+  lastComplaintAt: number | null;
+  /** Marketing messages handed off to this contact within the pack's frequency window before `at`. */
+  recentMarketing: number;
+  /** The recipient's time zone when known. */
+  timeZone: string | null;
+}
+
+/** What is being sent, and when. */
+export interface GateMessage {
+  channel: Channel;
+  purpose: 'marketing' | 'service';
+  /** The moment of the check: the planned time when planning, now at hand-off. */
+  at: number;
+}
+
+/** The shop's rules for the gate. */
+export interface GateRules {
+  policy: PolicyPack;
+  /** Zones to assume for a recipient whose zone is unknown (the pack's, else the shop's). */
+  fallbackTimeZones: readonly string[];
+  /** A complaint keeps marketing away from that person for this long. */
+  complaintCooldownDays: number;
+}
+
+/** The gate's answer: the consent event that makes the message lawful, or the one reason it may not go. */
+export type GateVerdict =
+  | { eligible: true; proofEvent: number }
+  | { eligible: false; reason: ExclusionReason; proofEvent: null; /** quiet hours: the first moment it may go */ deferUntil?: number };
+
+const DAY = 24 * 60 * 60 * 1000;
+
+const refuse = (reason: ExclusionReason, deferUntil?: number): GateVerdict =>
+  deferUntil === undefined ? { eligible: false, reason, proofEvent: null } : { eligible: false, reason, proofEvent: null, deferUntil };
+
+/**
+ * May this message go to this recipient at `message.at`? Pure: the caller reads the register (projection,
+ * complaints, hand-off counts) as it stands at that moment and runs the gate again at hand-off.
+ */
+export function gate(recipient: GateRecipient, message: GateMessage, rules: GateRules): GateVerdict {
+  const { channel, purpose, at } = message;
+  const { policy } = rules;
+  const cell = effectiveState(recipient.state(channel, purpose), at);
+
+  // An opt-out wins over everything. Its reach (every channel under a revoke-all pack, marketing with the
+  // personal-data consent) is written as events when it is recorded, so the cell itself says so; a newer
+  // proven grant is a new consent and counts.
+  if (cell.status === 'revoked') return refuse('revoked');
+  if (!recipient.messageable) return refuse('invalid_number');
+  if (purpose === 'marketing' && recipient.lastComplaintAt !== null && at - recipient.lastComplaintAt < rules.complaintCooldownDays * DAY)
+    return refuse('complained');
+
+  switch (cell.status) {
+    case 'granted':
+      break;
+    case 'pending':
+      return refuse('pending');
+    case 'expired':
+      return refuse('expired');
+    default:
+      // none, or an unproven claim: nothing that may be relied on.
+      return refuse('no_consent');
+  }
+  if (purpose === 'marketing' && policy.requiresPersonalDataConsent) {
+    const pdGranted = (['sms', 'whatsapp'] as const).some((c) => effectiveState(recipient.state(c, 'personal_data'), at).status === 'granted');
+    if (!pdGranted) return refuse('no_consent');
+  }
+  // Meta paused marketing templates to US numbers (1 Apr 2025): never via WhatsApp, SMS only with SMS consent.
+  if (channel === 'whatsapp' && purpose === 'marketing' && recipient.phone.startsWith('+1')) return refuse('whatsapp_us_pause');
+  if (purpose === 'marketing' && policy.frequencyCap && recipient.recentMarketing >= policy.frequencyCap.messages) return refuse('frequency_cap');
+  if (purpose === 'marketing' && policy.quietHours) {
+    const zones = recipient.timeZone ? [recipient.timeZone] : rules.fallbackTimeZones;
+    if (zonesOutside(at, zones, policy.quietHours).length > 0) {
+      const next = nextAllowed(at, zones, policy.quietHours);
+      return next === null ? refuse('quiet_hours') : refuse('quiet_hours', next);
+    }
+  }
+  return cell.lastEventSeq === null ? refuse('no_consent') : { eligible: true, proofEvent: cell.lastEventSeq };
+}
