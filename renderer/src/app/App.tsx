@@ -9,6 +9,9 @@ import { ContactScreen } from '../features/contact/ContactScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { ComposeScreen } from '../features/compose/ComposeScreen';
 import { ImportExportScreen } from '../features/import/ImportExportScreen';
+import { FormsScreen } from '../features/forms/FormsScreen';
+import { PaperScreen } from '../features/paper/PaperScreen';
+import { RepliesScreen } from '../features/replies/RepliesScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
 
 /** The shell: navigation, language switch, and the current screen. */
@@ -72,6 +75,9 @@ export function App() {
             onClick={() => go({ screen: 'import' })}
             data-testid="nav-import"
           />
+          <NavLink label={t('app.forms')} active={route.screen === 'forms'} onClick={() => go({ screen: 'forms' })} data-testid="nav-forms" />
+          <NavLink label={t('app.paper')} active={route.screen === 'paper'} onClick={() => go({ screen: 'paper' })} data-testid="nav-paper" />
+          <NavLink label={t('app.replies')} active={route.screen === 'replies'} onClick={() => go({ screen: 'replies' })} data-testid="nav-replies" />
           <NavLink label={t('app.compose')} active={route.screen === 'compose'} onClick={() => go({ screen: 'compose' })} data-testid="nav-compose" />
           <NavLink
             label={t('app.settings')}
@@ -88,6 +94,9 @@ export function App() {
           {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}
           {route.screen === 'import' && <ImportExportScreen />}
           {route.screen === 'compose' && <ComposeScreen />}
+          {route.screen === 'forms' && <FormsScreen />}
+          {route.screen === 'paper' && <PaperScreen serial={route.serial} />}
+          {route.screen === 'replies' && <RepliesScreen />}
           {route.screen === 'settings' && <SettingsScreen />}
         </div>
       </AppShell.Main>

@@ -52,7 +52,7 @@ export function ErrorAlert({ error, mt }: { error: unknown; mt?: string }) {
   // A problem with a file, a mapping or the country needs no "file:" in front of it.
   const detail =
     api && fields.length === 0
-      ? (translateServerMessage(api.message, i18n.language) ?? api.message.replace(/^(file|mapping|defaultCountry): /, ''))
+      ? (translateServerMessage(api.message, i18n.language) ?? api.message.replace(/^(file|fileId|mapping|defaultCountry): /, ''))
       : null;
   return (
     <Alert color="red" variant="light" role="alert" data-testid="error" mt={mt} title={t(`errors.${code}`)}>

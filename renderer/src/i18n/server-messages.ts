@@ -55,7 +55,12 @@ const EXACT: Record<string, string> = {
   'the poster wording is too short': 'текст плаката слишком короткий',
   'keep the poster wording under 600 characters': 'текст плаката — не длиннее 600 знаков',
   'not an image or PDF': 'это не фото и не PDF (подойдут JPEG, PNG, WebP, HEIC, TIFF или PDF)',
+  'say what the complaint was': 'опишите, на что жалуется клиент',
+  'text is too long': 'слишком длинный текст',
 };
+
+/** 2026-03-01 → 01.03.2026, as dates are written in Russian. */
+const ruDate = (iso: string): string => iso.split('-').reverse().join('.');
 
 // Why a phone number in a file was refused (shared/domain/phone/normalize.ts), in Russian.
 const PHONE_REFUSALS: Record<string, string> = {
@@ -123,11 +128,14 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
     (m) => `на листе ${m[1]} (${m[2]}) нет отметки для ${m[3] === 'whatsapp' ? 'WhatsApp' : 'SMS'}`,
   ],
   [/^form (F\d+-\d+) does not ask for (\w+)$/, (m) => `форма ${m[1]} не спрашивает это согласие (${m[2]})`],
-  [/^(\d{4}-\d{2}-\d{2}) is in the future$/, (m) => `${m[1]} — дата в будущем`],
+  [/^(\d{4}-\d{2}-\d{2}) is in the future$/, (m) => `${ruDate(m[1]!)} — дата в будущем`],
   [
     /^(\d{4}-\d{2}-\d{2}) is before sheet (S-\d+) was printed \((\d{4}-\d{2}-\d{2})\) — check the date$/,
-    (m) => `${m[1]} — раньше, чем лист ${m[2]} напечатан (${m[3]}); проверьте дату`,
+    (m) => `${ruDate(m[1]!)} — раньше, чем лист ${m[2]} напечатан (${ruDate(m[3]!)}); проверьте дату`,
   ],
+  [/^phone: (\+\d+) is not in the register$/, (m) => `номера ${m[1]} нет в реестре`],
+  [/^fileId: (.+) is empty$/, (m) => `файл ${m[1]} пустой`],
+  [/^fileId: (.+) is larger than 50 MB$/, (m) => `файл ${m[1]} больше 50 МБ`],
 ];
 
 /** A known register message in `lang`, or null when it is not known (or the language is English). */
