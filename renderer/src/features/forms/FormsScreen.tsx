@@ -119,7 +119,7 @@ export function FormsScreen() {
                   </Group>
                 </Group>
                 <ScrollArea.Autosize mah={420}>
-                  <Text className="wording" data-testid="form-body">
+                  <Text className="wording" pr="md" data-testid="form-body">
                     {selected.body}
                   </Text>
                 </ScrollArea.Autosize>
