@@ -64,6 +64,18 @@ export function formatHuman(method: Method, value: unknown): string {
       const f = value as Output<'forms.create'>;
       return `form version ${f.id}  ${f.code}  "${f.title}"  sha256 ${f.sha256}`;
     }
+    case 'batch.plan': {
+      const v = value as Output<'batch.plan'>;
+      const reasons = Object.entries(v.excluded).filter(([, n]) => n > 0);
+      return [
+        `batch ${v.batch} "${v.name}" planned for ${v.plannedAt}: ${v.eligible} of ${v.audience} may receive it` +
+          (v.byChannel.whatsapp && v.byChannel.sms ? ` (WhatsApp ${v.byChannel.whatsapp}, SMS ${v.byChannel.sms})` : ''),
+        ...(reasons.length ? ['excluded:', ...reasons.map(([r, n]) => `  ${pad(r, 20)}${n}`)] : []),
+        v.lint.ok
+          ? `message: no errors, ${v.lint.warnings} warning${v.lint.warnings === 1 ? '' : 's'}${v.lint.segments !== null ? `, ${v.lint.segments} SMS segment${v.lint.segments === 1 ? '' : 's'} (${v.lint.encoding})` : ''}`
+          : ['message has errors — it cannot be sent until they are fixed:', ...v.lint.errors.map((e) => `  ${e.rule}: ${e.message}`)].join('\n'),
+      ].join('\n');
+    }
     case 'confirmations.list': {
       const v = value as Output<'confirmations.list'>;
       const rows = v.confirmations.map(

@@ -40,6 +40,9 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   sheets show SERIAL | sheets attach SERIAL --file SCAN.jpg
   sheets enter SERIAL --row N --phone P [--name N] --channels sms,whatsapp [--purposes …] --signed-on YYYY-MM-DD
   confirmations list  double opt-in confirmation messages waiting for the provider, and what became of them
+  batch plan        --channel sms|whatsapp|cascade --purpose marketing|service (--text T | --file F) [--tag X[,Y]]
+                    [--at ISO] [--name N]   run the audience through the send-time gate; counts per exclusion reason
+  batch list | batch audience --batch ID --reason eligible|no_consent|pending|revoked|expired|invalid_number|…
   policy list
   inbound           --from P --text T [--channel sms|whatsapp] [--at ISO] [--provider-id ID] [--to P]
                     classify an inbound reply and act on it: STOP revokes at once, START <form code> opts in, YES confirms
@@ -135,6 +138,8 @@ const OPTIONS = {
   paper: { type: 'string' },
   wording: { type: 'string' },
   'signed-on': { type: 'string' },
+  tag: { type: 'string' },
+  reason: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -283,6 +288,39 @@ export function toCall(area: string | undefined, command: string | undefined, f:
         }),
       };
     }
+    case 'batch plan': {
+      let text = f.text;
+      if (f.file !== undefined) {
+        if (text !== undefined) throw new UsageError('--file: give either --text or --file, not both');
+        try {
+          text = readFileSync(f.file, 'utf8').replace(/^\uFEFF/u, '');
+        } catch {
+          throw new UsageError(`--file: cannot read "${f.file}"`);
+        }
+      }
+      if (text === undefined) throw new UsageError('--text: give the message (--text T or --file F)');
+      return {
+        method: 'batch.plan',
+        input: defined({
+          channel: f.channel,
+          purpose: f.purpose,
+          text,
+          tags: list(f.tag),
+          at: f.at,
+          name: f.name,
+          language: f.language,
+          locale: f.locale,
+          staff: f.staff,
+        }),
+      };
+    }
+    case 'batch list':
+      return { method: 'batch.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
+    case 'batch audience':
+      return {
+        method: 'batch.audience',
+        input: defined({ batch: int('batch', f.batch), reason: f.reason, offset: int('offset', f.offset), limit: int('limit', f.limit) }),
+      };
     case 'confirmations list':
       return { method: 'confirmations.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
     case 'policy list':
@@ -341,6 +379,7 @@ const FIELD_FLAGS: Record<string, string> = {
   language: '--lang',
   body: '--text-file',
   signedOn: '--signed-on',
+  tags: '--tag',
   formVersionId: 'ID',
   copies: '--copies',
 };

@@ -11,6 +11,7 @@ import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from '
 import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm } from './services/forms.service';
 import { attachSheetScan, checkSheetPhone, enterSheetRow, getSheet, listSheets } from './services/sheets.service';
 import { listConfirmations } from './services/confirmations.service';
+import { batchAudience, listBatches, planBatch } from './services/batches.service';
 import { listAudit, verifyAudit } from './services/audit.service';
 import { listComplaints, receiveInbound, recordComplaint } from './services/inbound.service';
 import { FileStore } from './files';
@@ -109,6 +110,9 @@ export function createBackend(options: BackendOptions): Backend {
     'sheets.enterRow': (i) => enterSheetRow(ctx, i),
     'sheets.attachScan': (i) => attachSheetScan(ctx, files, scansDir, i),
     'confirmations.list': (i) => listConfirmations(ctx, i),
+    'batch.plan': (i) => planBatch(ctx, i),
+    'batch.list': (i) => listBatches(ctx, i),
+    'batch.audience': (i) => batchAudience(ctx, i),
     'audit.verify': () => verifyAudit(ctx),
     'audit.list': (i) => listAudit(ctx, i),
     'register.rebuildProjection': () => rebuildProjection(ctx),

@@ -3,6 +3,7 @@ import { Channels, ConsentActions, ConsentMethods, ConsentStatuses, Purposes } f
 import { PolicyOverrides, PolicyPack, PolicyPackIds } from '../domain/policy/policy';
 import { ColumnFields } from '../domain/csv/mapping';
 import { MessageKinds } from '../domain/lint/types';
+import { ExclusionReasons, type ExclusionReason } from '../domain/gate/gate';
 
 // ---- building blocks ----
 
@@ -669,6 +670,87 @@ export const api = {
           stateReason: z.string().nullable(),
           /** What became of the request, read from the register. */
           outcome: z.enum(['waiting', 'confirmed', 'declined', 'expired']),
+        }),
+      ),
+    }),
+  },
+  'batch.plan': {
+    input: z.object({
+      channel: z.enum(['sms', 'whatsapp', 'cascade']),
+      purpose: z.enum(['marketing', 'service']),
+      text: z.string().trim().min(1, 'the message is empty').max(10_000, 'the message is longer than 10,000 characters'),
+      /** Only contacts with any of these tags; default: everyone. */
+      tags: z.array(Tag).max(50).optional(),
+      /** When it is to go; default: now. */
+      at: IsoInstant.optional(),
+      /** Language of the message (default: detected). */
+      language: Locale.optional(),
+      /** Language the lint findings are written in. */
+      locale: Locale.default('en'),
+      name: z.string().trim().min(1).max(200).optional(),
+      staff: Name.optional(),
+    }),
+    output: z.object({
+      batch: z.number().int(),
+      name: z.string(),
+      plannedAt: IsoInstant,
+      audience: z.number().int(),
+      eligible: z.number().int(),
+      /** Eligible recipients by the channel they would get it on (a cascade tries WhatsApp first). */
+      byChannel: z.object({ whatsapp: z.number().int(), sms: z.number().int() }),
+      excluded: z.object(Object.fromEntries(ExclusionReasons.map((r) => [r, z.number().int()])) as Record<ExclusionReason, z.ZodNumber>),
+      lint: z.object({
+        ok: z.boolean(),
+        errors: z.array(z.object({ rule: z.string(), message: z.string() })),
+        warnings: z.number().int(),
+        segments: z.number().int().nullable(),
+        encoding: z.enum(['GSM-7', 'UCS-2']).nullable(),
+      }),
+    }),
+  },
+  'batch.list': {
+    input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),
+    output: z.object({
+      batches: z.array(
+        z.object({
+          id: z.number().int(),
+          name: z.string(),
+          channel: z.enum(['sms', 'whatsapp', 'cascade']),
+          purpose: z.enum(['marketing', 'service']),
+          text: z.string(),
+          tags: z.array(z.string()),
+          plannedAt: IsoInstant,
+          createdAt: IsoInstant,
+          createdBy: z.string(),
+          lintOk: z.boolean(),
+          state: z.enum(['planned', 'sending', 'done', 'cancelled']),
+          audience: z.number().int(),
+          eligible: z.number().int(),
+        }),
+      ),
+    }),
+  },
+  'batch.audience': {
+    input: z.object({
+      batch: z.number().int().positive(),
+      reason: z.enum(['eligible', ...ExclusionReasons]),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    output: z.object({
+      batch: z.number().int(),
+      reason: z.string(),
+      total: z.number().int(),
+      people: z.array(
+        z.object({
+          contactId: z.number().int(),
+          phone: z.string(),
+          name: z.string(),
+          channel: Channel.nullable(),
+          /** The consent event that makes the message lawful (eligible only). */
+          proofEvent: z.number().int().nullable(),
+          /** Quiet hours: the first moment the message may go. */
+          deferUntil: IsoInstant.nullable(),
         }),
       ),
     }),

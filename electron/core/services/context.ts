@@ -9,6 +9,7 @@ import { InboundRepo } from '../db/repos/inbound.repo';
 import { ImportsRepo } from '../db/repos/imports.repo';
 import { SheetsRepo } from '../db/repos/sheets.repo';
 import { ConfirmationsRepo } from '../db/repos/confirmations.repo';
+import { BatchesRepo } from '../db/repos/batches.repo';
 import type { Clock, Ids } from '../clock';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
@@ -26,6 +27,7 @@ export interface ServiceContext {
   imports: ImportsRepo;
   sheets: SheetsRepo;
   confirmations: ConfirmationsRepo;
+  batches: BatchesRepo;
   clock: Clock;
   ids: Ids;
 }
@@ -44,6 +46,7 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
     imports: new ImportsRepo(db),
     sheets: new SheetsRepo(db),
     confirmations: new ConfirmationsRepo(db),
+    batches: new BatchesRepo(db),
     clock,
     ids,
   };
