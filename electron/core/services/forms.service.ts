@@ -14,7 +14,8 @@ import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
 
-const toForm = ({ id, ...f }: FormRecord): FormVersion => ({ id, ...f, createdAt: iso(f.createdAt), firstUsedAt: isoOrNull(f.firstUsedAt) });
+/** A stored form version as the contract shows it. */
+export const toForm = ({ id, ...f }: FormRecord): FormVersion => ({ id, ...f, createdAt: iso(f.createdAt), firstUsedAt: isoOrNull(f.firstUsedAt) });
 
 /** All wording versions, newest version of each form first. */
 export function listForms(ctx: ServiceContext): FormVersion[] {

@@ -10,7 +10,7 @@ import type { FileStore } from '../files';
 import { sha256Hex } from '../hash';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
 import { recordConsent } from './consent.service';
-import { listForms, shopDay } from './forms.service';
+import { shopDay, toForm } from './forms.service';
 import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
 
@@ -77,7 +77,8 @@ export function listSheets(ctx: ServiceContext, input: ParsedInput<'sheets.list'
 export function getSheet(ctx: ServiceContext, input: ParsedInput<'sheets.get'>): Output<'sheets.get'> {
   const sheet = sheetOrThrow(ctx, input.serial);
   const s = ctx.sheets.summary(sheet.id);
-  const form = listForms(ctx).find((f) => f.id === sheet.formVersionId);
+  const record = ctx.forms.get(sheet.formVersionId);
+  const form = record ? toForm(record) : undefined;
   if (!s || !form) throw new AppError('NOT_FOUND', `serial: sheet ${sheet.serial} is incomplete`);
   const rows = ctx.sheets.rows(sheet.id);
   const taken = new Set(rows.map((r) => r.row));
