@@ -16,10 +16,14 @@ const RUSSIAN_SPEAKING = new Set(['RU', 'BY', 'KZ', 'KG']);
  */
 export function settleConfirmations(ctx: ServiceContext, appended: readonly EventRecord[]): void {
   const now = ctx.clock.now();
+  let anyQueued: boolean | null = null;
+  const queued = () => (anyQueued ??= ctx.confirmations.anyQueued());
   for (const e of appended) {
-    if (e.action === 'revoke') ctx.confirmations.cancelQueued(e.contactId, e.channel, 'opted_out', now);
-    else if (e.action === 'confirm' || e.action === 'grant') ctx.confirmations.cancelQueued(e.contactId, e.channel, 'confirmed', now);
-    else if (
+    if (e.action === 'revoke') {
+      if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'opted_out', now);
+    } else if (e.action === 'confirm' || e.action === 'grant') {
+      if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'confirmed', now);
+    } else if (
       e.action === 'request' &&
       e.expiresAt !== null &&
       e.expiresAt > now &&
@@ -27,11 +31,12 @@ export function settleConfirmations(ctx: ServiceContext, appended: readonly Even
       !ctx.confirmations.open(e.contactId, e.channel, now)
     ) {
       // An older message whose request lapsed unanswered is never sent now: the new request replaces it.
-      ctx.confirmations.cancelQueued(e.contactId, e.channel, 'expired', now);
+      if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'expired', now);
       const contact = ctx.contacts.get(e.contactId);
       const settings = getSettings(ctx);
       const form = e.formVersionId !== null ? ctx.forms.get(e.formVersionId) : undefined;
       const language = form?.language ?? contact?.locale ?? (RUSSIAN_SPEAKING.has(settings.defaultCountry) ? 'ru' : 'en');
+      anyQueued = true;
       ctx.confirmations.insert({
         contactId: e.contactId,
         channel: e.channel,

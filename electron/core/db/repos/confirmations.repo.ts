@@ -56,7 +56,22 @@ const toRecord = (r: ConfirmationRow): ConfirmationRecord => ({
 
 /** SQL for the double opt-in confirmation queue. */
 export class ConfirmationsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly cancelStmt;
+  private readonly anyQueuedStmt;
+
+  constructor(private readonly db: Db) {
+    // Prepared once: these run for every consent event appended, imports included.
+    this.cancelStmt = db.prepare(
+      `UPDATE confirmations SET state = 'cancelled', state_reason = ?, state_at = ?
+       WHERE contact_id = ? AND (? IS NULL OR channel = ?) AND state = 'queued'`,
+    );
+    this.anyQueuedStmt = db.prepare<[], { q: number }>(`SELECT EXISTS (SELECT 1 FROM confirmations WHERE state = 'queued') AS q`);
+  }
+
+  /** Whether any message is waiting at all (most registers: none, so appends skip the cancel step). */
+  anyQueued(): boolean {
+    return this.anyQueuedStmt.get()?.q === 1;
+  }
 
   insert(c: Omit<ConfirmationRecord, 'id'>): ConfirmationRecord {
     const info = this.db
@@ -80,12 +95,7 @@ export class ConfirmationsRepo {
 
   /** Cancel what is still queued for this contact (on one channel, or on all); returns how many. */
   cancelQueued(contactId: number, channel: Channel | null, reason: string, at: number): number {
-    return this.db
-      .prepare(
-        `UPDATE confirmations SET state = 'cancelled', state_reason = ?, state_at = ?
-         WHERE contact_id = ? AND (? IS NULL OR channel = ?) AND state = 'queued'`,
-      )
-      .run(reason, at, contactId, channel, channel).changes;
+    return this.cancelStmt.run(reason, at, contactId, channel, channel).changes;
   }
 
   /** Newest first, with the contact's number and name. */
