@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { Backend } from '../core/backend';
 import type { Method, Output } from '../../shared/contract/api';
 import type { ApiError } from '../../shared/contract/errors';
+import { defined, int, list } from './args';
 
 /** The flags the forms and sheets commands read. */
 export interface FormsFlags {
@@ -29,21 +30,6 @@ export interface FormsFlags {
 type Outcome = { ok: true; value: unknown; human: string } | { ok: false; error: ApiError };
 
 const refuse = (message: string): Outcome => ({ ok: false, error: { code: 'VALIDATION_FAILED', message } });
-
-function whole(flag: string, v: string | undefined): number | undefined | string {
-  if (v === undefined) return undefined;
-  return /^\d+$/.test(v) ? Number(v) : `${flag}: expected a whole number, got "${v}"`;
-}
-
-const listOf = (v: string | undefined): string[] | undefined =>
-  v
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 async function call<M extends Method>(backend: Backend, method: M, input: Record<string, unknown>): Promise<Output<M> | ApiError> {
   const r = await backend.dispatch(method, input);
@@ -81,10 +67,8 @@ export async function formsFileCommand(
     if (ext !== '.pdf') return refuse(`--out: sheets are written as PDF; name a .pdf file, not "${f.out}"`);
     if (f.layout !== 'individual' && f.layout !== 'group')
       return refuse(`--layout: expected individual or group${f.layout ? `, got "${f.layout}"` : ''}`);
-    const rows = whole('--rows', f.rows);
-    const copies = whole('--copies', f.copies);
-    if (typeof rows === 'string') return refuse(rows);
-    if (typeof copies === 'string') return refuse(copies);
+    const rows = int('rows', f.rows);
+    const copies = int('copies', f.copies);
     const r = await call(backend, 'forms.print', defined({ formVersionId, layout: f.layout, rows, copies, paper: f.paper, staff: f.staff }));
     if (isError(r)) return { ok: false, error: r };
     const problem = deliver(backend, r.fileId, f.out);
@@ -127,10 +111,9 @@ function formatSheets(v: Output<'sheets.list'>): string {
 export async function sheetsCommand(backend: Backend, command: string | undefined, serial: string | undefined, f: FormsFlags): Promise<Outcome> {
   switch (command) {
     case 'list': {
-      const offset = whole('--offset', f.offset);
-      const limit = whole('--limit', f.limit);
-      const form = whole('--form', f.form);
-      for (const v of [offset, limit, form]) if (typeof v === 'string') return refuse(v);
+      const offset = int('offset', f.offset);
+      const limit = int('limit', f.limit);
+      const form = int('form', f.form);
       const r = await call(backend, 'sheets.list', defined({ offset, limit, formVersionId: form }));
       return isError(r) ? { ok: false, error: r } : { ok: true, value: r, human: formatSheets(r) };
     }
@@ -154,8 +137,7 @@ export async function sheetsCommand(backend: Backend, command: string | undefine
     }
     case 'enter': {
       if (!serial) return refuse('SERIAL: give the sheet serial, e.g. optin sheets enter S-000042 --row 1 …');
-      const row = whole('--row', f.row);
-      if (typeof row === 'string') return refuse(row);
+      const row = int('row', f.row);
       if (row === undefined) return refuse('--row: which row of the sheet (1, 2, …)');
       const r = await call(
         backend,
@@ -165,8 +147,8 @@ export async function sheetsCommand(backend: Backend, command: string | undefine
           row,
           phone: f.phone,
           name: f.name,
-          channels: listOf(f.channels),
-          purposes: listOf(f.purposes),
+          channels: list(f.channels),
+          purposes: list(f.purposes),
           signedOn: f['signed-on'],
           staff: f.staff,
         }),

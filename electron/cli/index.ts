@@ -8,6 +8,7 @@ import { formatHuman } from './format';
 import { exportCommand, importCommand } from './imports';
 import { lintCommand } from './lint';
 import { formsFileCommand, sheetsCommand } from './forms';
+import { UsageError, defined, int, list } from './args';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -143,28 +144,6 @@ const OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
-
-/** A refusal found by the CLI itself (before the contract), reported like one from the contract. */
-class UsageError extends Error {}
-
-const list = (v: string | undefined): string[] | undefined =>
-  v === undefined
-    ? undefined
-    : v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-
-function int(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${flag}: expected a whole number, got "${v}"`);
-  return Number(v);
-}
-
-/** Drop undefined values so zod sees only what was given. */
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /** Map a command line to one contract call. */
 export function toCall(area: string | undefined, command: string | undefined, f: Flags): { method: Method; input: Record<string, unknown> } {
@@ -492,10 +471,16 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const backend = openRegister(f, fail);
     if (typeof backend === 'number') return backend;
     try {
-      const r =
-        area === 'sheets'
-          ? await sheetsCommand(backend, command, extra[0], f)
-          : await formsFileCommand(backend, command as 'print' | 'qr' | 'poster', extra[0], f);
+      let r;
+      try {
+        r =
+          area === 'sheets'
+            ? await sheetsCommand(backend, command, extra[0], f)
+            : await formsFileCommand(backend, command as 'print' | 'qr' | 'poster', extra[0], f);
+      } catch (err) {
+        if (err instanceof UsageError) return fail({ code: 'VALIDATION_FAILED', message: err.message }, 1);
+        throw err;
+      }
       if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
       io.out(f.json ? JSON.stringify(r.value) : r.human);
       return 0;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { main } from '../../electron/cli/index';
+import { optin } from '../support/cli';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -14,13 +14,6 @@ function register(): string {
   const d = mkdtempSync(join(tmpdir(), 'optin-cli-'));
   dirs.push(d);
   return join(d, 'register.db');
-}
-
-async function optin(db: string, ...args: string[]): Promise<{ code: number; out: string; err: string; json: () => Record<string, unknown> }> {
-  let out = '';
-  let err = '';
-  const code = await main([...args, '--db', db], { out: (s) => (out += s + '\n'), err: (s) => (err += s + '\n') });
-  return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> };
 }
 
 describe('optin CLI', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { main } from '../../electron/cli/index';
+import { optin } from '../support/cli';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -14,13 +14,6 @@ function folder(): string {
   const d = mkdtempSync(join(tmpdir(), 'optin-forms-cli-'));
   dirs.push(d);
   return d;
-}
-
-async function optin(db: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main([...args, '--db', db], { out: (s) => (out += s + '\n'), err: (s) => (err += s + '\n') });
-  return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> };
 }
 
 const CONSENT_RU = `Согласие на получение рекламы

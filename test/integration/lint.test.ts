@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../electron/cli/index';
+import { optin } from '../support/cli';
 import { createBackend } from '../../electron/core/backend';
 
 const dirs: string[] = [];
@@ -12,13 +12,6 @@ function dir(): string {
   const d = mkdtempSync(join(tmpdir(), 'optin-lint-'));
   dirs.push(d);
   return d;
-}
-
-async function optin(db: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main([...args, '--db', db], { out: (s) => (out += s + '\n'), err: (s) => (err += s + '\n') });
-  return { code, out, err };
 }
 
 async function shop(): Promise<{ db: string; d: string }> {
