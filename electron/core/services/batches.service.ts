@@ -12,6 +12,7 @@ import { resolveActor } from './staff.service';
 /** A complaint keeps marketing away from that person for this long (DOMAIN §7(b)). */
 const COMPLAINT_COOLDOWN_DAYS = 90;
 const PAST_TOLERANCE_MS = 5 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
 
 type BatchChannel = BatchRecord['channel'];
 
@@ -24,18 +25,17 @@ export function gateMember(
   batch: { channel: BatchChannel; purpose: 'marketing' | 'service' },
   at: number,
   rules: GateRules,
-  lastComplaintAt: number | null,
+  history: { lastComplaintAt: number | null; recentMarketing: number; flagged: boolean },
 ): { channel: Channel; verdict: GateVerdict } {
   const refusals: { channel: Channel; verdict: GateVerdict }[] = [];
   for (const channel of routeOf(batch.channel)) {
     const verdict = gate(
       {
         phone: m.phone,
-        messageable: m.messageable,
+        messageable: m.messageable && !history.flagged,
         state: (c, p): ConsentState => m.cells.get(`${c}/${p}`) ?? EMPTY_STATE,
-        lastComplaintAt,
-        // Nothing has been handed off by this register yet: the outbox (issue #6) will count its hand-offs here.
-        recentMarketing: 0,
+        lastComplaintAt: history.lastComplaintAt,
+        recentMarketing: history.recentMarketing,
         timeZone: null,
       },
       { channel, purpose: batch.purpose, at },
@@ -49,7 +49,21 @@ export function gateMember(
   return refusals.sort((a, b) => rank(a.verdict) - rank(b.verdict))[0]!;
 }
 
-function gateRules(ctx: ServiceContext): GateRules {
+/** Everything about past sending the gate reads for a whole audience at once: complaints, recent hand-offs, flagged numbers. */
+export function audienceHistory(ctx: ServiceContext, rules: GateRules, at: number) {
+  const complaints = ctx.batches.lastComplaints();
+  const cap = rules.policy.frequencyCap;
+  const recent = cap ? ctx.outbox.recentMarketingAll(at - cap.days * DAY) : new Map<number, number>();
+  const flagged = ctx.outbox.flaggedPhones();
+  return (m: AudienceMember) => ({
+    lastComplaintAt: complaints.get(m.contactId) ?? null,
+    recentMarketing: recent.get(m.contactId) ?? 0,
+    flagged: flagged.has(m.phone),
+  });
+}
+
+/** The shop's gate rules from its settings and policy pack. */
+export function gateRules(ctx: ServiceContext): GateRules {
   const settings = getSettings(ctx);
   const pack = settings.effectivePolicy;
   const zones = pack.messaging.defaultRecipientTimeZones.length ? pack.messaging.defaultRecipientTimeZones : [settings.timezone];
@@ -97,14 +111,14 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>)
   };
 
   const rules = gateRules(ctx);
-  const complaints = ctx.batches.lastComplaints();
+  const historyOf = audienceHistory(ctx, rules, at);
   const excluded = emptyCounts();
   const byChannel = { whatsapp: 0, sms: 0 };
   let eligible = 0;
   let audience = 0;
   for (const m of ctx.batches.audience(input.tags ?? [])) {
     audience++;
-    const { channel, verdict } = gateMember(m, input, at, rules, complaints.get(m.contactId) ?? null);
+    const { channel, verdict } = gateMember(m, input, at, rules, historyOf(m));
     if (verdict.eligible) {
       eligible++;
       byChannel[channel]++;
@@ -162,12 +176,12 @@ export function batchAudience(ctx: ServiceContext, input: ParsedInput<'batch.aud
   const b = ctx.batches.get(input.batch);
   if (!b) throw new AppError('NOT_FOUND', `batch: no batch ${input.batch}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
   const rules = gateRules(ctx);
-  const complaints = ctx.batches.lastComplaints();
   const at = Math.max(b.plannedAt, ctx.clock.now());
+  const historyOf = audienceHistory(ctx, rules, at);
   const people: Output<'batch.audience'>['people'] = [];
   let total = 0;
   for (const m of ctx.batches.audience(b.audience.tags)) {
-    const { channel, verdict } = gateMember(m, b, at, rules, complaints.get(m.contactId) ?? null);
+    const { channel, verdict } = gateMember(m, b, at, rules, historyOf(m));
     const matches = input.reason === 'eligible' ? verdict.eligible : !verdict.eligible && verdict.reason === (input.reason as ExclusionReason);
     if (!matches) continue;
     if (total >= input.offset && people.length < input.limit)

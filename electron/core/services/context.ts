@@ -10,6 +10,7 @@ import { ImportsRepo } from '../db/repos/imports.repo';
 import { SheetsRepo } from '../db/repos/sheets.repo';
 import { ConfirmationsRepo } from '../db/repos/confirmations.repo';
 import { BatchesRepo } from '../db/repos/batches.repo';
+import { OutboxRepo } from '../db/repos/outbox.repo';
 import type { Clock, Ids } from '../clock';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
@@ -28,6 +29,7 @@ export interface ServiceContext {
   sheets: SheetsRepo;
   confirmations: ConfirmationsRepo;
   batches: BatchesRepo;
+  outbox: OutboxRepo;
   clock: Clock;
   ids: Ids;
 }
@@ -47,6 +49,7 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
     sheets: new SheetsRepo(db),
     confirmations: new ConfirmationsRepo(db),
     batches: new BatchesRepo(db),
+    outbox: new OutboxRepo(db),
     clock,
     ids,
   };

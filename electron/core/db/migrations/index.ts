@@ -3,6 +3,7 @@ import { sql as m0002 } from './0002_inbound';
 import { sql as m0003 } from './0003_imports';
 import { sql as m0004 } from './0004_sheets';
 import { sql as m0005 } from './0005_batches';
+import { sql as m0006 } from './0006_outbox';
 
 /** A numbered schema step; `foreignKeysOff` for steps that rebuild a table others reference (SQLite's documented procedure). */
 export interface Migration {
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: '0003_imports', sql: m0003, foreignKeysOff: true },
   { version: 4, name: '0004_sheets', sql: m0004 },
   { version: 5, name: '0005_batches', sql: m0005 },
+  { version: 6, name: '0006_outbox', sql: m0006 },
 ];
