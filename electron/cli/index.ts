@@ -9,6 +9,8 @@ import { exportCommand, importCommand } from './imports';
 import { lintCommand } from './lint';
 import { formsFileCommand, sheetsCommand } from './forms';
 import { UsageError, defined, int, list } from './args';
+import { PROVIDER_OPTION_FLAGS, batchCommand, providersCommand } from './sending';
+import { EnvSecrets } from '../core/secrets';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -44,6 +46,21 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   batch plan        --channel sms|whatsapp|cascade --purpose marketing|service (--text T | --file F) [--tag X[,Y]]
                     [--at ISO] [--name N]   run the audience through the send-time gate; counts per exclusion reason
   batch list | batch audience --batch ID --reason eligible|no_consent|pending|revoked|expired|invalid_number|…
+  batch send ID     --provider NAME[,NAME2] [--template NAME --template-language xx] [--fallback-after MIN] [--max-wait S]
+                    hand the batch to its provider(s) — the gate runs again for each recipient — until it is done or
+                    nothing can progress for --max-wait seconds (default 60); run it again to carry on
+  batch progress ID | batch pause ID | batch resume ID
+  batch recipients ID [--status sent,failed,…] [--offset N] [--limit N]
+  batch resolve RECIPIENT --decision sent|resend   for a message the provider could not say it took
+  batch report ID   --out FILE.pdf|FILE.csv [--locale en|ru]   who got what, when, under which consent
+  providers add     --name N --kind twilio|whatsapp-cloud|smsru|webhook|file [kind's options]:
+                    twilio: --account AC… (--from +1… | --messaging-service MG…) [--whatsapp-from +1…] [--api-key SK…]
+                    whatsapp-cloud: --phone-number-id N [--api-version v23.0] [--language ru]
+                    smsru: [--from SENDER] [--test]     webhook: --url https://…     file: [--format csv|xlsx] [--dir D]
+                    any kind: [--rate MSG/S] [--base-url URL] [--option KEY=VALUE]
+                    secrets come from the environment: $OPTIN_<NAME>_AUTH_TOKEN (twilio), _ACCESS_TOKEN (whatsapp-cloud),
+                    _API_ID (smsru), _TOKEN (webhook, optional); e.g. name "shop sms" → $OPTIN_SHOP_SMS_API_ID
+  providers list | providers test NAME [--to P] [--channel sms|whatsapp] [--text T] | providers remove NAME
   policy list
   inbound           --from P --text T [--channel sms|whatsapp] [--at ISO] [--provider-id ID] [--to P]
                     classify an inbound reply and act on it: STOP revokes at once, START <form code> opts in, YES confirms
@@ -141,9 +158,35 @@ const OPTIONS = {
   'signed-on': { type: 'string' },
   tag: { type: 'string' },
   reason: { type: 'string' },
+  provider: { type: 'string' },
+  template: { type: 'string' },
+  'template-language': { type: 'string' },
+  'fallback-after': { type: 'string' },
+  'max-wait': { type: 'string' },
+  status: { type: 'string' },
+  decision: { type: 'string' },
+  account: { type: 'string' },
+  'messaging-service': { type: 'string' },
+  'whatsapp-from': { type: 'string' },
+  'api-key': { type: 'string' },
+  'phone-number-id': { type: 'string' },
+  'api-version': { type: 'string' },
+  url: { type: 'string' },
+  format: { type: 'string' },
+  dir: { type: 'string' },
+  rate: { type: 'string' },
+  'base-url': { type: 'string' },
+  test: { type: 'boolean' },
+  option: { type: 'string', multiple: true },
 } satisfies ParseArgsConfig['options'];
 
-type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Flags = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
 
 /** Map a command line to one contract call. */
 export function toCall(area: string | undefined, command: string | undefined, f: Flags): { method: Method; input: Record<string, unknown> } {
@@ -361,6 +404,14 @@ const FIELD_FLAGS: Record<string, string> = {
   tags: '--tag',
   formVersionId: 'ID',
   copies: '--copies',
+  providers: '--provider',
+  fallbackAfterMinutes: '--fallback-after',
+  maxWaitSeconds: '--max-wait',
+  'template.name': '--template',
+  'template.language': '--template-language',
+  template: '--template',
+  statuses: '--status',
+  ...PROVIDER_OPTION_FLAGS,
 };
 
 /** Rewrite a leading `field:` of a contract message as the flag the person typed. */
@@ -396,7 +447,8 @@ const stdio: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => proc
 /** Open the register the flags name, or report why not (exit code). */
 function openRegister(f: Flags, fail: (e: ApiError, exit: number) => number): Backend | number {
   try {
-    return createBackend({ dbPath: resolveDbPath(f.db) });
+    // Provider secrets come from the environment in the CLI, never from a file or the register.
+    return createBackend({ dbPath: resolveDbPath(f.db), secrets: new EnvSecrets() });
   } catch (err) {
     const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
     return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
@@ -477,6 +529,27 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           area === 'sheets'
             ? await sheetsCommand(backend, command, extra[0], f)
             : await formsFileCommand(backend, command as 'print' | 'qr' | 'poster', extra[0], f);
+      } catch (err) {
+        if (err instanceof UsageError) return fail({ code: 'VALIDATION_FAILED', message: err.message }, 1);
+        throw err;
+      }
+      if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
+      io.out(f.json ? JSON.stringify(r.value) : r.human);
+      return 0;
+    } finally {
+      backend.close();
+    }
+  }
+  const sending =
+    (area === 'batch' && ['send', 'progress', 'pause', 'resume', 'recipients', 'resolve', 'report'].includes(command ?? '')) || area === 'providers';
+  if (sending) {
+    if (extra.length > 1) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${extra[1]}"` }, 1);
+    const backend = openRegister(f, fail);
+    if (typeof backend === 'number') return backend;
+    try {
+      let r;
+      try {
+        r = area === 'providers' ? await providersCommand(backend, command, extra[0], f) : await batchCommand(backend, command ?? '', extra[0], f);
       } catch (err) {
         if (err instanceof UsageError) return fail({ code: 'VALIDATION_FAILED', message: err.message }, 1);
         throw err;

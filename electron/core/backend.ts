@@ -21,6 +21,12 @@ import { deletePreset, inspectImport, savePreset } from './imports/presets.servi
 import { createExport } from './imports/export.service';
 import { iso } from './services/context';
 import { checkMessage, getLintProfile } from './services/lint.service';
+import { Outbox, getRecipient, listRecipients, resolveRecipient } from './services/outbox.service';
+import { listProviders, providerKinds, removeProvider, saveProvider, testProvider } from './services/providers.service';
+import { createBatchReport } from './services/report.service';
+import { MemorySecrets } from './secrets';
+import type { AdapterEnv, ProviderAdapter, ProviderConfig, SecretStore } from './providers/types';
+import type { FaultPoint } from './outbox/runner';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Method } from '../../shared/contract/api';
@@ -38,6 +44,18 @@ export interface BackendOptions {
   checkOutputs?: boolean;
   /** Where internal errors go; receives no input data, only the method and the error. */
   onInternalError?: (method: string, err: unknown) => void;
+  /** Provider secrets: the OS keychain in the app, environment variables in the CLI; default: this process's memory. */
+  secrets?: SecretStore;
+  /** Where the file hand-off writes; default: `handoff/` beside the register. */
+  handoffDir?: string;
+  /** Resume unfinished batches in the background at start (the app and the local host; not the CLI). */
+  autoResume?: boolean;
+  /** Per-request provider timeout, ms. */
+  providerTimeoutMs?: number;
+  /** Tests: replace provider adapters, stop the process at a point of a hand-off, shorten waits. */
+  adapterFactory?: (config: ProviderConfig, env: AdapterEnv) => ProviderAdapter;
+  fault?: (point: FaultPoint, recipientId: number) => void;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The running core: one dispatcher for every door. */
@@ -48,6 +66,7 @@ export interface Backend {
   db: Db;
   files: FileStore;
   jobs: ImportJobs;
+  outbox: Outbox;
   close(): void;
 }
 
@@ -60,6 +79,11 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'files.finish',
   'files.read',
   'files.discard',
+  // These lock the register themselves around their database work, never across a provider's network call.
+  'batch.send',
+  'batch.pause',
+  'batch.resume',
+  'providers.test',
 ]);
 
 /** The composition root: open the register, wire services to the contract. */
@@ -82,6 +106,18 @@ export function createBackend(options: BackendOptions): Backend {
     } catch {
       // a test's reporter may throw; the job has recorded the failure already
     }
+  });
+  const secrets = options.secrets ?? new MemorySecrets();
+  const outbox = new Outbox({
+    ctx,
+    lock,
+    secrets,
+    handoffDir:
+      options.handoffDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-handoff') : join(dirname(options.dbPath), 'handoff')),
+    timeoutMs: options.providerTimeoutMs,
+    adapterFactory: options.adapterFactory,
+    fault: options.fault,
+    sleep: options.sleep,
   });
   const handlers: Handlers = {
     'contacts.add': (i) => addContact(ctx, i),
@@ -113,6 +149,23 @@ export function createBackend(options: BackendOptions): Backend {
     'batch.plan': (i) => planBatch(ctx, i),
     'batch.list': (i) => listBatches(ctx, i),
     'batch.audience': (i) => batchAudience(ctx, i),
+    'batch.send': (i) => outbox.send(i),
+    'batch.progress': (i) => outbox.progress(i.batch),
+    'batch.pause': (i) => outbox.pause(i),
+    'batch.resume': (i) => outbox.resume(i),
+    'batch.recipients': (i) => listRecipients(ctx, i),
+    'batch.recipient': (i) => getRecipient(ctx, i),
+    'batch.resolve': (i) => {
+      const out = resolveRecipient(ctx, i);
+      if (out.recipient.status === 'queued') outbox.start(out.recipient.batch);
+      return out;
+    },
+    'batch.report': (i) => createBatchReport(ctx, files, i),
+    'providers.kinds': () => providerKinds(secrets),
+    'providers.list': () => listProviders(ctx, outbox, secrets),
+    'providers.save': (i) => saveProvider(ctx, outbox, secrets, i),
+    'providers.remove': (i) => removeProvider(ctx, outbox, secrets, i),
+    'providers.test': (i) => testProvider(ctx, outbox, (fn) => lock.run(fn), i),
     'audit.verify': () => verifyAudit(ctx),
     'audit.list': (i) => listAudit(ctx, i),
     'register.rebuildProjection': () => rebuildProjection(ctx),
@@ -178,5 +231,19 @@ export function createBackend(options: BackendOptions): Backend {
     ...(options.checkOutputs !== undefined ? { checkOutputs: options.checkOutputs } : {}),
     onInternalError: reportInternal,
   });
-  return { dispatch, handlers, ctx, db, files, jobs, close: () => db.close() };
+  if (options.autoResume) outbox.resumeAll();
+  return {
+    dispatch,
+    handlers,
+    ctx,
+    db,
+    files,
+    jobs,
+    outbox,
+    close: () => {
+      // What is in flight stays `sending` and is reconciled at the next start.
+      void outbox.close();
+      db.close();
+    },
+  };
 }

@@ -1,8 +1,9 @@
 import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createBackend, type Backend } from '../core/backend';
 import { createMainWindow, hardenSession } from './window';
 import { registerIpc } from './ipc';
+import { SafeStorageSecrets } from './os/secrets';
 
 // Thin by design: everything but windows and IPC lives in electron/core and runs in plain Node.
 let backend: Backend | undefined;
@@ -22,7 +23,10 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(
     () => {
       hardenSession();
-      backend = createBackend({ dbPath: process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db') });
+      const dbPath = process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db');
+      // Provider secrets: encrypted by the OS keychain, kept beside the register, never inside it.
+      // Unfinished batches (the app quit or crashed mid-send) resume in the background.
+      backend = createBackend({ dbPath, secrets: new SafeStorageSecrets(join(dirname(dbPath), 'secrets.json')), autoResume: true });
       registerIpc(backend.dispatch, () => mainWindow?.webContents, devUrl);
       mainWindow = createMainWindow(devUrl);
       app.on('activate', () => {

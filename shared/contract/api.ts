@@ -4,6 +4,7 @@ import { PolicyOverrides, PolicyPack, PolicyPackIds } from '../domain/policy/pol
 import { ColumnFields } from '../domain/csv/mapping';
 import { MessageKinds } from '../domain/lint/types';
 import { ExclusionReasons, type ExclusionReason } from '../domain/gate/gate';
+import { ProviderKinds, RecipientStatuses, type RecipientStatus } from '../domain/outbox/types';
 
 // ---- building blocks ----
 
@@ -321,6 +322,79 @@ export const ConsentRecordInput = z
   });
 /** Input of consent.record. */
 export type ConsentRecordInput = z.infer<typeof ConsentRecordInput>;
+
+// ---- sending ----
+
+/** A provider's name as the shop calls it. */
+const ProviderName = z
+  .string()
+  .trim()
+  .min(1, 'provider name is required')
+  .max(40, 'provider name is longer than 40 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'provider name: letters, digits, spaces, dot, dash and underscore');
+
+/** A configured provider (secrets shown only as set or not). */
+export const ProviderInfo = z.object({
+  name: z.string(),
+  kind: z.enum(ProviderKinds),
+  options: z.record(z.string(), z.string()),
+  channels: z.array(Channel),
+  ratePerSecond: z.number(),
+  /** Per secret field: whether it is available (keychain in the app, environment in the CLI), and where from. */
+  secrets: z.array(z.object({ key: z.string(), set: z.boolean(), required: z.boolean(), source: z.string() })),
+  /** What is wrong with the configuration, if anything (a missing secret, a bad option). */
+  problems: z.array(z.string()),
+});
+
+/** One recipient of a batch on one channel. */
+export const Recipient = z.object({
+  id: z.number().int(),
+  batch: z.number().int(),
+  contactId: z.number().int(),
+  name: z.string(),
+  phone: z.string(),
+  /** 0: the batch's channel (or a cascade's WhatsApp try); 1: a cascade's SMS fallback. */
+  step: z.number().int(),
+  channel: Channel,
+  status: z.enum(RecipientStatuses),
+  /** Why skipped, failed or undeliverable (an exclusion reason or the provider's code and words). */
+  reason: z.string().nullable(),
+  proofEvent: z.number().int().nullable(),
+  text: z.string().nullable(),
+  provider: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  attempts: z.number().int(),
+  dueAt: IsoInstant,
+  handedOffAt: IsoInstant.nullable(),
+  updatedAt: IsoInstant,
+});
+
+/** Where a batch's sending stands. */
+export const BatchProgress = z.object({
+  batch: z.number().int(),
+  state: z.enum(['planned', 'sending', 'done', 'cancelled']),
+  /** The outbox is working on it right now. */
+  running: z.boolean(),
+  paused: z.object({ reason: z.string(), at: IsoInstant }).nullable(),
+  providers: z.record(z.string(), z.string()),
+  counts: z.object(Object.fromEntries(RecipientStatuses.map((s) => [s, z.number().int()])) as Record<RecipientStatus, z.ZodNumber>),
+  /** Handed to the provider (sent, delivered or read). */
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  /** Failed or undeliverable. */
+  failed: z.number().int(),
+  /** Left out at hand-off by the gate (a revocation since the plan, a cap reached…). */
+  skipped: z.number().int(),
+  /** Queued, being sent, or waiting for a retry, quiet hours or the cascade's wait. */
+  pending: z.number().int(),
+  /** Sent but the provider cannot say whether it arrived: the owner decides. */
+  unknown: z.number().int(),
+  skipReasons: z.record(z.string(), z.number().int()),
+  /** When the next queued message is due, if any waits. */
+  nextAttemptAt: IsoInstant.nullable(),
+  startedAt: IsoInstant.nullable(),
+  finishedAt: IsoInstant.nullable(),
+});
 
 /** Operation table: the single list of everything a door may call. */
 // ---- message linter ----
@@ -753,6 +827,114 @@ export const api = {
           deferUntil: IsoInstant.nullable(),
         }),
       ),
+    }),
+  },
+  'batch.send': {
+    input: z.object({
+      batch: z.number().int().positive(),
+      /**
+       * The providers to hand off through, by name: one that carries the batch's channel, or for a cascade one for
+       * WhatsApp and one for SMS (a provider carrying both may serve both).
+       */
+      providers: z.array(ProviderName).min(1, 'name a provider').max(2, 'at most two providers (WhatsApp and SMS)'),
+      /** The approved WhatsApp template this text is (Cloud API; Twilio Content SID `HX…` for Twilio WhatsApp). */
+      template: z.object({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(2).max(15) }).optional(),
+      /** Cascade: how long WhatsApp gets to deliver before the SMS fallback goes (default 60 minutes). */
+      fallbackAfterMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(60),
+      /** Run until the batch is done or nothing can progress, and answer then (the CLI); else send in the background. */
+      wait: z.boolean().default(false),
+      /** With `wait`: how long to wait for a retry or deferral before answering with what is still pending. */
+      maxWaitSeconds: z.number().int().min(0).max(3600).default(60),
+      staff: Name.optional(),
+    }),
+    output: BatchProgress,
+  },
+  'batch.progress': { input: z.object({ batch: z.number().int().positive() }), output: BatchProgress },
+  'batch.pause': { input: z.object({ batch: z.number().int().positive(), staff: Name.optional() }), output: BatchProgress },
+  'batch.resume': { input: z.object({ batch: z.number().int().positive(), staff: Name.optional() }), output: BatchProgress },
+  'batch.recipients': {
+    input: z.object({
+      batch: z.number().int().positive(),
+      statuses: z.array(z.enum(RecipientStatuses)).max(9).default([]),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    output: z.object({ batch: z.number().int(), total: z.number().int(), recipients: z.array(Recipient) }),
+  },
+  'batch.recipient': {
+    input: z.object({ id: z.number().int().positive() }),
+    output: z.object({
+      recipient: Recipient,
+      /** Every step this person took in the batch (a cascade's WhatsApp try and SMS fallback). */
+      path: z.array(Recipient),
+      history: z.array(z.object({ step: z.number().int(), at: IsoInstant, status: z.string(), detail: z.string().nullable() })),
+      /** The consent event that made the hand-off lawful, as recorded. */
+      proof: ConsentEvent.nullable(),
+      /** The form wording the proof refers to, when it names one. */
+      proofForm: z.object({ code: z.string(), sha256: z.string(), language: z.string() }).nullable(),
+    }),
+  },
+  'batch.resolve': {
+    input: z.object({
+      id: z.number().int().positive(),
+      /** For a recipient in `unknown` state: the provider did take it (`sent`), or send it again (`resend`). */
+      decision: z.enum(['sent', 'resend']),
+      staff: Name.optional(),
+    }),
+    output: z.object({ recipient: Recipient }),
+  },
+  'batch.report': {
+    input: z.object({ batch: z.number().int().positive(), format: z.enum(['pdf', 'csv']), locale: Locale.default('en') }),
+    output: z.object({ fileId: FileId, name: z.string(), bytes: z.number().int(), recipients: z.number().int() }),
+  },
+  'providers.kinds': {
+    input: z.object({}),
+    output: z.object({
+      kinds: z.array(
+        z.object({
+          kind: z.enum(ProviderKinds),
+          options: z.array(z.object({ key: z.string(), required: z.boolean(), secret: z.boolean(), description: z.string() })),
+        }),
+      ),
+      /** Whether secrets outlive this process (false on the local host, which keeps them in memory only). */
+      secretsPersistent: z.boolean(),
+    }),
+  },
+  'providers.list': { input: z.object({}), output: z.object({ providers: z.array(ProviderInfo) }) },
+  'providers.save': {
+    input: z.object({
+      name: ProviderName,
+      kind: z.enum(ProviderKinds),
+      options: z.record(z.string().max(64), z.string().max(2000)).default({}),
+      /** Secrets to store in the OS keychain (never in the register). Omitted ones keep their stored value. */
+      secrets: z.record(z.string().max(64), z.string().max(4000)).optional(),
+      staff: Name.optional(),
+    }),
+    output: ProviderInfo,
+  },
+  'providers.remove': { input: z.object({ name: ProviderName, staff: Name.optional() }), output: z.object({ removed: z.boolean() }) },
+  'providers.test': {
+    input: z.object({
+      name: ProviderName,
+      /** Your own number (default: the shop's phone). */
+      to: PhoneInput.optional(),
+      channel: Channel.optional(),
+      text: z.string().trim().min(1).max(1000).optional(),
+      staff: Name.optional(),
+    }),
+    output: z.object({
+      ok: z.boolean(),
+      outcome: z.enum(['accepted', 'retry', 'refused']),
+      to: z.string(),
+      channel: Channel,
+      code: z.string().nullable(),
+      message: z.string(),
+      providerMessageId: z.string().nullable(),
     }),
   },
   'audit.verify': {

@@ -2,7 +2,7 @@ import { onTestFinished } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBackend, type Backend } from '../../electron/core/backend';
+import { createBackend, type Backend, type BackendOptions } from '../../electron/core/backend';
 import type { Input, Method, Output } from '../../shared/contract/api';
 
 /** A controllable clock for tests. */
@@ -15,7 +15,10 @@ export class TestClock {
 }
 
 /** A backend on a fresh SQLite file in a temp folder, outputs checked against the contract. */
-export function testBackend(clock = new TestClock()): {
+export function testBackend(
+  clock = new TestClock(),
+  extra: Partial<BackendOptions> = {},
+): {
   backend: Backend;
   clock: TestClock;
   dir: string;
@@ -31,6 +34,7 @@ export function testBackend(clock = new TestClock()): {
     clock,
     ids: { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
     checkOutputs: true,
+    ...extra,
     onInternalError: (m, e) => {
       console.error(`internal error in ${m}:`, e);
       throw e;
@@ -58,8 +62,8 @@ export function testBackend(clock = new TestClock()): {
 export type Caller = <M extends Method>(method: M, input: Input<M>) => Promise<Output<M>>;
 
 /** A test backend removed when the current test finishes. */
-export function scopedBackend(): ReturnType<typeof testBackend> {
-  const t = testBackend();
+export function scopedBackend(extra: Partial<BackendOptions> = {}, clock = new TestClock()): ReturnType<typeof testBackend> {
+  const t = testBackend(clock, extra);
   onTestFinished(t.cleanup);
   return t;
 }

@@ -1,9 +1,8 @@
 import type { Channel } from '../../../shared/domain/consent/types';
 
-/** The providers a shop can hand messages to. */
-export const ProviderKinds = ['twilio', 'whatsapp-cloud', 'smsru', 'webhook', 'file'] as const;
-/** A provider kind. */
-export type ProviderKind = (typeof ProviderKinds)[number];
+import type { ProviderKind } from '../../../shared/domain/outbox/types';
+
+export { ProviderKinds, type ProviderKind } from '../../../shared/domain/outbox/types';
 
 /** One message handed to a provider. */
 export interface OutgoingMessage {

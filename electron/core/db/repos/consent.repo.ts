@@ -173,6 +173,12 @@ export class ConsentRepo {
     this.upsertStateStmt.run(s);
   }
 
+  /** One event by id. */
+  eventById(id: number): EventRecord | undefined {
+    const r = this.db.prepare<[number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events WHERE id = ?`).get(id);
+    return r ? toEvent(r) : undefined;
+  }
+
   statesForContact(contactId: number): StateRecord[] {
     return this.contactStatesStmt.all(contactId).map(toState);
   }

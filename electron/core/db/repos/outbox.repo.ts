@@ -1,10 +1,9 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
 import type { Db } from '../open';
 
-/** Where a recipient of a batch stands. */
-export const RecipientStatuses = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'undeliverable', 'skipped', 'unknown'] as const;
-/** A recipient status. */
-export type RecipientStatus = (typeof RecipientStatuses)[number];
+import { RecipientStatuses, type RecipientStatus } from '../../../../shared/domain/outbox/types';
+
+export { RecipientStatuses, type RecipientStatus };
 
 /** One recipient of a batch on one channel (step 1 is a cascade's SMS fallback). Times in ms. */
 export interface OutboxRecord {
@@ -117,6 +116,8 @@ export interface ProviderRow {
 /** A change to one recipient; omitted fields keep their value. */
 export interface RecipientUpdate {
   status: RecipientStatus;
+  channel?: Channel;
+  phone?: string;
   reason?: string | null;
   proofEventId?: number | null;
   text?: string | null;
@@ -138,6 +139,7 @@ export class OutboxRepo {
   private readonly getStmt;
   private readonly flagStmt;
   private readonly recentStmt;
+  private readonly complaintStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -147,10 +149,11 @@ export class OutboxRepo {
     this.logStmt = db.prepare('INSERT INTO outbox_log (recipient_id, at, status, detail) VALUES (?, ?, ?, ?)');
     this.getStmt = db.prepare<[number], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
     this.flagStmt = db.prepare<[string], { reason: string; code: string }>('SELECT reason, code FROM number_flags WHERE phone = ?');
-    this.recentStmt = db.prepare<[number, number], { n: number }>(
+    this.recentStmt = db.prepare<[number, number, number], { n: number }>(
       `SELECT count(*) AS n FROM outbox o JOIN batches b ON b.id = o.batch_id
-       WHERE o.contact_id = ? AND b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ?`,
+       WHERE o.contact_id = ? AND b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ? AND o.batch_id <> ?`,
     );
+    this.complaintStmt = db.prepare<[number], { at: number | null }>('SELECT max(at) AS at FROM complaints WHERE contact_id = ?');
   }
 
   // ── providers ──
@@ -245,6 +248,8 @@ export class OutboxRepo {
     const sets: string[] = ['status = @status', 'updated_at = @at'];
     const params: Record<string, unknown> = { id, status: change.status, at };
     const map: [keyof RecipientUpdate, string][] = [
+      ['channel', 'channel'],
+      ['phone', 'phone'],
       ['reason', 'reason'],
       ['proofEventId', 'proof_event_id'],
       ['text', 'text'],
@@ -370,6 +375,14 @@ export class OutboxRepo {
     for (const r of rows) yield { ...toRecord(r), name: r.name };
   }
 
+  /** Every step of one contact in a batch (a cascade's WhatsApp try and SMS fallback). */
+  stepsOf(batchId: number, contactId: number): OutboxRecord[] {
+    return this.db
+      .prepare<[number, number], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE batch_id = ? AND contact_id = ? ORDER BY step`)
+      .all(batchId, contactId)
+      .map(toRecord);
+  }
+
   /** A recipient's history. */
   log(recipientId: number): { at: number; status: string; detail: string | null }[] {
     return this.db
@@ -388,9 +401,14 @@ export class OutboxRepo {
   }
 
   // ── frequency cap and number flags ──
-  /** Marketing messages handed to one contact since `since`. */
-  recentMarketing(contactId: number, since: number): number {
-    return this.recentStmt.get(contactId, since)?.n ?? 0;
+  /** Marketing messages handed to one contact since `since` by other batches (a cascade's own WhatsApp try doesn't count against its SMS). */
+  recentMarketing(contactId: number, since: number, exceptBatch: number): number {
+    return this.recentStmt.get(contactId, since, exceptBatch)?.n ?? 0;
+  }
+
+  /** When the contact last complained, if ever. */
+  lastComplaint(contactId: number): number | null {
+    return this.complaintStmt.get(contactId)?.at ?? null;
   }
 
   /** Marketing messages handed to each contact since `since` (only contacts with any). */
@@ -421,5 +439,72 @@ export class OutboxRepo {
     this.db
       .prepare('INSERT INTO number_flags (phone, reason, code, provider, flagged_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone) DO NOTHING')
       .run(f.phone, f.reason, f.code, f.provider, f.at);
+  }
+
+  // ── reports ──
+  /**
+   * Every recipient of a batch with the consent event it went under (null when none), contact by contact and
+   * step by step: one streamed query, so a report over 100,000 recipients makes no lookup per row.
+   */
+  *allWithProof(batchId: number): Generator<
+    OutboxRecord & {
+      name: string;
+      proof: {
+        id: number;
+        uid: string;
+        method: string;
+        action: string;
+        occurredAt: number;
+        recordedAt: number;
+        recordedBy: string;
+        formVersionId: number | null;
+        evidence: Record<string, unknown>;
+        hash: string;
+      } | null;
+    }
+  > {
+    type ProofColumns = {
+      e_id: number | null;
+      e_uid: string;
+      e_method: string;
+      e_action: string;
+      e_occurred_at: number;
+      e_recorded_at: number;
+      e_recorded_by: string;
+      e_form_version_id: number | null;
+      e_evidence: string;
+      e_hash: string;
+    };
+    const rows = this.db
+      .prepare<[number], OutboxRow & { name: string } & ProofColumns>(
+        `SELECT ${COLUMNS.split(', ')
+          .map((c) => 'o.' + c)
+          .join(', ')}, c.name, e.id AS e_id, e.uid AS e_uid, e.method AS e_method, e.action AS e_action, e.occurred_at AS e_occurred_at,
+           e.recorded_at AS e_recorded_at, e.recorded_by AS e_recorded_by, e.form_version_id AS e_form_version_id, e.evidence AS e_evidence,
+           e.hash AS e_hash
+         FROM outbox o JOIN contacts c ON c.id = o.contact_id LEFT JOIN consent_events e ON e.id = o.proof_event_id
+         WHERE o.batch_id = ? ORDER BY o.contact_id, o.step`,
+      )
+      .iterate(batchId);
+    for (const r of rows)
+      yield {
+        ...toRecord(r),
+        name: r.name,
+        proof:
+          r.e_id === null
+            ? null
+            : {
+                id: r.e_id,
+                uid: r.e_uid,
+                method: r.e_method,
+                action: r.e_action,
+                occurredAt: r.e_occurred_at,
+                recordedAt: r.e_recorded_at,
+                recordedBy: r.e_recorded_by,
+                formVersionId: r.e_form_version_id,
+                evidence: JSON.parse(r.e_evidence) as Record<string, unknown>,
+                hash: r.e_hash,
+              },
+      };
   }
 }

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { testBackend, TestClock, type Caller } from '../support/backend';
+import { ScriptedProvider } from '../support/scripted-provider';
+import type { SendOutcome } from '../../electron/core/providers/types';
+
+const RUNS = process.env.CI ? 25 : 60;
+const PHONES = ['+79120000001', '+79120000002', '+79120000003', '+79120000004', '+79120000005', '+12025550123'];
+const TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
+
+type Change =
+  | { kind: 'grant' | 'revoke' | 'request' | 'claim'; phone: number; channel: 'sms' | 'whatsapp'; purpose: 'marketing' | 'personal_data' }
+  | { kind: 'stop'; phone: number; channel: 'sms' | 'whatsapp' }
+  | { kind: 'complain'; phone: number };
+
+const arbChange: fc.Arbitrary<Change> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('grant' as const, 'revoke' as const, 'request' as const, 'claim' as const),
+      phone: fc.nat(PHONES.length - 1),
+      channel: fc.constantFrom('sms' as const, 'whatsapp' as const),
+      purpose: fc.constantFrom('marketing' as const, 'personal_data' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('stop' as const),
+      phone: fc.nat(PHONES.length - 1),
+      channel: fc.constantFrom('sms' as const, 'whatsapp' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('complain' as const), phone: fc.nat(PHONES.length - 1) }) },
+);
+
+const arbOutcome: fc.Arbitrary<SendOutcome> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant<SendOutcome>({ kind: 'accepted', providerMessageId: null }) },
+  { weight: 1, arbitrary: fc.constant<SendOutcome>({ kind: 'retry', code: '429', message: 'slow down', maybeDelivered: false, afterMs: 500 }) },
+  { weight: 1, arbitrary: fc.constant<SendOutcome>({ kind: 'retry', code: 'timeout', message: 'no answer', maybeDelivered: true }) },
+  { weight: 1, arbitrary: fc.constant<SendOutcome>({ kind: 'refused', code: '21610', message: 'opted out', action: 'opted_out' }) },
+  { weight: 1, arbitrary: fc.constant<SendOutcome>({ kind: 'refused', code: '131026', message: 'unreachable', action: 'unreachable' }) },
+  { weight: 1, arbitrary: fc.constant<SendOutcome>({ kind: 'refused', code: '21614', message: 'landline', action: 'invalid_number' }) },
+);
+
+async function apply(call: Caller, c: Change, form: number): Promise<void> {
+  const phone = PHONES[c.phone]!;
+  if (c.kind === 'stop') await call('inbound.receive', { from: phone, text: 'СТОП', channel: c.channel });
+  else if (c.kind === 'complain') await call('complaints.record', { phone, note: 'жалоба' });
+  else
+    await call('consent.record', {
+      phone,
+      channel: c.channel,
+      purpose: c.purpose,
+      action: c.kind,
+      ...(c.kind === 'revoke' ? {} : { method: c.kind === 'claim' ? 'import' : 'paper_form' }),
+      evidence: c.kind === 'claim' ? { source: 'CRM' } : { formVersionId: form, sheetRef: 'S-000001' },
+    });
+}
+
+describe('outbox properties', () => {
+  it('no message is handed to anyone whose consent for that channel and purpose was not in force at that moment, nobody gets one twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbChange, { maxLength: 25 }),
+        fc.constantFrom('sms' as const, 'whatsapp' as const, 'cascade' as const),
+        fc.array(arbChange, { maxLength: 10 }),
+        fc.array(arbOutcome, { minLength: 1, maxLength: 12 }),
+        async (history, channel, during, outcomes) => {
+          const clock = new TestClock(Date.parse('2026-03-02T09:00:00Z'));
+          let turn = 0;
+          const provider = new ScriptedProvider(['sms', 'whatsapp'], () => outcomes[turn++ % outcomes.length]!);
+          const t = testBackend(clock, { adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) });
+          try {
+            await t.call('settings.update', {
+              businessName: 'Лавка у дома',
+              senderName: 'LAVKA',
+              shopPhone: '+7 912 000-00-00',
+              defaultCountry: 'RU',
+              timezone: 'Europe/Moscow',
+              policyPack: 'ru',
+            });
+            const form = (
+              await t.call('forms.create', {
+                language: 'ru',
+                channels: ['sms', 'whatsapp'],
+                purposes: ['marketing', 'personal_data'],
+                body: 'Согласен получать акции «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
+              })
+            ).id;
+            await t.call('providers.save', { name: 'gw', kind: 'webhook', options: { url: 'https://example.invalid/hook' } });
+            for (const phone of PHONES) await t.call('contacts.add', { phone });
+            for (const c of history) {
+              await apply(t.call, c, form);
+              clock.advance(1000);
+            }
+            const p = await t.call('batch.plan', { channel, purpose: 'marketing', text: TEXT });
+            // The register keeps changing while the batch goes out.
+            const pending = [...during];
+            provider.beforeAnswer = async () => {
+              const c = pending.shift();
+              if (!c) return;
+              clock.advance(1);
+              await apply(t.call, c, form);
+            };
+            for (const c of pending.splice(0, 2)) await apply(t.call, c, form);
+            clock.advance(1);
+            await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 3600 });
+
+            expect(provider.duplicates).toBe(0);
+            // Every message that reached the provider: consent in force at the moment it was handed over.
+            const handed = await t.call('batch.recipients', {
+              batch: p.batch,
+              statuses: ['sending', 'sent', 'delivered', 'read', 'failed', 'undeliverable', 'unknown'],
+              limit: 1000,
+            });
+            for (const r of handed.recipients) {
+              const detail = await t.call('batch.recipient', { id: r.id });
+              const sending = detail.history.find((h) => h.step === r.step && h.status === 'sending');
+              if (!sending) continue; // refused before any hand-off (never marked)
+              const at = sending.at;
+              const status = await t.call('consent.status', { phone: r.phone, at, knownAt: at });
+              const cell = status.consents.find((c) => c.channel === r.channel && c.purpose === 'marketing')!;
+              expect(cell.sendable, `${r.phone} ${r.channel} at ${at}`).toBe(true);
+              expect(detail.proof?.channel).toBe(r.channel);
+              if (r.channel === 'whatsapp') expect(r.phone.startsWith('+1')).toBe(false);
+            }
+            // And each message the provider took belongs to a recipient marked as handed off.
+            const keys = new Set(handed.recipients.map((r) => `optin-b${p.batch}-r${r.id}`));
+            for (const k of provider.taken.keys()) expect(keys.has(k)).toBe(true);
+          } finally {
+            t.cleanup();
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+});
