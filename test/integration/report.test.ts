@@ -162,9 +162,9 @@ async function sentBatch() {
   return { t, form, plan, proofs: { anna, evilWa, evilSms, maria } };
 }
 
+/** batch.report through the dispatcher (which checks the output against the contract), and the file it made. */
 async function report(t: ReturnType<typeof scopedBackend>, batch: number, format: 'pdf' | 'csv', locale: 'en' | 'ru') {
-  const out = await createBatchReport(t.backend.ctx, t.backend.files, { batch, format, locale });
-  api['batch.report'].output.parse(out);
+  const out = await t.call('batch.report', { batch, format, locale });
   const file = t.backend.files.get(out.fileId);
   expect(file.bytes).toBe(out.bytes);
   return { out, path: file.path };
@@ -387,9 +387,10 @@ describe('batch report', () => {
     const csv = await report(t, plan.batch, 'csv', 'en');
     expect(csv.out.recipients).toBe(0);
     expect(parseCsv(csv.path).rows).toHaveLength(1);
-    await expect(createBatchReport(t.backend.ctx, t.backend.files, { batch: 999, format: 'pdf', locale: 'en' })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
+    await expect(t.call('batch.report', { batch: 999, format: 'pdf', locale: 'en' })).rejects.toMatchObject({ apiError: { code: 'NOT_FOUND' } });
+    // The service itself, as the CLI and the host reach it through the same dispatcher.
+    const direct = await createBatchReport(t.backend.ctx, t.backend.files, { batch: plan.batch, format: 'csv', locale: 'ru' });
+    api['batch.report'].output.parse(direct);
   });
 
   it('a long message runs across the page in full, and a failed message check says why', async () => {
@@ -407,5 +408,6 @@ describe('batch report', () => {
     expect(all).toContain('Why the message check failed');
     for (const e of plan.lint.errors) expect(all).toContain(e.rule);
     keepRender(path, 'batch-report-en-long-message');
+    keepRender(path, 'batch-report-en-long-message-2', 2);
   });
 });

@@ -135,8 +135,8 @@ export interface ReportLabels {
   warnings: (n: number) => string;
   segments: (n: number, encoding: string | null) => string;
   fingerprint: string;
-  auditHead: (id: number) => string;
-  consentHead: (id: number) => string;
+  auditHead: (id: number | null) => string;
+  consentHead: (id: number | null) => string;
   emptyChain: string;
   verifyHint: string;
   recipients: (n: number) => string;
@@ -232,8 +232,8 @@ const EN: ReportLabels = {
   warnings: (n) => (n === 1 ? '1 warning' : `${n} warnings`),
   segments: (n, encoding) => `${n} SMS segment${n === 1 ? '' : 's'}${encoding ? ` (${encoding})` : ''}`,
   fingerprint: 'Register fingerprint at the time of this report',
-  auditHead: (id) => `Audit log, row ${id}`,
-  consentHead: (id) => `Consent log, event ${id}`,
+  auditHead: (id) => (id === null ? 'Audit log' : `Audit log, row ${id}`),
+  consentHead: (id) => (id === null ? 'Consent log' : `Consent log, event ${id}`),
   emptyChain: 'empty',
   verifyHint:
     'To check this report against the register, run “optin audit verify”: it must pass, and the audit log must still hold this row with this hash.',
@@ -348,8 +348,8 @@ const RU: ReportLabels = {
   warnings: (n) => `предупреждений: ${n}`,
   segments: (n, encoding) => `частей SMS: ${n}${encoding ? ` (${encoding})` : ''}`,
   fingerprint: 'Отпечаток реестра на момент отчёта',
-  auditHead: (id) => `Журнал аудита, запись ${id}`,
-  consentHead: (id) => `Журнал согласий, событие ${id}`,
+  auditHead: (id) => (id === null ? 'Журнал аудита' : `Журнал аудита, запись ${id}`),
+  consentHead: (id) => (id === null ? 'Журнал согласий' : `Журнал согласий, событие ${id}`),
   emptyChain: 'пусто',
   verifyHint:
     'Чтобы сверить отчёт с реестром, выполните «optin audit verify»: проверка должна пройти, а в журнале аудита должна остаться эта запись с этим хешем.',
@@ -848,8 +848,8 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
   const registerBlock = titled(
     L.fingerprint,
     stack([
-      chainHead(L.auditHead(spec.register.audit?.id ?? 0), spec.register.audit?.hash ?? L.emptyChain),
-      chainHead(L.consentHead(spec.register.consent?.id ?? 0), spec.register.consent?.hash ?? L.emptyChain),
+      chainHead(L.auditHead(spec.register.audit?.id ?? null), spec.register.audit?.hash ?? L.emptyChain),
+      chainHead(L.consentHead(spec.register.consent?.id ?? null), spec.register.consent?.hash ?? L.emptyChain),
       spacer(1),
       paragraph(L.verifyHint, small, rightX, rightWidth, SMALL_LINE),
     ]),
