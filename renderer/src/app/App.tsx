@@ -12,6 +12,8 @@ import { ImportExportScreen } from '../features/import/ImportExportScreen';
 import { FormsScreen } from '../features/forms/FormsScreen';
 import { PaperScreen } from '../features/paper/PaperScreen';
 import { RepliesScreen } from '../features/replies/RepliesScreen';
+import { CampaignsScreen } from '../features/campaigns/CampaignsScreen';
+import { CampaignScreen } from '../features/campaigns/CampaignScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
 
 /** The shell: navigation, language switch, and the current screen. */
@@ -80,6 +82,12 @@ export function App() {
           <NavLink label={t('app.replies')} active={route.screen === 'replies'} onClick={() => go({ screen: 'replies' })} data-testid="nav-replies" />
           <NavLink label={t('app.compose')} active={route.screen === 'compose'} onClick={() => go({ screen: 'compose' })} data-testid="nav-compose" />
           <NavLink
+            label={t('campaigns.nav')}
+            active={route.screen === 'campaigns' || route.screen === 'campaign'}
+            onClick={() => go({ screen: 'campaigns' })}
+            data-testid="nav-campaigns"
+          />
+          <NavLink
             label={t('app.settings')}
             active={route.screen === 'settings'}
             onClick={() => go({ screen: 'settings' })}
@@ -94,6 +102,8 @@ export function App() {
           {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}
           {route.screen === 'import' && <ImportExportScreen />}
           {route.screen === 'compose' && <ComposeScreen />}
+          {route.screen === 'campaigns' && <CampaignsScreen />}
+          {route.screen === 'campaign' && <CampaignScreen batch={route.batch} />}
           {route.screen === 'forms' && <FormsScreen />}
           {route.screen === 'paper' && <PaperScreen serial={route.serial} />}
           {route.screen === 'replies' && <RepliesScreen />}

@@ -6,6 +6,10 @@ import formsEn from './forms.en.json';
 import formsRu from './forms.ru.json';
 import paperEn from './paper.en.json';
 import paperRu from './paper.ru.json';
+import campaignsEn from './campaigns.en.json';
+import campaignsRu from './campaigns.ru.json';
+import providersEn from './providers.en.json';
+import providersRu from './providers.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -20,7 +24,10 @@ function initialLanguage(): UiLanguage {
 
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
-  resources: { en: { translation: { ...en, ...formsEn, ...paperEn } }, ru: { translation: { ...ru, ...formsRu, ...paperRu } } },
+  resources: {
+    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn } },
+    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu } },
+  },
   lng: initialLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },

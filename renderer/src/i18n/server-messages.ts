@@ -57,7 +57,109 @@ const EXACT: Record<string, string> = {
   'not an image or PDF': 'это не фото и не PDF (подойдут JPEG, PNG, WebP, HEIC, TIFF или PDF)',
   'say what the complaint was': 'опишите, на что жалуется клиент',
   'text is too long': 'слишком длинный текст',
+  // campaigns, the outbox, providers
+  'the message is empty': 'сообщение пустое',
+  'the message is longer than 10,000 characters': 'сообщение длиннее 10 000 знаков',
+  'in the past': 'время уже прошло',
+  'unknown batch': 'такой рассылки нет',
+  'not sent yet': 'рассылка ещё не отправлялась',
+  'unknown recipient': 'такого получателя нет',
+  'name a provider': 'выберите провайдера',
+  'at most two providers (WhatsApp and SMS)': 'не больше двух провайдеров (WhatsApp и SMS)',
+  'no provider for sms': 'нет провайдера для SMS',
+  'no provider for whatsapp': 'нет провайдера для WhatsApp',
+  'required for WhatsApp marketing through the Cloud API': 'нужен для рекламы в WhatsApp через Cloud API',
+  'provider name is required': 'укажите название провайдера',
+  'provider name is longer than 40 characters': 'название провайдера длиннее 40 знаков',
+  'provider name: letters, digits, spaces, dot, dash and underscore': 'в названии — буквы, цифры, пробелы, точка, дефис и подчёркивание',
+  'unknown provider': 'такого провайдера нет',
+  required: 'обязательно',
+  'not carried by this provider': 'этот провайдер не отправляет по этому каналу',
+  secret: 'это секрет: вводится в поле секрета',
+  'unknown secret': 'у этого типа нет такого секрета',
+  'not stored': 'не удалось сохранить',
+  'must be more than 0': 'должно быть больше 0',
+  'is a secret: store it with the secrets, not in the options': 'это секрет: он хранится с секретами, а не в настройках',
+  'give a sender: from (SMS), messagingServiceSid, or whatsappFrom (WhatsApp)':
+    'укажите отправителя: «Отправитель» (SMS), Messaging Service SID или номер WhatsApp',
+  'template: the WhatsApp Cloud API sends marketing only as an approved template; name it and its language':
+    'WhatsApp Cloud API отправляет рекламу только одобренным шаблоном: укажите его название и язык.',
+  'to: give the number to send the test to (the shop has no phone number in its settings)':
+    'Укажите номер для проверки: в настройках нет телефона магазина.',
+  'accepted by the provider': 'провайдер принял сообщение',
+  // provider answers (the outbox's pause reasons and a test's refusals)
+  'the webhook refused the token': 'вебхук не принял токен',
+  'Twilio refused the credentials': 'Twilio не принял данные для входа',
+  'Meta refused the access token': 'Meta не приняла токен доступа',
+  'the hand-off folder cannot be written; check the folder setting and free space':
+    'в папку для передачи нельзя записать: проверьте настройку папки и свободное место',
+  'no answer within the time limit': 'нет ответа за отведённое время',
+  'could not connect to the provider': 'не удалось связаться с провайдером',
+  'the connection broke before an answer arrived': 'связь оборвалась до ответа',
+  'the provider cannot say whether it took the message': 'провайдер не может сказать, принял ли он сообщение',
+  // a recipient's history in the outbox
+  accepted: 'принято',
+  'not sent: the run stopped': 'не отправлено: отправка остановлена',
+  'the recipient opted out with the provider': 'получатель отписался у провайдера',
+  'number flagged': 'номер помечен как несуществующий',
+  'contact missing': 'контакта нет',
 };
+
+// Why the gate left someone out (shared/domain/gate), as a recipient's history names it.
+const GATE_REASONS: Record<string, string> = {
+  revoked: 'отписался',
+  invalid_number: 'не мобильный номер',
+  complained: 'недавно жаловался',
+  no_consent: 'нет согласия',
+  pending: 'согласие не подтверждено',
+  expired: 'согласие устарело',
+  whatsapp_us_pause: 'номер США в WhatsApp',
+  frequency_cap: 'слишком много сообщений',
+  quiet_hours: 'тихие часы',
+};
+
+// Option descriptions of the provider kinds (a missing or invalid option quotes them), in Russian.
+const PROVIDER_OPTIONS: Record<string, string> = {
+  'Twilio Account SID (AC followed by 32 hex digits).': 'Account SID в Twilio (AC и 32 шестнадцатеричные цифры).',
+  'API key SID (SK…) to authenticate with instead of the account.': 'API key SID (SK…) для входа вместо аккаунта.',
+  'SMS sender: a Twilio number in E.164 (+15551234567), a short code, or an alphanumeric sender ID (up to 11 characters).':
+    'отправитель SMS: номер Twilio в E.164 (+15551234567), короткий номер или буквенное имя (до 11 символов).',
+  'Messaging Service SID (MG…): sends through the service’s sender pool, SMS and WhatsApp.':
+    'Messaging Service SID (MG…): отправка через пул отправителей сервиса, SMS и WhatsApp.',
+  'WhatsApp sender number in E.164; enables WhatsApp.': 'номер отправителя WhatsApp в E.164; включает WhatsApp.',
+  'Meta’s numeric id of the business phone number (not the number itself).': 'числовой id номера компании в Meta (не сам номер).',
+  'Template language used when a template names none, e.g. ru or en_US.': 'язык шаблона по умолчанию, например ru или en_US.',
+  'Sender name approved in the SMS.ru account (3–11 Latin letters, digits and . - _ ! ? ( ) & or space).':
+    'имя отправителя, согласованное в SMS.ru (3–11 латинских букв, цифр и . - _ ! ? ( ) & или пробел).',
+  '"1" to use SMS.ru test mode: answers as usual but sends nothing.': '«1» — тестовый режим SMS.ru: отвечает, но ничего не отправляет.',
+  'Address each message is POSTed to as JSON.': 'адрес, на который отправляется каждое сообщение (JSON).',
+  'File format: csv (default) or xlsx.': 'формат файла: csv (по умолчанию) или xlsx.',
+  'CSV field separator: , (default), ;, | or tab.': 'разделитель CSV: , (по умолчанию), ;, | или tab.',
+  'Column preset: generic (phone digits without +, message, ref).': 'набор столбцов: generic (цифры номера без +, текст, ссылка).',
+  'The channel the uploaded file is sent on: sms (default) or whatsapp.': 'канал отправки файла: sms (по умолчанию) или whatsapp.',
+  'Override the API address (a regional edge, a mirror, a local test server).':
+    'другой адрес API (региональный узел, зеркало, локальный тестовый сервер).',
+};
+
+const providerOption = (description: string): string => {
+  const known = PROVIDER_OPTIONS[description];
+  if (known) return known;
+  const rate = description.match(/^Messages per second the account may send \(default (\d+)\)\.$/);
+  if (rate) return `сообщений в секунду, разрешённых аккаунту (по умолчанию ${rate[1]}).`;
+  const version = description.match(/^Graph API version \(default (\S+)\)\.$/);
+  if (version) return `версия Graph API (по умолчанию ${version[1]}).`;
+  return description;
+};
+
+/** One problem with a provider's options (`path: message`), or only its message. */
+function providerProblem(message: string): string | null {
+  const m = message.match(/^(?:((?:options|secrets)\.\w+|kind):? )?(required|not valid): (.+)$/);
+  if (m)
+    return `${m[1] ? `${m[1].replace(/^(options|secrets)\./, '')}: ` : ''}${m[2] === 'required' ? 'обязательно' : 'неверно'} — ${providerOption(m[3]!)}`;
+  const unknown = message.match(/^(?:options\.(\w+): )?not an option of ([\w-]+); known: (.+)$/);
+  if (unknown) return `${unknown[1] ? `${unknown[1]}: ` : ''}такой настройки у типа ${unknown[2]} нет; есть: ${unknown[3]}`;
+  return null;
+}
 
 /** 2026-03-01 → 01.03.2026, as dates are written in Russian. */
 const ruDate = (iso: string): string => iso.split('-').reverse().join('.');
@@ -136,6 +238,59 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^phone: (\+\d+) is not in the register$/, (m) => `номера ${m[1]} нет в реестре`],
   [/^fileId: (.+) is empty$/, (m) => `файл ${m[1]} пустой`],
   [/^fileId: (.+) is larger than 50 MB$/, (m) => `файл ${m[1]} больше 50 МБ`],
+  // campaigns and the outbox
+  [
+    /^batch (\d+): the message has lint errors, so it cannot be sent; fix the text and plan again$/,
+    (m) => `Рассылка ${m[1]}: в тексте есть ошибки, отправить её нельзя. Исправьте текст и запланируйте заново.`,
+  ],
+  [/^batch: no batch (\d+)$/, (m) => `рассылки ${m[1]} нет`],
+  [/^batch (\d+) was cancelled$/, (m) => `рассылка ${m[1]} отменена`],
+  [/^batch (\d+) has not been sent$/, (m) => `рассылка ${m[1]} ещё не отправлялась`],
+  [/^at: (.+) is in the past; plan for now or later$/, () => 'Это время уже прошло: запланируйте на сейчас или позже.'],
+  [
+    /^providers: none of (.+) is set up to send (SMS|WhatsApp)$/,
+    (m) => `Ни один из провайдеров (${m[1]!.replace(/"([^"]*)"/g, '«$1»')}) не настроен на отправку ${m[2]}.`,
+  ],
+  [/^provider: no provider named "(.+)"$/, (m) => `провайдера «${m[1]}» нет`],
+  [
+    /^channel: (.+) is not set up for (sms|whatsapp|any channel)$/,
+    (m) => `«${m[1]}» не отправляет ${m[2] === 'any channel' ? 'ни по одному каналу' : m[2] === 'sms' ? 'SMS' : 'WhatsApp'}`,
+  ],
+  [/^recipient (\d+) is (\w+), not unknown: there is nothing to decide$/, (m) => `получатель ${m[1]} уже в состоянии «${m[2]}»: решать нечего`],
+  [/^recipient: no recipient (\d+)$/, (m) => `получателя ${m[1]} нет`],
+  [/^options\.(\w+): a secret is never stored with the options; give it as a secret$/, (m) => `${m[1]}: это секрет, он вводится в поле секрета`],
+  [/^secrets\.(\w+): ([\w-]+) has no secret called \w+$/, (m) => `${m[1]}: у типа ${m[2]} нет такого секрета`],
+  [
+    /^provider (.+?): secrets\.(\w+) the (.+) is missing; set it in (.+)$/,
+    (m) => `провайдер «${m[1]}»: не задан секрет ${m[2]} (${m[3]}) — задайте его в настройках провайдера`,
+  ],
+  [/^secrets\.(\w+) the (.+) is missing; set it in (.+)$/, (m) => `не задан секрет ${m[1]} (${m[2]}) — задайте его в настройках провайдера`],
+  // the outbox: skip and failure reasons, a recipient's history
+  [/^(\w+): gave up after (\d+) attempts$/, (m) => `${m[1]!.replace(/^HTTP_/, 'HTTP ')}: попыток было ${m[2]}, больше не повторяем`],
+  [/^HTTP_(\d+): (.+)$/, (m) => `HTTP ${m[1]}: ${translateServerMessage(m[2]!, 'ru') ?? m[2]}`],
+  [/^webhook: (.+)$/, (m) => `вебхук: ${m[1]}`],
+  [/^the webhook answered HTTP (\d+)$/, (m) => `вебхук ответил HTTP ${m[1]}`],
+  [/^handed to (.+)$/, (m) => `передано провайдеру «${m[1]}»`],
+  [/^accepted as (.+)$/, (m) => `принято, id ${m[1]}`],
+  [/^deferred: (\w+)$/, (m) => `отложено: ${GATE_REASONS[m[1]!] ?? m[1]}`],
+  [/^gate at hand-off: (\w+)$/, (m) => `не отправлено при проверке: ${GATE_REASONS[m[1]!] ?? m[1]}`],
+  [/^retry: (\S+) (.+)$/, (m) => `повтор: ${m[1]} ${translateServerMessage(m[2]!, 'ru') ?? m[2]}`],
+  [/^provider stopped the batch: (.+)$/, (m) => `провайдер остановил рассылку: ${translateServerMessage(m[1]!, 'ru') ?? m[1]}`],
+  [/^marked sent by (.+)$/, (m) => `отмечено как отправленное: ${m[1]}`],
+  [/^sent again by decision of (.+)$/, (m) => `отправлено повторно по решению: ${m[1]}`],
+  [/^status from provider: (\w+)$/, (m) => `состояние от провайдера: ${m[1]}`],
+  [/^not reachable on (\w+)$/, (m) => `недоступен в ${m[1] === 'whatsapp' ? 'WhatsApp' : 'SMS'}`],
+  [/^(?:(?:options|secrets)\.\w+: )?(?:required|not valid): .+$/, (m) => providerProblem(m[0]) ?? m[0]],
+  [/^(?:options\.\w+: )?not an option of .+$/, (m) => providerProblem(m[0]) ?? m[0]],
+  // Last: "provider NAME: …" would otherwise swallow the sentences above that start with "provider".
+  [
+    /^provider (.+?): (.+)$/,
+    (m) =>
+      `провайдер «${m[1]}»: ${m[2]!
+        .split('; ')
+        .map((p) => providerProblem(p) ?? p)
+        .join('; ')}`,
+  ],
 ];
 
 /** A known register message in `lang`, or null when it is not known (or the language is English). */

@@ -6,6 +6,8 @@ export type Route =
   | { screen: 'contact'; contactId: number }
   | { screen: 'import' }
   | { screen: 'compose' }
+  | { screen: 'campaigns' }
+  | { screen: 'campaign'; batch: number }
   | { screen: 'forms' }
   | { screen: 'paper'; serial?: string }
   | { screen: 'replies' }

@@ -4,8 +4,9 @@ import type { Output } from '../../../shared/contract/api';
 import { lintMessage } from '../../../shared/domain/lint/engine';
 import { contactFields } from '../../../shared/domain/lint/profile';
 import { detectLanguage } from '../../../shared/domain/lint/text';
-import type { LintInput, LintLocale, LintProfile, LintResult, MessageKind, TemplateButton } from '../../../shared/domain/lint/types';
+import type { Diagnostic, LintInput, LintLocale, LintProfile, LintResult, MessageKind, TemplateButton } from '../../../shared/domain/lint/types';
 import type { PolicyPackId } from '../../../shared/domain/policy/policy';
+import { useCampaignStore } from './campaign.store';
 
 /** A contact whose fields fill the preview. */
 export interface SampleContact {
@@ -14,10 +15,16 @@ export interface SampleContact {
   fields: Record<string, string>;
 }
 
+/** How a campaign travels: one channel, or WhatsApp first with SMS for those it does not reach. */
+export type DraftChannel = 'sms' | 'whatsapp' | 'cascade';
+
+/** A finding, and in a cascade the one channel it concerns when it does not concern both. */
+export type ComposeDiagnostic = Diagnostic & { channel?: 'sms' | 'whatsapp' };
+
 /** What the owner is writing and how it is to be sent. */
 export interface Draft {
   text: string;
-  channel: 'sms' | 'whatsapp';
+  channel: DraftChannel;
   purpose: 'marketing' | 'service';
   kind: MessageKind;
   policy: PolicyPackId | null;
@@ -26,6 +33,11 @@ export interface Draft {
   header: string;
   footer: string;
   optOutButton: boolean;
+  /** The campaign's name ('' for a default: the channel and the planned time). */
+  name: string;
+  /** Everyone in the register, or only contacts with any of `tags`. */
+  audience: 'all' | 'tags';
+  tags: string[];
 }
 
 interface ComposeState {
@@ -35,7 +47,12 @@ interface ComposeState {
   sample: SampleContact | null;
   locale: LintLocale;
   result: LintResult | null;
+  /** Tags seen on contacts, offered in the audience picker. */
+  tagOptions: string[];
   load: () => Promise<void>;
+  loadTags: () => Promise<void>;
+  /** Plan the draft as a campaign (batch.plan), named `fallbackName` unless the owner named it; answers the batch's id. */
+  plan: (fallbackName: string) => Promise<number>;
   change: (patch: Partial<Draft>) => void;
   setSample: (sample: SampleContact | null) => void;
   setLocale: (locale: LintLocale) => void;
@@ -53,7 +70,13 @@ const EMPTY: Draft = {
   header: '',
   footer: '',
   optOutButton: false,
+  name: '',
+  audience: 'all',
+  tags: [],
 };
+
+/** Contacts read to collect the tags offered in the audience picker (the register has no list of tags of its own). */
+const TAG_SCAN_LIMIT = 1000;
 
 /** A local `YYYY-MM-DDTHH:mm` read in the browser's zone, as ISO 8601; null when blank or not a time. */
 export function localToIso(local: string): string | null {
@@ -74,27 +97,54 @@ export function optOutButtonText(text: string): string {
   return detectLanguage(text) === 'ru' ? 'Отписаться' : 'Stop promotions';
 }
 
-/** The linter's input for a draft. */
-export function lintInput(d: Draft, sample: SampleContact | null): LintInput {
+/** The channels a draft is checked for: a cascade must be fit for both. */
+export const draftChannels = (channel: DraftChannel): ('sms' | 'whatsapp')[] => (channel === 'cascade' ? ['sms', 'whatsapp'] : [channel]);
+
+/** The linter's input for a draft on one channel (the draft's own, or one leg of a cascade). */
+export function lintInput(
+  d: Draft,
+  sample: SampleContact | null,
+  channel: 'sms' | 'whatsapp' = d.channel === 'cascade' ? 'sms' : d.channel,
+): LintInput {
   const sendAt = localToIso(d.sendAt);
-  const buttons: TemplateButton[] = d.channel === 'whatsapp' && d.optOutButton ? [{ type: 'quick_reply', text: optOutButtonText(d.text) }] : [];
+  const whatsapp = channel === 'whatsapp';
+  const buttons: TemplateButton[] = whatsapp && d.optOutButton ? [{ type: 'quick_reply', text: optOutButtonText(d.text) }] : [];
   return {
     text: d.text,
-    channel: d.channel,
+    channel,
     purpose: d.purpose,
     kind: d.kind,
     ...(d.policy ? { policy: d.policy } : {}),
     ...(sendAt ? { sendAt } : {}),
     ...(sample ? { sample: sample.fields } : {}),
-    ...(d.channel === 'whatsapp' && d.header ? { header: d.header } : {}),
-    ...(d.channel === 'whatsapp' && d.footer ? { footer: d.footer } : {}),
+    ...(whatsapp && d.header ? { header: d.header } : {}),
+    ...(whatsapp && d.footer ? { footer: d.footer } : {}),
     ...(buttons.length ? { buttons } : {}),
   };
 }
 
+const findingKey = (d: Diagnostic): string => `${d.rule}|${d.target}|${d.start}|${d.end}`;
+
+/**
+ * One result for a cascade: the SMS leg's counter and preview, and the findings of both legs — those that only
+ * one leg has are marked with it.
+ */
+export function mergeCascade(sms: LintResult, whatsapp: LintResult): LintResult {
+  const onSms = new Set(sms.diagnostics.map(findingKey));
+  const onWhatsapp = new Set(whatsapp.diagnostics.map(findingKey));
+  const diagnostics: ComposeDiagnostic[] = [
+    ...sms.diagnostics.map((d) => (onWhatsapp.has(findingKey(d)) ? d : { ...d, channel: 'sms' as const })),
+    ...whatsapp.diagnostics.filter((d) => !onSms.has(findingKey(d))).map((d) => ({ ...d, channel: 'whatsapp' as const })),
+  ].sort((a, b) => a.start - b.start);
+  return { ...sms, ok: sms.ok && whatsapp.ok, diagnostics };
+}
+
 function relint(s: Pick<ComposeState, 'profile' | 'draft' | 'sample' | 'locale'>): LintResult | null {
   // Linting runs here, in the window, on every keystroke: the engine is pure and takes well under a millisecond.
-  return s.profile ? lintMessage(lintInput(s.draft, s.sample), s.profile, s.locale) : null;
+  const profile = s.profile;
+  if (!profile) return null;
+  const [first, second] = draftChannels(s.draft.channel).map((channel) => lintMessage(lintInput(s.draft, s.sample, channel), profile, s.locale));
+  return second ? mergeCascade(first!, second) : first!;
 }
 
 /** The message composer: the draft, the shop's lint profile, and the live result. */
@@ -105,6 +155,7 @@ export const useComposeStore = create<ComposeState>((set, get) => ({
   sample: null,
   locale: 'en',
   result: null,
+  tagOptions: [],
   load: async () => {
     const [{ profile, rules }, list] = await Promise.all([call('lint.profile', {}), call('contacts.list', { limit: 1 })]);
     const first = list.contacts[0];
@@ -123,6 +174,26 @@ export const useComposeStore = create<ComposeState>((set, get) => ({
   setLocale: (locale) => {
     set({ locale });
     set({ result: relint(get()) });
+  },
+  loadTags: async () => {
+    const { contacts } = await call('contacts.list', { limit: TAG_SCAN_LIMIT });
+    const seen = new Set<string>([...get().tagOptions, ...contacts.flatMap((c) => c.tags)]);
+    set({ tagOptions: [...seen].sort((a, b) => a.localeCompare(b)) });
+  },
+  plan: async (fallbackName) => {
+    const { draft, locale } = get();
+    const at = localToIso(draft.sendAt);
+    const name = draft.name.trim() || fallbackName;
+    const plan = await useCampaignStore.getState().plan({
+      channel: draft.channel,
+      purpose: draft.purpose,
+      text: draft.text,
+      locale,
+      ...(draft.audience === 'tags' ? { tags: draft.tags } : {}),
+      ...(at ? { at } : {}),
+      ...(name ? { name } : {}),
+    });
+    return plan.batch;
   },
   switchOff: async (rule) => {
     const profile = get().profile;

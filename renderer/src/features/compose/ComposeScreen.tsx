@@ -4,7 +4,9 @@ import {
   Button,
   Card,
   Checkbox,
+  Grid,
   Group,
+  Input,
   Paper,
   ScrollArea,
   SegmentedControl,
@@ -16,7 +18,14 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useComposeStore, isoToLocal, optOutButtonText, type SampleContact } from '../../stores/compose.store';
+import {
+  useComposeStore,
+  isoToLocal,
+  optOutButtonText,
+  type ComposeDiagnostic,
+  type DraftChannel,
+  type SampleContact,
+} from '../../stores/compose.store';
 import { call } from '../../api/client';
 import { contactFields } from '../../../../shared/domain/lint/profile';
 import { applyEdits } from '../../../../shared/domain/lint/edits';
@@ -24,6 +33,7 @@ import { MessageKinds, type Diagnostic } from '../../../../shared/domain/lint/ty
 import { PolicyPackIds, type PolicyPackId } from '../../../../shared/domain/policy/policy';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { MessageEditor, type MessageEditorHandle } from './MessageEditor';
+import { CampaignPlanCard } from './CampaignPlanCard';
 
 const SEVERITY_COLOR = { error: 'red', warning: 'yellow', info: 'gray' } as const;
 
@@ -65,61 +75,65 @@ export function ComposeScreen() {
       </Group>
       <ErrorAlert error={error} />
       <Card withBorder>
-        <SimpleGrid cols={{ base: 2, lg: 5 }}>
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              {t('compose.channel')}
-            </Text>
-            <SegmentedControl
-              value={draft.channel}
-              onChange={(v) => change({ channel: v as 'sms' | 'whatsapp' })}
+        <Grid columns={15}>
+          <Grid.Col span={{ base: 15, md: 6 }}>
+            <Input.Wrapper label={t('compose.channel')}>
+              <SegmentedControl
+                fullWidth
+                value={draft.channel}
+                onChange={(v) => change({ channel: v as DraftChannel })}
+                data={[
+                  { value: 'sms', label: t('channel.sms') },
+                  { value: 'whatsapp', label: t('channel.whatsapp') },
+                  { value: 'cascade', label: t('campaigns.channel.cascade') },
+                ]}
+                data-testid="compose-channel"
+              />
+            </Input.Wrapper>
+          </Grid.Col>
+          <Grid.Col span={{ base: 5, md: 3 }}>
+            <Select
+              label={t('compose.purpose')}
+              value={draft.purpose}
+              onChange={(v) => v && change({ purpose: v as 'marketing' | 'service' })}
               data={[
-                { value: 'sms', label: t('channel.sms') },
-                { value: 'whatsapp', label: t('channel.whatsapp') },
+                { value: 'marketing', label: t('purpose.marketing') },
+                { value: 'service', label: t('purpose.service') },
               ]}
-              data-testid="compose-channel"
+              allowDeselect={false}
+              data-testid="compose-purpose"
             />
-          </Stack>
-          <Select
-            label={t('compose.purpose')}
-            value={draft.purpose}
-            onChange={(v) => v && change({ purpose: v as 'marketing' | 'service' })}
-            data={[
-              { value: 'marketing', label: t('purpose.marketing') },
-              { value: 'service', label: t('purpose.service') },
-            ]}
-            allowDeselect={false}
-            data-testid="compose-purpose"
-          />
-          <Select
-            label={t('compose.kind')}
-            value={draft.kind}
-            onChange={(v) => v && change({ kind: v as (typeof MessageKinds)[number] })}
-            data={MessageKinds.map((k) => ({ value: k, label: t(`compose.kinds.${k}`) }))}
-            allowDeselect={false}
-            data-testid="compose-kind"
-          />
-          <Select
-            label={t('compose.policy')}
-            value={draft.policy ?? profile?.policy.id ?? null}
-            onChange={(v) => change({ policy: v === profile?.policy.id ? null : (v as PolicyPackId) })}
-            data={PolicyPackIds.map((id) => ({
-              value: id,
-              label: `${id.toUpperCase()}${id === profile?.policy.id ? ` — ${t('compose.yourPack')}` : ''}`,
-            }))}
-            allowDeselect={false}
-            data-testid="compose-policy"
-          />
-          <TextInput
-            type="datetime-local"
-            label={t('compose.sendAt')}
-            description={t('compose.sendAtHint')}
-            value={draft.sendAt}
-            onChange={(e) => change({ sendAt: e.currentTarget.value })}
-            data-testid="compose-send-at"
-          />
-        </SimpleGrid>
-        {draft.channel === 'whatsapp' && (
+          </Grid.Col>
+          <Grid.Col span={{ base: 5, md: 3 }}>
+            <Select
+              label={t('compose.kind')}
+              value={draft.kind}
+              onChange={(v) => v && change({ kind: v as (typeof MessageKinds)[number] })}
+              data={MessageKinds.map((k) => ({ value: k, label: t(`compose.kinds.${k}`) }))}
+              allowDeselect={false}
+              data-testid="compose-kind"
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 5, md: 3 }}>
+            <Select
+              label={t('compose.policy')}
+              value={draft.policy ?? profile?.policy.id ?? null}
+              onChange={(v) => change({ policy: v === profile?.policy.id ? null : (v as PolicyPackId) })}
+              data={PolicyPackIds.map((id) => ({
+                value: id,
+                label: `${id.toUpperCase()}${id === profile?.policy.id ? ` — ${t('compose.yourPack')}` : ''}`,
+              }))}
+              allowDeselect={false}
+              data-testid="compose-policy"
+            />
+          </Grid.Col>
+        </Grid>
+        {draft.channel === 'cascade' && (
+          <Text size="xs" c="dimmed" mt="xs" data-testid="cascade-hint">
+            {t('campaigns.channel.cascadeHint')}
+          </Text>
+        )}
+        {draft.channel !== 'sms' && (
           <SimpleGrid cols={3} mt="sm">
             <TextInput
               label={t('compose.header')}
@@ -184,11 +198,12 @@ export function ComposeScreen() {
           </ScrollArea.Autosize>
         </Card>
       </SimpleGrid>
+      <CampaignPlanCard errors={errors} />
     </Stack>
   );
 }
 
-function Finding({ d, text, onFix, onShow }: { d: Diagnostic; text: string; onFix: () => void; onShow: () => void }) {
+function Finding({ d, text, onFix, onShow }: { d: ComposeDiagnostic; text: string; onFix: () => void; onShow: () => void }) {
   const { t } = useTranslation();
   const switchOff = useComposeStore((s) => s.switchOff);
   const [error, setError] = useState<unknown>(null);
@@ -215,6 +230,11 @@ function Finding({ d, text, onFix, onShow }: { d: Diagnostic; text: string; onFi
             {d.target !== 'text' && (
               <Badge size="xs" variant="outline" color="gray">
                 {t(`compose.targets.${d.target}`)}
+              </Badge>
+            )}
+            {d.channel && (
+              <Badge size="xs" variant="outline" color={d.channel === 'whatsapp' ? 'green' : 'blue'} tt="none" data-testid="finding-channel">
+                {t('campaigns.channel.onlyFor', { channel: t(`channel.${d.channel}`) })}
               </Badge>
             )}
           </Group>
@@ -253,7 +273,7 @@ function Counter() {
   const ucs2 = result.encoding === 'UCS-2' && result.ucs2Characters.every((c) => !/[\p{L}]/u.test(c) || /[A-Za-z]/.test(c));
   return (
     <Group gap="md" data-testid="counter" wrap="wrap">
-      {channel === 'sms' && (
+      {channel !== 'whatsapp' && (
         <Badge color={result.encoding === 'GSM-7' ? 'teal' : 'orange'} variant="light" data-testid="encoding">
           {result.encoding}
         </Badge>
@@ -261,7 +281,7 @@ function Counter() {
       <Text size="sm" data-testid="characters">
         {t('compose.characters', { count: result.characters })}
       </Text>
-      {channel === 'sms' && (
+      {channel !== 'whatsapp' && (
         <Text
           size="sm"
           fw={result.longest.segments > limit ? 700 : 400}
@@ -274,7 +294,7 @@ function Counter() {
             : ''}
         </Text>
       )}
-      {channel === 'sms' && ucs2 && result.ucs2Characters.length > 0 && (
+      {channel !== 'whatsapp' && ucs2 && result.ucs2Characters.length > 0 && (
         <Text size="sm" c="orange" data-testid="ucs2-chars">
           {t('compose.ucs2Because')} {result.ucs2Characters.map((c) => `«${c}»`).join(' ')}
         </Text>
@@ -322,7 +342,7 @@ function Preview({ sample }: { sample: SampleContact | null }) {
           data-testid="sample-contact"
         />
       </Group>
-      <div className={`bubble bubble-${channel}`} data-testid="preview-text">
+      <div className={`bubble bubble-${channel === 'whatsapp' ? 'whatsapp' : 'sms'}`} data-testid="preview-text">
         {channel === 'whatsapp' && header && <div className="bubble-header">{header}</div>}
         {text || <span className="bubble-empty">{t('compose.previewEmpty')}</span>}
         {channel === 'whatsapp' && footer && <div className="bubble-footer">{footer}</div>}

@@ -27,6 +27,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
+import { ProvidersCard } from './ProvidersCard';
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {
@@ -39,6 +40,7 @@ export function SettingsScreen() {
       <IdentityCard settings={settings} />
       <PolicyCard settings={settings} />
       <MessagingCard settings={settings} />
+      <ProvidersCard />
       <SimpleGrid cols={2}>
         <StaffCard />
         <IntegrityCard />

@@ -1,0 +1,58 @@
+import { Badge } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { RecipientStatus } from '../../../../shared/domain/outbox/types';
+import { translateServerMessage } from '../../i18n/server-messages';
+
+const STATUS_COLORS: Record<RecipientStatus, string> = {
+  queued: 'gray',
+  sending: 'blue',
+  sent: 'teal',
+  delivered: 'green',
+  read: 'green',
+  failed: 'red',
+  undeliverable: 'orange',
+  skipped: 'gray',
+  unknown: 'yellow',
+};
+
+const STATE_COLORS = { planned: 'gray', sending: 'blue', done: 'teal', cancelled: 'red' } as const;
+
+/** A recipient's status as a coloured badge. */
+export function RecipientStatusBadge({ status }: { status: RecipientStatus }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={STATUS_COLORS[status]} variant={status === 'skipped' ? 'outline' : 'light'} size="sm" tt="none" data-status={status}>
+      {t(`campaigns.status.${status}`)}
+    </Badge>
+  );
+}
+
+/** A campaign's state as a coloured badge. */
+export function CampaignStateBadge({ state }: { state: keyof typeof STATE_COLORS }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={STATE_COLORS[state]} variant="light" tt="none" data-testid="campaign-state" data-state={state}>
+      {t(`campaigns.state.${state}`)}
+    </Badge>
+  );
+}
+
+/** A campaign's channel in words: SMS, WhatsApp, or WhatsApp then SMS. */
+export function channelLabel(t: TFunction, channel: 'sms' | 'whatsapp' | 'cascade'): string {
+  return channel === 'cascade' ? t('campaigns.channel.cascade') : t(`channel.${channel}`);
+}
+
+/**
+ * Why a recipient was skipped, failed or not delivered, in the person's language: a gate reason by name, a
+ * provider's answer with its code kept (an auditor or the provider's support reads the code).
+ */
+export function reasonLabel(t: TFunction, lang: string, reason: string | null): string {
+  if (!reason) return '';
+  const known = t(`campaigns.reason.${reason}`, { defaultValue: '' });
+  if (known) return known;
+  const noProvider = reason.match(/^no_provider_for_(sms|whatsapp)$/);
+  if (noProvider) return t('campaigns.reason.noProviderFor', { channel: t(`channel.${noProvider[1]}`) });
+  // A bare HTTP status reads better as "HTTP 401" than as the register's code HTTP_401.
+  return translateServerMessage(reason, lang) ?? reason.replace(/\bHTTP_(\d{3})\b/g, 'HTTP $1');
+}
