@@ -8,6 +8,7 @@ import { appendAudit, iso, type ServiceContext } from './context';
 import { checkMessage, lintProfile } from './lint.service';
 import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
+import { countPlan } from './plan-count';
 
 /** A complaint keeps marketing away from that person for this long (DOMAIN §7(b)). */
 const COMPLAINT_COOLDOWN_DAYS = 90;
@@ -49,17 +50,27 @@ export function gateMember(
   return refusals.sort((a, b) => rank(a.verdict) - rank(b.verdict))[0]!;
 }
 
-/** Everything about past sending the gate reads for a whole audience at once: complaints, recent hand-offs, flagged numbers. */
-export function audienceHistory(ctx: ServiceContext, rules: GateRules, at: number) {
+/**
+ * Everything about past sending the gate reads for a whole audience at once: when each contact last complained,
+ * marketing handed to each within the pack's frequency window before `at`, and provider-flagged numbers; `of`
+ * gives one member's share of it.
+ */
+export function audienceHistoryIndex(ctx: ServiceContext, rules: GateRules, at: number) {
   const complaints = ctx.batches.lastComplaints();
   const cap = rules.policy.frequencyCap;
   const recent = cap ? ctx.outbox.recentMarketingAll(at - cap.days * DAY) : new Map<number, number>();
   const flagged = ctx.outbox.flaggedPhones();
-  return (m: AudienceMember) => ({
+  const of = (m: Pick<AudienceMember, 'contactId' | 'phone'>) => ({
     lastComplaintAt: complaints.get(m.contactId) ?? null,
     recentMarketing: recent.get(m.contactId) ?? 0,
     flagged: flagged.has(m.phone),
   });
+  return { complaints, recent, flagged, of };
+}
+
+/** Everything about past sending the gate reads for a whole audience at once: complaints, recent hand-offs, flagged numbers. */
+export function audienceHistory(ctx: ServiceContext, rules: GateRules, at: number) {
+  return audienceHistoryIndex(ctx, rules, at).of;
 }
 
 /** The shop's gate rules from its settings and policy pack. */
@@ -69,9 +80,6 @@ export function gateRules(ctx: ServiceContext): GateRules {
   const zones = pack.messaging.defaultRecipientTimeZones.length ? pack.messaging.defaultRecipientTimeZones : [settings.timezone];
   return { policy: pack, fallbackTimeZones: zones, complaintCooldownDays: COMPLAINT_COOLDOWN_DAYS };
 }
-
-type Counts = Output<'batch.plan'>['excluded'];
-const emptyCounts = (): Counts => Object.fromEntries(ExclusionReasons.map((r) => [r, 0])) as Counts;
 
 /**
  * batch.plan: lint the message, run every contact of the audience through the send-time gate at the planned
@@ -110,21 +118,8 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>)
     encoding: lints.find((_, i) => routeOf(input.channel)[i] === 'sms')?.longest.encoding ?? null,
   };
 
-  const rules = gateRules(ctx);
-  const historyOf = audienceHistory(ctx, rules, at);
-  const excluded = emptyCounts();
-  const byChannel = { whatsapp: 0, sms: 0 };
-  let eligible = 0;
-  let audience = 0;
-  for (const m of ctx.batches.audience(input.tags ?? [])) {
-    audience++;
-    const { channel, verdict } = gateMember(m, input, at, rules, historyOf(m));
-    if (verdict.eligible) {
-      eligible++;
-      byChannel[channel]++;
-    } else excluded[verdict.reason]++;
-  }
-  const counts = { audience, eligible, excluded, byChannel };
+  const counts = countPlan(ctx, { channel: input.channel, purpose: input.purpose, tags: input.tags ?? [] }, at, gateRules(ctx));
+  const { audience, eligible, excluded, byChannel } = counts;
   const name = input.name ?? `${input.channel} ${input.purpose} ${iso(at).slice(0, 16).replace('T', ' ')}`;
   const batch = ctx.db.transaction(() => {
     const b = ctx.batches.insert({

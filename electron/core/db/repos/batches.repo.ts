@@ -1,4 +1,5 @@
-import type { ConsentState } from '../../../../shared/domain/consent/types';
+import { Channels, ConsentStatuses, Purposes, type ConsentState } from '../../../../shared/domain/consent/types';
+import type { PhoneReach } from '../../../../shared/domain/phone/normalize';
 import type { Db } from '../open';
 
 /** A planned batch (times in ms; JSON columns parsed). */
@@ -59,6 +60,114 @@ export interface AudienceMember {
   messageable: boolean;
   /** Stored projection cells, keyed `channel/purpose`. */
   cells: Map<string, ConsentState>;
+}
+
+/** Whether a number of this reach can take SMS/WhatsApp (before any provider flag). */
+const messageableReach = (reach: string): boolean => reach === 'mobile' || reach === 'fixed_or_mobile' || reach === 'unknown';
+
+/**
+ * Contacts of an audience that look the same to the gate at one instant: a representative member (its cells
+ * reduced as described at {@link BatchesRepo.audienceGroups}), the history class the caller gave them, and how many.
+ */
+export interface AudienceGroup {
+  member: AudienceMember;
+  /** The caller's history class of these contacts; 0 for contacts the caller gave none. */
+  historyClass: number;
+  count: number;
+}
+
+// ── The audience key ──
+// What the gate reads about a contact, as one integer; contacts alike to the gate share a key:
+//   bits 0–2   reach (index in REACHES + 1)
+//   bit  3     the number starts with +1
+//   bits 4–39  one 6-bit field per channel × purpose cell (index in CELLS): status (index in ConsentStatuses + 1;
+//              0 = no cell), +8 when the cell has no event, +16 × where its expiry falls (0 none, 1 before `at`,
+//              2 at `at`, 3 after `at`)
+//   bits 40–52 the caller's history class (classes past 13 bits are appended as text instead: `<key>|<class>`)
+// SQL reads the register as number streams in contact order, one number per row (in better-sqlite3 each value
+// handed to JavaScript is what costs), ids relative to a slice of 65,536 so that every number is a small integer:
+// `id × 16 + bits 0–3` per contact and `contact_id × 4096 + cell index × 64 + cell field` per projection cell,
+// merged in JavaScript. A value outside the vocabularies is coded as reach 0, cell index 63 (channel or purpose)
+// or status 7; the caller then counts member by member instead.
+const REACHES = ['mobile', 'fixed_or_mobile', 'fixed_line', 'other', 'unknown'] as const satisfies readonly PhoneReach[];
+const CELLS = Channels.flatMap((channel) => Purposes.map((purpose) => ({ channel, purpose })));
+const CELL_UNIT = CELLS.map((_, i) => 2 ** (4 + 6 * i));
+const HISTORY_UNIT = 2 ** 40;
+const HISTORY_IN_KEY = 2 ** 13;
+/** How many history classes {@link BatchesRepo.audienceGroups} takes: entries are `contact id × HISTORY_CLASSES + class`. */
+export const HISTORY_CLASSES = 2 ** 20;
+const FITS = ConsentStatuses.length < 7 && CELLS.length <= 6 && REACHES.length < 8;
+const SLICE = 1 << 16;
+const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+/** `CASE column WHEN … END` over (value, code) pairs, the likeliest values first (each miss is a string comparison). */
+const caseOf = (column: string, whens: [string, string | number][], likeliest: readonly string[], otherwise: string | number) => {
+  const rank = (v: string) => (likeliest.includes(v) ? likeliest.indexOf(v) : likeliest.length);
+  const ordered = [...whens].sort(([a], [b]) => rank(a) - rank(b));
+  return `CASE ${column} ${ordered.map(([v, code]) => `WHEN ${quote(v)} THEN ${code}`).join(' ')} ELSE ${otherwise} END`;
+};
+const CONTACT_CODE = `${caseOf(
+  'c.reach',
+  REACHES.map((r, i) => [r, i + 1]),
+  ['mobile'],
+  0,
+)} + 8 * (substr(c.phone, 1, 2) = '+1')`;
+const CELL_CODE = `(s.contact_id - @lo) * 4096 + 64 * ${caseOf(
+  's.channel',
+  Channels.map((channel) => [
+    channel,
+    caseOf(
+      's.purpose',
+      Purposes.map((purpose) => [purpose, CELLS.findIndex((c) => c.channel === channel && c.purpose === purpose)]),
+      ['marketing', 'personal_data'],
+      63,
+    ),
+  ]),
+  ['sms'],
+  63,
+)} + ${caseOf(
+  's.status',
+  ConsentStatuses.map((st, i) => [st, i + 1]),
+  ['granted', 'revoked', 'unproven'],
+  7,
+)} + iif(s.last_event_id IS NULL, 8, 0)
+  + CASE WHEN s.expires_at IS NULL THEN 0 WHEN s.expires_at < @at THEN 16 WHEN s.expires_at > @at THEN 48 ELSE 32 END`;
+/** Stand-in numbers for a group: the gate reads no more of a number than whether it starts with +1. */
+const STAND_IN_PHONE = { us: '+10000000000', other: '+70000000000' };
+const field = (key: number, unit: number, bits: number) => Math.floor(key / unit) % 2 ** bits;
+
+/** The tag condition of an audience, with `@tag0…` parameters; '[]' (no tags) is ruled out before parsing any JSON. */
+function tagCondition(tags: readonly string[]): string {
+  return tags.length
+    ? `c.tags <> '[]' AND EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value IN (${tags.map((_, i) => `@tag${i}`).join(', ')}))`
+    : '1';
+}
+
+/** The rows of a stream in contact order (the contact being `row >> shift`): as given when they already are. */
+function byContact(rows: number[], shift: number): number[] {
+  for (let i = 1; i < rows.length; i++) if (rows[i]! >> shift < rows[i - 1]! >> shift) return rows.sort((a, b) => a - b);
+  return rows;
+}
+
+/** A representative member for an audience key (bits 0–39), or null when it holds a code the encoding does not know. */
+function memberOf(key: number, at: number): AudienceMember | null {
+  const reach = REACHES[field(key, 1, 3) - 1];
+  if (!reach) return null;
+  const cells = new Map<string, ConsentState>();
+  for (const [i, c] of CELLS.entries()) {
+    const code = field(key, CELL_UNIT[i]!, 6);
+    if (code === 0) continue;
+    const status = ConsentStatuses[(code % 8) - 1];
+    if (!status) return null;
+    const expiry = Math.floor(code / 16);
+    cells.set(`${c.channel}/${c.purpose}`, {
+      status,
+      since: null,
+      lastEventSeq: code & 8 ? null : 1,
+      expiresAt: expiry === 0 ? null : at + expiry - 2,
+    });
+  }
+  const us = field(key, 8, 1) === 1;
+  return { contactId: 0, phone: us ? STAND_IN_PHONE.us : STAND_IN_PHONE.other, name: '', messageable: messageableReach(reach), cells };
 }
 
 /** SQL for batches and for reading an audience through the consent projection. */
@@ -136,7 +245,7 @@ export class BatchesRepo {
           contactId: r.id,
           phone: r.phone,
           name: r.name,
-          messageable: r.reach === 'mobile' || r.reach === 'fixed_or_mobile' || r.reach === 'unknown',
+          messageable: messageableReach(r.reach),
           cells: new Map(),
         };
       }
@@ -144,5 +253,116 @@ export class BatchesRepo {
         current.cells.set(`${r.channel}/${r.purpose}`, { status: r.status, since: r.since, lastEventSeq: r.last_event_id, expiresAt: r.expires_at });
     }
     if (current) yield current;
+  }
+
+  /** Contacts (ids, in order) whose primary number is one of `phones`. */
+  contactIdsByPhone(phones: Iterable<string>): Set<number> {
+    const list = [...phones];
+    if (!list.length) return new Set();
+    return new Set(
+      this.db
+        .prepare<[string], number>('SELECT id FROM contacts WHERE phone IN (SELECT value FROM json_each(?)) ORDER BY id')
+        .pluck()
+        .all(JSON.stringify(list)),
+    );
+  }
+
+  /**
+   * The audience of {@link audience}, grouped by what the gate reads about each contact at instant `at`, without
+   * one object per contact: contacts that share reach, the +1 prefix, every projection cell's status, whether it
+   * has an event and where its expiry falls against `at` (before, at, after, none), and their history class form
+   * one group, with a stand-in member the gate may be run on once for all of them. The gate reads nothing else of
+   * a member: not the name, not the cells' `since`, nor the exact expiry or event. `history` holds
+   * `contact id × HISTORY_CLASSES + class` for each contact the caller gave a class ≥ 1, in any order (it is
+   * sorted here). Null when the register holds a value outside the known reaches, channels, purposes or statuses:
+   * the caller then walks {@link audience} instead.
+   *
+   * Read in slices of ids, each as sorted numbers merged here: the projection cells of the slice; the contacts of
+   * the audience (with tags), or else only those whose reach and +1 prefix differ from the register's usual ones;
+   * and the contacts with a history class. A contact in none of them is a usual one with no cells and no history,
+   * counted as the remainder (the projection and the history only name existing contacts: foreign keys).
+   */
+  audienceGroups(tags: readonly string[], at: number, history: Float64Array = new Float64Array()): AudienceGroup[] | null {
+    if (!FITS) return null;
+    const listed = tags.length > 0;
+    const params: Record<string, string | number> = { at };
+    tags.forEach((t, i) => (params[`tag${i}`] = t));
+    let total = 0;
+    let usual = 0;
+    if (!listed) {
+      total = this.db.prepare<[], number>('SELECT count(*) FROM contacts').pluck().get() ?? 0;
+      // The usual reach and prefix: the commonest among the first contacts (any choice counts right; a good one is quicker).
+      const sample = this.db.prepare<[], number>(`SELECT ${CONTACT_CODE} FROM contacts c ORDER BY c.id LIMIT 1024`).pluck().all();
+      const seen = new Map<number, number>();
+      for (const code of sample) seen.set(code, (seen.get(code) ?? 0) + 1);
+      usual = [...seen].reduce((a, b) => (b[1] > a[1] ? b : a), [1, 0])[0];
+      params.usual = usual;
+    }
+    const people = this.db
+      .prepare<Record<string, string | number>, number>(
+        `SELECT (c.id - @lo) * 16 + ${CONTACT_CODE} FROM contacts c
+         WHERE c.id > @lo AND c.id <= @hi AND ${listed ? tagCondition(tags) : `${CONTACT_CODE} <> @usual`} ORDER BY c.id`,
+      )
+      .pluck();
+    // With tags, the cells of those contacts only (a seek each); without, the whole projection in key order.
+    const cells = this.db
+      .prepare<Record<string, string | number>, number>(
+        listed
+          ? `SELECT ${CELL_CODE} FROM json_each(@ids) j CROSS JOIN consent_state s ON s.contact_id = j.value`
+          : `SELECT ${CELL_CODE} FROM consent_state s WHERE s.contact_id > @lo AND s.contact_id <= @hi ORDER BY s.contact_id`,
+      )
+      .pluck();
+    history.sort();
+    const range = this.db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM contacts').get();
+    const counts = new Map<number | string, number>();
+    const count = (key: number, cls: number, n: number) => {
+      const k = cls === 0 ? key : cls < HISTORY_IN_KEY ? key + cls * HISTORY_UNIT : `${key}|${cls}`;
+      counts.set(k, (counts.get(k) ?? 0) + n);
+    };
+    let visited = 0;
+    let h = 0;
+    for (let lo = (range?.lo ?? 1) - 1; lo < (range?.hi ?? 0); lo += SLICE) {
+      const hi = lo + SLICE;
+      const slice: Record<string, string | number> = { ...params, lo, hi };
+      // Sorted by contact (the merge relies on it; sorting costs nothing when they already are).
+      const rows = byContact(people.all(slice), 4);
+      if (listed) slice.ids = JSON.stringify(rows.map((row) => lo + (row >> 4)));
+      const cellRows = byContact(cells.all(slice), 12);
+      while (h < history.length && Math.floor(history[h]! / HISTORY_CLASSES) <= lo) h++;
+      // Ids below are relative to the slice (`id - lo`), so that every number stays a small integer.
+      let i = 0;
+      let j = 0;
+      for (;;) {
+        const person = i < rows.length ? rows[i]! >> 4 : SLICE + 1;
+        const withCells = j < cellRows.length ? cellRows[j]! >> 12 : SLICE + 1;
+        const historyId = h < history.length ? Math.floor(history[h]! / HISTORY_CLASSES) : Infinity;
+        const withHistory = historyId <= hi ? historyId - lo : SLICE + 1;
+        const id = Math.min(person, withCells, withHistory);
+        if (id > SLICE) break;
+        // Not in the people stream: a usual contact, or (with tags) one outside the audience.
+        const inAudience = id === person || !listed;
+        let key = id === person ? rows[i++]! & 15 : usual;
+        if (inAudience && key % 8 === 0) return null;
+        for (; j < cellRows.length && cellRows[j]! >> 12 === id; j++) {
+          const code = cellRows[j]! & 4095;
+          const unit = CELL_UNIT[code >> 6];
+          if (unit === undefined || code % 8 === 7) return null;
+          key += (code & 63) * unit;
+        }
+        const cls = id === withHistory ? history[h++]! - (lo + id) * HISTORY_CLASSES : 0;
+        if (!inAudience) continue;
+        visited++;
+        count(key, cls, 1);
+      }
+    }
+    if (!listed && total > visited) count(usual, 0, total - visited);
+    const groups: AudienceGroup[] = [];
+    for (const [k, n] of counts) {
+      const [key, cls] = typeof k === 'number' ? [k % HISTORY_UNIT, Math.floor(k / HISTORY_UNIT)] : k.split('|').map(Number);
+      const member = memberOf(key!, at);
+      if (!member) return null;
+      groups.push({ member, historyClass: cls!, count: n });
+    }
+    return groups;
   }
 }
