@@ -10,6 +10,7 @@ import type {
 import type { Evidence } from '../../../../shared/contract/api';
 import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
 import type { Db } from '../open';
+import type { Statement } from 'better-sqlite3';
 
 /** A stored consent event (times in ms). */
 export interface EventRecord {
@@ -99,6 +100,7 @@ export class ConsentRepo {
   private readonly marketingStmt;
   private readonly insertStateStmt;
   private readonly proofStmt;
+  private eventByIdStmt: Statement<[number], EventRow> | undefined;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -175,7 +177,7 @@ export class ConsentRepo {
 
   /** One event by id. */
   eventById(id: number): EventRecord | undefined {
-    const r = this.db.prepare<[number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events WHERE id = ?`).get(id);
+    const r = (this.eventByIdStmt ??= this.db.prepare<[number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events WHERE id = ?`)).get(id);
     return r ? toEvent(r) : undefined;
   }
 

@@ -140,6 +140,8 @@ export class OutboxRepo {
   private readonly flagStmt;
   private readonly recentStmt;
   private readonly complaintStmt;
+  private readonly providerStmt;
+  private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -152,6 +154,9 @@ export class OutboxRepo {
     this.recentStmt = db.prepare<[number, number, number], { n: number }>(
       `SELECT count(*) AS n FROM outbox o JOIN batches b ON b.id = o.batch_id
        WHERE o.contact_id = ? AND b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ? AND o.batch_id <> ?`,
+    );
+    this.providerStmt = db.prepare<[string], { name: string; kind: string; options: string; created_at: number; updated_at: number }>(
+      'SELECT name, kind, options, created_at, updated_at FROM providers WHERE name = ?',
     );
     this.complaintStmt = db.prepare<[number], { at: number | null }>('SELECT max(at) AS at FROM complaints WHERE contact_id = ?');
   }
@@ -172,8 +177,12 @@ export class OutboxRepo {
       }));
   }
 
+  /** One provider by name (asked for each hand-off, so one prepared lookup rather than the whole list). */
   getProvider(name: string): ProviderRow | undefined {
-    return this.listProviders().find((p) => p.name === name);
+    const r = this.providerStmt.get(name);
+    return r
+      ? { name: r.name, kind: r.kind, options: JSON.parse(r.options) as Record<string, string>, createdAt: r.created_at, updatedAt: r.updated_at }
+      : undefined;
   }
 
   saveProvider(p: { name: string; kind: string; options: Record<string, string>; at: number }): void {
@@ -265,7 +274,11 @@ export class OutboxRepo {
       sets.push(`${column} = @${key}`);
       params[key] = change[key];
     }
-    this.db.prepare(`UPDATE outbox SET ${sets.join(', ')} WHERE id = @id`).run(params);
+    // A handful of column sets recur for every recipient: prepare each once.
+    const sql = `UPDATE outbox SET ${sets.join(', ')} WHERE id = @id`;
+    let stmt = this.updateStmts.get(sql);
+    if (!stmt) this.updateStmts.set(sql, (stmt = this.db.prepare(sql)));
+    stmt.run(params);
     this.logStmt.run(id, at, change.status, detail);
   }
 
