@@ -77,6 +77,8 @@ export const Evidence = z
     columns: z.record(z.string().max(200), z.string().max(1000)),
     source: z.string().trim().min(1).max(500),
     note: z.string().trim().min(1).max(2000),
+    /** Set by the register, never by a door: the date a device gave when it lay ahead of the recording (see the time rule). */
+    claimedAt: z.string().max(40),
   })
   .partial();
 /** Evidence attached to a consent event. */

@@ -1,8 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { AppError } from '../../../shared/contract/errors';
-import type { Channel, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
-import { foldEvents } from '../../../shared/domain/consent/fold';
+import type { Channel, Purpose } from '../../../shared/domain/consent/types';
 import type { ColumnMapping } from '../../../shared/domain/csv/mapping';
 import {
   compileMapping,
@@ -19,10 +18,9 @@ import { isKnownCountry } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { EventRecord } from '../db/repos/consent.repo';
 import type { FileStore, StoredFile } from '../files';
-import { chainHash } from '../hash';
-import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 import { appendAudit, type ServiceContext } from '../services/context';
-import { appendEvents, eventPayload, refreshCell, revocationTargets, toFoldable, type PendingEvent } from '../services/consent.service';
+import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/consent-log';
+import { revocationTargets } from '../../../shared/domain/consent/decide';
 import { getSettings } from '../services/settings.service';
 import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
 
@@ -300,9 +298,8 @@ export async function runImport(
       endStep() {},
     };
   } else {
-    let last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
-    // Cells of contacts created in this step fold from the step's own events; others refold from the table.
-    let stepEvents = new Map<string, FoldableEvent[]>();
+    // The register's one append, in its bulk form: chained as rows come, projection and confirmations at each step's end.
+    const log = new ConsentLogWriter(ctx, policy, now);
     let stepNewContacts = new Set<number>();
     sink = {
       prefetch(phones) {
@@ -345,48 +342,25 @@ export async function runImport(
         stepExisting.set(after.phone, after);
       },
       event(contact, c, evidence) {
-        const expiresAt =
-          c.action === 'grant' && policy.maxConsentAgeDays !== null
-            ? c.occurredAt + policy.maxConsentAgeDays * 86_400_000
-            : c.action === 'request'
-              ? c.occurredAt + policy.pendingExpiryHours * 3_600_000
-              : null;
-        const base = {
-          id: last.id + 1,
-          uid: ctx.ids.uuid(),
-          contactId: contact.id,
-          phone: contact.phone,
-          channel: c.channel,
-          purpose: c.purpose,
-          action: c.action,
-          method: 'import' as const,
-          occurredAt: c.occurredAt,
-          recordedAt: now,
-          recordedBy: options.actor,
-          formVersionId: null,
-          evidence,
-          policyPack: policy.id,
-          expiresAt,
-          targetEventId: null,
-        };
-        const e: EventRecord = { ...base, prevHash: last.hash, hash: chainHash(last.hash, eventPayload(base)) };
-        ctx.consent.insertEvent(e);
-        last = { id: e.id, hash: e.hash };
+        const e = log.add(
+          {
+            contact,
+            channel: c.channel,
+            purpose: c.purpose,
+            action: c.action,
+            method: 'import',
+            occurredAt: c.occurredAt,
+            recordedBy: options.actor,
+            formVersionId: null,
+            evidence,
+          },
+          stepNewContacts.has(contact.id),
+        );
         firstEventId ??= e.id;
         lastEventId = e.id;
-        const key = `${contact.id}|${c.channel}|${c.purpose}`;
-        const list = stepEvents.get(key);
-        if (list) list.push(toFoldable(e));
-        else stepEvents.set(key, [toFoldable(e)]);
       },
       endStep() {
-        for (const [key, events] of stepEvents) {
-          const [id, channel, purpose] = key.split('|') as [string, Channel, Purpose];
-          const contactId = Number(id);
-          if (stepNewContacts.has(contactId)) ctx.consent.upsertState({ contactId, channel, purpose, ...foldEvents(events) });
-          else refreshCell(ctx, contactId, channel, purpose);
-        }
-        stepEvents = new Map();
+        log.flush();
         stepNewContacts = new Set();
       },
     };

@@ -1,54 +1,19 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
-import {
-  Channels,
-  Purposes,
-  type Channel,
-  type ConsentAction,
-  type ConsentMethod,
-  type FoldableEvent,
-  type Purpose,
-} from '../../../shared/domain/consent/types';
+import { Channels, Purposes, type ConsentMethod } from '../../../shared/domain/consent/types';
 import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
-import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
-import { missingEvidence, type PolicyPack } from '../../../shared/domain/policy/policy';
+import { appendEvents, toFoldable, type PendingEvent } from '../register/consent-log';
+import { decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
-import { chainHash } from '../hash';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
 import { insertContact, parsePhoneOrThrow, toContact } from './contacts.service';
-import { settleConfirmations } from './confirmations.service';
 
-/** Clock skew tolerated before an event counts as dated in the future. */
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-
-/** The content an event's hash covers: everything that makes it proof, including its place in the chain. */
-export function eventPayload(e: Omit<EventRecord, 'prevHash' | 'hash'>): Record<string, unknown> {
-  return {
-    id: e.id,
-    uid: e.uid,
-    contactId: e.contactId,
-    phone: e.phone,
-    channel: e.channel,
-    purpose: e.purpose,
-    action: e.action,
-    method: e.method,
-    occurredAt: e.occurredAt,
-    recordedAt: e.recordedAt,
-    recordedBy: e.recordedBy,
-    formVersionId: e.formVersionId,
-    evidence: e.evidence,
-    policyPack: e.policyPack,
-    expiresAt: e.expiresAt,
-    // Only retractions carry a target; leaving it out otherwise keeps the hashes of earlier events valid.
-    ...(e.targetEventId !== null ? { targetEventId: e.targetEventId } : {}),
-  };
-}
+export { appendEvents, eventPayload, refreshCell, toFoldable, type PendingEvent } from '../register/consent-log';
+export { revocationTargets } from '../../../shared/domain/consent/decide';
 
 /** Event record → contract shape. */
 export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): ConsentEvent {
@@ -108,103 +73,12 @@ export function consentCells(ctx: ServiceContext, contact: ContactRecord, events
   return cells;
 }
 
-/** A stored event as the fold sees it. */
-export function toFoldable(e: EventRecord): FoldableEvent {
-  return {
-    seq: e.id,
-    channel: e.channel,
-    purpose: e.purpose,
-    action: e.action,
-    occurredAt: e.occurredAt,
-    recordedAt: e.recordedAt,
-    expiresAt: e.expiresAt,
-    targetSeq: e.targetEventId,
-  };
-}
-
-/** Recompute one projection cell from its events; called in the transaction that appended to it. */
-export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
-  const events = ctx.consent.eventsForKey(contactId, channel, purpose);
-  const state = foldEvents(events.map(toFoldable));
-  ctx.consent.upsertState({ contactId, channel, purpose, ...state });
-}
-
-/** One event to append, before the chain fields are known. */
-export interface PendingEvent {
-  contact: Pick<ContactRecord, 'id' | 'phone'>;
-  channel: Channel;
-  purpose: Purpose;
-  action: ConsentAction;
-  method: ConsentMethod;
-  occurredAt: number;
-  recordedBy: string;
-  formVersionId: number | null;
-  evidence: EventRecord['evidence'];
-  expiresAt: number | null;
-  /** For `retract`: the event it voids. */
-  targetEventId?: number | null;
-}
-
-/** Append events to the chain and refresh their projection cells; call inside a transaction. */
-export function appendEvents(ctx: ServiceContext, pending: readonly PendingEvent[], policy: PolicyPack): EventRecord[] {
-  let last = ctx.consent.lastLink();
-  const recordedAt = ctx.clock.now();
-  const out: EventRecord[] = [];
-  for (const p of pending) {
-    const base = {
-      id: (last?.id ?? 0) + 1,
-      uid: ctx.ids.uuid(),
-      contactId: p.contact.id,
-      phone: p.contact.phone,
-      channel: p.channel,
-      purpose: p.purpose,
-      action: p.action,
-      method: p.method,
-      occurredAt: p.occurredAt,
-      recordedAt,
-      recordedBy: p.recordedBy,
-      formVersionId: p.formVersionId,
-      evidence: p.evidence,
-      policyPack: policy.id,
-      expiresAt: p.expiresAt,
-      targetEventId: p.targetEventId ?? null,
-    };
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const e: EventRecord = { ...base, prevHash, hash: chainHash(prevHash, eventPayload(base)) };
-    ctx.consent.insertEvent(e);
-    out.push(e);
-    last = { id: e.id, hash: e.hash };
-    if (p.formVersionId !== null) ctx.forms.markUsed(p.formVersionId, recordedAt);
-  }
-  const cells = new Set(out.map((e) => `${e.contactId}|${e.channel}|${e.purpose}`));
-  for (const cell of cells) {
-    const [id, channel, purpose] = cell.split('|') as [string, Channel, Purpose];
-    refreshCell(ctx, Number(id), channel, purpose);
-  }
-  settleConfirmations(ctx, out);
-  return out;
-}
-
-/** The cells a revocation reaches under the policy: opt-out always wins, and by default everywhere. */
-export function revocationTargets(channel: Channel, purpose: Purpose, policy: PolicyPack): { channel: Channel; purpose: Purpose }[] {
-  const all = policy.revocationScope === 'all_marketing';
-  if (purpose === 'marketing') return all ? Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })) : [{ channel, purpose }];
-  if (purpose === 'personal_data') {
-    // Without the processing consent nothing may be sent for marketing either (152-FZ art. 15).
-    return [
-      ...Channels.map((c) => ({ channel: c, purpose: 'personal_data' as const })),
-      ...Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })),
-    ];
-  }
-  return [{ channel, purpose }];
-}
-
 /** Parse an ISO instant from the contract (already validated) into ms, refusing the future. */
 function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): number {
   const now = ctx.clock.now();
   if (isoText === undefined) return now;
   const ms = Date.parse(isoText);
-  if (ms > now + FUTURE_TOLERANCE_MS) {
+  if (isFutureDate(ms, now)) {
     throw new AppError('FUTURE_DATE', `occurredAt: ${isoText} is in the future; a consent can only be recorded once it has happened`, {
       fields: [{ path: 'occurredAt', message: 'in the future' }],
     });
@@ -273,18 +147,16 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
       const base = { contact, method, occurredAt, recordedBy, formVersionId: form?.id ?? null, evidence };
       const pending: PendingEvent[] = [];
       let downgraded: Output<'consent.record'>['downgraded'] = null;
-      const consentExpiry = policy.maxConsentAgeDays !== null ? occurredAt + policy.maxConsentAgeDays * DAY_MS : null;
-      const pendingExpiry = occurredAt + policy.pendingExpiryHours * HOUR_MS;
 
       switch (input.action) {
         case 'revoke':
-          for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke', expiresAt: null });
+          for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke' });
           break;
         case 'claim':
-          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim' });
           break;
         case 'request':
-          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request' });
           break;
         case 'confirm': {
           const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
@@ -295,28 +167,13 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
               `action: nothing to confirm — ${input.channel}/${input.purpose} is "${state.status}" for ${contact.phone}, not pending`,
             );
           }
-          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm', expiresAt: consentExpiry });
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm' });
           break;
         }
         case 'grant': {
-          const missing = missingEvidence(policy, method, evidence);
-          if (missing === null || missing.length > 0) {
-            const reason =
-              missing === null
-                ? `the ${policy.id} pack does not accept "${method}" as proof of consent`
-                : `missing evidence required by the ${policy.id} pack: ${missing.join(', ')}`;
-            downgraded = { to: 'claim', reason, missing: missing ?? [] };
-            pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim', expiresAt: null });
-          } else if (policy.doubleOptIn) {
-            downgraded = {
-              to: 'request',
-              reason: `the ${policy.id} pack requires double opt-in: the customer must confirm from the same number`,
-              missing: [],
-            };
-            pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request', expiresAt: pendingExpiry });
-          } else {
-            pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'grant', expiresAt: consentExpiry });
-          }
+          const decision = decideGrant(policy, method, evidence);
+          downgraded = decision.downgraded;
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: decision.action });
           break;
         }
       }

@@ -41,6 +41,7 @@ export interface ConsentEvidence {
   importBatchId?: string | undefined;
   source?: string | undefined;
   note?: string | undefined;
+  claimedAt?: string | undefined;
 }
 
 /** The minimum of an event the fold needs. */

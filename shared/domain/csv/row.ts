@@ -1,7 +1,8 @@
-import type { Channel, ConsentMethod, Purpose } from '../consent/types';
+import type { Channel, Purpose } from '../consent/types';
+import { decideGrant } from '../consent/decide';
 import { Channels } from '../consent/types';
 import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone } from '../phone/normalize';
-import { missingEvidence, type PolicyPack } from '../policy/policy';
+import type { PolicyPack } from '../policy/policy';
 import { parseDateCell } from './dates';
 import type { ColumnMapping, ColumnTarget } from './mapping';
 import { readConsentAnswer, readFlag, splitPhoneCell, splitTags, stripExtension, unneutralizeCell } from './values';
@@ -294,14 +295,11 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
       action = 'claim';
       downgrade = [occurredAt === null ? (dateProblem ?? 'no date') : null, source ? null : 'no source'].filter(Boolean).join(', ');
     } else if (action === 'grant') {
-      const method: ConsentMethod = 'import';
-      const missing = missingEvidence(ctx.policy, method, { importBatchId: 'pending', source });
-      if (missing === null || missing.length > 0) {
+      // The register's one claim-downgrade rule; a file cannot ask the customer to confirm, so it stays a claim.
+      const decision = decideGrant(ctx.policy, 'import', { importBatchId: 'pending', source }, { canConfirm: false });
+      if (decision.downgraded) {
         action = 'claim';
-        downgrade = `the ${ctx.policy.id} pack does not accept an import as proof`;
-      } else if (ctx.policy.doubleOptIn) {
-        action = 'claim';
-        downgrade = `the ${ctx.policy.id} pack requires double opt-in, which a file cannot prove`;
+        downgrade = decision.downgraded.reason;
       }
     }
     for (const channel of c.channels) {

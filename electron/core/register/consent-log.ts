@@ -1,0 +1,160 @@
+import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
+import { expiryFor, stampTime } from '../../../shared/domain/consent/decide';
+import { foldEvents } from '../../../shared/domain/consent/fold';
+import type { Channel, ConsentAction, ConsentMethod, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
+import type { PolicyPack } from '../../../shared/domain/policy/policy';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import type { EventRecord } from '../db/repos/consent.repo';
+import { chainHash } from '../hash';
+import { settleConfirmations } from '../services/confirmations.service';
+import type { ServiceContext } from '../services/context';
+
+/**
+ * The consent log: the ONE place consent events are written. Every writer — recording by staff, imports (in the
+ * bulk form below), undo, inbound replies, paper sheets, provider feedback, double-opt-in confirmations — goes
+ * through it, so the time rule, expiry, the hash chain, the projection and confirmation settling are applied the
+ * same way for all of them.
+ */
+
+/** The content an event's hash covers: everything that makes it proof, including its place in the chain and the number. */
+export function eventPayload(e: Omit<EventRecord, 'prevHash' | 'hash'>): Record<string, unknown> {
+  return {
+    id: e.id,
+    uid: e.uid,
+    contactId: e.contactId,
+    phone: e.phone,
+    channel: e.channel,
+    purpose: e.purpose,
+    action: e.action,
+    method: e.method,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    recordedBy: e.recordedBy,
+    formVersionId: e.formVersionId,
+    evidence: e.evidence,
+    policyPack: e.policyPack,
+    expiresAt: e.expiresAt,
+    // Only retractions carry a target; leaving it out otherwise keeps the hashes of earlier events valid.
+    ...(e.targetEventId !== null ? { targetEventId: e.targetEventId } : {}),
+  };
+}
+
+/** A stored event as the fold sees it. */
+export function toFoldable(e: EventRecord): FoldableEvent {
+  return {
+    seq: e.id,
+    channel: e.channel,
+    purpose: e.purpose,
+    action: e.action,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    expiresAt: e.expiresAt,
+    targetSeq: e.targetEventId,
+  };
+}
+
+/** Recompute one projection cell from its events; called in the transaction that appended to it. */
+export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
+  const events = ctx.consent.eventsForKey(contactId, channel, purpose);
+  ctx.consent.upsertState({ contactId, channel, purpose, ...foldEvents(events.map(toFoldable)) });
+}
+
+/** One event to append, before the chain fields are known. */
+export interface PendingEvent {
+  contact: Pick<ContactRecord, 'id' | 'phone'>;
+  channel: Channel;
+  purpose: Purpose;
+  action: ConsentAction;
+  method: ConsentMethod;
+  /** When it happened, as given; the log never stores a time ahead of the recording (see `stampTime`). */
+  occurredAt: number;
+  recordedBy: string;
+  formVersionId: number | null;
+  evidence: EventRecord['evidence'];
+  /** Left out: stamped from the pack (grants and confirmations age out, requests lapse). */
+  expiresAt?: number | null | undefined;
+  /** For `retract`: the event it voids. */
+  targetEventId?: number | null;
+}
+
+/**
+ * The bulk form of the append, for writers of many events in one transaction (an import): events are chained
+ * as they come; the projection cells they touched are refolded, and confirmations settled, at each `flush()`.
+ * Cells of contacts the writer says are new fold from the events seen here alone (no read back).
+ */
+export class ConsentLogWriter {
+  private last: { id: number; hash: string };
+  private readonly touched = new Map<string, { contactId: number; channel: Channel; purpose: Purpose; events: FoldableEvent[]; fresh: boolean }>();
+  private unsettled: EventRecord[] = [];
+  private readonly formsUsed = new Set<number>();
+  /** Ids of the first and last event written by this writer. */
+  first: number | null = null;
+  lastId: number | null = null;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly policy: PolicyPack,
+    readonly recordedAt = ctx.clock.now(),
+  ) {
+    this.last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
+  }
+
+  /** Chain one event. `freshContact`: the contact was created in this transaction and has no earlier events. */
+  add(p: PendingEvent, freshContact = false): EventRecord {
+    const recordedAt = this.recordedAt;
+    const { occurredAt, claimedAt } = stampTime(p.occurredAt, recordedAt);
+    const { claimedAt: _given, ...given } = p.evidence;
+    const evidence = claimedAt !== null ? { ...given, claimedAt: new Date(claimedAt).toISOString() } : given;
+    const base = {
+      id: this.last.id + 1,
+      uid: this.ctx.ids.uuid(),
+      contactId: p.contact.id,
+      phone: p.contact.phone,
+      channel: p.channel,
+      purpose: p.purpose,
+      action: p.action,
+      method: p.method,
+      occurredAt,
+      recordedAt,
+      recordedBy: p.recordedBy,
+      formVersionId: p.formVersionId,
+      evidence,
+      policyPack: this.policy.id,
+      expiresAt: p.expiresAt !== undefined ? p.expiresAt : expiryFor(p.action, occurredAt, this.policy),
+      targetEventId: p.targetEventId ?? null,
+    };
+    const e: EventRecord = { ...base, prevHash: this.last.hash, hash: chainHash(this.last.hash, eventPayload(base)) };
+    this.ctx.consent.insertEvent(e);
+    this.last = { id: e.id, hash: e.hash };
+    this.first ??= e.id;
+    this.lastId = e.id;
+    if (p.formVersionId !== null) this.formsUsed.add(p.formVersionId);
+    const key = `${e.contactId}|${e.channel}|${e.purpose}`;
+    const cell = this.touched.get(key);
+    if (cell) cell.events.push(toFoldable(e));
+    else this.touched.set(key, { contactId: e.contactId, channel: e.channel, purpose: e.purpose, events: [toFoldable(e)], fresh: freshContact });
+    this.unsettled.push(e);
+    return e;
+  }
+
+  /** Bring the projection and the confirmation queue up to date with everything added so far. */
+  flush(): void {
+    for (const c of this.touched.values()) {
+      if (c.fresh) this.ctx.consent.upsertState({ contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(c.events) });
+      else refreshCell(this.ctx, c.contactId, c.channel, c.purpose);
+    }
+    this.touched.clear();
+    for (const id of this.formsUsed) this.ctx.forms.markUsed(id, this.recordedAt);
+    this.formsUsed.clear();
+    if (this.unsettled.length) settleConfirmations(this.ctx, this.unsettled);
+    this.unsettled = [];
+  }
+}
+
+/** Append events to the chain, refresh their projection cells and settle confirmations; call inside a transaction. */
+export function appendEvents(ctx: ServiceContext, pending: readonly PendingEvent[], policy: PolicyPack): EventRecord[] {
+  const writer = new ConsentLogWriter(ctx, policy);
+  const out = pending.map((p) => writer.add(p));
+  writer.flush();
+  return out;
+}

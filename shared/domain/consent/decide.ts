@@ -1,0 +1,85 @@
+import { missingEvidence, type PolicyPack } from '../policy/policy';
+import { Channels, type Channel, type ConsentAction, type ConsentEvidence, type ConsentMethod, type Purpose } from './types';
+
+/** How far ahead of the register's clock a device's clock may be before a date counts as "in the future". */
+export const CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The time rule: an event never lies ahead of when it was recorded. A date ahead of `recordedAt` (within the
+ * tolerance; beyond it the door refuses) is stored as `recordedAt`, and the date the device claimed is returned
+ * so the caller keeps it in the evidence. Without this a grant dated a few minutes ahead would sort after a STOP
+ * recorded in between and win over it.
+ */
+export function stampTime(occurredAt: number, recordedAt: number): { occurredAt: number; claimedAt: number | null } {
+  return occurredAt > recordedAt ? { occurredAt: recordedAt, claimedAt: occurredAt } : { occurredAt, claimedAt: null };
+}
+
+/** True when a date given for an event is further ahead than any clock error explains. */
+export function isFutureDate(occurredAt: number, now: number): boolean {
+  return occurredAt > now + CLOCK_TOLERANCE_MS;
+}
+
+/** When an event of `action` that occurred at `occurredAt` stops counting under the pack (null: never by itself). */
+export function expiryFor(action: ConsentAction, occurredAt: number, policy: PolicyPack): number | null {
+  if (action === 'grant' || action === 'confirm') return policy.maxConsentAgeDays !== null ? occurredAt + policy.maxConsentAgeDays * DAY_MS : null;
+  if (action === 'request') return occurredAt + policy.pendingExpiryHours * HOUR_MS;
+  return null;
+}
+
+/** What a "yes" becomes under the pack: a grant, a claim (evidence missing) or a request (double opt-in). */
+export type GrantDecision =
+  { action: 'grant'; downgraded: null } | { action: 'claim' | 'request'; downgraded: { to: 'claim' | 'request'; reason: string; missing: string[] } };
+
+/**
+ * The claim downgrade, in one place: a grant without the evidence the pack demands is recorded as a claim
+ * (visible, never sendable); under a double-opt-in pack a proven grant is recorded as a request until confirmed,
+ * unless `viaConfirmation` says the customer cannot be asked (a file), in which case it stays a claim.
+ */
+export function decideGrant(
+  policy: PolicyPack,
+  method: ConsentMethod,
+  evidence: ConsentEvidence,
+  options: { canConfirm?: boolean } = {},
+): GrantDecision {
+  const missing = missingEvidence(policy, method, evidence);
+  if (missing === null || missing.length > 0) {
+    const reason =
+      missing === null
+        ? `the ${policy.id} pack does not accept "${method}" as proof of consent`
+        : `missing evidence required by the ${policy.id} pack: ${missing.join(', ')}`;
+    return { action: 'claim', downgraded: { to: 'claim', reason, missing: missing ?? [] } };
+  }
+  if (policy.doubleOptIn) {
+    if (options.canConfirm === false)
+      return {
+        action: 'claim',
+        downgraded: { to: 'claim', reason: `the ${policy.id} pack requires double opt-in, which a file cannot prove`, missing: [] },
+      };
+    return {
+      action: 'request',
+      downgraded: {
+        to: 'request',
+        reason: `the ${policy.id} pack requires double opt-in: the customer must confirm from the same number`,
+        missing: [],
+      },
+    };
+  }
+  return { action: 'grant', downgraded: null };
+}
+
+/** The cells a revocation reaches under the policy: opt-out always wins, and by default everywhere. */
+export function revocationTargets(channel: Channel, purpose: Purpose, policy: PolicyPack): { channel: Channel; purpose: Purpose }[] {
+  const all = policy.revocationScope === 'all_marketing';
+  if (purpose === 'marketing') return all ? Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })) : [{ channel, purpose }];
+  if (purpose === 'personal_data') {
+    // Without the processing consent nothing may be sent for marketing either (152-FZ art. 15).
+    return [
+      ...Channels.map((c) => ({ channel: c, purpose: 'personal_data' as const })),
+      ...Channels.map((c) => ({ channel: c, purpose: 'marketing' as const })),
+    ];
+  }
+  return [{ channel, purpose }];
+}
