@@ -12,6 +12,8 @@ export const ErrorCodes = [
   'SCHEMA_TOO_NEW',
   'UNREADABLE_FILE',
   'CANCELLED',
+  /** The local HTTP host: the call lacks this launch's access key. */
+  'UNAUTHORIZED',
   'INTERNAL',
 ] as const;
 

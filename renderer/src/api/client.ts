@@ -14,10 +14,45 @@ export class ApiCallError extends Error {
   }
 }
 
+// The local HTTP host's per-launch access key. The host prints the address to open with it in the fragment
+// (http://127.0.0.1:5178/#k=KEY), which the browser never sends to a server or in a Referer. The page takes it once,
+// keeps it in memory, and wipes it from the address bar (and so from history and bookmarks). A copy in this tab's
+// sessionStorage lets a reload keep working: it is gone when the tab closes, and dead when the host restarts anyway.
+const KEY_STORAGE = 'optin.hostKey';
+let hostKey: string | null = null;
+
+function takeHostKey(): string | null {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const fromHash = params.get('k');
+  if (fromHash) {
+    params.delete('k');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    try {
+      sessionStorage.setItem(KEY_STORAGE, fromHash);
+    } catch {
+      // storage refused (private mode): the key lives in memory only, and a reload needs the printed address again
+    }
+    return fromHash;
+  }
+  try {
+    return sessionStorage.getItem(KEY_STORAGE);
+  } catch {
+    return null;
+  }
+}
+
+/** The access key for the HTTP transport, taken from the address on first use. */
+function accessKey(): string | null {
+  hostKey ??= takeHostKey();
+  return hostKey;
+}
+
 async function viaHttp(method: string, input: unknown): Promise<Result<unknown>> {
+  const key = accessKey();
   const res = await fetch(`/api/${encodeURIComponent(method)}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify(input ?? {}),
   });
   return (await res.json()) as Result<unknown>;
@@ -30,6 +65,8 @@ async function viaIpc(method: string, input: unknown): Promise<Result<unknown>> 
 
 // Chosen at build time, so the desktop build carries no HTTP client.
 const transport = import.meta.env.VITE_TRANSPORT === 'http' ? viaHttp : viaIpc;
+// Take the key before anything else reads the address, so it leaves the address bar at once.
+if (import.meta.env.VITE_TRANSPORT === 'http') accessKey();
 
 /** Call one contract operation; throws ApiCallError on refusal. */
 export async function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {

@@ -214,6 +214,10 @@ export function translateRowReason(reason: string, lang: string): string {
 
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [
+    /^this call lacks the host's access key: open the address the host printed when it started \((.+)\)$/,
+    (m) => `нет ключа доступа: откройте адрес, который программа напечатала при запуске (${m[1]})`,
+  ],
+  [
     /^defaultCountry: "(.+)" is not a country whose phone numbers are known/,
     (m) => `для страны «${m[1]}» нумерация телефонов неизвестна (выберите, например, RU, DE, US)`,
   ],
