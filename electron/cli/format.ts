@@ -52,10 +52,29 @@ export function formatHuman(method: Method, value: unknown): string {
     }
     case 'audit.verify': {
       const v = value as Output<'audit.verify'>;
+      const witness =
+        v.witness.state === 'none'
+          ? 'witness: none (the register lives in memory)'
+          : `witness: ${v.witness.path} — ${
+              v.witness.state === 'consistent'
+                ? `the register holds what it saw${v.witness.updatedAt ? ` (updated ${v.witness.updatedAt})` : ''}`
+                : v.witness.state === 'diverged'
+                  ? 'the register no longer holds what it saw'
+                  : 'unreadable'
+            }`;
       return [
-        `${v.ok ? 'OK' : 'FAILED'}: ${v.events} consent events, ${v.auditRows} audit rows`,
-        ...v.problems.map((p) => `  ${p.table} ${p.id ?? ''}: ${p.kind} — ${p.message}`),
+        `${v.ok ? 'OK' : 'FAILED'}: ${v.events} consent events, ${v.auditRows} audit rows${v.ok ? '' : `, ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}`}`,
+        `consent events: ${v.heads.events.count} (last event ${v.heads.events.lastId}, hash ${v.heads.events.lastHash})`,
+        `audit rows: ${v.heads.audit.count} (last row ${v.heads.audit.lastId}, hash ${v.heads.audit.lastHash})`,
+        `head: ${v.head}`,
+        witness,
+        ...(v.expected ? [`expected head: ${v.expected.held ? 'held' : 'NOT held'}`] : []),
+        ...v.problems.map((p) => `  ${p.kind}: ${p.message}`),
       ].join('\n');
+    }
+    case 'audit.acceptHead': {
+      const v = value as Output<'audit.acceptHead'>;
+      return [`the witness now remembers: ${v.head}`, `it remembered before: ${v.previous ?? 'nothing'}`].join('\n');
     }
     case 'forms.template':
       // Plain wording, ready to redirect into a file, edit and pass to forms create --text-file.

@@ -167,6 +167,6 @@ export async function exportCommand(backend: Backend, positionals: string[], f: 
   return {
     ok: true,
     value,
-    human: `${v.rows} rows written to ${f.out} (${v.bytes} bytes)${v.lossy > 0 ? `; ${v.lossy} characters the encoding cannot hold became "?"` : ''}`,
+    human: `${v.rows} rows written to ${f.out} (${v.bytes} bytes)${v.lossy > 0 ? `; ${v.lossy} characters the encoding cannot hold became "?"` : ''}\nregister head: ${v.head}`,
   };
 }

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createBackend, type Backend } from '../core/backend';
 import { resolveDbPath } from '../core/paths';
-import { isRefusal, type ApiError } from '../../shared/contract/errors';
+import { isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
 import type { Method } from '../../shared/contract/api';
 import { formatHuman } from './format';
 import { exportCommand, importCommand } from './imports';
@@ -65,7 +65,12 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   inbound           --from P --text T [--channel sms|whatsapp] [--at ISO] [--provider-id ID] [--to P]
                     classify an inbound reply and act on it: STOP revokes at once, START <form code> opts in, YES confirms
   complaints list | complaints add --phone P --note T
-  audit verify      exit 1 when any event or audit row was altered, removed or reordered
+  audit verify      [--expect HEAD]   exit 1 when any event or audit row was altered, removed or reordered, an event no
+                    longer matches its contact's number or its contact is gone, a safeguard was dropped, or the register
+                    is shorter than (or rewritten since) what the witness beside it — or the HEAD given — saw.
+                    Prints both chains' heads and the HEAD: events:<last id>:<hash>,audit:<last id>:<hash>; --expect takes
+                    it back whole, or one part per flag (--expect events:… --expect audit:…), hashes shortened to ≥ 12 digits
+  audit accept-head after restoring an older backup on purpose: the witness remembers the register as it is now (on record)
   audit log         [--offset N] [--limit N]
   register rebuild  refold the consent projection from the events
   import FILE       [--preset NAME | --map JSON] [--default-country CC] [--merge fill_blanks|overwrite] [--dry-run]
@@ -178,6 +183,7 @@ const OPTIONS = {
   'base-url': { type: 'string' },
   test: { type: 'boolean' },
   option: { type: 'string', multiple: true },
+  expect: { type: 'string', multiple: true },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = {
@@ -348,7 +354,9 @@ export function toCall(area: string | undefined, command: string | undefined, f:
     case 'policy list':
       return { method: 'policy.list', input: {} };
     case 'audit verify':
-      return { method: 'audit.verify', input: {} };
+      return { method: 'audit.verify', input: defined({ expect: f.expect?.join(',') }) };
+    case 'audit accept-head':
+      return { method: 'audit.acceptHead', input: defined({ staff: f.staff }) };
     case 'audit log':
       return { method: 'audit.list', input: defined({ offset: int('offset', f.offset), limit: int('limit', f.limit) }) };
     case 'inbound':
@@ -450,8 +458,10 @@ function openRegister(f: Flags, fail: (e: ApiError, exit: number) => number): Ba
     // Provider secrets come from the environment in the CLI, never from a file or the register.
     return createBackend({ dbPath: resolveDbPath(f.db), secrets: new EnvSecrets() });
   } catch (err) {
-    const code = (err as { code?: string }).code === 'SCHEMA_TOO_NEW' ? 'SCHEMA_TOO_NEW' : 'INTERNAL';
-    return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, code === 'SCHEMA_TOO_NEW' ? 1 : 2);
+    // A register that is newer, damaged or gone is the person's to act on (exit 1); anything else is ours (exit 2).
+    const code = (err as { code?: string }).code;
+    if (isRegisterRefusal(code)) return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, 1);
+    return fail({ code: 'INTERNAL', message: err instanceof Error ? err.message : 'cannot open the register' }, 2);
   }
 }
 

@@ -167,8 +167,8 @@ export async function batchCommand(backend: Backend, command: string, id: string
       }
       return {
         ok: true,
-        value: { file: f.out, format, bytes: r.value.bytes, recipients: r.value.recipients },
-        human: `${f.out}: ${r.value.recipients} recipient(s), ${r.value.bytes} bytes`,
+        value: { file: f.out, format, bytes: r.value.bytes, recipients: r.value.recipients, head: r.value.head },
+        human: `${f.out}: ${r.value.recipients} recipient(s), ${r.value.bytes} bytes\nregister head: ${r.value.head}`,
       };
     }
     default:

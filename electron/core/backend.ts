@@ -12,7 +12,9 @@ import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm }
 import { attachSheetScan, checkSheetPhone, enterSheetRow, getSheet, listSheets } from './services/sheets.service';
 import { listConfirmations } from './services/confirmations.service';
 import { batchAudience, listBatches, planBatch } from './services/batches.service';
-import { listAudit, verifyAudit } from './services/audit.service';
+import { acceptHead, listAudit, verifyAudit, verifyContact, type IntegrityDeps } from './services/audit.service';
+import { IntegrityRepo } from './db/repos/integrity.repo';
+import { Witness } from './witness';
 import { listComplaints, receiveInbound, recordComplaint } from './services/inbound.service';
 import { FileStore } from './files';
 import { ImportJobs, RegisterLock } from './jobs';
@@ -95,11 +97,43 @@ export function createBackend(options: BackendOptions): Backend {
     options.filesDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-files') : join(dirname(options.dbPath), 'files')),
   );
   const scansDir = options.scansDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-scans') : join(dirname(options.dbPath), 'scans'));
-  const lock = new RegisterLock();
   const reportInternal =
     options.onInternalError ??
     ((method: string, err: unknown) =>
       console.error(`[optin] ${method} failed: ${err instanceof Error ? err.name + ': ' + err.message : 'unknown error'}`));
+  // The chains' heads are remembered outside the register file after every committed write (see Witness).
+  const integrityRepo = new IntegrityRepo(db);
+  const integrity: IntegrityDeps = {
+    repo: integrityRepo,
+    witness:
+      options.dbPath === ':memory:'
+        ? null
+        : new Witness(
+            options.dbPath,
+            {
+              heads: () => integrityRepo.heads(),
+              hashAt: (chain, id) => integrityRepo.hashAt(chain, id),
+              schemaVersion: () => db.pragma('user_version', { simple: true }) as number,
+              ready: () => db.open && !db.inTransaction,
+            },
+            () => ctx.clock.now(),
+          ),
+  };
+  const syncWitness = (): void => {
+    try {
+      integrity.witness?.sync();
+    } catch (err) {
+      // The write it follows is committed; a witness that could not be written shows at the next verify.
+      try {
+        reportInternal('witness', err);
+      } catch {
+        // a test's reporter may throw
+      }
+    }
+  };
+  syncWitness();
+  // Every turn at the register (calls, import jobs, the outbox's steps) is followed by a look at the heads.
+  const lock = new RegisterLock(syncWitness);
   const jobs = new ImportJobs(lock, (err) => {
     try {
       reportInternal('import.start', err);
@@ -166,7 +200,9 @@ export function createBackend(options: BackendOptions): Backend {
     'providers.save': (i) => saveProvider(ctx, outbox, secrets, i),
     'providers.remove': (i) => removeProvider(ctx, outbox, secrets, i),
     'providers.test': (i) => testProvider(ctx, outbox, (fn) => lock.run(fn), i),
-    'audit.verify': () => verifyAudit(ctx),
+    'audit.verify': (i) => verifyAudit(ctx, integrity, i),
+    'audit.verifyContact': (i) => verifyContact(ctx, integrity, i),
+    'audit.acceptHead': (i) => acceptHead(ctx, integrity, i),
     'audit.list': (i) => listAudit(ctx, i),
     'register.rebuildProjection': () => rebuildProjection(ctx),
     'inbound.receive': (i) => receiveInbound(ctx, i),
@@ -243,6 +279,7 @@ export function createBackend(options: BackendOptions): Backend {
     close: () => {
       // What is in flight stays `sending` and is reconciled at the next start.
       void outbox.close();
+      if (db.open) syncWitness();
       db.close();
     },
   };

@@ -9,8 +9,13 @@ import type { ImportJob, ImportSummary } from '../../shared/contract/api';
  */
 export class RegisterLock {
   private tail: Promise<unknown> = Promise.resolve();
+
+  /** `afterEach` runs after every turn, before the next one starts (the witness follows committed writes there). */
+  constructor(private readonly afterEach?: () => void) {}
+
   run<T>(fn: () => T | Promise<T>): Promise<T> {
-    const next = this.tail.then(fn);
+    const after = this.afterEach;
+    const next = after ? this.tail.then(fn).finally(after) : this.tail.then(fn);
     this.tail = next.catch(() => undefined);
     return next;
   }

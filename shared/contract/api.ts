@@ -5,6 +5,7 @@ import { ColumnFields } from '../domain/csv/mapping';
 import { MessageKinds } from '../domain/lint/types';
 import { ExclusionReasons, type ExclusionReason } from '../domain/gate/gate';
 import { ProviderKinds, RecipientStatuses, type RecipientStatus } from '../domain/outbox/types';
+import { parseHead } from '../domain/integrity/head';
 
 // ---- building blocks ----
 
@@ -189,15 +190,68 @@ export const AuditEntry = z.object({
 /** One audit log row. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-/** One problem found by chain verification. */
+/** What an integrity problem is; the renderer words each kind itself from the problem's fields. */
+export const AuditProblemKinds = [
+  /** A row's content no longer gives its hash: it was edited after it was written. */
+  'hash_mismatch',
+  /** A row does not link to the one before it: rows were removed, inserted or reordered. */
+  'chain_broken',
+  /** Rows are missing (a gap in the ids, or events an audit row recorded). */
+  'missing',
+  'reordered',
+  /** A stored consent status differs from what the events say. */
+  'projection_mismatch',
+  /** An event was recorded for another number than its contact has now (a consent moved to another number). */
+  'phone_changed',
+  /** An event's contact is gone from the register. */
+  'contact_missing',
+  /** The register holds fewer events or audit rows than the witness (or the expected head) saw. */
+  'register_shorter',
+  /** The event or audit row the witness (or the expected head) saw has another hash now: history was rewritten. */
+  'history_rewritten',
+  /** A safeguard of the register file (a trigger) was removed or changed. */
+  'schema_altered',
+  /** The witness file beside the register cannot be read. */
+  'witness_unreadable',
+] as const;
+/** What an integrity problem is. */
+export type AuditProblemKind = (typeof AuditProblemKinds)[number];
+
+/** One problem found by verification: what differs, about whom, and (in `message`, English) what to do. */
 export const AuditProblem = z.object({
-  table: z.enum(['consent_events', 'audit_log', 'consent_state']),
+  table: z.enum(['consent_events', 'audit_log', 'consent_state', 'contacts', 'schema', 'witness']),
   id: z.number().int().nullable(),
-  kind: z.enum(['hash_mismatch', 'chain_broken', 'missing', 'reordered', 'projection_mismatch']),
+  kind: z.enum(AuditProblemKinds),
   message: z.string(),
+  /** The contact the problem is about, when known. */
+  contactId: z.number().int().nullable(),
+  /** The number concerned (E.164): the one the event was recorded for. */
+  phone: z.string().nullable(),
+  /** The consent event concerned, when there is one. */
+  eventId: z.number().int().nullable(),
+  /** What the record should hold (a number, a hash, a chain head…) and what it holds. */
+  expected: z.string().nullable(),
+  actual: z.string().nullable(),
 });
-/** One problem found by chain verification. */
+/** One problem found by verification. */
 export type AuditProblem = z.infer<typeof AuditProblem>;
+
+/** The newest link of a hash chain and how many rows the chain holds. */
+export const ChainHead = z.object({ count: z.number().int(), lastId: z.number().int(), lastHash: z.string() });
+/** The newest link of a hash chain. */
+export type ChainHead = z.infer<typeof ChainHead>;
+
+/** A chain's newest link as the witness remembers it. */
+const ChainLinkSchema = z.object({ lastId: z.number().int(), lastHash: z.string() });
+
+/** A register head as `optin audit verify` prints it: `events:<id>:<hash>,audit:<id>:<hash>` (hashes may be shortened). */
+export const HeadText = z
+  .string()
+  .trim()
+  .max(400)
+  .superRefine((s, ctx) => {
+    for (const message of parseHead(s).issues) ctx.addIssue({ code: 'custom', message });
+  });
 
 /** What a column of an imported file means. */
 export const ColumnTarget = z.object({
@@ -892,7 +946,14 @@ export const api = {
   },
   'batch.report': {
     input: z.object({ batch: z.number().int().positive(), format: z.enum(['pdf', 'csv']), locale: Locale.default('en') }),
-    output: z.object({ fileId: FileId, name: z.string(), bytes: z.number().int(), recipients: z.number().int() }),
+    output: z.object({
+      fileId: FileId,
+      name: z.string(),
+      bytes: z.number().int(),
+      recipients: z.number().int(),
+      /** The register's head when the report was made (`optin audit verify --expect` takes it back). */
+      head: z.string(),
+    }),
   },
   'providers.kinds': {
     input: z.object({}),
@@ -940,8 +1001,38 @@ export const api = {
     }),
   },
   'audit.verify': {
-    input: z.object({}),
-    output: z.object({ ok: z.boolean(), events: z.number().int(), auditRows: z.number().int(), problems: z.array(AuditProblem) }),
+    input: z.object({
+      /** A head to compare with, as printed by verify or on a report; the witness beside the register is compared too. */
+      expect: HeadText.optional(),
+    }),
+    output: z.object({
+      ok: z.boolean(),
+      events: z.number().int(),
+      auditRows: z.number().int(),
+      problems: z.array(AuditProblem),
+      /** The newest link of each chain now. */
+      heads: z.object({ events: ChainHead, audit: ChainHead }),
+      /** The heads as one line, for `optin audit verify --expect`. */
+      head: z.string(),
+      /** The last heads remembered outside the register file, and whether the register still holds them. */
+      witness: z.object({
+        path: z.string().nullable(),
+        state: z.enum(['none', 'unreadable', 'consistent', 'diverged']),
+        heads: z.object({ events: ChainLinkSchema, audit: ChainLinkSchema }).nullable(),
+        updatedAt: IsoInstant.nullable(),
+      }),
+      /** The head given with `expect`, and whether the register still holds it. */
+      expected: z.object({ head: z.string(), held: z.boolean() }).nullable(),
+    }),
+  },
+  'audit.verifyContact': {
+    input: z.object({ contactId: z.number().int().positive() }),
+    output: z.object({ contactId: z.number().int(), ok: z.boolean(), problems: z.array(AuditProblem) }),
+  },
+  'audit.acceptHead': {
+    /** After restoring an older backup on purpose: remember the register as it is now (recorded in the audit log). */
+    input: z.object({ staff: Name.optional() }),
+    output: z.object({ head: z.string(), previous: z.string().nullable() }),
   },
   'audit.list': {
     input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),
@@ -1075,7 +1166,15 @@ export const api = {
       delimiter: z.enum([',', ';', '\t']).optional(),
       encoding: z.enum(['utf-8', 'windows-1251']).default('utf-8'),
     }),
-    output: z.object({ fileId: FileId, name: z.string(), rows: z.number().int(), bytes: z.number().int(), lossy: z.number().int() }),
+    output: z.object({
+      fileId: FileId,
+      name: z.string(),
+      rows: z.number().int(),
+      bytes: z.number().int(),
+      lossy: z.number().int(),
+      /** The register's head when the export was made (`optin audit verify --expect` takes it back). */
+      head: z.string(),
+    }),
   },
   'lint.check': {
     input: LintRequest.extend({

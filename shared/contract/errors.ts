@@ -10,6 +10,8 @@ export const ErrorCodes = [
   'POLICY_LOOSENING',
   'FORM_MISMATCH',
   'SCHEMA_TOO_NEW',
+  /** The register file is empty, truncated, not SQLite, a folder, older than it was, or lacks a table: restore a backup. */
+  'REGISTER_DAMAGED',
   'UNREADABLE_FILE',
   'CANCELLED',
   /** The local HTTP host: the call lacks this launch's access key. */
@@ -50,5 +52,10 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** True for codes that mean "your input was refused" rather than "we broke". */
 export function isRefusal(code: ErrorCode): boolean {
-  return code !== 'INTERNAL' && code !== 'SCHEMA_TOO_NEW';
+  return code !== 'INTERNAL' && code !== 'SCHEMA_TOO_NEW' && code !== 'REGISTER_DAMAGED';
+}
+
+/** Codes that refuse to open the register at all: the CLI exits 1 (the person must act), not 2 (we broke). */
+export function isRegisterRefusal(code: string | undefined): code is 'SCHEMA_TOO_NEW' | 'REGISTER_DAMAGED' {
+  return code === 'SCHEMA_TOO_NEW' || code === 'REGISTER_DAMAGED';
 }

@@ -44,3 +44,47 @@ describe('migration 2 → 3', () => {
     db.close();
   });
 });
+
+describe('migration 6 → 7', () => {
+  it('keeps every row, and from then on a contact with consent events keeps its row and its number', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 6);
+    const contact = db.prepare(
+      "INSERT INTO contacts (id, phone, national_number, name, name_key, reach, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'mobile', 1, 1)",
+    );
+    contact.run(1, '+79120000001', '9120000001', 'Анна', 'анна');
+    contact.run(2, '+79120000002', '9120000002', 'Борис', 'борис');
+    contact.run(3, '+79120000003', '9120000003', 'Вера', 'вера');
+    const event = db.prepare(
+      `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, evidence, policy_pack, prev_hash, hash)
+       VALUES (?, ?, ?, ?, 'sms', 'marketing', ?, 'paper_form', 10, 11, 'Owner', '{}', 'ru', ?, ?)`,
+    );
+    event.run(1, 'u1', 1, '+79120000001', 'grant', '0'.repeat(64), 'a'.repeat(64));
+    event.run(2, 'u2', 2, '+79120000002', 'revoke', 'a'.repeat(64), 'b'.repeat(64));
+    const before = {
+      contacts: db.prepare('SELECT * FROM contacts ORDER BY id').all(),
+      events: db.prepare('SELECT * FROM consent_events ORDER BY id').all(),
+    };
+
+    expect(migrate(db, 7)).toBe(7);
+    expect(db.prepare('SELECT * FROM contacts ORDER BY id').all()).toEqual(before.contacts);
+    expect(db.prepare('SELECT * FROM consent_events ORDER BY id').all()).toEqual(before.events);
+
+    // Even with foreign keys off (as an SQLite tool opens the file), a contact with events is kept and keeps its number.
+    db.pragma('foreign_keys = OFF');
+    expect(() => db.prepare('DELETE FROM contacts WHERE id = 2').run()).toThrow(/consent events is kept/);
+    expect(() => db.prepare("UPDATE contacts SET phone = '+79129999999' WHERE id = 1").run()).toThrow(/keeps its number/);
+    expect(() => db.prepare('UPDATE contacts SET id = 9 WHERE id = 1').run()).toThrow(/keeps its number/);
+    // What the app does to such a contact still works: other fields change, an undone import marks it removed.
+    db.prepare("UPDATE contacts SET name = 'Анна П.', name_key = 'анна п.', removed_at = 5 WHERE id = 1").run();
+    // A contact without events (added by hand, never asked) may still change its number or go.
+    db.prepare("UPDATE contacts SET phone = '+79120000033' WHERE id = 3").run();
+    db.prepare('DELETE FROM contacts WHERE id = 3').run();
+    expect(db.prepare('SELECT id, phone, removed_at FROM contacts ORDER BY id').all()).toEqual([
+      { id: 1, phone: '+79120000001', removed_at: 5 },
+      { id: 2, phone: '+79120000002', removed_at: null },
+    ]);
+    db.close();
+  });
+});

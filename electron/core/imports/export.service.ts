@@ -9,6 +9,8 @@ import type { ContactWithEventRow } from '../db/repos/contacts.repo';
 import type { FileStore } from '../files';
 import { appendAudit, iso, type ServiceContext } from '../services/context';
 import { getSettings } from '../services/settings.service';
+import { currentHeads } from '../services/audit.service';
+import { formatHead } from '../../../shared/domain/integrity/head';
 import { csvCell } from './import.service';
 
 /** Writes CSV lines in the chosen encoding, buffered, counting the characters the encoding could not hold. */
@@ -98,6 +100,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
   const file = files.createOutput(name);
   const out = new CsvOut(file.path, delimiter, input.encoding);
   const formCodes = new Map(ctx.forms.list().map((f) => [f.id, f.code]));
+  const head = formatHead(currentHeads(ctx));
   try {
     if (input.what === 'history') {
       out.line(
@@ -233,6 +236,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
   } finally {
     out.close();
   }
-  appendAudit(ctx, 'system', 'export.created', `export:${input.what}`, { rows: out.rows, at: input.at ?? null, encoding: input.encoding });
-  return { fileId: file.id, name, rows: out.rows, bytes: statSync(file.path).size, lossy: out.lossy };
+  // The register's head the file was read at, on record (the CSV itself stays what a CRM reads back).
+  appendAudit(ctx, 'system', 'export.created', `export:${input.what}`, { rows: out.rows, at: input.at ?? null, encoding: input.encoding, head });
+  return { fileId: file.id, name, rows: out.rows, bytes: statSync(file.path).size, lossy: out.lossy, head };
 }

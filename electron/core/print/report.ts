@@ -1,4 +1,5 @@
 import type { Channel } from '../../../shared/domain/consent/types';
+import { EMPTY_LINK, formatLink } from '../../../shared/domain/integrity/head';
 import { ExclusionReasons } from '../../../shared/domain/gate/gate';
 import type { PrintLanguage } from './labels';
 import { createPdf, finishPdf, FONT, INK, mm, PAPER } from './pdf';
@@ -235,8 +236,7 @@ const EN: ReportLabels = {
   auditHead: (id) => (id === null ? 'Audit log' : `Audit log, row ${id}`),
   consentHead: (id) => (id === null ? 'Consent log' : `Consent log, event ${id}`),
   emptyChain: 'empty',
-  verifyHint:
-    'To check this report against the register, run “optin audit verify”: it must pass, and the audit log must still hold this row with this hash.',
+  verifyHint: 'To check this report against the register, run this command: it must pass (the register still holds both heads).',
   recipients: (n) => `Recipients (${n})`,
   timesIn: (zone, offset) => `Times in ${zone} (UTC${offset})`,
   columns: {
@@ -351,8 +351,7 @@ const RU: ReportLabels = {
   auditHead: (id) => (id === null ? 'Журнал аудита' : `Журнал аудита, запись ${id}`),
   consentHead: (id) => (id === null ? 'Журнал согласий' : `Журнал согласий, событие ${id}`),
   emptyChain: 'пусто',
-  verifyHint:
-    'Чтобы сверить отчёт с реестром, выполните «optin audit verify»: проверка должна пройти, а в журнале аудита должна остаться эта запись с этим хешем.',
+  verifyHint: 'Чтобы сверить отчёт с реестром, выполните эту команду: проверка должна пройти (в реестре сохранились обе вершины цепочек).',
   recipients: (n) => `Получатели (${n})`,
   timesIn: (zone, offset) => `Время: ${zone} (UTC${offset})`,
   columns: {
@@ -852,6 +851,13 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
       chainHead(L.consentHead(spec.register.consent?.id ?? null), spec.register.consent?.hash ?? L.emptyChain),
       spacer(1),
       paragraph(L.verifyHint, small, rightX, rightWidth, SMALL_LINE),
+      // The command that checks the register still holds both heads (hashes shortened to 16 digits so each fits a line).
+      ...verifyCommand(spec.register).map((line): Block => ({
+        height: 8 * 1.3,
+        draw(y) {
+          draw(doc, measure.fit(line, rightWidth, hashStyle), rightX, y, hashStyle);
+        },
+      })),
     ]),
     rightX,
     rightWidth,
@@ -1069,4 +1075,14 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
 
   goTo(pageCount - 1);
   return finishPdf(doc);
+}
+
+/** `optin audit verify --expect …` for the heads a report was made at, one line per part. */
+export function verifyCommand(register: ReportSpec['register']): string[] {
+  const link = (l: { id: number; hash: string } | null) => (l ? { lastId: l.id, lastHash: l.hash } : EMPTY_LINK);
+  return [
+    'optin audit verify',
+    `  --expect ${formatLink('events', link(register.consent), 16)}`,
+    `  --expect ${formatLink('audit', link(register.audit), 16)}`,
+  ];
 }

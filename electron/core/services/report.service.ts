@@ -11,6 +11,8 @@ import type { FileStore } from '../files';
 import { renderBatchReport, shopTime, type ReportConsent, type ReportRow, type ReportSpec } from '../print';
 import { iso, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
+import { currentHeads } from './audit.service';
+import { formatHead } from '../../../shared/domain/integrity/head';
 
 type Locale = 'en' | 'ru';
 
@@ -289,12 +291,16 @@ export async function createBatchReport(ctx: ServiceContext, files: FileStore, i
   const file = files.createOutput(name);
 
   if (input.format === 'csv') {
-    const recipients = ctx.db.transaction(() => writeCsv(file.path, locale, b.id, reportRows(ctx, b.id)))();
-    return { fileId: file.id, name, bytes: statSync(file.path).size, recipients };
+    // The CSV stays one row per recipient step (a trailer would break its readers): its head comes with the answer.
+    const { recipients, head } = ctx.db.transaction(() => ({
+      head: formatHead(currentHeads(ctx)),
+      recipients: writeCsv(file.path, locale, b.id, reportRows(ctx, b.id)),
+    }))();
+    return { fileId: file.id, name, bytes: statSync(file.path).size, recipients, head };
   }
 
   // Everything is read (and the pages laid out) inside one transaction; only the PDF's bytes are collected after it.
-  const { pdf, recipients } = ctx.db.transaction(() => {
+  const { pdf, recipients, head } = ctx.db.transaction(() => {
     const run = ctx.outbox.getRun(b.id);
     const outcome = ctx.outbox.counts(b.id);
     const recipients = Object.values(outcome).reduce((s, n) => s + n, 0);
@@ -338,9 +344,9 @@ export async function createBatchReport(ctx: ServiceContext, files: FileStore, i
       recipients,
       rows: reportRows(ctx, b.id),
     };
-    return { pdf: renderBatchReport(spec), recipients };
+    return { pdf: renderBatchReport(spec), recipients, head: formatHead(currentHeads(ctx)) };
   })();
   const bytes = await pdf;
   writeFileSync(file.path, bytes);
-  return { fileId: file.id, name, bytes: bytes.length, recipients };
+  return { fileId: file.id, name, bytes: bytes.length, recipients, head };
 }

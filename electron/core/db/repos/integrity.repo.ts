@@ -1,0 +1,172 @@
+import type { Db } from '../open';
+import type { EventRecord } from './consent.repo';
+import type { Statement } from 'better-sqlite3';
+import type { Chain, ChainLink, RegisterHeads } from '../../../../shared/domain/integrity/head';
+import { EMPTY_LINK } from '../../../../shared/domain/integrity/head';
+
+interface EventWithContactRow {
+  id: number;
+  uid: string;
+  contact_id: number;
+  phone: string;
+  channel: EventRecord['channel'];
+  purpose: EventRecord['purpose'];
+  action: EventRecord['action'];
+  method: EventRecord['method'];
+  occurred_at: number;
+  recorded_at: number;
+  recorded_by: string;
+  form_version_id: number | null;
+  evidence: string;
+  policy_pack: EventRecord['policyPack'];
+  expires_at: number | null;
+  prev_hash: string;
+  hash: string;
+  target_event_id: number | null;
+  /** The number the contact row holds now; null when no contact row has this id. */
+  contact_phone: string | null;
+}
+
+/** A stored event and the number its contact row holds now (null: no contact row has its contact id). */
+export interface EventWithContact {
+  event: EventRecord;
+  contactPhone: string | null;
+}
+
+function toEventWithContact(r: EventWithContactRow): EventWithContact {
+  let evidence: EventRecord['evidence'];
+  try {
+    evidence = JSON.parse(r.evidence) as EventRecord['evidence'];
+  } catch {
+    // An evidence cell that is not JSON any more was edited: keep the text so the hash check names the event.
+    evidence = { note: r.evidence } as EventRecord['evidence'];
+  }
+  return {
+    event: {
+      id: r.id,
+      uid: r.uid,
+      contactId: r.contact_id,
+      phone: r.phone,
+      channel: r.channel,
+      purpose: r.purpose,
+      action: r.action,
+      method: r.method,
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
+      recordedBy: r.recorded_by,
+      formVersionId: r.form_version_id,
+      evidence,
+      policyPack: r.policy_pack,
+      expiresAt: r.expires_at,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+      targetEventId: r.target_event_id,
+    },
+    contactPhone: r.contact_phone,
+  };
+}
+
+const EVENT_COLUMNS =
+  'e.id, e.uid, e.contact_id, e.phone, e.channel, e.purpose, e.action, e.method, e.occurred_at, e.recorded_at, e.recorded_by, e.form_version_id, e.evidence, e.policy_pack, e.expires_at, e.prev_hash, e.hash, e.target_event_id';
+
+const TABLE: Record<Chain, string> = { events: 'consent_events', audit: 'audit_log' };
+
+/**
+ * Read-only SQL of the integrity check: the chains' heads (cheap: the newest row by id), a link by id, events
+ * with their contact rows, and the schema objects that guard the register.
+ */
+export class IntegrityRepo {
+  private readonly headStmts: Record<Chain, Statement<[], { id: number; hash: string }>>;
+  private readonly hashAtStmts: Record<Chain, Statement<[number], { hash: string }>>;
+  private readonly prevEventStmt;
+  private readonly contactStmt;
+
+  constructor(private readonly db: Db) {
+    this.headStmts = {
+      events: db.prepare('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1'),
+      audit: db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1'),
+    };
+    this.hashAtStmts = {
+      events: db.prepare('SELECT hash FROM consent_events WHERE id = ?'),
+      audit: db.prepare('SELECT hash FROM audit_log WHERE id = ?'),
+    };
+    this.prevEventStmt = db.prepare<[number], { id: number; hash: string }>(
+      'SELECT id, hash FROM consent_events WHERE id < ? ORDER BY id DESC LIMIT 1',
+    );
+    this.contactStmt = db.prepare<[number], { id: number; phone: string }>('SELECT id, phone FROM contacts WHERE id = ?');
+  }
+
+  /** The newest link of each chain (id 0 and the genesis hash when empty). */
+  heads(): RegisterHeads {
+    return { events: this.head('events'), audit: this.head('audit') };
+  }
+
+  head(chain: Chain): ChainLink {
+    const r = this.headStmts[chain].get();
+    return r ? { lastId: r.id, lastHash: r.hash } : EMPTY_LINK;
+  }
+
+  /** The hash stored for row `id` of a chain, or null when there is no such row. */
+  hashAt(chain: Chain, id: number): string | null {
+    return this.hashAtStmts[chain].get(id)?.hash ?? null;
+  }
+
+  /** How many rows a chain holds. */
+  count(chain: Chain): number {
+    return this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${TABLE[chain]}`).get()?.n ?? 0;
+  }
+
+  /** Every event in chain order with the number its contact row holds now, streamed. */
+  *iterateEventsWithContacts(): Generator<EventWithContact> {
+    for (const r of this.db
+      .prepare<[], EventWithContactRow>(
+        `SELECT ${EVENT_COLUMNS}, c.phone AS contact_phone FROM consent_events e LEFT JOIN contacts c ON c.id = e.contact_id ORDER BY e.id`,
+      )
+      .iterate())
+      yield toEventWithContact(r);
+  }
+
+  /** A contact's events, in chain order, with its row's number now. */
+  eventsOfContact(contactId: number): EventWithContact[] {
+    return this.db
+      .prepare<[number], EventWithContactRow>(
+        `SELECT ${EVENT_COLUMNS}, c.phone AS contact_phone FROM consent_events e LEFT JOIN contacts c ON c.id = e.contact_id WHERE e.contact_id = ? ORDER BY e.id`,
+      )
+      .all(contactId)
+      .map(toEventWithContact);
+  }
+
+  /**
+   * Events recorded for `phone` under another contact id, with that contact's number now (null: gone). A full
+   * scan (events are not indexed by number): asked once per contact page, never per row.
+   */
+  eventsOfNumberElsewhere(phone: string, contactId: number): EventWithContact[] {
+    return this.db
+      .prepare<[string, number], EventWithContactRow>(
+        `SELECT ${EVENT_COLUMNS}, c.phone AS contact_phone FROM consent_events e LEFT JOIN contacts c ON c.id = e.contact_id WHERE e.phone = ? AND e.contact_id <> ? ORDER BY e.id`,
+      )
+      .all(phone, contactId)
+      .map(toEventWithContact);
+  }
+
+  /** The event just before `id` in the chain (null: `id` is the first). */
+  previousEvent(id: number): { id: number; hash: string } | null {
+    return this.prevEventStmt.get(id) ?? null;
+  }
+
+  /** A contact row by id, removed or not. */
+  contact(id: number): { id: number; phone: string } | null {
+    return this.contactStmt.get(id) ?? null;
+  }
+
+  /** The triggers in the file, by name, with their SQL. */
+  triggers(): Map<string, string> {
+    return new Map(
+      this.db
+        .prepare<[], [string, string]>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        .raw()
+        .all()
+        .map(([name, sql]) => [name, sql]),
+    );
+  }
+}
