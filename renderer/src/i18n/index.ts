@@ -10,6 +10,8 @@ import campaignsEn from './campaigns.en.json';
 import campaignsRu from './campaigns.ru.json';
 import providersEn from './providers.en.json';
 import providersRu from './providers.ru.json';
+import integrityEn from './integrity.en.json';
+import integrityRu from './integrity.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -25,8 +27,8 @@ function initialLanguage(): UiLanguage {
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
   resources: {
-    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn } },
-    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu } },
+    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn } },
+    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu } },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',

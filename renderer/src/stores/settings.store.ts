@@ -8,23 +8,20 @@ interface SettingsState {
   packs: PolicyPack[];
   staff: Staff[];
   forms: FormVersion[];
-  verification: Output<'audit.verify'> | null;
   lintRules: Output<'lint.profile'>['rules'];
   load: () => Promise<void>;
   save: (patch: Input<'settings.update'>) => Promise<void>;
   addStaff: (name: string, role: Staff['role']) => Promise<void>;
   setStaffActive: (id: number, active: boolean) => Promise<void>;
   createForm: (input: Input<'forms.create'>) => Promise<FormVersion>;
-  verify: () => Promise<void>;
 }
 
-/** Shop settings, staff, consent wording and the integrity check. */
+/** Shop settings, staff and consent wording (the integrity check lives in the integrity store). */
 export const useSettingsStore = create<SettingsState>((set) => ({
   settings: null,
   packs: [],
   staff: [],
   forms: [],
-  verification: null,
   lintRules: [],
   load: async () => {
     const [settings, packs, staff, forms, lint] = await Promise.all([
@@ -51,8 +48,5 @@ export const useSettingsStore = create<SettingsState>((set) => ({
     const form = await call('forms.create', input);
     set({ forms: await call('forms.list', {}) });
     return form;
-  },
-  verify: async () => {
-    set({ verification: await call('audit.verify', {}) });
   },
 }));

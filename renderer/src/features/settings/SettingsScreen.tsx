@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import {
-  Alert,
   Badge,
   Button,
   Card,
   Checkbox,
   Group,
-  List,
   MultiSelect,
   NumberInput,
   Select,
@@ -28,6 +26,7 @@ import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
 import { ProvidersCard } from './ProvidersCard';
+import { IntegrityCard } from './IntegrityCard';
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {
@@ -583,61 +582,6 @@ function StaffCard() {
           </Button>
         </Group>
       </form>
-      <ErrorAlert error={error} mt="sm" />
-    </Card>
-  );
-}
-
-function IntegrityCard() {
-  const { t } = useTranslation();
-  const verification = useSettingsStore((s) => s.verification);
-  const verify = useSettingsStore((s) => s.verify);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await verify();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        {t('settings.integrity')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('settings.integrityHint')}
-      </Text>
-      <Button variant="light" onClick={() => void run()} loading={busy} data-testid="verify">
-        {t('settings.verify')}
-      </Button>
-      {verification &&
-        (verification.ok ? (
-          <Alert color="green" variant="light" mt="sm" data-testid="verify-result" title={t('settings.verifyOkTitle')}>
-            {t('settings.verifyOk', { events: verification.events, rows: verification.auditRows })}
-          </Alert>
-        ) : (
-          <Alert
-            color="red"
-            variant="light"
-            mt="sm"
-            data-testid="verify-result"
-            title={t('settings.verifyBad', { count: verification.problems.length })}
-          >
-            <List size="sm">
-              {verification.problems.slice(0, 10).map((p, i) => (
-                <List.Item key={i}>
-                  <b>{t(`settings.problem.${p.kind}`)}</b> — {p.message}
-                </List.Item>
-              ))}
-            </List>
-          </Alert>
-        ))}
       <ErrorAlert error={error} mt="sm" />
     </Card>
   );

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Code, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ChainHead } from '../../../../shared/contract/api';
+import { useIntegrityStore } from '../../stores/integrity.store';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { IntegrityProblems } from '../../components/IntegrityProblems';
+
+/** Problems only accepting the register as it is can clear: the witness saw other history. */
+const WITNESS_KINDS = new Set(['register_shorter', 'history_rewritten', 'witness_unreadable']);
+
+/** Settings → register integrity: verify, the heads of both chains, what the witness says, each problem named. */
+export function IntegrityCard() {
+  const { t } = useTranslation();
+  const verification = useIntegrityStore((s) => s.verification);
+  const verify = useIntegrityStore((s) => s.verify);
+  const acceptHead = useIntegrityStore((s) => s.acceptHead);
+  const [busy, setBusy] = useState(false);
+  const [accepted, setAccepted] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const head = (chain: 'events' | 'audit', h: ChainHead) => (
+    <Text size="xs" data-testid={`head-${chain}`}>
+      {h.count === 0 ? t(`integrity.${chain}Empty`) : t(`integrity.${chain}Head`, { count: h.count, lastId: h.lastId })}
+      {h.count > 0 && (
+        <Text span size="xs" c="dimmed" className="mono" title={h.lastHash}>
+          {' '}
+          · {h.lastHash.slice(0, 16)}…
+        </Text>
+      )}
+    </Text>
+  );
+  const canAccept = verification !== null && verification.problems.some((p) => WITNESS_KINDS.has(p.kind));
+  return (
+    <Card withBorder data-testid="integrity-card">
+      <Title order={4} mb="xs">
+        {t('integrity.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('integrity.hint')}
+      </Text>
+      <Button variant="light" onClick={() => void run(() => (setAccepted(false), verify()))} loading={busy} data-testid="verify">
+        {t('integrity.verify')}
+      </Button>
+      {verification && (
+        <Stack gap={4} mt="sm" data-testid="integrity-heads">
+          <Text size="sm" fw={600}>
+            {t('integrity.heads')}
+          </Text>
+          {head('events', verification.heads.events)}
+          {head('audit', verification.heads.audit)}
+          <Text size="xs" c="dimmed" mt={4}>
+            {t('integrity.headLine')}
+          </Text>
+          <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="integrity-head">
+            {verification.head}
+          </Code>
+          <Text size="xs" c={verification.witness.state === 'consistent' || verification.witness.state === 'none' ? 'dimmed' : 'red.7'}>
+            {t(`integrity.witness.${verification.witness.state}`)}
+          </Text>
+        </Stack>
+      )}
+      {verification &&
+        (verification.ok ? (
+          <Alert color="green" variant="light" mt="sm" data-testid="verify-result" title={t('integrity.okTitle')}>
+            {t('integrity.ok', { events: verification.events, rows: verification.auditRows })}
+          </Alert>
+        ) : (
+          <Alert
+            color="red"
+            variant="light"
+            mt="sm"
+            data-testid="verify-result"
+            title={t('integrity.badTitle', { count: verification.problems.length })}
+          >
+            <IntegrityProblems problems={verification.problems} />
+            {canAccept && (
+              <Stack gap={4} mt="sm">
+                <Button
+                  size="xs"
+                  variant="outline"
+                  color="red"
+                  onClick={() => void run(async () => (await acceptHead(), setAccepted(true)))}
+                  data-testid="accept-head"
+                >
+                  {t('integrity.accept')}
+                </Button>
+                <Text size="xs" c="dimmed">
+                  {t('integrity.acceptHint')}
+                </Text>
+              </Stack>
+            )}
+          </Alert>
+        ))}
+      {accepted && (
+        <Text size="sm" c="teal" mt="xs" data-testid="head-accepted">
+          {t('integrity.accepted')}
+        </Text>
+      )}
+      <ErrorAlert error={error} mt="sm" />
+    </Card>
+  );
+}
