@@ -170,6 +170,20 @@ describe('the heads of both chains', () => {
   });
 });
 
+describe('the heads travel with what the register writes out', () => {
+  it('an export answers with the head it was read at, and the audit log keeps it', async () => {
+    const t = await shop();
+    const before = await verify(t);
+    const out = await t.call('export.create', { what: 'history' });
+    expect(out.head).toBe(before.head);
+    const [row] = (await t.call('audit.list', { limit: 1 })).entries;
+    expect(row).toMatchObject({ action: 'export.created', details: { head: before.head } });
+    // The file itself stays what a CRM reads: its last row is the events head.
+    const lines = readFileSync(t.backend.files.get(out.fileId).path, 'utf8').trim().split('\r\n');
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^${before.heads.events.lastId},.*,${before.heads.events.lastHash}$`));
+  });
+});
+
 describe('tampering that audit verify names', () => {
   it('an edited event: the contact, the number, the event and its hashes', async () => {
     const t = await shop();
