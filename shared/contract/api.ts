@@ -120,7 +120,7 @@ export const ConsentCell = z.object({
   /** Whether a message for this purpose may go on this channel (status and the pack's companion consents). */
   sendable: z.boolean(),
   /** Why it may not, when not sendable and the status alone does not say. */
-  blockedBy: z.enum(['personal_data_consent_missing', 'number_not_messageable']).nullable(),
+  blockedBy: z.enum(ExclusionReasons).nullable(),
 });
 /** The status of one channel × purpose. */
 export type ConsentCell = z.infer<typeof ConsentCell>;
@@ -591,7 +591,13 @@ export const api = {
       limit: z.number().int().min(1).max(1000).default(100),
     }),
     output: z.object({
-      contacts: z.array(Contact.extend({ marketing: z.object({ sms: ConsentStatus, whatsapp: ConsentStatus }) })),
+      contacts: z.array(
+        Contact.extend({
+          marketing: z.object({ sms: ConsentStatus, whatsapp: ConsentStatus }),
+          /** The gate's answer for marketing now, per channel: null where it may go, else the same reason a campaign gives. */
+          marketingBlockedBy: z.object({ sms: z.enum(ExclusionReasons).nullable(), whatsapp: z.enum(ExclusionReasons).nullable() }),
+        }),
+      ),
       total: z.number().int().nullable(),
     }),
   },

@@ -67,7 +67,9 @@ describe('batch plan', () => {
     expect(plan.excluded).toMatchObject({
       complained: 1,
       revoked: 1,
-      no_consent: 3,
+      // The one without the 152-FZ personal-data consent is said as such, not as plain "no consent" (issue #14).
+      needs_personal_data: 1,
+      no_consent: 2,
       invalid_number: 1,
       pending: 0,
       expired: 0,
@@ -85,7 +87,9 @@ describe('batch plan', () => {
       purpose: 'marketing',
     });
     const none = await t.call('batch.audience', { batch: plan.batch, reason: 'no_consent' });
-    expect(none.people.map((p) => p.phone).sort()).toEqual(['+79120000004', '+79120000005', '+79120000007']);
+    expect(none.people.map((p) => p.phone).sort()).toEqual(['+79120000005', '+79120000007']);
+    const pd = await t.call('batch.audience', { batch: plan.batch, reason: 'needs_personal_data' });
+    expect(pd.people.map((p) => p.phone)).toEqual(['+79120000004']);
 
     // A revocation after planning shows at once in the lists (the counts are the plan's record).
     await t.call('inbound.receive', { from: '+79120000001', text: 'stop' });

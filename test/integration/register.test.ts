@@ -85,7 +85,7 @@ describe('the event log', () => {
     });
     const cell = r.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing');
     // Russia needs the separate personal-data consent before marketing may go.
-    expect(cell).toMatchObject({ status: 'granted', sendable: false, blockedBy: 'personal_data_consent_missing' });
+    expect(cell).toMatchObject({ status: 'granted', sendable: false, blockedBy: 'needs_personal_data' });
     await t.call('consent.record', {
       phone: '+79123456789',
       ...grantRu,

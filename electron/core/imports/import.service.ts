@@ -596,7 +596,8 @@ export function undoImport(ctx: ServiceContext, batchId: number, actor: string):
       // The same append the register uses everywhere: chained, and the projection refreshed for each cell.
       out.retracted = appendEvents(ctx, retractions, policy).length;
       for (const id of ctx.contacts.createdByBatch(batchId)) {
-        if (keepContacts.has(id)) {
+        // A contact who has since given (or withdrawn) consent some other way is the shop's customer now, not the file's.
+        if (keepContacts.has(id) || ctx.consent.eventsForContact(id).some((e) => e.evidence.importBatchId !== String(batchId))) {
           out.contactsKept++;
           continue;
         }

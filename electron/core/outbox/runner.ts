@@ -1,24 +1,30 @@
 import { setMaxListeners } from 'node:events';
 import type { Channel } from '../../../shared/domain/consent/types';
-import type { ConsentState } from '../../../shared/domain/consent/types';
+import type { GateRules, GateVerdict } from '../../../shared/domain/gate/gate';
 import { contactFields } from '../../../shared/domain/lint/profile';
 import { renderMessage } from '../../../shared/domain/outbox/render';
 import type { BatchRecord } from '../db/repos/batches.repo';
 import type { OutboxRecord, RunRecord } from '../db/repos/outbox.repo';
 import type { RegisterLock } from '../jobs';
 import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from '../providers/types';
-import { gateMember, gateRules } from '../services/batches.service';
+import { gateContact, gateRules } from '../campaigns/audience';
+import type { ContactRecord } from '../db/repos/contacts.repo';
 import { recordConsent } from '../services/consent.service';
 import type { ServiceContext } from '../services/context';
 import { appendAudit } from '../services/context';
 import { getSettings } from '../services/settings.service';
 
-const DAY = 24 * 60 * 60 * 1000;
 /** Transient refusals (429, 5xx, throttling codes) give up after this many attempts; an offline network never does. */
 const MAX_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 15 * 60 * 1000;
 const OFFLINE_CAP_MS = 5 * 60 * 1000;
+/** How many due recipients one turn of the run looks at (each is gated again just before its own request). */
+const DUE_PAGE = 64;
+/** Reason on a recipient re-queued after a crash: an earlier request may have reached the provider. */
+const RESEND_AFTER_CRASH = 'resend_after_crash';
+/** A recipient whose earlier hand-off may have reached the provider, and who opted out before it could be confirmed. */
+export const OPTED_OUT_AFTER_HANDOFF = 'opted_out_after_handoff';
 /** How often a sent message's delivery status is asked for. */
 const STATUS_POLL_EVERY_MS = 60_000;
 /** Network failures before the request reached the provider: the laptop is offline or the provider unreachable. */
@@ -122,11 +128,9 @@ export class BatchRun {
       let worked = await this.reconcileInDoubt(state.run, state.batch, signal);
       worked = (await this.pollStatuses(state.run, state.batch, signal)) || worked;
       worked = (await this.cascadeFallbacks(state.run, state.batch, signal)) || worked;
-      const marked = await this.locked(() => this.markDue(state.run!, state.batch!));
-      // Committed: these recipients are `sending` before any request leaves.
-      for (const m of marked) this.deps.fault?.('marked', m.row.id);
-      if (marked.length) {
-        await this.handOff(marked, state.batch, signal);
+      const due = await this.deps.lock.run(() => this.ctx.outbox.due(this.batchId, this.ctx.clock.now(), DUE_PAGE));
+      if (due.length) {
+        await this.handOff(due, state.run, state.batch, signal);
         continue;
       }
       if (worked) continue;
@@ -184,100 +188,108 @@ export class BatchRun {
   }
 
   /**
-   * The gate again, per recipient, against the register as it is now; the eligible are marked `sending` with
-   * their proof and rendered text in the same transaction, before any request leaves.
+   * The last moment: the gate, against the register as it is now, for ONE recipient whose request is about to
+   * leave (its pacing slot has come). Called inside the transaction that marks it `sending` with its proof and
+   * rendered text, so a revocation committed before this transaction always stops the message, and nothing is
+   * marked ahead of its request. Returns null when the recipient is not sent now (skipped, deferred or gone).
    */
-  private markDue(run: RunRecord, batch: BatchRecord): Marked[] {
+  private gateAndMark(rowId: number, run: RunRecord, batch: BatchRecord): Marked | null {
     const ctx = this.ctx;
     const now = ctx.clock.now();
-    // No more than can be in flight at once: after a crash, a provider that cannot be asked (the Cloud API) leaves
-    // only these few `unknown` for the owner, not a whole batch.
-    const limit = inFlightFor(this.maxRate(run));
-    const rows = ctx.outbox.due(this.batchId, now, limit);
-    if (!rows.length) return [];
-    const rules = gateRules(ctx);
-    const settings = getSettings(ctx);
-    const cap = rules.policy.frequencyCap;
-    const marked: Marked[] = [];
-    for (const row of rows) {
-      const contact = ctx.contacts.get(row.contactId);
-      if (!contact) {
-        ctx.outbox.update(row.id, { status: 'skipped', reason: 'no_contact' }, now, 'contact missing');
-        continue;
-      }
-      const cells = new Map<string, ConsentState>(
-        ctx.consent
-          .statesForContact(contact.id)
-          .map((s) => [`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt }]),
-      );
-      const member = {
-        contactId: contact.id,
-        phone: contact.phone,
-        name: contact.name,
-        messageable: contact.reach === 'mobile' || contact.reach === 'fixed_or_mobile' || contact.reach === 'unknown',
-        cells,
-      };
-      const routeChannel: BatchRecord['channel'] = row.step === 1 ? 'sms' : batch.channel;
-      const { channel, verdict } = gateMember(member, { channel: routeChannel, purpose: batch.purpose }, now, rules, {
-        lastComplaintAt: ctx.outbox.lastComplaint(contact.id),
-        recentMarketing: cap ? ctx.outbox.recentMarketing(contact.id, now - cap.days * DAY, this.batchId) : 0,
-        flagged: ctx.outbox.flag(contact.phone) !== undefined,
-      });
-      if (!verdict.eligible) {
-        if (verdict.deferUntil !== undefined)
-          ctx.outbox.update(row.id, { status: 'queued', dueAt: verdict.deferUntil }, now, `deferred: ${verdict.reason}`);
-        else ctx.outbox.update(row.id, { status: 'skipped', reason: verdict.reason }, now, `gate at hand-off: ${verdict.reason}`);
-        continue;
-      }
-      const provider = run.providers[channel];
-      if (!provider) {
-        ctx.outbox.update(row.id, { status: 'skipped', reason: `no_provider_for_${channel}` }, now, null);
-        continue;
-      }
-      const rendered = renderMessage(
-        batch.text,
-        { ...contactFields(contact.name), shop_name: settings.businessName, shop_phone: settings.shopPhone ?? '' },
-        channel,
-      );
-      if (!rendered.ok) {
-        ctx.outbox.update(row.id, { status: 'skipped', reason: rendered.problem }, now, rendered.field);
-        continue;
-      }
-      let adapter: ProviderAdapter;
-      try {
-        adapter = this.deps.adapterFor(provider);
-      } catch (err) {
-        ctx.outbox.updateRun(this.batchId, { pausedReason: `${provider}: ${err instanceof Error ? err.message : 'cannot be used'}`, pausedAt: now });
-        break;
-      }
-      const message: OutgoingMessage = {
-        idempotencyKey: `optin-b${this.batchId}-r${row.id}`,
-        to: contact.phone,
-        channel,
-        text: rendered.text,
-        purpose: batch.purpose,
-        batch: this.batchId,
-        template: channel === 'whatsapp' && run.template ? { ...run.template, parameters: rendered.parameters } : undefined,
-      };
-      ctx.outbox.update(
-        row.id,
-        {
-          status: 'sending',
-          proofEventId: verdict.proofEvent,
-          text: rendered.text,
-          provider,
-          attempts: row.attempts + 1,
-          sendingAt: row.sendingAt ?? now,
-          dueAt: now,
-          phone: contact.phone,
-          ...(channel !== row.channel ? { channel } : {}),
-        },
-        now,
-        `handed to ${provider}`,
-      );
-      marked.push({ row: { ...row, channel, attempts: row.attempts + 1, sendingAt: row.sendingAt ?? now }, provider, adapter, message });
+    const row = ctx.outbox.get(rowId);
+    // Another run (another process) took it, or it was paused meanwhile: nothing to do here.
+    if (!row || row.status !== 'queued' || row.dueAt > now) return null;
+    if (ctx.outbox.getRun(this.batchId)?.pausedReason != null) return null;
+    const verdict = this.verdict(row, batch, now);
+    if (!verdict.ok) {
+      const v = verdict.verdict;
+      if (v.eligible) return null;
+      if (v.deferUntil !== undefined) ctx.outbox.update(row.id, { status: 'queued', dueAt: v.deferUntil }, now, `deferred: ${v.reason}`);
+      else if (row.reason === RESEND_AFTER_CRASH)
+        // An earlier request may have reached the provider before the opt-out: never sent again, and never
+        // reported as "got nothing" either.
+        ctx.outbox.update(
+          row.id,
+          { status: 'unknown', reason: OPTED_OUT_AFTER_HANDOFF },
+          now,
+          `not sent again: ${v.reason} since the earlier hand-off`,
+        );
+      else ctx.outbox.update(row.id, { status: 'skipped', reason: v.reason }, now, `gate at hand-off: ${v.reason}`);
+      return null;
     }
-    return marked;
+    const { contact, channel, proofEvent } = verdict;
+    const provider = run.providers[channel];
+    if (!provider) {
+      ctx.outbox.update(row.id, { status: 'skipped', reason: `no_provider_for_${channel}` }, now, null);
+      return null;
+    }
+    const settings = getSettings(ctx);
+    const rendered = renderMessage(
+      batch.text,
+      { ...contactFields(contact.name), shop_name: settings.businessName, shop_phone: settings.shopPhone ?? '' },
+      channel,
+    );
+    if (!rendered.ok) {
+      ctx.outbox.update(row.id, { status: 'skipped', reason: rendered.problem }, now, rendered.field);
+      return null;
+    }
+    let adapter: ProviderAdapter;
+    try {
+      adapter = this.deps.adapterFor(provider);
+    } catch (err) {
+      ctx.outbox.updateRun(this.batchId, { pausedReason: `${provider}: ${err instanceof Error ? err.message : 'cannot be used'}`, pausedAt: now });
+      return null;
+    }
+    const message: OutgoingMessage = {
+      idempotencyKey: `optin-b${this.batchId}-r${row.id}`,
+      to: contact.phone,
+      channel,
+      text: rendered.text,
+      purpose: batch.purpose,
+      batch: this.batchId,
+      template: channel === 'whatsapp' && run.template ? { ...run.template, parameters: rendered.parameters } : undefined,
+    };
+    ctx.outbox.update(
+      row.id,
+      {
+        status: 'sending',
+        proofEventId: proofEvent,
+        text: rendered.text,
+        provider,
+        attempts: row.attempts + 1,
+        sendingAt: row.sendingAt ?? now,
+        dueAt: now,
+        phone: contact.phone,
+        ...(channel !== row.channel ? { channel } : {}),
+      },
+      now,
+      `handed to ${provider}`,
+    );
+    return { row: { ...row, channel, attempts: row.attempts + 1, sendingAt: row.sendingAt ?? now }, provider, adapter, message };
+  }
+
+  /** The gate's answer for one queued recipient now, read from the register as it stands. */
+  private verdict(
+    row: OutboxRecord,
+    batch: BatchRecord,
+    now: number,
+  ): { ok: true; contact: ContactRecord; channel: Channel; proofEvent: number } | { ok: false; verdict: GateVerdict } {
+    const ctx = this.ctx;
+    const contact = ctx.contacts.get(row.contactId);
+    if (!contact || contact.removedAt) return { ok: false, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
+    const routeChannel: BatchRecord['channel'] = row.step === 1 ? 'sms' : batch.channel;
+    const { channel, verdict } = gateContact(ctx, contact, { channel: routeChannel, purpose: batch.purpose }, now, this.rules(), this.batchId);
+    return verdict.eligible ? { ok: true, contact, channel, proofEvent: verdict.proofEvent } : { ok: false, verdict };
+  }
+
+  private rules(): GateRules {
+    return gateRules(this.ctx);
+  }
+
+  /** The provider a queued recipient would most likely go through (to wait for its pacing slot before the gate). */
+  private providerOf(row: OutboxRecord, run: RunRecord, batch: BatchRecord): string | undefined {
+    if (row.step === 1) return run.providers.sms;
+    return run.providers[batch.channel === 'cascade' ? row.channel : batch.channel] ?? run.providers.sms;
   }
 
   private maxRate(run: RunRecord): number {
@@ -298,32 +310,46 @@ export class BatchRun {
     return p;
   }
 
-  /** Send the marked messages at the providers' rates, a bounded number in flight, and record each answer. */
-  private async handOff(marked: Marked[], batch: BatchRecord, signal: AbortSignal): Promise<void> {
-    const answers: { m: Marked; outcome: SendOutcome | null }[] = [];
+  /**
+   * Hand the due recipients to their providers at the providers' rates, a bounded number in flight. For each
+   * one: wait for its pacing slot, then gate and mark it in one transaction, then send, then record the answer.
+   */
+  private async handOff(due: OutboxRecord[], run: RunRecord, batch: BatchRecord, signal: AbortSignal): Promise<void> {
     let stopped = false;
     let next = 0;
     const worker = async () => {
-      while (next < marked.length) {
-        const m = marked[next++]!;
-        if (stopped || signal.aborted) {
-          answers.push({ m, outcome: null });
-          continue;
+      while (next < due.length && !stopped && !signal.aborted) {
+        const row = due[next++]!;
+        const name = this.providerOf(row, run, batch);
+        let pacedFor: string | undefined;
+        if (name) {
+          try {
+            const wait = this.pacer(name, this.deps.adapterFor(name)).slot(this.ctx.clock.now());
+            pacedFor = name;
+            if (wait > 0) await this.sleep(wait, signal);
+          } catch {
+            // an adapter that cannot be built pauses the run in gateAndMark
+          }
         }
-        const wait = this.pacer(m.provider, m.adapter).slot(this.ctx.clock.now());
-        if (wait > 0) await this.sleep(wait, signal);
+        if (stopped || signal.aborted) return;
+        const m = await this.locked(() => this.gateAndMark(row.id, run, batch));
+        if (!m) continue;
+        // Committed: this recipient is `sending` before its request leaves.
+        this.deps.fault?.('marked', m.row.id);
+        if (pacedFor !== m.provider) {
+          // The gate chose another channel than expected (a cascade): that provider's pace applies too.
+          const wait = this.pacer(m.provider, m.adapter).slot(this.ctx.clock.now());
+          if (wait > 0) await this.sleep(wait, signal);
+        }
         const outcome = await m.adapter.send(m.message, signal);
         this.deps.fault?.('answered', m.row.id);
         if (outcome.kind === 'refused' && outcome.action === 'stop_batch') stopped = true;
-        answers.push({ m, outcome });
+        await this.locked(() => this.record(m, outcome, batch));
+        this.deps.fault?.('recorded', m.row.id);
       }
     };
-    const inFlight = inFlightFor(Math.max(...marked.map((m) => m.adapter.ratePerSecond)));
-    await Promise.all(Array.from({ length: Math.min(inFlight, marked.length) }, worker));
-    await this.locked(() => {
-      for (const { m, outcome } of answers) this.record(m, outcome, batch);
-    });
-    for (const { m } of answers) this.deps.fault?.('recorded', m.row.id);
+    const inFlight = inFlightFor(this.maxRate(run));
+    await Promise.all(Array.from({ length: Math.min(inFlight, due.length) }, worker));
   }
 
   /** Record one provider answer (null: never sent, the run stopped first). */
@@ -453,7 +479,8 @@ export class BatchRun {
             now,
             'reconciled: the provider has it',
           );
-        else if (answer.kind === 'resend') this.ctx.outbox.update(row.id, { status: 'queued', dueAt: now }, now, 'reconciled: safe to send again');
+        else if (answer.kind === 'resend')
+          this.ctx.outbox.update(row.id, { status: 'queued', dueAt: now, reason: RESEND_AFTER_CRASH }, now, 'reconciled: safe to send again');
         else
           this.ctx.outbox.update(
             row.id,

@@ -1,85 +1,16 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
-import type { Channel, ConsentState } from '../../../shared/domain/consent/types';
-import { EMPTY_STATE } from '../../../shared/domain/consent/fold';
-import { ExclusionReasons, gate, type ExclusionReason, type GateRules, type GateVerdict } from '../../../shared/domain/gate/gate';
-import type { AudienceMember, BatchRecord } from '../db/repos/batches.repo';
+import type { ExclusionReason } from '../../../shared/domain/gate/gate';
+import { CLOCK_TOLERANCE_MS } from '../../../shared/domain/consent/decide';
+import { audienceHistory, gateMember, gateRules, routeOf } from '../campaigns/audience';
 import { appendAudit, iso, type ServiceContext } from './context';
 import { checkMessage, lintProfile } from './lint.service';
-import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
 import { countPlan } from './plan-count';
 
-/** A complaint keeps marketing away from that person for this long (DOMAIN §7(b)). */
-const COMPLAINT_COOLDOWN_DAYS = 90;
-const PAST_TOLERANCE_MS = 5 * 60 * 1000;
-const DAY = 24 * 60 * 60 * 1000;
+const PAST_TOLERANCE_MS = CLOCK_TOLERANCE_MS;
 
-type BatchChannel = BatchRecord['channel'];
-
-/** The channels a batch may use, in the order it tries them. */
-const routeOf = (channel: BatchChannel): Channel[] => (channel === 'cascade' ? ['whatsapp', 'sms'] : [channel]);
-
-/** The gate over one audience member for a batch: the first channel of the route that may carry it, else one reason. */
-export function gateMember(
-  m: AudienceMember,
-  batch: { channel: BatchChannel; purpose: 'marketing' | 'service' },
-  at: number,
-  rules: GateRules,
-  history: { lastComplaintAt: number | null; recentMarketing: number; flagged: boolean },
-): { channel: Channel; verdict: GateVerdict } {
-  const refusals: { channel: Channel; verdict: GateVerdict }[] = [];
-  for (const channel of routeOf(batch.channel)) {
-    const verdict = gate(
-      {
-        phone: m.phone,
-        messageable: m.messageable && !history.flagged,
-        state: (c, p): ConsentState => m.cells.get(`${c}/${p}`) ?? EMPTY_STATE,
-        lastComplaintAt: history.lastComplaintAt,
-        recentMarketing: history.recentMarketing,
-        timeZone: null,
-      },
-      { channel, purpose: batch.purpose, at },
-      rules,
-    );
-    if (verdict.eligible) return { channel, verdict };
-    refusals.push({ channel, verdict });
-  }
-  // Neither channel: report the weightiest reason (an opt-out first).
-  const rank = (v: GateVerdict) => (v.eligible ? -1 : ExclusionReasons.indexOf(v.reason));
-  return refusals.sort((a, b) => rank(a.verdict) - rank(b.verdict))[0]!;
-}
-
-/**
- * Everything about past sending the gate reads for a whole audience at once: when each contact last complained,
- * marketing handed to each within the pack's frequency window before `at`, and provider-flagged numbers; `of`
- * gives one member's share of it.
- */
-export function audienceHistoryIndex(ctx: ServiceContext, rules: GateRules, at: number) {
-  const complaints = ctx.batches.lastComplaints();
-  const cap = rules.policy.frequencyCap;
-  const recent = cap ? ctx.outbox.recentMarketingAll(at - cap.days * DAY) : new Map<number, number>();
-  const flagged = ctx.outbox.flaggedPhones();
-  const of = (m: Pick<AudienceMember, 'contactId' | 'phone'>) => ({
-    lastComplaintAt: complaints.get(m.contactId) ?? null,
-    recentMarketing: recent.get(m.contactId) ?? 0,
-    flagged: flagged.has(m.phone),
-  });
-  return { complaints, recent, flagged, of };
-}
-
-/** Everything about past sending the gate reads for a whole audience at once: complaints, recent hand-offs, flagged numbers. */
-export function audienceHistory(ctx: ServiceContext, rules: GateRules, at: number) {
-  return audienceHistoryIndex(ctx, rules, at).of;
-}
-
-/** The shop's gate rules from its settings and policy pack. */
-export function gateRules(ctx: ServiceContext): GateRules {
-  const settings = getSettings(ctx);
-  const pack = settings.effectivePolicy;
-  const zones = pack.messaging.defaultRecipientTimeZones.length ? pack.messaging.defaultRecipientTimeZones : [settings.timezone];
-  return { policy: pack, fallbackTimeZones: zones, complaintCooldownDays: COMPLAINT_COOLDOWN_DAYS };
-}
+export { audienceHistory, audienceHistoryIndex, gateMember, gateRules } from '../campaigns/audience';
 
 /**
  * batch.plan: lint the message, run every contact of the audience through the send-time gate at the planned

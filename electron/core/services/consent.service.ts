@@ -1,8 +1,10 @@
+import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
 import { Channels, Purposes, type ConsentMethod } from '../../../shared/domain/consent/types';
-import { EMPTY_STATE, consentKey, effectiveState, foldByKey, foldEvents } from '../../../shared/domain/consent/fold';
+import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold';
 import { appendEvents, toFoldable, type PendingEvent } from '../register/consent-log';
+import { consentCellsAt } from '../campaigns/audience';
 import { decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
@@ -38,39 +40,9 @@ export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): Cons
   };
 }
 
-/** The six channel × purpose cells of a contact at `at`, folded from `events`, with whether each may be used. */
+/** The six channel × purpose cells of a contact at `at`, folded from `events`, each with the gate's answer. */
 export function consentCells(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
-  const policy = getSettings(ctx).effectivePolicy;
-  const states = foldByKey(events.map(toFoldable), at);
-  const messageable = contact.reach === 'mobile' || contact.reach === 'fixed_or_mobile' || contact.reach === 'unknown';
-  const pdGranted = Channels.some((ch) => states.get(consentKey({ channel: ch, purpose: 'personal_data' }))?.status === 'granted');
-  const cells: ConsentCell[] = [];
-  for (const channel of Channels) {
-    for (const purpose of Purposes) {
-      const s = states.get(consentKey({ channel, purpose })) ?? EMPTY_STATE;
-      let blockedBy: ConsentCell['blockedBy'] = null;
-      let sendable = s.status === 'granted' && purpose !== 'personal_data';
-      if (sendable && !messageable) {
-        sendable = false;
-        blockedBy = 'number_not_messageable';
-      }
-      if (sendable && purpose === 'marketing' && policy.requiresPersonalDataConsent && !pdGranted) {
-        sendable = false;
-        blockedBy = 'personal_data_consent_missing';
-      }
-      cells.push({
-        channel,
-        purpose,
-        status: s.status,
-        since: isoOrNull(s.since),
-        expiresAt: isoOrNull(s.expiresAt),
-        event: s.lastEventSeq,
-        sendable,
-        blockedBy,
-      });
-    }
-  }
-  return cells;
+  return consentCellsAt(ctx, contact, events, at);
 }
 
 /** Parse an ISO instant from the contract (already validated) into ms, refusing the future. */
@@ -204,7 +176,14 @@ function lenientPhoneForRevocation(typed: string, country: string): ReturnType<t
   if (!/[+]/.test(typed) && !/^00/.test(typed.trim())) return null;
   if (digits.length < 7 || digits.length > 15 || /^0/.test(digits.replace(/^00/, ''))) return null;
   const e164digits = digits.replace(/^00/, '');
-  return { e164: `+${e164digits}`, country: null, reach: 'other', messageable: false, nationalNumber: e164digits, extension: null };
+  return {
+    e164: `+${e164digits}`,
+    country: null,
+    reach: 'other',
+    messageable: isMessageableReach('other'),
+    nationalNumber: e164digits,
+    extension: null,
+  };
 }
 
 /** consent.status: the cells at `at` as known at `knownAt` (default: everything recorded so far). */

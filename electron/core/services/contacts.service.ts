@@ -1,3 +1,5 @@
+import { marketingVerdicts } from '../campaigns/audience';
+import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { Contact, ConsentCell, ParsedInput, Output } from '../../../shared/contract/api';
 import { describePhoneRefusal, normalizePhone, type NormalizedPhone } from '../../../shared/domain/phone/normalize';
@@ -20,7 +22,7 @@ export function toContact(c: ContactRecord): Contact {
     externalId: c.externalId,
     tags: c.tags,
     reach: c.reach,
-    messageable: c.reach === 'mobile' || c.reach === 'fixed_or_mobile' || c.reach === 'unknown',
+    messageable: isMessageableReach(c.reach),
     otherPhones: c.otherPhones,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
@@ -121,8 +123,13 @@ export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.l
     cell[s.channel] = effectiveState({ status: s.status, since: null, lastEventSeq: null, expiresAt: s.expiresAt }, now).status;
     marketing.set(s.contactId, cell);
   }
+  const verdicts = marketingVerdicts(ctx, rows, now);
   return {
-    contacts: rows.map((r) => ({ ...toContact(r), marketing: marketing.get(r.id) ?? { sms: 'none', whatsapp: 'none' } })),
+    contacts: rows.map((r) => ({
+      ...toContact(r),
+      marketing: marketing.get(r.id) ?? { sms: 'none', whatsapp: 'none' },
+      marketingBlockedBy: verdicts.get(r.id) ?? { sms: 'no_consent', whatsapp: 'no_consent' },
+    })),
     total: query ? null : ctx.contacts.count(),
   };
 }

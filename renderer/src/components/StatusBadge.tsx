@@ -1,6 +1,7 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConsentStatus } from '../../../shared/domain/consent/types';
+import type { ExclusionReason } from '../../../shared/domain/gate/gate';
 
 const COLORS: Record<ConsentStatus, { color: string; variant: 'filled' | 'light' | 'outline' }> = {
   granted: { color: 'green', variant: 'filled' },
@@ -17,9 +18,19 @@ export const STATUS_COLOR: Record<ConsentStatus, string> = Object.fromEntries(Ob
   string
 >;
 
-/** A consent status as a coloured badge. */
-export function StatusBadge({ status }: { status: ConsentStatus }) {
+/**
+ * A consent status as a coloured badge. `blockedBy` is the gate's reason when marketing may not go although the
+ * status alone looks fine (a granted consent that still needs the personal-data consent): then the badge says so,
+ * in the same words as a campaign's exclusion list, instead of showing green.
+ */
+export function StatusBadge({ status, blockedBy = null }: { status: ConsentStatus; blockedBy?: ExclusionReason | null }) {
   const { t } = useTranslation();
+  if (status === 'granted' && blockedBy !== null)
+    return (
+      <Badge color="orange" variant="light" size="sm" data-status={status} data-blocked-by={blockedBy} title={t(`campaigns.reasonHint.${blockedBy}`)}>
+        {t(`campaigns.reason.${blockedBy}`)}
+      </Badge>
+    );
   return (
     <Badge color={COLORS[status].color} variant={COLORS[status].variant} size="sm" data-status={status}>
       {t(`status.${status}`)}

@@ -2,6 +2,7 @@ import { effectiveState } from '../consent/fold';
 import type { Channel, ConsentState } from '../consent/types';
 import type { PolicyPack } from '../policy/policy';
 import { nextAllowed, zonesOutside } from '../lint/rules/timing';
+import { isUsNumber } from '../phone/reach';
 
 /**
  * Why a contact may not receive a message now (DOMAIN §7(b)), in the order they are checked: an opt-out is
@@ -9,8 +10,10 @@ import { nextAllowed, zonesOutside } from '../lint/rules/timing';
  */
 export const ExclusionReasons = [
   'revoked',
+  'no_contact',
   'invalid_number',
   'complained',
+  'needs_personal_data',
   'no_consent',
   'pending',
   'expired',
@@ -94,10 +97,12 @@ export function gate(recipient: GateRecipient, message: GateMessage, rules: Gate
   }
   if (purpose === 'marketing' && policy.requiresPersonalDataConsent) {
     const pdGranted = (['sms', 'whatsapp'] as const).some((c) => effectiveState(recipient.state(c, 'personal_data'), at).status === 'granted');
-    if (!pdGranted) return refuse('no_consent');
+    // Russia (152-FZ): marketing needs the separate personal-data consent too; said as its own reason everywhere.
+    if (!pdGranted) return refuse('needs_personal_data');
   }
   // Meta paused marketing templates to US numbers (1 Apr 2025): never via WhatsApp, SMS only with SMS consent.
-  if (channel === 'whatsapp' && purpose === 'marketing' && recipient.phone.startsWith('+1')) return refuse('whatsapp_us_pause');
+  // Canada and the Caribbean share +1 but not the pause.
+  if (channel === 'whatsapp' && purpose === 'marketing' && isUsNumber(recipient.phone)) return refuse('whatsapp_us_pause');
   if (purpose === 'marketing' && policy.frequencyCap && recipient.recentMarketing >= policy.frequencyCap.messages) return refuse('frequency_cap');
   if (purpose === 'marketing' && policy.quietHours) {
     const zones = recipient.timeZone ? [recipient.timeZone] : rules.fallbackTimeZones;

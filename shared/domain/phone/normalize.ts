@@ -1,5 +1,6 @@
 import { isSupportedCountry, parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
 import { fastParsePhone } from './fast-path';
+import { isMessageableReach } from './reach';
 
 /** How a number can be reached, as far as the numbering metadata knows. */
 export type PhoneReach = 'mobile' | 'fixed_or_mobile' | 'fixed_line' | 'other' | 'unknown';
@@ -98,7 +99,7 @@ function validResult(
           : type === undefined
             ? 'unknown'
             : 'other';
-  const messageable = reach === 'mobile' || reach === 'fixed_or_mobile' || reach === 'unknown';
+  const messageable = isMessageableReach(reach);
   return {
     ok: true,
     value: { e164, country: country ?? null, reach, messageable, nationalNumber, extension: ext ?? null },

@@ -46,7 +46,7 @@ describe('send-time gate', () => {
   });
 
   it('Russia: marketing also needs the separate personal-data consent', () => {
-    expect(gate(recipient({ 'sms/marketing': state('granted') }), sms, rules('ru'))).toMatchObject({ reason: 'no_consent' });
+    expect(gate(recipient({ 'sms/marketing': state('granted') }), sms, rules('ru'))).toMatchObject({ reason: 'needs_personal_data' });
     expect(gate(recipient({ 'sms/marketing': state('granted', 9), 'sms/personal_data': state('granted') }), sms, rules('ru'))).toEqual({
       eligible: true,
       proofEvent: 9,

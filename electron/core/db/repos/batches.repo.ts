@@ -1,3 +1,4 @@
+import { isMessageableReach, isUsNumber } from '../../../../shared/domain/phone/reach';
 import { Channels, ConsentStatuses, Purposes, type ConsentState } from '../../../../shared/domain/consent/types';
 import type { PhoneReach } from '../../../../shared/domain/phone/normalize';
 import type { Db } from '../open';
@@ -63,7 +64,7 @@ export interface AudienceMember {
 }
 
 /** Whether a number of this reach can take SMS/WhatsApp (before any provider flag). */
-const messageableReach = (reach: string): boolean => reach === 'mobile' || reach === 'fixed_or_mobile' || reach === 'unknown';
+const messageableReach = isMessageableReach;
 
 /**
  * Contacts of an audience that look the same to the gate at one instant: a representative member (its cells
@@ -96,7 +97,9 @@ const HISTORY_UNIT = 2 ** 40;
 const HISTORY_IN_KEY = 2 ** 13;
 /** How many history classes {@link BatchesRepo.audienceGroups} takes: entries are `contact id × HISTORY_CLASSES + class`. */
 export const HISTORY_CLASSES = 2 ** 20;
-const FITS = ConsentStatuses.length < 7 && CELLS.length <= 6 && REACHES.length < 8;
+/** Reach code of a contact an undone import removed: never part of an audience. */
+const REMOVED_CODE = 7;
+const FITS = ConsentStatuses.length < 7 && CELLS.length <= 6 && REACHES.length < REMOVED_CODE;
 const SLICE = 1 << 16;
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 /** `CASE column WHEN … END` over (value, code) pairs, the likeliest values first (each miss is a string comparison). */
@@ -105,12 +108,12 @@ const caseOf = (column: string, whens: [string, string | number][], likeliest: r
   const ordered = [...whens].sort(([a], [b]) => rank(a) - rank(b));
   return `CASE ${column} ${ordered.map(([v, code]) => `WHEN ${quote(v)} THEN ${code}`).join(' ')} ELSE ${otherwise} END`;
 };
-const CONTACT_CODE = `${caseOf(
+const CONTACT_CODE = `iif(c.removed_at IS NOT NULL, ${REMOVED_CODE}, ${caseOf(
   'c.reach',
   REACHES.map((r, i) => [r, i + 1]),
   ['mobile'],
   0,
-)} + 8 * (substr(c.phone, 1, 2) = '+1')`;
+)} + 8 * (substr(c.phone, 1, 2) = '+1' AND optin_is_us_number(c.phone)))`;
 const CELL_CODE = `(s.contact_id - @lo) * 4096 + 64 * ${caseOf(
   's.channel',
   Channels.map((channel) => [
@@ -131,8 +134,8 @@ const CELL_CODE = `(s.contact_id - @lo) * 4096 + 64 * ${caseOf(
   7,
 )} + iif(s.last_event_id IS NULL, 8, 0)
   + CASE WHEN s.expires_at IS NULL THEN 0 WHEN s.expires_at < @at THEN 16 WHEN s.expires_at > @at THEN 48 ELSE 32 END`;
-/** Stand-in numbers for a group: the gate reads no more of a number than whether it starts with +1. */
-const STAND_IN_PHONE = { us: '+10000000000', other: '+70000000000' };
+/** Stand-in numbers for a group: the gate reads no more of a number than whether it is a US one. */
+const STAND_IN_PHONE = { us: '+12024561111', other: '+70000000000' };
 const field = (key: number, unit: number, bits: number) => Math.floor(key / unit) % 2 ** bits;
 
 /** The tag condition of an audience, with `@tag0…` parameters; '[]' (no tags) is ruled out before parsing any JSON. */
@@ -172,7 +175,10 @@ function memberOf(key: number, at: number): AudienceMember | null {
 
 /** SQL for batches and for reading an audience through the consent projection. */
 export class BatchesRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // The gate's own US rule (by area code: Canada and the Caribbean share +1), so SQL groups numbers as it does.
+    db.function('optin_is_us_number', { deterministic: true }, (phone: unknown) => (isUsNumber(String(phone)) ? 1 : 0));
+  }
 
   insert(b: Omit<BatchRecord, 'id'>): BatchRecord {
     const info = this.db
@@ -214,7 +220,7 @@ export class BatchesRepo {
    * holding the audience in memory.
    */
   *audience(tags: readonly string[]): Generator<AudienceMember> {
-    const tagFilter = tags.length ? `WHERE EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value IN (${tags.map(() => '?').join(', ')}))` : '';
+    const tagFilter = `WHERE c.removed_at IS NULL${tags.length ? ` AND EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value IN (${tags.map(() => '?').join(', ')}))` : ''}`;
     const rows = this.db
       .prepare<
         unknown[],
@@ -352,10 +358,11 @@ export class BatchesRepo {
         const cls = id === withHistory ? history[h++]! - (lo + id) * HISTORY_CLASSES : 0;
         if (!inAudience) continue;
         visited++;
+        if (key % 8 === REMOVED_CODE) continue;
         count(key, cls, 1);
       }
     }
-    if (!listed && total > visited) count(usual, 0, total - visited);
+    if (!listed && total > visited && usual % 8 !== REMOVED_CODE) count(usual, 0, total - visited);
     const groups: AudienceGroup[] = [];
     for (const [k, n] of counts) {
       const [key, cls] = typeof k === 'number' ? [k % HISTORY_UNIT, Math.floor(k / HISTORY_UNIT)] : k.split('|').map(Number);

@@ -181,8 +181,20 @@ export class ConsentRepo {
     return r ? toEvent(r) : undefined;
   }
 
+  private statesForContactsStmt: Statement<[string], StateRow> | undefined;
+
   statesForContact(contactId: number): StateRecord[] {
     return this.contactStatesStmt.all(contactId).map(toState);
+  }
+
+  /** Every projection cell of a page of contacts. */
+  statesForContacts(contactIds: readonly number[]): StateRecord[] {
+    if (contactIds.length === 0) return [];
+    return (this.statesForContactsStmt ??= this.db.prepare<[string], StateRow>(
+      'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id IN (SELECT value FROM json_each(?))',
+    ))
+      .all(JSON.stringify(contactIds))
+      .map(toState);
   }
 
   /** Marketing status per channel for a page of contacts. */

@@ -18,6 +18,8 @@ export interface ContactRecord {
   importBatchId: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Set when an undone import took the contact out of the register (its row stays for the event log). */
+  removedAt?: number | null;
 }
 
 interface ContactRow {
@@ -35,10 +37,11 @@ interface ContactRow {
   import_batch_id: number | null;
   created_at: number;
   updated_at: number;
+  removed_at: number | null;
 }
 
 const COLUMNS =
-  'id, phone, national_number, name, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at';
+  'id, phone, national_number, name, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at, removed_at';
 /** Removed contacts (an undone import) keep their row for the event log but are not part of the register. */
 const ACTIVE = 'removed_at IS NULL';
 
@@ -58,6 +61,7 @@ function toRecord(r: ContactRow): ContactRecord {
     importBatchId: r.import_batch_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    removedAt: r.removed_at,
   };
 }
 

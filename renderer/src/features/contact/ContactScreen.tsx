@@ -122,7 +122,7 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                   <Text size="xs" mt={4} c={cell.sendable ? 'green.8' : 'dimmed'} data-testid="sendable">
                     {cell.sendable
                       ? `✓ ${t('contact.sendable')}`
-                      : `✕ ${t('contact.notSendable')}: ${cell.blockedBy ? t(`contact.blocked.${cell.blockedBy}`) : t(`contact.why.${cell.status}`)}`}
+                      : `✕ ${t('contact.notSendable')}: ${cell.blockedBy ? t(`campaigns.reason.${cell.blockedBy}`) : t(`contact.why.${cell.status}`)}`}
                   </Text>
                 )}
               </Card>

@@ -163,10 +163,10 @@ export function ContactsScreen() {
                       {formatPhone(c.phone)}
                     </Text>
                     <span>
-                      <StatusBadge status={c.marketing.sms} />
+                      <StatusBadge status={c.marketing.sms} blockedBy={c.marketingBlockedBy.sms} />
                     </span>
                     <span>
-                      <StatusBadge status={c.marketing.whatsapp} />
+                      <StatusBadge status={c.marketing.whatsapp} blockedBy={c.marketingBlockedBy.whatsapp} />
                     </span>
                     <Group gap={4} wrap="nowrap" style={{ overflow: 'hidden' }}>
                       {c.tags.map((tag) => (

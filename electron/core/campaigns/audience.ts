@@ -1,0 +1,214 @@
+import type { ConsentCell } from '../../../shared/contract/api';
+import { EMPTY_STATE, consentKey, foldByKey } from '../../../shared/domain/consent/fold';
+import { Channels, Purposes, type Channel, type ConsentState } from '../../../shared/domain/consent/types';
+import { ExclusionReasons, gate, type GateRules, type GateVerdict } from '../../../shared/domain/gate/gate';
+import { isMessageableReach } from '../../../shared/domain/phone/reach';
+import type { AudienceMember, BatchRecord } from '../db/repos/batches.repo';
+import type { EventRecord } from '../db/repos/consent.repo';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import { toFoldable } from '../register/consent-log';
+import type { ServiceContext } from '../services/context';
+import { getSettings } from '../services/settings.service';
+
+/**
+ * The gate's wiring: everything that asks "may this message go to this person on this channel now, and if not,
+ * why" comes through here — the contact page and list, import previews, plan counts, enqueue and the hand-off —
+ * so they all give the same answer with the same reason. The rules themselves live in shared/domain/gate.
+ */
+
+/** A complaint keeps marketing away from that person for this long (DOMAIN §7(b)). */
+const COMPLAINT_COOLDOWN_DAYS = 90;
+const DAY = 24 * 60 * 60 * 1000;
+
+type CampaignChannel = BatchRecord['channel'];
+
+/** The channels a campaign may use, in the order it tries them. */
+export const routeOf = (channel: CampaignChannel): Channel[] => (channel === 'cascade' ? ['whatsapp', 'sms'] : [channel]);
+
+/** What the gate reads about a person's past: complaints, recent marketing, a provider's flag on the number. */
+export interface SendingHistory {
+  lastComplaintAt: number | null;
+  recentMarketing: number;
+  flagged: boolean;
+}
+
+/** The shop's gate rules from its settings and policy pack. */
+export function gateRules(ctx: ServiceContext): GateRules {
+  const settings = getSettings(ctx);
+  const pack = settings.effectivePolicy;
+  const zones = pack.messaging.defaultRecipientTimeZones.length ? pack.messaging.defaultRecipientTimeZones : [settings.timezone];
+  return { policy: pack, fallbackTimeZones: zones, complaintCooldownDays: COMPLAINT_COOLDOWN_DAYS };
+}
+
+/**
+ * The gate over one audience member for a campaign: the first channel of the route that may carry it; else a
+ * deferral if one channel only has to wait (quiet hours), else the weightiest reason (an opt-out first).
+ */
+export function gateMember(
+  m: AudienceMember,
+  campaign: { channel: CampaignChannel; purpose: 'marketing' | 'service' },
+  at: number,
+  rules: GateRules,
+  history: SendingHistory,
+): { channel: Channel; verdict: GateVerdict } {
+  const refusals: { channel: Channel; verdict: GateVerdict }[] = [];
+  for (const channel of routeOf(campaign.channel)) {
+    const verdict = gate(
+      {
+        phone: m.phone,
+        messageable: m.messageable && !history.flagged,
+        state: (c, p): ConsentState => m.cells.get(`${c}/${p}`) ?? EMPTY_STATE,
+        lastComplaintAt: history.lastComplaintAt,
+        recentMarketing: history.recentMarketing,
+        timeZone: null,
+      },
+      { channel, purpose: campaign.purpose, at },
+      rules,
+    );
+    if (verdict.eligible) return { channel, verdict };
+    refusals.push({ channel, verdict });
+  }
+  const deferred = refusals.filter((r) => !r.verdict.eligible && r.verdict.deferUntil !== undefined);
+  if (deferred.length && !refusals.some((r) => !r.verdict.eligible && r.verdict.reason === 'revoked'))
+    return deferred.sort((a, b) => deferUntil(a.verdict) - deferUntil(b.verdict))[0]!;
+  const rank = (v: GateVerdict) => (v.eligible ? -1 : ExclusionReasons.indexOf(v.reason));
+  return refusals.sort((a, b) => rank(a.verdict) - rank(b.verdict))[0]!;
+}
+
+const deferUntil = (v: GateVerdict): number => (!v.eligible && v.deferUntil !== undefined ? v.deferUntil : Number.POSITIVE_INFINITY);
+
+/**
+ * Everything about past sending the gate reads for a whole audience at once: when each contact last complained,
+ * marketing handed to each within the pack's frequency window before `at`, and provider-flagged numbers; `of`
+ * gives one member's share of it.
+ */
+export function audienceHistoryIndex(ctx: ServiceContext, rules: GateRules, at: number) {
+  const complaints = ctx.batches.lastComplaints();
+  const cap = rules.policy.frequencyCap;
+  const recent = cap ? ctx.outbox.recentMarketingAll(at - cap.days * DAY) : new Map<number, number>();
+  const flagged = ctx.outbox.flaggedPhones();
+  const of = (m: Pick<AudienceMember, 'contactId' | 'phone'>): SendingHistory => ({
+    lastComplaintAt: complaints.get(m.contactId) ?? null,
+    recentMarketing: recent.get(m.contactId) ?? 0,
+    flagged: flagged.has(m.phone),
+  });
+  return { complaints, recent, flagged, of };
+}
+
+/** One member's sending history, for a whole audience read at once. */
+export function audienceHistory(ctx: ServiceContext, rules: GateRules, at: number) {
+  return audienceHistoryIndex(ctx, rules, at).of;
+}
+
+/** One contact as the gate sees it, from the projection as it stands. */
+function memberOf(ctx: ServiceContext, contact: ContactRecord, cells?: Map<string, ConsentState>): AudienceMember {
+  return {
+    contactId: contact.id,
+    phone: contact.phone,
+    name: contact.name,
+    messageable: isMessageableReach(contact.reach),
+    cells:
+      cells ??
+      new Map(
+        ctx.consent
+          .statesForContact(contact.id)
+          .map((s) => [`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt }]),
+      ),
+  };
+}
+
+/** One contact's history read from the register now; `exceptCampaign`'s own hand-offs do not count towards the cap. */
+function historyOf(ctx: ServiceContext, contact: ContactRecord, rules: GateRules, at: number, exceptCampaign: number): SendingHistory {
+  const cap = rules.policy.frequencyCap;
+  return {
+    lastComplaintAt: ctx.outbox.lastComplaint(contact.id),
+    recentMarketing: cap ? ctx.outbox.recentMarketing(contact.id, at - cap.days * DAY, exceptCampaign) : 0,
+    flagged: ctx.outbox.flag(contact.phone) !== undefined,
+  };
+}
+
+/**
+ * The gate for one contact, read from the register at this instant: what the sender asks immediately before each
+ * provider request (in the transaction that marks the recipient `sending`).
+ */
+export function gateContact(
+  ctx: ServiceContext,
+  contact: ContactRecord,
+  campaign: { channel: CampaignChannel; purpose: 'marketing' | 'service' },
+  at: number,
+  rules: GateRules,
+  exceptCampaign = 0,
+): { channel: Channel; verdict: GateVerdict } {
+  if (contact.removedAt) return { channel: routeOf(campaign.channel)[0]!, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
+  return gateMember(memberOf(ctx, contact), campaign, at, rules, historyOf(ctx, contact, rules, at, exceptCampaign));
+}
+
+/** Reasons that only make a message wait; the consent itself is in force. */
+const DEFERRALS = new Set(['quiet_hours', 'frequency_cap']);
+
+/**
+ * The six channel × purpose cells of a contact at `at`, folded from `events`, each with whether it may be used
+ * now and, if not, the gate's own reason — so the contact page, the list and a campaign never disagree.
+ */
+export function consentCellsAt(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
+  const rules = gateRules(ctx);
+  const states = foldByKey(events.map(toFoldable), at);
+  const member = memberOf(ctx, contact, states);
+  const history = !contact.removedAt ? historyOf(ctx, contact, rules, at, 0) : null;
+  const cells: ConsentCell[] = [];
+  for (const channel of Channels) {
+    for (const purpose of Purposes) {
+      const s = states.get(consentKey({ channel, purpose })) ?? EMPTY_STATE;
+      let sendable = false;
+      let blockedBy: ConsentCell['blockedBy'] = null;
+      if (purpose !== 'personal_data') {
+        const { verdict } = history
+          ? gateMember(member, { channel, purpose }, at, rules, history)
+          : { verdict: { eligible: false as const, reason: 'no_contact' as const, proofEvent: null } };
+        sendable = verdict.eligible || DEFERRALS.has(verdict.reason);
+        if (!verdict.eligible && !sendable) blockedBy = verdict.reason;
+      }
+      cells.push({
+        channel,
+        purpose,
+        status: s.status,
+        since: s.since === null ? null : new Date(s.since).toISOString(),
+        expiresAt: s.expiresAt === null ? null : new Date(s.expiresAt).toISOString(),
+        event: s.lastEventSeq,
+        sendable,
+        blockedBy,
+      });
+    }
+  }
+  return cells;
+}
+
+/**
+ * The marketing answer per channel for many contacts at once, from the projection (the contacts list):
+ * `null` where marketing may go, else the gate's reason.
+ */
+export function marketingVerdicts(
+  ctx: ServiceContext,
+  contacts: readonly ContactRecord[],
+  at: number,
+): Map<number, Record<Channel, ConsentCell['blockedBy']>> {
+  const rules = gateRules(ctx);
+  const out = new Map<number, Record<Channel, ConsentCell['blockedBy']>>();
+  const states = new Map<number, Map<string, ConsentState>>();
+  for (const s of ctx.consent.statesForContacts(contacts.map((c) => c.id))) {
+    let m = states.get(s.contactId);
+    if (!m) states.set(s.contactId, (m = new Map()));
+    m.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
+  }
+  for (const c of contacts) {
+    const member = memberOf(ctx, c, states.get(c.id) ?? new Map());
+    const history = historyOf(ctx, c, rules, at, 0);
+    const row = {} as Record<Channel, ConsentCell['blockedBy']>;
+    for (const channel of Channels) {
+      const { verdict } = gateMember(member, { channel, purpose: 'marketing' }, at, rules, history);
+      row[channel] = verdict.eligible || DEFERRALS.has(verdict.reason) ? null : verdict.reason;
+    }
+    out.set(c.id, row);
+  }
+  return out;
+}
