@@ -2,6 +2,8 @@ import { copyFileSync } from 'node:fs';
 import type { Backend } from '../core/backend';
 import type { Method, Output } from '../../shared/contract/api';
 import type { ApiError } from '../../shared/contract/errors';
+import { Redactor } from '../core/providers/redact';
+import { envSecretValues } from '../core/secrets';
 import { UsageError, defined, int, list } from './args';
 
 /** Flags the sending commands read. */
@@ -64,6 +66,13 @@ const OPTION_FLAGS: [keyof SendingFlags, string][] = [
 export const PROVIDER_OPTION_FLAGS: Record<string, string> = Object.fromEntries(OPTION_FLAGS.map(([flag, key]) => [`options.${key}`, `--${flag}`]));
 
 type Result = { ok: true; value: unknown; human: string } | { ok: false; error: ApiError };
+
+/**
+ * What the CLI prints about providers passes through the secrets the environment holds for them: adapters already
+ * clear their answers, and this also covers anything older (a reason kept before secrets were cleared).
+ */
+const redactorFor = (providers: (string | null)[]): Redactor =>
+  new Redactor([...new Set(providers.filter((p): p is string => !!p))].flatMap((p) => envSecretValues(p)));
 
 const idOf = (what: string, raw: string | undefined): number => {
   if (raw === undefined) throw new UsageError(`${what}: give the ${what === 'ID' ? 'batch' : 'recipient'} number`);
@@ -138,14 +147,20 @@ export async function batchCommand(backend: Backend, command: string, id: string
         defined({ batch: idOf('ID', id), statuses: list(f.status), offset: int('offset', f.offset), limit: int('limit', f.limit) }),
       );
       if (!r.ok) return r;
+      const redact = redactorFor(r.value.recipients.map((x) => x.provider));
+      const recipients = r.value.recipients.map((x) => ({
+        ...x,
+        reason: redact.maybe(x.reason),
+        providerMessageId: redact.maybe(x.providerMessageId),
+      }));
       const human = [
         `${r.value.total} recipient(s)`,
-        ...r.value.recipients.map(
+        ...recipients.map(
           (x) =>
             `  #${x.id} ${x.phone} ${x.name} — ${x.channel} ${x.status}${x.reason ? ` (${x.reason})` : ''}${x.proofEvent ? ` · consent event ${x.proofEvent}` : ''}`,
         ),
       ].join('\n');
-      return { ok: true, value: r.value, human };
+      return { ok: true, value: { ...r.value, recipients }, human };
     }
     case 'resolve': {
       if (f.decision !== 'sent' && f.decision !== 'resend') throw new UsageError('--decision: sent (the provider did take it) or resend');
@@ -195,8 +210,14 @@ export async function providersCommand(backend: Backend, command: string | undef
       if (!r.ok) return r;
       const p = r.value;
       const missing = p.secrets.filter((s) => s.required && !s.set);
+      // The CLI's secrets come from the environment, which it cannot clear: say where they will go now.
+      const following = p.destinationChanged ? p.secrets.filter((s) => s.set) : [];
       const human = [
         `${p.name} (${p.kind}): ${p.channels.join(', ') || 'no channel yet'}, up to ${p.ratePerSecond}/s`,
+        ...(p.secretCleared ? ['  the address changed, so the stored secret was cleared: it is never sent to a new address; set it again'] : []),
+        ...following.map(
+          (s) => `  the address changed: secret ${s.key} from ${s.source} will be sent to the new address; unset it if it was meant for the old one`,
+        ),
         ...missing.map((s) => `  secret ${s.key}: not set — put it in ${s.source}`),
         ...p.problems.map((x) => `  ${x}`),
       ].join('\n');
@@ -219,7 +240,13 @@ export async function providersCommand(backend: Backend, command: string | undef
       if (!name) throw new UsageError('NAME: give the provider to test (optin providers test NAME --to +PHONE)');
       const r = await call(backend, 'providers.test', defined({ name, to: f.to, channel: f.channel, text: f.text, staff: f.staff }));
       if (!r.ok) return r;
-      const t = r.value;
+      const redact = redactorFor([name]);
+      const t = {
+        ...r.value,
+        code: redact.maybe(r.value.code),
+        message: redact.text(r.value.message),
+        providerMessageId: redact.maybe(r.value.providerMessageId),
+      };
       return {
         ok: true,
         value: t,

@@ -967,7 +967,10 @@ export const api = {
       kinds: z.array(
         z.object({
           kind: z.enum(ProviderKinds),
-          options: z.array(z.object({ key: z.string(), required: z.boolean(), secret: z.boolean(), description: z.string() })),
+          /** `destination`: where requests (and so the secrets) go; changing one clears the provider's stored secrets. */
+          options: z.array(
+            z.object({ key: z.string(), required: z.boolean(), secret: z.boolean(), destination: z.boolean(), description: z.string() }),
+          ),
         }),
       ),
       /** Whether secrets outlive this process (false on the local host, which keeps them in memory only). */
@@ -980,11 +983,19 @@ export const api = {
       name: ProviderName,
       kind: z.enum(ProviderKinds),
       options: z.record(z.string().max(64), z.string().max(2000)).default({}),
-      /** Secrets to store in the OS keychain (never in the register). Omitted ones keep their stored value. */
+      /**
+       * Secrets to store in the OS keychain (never in the register). Omitted ones keep their stored value — unless the
+       * destination (URL, base URL, kind) changes: then every stored secret is cleared, so none is sent to the new address.
+       */
       secrets: z.record(z.string().max(64), z.string().max(4000)).optional(),
       staff: Name.optional(),
     }),
-    output: ProviderInfo,
+    output: ProviderInfo.extend({
+      /** Whether the address the provider's requests go to changed with this save. */
+      destinationChanged: z.boolean(),
+      /** Whether a stored secret was cleared because the destination changed (and not given again): it must be re-entered. */
+      secretCleared: z.boolean(),
+    }),
   },
   'providers.remove': { input: z.object({ name: ProviderName, staff: Name.optional() }), output: z.object({ removed: z.boolean() }) },
   'providers.test': {

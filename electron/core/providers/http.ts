@@ -140,10 +140,12 @@ export function isRetryableHttp(status: number): boolean {
 /**
  * A provider's error text made safe to store: providers echo the recipient's number in their messages (Twilio: "The
  * 'To' number +7… is not a valid phone number"), and the outbox keeps these messages, so long digit runs are masked.
+ * `redact` (the adapter's Redactor) removes its secrets first, before masking or cutting could split one into pieces
+ * that no longer match.
  */
-export function safeMessage(text: unknown, fallback = 'no message'): string {
+export function safeMessage(text: unknown, fallback = 'no message', redact: (s: string) => string = (s) => s): string {
   if (typeof text !== 'string' || !text.trim()) return fallback;
-  const masked = text
+  const masked = redact(text)
     .replace(/\+?\d[\d\s().-]{5,}\d/g, '…')
     .replace(/\s+/g, ' ')
     .trim();

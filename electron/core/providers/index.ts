@@ -19,6 +19,8 @@ export interface OptionSpec {
   description: string;
   /** A JavaScript regular expression the whole value must match. */
   pattern?: string | undefined;
+  /** Decides where requests, and so the secrets, are sent: changing it clears the stored secrets. */
+  destination?: boolean | undefined;
 }
 
 /** Messages per second each kind is paced at unless `ratePerSecond` says otherwise. */
@@ -34,6 +36,7 @@ const common = (kind: ProviderKind): OptionSpec[] => [
     secret: false,
     description: 'Override the API address (a regional edge, a mirror, a local test server).',
     pattern: HTTP_URL,
+    destination: true,
   },
   {
     key: 'ratePerSecond',
@@ -122,7 +125,7 @@ const SPECS: Record<ProviderKind, OptionSpec[]> = {
     ...common('smsru'),
   ],
   webhook: [
-    { key: 'url', required: true, secret: false, description: 'Address each message is POSTed to as JSON.', pattern: HTTP_URL },
+    { key: 'url', required: true, secret: false, description: 'Address each message is POSTed to as JSON.', pattern: HTTP_URL, destination: true },
     { key: 'token', required: false, secret: true, description: 'Bearer token sent as Authorization: Bearer <token>.' },
     ...common('webhook'),
   ],
@@ -196,6 +199,37 @@ export function validateProviderOptions(kind: ProviderKind, options: Record<stri
   if (kind === 'twilio' && !given(options, 'from') && !given(options, 'messagingServiceSid') && !given(options, 'whatsappFrom'))
     problems.push({ path: 'options.from', message: 'give a sender: from (SMS), messagingServiceSid, or whatsappFrom (WhatsApp)' });
   return problems;
+}
+
+/** An address as compared for "did the destination change": parsed (scheme and host lower-cased), no trailing slashes. */
+function normalAddress(url: string): string {
+  try {
+    return new URL(url).href.replace(/\/+$/, '');
+  } catch {
+    return url.trim().replace(/\/+$/, '');
+  }
+}
+
+/**
+ * Where a provider's requests — and with them its secrets — go: the API address in effect (the kind's own unless
+ * `baseUrl` overrides it; the webhook's `url`), normalised; null for the file hand-off, which sends nothing.
+ */
+export function providerDestination(kind: ProviderKind, options: Record<string, string>): string | null {
+  const base = given(options, 'baseUrl');
+  switch (kind) {
+    case 'twilio':
+      return normalAddress(base ?? TWILIO_BASE_URL);
+    case 'whatsapp-cloud':
+      return normalAddress(base ?? GRAPH_BASE_URL);
+    case 'smsru':
+      return normalAddress(base ?? SMSRU_BASE_URL);
+    case 'webhook': {
+      const url = base ?? given(options, 'url');
+      return url === undefined ? null : normalAddress(url);
+    }
+    default:
+      return null;
+  }
 }
 
 // The message reads "path: problem" like every other refusal, so callers listing problems can match it against

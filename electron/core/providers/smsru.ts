@@ -1,5 +1,6 @@
 import type { Channel } from '../../../shared/domain/consent/types';
 import { ProviderQueryError, isRetryableHttp, query, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
+import { Redactor } from './redact';
 import type { DeliveryUpdate, OutgoingMessage, ProviderAdapter, ReconcileOutcome, RefusalAction, SendOutcome } from './types';
 
 /** SMS.ru's API address. */
@@ -96,20 +97,27 @@ export class SmsruAdapter implements ProviderAdapter {
   readonly channels: readonly Channel[] = ['sms'];
   readonly ratePerSecond: number;
   private readonly base: string;
+  private readonly redact: Redactor;
 
   constructor(private readonly s: SmsruSettings) {
     this.ratePerSecond = s.ratePerSecond;
     this.base = trimBase(s.baseUrl);
+    this.redact = new Redactor([s.apiId]);
   }
 
   private refusal(code: number, text: unknown): SendOutcome {
-    const message = `SMS.ru ${code}: ${safeMessage(text)}`;
+    const message = `SMS.ru ${code}: ${safeMessage(text, undefined, (t) => this.redact.text(t))}`;
     const m = smsruAction(code);
     if ('retry' in m) return { kind: 'retry', code: String(code), message, maybeDelivered: false, afterMs: m.afterMs };
     return { kind: 'refused', code: String(code), message, action: m.action };
   }
 
+  /** Hands the message over; whatever SMS.ru (or anything at the base address) answers leaves without the api_id in any form. */
   async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
+    return this.redact.outcome(await this.post(message, signal));
+  }
+
+  private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
     if (message.channel !== 'sms') return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: 'SMS.ru carries only SMS', action: 'fail' };
     const to = message.to.replace(/^\+/, '');
     // POST keeps the api_id and the text out of URLs (and any proxy's access log).
@@ -146,7 +154,11 @@ export class SmsruAdapter implements ProviderAdapter {
   }
 
   /** The message's delivery status; throws when SMS.ru cannot be asked, so the poll is tried again later. */
-  async status(providerMessageId: string, _channel: Channel, signal?: AbortSignal): Promise<DeliveryUpdate | null> {
+  async status(providerMessageId: string, channel: Channel, signal?: AbortSignal): Promise<DeliveryUpdate | null> {
+    return this.redact.delivery(await this.redact.guard(() => this.fetchStatus(providerMessageId, channel, signal)));
+  }
+
+  private async fetchStatus(providerMessageId: string, _channel: Channel, signal?: AbortSignal): Promise<DeliveryUpdate | null> {
     const form = new URLSearchParams({ api_id: this.s.apiId, sms_id: providerMessageId, json: '1' });
     const res = await query(
       `${this.base}/sms/status`,
@@ -161,7 +173,10 @@ export class SmsruAdapter implements ProviderAdapter {
     );
     const body = res.json as (SmsruEntry & { sms?: Record<string, SmsruEntry> }) | undefined;
     if (!body || body.status !== 'OK')
-      throw new ProviderQueryError(String(num(body?.status_code)), `SMS.ru status: ${safeMessage(body?.status_text, 'refused')}`);
+      throw new ProviderQueryError(
+        String(num(body?.status_code)),
+        `SMS.ru status: ${safeMessage(body?.status_text, 'refused', (t) => this.redact.text(t))}`,
+      );
     const entry = body.sms?.[providerMessageId];
     if (!entry || entry.status !== 'OK') return null;
     return smsruDelivery(num(entry.status_code));

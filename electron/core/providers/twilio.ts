@@ -1,5 +1,6 @@
 import type { Channel } from '../../../shared/domain/consent/types';
 import { basicAuth, isRetryableHttp, parseRetryAfter, query, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
+import { Redactor } from './redact';
 import type { DeliveryUpdate, FetchedInbound, OutgoingMessage, ProviderAdapter, ReconcileOutcome, RefusalAction, SendOutcome } from './types';
 
 /** Twilio's REST API address. */
@@ -63,6 +64,7 @@ export class TwilioAdapter implements ProviderAdapter {
   readonly ratePerSecond: number;
   private readonly base: string;
   private readonly auth: string;
+  private readonly redact: Redactor;
 
   constructor(private readonly s: TwilioSettings) {
     const channels: Channel[] = [];
@@ -72,6 +74,8 @@ export class TwilioAdapter implements ProviderAdapter {
     this.ratePerSecond = s.ratePerSecond;
     this.base = `${trimBase(s.baseUrl)}/2010-04-01/Accounts/${encodeURIComponent(s.accountSid)}`;
     this.auth = basicAuth(s.apiKeySid ?? s.accountSid, s.authToken);
+    // The token travels as Basic base64(SID:token): that value, and the token in every other form, never leave.
+    this.redact = new Redactor([s.authToken], [...new Set([s.apiKeySid ?? s.accountSid, s.accountSid])]);
   }
 
   private headers(form: boolean): Record<string, string> {
@@ -90,7 +94,12 @@ export class TwilioAdapter implements ProviderAdapter {
     return name && name.startsWith('HX') ? name : null;
   }
 
+  /** Hands the message over; whatever Twilio (or anything at the base address) answers leaves without the credentials. */
   async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
+    return this.redact.outcome(await this.post(message, signal));
+  }
+
+  private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
     const form = new URLSearchParams();
     form.set('To', this.toAddress(message));
     if (message.channel === 'whatsapp') {
@@ -125,7 +134,7 @@ export class TwilioAdapter implements ProviderAdapter {
     const code = typeof body.code === 'number' ? body.code : Number.parseInt(String(body.code ?? ''), 10);
     if (Number.isFinite(code)) {
       const action = twilioAction(code, message.channel);
-      const text = `Twilio ${code}: ${safeMessage(body.message)}`;
+      const text = `Twilio ${code}: ${safeMessage(body.message, undefined, (t) => this.redact.text(t))}`;
       if (action === 'retry')
         return {
           kind: 'retry',
@@ -150,6 +159,10 @@ export class TwilioAdapter implements ProviderAdapter {
    * 5xx) throws, so the outbox asks again later instead of handing the decision to the owner.
    */
   async reconcile(message: OutgoingMessage, since: number, signal?: AbortSignal): Promise<ReconcileOutcome> {
+    return this.redact.reconcile(await this.redact.guard(() => this.findSent(message, since, signal)));
+  }
+
+  private async findSent(message: OutgoingMessage, since: number, signal?: AbortSignal): Promise<ReconcileOutcome> {
     const q = new URLSearchParams({ To: this.toAddress(message), PageSize: '20' });
     const res = await query(
       `${this.base}/Messages.json?${q}`,
@@ -172,6 +185,10 @@ export class TwilioAdapter implements ProviderAdapter {
 
   /** The message's status; throws when Twilio cannot be asked, so the poll is tried again later. */
   async status(providerMessageId: string, channel: Channel, signal?: AbortSignal): Promise<DeliveryUpdate | null> {
+    return this.redact.delivery(await this.redact.guard(() => this.fetchStatus(providerMessageId, channel, signal)));
+  }
+
+  private async fetchStatus(providerMessageId: string, channel: Channel, signal?: AbortSignal): Promise<DeliveryUpdate | null> {
     const res = await query(
       `${this.base}/Messages/${encodeURIComponent(providerMessageId)}.json`,
       { method: 'GET', headers: this.headers(false), timeoutMs: this.s.timeoutMs, signal },
@@ -205,6 +222,10 @@ export class TwilioAdapter implements ProviderAdapter {
 
   /** Messages customers sent to our numbers since `since`; throws when Twilio cannot be asked. */
   async inbound(since: number, signal?: AbortSignal): Promise<FetchedInbound[]> {
+    return this.redact.inbound(await this.redact.guard(() => this.fetchInbound(since, signal)));
+  }
+
+  private async fetchInbound(since: number, signal?: AbortSignal): Promise<FetchedInbound[]> {
     const targets: { to: string; channel: Channel }[] = [];
     if (this.s.from && isE164(this.s.from)) targets.push({ to: this.s.from, channel: 'sms' });
     if (this.s.whatsappFrom) targets.push({ to: `whatsapp:${this.s.whatsappFrom}`, channel: 'whatsapp' });

@@ -1,5 +1,6 @@
 import type { Channel } from '../../../shared/domain/consent/types';
 import { parseRetryAfter, request, retryFromFailure, safeMessage } from './http';
+import { Redactor } from './redact';
 import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from './types';
 
 /** A webhook adapter's settings, validated by the caller. */
@@ -26,12 +27,19 @@ export class WebhookAdapter implements ProviderAdapter {
   readonly kind = 'webhook' as const;
   readonly channels: readonly Channel[] = ['sms', 'whatsapp'];
   readonly ratePerSecond: number;
+  private readonly redact: Redactor;
 
   constructor(private readonly s: WebhookSettings) {
     this.ratePerSecond = s.ratePerSecond;
+    this.redact = new Redactor([s.token]);
   }
 
+  /** Hands the message over; whatever the receiver answers leaves without the token in any form. */
   async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
+    return this.redact.outcome(await this.post(message, signal));
+  }
+
+  private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -69,7 +77,7 @@ export class WebhookAdapter implements ProviderAdapter {
         maybeDelivered: status === 502 || status === 504,
         afterMs: parseRetryAfter(h.get('retry-after'), this.s.now()),
       };
-    const why = safeMessage(typeof answer.message === 'string' ? answer.message : answer.error, `HTTP ${status}`);
+    const why = safeMessage(typeof answer.message === 'string' ? answer.message : answer.error, `HTTP ${status}`, (t) => this.redact.text(t));
     if (answer.optedOut === true) return { kind: 'refused', code: 'OPTED_OUT', message: `webhook: ${why}`, action: 'opted_out' };
     if (answer.invalidNumber === true) return { kind: 'refused', code: 'INVALID_NUMBER', message: `webhook: ${why}`, action: 'invalid_number' };
     if (status === 401 || status === 403)

@@ -1,5 +1,6 @@
 import type { Channel } from '../../../shared/domain/consent/types';
 import { isRetryableHttp, parseRetryAfter, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
+import { Redactor } from './redact';
 import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, RefusalAction, SendOutcome } from './types';
 
 /** Meta's Graph API address. */
@@ -48,10 +49,12 @@ export class WhatsappCloudAdapter implements ProviderAdapter {
   readonly channels: readonly Channel[] = ['whatsapp'];
   readonly ratePerSecond: number;
   private readonly url: string;
+  private readonly redact: Redactor;
 
   constructor(private readonly s: WhatsappCloudSettings) {
     this.ratePerSecond = s.ratePerSecond;
     this.url = `${trimBase(s.baseUrl)}/${s.apiVersion}/${encodeURIComponent(s.phoneNumberId)}/messages`;
+    this.redact = new Redactor([s.accessToken]);
   }
 
   private payload(message: OutgoingMessage): Record<string, unknown> {
@@ -66,7 +69,12 @@ export class WhatsappCloudAdapter implements ProviderAdapter {
     return { ...base, type: 'template', template };
   }
 
+  /** Hands the message over; whatever Meta (or anything at the base address) answers leaves without the token in any form. */
   async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
+    return this.redact.outcome(await this.post(message, signal));
+  }
+
+  private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
     if (message.channel !== 'whatsapp')
       return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: 'the WhatsApp Cloud API carries only WhatsApp', action: 'fail' };
     const r = await request(this.url, {
@@ -87,7 +95,7 @@ export class WhatsappCloudAdapter implements ProviderAdapter {
     if (Number.isFinite(code)) {
       // Meta says to key on the code and `details`; titles change. Details can name the recipient, so it is masked.
       const details = err?.error_data?.details;
-      const text = `WhatsApp ${code}: ${safeMessage(typeof details === 'string' && details ? details : err?.message)}`;
+      const text = `WhatsApp ${code}: ${safeMessage(typeof details === 'string' && details ? details : err?.message, undefined, (t) => this.redact.text(t))}`;
       const m = whatsappAction(code, message.to);
       if ('retry' in m) {
         const fromHeader = parseRetryAfter(headers.get('retry-after'), this.s.now());

@@ -2,7 +2,7 @@ import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
 import { ProviderKinds, type ProviderKind } from '../../../shared/domain/outbox/types';
 import { describePhoneRefusal, normalizePhone } from '../../../shared/domain/phone/normalize';
-import { providerOptionSpecs, validateProviderOptions } from '../providers';
+import { providerDestination, providerOptionSpecs, validateProviderOptions } from '../providers';
 import type { SecretStore } from '../providers/types';
 import { appendAudit, type ServiceContext } from './context';
 import type { Outbox } from './outbox.service';
@@ -14,14 +14,22 @@ export function providerKinds(secrets: SecretStore): Output<'providers.kinds'> {
   return {
     kinds: ProviderKinds.map((kind) => ({
       kind,
-      options: providerOptionSpecs(kind).map(({ key, required, secret, description }) => ({ key, required, secret, description })),
+      options: providerOptionSpecs(kind).map(({ key, required, secret, destination, description }) => ({
+        key,
+        required,
+        secret,
+        destination: destination === true,
+        description,
+      })),
     })),
     secretsPersistent: secrets.persistent,
   };
 }
 
+type ProviderInfo = Output<'providers.list'>['providers'][number];
+
 /** A configured provider as the contract shows it: options, which secrets are available, what is wrong. */
-function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore, name: string): Output<'providers.save'> {
+function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore, name: string): ProviderInfo {
   const row = ctx.outbox.getProvider(name);
   if (!row) throw new AppError('NOT_FOUND', `provider: no provider named "${name}"`, { fields: [{ path: 'name', message: 'unknown provider' }] });
   const kind = row.kind as ProviderKind;
@@ -55,7 +63,18 @@ export function listProviders(ctx: ServiceContext, outbox: Outbox, secrets: Secr
   return { providers: ctx.outbox.listProviders().map((p) => providerInfo(ctx, outbox, secrets, p.name)) };
 }
 
-/** providers.save: add or change a provider; secrets go to the keychain, never into the register. */
+/** The secret fields of a kind that are available now. */
+const setSecrets = (secrets: SecretStore, name: string, kind: ProviderKind): string[] =>
+  providerOptionSpecs(kind)
+    .filter((s) => s.secret && secrets.get(name, s.key) !== undefined)
+    .map((s) => s.key);
+
+/**
+ * providers.save: add or change a provider; secrets go to the keychain, never into the register. When the
+ * destination changes (the URL, the base URL, or the kind and with it the API address), every stored secret of the
+ * provider is cleared before anything else: a secret entered for one address is never sent to another, even when
+ * the change comes from someone who never knew it. Secrets given in the same save are kept for the new address.
+ */
 export function saveProvider(
   ctx: ServiceContext,
   outbox: Outbox,
@@ -86,6 +105,22 @@ export function saveProvider(
       });
   const actor = resolveActor(ctx, input.staff);
   const previous = ctx.outbox.getProvider(input.name);
+  const destinationChanged =
+    previous !== undefined &&
+    (previous.kind !== input.kind ||
+      providerDestination(previous.kind as ProviderKind, previous.options) !== providerDestination(input.kind, options));
+  const hadSecrets = previous ? setSecrets(secrets, input.name, previous.kind as ProviderKind) : [];
+  if (destinationChanged) {
+    try {
+      secrets.remove(input.name);
+    } catch (err) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `secrets: the stored secret could not be cleared (${err instanceof Error ? err.message : 'unknown error'}), so the new address was not saved`,
+        { fields: [{ path: 'options', message: 'not stored' }] },
+      );
+    }
+  }
   for (const [key, value] of Object.entries(input.secrets ?? {})) {
     if (!value) continue;
     try {
@@ -96,6 +131,8 @@ export function saveProvider(
       });
     }
   }
+  const given = Object.keys(input.secrets ?? {}).filter((k) => input.secrets?.[k]);
+  const cleared = destinationChanged ? hadSecrets.filter((k) => !given.includes(k) && secrets.get(input.name, k) === undefined) : [];
   ctx.db.transaction(() => {
     ctx.outbox.saveProvider({ name: input.name, kind: input.kind, options, at: ctx.clock.now() });
     // The audit names what changed, never a secret's value.
@@ -103,10 +140,11 @@ export function saveProvider(
       kind: input.kind,
       options: Object.keys(options),
       secretsChanged: Object.keys(input.secrets ?? {}),
+      ...(destinationChanged ? { destinationChanged: true, secretsCleared: cleared } : {}),
     });
   })();
   outbox.forget(input.name);
-  return providerInfo(ctx, outbox, secrets, input.name);
+  return { ...providerInfo(ctx, outbox, secrets, input.name), destinationChanged, secretCleared: cleared.length > 0 };
 }
 
 /** providers.remove */

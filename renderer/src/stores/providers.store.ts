@@ -4,6 +4,8 @@ import type { Input, Output } from '../../../shared/contract/api';
 
 /** A configured provider as listed (secrets only as set or not). */
 export type Provider = Output<'providers.list'>['providers'][number];
+/** A provider as saved, with what the save did to its secrets. */
+export type SavedProvider = Output<'providers.save'>;
 /** What one provider kind asks for. */
 export type ProviderKindSpec = Output<'providers.kinds'>['kinds'][number];
 /** The answer to a test message. */
@@ -17,7 +19,7 @@ interface ProvidersState {
   loaded: boolean;
   error: unknown;
   load: () => Promise<void>;
-  save: (input: Input<'providers.save'>) => Promise<Provider>;
+  save: (input: Input<'providers.save'>) => Promise<SavedProvider>;
   remove: (name: string) => Promise<void>;
   test: (input: Input<'providers.test'>) => Promise<TestResult>;
 }

@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack,
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ProviderKinds, type ProviderKind } from '../../../../shared/domain/outbox/types';
-import { useProvidersStore, type Provider, type ProviderKindSpec, type TestResult } from '../../stores/providers.store';
+import { useProvidersStore, type Provider, type ProviderKindSpec, type SavedProvider, type TestResult } from '../../stores/providers.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatPhone } from '../../components/format';
@@ -30,6 +30,8 @@ export function ProvidersCard() {
   const [editing, setEditing] = useState<Provider | 'new' | null>(null);
   const [testing, setTesting] = useState<Provider | null>(null);
   const [removing, setRemoving] = useState<Provider | null>(null);
+  // The provider whose stored secret the last save cleared (its address changed): the person must enter it again.
+  const [cleared, setCleared] = useState<string | null>(null);
   const lang = i18n.language;
 
   useEffect(() => {
@@ -50,6 +52,11 @@ export function ProvidersCard() {
         </Button>
       </Group>
       <ErrorAlert error={error} />
+      {cleared && (
+        <Alert color="orange" variant="light" mb="xs" withCloseButton onClose={() => setCleared(null)} data-testid="secret-cleared">
+          {t('providers.secretCleared', { name: cleared })}
+        </Alert>
+      )}
       {!persistent && (
         <Text size="xs" c="orange.8" mb="xs" data-testid="secrets-memory">
           {t('providers.memoryNote')}
@@ -136,7 +143,13 @@ export function ProvidersCard() {
           </Table.Tbody>
         </Table>
       )}
-      {editing && <ProviderModal provider={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {editing && (
+        <ProviderModal
+          provider={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => setCleared(saved.secretCleared ? saved.name : null)}
+        />
+      )}
       {testing && <TestModal provider={testing} onClose={() => setTesting(null)} />}
       {removing && <RemoveModal provider={removing} onClose={() => setRemoving(null)} />}
     </Card>
@@ -144,7 +157,7 @@ export function ProvidersCard() {
 }
 
 /** Add or change a provider: its kind's settings, and secrets typed in but never shown back. */
-function ProviderModal({ provider, onClose }: { provider: Provider | null; onClose: () => void }) {
+function ProviderModal({ provider, onClose, onSaved }: { provider: Provider | null; onClose: () => void; onSaved: (saved: SavedProvider) => void }) {
   const { t } = useTranslation();
   const kinds = useProvidersStore((s) => s.kinds);
   const persistent = useProvidersStore((s) => s.secretsPersistent);
@@ -158,7 +171,12 @@ function ProviderModal({ provider, onClose }: { provider: Provider | null; onClo
   const fieldError = useFieldError(error);
   const spec = kinds.find((k) => k.kind === kind);
   const specs = [...(spec?.options ?? [])].sort((a, b) => Number(b.required) - Number(a.required));
-  const stored = (key: string) => provider?.secrets.find((s) => s.key === key)?.set ?? false;
+  // A new address (URL, base URL) clears the stored secrets on save: a secret is never sent somewhere new.
+  const moving =
+    !!provider &&
+    provider.secrets.some((s) => s.set) &&
+    specs.some((s) => s.destination && (options[s.key] ?? '').trim() !== (provider.options[s.key] ?? ''));
+  const stored = (key: string) => !moving && (provider?.secrets.find((s) => s.key === key)?.set ?? false);
 
   const submit = async () => {
     setBusy(true);
@@ -166,12 +184,13 @@ function ProviderModal({ provider, onClose }: { provider: Provider | null; onClo
     try {
       const keys = new Set(specs.filter((s) => !s.secret).map((s) => s.key));
       const secretValues = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
-      await save({
+      const saved = await save({
         name: name.trim(),
         kind,
         options: Object.fromEntries(Object.entries(options).filter(([k, v]) => keys.has(k) && v.trim() !== '')),
         ...(Object.keys(secretValues).length ? { secrets: secretValues } : {}),
       });
+      onSaved(saved);
       onClose();
     } catch (err) {
       setError(err);
@@ -243,6 +262,11 @@ function ProviderModal({ provider, onClose }: { provider: Provider | null; onClo
               />
             );
           })}
+          {moving && (
+            <Alert color="orange" variant="light" data-testid="secret-will-clear">
+              {t('providers.secretWillClear')}
+            </Alert>
+          )}
           {specs.some((s) => s.secret) && (
             <Alert color={persistent ? 'gray' : 'orange'} variant="light" data-testid="secrets-notice">
               {persistent ? t('providers.secretsKeychain') : t('providers.secretsMemory')}
