@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Serves the register and the browser build of the UI on http://127.0.0.1:5178 (see README).
+// Serves the register and the browser build of the UI on http://127.0.0.1:5178 and prints the address to open,
+// which carries this launch's access key after #k= (see README). `node bin/host.js --help` for the options.
 import { register } from 'tsx/esm/api';
 
 register();
