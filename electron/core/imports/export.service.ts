@@ -11,6 +11,7 @@ import { appendAudit, iso, type ServiceContext } from '../services/context';
 import { getSettings } from '../services/settings.service';
 import { currentHeads } from '../services/audit.service';
 import { formatHead } from '../../../shared/domain/integrity/head';
+import { localDay } from '../../../shared/domain/time/zones';
 import { csvCell } from './import.service';
 
 /** Writes CSV lines in the chosen encoding, buffered, counting the characters the encoding could not hold. */
@@ -93,9 +94,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
   const at = input.at ? Date.parse(input.at) : ctx.clock.now();
   const delimiter = input.delimiter ?? (input.encoding === 'windows-1251' ? ';' : ',');
   // The date in the file name is the shop's own calendar day.
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: getSettings(ctx).timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(at),
-  );
+  const day = localDay(at, getSettings(ctx).timezone);
   const name = `optin-${input.what}-${day}.csv`;
   const file = files.createOutput(name);
   const out = new CsvOut(file.path, delimiter, input.encoding);

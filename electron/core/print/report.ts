@@ -1,6 +1,7 @@
 import type { Channel } from '../../../shared/domain/consent/types';
 import { EMPTY_LINK, formatLink } from '../../../shared/domain/integrity/head';
 import { ExclusionReasons } from '../../../shared/domain/gate/gate';
+import { localDay, localTime } from '../../../shared/domain/time/zones';
 import type { PrintLanguage } from './labels';
 import { createPdf, finishPdf, FONT, INK, mm, PAPER } from './pdf';
 
@@ -390,52 +391,11 @@ export function reportLabels(language: PrintLanguage): ReportLabels {
   return language === 'ru' ? RU : EN;
 }
 
-/** A time as the shop's clock shows it, with its offset from UTC. */
-export interface ShopTime {
-  date: string;
-  time: string;
-  /** e.g. "+03:00" */
-  offset: string;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-/** Recent minutes already formatted (a batch's hand-offs crowd into few minutes; Intl is slow per call). */
-const minutes = new Map<string, ShopTime>();
-
-/** `at` in `timeZone`: "2026-03-01", "12:00", "+03:00". */
-export function shopTime(at: number, timeZone: string): ShopTime {
-  const key = `${timeZone} ${Math.floor(at / 60_000)}`;
-  const known = minutes.get(key);
-  if (known) return known;
-  if (minutes.size >= 4096) minutes.clear();
-  const t = formatShopTime(at, timeZone);
-  minutes.set(key, t);
-  return t;
-}
-
-function formatShopTime(at: number, timeZone: string): ShopTime {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    });
-    formatters.set(timeZone, f);
-  }
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(at)) p[part.type] = part.value;
-  const offset = (p.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, offset };
-}
+/** Kept for print/index.ts, which re-exports it under this name; new code imports localTime from shared/domain/time/zones. */
+export { localTime as shopTime };
 
 const fullTime = (at: number, zone: string): string => {
-  const t = shopTime(at, zone);
+  const t = localTime(at, zone);
   return `${t.date} ${t.time} ${t.offset}`;
 };
 
@@ -634,7 +594,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
   const doc = createPdf({
     title: `${L.title} — ${spec.batch.name} (#${spec.batch.id})`,
     language: spec.language,
-    printedOn: shopTime(spec.generatedAt, zone).date,
+    printedOn: localDay(spec.generatedAt, zone),
   });
   const measure = new Measure(doc);
 
@@ -912,7 +872,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
   }
 
   const tableHeading = paragraph(L.recipients(spec.recipients), heading, LEFT, WIDTH * 0.6, 10 * 1.3);
-  const zoneNote = L.timesIn(zone, shopTime(spec.generatedAt, zone).offset);
+  const zoneNote = L.timesIn(zone, localTime(spec.generatedAt, zone).offset);
   const tableHeadingHeight = tableHeading.height + mm(1.5);
   const hasTable = run !== null || spec.recipients > 0;
   const firstRows = (top: number) => Math.max(0, Math.floor((BOTTOM - top - tableHeadingHeight - headerRowHeight) / ROW_HEIGHT));
@@ -999,11 +959,11 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
       const pathText = several ? r.path.map((c) => L.channelName[c]).join(' → ') : null;
       const reason = r.reason ? (L.exclusion[r.reason] ?? L.skipReasons[r.reason] ?? r.reason) : null;
       const statusLine = `${L.statuses[r.status] ?? r.status}${r.attempts > 1 ? ` · ${L.attempts(r.attempts)}` : ''}`;
-      const handed = r.handedOffAt === null ? null : shopTime(r.handedOffAt, zone);
+      const handed = r.handedOffAt === null ? null : localTime(r.handedOffAt, zone);
       const c = r.consent;
       let consent: CellLine[] = [['—', cellMuted], null];
       if (c) {
-        const given = shopTime(c.occurredAt, zone);
+        const given = localTime(c.occurredAt, zone);
         const first = `${L.methods[c.method] ?? c.method} · ${given.date} ${given.time} ${given.offset}`;
         const parts: string[] = [];
         if (c.formCode) parts.push(c.formSha256 ? `${c.formCode} ${c.formSha256.slice(0, 12)}` : c.formCode);

@@ -5,6 +5,7 @@ import { formTemplate } from '../../../shared/domain/forms/templates';
 import { formatSerial, optInKeywordText, optInQr, sheetQrText } from '../../../shared/domain/forms/links';
 import { getPolicyPack, type PolicyPack } from '../../../shared/domain/policy/policy';
 import { formatPhoneForPeople } from '../../../shared/domain/phone/normalize';
+import { localDay } from '../../../shared/domain/time/zones';
 import type { FileStore } from '../files';
 import { maxGroupRows, qrPng, qrSvg, renderPoster, renderSheets } from '../print';
 import { canonicalJson } from '../../../shared/domain/consent/canonical';
@@ -73,10 +74,8 @@ function formOrThrow(ctx: ServiceContext, id: number): FormRecord {
   return form;
 }
 
-/** A day as the shop's calendar shows it (YYYY-MM-DD). */
-export function shopDay(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+/** Kept for sheets.service.ts, which reads it from here; new code imports localDay from shared/domain/time/zones. */
+export { localDay as shopDay };
 
 /**
  * forms.print: reserve serials, render the sheets (one serial per page) and record them in one go — a sheet
@@ -98,7 +97,7 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
     rowsPerPage: rows,
     serials,
     qrText: (serial: string) => sheetQrText(form.code, serial),
-    printedOn: shopDay(now, settings.timezone),
+    printedOn: localDay(now, settings.timezone),
   };
   if (input.layout === 'group') {
     const fit = maxGroupRows(spec);

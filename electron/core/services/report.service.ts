@@ -8,11 +8,12 @@ import { formatPhoneForPeople } from '../../../shared/domain/phone/normalize';
 import type { BatchRecord } from '../db/repos/batches.repo';
 import type { OutboxRepo } from '../db/repos/outbox.repo';
 import type { FileStore } from '../files';
-import { renderBatchReport, shopTime, type ReportConsent, type ReportRow, type ReportSpec } from '../print';
+import { renderBatchReport, type ReportConsent, type ReportRow, type ReportSpec } from '../print';
 import { iso, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
 import { currentHeads } from './audit.service';
 import { formatHead } from '../../../shared/domain/integrity/head';
+import { localDay } from '../../../shared/domain/time/zones';
 
 type Locale = 'en' | 'ru';
 
@@ -287,7 +288,7 @@ export async function createBatchReport(ctx: ServiceContext, files: FileStore, i
   const settings = getSettings(ctx);
   const now = ctx.clock.now();
   const locale: Locale = input.locale;
-  const name = `optin-batch-${b.id}-report-${shopTime(now, settings.timezone).date}.${input.format}`;
+  const name = `optin-batch-${b.id}-report-${localDay(now, settings.timezone)}.${input.format}`;
   const file = files.createOutput(name);
 
   if (input.format === 'csv') {

@@ -5,6 +5,7 @@ import { normalizePhone, describePhoneRefusal } from '../../../shared/domain/pho
 import { appendAudit, type ServiceContext } from './context';
 import { DEFAULT_SEGMENT_LIMIT } from '../../../shared/domain/lint/profile';
 import { listRules } from '../../../shared/domain/lint/engine';
+import { isTimeZone } from '../../../shared/domain/time/zones';
 import { resolveActor } from './staff.service';
 
 const DEFAULTS = {
@@ -36,15 +37,8 @@ export function normalizeDomain(typed: string): string | null {
   return DOMAIN.test(host) ? host : null;
 }
 
-/** True when `tz` is an IANA time zone this runtime knows. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Kept for lint.service.ts, which reads it from here; new code imports it from shared/domain/time/zones. */
+export { isTimeZone };
 
 /** The shop's settings with defaults filled in and the effective policy computed. */
 export function getSettings(ctx: ServiceContext): Settings {

@@ -1,55 +1,10 @@
+import { zonedTimeToUtc } from '../time/zones';
+
+/** Kept here for electron/core/services/sheets.service.ts, which reads it from this path. */
+export { zonedTimeToUtc };
+
 /** A date read from a file, or why it could not be. */
 export type DateResult = { ok: true; ms: number } | { ok: false; reason: string };
-
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let f = offsetFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormats.set(timeZone, f);
-  }
-  return f;
-}
-
-const offsetCache = new Map<string, number>();
-
-/** Offset of `timeZone` from UTC at instant `ms`, in ms; cached per zone and UTC hour (zones change offset on the hour). */
-function zoneOffset(ms: number, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(ms / 3_600_000)}`;
-  let offset = offsetCache.get(key);
-  if (offset === undefined) {
-    if (offsetCache.size > 100_000) offsetCache.clear();
-    offset = computeZoneOffset(Math.floor(ms / 3_600_000) * 3_600_000, timeZone);
-    offsetCache.set(key, offset);
-  }
-  return offset;
-}
-
-function computeZoneOffset(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatFor(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/** The UTC instant of a wall-clock time in an IANA time zone. */
-export function zonedTimeToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  let guess = wall - zoneOffset(wall, timeZone);
-  // A second pass settles instants near a daylight-saving change.
-  guess = wall - zoneOffset(guess, timeZone);
-  return guess;
-}
 
 function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;

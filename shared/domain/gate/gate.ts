@@ -1,7 +1,7 @@
 import { effectiveState } from '../consent/fold';
 import type { Channel, ConsentState } from '../consent/types';
 import type { PolicyPack } from '../policy/policy';
-import { nextAllowed, zonesOutside } from '../lint/rules/timing';
+import { nextAllowed, zonesOutside } from '../time/zones';
 import { isUsNumber } from '../phone/reach';
 
 /**
