@@ -13,7 +13,8 @@ export function formatHuman(method: Method, value: unknown): string {
     case 'contacts.list': {
       const v = value as Output<'contacts.list'>;
       const rows = v.contacts.map(
-        (c) => `${pad(String(c.id), 8)}${pad(c.phone, 17)}${pad(c.name, 30)}sms:${pad(c.marketing.sms, 10)}whatsapp:${c.marketing.whatsapp}`,
+        (c) =>
+          `${pad(String(c.id), 8)}${pad(c.phone, 17)}${pad(c.name, 30)}sms:${pad(marketingCell(c.marketing.sms, c.marketingBlockedBy.sms), 34)}whatsapp:${marketingCell(c.marketing.whatsapp, c.marketingBlockedBy.whatsapp)}`,
       );
       return [...rows, `${v.contacts.length} shown${v.total !== null ? ` of ${v.total}` : ''}`].join('\n');
     }
@@ -106,4 +107,9 @@ export function formatHuman(method: Method, value: unknown): string {
     default:
       return JSON.stringify(value, null, 2);
   }
+}
+
+/** A marketing status as the list shows it: a granted consent the gate still blocks says why (same reason as a campaign). */
+function marketingCell(status: string, blockedBy: string | null): string {
+  return status === 'granted' && blockedBy ? `granted (${blockedBy.replace(/_/g, ' ')})` : status;
 }

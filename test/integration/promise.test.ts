@@ -217,4 +217,22 @@ describe('the promise (issue #14 findings)', () => {
     expect(p.excluded.needs_personal_data).toBe(1);
     expect(p.excluded.no_consent).toBe(0);
   });
+
+  it('4. a consent moved to another number (contacts.phone edited outside the app) is never handed off', async () => {
+    const provider = new ScriptedProvider();
+    const t = await shop(provider);
+    await grant(t.call, '+79120000001', 'sms', t.form);
+    // The attacker drops the safeguard and moves Анна's consent to their own number.
+    const db = t.backend.db;
+    for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts'").all() as { name: string }[])
+      if (name !== 'contacts_fts_delete') db.exec(`DROP TRIGGER ${name}`);
+    db.prepare("UPDATE contacts SET phone = '+79129999999', national_number = '9129999999' WHERE phone = '+79120000001'").run();
+    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const sent = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    expect(provider.calls).toHaveLength(0);
+    expect(sent).toMatchObject({ sent: 0, skipReasons: { integrity: 1 } });
+    const verify = await t.call('audit.verify', {});
+    expect(verify.ok).toBe(false);
+    expect(verify.problems.map((x) => x.kind)).toContain('phone_changed');
+  });
 });

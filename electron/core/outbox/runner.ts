@@ -218,6 +218,13 @@ export class BatchRun {
       return null;
     }
     const { contact, channel, proofEvent } = verdict;
+    // The proof must have been given by this very number: a consent moved to another number (someone edited
+    // contacts.phone outside the app) never sends, whatever the projection says.
+    const proof = ctx.consent.eventById(proofEvent);
+    if (!proof || proof.phone !== contact.phone || proof.contactId !== contact.id) {
+      ctx.outbox.update(row.id, { status: 'skipped', reason: 'integrity' }, now, `proof event ${proofEvent} was not recorded for ${contact.phone}`);
+      return null;
+    }
     const provider = run.providers[channel];
     if (!provider) {
       ctx.outbox.update(row.id, { status: 'skipped', reason: `no_provider_for_${channel}` }, now, null);

@@ -28,7 +28,7 @@ export function StatusBadge({ status, blockedBy = null }: { status: ConsentStatu
   if (status === 'granted' && blockedBy !== null)
     return (
       <Badge color="orange" variant="light" size="sm" data-status={status} data-blocked-by={blockedBy} title={t(`campaigns.reasonHint.${blockedBy}`)}>
-        {t(`campaigns.reason.${blockedBy}`)}
+        {t([`statusBlocked.${blockedBy}`, `campaigns.reason.${blockedBy}`])}
       </Badge>
     );
   return (

@@ -10,6 +10,7 @@ import { isUsNumber } from '../phone/reach';
  */
 export const ExclusionReasons = [
   'revoked',
+  'integrity',
   'no_contact',
   'invalid_number',
   'complained',

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { IntegrityWarning } from './IntegrityWarning';
 import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Channels, Purposes } from '../../../../shared/domain/consent/types';
@@ -86,6 +87,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
           </Button>
         </Group>
       </Group>
+
+      <IntegrityWarning contactId={contact.id} />
 
       <Title order={4}>{t('contact.consents')}</Title>
       <SimpleGrid cols={3} data-testid="consent-cells">
