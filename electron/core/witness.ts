@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { Chains, formatHead, type ChainLink, type RegisterHeads } from '../../shared/domain/integrity/head';
@@ -80,7 +80,12 @@ export function readWitness(path: string): WitnessRead {
   return { state: 'ok', value };
 }
 
-/** Write a witness atomically: a temporary file beside it, flushed to disk, renamed over the old one. */
+/**
+ * Write a witness atomically: a temporary file beside it, renamed over the old one, so a reader sees the old
+ * witness or the new one, never half of one. It is not flushed to disk on its own: the register commits with
+ * `synchronous = NORMAL` (durable across a crash of the app, not of the machine), and a witness more durable
+ * than the register would, after a power cut, remember commits the register lost and cry tampering.
+ */
 export function writeWitness(path: string, dbPath: string, heads: RegisterHeads, schemaVersion: number, at: number): WitnessRecord {
   const record: WitnessRecord = {
     format: WITNESS_FORMAT,
@@ -93,13 +98,7 @@ export function writeWitness(path: string, dbPath: string, heads: RegisterHeads,
   };
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(record, null, 2) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
