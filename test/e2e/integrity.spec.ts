@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { test, expect, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
-import { seedShop } from './seed';
+import { ContactsPage } from './pages/contacts.page';
+import { nameOf, seedShop } from './seed';
 
 /** As someone with an SQLite tool would: switch the triggers off, move contact 1's consents to another number, put them back. */
 function moveConsentToAnotherNumber(dbPath: string, contactId: number, phone: string): void {
@@ -49,5 +50,32 @@ for (const lang of ['en', 'ru'] as const) {
     await shoot(page, `integrity-problem-${lang}`);
     // The card alone, to read the wording.
     await card.screenshot({ path: `test-results/screenshots/integrity-card-problem-${lang}.png` });
+  });
+}
+
+for (const lang of ['en', 'ru'] as const) {
+  test(`the contact page warns when the contact's history does not verify, naming each event (${lang})`, async ({ page, backend, appUrl }) => {
+    await seedShop(backend, 6);
+    const shell = new ShellPage(page);
+    await shell.open(appUrl, lang);
+    const contacts = new ContactsPage(page);
+    // A contact whose history verifies: no warning.
+    await contacts.find(nameOf(2));
+    await expect(page.getByTestId('contact-name')).toContainText(nameOf(2));
+    await expect(page.getByTestId('integrity-warning')).toHaveCount(0);
+
+    const moved = backend.db.prepare<[], { id: number }>('SELECT id FROM consent_events WHERE contact_id = 1 ORDER BY id').all();
+    moveConsentToAnotherNumber(backend.db.name, 1, '+79129999999');
+    await shell.goContacts();
+    await contacts.find(nameOf(0));
+    const warning = page.getByTestId('integrity-warning');
+    await expect(warning).toContainText(lang === 'en' ? 'This contact’s history does not verify' : 'История этого контакта не проходит проверку');
+    for (const e of moved)
+      await expect(warning.locator(`[data-kind="phone_changed"][data-event-id="${e.id}"]`)).toContainText(
+        lang === 'en'
+          ? `Event #${e.id} was recorded for +7 912 100 00 00, but contact #1 now has the number +7 912 999 99 99`
+          : `Событие №${e.id} записано для номера +7 912 100 00 00, а у контакта №1 теперь номер +7 912 999 99 99`,
+      );
+    await shoot(page, `integrity-contact-${lang}`);
   });
 }
