@@ -1,4 +1,4 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { dirname, join } from 'node:path';
 import { createBackend, type Backend } from '../core/backend';
 import { createMainWindow, hardenSession } from './window';
@@ -34,7 +34,11 @@ if (!app.requestSingleInstanceLock()) {
       });
     },
     (err: unknown) => {
-      console.error('Optin Desk could not start:', err instanceof Error ? err.message : err);
+      const message = err instanceof Error ? err.message : String(err);
+      console.error('Optin Desk could not start:', message);
+      // A register that is damaged, gone or newer is the person's to act on: say so (the message names the file).
+      const code = (err as { code?: string }).code;
+      if (code === 'REGISTER_DAMAGED' || code === 'SCHEMA_TOO_NEW') dialog.showErrorBox('Optin Desk cannot open the register', message);
       app.exit(1);
     },
   );
