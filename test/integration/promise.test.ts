@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
@@ -227,6 +229,8 @@ describe('the promise (issue #14 findings)', () => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts'").all() as { name: string }[])
       if (name !== 'contacts_fts_delete') db.exec(`DROP TRIGGER ${name}`);
     db.prepare("UPDATE contacts SET phone = '+79129999999', national_number = '9129999999' WHERE phone = '+79120000001'").run();
+    const page = await t.call('contacts.get', { phone: '+79129999999' });
+    expect(cell(page.consents, 'sms')).toMatchObject({ sendable: false, blockedBy: 'integrity' });
     const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     const sent = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(provider.calls).toHaveLength(0);
@@ -234,5 +238,36 @@ describe('the promise (issue #14 findings)', () => {
     const verify = await t.call('audit.verify', {});
     expect(verify.ok).toBe(false);
     expect(verify.problems.map((x) => x.kind)).toContain('phone_changed');
+  });
+
+  it('3b. an opt-out committed after the hand-off reads "sent before the opt-out" in the report', async () => {
+    const provider = new ScriptedProvider(['sms']);
+    const t = await shop(provider);
+    await grant(t.call, '+79120000001', 'sms', t.form);
+    await grant(t.call, '+79120000002', 'sms', t.form);
+    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    // Анна writes STOP while her own message is in flight.
+    provider.beforeAnswer = async (m) => {
+      if (m.to === '+79120000001') await t.call('inbound.receive', { from: '+79120000001', text: 'СТОП' });
+    };
+    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    expect(done.sent).toBe(2);
+    for (const locale of ['en', 'ru'] as const) {
+      const csv = await t.call('batch.report', { batch: p.batch, format: 'csv', locale });
+      const text = readFileSync(t.backend.files.get(csv.fileId).path, 'utf8');
+      const [header, ...rows] = text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/);
+      const col = header!.split(',').findIndex((h) => /Opted out after|Отписался после/.test(h));
+      expect(col).toBeGreaterThan(0);
+      const anna = rows.find((r) => r.includes('+79120000001'))!;
+      const other = rows.find((r) => r.includes('+79120000002'))!;
+      expect(anna.split(',')[col]).toMatch(/^2026-03-02T/);
+      expect(other.split(',')[col]).toBe('');
+      const pdf = await t.call('batch.report', { batch: p.batch, format: 'pdf', locale });
+      const pdfText = execFileSync('pdftotext', ['-layout', t.backend.files.get(pdf.fileId).path, '-'], { encoding: 'utf8' });
+      expect(pdfText).toContain(locale === 'en' ? 'sent before the opt-out' : 'отправлено до отписки');
+    }
   });
 });

@@ -213,6 +213,7 @@ describe('batch report', () => {
       'Inbound message ID',
       'Consent source',
       'Consent event hash',
+      'Opted out after hand-off at (UTC)',
       'Message text as sent',
     ]);
     expect(data).toHaveLength(5);
@@ -241,6 +242,7 @@ describe('batch report', () => {
       'Sheet serial': 'S-000041',
       'Inbound message ID': '',
       'Consent event hash': proofs.anna.hash,
+      'Opted out after hand-off at (UTC)': '',
       'Message text as sent': TEXT,
     });
     // Phones start with "+": neutralised like every other cell, and read back by our own import.

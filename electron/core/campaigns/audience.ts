@@ -155,6 +155,7 @@ export function consentCellsAt(ctx: ServiceContext, contact: ContactRecord, even
   const states = foldByKey(events.map(toFoldable), at);
   const member = memberOf(ctx, contact, states);
   const history = !contact.removedAt ? historyOf(ctx, contact, rules, at, 0) : null;
+  const byId = new Map(events.map((e) => [e.id, e]));
   const cells: ConsentCell[] = [];
   for (const channel of Channels) {
     for (const purpose of Purposes) {
@@ -167,6 +168,12 @@ export function consentCellsAt(ctx: ServiceContext, contact: ContactRecord, even
           : { verdict: { eligible: false as const, reason: 'no_contact' as const, proofEvent: null } };
         sendable = verdict.eligible || DEFERRALS.has(verdict.reason);
         if (!verdict.eligible && !sendable) blockedBy = verdict.reason;
+        // As at hand-off: a proof recorded for another number (a consent moved outside the app) never counts.
+        const proof = sendable && s.lastEventSeq !== null ? byId.get(s.lastEventSeq) : undefined;
+        if (proof && (proof.phone !== contact.phone || proof.contactId !== contact.id)) {
+          sendable = false;
+          blockedBy = 'integrity';
+        }
       }
       cells.push({
         channel,

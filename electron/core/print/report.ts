@@ -43,6 +43,8 @@ export interface ReportRow {
   /** The text as handed to the provider (null when nothing went). */
   text: string | null;
   consent: ReportConsent | null;
+  /** When the person opted out after this message had been handed off (it went before the opt-out), if they did. */
+  optedOutAt: number | null;
 }
 
 /** Everything the campaign report prints; times in ms, shown in `timeZone`. */
@@ -129,6 +131,8 @@ export interface ReportLabels {
   neverSent: string;
   statuses: Record<string, string>;
   skipReasons: Record<string, string>;
+  /** A handed-off message whose recipient opted out afterwards. */
+  optedOutAfter: (at: string) => string;
   message: string;
   lint: string;
   lintErrors: string;
@@ -193,6 +197,8 @@ const EN: ReportLabels = {
     revoked: 'opted out',
     invalid_number: 'number cannot take messages',
     complained: 'complained recently',
+    integrity: 'failed the integrity check',
+    needs_personal_data: 'needs the personal-data consent',
     no_consent: 'no consent',
     pending: 'awaiting confirmation',
     expired: 'consent expired',
@@ -225,7 +231,13 @@ const EN: ReportLabels = {
     skipped: 'skipped',
     unknown: 'unknown',
   },
-  skipReasons: { no_contact: 'contact removed', no_provider_for_sms: 'no SMS provider', no_provider_for_whatsapp: 'no WhatsApp provider' },
+  skipReasons: {
+    no_contact: 'contact removed',
+    no_provider_for_sms: 'no SMS provider',
+    no_provider_for_whatsapp: 'no WhatsApp provider',
+    opted_out_after_handoff: 'opted out after an earlier hand-off that may have reached the provider; not sent again',
+  },
+  optedOutAfter: (at: string) => `sent before the opt-out (${at})`,
   message: 'Message as planned',
   lint: 'Message check',
   lintErrors: 'Why the message check failed',
@@ -308,6 +320,8 @@ const RU: ReportLabels = {
     revoked: 'отказались',
     invalid_number: 'номер не принимает сообщения',
     complained: 'недавно жаловались',
+    integrity: 'не прошли проверку целостности',
+    needs_personal_data: 'нет согласия на обработку ПДн',
     no_consent: 'нет согласия',
     pending: 'ждут подтверждения',
     expired: 'согласие истекло',
@@ -340,7 +354,13 @@ const RU: ReportLabels = {
     skipped: 'пропущено',
     unknown: 'неизвестно',
   },
-  skipReasons: { no_contact: 'контакт удалён', no_provider_for_sms: 'нет провайдера SMS', no_provider_for_whatsapp: 'нет провайдера WhatsApp' },
+  skipReasons: {
+    no_contact: 'контакт удалён',
+    no_provider_for_sms: 'нет провайдера SMS',
+    no_provider_for_whatsapp: 'нет провайдера WhatsApp',
+    opted_out_after_handoff: 'отписался после прежней передачи, которая могла дойти до провайдера; повторно не отправлено',
+  },
+  optedOutAfter: (at: string) => `отправлено до отписки (${at})`,
   message: 'Текст сообщения (как запланирован)',
   lint: 'Проверка текста',
   lintErrors: 'Почему текст не прошёл проверку',
@@ -957,7 +977,12 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
       // A cascade's contact: this step's channel with its place, the whole path under it.
       const several = r.path.length > 1;
       const pathText = several ? r.path.map((c) => L.channelName[c]).join(' → ') : null;
-      const reason = r.reason ? (L.exclusion[r.reason] ?? L.skipReasons[r.reason] ?? r.reason) : null;
+      const optedOut = r.optedOutAt === null ? null : localTime(r.optedOutAt, zone);
+      const reason = r.reason
+        ? (L.exclusion[r.reason] ?? L.skipReasons[r.reason] ?? r.reason)
+        : optedOut
+          ? L.optedOutAfter(`${optedOut.date} ${optedOut.time}`)
+          : null;
       const statusLine = `${L.statuses[r.status] ?? r.status}${r.attempts > 1 ? ` · ${L.attempts(r.attempts)}` : ''}`;
       const handed = r.handedOffAt === null ? null : localTime(r.handedOffAt, zone);
       const c = r.consent;

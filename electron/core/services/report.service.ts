@@ -45,6 +45,7 @@ const CSV_COLUMNS = [
   'inboundMessageId',
   'consentSource',
   'consentEventHash',
+  'optedOutAfterAt',
   'text',
 ] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -71,6 +72,7 @@ const CSV_HEADERS: Record<Locale, Record<CsvColumn, string>> = {
     consentGivenAt: 'Consent given at (UTC)',
     consentRecordedAt: 'Consent recorded at (UTC)',
     consentRecordedBy: 'Consent recorded by',
+    optedOutAfterAt: 'Opted out after hand-off at (UTC)',
     formCode: 'Form code',
     formSha256: 'Form fingerprint (SHA-256)',
     sheetSerial: 'Sheet serial',
@@ -100,6 +102,7 @@ const CSV_HEADERS: Record<Locale, Record<CsvColumn, string>> = {
     consentGivenAt: 'Согласие дано (UTC)',
     consentRecordedAt: 'Согласие внесено (UTC)',
     consentRecordedBy: 'Кем внесено',
+    optedOutAfterAt: 'Отписался после передачи (UTC)',
     formCode: 'Код формы',
     formSha256: 'Отпечаток формы (SHA-256)',
     sheetSerial: 'Номер листа',
@@ -176,6 +179,8 @@ function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow>
       updatedAt: s.updatedAt,
       text: s.text,
       consent: consentOf(s.proof),
+      // Handed off, then the person withdrew: the report says the message went before the opt-out.
+      optedOutAt: s.sendingAt !== null && s.proof ? ctx.consent.firstWithdrawalAfter(s.contactId, s.channel, 'marketing', s.sendingAt) : null,
     }));
   };
   let contact: Recipient[] = [];
@@ -218,6 +223,7 @@ function csvCells(batchId: number, r: ReportRow): string[] {
     inboundMessageId: c?.inboundMessageId ?? '',
     consentSource: c?.source ?? '',
     consentEventHash: c?.hash ?? '',
+    optedOutAfterAt: r.optedOutAt === null ? '' : new Date(r.optedOutAt).toISOString(),
     text: r.text ?? '',
   };
   // Names, reasons and message texts come from outside: nothing may run as a formula in a spreadsheet.

@@ -187,6 +187,19 @@ export class ConsentRepo {
     return this.contactStatesStmt.all(contactId).map(toState);
   }
 
+  /** When a revocation of that cell was first recorded at or after `since` (ms), if ever (a recipient marked sending at `since` was gated then, so an equal time came after). */
+  firstWithdrawalAfter(contactId: number, channel: Channel, purpose: Purpose, since: number): number | null {
+    return (
+      (this.firstWithdrawalStmt ??= this.db
+        .prepare<[number, string, string, number], number>(
+          `SELECT min(recorded_at) FROM consent_events WHERE contact_id = ? AND channel = ? AND purpose = ? AND action = 'revoke' AND recorded_at >= ?`,
+        )
+        .pluck()).get(contactId, channel, purpose, since) ?? null
+    );
+  }
+
+  private firstWithdrawalStmt: Statement<[number, string, string, number], number> | undefined;
+
   /** Every projection cell of a page of contacts. */
   statesForContacts(contactIds: readonly number[]): StateRecord[] {
     if (contactIds.length === 0) return [];
