@@ -56,7 +56,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dbPath = resolveDbPath(parsed.db);
 // Secrets typed into the provider settings here stay in this process's memory (no OS keychain in plain Node);
 // unfinished batches carry on in the background, as in the app.
-const backend = createBackend({ dbPath, autoResume: true, secrets: new MemorySecrets(new EnvSecrets()) });
+let backend: ReturnType<typeof createBackend>;
+try {
+  backend = createBackend({ dbPath, autoResume: true, secrets: new MemorySecrets(new EnvSecrets()) });
+} catch (err) {
+  // A damaged, truncated or newer register is refused with a message naming the file; never a stack trace.
+  const code = (err as { code?: string }).code;
+  if (code === 'REGISTER_DAMAGED' || code === 'SCHEMA_TOO_NEW') {
+    process.stderr.write(`optin-host: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
 const host = await startHost({ dispatch: backend.dispatch, staticDir: join(root, 'out', 'web'), port: parsed.port });
 console.log(`Optin Desk is running (register: ${dbPath}). Open this address in the browser; it carries this launch's access key:
   ${host.openUrl}
