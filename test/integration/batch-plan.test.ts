@@ -1,55 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scopedBackend, type Caller } from '../support/backend';
+import { scopedBackend } from '../support/backend';
+import { grantPaper, russianShop } from '../support/shop';
 import { main } from '../../electron/cli/index';
 
 const OK_TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
 
-async function russianShop(call: Caller) {
-  await call('settings.update', {
-    businessName: 'Лавка у дома',
-    senderName: 'LAVKA',
-    shopPhone: '+7 912 000-00-00',
-    defaultCountry: 'RU',
-    timezone: 'Europe/Moscow',
-    policyPack: 'ru',
-  });
-  return call('forms.create', {
-    language: 'ru',
-    channels: ['sms', 'whatsapp'],
-    purposes: ['marketing', 'personal_data'],
-    body: 'Согласен получать акции «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
-  });
-}
-
-async function grant(
-  call: Caller,
-  phone: string,
-  channel: 'sms' | 'whatsapp',
-  form: number,
-  purposes: readonly ('marketing' | 'personal_data')[] = ['marketing', 'personal_data'],
-) {
-  for (const purpose of purposes)
-    await call('consent.record', {
-      phone,
-      channel,
-      purpose,
-      action: 'grant',
-      method: 'paper_form',
-      evidence: { formVersionId: form, sheetRef: 'S-000001' },
-    });
-}
-
 describe('batch plan', () => {
   it('counts every contact of the audience as eligible or excluded for one reason, and lists each group', async () => {
     const t = scopedBackend();
-    const form = (await russianShop(t.call)).id;
-    await grant(t.call, '+79120000001', 'sms', form); // eligible
-    await grant(t.call, '+79120000002', 'sms', form); // eligible, then complains
+    const { form } = await russianShop(t);
+    await grantPaper(t.call, '+79120000001', 'sms', form); // eligible
+    await grantPaper(t.call, '+79120000002', 'sms', form); // eligible, then complains
     await t.call('complaints.record', { phone: '+79120000002', note: 'звонил, ругался' });
-    await grant(t.call, '+79120000003', 'sms', form); // revoked
+    await grantPaper(t.call, '+79120000003', 'sms', form); // revoked
     await t.call('inbound.receive', { from: '+79120000003', text: 'СТОП' });
-    await grant(t.call, '+79120000004', 'sms', form, ['marketing']); // no personal-data consent
+    await grantPaper(t.call, '+79120000004', 'sms', form, { purposes: ['marketing'] }); // no personal-data consent
     await t.call('consent.record', {
       phone: '+79120000005',
       channel: 'sms',
@@ -59,7 +25,7 @@ describe('batch plan', () => {
       evidence: { source: 'CRM' },
     }); // unproven
     await t.call('contacts.add', { phone: '+7 495 123-45-67' }); // landline, nothing else
-    await grant(t.call, '+74951234567', 'sms', form);
+    await grantPaper(t.call, '+74951234567', 'sms', form);
     await t.call('contacts.add', { phone: '+79120000007', tags: ['vip'] }); // nothing at all
 
     const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT });
@@ -99,9 +65,9 @@ describe('batch plan', () => {
 
   it('a cascade tries WhatsApp first and SMS for those WhatsApp cannot reach; tags narrow the audience', async () => {
     const t = scopedBackend();
-    const form = (await russianShop(t.call)).id;
-    await grant(t.call, '+79120000001', 'whatsapp', form);
-    await grant(t.call, '+79120000002', 'sms', form);
+    const { form } = await russianShop(t);
+    await grantPaper(t.call, '+79120000001', 'whatsapp', form);
+    await grantPaper(t.call, '+79120000002', 'sms', form);
     await t.call('contacts.update', { id: 2, tags: ['vip'] });
     const plan = await t.call('batch.plan', { channel: 'cascade', purpose: 'marketing', text: OK_TEXT });
     expect(plan).toMatchObject({ audience: 2, eligible: 2, byChannel: { whatsapp: 1, sms: 1 } });
@@ -111,7 +77,7 @@ describe('batch plan', () => {
 
   it('records the lint verdict: a message with errors is planned but marked as not sendable', async () => {
     const t = scopedBackend();
-    await russianShop(t.call);
+    await russianShop(t);
     const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидки!!!' });
     expect(plan.lint.ok).toBe(false);
     expect(plan.lint.errors.map((e) => e.rule)).toEqual(expect.arrayContaining(['LINT-OPTOUT-PRESENT']));
@@ -157,7 +123,7 @@ describe('batch plan', () => {
 
   it('refuses a time in the past and an unknown batch', async () => {
     const t = scopedBackend();
-    await russianShop(t.call);
+    await russianShop(t);
     await expect(t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT, at: '2026-01-01T00:00:00Z' })).rejects.toThrow(
       /at: .* is in the past/,
     );
@@ -166,7 +132,7 @@ describe('batch plan', () => {
 
   it('property: whoever the plan finds eligible has, at that moment, a consent the register calls sendable', async () => {
     const t = scopedBackend();
-    const form = (await russianShop(t.call)).id;
+    const { form } = await russianShop(t);
     const people = [0, 1, 2, 3];
     // A fresh set of numbers each round: +7912 <person> <round>.
     const number = (person: number, round: number) => `+7912${person}${String(round).padStart(6, '0')}`;
@@ -205,7 +171,7 @@ describe('batch plan', () => {
                 purpose: o.purpose,
                 action: o.kind as 'grant' | 'revoke',
                 method: 'paper_form',
-                evidence: { formVersionId: form, sheetRef: 'S-1' },
+                evidence: { formVersionId: form.id, sheetRef: 'S-1' },
               });
           }
           const plan = await t.call('batch.plan', { channel, purpose: 'marketing', text: OK_TEXT, tags: [tag] });
@@ -233,7 +199,7 @@ describe('batch plan', () => {
 describe('optin batch plan (CLI, as the issue writes it)', () => {
   it('answers {"batch","eligible","excluded":{…},"lint":{…}} and exits 1 on a refusal naming the flag', async () => {
     const t = scopedBackend();
-    await russianShop(t.call);
+    await russianShop(t);
     t.backend.close();
     let out = '';
     let err = '';

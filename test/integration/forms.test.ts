@@ -5,27 +5,13 @@ import { createHash } from 'node:crypto';
 import { PolicyPackIds } from '../../shared/domain/policy/policy';
 import { lintMessage } from '../../shared/domain/lint/engine';
 import { scopedBackend } from '../support/backend';
-import type { Caller } from '../support/backend';
+import { russianShop } from '../support/shop';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-async function shop(call: Caller, policyPack: (typeof PolicyPackIds)[number] = 'ru') {
-  await call('settings.update', {
-    businessName: 'Лавка у дома',
-    senderName: 'LAVKA',
-    shopPhone: '+7 912 000-00-00',
-    businessAddress: 'Москва, ул. Ленина, 5',
-    defaultCountry: 'RU',
-    timezone: 'Europe/Moscow',
-    policyPack,
-  });
-}
-
-async function russianForm(call: Caller) {
-  const template = await call('forms.template', { language: 'ru' });
-  return call('forms.create', { ...template });
-}
+/** The Russian shop with its address (the 152-FZ wording names it); its form is the pack's own Russian template. */
+const SHOP = { settings: { businessAddress: 'Москва, ул. Ленина, 5' }, form: 'template' } as const;
 
 const refusal = async (p: Promise<unknown>) => {
   try {
@@ -39,7 +25,7 @@ const refusal = async (p: Promise<unknown>) => {
 describe('form templates', () => {
   it('every pack has wording in English and Russian naming the shop, what, how often and how to stop', async () => {
     const t = scopedBackend();
-    await shop(t.call);
+    await russianShop(t, { ...SHOP, form: null });
     for (const policyPack of PolicyPackIds)
       for (const language of ['en', 'ru'] as const) {
         const tpl = await t.call('forms.template', { language, policyPack });
@@ -64,8 +50,7 @@ describe('form templates', () => {
 
   it('saving a template gives a version with a short code and the SHA-256 of its canonical text; an edit is a new version', async () => {
     const t = scopedBackend();
-    await shop(t.call);
-    const v1 = await russianForm(t.call);
+    const { form: v1 } = await russianShop(t, SHOP);
     expect(v1).toMatchObject({ code: 'F1-1', version: 1, title: 'Согласие на получение акций и новостей', language: 'ru' });
     expect(v1.sha256).toMatch(/^[0-9a-f]{64}$/);
     const v2 = await t.call('forms.create', {
@@ -85,8 +70,7 @@ describe('form templates', () => {
 describe('printed sheets', () => {
   it('records one serial per page, continues the numbering and marks the form as used', async () => {
     const t = scopedBackend();
-    await shop(t.call);
-    const form = await russianForm(t.call);
+    const { form } = await russianShop(t, SHOP);
     const a = await t.call('forms.print', { formVersionId: form.id, layout: 'group', rows: 10, copies: 3, paper: 'a4' });
     expect(a.serials).toEqual(['S-000001', 'S-000002', 'S-000003']);
     expect(readFileSync(t.backend.files.get(a.fileId).path).subarray(0, 5).toString()).toBe('%PDF-');
@@ -103,8 +87,7 @@ describe('printed sheets', () => {
 
   it('refuses more rows than fit under the wording, naming how many do', async () => {
     const t = scopedBackend();
-    await shop(t.call);
-    const form = await russianForm(t.call);
+    const { form } = await russianShop(t, SHOP);
     const e = await refusal(t.call('forms.print', { formVersionId: form.id, layout: 'group', rows: 40, copies: 1, paper: 'letter' }));
     expect(e.code).toBe('VALIDATION_FAILED');
     expect(e.message).toMatch(/^rows: at most \d+ rows fit on Letter/);
@@ -116,8 +99,7 @@ describe('printed sheets', () => {
 describe('paper entry', () => {
   async function printed(policyPack: (typeof PolicyPackIds)[number] = 'ru') {
     const t = scopedBackend();
-    await shop(t.call, policyPack);
-    const form = await russianForm(t.call);
+    const { form } = await russianShop(t, { ...SHOP, settings: { ...SHOP.settings, policyPack } });
     const sheet = await t.call('forms.print', { formVersionId: form.id, layout: 'group', rows: 12, copies: 2, paper: 'a4' });
     return { t, form, serial: sheet.serials[0] ?? '' };
   }
@@ -225,8 +207,7 @@ describe('paper entry', () => {
 describe('QR opt-in', () => {
   it('encodes a wa.me link with the keyword and form code, and an SMSTO: with the bare keyword', async () => {
     const t = scopedBackend();
-    await shop(t.call);
-    const form = await russianForm(t.call);
+    const { form } = await russianShop(t, SHOP);
     const wa = await t.call('forms.qr', { formVersionId: form.id, kind: 'whatsapp', format: 'png' });
     expect(wa.payload.startsWith('https://wa.me/79120000000?text=')).toBe(true);
     expect(decodeURIComponent(wa.payload.split('text=')[1] ?? '')).toBe(`ПОДПИСАТЬСЯ ${form.code} «Лавка у дома»`);

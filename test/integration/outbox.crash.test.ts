@@ -8,6 +8,8 @@ import { EnvSecrets } from '../../electron/core/secrets';
 import type { FaultPoint } from '../../electron/core/outbox/runner';
 import { FAKE_TWILIO, FAKE_WHATSAPP, startFakeTwilio, startFakeWebhook, startFakeWhatsapp } from '../support/fake-providers';
 import type { FakeServer } from '../support/fake-providers';
+import type { Caller } from '../support/backend';
+import { grantPaper, russianShop } from '../support/shop';
 
 /**
  * Crash injection: a real process runs `batch send` and is killed (SIGKILL) at each step of a hand-off — after the
@@ -38,39 +40,26 @@ async function register(
 ) {
   const dbPath = join(dir, `${name}.db`);
   const b = createBackend({ dbPath, secrets: new EnvSecrets(ENV) });
-  const call = async (method: string, input: unknown) => {
+  const call: Caller = async (method, input) => {
     const r = await b.dispatch(method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as Record<string, unknown>;
+    return r.value as never;
   };
-  await call('settings.update', {
-    businessName: 'Лавка у дома',
-    senderName: 'LAVKA',
-    shopPhone: '+7 912 000-00-00',
-    defaultCountry: 'RU',
-    timezone: 'Europe/Moscow',
-    policyPack: 'ru',
-  });
-  const form = (await call('forms.create', {
-    language: 'ru',
-    channels: ['sms', 'whatsapp'],
-    purposes: ['service', 'personal_data'],
-    body: 'Согласен получать сообщения о заказах «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
-  })) as { id: number };
-  for (const phone of [...CONSENTED, STOPPED])
-    for (const purpose of ['service', 'personal_data'])
-      await call('consent.record', {
-        phone,
-        channel,
-        purpose,
-        action: 'grant',
-        method: 'paper_form',
-        evidence: { formVersionId: form.id, sheetRef: 'S-000001' },
-      });
+  // The Russian shop with a service form (order news, not advertising) and the provider under test.
+  const { form } = await russianShop(
+    { call },
+    {
+      form: {
+        purposes: ['service', 'personal_data'],
+        body: 'Согласен получать сообщения о заказах «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
+      },
+      provider,
+    },
+  );
+  for (const phone of [...CONSENTED, STOPPED]) await grantPaper(call, phone, channel, form, { purposes: ['service', 'personal_data'] });
   await call('consent.record', { phone: STOPPED, channel, purpose: 'service', action: 'revoke', evidence: { note: 'asked at the till' } });
   await call('contacts.add', { phone: NO_CONSENT });
-  await call('providers.save', provider);
-  const plan = (await call('batch.plan', { channel, purpose: 'service', text: TEXT })) as { batch: number; eligible: number };
+  const plan = await call('batch.plan', { channel, purpose: 'service', text: TEXT });
   b.close();
   return { dbPath, batch: plan.batch, eligible: plan.eligible };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { testBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
+import { russianShop } from '../support/shop';
 import type { SendOutcome } from '../../electron/core/providers/types';
 
 const RUNS = process.env.CI ? 25 : 60;
@@ -72,23 +73,7 @@ describe('outbox properties', () => {
           const provider = new ScriptedProvider(['sms', 'whatsapp'], () => outcomes[turn++ % outcomes.length]!);
           const t = testBackend(clock, { adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) });
           try {
-            await t.call('settings.update', {
-              businessName: 'Лавка у дома',
-              senderName: 'LAVKA',
-              shopPhone: '+7 912 000-00-00',
-              defaultCountry: 'RU',
-              timezone: 'Europe/Moscow',
-              policyPack: 'ru',
-            });
-            const form = (
-              await t.call('forms.create', {
-                language: 'ru',
-                channels: ['sms', 'whatsapp'],
-                purposes: ['marketing', 'personal_data'],
-                body: 'Согласен получать акции «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
-              })
-            ).id;
-            await t.call('providers.save', { name: 'gw', kind: 'webhook', options: { url: 'https://example.invalid/hook' } });
+            const form = (await russianShop(t, { provider: true })).form.id;
             for (const phone of PHONES) await t.call('contacts.add', { phone });
             for (const c of history) {
               await apply(t.call, c, form);

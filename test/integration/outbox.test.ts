@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
+import { grantPaper, russianShop } from '../support/shop';
 import type { ProviderAdapter } from '../../electron/core/providers/types';
 
 const TEXT = 'Лавка у дома: {{first_name|Здравствуйте}}, скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
 
-/** A Russian shop with a paper form, a provider "gw" answered by `provider`, and a clock that sleeps instantly. */
-async function shop(provider: ProviderAdapter, opts: { quietHours?: boolean } = {}) {
+/** The Russian shop with its paper form, the provider "gw" answered by `provider`, and a clock that sleeps instantly. */
+async function shop(provider: ProviderAdapter) {
   const clock = new TestClock(Date.parse('2026-03-02T09:00:00Z')); // 12:00 in Moscow
   const t = scopedBackend(
     {
@@ -15,36 +16,8 @@ async function shop(provider: ProviderAdapter, opts: { quietHours?: boolean } = 
     },
     clock,
   );
-  await t.call('settings.update', {
-    businessName: 'Лавка у дома',
-    senderName: 'LAVKA',
-    shopPhone: '+7 912 000-00-00',
-    defaultCountry: 'RU',
-    timezone: 'Europe/Moscow',
-    policyPack: 'ru',
-    ...(opts.quietHours === false ? {} : {}),
-  });
-  const form = await t.call('forms.create', {
-    language: 'ru',
-    channels: ['sms', 'whatsapp'],
-    purposes: ['marketing', 'personal_data'],
-    body: 'Согласен получать акции «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
-  });
-  await t.call('providers.save', { name: 'gw', kind: 'webhook', options: { url: 'https://example.invalid/hook' } });
+  const { form } = await russianShop(t, { provider: true });
   return { ...t, form: form.id };
-}
-
-async function grant(call: Caller, phone: string, channel: 'sms' | 'whatsapp', form: number, name = '') {
-  for (const purpose of ['marketing', 'personal_data'] as const)
-    await call('consent.record', {
-      phone,
-      channel,
-      purpose,
-      action: 'grant',
-      method: 'paper_form',
-      evidence: { formVersionId: form, sheetRef: 'S-000001' },
-      ...(name ? { name } : {}),
-    });
 }
 
 const plan = (call: Caller, channel: 'sms' | 'whatsapp' | 'cascade' = 'sms', text = TEXT) =>
@@ -54,8 +27,8 @@ describe('outbox', () => {
   it('hands every eligible recipient to the provider once, with the proof and the rendered text, and skips the rest', async () => {
     const provider = new ScriptedProvider();
     const t = await shop(provider);
-    await grant(t.call, '+79120000001', 'sms', t.form, 'Анна Петрова');
-    await grant(t.call, '+79120000002', 'sms', t.form);
+    await grantPaper(t.call, '+79120000001', 'sms', t.form, { name: 'Анна Петрова' });
+    await grantPaper(t.call, '+79120000002', 'sms', t.form);
     await t.call('contacts.add', { phone: '+79120000003' }); // no consent
     const p = await plan(t.call);
     expect(p.eligible).toBe(2);
@@ -83,7 +56,7 @@ describe('outbox', () => {
   it('runs the gate again at hand-off: a STOP between planning and sending, and one arriving mid-batch, stop those messages', async () => {
     const provider = new ScriptedProvider(['sms'], () => ({ kind: 'accepted', providerMessageId: null }), 1);
     const t = await shop(provider);
-    for (let i = 1; i <= 30; i++) await grant(t.call, `+791200000${String(i).padStart(2, '0')}`, 'sms', t.form);
+    for (let i = 1; i <= 30; i++) await grantPaper(t.call, `+791200000${String(i).padStart(2, '0')}`, 'sms', t.form);
     const p = await plan(t.call);
     expect(p.eligible).toBe(30);
     await t.call('inbound.receive', { from: '+79120000001', text: 'СТОП' });
@@ -109,7 +82,7 @@ describe('outbox', () => {
       return { kind: 'accepted', providerMessageId: null };
     });
     const t = await shop(provider);
-    for (const n of ['01', '02', '03', '04', '05']) await grant(t.call, `+791200000${n}`, 'sms', t.form);
+    for (const n of ['01', '02', '03', '04', '05']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
     const p = await plan(t.call);
     const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 2, failed: 3, pending: 0 });
@@ -134,8 +107,8 @@ describe('outbox', () => {
       broken ? { kind: 'refused', code: '20003', message: 'Authenticate', action: 'stop_batch' } : { kind: 'accepted', providerMessageId: null },
     );
     const t = await shop(provider);
-    await grant(t.call, '+79120000001', 'sms', t.form);
-    await grant(t.call, '+79120000002', 'sms', t.form);
+    await grantPaper(t.call, '+79120000001', 'sms', t.form);
+    await grantPaper(t.call, '+79120000002', 'sms', t.form);
     const p = await plan(t.call);
     const paused = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(paused.paused?.reason).toContain('20003');
@@ -154,7 +127,7 @@ describe('outbox', () => {
         : { kind: 'accepted', providerMessageId: null },
     );
     const t = await shop(provider);
-    await grant(t.call, '+79120000001', 'sms', t.form);
+    await grantPaper(t.call, '+79120000001', 'sms', t.form);
     const p = await plan(t.call);
     const waiting = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 30 });
     expect(waiting).toMatchObject({ sent: 0, pending: 1, failed: 0, state: 'sending' });
@@ -174,7 +147,7 @@ describe('outbox', () => {
     provider.reconcileAnswer = (m) =>
       m.to.endsWith('01') ? { kind: 'accepted', providerMessageId: 'found-01' } : m.to.endsWith('02') ? { kind: 'unknown' } : { kind: 'resend' };
     const t = await shop(provider);
-    for (const n of ['01', '02', '03']) await grant(t.call, `+791200000${n}`, 'sms', t.form);
+    for (const n of ['01', '02', '03']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
     const p = await plan(t.call);
     const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 2, unknown: 1, pending: 0 });
@@ -195,10 +168,10 @@ describe('outbox', () => {
         : { kind: 'accepted', providerMessageId: null },
     );
     const t = await shop(provider);
-    await grant(t.call, '+79120000001', 'whatsapp', t.form); // WhatsApp works
-    await grant(t.call, '+79120000002', 'whatsapp', t.form); // not on WhatsApp, has SMS consent
-    await grant(t.call, '+79120000002', 'sms', t.form);
-    await grant(t.call, '+79120000003', 'whatsapp', t.form); // not on WhatsApp, no SMS consent
+    await grantPaper(t.call, '+79120000001', 'whatsapp', t.form); // WhatsApp works
+    await grantPaper(t.call, '+79120000002', 'whatsapp', t.form); // not on WhatsApp, has SMS consent
+    await grantPaper(t.call, '+79120000002', 'sms', t.form);
+    await grantPaper(t.call, '+79120000003', 'whatsapp', t.form); // not on WhatsApp, no SMS consent
     const p = await plan(t.call, 'cascade', 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП');
     expect(p.byChannel).toEqual({ whatsapp: 3, sms: 0 });
     const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
@@ -215,7 +188,7 @@ describe('outbox', () => {
     const provider = new ScriptedProvider(['sms']);
     const t = await shop(provider);
     await t.call('settings.update', { policyOverrides: { frequencyCap: { messages: 1, days: 7 } } });
-    await grant(t.call, '+79120000001', 'sms', t.form);
+    await grantPaper(t.call, '+79120000001', 'sms', t.form);
     const first = await plan(t.call);
     await t.call('batch.send', { batch: first.batch, providers: ['gw'], wait: true });
     t.clock.advance(24 * 60 * 60 * 1000);
@@ -228,7 +201,7 @@ describe('outbox', () => {
   it('refuses what cannot be sent, naming the problem, with nothing queued', async () => {
     const provider = new ScriptedProvider(['sms']);
     const t = await shop(provider);
-    await grant(t.call, '+79120000001', 'sms', t.form);
+    await grantPaper(t.call, '+79120000001', 'sms', t.form);
     const bad = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидка 10%!' });
     expect(bad.lint.ok).toBe(false);
     await expect(t.call('batch.send', { batch: bad.batch, providers: ['gw'], wait: true })).rejects.toThrow(/lint errors/);

@@ -10,6 +10,7 @@ import { api } from '../../shared/contract/api';
 import { unneutralizeCell } from '../../shared/domain/csv/values';
 import { createBatchReport } from '../../electron/core/services/report.service';
 import { scopedBackend, type Caller } from '../support/backend';
+import { russianShop } from '../support/shop';
 
 /** Renders kept for review (test-results/ is gitignored). */
 const RENDERS = fileURLToPath(new URL('../../test-results/renders/', import.meta.url));
@@ -51,22 +52,10 @@ const TEXT = 'Лавка у дома: скидка 10% на выпечку до 
 const ANNA = 'Анна Владимировна Сергеева-Прокофьева из соседнего дома у пекарни';
 const EVIL = '=HYPERLINK("http://evil.example","click")';
 
+/** The Russian shop with its address (the report's first page names it) and its paper form. */
 async function shop(call: Caller) {
-  await call('settings.update', {
-    businessName: 'Лавка у дома',
-    businessAddress: 'г. Пермь, ул. Ленина, д. 5',
-    senderName: 'LAVKA',
-    shopPhone: '+7 912 000-00-00',
-    defaultCountry: 'RU',
-    timezone: 'Europe/Moscow',
-    policyPack: 'ru',
-  });
-  return call('forms.create', {
-    language: 'ru',
-    channels: ['sms', 'whatsapp'],
-    purposes: ['marketing', 'personal_data'],
-    body: 'Согласен получать акции «Лавка у дома» по SMS и WhatsApp. Отписка: СТОП.',
-  });
+  const { form } = await russianShop({ call }, { settings: { businessAddress: 'г. Пермь, ул. Ленина, д. 5' } });
+  return form;
 }
 
 /** Marketing and personal-data consent on one channel; returns the marketing event (the proof a message goes under). */
