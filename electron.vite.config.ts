@@ -5,7 +5,11 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { outDir: 'out/main', rollupOptions: { input: { index: resolve('electron/main/index.ts') } } },
+    // The window's process and, beside it, the utility process that runs the core (out/main/backend-process.js).
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { index: resolve('electron/main/index.ts'), 'backend-process': resolve('electron/backend-process/index.ts') } },
+    },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],

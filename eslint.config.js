@@ -34,9 +34,19 @@ export default tseslint.config(
   },
   {
     // Only electron/main and electron/preload may touch Electron; the core runs in plain Node.
-    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts'],
+    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts', 'electron/backend-process/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only electron/main and electron/preload import electron' }] }],
+    },
+  },
+  {
+    // The core runs in the utility process (electron/backend-process); the window's process only bridges to it.
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/core/**', '**/core'], message: 'electron/main imports no part of the core: it runs in the backend process' }] },
+      ],
     },
   },
   {

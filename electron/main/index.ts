@@ -1,14 +1,19 @@
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
 import { dirname, join } from 'node:path';
-import { createBackend, type Backend } from '../core/backend';
+import { fileURLToPath } from 'node:url';
 import { createMainWindow, hardenSession } from './window';
-import { registerIpc } from './ipc';
+import { registerIpc, sendEvent } from './ipc';
 import { SafeStorageSecrets } from './os/secrets';
+import { BackendBridge } from './backend-bridge';
 
-// Thin by design: everything but windows and IPC lives in electron/core and runs in plain Node.
-let backend: Backend | undefined;
+// Thin by design: windows and IPC here; the core (electron/core, plain Node) runs in a utility process
+// (electron/backend-process), so an import, a rebuild, a large plan or report never holds up the window.
+let bridge: BackendBridge | undefined;
+let backendClosed = false;
 let mainWindow: BrowserWindow | undefined;
 const devUrl = process.env.ELECTRON_RENDERER_URL;
+// out/main, where electron-vite puts backend-process.js beside this file.
+const appDir = dirname(fileURLToPath(import.meta.url));
 
 app.enableSandbox();
 
@@ -24,21 +29,34 @@ if (!app.requestSingleInstanceLock()) {
     () => {
       hardenSession();
       const dbPath = process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db');
-      // Provider secrets: encrypted by the OS keychain, kept beside the register, never inside it.
-      // Unfinished batches (the app quit or crashed mid-send) resume in the background.
-      backend = createBackend({ dbPath, secrets: new SafeStorageSecrets(join(dirname(dbPath), 'secrets.json')), autoResume: true });
-      registerIpc(backend.dispatch, () => mainWindow?.webContents, devUrl);
+      bridge = new BackendBridge({
+        fork: () => utilityProcess.fork(join(appDir, 'backend-process.js'), [], { serviceName: 'Optin Desk register', stdio: 'pipe' }),
+        // Unfinished campaigns (the app quit or crashed mid-send) resume in the background.
+        start: { dbPath, autoResume: true },
+        // Provider secrets: encrypted by the OS keychain, kept beside the register, never inside it.
+        secrets: new SafeStorageSecrets(join(dirname(dbPath), 'secrets.json')),
+        onEvent: (name, payload) => sendEvent(mainWindow?.webContents, name, payload),
+        onFatal: (error) => {
+          // A damaged or too new register: the message names the file and what to do; nothing is created in its place.
+          console.error(`Optin Desk could not open the register: ${error.message}`);
+          dialog.showErrorBox('Optin Desk cannot open the register', error.message);
+          app.exit(1);
+        },
+        onGiveUp: (error) => dialog.showErrorBox('Optin Desk stopped working', error.message),
+      });
+      bridge.start();
+      registerIpc(
+        (method, input) => bridge!.invoke(method, input),
+        () => mainWindow?.webContents,
+        devUrl,
+      );
       mainWindow = createMainWindow(devUrl);
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(devUrl);
       });
     },
     (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      console.error('Optin Desk could not start:', message);
-      // A register that is damaged, gone or newer is the person's to act on: say so (the message names the file).
-      const code = (err as { code?: string }).code;
-      if (code === 'REGISTER_DAMAGED' || code === 'SCHEMA_TOO_NEW') dialog.showErrorBox('Optin Desk cannot open the register', message);
+      console.error('Optin Desk could not start:', err instanceof Error ? err.message : err);
       app.exit(1);
     },
   );
@@ -51,5 +69,13 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('will-quit', () => backend?.close());
+  // The register closes in its own process before the app ends: calls in flight finish, the witness is written.
+  app.on('will-quit', (event) => {
+    if (backendClosed || !bridge) return;
+    event.preventDefault();
+    void bridge.close().finally(() => {
+      backendClosed = true;
+      app.quit();
+    });
+  });
 }
