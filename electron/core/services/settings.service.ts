@@ -42,11 +42,19 @@ export { isTimeZone };
 
 /** The shop's settings with defaults filled in and the effective policy computed. */
 export function getSettings(ctx: ServiceContext): Settings {
+  // Asked before every hand-off: parsed again only when the settings may have changed (here or in another process).
+  const token = ctx.settings.version();
+  const known = token === null ? undefined : settingsCache.get(ctx.settings);
+  if (known && known.token === token) return known.settings;
   const stored = ctx.settings.all();
   const s = { ...DEFAULTS, ...(stored as Partial<typeof DEFAULTS>) };
   const overrides = PolicyOverrides.parse(s.policyOverrides ?? {});
-  return { ...s, policyOverrides: overrides, effectivePolicy: effectivePolicy(getPolicyPack(s.policyPack), overrides) };
+  const settings: Settings = { ...s, policyOverrides: overrides, effectivePolicy: effectivePolicy(getPolicyPack(s.policyPack), overrides) };
+  if (token !== null) settingsCache.set(ctx.settings, { token, settings });
+  return settings;
 }
+
+const settingsCache = new WeakMap<object, { token: string; settings: Settings }>();
 
 /** Change settings; a policy override may only tighten the pack. */
 export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings.update'>): Settings {
