@@ -1,8 +1,10 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Backend } from '../core/backend';
 import { ColumnMapping, type ImportJob, type ImportSummary, type Output } from '../../shared/contract/api';
 import type { ApiError } from '../../shared/contract/errors';
+import { CsvParser } from '../../shared/domain/csv/parse';
+import { MAX_HEADER_ROW } from '../../shared/domain/csv/header';
 
 /** The flags the import and export commands read. */
 export interface TransferFlags {
@@ -14,6 +16,7 @@ export interface TransferFlags {
   merge?: string | undefined;
   encoding?: string | undefined;
   delimiter?: string | undefined;
+  'header-row'?: string | undefined;
   what?: string | undefined;
   at?: string | undefined;
   out?: string | undefined;
@@ -53,16 +56,38 @@ function parseMap(text: string, headers: string[]): z.infer<typeof ColumnMapping
   return '--map: expected a JSON array or object';
 }
 
-/** Plain-text figures of an import. */
-export function formatImport(s: ImportSummary, dryRun: boolean): string {
+/** Plain-text figures of an import; `warnings` are the first of the report's warnings, `headerRow` where the header was. */
+export function formatImport(s: ImportSummary, dryRun: boolean, warnings: { row: number; reason: string }[] = [], headerRow = 1): string {
   const lines = [
-    `${dryRun ? 'dry run — nothing written' : `import batch ${s.batch}`}: ${s.file.name} (${s.file.encoding}, delimiter ${JSON.stringify(s.file.delimiter)})`,
+    `${dryRun ? 'dry run — nothing written' : `import batch ${s.batch}`}: ${s.file.name} (${s.file.encoding}, delimiter ${JSON.stringify(s.file.delimiter)}${
+      headerRow > 1 ? `, header on row ${headerRow}` : ''
+    })`,
     `rows ${s.rows}  new ${s.created}  updated ${s.updated}  merged ${s.merged}  unchanged ${s.unchanged}  rejected ${s.rejected}`,
     `consents granted ${s.consentsGranted}  unproven claims ${s.claims}  pending ${s.requests}  revocations ${s.revocations}  warnings ${s.warnings}`,
     ...s.errors.slice(0, 20).map((e) => `  row ${e.row}: ${e.reason}`),
   ];
   if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows in the report`);
+  for (const w of warnings) lines.push(`  row ${w.row}: warning: ${w.reason}`);
+  if (s.warnings > warnings.length && warnings.length > 0) lines.push(`  … ${s.warnings - warnings.length} more warnings in the report`);
   return lines.join('\n');
+}
+
+/** The first warnings of an import's report that concern the file itself (quotes, NULs, headers), for the terminal. */
+function fileWarnings(path: string, limit = 10): { row: number; reason: string }[] {
+  const text = readFileSync(path, 'utf8').slice(0, 1 << 20);
+  const out: { row: number; reason: string }[] = [];
+  const parser = new CsvParser(',');
+  const records = parser.push(text.replace(/^\uFEFF/, ''));
+  if (text.length < 1 << 20) parser.end(records);
+  for (const r of records.slice(1)) {
+    const [row, problem, reason] = r.cells;
+    if (problem !== 'warning' || !reason) continue;
+    // Per-row notes (an unproven claim, a dropped extension) stay in the report; what says the file is damaged is shown.
+    if (!/NUL|quote|header|line \d/.test(reason)) continue;
+    out.push({ row: Number(row), reason });
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 /** `optin import FILE …` and `optin import undo BATCH`. */
@@ -86,6 +111,9 @@ export async function importCommand(backend: Backend, positionals: string[], f: 
   const delimiter = f.delimiter === undefined ? undefined : DELIMITERS[f.delimiter];
   if (f.delimiter !== undefined && !delimiter) return refuse(`--delimiter: expected , ; tab or |, got "${f.delimiter}"`);
   if (f.merge !== undefined && f.merge !== 'fill_blanks' && f.merge !== 'overwrite') return refuse('--merge: expected fill_blanks or overwrite');
+  const headerRow = f['header-row'] === undefined ? undefined : /^\d+$/.test(f['header-row']) ? Number(f['header-row']) : NaN;
+  if (headerRow !== undefined && !(headerRow >= 1 && headerRow <= MAX_HEADER_ROW))
+    return refuse(`--header-row: expected the number of the row that holds the column names, 1 to ${MAX_HEADER_ROW}, got "${f['header-row']}"`);
   let file;
   try {
     file = backend.files.adopt(path);
@@ -96,15 +124,19 @@ export async function importCommand(backend: Backend, positionals: string[], f: 
   // A preset named by the person: built-in id, or the name of a saved one.
   let preset: string | undefined;
   if (f.preset) {
-    const look = await backend.dispatch('import.inspect', common);
+    const look = await backend.dispatch('import.inspect', { ...common, ...(headerRow !== undefined ? { headerRow } : {}) });
     if (!look.ok) return look;
     const all = (look.value as Output<'import.inspect'>).presets;
     const found = all.find((p) => p.id === f.preset || p.name.toLowerCase() === f.preset!.toLowerCase());
     if (!found) return refuse(`--preset: no preset "${f.preset}" (known: ${all.map((p) => p.id).join(', ')})`);
     preset = found.id;
   }
-  const inspected = await backend.dispatch('import.inspect', { ...common, ...(preset ? { preset } : {}) });
-  if (!inspected.ok) return inspected;
+  const inspected = await backend.dispatch('import.inspect', {
+    ...common,
+    ...(preset ? { preset } : {}),
+    ...(headerRow !== undefined ? { headerRow } : {}),
+  });
+  if (!inspected.ok) return { ok: false, error: { ...inspected.error, message: inspected.error.message.replace(/^headerRow:/, '--header-row:') } };
   const info = inspected.value as Output<'import.inspect'>;
   let mapping = info.mapping;
   if (f.map) {
@@ -130,7 +162,8 @@ export async function importCommand(backend: Backend, positionals: string[], f: 
     else copyFileSync(writeEmptyReport(backend), f.report);
   }
   const { reportFileId: _r, ...value } = s;
-  return { ok: true, value, human: formatImport(s, job.dryRun) + (f.report ? `\nreport: ${f.report}` : '') };
+  const warnings = s.reportFileId && s.warnings > 0 ? fileWarnings(backend.files.get(s.reportFileId).path) : [];
+  return { ok: true, value, human: formatImport(s, job.dryRun, warnings, info.headerRow) + (f.report ? `\nreport: ${f.report}` : '') };
 }
 
 function writeEmptyReport(backend: Backend): string {

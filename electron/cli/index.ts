@@ -74,7 +74,7 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   audit log         [--offset N] [--limit N]
   register rebuild  refold the consent projection from the events
   import FILE       [--preset NAME | --map JSON] [--default-country CC] [--merge fill_blanks|overwrite] [--dry-run]
-                    [--report OUT.csv] [--encoding E] [--delimiter ',;|tab'] [--staff NAME]
+                    [--report OUT.csv] [--encoding E] [--delimiter ',;|tab'] [--header-row N] [--staff NAME]
                     read contacts and consents from a CRM or address-book CSV (preview with --dry-run)
   import undo BATCH undo a committed import (its opt-outs stay)
   export            --what contacts|suppression|history [--at ISO] [--delimiter ';'] [--encoding windows-1251] --out FILE
@@ -137,6 +137,7 @@ const OPTIONS = {
   preset: { type: 'string' },
   map: { type: 'string' },
   'default-country': { type: 'string' },
+  'header-row': { type: 'string' },
   'dry-run': { type: 'boolean' },
   report: { type: 'string' },
   merge: { type: 'string' },

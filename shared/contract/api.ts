@@ -1138,11 +1138,15 @@ export const api = {
       encoding: z.string().trim().min(1).max(40).optional(),
       delimiter: z.enum([',', ';', '\t', '|']).optional(),
       preset: z.string().trim().min(1).max(100).optional(),
+      /** The row (from 1) that holds the column names; without it the first row naming a phone and another known column. */
+      headerRow: z.number().int().min(1, 'headerRow: rows are counted from 1').max(100, 'headerRow: at most row 100').optional(),
     }),
     output: z.object({
       encoding: z.string(),
       delimiter: z.string(),
       bytes: z.number().int(),
+      /** The row the headers were read from; rows above it are not imported. */
+      headerRow: z.number().int(),
       headers: z.array(z.string()),
       sample: z.array(z.array(z.string())),
       preset: ImportPresetInfo.nullable(),

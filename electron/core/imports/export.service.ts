@@ -4,7 +4,7 @@ import type { Output, ParsedInput } from '../../../shared/contract/api';
 import type { Channel, ConsentAction, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
 import { consentKey, foldEvents } from '../../../shared/domain/consent/fold';
 import { CONSENT_CELLS, contactExportHeader } from '../../../shared/domain/csv/own-format';
-import { neutralizeCell } from '../../../shared/domain/csv/values';
+import { joinTags, neutralizeCell } from '../../../shared/domain/csv/values';
 import type { ContactWithEventRow } from '../db/repos/contacts.repo';
 import type { FileStore } from '../files';
 import { appendAudit, iso, type ServiceContext } from '../services/context';
@@ -203,7 +203,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
           name,
           email ?? '',
           externalId ?? '',
-          tags === '[]' ? '' : (JSON.parse(tags) as string[]).join(', '),
+          tags === '[]' ? '' : joinTags(JSON.parse(tags) as string[]),
           locale ?? '',
           country ?? '',
           otherPhones === '[]' ? '' : (JSON.parse(otherPhones) as string[]).join(', '),

@@ -34,6 +34,11 @@ export interface ImportOptions {
   merge: MergeMode;
   encoding?: string | undefined;
   delimiter?: string | undefined;
+  /**
+   * The header's row (from 1). Without it the header is the row whose cells are the mapping's headers (the row the
+   * mapping was made from, see import.inspect), else the row found by itself.
+   */
+  headerRow?: number | undefined;
   actor: string;
 }
 
@@ -108,9 +113,33 @@ class ReportWriter {
   }
 }
 
-/** Quote a CSV cell when it needs it. */
+const NEEDS_QUOTES: Record<string, RegExp> = {};
+
+/**
+ * Quote a CSV cell when it needs it: a quote, the delimiter or a line break, or a NUL (the import drops a NUL
+ * outside quotes as a stray byte and keeps one inside quotes as part of the value).
+ */
 export function csvCell(value: string, delimiter: string): string {
-  return value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r') ? `"${value.replace(/"/g, '""')}"` : value;
+  const needs = (NEEDS_QUOTES[delimiter] ??= new RegExp(`["\\r\\n\\0${delimiter.replace(/[\\^\]-]/g, '\\$&')}]`));
+  return needs.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Does every entry of the mapping name the cell of `cells` at its column? */
+function mappingFits(mapping: readonly ColumnMapping[], cells: readonly string[]): boolean {
+  return mapping.every((m) => (cells[m.column] ?? '').replace(/^\uFEFF/, '').trim() === m.header.replace(/^\uFEFF/, '').trim());
+}
+
+/**
+ * Read the file's head with the header the import will use: `headerRow` when given; else the header found by itself
+ * when the mapping fits it; else the first row the mapping fits (the row import.inspect was asked to take).
+ */
+async function sniffForMapping(path: string, options: ImportOptions): Promise<FileSniff> {
+  const base = { encoding: options.encoding, delimiter: options.delimiter };
+  if (options.headerRow !== undefined) return sniffFile(path, { ...base, headerRow: options.headerRow });
+  const sniff = await sniffFile(path, base);
+  if (mappingFits(options.mapping, sniff.headers)) return sniff;
+  const row = sniff.rows.findIndex((cells) => mappingFits(options.mapping, cells));
+  return row >= 0 ? sniffFile(path, { ...base, headerRow: row + 1 }) : sniff;
 }
 
 /** Tell the caller how far the import is and stop it when asked. */
@@ -203,7 +232,7 @@ export async function runImport(
       fields: [{ path: 'mapping', message: 'no phone column' }],
     });
   }
-  const sniff: FileSniff = await sniffFile(file.path, { encoding: options.encoding, delimiter: options.delimiter });
+  const sniff: FileSniff = await sniffForMapping(file.path, options);
   for (const m of options.mapping) {
     if (m.column < 0 || m.column >= sniff.headers.length) {
       throw new AppError('VALIDATION_FAILED', `mapping: column ${m.column + 1} does not exist (the file has ${sniff.headers.length} columns)`);
@@ -450,6 +479,7 @@ export async function runImport(
         merge: options.merge,
         encoding: sniff.encoding,
         delimiter: sniff.delimiter,
+        headerRow: sniff.headerRow,
       },
       summary: {},
       firstEventId: null,
@@ -462,6 +492,11 @@ export async function runImport(
   let committed = false;
   try {
     beginCommit();
+    // What the file's head showed (headers alike, a NUL in the header) is reported on the header's row.
+    for (const note of sniff.notes) {
+      summary.warnings++;
+      report.add(sniff.headerRow, 'warning', note, sniff.headers);
+    }
     for await (const batch of readRecords(file.path, sniff, {
       ...(control.signal ? { signal: control.signal } : {}),
       onBytes: (bytesRead) => control.onProgress?.({ bytesRead, totalBytes, rows: summary.rows }),
@@ -479,6 +514,11 @@ export async function runImport(
           continue;
         }
         summary.rows++;
+        if (rec.warnings)
+          for (const w of rec.warnings) {
+            summary.warnings++;
+            report.add(rec.row, 'warning', w, rec.cells);
+          }
         if (rec.problem) {
           reject(rec.row, rec.problem, rec.cells);
           continue;
@@ -509,6 +549,15 @@ export async function runImport(
       await new Promise<void>((ok) => setImmediate(ok));
     }
     if (control.signal?.aborted) throw new AppError('CANCELLED', 'import cancelled: nothing was written');
+    // Never a silent 0: a file with bytes in it that gives no row is refused, and nothing is recorded.
+    if (summary.rows === 0) {
+      throw new AppError(
+        'UNREADABLE_FILE',
+        `file: no data rows were read below the header (row ${sniff.headerRow}, line ${sniff.headerLine}): ${
+          summary.warnings > 0 ? 'see the warnings in the report' : 'the file holds only the header, blank lines or notes'
+        }; nothing was imported`,
+      );
+    }
     for (const changed of touchedExisting.values()) {
       if (changed) summary.updated++;
       else summary.unchanged++;

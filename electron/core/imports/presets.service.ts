@@ -29,7 +29,7 @@ function applySaved(headers: readonly string[], saved: SavedMapping): ColumnMapp
 /** import.inspect: the file's encoding, delimiter, header and first rows, and the mapping we suggest. */
 export async function inspectImport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'import.inspect'>): Promise<Output<'import.inspect'>> {
   const file = files.get(input.fileId);
-  const sniff = await sniffFile(file.path, { encoding: input.encoding, delimiter: input.delimiter });
+  const sniff = await sniffFile(file.path, { encoding: input.encoding, delimiter: input.delimiter, headerRow: input.headerRow });
   const saved = savedPresets(ctx);
   const presets: ImportPresetInfo[] = [
     ...KNOWN_PRESETS.map((p) => ({ id: p.id, name: p.name, kind: 'built_in' as const })),
@@ -66,6 +66,7 @@ export async function inspectImport(ctx: ServiceContext, files: FileStore, input
     encoding: sniff.encoding,
     delimiter: sniff.delimiter,
     bytes: sniff.bytes,
+    headerRow: sniff.headerRow,
     headers: sniff.headers,
     sample: sniff.sample.slice(0, 20).map((r) => r.map((c) => c.slice(0, 200))),
     preset,

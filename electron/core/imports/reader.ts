@@ -1,11 +1,24 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
-import Papa from 'papaparse';
+import { pipeline, Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import chardet from 'chardet';
 import { AppError } from '../../../shared/contract/errors';
+import {
+  CsvParser,
+  CSV_DELIMITERS,
+  describeLines,
+  excelSepLine,
+  guessDelimiter,
+  isBlankRecord,
+  swallowedRows,
+  type CsvRecord,
+} from '../../../shared/domain/csv/parse';
+import { columnLetter, findHeaderRow, MAX_HEADER_ROW, similarHeaders } from '../../../shared/domain/csv/header';
+import type { ImportPreset } from '../../../shared/domain/csv/mapping';
+import { BUILT_IN_PRESETS } from '../../../shared/domain/csv/presets';
+import { OWN_EXPORT_PRESET } from '../../../shared/domain/csv/own-format';
 
 /** What a first look at a file found. */
 export interface FileSniff {
@@ -14,23 +27,72 @@ export interface FileSniff {
   bom: boolean;
   delimiter: string;
   bytes: number;
+  /** True when the first line is Excel's `sep=X` (not a row: rows are numbered from the line after it). */
+  sepLine: boolean;
+  /** The header's row (from 1, as a spreadsheet shows it). */
+  headerRow: number;
+  /** The line of the file the header starts on. */
+  headerLine: number;
   headers: string[];
   /** The first data rows, for the mapping screen. */
   sample: string[][];
+  /** The first rows of the file (up to the header and some after it), for finding or choosing the header. */
+  rows: string[][];
+  /** What the person should know about the file before its rows (similar headers, NULs dropped in the header…). */
+  notes: string[];
 }
 
-/** One data record of the file (the header is record 1, so the first data row is 2, as a spreadsheet shows it). */
+/** One data record of the file (rows are numbered as a spreadsheet shows them: the header is row 1 unless it is lower). */
 export interface FileRow {
   row: number;
+  /** The line of the file the row starts on. */
+  line: number;
   cells: string[];
-  /** Set when the parser found the record malformed. */
+  /** Set when the record is malformed: it is rejected with this reason. */
   problem: string | null;
+  /** What was fixed or suspected on the way (a NUL dropped, rows that a quoted value seems to hold). */
+  warnings: string[] | null;
 }
 
 const SNIFF_BYTES = 256 * 1024;
-const DELIMITERS = [',', ';', '\t', '|'];
 /** A field longer than this is a quote that was never closed and swallowed the lines after it. */
 const MAX_FIELD = 32 * 1024;
+/** Every preset the header may be recognised by. */
+const HEADER_PRESETS: readonly ImportPreset[] = [OWN_EXPORT_PRESET, ...BUILT_IN_PRESETS];
+
+const BINARY = 'file: this is not a text (CSV) file — it holds binary data (a spreadsheet or archive? save it as CSV first)';
+
+/** Files that are certainly not text, by their first bytes. */
+const MAGIC: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'zip'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'ole'],
+  [[0x25, 0x50, 0x44, 0x46], 'pdf'],
+  [[0x89, 0x50, 0x4e, 0x47], 'png'],
+  [[0xff, 0xd8, 0xff], 'jpeg'],
+  [[0x47, 0x49, 0x46, 0x38], 'gif'],
+  [[0x7f, 0x45, 0x4c, 0x46], 'elf'],
+  [[0x1f, 0x8b], 'gzip'],
+  [[0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], 'sqlite'],
+];
+
+/**
+ * A real binary, not a text with a stray zero byte: a known binary signature, many NULs in the first KB (more than
+ * 8 and more than 2 %), or control characters making more than 5 % of the first 4 KB.
+ */
+function isBinary(head: Buffer): boolean {
+  for (const [sig] of MAGIC) if (head.length >= sig.length && sig.every((b, i) => head[i] === b)) return true;
+  const kb = Math.min(head.length, 1024);
+  let nuls = 0;
+  for (let i = 0; i < kb; i++) if (head[i] === 0) nuls++;
+  if (nuls > 8 && nuls > kb * 0.02) return true;
+  const n = Math.min(head.length, 4096);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i]!;
+    if (b !== 0 && (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b))) control++;
+  }
+  return n > 0 && control / n > 0.05;
+}
 
 function detectEncoding(head: Buffer): { encoding: string; bom: boolean } {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bom: true };
@@ -47,12 +109,8 @@ function detectEncoding(head: Buffer): { encoding: string; bom: boolean } {
   }
   if (n >= 64 && oddZeros > n / 2 / 3 && evenZeros < n / 2 / 20) return { encoding: 'utf16le', bom: false };
   if (n >= 64 && evenZeros > n / 2 / 3 && oddZeros < n / 2 / 20) return { encoding: 'utf16be', bom: false };
-  if (evenZeros + oddZeros > 0 || looksBinary(head.subarray(0, n))) {
-    throw new AppError(
-      'UNREADABLE_FILE',
-      'file: this is not a text (CSV) file — it holds binary data (a spreadsheet or archive? save it as CSV first)',
-    );
-  }
+  // A stray NUL or two is dropped while reading (with a warning naming its line); a binary file is refused.
+  if (isBinary(head)) throw new AppError('UNREADABLE_FILE', BINARY);
   // Valid UTF-8 (a multi-byte sequence cut at the end of the sample is fine) is UTF-8.
   let end = head.length;
   while (end > 0 && end > head.length - 4 && (head[end - 1]! & 0xc0) === 0x80) end--;
@@ -71,53 +129,171 @@ function detectEncoding(head: Buffer): { encoding: string; bom: boolean } {
   return { encoding: name.toLowerCase().replace('ibm866', 'cp866'), bom: false };
 }
 
-function looksBinary(bytes: Buffer): boolean {
-  let control = 0;
-  for (const b of bytes) if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
-  return bytes.length > 0 && control / bytes.length > 0.05;
-}
-
 /** Strip a BOM the decoder left at the start of the text. */
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Look at the start of a file: encoding, delimiter, header and sample rows. Refuses empty and binary files. */
-export async function sniffFile(path: string, options: { encoding?: string; delimiter?: string } = {}): Promise<FileSniff> {
-  const info = await stat(path);
-  if (info.size === 0) throw new AppError('UNREADABLE_FILE', 'file: the file is empty');
+/** The first characters of a line, quoted, for a message. */
+function quoteText(text: string): string {
+  const t = text.replace(/[\r\n]+/g, ' ').trim();
+  return `"${t.length > 60 ? `${t.slice(0, 60)}…` : t}"`;
+}
+
+/** Why a malformed record is rejected, naming its lines; null when it is not malformed. */
+function recordProblem(r: CsvRecord, delimiter: string, headerCount: number): string | null {
+  if (r.quote === 'unclosed') {
+    const first = firstSwallowedLine(r);
+    return (
+      `a quoted field is never closed: the quote swallows the lines after it (it opens on line ${r.quoteLine} and runs to the end of the file, line ${r.endLine}` +
+      (first ? `; line ${first.line} reads ${quoteText(first.text)}` : '') +
+      ')'
+    );
+  }
+  if (r.quote === 'stray') {
+    const rows = r.endLine > r.line ? swallowedRows(r, delimiter, headerCount) : null;
+    return (
+      `a quote inside a field is not doubled ("") (the quoted value opens on line ${r.quoteLine}` +
+      (rows ? `; it swallows ${describeLines(rows.lines.map((l) => l.line))}, ${quoteText(rows.lines[0]!.text)}` : '') +
+      ')'
+    );
+  }
+  for (const c of r.cells)
+    if (c.length > MAX_FIELD) return `a field is longer than 32 KB: probably a quote that is never closed (from line ${r.line})`;
+  return null;
+}
+
+/** The first line a record's unclosed quote took in, with its text. */
+function firstSwallowedLine(r: CsvRecord): { line: number; text: string } | null {
+  const last = r.cells[r.cells.length - 1] ?? '';
+  const m = /\r\n|\n|\r/.exec(last);
+  if (!m) return null;
+  const rest = last.slice(m.index + m[0].length);
+  const next = /\r\n|\n|\r/.exec(rest);
+  return { line: r.quoteLine + 1, text: next ? rest.slice(0, next.index) : rest };
+}
+
+/** Rows that a multi-line quoted value seems to hold: a warning, or the reason to reject the record. */
+function swallowCheck(r: CsvRecord, delimiter: string, headerCount: number): { problem: string | null; warning: string | null } {
+  const found = swallowedRows(r, delimiter, headerCount);
+  if (!found) return { problem: null, warning: null };
+  const lines = found.lines.map((l) => l.line);
+  const what = `a quoted value that opens on line ${r.line} runs to line ${r.endLine} and holds ${found.lines.length === 1 ? 'a line' : 'lines'} that look like rows of their own (${describeLines(lines)}: ${quoteText(found.lines[0]!.text)}): a quote that was never closed?`;
+  return found.lastCell
+    ? { problem: null, warning: `${what} ${describeLines(lines)} ${lines.length === 1 ? 'was' : 'were'} not read as rows; check the file` }
+    : { problem: `${what} The cells after it come from ${describeLines([lines[lines.length - 1]!])}, so the row is not imported`, warning: null };
+}
+
+/** Read the text of a file's head, decoded. */
+async function readHead(path: string, size: number): Promise<Buffer> {
   const handle = await open(path, 'r');
-  let head: Buffer;
   try {
-    const buf = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
+    const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    head = buf.subarray(0, bytesRead);
+    return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Look at the start of a file: encoding, delimiter (an Excel `sep=` line is honoured), which row is the header
+ * (`headerRow`, else the first of the first rows that names a phone and another known column), the header and
+ * sample rows. Refuses empty and binary files, and a header that a quote never closed.
+ */
+export async function sniffFile(
+  path: string,
+  options: { encoding?: string | undefined; delimiter?: string | undefined; headerRow?: number | undefined } = {},
+): Promise<FileSniff> {
+  const info = await stat(path);
+  if (info.size === 0) throw new AppError('UNREADABLE_FILE', 'file: the file is empty');
+  const head = await readHead(path, info.size);
+  const whole = head.length >= info.size;
   const detected = detectEncoding(head);
   const encoding = options.encoding ?? detected.encoding;
   if (!iconv.encodingExists(encoding)) throw new AppError('VALIDATION_FAILED', `encoding: unknown encoding "${encoding}"`);
-  let text = stripBom(iconv.decode(head, encoding));
-  // Drop a possibly cut last line: the sample must not end mid-record.
-  if (head.length < info.size) text = text.slice(0, Math.max(text.lastIndexOf('\n'), 0));
-  if (text.trim() === '') throw new AppError('UNREADABLE_FILE', 'file: the file holds no text');
-  const parsed = Papa.parse<string[]>(text, {
-    preview: 21,
-    skipEmptyLines: 'greedy',
-    ...(options.delimiter ? { delimiter: options.delimiter } : { delimitersToGuess: DELIMITERS }),
-  });
-  const [headers = [], ...sample] = parsed.data;
-  // Papa falls back to a comma when nothing repeats; a one-column file is still a file.
-  const delimiter = options.delimiter ?? parsed.meta.delimiter ?? ',';
-  if (headers.every((h) => h.trim() === '')) throw new AppError('UNREADABLE_FILE', 'file: the first line (the header) is empty');
+  const text = stripBom(iconv.decode(head, encoding));
+  if (text.replace(/\0/g, '').trim() === '') throw new AppError('UNREADABLE_FILE', 'file: the file holds no text');
+
+  const sep = excelSepLine(text);
+  const sepDelimiter = sep !== null && (CSV_DELIMITERS as readonly string[]).includes(sep) ? sep : null;
+  const afterSep = sep !== null ? text.replace(/^[^\r\n]*(?:\r\n|\n|\r)?/, '') : text;
+  const delimiter = options.delimiter ?? sepDelimiter ?? guessDelimiter(afterSep);
+
+  // The first rows: enough to find (or take) the header and show the rows after it.
+  const parser = new CsvParser(delimiter);
+  let records = parser.push(text);
+  if (whole) parser.end(records);
+  if (sep !== null) records = records.slice(1);
+  const wanted = Math.max(options.headerRow ?? 0, 20) + 21;
+  const rows = records.slice(0, wanted).map((r) => r.cells);
+  if (records.length === 0) {
+    // Not one record in the first 256 KB: a quote opened on the first line and never closed there.
+    const open = parser.pending();
+    throw new AppError(
+      'UNREADABLE_FILE',
+      `file: the header (line ${open?.line ?? 1}) opens a quote that is not closed within the first 256 KB, so no row can be read; close the quote or remove it`,
+    );
+  }
+
+  let headerRow: number;
+  if (options.headerRow !== undefined) {
+    headerRow = options.headerRow;
+    if (!Number.isInteger(headerRow) || headerRow < 1 || headerRow > MAX_HEADER_ROW)
+      throw new AppError('VALIDATION_FAILED', `headerRow: expected a row number from 1 to ${MAX_HEADER_ROW}`);
+    if (headerRow > records.length)
+      throw new AppError('VALIDATION_FAILED', `headerRow: the file has only ${records.length} rows${whole ? '' : ' in its first 256 KB'}`);
+    if (isBlankRecord(records[headerRow - 1]!.cells)) throw new AppError('VALIDATION_FAILED', `headerRow: row ${headerRow} is empty`);
+  } else {
+    const found = findHeaderRow(rows, HEADER_PRESETS);
+    if (found === null) throw new AppError('UNREADABLE_FILE', 'file: the first line (the header) is empty');
+    headerRow = found;
+  }
+  const header = records[headerRow - 1]!;
+  if (header.quote === 'unclosed' || (!whole && records.length === headerRow && header.cells.some((c) => c.length > MAX_FIELD))) {
+    const first = firstSwallowedLine(header);
+    throw new AppError(
+      'UNREADABLE_FILE',
+      `file: the header (line ${header.line}) opens a quote that is never closed, so every line after it is read as part of the header and no row can be read` +
+        (first ? ` (line ${first.line} reads ${quoteText(first.text)})` : '') +
+        '; close the quote or remove it',
+    );
+  }
+  const headerCount = header.cells.length;
+  const swallowed = header.endLine > header.line ? swallowedRows(header, delimiter, Math.max(headerCount, 2)) : null;
+  if (header.quote === 'stray' || swallowed) {
+    const lines = swallowed ? describeLines(swallowed.lines.map((l) => l.line)) : `the lines after line ${header.line}`;
+    throw new AppError(
+      'UNREADABLE_FILE',
+      `file: the header (line ${header.line}) has a quote that is not closed where it should be, so it takes in ${lines}` +
+        (swallowed ? ` (${quoteText(swallowed.lines[0]!.text)})` : '') +
+        '; close the quote or remove it',
+    );
+  }
+
+  const headers = header.cells.map((h) => stripBom(h).trim());
+  if (headers.every((h) => h === '')) throw new AppError('UNREADABLE_FILE', 'file: the first line (the header) is empty');
+  const notes: string[] = [];
+  if (header.nulLines) notes.push(`line ${header.line}: NUL characters (zero bytes, not text) were removed from the header`);
+  for (const { first, second } of similarHeaders(header.cells)) {
+    notes.push(
+      `the header names columns ${columnLetter(first)} "${header.cells[first]}" and ${columnLetter(second)} "${header.cells[second]}" alike (they differ only in case or spaces): check that each is mapped as you mean`,
+    );
+  }
+  const sample: string[][] = [];
+  for (let i = headerRow; i < records.length && sample.length < 20; i++) if (!isBlankRecord(records[i]!.cells)) sample.push(records[i]!.cells);
   return {
     encoding,
     bom: detected.bom && encoding === detected.encoding,
     delimiter,
     bytes: info.size,
-    headers: headers.map((h) => stripBom(h).trim()),
+    sepLine: sep !== null,
+    headerRow,
+    headerLine: header.line,
+    headers,
     sample,
+    rows,
+    notes,
   };
 }
 
@@ -129,12 +305,13 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 /**
- * Stream the records of a file after its header, decoded and parsed, in batches. Memory stays flat: the
- * parser pauses while the consumer works on a batch. `onBytes` reports how far into the file the reader is.
+ * Stream the rows of a file below its header, decoded and parsed, in batches (one per piece of text read). Memory
+ * stays flat: the next piece is read only when the consumer asks for the next batch. `onBytes` reports how far
+ * into the file the reader is.
  */
 export async function* readRecords(
   path: string,
-  sniff: Pick<FileSniff, 'encoding' | 'delimiter'>,
+  sniff: Pick<FileSniff, 'encoding' | 'delimiter' | 'headerRow' | 'sepLine' | 'headers'>,
   options: { onBytes?: (bytes: number) => void; signal?: AbortSignal } = {},
 ): AsyncGenerator<FileRow[]> {
   let bytes = 0;
@@ -145,79 +322,67 @@ export async function* readRecords(
       done(null, chunk);
     },
   });
-  const decoded = source.pipe(counter).pipe(iconv.decodeStream(sniff.encoding, { stripBOM: true }));
-
-  const queue: FileRow[][] = [];
-  let finished = false;
   let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  let parserRef: Papa.Parser | null = null;
+  const decoded = pipeline(source, counter, iconv.decodeStream(sniff.encoding, { stripBOM: true }), (err) => {
+    if (err && !(options.signal?.aborted ?? false)) failure ??= err;
+  });
+  const parser = new CsvParser(sniff.delimiter);
+  const headerCount = sniff.headers.length;
+  // Records are counted from the file's first; the sep= line is not a row.
   let record = 0;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
+  const skip = sniff.headerRow + (sniff.sepLine ? 1 : 0);
+  const rowOffset = sniff.sepLine ? 1 : 0;
+  let first = true;
+
+  const toRows = (records: CsvRecord[]): FileRow[] => {
+    const batch: FileRow[] = [];
+    for (const r of records) {
+      record++;
+      if (record <= skip) continue;
+      let problem = r.quote !== null ? recordProblem(r, sniff.delimiter, headerCount) : null;
+      let warnings: string[] | null = null;
+      if (problem === null) {
+        for (const c of r.cells)
+          if (c.length > MAX_FIELD) {
+            problem = recordProblem(r, sniff.delimiter, headerCount);
+            break;
+          }
+      }
+      if (problem === null && r.endLine > r.line) {
+        const check = swallowCheck(r, sniff.delimiter, headerCount);
+        problem = check.problem;
+        if (check.warning) warnings = [check.warning];
+      }
+      if (r.nulLines) (warnings ??= []).push(`${describeLines([...new Set(r.nulLines)])}: a NUL character (a zero byte, not text) was removed`);
+      batch.push({ row: record - rowOffset, line: r.line, cells: r.cells, problem, warnings });
+    }
+    return batch;
   };
 
-  Papa.parse<string[]>(decoded as unknown as File, {
-    delimiter: sniff.delimiter,
-    chunkSize: 512 * 1024,
-    chunk(results, parser) {
-      parserRef = parser;
-      const problems = new Map<number, string>();
-      for (const e of results.errors) {
-        if (e.row === undefined || e.row === null) continue;
-        if (e.code === 'MissingQuotes') problems.set(e.row, 'a quoted field is never closed: the quote swallows the lines after it');
-        else if (e.code === 'InvalidQuotes') problems.set(e.row, 'a quote inside a field is not doubled ("")');
-      }
-      const batch: FileRow[] = [];
-      for (let i = 0; i < results.data.length; i++) {
-        record++;
-        if (record === 1) continue; // the header
-        const cells = results.data[i]!;
-        let problem = problems.get(i) ?? null;
-        if (problem === null)
-          for (const c of cells) if (c.length > MAX_FIELD) problem = 'a field is longer than 32 KB: probably a quote that is never closed';
-        batch.push({ row: record, cells, problem });
-      }
-      if (batch.length > 0) {
-        queue.push(batch);
-        parser.pause();
-      }
-      notify();
-    },
-    complete() {
-      finished = true;
-      notify();
-    },
-    error(err: Error) {
-      failure = err;
-      finished = true;
-      notify();
-    },
-  });
-  decoded.on('error', (err) => {
-    failure = err;
-    finished = true;
-    notify();
-  });
-
   try {
-    for (;;) {
+    for await (const chunk of decoded as AsyncIterable<string>) {
       if (options.signal?.aborted) return;
-      const batch = queue.shift();
-      if (batch) {
-        options.onBytes?.(bytes);
-        yield batch;
-        (parserRef as Papa.Parser | null)?.resume();
-        continue;
+      let text = chunk;
+      if (first) {
+        text = stripBom(text);
+        first = false;
       }
-      if (failure) throw new AppError('UNREADABLE_FILE', `file: could not be read (${failure instanceof Error ? failure.message : 'unknown error'})`);
-      if (finished) return;
-      await new Promise<void>((ok) => (wake = ok));
+      const batch = toRows(parser.push(text));
+      if (batch.length === 0) continue;
+      options.onBytes?.(bytes);
+      yield batch;
     }
+    if (options.signal?.aborted) return;
+    const last = toRows(parser.end());
+    if (last.length > 0) {
+      options.onBytes?.(bytes);
+      yield last;
+    }
+  } catch (err) {
+    failure ??= err;
   } finally {
-    (parserRef as Papa.Parser | null)?.abort();
+    (decoded as unknown as Transform).destroy();
     source.destroy();
   }
+  if (failure) throw new AppError('UNREADABLE_FILE', `file: could not be read (${failure instanceof Error ? failure.message : 'unknown error'})`);
 }

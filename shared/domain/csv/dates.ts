@@ -11,7 +11,7 @@ function validDate(y: number, mo: number, d: number, h: number, mi: number, s: n
   return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$/i;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$/i;
 const DOTTED = /^(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?:[,\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?$/i;
 
 /**
@@ -31,15 +31,17 @@ export function parseDateCell(cell: string, options: { timeZone: string; monthFi
   if (m) {
     const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
     if (!validDate(y, mo, d, h, mi, s)) return { ok: false, reason: `"${text.slice(0, 40)}" is not a real date` };
-    const zone = m[7];
+    // Fractions of a second down to the millisecond (our export writes them; finer digits are dropped).
+    const frac = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+    const zone = m[8];
     if (zone) {
-      if (/^(z|utc|gmt)$/i.test(zone)) return { ok: true, ms: Date.UTC(y, mo - 1, d, h, mi, s) };
+      if (/^(z|utc|gmt)$/i.test(zone)) return { ok: true, ms: Date.UTC(y, mo - 1, d, h, mi, s) + frac };
       const sign = zone.startsWith('-') ? -1 : 1;
       const digits = zone.replace(/\D/g, '');
       const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
-      return { ok: true, ms: Date.UTC(y, mo - 1, d, h, mi, s) - offset };
+      return { ok: true, ms: Date.UTC(y, mo - 1, d, h, mi, s) + frac - offset };
     }
-    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) };
+    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) + frac };
   }
   m = DOTTED.exec(text);
   if (m) {

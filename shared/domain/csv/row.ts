@@ -229,7 +229,8 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
   const fields: RowFields = { tags: [] };
   const fullName = cell(m.name);
   const composed = [cell(m.firstName), cell(m.middleName), cell(m.lastName)].filter((s) => s !== '').join(' ');
-  const name = (fullName || composed).replace(/\s+/g, ' ').slice(0, 200);
+  // A full name is kept as written (our export's names come back exactly); a name put together from parts is tidied.
+  const name = (fullName || composed.replace(/\s+/g, ' ')).slice(0, 200);
   if (name) fields.name = name;
   const email = cell(m.email);
   if (email) {

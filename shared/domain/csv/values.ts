@@ -116,16 +116,72 @@ export function readFlag(cell: string): boolean | null {
   return null;
 }
 
-/** Split a cell of tags on commas, semicolons, pipes or Google's ` ::: `; trimmed, deduplicated, ≤ 64 chars each. */
+/** A tag our export must quote so {@link splitTags} reads it back whole: it holds a separator, or starts with `"` or `*`. */
+function tagNeedsQuotes(tag: string): boolean {
+  return /[,;|]|:::/.test(tag) || tag.startsWith('"') || tag.startsWith('*');
+}
+
+/** Write tags in one cell, comma-separated; a tag holding a separator is quoted (`"a, b"`), so {@link splitTags} reads it back whole. */
+export function joinTags(tags: readonly string[]): string {
+  return tags.map((t) => (tagNeedsQuotes(t) ? `"${t.replace(/"/g, '""')}"` : t)).join(', ');
+}
+
+/**
+ * Split a cell of tags on commas, semicolons, pipes or Google's ` ::: `; trimmed, deduplicated, ≤ 64 chars each.
+ * A tag in double quotes is taken as written (`""` for a quote), as {@link joinTags} writes one holding a separator.
+ */
 export function splitTags(cell: string): string[] {
   const out = new Set<string>();
-  for (const part of cell.split(/\s*(?::::|[,;|])\s*/)) {
+  const add = (tag: string): void => {
+    const t = tag.slice(0, 64);
+    if (t) out.add(t);
+  };
+  const SEPARATOR = /\s*(?::::|[,;|])\s*/g;
+  let i = 0;
+  while (i < cell.length) {
+    while (i < cell.length && /\s/.test(cell[i]!)) i++;
+    if (i >= cell.length) break;
+    if (cell[i] === '"') {
+      // A quoted tag: up to the quote that is not doubled, then up to the next separator.
+      let j = i + 1;
+      let tag = '';
+      let closed = false;
+      while (j < cell.length) {
+        const q = cell.indexOf('"', j);
+        if (q === -1) break;
+        tag += cell.slice(j, q);
+        if (cell[q + 1] === '"') {
+          tag += '"';
+          j = q + 2;
+          continue;
+        }
+        j = q + 1;
+        closed = true;
+        break;
+      }
+      if (closed) {
+        SEPARATOR.lastIndex = j;
+        const m = SEPARATOR.exec(cell);
+        const end = m ? m.index : cell.length;
+        // Only spaces may follow the closing quote; otherwise the quote was text and the tag is read as written.
+        if (cell.slice(j, end).trim() === '') {
+          add(tag.trim());
+          i = m ? m.index + m[0].length : cell.length;
+          continue;
+        }
+      }
+    }
+    SEPARATOR.lastIndex = i;
+    const m = SEPARATOR.exec(cell);
+    const end = m ? m.index : cell.length;
     // Google Contacts marks its system groups with a leading asterisk ("* myContacts").
-    const tag = part
-      .replace(/^\*\s*/, '')
-      .trim()
-      .slice(0, 64);
-    if (tag) out.add(tag);
+    add(
+      cell
+        .slice(i, end)
+        .replace(/^\*\s*/, '')
+        .trim(),
+    );
+    i = m ? m.index + m[0].length : cell.length;
   }
   return [...out];
 }
@@ -154,15 +210,24 @@ export function stripExtension(text: string): { number: string; extension: strin
   return { number: text, extension: null };
 }
 
-/** Spreadsheet formula triggers: a cell starting with one of these runs as a formula in Excel or LibreOffice. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Spreadsheet formula triggers: a cell starting with one of these runs as a formula in Excel or LibreOffice (a NUL
+ * is skipped by some readers, so what follows it counts).
+ */
+const FORMULA_START = /^[=+\-@\t\r\0]/;
+/** What {@link unneutralizeCell} takes a leading `'` off: a formula trigger, or another `'`. */
+const AFTER_MARK = /^[=+\-@\t\r\0']/;
 
-/** Make a value safe to open in a spreadsheet by prefixing `'` when it could run as a formula (OWASP CSV injection). */
+/**
+ * Make a value safe to open in a spreadsheet by prefixing `'` when it could run as a formula (OWASP CSV injection).
+ * A value that already starts with `'` before a trigger (or another `'`) gets one more, so that
+ * {@link unneutralizeCell} gives back exactly this value: `'=foo` is written `''=foo` and read back `'=foo`.
+ */
 export function neutralizeCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) || (value.length > 1 && value.charCodeAt(0) === 39 && AFTER_MARK.test(value.slice(1))) ? `'${value}` : value;
 }
 
 /** Undo {@link neutralizeCell} (and the same `'` that Shopify and Excel write before `+` numbers). */
 export function unneutralizeCell(value: string): string {
-  return value.length > 1 && value[0] === "'" && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.length > 1 && value.charCodeAt(0) === 39 && AFTER_MARK.test(value.slice(1)) ? value.slice(1) : value;
 }
