@@ -6,6 +6,8 @@ import { ScriptedProvider } from '../support/scripted-provider';
 // The promise as properties (issue #14, points 2 and 3). Small in CI; `PROMISE_RUNS=2000 npx vitest run
 // test/integration/promise.property.test.ts` runs them at full strength by hand.
 const RUNS = Number(process.env.PROMISE_RUNS ?? (process.env.CI ? 60 : 100));
+/** Full-strength runs take minutes; the default 60 s is for the CI size. */
+const TIMEOUT = Math.max(60_000, RUNS * 600);
 
 const PHONES = ['+79120000001', '+79120000002', '+79120000003'] as const;
 const MIN = 60_000;
@@ -95,102 +97,110 @@ async function apply(call: Caller, clock: TestClock, form: number, s: Step): Pro
 }
 
 describe('the promise, as properties', () => {
-  it('for random backdated, out-of-order and slightly future-dated histories, the projection, status --at now, the plan and the hand-off agree', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(arbStep, { minLength: 1, maxLength: 14 }), async (steps) => {
-        const clock = new TestClock(Date.parse('2026-03-02T09:45:00.010Z'));
-        const provider = new ScriptedProvider(['sms']);
-        const { t, form } = await shop(clock, provider);
-        try {
-          for (const s of steps) await apply(t.call, clock, form, s);
-          const now = new Date(clock.now()).toISOString();
-          const sendableNow = new Set<string>();
-          for (const phone of PHONES) {
-            const status = await t.call('consent.status', { phone, at: now });
-            const cell = status.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
-            // The contact page answers from the projection; status --at now folds the events: they agree.
-            const page = await t.call('contacts.get', { phone }).catch(() => null);
-            if (page) expect(page.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toEqual(cell);
-            if (cell.sendable) sendableNow.add(phone);
-          }
-          const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-          const eligible = await t.call('batch.audience', { batch: plan.batch, reason: 'eligible', limit: 10 });
-          expect(new Set(eligible.people.map((p) => p.phone))).toEqual(sendableNow);
-          await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
-          expect(new Set(provider.recipients())).toEqual(sendableNow);
-          expect((await t.call('audit.verify', {})).ok).toBe(true);
-        } finally {
-          t.cleanup();
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
-  it('a STOP, complaint or personal-data withdrawal injected at any step of a send, at 1, 8 and 50 msg/s, stops every later message to that person', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          rate: fc.constantFrom(1, 8, 50),
-          people: fc.integer({ min: 2, max: 12 }),
-          // -1: between the plan and the send; k ≥ 0: while the k-th request is in flight.
-          at: fc.integer({ min: -1, max: 11 }),
-          who: fc.integer({ min: 0, max: 11 }),
-          kind: fc.constantFrom('stop' as const, 'complaint' as const, 'revoke_pd' as const),
-          retry: fc.boolean(),
-        }),
-        async ({ rate, people, at, who, kind, retry }) => {
+  it(
+    'for random backdated, out-of-order and slightly future-dated histories, the projection, status --at now, the plan and the hand-off agree',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(arbStep, { minLength: 1, maxLength: 14 }), async (steps) => {
           const clock = new TestClock(Date.parse('2026-03-02T09:45:00.010Z'));
-          const provider = new ScriptedProvider(
-            ['sms'],
-            (_m, attempt) =>
-              retry && attempt === 1
-                ? { kind: 'retry', code: '503', message: 'busy', maybeDelivered: false, afterMs: 1000 }
-                : { kind: 'accepted', providerMessageId: null },
-            rate,
-          );
+          const provider = new ScriptedProvider(['sms']);
           const { t, form } = await shop(clock, provider);
           try {
-            const phones = Array.from({ length: people }, (_, i) => `+791200001${String(i).padStart(2, '0')}`);
-            for (const phone of phones)
-              for (const purpose of ['marketing', 'personal_data'] as const)
-                await t.call('consent.record', {
-                  phone,
-                  channel: 'sms',
-                  purpose,
-                  action: 'grant',
-                  method: 'paper_form',
-                  evidence: { formVersionId: form, sheetRef: 'S-000002' },
-                });
-            const target = phones[who % people]!;
-            const withdraw = async () => {
-              if (kind === 'stop') await t.call('inbound.receive', { from: target, text: 'СТОП' });
-              else if (kind === 'complaint') await t.call('complaints.record', { phone: target, note: 'спам' });
-              else await t.call('consent.record', { phone: target, channel: 'sms', purpose: 'personal_data', action: 'revoke' });
-            };
+            for (const s of steps) await apply(t.call, clock, form, s);
+            const now = new Date(clock.now()).toISOString();
+            const sendableNow = new Set<string>();
+            for (const phone of PHONES) {
+              const status = await t.call('consent.status', { phone, at: now });
+              const cell = status.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
+              // The contact page answers from the projection; status --at now folds the events: they agree.
+              const page = await t.call('contacts.get', { phone }).catch(() => null);
+              if (page) expect(page.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toEqual(cell);
+              if (cell.sendable) sendableNow.add(phone);
+            }
             const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-            let withdrawnAfterCall = Number.POSITIVE_INFINITY;
-            if (at < 0) {
-              await withdraw();
-              withdrawnAfterCall = 0;
-            } else
-              provider.beforeAnswer = async () => {
-                if (provider.calls.length === at + 1 && withdrawnAfterCall === Number.POSITIVE_INFINITY) {
-                  await withdraw();
-                  withdrawnAfterCall = provider.calls.length;
-                }
-              };
+            const eligible = await t.call('batch.audience', { batch: plan.batch, reason: 'eligible', limit: 10 });
+            expect(new Set(eligible.people.map((p) => p.phone))).toEqual(sendableNow);
             await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
-            // Every request that left after the withdrawal was committed went to someone else.
-            const later = provider.calls.slice(withdrawnAfterCall);
-            expect(later.map((m) => m.to)).not.toContain(target);
-            expect(provider.duplicates).toBe(0);
+            expect(new Set(provider.recipients())).toEqual(sendableNow);
+            expect((await t.call('audit.verify', {})).ok).toBe(true);
           } finally {
             t.cleanup();
           }
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a STOP, complaint or personal-data withdrawal injected at any step of a send, at 1, 8 and 50 msg/s, stops every later message to that person',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            rate: fc.constantFrom(1, 8, 50),
+            people: fc.integer({ min: 2, max: 12 }),
+            // -1: between the plan and the send; k ≥ 0: while the k-th request is in flight.
+            at: fc.integer({ min: -1, max: 11 }),
+            who: fc.integer({ min: 0, max: 11 }),
+            kind: fc.constantFrom('stop' as const, 'complaint' as const, 'revoke_pd' as const),
+            retry: fc.boolean(),
+          }),
+          async ({ rate, people, at, who, kind, retry }) => {
+            const clock = new TestClock(Date.parse('2026-03-02T09:45:00.010Z'));
+            const provider = new ScriptedProvider(
+              ['sms'],
+              (_m, attempt) =>
+                retry && attempt === 1
+                  ? { kind: 'retry', code: '503', message: 'busy', maybeDelivered: false, afterMs: 1000 }
+                  : { kind: 'accepted', providerMessageId: null },
+              rate,
+            );
+            const { t, form } = await shop(clock, provider);
+            try {
+              const phones = Array.from({ length: people }, (_, i) => `+791200001${String(i).padStart(2, '0')}`);
+              for (const phone of phones)
+                for (const purpose of ['marketing', 'personal_data'] as const)
+                  await t.call('consent.record', {
+                    phone,
+                    channel: 'sms',
+                    purpose,
+                    action: 'grant',
+                    method: 'paper_form',
+                    evidence: { formVersionId: form, sheetRef: 'S-000002' },
+                  });
+              const target = phones[who % people]!;
+              const withdraw = async () => {
+                if (kind === 'stop') await t.call('inbound.receive', { from: target, text: 'СТОП' });
+                else if (kind === 'complaint') await t.call('complaints.record', { phone: target, note: 'спам' });
+                else await t.call('consent.record', { phone: target, channel: 'sms', purpose: 'personal_data', action: 'revoke' });
+              };
+              const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+              let withdrawnAfterCall = Number.POSITIVE_INFINITY;
+              if (at < 0) {
+                await withdraw();
+                withdrawnAfterCall = 0;
+              } else
+                provider.beforeAnswer = async () => {
+                  if (provider.calls.length === at + 1 && withdrawnAfterCall === Number.POSITIVE_INFINITY) {
+                    await withdraw();
+                    withdrawnAfterCall = provider.calls.length;
+                  }
+                };
+              await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+              // Every request that left after the withdrawal was committed went to someone else.
+              const later = provider.calls.slice(withdrawnAfterCall);
+              expect(later.map((m) => m.to)).not.toContain(target);
+              expect(provider.duplicates).toBe(0);
+            } finally {
+              t.cleanup();
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });
