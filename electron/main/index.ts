@@ -1,7 +1,8 @@
-import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, utilityProcess } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMainWindow, hardenSession } from './window';
+import { createMainWindow, CSP, RENDERER_FILE_URL } from './window';
+import { applicationMenuTemplate, hardenSession, trustedRendererOrigin } from './hardening';
 import { registerIpc, sendEvent } from './ipc';
 import { SafeStorageSecrets } from './os/secrets';
 import { BackendBridge } from './backend-bridge';
@@ -11,7 +12,10 @@ import { BackendBridge } from './backend-bridge';
 let bridge: BackendBridge | undefined;
 let backendClosed = false;
 let mainWindow: BrowserWindow | undefined;
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+// The page the window loads and IPC trusts: a packaged build ignores ELECTRON_RENDERER_URL; development takes it only
+// when it is plain http on a loopback address.
+const renderer = trustedRendererOrigin({ isPackaged: app.isPackaged, env: process.env, rendererFileUrl: RENDERER_FILE_URL });
+if (renderer.ignored) console.warn(`Optin Desk: ${renderer.ignored}; loading the app's own files.`);
 // out/main, where electron-vite puts backend-process.js beside this file.
 const appDir = dirname(fileURLToPath(import.meta.url));
 
@@ -27,7 +31,10 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(
     () => {
-      hardenSession();
+      hardenSession(session.defaultSession, CSP);
+      // Packaged: no reload, no DevTools; development keeps Electron's default menu.
+      const menu = applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform, appName: app.name });
+      if (menu) Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
       const dbPath = process.env.OPTIN_DB ?? join(app.getPath('userData'), 'register.db');
       bridge = new BackendBridge({
         fork: () => utilityProcess.fork(join(appDir, 'backend-process.js'), [], { serviceName: 'Optin Desk register', stdio: 'pipe' }),
@@ -48,11 +55,11 @@ if (!app.requestSingleInstanceLock()) {
       registerIpc(
         (method, input) => bridge!.invoke(method, input),
         () => mainWindow?.webContents,
-        devUrl,
+        renderer.source,
       );
-      mainWindow = createMainWindow(devUrl);
+      mainWindow = createMainWindow(renderer.source, app.isPackaged);
       app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(devUrl);
+        if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(renderer.source, app.isPackaged);
       });
     },
     (err: unknown) => {
@@ -63,6 +70,11 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // Web Bluetooth picks the first device found unless the chooser is handled: cancel it.
+    contents.on('select-bluetooth-device', (event, _devices, callback) => {
+      event.preventDefault();
+      callback('');
+    });
   });
 
   app.on('window-all-closed', () => {

@@ -1,6 +1,7 @@
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, shell } from 'electron';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { windowWebPreferences, type RendererSource } from './hardening';
 
 // out/main, whether the bundle runs as ESM or CommonJS.
 const appDir = dirname(fileURLToPath(import.meta.url));
@@ -9,16 +10,11 @@ const appDir = dirname(fileURLToPath(import.meta.url));
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/** Apply the CSP to every response and refuse every permission request (camera comes later, explicitly). */
-export function hardenSession(): void {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-}
+/** The file:// URL of the built renderer (inside app.asar when packaged); the window loads exactly this URL. */
+export const RENDERER_FILE_URL = pathToFileURL(join(appDir, '../renderer/index.html')).href;
 
-/** The one app window: isolated, sandboxed, no Node, no navigation away, no new windows. */
-export function createMainWindow(rendererUrl: string | undefined): BrowserWindow {
+/** The one app window: isolated, sandboxed, no Node, no navigation away, no new windows; DevTools only in development. */
+export function createMainWindow(source: RendererSource, isPackaged: boolean): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -26,15 +22,7 @@ export function createMainWindow(rendererUrl: string | undefined): BrowserWindow
     minHeight: 600,
     show: false,
     title: 'Optin Desk',
-    webPreferences: {
-      preload: join(appDir, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
+    webPreferences: windowWebPreferences({ isPackaged, preload: join(appDir, '../preload/index.cjs') }),
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -46,7 +34,7 @@ export function createMainWindow(rendererUrl: string | undefined): BrowserWindow
     if (url !== win.webContents.getURL()) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  if (rendererUrl) void win.loadURL(rendererUrl);
-  else void win.loadFile(join(appDir, '../renderer/index.html'));
+  // The same URL IPC trusts (see trustedRendererOrigin): the dev server, or our own index.html loaded by its file URL.
+  void win.loadURL(source.url);
   return win;
 }
