@@ -1,6 +1,11 @@
-import type { Method, Output } from '../../shared/contract/api';
+import type { Method, Output, PendingOptOut } from '../../shared/contract/api';
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+/** An opt-out accepted while the register was busy, in words. */
+function pendingLine(p: PendingOptOut): string {
+  return `opt-out ${p.channel}/${p.purpose} for ${p.phone} accepted at ${p.receivedAt} while the register was busy with ${p.waitingFor}: no message goes to this number; it is entered into the register as soon as that is done${p.problem ? ` (not entered yet: ${p.problem})` : ''}`;
+}
 
 /** Plain-text rendering of a result for people at a terminal. */
 export function formatHuman(method: Method, value: unknown): string {
@@ -31,6 +36,7 @@ export function formatHuman(method: Method, value: unknown): string {
         `contact ${v.contact.id}  ${v.contact.phone}  ${v.contact.name}`,
         'consents:',
         ...(cells.length ? cells : ['  none']),
+        ...(v.pending ?? []).map(pendingLine),
         'timeline:',
         ...(events.length ? events : ['  no events']),
       ].join('\n');
@@ -39,6 +45,7 @@ export function formatHuman(method: Method, value: unknown): string {
       const v = value as Output<'consent.record'>;
       const lines = v.events.map((e) => `recorded #${e.id} ${e.action} ${e.channel}/${e.purpose} for ${e.phone}`);
       if (v.downgraded) lines.push(`note: recorded as ${v.downgraded.to}, not a grant — ${v.downgraded.reason}`);
+      if (v.pending) lines.push(pendingLine(v.pending));
       return lines.join('\n');
     }
     case 'consent.status': {
@@ -49,6 +56,7 @@ export function formatHuman(method: Method, value: unknown): string {
           (c) =>
             `  ${pad(`${c.channel}/${c.purpose}`, 26)}${pad(c.status, 10)}${pad(c.since ?? '', 26)}${c.sendable ? 'sendable' : (c.blockedBy ?? '')}`,
         ),
+        ...(v.pending ?? []).map(pendingLine),
       ].join('\n');
     }
     case 'audit.verify': {

@@ -11,6 +11,7 @@ import { formsFileCommand, sheetsCommand } from './forms';
 import { UsageError, defined, int, list } from './args';
 import { PROVIDER_OPTION_FLAGS, batchCommand, providersCommand } from './sending';
 import { EnvSecrets } from '../core/secrets';
+import { busyError, isSqliteBusy } from '../core/db/busy';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -85,7 +86,9 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
 
 Methods: paper_form qr_keyword inbound_keyword verbal_in_store kiosk web_form import provider_feedback
 The register: --db PATH, else $OPTIN_DB, else the app's own database.
-Exit codes: 0 ok, 1 refused input (reason on stderr), 2 internal error.`;
+Exit codes: 0 ok, 1 refused input or the register busy in another window or process (reason on stderr), 2 internal error.
+An opt-out (consent revoke, an inbound STOP) is never refused for a busy register: it is kept beside it and entered
+as soon as the register is free; no message goes to that number meanwhile.`;
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -462,6 +465,8 @@ function openRegister(f: Flags, fail: (e: ApiError, exit: number) => number): Ba
     // A register that is newer, damaged or gone is the person's to act on (exit 1); anything else is ours (exit 2).
     const code = (err as { code?: string }).code;
     if (isRegisterRefusal(code)) return fail({ code, message: err instanceof Error ? err.message : 'cannot open the register' }, 1);
+    // Opening met another process's long write (a first run, a migration): the person waits a moment (exit 1).
+    if (isSqliteBusy(err)) return fail({ code: 'BUSY', message: busyError('a change').message }, 1);
     return fail({ code: 'INTERNAL', message: err instanceof Error ? err.message : 'cannot open the register' }, 2);
   }
 }

@@ -15,9 +15,11 @@ import { batchAudience, listBatches, planBatch } from './services/batches.servic
 import { acceptHead, listAudit, verifyAudit, verifyContact, type IntegrityDeps } from './services/audit.service';
 import { IntegrityRepo } from './db/repos/integrity.repo';
 import { Witness } from './witness';
-import { listComplaints, receiveInbound, recordComplaint } from './services/inbound.service';
+import { listComplaints, recordComplaint } from './services/inbound.service';
 import { FileStore } from './files';
 import { ImportJobs, RegisterLock } from './jobs';
+import { OptOutJournal, journalPathFor } from './register/optout-journal';
+import { OptOutIntake } from './register/optout-intake';
 import { runImport, undoImport } from './imports/import.service';
 import { deletePreset, inspectImport, savePreset } from './imports/presets.service';
 import { createExport } from './imports/export.service';
@@ -58,6 +60,8 @@ export interface BackendOptions {
   adapterFactory?: (config: ProviderConfig, env: AdapterEnv) => ProviderAdapter;
   fault?: (point: FaultPoint, recipientId: number) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** How long an ordinary write waits for another process's long write before answering BUSY, ms (default 5 s). */
+  busyWaitMs?: number;
 }
 
 /** The running core: one dispatcher for every door. */
@@ -86,6 +90,9 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'batch.pause',
   'batch.resume',
   'providers.test',
+  // An opt-out is never queued behind a long write: it goes in at once or into the opt-out journal (OptOutIntake).
+  'consent.record',
+  'inbound.receive',
 ]);
 
 /** The composition root: open the register, wire services to the contract. */
@@ -132,15 +139,53 @@ export function createBackend(options: BackendOptions): Backend {
     }
   };
   syncWitness();
-  // Every turn at the register (calls, import jobs, the outbox's steps) is followed by a look at the heads.
-  const lock = new RegisterLock(syncWitness);
-  const jobs = new ImportJobs(lock, (err) => {
+  // For work in the background: a failure is reported and the work carries on (a test's reporter may throw).
+  const reportQuietly = (method: string, err: unknown): void => {
     try {
-      reportInternal('import.start', err);
+      reportInternal(method, err);
     } catch {
-      // a test's reporter may throw; the job has recorded the failure already
+      // reported as far as it could be
     }
+  };
+  // Opt-outs accepted while another process holds the register wait in a journal beside it (register/optout-journal.ts).
+  let journal: OptOutJournal | null = null;
+  try {
+    journal = new OptOutJournal(journalPathFor(options.dbPath), () => ctx.clock.now());
+    ctx.optouts = journal;
+  } catch (err) {
+    // Without it an opt-out waits for the register like any write (as before); never a reason not to open.
+    reportQuietly('optouts', err);
+  }
+  let optOuts: OptOutIntake | null = null;
+  const changes = db.prepare<[], number>('SELECT total_changes()').pluck();
+  // Every turn at the register (calls, import jobs, the outbox's steps) is followed by entering waiting opt-outs
+  // and a look at the heads.
+  const lock = new RegisterLock({
+    afterEach: () => {
+      try {
+        optOuts?.drain();
+      } catch (err) {
+        reportQuietly('optouts', err);
+      }
+      syncWitness();
+    },
+    changes: () => changes.get()!,
+    busyWaitMs: options.busyWaitMs,
+    describeBusy: () => optOuts?.describe(false) ?? 'a change',
   });
+  optOuts = new OptOutIntake(ctx, journal, lock, (err) => reportQuietly('optouts', err));
+  const intake = optOuts;
+  const jobs = new ImportJobs(
+    lock,
+    (err) => {
+      try {
+        reportInternal('import.start', err);
+      } catch {
+        // a test's reporter may throw; the job has recorded the failure already
+      }
+    },
+    (what) => journal?.announce(what) ?? (() => undefined),
+  );
   const secrets = options.secrets ?? new MemorySecrets();
   const outbox = new Outbox({
     ctx,
@@ -152,13 +197,19 @@ export function createBackend(options: BackendOptions): Backend {
     adapterFactory: options.adapterFactory,
     fault: options.fault,
     sleep: options.sleep,
+    onInternalError: (err) => reportQuietly('batch.run', err),
+    describeBusy: () => intake.describe(false),
   });
   const handlers: Handlers = {
     'contacts.add': (i) => addContact(ctx, i),
     'contacts.update': (i) => updateContact(ctx, i),
     'contacts.list': (i) => listContacts(ctx, i),
-    'contacts.get': (i) => getContact(ctx, i),
-    'consent.record': (i) => recordConsent(ctx, i),
+    'contacts.get': (i) => {
+      const page = getContact(ctx, i);
+      const pending = intake.pendingFor(page.contact.phone, page.contact.id);
+      return pending.length ? { ...page, pending } : page;
+    },
+    'consent.record': (i) => (i.action === 'revoke' ? intake.revoke(i) : lock.run(() => recordConsent(ctx, i))),
     'consent.status': (i) => consentStatus(ctx, i),
     'settings.get': () => getSettings(ctx),
     'lint.check': (i) => checkMessage(ctx, i),
@@ -204,8 +255,8 @@ export function createBackend(options: BackendOptions): Backend {
     'audit.verifyContact': (i) => verifyContact(ctx, integrity, i),
     'audit.acceptHead': (i) => acceptHead(ctx, integrity, i),
     'audit.list': (i) => listAudit(ctx, i),
-    'register.rebuildProjection': () => rebuildProjection(ctx),
-    'inbound.receive': (i) => receiveInbound(ctx, i),
+    'register.rebuildProjection': () => intake.during('rebuilding the consent projection', () => rebuildProjection(ctx)),
+    'inbound.receive': (i) => intake.inbound(i),
     'complaints.record': (i) => recordComplaint(ctx, i),
     'complaints.list': (i) => listComplaints(ctx, i),
     'files.begin': (i) => ({ uploadId: files.beginUpload(i.name) }),
@@ -223,20 +274,24 @@ export function createBackend(options: BackendOptions): Backend {
     'import.start': (i) => {
       const file = files.get(i.fileId);
       const actor = resolveActor(ctx, i.staff);
-      return jobs.start(i.dryRun, file.bytes, (control) =>
-        runImport(
-          ctx,
-          files,
-          file,
-          { mapping: i.mapping, defaultCountry: i.defaultCountry, merge: i.merge, encoding: i.encoding, delimiter: i.delimiter, actor },
-          i.dryRun,
-          control,
-        ),
+      return jobs.start(
+        i.dryRun,
+        file.bytes,
+        (control) =>
+          runImport(
+            ctx,
+            files,
+            file,
+            { mapping: i.mapping, defaultCountry: i.defaultCountry, merge: i.merge, encoding: i.encoding, delimiter: i.delimiter, actor },
+            i.dryRun,
+            control,
+          ),
+        `an import of ${file.name}`,
       );
     },
     'import.job': (i) => jobs.get(i.jobId),
     'import.cancel': (i) => jobs.cancel(i.jobId),
-    'import.undo': (i) => undoImport(ctx, i.batch, resolveActor(ctx, i.staff)),
+    'import.undo': (i) => intake.during(`undoing import ${i.batch}`, () => undoImport(ctx, i.batch, resolveActor(ctx, i.staff))),
     'import.batches': () => ({
       batches: ctx.imports.listBatches(200).map((b) => ({
         id: b.id,
@@ -268,6 +323,9 @@ export function createBackend(options: BackendOptions): Backend {
     onInternalError: reportInternal,
   });
   if (options.autoResume) outbox.resumeAll();
+  // Opt-outs left waiting (by this register's last process, or another one now) are entered at the first free turn.
+  intake.startPolling();
+  intake.poke();
   return {
     dispatch,
     handlers,
@@ -279,6 +337,7 @@ export function createBackend(options: BackendOptions): Backend {
     close: () => {
       // What is in flight stays `sending` and is reconciled at the next start.
       void outbox.close();
+      intake.close();
       if (db.open) syncWitness();
       db.close();
     },

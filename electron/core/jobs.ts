@@ -1,23 +1,76 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
+import { busyError, isSqliteBusy } from './db/busy';
 import type { ImportJob, ImportSummary } from '../../shared/contract/api';
+
+/** How a turn at the register meets another process's write lock (see RegisterLock). */
+export interface RegisterLockOptions {
+  /** Runs after every turn, before the next one starts (waiting opt-outs are entered and the witness follows committed writes there). */
+  afterEach?: () => void;
+  /** How many rows this connection has changed so far (SQLite's total_changes()): a turn that wrote something is never run twice. */
+  changes?: () => number;
+  /** How long a turn waits for another process's write before answering BUSY, ms. */
+  busyWaitMs?: number;
+  /** What holds the register, for the BUSY message ("an import of big.csv (started 12 s ago)"). */
+  describeBusy?: () => string;
+}
+
+/** An ordinary write waits this long for another process's write before it answers BUSY. */
+export const DEFAULT_BUSY_WAIT_MS = 5_000;
 
 /**
  * One writer at a time: every contract call runs through this queue, so a long import that holds its
  * transaction open across awaits never shares it with another call (which would otherwise join the import's
  * transaction and be rolled back with it on cancel).
+ *
+ * Another PROCESS holding the register (an import in a second window, the CLI) shows as SQLITE_BUSY. A turn that
+ * meets it and has changed nothing yet waits without blocking this process — asking again with growing pauses —
+ * for up to `busyWaitMs`, then answers {@link busyError} ("the register is busy with … in another window or
+ * process") instead of an internal error. Opt-outs never wait here (see register/optout-intake.ts).
  */
 export class RegisterLock {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly options: RegisterLockOptions;
+  /** Since when the current turn waits for another process (null: it does not). */
+  waitingSince: number | null = null;
 
   /** `afterEach` runs after every turn, before the next one starts (the witness follows committed writes there). */
-  constructor(private readonly afterEach?: () => void) {}
+  constructor(options: RegisterLockOptions | (() => void) = {}) {
+    this.options = typeof options === 'function' ? { afterEach: options } : options;
+  }
 
-  run<T>(fn: () => T | Promise<T>): Promise<T> {
-    const after = this.afterEach;
-    const next = after ? this.tail.then(fn).finally(after) : this.tail.then(fn);
+  /** Run `fn` in its turn. `retryBusy: false`: answer SQLITE_BUSY at once (the caller has another way, e.g. the opt-out journal). */
+  run<T>(fn: () => T | Promise<T>, opts: { retryBusy?: boolean } = {}): Promise<T> {
+    const after = this.options.afterEach;
+    const turn = opts.retryBusy === false ? fn : () => this.patiently(fn);
+    const next = after ? this.tail.then(turn).finally(after) : this.tail.then(turn);
     this.tail = next.catch(() => undefined);
     return next;
+  }
+
+  private async patiently<T>(fn: () => T | Promise<T>): Promise<T> {
+    const { changes, busyWaitMs = DEFAULT_BUSY_WAIT_MS, describeBusy } = this.options;
+    const deadline = Date.now() + busyWaitMs;
+    for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+      const before = changes?.();
+      try {
+        const out = await fn();
+        this.waitingSince = null;
+        return out;
+      } catch (err) {
+        if (!isSqliteBusy(err)) {
+          this.waitingSince = null;
+          throw err;
+        }
+        // A turn that already wrote something cannot simply be run again; nor can one whose wait is over.
+        if (!changes || changes() !== before || Date.now() + pause > deadline) {
+          this.waitingSince = null;
+          throw busyError(describeBusy?.() ?? 'a change');
+        }
+        this.waitingSince ??= Date.now();
+        await new Promise((ok) => setTimeout(ok, pause));
+      }
+    }
   }
 }
 
@@ -35,12 +88,16 @@ export class ImportJobs {
   constructor(
     private readonly lock: RegisterLock,
     private readonly onInternalError: (err: unknown) => void = () => undefined,
+    /** Say what the register is held for while an import writes (another process's BUSY message names it); returns the undo. */
+    private readonly announce: (what: string) => () => void = () => () => undefined,
   ) {}
 
   start(
     dryRun: boolean,
     totalBytes: number,
     work: (control: { signal: AbortSignal; onProgress: (p: ImportJob['progress']) => void }) => Promise<ImportSummary>,
+    /** What the import is, in words ("an import of big.csv"). */
+    what = 'an import',
   ): ImportJob {
     this.prune();
     const job: JobState = {
@@ -58,7 +115,12 @@ export class ImportJobs {
       .run(async () => {
         if (job.abort.signal.aborted) throw new AppError('CANCELLED', 'import cancelled: nothing was written');
         job.state = 'running';
-        return work({ signal: job.abort.signal, onProgress: (p) => (job.progress = p) });
+        const done = dryRun ? () => undefined : this.announce(what);
+        try {
+          return await work({ signal: job.abort.signal, onProgress: (p) => (job.progress = p) });
+        } finally {
+          done();
+        }
       })
       .then(
         (summary) => {

@@ -125,6 +125,24 @@ export const ConsentCell = z.object({
 /** The status of one channel × purpose. */
 export type ConsentCell = z.infer<typeof ConsentCell>;
 
+/**
+ * An opt-out accepted while another window or process held the register (a long import): kept durably beside the
+ * register and honoured by the gate from the moment it was accepted; entered into the register as soon as it is free.
+ */
+export const PendingOptOut = z.object({
+  id: z.string(),
+  phone: z.string(),
+  channel: Channel,
+  purpose: Purpose,
+  receivedAt: IsoInstant,
+  /** What held the register when it was accepted. */
+  waitingFor: z.string(),
+  /** Why it could not be entered yet (it is honoured all the same). */
+  problem: z.string().nullable(),
+});
+/** An opt-out waiting to be entered into the register. */
+export type PendingOptOut = z.infer<typeof PendingOptOut>;
+
 /** Business identity, defaults and policy. */
 export const Settings = z.object({
   businessName: z.string(),
@@ -603,7 +621,13 @@ export const api = {
   },
   'contacts.get': {
     input: ContactLocator,
-    output: z.object({ contact: Contact, consents: z.array(ConsentCell), timeline: z.array(ConsentEvent) }),
+    output: z.object({
+      contact: Contact,
+      consents: z.array(ConsentCell),
+      timeline: z.array(ConsentEvent),
+      /** Opt-outs accepted while the register was busy, not in the timeline yet (the cells already show them). */
+      pending: z.array(PendingOptOut).optional(),
+    }),
   },
   'consent.record': {
     input: ConsentRecordInput,
@@ -614,11 +638,20 @@ export const api = {
       consents: z.array(ConsentCell),
       /** Set when a grant lacked the evidence the pack demands and was recorded as a claim (or a request under double opt-in). */
       downgraded: z.object({ to: z.enum(['claim', 'request']), reason: z.string(), missing: z.array(z.string()) }).nullable(),
+      /** Set when the register was busy: the revocation was accepted and kept (no events yet; `contact` may not exist yet, id 0). */
+      pending: PendingOptOut.optional(),
     }),
   },
   'consent.status': {
     input: z.object({ phone: PhoneInput, at: IsoInstant.optional(), knownAt: IsoInstant.optional() }),
-    output: z.object({ phone: z.string(), at: IsoInstant, knownAt: IsoInstant, consents: z.array(ConsentCell) }),
+    output: z.object({
+      phone: z.string(),
+      at: IsoInstant,
+      knownAt: IsoInstant,
+      consents: z.array(ConsentCell),
+      /** Opt-outs accepted while the register was busy, not entered yet (the cells already show them). */
+      pending: z.array(PendingOptOut).optional(),
+    }),
   },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.update': {
@@ -1073,6 +1106,8 @@ export const api = {
       events: z.array(ConsentEvent),
       /** Why a recognised request caused no event (unknown form code, nothing pending to confirm…). */
       note: z.string().nullable(),
+      /** Set when the register was busy: the opt-out was accepted and kept (messageId 0 until it is entered). */
+      pending: PendingOptOut.optional(),
     }),
   },
   'complaints.record': {

@@ -16,6 +16,8 @@ export const ErrorCodes = [
   'CANCELLED',
   /** The local HTTP host: the call lacks this launch's access key. */
   'UNAUTHORIZED',
+  /** Another window or process holds the register for a long write (an import): nothing was changed; try again in a moment. */
+  'BUSY',
   'INTERNAL',
 ] as const;
 

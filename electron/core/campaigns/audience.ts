@@ -8,6 +8,7 @@ import type { EventRecord } from '../db/repos/consent.repo';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import { toFoldable } from '../register/consent-log';
 import type { ServiceContext } from '../services/context';
+import type { GateOptOut } from '../register/optout-journal';
 import { getSettings } from '../services/settings.service';
 
 /**
@@ -128,8 +129,89 @@ function historyOf(ctx: ServiceContext, contact: ContactRecord, rules: GateRules
 }
 
 /**
+ * Cells with the opt-outs accepted while the register was busy applied (see register/optout-journal.ts): each cell
+ * they withdraw reads `revoked` from when the opt-out was accepted, so the gate honours it before the register has
+ * it. One already entered changes nothing where the cells were read after it (their last event is it or later).
+ * Only opt-outs that happened by `at` and were known by `knownAt` count. Returns `cells` itself when none applies.
+ */
+export function withPendingOptOuts(
+  cells: Map<string, ConsentState>,
+  optOuts: readonly GateOptOut[],
+  at: number,
+  knownAt = Number.POSITIVE_INFINITY,
+): Map<string, ConsentState> {
+  let out = cells;
+  for (const o of optOuts) {
+    if (o.occurredAt > at || o.receivedAt > knownAt) continue;
+    for (const t of o.targets) {
+      const key = consentKey(t);
+      const cur = out.get(key);
+      if (o.firstEventId !== null && cur?.lastEventSeq != null && cur.lastEventSeq >= o.firstEventId) continue;
+      if (cur?.status === 'revoked') continue;
+      if (out === cells) out = new Map(cells);
+      out.set(key, { status: 'revoked', since: o.occurredAt, lastEventSeq: null, expiresAt: null });
+    }
+  }
+  return out;
+}
+
+/** The opt-outs waiting in the journal for one contact (none without a journal). */
+function pendingOf(ctx: ServiceContext, contact: Pick<ContactRecord, 'id' | 'phone'>): GateOptOut[] {
+  return ctx.optouts?.forContact(contact.phone, contact.id > 0 ? contact.id : null) ?? [];
+}
+
+/**
+ * For a whole audience walked at once (enqueue, the audience lists): each member as the gate must see it, with any
+ * opt-out waiting in the journal for it applied. The journal is read once; members without one pass unchanged.
+ */
+export function pendingOptOutsOfAudience(ctx: ServiceContext, at: number): (m: AudienceMember) => AudienceMember {
+  const active = ctx.optouts?.active() ?? [];
+  if (!active.length) return (m) => m;
+  const byPhone = new Map<string, GateOptOut[]>();
+  const byId = new Map<number, GateOptOut[]>();
+  for (const o of active) {
+    byPhone.set(o.phone, [...(byPhone.get(o.phone) ?? []), o]);
+    if (o.contactId !== null) byId.set(o.contactId, [...(byId.get(o.contactId) ?? []), o]);
+  }
+  return (m) => {
+    const mine = [...new Set([...(byPhone.get(m.phone) ?? []), ...(byId.get(m.contactId) ?? [])])];
+    return mine.length ? { ...m, cells: withPendingOptOuts(m.cells, mine, at) } : m;
+  };
+}
+
+/**
+ * How opt-outs waiting in the journal change a plan's counts: for each contact of the audience (`tags`) with one,
+ * the gate's verdict as the register stands (`before`, what the counts hold) and with the opt-out (`after`).
+ */
+export function pendingOptOutShifts(
+  ctx: ServiceContext,
+  campaign: { channel: CampaignChannel; purpose: 'marketing' | 'service' },
+  tags: readonly string[],
+  at: number,
+  rules: GateRules,
+): { before: { channel: Channel; verdict: GateVerdict }; after: { channel: Channel; verdict: GateVerdict } }[] {
+  const active = ctx.optouts?.active() ?? [];
+  if (!active.length) return [];
+  const seen = new Set<number>();
+  const out: ReturnType<typeof pendingOptOutShifts> = [];
+  for (const o of active) {
+    const contact = (o.contactId !== null ? ctx.contacts.get(o.contactId) : undefined) ?? ctx.contacts.getByPhone(o.phone);
+    if (!contact || contact.removedAt || seen.has(contact.id)) continue;
+    if (tags.length && !contact.tags.some((t) => tags.includes(t))) continue;
+    seen.add(contact.id);
+    const member = memberOf(ctx, contact);
+    const history = historyOf(ctx, contact, rules, at, 0);
+    const after = { ...member, cells: withPendingOptOuts(member.cells, pendingOf(ctx, contact), at) };
+    if (after.cells === member.cells) continue;
+    out.push({ before: gateMember(member, campaign, at, rules, history), after: gateMember(after, campaign, at, rules, history) });
+  }
+  return out;
+}
+
+/**
  * The gate for one contact, read from the register at this instant: what the sender asks immediately before each
- * provider request (in the transaction that marks the recipient `sending`).
+ * provider request (in the transaction that marks the recipient `sending`). An opt-out waiting in the journal
+ * (accepted while another process held the register) counts as a revocation here too.
  */
 export function gateContact(
   ctx: ServiceContext,
@@ -140,7 +222,10 @@ export function gateContact(
   exceptCampaign = 0,
 ): { channel: Channel; verdict: GateVerdict } {
   if (contact.removedAt) return { channel: routeOf(campaign.channel)[0]!, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
-  return gateMember(memberOf(ctx, contact), campaign, at, rules, historyOf(ctx, contact, rules, at, exceptCampaign));
+  const member = memberOf(ctx, contact);
+  const pending = pendingOf(ctx, contact);
+  if (pending.length) member.cells = withPendingOptOuts(member.cells, pending, at);
+  return gateMember(member, campaign, at, rules, historyOf(ctx, contact, rules, at, exceptCampaign));
 }
 
 /** Reasons that only make a message wait; the consent itself is in force. */
@@ -150,9 +235,15 @@ const DEFERRALS = new Set(['quiet_hours', 'frequency_cap']);
  * The six channel × purpose cells of a contact at `at`, folded from `events`, each with whether it may be used
  * now and, if not, the gate's own reason — so the contact page, the list and a campaign never disagree.
  */
-export function consentCellsAt(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
+export function consentCellsAt(
+  ctx: ServiceContext,
+  contact: ContactRecord,
+  events: readonly EventRecord[],
+  at: number,
+  knownAt = Number.POSITIVE_INFINITY,
+): ConsentCell[] {
   const rules = gateRules(ctx);
-  const states = foldByKey(events.map(toFoldable), at);
+  const states = withPendingOptOuts(foldByKey(events.map(toFoldable), at), pendingOf(ctx, contact), at, knownAt);
   const member = memberOf(ctx, contact, states);
   const history = !contact.removedAt ? historyOf(ctx, contact, rules, at, 0) : null;
   const byId = new Map(events.map((e) => [e.id, e]));
@@ -207,8 +298,11 @@ export function marketingVerdicts(
     if (!m) states.set(s.contactId, (m = new Map()));
     m.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
   }
+  const pending = ctx.optouts?.active() ?? [];
   for (const c of contacts) {
-    const member = memberOf(ctx, c, states.get(c.id) ?? new Map());
+    let member = memberOf(ctx, c, states.get(c.id) ?? new Map());
+    const mine = pending.filter((o) => o.phone === c.phone || o.contactId === c.id);
+    if (mine.length) member = { ...member, cells: withPendingOptOuts(member.cells, mine, at) };
     const history = historyOf(ctx, c, rules, at, 0);
     const row = {} as Record<Channel, ConsentCell['blockedBy']>;
     for (const channel of Channels) {

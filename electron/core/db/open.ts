@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import { migrations } from './migrations';
+import { STATEMENT_BUSY_MS } from './busy';
 import { schemaReference, tablesOf } from './reference';
 import { readWitness, witnessPathFor, type WitnessRead } from '../witness';
 
@@ -119,12 +120,19 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null): 
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
+    // Durable commits (issue #15 §3): in WAL, NORMAL syncs only at checkpoints, so a power cut can lose the last
+    // commits — an opt-out or a "sent" mark the person was already told about. FULL syncs the WAL at every commit:
+    // one fsync per write transaction (consent, outbox, imports alike; an import is one commit). Its cost is printed
+    // by test/bench/register.bench.ts beside NORMAL's.
+    db.pragma('synchronous = FULL');
+    // Opening (and migrating) may wait for another process's short write; afterwards a statement waits only
+    // briefly and a turn at the register waits without blocking (see RegisterLock, db/busy.ts).
     db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache: the register's indexes stay warm on a shop PC without crowding it.
     db.pragma('cache_size = -65536');
     if (path !== ':memory:' && witness) checkStructure(db, path, witness);
     migrate(db);
+    db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
     return db;
   } catch (err) {
     db.close();

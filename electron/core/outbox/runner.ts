@@ -324,7 +324,19 @@ export class BatchRun {
   private async handOff(due: OutboxRecord[], run: RunRecord, batch: BatchRecord, signal: AbortSignal): Promise<void> {
     let stopped = false;
     let next = 0;
+    let failure: { err: unknown } | null = null;
     const worker = async () => {
+      try {
+        await work();
+      } catch (err) {
+        // The register cannot be reached (busy in another process) or something broke: stop every worker after
+        // its current request, so the run ends as a whole and pauses (Outbox.stall) — nothing goes on in the dark.
+        // A recipient left `sending` is asked about (reconcileInDoubt) when the run carries on.
+        stopped = true;
+        failure ??= { err };
+      }
+    };
+    const work = async () => {
       while (next < due.length && !stopped && !signal.aborted) {
         const row = due[next++]!;
         const name = this.providerOf(row, run, batch);
@@ -357,6 +369,7 @@ export class BatchRun {
     };
     const inFlight = inFlightFor(this.maxRate(run));
     await Promise.all(Array.from({ length: Math.min(inFlight, due.length) }, worker));
+    if (failure) throw (failure as { err: unknown }).err;
   }
 
   /** Record one provider answer (null: never sent, the run stopped first). */

@@ -2,7 +2,7 @@ import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
 import type { ExclusionReason } from '../../../shared/domain/gate/gate';
 import { CLOCK_TOLERANCE_MS } from '../../../shared/domain/consent/decide';
-import { audienceHistory, gateMember, gateRules, routeOf } from '../campaigns/audience';
+import { audienceHistory, gateMember, gateRules, pendingOptOutsOfAudience, routeOf } from '../campaigns/audience';
 import { appendAudit, iso, type ServiceContext } from './context';
 import { checkMessage, lintProfile } from './lint.service';
 import { resolveActor } from './staff.service';
@@ -104,10 +104,11 @@ export function batchAudience(ctx: ServiceContext, input: ParsedInput<'batch.aud
   const rules = gateRules(ctx);
   const at = Math.max(b.plannedAt, ctx.clock.now());
   const historyOf = audienceHistory(ctx, rules, at);
+  const withPending = pendingOptOutsOfAudience(ctx, at);
   const people: Output<'batch.audience'>['people'] = [];
   let total = 0;
   for (const m of ctx.batches.audience(b.audience.tags)) {
-    const { channel, verdict } = gateMember(m, b, at, rules, historyOf(m));
+    const { channel, verdict } = gateMember(withPending(m), b, at, rules, historyOf(m));
     const matches = input.reason === 'eligible' ? verdict.eligible : !verdict.eligible && verdict.reason === (input.reason as ExclusionReason);
     if (!matches) continue;
     if (total >= input.offset && people.length < input.limit)

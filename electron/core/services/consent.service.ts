@@ -13,6 +13,7 @@ import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
 import { getSettings } from './settings.service';
 import { resolveActor } from './staff.service';
 import { insertContact, parsePhoneOrThrow, toContact } from './contacts.service';
+import { toPendingOptOut } from '../register/optout-journal';
 
 export { appendEvents, eventPayload, refreshCell, toFoldable, type PendingEvent } from '../register/consent-log';
 export { revocationTargets } from '../../../shared/domain/consent/decide';
@@ -169,7 +170,7 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
 }
 
 /** A number the metadata rejects but that is still clearly a number: kept so the opt-out is never lost. */
-function lenientPhoneForRevocation(typed: string, country: string): ReturnType<typeof parsePhoneOrThrow> | null {
+export function lenientPhoneForRevocation(typed: string, country: string): ReturnType<typeof parsePhoneOrThrow> | null {
   const r = normalizePhone(typed, country);
   if (r.ok) return r.value;
   const digits = typed.replace(/\D/g, '');
@@ -194,16 +195,30 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
   const knownAt = input.knownAt ? Date.parse(input.knownAt) : Math.max(now, at);
   // A removed contact (an undone import) still answers for the past: what was known then stays provable.
   const contact = ctx.contacts.getByPhoneIncludingRemoved(phone.e164);
+  // An opt-out accepted while the register was busy shows at once (and in the cells: the gate honours it already).
+  const waiting = (ctx.optouts?.forContact(phone.e164, contact?.id ?? null) ?? []).filter((e) => e.enteredAt === null && e.receivedAt <= knownAt);
+  const pending = waiting.length ? { pending: waiting.map((e) => toPendingOptOut(e)) } : {};
   if (!contact) {
     // Unknown numbers have no consent; answering (rather than refusing) lets scripts check before adding.
     const cells: ConsentCell[] = [];
     for (const channel of Channels)
-      for (const purpose of Purposes)
-        cells.push({ channel, purpose, status: 'none', since: null, expiresAt: null, event: null, sendable: false, blockedBy: null });
-    return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: cells };
+      for (const purpose of Purposes) {
+        const revoked = waiting.some((e) => e.occurredAt <= at && e.targets.some((x) => x.channel === channel && x.purpose === purpose));
+        cells.push({
+          channel,
+          purpose,
+          status: revoked ? 'revoked' : 'none',
+          since: null,
+          expiresAt: null,
+          event: null,
+          sendable: false,
+          blockedBy: revoked && purpose !== 'personal_data' ? 'revoked' : null,
+        });
+      }
+    return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: cells, ...pending };
   }
   const events = ctx.consent.eventsForContact(contact.id, knownAt);
-  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: consentCells(ctx, contact, events, at) };
+  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: consentCellsAt(ctx, contact, events, at, knownAt), ...pending };
 }
 
 /** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose). */

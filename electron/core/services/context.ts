@@ -12,6 +12,7 @@ import { ConfirmationsRepo } from '../db/repos/confirmations.repo';
 import { BatchesRepo } from '../db/repos/batches.repo';
 import { OutboxRepo } from '../db/repos/outbox.repo';
 import type { Clock, Ids } from '../clock';
+import type { OptOutLookup } from '../register/optout-journal';
 import { chainHash } from '../hash';
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
 
@@ -32,6 +33,8 @@ export interface ServiceContext {
   outbox: OutboxRepo;
   clock: Clock;
   ids: Ids;
+  /** Opt-outs accepted while the register was busy, not entered yet: the gate reads them (see register/optout-journal.ts). */
+  optouts?: OptOutLookup | undefined;
 }
 
 /** Build the repos over an open database. */

@@ -7,7 +7,9 @@ import { BatchRun, channelsOf, type FaultPoint, type RunEnd } from '../outbox/ru
 import { createAdapter } from '../providers';
 import type { AdapterEnv, ProviderAdapter, ProviderConfig, ProviderKind, SecretStore } from '../providers/types';
 import { audienceHistory, gateMember, gateRules } from './batches.service';
+import { pendingOptOutsOfAudience } from '../campaigns/audience';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from './context';
+import { busyError, isSqliteBusy } from '../db/busy';
 import { toApiEvent } from './consent.service';
 import { resolveActor } from './staff.service';
 
@@ -24,6 +26,22 @@ export interface OutboxOptions {
   adapterFactory?: ((config: ProviderConfig, env: AdapterEnv) => ProviderAdapter) | undefined;
   fault?: ((point: FaultPoint, recipientId: number) => void) | undefined;
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** Where a background run's unexpected error is reported (the run itself pauses and carries on by itself). */
+  onInternalError?: ((err: unknown) => void) | undefined;
+  /** What holds the register when it is busy in another process (for the pause's reason). */
+  describeBusy?: (() => string) | undefined;
+}
+
+/** A background run that could not continue pauses with this in front of its reason, and carries on by itself. */
+export const AUTO_PAUSE = 'paused by itself: ';
+
+/** Why a background run stopped, in words the person can act on (never a stack trace). */
+function runStopReason(err: unknown, describeBusy: () => string): string {
+  if (err instanceof AppError) return err.message;
+  if (isSqliteBusy(err)) return busyError(describeBusy()).message;
+  const code = (err as { code?: unknown } | null)?.code;
+  const what = err instanceof Error ? `${err.name}${typeof code === 'string' ? ` ${code}` : ''}: ${err.message}` : 'unknown error';
+  return `an internal error (${what.slice(0, 200)})`;
 }
 
 /** Recipient record → contract shape. */
@@ -56,6 +74,8 @@ export function recipientOut(r: OutboxRecord & { name?: string }): Output<'batch
  */
 export class Outbox {
   private readonly runs = new Map<number, { abort: AbortController; done: Promise<RunEnd> }>();
+  /** Background runs that stopped on an error: why, since when, and when they try again (see {@link stall}). */
+  private readonly stalled = new Map<number, { reason: string; at: number; attempts: number; busy: boolean; timer: NodeJS.Timeout | null }>();
   private readonly adapters = new Map<string, { key: string; adapter: ProviderAdapter }>();
   private closed = false;
 
@@ -122,6 +142,7 @@ export class Outbox {
     const at = Math.max(now, batch.plannedAt);
     const rules = gateRules(ctx);
     const historyOf = audienceHistory(ctx, rules, at);
+    const withPending = pendingOptOutsOfAudience(ctx, at);
     ctx.db.transaction(() => {
       ctx.outbox.insertRun({
         batchId: batch.id,
@@ -134,7 +155,7 @@ export class Outbox {
       // Decide first, write after: SQLite cannot insert while the audience query is still being read.
       const decisions: { contactId: number; phone: string; channel: Channel; dueAt: number | null; reason: string | null }[] = [];
       for (const m of ctx.batches.audience(batch.audience.tags)) {
-        const { channel, verdict } = gateMember(m, batch, at, rules, historyOf(m));
+        const { channel, verdict } = gateMember(withPending(m), batch, at, rules, historyOf(m));
         if (verdict.eligible) decisions.push({ contactId: m.contactId, phone: m.phone, channel, dueAt: at, reason: null });
         else if (verdict.deferUntil !== undefined)
           decisions.push({ contactId: m.contactId, phone: m.phone, channel, dueAt: verdict.deferUntil, reason: null });
@@ -194,9 +215,94 @@ export class Outbox {
       { ctx: this.ctx, lock: this.o.lock, adapterFor: (n) => this.adapterFor(n), fault: this.o.fault, sleep: this.o.sleep },
       batchId,
     );
-    const done = run.run(abort.signal, null).catch(() => 'aborted' as const);
+    // A run never dies silently: whatever stops it (the register busy in another process, any error) pauses it
+    // with a reason the person sees, and it carries on by itself when it can.
+    const done = run.run(abort.signal, null).catch((err: unknown) => {
+      if (!abort.signal.aborted) this.stall(batchId, err);
+      return 'paused' as const;
+    });
     this.runs.set(batchId, { abort, done });
     void done.finally(() => this.runs.delete(batchId));
+  }
+
+  /**
+   * A background run stopped on `err`: it shows as paused with the reason at once (progress reads it from memory
+   * while another process holds the register and nothing can be written), the pause is recorded in batch_runs and
+   * the audit log as soon as a turn can write, and the run tries again by itself with growing pauses — soon when
+   * the register was busy, later after other errors — unless the person paused it meanwhile.
+   */
+  private stall(batchId: number, err: unknown): void {
+    if (this.closed) return;
+    const prev = this.stalled.get(batchId);
+    if (prev?.timer) clearTimeout(prev.timer);
+    const busy = (err instanceof AppError && err.code === 'BUSY') || isSqliteBusy(err);
+    if (!busy)
+      try {
+        this.o.onInternalError?.(err);
+      } catch {
+        // a test's reporter may throw; the run pauses all the same
+      }
+    const attempts = (prev?.attempts ?? 0) + 1;
+    const s = {
+      reason: `${AUTO_PAUSE}${runStopReason(err, this.o.describeBusy ?? (() => 'a change'))}; it carries on by itself when it can`,
+      at: prev?.at ?? this.ctx.clock.now(),
+      attempts,
+      busy,
+      timer: null as NodeJS.Timeout | null,
+    };
+    this.stalled.set(batchId, s);
+    void this.o.lock
+      .run(
+        () =>
+          this.ctx.db.transaction(() => {
+            const run = this.ctx.outbox.getRun(batchId);
+            if (!run || run.finishedAt !== null || run.pausedReason !== null || this.stalled.get(batchId) !== s) return;
+            this.ctx.outbox.updateRun(batchId, { pausedReason: s.reason, pausedAt: s.at });
+            appendAudit(this.ctx, 'outbox', 'batch.paused', `batch:${batchId}`, { automatic: true, reason: s.reason });
+          })(),
+        // Bookkeeping never queues up waiting for another process: still busy, recover() records it.
+        { retryBusy: false },
+      )
+      .catch(() => undefined);
+    const delay = busy ? Math.min(500 * attempts, 5_000) : Math.min(1_000 * 2 ** (attempts - 1), 60_000);
+    s.timer = setTimeout(() => void this.recover(batchId), delay);
+    s.timer.unref();
+  }
+
+  /** Lift a stalled run's pause and start it again (see {@link stall}); still busy: stay paused and try later. */
+  private async recover(batchId: number): Promise<void> {
+    const s = this.stalled.get(batchId);
+    if (!s || this.closed) return;
+    s.timer = null;
+    if (this.runs.has(batchId)) {
+      // Resumed meanwhile (the person pressed resume).
+      this.stalled.delete(batchId);
+      return;
+    }
+    let resume: boolean;
+    try {
+      resume = await this.o.lock.run(
+        () =>
+          this.ctx.db.transaction((): boolean => {
+            const run = this.ctx.outbox.getRun(batchId);
+            if (!run || run.finishedAt !== null) return false;
+            // Paused by the person or a provider meanwhile: their resume starts it again.
+            if (run.pausedReason !== null && !run.pausedReason.startsWith(AUTO_PAUSE)) return false;
+            // A pause that could not be written while the register was busy is recorded now, with its reason.
+            if (run.pausedReason === null)
+              appendAudit(this.ctx, 'outbox', 'batch.paused', `batch:${batchId}`, { automatic: true, reason: s.reason, since: iso(s.at) });
+            else this.ctx.outbox.updateRun(batchId, { pausedReason: null, pausedAt: null });
+            appendAudit(this.ctx, 'outbox', 'batch.resumed', `batch:${batchId}`, { automatic: true, pausedSince: iso(s.at) });
+            return true;
+          })(),
+        { retryBusy: false },
+      );
+    } catch (err) {
+      this.stall(batchId, err);
+      return;
+    }
+    this.stalled.delete(batchId);
+    if (resume) this.start(batchId);
   }
 
   /** Run a batch until done, paused, or idle longer than `maxWaitMs` (the CLI). A background run is waited for instead. */
@@ -217,9 +323,15 @@ export class Outbox {
     }
   }
 
-  /** Resume every unfinished, unpaused run (the app at start: a crash left them). */
+  /** Resume every unfinished, unpaused run (the app at start: a crash left them), and those that paused by themselves. */
   resumeAll(): void {
-    for (const run of this.ctx.outbox.openRuns()) if (run.pausedReason === null) this.start(run.batchId);
+    for (const run of this.ctx.outbox.openRuns()) {
+      if (run.pausedReason === null) this.start(run.batchId);
+      else if (run.pausedReason.startsWith(AUTO_PAUSE)) {
+        this.stalled.set(run.batchId, { reason: run.pausedReason, at: run.pausedAt ?? run.startedAt, attempts: 1, busy: true, timer: null });
+        void this.recover(run.batchId);
+      }
+    }
   }
 
   /** batch.progress */
@@ -229,11 +341,16 @@ export class Outbox {
     const run = this.ctx.outbox.getRun(batchId);
     const c = this.ctx.outbox.counts(batchId);
     const next = this.ctx.outbox.nextDue(batchId);
+    const stalled = this.stalled.get(batchId);
     return {
       batch: batchId,
       state: batch.state,
       running: this.runs.has(batchId),
-      paused: run?.pausedReason ? { reason: run.pausedReason, at: iso(run.pausedAt ?? run.startedAt) } : null,
+      paused: run?.pausedReason
+        ? { reason: run.pausedReason, at: iso(run.pausedAt ?? run.startedAt) }
+        : stalled
+          ? { reason: stalled.reason, at: iso(stalled.at) }
+          : null,
       providers: (run?.providers ?? {}) as Record<string, string>,
       counts: c,
       sent: c.sent + c.delivered + c.read,
@@ -259,6 +376,7 @@ export class Outbox {
         appendAudit(this.ctx, actor, 'batch.paused', `batch:${run.batchId}`, {});
       })();
     });
+    this.forgetStall(input.batch);
     const going = this.runs.get(input.batch);
     if (going) await going.done;
     return this.o.lock.run(() => this.progress(input.batch));
@@ -274,6 +392,7 @@ export class Outbox {
         appendAudit(this.ctx, actor, 'batch.resumed', `batch:${run.batchId}`, {});
       })();
     });
+    this.forgetStall(input.batch);
     this.start(input.batch);
     return this.o.lock.run(() => this.progress(input.batch));
   }
@@ -284,9 +403,16 @@ export class Outbox {
     return run;
   }
 
+  private forgetStall(batchId: number): void {
+    const s = this.stalled.get(batchId);
+    if (s?.timer) clearTimeout(s.timer);
+    this.stalled.delete(batchId);
+  }
+
   /** Stop every run (the app is quitting); what is queued stays queued. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const id of [...this.stalled.keys()]) this.forgetStall(id);
     for (const r of this.runs.values()) r.abort.abort();
     await Promise.all([...this.runs.values()].map((r) => r.done));
   }

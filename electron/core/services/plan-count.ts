@@ -4,6 +4,7 @@ import type { Channel } from '../../../shared/domain/consent/types';
 import { HISTORY_CLASSES, type AudienceMember, type BatchRecord } from '../db/repos/batches.repo';
 import { audienceHistory, audienceHistoryIndex, gateMember } from './batches.service';
 import type { ServiceContext } from './context';
+import { pendingOptOutShifts } from '../campaigns/audience';
 
 /** What a plan counts: the audience, who may be sent to on which channel, and why the others may not. */
 export type PlanCounts = {
@@ -61,7 +62,16 @@ export function countPlan(ctx: ServiceContext, batch: PlanTarget, at: number, ru
   if (!groups) return countPlanPerMember(ctx, batch, at, rules);
   const tally = new Tally();
   for (const g of groups) tally.add(gateMember(g.member, batch, at, rules, g.history), g.count);
+  shiftForPendingOptOuts(ctx, batch, at, rules, tally);
   return tally.result();
+}
+
+/** Opt-outs accepted while the register was busy, not entered yet: each such contact moves to the verdict the gate gives it with the opt-out. */
+function shiftForPendingOptOuts(ctx: ServiceContext, batch: PlanTarget, at: number, rules: GateRules, tally: Tally): void {
+  for (const { before, after } of pendingOptOutShifts(ctx, batch, batch.tags, at, rules)) {
+    tally.add(before, -1);
+    tally.add(after, 1);
+  }
 }
 
 /**
@@ -104,5 +114,6 @@ export function countPlanPerMember(ctx: ServiceContext, batch: PlanTarget, at: n
   const historyOf = audienceHistory(ctx, rules, at);
   const tally = new Tally();
   for (const m of ctx.batches.audience(batch.tags)) tally.add(gateMember(m, batch, at, rules, historyOf(m)), 1);
+  shiftForPendingOptOuts(ctx, batch, at, rules, tally);
   return tally.result();
 }

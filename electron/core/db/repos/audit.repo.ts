@@ -70,6 +70,16 @@ export class AuditRepo {
       yield toRecord(r);
   }
 
+  /** The first row about `entity` after row `afterId` (found by the primary key range, not a scan of the log). */
+  findEntity(entity: string, afterId: number): AuditRecord | undefined {
+    const r = this.db
+      .prepare<[number, string], AuditRow>(
+        'SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log WHERE id > ? AND entity = ? ORDER BY id LIMIT 1',
+      )
+      .get(afterId, entity);
+    return r ? toRecord(r) : undefined;
+  }
+
   count(): number {
     return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_log').get()?.n ?? 0;
   }

@@ -1,0 +1,394 @@
+import { api, type ConsentCell, type Output, type ParsedInput, type PendingOptOut } from '../../../shared/contract/api';
+import { AppError } from '../../../shared/contract/errors';
+import { isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
+import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
+import { normalizePhone } from '../../../shared/domain/phone/normalize';
+import { consentCellsAt } from '../campaigns/audience';
+import { busyError, isSqliteBusy, withBusyTimeout } from '../db/busy';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import type { RegisterLock } from '../jobs';
+import { lenientPhoneForRevocation, recordConsent } from '../services/consent.service';
+import { parsePhoneOrThrow, toContact } from '../services/contacts.service';
+import { appendAudit, iso, type ServiceContext } from '../services/context';
+import { receiveInbound } from '../services/inbound.service';
+import { getSettings } from '../services/settings.service';
+import { resolveActor } from '../services/staff.service';
+import { toPendingOptOut, type OptOutEntry, type OptOutJournal } from './optout-journal';
+
+/**
+ * The opt-out door behind every door (IPC, HTTP, CLI; consent.record with action "revoke" and inbound.receive
+ * classified as an opt-out): an opt-out is never refused and never waits for long. It goes straight into the
+ * register when this process's queue and the register's lock let it within {@link QUEUE_BUDGET_MS} +
+ * {@link DIRECT_BUSY_MS}; otherwise it is checked as the register would check it (a number, a known contact, a
+ * date not in the future, a known staff member) and kept in the opt-out journal (see optout-journal.ts), which the
+ * gate reads, and entered into the register — through the same recordConsent / receiveInbound — once it is free.
+ * Measured with another process holding the lock: ~350 ms from call to answer, most of it the budgets below.
+ */
+
+/** How long an opt-out waits for this process's own queue (e.g. an import in this window) before it is journaled. */
+export const QUEUE_BUDGET_MS = 250;
+/** How long it waits, blocking, for another process's write lock before it is journaled. */
+export const DIRECT_BUSY_MS = 100;
+/** How long entering a waiting opt-out may wait for the lock (it is tried again at the next turn or poll). */
+const DRAIN_BUSY_MS = 50;
+/** How often a process looks for opt-outs waiting in the journal (accepted here or by another process). */
+const POLL_MS = 1_000;
+
+/** The opt-out intake and the journal's drain for one backend. */
+export class OptOutIntake {
+  private timer: NodeJS.Timeout | null = null;
+  private poking = false;
+  private retriedProblems = false;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly journal: OptOutJournal | null,
+    private readonly lock: RegisterLock,
+    private readonly onInternalError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  /** consent.record with action "revoke". */
+  revoke(input: ParsedInput<'consent.record'>): Promise<Output<'consent.record'>> {
+    return this.accept(
+      () => recordConsent(this.ctx, input),
+      (waitingFor) => this.keepRevocation(input, waitingFor),
+    );
+  }
+
+  /** inbound.receive: an opt-out is accepted like a revocation; any other reply is an ordinary write. */
+  inbound(input: ParsedInput<'inbound.receive'>): Promise<Output<'inbound.receive'>> {
+    const direct = () => receiveInbound(this.ctx, input);
+    if (!this.journal) return this.lock.run(direct);
+    const policy = getSettings(this.ctx).effectivePolicy;
+    const c = classifyInbound(input.text, DEFAULT_KEYWORDS, policy.optOutKeywords);
+    if (c.intent !== 'opt_out') return this.lock.run(direct);
+    return this.accept(direct, (waitingFor) => this.keepInbound(input, waitingFor));
+  }
+
+  /**
+   * Straight into the register when that is quick; else into the journal. Exactly one of the two happens: the
+   * queued direct attempt does nothing once the journal has it.
+   */
+  private accept<T>(direct: () => T, keep: (waitingFor: string) => T): Promise<T> {
+    if (!this.journal) return this.lock.run(direct);
+    return new Promise<T>((resolve, reject) => {
+      let state: 'waiting' | 'direct' | 'kept' = 'waiting';
+      const toJournal = (waitingFor: string) => {
+        state = 'kept';
+        try {
+          resolve(keep(waitingFor));
+          this.poke();
+        } catch (err) {
+          reject(err);
+        }
+      };
+      const timer = setTimeout(() => {
+        if (state === 'waiting') toJournal(this.describe(true));
+      }, QUEUE_BUDGET_MS);
+      this.lock
+        .run(
+          () => {
+            clearTimeout(timer);
+            if (state !== 'waiting') return;
+            state = 'direct';
+            try {
+              resolve(withBusyTimeout(this.ctx.db, DIRECT_BUSY_MS, direct));
+            } catch (err) {
+              if (isSqliteBusy(err)) toJournal(this.describe(false));
+              else reject(err);
+            }
+          },
+          { retryBusy: false },
+        )
+        .catch(reject);
+    });
+  }
+
+  /** Check a revocation as recordConsent would (reading only), keep it, and answer with its pending state. */
+  private keepRevocation(input: ParsedInput<'consent.record'>, waitingFor: string): Output<'consent.record'> {
+    const ctx = this.ctx;
+    const settings = getSettings(ctx);
+    const now = ctx.clock.now();
+    const occurredAt = input.occurredAt === undefined ? now : Date.parse(input.occurredAt);
+    if (isFutureDate(occurredAt, now))
+      throw new AppError('FUTURE_DATE', `occurredAt: ${input.occurredAt} is in the future; a consent can only be recorded once it has happened`, {
+        fields: [{ path: 'occurredAt', message: 'in the future' }],
+      });
+    resolveActor(ctx, input.staff);
+    const formId = input.evidence?.formVersionId;
+    if (formId !== undefined && !ctx.forms.get(formId))
+      throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${formId}`, {
+        fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }],
+      });
+    let contact: ContactRecord | undefined;
+    let phone: string;
+    let fresh: { e164: string; country: string | null; reach: ContactRecord['reach'] } | null = null;
+    if (input.contactId !== undefined) {
+      contact = ctx.contacts.get(input.contactId);
+      if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
+      phone = contact.phone;
+    } else {
+      let parsed;
+      try {
+        parsed = parsePhoneOrThrow(ctx, input.phone ?? '', input.country);
+      } catch (err) {
+        parsed = lenientPhoneForRevocation(input.phone ?? '', input.country ?? settings.defaultCountry);
+        if (!parsed) throw err;
+      }
+      phone = parsed.e164;
+      contact = ctx.contacts.getByPhone(phone);
+      if (!contact) fresh = parsed;
+    }
+    const entry = this.journal!.add({
+      kind: 'consent.record',
+      input: { ...input, occurredAt: iso(occurredAt) },
+      phone,
+      contactId: contact?.id ?? null,
+      channel: input.channel,
+      purpose: input.purpose,
+      targets: revocationTargets(input.channel, input.purpose, settings.effectivePolicy),
+      occurredAt,
+      receivedAt: now,
+      waitingFor,
+      providerId: null,
+    });
+    const shown = contact ?? provisionalContact(fresh!, input.name ?? '', now);
+    return {
+      contact: toContact(shown),
+      createdContact: false,
+      events: [],
+      consents: this.cells(shown, now),
+      downgraded: null,
+      pending: toPendingOptOut(entry),
+    };
+  }
+
+  /** Check an opt-out reply as receiveInbound would (reading only), keep it, and answer with its pending state. */
+  private keepInbound(input: ParsedInput<'inbound.receive'>, waitingFor: string): Output<'inbound.receive'> {
+    const ctx = this.ctx;
+    const settings = getSettings(ctx);
+    const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
+    if (input.providerId) {
+      const seen = ctx.inbound.byProviderId(input.providerId);
+      if (seen)
+        return { messageId: seen.id, duplicate: true, classified: seen.intent, formCode: seen.formCode, events: [], note: 'already received' };
+      const kept = this.journal!.byProviderId(input.providerId);
+      if (kept)
+        return {
+          messageId: 0,
+          duplicate: true,
+          classified: 'opt_out',
+          formCode: null,
+          events: [],
+          note: 'already received',
+          pending: toPendingOptOut(kept),
+        };
+    }
+    const now = ctx.clock.now();
+    const at = input.at ? Date.parse(input.at) : now;
+    if (at > now + 5 * 60 * 1000)
+      throw new AppError('FUTURE_DATE', `at: ${input.at} is in the future`, { fields: [{ path: 'at', message: 'in the future' }] });
+    resolveActor(ctx, input.staff);
+    const parsed = normalizePhone(input.from, settings.defaultCountry);
+    const phone = parsed.ok ? parsed.value.e164 : (lenientPhoneForRevocation(input.from, settings.defaultCountry)?.e164 ?? input.from.trim());
+    const contact = ctx.contacts.getByPhone(phone);
+    const entry = this.journal!.add({
+      kind: 'inbound.receive',
+      input: { ...input, at: iso(at) },
+      phone,
+      contactId: contact?.id ?? null,
+      channel: input.channel,
+      purpose: 'marketing',
+      targets: revocationTargets(input.channel, 'marketing', settings.effectivePolicy),
+      occurredAt: at,
+      receivedAt: now,
+      waitingFor,
+      providerId: input.providerId ?? null,
+    });
+    return {
+      messageId: 0,
+      duplicate: false,
+      classified: c.intent,
+      formCode: c.formCode,
+      events: [],
+      note: `accepted while the register is busy with ${waitingFor}; it is entered as soon as the register is free, and no message goes to this number meanwhile`,
+      pending: toPendingOptOut(entry),
+    };
+  }
+
+  /** The six cells as the gate sees them now, with the waiting opt-out applied (the journal has it already). */
+  private cells(contact: ContactRecord, now: number): ConsentCell[] {
+    const events = contact.id > 0 ? this.ctx.consent.eventsForContact(contact.id) : [];
+    return consentCellsAt(this.ctx, contact, events, now);
+  }
+
+  /** Opt-outs waiting for the register, for one contact's page and status. */
+  pendingFor(phone: string, contactId: number | null): PendingOptOut[] {
+    return this.journal
+      ? this.journal
+          .forContact(phone, contactId)
+          .filter((e) => e.enteredAt === null)
+          .map(toPendingOptOut)
+      : [];
+  }
+
+  /**
+   * Enter every waiting opt-out into the register, oldest first, each in its own transaction with an audit row;
+   * stops at the first that finds the register still busy (tried again later). Call between turns at the register.
+   */
+  drain(): void {
+    const journal = this.journal;
+    if (!journal || !this.ctx.db.open || this.ctx.db.inTransaction) return;
+    const all = !this.retriedProblems;
+    if (!all && !journal.hasWaiting()) return;
+    this.retriedProblems = true;
+    for (const e of journal.waiting()) {
+      // An opt-out that could not be entered is tried again once per start, not at every turn.
+      if (e.problem !== null && !all) continue;
+      try {
+        if (!this.enter(e)) return;
+      } catch (err) {
+        if (isSqliteBusy(err)) return;
+        journal.markProblem(e.uid, err instanceof AppError ? err.message : 'internal error');
+        if (!(err instanceof AppError)) this.onInternalError(err);
+      }
+    }
+  }
+
+  /** Enter one waiting opt-out; false when the register is still busy. */
+  private enter(e: OptOutEntry): boolean {
+    const ctx = this.ctx;
+    const journal = this.journal!;
+    if (e.attemptAuditFrom !== null) {
+      // Tried before: if its transaction committed (the process stopped before the journal heard), it is in.
+      const done = ctx.audit.findEntity(`optout:${e.uid}`, e.attemptAuditFrom);
+      if (done) {
+        journal.markEntered(e.uid, (done.details.firstEventId as number | null | undefined) ?? null);
+        return true;
+      }
+    }
+    journal.markAttempt(e.uid, ctx.audit.lastLink()?.id ?? 0);
+    let ids: number[];
+    try {
+      ids = withBusyTimeout(ctx.db, DRAIN_BUSY_MS, () => ctx.db.transaction(() => this.replay(e)).immediate());
+    } catch (err) {
+      if (isSqliteBusy(err)) return false;
+      throw err;
+    }
+    journal.markEntered(e.uid, ids.length ? Math.min(...ids) : null);
+    return true;
+  }
+
+  /** The opt-out through the register's own function, as if it had come now; falls back so it is never lost. */
+  private replay(e: OptOutEntry): number[] {
+    const ctx = this.ctx;
+    const attempts: Record<string, unknown>[] = [e.input];
+    // A contact removed meanwhile, or a staff member deactivated meanwhile, must not lose the opt-out.
+    if (e.kind === 'consent.record') attempts.push({ ...e.input, contactId: undefined, phone: e.phone, staff: undefined });
+    else attempts.push({ ...e.input, staff: undefined });
+    let lastErr: unknown;
+    for (const raw of attempts) {
+      try {
+        const ids = ctx.db.transaction(() => {
+          const events =
+            e.kind === 'consent.record'
+              ? recordConsent(ctx, api['consent.record'].input.parse(raw)).events
+              : receiveInbound(ctx, api['inbound.receive'].input.parse(raw)).events;
+          const eventIds = events.map((x) => x.id);
+          appendAudit(ctx, 'system', 'optout.entered', `optout:${e.uid}`, {
+            kind: e.kind,
+            receivedAt: iso(e.receivedAt),
+            waitedFor: e.waitingFor,
+            events: eventIds,
+            firstEventId: eventIds.length ? Math.min(...eventIds) : null,
+          });
+          return eventIds;
+        })();
+        return ids;
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        lastErr = err;
+      }
+    }
+    throw lastErr;
+  }
+
+  /** What holds the register, in words, for the person: another process's note, this process's own, or a change. */
+  describe(own: boolean): string {
+    const notes = this.journal?.activity(own) ?? [];
+    const first = notes[0];
+    if (!first) return own ? 'other work in this window' : 'a change';
+    const secs = Math.max(0, Math.round((Date.now() - first.since) / 1000));
+    return `${first.what} (started ${secs < 90 ? `${secs} s` : `${Math.round(secs / 60)} min`} ago)`;
+  }
+
+  /** The BUSY refusal for an ordinary write, naming what holds the register. */
+  busy(): AppError {
+    return busyError(this.describe(false));
+  }
+
+  /** Say what this process holds the register for while `fn` runs (an undo, a rebuild). */
+  during<T>(what: string, fn: () => T): T {
+    const done = this.journal ? this.journal.announce(what) : () => undefined;
+    try {
+      return fn();
+    } finally {
+      done();
+    }
+  }
+
+  /** Ask for a turn at the register soon, so waiting opt-outs are entered (once one is free). */
+  poke(): void {
+    if (this.poking || !this.journal) return;
+    this.poking = true;
+    void this.lock
+      .run(() => undefined, { retryBusy: false })
+      .catch(() => undefined)
+      .finally(() => (this.poking = false));
+  }
+
+  /** Look for waiting opt-outs every second (those other processes accepted too); the timer never keeps a process alive. */
+  startPolling(): void {
+    if (!this.journal || this.timer) return;
+    this.timer = setInterval(() => {
+      try {
+        if (this.journal!.hasWaiting()) this.poke();
+      } catch {
+        // the journal is busy for an instant: asked again next time
+      }
+    }, POLL_MS);
+    this.timer.unref();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      this.drain();
+    } catch {
+      // left waiting: the next process to open the register enters it
+    }
+    this.journal?.close();
+  }
+}
+
+/** The contact a revocation of a number not yet in the register will create, shown until it is entered. */
+function provisionalContact(p: { e164: string; country: string | null; reach: ContactRecord['reach'] }, name: string, now: number): ContactRecord {
+  return {
+    id: 0,
+    phone: p.e164,
+    nationalNumber: p.e164.replace(/^\+/, ''),
+    name,
+    email: null,
+    locale: null,
+    country: p.country,
+    externalId: null,
+    tags: [],
+    reach: p.reach,
+    otherPhones: [],
+    importBatchId: null,
+    createdAt: now,
+    updatedAt: now,
+    removedAt: null,
+  };
+}
