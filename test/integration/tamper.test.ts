@@ -140,9 +140,11 @@ describe('the heads of both chains', () => {
     expect(w.audit).toEqual({ lastId: t.backend.ctx.audit.lastLink()!.id, lastHash: t.backend.ctx.audit.lastLink()!.hash });
     await t.call('consent.record', { phone: STRANGER, channel: 'whatsapp', purpose: 'marketing', action: 'revoke' });
     expect(witnessOf(t.dbPath).events.lastId).toBe(t.backend.ctx.consent.lastLink()!.id);
-    // Nothing but the register, its WAL and the witness: no temporary file left behind.
+    // Nothing but the register, its WAL, the witness and the opt-out journal: no temporary file left behind.
     expect(
-      readdirSync(dirname(t.dbPath)).filter((f) => f.startsWith('register.db') && !/^register\.db(-wal|-shm|\.witness\.json)?$/.test(f)),
+      readdirSync(dirname(t.dbPath)).filter(
+        (f) => f.startsWith('register.db') && !/^register\.db(-wal|-shm|\.witness\.json|\.optouts\.db(-wal|-shm)?)?$/.test(f),
+      ),
     ).toEqual([]);
     const v = await verify(t);
     expect(v.witness).toMatchObject({ path: `${t.dbPath}.witness.json`, state: 'consistent' });
