@@ -29,8 +29,11 @@ import { toPendingOptOut, type OptOutEntry, type OptOutJournal } from './optout-
 export const QUEUE_BUDGET_MS = 250;
 /** How long it waits, blocking, for another process's write lock before it is journaled. */
 export const DIRECT_BUSY_MS = 100;
-/** How long entering a waiting opt-out may wait for the lock (it is tried again at the next turn or poll). */
-const DRAIN_BUSY_MS = 50;
+/**
+ * Entering a waiting opt-out never waits for the lock: while another process holds it the try costs microseconds
+ * (no journal write happens before the lock is ours), so every turn and poll may try again.
+ */
+const DRAIN_BUSY_MS = 0;
 /** How often a process looks for opt-outs waiting in the journal (accepted here or by another process). */
 const POLL_MS = 1_000;
 
@@ -83,7 +86,9 @@ export class OptOutIntake {
         }
       };
       const timer = setTimeout(() => {
-        if (state === 'waiting') toJournal(this.describe(true));
+        // Queued behind this process's own work (an import in this window), or behind a turn that itself waits
+        // for another process.
+        if (state === 'waiting') toJournal(this.describe(this.lock.waitingSince === null));
       }, QUEUE_BUDGET_MS);
       this.lock
         .run(
@@ -267,10 +272,17 @@ export class OptOutIntake {
         return true;
       }
     }
-    journal.markAttempt(e.uid, ctx.audit.lastLink()?.id ?? 0);
     let ids: number[];
     try {
-      ids = withBusyTimeout(ctx.db, DRAIN_BUSY_MS, () => ctx.db.transaction(() => this.replay(e)).immediate());
+      ids = withBusyTimeout(ctx.db, DRAIN_BUSY_MS, () =>
+        ctx.db
+          .transaction(() => {
+            // The register's lock is ours now: note where the audit log stands before anything is written.
+            journal.markAttempt(e.uid, ctx.audit.lastLink()?.id ?? 0);
+            return this.replay(e);
+          })
+          .immediate(),
+      );
     } catch (err) {
       if (isSqliteBusy(err)) return false;
       throw err;
