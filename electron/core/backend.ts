@@ -28,6 +28,9 @@ import { checkMessage, getLintProfile } from './services/lint.service';
 import { Outbox, getRecipient, listRecipients, resolveRecipient } from './services/outbox.service';
 import { listProviders, providerKinds, removeProvider, saveProvider, testProvider } from './services/providers.service';
 import { createBatchReport } from './services/report.service';
+import { BackupService } from './services/backups.service';
+import { createBackupSync } from './backups/backups';
+import { readWitness, witnessPathFor } from './witness';
 import { MemorySecrets } from './secrets';
 import type { AdapterEnv, ProviderAdapter, ProviderConfig, SecretStore } from './providers/types';
 import type { FaultPoint } from './outbox/runner';
@@ -60,6 +63,8 @@ export interface BackendOptions {
   adapterFactory?: (config: ProviderConfig, env: AdapterEnv) => ProviderAdapter;
   fault?: (point: FaultPoint, recipientId: number) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Daily backups while running (a timer; default: as autoResume — the app and the local host, not the CLI). */
+  dailyBackups?: boolean;
   /** How long an ordinary write waits for another process's long write before answering BUSY, ms (default 5 s). */
   busyWaitMs?: number;
 }
@@ -73,6 +78,7 @@ export interface Backend {
   files: FileStore;
   jobs: ImportJobs;
   outbox: Outbox;
+  backups: BackupService;
   close(): void;
 }
 
@@ -90,6 +96,12 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'batch.pause',
   'batch.resume',
   'providers.test',
+  // Backups: listing and checking read files (and the register through a connection of their own); a restore
+  // stops sending and takes the register's turn itself.
+  'backup.list',
+  'backup.verify',
+  'backup.preview',
+  'backup.restore',
   // An opt-out is never queued behind a long write: it goes in at once or into the opt-out journal (OptOutIntake).
   'consent.record',
   'inbound.receive',
@@ -97,8 +109,20 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
 
 /** The composition root: open the register, wire services to the contract. */
 export function createBackend(options: BackendOptions): Backend {
-  const db = openDatabase(options.dbPath);
-  const ctx = createContext(db, options.clock ?? systemClock, options.ids ?? randomIds);
+  const clock = options.clock ?? systemClock;
+  // Before a migration of an existing register, a backup of it as it is (issue #15 §8): refused to open without one.
+  const db = openDatabase(options.dbPath, {
+    beforeMigrate: (raw, from, to) => {
+      const w = readWitness(witnessPathFor(options.dbPath));
+      createBackupSync(raw, options.dbPath, {
+        reason: 'before-migration',
+        note: `schema ${from} to ${to}`,
+        clock,
+        expectHead: w.state === 'ok' ? w.value.head : null,
+      });
+    },
+  });
+  const ctx = createContext(db, clock, options.ids ?? randomIds);
   ensureOwner(ctx);
   const files = new FileStore(
     options.filesDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-files') : join(dirname(options.dbPath), 'files')),
@@ -199,6 +223,31 @@ export function createBackend(options: BackendOptions): Backend {
     sleep: options.sleep,
     onInternalError: (err) => reportQuietly('batch.run', err),
     describeBusy: () => intake.describe(false),
+  });
+  const backups = new BackupService({
+    dbPath: options.dbPath,
+    clock,
+    live:
+      options.dbPath === ':memory:'
+        ? null
+        : {
+            db,
+            ctx,
+            integrity,
+            lock,
+            stopSending: () => outbox.close(),
+            startSending: () => {
+              outbox.reopen();
+              if (options.autoResume) outbox.resumeAll();
+            },
+          },
+    onError: (err) => {
+      try {
+        reportInternal('backup.daily', err);
+      } catch {
+        // a test's reporter may throw
+      }
+    },
   });
   const handlers: Handlers = {
     'contacts.add': (i) => addContact(ctx, i),
@@ -310,6 +359,23 @@ export function createBackend(options: BackendOptions): Backend {
     'import.savePreset': (i) => savePreset(ctx, i),
     'import.deletePreset': (i) => deletePreset(ctx, i),
     'export.create': (i) => createExport(ctx, files, i),
+    'backup.list': () => backups.list(),
+    'backup.create': (i) => backups.create(i),
+    'backup.verify': (i) => backups.verify(i),
+    'backup.preview': (i) => backups.preview(i),
+    'backup.restore': (i) => backups.restore(i),
+  };
+  // A backup before every import that writes and every undo, in the same turn at the register (nothing is written
+  // when none could be made).
+  const startImport = handlers['import.start'];
+  handlers['import.start'] = async (i) => {
+    if (!i.dryRun) await backups.before('before-import', `the import of ${files.get(i.fileId).name}`);
+    return startImport(i);
+  };
+  const undo = handlers['import.undo'];
+  handlers['import.undo'] = async (i) => {
+    await backups.before('before-undo', `undoing import ${i.batch}`);
+    return undo(i);
   };
   // Every call that reads or writes the register waits its turn (see RegisterLock).
   const locked = Object.fromEntries(
@@ -323,6 +389,7 @@ export function createBackend(options: BackendOptions): Backend {
     onInternalError: reportInternal,
   });
   if (options.autoResume) outbox.resumeAll();
+  if (options.dailyBackups ?? options.autoResume) backups.startDaily();
   // Opt-outs left waiting (by this register's last process, or another one now) are entered at the first free turn.
   intake.startPolling();
   intake.poke();
@@ -334,7 +401,9 @@ export function createBackend(options: BackendOptions): Backend {
     files,
     jobs,
     outbox,
+    backups,
     close: () => {
+      backups.stopDaily();
       // What is in flight stays `sending` and is reconciled at the next start.
       void outbox.close();
       intake.close();

@@ -88,3 +88,53 @@ describe('migration 6 → 7', () => {
     db.close();
   });
 });
+
+describe('migration 7 → 8', () => {
+  const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('gives an existing register its own id once, keeps every row, and the id never changes', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 7);
+    db.prepare(
+      "INSERT INTO contacts (id, phone, national_number, name, name_key, reach, created_at, updated_at) VALUES (1, '+79120000001', '9120000001', 'Анна', 'анна', 'mobile', 1, 1)",
+    ).run();
+    db.prepare(
+      `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, evidence, policy_pack, prev_hash, hash)
+       VALUES (1, 'u1', 1, '+79120000001', 'sms', 'marketing', 'grant', 'paper_form', 10, 11, 'Owner', '{}', 'ru', ?, ?)`,
+    ).run('0'.repeat(64), 'a'.repeat(64));
+    db.prepare("INSERT INTO settings (key, value) VALUES ('businessName', '\"Лавка\"')").run();
+    const tables = ['contacts', 'consent_events', 'settings', 'audit_log'];
+    const before = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
+
+    expect(migrate(db, 8)).toBe(8);
+    for (const t of tables) expect(db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()).toEqual(before[t]);
+    const rows = db.prepare('SELECT id, register_id, created_at FROM register_meta').all() as {
+      id: number;
+      register_id: string;
+      created_at: number;
+    }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.register_id).toMatch(UUID_V4);
+    expect(Math.abs(rows[0]!.created_at - Date.now())).toBeLessThan(60_000);
+
+    // Made once: never changed, removed or doubled, even by an SQLite tool with foreign keys off.
+    db.pragma('foreign_keys = OFF');
+    expect(() => db.prepare("UPDATE register_meta SET register_id = '00000000-0000-4000-8000-000000000000'").run()).toThrow(/never changes/);
+    expect(() => db.prepare('DELETE FROM register_meta').run()).toThrow(/never changes/);
+    expect(() => db.prepare("INSERT INTO register_meta VALUES (2, '00000000-0000-4000-8000-000000000000', 1)").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('gives every register a different id', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const db = new Database(':memory:');
+      migrate(db);
+      ids.add((db.prepare('SELECT register_id FROM register_meta').get() as { register_id: string }).register_id);
+      db.close();
+    }
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(UUID_V4);
+  });
+});

@@ -6,7 +6,8 @@ import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { optin } from '../support/cli';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { startHost } from '../../electron/host/server';
-import { gateContact, gateRules } from '../../electron/core/campaigns/audience';
+import { gateContact, gateRules, marketingVerdicts } from '../../electron/core/campaigns/audience';
+import { countPlan, countPlanPerMember } from '../../electron/core/services/plan-count';
 import { createBackend } from '../../electron/core/backend';
 import { OptOutJournal } from '../../electron/core/register/optout-journal';
 
@@ -413,6 +414,49 @@ describe('an opt-out while another process holds a long write', () => {
     const entered = (await t.call('audit.list', { limit: 20 })).entries.find((e) => e.action === 'optout.entered');
     expect(entered?.details).toMatchObject({ kind: 'consent.record', waitedFor: expect.stringMatching(/^an import of big\.csv/) });
   }, 180_000);
+});
+
+describe('the gate reads the journal everywhere', () => {
+  it('plan counts, the audience lists, enqueue and the contacts list count an opt-out still waiting in the journal, once', async () => {
+    const t = await shop();
+    await grant(t.call, A, t.form);
+    await grant(t.call, B, t.form);
+    const ctx = t.backend.ctx;
+    const target = { channel: 'sms' as const, purpose: 'marketing' as const, tags: [] };
+    expect(countPlan(ctx, target, Date.now(), gateRules(ctx))).toMatchObject({ eligible: 2 });
+    // Another process accepted A's opt-out while it held the register (written here straight into the journal).
+    const journal = new OptOutJournal(`${t.dbPath}.optouts.db`);
+    cleanups.push(() => journal.close());
+    journal.add({
+      kind: 'consent.record',
+      input: { phone: A, channel: 'sms', purpose: 'marketing', action: 'revoke', occurredAt: new Date().toISOString() },
+      phone: A,
+      contactId: null,
+      channel: 'sms',
+      purpose: 'marketing',
+      targets: [
+        { channel: 'sms', purpose: 'marketing' },
+        { channel: 'whatsapp', purpose: 'marketing' },
+      ],
+      occurredAt: Date.now(),
+      receivedAt: Date.now(),
+      waitingFor: 'an import of big.csv',
+      providerId: null,
+    });
+    const waiting = countPlan(ctx, target, Date.now(), gateRules(ctx));
+    expect(waiting).toMatchObject({ eligible: 1, excluded: { revoked: 1 } });
+    expect(countPlanPerMember(ctx, target, Date.now(), gateRules(ctx))).toEqual(waiting);
+    const a = ctx.contacts.getByPhone(A)!;
+    expect(marketingVerdicts(ctx, [a], Date.now()).get(a.id)).toEqual({ sms: 'revoked', whatsapp: 'revoked' });
+
+    // Entered at the next turn at the register; counted once, from the register now.
+    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    expect(plan).toMatchObject({ eligible: 1, excluded: { revoked: 1 } });
+    expect(journal.waiting()).toEqual([]);
+    expect(countPlan(ctx, target, Date.now(), gateRules(ctx))).toEqual(waiting);
+    expect((await t.call('batch.audience', { batch: plan.batch, reason: 'revoked' })).people.map((p) => p.phone)).toEqual([A]);
+    await sendAndCheck(t, plan.batch);
+  });
 });
 
 describe('durability', () => {

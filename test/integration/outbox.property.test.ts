@@ -4,6 +4,7 @@ import { testBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { russianShop } from '../support/shop';
 import type { SendOutcome } from '../../electron/core/providers/types';
+import { idempotencyKey } from '../../electron/core/outbox/keys';
 
 const RUNS = process.env.CI ? 25 : 60;
 const PHONES = ['+79120000001', '+79120000002', '+79120000003', '+79120000004', '+79120000005', '+12025550123'];
@@ -111,7 +112,8 @@ describe('outbox properties', () => {
               if (r.channel === 'whatsapp') expect(r.phone.startsWith('+1')).toBe(false);
             }
             // And each message the provider took belongs to a recipient marked as handed off.
-            const keys = new Set(handed.recipients.map((r) => `optin-b${p.batch}-r${r.id}`));
+            const batch = t.backend.ctx.batches.get(p.batch)!;
+            const keys = new Set(handed.recipients.map((r) => idempotencyKey(t.backend.ctx, batch, r.id)));
             for (const k of provider.taken.keys()) expect(keys.has(k)).toBe(true);
           } finally {
             t.cleanup();

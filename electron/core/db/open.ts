@@ -11,6 +11,19 @@ import { readWitness, witnessPathFor, type WitnessRead } from '../witness';
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
 
+/**
+ * Called before the migrations of an existing register (not a new one) run, with the connection open on the file as it
+ * is (schema `from`): the backend keeps a backup there (backups/backups.ts). Throwing leaves the file unmigrated and
+ * refuses to open it.
+ */
+export type BeforeMigrate = (db: Db, from: number, to: number) => void;
+
+/** How to open the register. */
+export interface OpenOptions {
+  readonly?: boolean;
+  beforeMigrate?: BeforeMigrate;
+}
+
 const RESTORE = 'restore a backup';
 
 /** The register file cannot be used as it is: name it, say what is wrong and what to do. */
@@ -24,7 +37,7 @@ function damaged(path: string, what: string, advice = RESTORE): AppError {
  * the register it was — empty, truncated, not SQLite, a folder, older than its witness, lacking a table — is
  * refused with an error that names it ({@link AppError} `REGISTER_DAMAGED`); it is never set up as a new register.
  */
-export function openDatabase(path: string, options: { readonly?: boolean } = {}): Db {
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path === ':memory:') return connect(path, options.readonly ?? false, null);
   const witness = readWitness(witnessPathFor(path));
   let stats = statOrNull(path);
@@ -42,7 +55,7 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     stats = statOrNull(path);
   }
   if (stats) checkFile(path, stats);
-  return connect(path, options.readonly ?? false, witness);
+  return connect(path, options.readonly ?? false, witness, options.beforeMigrate);
 }
 
 function statOrNull(path: string): Stats | null {
@@ -115,7 +128,7 @@ function createRegister(path: string): void {
   }
 }
 
-function connect(path: string, readonly: boolean, witness: WitnessRead | null): Db {
+function connect(path: string, readonly: boolean, witness: WitnessRead | null, beforeMigrate?: BeforeMigrate): Db {
   const db = new Database(path, { readonly });
   try {
     db.pragma('journal_mode = WAL');
@@ -131,6 +144,9 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null): 
     // 64 MiB of page cache: the register's indexes stay warm on a shop PC without crowding it.
     db.pragma('cache_size = -65536');
     if (path !== ':memory:' && witness) checkStructure(db, path, witness);
+    // A pending migration on an existing register: keep a backup of the file as it is first (a new one has nothing to keep).
+    const from = db.pragma('user_version', { simple: true }) as number;
+    if (beforeMigrate && !readonly && from > 0 && from < LATEST_SCHEMA_VERSION) beforeMigrate(db, from, LATEST_SCHEMA_VERSION);
     migrate(db);
     db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
     return db;

@@ -13,6 +13,7 @@ import { recordConsent } from '../services/consent.service';
 import type { ServiceContext } from '../services/context';
 import { appendAudit } from '../services/context';
 import { getSettings } from '../services/settings.service';
+import { idempotencyKey } from './keys';
 
 /** Transient refusals (429, 5xx, throttling codes) give up after this many attempts; an offline network never does. */
 const MAX_ATTEMPTS = 10;
@@ -248,7 +249,7 @@ export class BatchRun {
       return null;
     }
     const message: OutgoingMessage = {
-      idempotencyKey: `optin-b${this.batchId}-r${row.id}`,
+      idempotencyKey: idempotencyKey(ctx, batch, row.id),
       to: contact.phone,
       channel,
       text: rendered.text,
@@ -517,7 +518,7 @@ export class BatchRun {
   private messageOf(row: OutboxRecord, run: RunRecord, batch: BatchRecord): OutgoingMessage {
     const text = row.text ?? '';
     return {
-      idempotencyKey: `optin-b${this.batchId}-r${row.id}`,
+      idempotencyKey: idempotencyKey(this.ctx, batch, row.id),
       to: row.phone,
       channel: row.channel,
       text,

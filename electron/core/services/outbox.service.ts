@@ -416,6 +416,11 @@ export class Outbox {
     for (const r of this.runs.values()) r.abort.abort();
     await Promise.all([...this.runs.values()].map((r) => r.done));
   }
+
+  /** Hand off again after {@link close} (a restore stopped every run while it replaced the register). */
+  reopen(): void {
+    this.closed = false;
+  }
 }
 
 /** batch.recipients */

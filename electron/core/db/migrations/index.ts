@@ -5,6 +5,7 @@ import { sql as m0004 } from './0004_sheets';
 import { sql as m0005 } from './0005_batches';
 import { sql as m0006 } from './0006_outbox';
 import { sql as m0007 } from './0007_integrity';
+import { sql as m0008 } from './0008_register_id';
 
 /** A numbered schema step; `foreignKeysOff` for steps that rebuild a table others reference (SQLite's documented procedure). */
 export interface Migration {
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: '0005_batches', sql: m0005 },
   { version: 6, name: '0006_outbox', sql: m0006 },
   { version: 7, name: '0007_integrity', sql: m0007 },
+  { version: 8, name: '0008_register_id', sql: m0008 },
 ];
