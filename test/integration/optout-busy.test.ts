@@ -347,6 +347,24 @@ describe('an opt-out while another process holds a long write', () => {
     expect(t.backend.ctx.outbox.getRun(plan.batch)?.pausedReason).toBeNull();
   });
 
+  it('a campaign sent and waited for (the CLI batch send) that meets the lock answers BUSY, not an internal error, and carries on when sent again', async () => {
+    const provider = new ScriptedProvider(['sms'], () => ({ kind: 'accepted', providerMessageId: null }), 2);
+    const t = await shop(provider, { busyWaitMs: 300 });
+    const phones = Array.from({ length: 6 }, (_, i) => `+791200003${String(i).padStart(2, '0')}`);
+    for (const p of phones) await grant(t.call, p, t.form);
+    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
+    provider.beforeAnswer = async () => {
+      if (provider.calls.length === 2 && !lock) lock = await holdWriteLock(t.dbPath);
+    };
+    const r = await t.backend.dispatch('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+    expect(r).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    await lock!.release();
+    const done = await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+    expect(done).toMatchObject({ sent: 6, pending: 0, unknown: 0 });
+    expect(provider.duplicates).toBe(0);
+  });
+
   it("an import in this very process (the app's window): the opt-out does not queue behind it", async () => {
     const t = await shop();
     await grant(t.call, A, t.form);

@@ -115,7 +115,13 @@ export class Outbox {
       this.start(input.batch);
       return this.o.lock.run(() => this.progress(input.batch));
     }
-    await this.drain(input.batch, input.maxWaitSeconds * 1000);
+    try {
+      await this.drain(input.batch, input.maxWaitSeconds * 1000);
+    } catch (err) {
+      // A step that met another process's write inside a shared transaction surfaces as SQLite's own error.
+      if (isSqliteBusy(err)) throw busyError(this.o.describeBusy?.() ?? 'a change');
+      throw err;
+    }
     return this.o.lock.run(() => this.progress(input.batch));
   }
 
