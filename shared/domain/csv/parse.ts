@@ -29,6 +29,8 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 const SPACE = 32;
+/** How much text one scan takes at most (see {@link CsvParser.push}). */
+const WINDOW = 16 * 1024;
 
 /** Count line breaks (CRLF, LF or a lone CR each once) in s[from, to). */
 export function countLineBreaks(s: string, from: number, to: number): number {
@@ -68,8 +70,17 @@ export class CsvParser {
 
   /** Take the next piece of text; the records it completes are appended to `out`. */
   push(text: string, out: CsvRecord[] = []): CsvRecord[] {
-    this.buf = this.buf === '' ? text : this.buf + text;
-    this.scan(false, out);
+    // Scanned in windows of 16K characters: V8 keeps a scan of that size in optimised code (a scan over a whole
+    // 256 KB piece ran in the interpreter after every deoptimisation, several times slower). A long value carried
+    // over from the last piece takes the rest at once, so it is never copied window by window.
+    let at = 0;
+    while (at < text.length) {
+      const take = this.buf.length > WINDOW ? text.length - at : Math.min(WINDOW, text.length - at);
+      const piece = take === text.length ? text : text.slice(at, at + take);
+      this.buf = this.buf === '' ? piece : this.buf + piece;
+      at += take;
+      this.scan(false, out);
+    }
     return out;
   }
 
@@ -85,53 +96,43 @@ export class CsvParser {
     return { line: this.rowLine, quoteOpen: this.resume >= 0, chars: this.buf.length };
   }
 
+  private endRecord(out: CsvRecord[], row: string[], endLine: number): void {
+    out.push({ cells: row, line: this.rowLine, endLine, quote: this.rowQuote, quoteLine: this.rowQuoteLine, nulLines: this.rowNul });
+    this.rowQuote = null;
+    this.rowQuoteLine = 0;
+    this.rowNul = null;
+  }
+
+  /** An unquoted cell s[from, to) that holds a NUL (at `nul`): the NULs dropped, the line noted. */
+  private dropNuls(s: string, from: number, to: number, line: number): string {
+    (this.rowNul ??= []).push(line);
+    return s.slice(from, to).replace(/\0/g, '');
+  }
+
   private scan(final: boolean, out: CsvRecord[]): void {
     const s = this.buf;
     const len = s.length;
     const d = this.d;
     const dCode = this.dCode;
     let line = this.line;
+    let row = this.row;
     let i = 0;
     // Next positions of the delimiter, LF, CR and NUL at or after i (-2: not looked for yet, -1: none left).
     let nextD = -2;
     let nextLF = -2;
     let nextCR = -2;
     let nextNul = s.indexOf('\0');
-    let row = this.row;
+    // Where to stop and keep the rest for the next piece of text (-1: the text is used up).
+    let stop = -1;
 
-    const endRecord = (): void => {
-      out.push({ cells: row, line: this.rowLine, endLine: line, quote: this.rowQuote, quoteLine: this.rowQuoteLine, nulLines: this.rowNul });
-      row = [];
-      this.rowQuote = null;
-      this.rowQuoteLine = 0;
-      this.rowNul = null;
-    };
-    const pause = (at: number): void => {
-      this.buf = at >= len ? '' : s.slice(at);
-      this.line = line;
-      this.row = row;
-    };
-    /** An unquoted cell s[from, to): NULs dropped (their line noted). */
-    const plain = (from: number, to: number): string => {
-      const v = s.slice(from, to);
-      if (nextNul === -1) return v;
-      if (nextNul < from) nextNul = s.indexOf('\0', from);
-      if (nextNul === -1 || nextNul >= to) return v;
-      (this.rowNul ??= []).push(line);
-      return v.replace(/\0/g, '');
-    };
-
-    for (;;) {
+    scan: for (;;) {
       if (i >= len) {
-        if (!final) return pause(i);
-        if (row.length > 0) {
+        if (final && row.length > 0) {
           row.push('');
-          endRecord();
+          this.endRecord(out, row, line);
+          row = [];
         }
-        this.buf = '';
-        this.row = row;
-        this.line = line;
-        return;
+        break;
       }
       if (row.length === 0) this.rowLine = line;
       const fieldStart = i;
@@ -143,23 +144,24 @@ export class CsvParser {
           if (q === -1) {
             if (!final) {
               this.resume = len - 1 - fieldStart;
-              return pause(fieldStart);
+              stop = fieldStart;
+              break scan;
             }
             // Never closed: the value is the rest of the text, as papaparse gives it.
             this.rowQuote = 'unclosed';
             this.rowQuoteLine = line;
             row.push(s.slice(i + 1));
             line += countLineBreaks(s, i + 1, len);
-            endRecord();
-            this.buf = '';
-            this.row = row;
-            this.line = line;
-            return;
+            this.endRecord(out, row, line);
+            row = [];
+            i = len;
+            break scan;
           }
           if (q + 1 >= len && !final) {
             // The next character decides whether this quote is doubled: wait for it.
             this.resume = q - 1 - fieldStart;
-            return pause(fieldStart);
+            stop = fieldStart;
+            break scan;
           }
           if (q + 1 < len && s.charCodeAt(q + 1) === QUOTE) {
             q++;
@@ -168,16 +170,13 @@ export class CsvParser {
           let j = q + 1;
           while (j < len && s.charCodeAt(j) === SPACE) j++;
           const c = j < len ? s.charCodeAt(j) : -1;
-          if (c === -1 && !final) {
+          if ((c === -1 || (c === CR && j + 1 >= len)) && !final) {
+            // The end of the text so far: a CR there may be half of a CRLF.
             this.resume = q - 1 - fieldStart;
-            return pause(fieldStart);
+            stop = fieldStart;
+            break scan;
           }
           if (c === dCode || c === LF || c === CR || c === -1) {
-            if (c === CR && j + 1 >= len && !final) {
-              // A CR at the end of the text so far may be half of a CRLF.
-              this.resume = q - 1 - fieldStart;
-              return pause(fieldStart);
-            }
             let v = s.slice(i + 1, q);
             if (v.includes('""')) v = v.replace(/""/g, '"');
             // Line breaks inside the value: usually none, which the cached positions show without a scan.
@@ -187,15 +186,16 @@ export class CsvParser {
             row.push(v);
             if (c === dCode) {
               i = j + 1;
-            } else if (c === -1) {
-              endRecord();
-              i = len;
             } else {
-              endRecord();
-              i = c === CR && j + 1 < len && s.charCodeAt(j + 1) === LF ? j + 2 : j + 1;
-              line++;
+              this.endRecord(out, row, line);
+              row = [];
+              if (c === -1) i = len;
+              else {
+                i = c === CR && j + 1 < len && s.charCodeAt(j + 1) === LF ? j + 2 : j + 1;
+                line++;
+              }
             }
-            break;
+            continue scan;
           }
           // A quote followed by anything else is not a closing quote: it stays in the value, and the record is flagged.
           if (this.rowQuote === null) {
@@ -203,35 +203,41 @@ export class CsvParser {
             this.rowQuoteLine = line;
           }
         }
-        continue;
       }
       if (nextD !== -1 && nextD < i) nextD = s.indexOf(d, i);
       if (nextLF !== -1 && nextLF < i) nextLF = s.indexOf('\n', i);
       if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
-      const lb = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : nextLF < nextCR ? nextLF : nextCR;
-      if (nextD !== -1 && (lb === -1 || nextD < lb)) {
-        row.push(plain(i, nextD));
-        i = nextD + 1;
-        continue;
-      }
-      if (lb !== -1) {
-        let after = lb + 1;
-        if (s.charCodeAt(lb) === CR) {
-          if (lb + 1 < len) {
-            if (s.charCodeAt(lb + 1) === LF) after = lb + 2;
-          } else if (!final) return pause(fieldStart);
+      const lb = nextCR === -1 ? nextLF : nextLF === -1 || nextCR < nextLF ? nextCR : nextLF;
+      const end = nextD !== -1 && (lb === -1 || nextD < lb) ? nextD : lb;
+      if (end === -1) {
+        // No delimiter or line break in the rest: the field (and record) may go on in the next piece.
+        if (!final) {
+          stop = fieldStart;
+          break;
         }
-        row.push(plain(i, lb));
-        endRecord();
-        line++;
-        i = after;
-        continue;
+      } else if (end === lb && s.charCodeAt(lb) === CR && lb + 1 >= len && !final) {
+        stop = fieldStart;
+        break;
       }
-      if (!final) return pause(fieldStart);
-      row.push(plain(i, len));
-      endRecord();
-      i = len;
+      const to = end === -1 ? len : end;
+      if (nextNul !== -1 && nextNul < i) nextNul = s.indexOf('\0', i);
+      row.push(nextNul !== -1 && nextNul < to ? this.dropNuls(s, i, to, line) : s.slice(i, to));
+      if (end === -1) {
+        this.endRecord(out, row, line);
+        row = [];
+        i = len;
+      } else if (end === nextD) {
+        i = end + 1;
+      } else {
+        this.endRecord(out, row, line);
+        row = [];
+        line++;
+        i = s.charCodeAt(end) === CR && end + 1 < len && s.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+      }
     }
+    this.buf = stop === -1 ? '' : s.slice(stop);
+    this.row = row;
+    this.line = line;
   }
 }
 
