@@ -12,6 +12,10 @@ import { UsageError, defined, int, list } from './args';
 import { PROVIDER_OPTION_FLAGS, batchCommand, providersCommand } from './sending';
 import { EnvSecrets } from '../core/secrets';
 import { busyError, isSqliteBusy } from '../core/db/busy';
+import { backupCommand } from './backups';
+import { offlineBackupDispatch } from '../core/services/backups.service';
+import { systemClock } from '../core/clock';
+import type { Dispatch } from '../../shared/contract/dispatch';
 
 const USAGE = `optin — the Optin Desk consent register from the command line
 
@@ -74,6 +78,15 @@ Usage: optin <area> <command> [options] [--db PATH] [--json]
   audit accept-head after restoring an older backup on purpose: the witness remembers the register as it is now (on record)
   audit log         [--offset N] [--limit N]
   register rebuild  refold the consent projection from the events
+  backup list       the backups in backups/ beside the register: when, why, size, checked (✓), what each holds, heads
+  backup create     [--to FOLDER] [--note T]   back up now (to a folder or USB stick with --to), checked after writing
+  backup verify B   check backup B (a name from the list, or a file's path) again: it opens, migrates in a copy, audit
+                    verify finds nothing wrong, and its file and heads are as recorded; exit 1 when it does not check out
+  backup preview B  what the restored register would hold, and what restoring it would lose
+  backup restore B  [--yes] [--to FILE]   restore B over the register, which is kept as a backup first (without --yes:
+                    only the preview); --to writes the restored register to a new file and leaves the register as it is.
+                    Works on a register that cannot be opened too. A backup is also made by itself before every
+                    migration, import and undo, and once a day while the app runs
   import FILE       [--preset NAME | --map JSON] [--default-country CC] [--merge fill_blanks|overwrite] [--dry-run]
                     [--report OUT.csv] [--encoding E] [--delimiter ',;|tab'] [--header-row N] [--staff NAME]
                     read contacts and consents from a CRM or address-book CSV (preview with --dry-run)
@@ -188,6 +201,7 @@ const OPTIONS = {
   test: { type: 'boolean' },
   option: { type: 'string', multiple: true },
   expect: { type: 'string', multiple: true },
+  yes: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = {
@@ -493,6 +507,50 @@ async function transfer(
   }
 }
 
+/**
+ * `optin backup …`: through the register when it opens; when it is damaged, from its backups alone (list, check,
+ * preview, restore), so a damaged register can still be restored from the command line.
+ */
+async function backupArea(
+  command: string | undefined,
+  extra: string[],
+  f: Flags,
+  io: Io,
+  fail: (e: ApiError, exit: number) => number,
+): Promise<number> {
+  if (extra.length > 1) return fail({ code: 'VALIDATION_FAILED', message: `unexpected argument "${extra[1]}"` }, 1);
+  const dbPath = resolveDbPath(f.db);
+  let backend: Backend | null = null;
+  let dispatch: Dispatch;
+  try {
+    backend = createBackend({ dbPath, secrets: new EnvSecrets() });
+    dispatch = backend.dispatch;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'REGISTER_DAMAGED' || command === 'create') {
+      const opened = openRegister(f, fail);
+      if (typeof opened === 'number') return opened;
+      opened.close();
+      return fail({ code: 'INTERNAL', message: 'cannot open the register' }, 2);
+    }
+    io.err(`optin: ${err instanceof Error ? err.message : 'the register cannot be opened'} — working from its backups`);
+    dispatch = offlineBackupDispatch(dbPath, systemClock);
+  }
+  try {
+    let r;
+    try {
+      r = await backupCommand(dispatch, command, extra[0], f);
+    } catch (err) {
+      if (err instanceof UsageError) return fail({ code: 'VALIDATION_FAILED', message: err.message }, 1);
+      throw err;
+    }
+    if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
+    io.out(f.json ? JSON.stringify(r.value) : r.human);
+    return r.exit ?? 0;
+  } finally {
+    backend?.close();
+  }
+}
+
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let parsed;
@@ -556,6 +614,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       backend.close();
     }
   }
+  if (area === 'backup') return backupArea(command, extra, f, io, fail);
   const sending =
     (area === 'batch' && ['send', 'progress', 'pause', 'resume', 'recipients', 'resolve', 'report'].includes(command ?? '')) || area === 'providers';
   if (sending) {

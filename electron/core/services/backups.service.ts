@@ -1,6 +1,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BackupInfo, BackupProblem, Output, ParsedInput, RegisterSummary, RestoreLoss } from '../../../shared/contract/api';
+import {
+  methods,
+  type BackupInfo,
+  type BackupProblem,
+  type Handlers,
+  type Output,
+  type ParsedInput,
+  type RegisterSummary,
+  type RestoreLoss,
+} from '../../../shared/contract/api';
+import { createDispatcher, type Dispatch } from '../../../shared/contract/dispatch';
 import { AppError } from '../../../shared/contract/errors';
 import { formatHead } from '../../../shared/domain/integrity/head';
 import { localDay } from '../../../shared/domain/time/zones';
@@ -466,4 +476,26 @@ function unknownLoss(warning: string): RestoreLoss {
     nothing: false,
     warning,
   };
+}
+
+/**
+ * The backup operations for a register that cannot be opened (the CLI, when the file is damaged): list, check,
+ * preview and restore work from the backups alone; every other operation is refused, naming why.
+ */
+export function offlineBackupDispatch(dbPath: string, clock: Clock): Dispatch {
+  const service = new BackupService({ dbPath, clock, live: null });
+  const refuse = (): never => {
+    throw new AppError('REGISTER_DAMAGED', `the register ${dbPath} cannot be opened: only its backups can be listed, checked and restored`, {
+      path: dbPath,
+    });
+  };
+  const backupHandlers: Pick<Handlers, 'backup.list' | 'backup.create' | 'backup.verify' | 'backup.preview' | 'backup.restore'> = {
+    'backup.list': () => service.list(),
+    'backup.create': (i) => service.create(i),
+    'backup.verify': (i) => service.verify(i),
+    'backup.preview': (i) => service.preview(i),
+    'backup.restore': (i) => service.restore(i),
+  };
+  const handlers = { ...Object.fromEntries(methods.map((m) => [m, refuse])), ...backupHandlers } as Handlers;
+  return createDispatcher(handlers);
 }
