@@ -90,6 +90,8 @@ interface ImportState {
   inspection: Inspection | null;
   /** The preset the person picked; null: let the register recognise the file. */
   presetChoice: string | null;
+  /** The header row the person picked; null: let the register find it (the inspection says which row it took). */
+  headerRowChoice: number | null;
   /** True while the file is being (re)read. */
   inspecting: boolean;
   /** The mapping being edited (a consent column may still lack its channels or purpose). */
@@ -113,7 +115,7 @@ interface ImportState {
   setTab: (tab: ImportTab) => void;
   chooseFile: (file: File) => Promise<void>;
   cancelUpload: () => void;
-  reinspect: (change: { encoding?: string; delimiter?: string; preset?: string | null }) => Promise<void>;
+  reinspect: (change: { encoding?: string; delimiter?: string; preset?: string | null; headerRow?: number | null }) => Promise<void>;
   setTarget: (column: number, target: ColumnTarget) => void;
   setOptions: (patch: Partial<Pick<ImportState, 'merge' | 'defaultCountry' | 'staff'>>) => void;
   goTo: (step: 'detect' | 'mapping' | 'preview') => void;
@@ -134,6 +136,7 @@ const EMPTY_WIZARD = {
   file: null,
   inspection: null,
   presetChoice: null,
+  headerRowChoice: null,
   inspecting: false,
   mapping: [],
   merge: 'fill_blanks' as MergeMode,
@@ -256,11 +259,14 @@ export const useImportStore = create<ImportState>((set, get) => {
       const current = get().inspection;
       if (!current) return;
       const presetChoice = change.preset === undefined ? get().presetChoice : change.preset;
-      set({ presetChoice });
+      const headerRowChoice = change.headerRow === undefined ? get().headerRowChoice : change.headerRow;
+      set({ presetChoice, headerRowChoice });
       await inspect({
         encoding: change.encoding ?? current.encoding,
         delimiter: (change.delimiter ?? current.delimiter) as Delimiter,
         ...(presetChoice ? { preset: presetChoice } : {}),
+        // The import itself takes the row its mapping was made from (the mapping's headers are that row's cells).
+        ...(headerRowChoice ? { headerRow: headerRowChoice } : {}),
       });
     },
 
@@ -306,7 +312,8 @@ export const useImportStore = create<ImportState>((set, get) => {
       set({ presetChoice: null });
       const current = get().inspection;
       if (!current) return;
-      await inspect({ encoding: current.encoding, delimiter: current.delimiter as Delimiter });
+      const headerRow = get().headerRowChoice;
+      await inspect({ encoding: current.encoding, delimiter: current.delimiter as Delimiter, ...(headerRow ? { headerRow } : {}) });
     },
 
     download: async (fileId) => {

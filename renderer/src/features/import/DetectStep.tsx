@@ -9,6 +9,8 @@ import { delimiterOptions, encodingOptions } from './options';
 /** Rows of the sample shown: enough to judge the encoding and columns, never the whole file. */
 const SAMPLE_ROWS = 8;
 const AUTO = '__auto';
+/** Rows offered as the header row. */
+const HEADER_ROWS = 20;
 
 /** Step 2: how the file was read (encoding, delimiter, recognised format) and its first rows; each can be changed. */
 export function DetectStep() {
@@ -16,6 +18,7 @@ export function DetectStep() {
   const file = useImportStore((s) => s.file);
   const inspection = useImportStore((s) => s.inspection);
   const presetChoice = useImportStore((s) => s.presetChoice);
+  const headerRowChoice = useImportStore((s) => s.headerRowChoice);
   const inspecting = useImportStore((s) => s.inspecting);
   const error = useImportStore((s) => s.error);
   const reinspect = useImportStore((s) => s.reinspect);
@@ -31,6 +34,14 @@ export function DetectStep() {
     { value: AUTO, label: t('import.detect.auto') },
     { group: t('import.detect.builtIn'), items: builtIn.map((p) => ({ value: p.id, label: p.name })) },
     ...(saved.length ? [{ group: t('import.detect.saved'), items: saved.map((p) => ({ value: p.id, label: p.name })) }] : []),
+  ];
+  // Rows the header may be on: the first twenty, and the one in use if it is further down.
+  const headerRowData = [
+    { value: AUTO, label: t('import.detect.headerRowAuto', { n: inspection.headerRow }) },
+    ...Array.from({ length: Math.max(HEADER_ROWS, inspection.headerRow) }, (_, i) => ({
+      value: String(i + 1),
+      label: t('import.detect.headerRowOption', { n: i + 1 }),
+    })),
   ];
   const removePreset = async (id: string) => {
     setDeleteError(null);
@@ -67,7 +78,7 @@ export function DetectStep() {
             </Badge>
           )}
         </Group>
-        <SimpleGrid cols={3} mt="md">
+        <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
           <Select
             label={t('import.detect.encoding')}
             description={t('import.detect.encodingHint')}
@@ -95,7 +106,21 @@ export function DetectStep() {
             allowDeselect={false}
             data-testid="preset"
           />
+          <Select
+            label={t('import.detect.headerRow')}
+            description={t('import.detect.headerRowHint')}
+            data={headerRowData}
+            value={headerRowChoice === null ? AUTO : String(headerRowChoice)}
+            onChange={(v) => v && void reinspect({ headerRow: v === AUTO ? null : Number(v) })}
+            allowDeselect={false}
+            data-testid="header-row"
+          />
         </SimpleGrid>
+        {inspection.headerRow > 1 && (
+          <Text size="sm" c="dimmed" mt="xs" data-testid="header-row-note">
+            {t('import.detect.headerRowNote', { n: inspection.headerRow })}
+          </Text>
+        )}
         {inspection.preset?.kind === 'saved' && (
           <Group justify="flex-end" mt="xs">
             <Button
