@@ -12,6 +12,8 @@ import providersEn from './providers.en.json';
 import providersRu from './providers.ru.json';
 import integrityEn from './integrity.en.json';
 import integrityRu from './integrity.ru.json';
+import backupsEn from './backups.en.json';
+import backupsRu from './backups.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -27,8 +29,8 @@ function initialLanguage(): UiLanguage {
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
   resources: {
-    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn } },
-    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu } },
+    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn, ...backupsEn } },
+    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu, ...backupsRu } },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',

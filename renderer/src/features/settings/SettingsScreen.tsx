@@ -27,6 +27,7 @@ import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
 import { ProvidersCard } from './ProvidersCard';
 import { IntegrityCard } from './IntegrityCard';
+import { BackupsCard } from './BackupsCard';
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {
@@ -44,6 +45,7 @@ export function SettingsScreen() {
         <StaffCard />
         <IntegrityCard />
       </SimpleGrid>
+      <BackupsCard />
       <FormsCard />
     </Stack>
   );
