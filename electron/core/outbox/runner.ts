@@ -91,6 +91,52 @@ class Pacer {
   }
 }
 
+/** Steps queued in the same tick, run in one turn at the register; each step in its own savepoint, answered on its own. */
+class GroupCommit {
+  private pending: { step: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(
+    /** One turn at the register in one transaction. */
+    private readonly turn: (fn: () => void) => Promise<void>,
+    /** A savepoint inside that transaction: a failing step leaves nothing of its own behind and fails alone. */
+    private readonly savepoint: <T>(fn: () => T) => T,
+  ) {}
+
+  run<T>(step: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ step, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const steps = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    const settle: (() => void)[] = [];
+    try {
+      await this.turn(() => {
+        for (const s of steps) {
+          try {
+            const value = this.savepoint(s.step);
+            settle.push(() => s.resolve(value));
+          } catch (err) {
+            settle.push(() => s.reject(err));
+          }
+        }
+      });
+    } catch (err) {
+      for (const s of steps) s.reject(err);
+      return;
+    }
+    for (const done of settle) done();
+  }
+}
+
 /** Hand one batch's queued recipients to its providers until done, paused, idle past the deadline, or aborted. */
 export class BatchRun {
   private readonly sleep;
@@ -111,6 +157,22 @@ export class BatchRun {
   private locked<T>(fn: () => T): Promise<T> {
     return this.deps.lock.run(() => this.ctx.db.transaction(fn)());
   }
+
+  /**
+   * Gate-and-mark steps of the recipients whose pacing slots came in the same tick share one turn at the register
+   * and one transaction (each in its own savepoint); each one's request leaves right after that commit. At a
+   * provider's real pace the slots are apart and every step has its own transaction; with no rate limit this keeps
+   * the hand-off as fast as marking ahead was, without marking anyone before their slot.
+   */
+  private readonly marks = new GroupCommit(
+    (fn) => this.locked(fn),
+    (fn) => this.ctx.db.transaction(fn)(),
+  );
+  /** Provider answers recorded together in the same way. */
+  private readonly records = new GroupCommit(
+    (fn) => this.locked(fn),
+    (fn) => this.ctx.db.transaction(fn)(),
+  );
 
   /**
    * Run. `idleDeadlineMs`: when the next due message is further away than this, stop with 'idle' (the CLI);
@@ -352,7 +414,7 @@ export class BatchRun {
           }
         }
         if (stopped || signal.aborted) return;
-        const m = await this.locked(() => this.gateAndMark(row.id, run, batch));
+        const m = await this.marks.run(() => this.gateAndMark(row.id, run, batch));
         if (!m) continue;
         // Committed: this recipient is `sending` before its request leaves.
         this.deps.fault?.('marked', m.row.id);
@@ -364,7 +426,7 @@ export class BatchRun {
         const outcome = await m.adapter.send(m.message, signal);
         this.deps.fault?.('answered', m.row.id);
         if (outcome.kind === 'refused' && outcome.action === 'stop_batch') stopped = true;
-        await this.locked(() => this.record(m, outcome, batch));
+        await this.records.run(() => this.record(m, outcome, batch));
         this.deps.fault?.('recorded', m.row.id);
       }
     };
