@@ -299,11 +299,14 @@ export function marketingVerdicts(
     m.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
   }
   const pending = ctx.optouts?.active() ?? [];
+  // A page's history in two reads; the frequency cap only defers, so recent hand-offs do not change this answer.
+  const complaints = contacts.length ? ctx.batches.lastComplaints() : new Map<number, number>();
+  const flagged = contacts.length ? ctx.outbox.flaggedPhones() : new Set<string>();
   for (const c of contacts) {
     let member = memberOf(ctx, c, states.get(c.id) ?? new Map());
     const mine = pending.filter((o) => o.phone === c.phone || o.contactId === c.id);
     if (mine.length) member = { ...member, cells: withPendingOptOuts(member.cells, mine, at) };
-    const history = historyOf(ctx, c, rules, at, 0);
+    const history: SendingHistory = { lastComplaintAt: complaints.get(c.id) ?? null, recentMarketing: 0, flagged: flagged.has(c.phone) };
     const row = {} as Record<Channel, ConsentCell['blockedBy']>;
     for (const channel of Channels) {
       const { verdict } = gateMember(member, { channel, purpose: 'marketing' }, at, rules, history);
