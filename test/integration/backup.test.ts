@@ -352,6 +352,80 @@ describe('backups', () => {
   });
 });
 
+describe('backups around work in progress', () => {
+  it('an import or an undo that cannot be backed up first is not done', async () => {
+    const t = scopedBackend();
+    await shop(t);
+    const file = writeFile(t, 'crm.csv', 'Name,Phone,SMS consent,Consent date,Consent source\nБорис,+79120000011,yes,2026-02-01,web form\n');
+    const s = await importFile(t, file, { dryRun: false });
+    const before = await t.call('audit.verify', {});
+    // The backups folder is taken by a file: no backup can be written.
+    rmSync(join(t.dir, 'backups'), { recursive: true, force: true });
+    writeFileSync(join(t.dir, 'backups'), 'not a folder');
+    await expect(t.call('import.undo', { batch: s.batch! })).rejects.toThrow(
+      /no backup could be made before undoing import \d+ .*so it was not done/,
+    );
+    const info = await t.call('import.inspect', { fileId: t.backend.files.adopt(file).id });
+    await expect(t.call('import.start', { fileId: t.backend.files.adopt(file).id, mapping: info.mapping, dryRun: false })).rejects.toThrow(
+      /no backup could be made before the import of crm\.csv/,
+    );
+    expect((await t.call('audit.verify', {})).head).toBe(before.head);
+  });
+
+  it('a restore pauses the campaigns that were sending in the backup for someone to check, and sending carries on after it', async () => {
+    const clock = new TestClock(Date.parse('2026-03-02T09:00:00Z'));
+    const gateway = new ScriptedProvider();
+    let release!: () => void;
+    const held = new Promise<void>((ok) => (release = ok));
+    let answered = 0;
+    gateway.beforeAnswer = async () => {
+      if (++answered === 2) await held;
+    };
+    const t = scopedBackend({ adapterFactory: () => gateway, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
+    const { form } = await russianShop(t, { provider: true });
+    for (const phone of ['+79120000001', '+79120000002', '+79120000003']) await grantPaper(t.call, phone, 'sms', form);
+    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('batch.send', { batch: p.batch, providers: ['gw'] });
+    // While a message is with the gateway, a backup: the campaign is sending in it.
+    while (answered < 2) await new Promise((ok) => setTimeout(ok, 5));
+    const { backup } = await t.call('backup.create', {});
+    release();
+    for (let i = 0; i < 200 && (await t.call('batch.progress', { batch: p.batch })).state !== 'done'; i++)
+      await new Promise((ok) => setTimeout(ok, 10));
+    expect((await t.call('batch.progress', { batch: p.batch })).sent).toBe(3);
+
+    const pv = await t.call('backup.preview', { id: backup.id });
+    expect(pv.loss.messages).toBeGreaterThan(0);
+    expect(pv.loss.warning).toMatch(/Campaigns that were sending in the backup are paused/);
+    const out = await t.call('backup.restore', { id: backup.id, currentHead: pv.current!.head });
+    expect(out.pausedBatches).toEqual([p.batch]);
+    const progress = await t.call('batch.progress', { batch: p.batch });
+    expect(progress.paused?.reason).toMatch(/^paused after restoring a backup/);
+    expect(progress.running).toBe(false);
+    // Sending works again after the restore: a resumed campaign hands off the rest (the gateway drops the repeats).
+    gateway.reconcileAnswer = () => ({ kind: 'resend' });
+    await t.call('batch.resume', { batch: p.batch });
+    for (let i = 0; i < 200 && (await t.call('batch.progress', { batch: p.batch })).state !== 'done'; i++)
+      await new Promise((ok) => setTimeout(ok, 10));
+    expect((await t.call('batch.progress', { batch: p.batch })).sent).toBe(3);
+    expect(new Set(gateway.calls.map((m) => m.idempotencyKey)).size).toBe(3);
+  });
+
+  it('daily backups run on a timer in the app and the host, not in the CLI', async () => {
+    const t = scopedBackend();
+    await shop(t);
+    t.backend.backups.startDaily(5, 60_000);
+    for (let i = 0; i < 200 && backupsIn(t.dir).length === 0; i++) await new Promise((ok) => setTimeout(ok, 10));
+    t.backend.backups.stopDaily();
+    expect(backupsIn(t.dir)).toEqual([expect.stringMatching(/\.daily\.db$/)]);
+    const timers = (b: { backups: unknown }) => (b.backups as { timers: unknown[] }).timers.length;
+    const app = scopedBackend({ autoResume: true });
+    expect(timers(app.backend)).toBe(2);
+    const cli = scopedBackend();
+    expect(timers(cli.backend)).toBe(0);
+  });
+});
+
 describe('webhook idempotency keys', () => {
   async function sendingShop(dbPath: string, provider: ScriptedProvider, clock: TestClock, extra: Partial<Parameters<typeof createBackend>[0]> = {}) {
     const b = createBackend({ dbPath, clock, adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)), ...extra });
