@@ -211,9 +211,11 @@ export class BackupService {
     return { backup: { ...info, register: info.register ?? r.summary }, ok: r.ok, problems: r.problems };
   }
 
-  /** What the register now is, for a preview: the open one, or read from its file. */
+  /**
+   * What the register now is, for a preview: read through a connection of its own, so it sees only what is committed
+   * (an import holding the backend's connection mid-transaction is not half counted) and takes no turn at the register.
+   */
   private current(): { summary: RegisterSummary | null; problem: string | null } {
-    if (this.o.live) return { summary: summarizeLive(this.o.live), problem: null };
     return readCurrent(this.dbPath);
   }
 
