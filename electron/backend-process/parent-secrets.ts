@@ -1,4 +1,4 @@
-import type { SecretStore } from '../core/providers/types';
+import type { SecretStore } from '../core/sending/providers/types';
 import type { SecretAsk, SecretSnapshot } from './protocol';
 
 /** Send a request to the main process (the loop numbers it); resolves with the reply's value, rejects with its refusal. */

@@ -1,5 +1,5 @@
 import { AppError, type ApiError, type Result } from '../../shared/contract/errors';
-import type { SecretStore } from '../core/providers/types';
+import type { SecretStore } from '../core/sending/providers/types';
 import { ParentSecrets } from './parent-secrets';
 import {
   hasType,

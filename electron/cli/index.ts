@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createBackend, type Backend } from '../core/backend';
-import { resolveDbPath } from '../core/paths';
+import { resolveDbPath } from '../core/infra/paths';
 import { isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
 import type { Method } from '../../shared/contract/api';
 import { formatHuman } from './format';
@@ -10,11 +10,11 @@ import { lintCommand } from './lint';
 import { formsFileCommand, sheetsCommand } from './forms';
 import { UsageError, defined, int, list } from './args';
 import { PROVIDER_OPTION_FLAGS, batchCommand, providersCommand } from './sending';
-import { EnvSecrets } from '../core/secrets';
+import { EnvSecrets } from '../core/infra/secrets';
 import { busyError, isSqliteBusy } from '../core/db/busy';
 import { backupCommand } from './backups';
-import { offlineBackupDispatch } from '../core/services/backups.service';
-import { systemClock } from '../core/clock';
+import { offlineBackupDispatch } from '../core/backups/service';
+import { systemClock } from '../core/infra/clock';
 import type { Dispatch } from '../../shared/contract/dispatch';
 
 const USAGE = `optin — the Optin Desk consent register from the command line

@@ -2,8 +2,8 @@ import { copyFileSync } from 'node:fs';
 import type { Backend } from '../core/backend';
 import type { Method, Output } from '../../shared/contract/api';
 import type { ApiError } from '../../shared/contract/errors';
-import { Redactor } from '../core/providers/redact';
-import { envSecretValues } from '../core/secrets';
+import { Redactor } from '../core/sending/providers/redact';
+import { envSecretValues } from '../core/infra/secrets';
 import { UsageError, defined, int, list } from './args';
 
 /** Flags the sending commands read. */

@@ -48,9 +48,9 @@ if (parsed.help) {
 // Loaded only now, so --help and usage errors never open (or create) a register.
 const [{ createBackend }, { resolveDbPath }, { startHost }, { EnvSecrets, MemorySecrets }] = await Promise.all([
   import('../core/backend'),
-  import('../core/paths'),
+  import('../core/infra/paths'),
   import('./server'),
-  import('../core/secrets'),
+  import('../core/infra/secrets'),
 ]);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dbPath = resolveDbPath(parsed.db);

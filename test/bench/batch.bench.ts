@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBackend, type Backend } from '../../electron/core/backend';
-import { lintProfile } from '../../electron/core/services/lint.service';
-import { gateRules } from '../../electron/core/services/batches.service';
-import { countPlan } from '../../electron/core/services/plan-count';
+import { lintProfile } from '../../electron/core/campaigns/lint';
+import { gateRules } from '../../electron/core/campaigns/plan';
+import { countPlan } from '../../electron/core/campaigns/plan-count';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 /** The bench's clock: fixed, so that a register kept from an earlier run reads the same (expiries, recent hand-offs). */

@@ -3,7 +3,7 @@
  * test/bench/export-one.ts REGISTER.db`).
  */
 import { createBackend } from '../../electron/core/backend';
-import { createExport } from '../../electron/core/imports/export.service';
+import { createExport } from '../../electron/core/intake/export';
 
 const dbPath = process.argv[2];
 if (!dbPath) throw new Error('usage: export-one.ts REGISTER.db');

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createBackend } from '../../electron/core/backend';
-import { runImport } from '../../electron/core/imports/import.service';
-import { sniffFile } from '../../electron/core/imports/reader';
+import { runImport } from '../../electron/core/intake/import';
+import { sniffFile } from '../../electron/core/intake/reader';
 import { autoMap } from '../../shared/domain/csv/presets';
 
 const file = process.argv[2];

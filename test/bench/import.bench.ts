@@ -15,10 +15,10 @@ import { performance } from 'node:perf_hooks';
 import Papa from 'papaparse';
 import Database from 'better-sqlite3';
 import { createBackend } from '../../electron/core/backend';
-import { runImport } from '../../electron/core/imports/import.service';
-import { createExport } from '../../electron/core/imports/export.service';
+import { runImport } from '../../electron/core/intake/import';
+import { createExport } from '../../electron/core/intake/export';
 import { autoMap } from '../../shared/domain/csv/presets';
-import { sniffFile } from '../../electron/core/imports/reader';
+import { sniffFile } from '../../electron/core/intake/reader';
 import { writeCrmCsv } from './crm-file';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createBackend } from '../../electron/core/backend';
-import { EnvSecrets } from '../../electron/core/secrets';
+import { EnvSecrets } from '../../electron/core/infra/secrets';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const IN_FLIGHT = 32;

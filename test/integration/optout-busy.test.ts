@@ -7,7 +7,7 @@ import { optin } from '../support/cli';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { startHost } from '../../electron/host/server';
 import { gateContact, gateRules, marketingVerdicts } from '../../electron/core/campaigns/audience';
-import { countPlan, countPlanPerMember } from '../../electron/core/services/plan-count';
+import { countPlan, countPlanPerMember } from '../../electron/core/campaigns/plan-count';
 import { createBackend } from '../../electron/core/backend';
 import { OptOutJournal } from '../../electron/core/register/optout-journal';
 

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { testBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { russianShop } from '../support/shop';
-import type { SendOutcome } from '../../electron/core/providers/types';
-import { idempotencyKey } from '../../electron/core/outbox/keys';
+import type { SendOutcome } from '../../electron/core/sending/providers/types';
+import { idempotencyKey } from '../../electron/core/sending/keys';
 
 const RUNS = process.env.CI ? 25 : 60;
 const PHONES = ['+79120000001', '+79120000002', '+79120000003', '+79120000004', '+79120000005', '+12025550123'];

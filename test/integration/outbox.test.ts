@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { grantPaper, russianShop } from '../support/shop';
-import type { ProviderAdapter } from '../../electron/core/providers/types';
+import type { ProviderAdapter } from '../../electron/core/sending/providers/types';
 
 const TEXT = 'Лавка у дома: {{first_name|Здравствуйте}}, скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import fc from 'fast-check';
 import { testBackend, type Caller } from '../support/backend';
-import { audienceGroups, countPlan, countPlanPerMember, type PlanTarget } from '../../electron/core/services/plan-count';
-import { gateRules } from '../../electron/core/services/batches.service';
+import { audienceGroups, countPlan, countPlanPerMember, type PlanTarget } from '../../electron/core/campaigns/plan-count';
+import { gateRules } from '../../electron/core/campaigns/plan';
 import { Channels, ConsentStatuses, Purposes } from '../../shared/domain/consent/types';
 import { getPolicyPack } from '../../shared/domain/policy/policy';
-import type { ServiceContext } from '../../electron/core/services/context';
+import type { ServiceContext } from '../../electron/core/context';
 
 const DAY = 86_400_000;
 const MIN = 60_000;

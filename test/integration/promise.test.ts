@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { runImport, writeFile } from '../support/imports';
-import type { ProviderAdapter } from '../../electron/core/providers/types';
-import type { FaultPoint } from '../../electron/core/outbox/runner';
+import type { ProviderAdapter } from '../../electron/core/sending/providers/types';
+import type { FaultPoint } from '../../electron/core/sending/runner';
 
 // Each test here reproduces one finding of the outside checker on main (issue #14) and holds the fix.
 

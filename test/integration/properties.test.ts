@@ -4,8 +4,8 @@ import { api } from '../../shared/contract/api';
 import { AppError } from '../../shared/contract/errors';
 import { effectiveState } from '../../shared/domain/consent/fold';
 import { Channels, Purposes, type Channel, type Purpose } from '../../shared/domain/consent/types';
-import { recordConsent, consentStatus, rebuildProjection } from '../../electron/core/services/consent.service';
-import { verifyAudit } from '../../electron/core/services/audit.service';
+import { recordConsent, consentStatus, rebuildProjection } from '../../electron/core/register/consent';
+import { verifyAudit } from '../../electron/core/register/integrity';
 import { testBackend } from '../support/backend';
 
 const PHONES = ['+79123456701', '+79123456702', '+79123456703'];

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvSecrets, MemorySecrets } from '../../electron/core/secrets';
+import { EnvSecrets, MemorySecrets } from '../../electron/core/infra/secrets';
 import { scopedBackend } from '../support/backend';
 import { optin } from '../support/cli';
 import { FAKE_TWILIO, startFakeTwilio, startFakeWebhook } from '../support/fake-providers';

@@ -220,7 +220,7 @@ describe('crash safety', () => {
     const script = `
       import { createBackend } from ${JSON.stringify(new URL('../../electron/core/backend.ts', import.meta.url).pathname)};
       const b = createBackend({ dbPath: ${JSON.stringify(t.dbPath)} });
-      const { insertContact } = await import(${JSON.stringify(new URL('../../electron/core/services/contacts.service.ts', import.meta.url).pathname)});
+      const { insertContact } = await import(${JSON.stringify(new URL('../../electron/core/register/contacts.ts', import.meta.url).pathname)});
       b.db.transaction(() => {
         for (let i = 0; i < 2000; i++) insertContact(b.ctx, { e164: '+7912' + String(1000000 + i), country: 'RU', reach: 'mobile', messageable: true, nationalNumber: '912' + String(1000000 + i), extension: null }, {}, 'Owner');
         process.kill(process.pid, 'SIGKILL');

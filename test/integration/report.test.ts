@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { onTestFinished } from 'vitest';
 import { api } from '../../shared/contract/api';
 import { unneutralizeCell } from '../../shared/domain/csv/values';
-import { createBatchReport } from '../../electron/core/services/report.service';
+import { createBatchReport } from '../../electron/core/sending/report';
 import { scopedBackend, type Caller } from '../support/backend';
 import { russianShop } from '../support/shop';
 

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, tru
 import { dirname } from 'node:path';
 import { createBackend } from '../../electron/core/backend';
 import { migrate } from '../../electron/core/db/open';
-import { chainHash } from '../../electron/core/hash';
-import { auditPayload } from '../../electron/core/services/context';
+import { chainHash } from '../../electron/core/infra/hash';
+import { auditPayload } from '../../electron/core/context';
 import { eventPayload } from '../../electron/core/register/consent-log';
 import type { EventRecord } from '../../electron/core/db/repos/consent.repo';
 import type { AuditProblem, Output } from '../../shared/contract/api';

@@ -4,8 +4,8 @@
  * Prints the final progress as JSON when it is not killed.
  */
 import { createBackend } from '../../electron/core/backend';
-import { EnvSecrets } from '../../electron/core/secrets';
-import type { FaultPoint } from '../../electron/core/outbox/runner';
+import { EnvSecrets } from '../../electron/core/infra/secrets';
+import type { FaultPoint } from '../../electron/core/sending/runner';
 
 const job = JSON.parse(process.env.OPTIN_CRASH_JOB ?? '{}') as { db: string; batch: number; providers: string[]; crash: string | null };
 const [point, nth] = (job.crash ?? '').split(':') as [FaultPoint | '', string | undefined];

@@ -1,5 +1,5 @@
 import type { Channel } from '../../shared/domain/consent/types';
-import type { DeliveryUpdate, OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from '../../electron/core/providers/types';
+import type { DeliveryUpdate, OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from '../../electron/core/sending/providers/types';
 
 /** What a scripted provider answers to one send: a ready outcome, or a function of the message and its attempt. */
 export type Script = (message: OutgoingMessage, attempt: number) => SendOutcome;

@@ -22,9 +22,9 @@ import type { BackupInfo, BackupProblem, BackupReason, RegisterSummary } from '.
 import { LATEST_SCHEMA_VERSION, openDatabase, type Db } from '../db/open';
 import { IntegrityRepo } from '../db/repos/integrity.repo';
 import { RegisterRepo } from '../db/repos/register.repo';
-import { randomIds, type Clock } from '../clock';
-import { createContext, iso, isoOrNull } from '../services/context';
-import { verifyAudit } from '../services/audit.service';
+import { randomIds, type Clock } from '../infra/clock';
+import { createContext, iso, isoOrNull } from '../context';
+import { verifyAudit } from '../register/integrity';
 
 /**
  * Backups of the register: whole copies made with SQLite's online backup API while the register stays in use, each

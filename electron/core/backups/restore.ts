@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { RegisterSummary, RestoreLoss } from '../../../shared/contract/api';
 import type { Db } from '../db/open';
 import { RegisterRepo } from '../db/repos/register.repo';
-import { isoOrNull } from '../services/context';
+import { isoOrNull } from '../context';
 import { summarize } from './backups';
 
 /** A restore over a live register gives up when another process holds it for longer than this. */

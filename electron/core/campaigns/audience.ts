@@ -7,9 +7,9 @@ import type { AudienceMember, BatchRecord } from '../db/repos/batches.repo';
 import type { EventRecord } from '../db/repos/consent.repo';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import { toFoldable } from '../register/consent-log';
-import type { ServiceContext } from '../services/context';
+import type { ServiceContext } from '../context';
 import type { GateOptOut } from '../register/optout-journal';
-import { getSettings } from '../services/settings.service';
+import { getSettings } from '../register/settings';
 
 /**
  * The gate's wiring: everything that asks "may this message go to this person on this channel now, and if not,

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
 import { schemaReference, tablesOf } from './reference';
-import { readWitness, witnessPathFor, type WitnessRead } from '../witness';
+import { readWitness, witnessPathFor, type WitnessRead } from '../register/witness';
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;

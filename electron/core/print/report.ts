@@ -412,7 +412,6 @@ export function reportLabels(language: PrintLanguage): ReportLabels {
 }
 
 /** Kept for print/index.ts, which re-exports it under this name; new code imports localTime from shared/domain/time/zones. */
-export { localTime as shopTime };
 
 const fullTime = (at: number, zone: string): string => {
   const t = localTime(at, zone);

@@ -5,9 +5,9 @@ import type { Channel, ConsentAction, ConsentMethod, FoldableEvent, Purpose } fr
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { EventRecord } from '../db/repos/consent.repo';
-import { chainHash } from '../hash';
-import { settleConfirmations } from '../services/confirmations.service';
-import type { ServiceContext } from '../services/context';
+import { chainHash } from '../infra/hash';
+import { settleConfirmations } from './confirmations';
+import type { ServiceContext } from '../context';
 
 /**
  * The consent log: the ONE place consent events are written. Every writer — recording by staff, imports (in the

@@ -6,13 +6,13 @@ import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { consentCellsAt } from '../campaigns/audience';
 import { busyError, isSqliteBusy, withBusyTimeout } from '../db/busy';
 import type { ContactRecord } from '../db/repos/contacts.repo';
-import type { RegisterLock } from '../jobs';
-import { lenientPhoneForRevocation, recordConsent } from '../services/consent.service';
-import { parsePhoneOrThrow, toContact } from '../services/contacts.service';
-import { appendAudit, iso, type ServiceContext } from '../services/context';
-import { receiveInbound } from '../services/inbound.service';
-import { getSettings } from '../services/settings.service';
-import { resolveActor } from '../services/staff.service';
+import type { RegisterLock } from '../infra/jobs';
+import { lenientPhoneForRevocation, recordConsent } from './consent';
+import { parsePhoneOrThrow, toContact } from './contacts';
+import { appendAudit, iso, type ServiceContext } from '../context';
+import { receiveInbound } from '../intake/inbound';
+import { getSettings } from './settings';
+import { resolveActor } from './staff';
 import { toPendingOptOut, type OptOutEntry, type OptOutJournal } from './optout-journal';
 
 /**

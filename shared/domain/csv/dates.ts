@@ -1,8 +1,5 @@
 import { zonedTimeToUtc } from '../time/zones';
 
-/** Kept here for electron/core/services/sheets.service.ts, which reads it from this path. */
-export { zonedTimeToUtc };
-
 /** A date read from a file, or why it could not be. */
 export type DateResult = { ok: true; ms: number } | { ok: false; reason: string };
 

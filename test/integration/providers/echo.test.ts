@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '../../../electron/core/providers/index';
-import { REDACTED } from '../../../electron/core/providers/redact';
-import type { ProviderAdapter, ProviderConfig } from '../../../electron/core/providers/types';
+import { createAdapter } from '../../../electron/core/sending/providers/index';
+import { REDACTED } from '../../../electron/core/sending/providers/redact';
+import type { ProviderAdapter, ProviderConfig } from '../../../electron/core/sending/providers/types';
 import { startEchoProvider, type EchoEncoding, type EchoKind, type FakeEcho } from '../../support/fake-providers/echo';
 import { mapSecrets, outgoing, testEnv } from '../../support/fake-providers/secrets';
 import { exposures } from '../../support/secret-forms';

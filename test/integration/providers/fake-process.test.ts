@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '../../../electron/core/providers/index';
+import { createAdapter } from '../../../electron/core/sending/providers/index';
 import { mapSecrets, outgoing, testEnv } from '../../support/fake-providers/secrets';
 
 const children: ChildProcess[] = [];

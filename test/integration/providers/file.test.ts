@@ -4,8 +4,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdapter } from '../../../electron/core/providers/index';
-import type { ProviderAdapter } from '../../../electron/core/providers/types';
+import { createAdapter } from '../../../electron/core/sending/providers/index';
+import type { ProviderAdapter } from '../../../electron/core/sending/providers/types';
 import { mapSecrets, outgoing, testEnv } from '../../support/fake-providers/secrets';
 
 const dirs: string[] = [];

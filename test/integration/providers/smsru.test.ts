@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '../../../electron/core/providers/index';
-import type { ProviderAdapter } from '../../../electron/core/providers/types';
+import { createAdapter } from '../../../electron/core/sending/providers/index';
+import type { ProviderAdapter } from '../../../electron/core/sending/providers/types';
 import { startFakeSmsru, type FakeSmsru } from '../../support/fake-providers/smsru';
 import { closedPortUrl, mapSecrets, outgoing, testEnv } from '../../support/fake-providers/secrets';
 

@@ -1,4 +1,4 @@
-import type { AdapterEnv, OutgoingMessage, SecretStore } from '../../../electron/core/providers/types';
+import type { AdapterEnv, OutgoingMessage, SecretStore } from '../../../electron/core/sending/providers/types';
 
 /** A SecretStore test double over a Map: `{ providerName: { field: value } }`. */
 export function mapSecrets(values: Record<string, Record<string, string>> = {}): SecretStore & { values: Map<string, string> } {

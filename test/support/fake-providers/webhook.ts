@@ -42,7 +42,7 @@ function problem(req: ReceivedRequest): string | null {
   return null;
 }
 
-/** Starts a fake receiver of the webhook protocol (see electron/core/providers/webhook.ts); repeats are dropped by key. */
+/** Starts a fake receiver of the webhook protocol (see electron/core/sending/providers/webhook.ts); repeats are dropped by key. */
 export async function startFakeWebhook(opts: FakeWebhookOptions = {}): Promise<FakeWebhook> {
   const hookPath = opts.path ?? '/hook';
   const messages: FakeWebhookMessage[] = [];

@@ -6,7 +6,7 @@ import { CsvParser, excelSepLine, guessDelimiter, parseCsv, swallowedRows, type 
 import { findHeaderRow, similarHeaders } from '../../../shared/domain/csv/header';
 import { joinTags, neutralizeCell, splitTags, unneutralizeCell } from '../../../shared/domain/csv/values';
 import { parseDateCell } from '../../../shared/domain/csv/dates';
-import { csvCell } from '../../../electron/core/imports/import.service';
+import { csvCell } from '../../../electron/core/intake/import';
 
 interface PapaCase {
   name: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { neutralizeCell, revealText } from '../../../electron/core/providers/file';
-import { classifyNetworkError, parseRetryAfter, safeMessage } from '../../../electron/core/providers/http';
-import { smsruAction, smsruDelivery } from '../../../electron/core/providers/smsru';
-import { twilioAction } from '../../../electron/core/providers/twilio';
-import { whatsappAction } from '../../../electron/core/providers/whatsapp-cloud';
+import { neutralizeCell, revealText } from '../../../electron/core/sending/providers/file';
+import { classifyNetworkError, parseRetryAfter, safeMessage } from '../../../electron/core/sending/providers/http';
+import { smsruAction, smsruDelivery } from '../../../electron/core/sending/providers/smsru';
+import { twilioAction } from '../../../electron/core/sending/providers/twilio';
+import { whatsappAction } from '../../../electron/core/sending/providers/whatsapp-cloud';
 
 describe('code tables', () => {
   it('Twilio: the channel decides route trouble', () => {

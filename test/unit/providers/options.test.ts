@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/contract/errors';
-import { createAdapter, providerOptionSpecs, validateProviderOptions } from '../../../electron/core/providers/index';
-import { ProviderKinds, type ProviderConfig } from '../../../electron/core/providers/types';
+import { createAdapter, providerOptionSpecs, validateProviderOptions } from '../../../electron/core/sending/providers/index';
+import { ProviderKinds, type ProviderConfig } from '../../../electron/core/sending/providers/types';
 import { mapSecrets, testEnv } from '../../support/fake-providers/secrets';
 
 const SID = `AC${'0'.repeat(32)}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ProviderQueryError, safeMessage } from '../../../electron/core/providers/http';
-import { REDACTED, Redactor } from '../../../electron/core/providers/redact';
+import { ProviderQueryError, safeMessage } from '../../../electron/core/sending/providers/http';
+import { REDACTED, Redactor } from '../../../electron/core/sending/providers/redact';
 import { exposures, secretForms } from '../../support/secret-forms';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;

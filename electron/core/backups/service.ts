@@ -1,0 +1,503 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  methods,
+  type BackupInfo,
+  type BackupProblem,
+  type Handlers,
+  type Output,
+  type ParsedInput,
+  type RegisterSummary,
+  type RestoreLoss,
+} from '../../../shared/contract/api';
+import { createDispatcher, type Dispatch } from '../../../shared/contract/dispatch';
+import { AppError } from '../../../shared/contract/errors';
+import { formatHead } from '../../../shared/domain/integrity/head';
+import { localDay } from '../../../shared/domain/time/zones';
+import { randomIds, type Clock } from '../infra/clock';
+import { openDatabase, type Db } from '../db/open';
+import { IntegrityRepo } from '../db/repos/integrity.repo';
+import type { RegisterLock } from '../infra/jobs';
+import { Witness, readWitness, witnessPathFor } from '../register/witness';
+import {
+  KEEP,
+  backupFileAt,
+  backupsFolderFor,
+  createBackup,
+  inspectBackup,
+  keepDamaged,
+  listBackupFiles,
+  summarize,
+  toInfo,
+  type BackupFile,
+  type BackupRecord,
+} from './backups';
+import { compareWithCurrent, readCurrent, replaceFile, swapInto, writeNewFile } from './restore';
+import { acceptHead, currentHeads, type IntegrityDeps } from '../register/integrity';
+import { appendAudit, createContext, type ServiceContext } from '../context';
+import { getSettings } from '../register/settings';
+import { resolveActor } from '../register/staff';
+
+/** The register the backend has open, and what a restore must stop and start around it. */
+export interface LiveRegister {
+  db: Db;
+  ctx: ServiceContext;
+  integrity: IntegrityDeps;
+  lock: RegisterLock;
+  /** Stop handing off messages; resolves when every run has stopped (a restore replaces what they work on). */
+  stopSending(): Promise<void>;
+  /** Hand off again (unfinished, unpaused campaigns carry on). */
+  startSending(): void;
+}
+
+/** What the backup service works with: the register's path, the clock, and the open register (null: it cannot be opened). */
+export interface BackupServiceOptions {
+  dbPath: string;
+  clock: Clock;
+  live: LiveRegister | null;
+  /** Where a failed daily backup is reported (the app carries on). */
+  onError?: (err: unknown) => void;
+}
+
+/** Why a campaign that was sending in a restored backup waits. */
+export const RESTORED_PAUSE =
+  'paused after restoring a backup: messages handed off after the backup was made are not in this register; check who already got it, then resume';
+
+const HOUR = 60 * 60 * 1000;
+
+/**
+ * Backups through the contract: list, make (by hand, to a folder, daily, before a change), check, preview and restore.
+ * Works without an open register too (the CLI, when the register is damaged): everything but making a backup.
+ */
+export class BackupService {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly o: BackupServiceOptions) {}
+
+  private get dbPath(): string {
+    return this.o.dbPath;
+  }
+
+  private requireFile(): void {
+    if (this.dbPath === ':memory:') throw new AppError('CONFLICT', 'this register lives in memory: it has no file to back up or restore');
+  }
+
+  private requireLive(): LiveRegister {
+    this.requireFile();
+    if (!this.o.live) throw new AppError('CONFLICT', `the register ${this.dbPath} cannot be opened, so it cannot be backed up; restore a backup`);
+    return this.o.live;
+  }
+
+  /** The head the witness beside the register remembers (a fresh backup must hold it). */
+  private witnessHead(): string | null {
+    const w = readWitness(witnessPathFor(this.dbPath));
+    return w.state === 'ok' ? w.value.head : null;
+  }
+
+  private today(ctx: ServiceContext): string {
+    const now = this.o.clock.now();
+    try {
+      return localDay(now, getSettings(ctx).timezone);
+    } catch {
+      return new Date(now).toISOString().slice(0, 10);
+    }
+  }
+
+  /**
+   * Make a backup now; the caller holds the register's turn (an import's job, an undo, a restore, the daily timer).
+   * Throws when it cannot be written: the change it comes before does not happen.
+   */
+  async backUpNow(reason: NonNullable<BackupInfo['reason']>, note: string | null, folder?: string): Promise<BackupFile> {
+    const live = this.requireLive();
+    return createBackup(live.db, this.dbPath, {
+      reason,
+      note,
+      ...(folder ? { folder } : {}),
+      clock: this.o.clock,
+      day: this.today(live.ctx),
+      expectHead: this.witnessHead(),
+    });
+  }
+
+  /** Before a change that could lose something (an import, an undo): a backup, or an error naming why there is none. */
+  async before(reason: 'before-import' | 'before-undo', note: string): Promise<void> {
+    if (this.dbPath === ':memory:' || !this.o.live) return;
+    try {
+      await this.backUpNow(reason, note);
+    } catch (err) {
+      throw new AppError(
+        'CONFLICT',
+        `no backup could be made before ${note} (${err instanceof Error ? err.message.split('\n')[0] : 'error'}), so it was not done; free some disk space or check ${backupsFolderFor(this.dbPath)}`,
+      );
+    }
+  }
+
+  /** backup.list */
+  list(): Output<'backup.list'> {
+    this.requireFile();
+    return { folder: backupsFolderFor(this.dbPath), backups: listBackupFiles(this.dbPath).map((f) => toInfo(f)), keeps: { ...KEEP } };
+  }
+
+  /** backup.create: by hand, into the backups folder or another folder (a USB stick). */
+  async create(input: ParsedInput<'backup.create'>): Promise<Output<'backup.create'>> {
+    const live = this.requireLive();
+    const actor = resolveActor(live.ctx, input.staff);
+    let folder: string | undefined;
+    if (input.to !== undefined) {
+      folder = resolve(input.to);
+      if (!existsSync(folder))
+        throw new AppError('VALIDATION_FAILED', `to: the folder ${folder} does not exist (plug the stick in, or make the folder first)`, {
+          fields: [{ path: 'to', message: 'no such folder' }],
+        });
+    }
+    // On record inside the backup itself (written first): who copied the register where.
+    const audit = (action: string, details: Record<string, unknown>): void =>
+      live.ctx.db.transaction(() => appendAudit(live.ctx, actor, action, 'register', details)).immediate();
+    audit('backup.created', { folder: folder ?? null, note: input.note ?? null });
+    let file: BackupFile;
+    try {
+      file = await this.backUpNow('manual', input.note ?? null, folder);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0]! : 'error';
+      audit('backup.failed', { folder: folder ?? null, error: why.slice(0, 300) });
+      throw new AppError('CONFLICT', `the backup could not be written${folder ? ` to ${folder}` : ''}: ${why}`);
+    }
+    return { backup: toInfo(file, folder ? file.path : file.name) };
+  }
+
+  /** The backup a locator names: a file in the backups folder by name, or a path anywhere. */
+  private locate(input: { id?: string | undefined; path?: string | undefined }): { file: BackupFile; id: string } {
+    this.requireFile();
+    if (input.id !== undefined) {
+      const path = join(backupsFolderFor(this.dbPath), input.id);
+      if (!existsSync(path))
+        throw new AppError('NOT_FOUND', `id: no backup named ${input.id} in ${backupsFolderFor(this.dbPath)}`, {
+          fields: [{ path: 'id', message: 'no such backup' }],
+        });
+      return { file: backupFileAt(path), id: input.id };
+    }
+    const path = resolve(input.path ?? '');
+    if (!existsSync(path))
+      throw new AppError('NOT_FOUND', `path: there is no file at ${path}`, { fields: [{ path: 'path', message: 'no such file' }] });
+    return { file: backupFileAt(path), id: path };
+  }
+
+  private inspect(file: BackupFile) {
+    return inspectBackup(file.path, { sha256: file.record?.sha256 ?? null, head: file.record?.summary?.head ?? null }, this.o.clock);
+  }
+
+  /** Remember a check's verdict in the backup's record (when it has one and it can be written). */
+  private remember(file: BackupFile, verdict: { ok: boolean; problems: BackupProblem[] }): BackupFile {
+    if (!file.record) return file;
+    const record: BackupRecord = {
+      ...file.record,
+      verified: { ok: verdict.ok, at: new Date(this.o.clock.now()).toISOString(), problems: verdict.problems },
+    };
+    try {
+      writeFileSync(`${file.path}.json`, JSON.stringify(record, null, 2) + '\n');
+    } catch {
+      // a read-only stick: the verdict is answered, not kept
+    }
+    return { ...file, record };
+  }
+
+  /** backup.verify: check a backup again (opens, migrates in a copy, audit verify, same file and heads as recorded). */
+  verify(input: ParsedInput<'backup.verify'>): Output<'backup.verify'> {
+    const { file, id } = this.locate(input);
+    const r = this.inspect(file);
+    r.cleanup();
+    const kept = this.remember(file, r);
+    const info = toInfo(kept, id);
+    return { backup: { ...info, register: info.register ?? r.summary }, ok: r.ok, problems: r.problems };
+  }
+
+  /**
+   * What the register now is, for a preview: read through a connection of its own, so it sees only what is committed
+   * (an import holding the backend's connection mid-transaction is not half counted) and takes no turn at the register.
+   */
+  private current(): { summary: RegisterSummary | null; problem: string | null } {
+    return readCurrent(this.dbPath);
+  }
+
+  /** backup.preview: what the restored register would hold, and what restoring it would lose. */
+  preview(input: ParsedInput<'backup.preview'>): Output<'backup.preview'> {
+    const { file, id } = this.locate(input);
+    const r = this.inspect(file);
+    try {
+      const current = this.current();
+      const loss =
+        r.summary && r.migrated
+          ? compareWithCurrent(this.dbPath, r.migrated, r.summary, current.summary, current.problem)
+          : unknownLoss('the backup cannot be read, so what it holds cannot be compared');
+      const info = toInfo(file, id);
+      return {
+        backup: { ...info, register: info.register ?? r.summary },
+        ok: r.ok,
+        problems: r.problems,
+        restored: r.summary,
+        current: current.summary,
+        currentProblem: current.problem,
+        loss,
+      };
+    } finally {
+      r.cleanup();
+    }
+  }
+
+  /**
+   * backup.restore. Over the current register: the backup must check out, the register must not have moved since
+   * the preview (`currentHead`), and the register is kept as a backup first. Sending stops, the restored register's
+   * content is written into the register file with the online backup API (every open connection sees it whole), its
+   * unfinished campaigns are paused for someone to check, the restore is recorded in the audit log and the witness
+   * accepts the restored head (a deliberate restore, as `audit.acceptHead`). With `to`: a new register file instead.
+   */
+  async restore(input: ParsedInput<'backup.restore'>): Promise<Output<'backup.restore'>> {
+    const { file } = this.locate(input);
+    const r = this.inspect(file);
+    try {
+      if (!r.ok || !r.summary || !r.migrated)
+        throw new AppError(
+          'CONFLICT',
+          `the backup ${file.name} does not check out, so it was not restored: ${r.problems.map((p) => p.message).join('; ')}`,
+          {
+            problems: r.problems,
+          },
+        );
+      const restored = r.summary;
+      const migrated = r.migrated;
+      if (input.to !== undefined) return this.restoreToNewFile(resolve(input.to), file, migrated, restored, input.staff);
+      if (this.o.live) return await this.restoreLive(this.o.live, file, migrated, restored, input);
+      return this.restoreOffline(file, migrated, restored, input.staff);
+    } finally {
+      r.cleanup();
+    }
+  }
+
+  private async restoreLive(
+    live: LiveRegister,
+    file: BackupFile,
+    migrated: string,
+    restored: RegisterSummary,
+    input: ParsedInput<'backup.restore'>,
+  ): Promise<Output<'backup.restore'>> {
+    if (input.currentHead === undefined)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'currentHead: preview the restore first (backup.preview) and give the current head it shows, to confirm what is lost',
+        {
+          fields: [{ path: 'currentHead', message: 'preview first' }],
+        },
+      );
+    const actor = resolveActor(live.ctx, input.staff);
+    const moved = (): void => {
+      const now = formatHead(currentHeads(live.ctx));
+      if (now !== input.currentHead)
+        throw new AppError(
+          'CONFLICT',
+          `the register changed since the preview (its head is now ${now}): preview the restore again to see what it would lose`,
+        );
+    };
+    moved();
+    await live.stopSending();
+    try {
+      return await live.lock.run(async () => {
+        moved();
+        const current = summarizeLive(live);
+        const loss = compareWithCurrent(this.dbPath, migrated, restored, current, null);
+        // Never overwrite the register without keeping it first.
+        const kept = await this.backUpNow('before-restore', `before restoring ${file.name}`);
+        await swapInto(this.dbPath, migrated, live.db);
+        return this.settleRestored(live.ctx, live.integrity, actor, file, current, loss, kept, this.dbPath);
+      });
+    } finally {
+      live.startSending();
+    }
+  }
+
+  /** The register file cannot be opened (damaged): keep it byte for byte, then put the restored register in its place. */
+  private restoreOffline(file: BackupFile, migrated: string, restored: RegisterSummary, staff: string | undefined): Output<'backup.restore'> {
+    const current = readCurrent(this.dbPath);
+    const loss = compareWithCurrent(this.dbPath, migrated, restored, current.summary, current.problem ?? 'the register cannot be opened');
+    const kept = keepDamaged(this.dbPath, current.problem ?? 'the register could not be opened', this.o.clock);
+    replaceFile(this.dbPath, migrated);
+    return this.withOpened(this.dbPath, (ctx, integrity) =>
+      this.settleRestored(ctx, integrity, resolveActorOrOwner(ctx, staff), file, current.summary, loss, kept, this.dbPath),
+    );
+  }
+
+  /** `to`: the restored register as a new file; the current register is left as it is. */
+  private restoreToNewFile(
+    target: string,
+    file: BackupFile,
+    migrated: string,
+    restored: RegisterSummary,
+    staff: string | undefined,
+  ): Output<'backup.restore'> {
+    if (target === resolve(this.dbPath))
+      throw new AppError('VALIDATION_FAILED', 'to: that is the current register; leave out --to to restore over it', {
+        fields: [{ path: 'to', message: 'the current register' }],
+      });
+    try {
+      writeNewFile(target, migrated);
+    } catch (err) {
+      throw new AppError('VALIDATION_FAILED', `to: ${err instanceof Error ? err.message : 'cannot be written'}`, {
+        fields: [{ path: 'to', message: 'cannot be written' }],
+      });
+    }
+    const loss: RestoreLoss = {
+      ...unknownLoss(''),
+      compared: true,
+      nothing: true,
+      warning: `Nothing is lost: the current register is left as it is; the backup was restored to ${target}.`,
+    };
+    return this.withOpened(target, (ctx, integrity) =>
+      this.settleRestored(ctx, integrity, resolveActorOrOwner(ctx, staff), file, null, loss, null, target, restored),
+    );
+  }
+
+  /** Open a register file that no backend holds, with its witness, for the last steps of a restore. */
+  private withOpened<T>(path: string, fn: (ctx: ServiceContext, integrity: IntegrityDeps) => T): T {
+    const db = openDatabase(path);
+    try {
+      const ctx = createContext(db, this.o.clock, randomIds);
+      const repo = new IntegrityRepo(db);
+      const witness = new Witness(
+        path,
+        {
+          heads: () => repo.heads(),
+          hashAt: (chain, id) => repo.hashAt(chain, id),
+          schemaVersion: () => db.pragma('user_version', { simple: true }) as number,
+          ready: () => db.open && !db.inTransaction,
+        },
+        () => this.o.clock.now(),
+      );
+      return fn(ctx, { repo, witness });
+    } finally {
+      db.close();
+    }
+  }
+
+  /** After the restored content is in place: pause its unfinished campaigns, record the restore, accept its head. */
+  private settleRestored(
+    ctx: ServiceContext,
+    integrity: IntegrityDeps,
+    actor: string,
+    file: BackupFile,
+    replaced: RegisterSummary | null,
+    loss: RestoreLoss,
+    kept: BackupFile | null,
+    path: string,
+    restoredSummary?: RegisterSummary,
+  ): Output<'backup.restore'> {
+    const now = this.o.clock.now();
+    const paused: number[] = [];
+    ctx.db
+      .transaction(() => {
+        for (const run of ctx.outbox.openRuns()) {
+          ctx.outbox.updateRun(run.batchId, { pausedReason: RESTORED_PAUSE, pausedAt: now });
+          appendAudit(ctx, actor, 'batch.paused', `batch:${run.batchId}`, { reason: 'restored from a backup' });
+          paused.push(run.batchId);
+        }
+        appendAudit(ctx, actor, 'backup.restored', 'register', {
+          backup: file.name,
+          backupCreatedAt: file.record?.createdAt ?? null,
+          backupHead: file.record?.summary?.head ?? restoredSummary?.head ?? null,
+          replacedHead: replaced?.head ?? null,
+          keptAs: kept?.name ?? null,
+          lost: { events: loss.events, optOuts: loss.optOuts, contacts: loss.contacts, messages: loss.messages, imports: loss.imports },
+        });
+      })
+      .immediate();
+    // A deliberate restore: the witness remembers the restored register (recorded in the audit log, as audit.acceptHead).
+    const accepted = acceptHead(ctx, integrity, { staff: ctx.staff.byName(actor) ? actor : undefined });
+    return {
+      path,
+      restored: summarizeCtx(ctx),
+      keptAs: kept ? toInfo(kept) : null,
+      loss,
+      head: accepted.head,
+      previousHead: accepted.previous,
+      pausedBatches: paused,
+    };
+  }
+
+  /** A daily backup, unless one was made today (by the shop's calendar); the register's turn is taken here. */
+  async dailyIfDue(): Promise<BackupFile | null> {
+    const live = this.o.live;
+    if (!live || this.dbPath === ':memory:') return null;
+    return live.lock.run(async () => {
+      const today = this.today(live.ctx);
+      const last = listBackupFiles(this.dbPath).find((f) => f.record?.reason === 'daily');
+      if (last?.record?.day === today) return null;
+      return this.backUpNow('daily', null);
+    });
+  }
+
+  /** Daily backups while the app runs: a first look soon after start, then every hour (timers that never keep the process alive). */
+  startDaily(firstMs = 60_000, everyMs = HOUR): void {
+    if (!this.o.live || this.dbPath === ':memory:' || this.timers.length) return;
+    const tick = (): void => {
+      this.dailyIfDue().catch((err: unknown) => this.o.onError?.(err));
+    };
+    const first = setTimeout(tick, firstMs);
+    const every = setInterval(tick, everyMs);
+    first.unref();
+    every.unref();
+    this.timers.push(first, every);
+  }
+
+  stopDaily(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+  }
+}
+
+const summarizeLive = (live: LiveRegister): RegisterSummary => summarize(live.db);
+const summarizeCtx = (ctx: ServiceContext): RegisterSummary => summarize(ctx.db);
+
+function resolveActorOrOwner(ctx: ServiceContext, staff: string | undefined): string {
+  if (staff !== undefined && ctx.staff.byName(staff)) return staff;
+  return ctx.staff.firstOwner()?.name ?? 'Owner';
+}
+
+function unknownLoss(warning: string): RestoreLoss {
+  return {
+    compared: false,
+    sameHistory: false,
+    sameRegister: false,
+    commonEvents: 0,
+    events: 0,
+    optOuts: 0,
+    optOutPhones: [],
+    lastEventAt: null,
+    backupOnlyEvents: 0,
+    auditRows: 0,
+    contacts: 0,
+    messages: 0,
+    imports: 0,
+    nothing: false,
+    warning,
+  };
+}
+
+/**
+ * The backup operations for a register that cannot be opened (the CLI, when the file is damaged): list, check,
+ * preview and restore work from the backups alone; every other operation is refused, naming why.
+ */
+export function offlineBackupDispatch(dbPath: string, clock: Clock): Dispatch {
+  const service = new BackupService({ dbPath, clock, live: null });
+  const refuse = (): never => {
+    throw new AppError('REGISTER_DAMAGED', `the register ${dbPath} cannot be opened: only its backups can be listed, checked and restored`, {
+      path: dbPath,
+    });
+  };
+  const backupHandlers: Pick<Handlers, 'backup.list' | 'backup.create' | 'backup.verify' | 'backup.preview' | 'backup.restore'> = {
+    'backup.list': () => service.list(),
+    'backup.create': (i) => service.create(i),
+    'backup.verify': (i) => service.verify(i),
+    'backup.preview': (i) => service.preview(i),
+    'backup.restore': (i) => service.restore(i),
+  };
+  const handlers = { ...Object.fromEntries(methods.map((m) => [m, refuse])), ...backupHandlers } as Handlers;
+  return createDispatcher(handlers);
+}

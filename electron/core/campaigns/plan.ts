@@ -1,0 +1,126 @@
+import type { Output, ParsedInput } from '../../../shared/contract/api';
+import { AppError } from '../../../shared/contract/errors';
+import type { ExclusionReason } from '../../../shared/domain/gate/gate';
+import { CLOCK_TOLERANCE_MS } from '../../../shared/domain/consent/decide';
+import { audienceHistory, gateMember, gateRules, pendingOptOutsOfAudience, routeOf } from './audience';
+import { appendAudit, iso, type ServiceContext } from '../context';
+import { checkMessage, lintProfile } from './lint';
+import { resolveActor } from '../register/staff';
+import { countPlan } from './plan-count';
+
+const PAST_TOLERANCE_MS = CLOCK_TOLERANCE_MS;
+
+export { audienceHistory, audienceHistoryIndex, gateMember, gateRules } from './audience';
+
+/**
+ * batch.plan: lint the message, run every contact of the audience through the send-time gate at the planned
+ * time, and record the batch with its counts. Nothing is sent; the gate runs again for each recipient at
+ * hand-off against the register as it is then.
+ */
+export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>): Output<'batch.plan'> {
+  const now = ctx.clock.now();
+  const at = input.at ? Date.parse(input.at) : now;
+  if (at < now - PAST_TOLERANCE_MS)
+    throw new AppError('VALIDATION_FAILED', `at: ${input.at} is in the past; plan for now or later`, {
+      fields: [{ path: 'at', message: 'in the past' }],
+    });
+  const actor = resolveActor(ctx, input.staff);
+  const profile = lintProfile(ctx);
+  // A cascade message must be fit for both channels it may travel on.
+  const lints = routeOf(input.channel).map((channel) =>
+    checkMessage(
+      ctx,
+      {
+        text: input.text,
+        channel,
+        purpose: input.purpose,
+        sendAt: iso(at),
+        locale: input.locale,
+        ...(input.language ? { language: input.language } : {}),
+      },
+      profile,
+    ),
+  );
+  const lint = {
+    ok: lints.every((l) => l.ok),
+    errors: lints.flatMap((l) => l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ rule: d.rule, message: d.message }))),
+    warnings: lints.reduce((n, l) => n + l.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+    segments: lints.find((_, i) => routeOf(input.channel)[i] === 'sms')?.longest.segments ?? null,
+    encoding: lints.find((_, i) => routeOf(input.channel)[i] === 'sms')?.longest.encoding ?? null,
+  };
+
+  const counts = countPlan(ctx, { channel: input.channel, purpose: input.purpose, tags: input.tags ?? [] }, at, gateRules(ctx));
+  const { audience, eligible, excluded, byChannel } = counts;
+  const name = input.name ?? `${input.channel} ${input.purpose} ${iso(at).slice(0, 16).replace('T', ' ')}`;
+  const batch = ctx.db.transaction(() => {
+    const b = ctx.batches.insert({
+      name,
+      channel: input.channel,
+      purpose: input.purpose,
+      text: input.text,
+      audience: { tags: input.tags ?? [] },
+      plannedAt: at,
+      createdAt: now,
+      createdBy: actor,
+      lintOk: lint.ok,
+      lint,
+      counts,
+      state: 'planned',
+    });
+    appendAudit(ctx, actor, 'batch.planned', `batch:${b.id}`, { audience, eligible, lintOk: lint.ok });
+    return b;
+  })();
+  return { batch: batch.id, name, plannedAt: iso(at), audience, eligible, byChannel, excluded, lint };
+}
+
+/** batch.list: planned batches, newest first, with the counts of their plan. */
+export function listBatches(ctx: ServiceContext, input: ParsedInput<'batch.list'>): Output<'batch.list'> {
+  return {
+    batches: ctx.batches.list(input.offset, input.limit).map((b) => ({
+      id: b.id,
+      name: b.name,
+      channel: b.channel,
+      purpose: b.purpose,
+      text: b.text,
+      tags: b.audience.tags,
+      plannedAt: iso(b.plannedAt),
+      createdAt: iso(b.createdAt),
+      createdBy: b.createdBy,
+      lintOk: b.lintOk,
+      state: b.state,
+      audience: Number(b.counts.audience ?? 0),
+      eligible: Number(b.counts.eligible ?? 0),
+    })),
+  };
+}
+
+/**
+ * batch.audience: who of a batch's audience is eligible, or excluded for one reason, as the register stands
+ * now at the batch's planned time — the lists behind the plan's counts.
+ */
+export function batchAudience(ctx: ServiceContext, input: ParsedInput<'batch.audience'>): Output<'batch.audience'> {
+  const b = ctx.batches.get(input.batch);
+  if (!b) throw new AppError('NOT_FOUND', `batch: no batch ${input.batch}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
+  const rules = gateRules(ctx);
+  const at = Math.max(b.plannedAt, ctx.clock.now());
+  const historyOf = audienceHistory(ctx, rules, at);
+  const withPending = pendingOptOutsOfAudience(ctx, at);
+  const people: Output<'batch.audience'>['people'] = [];
+  let total = 0;
+  for (const m of ctx.batches.audience(b.audience.tags)) {
+    const { channel, verdict } = gateMember(withPending(m), b, at, rules, historyOf(m));
+    const matches = input.reason === 'eligible' ? verdict.eligible : !verdict.eligible && verdict.reason === (input.reason as ExclusionReason);
+    if (!matches) continue;
+    if (total >= input.offset && people.length < input.limit)
+      people.push({
+        contactId: m.contactId,
+        phone: m.phone,
+        name: m.name,
+        channel: verdict.eligible ? channel : null,
+        proofEvent: verdict.eligible ? verdict.proofEvent : null,
+        deferUntil: !verdict.eligible && verdict.deferUntil !== undefined ? iso(verdict.deferUntil) : null,
+      });
+    total++;
+  }
+  return { batch: b.id, reason: input.reason, total, people };
+}

@@ -1,0 +1,241 @@
+import { openSync, writeSync, closeSync, statSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import type { Output, ParsedInput } from '../../../shared/contract/api';
+import type { Channel, ConsentAction, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
+import { consentKey, foldEvents } from '../../../shared/domain/consent/fold';
+import { CONSENT_CELLS, contactExportHeader } from '../../../shared/domain/csv/own-format';
+import { joinTags, neutralizeCell } from '../../../shared/domain/csv/values';
+import type { ContactWithEventRow } from '../db/repos/contacts.repo';
+import type { FileStore } from '../infra/files';
+import { appendAudit, iso, type ServiceContext } from '../context';
+import { getSettings } from '../register/settings';
+import { currentHeads } from '../register/integrity';
+import { formatHead } from '../../../shared/domain/integrity/head';
+import { localDay } from '../../../shared/domain/time/zones';
+import { csvCell } from './import';
+
+/** Writes CSV lines in the chosen encoding, buffered, counting the characters the encoding could not hold. */
+class CsvOut {
+  private fd: number;
+  private buf = '';
+  rows = 0;
+  lossy = 0;
+  constructor(
+    path: string,
+    private readonly delimiter: string,
+    private readonly encoding: 'utf-8' | 'windows-1251',
+  ) {
+    this.fd = openSync(path, 'w');
+    // Excel opens UTF-8 CSV correctly only with a BOM; Windows-1251 files have none.
+    if (encoding === 'utf-8') writeSync(this.fd, Buffer.from([0xef, 0xbb, 0xbf]));
+  }
+  line(cells: readonly string[], counted = true): void {
+    let out = '';
+    for (let i = 0; i < cells.length; i++) out += (i > 0 ? this.delimiter : '') + csvCell(neutralizeCell(cells[i]!), this.delimiter);
+    this.buf += out + '\r\n';
+    if (counted) this.rows++;
+    if (this.buf.length > 1 << 20) this.flush();
+  }
+  private flush(): void {
+    if (this.buf === '') return;
+    if (this.encoding === 'utf-8') writeSync(this.fd, this.buf);
+    else {
+      const bytes = iconv.encode(this.buf, 'windows-1251');
+      // iconv writes '?' for what the code page lacks: count those the text did not already hold.
+      const before = countChar(this.buf, '?');
+      let after = 0;
+      for (const b of bytes) if (b === 0x3f) after++;
+      this.lossy += after - before;
+      writeSync(this.fd, bytes);
+    }
+    this.buf = '';
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function countChar(s: string, ch: string): number {
+  let n = 0;
+  for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** The event that put a cell in its current status: what a CRM needs to know about the proof. */
+function proofSummary(method: string, evidenceJson: string | null, formCode: string | null): string {
+  const ev = evidenceJson ? (JSON.parse(evidenceJson) as Record<string, unknown>) : {};
+  const parts = [method];
+  if (formCode) parts.push(`form ${formCode}`);
+  if (typeof ev.sheetRef === 'string') parts.push(`sheet ${ev.sheetRef}`);
+  if (typeof ev.inboundMessageId === 'string') parts.push(`message ${ev.inboundMessageId}`);
+  if (typeof ev.source === 'string') parts.push(ev.source);
+  if (typeof ev.fileName === 'string') parts.push(`${ev.fileName}${typeof ev.row === 'number' ? ` row ${ev.row}` : ''}`);
+  if (typeof ev.note === 'string' && parts.length === 1) parts.push(ev.note);
+  return parts.join('; ');
+}
+
+const SETS_STATUS: Record<string, readonly ConsentAction[]> = {
+  granted: ['grant', 'confirm'],
+  revoked: ['revoke'],
+  unproven: ['claim'],
+  pending: ['request'],
+  expired: ['grant', 'confirm', 'expire', 'request'],
+};
+
+type CellEvent = FoldableEvent;
+
+/**
+ * export.create: contacts with their consent per channel and purpose (now, or at a past instant), the
+ * suppression list, or the full event history — in CSV a CRM and our own import read back, safe to open in
+ * a spreadsheet (formula-like cells neutralised).
+ */
+export function createExport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'export.create'>): Output<'export.create'> {
+  const at = input.at ? Date.parse(input.at) : ctx.clock.now();
+  const delimiter = input.delimiter ?? (input.encoding === 'windows-1251' ? ';' : ',');
+  // The date in the file name is the shop's own calendar day.
+  const day = localDay(at, getSettings(ctx).timezone);
+  const name = `optin-${input.what}-${day}.csv`;
+  const file = files.createOutput(name);
+  const out = new CsvOut(file.path, delimiter, input.encoding);
+  const formCodes = new Map(ctx.forms.list().map((f) => [f.id, f.code]));
+  const head = formatHead(currentHeads(ctx));
+  try {
+    if (input.what === 'history') {
+      out.line(
+        [
+          'event_id',
+          'uid',
+          'recorded_at',
+          'occurred_at',
+          'phone',
+          'channel',
+          'purpose',
+          'action',
+          'method',
+          'recorded_by',
+          'form',
+          'evidence',
+          'retracts',
+          'policy_pack',
+          'expires_at',
+          'prev_hash',
+          'hash',
+        ],
+        false,
+      );
+      for (const e of ctx.consent.iterateChain()) {
+        if (input.at && e.recordedAt > at) break;
+        out.line([
+          String(e.id),
+          e.uid,
+          iso(e.recordedAt),
+          iso(e.occurredAt),
+          e.phone,
+          e.channel,
+          e.purpose,
+          e.action,
+          e.method,
+          e.recordedBy,
+          e.formVersionId !== null ? (formCodes.get(e.formVersionId) ?? String(e.formVersionId)) : '',
+          JSON.stringify(e.evidence),
+          e.targetEventId !== null ? String(e.targetEventId) : '',
+          e.policyPack,
+          e.expiresAt !== null ? iso(e.expiresAt) : '',
+          e.prevHash,
+          e.hash,
+        ]);
+      }
+    } else {
+      if (input.what === 'contacts') out.line(contactExportHeader(), false);
+      else out.line(['phone'], false);
+      let current: ContactWithEventRow | null = null;
+      let events: CellEvent[] = [];
+      const noneCells: string[] = [];
+      for (let i = 0; i < CONSENT_CELLS.length; i++) noneCells.push('none', '', '');
+      const emit = (): void => {
+        if (!current) return;
+        let cells = noneCells;
+        let suppressed = false;
+        if (events.length > 0) {
+          const byKey = new Map<string, CellEvent[]>();
+          for (const e of events) {
+            const k = consentKey(e);
+            const list = byKey.get(k);
+            if (list) list.push(e);
+            else byKey.set(k, [e]);
+          }
+          cells = [];
+          for (const { channel, purpose } of CONSENT_CELLS) {
+            const list = byKey.get(consentKey({ channel, purpose }));
+            if (!list) {
+              cells.push('none', '', '');
+              continue;
+            }
+            const state = foldEvents(list, at);
+            if (state.status === 'revoked') suppressed = true;
+            let source = '';
+            if (state.status !== 'none' && state.since !== null) {
+              const setting = SETS_STATUS[state.status] ?? [];
+              const retracted = new Set(list.filter((e) => e.action === 'retract').map((e) => e.targetSeq));
+              let proof: CellEvent | undefined;
+              for (const e of list) {
+                const fits =
+                  !retracted.has(e.seq) &&
+                  setting.includes(e.action) &&
+                  e.occurredAt <= at &&
+                  (state.status === 'expired' || e.occurredAt === state.since);
+                if (fits && (!proof || e.occurredAt > proof.occurredAt || (e.occurredAt === proof.occurredAt && e.seq > proof.seq))) proof = e;
+              }
+              const p = proof ? ctx.consent.proof(proof.seq) : undefined;
+              if (p) source = proofSummary(p.method, p.evidence, p.formVersionId !== null ? (formCodes.get(p.formVersionId) ?? null) : null);
+            }
+            cells.push(state.status, state.since !== null ? iso(state.since) : '', source);
+          }
+        }
+        const [, phone, name, email, locale, country, externalId, tags, otherPhones] = current;
+        if (input.what === 'suppression') {
+          if (suppressed) out.line([phone]);
+          return;
+        }
+        out.line([
+          phone,
+          name,
+          email ?? '',
+          externalId ?? '',
+          tags === '[]' ? '' : joinTags(JSON.parse(tags) as string[]),
+          locale ?? '',
+          country ?? '',
+          otherPhones === '[]' ? '' : (JSON.parse(otherPhones) as string[]).join(', '),
+          ...cells,
+        ]);
+      };
+      for (const r of ctx.contacts.iterateWithEvents()) {
+        if (!current || current[0] !== r[0]) {
+          emit();
+          current = r;
+          events = [];
+        }
+        // A past instant is answered from everything recorded so far, like consent.status --at.
+        if (r[9] !== null) {
+          events.push({
+            seq: r[9],
+            channel: r[10] as Channel,
+            purpose: r[11] as Purpose,
+            action: r[12] as ConsentAction,
+            occurredAt: r[13]!,
+            recordedAt: r[14]!,
+            expiresAt: r[15],
+            targetSeq: r[16],
+          });
+        }
+      }
+      emit();
+    }
+  } finally {
+    out.close();
+  }
+  // The register's head the file was read at, on record (the CSV itself stays what a CRM reads back).
+  appendAudit(ctx, 'system', 'export.created', `export:${input.what}`, { rows: out.rows, at: input.at ?? null, encoding: input.encoding, head });
+  return { fileId: file.id, name, rows: out.rows, bytes: statSync(file.path).size, lossy: out.lossy, head };
+}

@@ -1,0 +1,678 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { AppError } from '../../../shared/contract/errors';
+import type { Channel, Purpose } from '../../../shared/domain/consent/types';
+import type { ColumnMapping } from '../../../shared/domain/csv/mapping';
+import {
+  compileMapping,
+  doNotContactTargets,
+  hasPhoneColumn,
+  interpretRow,
+  type RowConsent,
+  type RowContext,
+  type RowPhone,
+  type RowPlan,
+} from '../../../shared/domain/csv/row';
+import { neutralizeCell } from '../../../shared/domain/csv/values';
+import { isKnownCountry } from '../../../shared/domain/phone/normalize';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import type { EventRecord } from '../db/repos/consent.repo';
+import type { FileStore, StoredFile } from '../infra/files';
+import { appendAudit, type ServiceContext } from '../context';
+import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/consent-log';
+import { revocationTargets } from '../../../shared/domain/consent/decide';
+import { getSettings } from '../register/settings';
+import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
+
+/** How imported values meet the values a contact already has. */
+export type MergeMode = 'fill_blanks' | 'overwrite';
+
+/** What the person chose for one import. */
+export interface ImportOptions {
+  mapping: ColumnMapping[];
+  defaultCountry?: string | undefined;
+  merge: MergeMode;
+  encoding?: string | undefined;
+  delimiter?: string | undefined;
+  /**
+   * The header's row (from 1). Without it the header is the row whose cells are the mapping's headers (the row the
+   * mapping was made from, see import.inspect), else the row found by itself.
+   */
+  headerRow?: number | undefined;
+  actor: string;
+}
+
+/** A rejected row, for the summary and the report. */
+export interface RowError {
+  row: number;
+  reason: string;
+}
+
+/** The figures of a dry run or a commit (they agree for the same file, options and register). */
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+  merged: number;
+  unchanged: number;
+  rejected: number;
+  consentsGranted: number;
+  claims: number;
+  requests: number;
+  revocations: number;
+  warnings: number;
+  batch: number | null;
+  /** The first 100 rejected rows; the report holds them all. */
+  errors: RowError[];
+  file: { name: string; sha256: string; bytes: number; encoding: string; delimiter: string };
+  /** The report of every rejected row and warning (CSV), when one was written. */
+  reportFileId: string | null;
+}
+
+/** Progress of a running import. */
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+const MAX_ERRORS_IN_SUMMARY = 100;
+
+/** Report CSV, written as the import goes so its size never sits in memory. */
+class ReportWriter {
+  private out: WriteStream;
+  private pending = '';
+  count = 0;
+  constructor(path: string, headers: string[]) {
+    this.out = createWriteStream(path);
+    this.out.write('\uFEFF');
+    this.line(['row', 'problem', 'reason', ...headers]);
+  }
+  private line(cells: string[]): void {
+    this.pending += cells.map((c) => csvCell(neutralizeCell(c), ',')).join(',') + '\r\n';
+  }
+  private batch: { row: number; seq: number; cells: string[] }[] = [];
+  add(row: number, problem: 'rejected' | 'warning', reason: string, cells: readonly string[]): void {
+    this.count++;
+    this.batch.push({ row, seq: this.count, cells: [String(row), problem, reason, ...cells] });
+  }
+  /** Write what the last batch of rows produced, in row order. */
+  async flush(): Promise<void> {
+    this.batch.sort((a, b) => a.row - b.row || a.seq - b.seq);
+    for (const b of this.batch) this.line(b.cells);
+    this.batch = [];
+    if (this.pending === '') return;
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+}
+
+const NEEDS_QUOTES: Record<string, RegExp> = {};
+
+/**
+ * Quote a CSV cell when it needs it: a quote, the delimiter or a line break, or a NUL (the import drops a NUL
+ * outside quotes as a stray byte and keeps one inside quotes as part of the value).
+ */
+export function csvCell(value: string, delimiter: string): string {
+  const needs = (NEEDS_QUOTES[delimiter] ??= new RegExp(`["\\r\\n\\0${delimiter.replace(/[\\^\]-]/g, '\\$&')}]`));
+  return needs.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Does every entry of the mapping name the cell of `cells` at its column? */
+function mappingFits(mapping: readonly ColumnMapping[], cells: readonly string[]): boolean {
+  return mapping.every((m) => (cells[m.column] ?? '').replace(/^\uFEFF/, '').trim() === m.header.replace(/^\uFEFF/, '').trim());
+}
+
+/**
+ * Read the file's head with the header the import will use: `headerRow` when given; else the header found by itself
+ * when the mapping fits it; else the first row the mapping fits (the row import.inspect was asked to take).
+ */
+async function sniffForMapping(path: string, options: ImportOptions): Promise<FileSniff> {
+  const base = { encoding: options.encoding, delimiter: options.delimiter };
+  if (options.headerRow !== undefined) return sniffFile(path, { ...base, headerRow: options.headerRow });
+  const sniff = await sniffFile(path, base);
+  if (mappingFits(options.mapping, sniff.headers)) return sniff;
+  const row = sniff.rows.findIndex((cells) => mappingFits(options.mapping, cells));
+  return row >= 0 ? sniffFile(path, { ...base, headerRow: row + 1 }) : sniff;
+}
+
+/** Tell the caller how far the import is and stop it when asked. */
+export interface RunControl {
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** What a contact looked like before the import changed it (kept so an undo can put it back). */
+interface ContactBefore {
+  name: string;
+  email: string | null;
+  locale: 'en' | 'ru' | null;
+  externalId: string | null;
+  tags: string[];
+  otherPhones: string[];
+  updatedAt: number;
+}
+
+function beforeOf(c: ContactRecord): ContactBefore {
+  return {
+    name: c.name,
+    email: c.email,
+    locale: c.locale,
+    externalId: c.externalId,
+    tags: c.tags,
+    otherPhones: c.otherPhones,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** Merge the row's fields into a contact; returns the new record or null when nothing changes. */
+function mergeFields(c: ContactRecord, plan: RowPlan, mode: MergeMode, now: number): ContactRecord | null {
+  const f = plan.fields;
+  const take = <T>(current: T | null, incoming: T | undefined): T | null => {
+    if (incoming === undefined) return current;
+    if (mode === 'overwrite') return incoming;
+    return current === null || current === '' ? incoming : current;
+  };
+  const name = take(c.name === '' ? null : c.name, f.name) ?? '';
+  const email = take(c.email, f.email);
+  const locale = take(c.locale, f.locale);
+  const externalId = take(c.externalId, f.externalId);
+  const tags = mode === 'overwrite' && f.tags.length > 0 ? f.tags : [...new Set([...c.tags, ...f.tags])].slice(0, 50);
+  const otherPhones = [...new Set([...c.otherPhones, ...plan.others.map((p) => p.e164)])].filter((p) => p !== c.phone).slice(0, 20);
+  const changed =
+    name !== c.name ||
+    email !== c.email ||
+    locale !== c.locale ||
+    externalId !== c.externalId ||
+    tags.join('\u0000') !== c.tags.join('\u0000') ||
+    otherPhones.join() !== c.otherPhones.join();
+  return changed ? { ...c, name, email, locale, externalId, tags, otherPhones, updatedAt: now } : null;
+}
+
+/** The parts of an import run that differ between a dry run and a commit. */
+interface Sink {
+  /** Look up a step's numbers in the register at once. */
+  prefetch(phones: string[]): void;
+  /**
+   * The contact for a number: `known` when this file met the number before (a merged row), `existed` when it was
+   * in the register before the import, `createdHere` when this call creates it. A dry run gives no contact for
+   * numbers it has not got in the register.
+   */
+  contactFor(phone: RowPhone, plan: RowPlan | null): { contact: ContactRecord | null; known: boolean; existed: boolean; createdHere: boolean };
+  update(before: ContactRecord, after: ContactRecord): void;
+  event(
+    contact: ContactRecord,
+    c: { channel: Channel; purpose: Purpose; action: EventRecord['action']; occurredAt: number },
+    evidence: EventRecord['evidence'],
+  ): void;
+  endStep(): void;
+}
+
+/**
+ * Read the file and apply the mapping row by row. With `dryRun` nothing is written and the figures say
+ * what a commit would do; otherwise everything happens in one transaction, so the register holds the whole
+ * import or none of it (cancel, a crash or an error leave it exactly as before).
+ */
+export async function runImport(
+  ctx: ServiceContext,
+  files: FileStore,
+  file: StoredFile,
+  options: ImportOptions,
+  dryRun: boolean,
+  control: RunControl = {},
+): Promise<ImportSummary> {
+  if (!hasPhoneColumn(options.mapping)) {
+    throw new AppError('VALIDATION_FAILED', 'mapping: no column is mapped to a phone number; choose the column that holds the numbers', {
+      fields: [{ path: 'mapping', message: 'no phone column' }],
+    });
+  }
+  const sniff: FileSniff = await sniffForMapping(file.path, options);
+  for (const m of options.mapping) {
+    if (m.column < 0 || m.column >= sniff.headers.length) {
+      throw new AppError('VALIDATION_FAILED', `mapping: column ${m.column + 1} does not exist (the file has ${sniff.headers.length} columns)`);
+    }
+  }
+  const sha256 = await hashFile(file.path);
+  const settings = getSettings(ctx);
+  const policy = settings.effectivePolicy;
+  const now = ctx.clock.now();
+  const rowCtx: RowContext = {
+    defaultCountry: (options.defaultCountry ?? settings.defaultCountry).toUpperCase(),
+    timeZone: settings.timezone,
+    policy,
+    now,
+  };
+  if (!isKnownCountry(rowCtx.defaultCountry)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `defaultCountry: "${rowCtx.defaultCountry}" is not a country whose phone numbers are known (e.g. RU, DE, US)`,
+      {
+        fields: [{ path: 'defaultCountry', message: 'unknown country' }],
+      },
+    );
+  }
+  const compiled = compileMapping(options.mapping);
+  const reportFile = files.createOutput(`${file.name.replace(/\.[^.]*$/, '')}-import-report.csv`);
+  const report = new ReportWriter(reportFile.path, sniff.headers);
+
+  const summary: ImportSummary = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    merged: 0,
+    unchanged: 0,
+    rejected: 0,
+    consentsGranted: 0,
+    claims: 0,
+    requests: 0,
+    revocations: 0,
+    warnings: 0,
+    batch: null,
+    errors: [],
+    file: { name: file.name, sha256, bytes: sniff.bytes, encoding: sniff.encoding, delimiter: sniff.delimiter },
+    reportFileId: reportFile.id,
+  };
+  const reject = (row: number, reason: string, cells: readonly string[]): void => {
+    summary.rejected++;
+    if (summary.errors.length < MAX_ERRORS_IN_SUMMARY) summary.errors.push({ row, reason });
+    report.add(row, 'rejected', reason, cells);
+  };
+
+  // Numbered inside the write transaction, so another process importing at the same time cannot take the same id.
+  let batchId: number | null = null;
+  const headerCount = sniff.headers.length;
+  const expectedEvidence = (plan: RowPlan, c: RowConsent | null): EventRecord['evidence'] => ({
+    importBatchId: String(batchId ?? 'dry-run'),
+    fileSha256: sha256,
+    fileName: file.name.slice(0, 300),
+    row: plan.row,
+    ...(c ? { columns: c.columns } : {}),
+    ...(c?.source ? { source: c.source } : { note: c ? `claim from ${file.name}` : `do not contact, ${file.name}` }),
+  });
+
+  let sink: Sink;
+  let firstEventId: number | null = null;
+  let lastEventId: number | null = null;
+  let firstNewContactId: number | null = null;
+  // The register's contacts for the numbers of the current step, fetched in one query.
+  let stepExisting = new Map<string, ContactRecord>();
+  // Register contacts (as they were before the import) this import reaches: id → whether it changes them.
+  const touchedExisting = new Map<number, boolean>();
+  const mayRevive = ctx.contacts.hasRemoved();
+  if (dryRun) {
+    // Nothing is written, so the numbers met so far are remembered here (the commit asks the register instead,
+    // which keeps its memory flat).
+    // Keyed by the number's digits as a double (E.164 has at most 15 digits): ~40 MB less than string keys at 1M rows.
+    const seen = new Map<number, number>();
+    const key = (e164: string): number => Number(e164.slice(1));
+    sink = {
+      prefetch(phones) {
+        stepExisting = ctx.contacts.byPhones(phones.filter((p) => !seen.has(key(p))));
+      },
+      contactFor(phone) {
+        const met = seen.get(key(phone.e164));
+        if (met !== undefined) return { contact: met > 0 ? (ctx.contacts.get(met) ?? null) : null, known: true, existed: false, createdHere: false };
+        const existing = stepExisting.get(phone.e164) ?? null;
+        seen.set(key(phone.e164), existing?.id ?? 0);
+        return { contact: existing, known: false, existed: existing !== null, createdHere: existing === null };
+      },
+      update() {},
+      event() {},
+      endStep() {},
+    };
+  } else {
+    // The register's one append, in its bulk form: chained as rows come, projection and confirmations at each step's end.
+    const log = new ConsentLogWriter(ctx, policy, now);
+    let stepNewContacts = new Set<number>();
+    sink = {
+      prefetch(phones) {
+        stepExisting = ctx.contacts.byPhones(phones);
+      },
+      contactFor(phone, plan) {
+        const existing = stepExisting.get(phone.e164);
+        if (existing) {
+          // Created by this import from an earlier row, or a register contact an earlier row already reached.
+          const known = existing.importBatchId === batchId || touchedExisting.has(existing.id);
+          return { contact: existing, known, existed: !known, createdHere: false };
+        }
+        const fields = plan?.fields;
+        const c = ctx.contacts.insert(
+          {
+            phone: phone.e164,
+            nationalNumber: phone.nationalNumber,
+            name: fields?.name ?? '',
+            email: fields?.email ?? null,
+            locale: fields?.locale ?? null,
+            country: fields?.country ?? phone.country,
+            externalId: fields?.externalId ?? null,
+            tags: fields?.tags ?? [],
+            reach: phone.reach,
+            otherPhones: plan ? plan.others.map((p) => p.e164).slice(0, 20) : [],
+            importBatchId: batchId,
+            createdAt: now,
+            updatedAt: now,
+          },
+          { index: false, mayRevive },
+        );
+        firstNewContactId ??= c.id;
+        stepExisting.set(c.phone, c);
+        stepNewContacts.add(c.id);
+        return { contact: c, known: false, existed: false, createdHere: true };
+      },
+      update(before, after) {
+        ctx.imports.saveBefore(batchId!, before.id, beforeOf(before));
+        ctx.contacts.update(after);
+        stepExisting.set(after.phone, after);
+      },
+      event(contact, c, evidence) {
+        const e = log.add(
+          {
+            contact,
+            channel: c.channel,
+            purpose: c.purpose,
+            action: c.action,
+            method: 'import',
+            occurredAt: c.occurredAt,
+            recordedBy: options.actor,
+            formVersionId: null,
+            evidence,
+          },
+          stepNewContacts.has(contact.id),
+        );
+        firstEventId ??= e.id;
+        lastEventId = e.id;
+      },
+      endStep() {
+        log.flush();
+        stepNewContacts = new Set();
+      },
+    };
+  }
+
+  const applyRevocations = (
+    contact: ContactRecord,
+    targets: { channel: Channel; purpose: Purpose }[],
+    occurredAt: number,
+    evidence: EventRecord['evidence'],
+  ): void => {
+    for (const t of targets) {
+      sink.event(contact, { ...t, action: 'revoke', occurredAt }, evidence);
+      summary.revocations++;
+    }
+  };
+
+  const markExisting = (id: number | undefined, changed: boolean): void => {
+    if (id === undefined || id <= 0) return;
+    touchedExisting.set(id, (touchedExisting.get(id) ?? false) || changed);
+  };
+
+  const applyPlan = (plan: RowPlan, cells: readonly string[]): void => {
+    const got = sink.contactFor(plan.primary, plan);
+    let contact = got.contact;
+    const existingId = got.existed || (got.known && contact && touchedExisting.has(contact.id)) ? contact?.id : undefined;
+    if (got.known) summary.merged++;
+    else if (got.createdHere) summary.created++;
+    if (contact && !got.createdHere) {
+      const after = mergeFields(contact, plan, options.merge, now);
+      if (after) {
+        sink.update(contact, after);
+        contact = after;
+      }
+      markExisting(existingId, after !== null);
+    } else markExisting(existingId, false);
+
+    for (const c of plan.consents) {
+      const evidence = expectedEvidence(plan, c);
+      if (c.action === 'revoke') {
+        const targets = revocationTargets(c.channel, c.purpose, policy);
+        if (contact) applyRevocations(contact, targets, c.occurredAt, evidence);
+        else summary.revocations += targets.length;
+      } else {
+        if (contact) sink.event(contact, { channel: c.channel, purpose: c.purpose, action: c.action, occurredAt: c.occurredAt }, evidence);
+        if (c.action === 'grant') summary.consentsGranted++;
+        else if (c.action === 'claim') summary.claims++;
+        else if (c.action === 'request') summary.requests++;
+      }
+      markExisting(existingId, true);
+    }
+    if (plan.doNotContact) {
+      const evidence = expectedEvidence(plan, null);
+      const targets = doNotContactTargets();
+      markExisting(existingId, true);
+      for (const phone of [plan.primary, ...plan.others]) {
+        let holder = contact;
+        if (phone !== plan.primary) {
+          // The row's other numbers are the same person's: the withdrawal reaches them too.
+          const other = sink.contactFor(phone, null);
+          holder = other.contact;
+          if (other.createdHere) summary.created++;
+          markExisting(other.existed || (other.known && holder && touchedExisting.has(holder.id)) ? holder?.id : undefined, true);
+        }
+        if (holder) applyRevocations(holder, targets, now, evidence);
+        else summary.revocations += targets.length;
+      }
+    }
+    for (const w of plan.warnings) {
+      summary.warnings++;
+      report.add(plan.row, 'warning', w, cells);
+    }
+  };
+
+  const beginCommit = (): void => {
+    if (dryRun) return;
+    ctx.db.exec('BEGIN IMMEDIATE');
+    batchId = ctx.imports.nextBatchId();
+    ctx.imports.insertBatch({
+      id: batchId!,
+      fileName: file.name,
+      fileSha256: sha256,
+      fileBytes: sniff.bytes,
+      options: {
+        mapping: options.mapping,
+        defaultCountry: rowCtx.defaultCountry,
+        merge: options.merge,
+        encoding: sniff.encoding,
+        delimiter: sniff.delimiter,
+        headerRow: sniff.headerRow,
+      },
+      summary: {},
+      firstEventId: null,
+      lastEventId: null,
+      committedAt: now,
+      committedBy: options.actor,
+    });
+  };
+  const totalBytes = sniff.bytes;
+  let committed = false;
+  try {
+    beginCommit();
+    // What the file's head showed (headers alike, a NUL in the header) is reported on the header's row.
+    for (const note of sniff.notes) {
+      summary.warnings++;
+      report.add(sniff.headerRow, 'warning', note, sniff.headers);
+    }
+    for await (const batch of readRecords(file.path, sniff, {
+      ...(control.signal ? { signal: control.signal } : {}),
+      onBytes: (bytesRead) => control.onProgress?.({ bytesRead, totalBytes, rows: summary.rows }),
+    })) {
+      if (control.signal?.aborted) break;
+      // Interpret the batch, look its numbers up at once, then apply it: one step, one projection refresh.
+      const plans: { plan: RowPlan; cells: readonly string[] }[] = [];
+      const phones: string[] = [];
+      for (const rec of batch) {
+        // A blank line is not a row; nor is the one-cell footer CRM reports add ("Generated By …", "Confidential…").
+        if (rec.cells.length === 1 && rec.cells[0]!.trim() === '') continue;
+        if (rec.cells.length === 1 && headerCount >= 3 && !rec.problem && /\p{L}/u.test(rec.cells[0]!)) {
+          summary.warnings++;
+          report.add(rec.row, 'warning', 'not a data row (a report footer or note line): skipped', rec.cells);
+          continue;
+        }
+        summary.rows++;
+        if (rec.warnings)
+          for (const w of rec.warnings) {
+            summary.warnings++;
+            report.add(rec.row, 'warning', w, rec.cells);
+          }
+        if (rec.problem) {
+          reject(rec.row, rec.problem, rec.cells);
+          continue;
+        }
+        if (rec.cells.length !== headerCount) {
+          reject(
+            rec.row,
+            `has ${rec.cells.length} fields but the header has ${headerCount} (an unquoted delimiter or line break inside a value?)`,
+            rec.cells,
+          );
+          continue;
+        }
+        const outcome = interpretRow(rec.cells, rec.row, compiled, rowCtx);
+        if (!outcome.ok) {
+          reject(outcome.row, outcome.reason, rec.cells);
+          continue;
+        }
+        plans.push({ plan: outcome.plan, cells: rec.cells });
+        const { primary, others, doNotContact } = outcome.plan;
+        phones.push(primary.e164);
+        if (doNotContact) for (const o of others) phones.push(o.e164);
+      }
+      sink.prefetch(phones);
+      for (const { plan, cells } of plans) applyPlan(plan, cells);
+      sink.endStep();
+      await report.flush();
+      // Let progress polls and a cancel request through between batches.
+      await new Promise<void>((ok) => setImmediate(ok));
+    }
+    if (control.signal?.aborted) throw new AppError('CANCELLED', 'import cancelled: nothing was written');
+    // Never a silent 0: a file with bytes in it that gives no row is refused, and nothing is recorded.
+    if (summary.rows === 0) {
+      throw new AppError(
+        'UNREADABLE_FILE',
+        `file: no data rows were read below the header (row ${sniff.headerRow}, line ${sniff.headerLine}): ${
+          summary.warnings > 0 ? 'see the warnings in the report' : 'the file holds only the header, blank lines or notes'
+        }; nothing was imported`,
+      );
+    }
+    for (const changed of touchedExisting.values()) {
+      if (changed) summary.updated++;
+      else summary.unchanged++;
+    }
+    if (!dryRun) {
+      if (firstNewContactId !== null) ctx.contacts.indexFrom(firstNewContactId);
+      summary.batch = batchId;
+      ctx.imports.finishBatch(batchId!, { ...summary, errors: undefined, reportFileId: undefined }, firstEventId, lastEventId);
+      appendAudit(ctx, options.actor, 'import.committed', `import:${batchId}`, {
+        file: file.name,
+        sha256,
+        rows: summary.rows,
+        created: summary.created,
+        updated: summary.updated,
+        rejected: summary.rejected,
+        events: firstEventId === null ? 0 : lastEventId! - firstEventId + 1,
+        firstEventId,
+        lastEventId,
+      });
+      ctx.db.exec('COMMIT');
+      committed = true;
+    }
+    control.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: summary.rows });
+    return summary;
+  } finally {
+    if (!dryRun && !committed && ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
+    await report.close();
+    if (report.count === 0) {
+      files.discard(reportFile.id);
+      summary.reportFileId = null;
+    }
+  }
+}
+
+/** Everything an undo did. */
+export interface UndoSummary {
+  batch: number;
+  retracted: number;
+  revocationsKept: number;
+  contactsRemoved: number;
+  contactsRestored: number;
+  contactsKept: number;
+}
+
+/**
+ * Undo a committed import as a whole, in one transaction: every grant, claim and request it added is answered
+ * by a retraction (the log stays append-only), contacts it created are removed, contacts it changed get their
+ * earlier values back. Opt-outs it recorded stay: a withdrawal is honoured even when the file is taken back.
+ */
+export function undoImport(ctx: ServiceContext, batchId: number, actor: string): UndoSummary {
+  const batch = ctx.imports.getBatch(batchId);
+  if (!batch) throw new AppError('NOT_FOUND', `batch: no import batch ${batchId}`);
+  if (batch.undoneAt !== null) throw new AppError('CONFLICT', `batch: import ${batchId} was already undone`);
+  const policy = getSettings(ctx).effectivePolicy;
+  const now = ctx.clock.now();
+  return ctx.db
+    .transaction((): UndoSummary => {
+      const out: UndoSummary = { batch: batchId, retracted: 0, revocationsKept: 0, contactsRemoved: 0, contactsRestored: 0, contactsKept: 0 };
+      const own =
+        batch.firstEventId === null
+          ? []
+          : ctx.consent.eventsInRange(batch.firstEventId, batch.lastEventId!).filter((e) => e.evidence.importBatchId === String(batchId));
+      const keepContacts = new Set<number>();
+      const retractions: PendingEvent[] = [];
+      for (const e of own) {
+        if (e.action === 'revoke') {
+          out.revocationsKept++;
+          keepContacts.add(e.contactId);
+          continue;
+        }
+        retractions.push({
+          contact: { id: e.contactId, phone: e.phone },
+          channel: e.channel,
+          purpose: e.purpose,
+          action: 'retract',
+          method: 'import',
+          occurredAt: now,
+          recordedBy: actor,
+          formVersionId: null,
+          evidence: { importBatchId: String(batchId), note: `import ${batchId} (${batch.fileName}) undone` },
+          expiresAt: null,
+          targetEventId: e.id,
+        });
+      }
+      // The same append the register uses everywhere: chained, and the projection refreshed for each cell.
+      out.retracted = appendEvents(ctx, retractions, policy).length;
+      for (const id of ctx.contacts.createdByBatch(batchId)) {
+        // A contact who has since given (or withdrawn) consent some other way is the shop's customer now, not the file's.
+        if (keepContacts.has(id) || ctx.consent.eventsForContact(id).some((e) => e.evidence.importBatchId !== String(batchId))) {
+          out.contactsKept++;
+          continue;
+        }
+        ctx.contacts.remove(id, now);
+        out.contactsRemoved++;
+      }
+      for (const { contactId, before } of ctx.imports.befores(batchId)) {
+        const c = ctx.contacts.get(contactId);
+        const b = before as ContactBefore;
+        // A contact edited after the import keeps the later edit.
+        if (!c || c.updatedAt !== batch.committedAt) continue;
+        ctx.contacts.update({
+          ...c,
+          name: b.name,
+          email: b.email,
+          locale: b.locale,
+          externalId: b.externalId,
+          tags: b.tags,
+          otherPhones: b.otherPhones,
+          updatedAt: now,
+        });
+        out.contactsRestored++;
+      }
+      ctx.imports.markUndone(batchId, now, actor);
+      appendAudit(ctx, actor, 'import.undone', `import:${batchId}`, { ...out });
+      return out;
+    })
+    .immediate();
+}

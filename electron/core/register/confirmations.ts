@@ -1,0 +1,107 @@
+import type { Output, ParsedInput } from '../../../shared/contract/api';
+import { confirmationText } from '../../../shared/domain/forms/confirmation';
+import type { Channel } from '../../../shared/domain/consent/types';
+import type { EventRecord } from '../db/repos/consent.repo';
+import { consentCells } from './consent';
+import { iso, type ServiceContext } from '../context';
+import { getSettings } from './settings';
+
+/** Countries whose customers get Russian wording when nothing else says which language they read. */
+const RUSSIAN_SPEAKING = new Set(['RU', 'BY', 'KZ', 'KG']);
+
+/**
+ * Keep the double opt-in queue in step with events just appended (inside their transaction): a request queues
+ * one confirmation message per contact and channel; an opt-out, or a confirmation that came first, cancels what
+ * has not gone yet — nobody who said STOP is sent even the confirmation request.
+ */
+export function settleConfirmations(ctx: ServiceContext, appended: readonly EventRecord[]): void {
+  const now = ctx.clock.now();
+  let anyQueued: boolean | null = null;
+  const queued = () => (anyQueued ??= ctx.confirmations.anyQueued());
+  for (const e of appended) {
+    if (e.action === 'revoke') {
+      if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'opted_out', now);
+    } else if (e.action === 'confirm' || e.action === 'grant') {
+      if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'confirmed', now);
+    } else if (
+      e.action === 'request' &&
+      e.expiresAt !== null &&
+      e.expiresAt > now &&
+      isPending(ctx, e) &&
+      !ctx.confirmations.open(e.contactId, e.channel, now)
+    ) {
+      // An older message whose request lapsed unanswered is never sent now: the new request replaces it.
+      if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'expired', now);
+      const contact = ctx.contacts.get(e.contactId);
+      const settings = getSettings(ctx);
+      const form = e.formVersionId !== null ? ctx.forms.get(e.formVersionId) : undefined;
+      const language = form?.language ?? contact?.locale ?? (RUSSIAN_SPEAKING.has(settings.defaultCountry) ? 'ru' : 'en');
+      anyQueued = true;
+      ctx.confirmations.insert({
+        contactId: e.contactId,
+        channel: e.channel,
+        requestEventId: e.id,
+        formVersionId: e.formVersionId,
+        language,
+        text: confirmationText(language, settings.businessName, e.channel),
+        createdAt: now,
+        expiresAt: e.expiresAt,
+        state: 'queued',
+        stateReason: null,
+        stateAt: now,
+        providerMessageId: null,
+      });
+    }
+  }
+}
+
+/** Whether the request left its cell pending (a START from someone already subscribed changes nothing). */
+function isPending(ctx: ServiceContext, e: EventRecord): boolean {
+  return ctx.consent.statesForContact(e.contactId).some((s) => s.channel === e.channel && s.purpose === e.purpose && s.status === 'pending');
+}
+
+type Outcome = Output<'confirmations.list'>['confirmations'][number]['outcome'];
+
+/** What became of the request: read from the register, not from the queue. */
+function outcomeOf(ctx: ServiceContext, contactId: number, channel: Channel, requestEventId: number, at: number): Outcome {
+  const contact = ctx.contacts.get(contactId);
+  if (!contact) return 'waiting';
+  const events = ctx.consent.eventsForContact(contactId);
+  const request = events.find((e) => e.id === requestEventId);
+  const cell = consentCells(ctx, contact, events, at).find((c) => c.channel === channel && c.purpose === (request?.purpose ?? 'marketing'));
+  switch (cell?.status) {
+    case 'pending':
+      return 'waiting';
+    case 'granted':
+      return 'confirmed';
+    case 'revoked':
+      return 'declined';
+    case 'expired':
+      return 'expired';
+    default:
+      return 'expired';
+  }
+}
+
+/** confirmations.list: the double opt-in queue, newest first, each with what became of the request. */
+export function listConfirmations(ctx: ServiceContext, input: ParsedInput<'confirmations.list'>): Output<'confirmations.list'> {
+  const now = ctx.clock.now();
+  return {
+    total: ctx.confirmations.count(),
+    confirmations: ctx.confirmations.list(input.offset, input.limit).map((c) => ({
+      id: c.id,
+      contactId: c.contactId,
+      phone: c.phone,
+      name: c.name,
+      channel: c.channel,
+      language: c.language,
+      text: c.text,
+      formCode: c.formCode,
+      createdAt: iso(c.createdAt),
+      expiresAt: iso(c.expiresAt),
+      state: c.state,
+      stateReason: c.stateReason,
+      outcome: outcomeOf(ctx, c.contactId, c.channel, c.requestEventId, now),
+    })),
+  };
+}

@@ -1,0 +1,298 @@
+import { isMessageableReach } from '../../../shared/domain/phone/reach';
+import { AppError } from '../../../shared/contract/errors';
+import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
+import { Channels, Purposes, type ConsentMethod } from '../../../shared/domain/consent/types';
+import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold';
+import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
+import { consentCellsAt } from '../campaigns/audience';
+import { decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
+import { normalizePhone } from '../../../shared/domain/phone/normalize';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
+import { appendAudit, iso, isoOrNull, type ServiceContext } from '../context';
+import { getSettings } from './settings';
+import { resolveActor } from './staff';
+import { insertContact, parsePhoneOrThrow, toContact } from './contacts';
+import { toPendingOptOut } from './optout-journal';
+
+export { appendEvents, eventPayload, refreshCell, toFoldable, type PendingEvent } from './consent-log';
+export { revocationTargets } from '../../../shared/domain/consent/decide';
+
+/** Event record → contract shape. */
+export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): ConsentEvent {
+  return {
+    id: e.id,
+    uid: e.uid,
+    contactId: e.contactId,
+    phone: e.phone,
+    channel: e.channel,
+    purpose: e.purpose,
+    action: e.action,
+    method: e.method,
+    occurredAt: iso(e.occurredAt),
+    recordedAt: iso(e.recordedAt),
+    recordedBy: e.recordedBy,
+    evidence: e.evidence,
+    formCode: e.formVersionId !== null ? (formCodes.get(e.formVersionId) ?? null) : null,
+    policyPack: e.policyPack,
+    expiresAt: isoOrNull(e.expiresAt),
+    hash: e.hash,
+    retracts: e.targetEventId,
+  };
+}
+
+/** The six channel × purpose cells of a contact at `at`, folded from `events`, each with the gate's answer. */
+export function consentCells(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
+  return consentCellsAt(ctx, contact, events, at);
+}
+
+/** Parse an ISO instant from the contract (already validated) into ms, refusing the future. */
+function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): number {
+  const now = ctx.clock.now();
+  if (isoText === undefined) return now;
+  const ms = Date.parse(isoText);
+  if (isFutureDate(ms, now)) {
+    throw new AppError('FUTURE_DATE', `occurredAt: ${isoText} is in the future; a consent can only be recorded once it has happened`, {
+      fields: [{ path: 'occurredAt', message: 'in the future' }],
+    });
+  }
+  return ms;
+}
+
+/**
+ * consent.record: check the input against the shop's policy, then append the event(s) and refresh the projection
+ * in one transaction. A revocation is always accepted, even for an unknown or malformed-but-numeric number.
+ */
+export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.record'>): Output<'consent.record'> {
+  const settings = getSettings(ctx);
+  const policy = settings.effectivePolicy;
+  const occurredAt = occurredAtOrNow(ctx, input.occurredAt);
+  const recordedBy = resolveActor(ctx, input.staff);
+  const method: ConsentMethod = input.method ?? 'verbal_in_store';
+  const evidence = input.evidence ?? {};
+
+  if (input.action !== 'revoke' && method === 'provider_feedback') {
+    throw new AppError('VALIDATION_FAILED', 'method: provider feedback can only withdraw a consent', {
+      fields: [{ path: 'method', message: 'only for revocations' }],
+    });
+  }
+
+  // Resolve (or prepare) the contact before the transaction so bad numbers are refused with nothing written.
+  let phone = null as ReturnType<typeof parsePhoneOrThrow> | null;
+  if (input.contactId === undefined) {
+    try {
+      phone = parsePhoneOrThrow(ctx, input.phone ?? '', input.country);
+    } catch (err) {
+      if (input.action !== 'revoke') throw err;
+      phone = lenientPhoneForRevocation(input.phone ?? '', input.country ?? settings.defaultCountry);
+      if (!phone) throw err;
+    }
+  }
+
+  const form = evidence.formVersionId !== undefined ? ctx.forms.get(evidence.formVersionId) : undefined;
+  if (evidence.formVersionId !== undefined && !form) {
+    throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${evidence.formVersionId}`, {
+      fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }],
+    });
+  }
+  if (form && input.action !== 'revoke' && (!form.channels.includes(input.channel) || !form.purposes.includes(input.purpose))) {
+    throw new AppError('FORM_MISMATCH', `evidence.formVersionId: form ${form.code} does not cover ${input.channel}/${input.purpose}`, {
+      fields: [{ path: 'evidence.formVersionId', message: 'form does not cover this channel and purpose' }],
+    });
+  }
+
+  return ctx.db
+    .transaction(() => {
+      let createdContact = false;
+      let contact: ContactRecord | undefined;
+      if (input.contactId !== undefined) {
+        contact = ctx.contacts.get(input.contactId);
+        if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
+      } else if (phone) {
+        contact = ctx.contacts.getByPhone(phone.e164);
+        if (!contact) {
+          contact = insertContact(ctx, phone, { name: input.name }, recordedBy);
+          createdContact = true;
+        }
+      }
+      if (!contact) throw new AppError('VALIDATION_FAILED', 'phone: give a phone or a contactId');
+
+      const base = { contact, method, occurredAt, recordedBy, formVersionId: form?.id ?? null, evidence };
+      const pending: PendingEvent[] = [];
+      let downgraded: Output<'consent.record'>['downgraded'] = null;
+
+      switch (input.action) {
+        case 'revoke':
+          for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke' });
+          break;
+        case 'claim':
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim' });
+          break;
+        case 'request':
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'request' });
+          break;
+        case 'confirm': {
+          const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
+          const state = foldEvents(events.map(toFoldable), occurredAt);
+          if (state.status !== 'pending') {
+            throw new AppError(
+              'CONFIRM_WITHOUT_REQUEST',
+              `action: nothing to confirm — ${input.channel}/${input.purpose} is "${state.status}" for ${contact.phone}, not pending`,
+            );
+          }
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm' });
+          break;
+        }
+        case 'grant': {
+          const decision = decideGrant(policy, method, evidence);
+          downgraded = decision.downgraded;
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: decision.action });
+          break;
+        }
+      }
+
+      const appended = appendEvents(ctx, pending, policy);
+      appendAudit(ctx, recordedBy, 'consent.recorded', `contact:${contact.id}`, {
+        events: appended.map((e) => e.id),
+        lastHash: appended[appended.length - 1]?.hash ?? null,
+      });
+      const formCodes = new Map(form ? [[form.id, form.code]] : []);
+      const all = ctx.consent.eventsForContact(contact.id);
+      return {
+        contact: toContact(contact),
+        createdContact,
+        events: appended.map((e) => toApiEvent(e, formCodes)),
+        consents: consentCells(ctx, contact, all, ctx.clock.now()),
+        downgraded,
+      };
+    })
+    .immediate();
+}
+
+/** A number the metadata rejects but that is still clearly a number: kept so the opt-out is never lost. */
+export function lenientPhoneForRevocation(typed: string, country: string): ReturnType<typeof parsePhoneOrThrow> | null {
+  const r = normalizePhone(typed, country);
+  if (r.ok) return r.value;
+  const digits = typed.replace(/\D/g, '');
+  if (!/[+]/.test(typed) && !/^00/.test(typed.trim())) return null;
+  if (digits.length < 7 || digits.length > 15 || /^0/.test(digits.replace(/^00/, ''))) return null;
+  const e164digits = digits.replace(/^00/, '');
+  return {
+    e164: `+${e164digits}`,
+    country: null,
+    reach: 'other',
+    messageable: isMessageableReach('other'),
+    nationalNumber: e164digits,
+    extension: null,
+  };
+}
+
+/** consent.status: the cells at `at` as known at `knownAt` (default: everything recorded so far). */
+export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.status'>): Output<'consent.status'> {
+  const phone = parsePhoneOrThrow(ctx, input.phone);
+  const now = ctx.clock.now();
+  const at = input.at ? Date.parse(input.at) : now;
+  const knownAt = input.knownAt ? Date.parse(input.knownAt) : Math.max(now, at);
+  // A removed contact (an undone import) still answers for the past: what was known then stays provable.
+  const contact = ctx.contacts.getByPhoneIncludingRemoved(phone.e164);
+  // An opt-out accepted while the register was busy shows at once (and in the cells: the gate honours it already).
+  const waiting = (ctx.optouts?.forContact(phone.e164, contact?.id ?? null) ?? []).filter((e) => e.enteredAt === null && e.receivedAt <= knownAt);
+  const pending = waiting.length ? { pending: waiting.map((e) => toPendingOptOut(e)) } : {};
+  if (!contact) {
+    // Unknown numbers have no consent; answering (rather than refusing) lets scripts check before adding.
+    const cells: ConsentCell[] = [];
+    for (const channel of Channels)
+      for (const purpose of Purposes) {
+        const revoked = waiting.some((e) => e.occurredAt <= at && e.targets.some((x) => x.channel === channel && x.purpose === purpose));
+        cells.push({
+          channel,
+          purpose,
+          status: revoked ? 'revoked' : 'none',
+          since: null,
+          expiresAt: null,
+          event: null,
+          sendable: false,
+          blockedBy: revoked && purpose !== 'personal_data' ? 'revoked' : null,
+        });
+      }
+    return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: cells, ...pending };
+  }
+  const events = ctx.consent.eventsForContact(contact.id, knownAt);
+  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: consentCellsAt(ctx, contact, events, at, knownAt), ...pending };
+}
+
+/** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose). */
+export function foldRange(ctx: ServiceContext, lo: number, hi: number): StateRecord[] {
+  const out: StateRecord[] = [];
+  const rows = ctx.consent.foldableForContactRange(lo, hi);
+  // Rows arrive grouped by key, so each group is folded as soon as the key changes: no map, no string keys.
+  let from = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    const a = rows[from]!;
+    const b = rows[i];
+    if (b && b.contactId === a.contactId && b.channel === a.channel && b.purpose === a.purpose) continue;
+    out.push({ contactId: a.contactId, channel: a.channel, purpose: a.purpose, ...foldEvents(rows.slice(from, i)) });
+    from = i;
+  }
+  return out;
+}
+
+function compareCells(a: StateRecord, b: StateRecord): number {
+  return (
+    a.contactId - b.contactId ||
+    (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0) ||
+    (a.purpose < b.purpose ? -1 : a.purpose > b.purpose ? 1 : 0)
+  );
+}
+
+/** Walk two key-ordered cell lists together; calls back for every cell whose stored state differs from the folded one. */
+export function diffCells(
+  folded: readonly StateRecord[],
+  stored: readonly StateRecord[],
+  onDiff: (folded: StateRecord | null, stored: StateRecord | null) => void,
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < folded.length || j < stored.length) {
+    const f = folded[i];
+    const s = stored[j];
+    const c = f && s ? compareCells(f, s) : f ? -1 : 1;
+    if (c < 0) {
+      onDiff(f!, null);
+      i++;
+    } else if (c > 0) {
+      onDiff(null, s!);
+      j++;
+    } else {
+      if (f!.status !== s!.status || f!.since !== s!.since || f!.expiresAt !== s!.expiresAt || f!.lastEventSeq !== s!.lastEventSeq) onDiff(f!, s!);
+      i++;
+      j++;
+    }
+  }
+}
+
+/** Contacts folded per chunk: bounded memory whatever the register's size. */
+export const REBUILD_CHUNK = 20_000;
+
+/** register.rebuildProjection: refold every cell from the events alone and rewrite the projection. */
+export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuildProjection'> {
+  return ctx.db
+    .transaction(() => {
+      let cells = 0;
+      let changed = 0;
+      const maxId = ctx.contacts.maxId();
+      for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
+        const hi = lo + REBUILD_CHUNK - 1;
+        const fresh = foldRange(ctx, lo, hi);
+        diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), () => changed++);
+        ctx.consent.deleteStatesRange(lo, hi);
+        for (const s of fresh) ctx.consent.insertState(s);
+        cells += fresh.length;
+      }
+      appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
+      return { cells, changed };
+    })
+    .immediate();
+}
+
+export { effectiveState };

@@ -1,0 +1,163 @@
+import { marketingVerdicts } from '../campaigns/audience';
+import { isMessageableReach } from '../../../shared/domain/phone/reach';
+import { AppError } from '../../../shared/contract/errors';
+import type { Contact, ConsentCell, ParsedInput, Output } from '../../../shared/contract/api';
+import { describePhoneRefusal, normalizePhone, type NormalizedPhone } from '../../../shared/domain/phone/normalize';
+import { effectiveState } from '../../../shared/domain/consent/fold';
+import type { ContactRecord } from '../db/repos/contacts.repo';
+import { appendAudit, iso, type ServiceContext } from '../context';
+import { getSettings } from './settings';
+import { resolveActor } from './staff';
+import { toApiEvent, consentCells } from './consent';
+
+/** Contact record → contract shape. */
+export function toContact(c: ContactRecord): Contact {
+  return {
+    id: c.id,
+    phone: c.phone,
+    name: c.name,
+    email: c.email,
+    locale: c.locale,
+    country: c.country,
+    externalId: c.externalId,
+    tags: c.tags,
+    reach: c.reach,
+    messageable: isMessageableReach(c.reach),
+    otherPhones: c.otherPhones,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+/** Normalise a typed phone with the shop's (or the given) country, or refuse naming the field. */
+export function parsePhoneOrThrow(ctx: ServiceContext, phone: string, country?: string, field = 'phone'): NormalizedPhone {
+  const p = normalizePhone(phone, country ?? getSettings(ctx).defaultCountry);
+  if (!p.ok) {
+    throw new AppError('INVALID_PHONE', `${field}: ${describePhoneRefusal(p.reason)} ("${phone.slice(0, 40)}")`, {
+      fields: [{ path: field, message: describePhoneRefusal(p.reason) }],
+      reason: p.reason,
+    });
+  }
+  return p.value;
+}
+
+/** Insert a new contact for a normalised number; the caller runs it inside its transaction. */
+export function insertContact(
+  ctx: ServiceContext,
+  phone: NormalizedPhone,
+  fields: {
+    name?: string | undefined;
+    email?: string | undefined;
+    locale?: 'en' | 'ru' | undefined;
+    externalId?: string | undefined;
+    tags?: string[] | undefined;
+  },
+  actor: string,
+): ContactRecord {
+  const now = ctx.clock.now();
+  const c = ctx.contacts.insert({
+    phone: phone.e164,
+    nationalNumber: phone.nationalNumber,
+    name: fields.name ?? '',
+    email: fields.email ?? null,
+    locale: fields.locale ?? null,
+    country: phone.country,
+    externalId: fields.externalId ?? null,
+    tags: [...new Set(fields.tags ?? [])],
+    reach: phone.reach,
+    otherPhones: [],
+    importBatchId: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  appendAudit(ctx, actor, 'contact.created', `contact:${c.id}`, {
+    fields: Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined),
+  });
+  return c;
+}
+
+/** contacts.add: refuse a duplicate number, naming the existing contact. */
+export function addContact(ctx: ServiceContext, input: ParsedInput<'contacts.add'>): Contact {
+  const phone = parsePhoneOrThrow(ctx, input.phone, input.country);
+  const actor = resolveActor(ctx, input.staff);
+  return ctx.db.transaction(() => {
+    const existing = ctx.contacts.getByPhone(phone.e164);
+    if (existing)
+      throw new AppError('CONFLICT', `phone: ${phone.e164} is already in the register (contact ${existing.id})`, {
+        fields: [{ path: 'phone', message: 'already in the register' }],
+        contactId: existing.id,
+      });
+    return toContact(insertContact(ctx, phone, input, actor));
+  })();
+}
+
+/** contacts.update: identity fields only; the number is the key consent is bound to and does not change. */
+export function updateContact(ctx: ServiceContext, input: ParsedInput<'contacts.update'>): Contact {
+  const actor = resolveActor(ctx, input.staff);
+  return ctx.db.transaction(() => {
+    const c = ctx.contacts.get(input.id);
+    if (!c) throw new AppError('NOT_FOUND', `id: no contact ${input.id}`);
+    const next: ContactRecord = {
+      ...c,
+      name: input.name ?? c.name,
+      email: input.email === undefined ? c.email : input.email,
+      locale: input.locale === undefined ? c.locale : input.locale,
+      externalId: input.externalId === undefined ? c.externalId : input.externalId || null,
+      tags: input.tags ? [...new Set(input.tags)] : c.tags,
+      updatedAt: ctx.clock.now(),
+    };
+    ctx.contacts.update(next);
+    appendAudit(ctx, actor, 'contact.updated', `contact:${c.id}`, { fields: Object.keys(input).filter((k) => k !== 'id' && k !== 'staff') });
+    return toContact(next);
+  })();
+}
+
+/** contacts.list: a page, optionally filtered by what was typed, with marketing status per channel. */
+export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.list'>): Output<'contacts.list'> {
+  const query = input.query?.trim() ?? '';
+  const rows = query ? ctx.contacts.search(query, input.offset, input.limit) : ctx.contacts.page(input.offset, input.limit);
+  const now = ctx.clock.now();
+  const marketing = new Map<number, { sms: ConsentCell['status']; whatsapp: ConsentCell['status'] }>();
+  for (const s of ctx.consent.marketingStates(rows.map((r) => r.id))) {
+    const cell = marketing.get(s.contactId) ?? { sms: 'none', whatsapp: 'none' };
+    cell[s.channel] = effectiveState({ status: s.status, since: null, lastEventSeq: null, expiresAt: s.expiresAt }, now).status;
+    marketing.set(s.contactId, cell);
+  }
+  const verdicts = marketingVerdicts(ctx, rows, now);
+  return {
+    contacts: rows.map((r) => ({
+      ...toContact(r),
+      marketing: marketing.get(r.id) ?? { sms: 'none', whatsapp: 'none' },
+      marketingBlockedBy: verdicts.get(r.id) ?? { sms: 'no_consent', whatsapp: 'no_consent' },
+    })),
+    total: query ? null : ctx.contacts.count(),
+  };
+}
+
+/** Find a contact by id or typed phone, or refuse. */
+export function findContact(ctx: ServiceContext, loc: { contactId?: number | undefined; phone?: string | undefined }): ContactRecord {
+  if (loc.contactId !== undefined) {
+    const c = ctx.contacts.get(loc.contactId);
+    if (!c) throw new AppError('NOT_FOUND', `contactId: no contact ${loc.contactId}`);
+    return c;
+  }
+  const phone = parsePhoneOrThrow(ctx, loc.phone ?? '');
+  const c = ctx.contacts.getByPhone(phone.e164);
+  if (!c) throw new AppError('NOT_FOUND', `phone: ${phone.e164} is not in the register`);
+  return c;
+}
+
+/** contacts.get: the contact, its consents now, and its whole timeline (newest first). */
+export function getContact(ctx: ServiceContext, input: ParsedInput<'contacts.get'>): Output<'contacts.get'> {
+  const c = findContact(ctx, input);
+  const events = ctx.consent.eventsForContact(c.id);
+  const formCodes = new Map(ctx.forms.list().map((f) => [f.id, f.code]));
+  return {
+    contact: toContact(c),
+    consents: consentCells(ctx, c, events, ctx.clock.now()),
+    timeline: events
+      .slice()
+      .sort((a, b) => b.occurredAt - a.occurredAt || b.id - a.id)
+      .map((e) => toApiEvent(e, formCodes)),
+  };
+}

@@ -1,0 +1,130 @@
+import { AppError } from '../../../shared/contract/errors';
+import type { ParsedInput, Settings } from '../../../shared/contract/api';
+import { effectivePolicy, findLoosening, getPolicyPack, PolicyOverrides, type PolicyPackId } from '../../../shared/domain/policy/policy';
+import { normalizePhone, describePhoneRefusal } from '../../../shared/domain/phone/normalize';
+import { appendAudit, type ServiceContext } from '../context';
+import { DEFAULT_SEGMENT_LIMIT } from '../../../shared/domain/lint/profile';
+import { listRules } from '../../../shared/domain/lint/engine';
+import { isTimeZone } from '../../../shared/domain/time/zones';
+import { resolveActor } from './staff';
+
+const DEFAULTS = {
+  businessName: '',
+  senderName: '',
+  shopPhone: null as string | null,
+  businessAddress: '',
+  defaultCountry: 'RU',
+  timezone: 'Europe/Moscow',
+  policyPack: 'ru' as PolicyPackId,
+  policyOverrides: {} as PolicyOverrides,
+  brandAliases: [] as string[],
+  shopDomains: [] as string[],
+  smsSegmentLimit: DEFAULT_SEGMENT_LIMIT,
+  lintDisabledRules: [] as string[],
+};
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9\u0400-\u04ff]([a-z0-9\u0400-\u04ff-]{0,61}[a-z0-9\u0400-\u04ff])?\.)+[a-z\u0400-\u04ff]{2,63}$/u;
+
+/** A domain as typed ("https://www.Lavka.ru/shop") reduced to its host ("lavka.ru"), or null when it is not one. */
+export function normalizeDomain(typed: string): string | null {
+  const host = typed
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/?#].*$/u, '')
+    .replace(/:\d+$/, '')
+    .replace(/^www\./, '');
+  return DOMAIN.test(host) ? host : null;
+}
+
+/** The shop's settings with defaults filled in and the effective policy computed. */
+export function getSettings(ctx: ServiceContext): Settings {
+  // Asked before every hand-off: parsed again only when the settings may have changed (here or in another process).
+  const token = ctx.settings.version();
+  const known = token === null ? undefined : settingsCache.get(ctx.settings);
+  if (known && known.token === token) return known.settings;
+  const stored = ctx.settings.all();
+  const s = { ...DEFAULTS, ...(stored as Partial<typeof DEFAULTS>) };
+  const overrides = PolicyOverrides.parse(s.policyOverrides ?? {});
+  const settings: Settings = { ...s, policyOverrides: overrides, effectivePolicy: effectivePolicy(getPolicyPack(s.policyPack), overrides) };
+  if (token !== null) settingsCache.set(ctx.settings, { token, settings });
+  return settings;
+}
+
+const settingsCache = new WeakMap<object, { token: string; settings: Settings }>();
+
+/** Change settings; a policy override may only tighten the pack. */
+export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings.update'>): Settings {
+  const current = getSettings(ctx);
+  const { staff, ...patch } = input;
+  const next: Record<string, unknown> = {};
+  if (patch.businessName !== undefined) next.businessName = patch.businessName;
+  if (patch.senderName !== undefined) next.senderName = patch.senderName;
+  if (patch.businessAddress !== undefined) next.businessAddress = patch.businessAddress;
+  if (patch.brandAliases !== undefined) next.brandAliases = [...new Set(patch.brandAliases)];
+  if (patch.smsSegmentLimit !== undefined) next.smsSegmentLimit = patch.smsSegmentLimit;
+  if (patch.shopDomains !== undefined) {
+    const domains: string[] = [];
+    patch.shopDomains.forEach((typed, i) => {
+      const d = normalizeDomain(typed);
+      if (!d)
+        throw new AppError('VALIDATION_FAILED', `shopDomains: "${typed}" is not a domain (e.g. lavka.ru)`, {
+          fields: [{ path: `shopDomains.${i}`, message: 'not a domain' }],
+        });
+      if (!domains.includes(d)) domains.push(d);
+    });
+    next.shopDomains = domains;
+  }
+  if (patch.lintDisabledRules !== undefined) {
+    const rules = new Map(listRules().map((r) => [r.id, r]));
+    patch.lintDisabledRules.forEach((id, i) => {
+      const rule = rules.get(id);
+      const problem = !rule ? 'is not a lint rule' : !rule.switchable ? 'is required and cannot be switched off' : null;
+      if (problem)
+        throw new AppError('VALIDATION_FAILED', `lintDisabledRules: ${id} ${problem}`, {
+          fields: [{ path: `lintDisabledRules.${i}`, message: problem }],
+        });
+    });
+    next.lintDisabledRules = [...new Set(patch.lintDisabledRules)];
+  }
+  if (patch.defaultCountry !== undefined) next.defaultCountry = patch.defaultCountry;
+  if (patch.timezone !== undefined) {
+    if (!isTimeZone(patch.timezone))
+      throw new AppError('VALIDATION_FAILED', `timezone: unknown time zone "${patch.timezone}" (use an IANA name such as Europe/Moscow)`, {
+        fields: [{ path: 'timezone', message: 'unknown time zone' }],
+      });
+    next.timezone = patch.timezone;
+  }
+  if (patch.shopPhone !== undefined) {
+    if (patch.shopPhone === null || patch.shopPhone === '') next.shopPhone = null;
+    else {
+      const p = normalizePhone(patch.shopPhone, patch.defaultCountry ?? current.defaultCountry);
+      if (!p.ok)
+        throw new AppError('INVALID_PHONE', `shopPhone: ${describePhoneRefusal(p.reason)}`, {
+          fields: [{ path: 'shopPhone', message: describePhoneRefusal(p.reason) }],
+          reason: p.reason,
+        });
+      next.shopPhone = p.value.e164;
+    }
+  }
+  const packId = patch.policyPack ?? current.policyPack;
+  // Changing pack resets the tightening unless new overrides come with it: old overrides may not fit the new pack.
+  const overrides = patch.policyOverrides ?? (patch.policyPack && patch.policyPack !== current.policyPack ? {} : current.policyOverrides);
+  const loosening = findLoosening(getPolicyPack(packId), overrides);
+  if (loosening.length > 0) {
+    const first = loosening[0]!;
+    throw new AppError('POLICY_LOOSENING', `policyOverrides.${first.field}: ${first.message}`, {
+      fields: loosening.map((l) => ({ path: `policyOverrides.${l.field}`, message: l.message })),
+    });
+  }
+  if (patch.policyPack !== undefined) next.policyPack = patch.policyPack;
+  next.policyOverrides = overrides;
+  const actor = resolveActor(ctx, staff);
+  ctx.db.transaction(() => {
+    for (const [k, v] of Object.entries(next)) ctx.settings.set(k, v);
+    appendAudit(ctx, actor, 'settings.updated', 'settings', {
+      changed: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
+    });
+  })();
+  return getSettings(ctx);
+}

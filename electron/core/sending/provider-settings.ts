@@ -1,0 +1,231 @@
+import type { Output, ParsedInput } from '../../../shared/contract/api';
+import { AppError } from '../../../shared/contract/errors';
+import { ProviderKinds, type ProviderKind } from '../../../shared/domain/outbox/types';
+import { describePhoneRefusal, normalizePhone } from '../../../shared/domain/phone/normalize';
+import { providerDestination, providerOptionSpecs, validateProviderOptions } from './providers';
+import type { SecretStore } from './providers/types';
+import { appendAudit, type ServiceContext } from '../context';
+import type { Outbox } from './outbox';
+import { getSettings } from '../register/settings';
+import { resolveActor } from '../register/staff';
+
+/** providers.kinds: what each provider kind asks for. */
+export function providerKinds(secrets: SecretStore): Output<'providers.kinds'> {
+  return {
+    kinds: ProviderKinds.map((kind) => ({
+      kind,
+      options: providerOptionSpecs(kind).map(({ key, required, secret, destination, description }) => ({
+        key,
+        required,
+        secret,
+        destination: destination === true,
+        description,
+      })),
+    })),
+    secretsPersistent: secrets.persistent,
+  };
+}
+
+type ProviderInfo = Output<'providers.list'>['providers'][number];
+
+/** A configured provider as the contract shows it: options, which secrets are available, what is wrong. */
+function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore, name: string): ProviderInfo {
+  const row = ctx.outbox.getProvider(name);
+  if (!row) throw new AppError('NOT_FOUND', `provider: no provider named "${name}"`, { fields: [{ path: 'name', message: 'unknown provider' }] });
+  const kind = row.kind as ProviderKind;
+  const specs = providerOptionSpecs(kind);
+  const problems: string[] = validateProviderOptions(kind, row.options).map((p) => `${p.path}: ${p.message}`);
+  let channels: ('sms' | 'whatsapp')[] = [];
+  let ratePerSecond = 0;
+  try {
+    const adapter = outbox.adapterFor(name);
+    channels = [...adapter.channels];
+    ratePerSecond = adapter.ratePerSecond;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : 'cannot be used';
+    if (!problems.includes(message)) problems.push(message);
+  }
+  return {
+    name: row.name,
+    kind,
+    options: row.options,
+    channels,
+    ratePerSecond,
+    secrets: specs
+      .filter((s) => s.secret)
+      .map((s) => ({ key: s.key, set: secrets.get(name, s.key) !== undefined, required: s.required, source: secrets.describe(name, s.key) })),
+    problems,
+  };
+}
+
+/** providers.list */
+export function listProviders(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore): Output<'providers.list'> {
+  return { providers: ctx.outbox.listProviders().map((p) => providerInfo(ctx, outbox, secrets, p.name)) };
+}
+
+/** The secret fields of a kind that are available now. */
+const setSecrets = (secrets: SecretStore, name: string, kind: ProviderKind): string[] =>
+  providerOptionSpecs(kind)
+    .filter((s) => s.secret && secrets.get(name, s.key) !== undefined)
+    .map((s) => s.key);
+
+/**
+ * providers.save: add or change a provider; secrets go to the keychain, never into the register. When the
+ * destination changes (the URL, the base URL, or the kind and with it the API address), every stored secret of the
+ * provider is cleared before anything else: a secret entered for one address is never sent to another, even when
+ * the change comes from someone who never knew it. Secrets given in the same save are kept for the new address.
+ */
+export function saveProvider(
+  ctx: ServiceContext,
+  outbox: Outbox,
+  secrets: SecretStore,
+  input: ParsedInput<'providers.save'>,
+): Output<'providers.save'> {
+  const specs = providerOptionSpecs(input.kind);
+  const options = Object.fromEntries(
+    Object.entries(input.options)
+      .filter(([, v]) => v.trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  );
+  const secretKeys = new Set(specs.filter((s) => s.secret).map((s) => s.key));
+  for (const key of Object.keys(options))
+    if (secretKeys.has(key))
+      throw new AppError('VALIDATION_FAILED', `options.${key}: a secret is never stored with the options; give it as a secret`, {
+        fields: [{ path: `options.${key}`, message: 'secret' }],
+      });
+  const problems = validateProviderOptions(input.kind, options);
+  if (problems.length)
+    throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
+      fields: problems,
+    });
+  for (const key of Object.keys(input.secrets ?? {}))
+    if (!secretKeys.has(key))
+      throw new AppError('VALIDATION_FAILED', `secrets.${key}: ${input.kind} has no secret called ${key}`, {
+        fields: [{ path: `secrets.${key}`, message: 'unknown secret' }],
+      });
+  const actor = resolveActor(ctx, input.staff);
+  const previous = ctx.outbox.getProvider(input.name);
+  const destinationChanged =
+    previous !== undefined &&
+    (previous.kind !== input.kind ||
+      providerDestination(previous.kind as ProviderKind, previous.options) !== providerDestination(input.kind, options));
+  const hadSecrets = previous ? setSecrets(secrets, input.name, previous.kind as ProviderKind) : [];
+  if (destinationChanged) {
+    try {
+      secrets.remove(input.name);
+    } catch (err) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `secrets: the stored secret could not be cleared (${err instanceof Error ? err.message : 'unknown error'}), so the new address was not saved`,
+        { fields: [{ path: 'options', message: 'not stored' }] },
+      );
+    }
+  }
+  for (const [key, value] of Object.entries(input.secrets ?? {})) {
+    if (!value) continue;
+    try {
+      secrets.set(input.name, key, value);
+    } catch (err) {
+      throw new AppError('VALIDATION_FAILED', `secrets.${key}: ${err instanceof Error ? err.message : 'cannot be stored'}`, {
+        fields: [{ path: `secrets.${key}`, message: 'not stored' }],
+      });
+    }
+  }
+  const given = Object.keys(input.secrets ?? {}).filter((k) => input.secrets?.[k]);
+  const cleared = destinationChanged ? hadSecrets.filter((k) => !given.includes(k) && secrets.get(input.name, k) === undefined) : [];
+  ctx.db.transaction(() => {
+    ctx.outbox.saveProvider({ name: input.name, kind: input.kind, options, at: ctx.clock.now() });
+    // The audit names what changed, never a secret's value.
+    appendAudit(ctx, actor, previous ? 'provider.changed' : 'provider.added', `provider:${input.name}`, {
+      kind: input.kind,
+      options: Object.keys(options),
+      secretsChanged: Object.keys(input.secrets ?? {}),
+      ...(destinationChanged ? { destinationChanged: true, secretsCleared: cleared } : {}),
+    });
+  })();
+  outbox.forget(input.name);
+  return { ...providerInfo(ctx, outbox, secrets, input.name), destinationChanged, secretCleared: cleared.length > 0 };
+}
+
+/** providers.remove */
+export function removeProvider(
+  ctx: ServiceContext,
+  outbox: Outbox,
+  secrets: SecretStore,
+  input: ParsedInput<'providers.remove'>,
+): Output<'providers.remove'> {
+  const actor = resolveActor(ctx, input.staff);
+  const removed = ctx.db.transaction(() => {
+    const ok = ctx.outbox.removeProvider(input.name);
+    if (ok) appendAudit(ctx, actor, 'provider.removed', `provider:${input.name}`, {});
+    return ok;
+  })();
+  if (removed) {
+    try {
+      secrets.remove(input.name);
+    } catch {
+      // the CLI keeps no secrets to remove
+    }
+    outbox.forget(input.name);
+  }
+  return { removed };
+}
+
+/**
+ * providers.test: one message to the owner's own number through a provider, to prove the settings work.
+ * Not a batch: it goes to the shop's number (or one the owner types), with a neutral text, and is audited.
+ */
+export async function testProvider(
+  ctx: ServiceContext,
+  outbox: Outbox,
+  lockRun: <T>(fn: () => T) => Promise<T>,
+  input: ParsedInput<'providers.test'>,
+): Promise<Output<'providers.test'>> {
+  const { adapter, to, channel, text, actor } = await lockRun(() => {
+    const adapter = outbox.adapterFor(input.name);
+    const settings = getSettings(ctx);
+    const raw = input.to ?? settings.shopPhone;
+    if (!raw)
+      throw new AppError('VALIDATION_FAILED', 'to: give the number to send the test to (the shop has no phone number in its settings)', {
+        fields: [{ path: 'to', message: 'required' }],
+      });
+    const phone = normalizePhone(raw, settings.defaultCountry);
+    if (!phone.ok)
+      throw new AppError('INVALID_PHONE', `to: ${describePhoneRefusal(phone.reason)}`, {
+        fields: [{ path: 'to', message: describePhoneRefusal(phone.reason) }],
+      });
+    const channel = input.channel ?? adapter.channels[0];
+    if (!channel || !adapter.channels.includes(channel))
+      throw new AppError('VALIDATION_FAILED', `channel: ${input.name} is not set up for ${channel ?? 'any channel'}`, {
+        fields: [{ path: 'channel', message: 'not carried by this provider' }],
+      });
+    const lang = settings.defaultCountry === 'RU' || settings.policyPack === 'ru' ? 'ru' : 'en';
+    const text =
+      input.text ??
+      (lang === 'ru'
+        ? `${settings.businessName}: проверка связи из Optin Desk через «${input.name}». Отвечать не нужно.`
+        : `${settings.businessName}: test message from Optin Desk through "${input.name}". No reply needed.`);
+    return { adapter, to: phone.value.e164, channel, text, actor: resolveActor(ctx, input.staff) };
+  });
+  const outcome = await adapter.send({ idempotencyKey: `optin-test-${ctx.ids.uuid()}`, to, channel, text, purpose: 'service', batch: 0 });
+  await lockRun(() =>
+    ctx.db.transaction(() =>
+      appendAudit(ctx, actor, 'provider.tested', `provider:${input.name}`, {
+        channel,
+        outcome: outcome.kind,
+        code: outcome.kind === 'accepted' ? null : outcome.code,
+      }),
+    )(),
+  );
+  if (outcome.kind === 'accepted')
+    return {
+      ok: true,
+      outcome: 'accepted',
+      to,
+      channel,
+      code: null,
+      message: 'accepted by the provider',
+      providerMessageId: outcome.providerMessageId,
+    };
+  return { ok: false, outcome: outcome.kind, to, channel, code: outcome.code, message: outcome.message, providerMessageId: null };
+}
