@@ -5,7 +5,7 @@ import { ScriptedProvider } from '../support/scripted-provider';
 
 // The promise as properties (issue #14, points 2 and 3). Small in CI; `PROMISE_RUNS=2000 npx vitest run
 // test/integration/promise.property.test.ts` runs them at full strength by hand.
-const RUNS = Number(process.env.PROMISE_RUNS ?? (process.env.CI ? 60 : 100));
+const RUNS = Number(process.env.PROMISE_RUNS ?? (process.env.CI ? 150 : 100));
 /** Full-strength runs take minutes; the default 60 s is for the CI size. */
 const TIMEOUT = Math.max(60_000, RUNS * 600);
 
