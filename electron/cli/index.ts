@@ -1,5 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { createBackend, type Backend } from '../core/backend';
 import { resolveDbPath } from '../core/infra/paths';
 import { isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
@@ -8,7 +7,7 @@ import { formatHuman } from './format';
 import { exportCommand, importCommand } from './imports';
 import { lintCommand } from './lint';
 import { formsFileCommand, sheetsCommand } from './forms';
-import { UsageError, defined, int, list } from './args';
+import { UsageError, defined, int, list, readTextFile } from './args';
 import { PROVIDER_OPTION_FLAGS, batchCommand, providersCommand } from './sending';
 import { EnvSecrets } from '../core/infra/secrets';
 import { busyError, isSqliteBusy } from '../core/db/busy';
@@ -224,7 +223,7 @@ export function toCall(area: string | undefined, command: string | undefined, f:
           name: f.name,
           country: f.country,
           email: f.email,
-          tags: list(f.tags),
+          tags: list(f.tags, true),
           externalId: f['external-id'],
           locale: f.locale,
           staff: f.staff,
@@ -314,12 +313,7 @@ export function toCall(area: string | undefined, command: string | undefined, f:
       let body = f.body ?? f.text;
       const file = f['text-file'] ?? f['body-file'];
       if (file !== undefined) {
-        const flag = f['text-file'] !== undefined ? '--text-file' : '--body-file';
-        try {
-          body = readFileSync(file, 'utf8').replace(/^\uFEFF/u, '');
-        } catch {
-          throw new UsageError(`${flag}: cannot read "${file}"`);
-        }
+        body = readTextFile(f['text-file'] !== undefined ? '--text-file' : '--body-file', file);
       }
       if (body === undefined) throw new UsageError('--text-file: give the consent wording (--text-file F, or --text T)');
       return {
@@ -338,11 +332,7 @@ export function toCall(area: string | undefined, command: string | undefined, f:
       let text = f.text;
       if (f.file !== undefined) {
         if (text !== undefined) throw new UsageError('--file: give either --text or --file, not both');
-        try {
-          text = readFileSync(f.file, 'utf8').replace(/^\uFEFF/u, '');
-        } catch {
-          throw new UsageError(`--file: cannot read "${f.file}"`);
-        }
+        text = readTextFile('--file', f.file);
       }
       if (text === undefined) throw new UsageError('--text: give the message (--text T or --file F)');
       return {
@@ -351,7 +341,7 @@ export function toCall(area: string | undefined, command: string | undefined, f:
           channel: f.channel,
           purpose: f.purpose,
           text,
-          tags: list(f.tag),
+          tags: list(f.tag, true),
           at: f.at,
           name: f.name,
           language: f.language,
@@ -393,8 +383,9 @@ export function toCall(area: string | undefined, command: string | undefined, f:
   }
 }
 
-// Contract field names as the flags a CLI user typed, so an error names what they can fix.
-const FIELD_FLAGS: Record<string, string> = {
+// Contract field names as the flags a CLI user typed, so an error names what they can fix. Where several flags fill one
+// field (--tag in `batch plan`, --tags in `contacts add`), the first the person typed is named, else the first listed.
+const FIELD_FLAGS: Record<string, string | readonly string[]> = {
   occurredAt: '--at',
   knownAt: '--known-at',
   'evidence.formVersionId': '--form',
@@ -409,7 +400,7 @@ const FIELD_FLAGS: Record<string, string> = {
   senderName: '--sender-name',
   shopPhone: '--phone',
   businessAddress: '--address',
-  defaultCountry: '--country',
+  defaultCountry: ['--country', '--default-country'],
   policyPack: '--policy',
   'policyOverrides.maxConsentAgeDays': '--max-consent-age-days',
   'policyOverrides.quietHours': '--quiet-hours',
@@ -424,10 +415,11 @@ const FIELD_FLAGS: Record<string, string> = {
   shopDomains: '--domains',
   smsSegmentLimit: '--segment-limit',
   lintDisabledRules: '--lint-off',
-  language: '--lang',
-  body: '--text-file',
+  language: ['--lang', '--language'],
+  body: ['--text-file', '--body-file', '--text', '--body'],
+  text: ['--text', '--file'],
   signedOn: '--signed-on',
-  tags: '--tag',
+  tags: ['--tag', '--tags'],
   formVersionId: 'ID',
   copies: '--copies',
   providers: '--provider',
@@ -440,13 +432,41 @@ const FIELD_FLAGS: Record<string, string> = {
   ...PROVIDER_OPTION_FLAGS,
 };
 
-/** Rewrite a leading `field:` of a contract message as the flag the person typed. */
-export function withFlagNames(message: string): string {
+/**
+ * Rewrite a leading `field:` of a contract message as the flag the person typed (`typed`: the flags on the command
+ * line, e.g. "--tags"). Item indexes are dropped first: `tags.3` is the --tags flag.
+ */
+export function withFlagNames(message: string, typed: ReadonlySet<string> = new Set()): string {
   const m = /^([\w.]+): (.*)$/s.exec(message);
   if (!m) return message;
-  const field = m[1] ?? '';
-  const flag = FIELD_FLAGS[field] ?? (/^[a-z]+$/.test(field) ? `--${field}` : field);
+  const field = (m[1] ?? '').replace(/\.\d+(?=\.|$)/g, '');
+  const known = FIELD_FLAGS[field];
+  const flag =
+    typeof known === 'string' ? known : known ? (known.find((k) => typed.has(k)) ?? known[0]) : /^[a-z]+$/.test(field) ? `--${field}` : (m[1] ?? '');
   return `${flag}: ${m[2] ?? ''}`;
+}
+
+const NEGATIVE_NUMBER = /^-\d+(?:[.,]\d+)?$/;
+/** Stands in for a negative number given where a positional goes, so parseArgs does not take it for an option. */
+const NEGATIVE_POSITIONAL = '\u0000negative:';
+
+/**
+ * A negative number is a value, never an option: after a flag that takes a value it is that value (`--limit -5` as
+ * `--limit=-5`), elsewhere it is a positional (`batch send -1`), so each is refused by what checks that value, naming it.
+ */
+function negativesAsValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    const option = a.startsWith('--') && !a.includes('=') ? (OPTIONS as Record<string, { type: string }>)[a.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(NEGATIVE_NUMBER.test(a) ? NEGATIVE_POSITIONAL + a : a);
+  }
+  return out;
 }
 
 /** Shape the JSON answer of a call: lists are wrapped in an object so stdout is always one JSON object. */
@@ -497,9 +517,7 @@ async function transfer(
   if (typeof backend === 'number') return backend;
   try {
     const r = area === 'import' ? await importCommand(backend, positionals, f) : await exportCommand(backend, positionals, f);
-    // Here the country flag is --default-country (in `settings set` it is --country).
-    if (!r.ok)
-      return fail({ ...r.error, message: r.error.message.replace(/^defaultCountry:/, '--default-country:') }, isRefusal(r.error.code) ? 1 : 2);
+    if (!r.ok) return fail(r.error, isRefusal(r.error.code) ? 1 : 2);
     io.out(f.json ? JSON.stringify(r.value) : r.human);
     return 0;
   } finally {
@@ -555,20 +573,21 @@ async function backupArea(
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: negativesAsValues(argv), options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     io.err(`optin: ${err instanceof Error ? err.message.split('\n')[0] : 'bad arguments'}`);
     return 1;
   }
   const f = parsed.values as Flags;
-  const [area, command, ...extra] = parsed.positionals;
+  const typed = new Set(parsed.tokens.flatMap((t) => (t.kind === 'option' ? [t.rawName] : [])));
+  const [area, command, ...extra] = parsed.positionals.map((p) => (p.startsWith(NEGATIVE_POSITIONAL) ? p.slice(NEGATIVE_POSITIONAL.length) : p));
   if (f.help || !area) {
     io.out(USAGE);
     return f.help ? 0 : 1;
   }
   const fail = (error: ApiError, exit: number): number => {
     if (f.json) io.out(JSON.stringify({ ok: false, error }));
-    io.err(`optin: ${withFlagNames(error.message)}`);
+    io.err(`optin: ${withFlagNames(error.message, typed)}`);
     return exit;
   };
   if (area === 'import' || area === 'export')

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Backend } from '../core/backend';
 import { LintRequest, type Output } from '../../shared/contract/api';
 import type { ApiError } from '../../shared/contract/errors';
 import { lintMessage } from '../../shared/domain/lint/engine';
+import { UsageError, readTextFile } from './args';
 
 /** The flags `optin lint` reads. */
 export interface LintFlags {
@@ -23,15 +23,12 @@ type Outcome = { ok: true; exit: number; lines: string[] } | { ok: false; error:
 
 const refuse = (message: string): Outcome => ({ ok: false, error: { code: 'VALIDATION_FAILED', message } });
 
-function readText(path: string, flag: string): string | Outcome {
+function readText(path: string, flag: string, allowEmpty = false): string | Outcome {
   try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/u, '');
+    return readTextFile(flag, path, { allowEmpty });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      error: { code: 'UNREADABLE_FILE', message: `${flag}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')})` },
-    };
+    if (err instanceof UsageError) return { ok: false, error: { code: 'UNREADABLE_FILE', message: err.message } };
+    throw err;
   }
 }
 
@@ -58,7 +55,7 @@ export async function lintCommand(backend: Backend, f: LintFlags): Promise<Outco
   if (locale !== 'en' && locale !== 'ru') return refuse(`--locale: expected en or ru, got "${locale}"`);
   if (f.batch !== undefined) {
     if (f.text !== undefined || f.file !== undefined) return refuse('--batch: give either --batch or --text/--file, not both');
-    const content = readText(f.batch, '--batch');
+    const content = readText(f.batch, '--batch', true);
     if (typeof content !== 'string') return content;
     const profile = await backend.dispatch('lint.profile', {});
     if (!profile.ok) return { ok: false, error: profile.error };
@@ -91,6 +88,7 @@ export async function lintCommand(backend: Backend, f: LintFlags): Promise<Outco
   if ((f.text === undefined) === (f.file === undefined)) return refuse('give the message with --text T or --file F (one of them)');
   if (!f.channel) return refuse('--channel: required (sms or whatsapp)');
   if (!f.purpose) return refuse('--purpose: required (marketing or service)');
+  if (f.text !== undefined && !f.text.trim()) return refuse('--text: the message is empty');
   const text = f.text ?? readText(f.file!, '--file');
   if (typeof text !== 'string') return text;
   const r = await backend.dispatch('lint.check', {

@@ -74,9 +74,11 @@ type Result = { ok: true; value: unknown; human: string } | { ok: false; error: 
 const redactorFor = (providers: (string | null)[]): Redactor =>
   new Redactor([...new Set(providers.filter((p): p is string => !!p))].flatMap((p) => envSecretValues(p)));
 
-const idOf = (what: string, raw: string | undefined): number => {
-  if (raw === undefined) throw new UsageError(`${what}: give the ${what === 'ID' ? 'batch' : 'recipient'} number`);
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new UsageError(`${what}: expected a positive number, got "${raw}"`);
+const idOf = (what: 'ID' | 'RECIPIENT', raw: string | undefined): number => {
+  const noun = what === 'ID' ? 'campaign' : 'recipient';
+  if (raw === undefined) throw new UsageError(`${what}: give the ${noun} number`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) <= 0)
+    throw new UsageError(`${what}: the ${noun} id must be a positive whole number, got "${raw}"`);
   return Number(raw);
 };
 

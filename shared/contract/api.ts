@@ -6,6 +6,7 @@ import { MessageKinds } from '../domain/lint/types';
 import { ExclusionReasons, type ExclusionReason } from '../domain/gate/gate';
 import { ProviderKinds, RecipientStatuses, type RecipientStatus } from '../domain/outbox/types';
 import { parseHead } from '../domain/integrity/head';
+import { isKnownCountry } from '../domain/phone/normalize';
 
 // ---- building blocks ----
 
@@ -13,6 +14,19 @@ import { parseHead } from '../domain/integrity/head';
 export const IsoInstant = z.iso.datetime({
   offset: true,
   message: 'expected an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00+03:00',
+});
+
+const EARLIEST_INPUT = Date.UTC(1970, 0, 1);
+const LATEST_INPUT = Date.UTC(2101, 0, 1);
+
+/**
+ * An instant a person gives (when a consent happened, when to send, a status "as of"): ISO 8601 with an offset, from
+ * 1970 to 2100 — a typo such as 1960 or 9999 is refused at every door rather than recorded or planned.
+ */
+export const InstantInput = IsoInstant.superRefine((s, ctx) => {
+  const t = Date.parse(s);
+  if (!(t >= EARLIEST_INPUT && t < LATEST_INPUT))
+    ctx.addIssue({ code: 'custom', message: `${s} is not between 1970 and 2100; check the year`, input: s });
 });
 
 /** A phone as typed; normalised by the service with the shop's default country. */
@@ -23,7 +37,16 @@ export const CountryCode = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as RU or DE'));
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as RU or DE')
+      // The country reads typed numbers: one whose numbering plan is unknown would only fail later, blamed on the phone.
+      .superRefine((s, ctx) => {
+        if (/^[A-Z]{2}$/.test(s) && !isKnownCountry(s))
+          ctx.addIssue({ code: 'custom', message: `"${s}" is not a country whose phone numbers are known (e.g. RU, DE, US)`, input: s });
+      }),
+  );
 
 /** A messaging channel. */
 export const Channel = z.enum(Channels);
@@ -39,7 +62,23 @@ export const ConsentAction = z.enum(ConsentActions);
 export const Locale = z.enum(['en', 'ru']);
 
 const Name = z.string().trim().max(200);
-const Tag = z.string().trim().min(1).max(64);
+const Tag = z.string().trim().min(1, 'a tag cannot be empty').max(64, 'a tag is at most 64 characters');
+const Tags = z.array(Tag).max(50, 'at most 50 tags');
+
+/** Bidi overrides and isolates, zero-width characters, the byte-order mark, C0 and C1 controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+
+/** Text shown to customers as who writes: no character that hides or reorders what they read. */
+const VisibleText = z.string().superRefine((s, ctx) => {
+  const c = INVISIBLE.exec(s)?.[0];
+  if (c !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `contains an invisible or control character (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}); type the name without it`,
+      input: s,
+    });
+});
 
 // ---- entities ----
 
@@ -478,7 +517,7 @@ export const ConsentRecordInput = z
     purpose: Purpose,
     action: z.enum(['grant', 'revoke', 'request', 'confirm', 'claim']),
     method: ConsentMethod.optional(),
-    occurredAt: IsoInstant.optional(),
+    occurredAt: InstantInput.optional(),
     staff: Name.optional(),
     evidence: Evidence.optional(),
     /** For a new contact created by a revocation or grant. */
@@ -580,7 +619,7 @@ export const LintRequest = z.object({
   kind: z.enum(MessageKinds).optional(),
   policy: z.enum(PolicyPackIds).optional(),
   language: Locale.optional(),
-  sendAt: IsoInstant.optional(),
+  sendAt: InstantInput.optional(),
   recipientTimeZones: z.array(z.string().min(1).max(64)).max(50).optional(),
   sample: z.record(z.string(), z.string().max(500)).optional(),
   header: z.string().max(2000).optional(),
@@ -681,7 +720,7 @@ export const api = {
       country: CountryCode.optional(),
       locale: Locale.optional(),
       externalId: z.string().trim().min(1).max(200).optional(),
-      tags: z.array(Tag).max(50).optional(),
+      tags: Tags.optional(),
       staff: Name.optional(),
     }),
     output: Contact,
@@ -693,7 +732,7 @@ export const api = {
       email: z.email('not a valid e-mail address').nullable().optional(),
       locale: Locale.nullable().optional(),
       externalId: z.string().trim().max(200).nullable().optional(),
-      tags: z.array(Tag).max(50).optional(),
+      tags: Tags.optional(),
       staff: Name.optional(),
     }),
     output: Contact,
@@ -739,7 +778,7 @@ export const api = {
     }),
   },
   'consent.status': {
-    input: z.object({ phone: PhoneInput, at: IsoInstant.optional(), knownAt: IsoInstant.optional() }),
+    input: z.object({ phone: PhoneInput, at: InstantInput.optional(), knownAt: InstantInput.optional() }),
     output: z.object({
       phone: z.string(),
       at: IsoInstant,
@@ -753,7 +792,7 @@ export const api = {
   'settings.update': {
     input: z.object({
       businessName: z.string().trim().min(1, 'business name cannot be empty').max(200).optional(),
-      senderName: z.string().trim().max(20).optional(),
+      senderName: VisibleText.trim().max(20).optional(),
       shopPhone: PhoneInput.nullable().optional(),
       businessAddress: z.string().trim().max(500).optional(),
       defaultCountry: CountryCode.optional(),
@@ -945,9 +984,9 @@ export const api = {
       purpose: z.enum(['marketing', 'service']),
       text: z.string().trim().min(1, 'the message is empty').max(10_000, 'the message is longer than 10,000 characters'),
       /** Only contacts with any of these tags; default: everyone. */
-      tags: z.array(Tag).max(50).optional(),
+      tags: Tags.optional(),
       /** When it is to go; default: now. */
-      at: IsoInstant.optional(),
+      at: InstantInput.optional(),
       /** Language of the message (default: detected). */
       language: Locale.optional(),
       /** Language the lint findings are written in. */
@@ -1253,7 +1292,7 @@ export const api = {
       to: PhoneInput.optional(),
       channel: Channel.default('sms'),
       text: z.string().max(4096, 'text is too long'),
-      at: IsoInstant.optional(),
+      at: InstantInput.optional(),
       providerId: z.string().trim().min(1).max(200).optional(),
       staff: Name.optional(),
     }),
@@ -1377,7 +1416,7 @@ export const api = {
   'export.create': {
     input: z.object({
       what: z.enum(['contacts', 'suppression', 'history']),
-      at: IsoInstant.optional(),
+      at: InstantInput.optional(),
       delimiter: z.enum([',', ';', '\t']).optional(),
       encoding: z.enum(['utf-8', 'windows-1251']).default('utf-8'),
     }),
