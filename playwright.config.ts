@@ -10,9 +10,9 @@ function chromiumPath(): string | undefined {
     // not installed
   }
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  throw new Error(
-    'No Chromium for the end-to-end tests: run `npx playwright install chromium` or install the system package (Debian: apt-get install chromium).',
-  );
+  // One line that says what to do, not a stack trace from loading this file.
+  console.error('No Chromium for the end-to-end tests: run `npx playwright install chromium` (or on Debian `apt-get install chromium`).');
+  process.exit(1);
 }
 
 export default defineConfig({

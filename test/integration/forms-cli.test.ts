@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { optin } from '../support/cli';
+import { pdfText } from '../support/pdf';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -103,7 +103,7 @@ describe('optin forms (CLI, as the issue writes it)', () => {
     const r = await optin(db, 'forms', 'print', '1', '--layout', 'group', '--rows', '10', '--paper', 'a4', '--copies', '2', '--out', pdf, '--json');
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ file: pdf, formCode: 'F1-1', serials: ['S-000001', 'S-000002'], rowsPerSheet: 10 });
-    const extracted = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const extracted = (await pdfText(pdf, { layout: true })).join('\n').replace(/\s+/g, ' ');
     for (const needle of ['F1-1', 'S-000001', 'S-000002', 'Лавка у дома', 'Отписаться: ответьте СТОП', 'обработку моих персональных данных'])
       expect(extracted).toContain(needle);
     const ind = await optin(db, 'forms', 'print', '1', '--layout', 'individual', '--paper', 'letter', '--out', join(dir, 'one.pdf'), '--json');
@@ -144,7 +144,7 @@ describe('optin forms (CLI, as the issue writes it)', () => {
     expect(readFileSync(join(dir, 'sms.svg'), 'utf8')).toMatch(/^<svg|<\?xml/);
     const poster = await optin(db, 'forms', 'qr', '1', '--kind', 'sms', '--paper', 'a5', '--out', join(dir, 'poster.pdf'), '--json');
     expect(poster.code).toBe(0);
-    expect(execFileSync('pdftotext', [join(dir, 'poster.pdf'), '-'], { encoding: 'utf8' })).toContain('ПОДПИСАТЬСЯ F1-1');
+    expect((await pdfText(join(dir, 'poster.pdf'))).join('\n')).toContain('ПОДПИСАТЬСЯ F1-1');
     const bad = await optin(db, 'forms', 'qr', '1', '--kind', 'telegram', '--out', png);
     expect(bad.err).toContain('--kind: expected whatsapp or sms, got "telegram"');
     const badOut = await optin(db, 'forms', 'qr', '1', '--kind', 'sms', '--out', join(dir, 'qr.jpg'));

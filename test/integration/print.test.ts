@@ -1,6 +1,5 @@
 import { describe, expect, it, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,21 +8,12 @@ import { PNG } from 'pngjs';
 import { maxGroupRows, qrPng, qrSvg, renderPoster, renderSheets, type PosterSpec, type SheetForm, type SheetSpec } from '../../electron/core/print';
 import { formTemplate } from '../../shared/domain/forms/templates';
 import { getPolicyPack } from '../../shared/domain/policy/policy';
+import { pdfInfo, pdfText, renderPage, sizeText, type Pixels } from '../support/pdf';
 
 const work = mkdtempSync(join(tmpdir(), 'optin-print-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Renders the issue asks to keep for review (test-results/ is gitignored). */
 const RENDERS = fileURLToPath(new URL('../../test-results/renders/', import.meta.url));
-
-/** Runs a poppler tool; a missing tool is a failure with the fix, never a skip. */
-function poppler(tool: 'pdftotext' | 'pdftoppm' | 'pdfinfo', args: string[]): string {
-  const run = spawnSync(tool, args, { encoding: 'utf8' });
-  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${tool} not found: these tests need poppler-utils (apt-get install poppler-utils)`);
-  }
-  if (run.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout;
-}
 
 let fileCount = 0;
 function writePdf(pdf: Buffer, name: string): string {
@@ -34,41 +24,30 @@ function writePdf(pdf: Buffer, name: string): string {
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** pdftotext -layout, one normalised string per page. */
-function pageTexts(file: string): string[] {
-  const pages = poppler('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).split('\f');
-  if (pages[pages.length - 1]?.trim() === '') pages.pop();
-  return pages.map(normalise);
+/** The text of each page in layout order, whitespace normalised. */
+async function pageTexts(file: string): Promise<string[]> {
+  return (await pdfText(file, { layout: true })).map(normalise);
 }
 
-function pdfInfo(file: string): { pages: number; sizes: string[]; title: string; creator: string } {
-  const summary = poppler('pdfinfo', ['-enc', 'UTF-8', file]);
-  const field = (name: string) => summary.match(new RegExp(`^${name}:\\s*(.*)$`, 'm'))?.[1]?.trim() ?? '';
-  const pages = Number(field('Pages'));
-  const perPage = poppler('pdfinfo', ['-f', '1', '-l', String(pages), file]);
-  const sizes = [...perPage.matchAll(/^Page\s+\d+ size:\s*([\d.]+ x [\d.]+) pts/gm)].map((m) => m[1]!);
-  return { pages, sizes, title: field('Title'), creator: field('Creator') };
+/** Renders every page at 150 dpi, in page order. */
+async function pageImages(file: string): Promise<Pixels[]> {
+  const { pages } = await pdfInfo(file);
+  const images: Pixels[] = [];
+  for (let page = 1; page <= pages; page++) images.push(await renderPage(file, page, 150));
+  return images;
 }
 
-/** Renders every page at 150 dpi and returns the PNG files in page order. */
-function pagePngs(file: string): string[] {
-  const prefix = join(work, `${++fileCount}-page`);
-  poppler('pdftoppm', ['-r', '150', '-png', file, prefix]);
-  const base = prefix.slice(work.length + 1);
-  return readdirSync(work)
-    .filter((f) => f.startsWith(`${base}-`) && f.endsWith('.png'))
-    .sort((a, b) => Number(a.match(/-(\d+)\.png$/)![1]) - Number(b.match(/-(\d+)\.png$/)![1]))
-    .map((f) => join(work, f));
+function decodeQr(image: Pixels | Buffer): string | undefined {
+  const pixels = Buffer.isBuffer(image) ? PNG.sync.read(image) : image;
+  const data = new Uint8ClampedArray(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length);
+  return jsQR(data, pixels.width, pixels.height)?.data;
 }
 
-function decodeQr(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data;
-}
-
-function keepRender(png: string, name: string): void {
+function keepRender(image: Pixels, name: string): void {
   mkdirSync(RENDERS, { recursive: true });
-  copyFileSync(png, join(RENDERS, `${name}.png`));
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
+  writeFileSync(join(RENDERS, `${name}.png`), PNG.sync.write(png));
 }
 
 const identityRu = { businessName: 'Лавка у дома', businessAddress: 'г. Пермь, ул. Ленина, д. 5', shopPhone: '+7 912 000-00-00' };
@@ -106,7 +85,7 @@ function sheetSpec(overrides: Partial<SheetSpec> & Pick<SheetSpec, 'layout' | 'p
   };
 }
 
-/** Page sizes in points as pdfinfo prints them. */
+/** Page sizes in points as pdfinfo prints them (sizeText). */
 const SIZE = { a4: '595.28 x 841.89', letter: '612 x 792', a5: '419.53 x 595.28' };
 
 const sheetCases: { name: string; spec: SheetSpec; expected: string[] }[] = [
@@ -166,15 +145,15 @@ describe('print: consent sheets', () => {
   it.each(sheetCases)('$name: full wording, serials, headers and a readable QR on every page', async ({ name, spec, expected }) => {
     const file = writePdf(await renderSheets(spec), name);
 
-    const info = pdfInfo(file);
+    const info = await pdfInfo(file);
     expect(info.pages).toBe(spec.serials.length);
-    expect(info.sizes).toEqual(spec.serials.map(() => SIZE[spec.paper]));
+    expect(info.sizes.map(sizeText)).toEqual(spec.serials.map(() => SIZE[spec.paper]));
     expect(info.title).toContain(spec.form.code);
     expect(info.title).toContain(spec.serials[0]);
     expect(info.title).toContain(spec.serials[spec.serials.length - 1]);
     expect(info.creator).toBe('Optin Desk');
 
-    const pages = pageTexts(file);
+    const pages = await pageTexts(file);
     expect(pages).toHaveLength(spec.serials.length);
     const ru = spec.form.language === 'ru';
     pages.forEach((text, index) => {
@@ -189,10 +168,10 @@ describe('print: consent sheets', () => {
       if (ru) for (const cyrillic of ['ёлки', '№ 12', 'Подписчикам — ёлки', '«31 декабря»']) expect(text).toContain(cyrillic);
     });
 
-    const pngs = pagePngs(file);
-    expect(pngs).toHaveLength(spec.serials.length);
-    pngs.forEach((png, index) => expect(decodeQr(readFileSync(png))).toBe(spec.qrText(spec.serials[index]!)));
-    keepRender(pngs[0]!, name);
+    const images = await pageImages(file);
+    expect(images).toHaveLength(spec.serials.length);
+    images.forEach((image, index) => expect(decodeQr(image)).toBe(spec.qrText(spec.serials[index]!)));
+    keepRender(images[0]!, name);
   });
 
   it('gives the same bytes for the same sheets', async () => {
@@ -266,20 +245,20 @@ const posterCases: { name: string; spec: PosterSpec; manual: string[] }[] = [
 describe('print: posters', () => {
   it.each(posterCases)('$name: one page, the QR scans to the link, the words are all there', async ({ name, spec, manual }) => {
     const file = writePdf(await renderPoster(spec), name);
-    const info = pdfInfo(file);
+    const info = await pdfInfo(file);
     expect(info.pages).toBe(1);
-    expect(info.sizes).toEqual([SIZE[spec.paper]]);
+    expect(info.sizes.map(sizeText)).toEqual([SIZE[spec.paper]]);
     expect(info.creator).toBe('Optin Desk');
 
-    const [text] = pageTexts(file);
+    const [text] = await pageTexts(file);
     const ru = spec.language === 'ru';
     for (const phrase of [spec.businessName, spec.headline, spec.wording, spec.howToStop, ...manual]) expect(text).toContain(normalise(phrase));
     expect(text).toContain(ru ? 'Наведите камеру, чтобы подписаться' : 'Scan to subscribe');
     expect(text).toContain(`${ru ? 'Форма' : 'Form'} ${spec.formCode}`);
 
-    const [png] = pagePngs(file);
-    expect(decodeQr(readFileSync(png!))).toBe(spec.qrText);
-    keepRender(png!, name);
+    const [image] = await pageImages(file);
+    expect(decodeQr(image!)).toBe(spec.qrText);
+    keepRender(image!, name);
   });
 });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
+import { pdfText as pdfPages } from '../support/pdf';
 import { runImport, writeFile } from '../support/imports';
 import type { ProviderAdapter } from '../../electron/core/sending/providers/types';
 import type { FaultPoint } from '../../electron/core/sending/runner';
@@ -266,7 +266,7 @@ describe('the promise (issue #14 findings)', () => {
       expect(anna.split(',')[col]).toMatch(/^2026-03-02T/);
       expect(other.split(',')[col]).toBe('');
       const pdf = await t.call('batch.report', { batch: p.batch, format: 'pdf', locale });
-      const pdfText = execFileSync('pdftotext', ['-layout', t.backend.files.get(pdf.fileId).path, '-'], { encoding: 'utf8' });
+      const pdfText = (await pdfPages(t.backend.files.get(pdf.fileId).path, { layout: true })).join('\n');
       expect(pdfText).toContain(locale === 'en' ? 'sent before the opt-out' : 'отправлено до отписки');
     }
   });

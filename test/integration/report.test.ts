@@ -1,51 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import { onTestFinished } from 'vitest';
+import { PNG } from 'pngjs';
 import { api } from '../../shared/contract/api';
 import { unneutralizeCell } from '../../shared/domain/csv/values';
 import { createBatchReport } from '../../electron/core/sending/report';
 import { scopedBackend, type Caller } from '../support/backend';
+import { pdfInfo, pdfText, renderPage, sizeText } from '../support/pdf';
 import { russianShop } from '../support/shop';
 
 /** Renders kept for review (test-results/ is gitignored). */
 const RENDERS = fileURLToPath(new URL('../../test-results/renders/', import.meta.url));
 
-function poppler(tool: 'pdftotext' | 'pdftoppm' | 'pdfinfo', args: string[]): string {
-  const run = spawnSync(tool, args, { encoding: 'utf8' });
-  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${tool} not found: these tests need poppler-utils (apt-get install poppler-utils)`);
-  }
-  if (run.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout;
-}
-
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** pdftotext, one normalised string per page. */
-function pageTexts(file: string): string[] {
-  const pages = poppler('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).split('\f');
-  if (pages[pages.length - 1]?.trim() === '') pages.pop();
-  return pages.map(normalise);
+/** The text of each page in layout order, whitespace normalised. */
+async function pageTexts(file: string): Promise<string[]> {
+  return (await pdfText(file, { layout: true })).map(normalise);
 }
 
-function pageSizes(file: string): string[] {
-  const pages = Number(poppler('pdfinfo', [file]).match(/^Pages:\s*(\d+)/m)![1]);
-  return [...poppler('pdfinfo', ['-f', '1', '-l', String(pages), file]).matchAll(/^Page\s+\d+ size:\s*([\d.]+ x [\d.]+) pts/gm)].map((m) => m[1]!);
+async function pageSizes(file: string): Promise<string[]> {
+  return (await pdfInfo(file)).sizes.map(sizeText);
 }
 
 /** Keeps page `page` as test-results/renders/<name>.png. */
-function keepRender(file: string, name: string, page = 1): void {
-  const work = mkdtempSync(join(tmpdir(), 'optin-report-png-'));
-  onTestFinished(() => rmSync(work, { recursive: true, force: true }));
-  poppler('pdftoppm', ['-r', '110', '-png', '-f', String(page), '-l', String(page), file, join(work, 'p')]);
-  const png = readdirSync(work).find((f) => f.endsWith('.png'))!;
+async function keepRender(file: string, name: string, page = 1): Promise<void> {
+  const image = await renderPage(file, page, 110);
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
   mkdirSync(RENDERS, { recursive: true });
-  copyFileSync(join(work, png), join(RENDERS, `${name}.png`));
+  writeFileSync(join(RENDERS, `${name}.png`), PNG.sync.write(png));
 }
 
 const TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
@@ -274,9 +260,9 @@ describe('batch report', () => {
       const { out, path } = await report(t, plan.batch, 'pdf', locale);
       expect(out.recipients).toBe(5);
       expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
-      const sizes = pageSizes(path);
+      const sizes = await pageSizes(path);
       expect(sizes.every((s) => s === '841.89 x 595.28')).toBe(true);
-      const pages = pageTexts(path);
+      const pages = await pageTexts(path);
       expect(pages).toHaveLength(sizes.length);
       const all = pages.join(' ');
       const word =
@@ -305,8 +291,8 @@ describe('batch report', () => {
       expect(all).toContain('John Smith');
       expect(all).toContain('+03:00');
       pages.forEach((text, i) => expect(text).toContain(`${word.page} ${i + 1}/${pages.length}`));
-      keepRender(path, `batch-report-${locale}`);
-      if (pages.length > 1) keepRender(path, `batch-report-${locale}-last`, pages.length);
+      await keepRender(path, `batch-report-${locale}`);
+      if (pages.length > 1) await keepRender(path, `batch-report-${locale}-last`, pages.length);
     }
   });
 
@@ -357,7 +343,7 @@ describe('batch report', () => {
     })();
     const { out, path } = await report(t, plan.batch, 'pdf', 'en');
     expect(out.recipients).toBe(60);
-    const pages = pageTexts(path);
+    const pages = await pageTexts(path);
     expect(pages.length).toBeGreaterThanOrEqual(3);
     pages.forEach((text, i) => {
       expect(text).toContain(`Page ${i + 1}/${pages.length}`);
@@ -365,7 +351,7 @@ describe('batch report', () => {
       if (i > 0) expect(text).toMatch(/No\. Name Phone Channel Status/);
     });
     for (const p of proofs) expect(pages.join(' ')).toContain(p.phone);
-    keepRender(path, 'batch-report-en-page-2', 2);
+    await keepRender(path, 'batch-report-en-page-2', 2);
   });
 
   it('a batch never sent: the plan, and a plain statement that nothing went', async () => {
@@ -376,11 +362,11 @@ describe('batch report', () => {
     const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, tags: [] });
     const pdf = await report(t, plan.batch, 'pdf', 'ru');
     expect(pdf.out.recipients).toBe(0);
-    const pages = pageTexts(pdf.path);
+    const pages = await pageTexts(pdf.path);
     expect(pages).toHaveLength(1);
     expect(pages[0]).toContain('Ничего не отправлено');
     expect(pages[0]).toContain('Стр. 1/1');
-    keepRender(pdf.path, 'batch-report-ru-not-sent');
+    await keepRender(pdf.path, 'batch-report-ru-not-sent');
     const csv = await report(t, plan.batch, 'csv', 'en');
     expect(csv.out.recipients).toBe(0);
     expect(parseCsv(csv.path).rows).toHaveLength(1);
@@ -399,12 +385,12 @@ describe('batch report', () => {
     const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text });
     expect(plan.lint.ok).toBe(false);
     const { path } = await report(t, plan.batch, 'pdf', 'en');
-    const all = pageTexts(path).join(' ');
+    const all = (await pageTexts(path)).join(' ');
     expect(all).toContain(last);
     expect(all).toContain('12. Свежая выпечка');
     expect(all).toContain('Why the message check failed');
     for (const e of plan.lint.errors) expect(all).toContain(e.rule);
-    keepRender(path, 'batch-report-en-long-message');
-    keepRender(path, 'batch-report-en-long-message-2', 2);
+    await keepRender(path, 'batch-report-en-long-message');
+    await keepRender(path, 'batch-report-en-long-message-2', 2);
   });
 });
