@@ -1,5 +1,6 @@
 import type { Input, Method, Output } from '../../../shared/contract/api';
 import type { ApiError, ErrorCode, FieldProblem, Result } from '../../../shared/contract/errors';
+import { markSlow, SLOW_CALL_MS } from '../stores/busy.store';
 
 /** A refused or failed call, with the contract's code and field problems. */
 export class ApiCallError extends Error {
@@ -68,13 +69,26 @@ const transport = import.meta.env.VITE_TRANSPORT === 'http' ? viaHttp : viaIpc;
 // Take the key before anything else reads the address, so it leaves the address bar at once.
 if (import.meta.env.VITE_TRANSPORT === 'http') accessKey();
 
-/** Call one contract operation; throws ApiCallError on refusal. */
+// Calls that are slow for their own reasons, not because they wait for the register: a provider's answer, file data.
+const NOT_WAITING_FOR_REGISTER: ReadonlySet<string> = new Set<Method>(['providers.test', 'files.append', 'files.finish', 'files.read']);
+
+/**
+ * Call one contract operation; throws ApiCallError on refusal. A call that takes longer than SLOW_CALL_MS shows the
+ * shell's "Waiting for the register…" until it answers (another window or process may hold the register's write
+ * lock: the register then waits a few seconds for it before answering BUSY).
+ */
 export async function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
   let result: Result<unknown>;
+  const startedAt = Date.now();
+  const slow: { settle?: () => void } = {};
+  const timer = NOT_WAITING_FOR_REGISTER.has(method) ? null : setTimeout(() => (slow.settle = markSlow(startedAt)), SLOW_CALL_MS);
   try {
     result = await transport(method, input);
   } catch {
     throw new ApiCallError({ code: 'INTERNAL', message: 'the register is not reachable' });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+    slow.settle?.();
   }
   if (!result.ok) throw new ApiCallError(result.error);
   return result.value as Output<M>;

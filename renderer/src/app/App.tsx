@@ -15,6 +15,7 @@ import { RepliesScreen } from '../features/replies/RepliesScreen';
 import { CampaignsScreen } from '../features/campaigns/CampaignsScreen';
 import { CampaignScreen } from '../features/campaigns/CampaignScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { BusyIndicator } from './BusyIndicator';
 
 /** The shell: navigation, language switch, and the current screen. */
 export function App() {
@@ -96,7 +97,8 @@ export function App() {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main style={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
-        <ErrorAlert error={error} />
+        <BusyIndicator />
+        <ErrorAlert error={error} onRetry={() => load().then(() => setError(null), setError)} />
         <div style={{ flex: 1, minHeight: 0 }}>
           {route.screen === 'contacts' && <ContactsScreen />}
           {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}

@@ -1,9 +1,9 @@
-import { Alert, List } from '@mantine/core';
+import { Alert, Button, List, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client';
 import type { FieldProblem } from '../../../shared/contract/errors';
-import { translateServerMessage } from '../i18n/server-messages';
+import { busyHolder, translateBusyWhat, translateServerMessage } from '../i18n/server-messages';
 
 /** A field path in the person's language: the longest translated prefix, e.g. policyOverrides.quietHours.start → send window. */
 export function fieldName(t: TFunction, path: string): string {
@@ -41,21 +41,34 @@ export function useFieldError(error: unknown): (field: string) => string | undef
   };
 }
 
-/** A refusal or failure in the person's language: what went wrong, and which fields, by name. */
-export function ErrorAlert({ error, mt }: { error: unknown; mt?: string }) {
+/**
+ * A refusal or failure in the person's language: what went wrong, and which fields, by name. A BUSY answer (another
+ * window or process holds the register; nothing was changed) names what holds it, and offers `onRetry` when the
+ * screen has one.
+ */
+export function ErrorAlert({ error, mt, onRetry }: { error: unknown; mt?: string; onRetry?: () => void }) {
   const { t, i18n } = useTranslation();
   if (!error) return null;
   const api = error instanceof ApiCallError ? error : null;
   const code = api?.code ?? 'INTERNAL';
   const fields = api?.fields ?? [];
+  const holder = api && code === 'BUSY' ? busyHolder(api.message, api.details) : null;
   // The register's own sentence helps when no field carries the problem (e.g. "not reachable").
   // A problem with a file, a mapping or the country needs no "file:" in front of it.
   const detail =
-    api && fields.length === 0
+    api && fields.length === 0 && !holder
       ? (translateServerMessage(api.message, i18n.language) ?? api.message.replace(/^(file|fileId|mapping|defaultCountry): /, ''))
       : null;
   return (
-    <Alert color="red" variant="light" role="alert" data-testid="error" mt={mt} title={t(`errors.${code}`)}>
+    <Alert
+      color={code === 'BUSY' ? 'orange' : 'red'}
+      variant="light"
+      role="alert"
+      data-testid="error"
+      data-code={code}
+      mt={mt}
+      title={holder ? t('errors.busyTitle') : t(`errors.${code}`)}
+    >
       {fields.length > 0 && (
         <List size="sm" spacing={2}>
           {fields.map((f) => (
@@ -65,7 +78,17 @@ export function ErrorAlert({ error, mt }: { error: unknown; mt?: string }) {
           ))}
         </List>
       )}
+      {holder && (
+        <Text size="sm" data-testid="busy-holder">
+          {t('errors.busyWith', { what: translateBusyWhat(holder, i18n.language) })}
+        </Text>
+      )}
       {detail && <div style={{ fontSize: 12, opacity: 0.8 }}>{t('errors.detail', { message: detail })}</div>}
+      {onRetry && code === 'BUSY' && (
+        <Button size="xs" variant="light" color="orange" mt="xs" onClick={onRetry} data-testid="error-retry">
+          {t('errors.retry')}
+        </Button>
+      )}
     </Alert>
   );
 }

@@ -212,6 +212,35 @@ export function translateRowReason(reason: string, lang: string): string {
   return reason;
 }
 
+// What holds the register when an ordinary write is answered BUSY (electron/core/register/optout-intake.ts describe()).
+const BUSY_WHAT_EXACT: Record<string, string> = {
+  'a change': 'другое изменение',
+  'other work in this window': 'другая работа в этом окне',
+  'an import': 'импорт',
+  'rebuilding the consent projection': 'пересборка таблицы согласий',
+};
+
+const BUSY_SENTENCE = /^the register is busy with (.+) in another window or process; try again in a moment$/;
+
+/** What a BUSY answer names as holding the register: its `what` detail, else read from its sentence; null when neither. */
+export function busyHolder(message: string, details?: Record<string, unknown>): string | null {
+  if (typeof details?.what === 'string' && details.what) return details.what;
+  return message.match(BUSY_SENTENCE)?.[1] ?? null;
+}
+
+/** What holds the register ("an import of big.csv (started 12 s ago)") in `lang`; unknown holders are shown as sent. */
+export function translateBusyWhat(what: string, lang: string): string {
+  if (!lang.startsWith('ru')) return what;
+  const m = what.match(/^(.*?)(?: \(started (\d+) (s|min) ago\))?$/)!;
+  const head = m[1]!;
+  // "started 12 s ago" as "идёт 12 с": the same fact, without a past participle that must agree with the holder.
+  const ago = m[2] ? ` (идёт ${m[2]} ${m[3] === 's' ? 'с' : 'мин'})` : '';
+  const file = head.match(/^an import of (.+)$/);
+  const undo = head.match(/^undoing import (\d+)$/);
+  const said = BUSY_WHAT_EXACT[head] ?? (file ? `импорт файла ${file[1]}` : undo ? `отмена импорта ${undo[1]}` : head);
+  return `${said}${ago}`;
+}
+
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [
     /^this call lacks the host's access key: open the address the host printed when it started \((.+)\)$/,
@@ -273,6 +302,8 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^(\w+): gave up after (\d+) attempts$/, (m) => `${m[1]!.replace(/^HTTP_/, 'HTTP ')}: попыток было ${m[2]}, больше не повторяем`],
   [/^HTTP_(\d+): (.+)$/, (m) => `HTTP ${m[1]}: ${translateServerMessage(m[2]!, 'ru') ?? m[2]}`],
   [/^webhook: (.+)$/, (m) => `вебхук: ${m[1]}`],
+  [BUSY_SENTENCE, (m) => `реестр занят (${translateBusyWhat(m[1]!, 'ru')}) в другом окне или процессе; попробуйте ещё раз чуть позже`],
+  [/^paused by itself: (.+)$/, (m) => `приостановлено само и продолжится само: ${translateServerMessage(m[1]!, 'ru') ?? m[1]}`],
   [/^the webhook answered HTTP (\d+)$/, (m) => `вебхук ответил HTTP ${m[1]}`],
   [/^handed to (.+)$/, (m) => `передано провайдеру «${m[1]}»`],
   [/^accepted as (.+)$/, (m) => `принято, id ${m[1]}`],

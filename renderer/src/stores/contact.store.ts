@@ -26,7 +26,8 @@ export const useContactStore = create<ContactState>((set, get) => ({
   },
   record: async (input) => {
     const result = await call('consent.record', input);
-    await get().load(result.contact.id);
+    // An opt-out kept while the register was busy may answer with a provisional contact (id 0): reload the one asked.
+    await get().load(result.contact.id || input.contactId || 0);
     return result;
   },
 }));

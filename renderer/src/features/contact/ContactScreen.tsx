@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { IntegrityWarning } from './IntegrityWarning';
-import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Channels, Purposes } from '../../../../shared/domain/consent/types';
 import { useContactStore } from '../../stores/contact.store';
@@ -9,6 +9,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { STATUS_COLOR, StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { countryName, formatDateTime, formatPhone } from '../../components/format';
+import { translateBusyWhat, translateServerMessage } from '../../i18n/server-messages';
 import { RecordConsentModal } from './RecordConsentModal';
 
 /** A contact's consents now and the full, provable history behind them. */
@@ -35,9 +36,12 @@ export function ContactScreen({ contactId }: { contactId: number }) {
     void load(contactId);
   }, [contactId, load]);
 
-  if (error) return <ErrorAlert error={error} />;
+  if (error) return <ErrorAlert error={error} onRetry={() => void load(contactId)} />;
   if (!detail || detail.contact.id !== contactId) return <Text c="dimmed">{t('contacts.loading')}</Text>;
   const { contact, consents, timeline } = detail;
+  // Opt-outs accepted while another window or process held the register: honoured already (the cells show them),
+  // entered into the timeline as soon as the register is free.
+  const pending = detail.pending ?? [];
   const retracted = new Set(timeline.flatMap((e) => (e.retracts !== null ? [e.retracts] : [])));
   const when = (iso: string | null) => formatDateTime(iso, timeZone, i18n.language);
 
@@ -91,6 +95,26 @@ export function ContactScreen({ contactId }: { contactId: number }) {
       <IntegrityWarning contactId={contact.id} />
 
       <Title order={4}>{t('contact.consents')}</Title>
+      {pending.length > 0 && (
+        <Alert
+          color="orange"
+          variant="light"
+          icon={<Loader size={14} color="orange" />}
+          title={t('contact.optOutPending')}
+          data-testid="optout-pending"
+        >
+          {pending.map((p) => (
+            <Text key={p.id} size="xs">
+              {t('contact.optOutPendingDetail', {
+                cell: `${t(`channel.${p.channel}`)} · ${t(`purpose.${p.purpose}`)}`,
+                date: when(p.receivedAt),
+                what: translateBusyWhat(p.waitingFor, i18n.language),
+              })}
+              {p.problem && ` ${t('errors.detail', { message: translateServerMessage(p.problem, i18n.language) ?? p.problem })}`}
+            </Text>
+          ))}
+        </Alert>
+      )}
       <SimpleGrid cols={3} data-testid="consent-cells">
         {Channels.flatMap((channel) =>
           Purposes.map((purpose) => {
@@ -120,6 +144,14 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                   <Text size="xs" c="dimmed">
                     {t(cell.status === 'expired' ? 'contact.expired' : 'contact.expires', { date: when(cell.expiresAt) })}
                   </Text>
+                )}
+                {pending.some((p) => p.channel === channel && p.purpose === purpose) && (
+                  <Group gap={6} mt={4} wrap="nowrap" data-testid="cell-pending">
+                    <Loader size={10} color="orange" />
+                    <Text size="xs" c="orange.8">
+                      {t('contact.optOutPending')}
+                    </Text>
+                  </Group>
                 )}
                 {purpose !== 'personal_data' && (
                   <Text size="xs" mt={4} c={cell.sendable ? 'green.8' : 'dimmed'} data-testid="sendable">

@@ -213,7 +213,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
               <TextInput label={t('record.inboundMessageId')} value={messageId} onChange={(e) => setMessageId(e.currentTarget.value)} />
             </Group>
             <TextInput label={t('record.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-testid="rec-note" />
-            <ErrorAlert error={error} />
+            <ErrorAlert error={error} onRetry={() => void submit()} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 {t('record.cancel')}
