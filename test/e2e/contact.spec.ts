@@ -19,7 +19,7 @@ test('record a consent and an opt-out from the contact page; cells and timeline 
   await contact.recordGrant({ form: WORDING, sheet: 'S-777', note: 'signed at the till' });
   await expect(contact.events()).toHaveCount(1);
   await expect(contact.cell('sms', 'marketing')).toContainText('granted');
-  await expect(contact.cell('sms', 'marketing').getByTestId('sendable')).toContainText('needs the separate personal-data consent');
+  await expect(contact.cell('sms', 'marketing').getByTestId('sendable')).toContainText('Needs personal-data consent');
   const first = contact.events().first();
   await expect(first).toContainText('S-777');
   await expect(first).toContainText('F1-1');

@@ -14,7 +14,10 @@ test('switching to Russian shows Russian labels, errors and field names, and is 
   await expect(page.getByTestId('nav-settings')).toContainText('Настройки');
   await expect(page.getByRole('heading', { name: 'Контакты' })).toBeVisible();
   await expect(page.getByTestId('count')).toHaveText('Контактов: 20');
-  await expect(page.locator('[data-status=granted]').first()).toHaveText('есть');
+  // A granted consent that the ru pack still blocks (no personal-data consent) says why, in Russian.
+  const badge = page.locator('[data-status=granted]').first();
+  const blocked = await badge.getAttribute('data-blocked-by');
+  await expect(badge).toHaveText(blocked === 'needs_personal_data' ? 'без согласия на ПДн' : 'есть');
 
   const contacts = new ContactsPage(page);
   await contacts.openAddContact();
