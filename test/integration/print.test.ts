@@ -85,7 +85,7 @@ function sheetSpec(overrides: Partial<SheetSpec> & Pick<SheetSpec, 'layout' | 'p
   };
 }
 
-/** Page sizes in points as pdfinfo prints them (sizeText). */
+/** Page sizes in points as poppler's info tool prints them (sizeText). */
 const SIZE = { a4: '595.28 x 841.89', letter: '612 x 792', a5: '419.53 x 595.28' };
 
 const sheetCases: { name: string; spec: SheetSpec; expected: string[] }[] = [

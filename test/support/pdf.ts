@@ -63,9 +63,9 @@ function layoutLines(items: TextItem[]): string[] {
 
 /**
  * The text of every page, one string per page, lines separated by "\n".
- * `layout: true` (like `pdftotext -layout`) orders the text by where it is on the page: lines top to bottom, each
+ * `layout: true` (like poppler's text extraction in layout mode) orders the text by where it is on the page: lines top to bottom, each
  * left to right, so the cells of a table row come out on one line. Without it the text comes in the order the PDF
- * draws it (pdfjs-dist's own line breaks), as plain `pdftotext` mostly does.
+ * draws it (pdfjs-dist's own line breaks), as plain text extraction mostly does.
  */
 export async function pdfText(path: string, options: { layout?: boolean } = {}): Promise<string[]> {
   return open(path, async (doc) => {
@@ -89,7 +89,7 @@ export async function pdfText(path: string, options: { layout?: boolean } = {}):
 
 export interface PdfInfo {
   pages: number;
-  /** Each page's size in points (its crop box, as `pdfinfo` prints it), rounded to 2 decimals. */
+  /** Each page's size in points (its crop box, as poppler's info tool prints it), rounded to 2 decimals. */
   sizes: { width: number; height: number }[];
   title: string;
   creator: string;
@@ -109,7 +109,7 @@ export async function pdfInfo(path: string): Promise<PdfInfo> {
   });
 }
 
-/** `595.28 x 841.89`, as `pdfinfo` prints a page size. */
+/** `595.28 x 841.89`, as poppler's info tool prints a page size. */
 export const sizeText = (size: { width: number; height: number }) => `${size.width} x ${size.height}`;
 
 export interface Pixels {
