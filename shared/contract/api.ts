@@ -446,6 +446,8 @@ export const ImportSummary = z.object({
   claims: z.number().int(),
   requests: z.number().int(),
   revocations: z.number().int(),
+  /** Marketing grants the gate would still refuse as `needs_personal_data` (Russia's separate 152-FZ consent). */
+  needsPersonalData: z.number().int(),
   warnings: z.number().int(),
   batch: z.number().int().nullable(),
   errors: z.array(z.object({ row: z.number().int(), reason: z.string() })),

@@ -218,6 +218,10 @@ describe('the promise (issue #14 findings)', () => {
     const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(p.excluded.needs_personal_data).toBe(1);
     expect(p.excluded.no_consent).toBe(0);
+    // The import preview says it too, for a file that grants marketing without the personal-data consent.
+    const csv = ['Имя,Телефон,Согласие SMS,Дата согласия,Источник согласия', 'Анна,+79120000002,да,2026-01-01,сайт'].join('\n');
+    const preview = await runImport(t, writeFile(t, 'ru.csv', csv), { dryRun: true });
+    expect(preview.summary).toMatchObject({ consentsGranted: 1, needsPersonalData: 1 });
   });
 
   it('4. a consent moved to another number (contacts.phone edited outside the app) is never handed off', async () => {

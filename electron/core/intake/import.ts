@@ -22,6 +22,8 @@ import { appendAudit, type ServiceContext } from '../context';
 import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/consent-log';
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import { getSettings } from '../register/settings';
+import { gateMember, gateRules } from '../campaigns/audience';
+import type { ConsentState } from '../../../shared/domain/consent/types';
 import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
 
 /** How imported values meet the values a contact already has. */
@@ -60,6 +62,8 @@ export interface ImportSummary {
   claims: number;
   requests: number;
   revocations: number;
+  /** Marketing grants the gate would still refuse as `needs_personal_data`: said in the preview as on the contact page. */
+  needsPersonalData: number;
   warnings: number;
   batch: number | null;
   /** The first 100 rejected rows; the report holds them all. */
@@ -272,6 +276,7 @@ export async function runImport(
     claims: 0,
     requests: 0,
     revocations: 0,
+    needsPersonalData: 0,
     warnings: 0,
     batch: null,
     errors: [],
@@ -412,6 +417,27 @@ export async function runImport(
     touchedExisting.set(id, (touchedExisting.get(id) ?? false) || changed);
   };
 
+  // The one gate, asked about the row's marketing grants as the register will hold them after the row (the register's
+  // cells of an existing contact, then the row's own grants), so the preview says "needs personal-data consent"
+  // exactly where the contact page and a campaign will.
+  const rules = gateRules(ctx);
+  const noHistory = { lastComplaintAt: null, recentMarketing: 0, flagged: false };
+  const blockedForPersonalData = (plan: RowPlan, existingId: number | null): number => {
+    const grants = plan.consents.filter((c) => c.action === 'grant' && c.purpose === 'marketing');
+    if (!grants.length) return 0;
+    const cells = new Map<string, ConsentState>();
+    if (existingId !== null)
+      for (const s of ctx.consent.statesForContact(existingId))
+        cells.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
+    for (const c of plan.consents)
+      if (c.action === 'grant') cells.set(`${c.channel}/${c.purpose}`, { status: 'granted', since: c.occurredAt, lastEventSeq: 1, expiresAt: null });
+    const member = { contactId: 0, phone: plan.primary.e164, name: '', messageable: true, cells };
+    return grants.filter((g) => {
+      const { verdict } = gateMember(member, { channel: g.channel, purpose: 'marketing' }, now, rules, noHistory);
+      return !verdict.eligible && verdict.reason === 'needs_personal_data';
+    }).length;
+  };
+
   const applyPlan = (plan: RowPlan, cells: readonly string[]): void => {
     const got = sink.contactFor(plan.primary, plan);
     let contact = got.contact;
@@ -427,6 +453,8 @@ export async function runImport(
       markExisting(existingId, after !== null);
     } else markExisting(existingId, false);
 
+    if (policy.requiresPersonalDataConsent)
+      summary.needsPersonalData += blockedForPersonalData(plan, contact && !got.createdHere ? contact.id : null);
     for (const c of plan.consents) {
       const evidence = expectedEvidence(plan, c);
       if (c.action === 'revoke') {

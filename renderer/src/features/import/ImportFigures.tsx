@@ -19,6 +19,7 @@ const CONSENT_FIGURES: Figure[] = [
   { key: 'claims', color: 'orange.8' },
   { key: 'requests', color: 'yellow.8' },
   { key: 'revocations', color: 'red.8' },
+  { key: 'needsPersonalData', color: 'orange.8' },
   { key: 'warnings', color: 'orange.8' },
 ];
 
@@ -47,7 +48,7 @@ export function ImportFigures({ summary }: { summary: ImportSummary }) {
       <Text fw={600} size="sm" mt="xs">
         {t('import.figures.consentsGroup')}
       </Text>
-      <div className="figures">{CONSENT_FIGURES.map(tile)}</div>
+      <div className="figures">{CONSENT_FIGURES.filter((f) => f.key !== 'needsPersonalData' || summary.needsPersonalData > 0).map(tile)}</div>
       {summary.claims > 0 && (
         <Alert color="orange" variant="light" data-testid="claims-note" title={t('import.figures.claimsTitle')}>
           {t('import.figures.claimsNote')}
