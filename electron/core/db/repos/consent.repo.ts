@@ -35,7 +35,8 @@ export interface EventRecord {
   targetEventId: number | null;
 }
 
-interface EventRow {
+/** A consent_events row as SQLite returns it. */
+export interface EventRow {
   id: number;
   uid: string;
   contact_id: number;
@@ -60,6 +61,11 @@ const EVENT_COLUMNS =
   'id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash, target_event_id';
 
 function toEvent(r: EventRow): EventRecord {
+  return eventFromRow(r, JSON.parse(r.evidence) as Evidence);
+}
+
+/** A consent_events row → EventRecord with its evidence already read: the one mapping (the integrity check uses it too). */
+export function eventFromRow(r: EventRow, evidence: Evidence): EventRecord {
   return {
     id: r.id,
     uid: r.uid,
@@ -73,7 +79,7 @@ function toEvent(r: EventRow): EventRecord {
     recordedAt: r.recorded_at,
     recordedBy: r.recorded_by,
     formVersionId: r.form_version_id,
-    evidence: JSON.parse(r.evidence) as Evidence,
+    evidence,
     policyPack: r.policy_pack,
     expiresAt: r.expires_at,
     prevHash: r.prev_hash,

@@ -1,28 +1,10 @@
 import type { Db } from '../open';
-import type { EventRecord } from './consent.repo';
+import { eventFromRow, type EventRecord, type EventRow } from './consent.repo';
 import type { Statement } from 'better-sqlite3';
 import type { Chain, ChainLink, RegisterHeads } from '../../../../shared/domain/integrity/head';
 import { EMPTY_LINK } from '../../../../shared/domain/integrity/head';
 
-interface EventWithContactRow {
-  id: number;
-  uid: string;
-  contact_id: number;
-  phone: string;
-  channel: EventRecord['channel'];
-  purpose: EventRecord['purpose'];
-  action: EventRecord['action'];
-  method: EventRecord['method'];
-  occurred_at: number;
-  recorded_at: number;
-  recorded_by: string;
-  form_version_id: number | null;
-  evidence: string;
-  policy_pack: EventRecord['policyPack'];
-  expires_at: number | null;
-  prev_hash: string;
-  hash: string;
-  target_event_id: number | null;
+interface EventWithContactRow extends EventRow {
   /** The number the contact row holds now; null when no contact row has this id. */
   contact_phone: string | null;
 }
@@ -42,26 +24,7 @@ function toEventWithContact(r: EventWithContactRow): EventWithContact {
     evidence = { note: r.evidence } as EventRecord['evidence'];
   }
   return {
-    event: {
-      id: r.id,
-      uid: r.uid,
-      contactId: r.contact_id,
-      phone: r.phone,
-      channel: r.channel,
-      purpose: r.purpose,
-      action: r.action,
-      method: r.method,
-      occurredAt: r.occurred_at,
-      recordedAt: r.recorded_at,
-      recordedBy: r.recorded_by,
-      formVersionId: r.form_version_id,
-      evidence,
-      policyPack: r.policy_pack,
-      expiresAt: r.expires_at,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-      targetEventId: r.target_event_id,
-    },
+    event: eventFromRow(r, evidence),
     contactPhone: r.contact_phone,
   };
 }
