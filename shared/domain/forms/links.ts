@@ -1,5 +1,6 @@
 import type { Channel } from '../consent/types';
 import { classifyInbound, DEFAULT_KEYWORDS } from '../keywords/classify';
+import { fromRussianLayout } from './keyboard-layout';
 
 /** The word that starts a subscription by message, per language; both are in the inbound classifier's list. */
 export const OPT_IN_KEYWORD = { en: 'START', ru: 'ПОДПИСАТЬСЯ' } as const;
@@ -63,11 +64,16 @@ export function sheetQrText(formCode: string, serial: string): string {
 }
 
 /**
- * A serial as staff type it or a hand scanner types the sheet's QR: "S-000042", "s42", "42", "F7-3 S-000042".
- * Null when nothing in it reads as a serial.
+ * A serial as staff type it or a hand scanner types the sheet's QR: "S-000042", "s42", "42", "F7-3 S-000042" —
+ * also on the Russian keyboard layout («Ы-000042», «А7-3 Ы-000042»). Null when nothing in it reads as a serial.
  */
 export function parseSerial(typed: string): string | null {
-  const t = typed.trim();
+  const t = fromRussianLayout(typed.trim());
   const m = /(?:^|\s)S-?0*(\d{1,9})\s*$/i.exec(t) ?? /^0*(\d{1,9})$/.exec(t);
   return m ? formatSerial(Number(m[1])) : null;
+}
+
+/** What a hand scanner types from a sheet's QR code: "F7-3 S-000042" (or «А7-3 Ы-000042» on the Russian layout). */
+export function isSheetQrText(typed: string): boolean {
+  return /^F\d{1,4}-\d{1,4}\s+S-?\d{1,9}$/i.test(fromRussianLayout(typed.trim()));
 }

@@ -3,6 +3,7 @@ import { Alert, Anchor, Button, Checkbox, Group, Kbd, Stack, Text, TextInput } f
 import { useTranslation } from 'react-i18next';
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import { normalizePhone } from '../../../../shared/domain/phone/normalize';
+import { isSheetQrText } from '../../../../shared/domain/forms/links';
 import { ApiCallError, call } from '../../api/client';
 import type { Output } from '../../../../shared/contract/api';
 import { usePaperStore, type OpenSheet } from '../../stores/paper.store';
@@ -11,9 +12,6 @@ import { useAppStore } from '../../stores/app.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatPhone } from '../../components/format';
 import { addDays, describeDate, formatSheetDate, parseSheetDate, todayIn } from './dates';
-
-/** What a hand-held scanner types from a sheet's QR code ("F1-1 S-000042"). */
-const SHEET_QR = /^F\d{1,4}-\d{1,4}\s+S-?\d{1,9}$/i;
 
 const GRID: CSSProperties = { display: 'grid', columnGap: 10 };
 const HEAD: CSSProperties = { fontSize: 12, fontWeight: 600, color: 'var(--mantine-color-gray-7)', alignSelf: 'end', whiteSpace: 'nowrap' };
@@ -138,7 +136,7 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
   const submit = async () => {
     if (busy) return;
     // A scanner fired at a sheet's QR while the cursor was in the name: open that sheet instead.
-    if (SHEET_QR.test(draft.name.trim()) && !draft.phone.trim()) {
+    if (isSheetQrText(draft.name) && !draft.phone.trim()) {
       const serial = draft.name.trim();
       setDraft({ name: '' });
       if (await openSheet(serial)) nameRef.current?.focus();
