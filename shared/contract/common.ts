@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { Channels, ConsentActions, ConsentMethods, ConsentStatuses, Purposes } from '../domain/consent/types';
+import { isKnownCountry } from '../domain/phone/normalize';
+
+/** Building blocks every area of the contract shares: instants, phones, countries, channels, names, tags. */
+
+/** An instant at the doors: ISO 8601 with an offset or Z. */
+export const IsoInstant = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00+03:00',
+});
+
+const EARLIEST_INPUT = Date.UTC(1970, 0, 1);
+const LATEST_INPUT = Date.UTC(2101, 0, 1);
+
+/**
+ * An instant a person gives (when a consent happened, when to send, a status "as of"): ISO 8601 with an offset, from
+ * 1970 to 2100 — a typo such as 1960 or 9999 is refused at every door rather than recorded or planned.
+ */
+export const InstantInput = IsoInstant.superRefine((s, ctx) => {
+  const t = Date.parse(s);
+  if (!(t >= EARLIEST_INPUT && t < LATEST_INPUT))
+    ctx.addIssue({ code: 'custom', message: `${s} is not between 1970 and 2100; check the year`, input: s });
+});
+
+/** A phone as typed; normalised by the service with the shop's default country. */
+export const PhoneInput = z.string().trim().min(1, 'phone is required').max(64, 'phone is too long');
+
+/** ISO 3166 alpha-2 country code. */
+export const CountryCode = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as RU or DE')
+      // The country reads typed numbers: one whose numbering plan is unknown would only fail later, blamed on the phone.
+      .superRefine((s, ctx) => {
+        if (/^[A-Z]{2}$/.test(s) && !isKnownCountry(s))
+          ctx.addIssue({ code: 'custom', message: `"${s}" is not a country whose phone numbers are known (e.g. RU, DE, US)`, input: s });
+      }),
+  );
+
+/** A messaging channel. */
+export const Channel = z.enum(Channels);
+/** A consent purpose. */
+export const Purpose = z.enum(Purposes);
+/** A consent method. */
+export const ConsentMethod = z.enum(ConsentMethods);
+/** A consent status. */
+export const ConsentStatus = z.enum(ConsentStatuses);
+/** A consent action. */
+export const ConsentAction = z.enum(ConsentActions);
+/** UI and content languages. */
+export const Locale = z.enum(['en', 'ru']);
+
+/** A person's or staff member's name as typed. */
+export const Name = z.string().trim().max(200);
+/** A contact tag. */
+export const Tag = z.string().trim().min(1, 'a tag cannot be empty').max(64, 'a tag is at most 64 characters');
+/** A contact's tags. */
+export const Tags = z.array(Tag).max(50, 'at most 50 tags');
+
+/** Bidi overrides and isolates, zero-width characters, the byte-order mark, C0 and C1 controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+
+/** Text shown to customers as who writes: no character that hides or reorders what they read. */
+export const VisibleText = z.string().superRefine((s, ctx) => {
+  const c = INVISIBLE.exec(s)?.[0];
+  if (c !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `contains an invisible or control character (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}); type the name without it`,
+      input: s,
+    });
+});
+
+/** A customer in the register. */
+export const Contact = z.object({
+  id: z.number().int(),
+  phone: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  locale: Locale.nullable(),
+  country: z.string().nullable(),
+  externalId: z.string().nullable(),
+  tags: z.array(z.string()),
+  reach: z.enum(['mobile', 'fixed_or_mobile', 'fixed_line', 'other', 'unknown']),
+  messageable: z.boolean(),
+  /** Other numbers of the person (from an import); consent is bound to `phone` only. */
+  otherPhones: z.array(z.string()),
+  createdAt: IsoInstant,
+  updatedAt: IsoInstant,
+});
+/** A customer in the register. */
+export type Contact = z.infer<typeof Contact>;

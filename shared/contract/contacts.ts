@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ExclusionReasons } from '../domain/gate/gate';
+import { ConsentStatus, Contact, CountryCode, Locale, Name, PhoneInput, Tags } from './common';
+import { ConsentCell, ConsentEvent, PendingOptOut } from './consent';
+
+const ContactLocator = z
+  .object({ contactId: z.number().int().positive().optional(), phone: PhoneInput.optional() })
+  .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'give a phone or a contactId', path: ['phone'] });
+
+/** The customers in the register. */
+export const contactsMethods = {
+  'contacts.add': {
+    input: z.object({
+      phone: PhoneInput,
+      name: Name.optional(),
+      email: z.email('not a valid e-mail address').optional(),
+      country: CountryCode.optional(),
+      locale: Locale.optional(),
+      externalId: z.string().trim().min(1).max(200).optional(),
+      tags: Tags.optional(),
+      staff: Name.optional(),
+    }),
+    output: Contact,
+  },
+  'contacts.update': {
+    input: z.object({
+      id: z.number().int().positive(),
+      name: Name.optional(),
+      email: z.email('not a valid e-mail address').nullable().optional(),
+      locale: Locale.nullable().optional(),
+      externalId: z.string().trim().max(200).nullable().optional(),
+      tags: Tags.optional(),
+      staff: Name.optional(),
+    }),
+    output: Contact,
+  },
+  'contacts.list': {
+    input: z.object({
+      query: z.string().max(200).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    output: z.object({
+      contacts: z.array(
+        Contact.extend({
+          marketing: z.object({ sms: ConsentStatus, whatsapp: ConsentStatus }),
+          /** The gate's answer for marketing now, per channel: null where it may go, else the same reason a campaign gives. */
+          marketingBlockedBy: z.object({ sms: z.enum(ExclusionReasons).nullable(), whatsapp: z.enum(ExclusionReasons).nullable() }),
+        }),
+      ),
+      total: z.number().int().nullable(),
+    }),
+  },
+  'contacts.get': {
+    input: ContactLocator,
+    output: z.object({
+      contact: Contact,
+      consents: z.array(ConsentCell),
+      timeline: z.array(ConsentEvent),
+      /** Opt-outs accepted while the register was busy, not in the timeline yet (the cells already show them). */
+      pending: z.array(PendingOptOut).optional(),
+    }),
+  },
+} as const;

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ProviderKinds } from '../domain/outbox/types';
+import { Channel, Name, PhoneInput } from './common';
+
+/** A provider's name as the shop calls it. */
+export const ProviderName = z
+  .string()
+  .trim()
+  .min(1, 'provider name is required')
+  .max(40, 'provider name is longer than 40 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'provider name: letters, digits, spaces, dot, dash and underscore');
+
+/** A configured provider (secrets shown only as set or not). */
+export const ProviderInfo = z.object({
+  name: z.string(),
+  kind: z.enum(ProviderKinds),
+  options: z.record(z.string(), z.string()),
+  channels: z.array(Channel),
+  ratePerSecond: z.number(),
+  /** Per secret field: whether it is available (keychain in the app, environment in the CLI), and where from. */
+  secrets: z.array(z.object({ key: z.string(), set: z.boolean(), required: z.boolean(), source: z.string() })),
+  /** What is wrong with the configuration, if anything (a missing secret, a bad option). */
+  problems: z.array(z.string()),
+});
+
+/** The providers messages are handed to: their kinds, settings, secrets and a test message. */
+export const providersMethods = {
+  'providers.kinds': {
+    input: z.object({}),
+    output: z.object({
+      kinds: z.array(
+        z.object({
+          kind: z.enum(ProviderKinds),
+          /** `destination`: where requests (and so the secrets) go; changing one clears the provider's stored secrets. */
+          options: z.array(
+            z.object({ key: z.string(), required: z.boolean(), secret: z.boolean(), destination: z.boolean(), description: z.string() }),
+          ),
+        }),
+      ),
+      /** Whether secrets outlive this process (false on the local host, which keeps them in memory only). */
+      secretsPersistent: z.boolean(),
+    }),
+  },
+  'providers.list': { input: z.object({}), output: z.object({ providers: z.array(ProviderInfo) }) },
+  'providers.save': {
+    input: z.object({
+      name: ProviderName,
+      kind: z.enum(ProviderKinds),
+      options: z.record(z.string().max(64), z.string().max(2000)).default({}),
+      /**
+       * Secrets to store in the OS keychain (never in the register). Omitted ones keep their stored value — unless the
+       * destination (URL, base URL, kind) changes: then every stored secret is cleared, so none is sent to the new address.
+       */
+      secrets: z.record(z.string().max(64), z.string().max(4000)).optional(),
+      staff: Name.optional(),
+    }),
+    output: ProviderInfo.extend({
+      /** Whether the address the provider's requests go to changed with this save. */
+      destinationChanged: z.boolean(),
+      /** Whether a stored secret was cleared because the destination changed (and not given again): it must be re-entered. */
+      secretCleared: z.boolean(),
+    }),
+  },
+  'providers.remove': { input: z.object({ name: ProviderName, staff: Name.optional() }), output: z.object({ removed: z.boolean() }) },
+  'providers.test': {
+    input: z.object({
+      name: ProviderName,
+      /** Your own number (default: the shop's phone). */
+      to: PhoneInput.optional(),
+      channel: Channel.optional(),
+      text: z.string().trim().min(1).max(1000).optional(),
+      staff: Name.optional(),
+    }),
+    output: z.object({
+      ok: z.boolean(),
+      outcome: z.enum(['accepted', 'retry', 'refused']),
+      to: z.string(),
+      channel: Channel,
+      code: z.string().nullable(),
+      message: z.string(),
+      providerMessageId: z.string().nullable(),
+    }),
+  },
+} as const;
