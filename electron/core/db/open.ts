@@ -3,7 +3,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, readSync, renameS
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
-import { migrations } from './migrations';
+import { applyMigrations, migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
 import { schemaReference, tablesOf } from './reference';
 import { readWitness, witnessPathFor, type WitnessRead } from '../register/witness';
@@ -196,7 +196,10 @@ function checkStructure(db: Db, path: string, witness: WitnessRead): void {
 /** The highest schema version this build knows. */
 export const LATEST_SCHEMA_VERSION = migrations.length;
 
-/** Apply every pending migration, each in its own transaction; refuse a database newer than this build. */
+/**
+ * Apply every pending migration (db/migrations: each a function, in its own transaction; a failed one leaves the
+ * register at the version before it); refuse a database newer than this build.
+ */
 export function migrate(db: Db, target = LATEST_SCHEMA_VERSION): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_SCHEMA_VERSION) {
@@ -205,22 +208,5 @@ export function migrate(db: Db, target = LATEST_SCHEMA_VERSION): number {
       `this register was written by a newer Optin Desk (schema ${current}, this version knows up to ${LATEST_SCHEMA_VERSION}); update the app — it will not be downgraded`,
     );
   }
-  for (const m of migrations) {
-    if (m.version <= current || m.version > target) continue;
-    // Foreign keys can only be switched outside a transaction; the check inside keeps the step all-or-nothing.
-    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
-    try {
-      db.transaction(() => {
-        db.exec(m.sql);
-        if (m.foreignKeysOff) {
-          const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new Error(`migration ${m.name} would break ${broken.length} foreign key reference(s)`);
-        }
-        db.pragma(`user_version = ${m.version}`);
-      }).immediate();
-    } finally {
-      if (m.foreignKeysOff) db.pragma('foreign_keys = ON');
-    }
-  }
-  return db.pragma('user_version', { simple: true }) as number;
+  return applyMigrations(db, migrations, target);
 }

@@ -32,7 +32,7 @@ export function schemaReference(): SchemaReference {
     const tablesAt = [tables()];
     db.pragma('foreign_keys = OFF');
     for (const m of migrations) {
-      db.transaction(() => db.exec(m.sql))();
+      db.transaction(() => m.up(db))();
       tablesAt.push(tables());
     }
     const triggers = new Map(

@@ -1,5 +1,6 @@
-/** 0001: the register — contacts, append-only hash-chained consent events, projection, forms, staff, settings, audit log. */
-export const sql = /* sql */ `
+import type { Migration } from './migration';
+
+const SQL = /* sql */ `
 CREATE TABLE contacts (
   id INTEGER PRIMARY KEY,
   phone TEXT NOT NULL UNIQUE CHECK (phone GLOB '+[1-9]*'),
@@ -126,3 +127,12 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
+
+/** 0001: the register — contacts, append-only hash-chained consent events, projection, forms, staff, settings, audit log. */
+export const m0001: Migration = {
+  version: 1,
+  name: '0001_init',
+  up(db) {
+    db.exec(SQL);
+  },
+};

@@ -1,5 +1,6 @@
-/** 0002: inbound messages (kept as evidence for the events they cause) and complaints. */
-export const sql = /* sql */ `
+import type { Migration } from './migration';
+
+const SQL = /* sql */ `
 CREATE TABLE inbound_messages (
   id INTEGER PRIMARY KEY,
   provider_id TEXT UNIQUE,
@@ -31,3 +32,12 @@ CREATE TABLE complaints (
 ) STRICT;
 CREATE INDEX complaints_contact ON complaints (contact_id, at);
 `;
+
+/** 0002: inbound messages (kept as evidence for the events they cause) and complaints. */
+export const m0002: Migration = {
+  version: 2,
+  name: '0002_inbound',
+  up(db) {
+    db.exec(SQL);
+  },
+};

@@ -1,17 +1,6 @@
-/**
- * 0003: CSV imports.
- * - The search index is kept by the contacts repo instead of triggers: a trigger-driven FTS5 insert cost
- *   ~60 µs a row against ~8 µs for the same insert issued by the repo, which decides whether a million-row import fits.
- * - Contacts remember the import batch that created them, their other numbers, and may be removed (an undone
- *   import): the row stays because the event log points at it, hidden from lists until the number comes back.
- * - Consent events gain `retract`: a compensating event that voids one earlier event (an undone import), so the
- *   log stays append-only. The table is rebuilt because SQLite cannot change a CHECK constraint in place.
- * - Import batches (with before-images of the contacts they changed) and saved column-mapping presets.
- * - The hot tables (contacts, consent_events, consent_state) are rebuilt with their value checks written as OR
- *   chains: SQLite evaluates a CHECK (x IN (…)) by building a small table on every insert, which cost ~10 µs a
- *   row (half of an event insert); the OR form costs ~1 µs and accepts exactly the same values.
- */
-export const sql = /* sql */ `
+import type { Migration } from './migration';
+
+const SQL = /* sql */ `
 DROP TRIGGER contacts_fts_insert;
 DROP TRIGGER contacts_fts_update;
 CREATE TABLE contacts_v3 (
@@ -124,3 +113,26 @@ CREATE TABLE import_presets (
   updated_at INTEGER NOT NULL
 ) STRICT;
 `;
+
+/**
+ * 0003: CSV imports.
+ * - The search index is kept by the contacts repo instead of triggers: a trigger-driven FTS5 insert cost
+ *   ~60 µs a row against ~8 µs for the same insert issued by the repo, which decides whether a million-row import fits.
+ * - Contacts remember the import batch that created them, their other numbers, and may be removed (an undone
+ *   import): the row stays because the event log points at it, hidden from lists until the number comes back.
+ * - Consent events gain `retract`: a compensating event that voids one earlier event (an undone import), so the
+ *   log stays append-only. The table is rebuilt because SQLite cannot change a CHECK constraint in place.
+ * - Import batches (with before-images of the contacts they changed) and saved column-mapping presets.
+ * - The hot tables (contacts, consent_events, consent_state) are rebuilt with their value checks written as OR
+ *   chains: SQLite evaluates a CHECK (x IN (…)) by building a small table on every insert, which cost ~10 µs a
+ *   row (half of an event insert); the OR form costs ~1 µs and accepts exactly the same values.
+ */
+export const m0003: Migration = {
+  version: 3,
+  name: '0003_imports',
+  // It rebuilds tables other tables reference: SQLite's procedure for that runs with foreign keys off.
+  foreignKeysOff: true,
+  up(db) {
+    db.exec(SQL);
+  },
+};

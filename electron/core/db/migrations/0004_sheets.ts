@@ -1,5 +1,6 @@
-/** 0004: printed consent sheets (serials, entered rows, scans) and the double opt-in confirmation queue. */
-export const sql = /* sql */ `
+import type { Migration } from './migration';
+
+const SQL = /* sql */ `
 -- One row per printed page: a sheet's serial is on the paper, so an entered row can point to it and a
 -- sheet that never comes back is noticed.
 CREATE TABLE sheets (
@@ -73,3 +74,12 @@ CREATE TABLE confirmations (
 CREATE INDEX confirmations_contact ON confirmations (contact_id, channel, state);
 CREATE INDEX confirmations_state ON confirmations (state, created_at);
 `;
+
+/** 0004: printed consent sheets (serials, entered rows, scans) and the double opt-in confirmation queue. */
+export const m0004: Migration = {
+  version: 4,
+  name: '0004_sheets',
+  up(db) {
+    db.exec(SQL);
+  },
+};

@@ -1,5 +1,6 @@
-/** 0005: campaign batches as planned — the message, audience, planned time, lint verdict and the gate's counts. */
-export const sql = /* sql */ `
+import type { Migration } from './migration';
+
+const SQL = /* sql */ `
 CREATE TABLE batches (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -24,3 +25,12 @@ BEGIN SELECT RAISE(ABORT, 'a planned batch keeps its message, audience and plan;
 CREATE TRIGGER batches_no_delete BEFORE DELETE ON batches
 BEGIN SELECT RAISE(ABORT, 'batches are kept'); END;
 `;
+
+/** 0005: campaign batches as planned — the message, audience, planned time, lint verdict and the gate's counts. */
+export const m0005: Migration = {
+  version: 5,
+  name: '0005_batches',
+  up(db) {
+    db.exec(SQL);
+  },
+};

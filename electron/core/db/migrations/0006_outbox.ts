@@ -1,8 +1,6 @@
-/**
- * 0006: sending. Configured providers (no secrets: those live in the OS keychain), a batch's run, the outbox of
- * recipients with their proof and status, each recipient's history, and numbers flagged by provider feedback.
- */
-export const sql = /* sql */ `
+import type { Migration } from './migration';
+
+const SQL = /* sql */ `
 CREATE TABLE providers (
   name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 40),
   kind TEXT NOT NULL CHECK (kind IN ('twilio', 'whatsapp-cloud', 'smsru', 'webhook', 'file')),
@@ -82,3 +80,15 @@ CREATE TABLE number_flags (
   flagged_at INTEGER NOT NULL
 ) STRICT;
 `;
+
+/**
+ * 0006: sending. Configured providers (no secrets: those live in the OS keychain), a batch's run, the outbox of
+ * recipients with their proof and status, each recipient's history, and numbers flagged by provider feedback.
+ */
+export const m0006: Migration = {
+  version: 6,
+  name: '0006_outbox',
+  up(db) {
+    db.exec(SQL);
+  },
+};

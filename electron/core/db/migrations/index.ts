@@ -1,28 +1,100 @@
-import { sql as m0001 } from './0001_init';
-import { sql as m0002 } from './0002_inbound';
-import { sql as m0003 } from './0003_imports';
-import { sql as m0004 } from './0004_sheets';
-import { sql as m0005 } from './0005_batches';
-import { sql as m0006 } from './0006_outbox';
-import { sql as m0007 } from './0007_integrity';
-import { sql as m0008 } from './0008_register_id';
+import { AppError } from '../../../../shared/contract/errors';
+import { m0001 } from './0001_init';
+import { m0002 } from './0002_inbound';
+import { m0003 } from './0003_imports';
+import { m0004 } from './0004_sheets';
+import { m0005 } from './0005_batches';
+import { m0006 } from './0006_outbox';
+import { m0007 } from './0007_integrity';
+import { m0008 } from './0008_register_id';
+import type { Migration, MigrationDb } from './migration';
 
-/** A numbered schema step; `foreignKeysOff` for steps that rebuild a table others reference (SQLite's documented procedure). */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-  foreignKeysOff?: boolean;
-}
+export type { Migration, MigrationDb } from './migration';
+
+/*
+ * How to add a migration (schema version N)
+ *
+ * 1. Write `NNNN_words.ts` here exporting `mNNNN: Migration` = { version: N, name: 'NNNN_words', up(db) { … } }, and
+ *    add it at the end of `migrations` below. `up` runs the step's SQL (`db.exec`) and any change to the rows the
+ *    new shape needs (prepared statements over the existing rows, in the same transaction). It is synchronous and
+ *    opens no transaction of its own. Set `foreignKeysOff` only to rebuild a table others reference. Never edit a
+ *    migration that has landed: registers out there are past it. A new register runs every step from 1, so `up`
+ *    must work on an empty register too.
+ * 2. Run `npx vitest run test/integration/migrations/schema.test.ts` once: it writes
+ *    test/integration/migrations/schema/NNNN_words.sql, what the step does to sqlite_master. Read it and commit it;
+ *    from then on any change to the step's effect fails that test.
+ * 3. In test/integration/migrations/history.ts, add what a register at version N holds to `ERAS` (rows written with
+ *    SQL the way the app at version N writes them, not through today's repos, which follow the latest schema).
+ * 4. Write test/integration/migrations/NNNN_words.test.ts: `registerAt(N - 1)` gives a register that lived through
+ *    every earlier version with data (Cyrillic names, hash-chained events, imports, sheets, campaigns…); take
+ *    `snapshot(db)`, `migrate(db, N)`, then check that the rows survived (`expectKept`), what the step transformed,
+ *    the constraints and triggers it now enforces, and `expectHealthy(db)` (integrity_check, foreign_key_check, both
+ *    hash chains). upgrade.test.ts carries a version-1 register through every step, N included, to an intact
+ *    `audit verify`. Keep each test well under a second: a few dozen rows show what a million would.
+ */
 
 /** Every migration in order; index + 1 is the schema version it produces. Never edit one that has landed. */
-export const migrations: readonly Migration[] = [
-  { version: 1, name: '0001_init', sql: m0001 },
-  { version: 2, name: '0002_inbound', sql: m0002 },
-  { version: 3, name: '0003_imports', sql: m0003, foreignKeysOff: true },
-  { version: 4, name: '0004_sheets', sql: m0004 },
-  { version: 5, name: '0005_batches', sql: m0005 },
-  { version: 6, name: '0006_outbox', sql: m0006 },
-  { version: 7, name: '0007_integrity', sql: m0007 },
-  { version: 8, name: '0008_register_id', sql: m0008 },
-];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+
+/** A migration failed: it was rolled back whole, and the register is still at the version before it. */
+export class MigrationError extends Error {
+  /** The failure's SQLite code, if it had one (a damaged file is still named as damaged by the caller). */
+  readonly code: string | undefined;
+  constructor(
+    readonly migration: string,
+    /** The schema version the register is still at. */
+    readonly version: number,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`migration ${migration} failed and was undone; the register is still at schema version ${version}: ${why}`, { cause });
+    this.name = 'MigrationError';
+    this.code = (cause as { code?: unknown } | null)?.code === undefined ? undefined : String((cause as { code: unknown }).code);
+  }
+}
+
+/** The list's versions are 1, 2, 3… with names to match, or nothing runs. */
+function checkList(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    if (m.version !== i + 1 || !m.name.startsWith(`${String(m.version).padStart(4, '0')}_`))
+      throw new Error(`migration list out of order: place ${i + 1} holds ${m.name} (version ${m.version})`);
+  });
+}
+
+/** Run one step in its own transaction, with the schema version set inside it. */
+function applyOne(db: MigrationDb, m: Migration): void {
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  // Foreign keys can only be switched outside a transaction; the check inside keeps the step all-or-nothing.
+  if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      const result: unknown = m.up(db);
+      if (result instanceof Promise) {
+        result.catch(() => undefined);
+        throw new Error('its up() returned a promise: a migration is synchronous, inside one transaction');
+      }
+      if (m.foreignKeysOff) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`it would break ${broken.length} foreign key reference(s)`);
+      }
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new MigrationError(m.name, m.version - 1, err);
+  } finally {
+    if (m.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+  }
+}
+
+/**
+ * Take `db` from its schema version (`PRAGMA user_version`) up to `target` with the steps of `list`, each in its own
+ * transaction: a step that fails leaves the register at the version before it ({@link MigrationError}). Returns the
+ * version reached. It does not refuse a register newer than the list: `migrate` in db/open.ts does.
+ */
+export function applyMigrations(db: MigrationDb, list: readonly Migration[] = migrations, target = list.length): number {
+  checkList(list);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of list) if (m.version > current && m.version <= target) applyOne(db, m);
+  return db.pragma('user_version', { simple: true }) as number;
+}
