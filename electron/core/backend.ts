@@ -6,7 +6,7 @@ import { randomIds, systemClock, type Clock, type Ids } from './infra/clock';
 import { createContext, type ServiceContext } from './context';
 import { addContact, getContact, listContacts, updateContact } from './register/contacts';
 import { consentStatus, rebuildProjection, recordConsent } from './register/consent';
-import { getSettings, updateSettings } from './register/settings';
+import { getSettings, setupStatus, updateSettings } from './register/settings';
 import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './register/staff';
 import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm } from './intake/forms';
 import { attachSheetScan, checkSheetPhone, enterSheetRow, getSheet, listSheets } from './intake/sheets';
@@ -264,6 +264,7 @@ export function createBackend(options: BackendOptions): Backend {
     'lint.check': (i) => checkMessage(ctx, i),
     'lint.profile': () => getLintProfile(ctx),
     'settings.update': (i) => updateSettings(ctx, i),
+    'settings.setup': () => setupStatus(ctx),
     'policy.list': () => listPolicyPacks(),
     'staff.list': () => listStaff(ctx),
     'staff.add': (i) => addStaff(ctx, i),

@@ -36,6 +36,20 @@ export const Staff = z.object({
 /** A staff member. */
 export type Staff = z.infer<typeof Staff>;
 
+/** The first-run checklist: what a new shop still has to do before its first campaign, in order. */
+export const SetupStepIds = ['identity', 'rules', 'staff', 'wording', 'provider', 'sheets'] as const;
+/** A first-run checklist step. */
+export type SetupStepId = (typeof SetupStepIds)[number];
+
+/** The first-run checklist. */
+export const SetupStatus = z.object({
+  /** False until someone chose the rules pack, the country and the time zone (the defaults are only a fallback). */
+  configured: z.boolean(),
+  steps: z.array(z.object({ id: z.enum(SetupStepIds), done: z.boolean() })),
+});
+/** The first-run checklist. */
+export type SetupStatus = z.infer<typeof SetupStatus>;
+
 /** The shop's settings, the policy packs and the staff. */
 export const settingsMethods = {
   'settings.get': { input: z.object({}), output: Settings },
@@ -57,6 +71,7 @@ export const settingsMethods = {
     }),
     output: Settings,
   },
+  'settings.setup': { input: z.object({}), output: SetupStatus },
   'policy.list': { input: z.object({}), output: z.array(PolicyPack) },
   'staff.list': { input: z.object({}), output: z.array(Staff) },
   'staff.add': {

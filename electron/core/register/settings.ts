@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/contract/errors';
-import type { ParsedInput, Settings } from '../../../shared/contract/api';
+import { SetupStepIds, type ParsedInput, type SetupStatus, type Settings } from '../../../shared/contract/api';
 import { effectivePolicy, findLoosening, getPolicyPack, PolicyOverrides, type PolicyPackId } from '../../../shared/domain/policy/policy';
 import { normalizePhone, describePhoneRefusal } from '../../../shared/domain/phone/normalize';
 import { appendAudit, type ServiceContext } from '../context';
@@ -127,4 +127,27 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
     });
   })();
   return getSettings(ctx);
+}
+
+/**
+ * settings.setup: the first-run checklist. `configured` is false until someone chose the rules pack (and with it the
+ * country and zone): until then the register runs on fallback defaults that the app must not pass off as a choice.
+ */
+export function setupStatus(ctx: ServiceContext): SetupStatus {
+  const stored = ctx.settings.all();
+  const s = getSettings(ctx);
+  const staff = ctx.staff.list();
+  const done = {
+    identity: s.businessName.trim() !== '' && s.senderName.trim() !== '',
+    rules: stored.policyPack !== undefined,
+    // The register makes a placeholder owner called "Owner" on its own: a named owner or a staff member is a choice.
+    staff: staff.some((m) => m.active && (m.role === 'staff' || m.name !== 'Owner')),
+    wording: ctx.forms.list().length > 0,
+    provider: ctx.outbox.listProviders().length > 0,
+    sheets: ctx.sheets.count(null) > 0,
+  };
+  return {
+    configured: done.rules,
+    steps: SetupStepIds.map((id) => ({ id, done: done[id] })),
+  };
 }
