@@ -24,6 +24,8 @@ export interface FakeSmsru extends FakeServer {
   messages: FakeSmsruMessage[];
   /** Sets a message's delivery status code (103 delivered, 104 expired…). */
   setStatus(id: string, code: number): void;
+  /** The account's stop-list: digits without + → the note SMS.ru keeps with the entry. */
+  stoplist: Map<string, string>;
 }
 
 /** The api_id a fake SMS.ru uses unless told otherwise. */
@@ -62,17 +64,19 @@ const topError = (code: number): Reply => ({
   body: { status: 'ERROR', status_code: code, status_text: TEXTS[code] ?? `Ошибка ${code}` },
 });
 
-/** Starts a fake SMS.ru (sms/send, sms/status with json=1). */
+/** Starts a fake SMS.ru (sms/send, sms/status and stoplist/get with json=1). */
 export async function startFakeSmsru(opts: FakeSmsruOptions = {}): Promise<FakeSmsru> {
   const apiId = opts.apiId ?? FAKE_SMSRU.apiId;
   const messages: FakeSmsruMessage[] = [];
+  const stoplist = new Map<string, string>();
   let seq = 10_000_000;
   const params = (req: ReceivedRequest): Record<string, string> => ({ ...req.query, ...req.form });
 
   const fake = await serve(
     {
       check(req) {
-        const route = req.path === '/sms/send' ? 'send' : req.path === '/sms/status' ? 'status' : 'unknown';
+        const route =
+          req.path === '/sms/send' ? 'send' : req.path === '/sms/status' ? 'status' : req.path === '/stoplist/get' ? 'stoplist' : 'unknown';
         if (route === 'unknown') return { route, refuse: { ...topError(211), reason: 'path' } };
         if (req.method === 'POST' && req.raw && req.contentType !== 'application/x-www-form-urlencoded')
           // SMS.ru reads POST bodies as forms only; anything else arrives as no parameters at all.
@@ -84,11 +88,14 @@ export async function startFakeSmsru(opts: FakeSmsruOptions = {}): Promise<FakeS
           if (!p.to) return { route, refuse: { ...topError(202), reason: 'to' } };
           if (!p.msg) return { route, refuse: { ...topError(203), reason: 'msg' } };
           if (p.from && opts.senders && !opts.senders.includes(p.from)) return { route, refuse: { ...topError(204), reason: 'from' } };
-        } else if (!p.sms_id) return { route, refuse: { ...topError(-1), reason: 'sms_id' } };
+        } else if (route === 'status' && !p.sms_id) return { route, refuse: { ...topError(-1), reason: 'sms_id' } };
         return { route };
       },
       answer(req, a) {
         const p = params(req);
+        if (req.route === 'stoplist')
+          // SMS.ru answers an empty stop-list as PHP's empty array.
+          return { status: 200, body: { status: 'OK', status_code: 100, stoplist: stoplist.size ? Object.fromEntries(stoplist) : [] } };
         if (req.route === 'status') {
           const sms: Record<string, unknown> = {};
           for (const id of p.sms_id!.split(',')) {
@@ -128,10 +135,16 @@ export async function startFakeSmsru(opts: FakeSmsruOptions = {}): Promise<FakeS
           return { status: 204 };
         }
         if (name === 'messages') return { status: 200, body: messages };
+        if (name === 'stoplist') {
+          const b = body as { phone: string; note?: string };
+          stoplist.set(b.phone.replace(/\D/g, ''), b.note ?? '');
+          return { status: 204 };
+        }
         return undefined;
       },
       reset() {
         messages.length = 0;
+        stoplist.clear();
       },
     },
     opts,
@@ -139,6 +152,7 @@ export async function startFakeSmsru(opts: FakeSmsruOptions = {}): Promise<FakeS
   const fake_: FakeSmsru = Object.assign(fake, {
     apiId,
     messages,
+    stoplist,
     setStatus(id: string, code: number) {
       const m = messages.find((x) => x.id === id);
       if (!m) throw new Error(`no message ${id}`);

@@ -1,6 +1,7 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
 import { ProviderQueryError, isRetryableHttp, query, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
 import { Redactor } from './redact';
+import type { ProviderSignal, SignalPage } from './signals';
 import type { DeliveryUpdate, OutgoingMessage, ProviderAdapter, ReconcileOutcome, RefusalAction, SendOutcome } from './types';
 
 /** SMS.ru's API address. */
@@ -146,6 +147,56 @@ export class SmsruAdapter implements ProviderAdapter {
     const code = num(entry.status_code);
     if (entry.status === 'OK' && code === 100) return { kind: 'accepted', providerMessageId: typeof entry.sms_id === 'string' ? entry.sms_id : null };
     return this.refusal(code, entry.status_text);
+  }
+
+  /**
+   * The account's stop-list (`stoplist/get`): each number on it is an opt-out with the entry as its evidence. The
+   * list comes whole, so there is one page and no cursor; recording a number already revoked changes nothing.
+   */
+  async pull(_cursor: string | null, signal?: AbortSignal): Promise<SignalPage> {
+    return this.redact.guard(() => this.fetchStopList(signal));
+  }
+
+  private async fetchStopList(signal?: AbortSignal): Promise<SignalPage> {
+    const form = new URLSearchParams({ api_id: this.s.apiId, json: '1' });
+    const res = await query(
+      `${this.base}/stoplist/get`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form,
+        timeoutMs: this.s.timeoutMs,
+        signal,
+      },
+      'SMS.ru stop-list',
+    );
+    const body = res.json as { status?: unknown; status_code?: unknown; status_text?: unknown; stoplist?: unknown } | undefined;
+    if (!body || typeof body !== 'object') throw new ProviderQueryError('BAD_RESPONSE', 'SMS.ru stop-list: the answer is not SMS.ru’s JSON');
+    if (body.status !== 'OK')
+      throw new ProviderQueryError(
+        String(num(body.status_code)),
+        `SMS.ru stop-list: ${safeMessage(body.status_text, 'refused', (t) => this.redact.text(t))}`,
+      );
+    // An empty stop-list may come as [] (PHP's empty array) instead of {}.
+    const list = body.stoplist ?? {};
+    if (typeof list !== 'object' || list === null || (Array.isArray(list) && list.length > 0))
+      throw new ProviderQueryError('BAD_RESPONSE', 'SMS.ru stop-list: the answer holds no list of numbers');
+    const now = this.s.now();
+    const signals: ProviderSignal[] = [];
+    for (const [digits, note] of Object.entries(list as Record<string, unknown>)) {
+      if (!/^\d{10,15}$/.test(digits)) continue;
+      const text = typeof note === 'string' && note.trim() ? ` (${safeMessage(note, '', (t) => this.redact.text(t))})` : '';
+      signals.push({
+        kind: 'opt_out',
+        phone: `+${digits}`,
+        channel: 'sms',
+        scope: 'all',
+        evidenceId: `smsru-stoplist:${digits}`,
+        source: `SMS.ru stop-list entry${text}`,
+        at: now,
+      });
+    }
+    return { signals, cursor: null, more: false };
   }
 
   /** SMS.ru takes no client message id and cannot be searched by recipient: the owner decides. */

@@ -1,6 +1,18 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
-import { basicAuth, isRetryableHttp, parseRetryAfter, query, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
+import {
+  basicAuth,
+  isRetryableHttp,
+  parseRetryAfter,
+  ProviderQueryError,
+  query,
+  request,
+  retryFromFailure,
+  retryFromHttp,
+  safeMessage,
+  trimBase,
+} from './http';
 import { Redactor } from './redact';
+import type { ProviderSignal, SignalPage } from './signals';
 import type { DeliveryUpdate, FetchedInbound, OutgoingMessage, ProviderAdapter, ReconcileOutcome, RefusalAction, SendOutcome } from './types';
 
 /** Twilio's REST API address. */
@@ -19,6 +31,20 @@ export interface TwilioSettings {
   ratePerSecond: number;
   timeoutMs: number;
   now: () => number;
+}
+
+/** How far back the first sync of a Twilio account looks for replies (Twilio keeps messages much longer). */
+export const TWILIO_FIRST_SYNC_MS = 30 * 86_400_000;
+// Replies are asked for again from a little before the last one seen: Twilio's list is eventually consistent, and a
+// reply seen twice is recorded once (by its SID).
+const PULL_OVERLAP_MS = 10 * 60_000;
+
+/** Where a Twilio reply pull stands: `after` is saved between syncs; `t`, `max` and `next` only between pages. */
+interface TwilioCursor {
+  after: number;
+  t?: number;
+  max?: number;
+  next?: string | null;
 }
 
 const OPTED_OUT = new Set([21610, 63014]);
@@ -259,5 +285,93 @@ export class TwilioAdapter implements ProviderAdapter {
       }
     }
     return out.sort((a, b) => a.at - b.at);
+  }
+
+  /** The shop's own numbers replies can be listed for: the SMS number (not a sender ID or service) and the WhatsApp sender. */
+  private replyTargets(): { to: string; channel: Channel }[] {
+    const targets: { to: string; channel: Channel }[] = [];
+    if (this.s.from && isE164(this.s.from)) targets.push({ to: this.s.from, channel: 'sms' });
+    if (this.s.whatsappFrom) targets.push({ to: `whatsapp:${this.s.whatsappFrom}`, channel: 'whatsapp' });
+    return targets;
+  }
+
+  /**
+   * One page of replies to the shop's numbers (the Messages list filtered by `To` and `DateSent>`, newest first),
+   * number by number; the saved cursor is the newest reply's time. Throws when Twilio cannot be asked or its answer
+   * is not a message list.
+   */
+  async pull(cursor: string | null, signal?: AbortSignal): Promise<SignalPage> {
+    return this.redact.guard(async () => {
+      const page = await this.pullPage(cursor, signal);
+      return {
+        ...page,
+        signals: page.signals.map((x) =>
+          x.kind === 'inbound' ? { ...x, providerMessageId: this.redact.text(x.providerMessageId), text: this.redact.text(x.text) } : x,
+        ),
+      };
+    });
+  }
+
+  private async pullPage(cursorText: string | null, signal?: AbortSignal): Promise<SignalPage> {
+    const c = parseTwilioCursor(cursorText, this.s.now());
+    const targets = this.replyTargets();
+    const t = c.t ?? 0;
+    const target = targets[t];
+    if (!target) return { signals: [], cursor: JSON.stringify({ after: Math.max(c.after, c.max ?? c.after) }), more: false };
+    const from = c.after - PULL_OVERLAP_MS;
+    const url = c.next
+      ? `${trimBase(this.s.baseUrl)}${c.next}`
+      : `${this.base}/Messages.json?${new URLSearchParams({ To: target.to, 'DateSent>': utcDate(from), PageSize: '100' })}`;
+    const res = await query(url, { method: 'GET', headers: this.headers(false), timeoutMs: this.s.timeoutMs, signal }, 'Twilio message list');
+    const body = res.json as { messages?: unknown; next_page_uri?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || !Array.isArray(body.messages))
+      throw new ProviderQueryError('BAD_RESPONSE', 'Twilio message list: the answer is not a list of messages');
+    const next = body.next_page_uri;
+    if (next !== null && next !== undefined && (typeof next !== 'string' || !next.startsWith('/')))
+      throw new ProviderQueryError('BAD_RESPONSE', 'Twilio message list: the next page address is not a path');
+    let max = c.max ?? c.after;
+    const signals: ProviderSignal[] = [];
+    for (const m of body.messages as TwilioMessage[]) {
+      const sid = str(m.sid);
+      const at = Date.parse(str(m.date_created) ?? '');
+      const sender = str(m.from);
+      if (!sid || m.direction !== 'inbound' || !sender || !Number.isFinite(at) || at < from) continue;
+      max = Math.max(max, at);
+      const to = str(m.to);
+      signals.push({
+        kind: 'inbound',
+        providerMessageId: sid,
+        from: stripWhatsapp(sender),
+        to: to ? stripWhatsapp(to) : null,
+        channel: target.channel,
+        text: str(m.body) ?? '',
+        at,
+      });
+    }
+    signals.sort((a, b) => a.at - b.at);
+    const cursor: TwilioCursor = next
+      ? { after: c.after, t, max, next }
+      : t + 1 < targets.length
+        ? { after: c.after, t: t + 1, max, next: null }
+        : { after: max };
+    return { signals, cursor: JSON.stringify(cursor), more: cursor.next !== undefined };
+  }
+}
+
+/** A saved or in-between Twilio cursor; anything unreadable starts from the first-sync window again. */
+function parseTwilioCursor(text: string | null, now: number): TwilioCursor {
+  const fresh = { after: now - TWILIO_FIRST_SYNC_MS };
+  if (!text) return fresh;
+  try {
+    const v = JSON.parse(text) as Partial<TwilioCursor>;
+    if (typeof v.after !== 'number' || !Number.isFinite(v.after)) return fresh;
+    return {
+      after: v.after,
+      ...(typeof v.t === 'number' ? { t: v.t } : {}),
+      ...(typeof v.max === 'number' ? { max: v.max } : {}),
+      ...(typeof v.next === 'string' || v.next === null ? { next: v.next } : {}),
+    };
+  } catch {
+    return fresh;
   }
 }

@@ -1,6 +1,7 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
 
 import type { ProviderKind } from '../../../../shared/domain/outbox/types';
+import type { SignalPage } from './signals';
 
 export { ProviderKinds, type ProviderKind } from '../../../../shared/domain/outbox/types';
 
@@ -89,6 +90,12 @@ export interface ProviderAdapter {
   status?(providerMessageId: string, channel: Channel, signal?: AbortSignal): Promise<DeliveryUpdate | null>;
   /** Messages customers sent since `since` (ms), where the provider lets them be fetched. */
   inbound?(since: number, signal?: AbortSignal): Promise<FetchedInbound[]>;
+  /**
+   * One page of what came back by itself (replies, stop-list entries…) after `cursor` (null: from the start the kind
+   * allows). Called again with the page's cursor while `more`; provider sync saves the last cursor only once every
+   * page is recorded. Throws ProviderQueryError when the provider cannot be asked or answers something unreadable.
+   */
+  pull?(cursor: string | null, signal?: AbortSignal): Promise<SignalPage>;
   /** Called when a run ends (the file hand-off finishes its file here). Returns the file written, if any. */
   finish?(): Promise<{ file?: string | undefined }>;
 }
