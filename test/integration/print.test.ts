@@ -7,6 +7,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { maxGroupRows, qrPng, qrSvg, renderPoster, renderSheets, type PosterSpec, type SheetForm, type SheetSpec } from '../../electron/core/print';
 import { formTemplate } from '../../shared/domain/forms/templates';
+import { splitPersonalData } from '../../shared/domain/forms/documents';
 import { getPolicyPack } from '../../shared/domain/policy/policy';
 import { pdfInfo, pdfText, renderPage, sizeText, type Pixels } from '../support/pdf';
 
@@ -197,6 +198,93 @@ describe('print: consent sheets', () => {
     await expect(renderSheets(sheetSpec({ layout: 'group', paper: 'a4', form: EN_FORM, rowsPerPage: 41 }))).rejects.toThrow(/rows/);
     await expect(renderSheets(sheetSpec({ layout: 'group', paper: 'a4', form: EN_FORM, rowsPerPage: 0 }))).rejects.toThrow(/rows/);
     await expect(renderSheets(sheetSpec({ layout: 'individual', paper: 'a4', form: EN_FORM, serials: [] }))).rejects.toThrow(/serials/);
+  });
+});
+
+describe('print: the 152-FZ personal-data consent as its own document, and tear-off slips', () => {
+  const split = splitPersonalData(RU_FORM.body)!;
+
+  it('individual sheets: each customer gets the consent page and a separate personal-data page with its own serial and signature', async () => {
+    const spec = sheetSpec({
+      layout: 'individual',
+      paper: 'a4',
+      form: RU_FORM,
+      serials: ['S-000041', 'S-000043'],
+      personalData: { consentBody: split.consent, body: split.personalData, serials: ['S-000042', 'S-000044'] },
+    });
+    const file = writePdf(await renderSheets(spec), 'individual-ru-separate-pd');
+    const pages = await pageTexts(file);
+    expect(pages).toHaveLength(4);
+    const [consent, pd] = pages as [string, string];
+    // The consent page holds the advertising consent and not the personal-data text; its tick is for advertising only.
+    expect(consent).toContain('Лист S-000041');
+    expect(consent).toContain('1. Согласие на получение рекламы');
+    expect(consent).not.toContain('Согласие на обработку персональных данных');
+    expect(consent).not.toContain('Согласен(на) на обработку моих персональных данных');
+    expect(consent).toContain('Подпись клиента');
+    // The personal-data document: its own title, serial, wording, tick and signature, naming the sheet it goes with.
+    expect(pd).toContain('Лист S-000042');
+    expect(pd).toContain('Согласие на обработку персональных данных — отдельный документ');
+    expect(pd).toContain('Дано вместе с листом согласия S-000041, отдельным документом');
+    expect(pd).toContain(normalise(split.personalData.split('\n\n')[1]!).slice(0, 80));
+    expect(pd).toContain('Согласен(на) на обработку моих персональных данных');
+    expect(pd).toContain('Подпись клиента');
+    expect(pd).not.toContain('Согласие на получение рекламы');
+    expect(pages[2]).toContain('Лист S-000043');
+    expect(pages[3]).toContain('Лист S-000044');
+    expect(pages[3]).toContain('S-000043, отдельным');
+    const images = await pageImages(file);
+    expect(images.map((i) => decodeQr(i))).toEqual(['F7-3 S-000041', 'F7-3 S-000042', 'F7-3 S-000043', 'F7-3 S-000044']);
+    keepRender(images[1]!, 'individual-ru-personal-data-page');
+  });
+
+  it('group sheets: the personal-data document is its own table page with its own serial', async () => {
+    const spec = sheetSpec({
+      layout: 'group',
+      paper: 'a4',
+      form: RU_FORM,
+      serials: ['S-000050'],
+      rowsPerPage: 10,
+      personalData: { consentBody: split.consent, body: split.personalData, serials: ['S-000051'] },
+    });
+    const [consent, pd] = (await pageTexts(writePdf(await renderSheets(spec), 'group-ru-separate-pd'))) as [string, string];
+    expect(consent).toContain('№ Имя Телефон SMS WhatsApp Дата Подпись');
+    expect(consent).not.toContain('персональных данных');
+    expect(pd).toContain('Лист S-000051');
+    expect(pd).toContain('№ Имя Телефон ПД Дата Подпись');
+    expect(pd).toContain('Поставьте отметку и распишитесь в своей строке');
+  });
+
+  it('slips: two per page with a cut line; under the ru pack the lower slip is the personal-data document', async () => {
+    const ru = sheetSpec({
+      layout: 'slip',
+      paper: 'a4',
+      form: RU_FORM,
+      serials: ['S-000061'],
+      personalData: { consentBody: split.consent, body: split.personalData, serials: ['S-000062'] },
+    });
+    const ruFile = writePdf(await renderSheets(ru), 'slip-ru');
+    const [page] = (await pageTexts(ruFile)) as [string];
+    expect((await pdfInfo(ruFile)).pages).toBe(1);
+    expect(page).toContain('Лист S-000061');
+    expect(page).toContain('Лист S-000062');
+    expect(page).toContain('линия отреза — каждая часть является отдельным документом');
+    expect(page.match(/Подпись клиента/g)).toHaveLength(2);
+    // The consent slip comes first, then the personal-data slip below the cut.
+    expect(page.indexOf('Лист S-000061')).toBeLessThan(page.indexOf('линия отреза'));
+    expect(page.indexOf('линия отреза')).toBeLessThan(page.indexOf('Лист S-000062'));
+    keepRender((await pageImages(ruFile))[0]!, 'slip-ru');
+
+    const en = sheetSpec({ layout: 'slip', paper: 'a4', form: EN_FORM, serials: ['S-000001', 'S-000002', 'S-000003'] });
+    const enFile = writePdf(await renderSheets(en), 'slip-en');
+    const enPages = await pageTexts(enFile);
+    expect(enPages).toHaveLength(2);
+    expect(enPages[0]).toContain('Sheet S-000001');
+    expect(enPages[0]).toContain('Sheet S-000002');
+    expect(enPages[0]).toContain('cut here — each part is a separate document');
+    expect(enPages[1]).toContain('Sheet S-000003');
+    for (const paragraph of paragraphs(EN_FORM.body)) expect(enPages[0]).toContain(paragraph);
+    keepRender((await pageImages(enFile))[0]!, 'slip-en');
   });
 });
 

@@ -25,6 +25,10 @@ export interface PrintLabels {
   /** Group sheet, several purposes: each has its own tick column. */
   groupTickEachPurpose: string;
   customerSignature: string;
+  /** The separate personal-data document (152-FZ): its title, the line naming the document it goes with, and its intro on a group sheet. */
+  personalData: { title: string; goesWith: (serial: string) => string; groupSign: string };
+  /** The dashed line between two tear-off slips. */
+  cutHere: string;
   staff: { filledInByStaff: string; enteredOn: string; by: string };
   poster: {
     scanToSubscribe: string;
@@ -55,6 +59,12 @@ const EN: PrintLabels = {
   groupSignConfirms: 'Tick the channels you agree to. By signing, I confirm:',
   groupTickEachPurpose: 'Tick the channels and each item you agree to (each is a separate consent), then sign:',
   customerSignature: "Customer's signature",
+  personalData: {
+    title: 'Consent to the processing of personal data — a separate document',
+    goesWith: (serial) => `Given together with consent sheet ${serial}, as a separate document`,
+    groupSign: 'Tick the box and sign on your own line. By signing, I confirm:',
+  },
+  cutHere: 'cut here — each part is a separate document',
   staff: { filledInByStaff: 'Filled in by staff:', enteredOn: 'entered on', by: 'by' },
   poster: {
     scanToSubscribe: 'Scan to subscribe',
@@ -90,6 +100,12 @@ const RU: PrintLabels = {
   groupSignConfirms: 'Отметьте каналы, по которым согласны получать сообщения. Своей подписью я подтверждаю:',
   groupTickEachPurpose: 'Отметьте каналы и каждый пункт, с которым вы согласны (это отдельные согласия), и распишитесь:',
   customerSignature: 'Подпись клиента',
+  personalData: {
+    title: 'Согласие на обработку персональных данных — отдельный документ',
+    goesWith: (serial) => `Дано вместе с листом согласия ${serial}, отдельным документом`,
+    groupSign: 'Поставьте отметку и распишитесь в своей строке. Своей подписью я подтверждаю:',
+  },
+  cutHere: 'линия отреза — каждая часть является отдельным документом',
   staff: { filledInByStaff: 'Заполняет сотрудник:', enteredOn: 'внесено в базу', by: 'кем' },
   poster: {
     scanToSubscribe: 'Наведите камеру, чтобы подписаться',

@@ -18,7 +18,8 @@ export interface SheetForm {
 }
 
 export interface SheetSpec {
-  layout: 'individual' | 'group';
+  /** slip: two tear-off slips a page, each one customer's own document with its own serial. */
+  layout: 'individual' | 'group' | 'slip';
   paper: SheetPaper;
   form: SheetForm;
   businessName: string;
@@ -30,9 +31,14 @@ export interface SheetSpec {
   qrText: (serial: string) => string;
   /** printed date line, already formatted by the caller, e.g. '2026-11-24' */
   printedOn: string;
+  /**
+   * The personal-data consent as a document of its own (152-FZ since 1 September 2025): the wording split in two,
+   * and one serial per sheet for its personal-data document, in the order of `serials`.
+   */
+  personalData?: { consentBody: string; body: string; serials: string[] } | undefined;
 }
 
-type LayoutSpec = Omit<SheetSpec, 'rowsPerPage' | 'serials' | 'qrText'>;
+type LayoutSpec = Omit<SheetSpec, 'rowsPerPage' | 'serials' | 'qrText' | 'personalData'>;
 
 const MARGIN = mm(13);
 const MAX_GROUP_ROWS = 40;
@@ -42,6 +48,8 @@ const MAX_ROW_HEIGHT = mm(11);
 /** Largest wording size first: the first one that fits is used. */
 const GROUP_WORDING_SIZES = [9.5, 9, 8.5, 8];
 const INDIVIDUAL_WORDING_SIZES = [10.5, 10, 9.5, 9, 8.5, 8];
+/** A slip is half a page: its wording may go a little smaller (7 pt DejaVu Sans still reads at arm's length). */
+const SLIP_WORDING_SIZES = [9, 8.5, 8, 7.5, 7];
 const QR_SYMBOL_SIZE = mm(23);
 /** Clear space left of and below the QR symbol: at least the 4-module quiet zone of any QR version at this size. */
 const QR_CLEARANCE = mm(5);
@@ -252,7 +260,8 @@ interface TableColumn {
 function groupColumns(doc: PDFKit.PDFDocument, frame: Frame, form: SheetForm, labels: PrintLabels, headerStyle: TextStyle): TableColumn[] {
   applyStyle(doc, headerStyle);
   const tick = (header: string): TableColumn => ({ header, width: Math.max(mm(11), doc.widthOfString(header) + mm(3)), kind: 'tick' });
-  const purposeTicks = form.purposes.length > 1 ? form.purposes.map((p) => tick(labels.purposeColumn[p])) : [];
+  // Several purposes each get a column; the separate personal-data document (no channels) gets its own tick too.
+  const purposeTicks = form.purposes.length > 1 || form.channels.length === 0 ? form.purposes.map((p) => tick(labels.purposeColumn[p])) : [];
   const columns: TableColumn[] = [
     { header: labels.columns.number, width: mm(8), kind: 'number' },
     { header: labels.columns.name, width: 0, kind: 'write' },
@@ -275,7 +284,7 @@ function groupLayout(doc: PDFKit.PDFDocument, spec: LayoutSpec, wordingSize: num
   const text = wording(doc, frame, spec.form, labels, wordingSize);
   const several = spec.form.purposes.length > 1;
   const introStyle: TextStyle = { font: FONT.bold, size: wordingSize };
-  const intro = several ? labels.groupTickEachPurpose : labels.groupSignConfirms;
+  const intro = spec.form.channels.length === 0 ? labels.personalData.groupSign : several ? labels.groupTickEachPurpose : labels.groupSignConfirms;
   const introHeight = textHeight(doc, intro, frame.width, introStyle);
   const purposeList = statements(
     doc,
@@ -357,25 +366,37 @@ function writeField(doc: PDFKit.PDFDocument, label: string, x: number, baselineY
   hRule(doc, x + labelWidth + mm(2), x + width, baselineY, INK.rule, 0.6);
 }
 
-/** The individual section with `wordingSize`: its total height and how to draw it. */
-function individualLayout(doc: PDFKit.PDFDocument, spec: LayoutSpec, wordingSize: number) {
-  const frame = frameFor(spec.paper);
+/**
+ * The individual section with `wordingSize`: its total height and how to draw it. `frame` is the page, or half of
+ * it for a tear-off slip (`compact`: tighter fields and signature box). A form without channels (the separate
+ * personal-data document) has no channel boxes.
+ */
+function individualLayout(doc: PDFKit.PDFDocument, spec: LayoutSpec, wordingSize: number, frame = frameFor(spec.paper), compact = false) {
   const labels = printLabels(spec.form.language);
   const top = header(doc, frame, spec, labels);
   const text = wording(doc, frame, spec.form, labels, wordingSize);
   const footer = staffFooter(doc, frame, labels);
   const right = frame.left + frame.width;
-  const headingStyle: TextStyle = { font: FONT.bold, size: 9.5 };
-  const boxSize = mm(4.5);
-  const fieldRow = mm(10);
+  const headingStyle: TextStyle = { font: FONT.bold, size: compact ? 8.5 : 9.5 };
+  const boxSize = mm(compact ? 4 : 4.5);
+  const fieldRow = mm(compact ? 8 : 10);
 
-  const fields: Block = {
-    height: 2 * fieldRow,
-    draw(y) {
-      writeField(doc, labels.columns.name, frame.left, y + fieldRow - mm(1.5), frame.width);
-      writeField(doc, labels.columns.phone, frame.left, y + 2 * fieldRow - mm(1.5), frame.width * 0.55);
-    },
-  };
+  // On a slip the name and the phone share one line.
+  const fields: Block = compact
+    ? {
+        height: fieldRow,
+        draw(y) {
+          writeField(doc, labels.columns.name, frame.left, y + fieldRow - mm(1.5), frame.width * 0.55);
+          writeField(doc, labels.columns.phone, frame.left + frame.width * 0.58, y + fieldRow - mm(1.5), frame.width * 0.42);
+        },
+      }
+    : {
+        height: 2 * fieldRow,
+        draw(y) {
+          writeField(doc, labels.columns.name, frame.left, y + fieldRow - mm(1.5), frame.width);
+          writeField(doc, labels.columns.phone, frame.left, y + 2 * fieldRow - mm(1.5), frame.width * 0.55);
+        },
+      };
 
   const channelLabel: TextStyle = { font: FONT.regular, size: 10 };
   const channelsHeadingHeight = textHeight(doc, labels.tickChannels, frame.width, headingStyle);
@@ -395,8 +416,8 @@ function individualLayout(doc: PDFKit.PDFDocument, spec: LayoutSpec, wordingSize
   };
 
   // Each purpose is its own framed item with its own box: Russian law wants advertising and personal-data consent ticked separately.
-  const itemStyle: TextStyle = { font: FONT.regular, size: 10, lineGap: 1.5 };
-  const padding = mm(2.5);
+  const itemStyle: TextStyle = { font: FONT.regular, size: compact ? 9 : 10, lineGap: 1.5 };
+  const padding = mm(compact ? 1.8 : 2.5);
   const itemTextWidth = frame.width - 2 * padding - boxSize - mm(3);
   const purposeItems = spec.form.purposes.map((purpose): Block => {
     const statement = labels.purposeStatement[purpose](spec.businessName);
@@ -425,7 +446,7 @@ function individualLayout(doc: PDFKit.PDFDocument, spec: LayoutSpec, wordingSize
   };
   const purposes = stack([purposeHeading, ...purposeItems], mm(2));
 
-  const signatureHeight = mm(22);
+  const signatureHeight = mm(compact ? 14 : 22);
   const signatureWidth = frame.width * 0.5;
   const signature: Block = {
     height: signatureHeight,
@@ -438,12 +459,12 @@ function individualLayout(doc: PDFKit.PDFDocument, spec: LayoutSpec, wordingSize
   };
 
   // The parts to fill in share the height left under the wording (a gap above each and one above the footer): roomier when the wording is short.
-  const parts = [fields, channels, purposes, signature];
+  const parts = spec.form.channels.length ? [fields, channels, purposes, signature] : [fields, purposes, signature];
   const fixedHeight = top.height + SECTION_GAP + text.height + parts.reduce((sum, p) => sum + p.height, 0) + footer.height;
-  const partGap = Math.min(MAX_PART_GAP, (frame.bottom - frame.top - fixedHeight) / (parts.length + 1));
+  const partGap = Math.min(compact ? mm(6) : MAX_PART_GAP, (frame.bottom - frame.top - fixedHeight) / (parts.length + 1));
   const form = stack(parts, partGap);
   return {
-    fits: partGap >= MIN_PART_GAP,
+    fits: partGap >= (compact ? mm(1.5) : MIN_PART_GAP),
     drawPage(page: PageIdentity) {
       const textTop = frame.top + top.height + SECTION_GAP;
       top.draw(frame.top, page);
@@ -461,39 +482,132 @@ function measuringDoc(spec: LayoutSpec): PDFKit.PDFDocument {
   return doc;
 }
 
-/** How many group rows fit under the wording on this paper (0..40), with the smallest wording size. */
-export function maxGroupRows(spec: LayoutSpec): number {
-  const smallest = GROUP_WORDING_SIZES[GROUP_WORDING_SIZES.length - 1]!;
-  return groupLayout(measuringDoc(spec), spec, smallest).fit;
+/** The two documents of a sheet when the personal-data consent is printed on its own: each with its own wording and boxes. */
+function documentsOf(spec: LayoutSpec & Pick<SheetSpec, 'personalData'>): { consent: LayoutSpec; personalData: LayoutSpec | null } {
+  if (!spec.personalData) return { consent: spec, personalData: null };
+  const labels = printLabels(spec.form.language);
+  return {
+    consent: {
+      ...spec,
+      form: { ...spec.form, body: spec.personalData.consentBody, purposes: spec.form.purposes.filter((p) => p !== 'personal_data') },
+    },
+    personalData: {
+      ...spec,
+      form: { ...spec.form, title: labels.personalData.title, body: spec.personalData.body, purposes: ['personal_data'], channels: [] },
+    },
+  };
 }
 
-/** Printable consent sheets: one page per serial, each with its QR, the full wording and the spaces to fill in. */
+/** How many group rows fit under the wording on this paper (0..40), with the smallest wording size (both documents, when split). */
+export function maxGroupRows(spec: LayoutSpec & Pick<SheetSpec, 'personalData'>): number {
+  const smallest = GROUP_WORDING_SIZES[GROUP_WORDING_SIZES.length - 1]!;
+  const docs = documentsOf(spec);
+  const fit = groupLayout(measuringDoc(spec), docs.consent, smallest).fit;
+  return docs.personalData ? Math.min(fit, groupLayout(measuringDoc(spec), docs.personalData, smallest).fit) : fit;
+}
+
+/** The dashed line between two slips, with what it means. */
+function cutLine(doc: PDFKit.PDFDocument, paper: SheetPaper, y: number, label: string): void {
+  const { width } = PAPER[paper];
+  doc
+    .save()
+    .moveTo(mm(6), y)
+    .lineTo(width - mm(6), y)
+    .dash(4, { space: 3 })
+    .lineWidth(0.6)
+    .strokeColor(INK.muted)
+    .stroke()
+    .undash()
+    .restore();
+  const style: TextStyle = { font: FONT.regular, size: 6.5, color: INK.muted, align: 'center' };
+  applyStyle(doc, style);
+  const w = doc.widthOfString(label) + mm(4);
+  doc
+    .save()
+    .rect((width - w) / 2, y - mm(1.5), w, mm(3))
+    .fill('#ffffff')
+    .restore();
+  writeLine(doc, label, (width - w) / 2, y - mm(1.2), style, w);
+}
+
+/** A page drawer for one document in a frame: the individual layout at the largest wording size that fits. */
+function documentDrawer(doc: PDFKit.PDFDocument, spec: LayoutSpec, frame: Frame, compact: boolean, what: string): (page: PageIdentity) => void {
+  const size = (compact ? SLIP_WORDING_SIZES : INDIVIDUAL_WORDING_SIZES).find((s) => individualLayout(doc, spec, s, frame, compact).fits);
+  if (size === undefined) throw new Error(`body: the wording is too long to fit on ${what} with the fields to fill in`);
+  return individualLayout(doc, spec, size, frame, compact).drawPage;
+}
+
+/**
+ * Printable consent sheets: one serial per page (or per slip), each with its QR, the full wording and the spaces to
+ * fill in. With `personalData`, every sheet is followed by its personal-data document — the next page, or the
+ * lower slip — with its own wording, tick, signature and serial.
+ */
 export async function renderSheets(spec: SheetSpec): Promise<Buffer> {
   if (spec.serials.length === 0) throw new Error('serials: at least one sheet serial is needed');
+  if (spec.personalData && spec.personalData.serials.length !== spec.serials.length)
+    throw new Error('personalData: one personal-data serial is needed per sheet');
   const group = spec.layout === 'group';
   if (group && (!Number.isInteger(spec.rowsPerPage) || spec.rowsPerPage < 1 || spec.rowsPerPage > MAX_GROUP_ROWS)) {
     throw new Error(`rows: rows per page must be a whole number from 1 to ${MAX_GROUP_ROWS}`);
   }
   const paper = PAPER[spec.paper];
-  const range = spec.serials.length > 1 ? `${spec.serials[0]}–${spec.serials[spec.serials.length - 1]}` : spec.serials[0];
+  const all = [...spec.serials, ...(spec.personalData?.serials ?? [])];
+  const range = all.length > 1 ? `${spec.serials[0]}–${all[all.length - 1]}` : spec.serials[0];
   const doc = createPdf({ title: `${spec.form.title} — ${spec.form.code} ${range}`, language: spec.form.language, printedOn: spec.printedOn });
   doc.addPage({ size: [paper.width, paper.height], margin: 0 });
+  const docs = documentsOf(spec);
+  const labels = printLabels(spec.form.language);
 
-  let drawPage: (page: PageIdentity) => void;
-  if (group) {
-    const size = GROUP_WORDING_SIZES.find((s) => groupLayout(doc, spec, s).fit >= spec.rowsPerPage);
+  // Each document is drawn by its own drawer; `slots` says where on the page (the whole page or a half).
+  type Draw = (page: PageIdentity) => void;
+  const pageDrawer = (layoutSpec: LayoutSpec): Draw => {
+    if (!group) return documentDrawer(doc, layoutSpec, frameFor(spec.paper), false, `one ${paper.name} page`);
+    const size = GROUP_WORDING_SIZES.find((s) => groupLayout(doc, layoutSpec, s).fit >= spec.rowsPerPage);
     if (size === undefined) throw new Error(`rows: at most ${maxGroupRows(spec)} rows fit on ${paper.name} with this wording`);
-    const layout = groupLayout(doc, spec, size);
-    drawPage = (page) => layout.drawPage(page, spec.rowsPerPage);
-  } else {
-    const size = INDIVIDUAL_WORDING_SIZES.find((s) => individualLayout(doc, spec, s).fits);
-    if (size === undefined) throw new Error(`body: the wording is too long to fit on one ${paper.name} page with the fields to fill in`);
-    drawPage = individualLayout(doc, spec, size).drawPage;
+    const layout = groupLayout(doc, layoutSpec, size);
+    return (page) => layout.drawPage(page, spec.rowsPerPage);
+  };
+  // The documents in print order: each sheet, then its personal-data document.
+  const items: { draw: 'consent' | 'personalData'; serial: string; goesWith: string | null }[] = [];
+  spec.serials.forEach((serial, i) => {
+    items.push({ draw: 'consent', serial, goesWith: null });
+    const pd = spec.personalData?.serials[i];
+    if (pd) items.push({ draw: 'personalData', serial: pd, goesWith: serial });
+  });
+  const withNote = (s: LayoutSpec, goesWith: string | null): LayoutSpec =>
+    goesWith ? { ...s, form: { ...s.form, title: `${s.form.title}\n${labels.personalData.goesWith(goesWith)}` } } : s;
+
+  if (spec.layout === 'slip') {
+    const half = paper.height / 2;
+    const frames: Frame[] = [
+      { ...frameFor(spec.paper), bottom: half - mm(7) },
+      { ...frameFor(spec.paper), top: half + mm(7) },
+    ];
+    const pages = Math.ceil(items.length / 2);
+    for (let p = 0; p < pages; p++) {
+      if (p > 0) doc.addPage({ size: [paper.width, paper.height], margin: 0 });
+      const pair = items.slice(2 * p, 2 * p + 2);
+      pair.forEach((item, k) => {
+        const layoutSpec = withNote(item.draw === 'consent' ? docs.consent : docs.personalData!, item.goesWith);
+        const draw = documentDrawer(doc, layoutSpec, frames[k]!, true, `half a ${paper.name} page (a slip); print individual sheets`);
+        draw({ serial: item.serial, pageNumber: 2 * p + k + 1, pageCount: items.length, qrText: spec.qrText(item.serial) });
+      });
+      if (pair.length === 2) cutLine(doc, spec.paper, half, labels.cutHere);
+    }
+    return finishPdf(doc);
   }
 
-  spec.serials.forEach((serial, index) => {
+  const consentDraw = pageDrawer(docs.consent);
+  const pdDraws = new Map<string, Draw>();
+  items.forEach((item, index) => {
     if (index > 0) doc.addPage({ size: [paper.width, paper.height], margin: 0 });
-    drawPage({ serial, pageNumber: index + 1, pageCount: spec.serials.length, qrText: spec.qrText(serial) });
+    let draw = consentDraw;
+    if (item.draw === 'personalData') {
+      // The title names the sheet it goes with, so each personal-data document is laid out for its own pair.
+      draw = pdDraws.get(item.serial) ?? pageDrawer(withNote(docs.personalData!, item.goesWith));
+      pdDraws.set(item.serial, draw);
+    }
+    draw({ serial: item.serial, pageNumber: index + 1, pageCount: items.length, qrText: spec.qrText(item.serial) });
   });
   return finishPdf(doc);
 }
