@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The relay on its own: `node bin/optin-relay.js serve --port P --data DIR …`, or `--help`. Runs the TypeScript
-// through tsx, like bin/optin.js (the Docker image runs the same entry bundled, see Dockerfile.relay).
+// The relay on its own (the Docker image runs this): `node bin/optin-relay.js serve --port P --data DIR …`, or
+// `--help`. Runs the TypeScript through tsx, like bin/optin.js.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../electron/relay/main.ts');
+const { runRelayServe } = await import('../electron/relay/cli.ts');
+process.exitCode = await runRelayServe(process.argv.slice(2), process.env);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Group, NavLink, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../stores/app.store';
 import { useSettingsStore } from '../stores/settings.store';
@@ -7,6 +7,7 @@ import { setLanguage, type UiLanguage } from '../i18n';
 import { ContactsScreen } from '../features/contacts/ContactsScreen';
 import { ContactScreen } from '../features/contact/ContactScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { StartScreen } from '../features/start/StartScreen';
 import { ComposeScreen } from '../features/compose/ComposeScreen';
 import { ImportExportScreen } from '../features/import/ImportExportScreen';
 import { FormsScreen } from '../features/forms/FormsScreen';
@@ -24,11 +25,18 @@ export function App() {
   const go = useAppStore((s) => s.go);
   const businessName = useSettingsStore((s) => s.settings?.businessName);
   const load = useSettingsStore((s) => s.load);
+  const setup = useSettingsStore((s) => s.setup);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
-    load().catch(setError);
-  }, [load]);
+    load()
+      // A register nobody has set up opens on the first-run questions, not on an empty contacts list.
+      .then(() => {
+        if (useSettingsStore.getState().setup?.configured === false) go({ screen: 'start' });
+      })
+      .catch(setError);
+  }, [load, go]);
+  const openSteps = setup ? setup.steps.filter((s) => !s.done).length : 0;
 
   return (
     <AppShell navbar={{ width: 220, breakpoint: 0 }} header={{ height: 56 }} padding="lg">
@@ -66,6 +74,21 @@ export function App() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" className="navbar">
         <Stack gap={2}>
+          {(openSteps > 0 || route.screen === 'start') && (
+            <NavLink
+              label={t('start.nav')}
+              rightSection={
+                openSteps > 0 ? (
+                  <Badge size="xs" color="yellow" circle>
+                    {openSteps}
+                  </Badge>
+                ) : undefined
+              }
+              active={route.screen === 'start'}
+              onClick={() => go({ screen: 'start' })}
+              data-testid="nav-start"
+            />
+          )}
           <NavLink
             label={t('app.contacts')}
             active={route.screen === 'contacts' || route.screen === 'contact'}
@@ -100,6 +123,7 @@ export function App() {
         <BusyIndicator />
         <ErrorAlert error={error} onRetry={() => load().then(() => setError(null), setError)} />
         <div style={{ flex: 1, minHeight: 0 }}>
+          {route.screen === 'start' && <StartScreen />}
           {route.screen === 'contacts' && <ContactsScreen />}
           {route.screen === 'contact' && <ContactScreen contactId={route.contactId} />}
           {route.screen === 'import' && <ImportExportScreen />}

@@ -14,6 +14,8 @@ import integrityEn from './integrity.en.json';
 import integrityRu from './integrity.ru.json';
 import backupsEn from './backups.en.json';
 import backupsRu from './backups.ru.json';
+import startEn from './start.en.json';
+import startRu from './start.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -29,8 +31,8 @@ function initialLanguage(): UiLanguage {
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
   resources: {
-    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn, ...backupsEn } },
-    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu, ...backupsRu } },
+    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn, ...backupsEn, ...startEn } },
+    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu, ...backupsRu, ...startRu } },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',

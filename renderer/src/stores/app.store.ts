@@ -2,6 +2,7 @@ import { create } from 'zustand';
 
 /** Where the person is in the app. */
 export type Route =
+  | { screen: 'start' }
   | { screen: 'contacts' }
   | { screen: 'contact'; contactId: number }
   | { screen: 'import' }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { FormVersion, Input, Output, Settings, Staff } from '../../../shared/contract/api';
+import type { FormVersion, Input, Output, Settings, SetupStatus, Staff } from '../../../shared/contract/api';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 
 interface SettingsState {
@@ -9,7 +9,10 @@ interface SettingsState {
   staff: Staff[];
   forms: FormVersion[];
   lintRules: Output<'lint.profile'>['rules'];
+  /** The first-run checklist; refreshed after every change made through this store. */
+  setup: SetupStatus | null;
   load: () => Promise<void>;
+  loadSetup: () => Promise<void>;
   save: (patch: Input<'settings.update'>) => Promise<void>;
   addStaff: (name: string, role: Staff['role']) => Promise<void>;
   setStaffActive: (id: number, active: boolean) => Promise<void>;
@@ -17,28 +20,35 @@ interface SettingsState {
 }
 
 /** Shop settings, staff and consent wording (the integrity check lives in the integrity store). */
-export const useSettingsStore = create<SettingsState>((set) => ({
+export const useSettingsStore = create<SettingsState>((set, get) => ({
   settings: null,
+  setup: null,
   packs: [],
   staff: [],
   forms: [],
   lintRules: [],
   load: async () => {
-    const [settings, packs, staff, forms, lint] = await Promise.all([
+    const [settings, packs, staff, forms, lint, setup] = await Promise.all([
       call('settings.get', {}),
       call('policy.list', {}),
       call('staff.list', {}),
       call('forms.list', {}),
       call('lint.profile', {}),
+      call('settings.setup', {}),
     ]);
-    set({ settings, packs, staff, forms, lintRules: lint.rules });
+    set({ settings, packs, staff, forms, lintRules: lint.rules, setup });
+  },
+  loadSetup: async () => {
+    set({ setup: await call('settings.setup', {}) });
   },
   save: async (patch) => {
     set({ settings: await call('settings.update', patch) });
+    await get().loadSetup();
   },
   addStaff: async (name, role) => {
     await call('staff.add', { name, role });
     set({ staff: await call('staff.list', {}) });
+    await get().loadSetup();
   },
   setStaffActive: async (id, active) => {
     await call('staff.setActive', { id, active });
@@ -47,6 +57,7 @@ export const useSettingsStore = create<SettingsState>((set) => ({
   createForm: async (input) => {
     const form = await call('forms.create', input);
     set({ forms: await call('forms.list', {}) });
+    await get().loadSetup();
     return form;
   },
 }));

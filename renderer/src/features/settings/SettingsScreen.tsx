@@ -22,6 +22,7 @@ import type { FormVersion, Settings, Staff } from '../../../../shared/contract/a
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import type { PolicyOverrides, PolicyPackId } from '../../../../shared/domain/policy/policy';
 import { useSettingsStore } from '../../stores/settings.store';
+import { TimeZoneSelect } from '../../components/TimeZoneSelect';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
@@ -155,7 +156,6 @@ function IdentityCard({ settings }: { settings: Settings }) {
   const [error, setError] = useState<unknown>(null);
   const fieldError = useFieldError(error);
   const [saved, setSaved] = useState(false);
-  const zones = Intl.supportedValuesOf('timeZone');
   const submit = async () => {
     setError(null);
     setSaved(false);
@@ -223,16 +223,13 @@ function IdentityCard({ settings }: { settings: Settings }) {
             style={{ flex: 1 }}
           />
         </Group>
-        <Select
+        <TimeZoneSelect
           label={t('settings.timezone')}
-          data={zones.includes(draft.timezone) ? zones : [draft.timezone, ...zones]}
           value={draft.timezone}
-          onChange={(v) => v && setDraft({ ...draft, timezone: v })}
+          onChange={(v) => setDraft({ ...draft, timezone: v })}
           description={t('settings.timezoneHint')}
-          searchable
-          allowDeselect={false}
-          limit={200}
           error={fieldError('timezone')}
+          data-testid="timezone"
         />
       </SimpleGrid>
       <Group mt="md">
