@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The relay on its own (the Docker image runs this): `node bin/optin-relay.js serve --port P --data DIR …`, or
-// `--help`. Runs the TypeScript through tsx, like bin/optin.js.
+// The relay on its own: `node bin/optin-relay.js serve --port P --data DIR …`, or `--help`. Runs the TypeScript
+// through tsx, like bin/optin.js (the Docker image runs the same entry bundled, see Dockerfile.relay).
 import { register } from 'tsx/esm/api';
 
 register();
-const { runRelayServe } = await import('../electron/relay/cli.ts');
-process.exitCode = await runRelayServe(process.argv.slice(2), process.env);
+await import('../electron/relay/main.ts');

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -464,8 +465,8 @@ describe('relay: durable before 200', () => {
     child = null;
   });
 
-  const serve = async (dir: string): Promise<{ proc: ChildProcess; url: string }> => {
-    const proc = spawn(process.execPath, [path.resolve('bin/optin-relay.js'), 'serve', '--port', '0', '--data', dir], {
+  const serve = async (dir: string, entry = path.resolve('bin/optin-relay.js')): Promise<{ proc: ChildProcess; url: string }> => {
+    const proc = spawn(process.execPath, [entry, 'serve', '--port', '0', '--data', dir], {
       env: { ...process.env, OPTIN_RELAY_PULL_TOKEN: PULL, OPTIN_RELAY_APP_SECRET: APP_SECRET },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -500,5 +501,34 @@ describe('relay: durable before 200', () => {
     expect(rest.signals.map((s) => (s.kind === 'inbound' ? s.providerMessageId : null))).toEqual(['wamid.k1', 'wamid.k2']);
     expect(await ackRelay(second.url, PULL, rest.cursor)).toBe(3);
     expect((await pullRelay(second.url, PULL, null)).signals).toEqual([]);
+  });
+
+  it('bundles into one file that runs with better-sqlite3 alone, as Dockerfile.relay builds it', async () => {
+    const out = tempDir();
+    // The esbuild that comes with tsx, found from tsx's folder as Dockerfile.relay finds it.
+    const { build } = createRequire(path.resolve('node_modules/tsx/'))('esbuild') as typeof import('esbuild');
+    await build({
+      entryPoints: ['electron/relay/main.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['better-sqlite3'],
+      outfile: path.join(out, 'relay.mjs'),
+      logLevel: 'silent',
+    });
+    const mod = path.join(out, 'node_modules');
+    fs.mkdirSync(path.join(mod, 'better-sqlite3/build/Release'), { recursive: true });
+    fs.cpSync('node_modules/better-sqlite3/package.json', path.join(mod, 'better-sqlite3/package.json'));
+    fs.cpSync('node_modules/better-sqlite3/lib', path.join(mod, 'better-sqlite3/lib'), { recursive: true });
+    fs.cpSync('node_modules/better-sqlite3/build/Release/better_sqlite3.node', path.join(mod, 'better-sqlite3/build/Release/better_sqlite3.node'));
+    for (const m of ['bindings', 'file-uri-to-path']) fs.cpSync(path.join('node_modules', m), path.join(mod, m), { recursive: true });
+    // Only the server is in it: the mapping and the desktop's provider code stay out of the image.
+    const bundled = fs.readFileSync(path.join(out, 'relay.mjs'), 'utf8');
+    expect(bundled).not.toContain('user_preferences');
+
+    const relayed = await serve(tempDir(), path.join(out, 'relay.mjs'));
+    expect((await metaPost(relayed.url, APP_SECRET, text('wamid.bundle'))).status).toBe(200);
+    expect((await pullRelay(relayed.url, PULL, null)).signals).toEqual([expect.objectContaining({ providerMessageId: 'wamid.bundle' })]);
   });
 });
