@@ -246,7 +246,8 @@ const twilioAddress = (v: unknown): { phone: string; channel: Channel } | null =
 
 /**
  * A Twilio webhook's form fields as signals: an incoming SMS or WhatsApp message (`SmsStatus`/`MessageStatus`
- * `received`) → `inbound` with its SM… id; a status callback → `status` (error codes by DOMAIN §3.4, as the adapter's
+ * `received`) → `inbound` with its SM… id, plus `opt_out` scope `all` when Twilio's opt-out handling marked it
+ * `OptOutType=STOP` (or `resume` for START); a status callback → `status` (error codes by DOMAIN §3.4, as the adapter's
  * polling reads them), and one whose error means the person opted out (21610, 63014) also → `opt_out` scope `all` for
  * that number and channel. Callbacks carry no time: `receivedAt` is when the relay got them.
  */
@@ -260,10 +261,26 @@ export function mapTwilioCallback(fields: unknown, receivedAt: number): MappedSi
     const to = twilioAddress(fields.To);
     const text = str(fields.Body);
     if (!from || text === null || !text.trim()) return { signals: [], skipped: 1 };
-    return {
-      signals: [{ kind: 'inbound', providerMessageId: sid, from: from.phone, to: to?.phone ?? null, channel: from.channel, text, at: receivedAt }],
-      skipped: 0,
-    };
+    const signals: ProviderSignal[] = [
+      { kind: 'inbound', providerMessageId: sid, from: from.phone, to: to?.phone ?? null, channel: from.channel, text, at: receivedAt },
+    ];
+    // Twilio's own opt-out handling (Advanced Opt-Out, localised keywords such as ARRET) says what it did with the
+    // reply: after STOP it blocks the number itself, so the register records that whatever the words were.
+    const optOutType = str(fields.OptOutType)?.toUpperCase();
+    const evidenceId = `twilio:${sid}:OptOutType:${optOutType ?? ''}`;
+    if (optOutType === 'STOP')
+      signals.push({
+        kind: 'opt_out',
+        phone: from.phone,
+        channel: from.channel,
+        scope: 'all',
+        evidenceId,
+        source: 'Twilio opt-out keyword (STOP)',
+        at: receivedAt,
+      });
+    else if (optOutType === 'START')
+      signals.push({ kind: 'resume', phone: from.phone, channel: from.channel, evidenceId, source: 'Twilio opt-in keyword (START)', at: receivedAt });
+    return { signals, skipped: 0 };
   }
   const recipient = twilioAddress(fields.To);
   const code = str(fields.ErrorCode);

@@ -153,6 +153,35 @@ describe('relay mapping: Twilio webhooks', () => {
     expect(wa.signals).toEqual([{ kind: 'inbound', providerMessageId: 'SM2', from: CUSTOMER, to: SHOP, channel: 'whatsapp', text: 'YES', at: AT }]);
   });
 
+  it("a reply Twilio's opt-out handling marked STOP (any language) is also an opt_out; START is a resume, never a consent", () => {
+    const stop = mapTwilioCallback(
+      { ...twilioInbound({ sid: 'SM10', from: CUSTOMER, to: SHOP, body: 'ARRET', accountSid: ACCOUNT }), OptOutType: 'STOP' },
+      AT,
+    );
+    expect(stop.signals).toEqual([
+      expect.objectContaining({ kind: 'inbound', providerMessageId: 'SM10', text: 'ARRET' }),
+      {
+        kind: 'opt_out',
+        phone: CUSTOMER,
+        channel: 'sms',
+        scope: 'all',
+        evidenceId: 'twilio:SM10:OptOutType:STOP',
+        source: 'Twilio opt-out keyword (STOP)',
+        at: AT,
+      },
+    ]);
+    const start = mapTwilioCallback(
+      { ...twilioInbound({ sid: 'SM11', from: CUSTOMER, to: SHOP, body: 'START', accountSid: ACCOUNT }), OptOutType: 'START' },
+      AT,
+    );
+    expect(start.signals.map((s) => s.kind)).toEqual(['inbound', 'resume']);
+    const help = mapTwilioCallback(
+      { ...twilioInbound({ sid: 'SM12', from: CUSTOMER, to: SHOP, body: 'HELP', accountSid: ACCOUNT }), OptOutType: 'HELP' },
+      AT,
+    );
+    expect(help.signals.map((s) => s.kind)).toEqual(['inbound']);
+  });
+
   it('21610 → an undeliverable status with opted_out and an opt_out for everything on that channel', () => {
     const r = mapTwilioCallback(
       twilioStatus({ sid: 'SM3', to: CUSTOMER, from: SHOP, status: 'failed', errorCode: '21610', accountSid: ACCOUNT }),
