@@ -57,3 +57,39 @@ export function readTextFile(flag: string, path: string, { allowEmpty = false } 
   if (!allowEmpty && !text.trim()) throw new UsageError(`${flag}: ${basename(path)} is empty`);
   return text;
 }
+
+// Converters for the command table: each turns a typed value into the contract field's value, or refuses it naming
+// the flag (`flag` is the flag as the person typed it, e.g. "--limit").
+
+/** A whole number. */
+export const asInt = (raw: unknown, flag: string): number => {
+  const v = String(raw);
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag}: expected a whole number, got "${v}"`);
+  return Number(v);
+};
+
+/** A comma-separated list, empty items dropped. */
+export const asList = (raw: unknown): string[] => list(String(raw)) ?? [];
+
+/** A comma-separated list whose empty items stay, so the contract refuses them (`--tag ""` is not "everyone"). */
+export const asListKeepEmpty = (raw: unknown): string[] => list(String(raw), true) ?? [];
+
+/** An id given as an argument (`ID`, `RECIPIENT`): a positive whole number; `noun` says what it numbers. */
+export const asId =
+  (noun: string) =>
+  (raw: unknown, name: string): number => {
+    const v = String(raw);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) <= 0)
+      throw new UsageError(`${name}: the ${noun} id must be a positive whole number, got "${v}"`);
+    return Number(v);
+  };
+
+/** One of a few words; anything else is refused naming the flag and the words it takes. */
+export const asChoice =
+  (choices: readonly string[]) =>
+  (raw: unknown, flag: string): string => {
+    const v = String(raw);
+    if (!choices.includes(v))
+      throw new UsageError(`${flag}: expected ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}, got "${v}"`);
+    return v;
+  };

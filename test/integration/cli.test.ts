@@ -166,7 +166,7 @@ describe('optin CLI', () => {
       [['contacts', 'add', '--phone', 'not a phone'], /^optin: --phone:/],
       [['settings', 'set', '--policy', 'us', '--quiet-hours', '07:00-22:00'], /^optin: --quiet-hours:/],
       [['contacts', 'frobnicate'], /unknown command/],
-      [['contacts', 'add', '--bogus'], /Unknown option/],
+      [['contacts', 'add', '--bogus'], /^optin: unknown option --bogus for "contacts add"/],
     ] as [string[], RegExp][]) {
       const r = await optin(db, ...args);
       expect(r.code, args.join(' ')).toBe(1);

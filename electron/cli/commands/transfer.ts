@@ -1,33 +1,30 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Backend } from '../core/backend';
-import { ColumnMapping, type ImportJob, type ImportSummary, type Output } from '../../shared/contract/api';
-import type { ApiError } from '../../shared/contract/errors';
-import { CsvParser } from '../../shared/domain/csv/parse';
-import { MAX_HEADER_ROW } from '../../shared/domain/csv/header';
-
-/** The flags the import and export commands read. */
-export interface TransferFlags {
-  preset?: string | undefined;
-  map?: string | undefined;
-  'default-country'?: string | undefined;
-  'dry-run'?: boolean | undefined;
-  report?: string | undefined;
-  merge?: string | undefined;
-  encoding?: string | undefined;
-  delimiter?: string | undefined;
-  'header-row'?: string | undefined;
-  what?: string | undefined;
-  at?: string | undefined;
-  out?: string | undefined;
-  staff?: string | undefined;
-}
-
-type Outcome = { ok: true; value: unknown; human: string } | { ok: false; error: ApiError };
+import type { Backend } from '../../core/backend';
+import { ColumnMapping, type ImportJob, type ImportSummary } from '../../../shared/contract/api';
+import type { ApiError } from '../../../shared/contract/errors';
+import { CsvParser } from '../../../shared/domain/csv/parse';
+import { MAX_HEADER_ROW } from '../../../shared/domain/csv/header';
+import { UsageError, asChoice, asId } from '../args';
+import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
+import { backendOf, staffFlag } from './common';
 
 const refuse = (message: string, code: ApiError['code'] = 'VALIDATION_FAILED'): Outcome => ({ ok: false, error: { code, message } });
 
 const DELIMITERS: Record<string, string> = { ',': ',', ';': ';', tab: '\t', '\\t': '\t', '\t': '\t', '|': '|' };
+
+/** --delimiter: a separator by its character, or tab. */
+const delimiter = (summary: string): Flag => ({
+  name: 'delimiter',
+  value: "','|';'|tab|'|'",
+  summary,
+  field: 'delimiter',
+  as: (raw, flag) => {
+    const d = DELIMITERS[String(raw)];
+    if (!d) throw new UsageError(`${flag}: expected , ; tab or |, got "${String(raw)}"`);
+    return d;
+  },
+});
 
 /** `--map` accepts the contract's mapping array, or an object of header → field (e.g. {"Телефон":"phone"}). */
 function parseMap(text: string, headers: string[]): z.infer<typeof ColumnMapping>[] | string {
@@ -90,80 +87,57 @@ function fileWarnings(path: string, limit = 10): { row: number; reason: string }
   return out;
 }
 
-/** `optin import FILE …` and `optin import undo BATCH`. */
-export async function importCommand(backend: Backend, positionals: string[], f: TransferFlags): Promise<Outcome> {
-  if (positionals[0] === 'undo') {
-    const batch = positionals[1];
-    if (!batch || !/^\d+$/.test(batch)) return refuse('import undo: give the batch number, e.g. optin import undo 3');
-    const r = await backend.dispatch('import.undo', { batch: Number(batch), ...(f.staff ? { staff: f.staff } : {}) });
-    if (!r.ok) return r;
-    const v = r.value as Output<'import.undo'>;
-    return {
-      ok: true,
-      value: v,
-      human: `import ${v.batch} undone: ${v.retracted} consent events retracted, ${v.contactsRemoved} contacts removed, ${v.contactsRestored} restored; ${v.revocationsKept} opt-outs kept (an opt-out is never undone)`,
-    };
-  }
-  const path = positionals[0];
-  if (!path) return refuse('import: give the CSV file, e.g. optin import customers.csv --dry-run');
-  if (positionals.length > 1) return refuse(`unexpected argument "${positionals[1]}"`);
-  if (f.preset && f.map) return refuse('--preset and --map: give one or the other');
-  const delimiter = f.delimiter === undefined ? undefined : DELIMITERS[f.delimiter];
-  if (f.delimiter !== undefined && !delimiter) return refuse(`--delimiter: expected , ; tab or |, got "${f.delimiter}"`);
-  if (f.merge !== undefined && f.merge !== 'fill_blanks' && f.merge !== 'overwrite') return refuse('--merge: expected fill_blanks or overwrite');
-  const headerRow = f['header-row'] === undefined ? undefined : /^\d+$/.test(f['header-row']) ? Number(f['header-row']) : NaN;
-  if (headerRow !== undefined && !(headerRow >= 1 && headerRow <= MAX_HEADER_ROW))
-    return refuse(`--header-row: expected the number of the row that holds the column names, 1 to ${MAX_HEADER_ROW}, got "${f['header-row']}"`);
+/** `optin import FILE`: inspect the file, find the preset or read --map, then import it (or preview it with --dry-run). */
+async function importFile(c: Ctx): Promise<Outcome> {
+  const backend = backendOf(c);
+  const f = c.flags as Record<string, string | boolean | undefined>;
+  const path = c.args.FILE!;
+  if (f.preset !== undefined && f.map !== undefined) return refuse('--preset and --map: give one or the other');
+  const { delimiter: sep, encoding, headerRow, defaultCountry, merge, staff } = c.input as Record<string, string | number | undefined>;
   let file;
   try {
     file = backend.files.adopt(path);
   } catch (err) {
     return refuse(err instanceof Error ? err.message : 'cannot read the file', 'UNREADABLE_FILE');
   }
-  const common = { fileId: file.id, ...(f.encoding ? { encoding: f.encoding } : {}), ...(delimiter ? { delimiter } : {}) };
+  const common = { fileId: file.id, ...(encoding ? { encoding } : {}), ...(sep ? { delimiter: sep } : {}) };
+  const atRow = headerRow !== undefined ? { headerRow } : {};
   // A preset named by the person: built-in id, or the name of a saved one.
   let preset: string | undefined;
-  if (f.preset) {
-    const look = await backend.dispatch('import.inspect', { ...common, ...(headerRow !== undefined ? { headerRow } : {}) });
-    if (!look.ok) return look;
-    const all = (look.value as Output<'import.inspect'>).presets;
-    const found = all.find((p) => p.id === f.preset || p.name.toLowerCase() === f.preset!.toLowerCase());
-    if (!found) return refuse(`--preset: no preset "${f.preset}" (known: ${all.map((p) => p.id).join(', ')})`);
+  if (typeof f.preset === 'string') {
+    const wanted = f.preset;
+    const all = (await c.call('import.inspect', { ...common, ...atRow })).presets;
+    const found = all.find((p) => p.id === wanted || p.name.toLowerCase() === wanted.toLowerCase());
+    if (!found) return refuse(`--preset: no preset "${wanted}" (known: ${all.map((p) => p.id).join(', ')})`);
     preset = found.id;
   }
-  const inspected = await backend.dispatch('import.inspect', {
-    ...common,
-    ...(preset ? { preset } : {}),
-    ...(headerRow !== undefined ? { headerRow } : {}),
-  });
-  if (!inspected.ok) return { ok: false, error: { ...inspected.error, message: inspected.error.message.replace(/^headerRow:/, '--header-row:') } };
-  const info = inspected.value as Output<'import.inspect'>;
+  const info = await c.call('import.inspect', { ...common, ...(preset ? { preset } : {}), ...atRow });
   let mapping = info.mapping;
-  if (f.map) {
+  if (typeof f.map === 'string') {
     const parsed = parseMap(f.map, info.headers);
     if (typeof parsed === 'string') return refuse(parsed);
     mapping = parsed;
   }
-  const started = await backend.dispatch('import.start', {
+  const started = await c.call('import.start', {
     ...common,
     mapping,
     dryRun: Boolean(f['dry-run']),
-    ...(f['default-country'] ? { defaultCountry: f['default-country'] } : {}),
-    ...(f.merge ? { merge: f.merge } : {}),
-    ...(f.staff ? { staff: f.staff } : {}),
+    ...(defaultCountry ? { defaultCountry } : {}),
+    ...(merge ? { merge } : {}),
+    ...(staff ? { staff } : {}),
   });
-  if (!started.ok) return started;
-  const job: ImportJob = await backend.jobs.wait((started.value as ImportJob).jobId);
+  const job: ImportJob = await backend.jobs.wait(started.jobId);
   if (job.state !== 'done' || !job.summary)
     return { ok: false, error: { code: (job.error?.code ?? 'INTERNAL') as ApiError['code'], message: job.error?.message ?? 'import failed' } };
   const s = job.summary;
-  if (f.report) {
-    if (s.reportFileId) copyFileSync(backend.files.get(s.reportFileId).path, f.report);
-    else copyFileSync(writeEmptyReport(backend), f.report);
+  const report = typeof f.report === 'string' ? f.report : undefined;
+  if (report) {
+    if (s.reportFileId) copyFileSync(backend.files.get(s.reportFileId).path, report);
+    else copyFileSync(writeEmptyReport(backend), report);
   }
   const { reportFileId: _r, ...value } = s;
   const warnings = s.reportFileId && s.warnings > 0 ? fileWarnings(backend.files.get(s.reportFileId).path) : [];
-  return { ok: true, value, human: formatImport(s, job.dryRun, warnings, info.headerRow) + (f.report ? `\nreport: ${f.report}` : '') };
+  return { ok: true, value, human: formatImport(s, job.dryRun, warnings, info.headerRow) + (report ? `\nreport: ${report}` : '') };
 }
 
 function writeEmptyReport(backend: Backend): string {
@@ -173,33 +147,110 @@ function writeEmptyReport(backend: Backend): string {
   return out.path;
 }
 
-/** `optin export --what contacts|suppression|history [--at ISO] [--delimiter ';'] [--encoding windows-1251] --out FILE`. */
-export async function exportCommand(backend: Backend, positionals: string[], f: TransferFlags): Promise<Outcome> {
-  if (positionals.length > 0) return refuse(`unexpected argument "${positionals[0]}"`);
-  if (!f.out) return refuse('--out: say where to write the CSV, e.g. --out contacts.csv');
-  const delimiter = f.delimiter === undefined ? undefined : DELIMITERS[f.delimiter];
-  if (f.delimiter !== undefined && !delimiter) return refuse(`--delimiter: expected , ; or tab, got "${f.delimiter}"`);
-  const encoding =
-    f.encoding === undefined
-      ? undefined
-      : f.encoding
-          .toLowerCase()
-          .replace(/^utf8$/, 'utf-8')
-          .replace(/^cp1251$/, 'windows-1251');
-  const r = await backend.dispatch('export.create', {
-    what: f.what ?? 'contacts',
-    ...(f.at ? { at: f.at } : {}),
-    ...(delimiter ? { delimiter } : {}),
-    ...(encoding ? { encoding } : {}),
-  });
-  if (!r.ok) return r;
-  const v = r.value as Output<'export.create'>;
-  copyFileSync(backend.files.get(v.fileId).path, f.out);
+/** `optin export`: write the contacts, the suppression list or the history as CSV. */
+async function exportFile(c: Ctx): Promise<Outcome> {
+  const backend = backendOf(c);
+  const out = String(c.flags.out);
+  const v = await c.call('export.create', c.input);
+  copyFileSync(backend.files.get(v.fileId).path, out);
   backend.files.discard(v.fileId);
-  const value = { what: f.what ?? 'contacts', out: f.out, rows: v.rows, bytes: v.bytes, lossy: v.lossy };
+  const value = { what: c.input.what, out, rows: v.rows, bytes: v.bytes, lossy: v.lossy };
   return {
     ok: true,
     value,
-    human: `${v.rows} rows written to ${f.out} (${v.bytes} bytes)${v.lossy > 0 ? `; ${v.lossy} characters the encoding cannot hold became "?"` : ''}\nregister head: ${v.head}`,
+    human: `${v.rows} rows written to ${out} (${v.bytes} bytes)${v.lossy > 0 ? `; ${v.lossy} characters the encoding cannot hold became "?"` : ''}\nregister head: ${v.head}`,
   };
 }
+
+const encoding = (summary: string, as?: Flag['as']): Flag => ({ name: 'encoding', value: 'E', summary, field: 'encoding', ...(as ? { as } : {}) });
+
+const commands: Command[] = [
+  {
+    words: ['import'],
+    summary: 'read contacts and consents from a CRM or address-book CSV (preview with --dry-run)',
+    args: [
+      {
+        name: 'FILE',
+        summary: 'CSV file',
+        required: true,
+        missing: 'import: give the CSV file, e.g. optin import customers.csv --dry-run',
+        field: 'file',
+      },
+    ],
+    flags: [
+      { name: 'preset', value: 'NAME', summary: 'how to read the columns: a built-in preset or one you saved' },
+      { name: 'map', value: 'JSON', summary: 'which column is which ({"Телефон":"phone",…}, instead of --preset)', field: 'mapping' },
+      { name: 'default-country', value: 'CC', summary: 'the country of numbers without +code', field: 'defaultCountry' },
+      {
+        name: 'merge',
+        value: 'fill_blanks|overwrite',
+        summary: 'what to do with a contact already there (default fill_blanks)',
+        field: 'merge',
+        as: asChoice(['fill_blanks', 'overwrite']),
+      },
+      { name: 'dry-run', type: 'boolean', summary: 'show what it would do; write nothing' },
+      { name: 'report', value: 'OUT.csv', summary: 'write every rejected row and warning to this file' },
+      encoding("the file's encoding (default: found by itself)"),
+      delimiter('the separator (default: found by itself)'),
+      {
+        name: 'header-row',
+        value: 'N',
+        summary: `the row that holds the column names, 1-${MAX_HEADER_ROW} (default: found by itself)`,
+        field: 'headerRow',
+        as: (raw, flag) => {
+          const n = /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+          if (!(n >= 1 && n <= MAX_HEADER_ROW))
+            throw new UsageError(`${flag}: expected the number of the row that holds the column names, 1 to ${MAX_HEADER_ROW}, got "${String(raw)}"`);
+          return n;
+        },
+      },
+      staffFlag,
+    ],
+    calls: ['import.inspect', 'import.start'],
+    run: importFile,
+  },
+  command({
+    words: ['import', 'undo'],
+    summary: 'undo a committed import (its opt-outs stay)',
+    method: 'import.undo',
+    args: [
+      {
+        name: 'IMPORT',
+        summary: 'import number',
+        required: true,
+        missing: 'import undo: give the import number, e.g. optin import undo 3',
+        field: 'batch',
+        as: asId('import'),
+      },
+    ],
+    flags: [staffFlag],
+    human: (v) =>
+      `import ${v.batch} undone: ${v.retracted} consent events retracted, ${v.contactsRemoved} contacts removed, ${v.contactsRestored} restored; ${v.revocationsKept} opt-outs kept (an opt-out is never undone)`,
+  }),
+  {
+    words: ['export'],
+    summary: 'write the contacts, the suppression list or the consent history as CSV',
+    flags: [
+      { name: 'what', value: 'contacts|suppression|history', summary: 'what to write (default contacts)', field: 'what', default: 'contacts' },
+      { name: 'at', value: 'ISO', summary: 'as the register stood at this instant', field: 'at' },
+      delimiter('the separator (default ,)'),
+      encoding('utf-8 (default) or windows-1251', (raw) =>
+        String(raw)
+          .toLowerCase()
+          .replace(/^utf8$/, 'utf-8')
+          .replace(/^cp1251$/, 'windows-1251'),
+      ),
+      {
+        name: 'out',
+        value: 'FILE',
+        summary: 'the file to write',
+        required: true,
+        missing: '--out: say where to write the CSV, e.g. --out contacts.csv',
+      },
+    ],
+    calls: ['export.create'],
+    run: exportFile,
+  },
+];
+
+export const transferGroup: Group = { title: 'Import and export', commands };

@@ -1,25 +1,9 @@
-import type { Backend } from '../core/backend';
-import { LintRequest, type Output } from '../../shared/contract/api';
-import type { ApiError } from '../../shared/contract/errors';
-import { lintMessage } from '../../shared/domain/lint/engine';
-import { UsageError, readTextFile } from './args';
-
-/** The flags `optin lint` reads. */
-export interface LintFlags {
-  channel?: string | undefined;
-  purpose?: string | undefined;
-  policy?: string | undefined;
-  text?: string | undefined;
-  file?: string | undefined;
-  batch?: string | undefined;
-  kind?: string | undefined;
-  'send-at'?: string | undefined;
-  language?: string | undefined;
-  locale?: string | undefined;
-  json?: boolean | undefined;
-}
-
-type Outcome = { ok: true; exit: number; lines: string[] } | { ok: false; error: ApiError };
+import { LintRequest, type Output } from '../../../shared/contract/api';
+import { PolicyPackIds } from '../../../shared/domain/policy/policy';
+import { lintMessage } from '../../../shared/domain/lint/engine';
+import { UsageError, readTextFile } from '../args';
+import type { Ctx, Group, Outcome } from '../spec';
+import { oneOf } from './common';
 
 const refuse = (message: string): Outcome => ({ ok: false, error: { code: 'VALIDATION_FAILED', message } });
 
@@ -50,15 +34,15 @@ export function formatLint(r: Output<'lint.check'>, text: string): string {
 }
 
 /** `optin lint`: one message from --text/--file, or a JSONL library with --batch (one result per line, same order). */
-export async function lintCommand(backend: Backend, f: LintFlags): Promise<Outcome> {
+async function lint(c: Ctx): Promise<Outcome> {
+  const f = c.flags as Record<string, string | undefined>;
   const locale = f.locale ?? 'en';
   if (locale !== 'en' && locale !== 'ru') return refuse(`--locale: expected en or ru, got "${locale}"`);
   if (f.batch !== undefined) {
     if (f.text !== undefined || f.file !== undefined) return refuse('--batch: give either --batch or --text/--file, not both');
     const content = readText(f.batch, '--batch', true);
     if (typeof content !== 'string') return content;
-    const profile = await backend.dispatch('lint.profile', {});
-    if (!profile.ok) return { ok: false, error: profile.error };
+    const profile = await c.call('lint.profile', {});
     const lines: string[] = [];
     let exit = 0;
     content.split(/\r?\n/u).forEach((line, i) => {
@@ -79,9 +63,9 @@ export async function lintCommand(backend: Backend, f: LintFlags): Promise<Outco
         lines.push(JSON.stringify({ ok: false, line: i + 1, error: { code: 'VALIDATION_FAILED', message } }));
         return;
       }
-      const r = lintMessage(parsed.data, profile.value.profile, locale);
+      const r = lintMessage(parsed.data, profile.profile, locale);
       if (!r.ok) exit = 1;
-      lines.push(f.json ? JSON.stringify(r) : `line ${i + 1}: ${formatLint(r, parsed.data.text)}`);
+      lines.push(c.json ? JSON.stringify(r) : `line ${i + 1}: ${formatLint(r, parsed.data.text)}`);
     });
     return { ok: true, exit, lines };
   }
@@ -91,7 +75,7 @@ export async function lintCommand(backend: Backend, f: LintFlags): Promise<Outco
   if (f.text !== undefined && !f.text.trim()) return refuse('--text: the message is empty');
   const text = f.text ?? readText(f.file!, '--file');
   if (typeof text !== 'string') return text;
-  const r = await backend.dispatch('lint.check', {
+  const r = await c.call('lint.check', {
     text: f.file !== undefined ? text.replace(/\r?\n$/u, '') : text,
     channel: f.channel,
     purpose: f.purpose,
@@ -101,6 +85,30 @@ export async function lintCommand(backend: Backend, f: LintFlags): Promise<Outco
     ...(f['send-at'] !== undefined ? { sendAt: f['send-at'] } : {}),
     ...(f.language !== undefined ? { language: f.language } : {}),
   });
-  if (!r.ok) return { ok: false, error: r.error };
-  return { ok: true, exit: r.value.ok ? 0 : 1, lines: [f.json ? JSON.stringify(r.value) : formatLint(r.value, text)] };
+  return { ok: true, exit: r.ok ? 0 : 1, lines: [c.json ? JSON.stringify(r) : formatLint(r, text)] };
 }
+
+export const lintGroup: Group = {
+  title: 'Message checks',
+  commands: [
+    {
+      words: ['lint'],
+      summary: 'check a message; exit 1 when it has an error (it could not be sent)',
+      details: ['lint --batch FILE.jsonl: one JSON message per line ({"text","channel","purpose","policy"?,…}); one result per line.'],
+      flags: [
+        { name: 'channel', value: 'sms|whatsapp', summary: 'the channel (required without --batch)', field: 'channel' },
+        { name: 'purpose', value: 'marketing|service', summary: 'what it is for (required without --batch)', field: 'purpose' },
+        { name: 'text', value: 'T', summary: 'the message', field: 'text' },
+        { name: 'file', value: 'F', summary: 'a UTF-8 file with the message', field: 'text' },
+        { name: 'policy', value: oneOf(PolicyPackIds), summary: "the pack to check against (default: the shop's)", field: 'policy' },
+        { name: 'kind', value: 'regular|first_message|doi_request|optout_confirmation', summary: 'what kind of message', field: 'kind' },
+        { name: 'send-at', value: 'ISO', summary: 'when it is to go (quiet hours)', field: 'sendAt' },
+        { name: 'language', value: 'en|ru', summary: "the message's language (default: detected)", field: 'language' },
+        { name: 'locale', value: 'en|ru', summary: 'the language of the results (default en)', field: 'locale' },
+        { name: 'batch', value: 'FILE.jsonl', summary: 'check every message of a JSONL file, one result per line' },
+      ],
+      calls: ['lint.check', 'lint.profile'],
+      run: lint,
+    },
+  ],
+};

@@ -1,0 +1,115 @@
+import { Channels, ConsentMethods, Purposes } from '../../../shared/domain/consent/types';
+import { asInt, asListKeepEmpty } from '../args';
+import { command, type Command, type Flag, type Group } from '../spec';
+import { oneOf, pageFlags, staffFlag } from './common';
+import { consentRecorded, consentStatus, contactLine, contactPage, contactsList } from './format';
+
+const phone: Flag = {
+  name: 'phone',
+  value: 'P',
+  summary: 'the phone number, in any usual writing (8 912 …, +7 912 …)',
+  required: true,
+  field: 'phone',
+};
+const country: Flag = { name: 'country', value: 'CC', summary: "the number's country when it has no +code (default: the shop's)", field: 'country' };
+
+const contacts: Command[] = [
+  command({
+    words: ['contacts', 'add'],
+    summary: 'add a contact, or fill in one with the same number',
+    method: 'contacts.add',
+    flags: [
+      phone,
+      { name: 'name', value: 'N', summary: 'the name', field: 'name' },
+      country,
+      { name: 'email', value: 'E', summary: 'an e-mail address', field: 'email' },
+      { name: 'tags', value: 'a,b', summary: 'tags, comma-separated', field: 'tags', as: asListKeepEmpty },
+      { name: 'external-id', value: 'ID', summary: "the contact's id in your CRM", field: 'externalId' },
+      { name: 'locale', value: 'en|ru', summary: "the contact's language", field: 'locale' },
+      staffFlag,
+    ],
+    human: contactLine,
+  }),
+  command({
+    words: ['contacts', 'list'],
+    summary: 'contacts with their marketing status per channel (and why a granted one still cannot be sent)',
+    method: 'contacts.list',
+    flags: [{ name: 'query', value: 'Q', summary: 'name, number or tag to look for', field: 'query' }, ...pageFlags(1000, 1000)],
+    human: contactsList,
+  }),
+  command({
+    words: ['contacts', 'show'],
+    summary: "a contact's consents and every event of their history",
+    method: 'contacts.get',
+    flags: [phone],
+    human: contactPage,
+  }),
+];
+
+/** The flags of `consent grant|revoke|request|confirm|claim`: the consent, how it was given and its evidence. */
+function consentFlags(methodRequired: boolean): Flag[] {
+  return [
+    phone,
+    { name: 'channel', value: oneOf(Channels), summary: 'the channel the consent is for', required: true, field: 'channel' },
+    { name: 'purpose', value: oneOf(Purposes), summary: 'what it covers', required: true, field: 'purpose' },
+    {
+      name: 'method',
+      value: 'M',
+      summary: `how it was given: ${ConsentMethods.join(', ')}`,
+      required: methodRequired,
+      field: 'method',
+    },
+    { name: 'form', value: 'ID', summary: 'the wording version signed (optin forms list)', field: 'evidence.formVersionId', as: asInt },
+    { name: 'sheet', value: 'REF', summary: 'the paper sheet it was written on', field: 'evidence.sheetRef' },
+    { name: 'scan-sha256', value: 'H', summary: "the SHA-256 of the sheet's scan", field: 'evidence.scanSha256' },
+    { name: 'inbound-id', value: 'ID', summary: "the provider's id of the customer's message", field: 'evidence.inboundMessageId' },
+    { name: 'import-batch', value: 'ID', summary: 'the import it came from (with --source)', field: 'evidence.importBatchId' },
+    { name: 'source', value: 'S', summary: 'where an imported consent came from', field: 'evidence.source' },
+    { name: 'note', value: 'T', summary: 'a note kept with the evidence', field: 'evidence.note' },
+    staffFlag,
+    { name: 'at', value: 'ISO', summary: 'when it happened (default: now; never ahead of now)', field: 'occurredAt' },
+    { name: 'name', value: 'N', summary: 'the name, for a contact this creates', field: 'name' },
+    country,
+  ];
+}
+
+const consentAction = (action: 'grant' | 'revoke' | 'request' | 'confirm' | 'claim', summary: string, details?: string[]): Command =>
+  command({
+    words: ['consent', action],
+    summary,
+    ...(details ? { details } : {}),
+    method: 'consent.record',
+    fixed: { action },
+    flags: consentFlags(action !== 'revoke'),
+    human: consentRecorded,
+  });
+
+const consent: Command[] = [
+  consentAction('grant', 'record a consent given, with its evidence', [
+    'A grant without the evidence the pack demands is recorded as a claim (unproven), or as a request under double opt-in.',
+  ]),
+  consentAction('revoke', 'record an opt-out (always accepted; creates the contact if new)', [
+    'Never refused for a busy register: it is kept beside it and entered as soon as the register is free.',
+  ]),
+  consentAction('request', 'record a double opt-in request, pending until confirmed'),
+  consentAction('confirm', 'confirm a pending double opt-in request'),
+  consentAction('claim', 'record a consent someone says exists but cannot prove (never sendable)'),
+  command({
+    words: ['consent', 'status'],
+    summary: "a number's consents now, or at an instant",
+    method: 'consent.status',
+    flags: [
+      phone,
+      { name: 'at', value: 'ISO', summary: 'the instant to answer for (default: now)', field: 'at' },
+      { name: 'known-at', value: 'ISO', summary: 'answer from only what the register knew at this instant', field: 'knownAt' },
+    ],
+    human: consentStatus,
+  }),
+];
+
+export const contactsGroup: Group = { title: 'Contacts', commands: contacts };
+export const consentGroup: Group = {
+  title: 'Consent',
+  commands: consent,
+  notes: [`Methods: ${ConsentMethods.join(' ')}`],
+};

@@ -1,0 +1,31 @@
+import { buildTable, type Table } from '../parse';
+import type { Group } from '../spec';
+import { backupsGroup } from './backups';
+import { campaignsGroup } from './campaigns';
+import { consentGroup, contactsGroup } from './contacts';
+import { formsGroup } from './forms';
+import { lintGroup } from './lint';
+import { providersGroup } from './providers';
+import { auditGroup, repliesGroup } from './register';
+import { settingsGroup } from './settings';
+import { transferGroup } from './transfer';
+
+/**
+ * The `optin` command table, in the order the help shows it. A new command is one entry in its area's file (or a new
+ * area's group here); the parser, the help and the error messages follow from it.
+ */
+export const GROUPS: readonly Group[] = [
+  contactsGroup,
+  consentGroup,
+  settingsGroup,
+  formsGroup,
+  campaignsGroup,
+  providersGroup,
+  repliesGroup,
+  transferGroup,
+  lintGroup,
+  auditGroup,
+  backupsGroup,
+];
+
+export const TABLE: Table = buildTable(GROUPS);
