@@ -1,5 +1,6 @@
 import type { LintRule } from '../types';
 import { looseForm } from '../text';
+import { senderNameProblem } from '../sender-name';
 
 /** LINT-SENDER-ID: a marketing text names the shop. */
 export const senderId: LintRule = {
@@ -31,12 +32,22 @@ export const senderId: LintRule = {
     const cyrillic = (n: string): boolean => /[\u0400-\u04ff]/u.test(n);
     const name = names.find((n) => cyrillic(n) === (ctx.language === 'ru')) ?? names[0]!;
     const firstLength = ctx.text.length - ctx.text.trimStart().length;
+    // «Ромашка: …» — the message opens with a name the shop did not list: most often its short brand name, which
+    // names the sender as well once it is listed (and costs no extra SMS part, unlike prepending the legal name).
+    const opener = /^\s*([^\n:.!?]{2,40}?)\s*:/u.exec(ctx.text)?.[1]?.trim();
+    const alias =
+      opener && /\p{L}/u.test(opener) && !/\d{3}/u.test(opener)
+        ? {
+            en: ` If "${opener}" is a name your shop goes by, add it in Settings → Other shop names: then it names the sender as it is.`,
+            ru: ` Если «${opener}» — тоже название вашего магазина, добавьте его в настройках (другие названия магазина): тогда оно и будет указанием отправителя.`,
+          }
+        : { en: '', ru: '' };
     report({
       start: 0,
       end: Math.min(ctx.text.length, Math.max(1, ctx.text.search(/[\n.!?]/u) < 0 ? ctx.text.length : ctx.text.search(/[\n.!?]/u))),
       message: {
-        en: `The message does not name the sender: add "${name}" so the customer knows who writes`,
-        ru: `В сообщении не указан отправитель: добавьте «${name}», чтобы клиент понимал, кто пишет`,
+        en: `The message does not name the sender: add "${name}" so the customer knows who writes.${alias.en}`,
+        ru: `В сообщении не указан отправитель: добавьте «${name}», чтобы клиент понимал, кто пишет.${alias.ru}`,
       },
       fix: { label: { en: `Start with "${name}:"`, ru: `Начать с «${name}:»` }, edits: [{ start: 0, end: firstLength, text: `${name}: ` }] },
     });
@@ -63,8 +74,6 @@ export const smsSender: LintRule = {
   },
 };
 
-const RU_SENDER = /^[A-Za-z0-9!?\-_.()& ]+$/;
-
 /** LINT-RU-SENDER-NAME: the Russian alpha-name format. */
 export const ruSenderName: LintRule = {
   meta: {
@@ -77,20 +86,7 @@ export const ruSenderName: LintRule = {
   },
   check(ctx, report) {
     const name = ctx.profile.senderName.trim();
-    if (!name) return;
-    const problem =
-      name.length < 3 || name.length > 11
-        ? { en: `is ${name.length} characters long (3 to 11 allowed)`, ru: `длиной ${name.length} символов (допустимо от 3 до 11)` }
-        : /[\u0400-\u04ff]/u.test(name)
-          ? { en: 'contains Cyrillic letters (only Latin letters are allowed)', ru: 'содержит кириллицу (допускаются только латинские буквы)' }
-          : !RU_SENDER.test(name)
-            ? {
-                en: 'contains characters operators do not allow (Latin letters, digits and ! ? - _ . ( ) & only)',
-                ru: 'содержит недопустимые символы (только латиница, цифры и ! ? - _ . ( ) &)',
-              }
-            : !/[A-Za-z]/.test(name)
-              ? { en: 'has no letters (a number is not a sender name)', ru: 'не содержит букв (номер не может быть именем отправителя)' }
-              : null;
+    const problem = senderNameProblem(name, 'ru');
     if (!problem) return;
     report({
       start: 0,
