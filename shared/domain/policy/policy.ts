@@ -1,29 +1,23 @@
-import { z } from "zod";
-import ru from "./packs/ru.json" with { type: "json" };
-import eu from "./packs/eu.json" with { type: "json" };
-import de from "./packs/de.json" with { type: "json" };
-import uk from "./packs/uk.json" with { type: "json" };
-import us from "./packs/us.json" with { type: "json" };
-import ca from "./packs/ca.json" with { type: "json" };
-import type { ConsentEvidence, ConsentMethod } from "../consent/types";
+import { z } from 'zod';
+import ru from './packs/ru.json' with { type: 'json' };
+import eu from './packs/eu.json' with { type: 'json' };
+import de from './packs/de.json' with { type: 'json' };
+import uk from './packs/uk.json' with { type: 'json' };
+import us from './packs/us.json' with { type: 'json' };
+import ca from './packs/ca.json' with { type: 'json' };
+import type { ConsentEvidence, ConsentMethod } from '../consent/types';
 
 /** Identifiers of the bundled jurisdiction packs. */
-export const PolicyPackIds = ["ru", "eu", "de", "uk", "us", "ca"] as const;
+export const PolicyPackIds = ['ru', 'eu', 'de', 'uk', 'us', 'ca'] as const;
 /** A jurisdiction pack id. */
 export type PolicyPackId = (typeof PolicyPackIds)[number];
 
 /** Kinds of evidence a pack can demand for a grant. */
-export const EvidenceKinds = [
-  "formVersion",
-  "sheetRef",
-  "inboundMessageId",
-  "importSource",
-  "note",
-] as const;
+export const EvidenceKinds = ['formVersion', 'sheetRef', 'inboundMessageId', 'importSource', 'note'] as const;
 /** A kind of evidence. */
 export type EvidenceKind = (typeof EvidenceKinds)[number];
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time as HH:MM");
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM');
 
 /** A local-time window in which marketing may be sent. */
 export const QuietHours = z.object({ start: HHMM, end: HHMM });
@@ -31,10 +25,7 @@ export const QuietHours = z.object({ start: HHMM, end: HHMM });
 export type QuietHours = z.infer<typeof QuietHours>;
 
 /** At most `messages` marketing messages per contact in any `days` days. */
-export const FrequencyCap = z.object({
-  messages: z.number().int().min(1).max(100),
-  days: z.number().int().min(1).max(365),
-});
+export const FrequencyCap = z.object({ messages: z.number().int().min(1).max(100), days: z.number().int().min(1).max(365) });
 /** A frequency cap. */
 export type FrequencyCap = z.infer<typeof FrequencyCap>;
 
@@ -42,7 +33,7 @@ const Localized = z.object({ en: z.string(), ru: z.string() });
 
 /** What a pack demands of a message about a restricted product category. */
 export const RestrictedRule = z.object({
-  severity: z.enum(["error", "warning"]),
+  severity: z.enum(['error', 'warning']),
   source: z.string(),
   /** Wording the message must carry; null when no wording makes it acceptable or none is prescribed. */
   disclosure: Localized.nullable(),
@@ -96,22 +87,13 @@ export const PolicyPack = z.object({
   name: z.object({ en: z.string(), ru: z.string() }),
   /** Methods that can prove a grant, each with the evidence it needs; a method not listed only makes a claim. */
   grantEvidence: z.partialRecord(
-    z.enum([
-      "paper_form",
-      "qr_keyword",
-      "inbound_keyword",
-      "verbal_in_store",
-      "kiosk",
-      "web_form",
-      "import",
-      "provider_feedback",
-    ]),
+    z.enum(['paper_form', 'qr_keyword', 'inbound_keyword', 'verbal_in_store', 'kiosk', 'web_form', 'import', 'provider_feedback']),
     z.array(z.enum(EvidenceKinds)),
   ),
   doubleOptIn: z.boolean(),
   pendingExpiryHours: z.number().int().min(1),
   maxConsentAgeDays: z.number().int().min(1).nullable(),
-  revocationScope: z.enum(["all_marketing", "channel"]),
+  revocationScope: z.enum(['all_marketing', 'channel']),
   requiresPersonalDataConsent: z.boolean(),
   quietHours: QuietHours.nullable(),
   frequencyCap: FrequencyCap.nullable(),
@@ -135,7 +117,7 @@ export const PolicyOverrides = z
       .min(1)
       .max(24 * 60),
     maxConsentAgeDays: z.number().int().min(1).max(36500),
-    revocationScope: z.enum(["all_marketing", "channel"]),
+    revocationScope: z.enum(['all_marketing', 'channel']),
     quietHours: QuietHours,
     frequencyCap: FrequencyCap,
   })
@@ -161,69 +143,31 @@ export function listPolicyPacks(): PolicyPack[] {
 }
 
 function minutes(hhmm: string): number {
-  const [h, m] = hhmm.split(":").map(Number);
+  const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
 /** A field an override would loosen, with why; empty when the overrides only tighten. */
-export function findLoosening(
-  pack: PolicyPack,
-  o: PolicyOverrides,
-): { field: string; message: string }[] {
+export function findLoosening(pack: PolicyPack, o: PolicyOverrides): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
-  if (o.doubleOptIn === false && pack.doubleOptIn)
-    out.push({
-      field: "doubleOptIn",
-      message: "the pack requires double opt-in",
-    });
-  if (
-    o.pendingExpiryHours !== undefined &&
-    o.pendingExpiryHours > pack.pendingExpiryHours
-  )
-    out.push({
-      field: "pendingExpiryHours",
-      message: `at most ${pack.pendingExpiryHours} hours under this pack`,
-    });
-  if (
-    o.maxConsentAgeDays !== undefined &&
-    pack.maxConsentAgeDays !== null &&
-    o.maxConsentAgeDays > pack.maxConsentAgeDays
-  )
-    out.push({
-      field: "maxConsentAgeDays",
-      message: `at most ${pack.maxConsentAgeDays} days under this pack`,
-    });
-  if (
-    o.revocationScope === "channel" &&
-    pack.revocationScope === "all_marketing"
-  )
-    out.push({
-      field: "revocationScope",
-      message: "the pack revokes all marketing on any opt-out",
-    });
+  if (o.doubleOptIn === false && pack.doubleOptIn) out.push({ field: 'doubleOptIn', message: 'the pack requires double opt-in' });
+  if (o.pendingExpiryHours !== undefined && o.pendingExpiryHours > pack.pendingExpiryHours)
+    out.push({ field: 'pendingExpiryHours', message: `at most ${pack.pendingExpiryHours} hours under this pack` });
+  if (o.maxConsentAgeDays !== undefined && pack.maxConsentAgeDays !== null && o.maxConsentAgeDays > pack.maxConsentAgeDays)
+    out.push({ field: 'maxConsentAgeDays', message: `at most ${pack.maxConsentAgeDays} days under this pack` });
+  if (o.revocationScope === 'channel' && pack.revocationScope === 'all_marketing')
+    out.push({ field: 'revocationScope', message: 'the pack revokes all marketing on any opt-out' });
   if (o.quietHours && pack.quietHours) {
-    if (
-      minutes(o.quietHours.start) < minutes(pack.quietHours.start) ||
-      minutes(o.quietHours.end) > minutes(pack.quietHours.end)
-    )
-      out.push({
-        field: "quietHours",
-        message: `the send window must lie within ${pack.quietHours.start}-${pack.quietHours.end}`,
-      });
+    if (minutes(o.quietHours.start) < minutes(pack.quietHours.start) || minutes(o.quietHours.end) > minutes(pack.quietHours.end))
+      out.push({ field: 'quietHours', message: `the send window must lie within ${pack.quietHours.start}-${pack.quietHours.end}` });
   }
   if (o.quietHours && minutes(o.quietHours.start) >= minutes(o.quietHours.end))
-    out.push({
-      field: "quietHours",
-      message: "the window must start before it ends",
-    });
+    out.push({ field: 'quietHours', message: 'the window must start before it ends' });
   if (o.frequencyCap && pack.frequencyCap) {
     const packRate = pack.frequencyCap.messages / pack.frequencyCap.days;
-    if (
-      o.frequencyCap.messages / o.frequencyCap.days > packRate + 1e-9 ||
-      o.frequencyCap.messages > pack.frequencyCap.messages
-    )
+    if (o.frequencyCap.messages / o.frequencyCap.days > packRate + 1e-9 || o.frequencyCap.messages > pack.frequencyCap.messages)
       out.push({
-        field: "frequencyCap",
+        field: 'frequencyCap',
         message: `at most ${pack.frequencyCap.messages} messages per ${pack.frequencyCap.days} days under this pack`,
       });
   }
@@ -231,10 +175,7 @@ export function findLoosening(
 }
 
 /** The pack as the shop applies it: bundled values with the shop's tightening on top. */
-export function effectivePolicy(
-  pack: PolicyPack,
-  o: PolicyOverrides,
-): PolicyPack {
+export function effectivePolicy(pack: PolicyPack, o: PolicyOverrides): PolicyPack {
   return {
     ...pack,
     doubleOptIn: o.doubleOptIn ?? pack.doubleOptIn,
@@ -247,11 +188,7 @@ export function effectivePolicy(
 }
 
 /** Evidence kinds a grant by `method` lacks under `pack`; null when the method can never prove a grant there. */
-export function missingEvidence(
-  pack: PolicyPack,
-  method: ConsentMethod,
-  ev: ConsentEvidence,
-): EvidenceKind[] | null {
+export function missingEvidence(pack: PolicyPack, method: ConsentMethod, ev: ConsentEvidence): EvidenceKind[] | null {
   const needs = pack.grantEvidence[method];
   if (!needs) return null;
   const has: Record<EvidenceKind, boolean> = {
