@@ -47,7 +47,7 @@ export function synopsis(c: Command): string {
 
 const footer = [
   "The register: --db PATH, else $OPTIN_DB, else the app's own database. --json prints the answer as one JSON object.",
-  'Exit codes: 0 ok, 1 refused input or the register busy in another window or process (reason on stderr), 2 internal error.',
+  'Exit codes: 0 ok, 1 refused input or the register busy in another process (the reason on stderr), 2 internal error.',
   'An opt-out (consent revoke, an inbound STOP) is never refused for a busy register: it is kept beside it and entered',
   'as soon as the register is free; no message goes to that number meanwhile.',
 ];

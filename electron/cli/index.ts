@@ -52,6 +52,14 @@ function openRegister(
   db: string | undefined,
   io: Io,
 ): { backend: Backend | null; dispatch: Dispatch } | { error: ApiError; exit: number } {
+  if (command.register === 'none')
+    return {
+      backend: null,
+      dispatch: async (method) => ({
+        ok: false,
+        error: { code: 'INTERNAL', message: `optin ${command.words.join(' ')} works without the register, so it cannot call ${String(method)}` },
+      }),
+    };
   const dbPath = resolveDbPath(db);
   try {
     // Provider secrets come from the environment in the CLI, never from a file or the register.

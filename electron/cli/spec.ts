@@ -117,10 +117,11 @@ export interface Command {
   /** A result that means failure: the line for stderr (the command exits 1), else null. */
   failed?: (value: never) => string | null;
   /**
-   * How the register is opened: `open` (default; refused by name when it cannot be), or `or-backups` (when it is
-   * damaged, work from its backups alone so it can still be restored).
+   * How the register is opened: `open` (default; refused by name when it cannot be), `or-backups` (when it is
+   * damaged, work from its backups alone so it can still be restored), or `none` (a command that works without it,
+   * such as a server with its own data folder: `backend` is null and a contract call is refused).
    */
-  register?: 'open' | 'or-backups';
+  register?: 'open' | 'or-backups' | 'none';
 }
 
 /** The commands of one area, as the help groups them. */

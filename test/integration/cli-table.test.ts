@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api } from '../../shared/contract/api';
 import { main } from '../../electron/cli/index';
-import { TABLE } from '../../electron/cli/commands';
+import { GROUPS, TABLE } from '../../electron/cli/commands';
 import { commandHelp } from '../../electron/cli/help';
-import { GLOBAL_FLAGS, flagsOf, parseFor, resolve, spellings, tokenize } from '../../electron/cli/parse';
-import type { Command } from '../../electron/cli/spec';
+import { GLOBAL_FLAGS, buildTable, flagsOf, parseFor, resolve, spellings, tokenize } from '../../electron/cli/parse';
+import { command, type Command } from '../../electron/cli/spec';
+import { asInt } from '../../electron/cli/args';
 import { optin } from '../support/cli';
 
 // The CLI is one command table (issue #14 point 6): the parser, the help and the error messages come from it. These
@@ -214,5 +215,54 @@ describe('campaign, and the old batch words, on a register', () => {
     const missing = await optin(db, 'campaign', 'progress', '999');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^optin: ID: /);
+  });
+});
+
+describe('a new command is one entry', () => {
+  it('is parsed, listed, documented and run from its entry alone (with or without the register)', async () => {
+    const db = register();
+    const table = buildTable([
+      ...GROUPS,
+      {
+        title: 'Examples',
+        commands: [
+          {
+            words: ['example', 'serve'],
+            summary: 'an example that needs no register',
+            flags: [{ name: 'port', value: 'P', summary: 'the port', required: true, as: asInt }],
+            register: 'none',
+            run: async (c) => ({ ok: true, value: { port: asInt(c.flags.port, '--port') }, human: `would listen on ${String(c.flags.port)}` }),
+          },
+          command({
+            words: ['example', 'count'],
+            summary: 'how many contacts',
+            method: 'contacts.list',
+            flags: [{ name: 'query', value: 'Q', summary: 'what to look for', field: 'query' }],
+            human: (v) => `${v.contacts.length} contact(s)`,
+            json: (v) => ({ count: v.contacts.length }),
+          }),
+        ],
+      },
+    ]);
+    const io = () => {
+      const r = { out: '', err: '' };
+      return { r, io: { out: (s: string) => void (r.out += s + '\n'), err: (s: string) => void (r.err += s + '\n') } };
+    };
+    const help = io();
+    expect(await main(['--help'], help.io, table)).toBe(0);
+    expect(help.r.out).toMatch(/^Examples\n {2}example serve +an example that needs no register$/m);
+    const one = io();
+    expect(await main(['example', 'serve', '--help'], one.io, table)).toBe(0);
+    expect(one.r.out).toMatch(/^optin example serve --port P\n/);
+    const served = io();
+    expect(await main(['example', 'serve', '--port', '8080', '--db', db], served.io, table)).toBe(0);
+    expect(served.r.out).toBe('would listen on 8080\n');
+    expect(existsSync(db)).toBe(false);
+    const refused = io();
+    expect(await main(['example', 'serve', '--port', 'x', '--db', db], refused.io, table)).toBe(1);
+    expect(refused.r.err).toBe('optin: --port: expected a whole number, got "x"\n');
+    const counted = io();
+    expect(await main(['example', 'count', '--json', '--db', db], counted.io, table)).toBe(0);
+    expect(JSON.parse(counted.r.out)).toEqual({ count: 0 });
   });
 });

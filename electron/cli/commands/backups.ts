@@ -81,7 +81,7 @@ const backupArg: Arg = {
 const commands: Command[] = [
   command({
     words: ['backup', 'list'],
-    summary: 'the backups in backups/ beside the register: when, why, size, checked (✓), what each holds, heads',
+    summary: 'the backups beside the register: when, why, size, checked (✓), what each holds, heads',
     method: 'backup.list',
     register: 'or-backups',
     human: (v) => {
@@ -112,7 +112,7 @@ const commands: Command[] = [
   },
   {
     words: ['backup', 'verify'],
-    summary: 'check a backup again: it opens, migrates in a copy, audit verify finds nothing wrong, file and heads as recorded',
+    summary: 'check a backup again: it opens, migrates, verifies, and its file and heads are as recorded',
     args: [backupArg],
     register: 'or-backups',
     calls: ['backup.verify'],
@@ -140,7 +140,7 @@ const commands: Command[] = [
   },
   {
     words: ['backup', 'restore'],
-    summary: 'restore a backup over the register, which is kept as a backup first (without --yes: only the preview)',
+    summary: 'restore a backup over the register, kept as a backup first (without --yes: the preview)',
     details: [
       'Works on a register that cannot be opened too. A backup is also made by itself before every migration, import',
       'and undo, and once a day while the app runs.',

@@ -81,7 +81,7 @@ const commands: Command[] = [
   command({
     words: ['campaign', 'plan'],
     aliases: was('plan'),
-    summary: 'plan a campaign: run the audience through the send-time gate; counts per exclusion reason',
+    summary: 'plan a campaign: the audience through the send-time gate, counts per exclusion reason',
     method: 'batch.plan',
     flags: [
       {

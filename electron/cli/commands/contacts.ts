@@ -32,7 +32,7 @@ const contacts: Command[] = [
   }),
   command({
     words: ['contacts', 'list'],
-    summary: 'contacts with their marketing status per channel (and why a granted one still cannot be sent)',
+    summary: 'contacts with their marketing status per channel, and why a granted one cannot be sent',
     method: 'contacts.list',
     flags: [{ name: 'query', value: 'Q', summary: 'name, number or tag to look for', field: 'query' }, ...pageFlags(1000, 1000)],
     human: contactsList,

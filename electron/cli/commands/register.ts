@@ -5,7 +5,8 @@ import { auditVerified, confirmationsList, headAccepted } from './format';
 const replies: Command[] = [
   command({
     words: ['inbound'],
-    summary: 'classify an inbound reply and act on it: STOP revokes at once, START <form code> opts in, YES confirms',
+    details: ['The reply is classified first (opt-out wins; English and Russian, loose phrasings), then acted on.'],
+    summary: "act on a customer's reply: STOP revokes at once, START <code> opts in, YES confirms",
     method: 'inbound.receive',
     flags: [
       { name: 'from', value: 'P', summary: "the customer's number", required: true, field: 'from' },
@@ -40,7 +41,7 @@ const replies: Command[] = [
 const audit: Command[] = [
   command({
     words: ['audit', 'verify'],
-    summary: 'check both hash chains, every event against its contact, and the heads against the witness',
+    summary: 'check both hash chains, events against contacts, and the heads against the witness',
     details: [
       "Exit 1 when any event or audit row was altered, removed or reordered, an event no longer matches its contact's number",
       'or its contact is gone, a safeguard was dropped, or the register is shorter than (or rewritten since) what the',
@@ -63,7 +64,8 @@ const audit: Command[] = [
   }),
   command({
     words: ['audit', 'accept-head'],
-    summary: 'after restoring an older backup on purpose: the witness remembers the register as it is now (on record)',
+    summary: 'after restoring an old backup on purpose: the witness remembers the register as it is now',
+    details: ['The change is recorded in the audit log.'],
     method: 'audit.acceptHead',
     flags: [staffFlag],
     human: headAccepted,
