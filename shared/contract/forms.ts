@@ -26,13 +26,18 @@ export type FormVersion = z.infer<typeof FormVersion>;
 /** A sheet serial as typed or scanned from its QR ("S-000042", "42", "F7-3 S-000042"). */
 const SerialInput = z.string().trim().min(1, 'serial is required').max(60);
 
+/** How sheets are printed: tear-off slips (one customer each, the default), one customer a page, or a group table. */
+export const SheetLayout = z.enum(['slip', 'individual', 'group']);
+
 /** A printed consent sheet and how far its entry has got. */
 export const SheetSummary = z.object({
   serial: z.string(),
   formVersionId: z.number().int(),
   formCode: z.string(),
   formTitle: z.string(),
-  layout: z.enum(['individual', 'group']),
+  layout: SheetLayout,
+  /** The separate personal-data consent printed with this sheet as its own document (ru pack, 152-FZ), if any. */
+  personalDataSerial: z.string().nullable(),
   rows: z.number().int(),
   paper: z.enum(['a4', 'letter']),
   printRun: z.number().int(),
@@ -78,10 +83,11 @@ export const formsMethods = {
   'forms.print': {
     input: z.object({
       formVersionId: z.number().int().positive(),
-      layout: z.enum(['individual', 'group']),
+      /** Tear-off slips by default: on a group sheet every customer sees the names and numbers above their own. */
+      layout: SheetLayout.default('slip'),
       /** Rows per group sheet (ignored for individual sheets). */
       rows: z.number().int().min(1, 'at least 1 row').max(40, 'at most 40 rows per sheet').default(15),
-      /** How many sheets (pages), each with its own serial. */
+      /** How many sheets (pages, or slips), each with its own serial. */
       copies: z.number().int().min(1, 'at least 1 sheet').max(500, 'at most 500 sheets at once').default(1),
       paper: z.enum(['a4', 'letter']).default('a4'),
       staff: Name.optional(),
@@ -92,8 +98,15 @@ export const formsMethods = {
       bytes: z.number().int(),
       formCode: z.string(),
       serials: z.array(z.string()),
+      /**
+       * Under a pack that wants the personal-data consent as a document of its own (ru, 152-FZ since 1 September
+       * 2025): the serial of each sheet's separate personal-data document, in the order of `serials`.
+       */
+      personalDataSerials: z.array(z.string()),
       printRun: z.number().int(),
       rowsPerSheet: z.number().int(),
+      /** `group_shows_others`: each customer on a group sheet sees the names and numbers written above theirs. */
+      warnings: z.array(z.enum(['group_shows_others'])),
     }),
   },
   'forms.qr': {
@@ -126,13 +139,29 @@ export const formsMethods = {
       rows: z.array(
         z.object({
           row: z.number().int(),
+          /** The contact the row stands for now (a correction may have moved it; a void leaves it as entered). */
           contactId: z.number().int(),
           phone: z.string(),
           name: z.string(),
+          /** What was written on the paper (null for rows entered before the register kept it). */
+          writtenName: z.string().nullable(),
+          writtenPhone: z.string().nullable(),
           signedOn: z.string(),
           enteredAt: IsoInstant,
           enteredBy: z.string(),
           events: z.array(z.number().int()),
+          /** The row's last correction: how it reads now (a void: it grants nothing). */
+          correction: z
+            .object({
+              kind: z.enum(['void', 'correct']),
+              reason: z.string(),
+              writtenName: z.string().nullable(),
+              writtenPhone: z.string().nullable(),
+              at: IsoInstant,
+              by: z.string(),
+              events: z.array(z.number().int()),
+            })
+            .nullable(),
         }),
       ),
       scans: z.array(
@@ -150,7 +179,15 @@ export const formsMethods = {
     }),
   },
   'sheets.checkPhone': {
-    input: z.object({ phone: z.string().max(64) }),
+    input: z.object({
+      phone: z.string().max(64),
+      /** The rest of the row as typed so far: the answer then says what saving it would do. */
+      name: Name.optional(),
+      serial: SerialInput.optional(),
+      signedOn: z.iso.date({ message: 'expected the date on the sheet as YYYY-MM-DD' }).optional(),
+      channels: z.array(Channel).optional(),
+      purposes: z.array(Purpose).optional(),
+    }),
     output: z.object({
       ok: z.boolean(),
       problem: z.string().nullable(),
@@ -158,6 +195,15 @@ export const formsMethods = {
       messageable: z.boolean(),
       contact: z.object({ id: z.number().int(), name: z.string() }).nullable(),
       onSheets: z.array(z.object({ serial: z.string(), row: z.number().int() })),
+      /** The number belongs to a contact with another name than the one written: same person, or a mistyped number? */
+      nameDiffers: z.boolean(),
+      /**
+       * Consents this number withdrew that the row would touch: when, and whether the row gives them again (the
+       * sheet's date is later) or the opt-out still wins (the sheet is dated on or before it).
+       */
+      optedOut: z.array(z.object({ channel: Channel, purpose: Purpose, at: IsoInstant, rowWins: z.boolean() })),
+      /** Under a pack that needs the separate personal-data consent: marketing from this row would not be sendable. */
+      needsPersonalData: z.boolean(),
     }),
   },
   'sheets.enterRow': {
@@ -171,6 +217,11 @@ export const formsMethods = {
       purposes: z.array(Purpose).min(1, 'tick at least one consent').optional(),
       /** The date written on the sheet. */
       signedOn: z.iso.date({ message: 'expected the date on the sheet as YYYY-MM-DD' }),
+      /**
+       * The number belongs to a contact with another name than the one written: staff say it is the same person
+       * (the contact keeps its name, the row keeps what was written). Without it such a row is refused.
+       */
+      samePerson: z.boolean().optional(),
       staff: Name.optional(),
     }),
     output: z.object({
@@ -179,9 +230,39 @@ export const formsMethods = {
       contactId: z.number().int(),
       phone: z.string(),
       name: z.string(),
+      writtenName: z.string().nullable(),
+      /** The separate personal-data document the row's personal-data tick came from, when there is one. */
+      personalDataSerial: z.string().nullable(),
       createdContact: z.boolean(),
       events: z.array(ConsentEvent),
       downgraded: z.object({ to: z.enum(['claim', 'request']), reason: z.string(), missing: z.array(z.string()) }).nullable(),
+    }),
+  },
+  'sheets.correctRow': {
+    input: z.object({
+      serial: SerialInput,
+      row: z.number().int().min(1, 'rows start at 1'),
+      /**
+       * `void`: the row should never have been entered (not signed, wrong sheet, not this customer) — every consent
+       * it recorded is retracted, so nothing it alone granted may be sent; the log keeps it. `correct`: the number or
+       * name was typed wrong — the row's consents move to the corrected number (retracted on the old one).
+       */
+      action: z.enum(['void', 'correct']),
+      reason: z.string().trim().min(3, 'say why the row is corrected').max(500),
+      /** For `correct`: the number as written on the sheet (default: as entered). */
+      phone: PhoneInput.optional(),
+      /** For `correct`: the name as written on the sheet (default: as entered). */
+      name: Name.optional(),
+      staff: Name.optional(),
+    }),
+    output: z.object({
+      serial: z.string(),
+      row: z.number().int(),
+      action: z.enum(['void', 'correct']),
+      /** The contact the row now stands for (null after a void). */
+      contactId: z.number().int().nullable(),
+      /** Events written: retractions of what the row granted, then (a correction) grants for the corrected number. */
+      events: z.array(ConsentEvent),
     }),
   },
   'sheets.attachScan': {

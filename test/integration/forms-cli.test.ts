@@ -102,18 +102,19 @@ describe('optin forms (CLI, as the issue writes it)', () => {
     const pdf = join(dir, 'sheets.pdf');
     const r = await optin(db, 'forms', 'print', '1', '--layout', 'group', '--rows', '10', '--paper', 'a4', '--copies', '2', '--out', pdf, '--json');
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ file: pdf, formCode: 'F1-1', serials: ['S-000001', 'S-000002'], rowsPerSheet: 10 });
+    // Under the ru pack each sheet is followed by its personal-data document, on the next serial.
+    expect(r.json()).toMatchObject({ file: pdf, formCode: 'F1-1', serials: ['S-000001', 'S-000003'], personalDataSerials: ['S-000002', 'S-000004'], rowsPerSheet: 10 });
     const extracted = (await pdfText(pdf, { layout: true })).join('\n').replace(/\s+/g, ' ');
     for (const needle of ['F1-1', 'S-000001', 'S-000002', 'Лавка у дома', 'Отписаться: ответьте СТОП', 'обработку моих персональных данных'])
       expect(extracted).toContain(needle);
     const ind = await optin(db, 'forms', 'print', '1', '--layout', 'individual', '--paper', 'letter', '--out', join(dir, 'one.pdf'), '--json');
-    expect(ind.json()).toMatchObject({ serials: ['S-000003'], rowsPerSheet: 1 });
+    expect(ind.json()).toMatchObject({ serials: ['S-000005'], rowsPerSheet: 1 });
     const sheets = await optin(db, 'sheets', 'list', '--json');
-    expect((sheets.json().sheets as { serial: string }[]).map((s) => s.serial)).toEqual(['S-000003', 'S-000002', 'S-000001']);
+    expect((sheets.json().sheets as { serial: string }[]).map((s) => s.serial)).toEqual(['S-000005', 'S-000003', 'S-000001']);
 
     for (const [args, message] of [
       [['forms', 'print', '1', '--layout', 'group', '--out', join(dir, 'x.txt')], '--out: sheets are written as PDF'],
-      [['forms', 'print', '1', '--layout', 'table', '--out', pdf], '--layout: expected individual or group, got "table"'],
+      [['forms', 'print', '1', '--layout', 'table', '--out', pdf], '--layout: expected slip, individual or group, got "table"'],
       [['forms', 'print', '1', '--layout', 'group'], '--out: name the file to write'],
       [['forms', 'print', '1', '--layout', 'group', '--rows', '40', '--paper', 'letter', '--out', pdf], '--rows: at most'],
       [['forms', 'print', '1', '--layout', 'group', '--paper', 'a3', '--out', pdf], '--paper:'],
@@ -181,10 +182,14 @@ describe('optin forms (CLI, as the issue writes it)', () => {
       '--json',
     );
     expect(enter.code).toBe(0);
-    const events = enter.json().events as { method: string; evidence: Record<string, unknown> }[];
+    const events = enter.json().events as { method: string; purpose: string; evidence: Record<string, unknown> }[];
     expect(events).toHaveLength(4);
+    // The personal-data tick names its own document, printed on the next serial.
     for (const e of events)
-      expect(e).toMatchObject({ method: 'paper_form', evidence: { formVersionId: 1, sheetRef: 'S-000001', row: 1, scanSha256: sha } });
+      expect(e).toMatchObject({
+        method: 'paper_form',
+        evidence: { formVersionId: 1, sheetRef: e.purpose === 'personal_data' ? 'S-000002' : 'S-000001', row: 1, scanSha256: sha },
+      });
     const again = await optin(db, 'sheets', 'enter', 'S-000001', '--row', '1', '--phone', '+79120000001', '--channels', 'sms', '--signed-on', today);
     expect(again.code).toBe(1);
     expect(again.err).toContain('--row: row 1 of S-000001 was entered already');

@@ -72,13 +72,25 @@ describe('printed sheets', () => {
     const t = scopedBackend();
     const { form } = await russianShop(t, SHOP);
     const a = await t.call('forms.print', { formVersionId: form.id, layout: 'group', rows: 10, copies: 3, paper: 'a4' });
-    expect(a.serials).toEqual(['S-000001', 'S-000002', 'S-000003']);
+    // Under the ru pack each sheet is followed by its own personal-data document, on the next serial.
+    expect(a.serials).toEqual(['S-000001', 'S-000003', 'S-000005']);
+    expect(a.personalDataSerials).toEqual(['S-000002', 'S-000004', 'S-000006']);
+    expect(a.warnings).toEqual(['group_shows_others']);
     expect(readFileSync(t.backend.files.get(a.fileId).path).subarray(0, 5).toString()).toBe('%PDF-');
     const b = await t.call('forms.print', { formVersionId: form.id, layout: 'individual', copies: 1, paper: 'letter', rows: 15 });
-    expect(b).toMatchObject({ serials: ['S-000004'], printRun: 2, rowsPerSheet: 1 });
+    expect(b).toMatchObject({ serials: ['S-000007'], personalDataSerials: ['S-000008'], printRun: 2, rowsPerSheet: 1, warnings: [] });
     const list = await t.call('sheets.list', {});
+    // The list shows the documents staff enter from; each names its personal-data document.
     expect(list.total).toBe(4);
-    expect(list.sheets[0]).toMatchObject({ serial: 'S-000004', layout: 'individual', rows: 1, paper: 'letter', enteredRows: 0, notReturned: false });
+    expect(list.sheets[0]).toMatchObject({
+      serial: 'S-000007',
+      personalDataSerial: 'S-000008',
+      layout: 'individual',
+      rows: 1,
+      paper: 'letter',
+      enteredRows: 0,
+      notReturned: false,
+    });
     expect((await t.call('forms.list', {}))[0]?.firstUsedAt).not.toBeNull();
     // Two weeks on with nothing entered and no scan: flagged as possibly lost.
     t.clock.advance(15 * DAY);
@@ -119,7 +131,8 @@ describe('paper entry', () => {
     expect(r.events).toHaveLength(4);
     for (const e of r.events) {
       expect(e).toMatchObject({ action: 'grant', method: 'paper_form', formCode: form.code });
-      expect(e.evidence).toMatchObject({ formVersionId: form.id, sheetRef: 'S-000001', row: 1 });
+      // Each tick names the document it was made on: the personal-data consent is a document of its own.
+      expect(e.evidence).toMatchObject({ formVersionId: form.id, sheetRef: e.purpose === 'personal_data' ? 'S-000002' : 'S-000001', row: 1 });
       // Dated by the day on the sheet, from its start in the shop's time zone.
       expect(e.occurredAt).toBe('2026-03-01T21:00:00.000Z');
     }
@@ -164,8 +177,10 @@ describe('paper entry', () => {
 
   it('reads a serial as staff type it or a hand scanner types the QR', async () => {
     const { t, form } = await printed();
-    for (const typed of ['S-000002', 's2', '2', `${form.code} S-000002`, '000002'])
-      expect((await t.call('sheets.get', { serial: typed })).sheet.serial, typed).toBe('S-000002');
+    for (const typed of ['S-000003', 's3', '3', `${form.code} S-000003`, '000003'])
+      expect((await t.call('sheets.get', { serial: typed })).sheet.serial, typed).toBe('S-000003');
+    // The serial of a personal-data document opens the sheet it was printed with.
+    expect((await t.call('sheets.get', { serial: 'S-000004' })).sheet.serial).toBe('S-000003');
   });
 
   it('keeps a scan under its SHA-256 and points later rows to it', async () => {

@@ -36,11 +36,14 @@ async function print(c: Ctx): Promise<Outcome> {
   deliver(backend, r.fileId, file);
   const { fileId: _fileId, name: _name, ...rest } = r;
   const range = r.serials.length === 1 ? r.serials[0] : `${r.serials[0]}…${r.serials[r.serials.length - 1]}`;
-  return {
-    ok: true,
-    value: { ...rest, file },
-    human: `${file}: ${r.serials.length} ${String(c.input.layout)} sheet${r.serials.length === 1 ? '' : 's'} of ${r.formCode} (${range}), ${r.bytes} bytes`,
-  };
+  const lines = [
+    `${file}: ${r.serials.length} ${String(c.input.layout ?? 'slip')} sheet${r.serials.length === 1 ? '' : 's'} of ${r.formCode} (${range}), ${r.bytes} bytes`,
+  ];
+  if (r.personalDataSerials.length > 0)
+    lines.push(`each followed by its separate personal-data consent (152-FZ) on the next serial: ${r.personalDataSerials.join(', ')}`);
+  if (r.warnings.includes('group_shows_others'))
+    lines.push('warning: on a group sheet every customer sees the names and numbers written above their own; slips keep them apart');
+  return { ok: true, value: { ...rest, file }, human: lines.join('\n') };
 }
 
 /** `forms qr` (a PNG or SVG code, or a poster for --out X.pdf) and `forms poster`. */
@@ -115,11 +118,10 @@ const forms: Command[] = [
     flags: [
       {
         name: 'layout',
-        value: 'individual|group',
-        summary: 'one customer per sheet, or a table of rows',
-        required: true,
+        value: 'slip|individual|group',
+        summary: 'tear-off slips, one customer each (default); one customer per sheet; or a table of rows, where each customer sees the rows above',
         field: 'layout',
-        as: asChoice(['individual', 'group']),
+        as: asChoice(['slip', 'individual', 'group']),
       },
       { name: 'rows', value: 'N', summary: 'rows on a group sheet (default 15)', field: 'rows', as: asInt },
       { name: 'copies', value: 'N', summary: 'how many sheets (default 1)', field: 'copies', as: asInt },

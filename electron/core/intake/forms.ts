@@ -3,6 +3,7 @@ import type { FormVersion, Output, ParsedInput } from '../../../shared/contract/
 import { AppError } from '../../../shared/contract/errors';
 import { formTemplate } from '../../../shared/domain/forms/templates';
 import { formatSerial, optInKeywordText, optInQr, sheetQrText } from '../../../shared/domain/forms/links';
+import { needsSeparatePersonalData, splitPersonalData } from '../../../shared/domain/forms/documents';
 import { getPolicyPack, type PolicyPack } from '../../../shared/domain/policy/policy';
 import { formatPhoneForPeople } from '../../../shared/domain/phone/normalize';
 import { localDay } from '../../../shared/domain/time/zones';
@@ -75,17 +76,33 @@ function formOrThrow(ctx: ServiceContext, id: number): FormRecord {
 }
 
 /**
- * forms.print: reserve serials, render the sheets (one serial per page) and record them in one go — a sheet
- * exists in the register from the moment it can be printed, so a sheet that never comes back is noticed.
+ * forms.print: reserve serials, render the sheets (one serial per page or slip) and record them in one go — a sheet
+ * exists in the register from the moment it can be printed, so a sheet that never comes back is noticed. Under a
+ * pack that wants the personal-data consent as a separate document (ru), each sheet is followed by its own
+ * personal-data document with the next serial; a group sheet is printed with a warning, since every customer on
+ * it sees the names and numbers written above their own.
  */
 export async function printForm(ctx: ServiceContext, files: FileStore, input: ParsedInput<'forms.print'>): Promise<Output<'forms.print'>> {
   const form = formOrThrow(ctx, input.formVersionId);
   const settings = getSettings(ctx);
   const actor = resolveActor(ctx, input.staff);
   const now = ctx.clock.now();
-  const rows = input.layout === 'individual' ? 1 : input.rows;
+  const rows = input.layout === 'group' ? input.rows : 1;
   const { serial: first, printRun } = ctx.sheets.nextNumbers();
-  const serials = Array.from({ length: input.copies }, (_, i) => formatSerial(first + i));
+  let split: { consent: string; personalData: string } | null = null;
+  if (needsSeparatePersonalData(settings.effectivePolicy, form.purposes)) {
+    split = splitPersonalData(form.body);
+    if (!split)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `formVersionId: the personal-data consent must be printed as its own document (152-FZ), but wording ${form.code} has no section headed with it (e.g. "2. Consent to the processing of personal data"); edit the wording`,
+        { fields: [{ path: 'formVersionId', message: 'no separate personal-data section' }] },
+      );
+  }
+  // A sheet and its personal-data document take neighbouring serials, so a gap in either shows.
+  const step = split ? 2 : 1;
+  const serials = Array.from({ length: input.copies }, (_, i) => formatSerial(first + step * i));
+  const personalDataSerials = split ? serials.map((_, i) => formatSerial(first + step * i + 1)) : [];
   const spec = {
     layout: input.layout,
     paper: input.paper,
@@ -95,6 +112,7 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
     serials,
     qrText: (serial: string) => sheetQrText(form.code, serial),
     printedOn: localDay(now, settings.timezone),
+    personalData: split ? { consentBody: split.consent, body: split.personalData, serials: personalDataSerials } : undefined,
   };
   if (input.layout === 'group') {
     const fit = maxGroupRows(spec);
@@ -105,13 +123,14 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
       });
   }
   const pdf = await renderSheets(spec);
-  const range = serials.length === 1 ? serials[0] : `${serials[0]}–${serials[serials.length - 1]}`;
+  const last = personalDataSerials.at(-1) ?? serials[serials.length - 1];
+  const range = last === serials[0] ? serials[0] : `${serials[0]}–${last}`;
   const out = files.createOutput(`${form.code} ${range}.pdf`);
   writeFileSync(out.path, pdf);
   ctx.db.transaction(() => {
-    serials.forEach((serial, i) =>
-      ctx.sheets.insert({
-        id: first + i,
+    serials.forEach((serial, i) => {
+      const sheet = {
+        id: first + step * i,
         serial,
         formVersionId: form.id,
         layout: input.layout,
@@ -120,8 +139,13 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
         printRun,
         printedAt: now,
         printedBy: actor,
-      }),
-    );
+        document: 'consent' as const,
+        pairsWith: null,
+      };
+      ctx.sheets.insert(sheet);
+      const pd = personalDataSerials[i];
+      if (pd) ctx.sheets.insert({ ...sheet, id: sheet.id + 1, serial: pd, document: 'personal_data', pairsWith: sheet.id });
+    });
     ctx.forms.markUsed(form.id, now);
     appendAudit(ctx, actor, 'sheets.printed', `form:${form.id}`, {
       printRun,
@@ -130,9 +154,20 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
       layout: input.layout,
       rows,
       paper: input.paper,
+      ...(split ? { personalData: { first: personalDataSerials[0], last: personalDataSerials.at(-1) } } : {}),
     });
   })();
-  return { fileId: out.id, name: out.name, bytes: pdf.length, serials, printRun, rowsPerSheet: rows, formCode: form.code };
+  return {
+    fileId: out.id,
+    name: out.name,
+    bytes: pdf.length,
+    serials,
+    personalDataSerials,
+    printRun,
+    rowsPerSheet: rows,
+    formCode: form.code,
+    warnings: input.layout === 'group' ? ['group_shows_others'] : [],
+  };
 }
 
 function shopNumberOrThrow(settings: ReturnType<typeof getSettings>, kind: 'whatsapp' | 'sms'): string {

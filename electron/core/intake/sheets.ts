@@ -5,11 +5,15 @@ import { AppError } from '../../../shared/contract/errors';
 import { parseSerial } from '../../../shared/domain/forms/links';
 import { localDay, zonedTimeToUtc } from '../../../shared/domain/time/zones';
 import { describePhoneRefusal, normalizePhone } from '../../../shared/domain/phone/normalize';
-import type { SheetRecord, SheetSummaryRecord } from '../db/repos/sheets.repo';
+import { namesDiffer } from '../../../shared/domain/forms/written-name';
+import { foldEvents } from '../../../shared/domain/consent/fold';
+import type { Channel, Purpose } from '../../../shared/domain/consent/types';
+import type { SheetRecord, SheetRowRecord, SheetSummaryRecord } from '../db/repos/sheets.repo';
 import type { FileStore } from '../infra/files';
 import { sha256Hex } from '../infra/hash';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from '../context';
-import { recordConsent } from '../register/consent';
+import { recordConsent, toApiEvent } from '../register/consent';
+import { appendEvents, toFoldable, type PendingEvent } from '../register/consent-log';
 import { toForm } from './forms';
 import { getSettings } from '../register/settings';
 import { resolveActor } from '../register/staff';
@@ -44,7 +48,43 @@ function sheetOrThrow(ctx: ServiceContext, typed: string): SheetRecord {
     throw new AppError('NOT_FOUND', `serial: no sheet ${serial} was printed from this register`, {
       fields: [{ path: 'serial', message: 'unknown sheet' }],
     });
+  // The separate personal-data document is entered together with the consent document it was printed with.
+  if (sheet.pairsWith !== null) return ctx.sheets.get(sheet.pairsWith) ?? sheet;
   return sheet;
+}
+
+/** When a row signed on `signedOn` counts from: the start of that day in the shop's zone, or the printing if later. */
+function rowTime(printedAt: number, signedOn: string, timezone: string, now: number): number {
+  const [y, m, d] = signedOn.split('-').map(Number) as [number, number, number];
+  return Math.min(Math.max(zonedTimeToUtc(y, m, d, 0, 0, 0, timezone), printedAt), now);
+}
+
+/** A row as the contract shows it. */
+function toApiRow(r: SheetRowRecord): Output<'sheets.get'>['rows'][number] {
+  const c = r.correction;
+  return {
+    row: r.row,
+    contactId: c?.contactId ?? r.contactId,
+    phone: r.phone,
+    name: r.name,
+    writtenName: r.writtenName,
+    writtenPhone: r.writtenPhone,
+    signedOn: r.signedOn,
+    enteredAt: iso(r.enteredAt),
+    enteredBy: r.enteredBy,
+    events: r.events,
+    correction: c
+      ? {
+          kind: c.kind,
+          reason: c.reason,
+          writtenName: c.writtenName,
+          writtenPhone: c.writtenPhone,
+          at: iso(c.correctedAt),
+          by: c.correctedBy,
+          events: c.events,
+        }
+      : null,
+  };
 }
 
 function summary(s: SheetSummaryRecord, now: number): Output<'sheets.list'>['sheets'][number] {
@@ -54,6 +94,7 @@ function summary(s: SheetSummaryRecord, now: number): Output<'sheets.list'>['she
     formCode: s.formCode,
     formTitle: s.formTitle,
     layout: s.layout,
+    personalDataSerial: s.personalDataSerial,
     rows: s.rows,
     paper: s.paper,
     printRun: s.printRun,
@@ -87,16 +128,7 @@ export function getSheet(ctx: ServiceContext, input: ParsedInput<'sheets.get'>):
   return {
     sheet: summary(s, ctx.clock.now()),
     form,
-    rows: rows.map((r) => ({
-      row: r.row,
-      contactId: r.contactId,
-      phone: r.phone,
-      name: r.name,
-      signedOn: r.signedOn,
-      enteredAt: iso(r.enteredAt),
-      enteredBy: r.enteredBy,
-      events: r.events,
-    })),
+    rows: rows.map(toApiRow),
     scans: ctx.sheets
       .scans(sheet.id)
       .map((c) => ({ sha256: c.sha256, fileName: c.fileName, mediaType: c.mediaType, bytes: c.bytes, addedAt: iso(c.addedAt), addedBy: c.addedBy })),
@@ -104,12 +136,50 @@ export function getSheet(ctx: ServiceContext, input: ParsedInput<'sheets.get'>):
   };
 }
 
-/** sheets.checkPhone: what the entry screen shows beside a number as it is typed. */
+/**
+ * sheets.checkPhone: what the entry screen shows beside a number as it is typed — and, given the rest of the row,
+ * what saving it would do: a name that differs from the contact's, opt-outs the row would meet (and whether the
+ * row's date gives the consent again or the opt-out still wins), and marketing the pack would still not send for
+ * lack of the personal-data consent.
+ */
 export function checkSheetPhone(ctx: ServiceContext, input: ParsedInput<'sheets.checkPhone'>): Output<'sheets.checkPhone'> {
   const settings = getSettings(ctx);
   const p = normalizePhone(input.phone, settings.defaultCountry);
-  if (!p.ok) return { ok: false, problem: describePhoneRefusal(p.reason), phone: null, messageable: false, contact: null, onSheets: [] };
+  if (!p.ok)
+    return {
+      ok: false,
+      problem: describePhoneRefusal(p.reason),
+      phone: null,
+      messageable: false,
+      contact: null,
+      onSheets: [],
+      nameDiffers: false,
+      optedOut: [],
+      needsPersonalData: false,
+    };
   const contact = ctx.contacts.getByPhone(p.value.e164);
+  const sheet = input.serial && parseSerial(input.serial) ? ctx.sheets.bySerial(parseSerial(input.serial)!) : undefined;
+  const form = sheet ? ctx.forms.get(sheet.formVersionId) : undefined;
+  const channels: Channel[] = input.channels?.length ? input.channels : (form?.channels ?? ['sms', 'whatsapp']);
+  const purposes: Purpose[] = input.purposes?.length ? input.purposes : (form?.purposes ?? ['marketing']);
+  const now = ctx.clock.now();
+  const events = contact ? ctx.consent.eventsForContact(contact.id).map(toFoldable) : [];
+  const stateOf = (channel: Channel, purpose: Purpose) => foldEvents(events.filter((e) => e.channel === channel && e.purpose === purpose));
+
+  const optedOut: Output<'sheets.checkPhone'>['optedOut'] = [];
+  if (contact) {
+    const day = input.signedOn ?? localDay(now, settings.timezone);
+    const from = rowTime(sheet?.printedAt ?? 0, day, settings.timezone, now);
+    for (const channel of channels)
+      for (const purpose of purposes) {
+        const state = stateOf(channel, purpose);
+        // The fold puts a withdrawal after a grant of the same instant: the row wins only when it counts from later.
+        if (state.status === 'revoked' && state.since !== null)
+          optedOut.push({ channel, purpose, at: iso(state.since), rowWins: from > state.since });
+      }
+  }
+  const pack = settings.effectivePolicy;
+  const pdInForce = (['sms', 'whatsapp'] as const).some((c) => stateOf(c, 'personal_data').status === 'granted');
   return {
     ok: true,
     problem: null,
@@ -117,6 +187,9 @@ export function checkSheetPhone(ctx: ServiceContext, input: ParsedInput<'sheets.
     messageable: p.value.messageable,
     contact: contact ? { id: contact.id, name: contact.name } : null,
     onSheets: contact ? ctx.sheets.rowsForContact(contact.id) : [],
+    nameDiffers: !!contact && !!input.name && namesDiffer(input.name, contact.name),
+    optedOut,
+    needsPersonalData: pack.requiresPersonalDataConsent && purposes.includes('marketing') && !purposes.includes('personal_data') && !pdInForce,
   };
 }
 
@@ -150,22 +223,33 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
   if (strayPurpose) throw field('purposes', `form ${form.code} does not ask for ${strayPurpose}`, 'FORM_MISMATCH');
 
   const now = ctx.clock.now();
-  const [y, m, d] = input.signedOn.split('-').map(Number) as [number, number, number];
-  const dayStart = zonedTimeToUtc(y, m, d, 0, 0, 0, settings.timezone);
   if (input.signedOn > localDay(now, settings.timezone)) throw field('signedOn', `${input.signedOn} is in the future`, 'FUTURE_DATE');
   const printedDay = localDay(sheet.printedAt, settings.timezone);
   if (input.signedOn < printedDay)
     throw field('signedOn', `${input.signedOn} is before sheet ${sheet.serial} was printed (${printedDay}) — check the date`);
-  const occurredAt = Math.min(Math.max(dayStart, sheet.printedAt), now);
+  const occurredAt = rowTime(sheet.printedAt, input.signedOn, settings.timezone, now);
+
+  // The number may belong to someone with another name: staff must say it is the same person, or fix the number.
+  const writtenName = input.name?.trim() || null;
+  const known = normalizePhone(input.phone, settings.defaultCountry);
+  const owner = known.ok ? ctx.contacts.getByPhone(known.value.e164) : undefined;
+  if (owner && writtenName && !input.samePerson && namesDiffer(writtenName, owner.name))
+    throw new AppError(
+      'CONFLICT',
+      `name: ${known.ok ? known.value.e164 : input.phone} belongs to ${owner.name}, and row ${input.row} says ${writtenName} — if it is the same person, enter the row as the same person; otherwise check the number`,
+      { fields: [{ path: 'name', message: 'another name for this number' }], contactId: owner.id, contactName: owner.name, writtenName },
+    );
 
   const scan = ctx.sheets.scans(sheet.id).at(-1);
-  const evidence = {
+  const personalData = ctx.sheets.personalDataOf(sheet.id);
+  // Each tick points to the document it was made on: the personal-data consent to its own document and serial.
+  const evidenceFor = (purpose: Purpose) => ({
     formVersionId: form.id,
-    sheetRef: sheet.serial,
+    sheetRef: purpose === 'personal_data' && personalData ? personalData.serial : sheet.serial,
     row: input.row,
     ...(scan ? { scanSha256: scan.sha256 } : {}),
     note: `signed on ${input.signedOn}`,
-  };
+  });
 
   return ctx.db
     .transaction(() => {
@@ -185,7 +269,7 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
               method: 'paper_form',
               occurredAt: iso(occurredAt),
               staff: actor,
-              evidence,
+              evidence: evidenceFor(purpose),
             }),
           );
           if (contactId === null) createdContact = r.createdContact;
@@ -204,8 +288,17 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
         enteredAt: now,
         enteredBy: actor,
         events: events.map((e) => e.id),
+        writtenName,
+        writtenPhone: input.phone,
       });
-      appendAudit(ctx, actor, 'sheet.row_entered', `sheet:${sheet.serial}`, { row: input.row, contact: contactId, events: events.map((e) => e.id) });
+      appendAudit(ctx, actor, 'sheet.row_entered', `sheet:${sheet.serial}`, {
+        row: input.row,
+        contact: contactId,
+        events: events.map((e) => e.id),
+        ...(input.samePerson && owner && writtenName && namesDiffer(writtenName, owner.name)
+          ? { samePerson: { written: writtenName, contact: owner.name } }
+          : {}),
+      });
       const final = ctx.contacts.get(contactId);
       return {
         serial: sheet.serial,
@@ -213,10 +306,164 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
         contactId,
         phone: final?.phone ?? '',
         name: final?.name ?? '',
+        writtenName,
+        personalDataSerial: personalData && purposes.includes('personal_data') ? personalData.serial : null,
         createdContact,
         events,
         downgraded,
       };
+    })
+    .immediate();
+}
+
+/**
+ * sheets.correctRow: an audited correction of a row entered earlier; the row and its events stay in the log.
+ *
+ * A void answers every consent the row still grants with a `retract` event — not a revocation: the customer did
+ * not opt out, the row should never have counted (not signed, another sheet's row, another person). So the gate
+ * refuses exactly what the row alone granted, while a consent the same person gave elsewhere (another sheet, a
+ * QR message) stands, and what the register knew before the void stays provable with `--known-at`. A correction
+ * of the number does the same on the old number and grants the row's consents, dated as the row, to the number
+ * as written (an opt-out of that number recorded later still wins); a correction of the name alone writes no
+ * consent event. Each is a row in `sheet_row_corrections` and an audit row naming the reason.
+ */
+export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.correctRow'>): Output<'sheets.correctRow'> {
+  const sheet = sheetOrThrow(ctx, input.serial);
+  const form = ctx.forms.get(sheet.formVersionId);
+  if (!form) throw new AppError('NOT_FOUND', `serial: the form of sheet ${sheet.serial} is missing`);
+  const settings = getSettings(ctx);
+  const actor = resolveActor(ctx, input.staff);
+  const entered = ctx.sheets.rows(sheet.id).find((r) => r.row === input.row);
+  if (!entered)
+    throw new AppError('NOT_FOUND', `row: row ${input.row} of ${sheet.serial} has not been entered`, {
+      fields: [{ path: 'row', message: 'not entered' }],
+    });
+  const last = entered.correction;
+  if (last?.kind === 'void')
+    throw new AppError('CONFLICT', `row: row ${input.row} of ${sheet.serial} was voided already (${last.reason}); a voided row grants nothing`, {
+      fields: [{ path: 'row', message: 'voided already' }],
+    });
+  if (input.action === 'correct' && input.phone === undefined && input.name === undefined)
+    throw new AppError('VALIDATION_FAILED', 'phone: give the number or the name as written on the sheet', {
+      fields: [{ path: 'phone', message: 'nothing to correct' }],
+    });
+
+  const now = ctx.clock.now();
+  const policy = settings.effectivePolicy;
+  const formCodes = new Map([[form.id, form.code]]);
+  const currentContact = last?.contactId ?? entered.contactId;
+  // What the row grants now: its own events, or the grants of its last correction.
+  const live = (last ? last.events : entered.events)
+    .map((id) => ctx.consent.eventById(id))
+    .filter((e): e is NonNullable<typeof e> => !!e && e.action !== 'retract' && e.action !== 'revoke');
+  const retractions = (note: string): PendingEvent[] =>
+    live.map((e) => ({
+      contact: { id: e.contactId, phone: e.phone },
+      channel: e.channel,
+      purpose: e.purpose,
+      action: 'retract',
+      method: 'paper_form',
+      occurredAt: now,
+      recordedBy: actor,
+      formVersionId: null,
+      evidence: { sheetRef: e.evidence.sheetRef ?? sheet.serial, row: input.row, note },
+      expiresAt: null,
+      targetEventId: e.id,
+    }));
+
+  return ctx.db
+    .transaction((): Output<'sheets.correctRow'> => {
+      if (input.action === 'void') {
+        const written = appendEvents(ctx, retractions(`row ${input.row} of ${sheet.serial} voided: ${input.reason}`), policy);
+        const ids = written.map((e) => e.id);
+        ctx.sheets.insertCorrection({
+          sheetId: sheet.id,
+          row: input.row,
+          kind: 'void',
+          reason: input.reason,
+          writtenName: null,
+          writtenPhone: null,
+          contactId: null,
+          events: ids,
+          correctedAt: now,
+          correctedBy: actor,
+        });
+        appendAudit(ctx, actor, 'sheet.row_voided', `sheet:${sheet.serial}`, { row: input.row, reason: input.reason, events: ids });
+        return { serial: sheet.serial, row: input.row, action: 'void', contactId: null, events: written.map((e) => toApiEvent(e, formCodes)) };
+      }
+
+      const writtenPhone = input.phone ?? last?.writtenPhone ?? entered.writtenPhone ?? entered.phone;
+      const writtenName = input.name?.trim() || last?.writtenName || entered.writtenName || null;
+      const target = normalizePhone(writtenPhone, settings.defaultCountry);
+      if (!target.ok)
+        throw new AppError('VALIDATION_FAILED', `phone: ${describePhoneRefusal(target.reason)}`, {
+          fields: [{ path: 'phone', message: 'not a usable number' }],
+        });
+      const sameNumber = ctx.contacts.get(currentContact)?.phone === target.value.e164;
+      const events: ConsentEvent[] = [];
+      let contactId = currentContact;
+      let carried: number[] = live.map((e) => e.id);
+      if (!sameNumber) {
+        events.push(
+          ...appendEvents(ctx, retractions(`row ${input.row} of ${sheet.serial}: number corrected — ${input.reason}`), policy).map((e) =>
+            toApiEvent(e, formCodes),
+          ),
+        );
+        carried = [];
+        for (const e of live) {
+          const r = recordConsent(
+            ctx,
+            api['consent.record'].input.parse({
+              ...(carried.length ? { contactId } : { phone: target.value.e164, name: writtenName ?? undefined }),
+              channel: e.channel,
+              purpose: e.purpose,
+              action: 'grant',
+              method: 'paper_form',
+              occurredAt: iso(e.occurredAt),
+              staff: actor,
+              evidence: { ...e.evidence, note: `row ${input.row} of ${sheet.serial} corrected: ${input.reason}` },
+            }),
+          );
+          contactId = r.contact.id;
+          carried.push(...r.events.map((x) => x.id));
+          events.push(...r.events);
+        }
+        if (live.length === 0) {
+          const c = ctx.contacts.getByPhone(target.value.e164);
+          if (!c)
+            throw new AppError(
+              'CONFLICT',
+              `row: row ${input.row} of ${sheet.serial} grants nothing any more; enter the number as a new row instead`,
+              {
+                fields: [{ path: 'row', message: 'nothing to move' }],
+              },
+            );
+          contactId = c.id;
+        }
+      }
+      const contact = ctx.contacts.get(contactId);
+      if (contact && !contact.name && writtenName) ctx.contacts.update({ ...contact, name: writtenName, updatedAt: now });
+      ctx.sheets.insertCorrection({
+        sheetId: sheet.id,
+        row: input.row,
+        kind: 'correct',
+        reason: input.reason,
+        writtenName,
+        writtenPhone,
+        contactId,
+        events: [...events.filter((e) => e.action === 'retract').map((e) => e.id), ...carried],
+        correctedAt: now,
+        correctedBy: actor,
+      });
+      appendAudit(ctx, actor, 'sheet.row_corrected', `sheet:${sheet.serial}`, {
+        row: input.row,
+        reason: input.reason,
+        contact: contactId,
+        writtenName,
+        writtenPhone,
+        events: events.map((e) => e.id),
+      });
+      return { serial: sheet.serial, row: input.row, action: 'correct', contactId, events };
     })
     .immediate();
 }

@@ -740,6 +740,94 @@ export const ERAS: Record<number, (s: Shop) => void> = {
       events: JSON.stringify(events),
     });
   },
+
+  // 0009: a tear-off slip printed with its separate personal-data document; Galina's row keeps what she wrote, and
+  // a row entered in error is voided (its grants retracted, the correction kept).
+  9(s) {
+    s.era(9);
+    const sheet = (serial: string, document: 'consent' | 'personal_data', pairsWith: number | null) =>
+      s.insert('sheets', {
+        serial,
+        form_version_id: s.ids.form,
+        layout: 'slip',
+        rows: 1,
+        paper: 'a4',
+        print_run: 3,
+        printed_at: s.now,
+        printed_by: 'Марина',
+        document,
+        pairs_with: pairsWith,
+      });
+    s.ids.slip = sheet('S-000003', 'consent', null);
+    s.ids.slipPd = sheet('S-000004', 'personal_data', s.ids.slip);
+    s.ids.slip2 = sheet('S-000005', 'consent', null);
+    s.ids.slip2Pd = sheet('S-000006', 'personal_data', s.ids.slip2);
+    s.audit('Марина', 'sheets.printed', `form:${s.ids.form}`, {
+      serials: ['S-000003', 'S-000005'],
+      layout: 'slip',
+      personalData: { first: 'S-000004', last: 'S-000006' },
+    });
+    s.tick(60 * 24);
+    const galina = s.contact('galina', { phone: '+79120000777', name: 'Галина Ёлкина' });
+    const row = (serial: string, pd: string, contact: number, written: string, phone: string, key: string) => {
+      const events = s.record(
+        'Марина',
+        (['marketing', 'personal_data'] as const).map((purpose) => ({
+          contact,
+          channel: 'sms' as const,
+          purpose,
+          action: 'grant' as const,
+          method: 'paper_form' as const,
+          form: s.ids.form,
+          evidence: { formVersionId: s.ids.form, sheetRef: purpose === 'personal_data' ? pd : serial, row: 1 },
+          earlier: 60,
+        })),
+        { action: 'sheet.row_entered', entity: `sheet:${serial}`, details: { row: 1 } },
+      );
+      s.insert('sheet_rows', {
+        sheet_id: s.ids[key],
+        row: 1,
+        contact_id: contact,
+        signed_on: '2025-11-20',
+        entered_at: s.now,
+        entered_by: 'Марина',
+        events: JSON.stringify(events),
+        written_name: written,
+        written_phone: phone,
+      });
+      return events;
+    };
+    row('S-000003', 'S-000004', galina, 'Галя Ёлкина', '8 912 000-07-77', 'slip');
+    s.tick();
+    const wrong = row('S-000005', 'S-000006', s.ids.lyuda!, 'Людмила З.', '8 912 000-00-08', 'slip2');
+    s.tick();
+    const note = 'row 1 of S-000005 voided: signed by someone else';
+    const retracts = s.record(
+      'Марина',
+      wrong.map((target, i) => ({
+        contact: s.ids.lyuda!,
+        channel: 'sms' as const,
+        purpose: i === 0 ? ('marketing' as const) : ('personal_data' as const),
+        action: 'retract' as const,
+        method: 'paper_form' as const,
+        evidence: { sheetRef: i === 0 ? 'S-000005' : 'S-000006', row: 1, note },
+        target,
+      })),
+      { action: 'sheet.row_voided', entity: 'sheet:S-000005', details: { row: 1, reason: 'signed by someone else' } },
+    );
+    s.insert('sheet_row_corrections', {
+      sheet_id: s.ids.slip2,
+      row: 1,
+      kind: 'void',
+      reason: 'signed by someone else',
+      written_name: null,
+      written_phone: null,
+      contact_id: null,
+      events: JSON.stringify(retracts),
+      corrected_at: s.now,
+      corrected_by: 'Марина',
+    });
+  },
 };
 
 /** The event that let a contact's SMS marketing go: its latest grant. */
