@@ -115,31 +115,26 @@ export function nearest(typed: string, candidates: readonly string[]): string | 
   return best !== null && bestD <= Math.max(2, Math.floor(typed.length / 3)) ? best : null;
 }
 
-/** Why no command matched, in one line: the nearest command, or the commands of the area that was typed. */
+/**
+ * Why no command matched, in one line: the nearest command when the words look like a slip, and the commands of the
+ * area when its first word is known. Old words (aliases) are matched, but the documented command is what is named.
+ */
 export function unknownCommand(table: Table, positionals: readonly string[]): string {
-  const visible = table.commands.filter((c) => !c.aliases || true);
   const typed = positionals.slice(0, table.maxWords).join(' ');
+  let near: Command | null = null;
+  let nearest = Infinity;
+  for (const [words, c] of table.byWords) {
+    const d = distance(positionals.slice(0, words.split(' ').length).join(' ').toLowerCase(), words);
+    if (d < nearest) [near, nearest] = [c, d];
+  }
+  const slip = near && nearest <= Math.max(2, Math.floor(typed.length / 4)) ? ` — did you mean "${near.words.join(' ')}"?` : '';
   const area = positionals[0] ?? '';
-  // Aliases count for matching but the suggestion is always the documented command.
-  const phrases = [...table.byWords.entries()];
-  const inArea = phrases.filter(([w]) => w.split(' ')[0] === area).map(([, c]) => c);
-  const wordsOf = (c: Command): string => c.words.join(' ');
-  let best: Command | null = null;
-  let bestD = Infinity;
-  for (const [w, c] of phrases) {
-    const n = w.split(' ').length;
-    const d = distance(positionals.slice(0, n).join(' ').toLowerCase(), w);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  const near = best && bestD <= Math.max(2, Math.floor(typed.length / 4)) ? wordsOf(best) : null;
-  if (inArea.length) {
-    const subs = [...new Set(inArea.map((c) => c.words.slice(1).join(' ') || '(alone)'))];
-    const canonical = inArea[0]!.words[0]!;
-    const what = positionals.length > 1 ? `unknown command "${positionals.slice(0, 2).join(' ')}"` : `${area}: give the command`;
-    return `${what}${near && positionals.length > 1 ? ` — did you mean "${near}"?` : ''} (${canonical} has: ${subs.join(', ')}; optin help ${canonical})`;
-  }
-  void visible;
-  return `unknown command "${typed}"${near ? ` — did you mean "${near}"?` : ''} (optin --help lists them)`;
+  const inArea = [...table.byWords].filter(([words]) => words.split(' ')[0] === area).map(([, c]) => c);
+  if (!inArea.length) return `unknown command "${typed}"${slip} (optin --help lists them)`;
+  const canonical = inArea[0]!.words[0]!;
+  const subs = [...new Set(inArea.map((c) => c.words.slice(1).join(' ')))];
+  const what = positionals.length > 1 ? `unknown command "${positionals.slice(0, 2).join(' ')}"${slip}` : `${area}: give the command`;
+  return `${what} (${canonical} has: ${subs.join(', ')}; optin help ${canonical})`;
 }
 
 /** The parsed line for one command. */
