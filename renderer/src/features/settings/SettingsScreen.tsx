@@ -23,6 +23,7 @@ import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import type { PolicyOverrides, PolicyPackId } from '../../../../shared/domain/policy/policy';
 import { useSettingsStore } from '../../stores/settings.store';
 import { TimeZoneSelect } from '../../components/TimeZoneSelect';
+import { senderNameProblem } from '../../../../shared/domain/lint/sender-name';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
@@ -156,6 +157,14 @@ function IdentityCard({ settings }: { settings: Settings }) {
   const [error, setError] = useState<unknown>(null);
   const fieldError = useFieldError(error);
   const [saved, setSaved] = useState(false);
+  // The operators' rules for the sender name, checked as it is typed — the same rule the composer applies later.
+  const senderProblem = senderNameProblem(draft.senderName, settings.policyPack);
+  const senderError = senderProblem
+    ? t('settings.senderNameProblem', {
+        name: draft.senderName.trim(),
+        problem: i18n.language.startsWith('ru') ? senderProblem.ru : senderProblem.en,
+      })
+    : null;
   const submit = async () => {
     setError(null);
     setSaved(false);
@@ -183,7 +192,8 @@ function IdentityCard({ settings }: { settings: Settings }) {
           label={t('settings.senderName')}
           value={draft.senderName}
           onChange={(e) => setDraft({ ...draft, senderName: e.currentTarget.value })}
-          error={fieldError('senderName')}
+          error={senderError ?? fieldError('senderName')}
+          data-testid="sender-name"
         />
         <TextInput
           label={t('settings.shopPhone')}
@@ -233,7 +243,7 @@ function IdentityCard({ settings }: { settings: Settings }) {
         />
       </SimpleGrid>
       <Group mt="md">
-        <Button onClick={() => void submit()} data-testid="save-identity">
+        <Button onClick={() => void submit()} disabled={senderError !== null} data-testid="save-identity">
           {t('settings.save')}
         </Button>
         {saved && (
