@@ -76,7 +76,7 @@ export interface Ctx extends Line {
   /** The contract input the flags and arguments make (their fields, checked and converted, then `adjust`ed). */
   input: Record<string, unknown>;
   dispatch: Dispatch;
-  /** The register's backend; null when a damaged register is worked on from its backups. */
+  /** The register's backend; null when a damaged register is worked on from its backups, or the command needs none. */
   backend: Backend | null;
   /** One contract call; a refusal is thrown as `Refused` and reported like any other. */
   call<M extends Method>(method: M, input: Record<string, unknown>): Promise<Output<M>>;
