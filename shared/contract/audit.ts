@@ -74,7 +74,7 @@ export const HeadText = z
   .trim()
   .max(400)
   .superRefine((s, ctx) => {
-    for (const message of parseHead(s).issues) ctx.addIssue({ code: 'custom', message });
+    for (const p of parseHead(s).problems) ctx.addIssue({ code: 'custom', message: p.key, params: p.params });
   });
 
 /** Verifying the register's chains and reading the audit log. */

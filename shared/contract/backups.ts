@@ -60,12 +60,12 @@ export const BackupLocator = z
       .trim()
       .min(1)
       .max(255)
-      .refine((s) => !/[\\/]/.test(s) && s !== '.' && s !== '..', 'id: a file name in the backups folder (give a folder with path)')
+      .refine((s) => !/[\\/]/.test(s) && s !== '.' && s !== '..', 'backups.idNotFileName')
       .optional(),
     path: z.string().trim().min(1).max(4096).optional(),
   })
   .refine((l) => (l.id === undefined) !== (l.path === undefined), {
-    message: 'give either id (a backup in the backups folder) or path',
+    message: 'backups.idOrPath',
     path: ['id'],
   });
 

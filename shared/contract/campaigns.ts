@@ -62,7 +62,7 @@ export const campaignsMethods = {
     input: z.object({
       channel: z.enum(['sms', 'whatsapp', 'cascade']),
       purpose: z.enum(['marketing', 'service']),
-      text: z.string().trim().min(1, 'the message is empty').max(10_000, 'the message is longer than 10,000 characters'),
+      text: z.string().trim().min(1, 'campaigns.textEmpty').max(10_000, 'campaigns.textTooLong'),
       /** Only contacts with any of these tags; default: everyone. */
       tags: Tags.optional(),
       /** When it is to go; default: now. */
@@ -146,7 +146,7 @@ export const campaignsMethods = {
        * The providers to hand off through, by name: one that carries the batch's channel, or for a cascade one for
        * WhatsApp and one for SMS (a provider carrying both may serve both).
        */
-      providers: z.array(ProviderName).min(1, 'name a provider').max(2, 'at most two providers (WhatsApp and SMS)'),
+      providers: z.array(ProviderName).min(1, 'campaigns.nameProvider').max(2, 'campaigns.atMostTwoProviders'),
       /** The approved WhatsApp template this text is (Cloud API; Twilio Content SID `HX…` for Twilio WhatsApp). */
       template: z.object({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(2).max(15) }).optional(),
       /** Cascade: how long WhatsApp gets to deliver before the SMS fallback goes (default 60 minutes). */

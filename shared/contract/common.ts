@@ -7,7 +7,7 @@ import { isKnownCountry } from '../domain/phone/normalize';
 /** An instant at the doors: ISO 8601 with an offset or Z. */
 export const IsoInstant = z.iso.datetime({
   offset: true,
-  message: 'expected an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00+03:00',
+  message: 'common.notIsoInstant',
 });
 
 const EARLIEST_INPUT = Date.UTC(1970, 0, 1);
@@ -19,12 +19,11 @@ const LATEST_INPUT = Date.UTC(2101, 0, 1);
  */
 export const InstantInput = IsoInstant.superRefine((s, ctx) => {
   const t = Date.parse(s);
-  if (!(t >= EARLIEST_INPUT && t < LATEST_INPUT))
-    ctx.addIssue({ code: 'custom', message: `${s} is not between 1970 and 2100; check the year`, input: s });
+  if (!(t >= EARLIEST_INPUT && t < LATEST_INPUT)) ctx.addIssue({ code: 'custom', message: 'common.yearOutOfRange', params: { value: s }, input: s });
 });
 
 /** A phone as typed; normalised by the service with the shop's default country. */
-export const PhoneInput = z.string().trim().min(1, 'phone is required').max(64, 'phone is too long');
+export const PhoneInput = z.string().trim().min(1, 'common.phoneRequired').max(64, 'common.phoneTooLong');
 
 /** ISO 3166 alpha-2 country code. */
 export const CountryCode = z
@@ -34,11 +33,11 @@ export const CountryCode = z
   .pipe(
     z
       .string()
-      .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as RU or DE')
+      .regex(/^[A-Z]{2}$/, 'common.notCountryCode')
       // The country reads typed numbers: one whose numbering plan is unknown would only fail later, blamed on the phone.
       .superRefine((s, ctx) => {
         if (/^[A-Z]{2}$/.test(s) && !isKnownCountry(s))
-          ctx.addIssue({ code: 'custom', message: `"${s}" is not a country whose phone numbers are known (e.g. RU, DE, US)`, input: s });
+          ctx.addIssue({ code: 'custom', message: 'common.unknownCountry', params: { country: s }, input: s });
       }),
   );
 
@@ -58,9 +57,9 @@ export const Locale = z.enum(['en', 'ru']);
 /** A person's or staff member's name as typed. */
 export const Name = z.string().trim().max(200);
 /** A contact tag. */
-export const Tag = z.string().trim().min(1, 'a tag cannot be empty').max(64, 'a tag is at most 64 characters');
+export const Tag = z.string().trim().min(1, 'common.tagEmpty').max(64, 'common.tagTooLong');
 /** A contact's tags. */
-export const Tags = z.array(Tag).max(50, 'at most 50 tags');
+export const Tags = z.array(Tag).max(50, 'common.tooManyTags');
 
 /** Bidi overrides and isolates, zero-width characters, the byte-order mark, C0 and C1 controls. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -72,7 +71,8 @@ export const VisibleText = z.string().superRefine((s, ctx) => {
   if (c !== undefined)
     ctx.addIssue({
       code: 'custom',
-      message: `contains an invisible or control character (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}); type the name without it`,
+      message: 'common.invisibleCharacter',
+      params: { codePoint: `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` },
       input: s,
     });
 });

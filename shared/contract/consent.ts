@@ -20,11 +20,11 @@ export const Evidence = z
   .object({
     formVersionId: z.number().int().positive(),
     sheetRef: z.string().trim().min(1).max(200),
-    scanSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'),
+    scanSha256: z.string().regex(/^[0-9a-f]{64}$/, 'common.notSha256'),
     inboundMessageId: z.string().trim().min(1).max(200),
     importBatchId: z.string().trim().min(1).max(200),
     /** For imports: the file's SHA-256, its name, the row, and the consent columns as they read in the file. */
-    fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'),
+    fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'common.notSha256'),
     fileName: z.string().trim().min(1).max(300),
     row: z.number().int().positive(),
     columns: z.record(z.string().max(200), z.string().max(1000)),
@@ -111,9 +111,9 @@ export const ConsentRecordInput = z
     name: Name.optional(),
     country: CountryCode.optional(),
   })
-  .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'give a phone or a contactId', path: ['phone'] })
+  .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] })
   .refine((v) => v.action === 'revoke' || v.method !== undefined, {
-    message: 'a method is required (how was this consent collected?)',
+    message: 'consent.methodRequired',
     path: ['method'],
   });
 /** Input of consent.record. */

@@ -5,7 +5,7 @@ import { ConsentCell, ConsentEvent, PendingOptOut } from './consent';
 
 const ContactLocator = z
   .object({ contactId: z.number().int().positive().optional(), phone: PhoneInput.optional() })
-  .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'give a phone or a contactId', path: ['phone'] });
+  .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] });
 
 /** The customers in the register. */
 export const contactsMethods = {
@@ -13,7 +13,7 @@ export const contactsMethods = {
     input: z.object({
       phone: PhoneInput,
       name: Name.optional(),
-      email: z.email('not a valid e-mail address').optional(),
+      email: z.email('common.notEmail').optional(),
       country: CountryCode.optional(),
       locale: Locale.optional(),
       externalId: z.string().trim().min(1).max(200).optional(),
@@ -26,7 +26,7 @@ export const contactsMethods = {
     input: z.object({
       id: z.number().int().positive(),
       name: Name.optional(),
-      email: z.email('not a valid e-mail address').nullable().optional(),
+      email: z.email('common.notEmail').nullable().optional(),
       locale: Locale.nullable().optional(),
       externalId: z.string().trim().max(200).nullable().optional(),
       tags: Tags.optional(),

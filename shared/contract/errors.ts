@@ -1,3 +1,7 @@
+import { isMessageKey, renderMessage, type MessageKey, type MessageParams } from './messages.en';
+
+export { isMessageKey, renderMessage, type MessageKey, type MessageParams } from './messages.en';
+
 /** Error codes every door (IPC, HTTP, CLI) can answer with. */
 export const ErrorCodes = [
   'VALIDATION_FAILED',
@@ -24,29 +28,102 @@ export const ErrorCodes = [
 /** One of the error codes the contract can answer with. */
 export type ErrorCode = (typeof ErrorCodes)[number];
 
-/** A field-level problem inside a refused input. */
+/**
+ * A field-level problem inside a refused input: the field's path, a message key of the catalog (messages.en.ts) with
+ * its parameters, and `message`, the English text rendered from them (the CLI and logs print it).
+ */
 export interface FieldProblem {
   path: string;
+  key?: MessageKey;
+  params?: MessageParams;
   message: string;
 }
 
-/** The error shape that crosses every door; never a stack trace. */
+/**
+ * A field problem as the core states it: the path and the key; the English text is rendered from the catalog. (A
+ * problem still stated only in English — `message` without a key — passes as it is, shown as written.)
+ */
+export type FieldProblemInput = { path: string; key: MessageKey; params?: MessageParams } | { path: string; key?: undefined; message: string };
+
+/**
+ * The error shape that crosses every door; never a stack trace. `key` and `params` say what happened (the renderer
+ * translates them); `message` is the same thing in English. A door's own refusal before the contract (a CLI usage
+ * error) may carry only `message`.
+ */
 export interface ApiError {
   code: ErrorCode;
+  key?: MessageKey;
+  params?: MessageParams;
   message: string;
   details?: { fields?: FieldProblem[]; [key: string]: unknown };
 }
 
-/** Thrown by services for refusals the user can fix; mapped to ApiError by the dispatcher. */
+/** What an AppError may carry besides its key: field problems by key, and plain values (a contact id, a path). */
+export type AppErrorDetails = { fields?: FieldProblemInput[]; [key: string]: unknown };
+
+/** A field problem with its English text rendered. */
+export function fieldProblem(p: FieldProblemInput): FieldProblem {
+  if (p.key === undefined) return { path: p.path, message: p.message };
+  return { path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}), message: renderMessage(p.key, p.params) };
+}
+
+/**
+ * Thrown by services for refusals the user can fix; mapped to ApiError by the dispatcher. The message is rendered in
+ * English from the catalog, so `err.message` reads as before.
+ */
 export class AppError extends Error {
+  readonly key: MessageKey;
+  readonly params?: MessageParams;
+  readonly details?: ApiError['details'];
+  constructor(code: ErrorCode, key: MessageKey, params?: MessageParams, details?: AppErrorDetails);
+  /**
+   * @deprecated Compatibility path while call sites move to keys: an English sentence, shown as it is in every
+   * language (key `legacy.text`). State new refusals by key.
+   */
+  constructor(code: ErrorCode, message: string, details?: ApiError['details']);
   constructor(
     readonly code: ErrorCode,
-    message: string,
-    readonly details?: ApiError['details'],
+    keyOrMessage: string,
+    paramsOrDetails?: MessageParams | ApiError['details'],
+    details?: AppErrorDetails,
   ) {
-    super(message);
+    const keyed = isMessageKey(keyOrMessage);
+    const params = keyed ? (paramsOrDetails as MessageParams | undefined) : { text: keyOrMessage };
+    super(keyed ? renderMessage(keyOrMessage, params) : keyOrMessage);
     this.name = 'AppError';
+    this.key = keyed ? keyOrMessage : 'legacy.text';
+    if (params && Object.keys(params).length) this.params = params;
+    const d = keyed ? details : (paramsOrDetails as ApiError['details']);
+    if (d) this.details = keyed && d.fields ? { ...d, fields: (d.fields as FieldProblemInput[]).map(fieldProblem) } : (d as ApiError['details']);
   }
+
+  /** A refusal about one field: the field problem and the error share the key; the English message names the field first. */
+  static field(code: ErrorCode, path: string, key: MessageKey, params?: MessageParams, extra?: Omit<AppErrorDetails, 'fields'>): AppError {
+    const err = new AppError(code, key, params, { ...extra, fields: [{ path, key, ...(params ? { params } : {}) }] });
+    err.message = `${path}: ${err.message}`;
+    return err;
+  }
+
+  /** The shape that crosses the doors. */
+  toApiError(): ApiError {
+    return {
+      code: this.code,
+      key: this.key,
+      ...(this.params ? { params: this.params } : {}),
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+/** An ApiError stated by key (a door's own answer: the host's missing key, a closing backend). */
+export function apiError(code: ErrorCode, key: MessageKey, params?: MessageParams, details?: AppErrorDetails): ApiError {
+  return new AppError(code, key, params, details).toApiError();
+}
+
+/** True when `key` names a message of the catalog (an error that came across a door may be from an older version). */
+export function knownKey(key: unknown): key is MessageKey {
+  return typeof key === 'string' && isMessageKey(key);
 }
 
 /** Result envelope used across IPC, HTTP and CLI. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /** An uploaded or produced file, by id. */
-export const FileId = z.string().uuid('not a file id');
+export const FileId = z.string().uuid('common.notFileId');
 /** A chunk of an upload. */
 export const Base64 = z
   .string()
-  .max(3_000_000, 'a chunk may hold at most 2 MB')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+  .max(3_000_000, 'files.chunkTooLarge')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'files.notBase64');
 
 /** Uploading files in chunks and reading produced ones. */
 export const filesMethods = {

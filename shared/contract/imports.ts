@@ -16,7 +16,7 @@ export type ColumnTarget = z.infer<typeof ColumnTarget>;
 export const ColumnMapping = z
   .object({ column: z.number().int().min(0).max(999), header: z.string().max(500), target: ColumnTarget })
   .refine((m) => m.target.field !== 'consent' || (m.target.channels !== undefined && m.target.purpose !== undefined), {
-    message: 'a consent column needs its channels and purpose',
+    message: 'imports.consentColumnNeeds',
     path: ['target'],
   });
 /** One column of an import mapping. */
@@ -88,7 +88,7 @@ export type ImportBatch = z.infer<typeof ImportBatch>;
 /** The input of an import preview or commit. */
 export const ImportRunInput = z.object({
   fileId: FileId,
-  mapping: z.array(ColumnMapping).min(1, 'map at least the phone column').max(1000),
+  mapping: z.array(ColumnMapping).min(1, 'imports.mapPhoneColumn').max(1000),
   defaultCountry: CountryCode.optional(),
   merge: z.enum(['fill_blanks', 'overwrite']).default('fill_blanks'),
   encoding: z.string().trim().min(1).max(40).optional(),
@@ -106,7 +106,9 @@ export const importsMethods = {
       delimiter: z.enum([',', ';', '\t', '|']).optional(),
       preset: z.string().trim().min(1).max(100).optional(),
       /** The row (from 1) that holds the column names; without it the first row naming a phone and another known column. */
-      headerRow: z.number().int().min(1, 'headerRow: rows are counted from 1').max(100, 'headerRow: at most row 100').optional(),
+      headerRow: z.number().int().min(1, 'imports.headerRowFrom1').max(100, 'imports.headerRowMax').optional(),
+      /** The sheet of a workbook (.xlsx) to read; without it the first. */
+      sheet: z.string().trim().min(1).max(100).optional(),
     }),
     output: z.object({
       encoding: z.string(),
@@ -138,13 +140,13 @@ export const importsMethods = {
   'import.batches': { input: z.object({}), output: z.object({ batches: z.array(ImportBatch) }) },
   'import.savePreset': {
     input: z.object({
-      name: z.string().trim().min(1, 'give the preset a name').max(100),
+      name: z.string().trim().min(1, 'imports.presetName').max(100),
       mapping: z.array(ColumnMapping).min(1).max(1000),
     }),
     output: ImportPresetInfo,
   },
   'import.deletePreset': {
-    input: z.object({ id: z.string().regex(/^saved:\d+$/, 'only saved presets can be deleted') }),
+    input: z.object({ id: z.string().regex(/^saved:\d+$/, 'imports.onlySavedPresets') }),
     output: z.object({ deleted: z.boolean() }),
   },
   'export.create': {

@@ -9,7 +9,7 @@ export const inboundMethods = {
       from: PhoneInput,
       to: PhoneInput.optional(),
       channel: Channel.default('sms'),
-      text: z.string().max(4096, 'text is too long'),
+      text: z.string().max(4096, 'inbound.textTooLong'),
       at: InstantInput.optional(),
       providerId: z.string().trim().min(1).max(200).optional(),
       staff: Name.optional(),
@@ -31,10 +31,10 @@ export const inboundMethods = {
       .object({
         contactId: z.number().int().positive().optional(),
         phone: PhoneInput.optional(),
-        note: z.string().trim().min(1, 'say what the complaint was').max(2000),
+        note: z.string().trim().min(1, 'complaints.noteRequired').max(2000),
         staff: Name.optional(),
       })
-      .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'give a phone or a contactId', path: ['phone'] }),
+      .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] }),
     output: z.object({ id: z.number().int() }),
   },
   'complaints.list': {

@@ -8,7 +8,7 @@ export const TemplateButton = z.object({ type: z.enum(['quick_reply', 'url', 'ph
 
 /** One message to check (see shared/domain/lint). */
 export const LintRequest = z.object({
-  text: z.string().max(10_000, 'the message is longer than 10,000 characters'),
+  text: z.string().max(10_000, 'campaigns.textTooLong'),
   channel: z.enum(['sms', 'whatsapp']),
   purpose: z.enum(['marketing', 'service']),
   kind: z.enum(MessageKinds).optional(),

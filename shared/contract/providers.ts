@@ -6,9 +6,9 @@ import { Channel, Name, PhoneInput } from './common';
 export const ProviderName = z
   .string()
   .trim()
-  .min(1, 'provider name is required')
-  .max(40, 'provider name is longer than 40 characters')
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'provider name: letters, digits, spaces, dot, dash and underscore');
+  .min(1, 'providers.nameRequired')
+  .max(40, 'providers.nameTooLong')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'providers.nameCharacters');
 
 /** A configured provider (secrets shown only as set or not). */
 export const ProviderInfo = z.object({

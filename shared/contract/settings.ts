@@ -55,7 +55,7 @@ export const settingsMethods = {
   'settings.get': { input: z.object({}), output: Settings },
   'settings.update': {
     input: z.object({
-      businessName: z.string().trim().min(1, 'business name cannot be empty').max(200).optional(),
+      businessName: z.string().trim().min(1, 'settings.businessNameEmpty').max(200).optional(),
       senderName: VisibleText.trim().max(20).optional(),
       shopPhone: PhoneInput.nullable().optional(),
       businessAddress: z.string().trim().max(500).optional(),
@@ -65,7 +65,7 @@ export const settingsMethods = {
       policyOverrides: PolicyOverrides.optional(),
       brandAliases: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
       shopDomains: z.array(z.string().trim().min(1).max(253)).max(20).optional(),
-      smsSegmentLimit: z.number().int().min(1, 'at least 1 segment').max(10, 'at most 10 segments').optional(),
+      smsSegmentLimit: z.number().int().min(1, 'settings.segmentsMin').max(10, 'settings.segmentsMax').optional(),
       lintDisabledRules: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
       staff: Name.optional(),
     }),
@@ -75,7 +75,7 @@ export const settingsMethods = {
   'policy.list': { input: z.object({}), output: z.array(PolicyPack) },
   'staff.list': { input: z.object({}), output: z.array(Staff) },
   'staff.add': {
-    input: z.object({ name: z.string().trim().min(1, 'name is required').max(100), role: z.enum(['owner', 'staff']).default('staff') }),
+    input: z.object({ name: z.string().trim().min(1, 'staff.nameRequired').max(100), role: z.enum(['owner', 'staff']).default('staff') }),
     output: Staff,
   },
   'staff.setActive': { input: z.object({ id: z.number().int().positive(), active: z.boolean() }), output: Staff },

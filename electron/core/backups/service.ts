@@ -79,12 +79,12 @@ export class BackupService {
   }
 
   private requireFile(): void {
-    if (this.dbPath === ':memory:') throw new AppError('CONFLICT', 'this register lives in memory: it has no file to back up or restore');
+    if (this.dbPath === ':memory:') throw new AppError('CONFLICT', 'backups.inMemory');
   }
 
   private requireLive(): LiveRegister {
     this.requireFile();
-    if (!this.o.live) throw new AppError('CONFLICT', `the register ${this.dbPath} cannot be opened, so it cannot be backed up; restore a backup`);
+    if (!this.o.live) throw new AppError('CONFLICT', 'backups.registerUnopenable', { path: this.dbPath });
     return this.o.live;
   }
 
@@ -125,10 +125,11 @@ export class BackupService {
     try {
       await this.backUpNow(reason, note);
     } catch (err) {
-      throw new AppError(
-        'CONFLICT',
-        `no backup could be made before ${note} (${err instanceof Error ? err.message.split('\n')[0] : 'error'}), so it was not done; free some disk space or check ${backupsFolderFor(this.dbPath)}`,
-      );
+      throw new AppError('CONFLICT', 'backups.beforeFailed', {
+        note,
+        reason: err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error',
+        folder: backupsFolderFor(this.dbPath),
+      });
     }
   }
 
@@ -146,9 +147,7 @@ export class BackupService {
     if (input.to !== undefined) {
       folder = resolve(input.to);
       if (!existsSync(folder))
-        throw new AppError('VALIDATION_FAILED', `to: the folder ${folder} does not exist (plug the stick in, or make the folder first)`, {
-          fields: [{ path: 'to', message: 'no such folder' }],
-        });
+        throw new AppError('VALIDATION_FAILED', 'backups.noSuchFolder', { folder }, { fields: [{ path: 'to', key: 'backups.noSuchFolderField' }] });
     }
     // On record inside the backup itself (written first): who copied the register where.
     const audit = (action: string, details: Record<string, unknown>): void =>
@@ -160,7 +159,9 @@ export class BackupService {
     } catch (err) {
       const why = err instanceof Error ? err.message.split('\n')[0]! : 'error';
       audit('backup.failed', { folder: folder ?? null, error: why.slice(0, 300) });
-      throw new AppError('CONFLICT', `the backup could not be written${folder ? ` to ${folder}` : ''}: ${why}`);
+      throw folder
+        ? new AppError('CONFLICT', 'backups.writeFailedTo', { folder, reason: why })
+        : new AppError('CONFLICT', 'backups.writeFailed', { reason: why });
     }
     return { backup: toInfo(file, folder ? file.path : file.name) };
   }
@@ -171,14 +172,17 @@ export class BackupService {
     if (input.id !== undefined) {
       const path = join(backupsFolderFor(this.dbPath), input.id);
       if (!existsSync(path))
-        throw new AppError('NOT_FOUND', `id: no backup named ${input.id} in ${backupsFolderFor(this.dbPath)}`, {
-          fields: [{ path: 'id', message: 'no such backup' }],
-        });
+        throw new AppError(
+          'NOT_FOUND',
+          'backups.noSuchBackup',
+          { id: input.id, folder: backupsFolderFor(this.dbPath) },
+          { fields: [{ path: 'id', key: 'backups.noSuchBackupField' }] },
+        );
       return { file: backupFileAt(path), id: input.id };
     }
     const path = resolve(input.path ?? '');
     if (!existsSync(path))
-      throw new AppError('NOT_FOUND', `path: there is no file at ${path}`, { fields: [{ path: 'path', message: 'no such file' }] });
+      throw new AppError('NOT_FOUND', 'backups.noSuchFile', { path }, { fields: [{ path: 'path', key: 'backups.noSuchFileField' }] });
     return { file: backupFileAt(path), id: path };
   }
 
@@ -258,7 +262,8 @@ export class BackupService {
       if (!r.ok || !r.summary || !r.migrated)
         throw new AppError(
           'CONFLICT',
-          `the backup ${file.name} does not check out, so it was not restored: ${r.problems.map((p) => p.message).join('; ')}`,
+          'backups.doesNotCheckOut',
+          { name: file.name, problems: r.problems.map((p) => p.message).join('; ') },
           {
             problems: r.problems,
           },
@@ -283,19 +288,16 @@ export class BackupService {
     if (input.currentHead === undefined)
       throw new AppError(
         'VALIDATION_FAILED',
-        'currentHead: preview the restore first (backup.preview) and give the current head it shows, to confirm what is lost',
+        'backups.previewFirst',
+        {},
         {
-          fields: [{ path: 'currentHead', message: 'preview first' }],
+          fields: [{ path: 'currentHead', key: 'backups.previewFirstField' }],
         },
       );
     const actor = resolveActor(live.ctx, input.staff);
     const moved = (): void => {
       const now = formatHead(currentHeads(live.ctx));
-      if (now !== input.currentHead)
-        throw new AppError(
-          'CONFLICT',
-          `the register changed since the preview (its head is now ${now}): preview the restore again to see what it would lose`,
-        );
+      if (now !== input.currentHead) throw new AppError('CONFLICT', 'backups.registerChanged', { head: now });
     };
     moved();
     await live.stopSending();
@@ -334,15 +336,16 @@ export class BackupService {
     staff: string | undefined,
   ): Output<'backup.restore'> {
     if (target === resolve(this.dbPath))
-      throw new AppError('VALIDATION_FAILED', 'to: that is the current register; leave out --to to restore over it', {
-        fields: [{ path: 'to', message: 'the current register' }],
-      });
+      throw new AppError('VALIDATION_FAILED', 'backups.toIsCurrent', {}, { fields: [{ path: 'to', key: 'backups.currentRegisterField' }] });
     try {
       writeNewFile(target, migrated);
     } catch (err) {
-      throw new AppError('VALIDATION_FAILED', `to: ${err instanceof Error ? err.message : 'cannot be written'}`, {
-        fields: [{ path: 'to', message: 'cannot be written' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'backups.toNotWritable',
+        { reason: err instanceof Error ? err.message : 'cannot be written' },
+        { fields: [{ path: 'to', key: 'common.cannotBeWritten' }] },
+      );
     }
     const loss: RestoreLoss = {
       ...unknownLoss(''),
@@ -487,9 +490,7 @@ function unknownLoss(warning: string): RestoreLoss {
 export function offlineBackupDispatch(dbPath: string, clock: Clock): Dispatch {
   const service = new BackupService({ dbPath, clock, live: null });
   const refuse = (): never => {
-    throw new AppError('REGISTER_DAMAGED', `the register ${dbPath} cannot be opened: only its backups can be listed, checked and restored`, {
-      path: dbPath,
-    });
+    throw new AppError('REGISTER_DAMAGED', 'backups.registerDamagedOnlyBackups', { path: dbPath }, { path: dbPath });
   };
   const backupHandlers: Pick<Handlers, 'backup.list' | 'backup.create' | 'backup.verify' | 'backup.preview' | 'backup.restore'> = {
     'backup.list': () => service.list(),

@@ -31,15 +31,21 @@ export function checkMessage(ctx: ServiceContext, input: ParsedInput<'lint.check
   if (sampleContactId !== undefined) {
     const contact = ctx.contacts.get(sampleContactId);
     if (!contact)
-      throw new AppError('NOT_FOUND', `sampleContactId: no contact ${sampleContactId}`, {
-        fields: [{ path: 'sampleContactId', message: 'no such contact' }],
-      });
+      throw new AppError(
+        'NOT_FOUND',
+        'lint.noContact',
+        { id: sampleContactId },
+        { fields: [{ path: 'sampleContactId', key: 'contacts.noSuchContact' }] },
+      );
     sample = { ...contactFields(contact.name), ...sample };
   }
   for (const tz of request.recipientTimeZones ?? [])
     if (!isTimeZone(tz))
-      throw new AppError('VALIDATION_FAILED', `recipientTimeZones: unknown time zone "${tz}"`, {
-        fields: [{ path: 'recipientTimeZones', message: 'unknown time zone' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'lint.unknownTimeZone',
+        { timezone: tz },
+        { fields: [{ path: 'recipientTimeZones', key: 'common.unknownTimeZone' }] },
+      );
   return lintMessage({ ...request, ...(sample ? { sample } : {}) }, profile, locale);
 }

@@ -8,6 +8,10 @@ import { checkMessage, lintProfile } from './lint';
 import { resolveActor } from '../register/staff';
 import { countPlan } from './plan-count';
 
+/** The refusal for a campaign that is not in the register. */
+const noBatch = (batch: number): AppError =>
+  new AppError('NOT_FOUND', 'campaigns.notFound', { batch }, { fields: [{ path: 'batch', key: 'campaigns.unknownBatch' }] });
+
 const PAST_TOLERANCE_MS = CLOCK_TOLERANCE_MS;
 
 export { audienceHistory, audienceHistoryIndex, gateMember, gateRules } from './audience';
@@ -21,9 +25,7 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>)
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;
   if (at < now - PAST_TOLERANCE_MS)
-    throw new AppError('VALIDATION_FAILED', `at: ${input.at} is in the past; plan for now or later`, {
-      fields: [{ path: 'at', message: 'in the past' }],
-    });
+    throw new AppError('VALIDATION_FAILED', 'campaigns.atInPast', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inPast' }] });
   const actor = resolveActor(ctx, input.staff);
   const profile = lintProfile(ctx);
   // A cascade message must be fit for both channels it may travel on.
@@ -100,7 +102,7 @@ export function listBatches(ctx: ServiceContext, input: ParsedInput<'batch.list'
  */
 export function batchAudience(ctx: ServiceContext, input: ParsedInput<'batch.audience'>): Output<'batch.audience'> {
   const b = ctx.batches.get(input.batch);
-  if (!b) throw new AppError('NOT_FOUND', `batch: no batch ${input.batch}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
+  if (!b) throw noBatch(input.batch);
   const rules = gateRules(ctx);
   const at = Math.max(b.plannedAt, ctx.clock.now());
   const historyOf = audienceHistory(ctx, rules, at);

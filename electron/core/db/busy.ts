@@ -16,7 +16,7 @@ export function isSqliteBusy(err: unknown): boolean {
 
 /** The refusal an ordinary write gets while another window or process holds the register: nothing was changed. */
 export function busyError(what: string): AppError {
-  return new AppError('BUSY', `the register is busy with ${what} in another window or process; try again in a moment`, { what });
+  return new AppError('BUSY', 'register.busy', { what }, { what });
 }
 
 /** Run `fn` with the connection's blocking wait for a lock set to `ms`, then put it back. */

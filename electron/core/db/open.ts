@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { AppError } from '../../../shared/contract/errors';
+import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
 import { applyMigrations, migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
 import { schemaReference, tablesOf } from './reference';
@@ -24,11 +24,9 @@ export interface OpenOptions {
   beforeMigrate?: BeforeMigrate;
 }
 
-const RESTORE = 'restore a backup';
-
-/** The register file cannot be used as it is: name it, say what is wrong and what to do. */
-function damaged(path: string, what: string, advice = RESTORE): AppError {
-  return new AppError('REGISTER_DAMAGED', `the register ${path} ${what}; ${advice}`, { path });
+/** The register file cannot be used as it is: name it, say what is wrong and what to do (the key's sentence says both). */
+function damaged(path: string, key: MessageKey, params: MessageParams = {}): AppError {
+  return new AppError('REGISTER_DAMAGED', key, { path, ...params }, { path });
 }
 
 /**
@@ -43,13 +41,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   let stats = statOrNull(path);
   if (!stats) {
     if (witness.state !== 'absent') {
-      const saw =
-        witness.state === 'ok' ? ` saw it up to event ${witness.value.events.lastId} and audit row ${witness.value.audit.lastId}` : ' exists';
-      throw damaged(
-        path,
-        `does not exist, but the witness ${witnessPathFor(path)}${saw}: it was moved or deleted`,
-        `${RESTORE} (to start a new, empty register on purpose, delete ${witnessPathFor(path)} first)`,
-      );
+      const w = witnessPathFor(path);
+      throw witness.state === 'ok'
+        ? damaged(path, 'register.goneWithWitness', { witness: w, event: witness.value.events.lastId, audit: witness.value.audit.lastId })
+        : damaged(path, 'register.goneWitnessExists', { witness: w });
     }
     if (!options.readonly) createRegister(path);
     stats = statOrNull(path);
@@ -63,11 +58,7 @@ function statOrNull(path: string): Stats | null {
     return statSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw damaged(
-      path,
-      `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      'check the file and its permissions, or restore a backup',
-    );
+    throw damaged(path, 'register.unreadable', { reason: (err as NodeJS.ErrnoException).code ?? 'error' });
   }
 }
 
@@ -76,10 +67,9 @@ const HEADER = 100;
 
 /** What the file itself says before SQLite reads it: a folder, empty, not SQLite, or shorter than its header records. */
 function checkFile(path: string, stats: Stats): void {
-  if (stats.isDirectory()) throw damaged(path, 'is a folder, not a file', `${RESTORE} of the register file there, or give the path of the file`);
-  if (!stats.isFile()) throw damaged(path, 'is not a file', RESTORE);
-  if (stats.size === 0)
-    throw damaged(path, 'is empty (0 bytes): it holds no register any more', `${RESTORE} (Optin Desk will not set it up as a new, empty register)`);
+  if (stats.isDirectory()) throw damaged(path, 'register.isFolder');
+  if (!stats.isFile()) throw damaged(path, 'register.notAFile');
+  if (stats.size === 0) throw damaged(path, 'register.empty');
   const header = Buffer.alloc(HEADER);
   const fd = openSync(path, 'r');
   let read: number;
@@ -89,21 +79,18 @@ function checkFile(path: string, stats: Stats): void {
     closeSync(fd);
   }
   const start = header.subarray(0, Math.min(read, MAGIC.length));
-  if (!start.equals(MAGIC.subarray(0, start.length)))
-    throw damaged(path, 'is not an SQLite database (another kind of file is at this path)', RESTORE);
-  if (read < HEADER) throw damaged(path, `is truncated: it holds only ${read} bytes, less than an SQLite header`, RESTORE);
+  if (!start.equals(MAGIC.subarray(0, start.length))) throw damaged(path, 'register.notSqlite');
+  if (read < HEADER) throw damaged(path, 'register.truncatedHeader', { bytes: read });
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) throw damaged(path, 'has a damaged header', RESTORE);
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) throw damaged(path, 'register.badHeader');
   const pages = header.readUInt32BE(28);
   // The page count in the header is valid only when the change counter and the version-valid-for number agree.
   const countValid = pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92);
   if ((countValid && stats.size < pages * pageSize) || stats.size % pageSize !== 0)
-    throw damaged(
-      path,
-      `is truncated: it holds ${stats.size} bytes${countValid ? ` of the ${pages * pageSize} its header records` : ', not a whole number of pages'}`,
-      RESTORE,
-    );
+    throw countValid
+      ? damaged(path, 'register.truncatedPages', { bytes: stats.size, expected: pages * pageSize })
+      : damaged(path, 'register.partialPage', { bytes: stats.size });
 }
 
 /** Build a new register beside `path` and move it into place whole, so no half-made file is ever left at the path. */
@@ -154,9 +141,9 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null, b
     db.close();
     const code = (err as { code?: string }).code;
     if (err instanceof AppError && code === 'SCHEMA_TOO_NEW' && path !== ':memory:')
-      throw new AppError('SCHEMA_TOO_NEW', err.message.replace(/^this register/, `the register ${path}`), { path });
-    if (code === 'SQLITE_NOTADB') throw damaged(path, 'is not an SQLite database', RESTORE);
-    if (code === 'SQLITE_CORRUPT') throw damaged(path, 'is damaged (SQLite reports a malformed database)', RESTORE);
+      throw new AppError('SCHEMA_TOO_NEW', 'register.schemaTooNewAt', { ...err.params, path }, { path });
+    if (code === 'SQLITE_NOTADB') throw damaged(path, 'register.notSqliteOpen');
+    if (code === 'SQLITE_CORRUPT') throw damaged(path, 'register.corrupt');
     throw err;
   }
 }
@@ -168,29 +155,21 @@ function checkStructure(db: Db, path: string, witness: WitnessRead): void {
   const ref = schemaReference();
   const present = tablesOf(db);
   if (version === 0) {
-    if (present.size > 0)
-      throw damaged(path, 'holds tables but no schema version: it is not an Optin Desk register, or its version was reset', RESTORE);
+    if (present.size > 0) throw damaged(path, 'register.noVersion');
     return;
   }
   const expected = ref.tablesAt[version]!;
   const later = [...ref.tablesAt[LATEST_SCHEMA_VERSION]!].filter((t) => !expected.has(t) && present.has(t));
-  if (later.length > 0)
-    throw damaged(
-      path,
-      `says schema version ${version} but holds tables of a later version (${later.slice(0, 3).join(', ')}): its version was lowered or it was damaged`,
-    );
+  if (later.length > 0) throw damaged(path, 'register.laterTables', { version, tables: later.slice(0, 3).join(', ') });
   const missing = [...expected].filter((t) => !present.has(t));
   if (missing.length > 0)
-    throw damaged(
-      path,
-      `lacks the table${missing.length > 1 ? 's' : ''} ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''} (schema version ${version} has ${missing.length > 1 ? 'them' : 'it'}): it was damaged or edited`,
-    );
+    throw damaged(path, 'register.missingTables', {
+      version,
+      count: missing.length,
+      tables: `${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}`,
+    });
   if (witness.state === 'ok' && witness.value.schemaVersion > version)
-    throw damaged(
-      path,
-      `is at schema version ${version}, but the witness ${witnessPathFor(path)} recorded version ${witness.value.schemaVersion}: it was replaced by an older copy or damaged`,
-      `${RESTORE}, the latest one (if you restored an older backup on purpose, delete ${witnessPathFor(path)} and open it again)`,
-    );
+    throw damaged(path, 'register.olderThanWitness', { version, witness: witnessPathFor(path), witnessVersion: witness.value.schemaVersion });
 }
 
 /** The highest schema version this build knows. */
@@ -203,10 +182,7 @@ export const LATEST_SCHEMA_VERSION = migrations.length;
 export function migrate(db: Db, target = LATEST_SCHEMA_VERSION): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_SCHEMA_VERSION) {
-    throw new AppError(
-      'SCHEMA_TOO_NEW',
-      `this register was written by a newer Optin Desk (schema ${current}, this version knows up to ${LATEST_SCHEMA_VERSION}); update the app — it will not be downgraded`,
-    );
+    throw new AppError('SCHEMA_TOO_NEW', 'register.schemaTooNew', { version: current, latest: LATEST_SCHEMA_VERSION });
   }
   return applyMigrations(db, migrations, target);
 }

@@ -49,9 +49,9 @@ export class FileStore {
   /** Append the next chunk at `offset` (which must be the bytes received so far: chunks come in order). */
   appendChunk(id: string, offset: number, data: Buffer): number {
     const f = this.files.get(id);
-    if (!f || !f.open) throw new AppError('NOT_FOUND', `fileId: no upload ${id} in progress`);
-    if (offset !== f.bytes) throw new AppError('VALIDATION_FAILED', `offset: expected ${f.bytes}, got ${offset} (chunks must come in order)`);
-    if (data.length > MAX_CHUNK_BYTES) throw new AppError('VALIDATION_FAILED', `data: a chunk may hold at most ${MAX_CHUNK_BYTES} bytes`);
+    if (!f || !f.open) throw new AppError('NOT_FOUND', 'files.noUpload', { id });
+    if (offset !== f.bytes) throw new AppError('VALIDATION_FAILED', 'files.outOfOrder', { expected: f.bytes, got: offset });
+    if (data.length > MAX_CHUNK_BYTES) throw new AppError('VALIDATION_FAILED', 'files.chunkMax', { max: MAX_CHUNK_BYTES });
     appendFileSync(f.path, data);
     f.bytes += data.length;
     return f.bytes;
@@ -60,16 +60,16 @@ export class FileStore {
   /** Close an upload: from now on it is a readable file. */
   finishUpload(id: string): StoredFile {
     const f = this.files.get(id);
-    if (!f || !f.open) throw new AppError('NOT_FOUND', `fileId: no upload ${id} in progress`);
+    if (!f || !f.open) throw new AppError('NOT_FOUND', 'files.noUpload', { id });
     f.open = false;
     return { id: f.id, path: f.path, name: f.name, bytes: f.bytes };
   }
 
   /** Register a file named on the command line. */
   adopt(path: string): StoredFile {
-    if (!existsSync(path)) throw new AppError('UNREADABLE_FILE', `file: ${path} does not exist`);
+    if (!existsSync(path)) throw new AppError('UNREADABLE_FILE', 'files.missing', { path });
     const info = statSync(path);
-    if (!info.isFile()) throw new AppError('UNREADABLE_FILE', `file: ${path} is not a file`);
+    if (!info.isFile()) throw new AppError('UNREADABLE_FILE', 'files.notFile', { path });
     const id = randomUUID();
     const f = { id, path, name: basename(path), bytes: info.size, open: false };
     this.files.set(id, f);
@@ -89,7 +89,7 @@ export class FileStore {
   /** A finished file by id. */
   get(id: string): StoredFile {
     const f = this.files.get(id);
-    if (!f || f.open) throw new AppError('NOT_FOUND', `fileId: no file ${id} (uploads must be finished first)`);
+    if (!f || f.open) throw new AppError('NOT_FOUND', 'files.noFile', { id });
     const bytes = existsSync(f.path) ? statSync(f.path).size : 0;
     return { id: f.id, path: f.path, name: f.name, bytes };
   }

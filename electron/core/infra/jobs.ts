@@ -113,7 +113,7 @@ export class ImportJobs {
     this.jobs.set(job.jobId, job);
     void this.lock
       .run(async () => {
-        if (job.abort.signal.aborted) throw new AppError('CANCELLED', 'import cancelled: nothing was written');
+        if (job.abort.signal.aborted) throw new AppError('CANCELLED', 'jobs.cancelled');
         job.state = 'running';
         const done = dryRun ? () => undefined : this.announce(what);
         try {
@@ -145,13 +145,13 @@ export class ImportJobs {
 
   get(jobId: string): ImportJob {
     const job = this.jobs.get(jobId);
-    if (!job) throw new AppError('NOT_FOUND', `jobId: no import job ${jobId}`);
+    if (!job) throw new AppError('NOT_FOUND', 'jobs.notFound', { id: jobId });
     return this.view(job);
   }
 
   cancel(jobId: string): ImportJob {
     const job = this.jobs.get(jobId);
-    if (!job) throw new AppError('NOT_FOUND', `jobId: no import job ${jobId}`);
+    if (!job) throw new AppError('NOT_FOUND', 'jobs.notFound', { id: jobId });
     if (job.state === 'queued' || job.state === 'running') job.abort.abort();
     return this.view(job);
   }

@@ -232,14 +232,12 @@ export async function runImport(
   control: RunControl = {},
 ): Promise<ImportSummary> {
   if (!hasPhoneColumn(options.mapping)) {
-    throw new AppError('VALIDATION_FAILED', 'mapping: no column is mapped to a phone number; choose the column that holds the numbers', {
-      fields: [{ path: 'mapping', message: 'no phone column' }],
-    });
+    throw new AppError('VALIDATION_FAILED', 'imports.noPhoneColumn', {}, { fields: [{ path: 'mapping', key: 'imports.noPhoneColumnField' }] });
   }
   const sniff: FileSniff = await sniffForMapping(file.path, options);
   for (const m of options.mapping) {
     if (m.column < 0 || m.column >= sniff.headers.length) {
-      throw new AppError('VALIDATION_FAILED', `mapping: column ${m.column + 1} does not exist (the file has ${sniff.headers.length} columns)`);
+      throw new AppError('VALIDATION_FAILED', 'imports.noSuchColumn', { column: m.column + 1, columns: sniff.headers.length });
     }
   }
   const sha256 = await hashFile(file.path);
@@ -255,9 +253,10 @@ export async function runImport(
   if (!isKnownCountry(rowCtx.defaultCountry)) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `defaultCountry: "${rowCtx.defaultCountry}" is not a country whose phone numbers are known (e.g. RU, DE, US)`,
+      'imports.unknownCountry',
+      { country: rowCtx.defaultCountry },
       {
-        fields: [{ path: 'defaultCountry', message: 'unknown country' }],
+        fields: [{ path: 'defaultCountry', key: 'imports.unknownCountryField' }],
       },
     );
   }
@@ -576,7 +575,7 @@ export async function runImport(
       // Let progress polls and a cancel request through between batches.
       await new Promise<void>((ok) => setImmediate(ok));
     }
-    if (control.signal?.aborted) throw new AppError('CANCELLED', 'import cancelled: nothing was written');
+    if (control.signal?.aborted) throw new AppError('CANCELLED', 'jobs.cancelled');
     // Never a silent 0: a file with bytes in it that gives no row is refused, and nothing is recorded.
     if (summary.rows === 0) {
       throw new AppError(
@@ -637,8 +636,8 @@ export interface UndoSummary {
  */
 export function undoImport(ctx: ServiceContext, batchId: number, actor: string): UndoSummary {
   const batch = ctx.imports.getBatch(batchId);
-  if (!batch) throw new AppError('NOT_FOUND', `batch: no import batch ${batchId}`);
-  if (batch.undoneAt !== null) throw new AppError('CONFLICT', `batch: import ${batchId} was already undone`);
+  if (!batch) throw new AppError('NOT_FOUND', 'imports.noBatch', { batch: batchId });
+  if (batch.undoneAt !== null) throw new AppError('CONFLICT', 'imports.alreadyUndone', { batch: batchId });
   const policy = getSettings(ctx).effectivePolicy;
   const now = ctx.clock.now();
   return ctx.db

@@ -24,7 +24,7 @@ export function receiveInbound(ctx: ServiceContext, input: ParsedInput<'inbound.
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;
   if (at > now + 5 * 60 * 1000)
-    throw new AppError('FUTURE_DATE', `at: ${input.at} is in the future`, { fields: [{ path: 'at', message: 'in the future' }] });
+    throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });
   const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
   const parsed = normalizePhone(input.from, settings.defaultCountry);
   // An opt-out from a number the metadata rejects is still honoured (recordConsent keeps it); anything else needs a valid number.

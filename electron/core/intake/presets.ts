@@ -46,7 +46,7 @@ export async function inspectImport(ctx: ServiceContext, files: FileStore, input
     } else if (known) {
       preset = { id: known.id, name: known.name, kind: 'built_in' };
       mapping = autoMap(sniff.headers, KNOWN_PRESETS, { force: known }).mapping;
-    } else throw new AppError('NOT_FOUND', `preset: no preset "${input.preset}"`);
+    } else throw new AppError('NOT_FOUND', 'imports.noPreset', { preset: input.preset });
   } else {
     // A saved preset whose every header is in this file wins: the person made it for files like this one.
     const fitting = saved.find(
@@ -79,9 +79,7 @@ export async function inspectImport(ctx: ServiceContext, files: FileStore, input
 export function savePreset(ctx: ServiceContext, input: ParsedInput<'import.savePreset'>): Output<'import.savePreset'> {
   const columns = input.mapping.filter((m) => m.target.field !== 'ignore').map((m) => ({ header: m.header, target: m.target }));
   if (!columns.some((c) => c.target.field === 'phone' || c.target.field === 'mobile_phone')) {
-    throw new AppError('VALIDATION_FAILED', 'mapping: a preset must map a phone column', {
-      fields: [{ path: 'mapping', message: 'no phone column' }],
-    });
+    throw new AppError('VALIDATION_FAILED', 'imports.presetNeedsPhone', {}, { fields: [{ path: 'mapping', key: 'imports.noPhoneColumnField' }] });
   }
   const saved = ctx.db.transaction(() => {
     const p = ctx.imports.savePreset(input.name, { columns } satisfies SavedMapping, ctx.clock.now());

@@ -60,8 +60,6 @@ const MAX_FIELD = 32 * 1024;
 /** Every preset the header may be recognised by. */
 const HEADER_PRESETS: readonly ImportPreset[] = [OWN_EXPORT_PRESET, ...BUILT_IN_PRESETS];
 
-const BINARY = 'file: this is not a text (CSV) file — it holds binary data (a spreadsheet or archive? save it as CSV first)';
-
 /** Files that are certainly not text, by their first bytes. */
 const MAGIC: [number[], string][] = [
   [[0x50, 0x4b, 0x03, 0x04], 'zip'],
@@ -110,7 +108,7 @@ function detectEncoding(head: Buffer): { encoding: string; bom: boolean } {
   if (n >= 64 && oddZeros > n / 2 / 3 && evenZeros < n / 2 / 20) return { encoding: 'utf16le', bom: false };
   if (n >= 64 && evenZeros > n / 2 / 3 && oddZeros < n / 2 / 20) return { encoding: 'utf16be', bom: false };
   // A stray NUL or two is dropped while reading (with a warning naming its line); a binary file is refused.
-  if (isBinary(head)) throw new AppError('UNREADABLE_FILE', BINARY);
+  if (isBinary(head)) throw new AppError('UNREADABLE_FILE', 'imports.binary');
   // Valid UTF-8 (a multi-byte sequence cut at the end of the sample is fine) is UTF-8.
   let end = head.length;
   while (end > 0 && end > head.length - 4 && (head[end - 1]! & 0xc0) === 0x80) end--;
@@ -206,14 +204,14 @@ export async function sniffFile(
   options: { encoding?: string | undefined; delimiter?: string | undefined; headerRow?: number | undefined } = {},
 ): Promise<FileSniff> {
   const info = await stat(path);
-  if (info.size === 0) throw new AppError('UNREADABLE_FILE', 'file: the file is empty');
+  if (info.size === 0) throw new AppError('UNREADABLE_FILE', 'imports.fileEmpty');
   const head = await readHead(path, info.size);
   const whole = head.length >= info.size;
   const detected = detectEncoding(head);
   const encoding = options.encoding ?? detected.encoding;
-  if (!iconv.encodingExists(encoding)) throw new AppError('VALIDATION_FAILED', `encoding: unknown encoding "${encoding}"`);
+  if (!iconv.encodingExists(encoding)) throw new AppError('VALIDATION_FAILED', 'imports.unknownEncoding', { encoding });
   const text = stripBom(iconv.decode(head, encoding));
-  if (text.replace(/\0/g, '').trim() === '') throw new AppError('UNREADABLE_FILE', 'file: the file holds no text');
+  if (text.replace(/\0/g, '').trim() === '') throw new AppError('UNREADABLE_FILE', 'imports.noText');
 
   const sep = excelSepLine(text);
   const sepDelimiter = sep !== null && (CSV_DELIMITERS as readonly string[]).includes(sep) ? sep : null;
@@ -230,49 +228,43 @@ export async function sniffFile(
   if (records.length === 0) {
     // Not one record in the first 256 KB: a quote opened on the first line and never closed there.
     const open = parser.pending();
-    throw new AppError(
-      'UNREADABLE_FILE',
-      `file: the header (line ${open?.line ?? 1}) opens a quote that is not closed within the first 256 KB, so no row can be read; close the quote or remove it`,
-    );
+    throw new AppError('UNREADABLE_FILE', 'imports.headerQuoteUnclosedHead', { line: open?.line ?? 1 });
   }
 
   let headerRow: number;
   if (options.headerRow !== undefined) {
     headerRow = options.headerRow;
     if (!Number.isInteger(headerRow) || headerRow < 1 || headerRow > MAX_HEADER_ROW)
-      throw new AppError('VALIDATION_FAILED', `headerRow: expected a row number from 1 to ${MAX_HEADER_ROW}`);
+      throw new AppError('VALIDATION_FAILED', 'imports.headerRowRange', { max: MAX_HEADER_ROW });
     if (headerRow > records.length)
-      throw new AppError('VALIDATION_FAILED', `headerRow: the file has only ${records.length} rows${whole ? '' : ' in its first 256 KB'}`);
-    if (isBlankRecord(records[headerRow - 1]!.cells)) throw new AppError('VALIDATION_FAILED', `headerRow: row ${headerRow} is empty`);
+      throw new AppError('VALIDATION_FAILED', whole ? 'imports.headerRowBeyond' : 'imports.headerRowBeyondHead', { rows: records.length });
+    if (isBlankRecord(records[headerRow - 1]!.cells)) throw new AppError('VALIDATION_FAILED', 'imports.headerRowEmpty', { row: headerRow });
   } else {
     const found = findHeaderRow(rows, HEADER_PRESETS);
-    if (found === null) throw new AppError('UNREADABLE_FILE', 'file: the first line (the header) is empty');
+    if (found === null) throw new AppError('UNREADABLE_FILE', 'imports.headerEmpty');
     headerRow = found;
   }
   const header = records[headerRow - 1]!;
   if (header.quote === 'unclosed' || (!whole && records.length === headerRow && header.cells.some((c) => c.length > MAX_FIELD))) {
     const first = firstSwallowedLine(header);
-    throw new AppError(
-      'UNREADABLE_FILE',
-      `file: the header (line ${header.line}) opens a quote that is never closed, so every line after it is read as part of the header and no row can be read` +
-        (first ? ` (line ${first.line} reads ${quoteText(first.text)})` : '') +
-        '; close the quote or remove it',
-    );
+    throw new AppError('UNREADABLE_FILE', 'imports.headerQuoteNeverClosed', {
+      line: header.line,
+      sample: first ? ` (line ${first.line} reads ${quoteText(first.text)})` : '',
+    });
   }
   const headerCount = header.cells.length;
   const swallowed = header.endLine > header.line ? swallowedRows(header, delimiter, Math.max(headerCount, 2)) : null;
   if (header.quote === 'stray' || swallowed) {
     const lines = swallowed ? describeLines(swallowed.lines.map((l) => l.line)) : `the lines after line ${header.line}`;
-    throw new AppError(
-      'UNREADABLE_FILE',
-      `file: the header (line ${header.line}) has a quote that is not closed where it should be, so it takes in ${lines}` +
-        (swallowed ? ` (${quoteText(swallowed.lines[0]!.text)})` : '') +
-        '; close the quote or remove it',
-    );
+    throw new AppError('UNREADABLE_FILE', 'imports.headerQuoteStray', {
+      line: header.line,
+      lines,
+      sample: swallowed ? ` (${quoteText(swallowed.lines[0]!.text)})` : '',
+    });
   }
 
   const headers = header.cells.map((h) => stripBom(h).trim());
-  if (headers.every((h) => h === '')) throw new AppError('UNREADABLE_FILE', 'file: the first line (the header) is empty');
+  if (headers.every((h) => h === '')) throw new AppError('UNREADABLE_FILE', 'imports.headerEmpty');
   const notes: string[] = [];
   if (header.nulLines) notes.push(`line ${header.line}: NUL characters (zero bytes, not text) were removed from the header`);
   for (const { first, second } of similarHeaders(header.cells)) {
@@ -384,5 +376,5 @@ export async function* readRecords(
     (decoded as unknown as Transform).destroy();
     source.destroy();
   }
-  if (failure) throw new AppError('UNREADABLE_FILE', `file: could not be read (${failure instanceof Error ? failure.message : 'unknown error'})`);
+  if (failure) throw new AppError('UNREADABLE_FILE', 'imports.unreadable', { reason: failure instanceof Error ? failure.message : 'unknown error' });
 }

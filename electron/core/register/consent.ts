@@ -52,9 +52,7 @@ function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): numb
   if (isoText === undefined) return now;
   const ms = Date.parse(isoText);
   if (isFutureDate(ms, now)) {
-    throw new AppError('FUTURE_DATE', `occurredAt: ${isoText} is in the future; a consent can only be recorded once it has happened`, {
-      fields: [{ path: 'occurredAt', message: 'in the future' }],
-    });
+    throw new AppError('FUTURE_DATE', 'consent.futureOccurredAt', { at: isoText }, { fields: [{ path: 'occurredAt', key: 'common.inFuture' }] });
   }
   return ms;
 }
@@ -72,9 +70,7 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
   const evidence = input.evidence ?? {};
 
   if (input.action !== 'revoke' && method === 'provider_feedback') {
-    throw new AppError('VALIDATION_FAILED', 'method: provider feedback can only withdraw a consent', {
-      fields: [{ path: 'method', message: 'only for revocations' }],
-    });
+    throw new AppError('VALIDATION_FAILED', 'consent.feedbackOnlyRevokes', {}, { fields: [{ path: 'method', key: 'consent.onlyForRevocations' }] });
   }
 
   // Resolve (or prepare) the contact before the transaction so bad numbers are refused with nothing written.
@@ -91,14 +87,20 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
 
   const form = evidence.formVersionId !== undefined ? ctx.forms.get(evidence.formVersionId) : undefined;
   if (evidence.formVersionId !== undefined && !form) {
-    throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${evidence.formVersionId}`, {
-      fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }],
-    });
+    throw new AppError(
+      'NOT_FOUND',
+      'consent.noFormVersion',
+      { id: evidence.formVersionId },
+      { fields: [{ path: 'evidence.formVersionId', key: 'consent.unknownFormVersion' }] },
+    );
   }
   if (form && input.action !== 'revoke' && (!form.channels.includes(input.channel) || !form.purposes.includes(input.purpose))) {
-    throw new AppError('FORM_MISMATCH', `evidence.formVersionId: form ${form.code} does not cover ${input.channel}/${input.purpose}`, {
-      fields: [{ path: 'evidence.formVersionId', message: 'form does not cover this channel and purpose' }],
-    });
+    throw new AppError(
+      'FORM_MISMATCH',
+      'consent.formDoesNotCover',
+      { form: form.code, channel: input.channel, purpose: input.purpose },
+      { fields: [{ path: 'evidence.formVersionId', key: 'consent.formDoesNotCoverField' }] },
+    );
   }
 
   return ctx.db
@@ -107,7 +109,7 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
       let contact: ContactRecord | undefined;
       if (input.contactId !== undefined) {
         contact = ctx.contacts.get(input.contactId);
-        if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
+        if (!contact) throw new AppError('NOT_FOUND', 'contacts.notFound', { field: 'contactId', contactId: input.contactId });
       } else if (phone) {
         contact = ctx.contacts.getByPhone(phone.e164);
         if (!contact) {
@@ -115,7 +117,7 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
           createdContact = true;
         }
       }
-      if (!contact) throw new AppError('VALIDATION_FAILED', 'phone: give a phone or a contactId');
+      if (!contact) throw AppError.field('VALIDATION_FAILED', 'phone', 'common.phoneOrContact');
 
       const base = { contact, method, occurredAt, recordedBy, formVersionId: form?.id ?? null, evidence };
       const pending: PendingEvent[] = [];
@@ -135,10 +137,12 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
           const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
           const state = foldEvents(events.map(toFoldable), occurredAt);
           if (state.status !== 'pending') {
-            throw new AppError(
-              'CONFIRM_WITHOUT_REQUEST',
-              `action: nothing to confirm — ${input.channel}/${input.purpose} is "${state.status}" for ${contact.phone}, not pending`,
-            );
+            throw new AppError('CONFIRM_WITHOUT_REQUEST', 'consent.nothingToConfirm', {
+              channel: input.channel,
+              purpose: input.purpose,
+              status: state.status,
+              phone: contact.phone,
+            });
           }
           pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm' });
           break;

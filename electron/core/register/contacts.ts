@@ -33,10 +33,12 @@ export function toContact(c: ContactRecord): Contact {
 export function parsePhoneOrThrow(ctx: ServiceContext, phone: string, country?: string, field = 'phone'): NormalizedPhone {
   const p = normalizePhone(phone, country ?? getSettings(ctx).defaultCountry);
   if (!p.ok) {
-    throw new AppError('INVALID_PHONE', `${field}: ${describePhoneRefusal(p.reason)} ("${phone.slice(0, 40)}")`, {
-      fields: [{ path: field, message: describePhoneRefusal(p.reason) }],
-      reason: p.reason,
-    });
+    throw new AppError(
+      'INVALID_PHONE',
+      'phone.refused',
+      { field, problem: describePhoneRefusal(p.reason), phone: phone.slice(0, 40) },
+      { fields: [{ path: field, key: `phone.${p.reason}` }], reason: p.reason },
+    );
   }
   return p.value;
 }
@@ -83,10 +85,12 @@ export function addContact(ctx: ServiceContext, input: ParsedInput<'contacts.add
   return ctx.db.transaction(() => {
     const existing = ctx.contacts.getByPhone(phone.e164);
     if (existing)
-      throw new AppError('CONFLICT', `phone: ${phone.e164} is already in the register (contact ${existing.id})`, {
-        fields: [{ path: 'phone', message: 'already in the register' }],
-        contactId: existing.id,
-      });
+      throw new AppError(
+        'CONFLICT',
+        'contacts.exists',
+        { phone: phone.e164, contactId: existing.id },
+        { fields: [{ path: 'phone', key: 'contacts.alreadyInRegister' }], contactId: existing.id },
+      );
     return toContact(insertContact(ctx, phone, input, actor));
   })();
 }
@@ -96,7 +100,7 @@ export function updateContact(ctx: ServiceContext, input: ParsedInput<'contacts.
   const actor = resolveActor(ctx, input.staff);
   return ctx.db.transaction(() => {
     const c = ctx.contacts.get(input.id);
-    if (!c) throw new AppError('NOT_FOUND', `id: no contact ${input.id}`);
+    if (!c) throw new AppError('NOT_FOUND', 'contacts.notFound', { field: 'id', contactId: input.id });
     const next: ContactRecord = {
       ...c,
       name: input.name ?? c.name,
@@ -138,12 +142,12 @@ export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.l
 export function findContact(ctx: ServiceContext, loc: { contactId?: number | undefined; phone?: string | undefined }): ContactRecord {
   if (loc.contactId !== undefined) {
     const c = ctx.contacts.get(loc.contactId);
-    if (!c) throw new AppError('NOT_FOUND', `contactId: no contact ${loc.contactId}`);
+    if (!c) throw new AppError('NOT_FOUND', 'contacts.notFound', { field: 'contactId', contactId: loc.contactId });
     return c;
   }
   const phone = parsePhoneOrThrow(ctx, loc.phone ?? '');
   const c = ctx.contacts.getByPhone(phone.e164);
-  if (!c) throw new AppError('NOT_FOUND', `phone: ${phone.e164} is not in the register`);
+  if (!c) throw new AppError('NOT_FOUND', 'contacts.phoneNotInRegister', { phone: phone.e164 });
   return c;
 }
 

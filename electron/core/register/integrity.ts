@@ -388,7 +388,12 @@ export function verifyAudit(
 export function verifyContact(ctx: ServiceContext, deps: IntegrityDeps, input: ParsedInput<'audit.verifyContact'>): Output<'audit.verifyContact'> {
   const contact = deps.repo.contact(input.contactId);
   if (!contact)
-    throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`, { fields: [{ path: 'contactId', message: 'unknown contact' }] });
+    throw new AppError(
+      'NOT_FOUND',
+      'contacts.notFound',
+      { field: 'contactId', contactId: input.contactId },
+      { fields: [{ path: 'contactId', key: 'contacts.unknownContact' }] },
+    );
   const problems: AuditProblem[] = [];
   const numberNowAt = (phone: string): number | null => ctx.contacts.getByPhoneIncludingRemoved(phone)?.id ?? null;
   const linkProblems = (e: EventRecord): AuditProblem[] => {
@@ -428,7 +433,7 @@ export function verifyContact(ctx: ServiceContext, deps: IntegrityDeps, input: P
  * older backup on purpose. The act is itself on record: an audit row with the head the witness held.
  */
 export function acceptHead(ctx: ServiceContext, deps: IntegrityDeps, input: ParsedInput<'audit.acceptHead'>): Output<'audit.acceptHead'> {
-  if (!deps.witness) throw new AppError('CONFLICT', 'this register has no witness file (it lives in memory)');
+  if (!deps.witness) throw new AppError('CONFLICT', 'register.noWitness');
   const actor = resolveActor(ctx, input.staff);
   const w = deps.witness.read();
   const previous = w.state === 'ok' ? w.value.head : null;

@@ -117,21 +117,27 @@ export class OptOutIntake {
     const now = ctx.clock.now();
     const occurredAt = input.occurredAt === undefined ? now : Date.parse(input.occurredAt);
     if (isFutureDate(occurredAt, now))
-      throw new AppError('FUTURE_DATE', `occurredAt: ${input.occurredAt} is in the future; a consent can only be recorded once it has happened`, {
-        fields: [{ path: 'occurredAt', message: 'in the future' }],
-      });
+      throw new AppError(
+        'FUTURE_DATE',
+        'consent.futureOccurredAt',
+        { at: input.occurredAt ?? '' },
+        { fields: [{ path: 'occurredAt', key: 'common.inFuture' }] },
+      );
     resolveActor(ctx, input.staff);
     const formId = input.evidence?.formVersionId;
     if (formId !== undefined && !ctx.forms.get(formId))
-      throw new AppError('NOT_FOUND', `evidence.formVersionId: no form version ${formId}`, {
-        fields: [{ path: 'evidence.formVersionId', message: 'unknown form version' }],
-      });
+      throw new AppError(
+        'NOT_FOUND',
+        'consent.noFormVersion',
+        { id: formId },
+        { fields: [{ path: 'evidence.formVersionId', key: 'consent.unknownFormVersion' }] },
+      );
     let contact: ContactRecord | undefined;
     let phone: string;
     let fresh: { e164: string; country: string | null; reach: ContactRecord['reach'] } | null = null;
     if (input.contactId !== undefined) {
       contact = ctx.contacts.get(input.contactId);
-      if (!contact) throw new AppError('NOT_FOUND', `contactId: no contact ${input.contactId}`);
+      if (!contact) throw new AppError('NOT_FOUND', 'contacts.notFound', { field: 'contactId', contactId: input.contactId });
       phone = contact.phone;
     } else {
       let parsed;
@@ -193,7 +199,7 @@ export class OptOutIntake {
     const now = ctx.clock.now();
     const at = input.at ? Date.parse(input.at) : now;
     if (at > now + 5 * 60 * 1000)
-      throw new AppError('FUTURE_DATE', `at: ${input.at} is in the future`, { fields: [{ path: 'at', message: 'in the future' }] });
+      throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });
     resolveActor(ctx, input.staff);
     const parsed = normalizePhone(input.from, settings.defaultCountry);
     const phone = parsed.ok ? parsed.value.e164 : (lenientPhoneForRevocation(input.from, settings.defaultCountry)?.e164 ?? input.from.trim());

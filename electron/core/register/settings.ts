@@ -68,9 +68,12 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
     patch.shopDomains.forEach((typed, i) => {
       const d = normalizeDomain(typed);
       if (!d)
-        throw new AppError('VALIDATION_FAILED', `shopDomains: "${typed}" is not a domain (e.g. lavka.ru)`, {
-          fields: [{ path: `shopDomains.${i}`, message: 'not a domain' }],
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'settings.notADomain',
+          { domain: typed },
+          { fields: [{ path: `shopDomains.${i}`, key: 'settings.notADomainField' }] },
+        );
       if (!domains.includes(d)) domains.push(d);
     });
     next.shopDomains = domains;
@@ -79,20 +82,33 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
     const rules = new Map(listRules().map((r) => [r.id, r]));
     patch.lintDisabledRules.forEach((id, i) => {
       const rule = rules.get(id);
-      const problem = !rule ? 'is not a lint rule' : !rule.switchable ? 'is required and cannot be switched off' : null;
+      const problem = !rule ? 'unknown' : !rule.switchable ? 'required' : null;
       if (problem)
-        throw new AppError('VALIDATION_FAILED', `lintDisabledRules: ${id} ${problem}`, {
-          fields: [{ path: `lintDisabledRules.${i}`, message: problem }],
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          problem === 'unknown' ? 'settings.lintRuleUnknown' : 'settings.lintRuleNotSwitchable',
+          { rule: id },
+          {
+            fields: [
+              {
+                path: `lintDisabledRules.${i}`,
+                key: problem === 'unknown' ? 'settings.lintRuleUnknownField' : 'settings.lintRuleNotSwitchableField',
+              },
+            ],
+          },
+        );
     });
     next.lintDisabledRules = [...new Set(patch.lintDisabledRules)];
   }
   if (patch.defaultCountry !== undefined) next.defaultCountry = patch.defaultCountry;
   if (patch.timezone !== undefined) {
     if (!isTimeZone(patch.timezone))
-      throw new AppError('VALIDATION_FAILED', `timezone: unknown time zone "${patch.timezone}" (use an IANA name such as Europe/Moscow)`, {
-        fields: [{ path: 'timezone', message: 'unknown time zone' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'settings.unknownTimeZone',
+        { timezone: patch.timezone },
+        { fields: [{ path: 'timezone', key: 'common.unknownTimeZone' }] },
+      );
     next.timezone = patch.timezone;
   }
   if (patch.shopPhone !== undefined) {
@@ -100,10 +116,12 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
     else {
       const p = normalizePhone(patch.shopPhone, patch.defaultCountry ?? current.defaultCountry);
       if (!p.ok)
-        throw new AppError('INVALID_PHONE', `shopPhone: ${describePhoneRefusal(p.reason)}`, {
-          fields: [{ path: 'shopPhone', message: describePhoneRefusal(p.reason) }],
-          reason: p.reason,
-        });
+        throw new AppError(
+          'INVALID_PHONE',
+          'settings.shopPhoneRefused',
+          { problem: describePhoneRefusal(p.reason) },
+          { fields: [{ path: 'shopPhone', key: `phone.${p.reason}` }], reason: p.reason },
+        );
       next.shopPhone = p.value.e164;
     }
   }
@@ -113,9 +131,12 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
   const loosening = findLoosening(getPolicyPack(packId), overrides);
   if (loosening.length > 0) {
     const first = loosening[0]!;
-    throw new AppError('POLICY_LOOSENING', `policyOverrides.${first.field}: ${first.message}`, {
-      fields: loosening.map((l) => ({ path: `policyOverrides.${l.field}`, message: l.message })),
-    });
+    throw new AppError(
+      'POLICY_LOOSENING',
+      'settings.policyLoosening',
+      { field: first.field, problem: first.message },
+      { fields: loosening.map((l) => ({ path: `policyOverrides.${l.field}`, key: l.key, params: l.params })) },
+    );
   }
   if (patch.policyPack !== undefined) next.policyPack = patch.policyPack;
   next.policyOverrides = overrides;

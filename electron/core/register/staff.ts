@@ -9,14 +9,9 @@ const toStaff = (s: StaffRecord): Staff => ({ id: s.id, name: s.name, role: s.ro
 export function resolveActor(ctx: ServiceContext, name: string | undefined): string {
   if (name === undefined || name === '') return ctx.staff.firstOwner()?.name ?? 'Owner';
   const s = ctx.staff.byName(name);
-  if (!s)
-    throw new AppError('NOT_FOUND', `staff: no staff member named "${name}"; add them in Settings → Staff (or optin staff add)`, {
-      fields: [{ path: 'staff', message: 'unknown staff member' }],
-    });
+  if (!s) throw new AppError('NOT_FOUND', 'staff.unknown', { name }, { fields: [{ path: 'staff', key: 'staff.unknownField' }] });
   if (!s.active)
-    throw new AppError('VALIDATION_FAILED', `staff: "${s.name}" is deactivated`, {
-      fields: [{ path: 'staff', message: 'deactivated staff member' }],
-    });
+    throw new AppError('VALIDATION_FAILED', 'staff.deactivated', { name: s.name }, { fields: [{ path: 'staff', key: 'staff.deactivatedField' }] });
   return s.name;
 }
 
@@ -37,9 +32,7 @@ export function listStaff(ctx: ServiceContext): Staff[] {
 /** Add a staff member; names are unique regardless of case. */
 export function addStaff(ctx: ServiceContext, input: ParsedInput<'staff.add'>): Staff {
   if (ctx.staff.byName(input.name))
-    throw new AppError('CONFLICT', `name: a staff member named "${input.name}" already exists`, {
-      fields: [{ path: 'name', message: 'already exists' }],
-    });
+    throw new AppError('CONFLICT', 'staff.exists', { name: input.name }, { fields: [{ path: 'name', key: 'staff.existsField' }] });
   return ctx.db.transaction(() => {
     const s = ctx.staff.insert({ name: input.name, role: input.role, active: true, createdAt: ctx.clock.now() });
     appendAudit(ctx, resolveActor(ctx, undefined), 'staff.added', `staff:${s.id}`, { name: s.name, role: s.role });
@@ -50,9 +43,9 @@ export function addStaff(ctx: ServiceContext, input: ParsedInput<'staff.add'>): 
 /** Deactivate or reactivate a staff member; the last active owner stays. */
 export function setStaffActive(ctx: ServiceContext, input: ParsedInput<'staff.setActive'>): Staff {
   const s = ctx.staff.get(input.id);
-  if (!s) throw new AppError('NOT_FOUND', `id: no staff member ${input.id}`);
+  if (!s) throw new AppError('NOT_FOUND', 'staff.notFound', { id: input.id });
   if (!input.active && s.role === 'owner' && ctx.staff.list().filter((x) => x.role === 'owner' && x.active).length <= 1) {
-    throw new AppError('CONFLICT', 'active: the last active owner cannot be deactivated');
+    throw new AppError('CONFLICT', 'staff.lastOwner');
   }
   return ctx.db.transaction(() => {
     ctx.staff.setActive(s.id, input.active);

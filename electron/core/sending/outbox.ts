@@ -13,6 +13,14 @@ import { busyError, isSqliteBusy } from '../db/busy';
 import { toApiEvent } from '../register/consent';
 import { resolveActor } from '../register/staff';
 
+/** The refusal for a campaign that is not in the register. */
+const noBatch = (batch: number): AppError =>
+  new AppError('NOT_FOUND', 'campaigns.notFound', { batch }, { fields: [{ path: 'batch', key: 'campaigns.unknownBatch' }] });
+
+/** The refusal for a recipient that is not in the outbox. */
+const noRecipient = (id: number): AppError =>
+  new AppError('NOT_FOUND', 'campaigns.noRecipient', { id }, { fields: [{ path: 'id', key: 'campaigns.unknownRecipient' }] });
+
 /** What the outbox needs from the composition root. */
 export interface OutboxOptions {
   ctx: ServiceContext;
@@ -88,8 +96,7 @@ export class Outbox {
   /** The adapter for a configured provider; rebuilt when its settings or secrets change. */
   adapterFor(name: string): ProviderAdapter {
     const row = this.ctx.outbox.getProvider(name);
-    if (!row)
-      throw new AppError('NOT_FOUND', `provider: no provider named "${name}"`, { fields: [{ path: 'provider', message: 'unknown provider' }] });
+    if (!row) throw new AppError('NOT_FOUND', 'providers.notFound', { name }, { fields: [{ path: 'provider', key: 'providers.unknownProvider' }] });
     const config: ProviderConfig = { name: row.name, kind: row.kind as ProviderKind, options: row.options };
     const key = JSON.stringify([row.kind, row.options, row.updatedAt]);
     const cached = this.adapters.get(name);
@@ -128,10 +135,9 @@ export class Outbox {
   private enqueueBatch(input: ParsedInput<'batch.send'>): void {
     const ctx = this.ctx;
     const batch = ctx.batches.get(input.batch);
-    if (!batch) throw new AppError('NOT_FOUND', `batch: no batch ${input.batch}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
-    if (batch.state === 'cancelled') throw new AppError('CONFLICT', `batch ${batch.id} was cancelled`);
-    if (!batch.lintOk)
-      throw new AppError('CONFLICT', `batch ${batch.id}: the message has lint errors, so it cannot be sent; fix the text and plan again`);
+    if (!batch) throw noBatch(input.batch);
+    if (batch.state === 'cancelled') throw new AppError('CONFLICT', 'campaigns.cancelled', { batch: batch.id });
+    if (!batch.lintOk) throw new AppError('CONFLICT', 'campaigns.lintErrors', { batch: batch.id });
     const actor = resolveActor(ctx, input.staff);
     const existing = ctx.outbox.getRun(batch.id);
     const providers = this.assignProviders(batch.channel, input.providers, batch.purpose, input.template);
@@ -195,17 +201,19 @@ export class Outbox {
       if (!found)
         throw new AppError(
           'VALIDATION_FAILED',
-          `providers: none of ${names.map((n) => `"${n}"`).join(', ')} is set up to send ${ch === 'sms' ? 'SMS' : 'WhatsApp'}`,
+          'campaigns.noProviderFor',
+          { names: names.map((n) => `"${n}"`).join(', '), channel: ch === 'sms' ? 'SMS' : 'WhatsApp' },
           {
-            fields: [{ path: 'providers', message: `no provider for ${ch}` }],
+            fields: [{ path: 'providers', key: 'campaigns.noProviderForField', params: { channel: ch === 'sms' ? 'SMS' : 'WhatsApp' } }],
           },
         );
       if (ch === 'whatsapp' && found.adapter.kind === 'whatsapp-cloud' && purpose === 'marketing' && !template)
         throw new AppError(
           'VALIDATION_FAILED',
-          'template: the WhatsApp Cloud API sends marketing only as an approved template; name it and its language',
+          'campaigns.templateRequired',
+          {},
           {
-            fields: [{ path: 'template', message: 'required for WhatsApp marketing through the Cloud API' }],
+            fields: [{ path: 'template', key: 'campaigns.templateRequiredField' }],
           },
         );
       out[ch] = found.name;
@@ -343,7 +351,7 @@ export class Outbox {
   /** batch.progress */
   progress(batchId: number): Output<'batch.progress'> {
     const batch = this.ctx.batches.get(batchId);
-    if (!batch) throw new AppError('NOT_FOUND', `batch: no batch ${batchId}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
+    if (!batch) throw noBatch(batchId);
     const run = this.ctx.outbox.getRun(batchId);
     const c = this.ctx.outbox.counts(batchId);
     const next = this.ctx.outbox.nextDue(batchId);
@@ -405,7 +413,8 @@ export class Outbox {
 
   private requireRun(batchId: number): RunRecord {
     const run = this.ctx.outbox.getRun(batchId);
-    if (!run) throw new AppError('NOT_FOUND', `batch ${batchId} has not been sent`, { fields: [{ path: 'batch', message: 'not sent yet' }] });
+    if (!run)
+      throw new AppError('NOT_FOUND', 'campaigns.notSent', { batch: batchId }, { fields: [{ path: 'batch', key: 'campaigns.notSentField' }] });
     return run;
   }
 
@@ -431,8 +440,7 @@ export class Outbox {
 
 /** batch.recipients */
 export function listRecipients(ctx: ServiceContext, input: ParsedInput<'batch.recipients'>): Output<'batch.recipients'> {
-  if (!ctx.batches.get(input.batch))
-    throw new AppError('NOT_FOUND', `batch: no batch ${input.batch}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
+  if (!ctx.batches.get(input.batch)) throw noBatch(input.batch);
   const { rows, total } = ctx.outbox.list(input.batch, input.statuses, input.offset, input.limit);
   return { batch: input.batch, total, recipients: rows.map(recipientOut) };
 }
@@ -440,7 +448,7 @@ export function listRecipients(ctx: ServiceContext, input: ParsedInput<'batch.re
 /** batch.recipient: one person's path through the batch, with the consent that allowed it. */
 export function getRecipient(ctx: ServiceContext, input: ParsedInput<'batch.recipient'>): Output<'batch.recipient'> {
   const r = ctx.outbox.get(input.id);
-  if (!r) throw new AppError('NOT_FOUND', `recipient: no recipient ${input.id}`, { fields: [{ path: 'id', message: 'unknown recipient' }] });
+  if (!r) throw noRecipient(input.id);
   const name = ctx.contacts.get(r.contactId)?.name ?? '';
   const steps = ctx.outbox.stepsOf(r.batchId, r.contactId);
   const history = steps.flatMap((s) => ctx.outbox.log(s.id).map((h) => ({ step: s.step, at: iso(h.at), status: h.status, detail: h.detail })));
@@ -459,8 +467,8 @@ export function getRecipient(ctx: ServiceContext, input: ParsedInput<'batch.reci
 /** batch.resolve: the owner's decision on a message whose fate the provider could not tell. */
 export function resolveRecipient(ctx: ServiceContext, input: ParsedInput<'batch.resolve'>): Output<'batch.resolve'> {
   const r = ctx.outbox.get(input.id);
-  if (!r) throw new AppError('NOT_FOUND', `recipient: no recipient ${input.id}`, { fields: [{ path: 'id', message: 'unknown recipient' }] });
-  if (r.status !== 'unknown') throw new AppError('CONFLICT', `recipient ${r.id} is ${r.status}, not unknown: there is nothing to decide`);
+  if (!r) throw noRecipient(input.id);
+  if (r.status !== 'unknown') throw new AppError('CONFLICT', 'campaigns.nothingToDecide', { id: r.id, status: r.status });
   const actor = resolveActor(ctx, input.staff);
   const now = ctx.clock.now();
   ctx.db.transaction(() => {

@@ -2,7 +2,7 @@ import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
 import { ProviderKinds, type ProviderKind } from '../../../shared/domain/outbox/types';
 import { describePhoneRefusal, normalizePhone } from '../../../shared/domain/phone/normalize';
-import { providerDestination, providerOptionSpecs, validateProviderOptions } from './providers';
+import { invalidOptions, providerDestination, providerOptionSpecs, validateProviderOptions } from './providers';
 import type { SecretStore } from './providers/types';
 import { appendAudit, type ServiceContext } from '../context';
 import type { Outbox } from './outbox';
@@ -31,7 +31,7 @@ type ProviderInfo = Output<'providers.list'>['providers'][number];
 /** A configured provider as the contract shows it: options, which secrets are available, what is wrong. */
 function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore, name: string): ProviderInfo {
   const row = ctx.outbox.getProvider(name);
-  if (!row) throw new AppError('NOT_FOUND', `provider: no provider named "${name}"`, { fields: [{ path: 'name', message: 'unknown provider' }] });
+  if (!row) throw new AppError('NOT_FOUND', 'providers.notFound', { name }, { fields: [{ path: 'name', key: 'providers.unknownProvider' }] });
   const kind = row.kind as ProviderKind;
   const specs = providerOptionSpecs(kind);
   const problems: string[] = validateProviderOptions(kind, row.options).map((p) => `${p.path}: ${p.message}`);
@@ -90,19 +90,22 @@ export function saveProvider(
   const secretKeys = new Set(specs.filter((s) => s.secret).map((s) => s.key));
   for (const key of Object.keys(options))
     if (secretKeys.has(key))
-      throw new AppError('VALIDATION_FAILED', `options.${key}: a secret is never stored with the options; give it as a secret`, {
-        fields: [{ path: `options.${key}`, message: 'secret' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'providers.secretInOptions',
+        { option: key },
+        { fields: [{ path: `options.${key}`, key: 'providers.isSecretField' }] },
+      );
   const problems = validateProviderOptions(input.kind, options);
-  if (problems.length)
-    throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
-      fields: problems,
-    });
+  if (problems.length) throw invalidOptions(problems);
   for (const key of Object.keys(input.secrets ?? {}))
     if (!secretKeys.has(key))
-      throw new AppError('VALIDATION_FAILED', `secrets.${key}: ${input.kind} has no secret called ${key}`, {
-        fields: [{ path: `secrets.${key}`, message: 'unknown secret' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'providers.unknownSecret',
+        { secret: key, kind: input.kind },
+        { fields: [{ path: `secrets.${key}`, key: 'providers.unknownSecretField' }] },
+      );
   const actor = resolveActor(ctx, input.staff);
   const previous = ctx.outbox.getProvider(input.name);
   const destinationChanged =
@@ -116,8 +119,9 @@ export function saveProvider(
     } catch (err) {
       throw new AppError(
         'VALIDATION_FAILED',
-        `secrets: the stored secret could not be cleared (${err instanceof Error ? err.message : 'unknown error'}), so the new address was not saved`,
-        { fields: [{ path: 'options', message: 'not stored' }] },
+        'providers.secretNotCleared',
+        { reason: err instanceof Error ? err.message : 'unknown error' },
+        { fields: [{ path: 'options', key: 'common.notStored' }] },
       );
     }
   }
@@ -126,9 +130,12 @@ export function saveProvider(
     try {
       secrets.set(input.name, key, value);
     } catch (err) {
-      throw new AppError('VALIDATION_FAILED', `secrets.${key}: ${err instanceof Error ? err.message : 'cannot be stored'}`, {
-        fields: [{ path: `secrets.${key}`, message: 'not stored' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'providers.secretNotStored',
+        { secret: key, reason: err instanceof Error ? err.message : 'cannot be stored' },
+        { fields: [{ path: `secrets.${key}`, key: 'common.notStored' }] },
+      );
     }
   }
   const given = Object.keys(input.secrets ?? {}).filter((k) => input.secrets?.[k]);
@@ -185,20 +192,23 @@ export async function testProvider(
     const adapter = outbox.adapterFor(input.name);
     const settings = getSettings(ctx);
     const raw = input.to ?? settings.shopPhone;
-    if (!raw)
-      throw new AppError('VALIDATION_FAILED', 'to: give the number to send the test to (the shop has no phone number in its settings)', {
-        fields: [{ path: 'to', message: 'required' }],
-      });
+    if (!raw) throw new AppError('VALIDATION_FAILED', 'providers.testNoNumber', {}, { fields: [{ path: 'to', key: 'input.required' }] });
     const phone = normalizePhone(raw, settings.defaultCountry);
     if (!phone.ok)
-      throw new AppError('INVALID_PHONE', `to: ${describePhoneRefusal(phone.reason)}`, {
-        fields: [{ path: 'to', message: describePhoneRefusal(phone.reason) }],
-      });
+      throw new AppError(
+        'INVALID_PHONE',
+        'providers.testBadNumber',
+        { problem: describePhoneRefusal(phone.reason) },
+        { fields: [{ path: 'to', key: `phone.${phone.reason}` }], reason: phone.reason },
+      );
     const channel = input.channel ?? adapter.channels[0];
     if (!channel || !adapter.channels.includes(channel))
-      throw new AppError('VALIDATION_FAILED', `channel: ${input.name} is not set up for ${channel ?? 'any channel'}`, {
-        fields: [{ path: 'channel', message: 'not carried by this provider' }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        channel ? 'providers.channelNotSetUp' : 'providers.noChannel',
+        { name: input.name, ...(channel ? { channel } : {}) },
+        { fields: [{ path: 'channel', key: 'providers.channelNotCarried' }] },
+      );
     const lang = settings.defaultCountry === 'RU' || settings.policyPack === 'ru' ? 'ru' : 'en';
     const text =
       input.text ??

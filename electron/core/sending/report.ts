@@ -15,6 +15,10 @@ import { currentHeads } from '../register/integrity';
 import { formatHead } from '../../../shared/domain/integrity/head';
 import { localDay } from '../../../shared/domain/time/zones';
 
+/** The refusal for a campaign that is not in the register. */
+const noBatch = (batch: number): AppError =>
+  new AppError('NOT_FOUND', 'campaigns.notFound', { batch }, { fields: [{ path: 'batch', key: 'campaigns.unknownBatch' }] });
+
 type Locale = 'en' | 'ru';
 
 /** CSV columns, in a fixed order whatever the language of their header. */
@@ -290,7 +294,7 @@ function planOf(b: BatchRecord): Pick<ReportSpec, 'plan' | 'lint'> {
  */
 export async function createBatchReport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'batch.report'>): Promise<Output<'batch.report'>> {
   const b = ctx.batches.get(input.batch);
-  if (!b) throw new AppError('NOT_FOUND', `batch: no batch ${input.batch}`, { fields: [{ path: 'batch', message: 'unknown batch' }] });
+  if (!b) throw noBatch(input.batch);
   const settings = getSettings(ctx);
   const now = ctx.clock.now();
   const locale: Locale = input.locale;

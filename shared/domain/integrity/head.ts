@@ -37,32 +37,45 @@ export function formatLink(chain: Chain, link: ChainLink, hashLength = 64): stri
 /** A HEAD as given back: either chain may be left out; hashes may be prefixes. */
 export type ExpectedHeads = Partial<Record<Chain, ChainLink>>;
 
+/** A problem with a typed head: a message key (shared/contract/messages.en.ts), its parameters, and the English. */
+export interface HeadProblem {
+  key: 'audit.headMissing' | 'audit.notAHead' | 'audit.headTwice' | 'audit.hashLength';
+  params: Record<string, string | number>;
+  english: string;
+}
+
 /**
  * Parse a HEAD (`events:812:<hash>,audit:930:<hash>`, parts in any order, separated by commas or spaces, each
  * chain at most once; a hash may be shortened to at least {@link MIN_HASH_PREFIX} hex digits).
  */
-export function parseHead(text: string): { value: ExpectedHeads | null; issues: string[] } {
-  const issues: string[] = [];
+export function parseHead(text: string): { value: ExpectedHeads | null; issues: string[]; problems: HeadProblem[] } {
+  const problems: HeadProblem[] = [];
+  const issue = (key: HeadProblem['key'], params: HeadProblem['params'], english: string) => problems.push({ key, params, english });
   const value: ExpectedHeads = {};
   const parts = text
     .trim()
     .split(/[\s,]+/)
     .filter((p) => p !== '');
-  if (parts.length === 0) issues.push('expected a head such as events:812:<hash>,audit:930:<hash>');
+  if (parts.length === 0) issue('audit.headMissing', {}, 'expected a head such as events:812:<hash>,audit:930:<hash>');
   for (const part of parts) {
     const m = /^(events|audit):(\d{1,15}):([0-9a-fA-F]+)$/.exec(part);
     if (!m) {
-      issues.push(`"${part.slice(0, 80)}" is not a chain head: expected events:<id>:<hash> or audit:<id>:<hash>`);
+      issue(
+        'audit.notAHead',
+        { part: part.slice(0, 80) },
+        `"${part.slice(0, 80)}" is not a chain head: expected events:<id>:<hash> or audit:<id>:<hash>`,
+      );
       continue;
     }
     const chain = m[1] as Chain;
     const hash = (m[3] ?? '').toLowerCase();
-    if (value[chain]) issues.push(`${chain} is given twice`);
+    if (value[chain]) issue('audit.headTwice', { chain }, `${chain} is given twice`);
     else if (hash.length < MIN_HASH_PREFIX || hash.length > 64)
-      issues.push(`${chain}: give at least ${MIN_HASH_PREFIX} and at most 64 hex digits of the hash`);
+      issue('audit.hashLength', { chain, min: MIN_HASH_PREFIX }, `${chain}: give at least ${MIN_HASH_PREFIX} and at most 64 hex digits of the hash`);
     else value[chain] = { lastId: Number(m[2]), lastHash: hash };
   }
-  return issues.length ? { value: null, issues } : { value, issues };
+  const issues = problems.map((p) => p.english);
+  return issues.length ? { value: null, issues, problems } : { value, issues, problems };
 }
 
 /** True when `hash` is `expected` or starts with it (a shortened hash from a report). */

@@ -17,7 +17,7 @@ export const EvidenceKinds = ['formVersion', 'sheetRef', 'inboundMessageId', 'im
 /** A kind of evidence. */
 export type EvidenceKind = (typeof EvidenceKinds)[number];
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM');
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'policy.timeHHMM');
 
 /** A local-time window in which marketing may be sent. */
 export const QuietHours = z.object({ start: HHMM, end: HHMM });
@@ -147,29 +147,51 @@ function minutes(hhmm: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
+/** Why an override would loosen the pack: a message key (shared/contract/messages.en.ts) and its parameters. */
+export type LooseningKey =
+  | 'policy.requiresDoubleOptIn'
+  | 'policy.pendingExpiryMax'
+  | 'policy.consentAgeMax'
+  | 'policy.revokesAll'
+  | 'policy.quietHoursWithin'
+  | 'policy.windowOrder'
+  | 'policy.frequencyCapMax';
+
+/** A field an override would loosen, with why (`message` in English); empty when the overrides only tighten. */
+export interface Loosening {
+  field: string;
+  key: LooseningKey;
+  params: Record<string, string | number>;
+  message: string;
+}
+
 /** A field an override would loosen, with why; empty when the overrides only tighten. */
-export function findLoosening(pack: PolicyPack, o: PolicyOverrides): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  if (o.doubleOptIn === false && pack.doubleOptIn) out.push({ field: 'doubleOptIn', message: 'the pack requires double opt-in' });
+export function findLoosening(pack: PolicyPack, o: PolicyOverrides): Loosening[] {
+  const out: Loosening[] = [];
+  const add = (field: string, key: LooseningKey, params: Loosening['params'], message: string) => out.push({ field, key, params, message });
+  if (o.doubleOptIn === false && pack.doubleOptIn) add('doubleOptIn', 'policy.requiresDoubleOptIn', {}, 'the pack requires double opt-in');
   if (o.pendingExpiryHours !== undefined && o.pendingExpiryHours > pack.pendingExpiryHours)
-    out.push({ field: 'pendingExpiryHours', message: `at most ${pack.pendingExpiryHours} hours under this pack` });
+    add(
+      'pendingExpiryHours',
+      'policy.pendingExpiryMax',
+      { hours: pack.pendingExpiryHours },
+      `at most ${pack.pendingExpiryHours} hours under this pack`,
+    );
   if (o.maxConsentAgeDays !== undefined && pack.maxConsentAgeDays !== null && o.maxConsentAgeDays > pack.maxConsentAgeDays)
-    out.push({ field: 'maxConsentAgeDays', message: `at most ${pack.maxConsentAgeDays} days under this pack` });
+    add('maxConsentAgeDays', 'policy.consentAgeMax', { days: pack.maxConsentAgeDays }, `at most ${pack.maxConsentAgeDays} days under this pack`);
   if (o.revocationScope === 'channel' && pack.revocationScope === 'all_marketing')
-    out.push({ field: 'revocationScope', message: 'the pack revokes all marketing on any opt-out' });
+    add('revocationScope', 'policy.revokesAll', {}, 'the pack revokes all marketing on any opt-out');
   if (o.quietHours && pack.quietHours) {
-    if (minutes(o.quietHours.start) < minutes(pack.quietHours.start) || minutes(o.quietHours.end) > minutes(pack.quietHours.end))
-      out.push({ field: 'quietHours', message: `the send window must lie within ${pack.quietHours.start}-${pack.quietHours.end}` });
+    const { start, end } = pack.quietHours;
+    if (minutes(o.quietHours.start) < minutes(start) || minutes(o.quietHours.end) > minutes(end))
+      add('quietHours', 'policy.quietHoursWithin', { start, end }, `the send window must lie within ${start}-${end}`);
   }
   if (o.quietHours && minutes(o.quietHours.start) >= minutes(o.quietHours.end))
-    out.push({ field: 'quietHours', message: 'the window must start before it ends' });
+    add('quietHours', 'policy.windowOrder', {}, 'the window must start before it ends');
   if (o.frequencyCap && pack.frequencyCap) {
-    const packRate = pack.frequencyCap.messages / pack.frequencyCap.days;
-    if (o.frequencyCap.messages / o.frequencyCap.days > packRate + 1e-9 || o.frequencyCap.messages > pack.frequencyCap.messages)
-      out.push({
-        field: 'frequencyCap',
-        message: `at most ${pack.frequencyCap.messages} messages per ${pack.frequencyCap.days} days under this pack`,
-      });
+    const { messages, days } = pack.frequencyCap;
+    if (o.frequencyCap.messages / o.frequencyCap.days > messages / days + 1e-9 || o.frequencyCap.messages > messages)
+      add('frequencyCap', 'policy.frequencyCapMax', { messages, days }, `at most ${messages} messages per ${days} days under this pack`);
   }
   return out;
 }

@@ -7,7 +7,7 @@ const handlers = Object.fromEntries(
   methods.map((m) => [
     m,
     () => {
-      throw new AppError('NOT_FOUND', `${m}: nothing here`);
+      throw new AppError('NOT_FOUND', 'contacts.notFound', { field: m, contactId: 0 });
     },
   ]),
 ) as unknown as Handlers;
@@ -52,7 +52,7 @@ describe('dispatcher', () => {
     } as Handlers;
     let seen = '';
     const r = await createDispatcher(broken, { onInternalError: (m) => (seen = m) })('settings.get', {});
-    expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error; the operation was not completed' } });
+    expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', key: 'door.internal', message: 'internal error; the operation was not completed' } });
     expect(seen).toBe('settings.get');
   });
 });

@@ -56,25 +56,27 @@ describe('validateProviderOptions', () => {
   });
 
   it('names the option and what it should be', () => {
-    expect(validateProviderOptions('twilio', { accountSid: 'AC123', from: '+15005550006' })).toEqual([
+    expect(validateProviderOptions('twilio', { accountSid: 'AC123', from: '+15005550006' })).toMatchObject([
       { path: 'options.accountSid', message: 'not valid: Twilio Account SID (AC followed by 32 hex digits).' },
     ]);
-    expect(validateProviderOptions('twilio', { accountSid: SID })).toEqual([
+    expect(validateProviderOptions('twilio', { accountSid: SID })).toMatchObject([
       { path: 'options.from', message: 'give a sender: from (SMS), messagingServiceSid, or whatsappFrom (WhatsApp)' },
     ]);
     expect(validateProviderOptions('whatsapp-cloud', {}).map((p) => p.path)).toEqual(['options.phoneNumberId']);
     expect(validateProviderOptions('whatsapp-cloud', { phoneNumberId: '1', apiVersion: '23' }).map((p) => p.path)).toEqual(['options.apiVersion']);
     expect(validateProviderOptions('webhook', { url: 'ftp://x' }).map((p) => p.path)).toEqual(['options.url']);
     expect(validateProviderOptions('file', { format: 'pdf' }).map((p) => p.path)).toEqual(['options.format']);
-    expect(validateProviderOptions('smsru', { ratePerSecond: '0' })).toEqual([{ path: 'options.ratePerSecond', message: 'must be more than 0' }]);
+    expect(validateProviderOptions('smsru', { ratePerSecond: '0' })).toMatchObject([
+      { path: 'options.ratePerSecond', key: 'providers.rateNotPositive', message: 'must be more than 0' },
+    ]);
     expect(validateProviderOptions('smsru', { ratePerSecond: 'fast' }).map((p) => p.path)).toEqual(['options.ratePerSecond']);
   });
 
   it('refuses unknown keys and secrets put among the options', () => {
-    expect(validateProviderOptions('smsru', { sender: 'Lavka' })).toEqual([
+    expect(validateProviderOptions('smsru', { sender: 'Lavka' })).toMatchObject([
       { path: 'options.sender', message: 'not an option of smsru; known: from, test, baseUrl, ratePerSecond' },
     ]);
-    expect(validateProviderOptions('smsru', { apiId: 'x' })).toEqual([
+    expect(validateProviderOptions('smsru', { apiId: 'x' })).toMatchObject([
       { path: 'options.apiId', message: 'is a secret: store it with the secrets, not in the options' },
     ]);
   });
@@ -84,7 +86,9 @@ describe('createAdapter', () => {
   it('refuses bad options with VALIDATION_FAILED and the fields', () => {
     const e = refusal({ name: 'shop', kind: 'twilio', options: { from: '+15005550006' } });
     expect(e.message).toMatch(/^options\.accountSid: required/);
-    expect(e.details?.fields).toEqual([{ path: 'options.accountSid', message: expect.stringMatching(/^required/) }]);
+    expect(e.details?.fields).toMatchObject([
+      { path: 'options.accountSid', key: 'providers.optionRequired', params: { option: 'accountSid' }, message: expect.stringMatching(/^required/) },
+    ]);
   });
 
   it('says where a missing secret comes from', () => {
@@ -98,7 +102,7 @@ describe('createAdapter', () => {
   });
 
   it('needs a folder for the file hand-off', () => {
-    expect(refusal({ name: 'f', kind: 'file', options: {} }).details?.fields).toEqual([
+    expect(refusal({ name: 'f', kind: 'file', options: {} }).details?.fields).toMatchObject([
       { path: 'options.dir', message: 'required: no hand-off folder is set; give dir' },
     ]);
   });

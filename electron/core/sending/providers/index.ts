@@ -1,4 +1,4 @@
-import { AppError, type FieldProblem } from '../../../../shared/contract/errors';
+import { AppError, fieldProblem, type FieldProblem } from '../../../../shared/contract/errors';
 import { FileAdapter } from './file';
 import { DEFAULT_TIMEOUT_MS } from './http';
 import { SmsruAdapter, SMSRU_BASE_URL } from './smsru';
@@ -171,33 +171,35 @@ const given = (options: Record<string, string>, key: string): string | undefined
 
 /** Problems with a kind's non-secret options: required ones missing, patterns not met, unknown keys, secrets misplaced. */
 export function validateProviderOptions(kind: ProviderKind, options: Record<string, string>): FieldProblem[] {
-  if (!isKind(kind)) return [{ path: 'kind', message: `unknown provider kind; use one of ${ProviderKinds.join(', ')}` }];
+  if (!isKind(kind)) return [fieldProblem({ path: 'kind', key: 'providers.unknownKind', params: { kinds: ProviderKinds.join(', ') } })];
   const specs = SPECS[kind];
   const problems: FieldProblem[] = [];
   for (const key of Object.keys(options)) {
     const spec = specs.find((s) => s.key === key);
-    if (!spec)
-      problems.push({
-        path: `options.${key}`,
-        message: `not an option of ${kind}; known: ${specs
-          .filter((s) => !s.secret)
-          .map((s) => s.key)
-          .join(', ')}`,
-      });
-    else if (spec.secret) problems.push({ path: `options.${key}`, message: 'is a secret: store it with the secrets, not in the options' });
+    const path = `options.${key}`;
+    if (!spec) {
+      const known = specs
+        .filter((s) => !s.secret)
+        .map((s) => s.key)
+        .join(', ');
+      problems.push(fieldProblem({ path, key: 'providers.notAnOption', params: { kind, known } }));
+    } else if (spec.secret) problems.push(fieldProblem({ path, key: 'providers.optionIsSecret' }));
   }
   for (const spec of specs) {
     if (spec.secret) continue;
     const v = given(options, spec.key);
+    const params = { option: spec.key, description: spec.description };
     if (v === undefined) {
-      if (spec.required) problems.push({ path: `options.${spec.key}`, message: `required: ${spec.description}` });
+      if (spec.required) problems.push(fieldProblem({ path: `options.${spec.key}`, key: 'providers.optionRequired', params }));
       continue;
     }
-    if (spec.pattern && !new RegExp(spec.pattern).test(v)) problems.push({ path: `options.${spec.key}`, message: `not valid: ${spec.description}` });
-    else if (spec.key === 'ratePerSecond' && !(Number(v) > 0)) problems.push({ path: 'options.ratePerSecond', message: 'must be more than 0' });
+    if (spec.pattern && !new RegExp(spec.pattern).test(v))
+      problems.push(fieldProblem({ path: `options.${spec.key}`, key: 'providers.optionInvalid', params }));
+    else if (spec.key === 'ratePerSecond' && !(Number(v) > 0))
+      problems.push(fieldProblem({ path: 'options.ratePerSecond', key: 'providers.rateNotPositive' }));
   }
   if (kind === 'twilio' && !given(options, 'from') && !given(options, 'messagingServiceSid') && !given(options, 'whatsappFrom'))
-    problems.push({ path: 'options.from', message: 'give a sender: from (SMS), messagingServiceSid, or whatsappFrom (WhatsApp)' });
+    problems.push(fieldProblem({ path: 'options.from', key: 'providers.twilioSender' }));
   return problems;
 }
 
@@ -232,10 +234,24 @@ export function providerDestination(kind: ProviderKind, options: Record<string, 
   }
 }
 
+/** The refusal for options that do not check out: every problem by key, and all of them in English as the message. */
+export function invalidOptions(problems: FieldProblem[]): AppError {
+  return new AppError(
+    'VALIDATION_FAILED',
+    'providers.invalidOptions',
+    { problems: problems.map((p) => `${p.path}: ${p.message}`).join('; ') },
+    {
+      fields: problems.map((p) =>
+        p.key ? { path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}) } : { path: p.path, message: p.message },
+      ),
+    },
+  );
+}
+
 // The message reads "path: problem" like every other refusal, so callers listing problems can match it against
 // validateProviderOptions' own.
 function refuse(problems: FieldProblem[]): never {
-  throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems });
+  throw invalidOptions(problems);
 }
 
 /** Builds the adapter for a configured provider; VALIDATION_FAILED when an option or a required secret is missing or wrong. */

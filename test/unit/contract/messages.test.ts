@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { zodToApiError } from '../../../shared/contract/dispatch';
+import { AppError } from '../../../shared/contract/errors';
+import { isMessageKey, messagesEn, renderMessage } from '../../../shared/contract/messages.en';
+import { api } from '../../../shared/contract/api';
+import ru from '../../../renderer/src/i18n/errors.ru.json';
+
+const ROOT = join(__dirname, '../../..');
+
+/** Every leaf of a nested catalog as a dotted key. */
+function leaves(o: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? leaves(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tsFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('the message catalog', () => {
+  it('has a Russian translation of every key (plural keys in the one/few/many forms)', () => {
+    const have = new Set(leaves(ru as Record<string, unknown>));
+    const missing = Object.entries(messagesEn).flatMap(([key, en]) =>
+      typeof en === 'string'
+        ? have.has(key)
+          ? []
+          : [key]
+        : ['one', 'few', 'many'].filter((f) => !have.has(`${key}_${f}`)).map((f) => `${key}_${f}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('has no Russian key the English catalog lacks', () => {
+    const stale = leaves(ru as Record<string, unknown>).filter((k) => !isMessageKey(k.replace(/_(one|few|many)$/, '')));
+    expect(stale).toEqual([]);
+  });
+
+  it('uses the same placeholders in Russian as in English', () => {
+    const names = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+    const flat = Object.fromEntries(
+      leaves(ru as Record<string, unknown>).map((k) => [k, k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], ru)]),
+    );
+    for (const [key, en] of Object.entries(messagesEn)) {
+      if (typeof en !== 'string') continue;
+      // Russian may leave out what the field name beside it already says (the path, an English description).
+      for (const name of names(flat[key] as string)) expect(names(en), `${key}: {{${name}}}`).toContain(name);
+    }
+  });
+
+  it('knows every key a `new AppError(` in electron/ and shared/ names', () => {
+    const unknown: string[] = [];
+    for (const file of [...tsFiles(join(ROOT, 'electron')), ...tsFiles(join(ROOT, 'shared'))]) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/new AppError\(\s*'[A-Z_]+',\s*'([a-zA-Z]+\.[a-zA-Z_.]+)'/g))
+        if (!isMessageKey(m[1]!)) unknown.push(`${file.slice(ROOT.length + 1)}: ${m[1]}`);
+      for (const m of text.matchAll(/\bkey: '([a-zA-Z]+\.[a-zA-Z_.]+)'/g))
+        if (!isMessageKey(m[1]!)) unknown.push(`${file.slice(ROOT.length + 1)}: ${m[1]}`);
+    }
+    expect(unknown).toEqual([]);
+  });
+
+  it('renders parameters and plurals in English', () => {
+    expect(renderMessage('campaigns.notFound', { batch: 7 })).toBe('batch: no batch 7');
+    expect(renderMessage('sheets.tooFewRows', { serial: 'S-000001', count: 1 })).toBe('sheet S-000001 has 1 row');
+    expect(renderMessage('sheets.tooFewRows', { serial: 'S-000001', count: 5 })).toBe('sheet S-000001 has 5 rows');
+  });
+
+  it('gives an AppError its key, parameters and English message, and field problems their own', () => {
+    const e = new AppError('NOT_FOUND', 'providers.notFound', { name: 'sms' }, { fields: [{ path: 'name', key: 'providers.unknownProvider' }] });
+    expect(e.message).toBe('provider: no provider named "sms"');
+    expect(e.toApiError()).toEqual({
+      code: 'NOT_FOUND',
+      key: 'providers.notFound',
+      params: { name: 'sms' },
+      message: 'provider: no provider named "sms"',
+      details: { fields: [{ path: 'name', key: 'providers.unknownProvider', message: 'unknown provider' }] },
+    });
+    expect(AppError.field('VALIDATION_FAILED', 'row', 'sheets.tooFewRows', { serial: 'S-1', count: 2 }).message).toBe('row: sheet S-1 has 2 rows');
+  });
+});
+
+describe('zodToApiError', () => {
+  const refuse = (schema: z.ZodType, input: unknown) => {
+    const r = schema.safeParse(input);
+    if (r.success) throw new Error('expected a refusal');
+    return zodToApiError(r.error);
+  };
+
+  it('turns a custom message of the contract into its key, with the refinement params', () => {
+    const e = refuse(api['consent.status'].input, { phone: '+79123456789', at: '1960-01-01T00:00:00Z' });
+    expect(e).toMatchObject({ code: 'VALIDATION_FAILED', key: 'common.yearOutOfRange', params: { value: '1960-01-01T00:00:00Z' } });
+    expect(e.message).toBe('at: 1960-01-01T00:00:00Z is not between 1970 and 2100; check the year');
+    expect(e.details?.fields).toEqual([
+      {
+        path: 'at',
+        key: 'common.yearOutOfRange',
+        params: { value: '1960-01-01T00:00:00Z' },
+        message: '1960-01-01T00:00:00Z is not between 1970 and 2100; check the year',
+      },
+    ]);
+    expect(refuse(api['staff.add'].input, { name: ' ' })).toMatchObject({ key: 'staff.nameRequired', message: 'name: name is required' });
+  });
+
+  it("maps zod's own issues by code to generic keys with their bounds or options", () => {
+    const schema = z.object({
+      a: z.string().max(3),
+      b: z.number().int().min(2),
+      c: z.enum(['x', 'y']),
+      d: z.array(z.string()).min(1),
+      e: z.string(),
+      f: z.email(),
+    });
+    const e = refuse(schema, { a: 'long', b: 1, c: 'z', d: [], f: 'no' });
+    expect(e.details?.fields?.map((f) => [f.path, f.key, f.params])).toEqual([
+      ['a', 'input.tooLong', { maximum: 3 }],
+      ['b', 'input.tooSmall', { minimum: 2 }],
+      ['c', 'input.notOneOf', { options: 'x, y' }],
+      ['d', 'input.noneChosen', undefined],
+      ['e', 'input.required', undefined],
+      ['f', 'input.notEmail', undefined],
+    ]);
+    expect(e.message).toBe('a: at most 3 characters');
+  });
+
+  it('refuses an input with no issues as invalid input', () => {
+    expect(zodToApiError(new z.ZodError([]))).toMatchObject({ code: 'VALIDATION_FAILED', key: 'input.invalidInput', message: 'invalid input' });
+  });
+});
