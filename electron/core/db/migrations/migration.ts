@@ -8,7 +8,8 @@ export type MigrationDb = Database.Database;
  * SQL and read and rewrite rows (a value moved to a new column, a JSON field renamed, a row split in two). It runs
  * inside one transaction that also sets the schema version, so the step happens whole or not at all; it must be
  * synchronous (better-sqlite3 is) and must not begin or end transactions of its own (a nested `db.transaction` is a
- * savepoint and is fine).
+ * savepoint and is fine). A landed step must do the same on every register that ever reaches it: keep its SQL and
+ * row changes inside it, and import no repo or service (they follow the latest schema, and change with it).
  */
 export interface Migration {
   /** The schema version this step produces: its place in the list plus one. */
