@@ -12,6 +12,7 @@ import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm }
 import { attachSheetScan, checkSheetPhone, correctSheetRow, enterSheetRow, getSheet, listSheets } from './intake/sheets';
 import { listConfirmations } from './register/confirmations';
 import { batchAudience, listBatches, planBatch } from './campaigns/plan';
+import { healthReport } from './sending/health';
 import { acceptHead, listAudit, verifyAudit, verifyContact, type IntegrityDeps } from './register/integrity';
 import { IntegrityRepo } from './db/repos/integrity.repo';
 import { Witness } from './register/witness';
@@ -310,6 +311,7 @@ export function createBackend(options: BackendOptions): Backend {
     'inbound.receive': (i) => intake.inbound(i),
     'complaints.record': (i) => recordComplaint(ctx, i),
     'complaints.list': (i) => listComplaints(ctx, i),
+    'health.report': (i) => healthReport(ctx, i),
     'files.begin': (i) => ({ uploadId: files.beginUpload(i.name) }),
     'files.append': (i) => ({ bytes: files.appendChunk(i.uploadId, i.offset, Buffer.from(i.data, 'base64')) }),
     'files.finish': (i) => {

@@ -6,6 +6,7 @@ import { consentMethods } from './consent';
 import { contactsMethods } from './contacts';
 import { filesMethods } from './files';
 import { formsMethods } from './forms';
+import { healthMethods } from './health';
 import { importsMethods } from './imports';
 import { inboundMethods } from './inbound';
 import { lintMethods } from './lint';
@@ -15,8 +16,8 @@ import { settingsMethods } from './settings';
 
 /**
  * The contract's one index. Each area (contacts.ts, consent.ts, settings.ts, forms.ts, campaigns.ts, providers.ts,
- * audit.ts, backups.ts, inbound.ts, files.ts, imports.ts, lint.ts, register.ts) holds its operations and the schemas
- * it owns; shared building blocks live in common.ts. Importers keep importing from here.
+ * audit.ts, backups.ts, inbound.ts, files.ts, imports.ts, lint.ts, register.ts, health.ts) holds its operations and
+ * the schemas it owns; shared building blocks live in common.ts. Importers keep importing from here.
  */
 export * from './common';
 export * from './consent';
@@ -32,6 +33,7 @@ export * from './files';
 export * from './imports';
 export * from './lint';
 export * from './register';
+export * from './health';
 
 /** Operation table: the single list of everything a door may call. */
 export const api = {
@@ -48,6 +50,7 @@ export const api = {
   ...importsMethods,
   ...lintMethods,
   ...registerMethods,
+  ...healthMethods,
 } as const;
 
 /** The contract's operation table type. */

@@ -4,6 +4,7 @@ import { RecipientStatuses, type RecipientStatus } from '../domain/outbox/types'
 import { Channel, InstantInput, IsoInstant, Locale, Name, Tags } from './common';
 import { ConsentEvent } from './consent';
 import { FileId } from './files';
+import { HealthWarning } from './health';
 import { ProviderName } from './providers';
 
 /** One recipient of a batch on one channel. */
@@ -90,6 +91,8 @@ export const campaignsMethods = {
         segments: z.number().int().nullable(),
         encoding: z.enum(['GSM-7', 'UCS-2']).nullable(),
       }),
+      /** What the last 30 days of campaigns left behind: the pack's health thresholds crossed, with the numbers. */
+      health: z.array(HealthWarning),
     }),
   },
   'batch.list': {

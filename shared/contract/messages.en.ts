@@ -288,6 +288,10 @@ export const messagesEn = {
   'audit.headTwice': '{{chain}} is given twice',
   'audit.hashLength': '{{chain}}: give at least {{min}} and at most 64 hex digits of the hash',
   'integrity.noContact': 'contactId: no contact {{contactId}}',
+  'health.weeksMin': 'at least 1 week',
+  'health.weeksMax': 'at most 104 weeks (two years)',
+  'health.campaignNotFound': 'campaign: no campaign {{campaign}}',
+  'health.unknownCampaign': 'unknown campaign',
 } as const;
 
 /** A message key of the catalog. */

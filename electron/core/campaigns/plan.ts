@@ -7,6 +7,7 @@ import { appendAudit, iso, type ServiceContext } from '../context';
 import { checkMessage, lintProfile } from './lint';
 import { resolveActor } from '../register/staff';
 import { countPlan } from './plan-count';
+import { planHealthWarnings } from '../sending/health';
 
 /** The refusal for a campaign that is not in the register. */
 const noBatch = (batch: number): AppError =>
@@ -72,7 +73,7 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>)
     appendAudit(ctx, actor, 'batch.planned', `batch:${b.id}`, { audience, eligible, lintOk: lint.ok });
     return b;
   })();
-  return { batch: batch.id, name, plannedAt: iso(at), audience, eligible, byChannel, excluded, lint };
+  return { batch: batch.id, name, plannedAt: iso(at), audience, eligible, byChannel, excluded, lint, health: planHealthWarnings(ctx) };
 }
 
 /** batch.list: planned batches, newest first, with the counts of their plan. */

@@ -108,7 +108,7 @@ export interface WeekHealth {
   failedByReason: Record<string, number>;
   /** Opt-outs in the week within the window after a campaign message. */
   optOuts: number;
-  /** Every marketing opt-out in the week, whatever prompted it. */
+  /** People who opted out of marketing in the week, whatever prompted it. */
   optOutsAll: number;
   /** Complaints in the week within the window after a campaign message. */
   complaints: number;
@@ -317,10 +317,15 @@ export function computeHealth(input: HealthInput): HealthReport {
   for (const list of handoffs.values()) list.sort((a, b) => a.at - b.at || a.campaign - b.campaign);
 
   // Opt-outs: one per contact and campaign, attributed to the contact's latest message before it, within the window.
+  // A revocation of all marketing is one event per channel: one person in a week counts once.
   const counted = new Set<string>();
+  const weekPeople = new Set<string>();
   for (const o of [...input.optOuts].sort((a, b) => a.at - b.at)) {
     const w = weekRow(o.at);
-    if (w) w.optOutsAll++;
+    if (w && !weekPeople.has(`${w.week}/${o.contactId}`)) {
+      weekPeople.add(`${w.week}/${o.contactId}`);
+      w.optOutsAll++;
+    }
     const last = lastMessageBefore(handoffs, o.contactId, o.at);
     if (!last || o.at - last.at > optOutWindow) continue;
     const key = `${o.contactId}/${last.campaign}`;

@@ -105,6 +105,7 @@ describe('computeHealth', () => {
           { contactId: 1, at: T0 + 48 * H },
           { contactId: 2, at: T0 + 48 * H + 1 },
           { contactId: 3, at: T0 - 1 }, // before the message: not prompted by it
+          { contactId: 3, at: T0 - 1 }, // the same revocation on the other channel
         ],
       }),
     );

@@ -1,0 +1,51 @@
+import type { HealthCampaign, HealthComplaint, HealthOptOut, HealthRecipient } from '../../../../shared/domain/health/health';
+import type { Db } from '../open';
+
+/** Outbox statuses that mean the message went to (or was refused by) a provider: queued, sending and skipped are not. */
+const ATTEMPTED = "('sent', 'delivered', 'read', 'failed', 'undeliverable', 'unknown')";
+
+/** What the health figures read: outbox rows, campaigns, marketing opt-outs and complaints since an instant. */
+export class HealthRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Outbox rows handed off (or refused) since `since`, optionally of one campaign. */
+  recipients(since: number, campaign?: number): HealthRecipient[] {
+    const rows = this.db
+      .prepare(
+        `SELECT batch_id AS campaign, contact_id AS contactId, status, reason, handed_off_at AS handedOffAt, updated_at AS updatedAt
+         FROM outbox WHERE status IN ${ATTEMPTED} AND COALESCE(handed_off_at, updated_at) >= ? ${campaign === undefined ? '' : 'AND batch_id = ?'}`,
+      )
+      .all(...(campaign === undefined ? [since] : [since, campaign])) as HealthRecipient[];
+    return rows;
+  }
+
+  /** The campaigns with an outbox row handed off (or refused) since `since`. */
+  campaigns(since: number): HealthCampaign[] {
+    return this.db
+      .prepare(
+        `SELECT b.id, b.name, b.channel, b.purpose FROM batches b
+         WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.batch_id = b.id AND o.status IN ${ATTEMPTED}
+                       AND COALESCE(o.handed_off_at, o.updated_at) >= ?)`,
+      )
+      .all(since) as HealthCampaign[];
+  }
+
+  /** Marketing revocations (on any channel) that took effect since `since`. */
+  optOuts(since: number): HealthOptOut[] {
+    return this.db
+      .prepare(
+        `SELECT contact_id AS contactId, occurred_at AS at FROM consent_events WHERE action = 'revoke' AND purpose = 'marketing' AND occurred_at >= ?`,
+      )
+      .all(since) as HealthOptOut[];
+  }
+
+  /** Complaints recorded as made since `since`. */
+  complaints(since: number): HealthComplaint[] {
+    return this.db.prepare(`SELECT contact_id AS contactId, at FROM complaints WHERE at >= ?`).all(since) as HealthComplaint[];
+  }
+
+  /** Whether a campaign exists. */
+  hasCampaign(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(id) !== undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Output, ParsedInput } from '../../../shared/contract/api';
+import { AppError } from '../../../shared/contract/errors';
+import { computeHealth, healthSpan, type HealthReport as Figures } from '../../../shared/domain/health/health';
+import { HealthRepo } from '../db/repos/health.repo';
+import { getSettings } from '../register/settings';
+import { iso, type ServiceContext } from '../context';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** The next plan shows the warnings of campaigns that started in the last 30 days. */
+const PLAN_LOOKBACK_DAYS = 30;
+
+/**
+ * The figures behind the Health view, `optin health` and the next plan's warnings: the repo reads the rows since the
+ * report's first Monday (and a window earlier, so an opt-out is still counted against the message just before the
+ * span), the pure computation in shared/domain/health does the rest with the shop's pack and time zone.
+ *
+ * WhatsApp quality signals: no table of this register holds them yet (provider sync receives the relay's `quality`
+ * events but does not store them — sending/sync.ts), so the report says `quality.stored: false` and the view says
+ * none could be read. When a table lands, read it through a repo here and pass the signals instead of null.
+ */
+function figures(ctx: ServiceContext, weeks: number, campaign?: number): Figures {
+  const settings = getSettings(ctx);
+  const thresholds = settings.effectivePolicy.health;
+  const now = ctx.clock.now();
+  const { from } = healthSpan(now, weeks, settings.timezone);
+  const since = from - Math.max(thresholds.optOutWindowHours * HOUR, thresholds.complaintWindowDays * DAY);
+  const repo = new HealthRepo(ctx.db);
+  if (campaign !== undefined && !repo.hasCampaign(campaign))
+    throw new AppError('NOT_FOUND', 'health.campaignNotFound', { campaign }, { fields: [{ path: 'campaign', key: 'health.unknownCampaign' }] });
+  return computeHealth({
+    now,
+    timeZone: settings.timezone,
+    weeks,
+    thresholds,
+    campaigns: repo.campaigns(since),
+    recipients: repo.recipients(since, campaign),
+    optOuts: repo.optOuts(since),
+    complaints: repo.complaints(since),
+    quality: null,
+  });
+}
+
+function warningOut(w: Figures['warnings'][number]): Output<'health.report'>['warnings'][number] {
+  return { ...w, at: iso(w.at) };
+}
+
+/** health.report: per campaign and per ISO week, with rates and the warnings the pack's thresholds give. */
+export function healthReport(ctx: ServiceContext, input: ParsedInput<'health.report'>): Output<'health.report'> {
+  const r = figures(ctx, input.weeks, input.campaign);
+  const pack = getSettings(ctx).policyPack;
+  return {
+    from: iso(r.from),
+    to: iso(r.to),
+    timeZone: r.timeZone,
+    thresholds: { pack, ...r.thresholds },
+    campaigns: r.campaigns.map((c) => ({ ...c, startedAt: c.startedAt === null ? null : iso(c.startedAt) })),
+    weeks: r.weeks,
+    quality: { stored: r.quality.stored, signals: r.quality.signals.map((s) => ({ ...s, at: iso(s.at) })) },
+    warnings: r.warnings.map(warningOut),
+  };
+}
+
+/** The warnings a new plan carries: those of campaigns (and quality signals) of the last 30 days. */
+export function planHealthWarnings(ctx: ServiceContext): Output<'health.report'>['warnings'] {
+  const now = ctx.clock.now();
+  const r = figures(ctx, Math.ceil(PLAN_LOOKBACK_DAYS / 7) + 1);
+  return r.warnings.filter((w) => w.at >= now - PLAN_LOOKBACK_DAYS * DAY).map(warningOut);
+}
