@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../electron/core/backend';
 import { migrate } from '../../electron/core/db/open';
+import { migrations } from '../../electron/core/db/migrations';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { grantPaper, russianShop } from '../support/shop';
 import { importFile, writeFile } from '../support/imports';
@@ -287,7 +288,7 @@ describe('backups', () => {
 
       const b = createBackend({ dbPath });
       try {
-        expect(b.db.pragma('user_version', { simple: true })).toBe(8);
+        expect(b.db.pragma('user_version', { simple: true })).toBe(migrations.length);
       } finally {
         b.close();
       }

@@ -103,7 +103,13 @@ describe('optin forms (CLI, as the issue writes it)', () => {
     const r = await optin(db, 'forms', 'print', '1', '--layout', 'group', '--rows', '10', '--paper', 'a4', '--copies', '2', '--out', pdf, '--json');
     expect(r.code).toBe(0);
     // Under the ru pack each sheet is followed by its personal-data document, on the next serial.
-    expect(r.json()).toMatchObject({ file: pdf, formCode: 'F1-1', serials: ['S-000001', 'S-000003'], personalDataSerials: ['S-000002', 'S-000004'], rowsPerSheet: 10 });
+    expect(r.json()).toMatchObject({
+      file: pdf,
+      formCode: 'F1-1',
+      serials: ['S-000001', 'S-000003'],
+      personalDataSerials: ['S-000002', 'S-000004'],
+      rowsPerSheet: 10,
+    });
     const extracted = (await pdfText(pdf, { layout: true })).join('\n').replace(/\s+/g, ' ');
     for (const needle of ['F1-1', 'S-000001', 'S-000002', 'Лавка у дома', 'Отписаться: ответьте СТОП', 'обработку моих персональных данных'])
       expect(extracted).toContain(needle);

@@ -27,7 +27,13 @@ async function shop() {
 }
 
 type T = Awaited<ReturnType<typeof shop>>['t'];
-const cell = async (t: T, phone: string, channel: 'sms' | 'whatsapp' = 'sms', purpose: 'marketing' | 'personal_data' = 'marketing', knownAt?: string) =>
+const cell = async (
+  t: T,
+  phone: string,
+  channel: 'sms' | 'whatsapp' = 'sms',
+  purpose: 'marketing' | 'personal_data' = 'marketing',
+  knownAt?: string,
+) =>
   (await t.call('consent.status', { phone, ...(knownAt ? { knownAt } : {}) })).consents.find((c) => c.channel === channel && c.purpose === purpose);
 
 describe('printing: slips by default, the personal-data document recorded beside its sheet', () => {
@@ -48,7 +54,10 @@ describe('printing: slips by default, the personal-data document recorded beside
 
   it('without the ru pack nothing is paired and serials follow one another', async () => {
     const t = scopedBackend();
-    const { form } = await russianShop(t, { settings: { policyPack: 'uk', defaultCountry: 'GB', timezone: 'Europe/London' }, form: { purposes: ['marketing'] } });
+    const { form } = await russianShop(t, {
+      settings: { policyPack: 'uk', defaultCountry: 'GB', timezone: 'Europe/London' },
+      form: { purposes: ['marketing'] },
+    });
     const p = await t.call('forms.print', { formVersionId: form.id, copies: 2 });
     expect(p).toMatchObject({ serials: ['S-000001', 'S-000002'], personalDataSerials: [] });
     expect((await t.call('sheets.list', {})).sheets.every((s) => s.personalDataSerial === null)).toBe(true);
@@ -56,7 +65,14 @@ describe('printing: slips by default, the personal-data document recorded beside
 
   it('a row entered from a slip points its personal-data tick to the personal-data document; its serial opens the slip', async () => {
     const { t, slip } = await shop();
-    const r = await t.call('sheets.enterRow', { serial: 'S-000002', row: 1, name: 'Анна', phone: '+79123456789', channels: ['sms'], signedOn: '2026-03-02' });
+    const r = await t.call('sheets.enterRow', {
+      serial: 'S-000002',
+      row: 1,
+      name: 'Анна',
+      phone: '+79123456789',
+      channels: ['sms'],
+      signedOn: '2026-03-02',
+    });
     expect(r).toMatchObject({ serial: slip, personalDataSerial: 'S-000002', writtenName: 'Анна' });
     expect(r.events.map((e) => [e.purpose, e.evidence.sheetRef])).toEqual([
       ['marketing', 'S-000001'],
@@ -65,16 +81,23 @@ describe('printing: slips by default, the personal-data document recorded beside
     const row = (await t.call('sheets.get', { serial: slip })).rows[0];
     expect(row).toMatchObject({ writtenName: 'Анна', writtenPhone: '+79123456789', correction: null });
     // A slip is one customer: a second row does not fit.
-    expect((await refusal(t.call('sheets.enterRow', { serial: slip, row: 2, phone: '+79123456780', channels: ['sms'], signedOn: '2026-03-02' }))).message).toBe(
-      'row: sheet S-000001 has 1 row',
-    );
+    expect(
+      (await refusal(t.call('sheets.enterRow', { serial: slip, row: 2, phone: '+79123456780', channels: ['sms'], signedOn: '2026-03-02' }))).message,
+    ).toBe('row: sheet S-000001 has 1 row');
   });
 });
 
 describe('paper entry keeps what was written', () => {
   it('a number that belongs to someone with another name is refused until staff say it is the same person', async () => {
     const { t, group } = await shop();
-    await t.call('sheets.enterRow', { serial: group, row: 1, name: 'Анна Смирнова', phone: '+79123456789', channels: ['sms'], signedOn: '2026-03-02' });
+    await t.call('sheets.enterRow', {
+      serial: group,
+      row: 1,
+      name: 'Анна Смирнова',
+      phone: '+79123456789',
+      channels: ['sms'],
+      signedOn: '2026-03-02',
+    });
     const check = await t.call('sheets.checkPhone', { phone: '8 912 345-67-89', name: 'Борис Петров', serial: group });
     expect(check).toMatchObject({ ok: true, contact: { name: 'Анна Смирнова' }, nameDiffers: true });
     // The same name written differently (case, ё, order, initial) is no clash.
@@ -98,11 +121,24 @@ describe('paper entry keeps what was written', () => {
 
   it('warns of an opt-out the row would meet, and says whether the row or the opt-out wins', async () => {
     const { t, group } = await shop();
-    await t.call('consent.record', { phone: '+79123456789', name: 'Анна', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'verbal_in_store' });
+    await t.call('consent.record', {
+      phone: '+79123456789',
+      name: 'Анна',
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'grant',
+      method: 'verbal_in_store',
+    });
     t.clock.advance(DAY); // 2026-03-04 12:00 Moscow
     await t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'revoke' });
     t.clock.advance(3 * DAY); // 2026-03-07
-    const base = { phone: '+79123456789', name: 'Анна', serial: group, channels: ['sms' as const], purposes: ['marketing' as const, 'personal_data' as const] };
+    const base = {
+      phone: '+79123456789',
+      name: 'Анна',
+      serial: group,
+      channels: ['sms' as const],
+      purposes: ['marketing' as const, 'personal_data' as const],
+    };
 
     // Signed on the day of the opt-out (counted from the start of that day): the opt-out still wins.
     const before = await t.call('sheets.checkPhone', { ...base, signedOn: '2026-03-04' });
@@ -142,7 +178,14 @@ describe('correcting and voiding a row', () => {
     const { t, group } = await shop();
     await enter(t, group, 1, '+79123456789');
     // The same customer signed a slip too, for WhatsApp.
-    await t.call('sheets.enterRow', { serial: 'S-000001', row: 1, name: 'Анна', phone: '+79123456789', channels: ['whatsapp'], signedOn: '2026-03-02' });
+    await t.call('sheets.enterRow', {
+      serial: 'S-000001',
+      row: 1,
+      name: 'Анна',
+      phone: '+79123456789',
+      channels: ['whatsapp'],
+      signedOn: '2026-03-02',
+    });
     expect(await cell(t, '+79123456789')).toMatchObject({ status: 'granted', sendable: true });
     const beforeVoid = new Date(t.clock.now()).toISOString();
     t.clock.advance(60_000);
@@ -184,7 +227,11 @@ describe('correcting and voiding a row', () => {
     expect(await cell(t, '+79123456780')).toMatchObject({ sendable: false });
     expect(await cell(t, '+79123456789')).toMatchObject({ status: 'granted', sendable: true });
     const row = (await t.call('sheets.get', { serial: group })).rows[0];
-    expect(row).toMatchObject({ contactId: c.contactId, writtenPhone: '+79123456780', correction: { kind: 'correct', writtenPhone: '8 912 345-67-89' } });
+    expect(row).toMatchObject({
+      contactId: c.contactId,
+      writtenPhone: '+79123456780',
+      correction: { kind: 'correct', writtenPhone: '8 912 345-67-89' },
+    });
     expect((await t.call('sheets.checkPhone', { phone: '+79123456789' })).onSheets).toEqual([{ serial: group, row: 1 }]);
     expect((await t.call('sheets.checkPhone', { phone: '+79123456780' })).onSheets).toEqual([]);
 

@@ -48,7 +48,9 @@ describe('migration 0009_paper_rows: slips, the separate personal-data document,
     // Rows still point to a sheet that exists.
     expect(() =>
       db
-        .prepare("INSERT INTO sheet_rows (sheet_id, row, contact_id, signed_on, entered_at, entered_by, events) VALUES (999, 1, ?, '2025-11-20', 1, 'Марина', '[]')")
+        .prepare(
+          "INSERT INTO sheet_rows (sheet_id, row, contact_id, signed_on, entered_at, entered_by, events) VALUES (999, 1, ?, '2025-11-20', 1, 'Марина', '[]')",
+        )
         .run(s.ids.galina!),
     ).toThrow(/FOREIGN KEY/);
 

@@ -9,7 +9,7 @@ describe('HEAD text', () => {
     const heads = { events: { lastId: 812, lastHash: E }, audit: { lastId: 930, lastHash: A } };
     expect(formatHead(heads)).toBe(`events:812:${E},audit:930:${A}`);
     expect(formatHead(heads, 16)).toBe(`events:812:${E.slice(0, 16)},audit:930:${A.slice(0, 16)}`);
-    expect(parseHead(formatHead(heads))).toEqual({ value: heads, issues: [] });
+    expect(parseHead(formatHead(heads))).toEqual({ value: heads, issues: [], problems: [] });
     expect(parseHead(`audit:930:${A.slice(0, 12).toUpperCase()}  events:812:${E.slice(0, 20)}`).value).toEqual({
       events: { lastId: 812, lastHash: E.slice(0, 20) },
       audit: { lastId: 930, lastHash: A.slice(0, 12) },

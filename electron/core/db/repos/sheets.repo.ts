@@ -91,7 +91,8 @@ interface SheetRow {
   pairs_with: number | null;
 }
 
-const SHEET_COLUMNS = 's.id, s.serial, s.form_version_id, s.layout, s.rows, s.paper, s.print_run, s.printed_at, s.printed_by, s.document, s.pairs_with';
+const SHEET_COLUMNS =
+  's.id, s.serial, s.form_version_id, s.layout, s.rows, s.paper, s.print_run, s.printed_at, s.printed_by, s.document, s.pairs_with';
 const toSheet = (r: SheetRow): SheetRecord => ({
   id: r.id,
   serial: r.serial,
