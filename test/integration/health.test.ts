@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { grantPaper, russianShop } from '../support/shop';
+import { optin } from '../support/cli';
 
 const H = 3_600_000;
 const TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
@@ -79,6 +80,19 @@ describe('health through the backend', () => {
     expect(only.weeks.map((w) => w.week)).toEqual(['2026-W10']);
     await expect(t.call('health.report', { campaign: 999 })).rejects.toThrow(/NOT_FOUND: campaign: no campaign 999/);
     await expect(t.call('health.report', { weeks: 0 })).rejects.toThrow(/VALIDATION_FAILED/);
+
+    // optin health --json prints the same figures (the CLI runs on the real clock: enough weeks to reach March).
+    const cli = await optin(t.dbPath, 'health', '--json', '--weeks', '104');
+    expect(cli.code, cli.err).toBe(0);
+    const printed = cli.json() as unknown as typeof report;
+    expect(printed.campaigns).toEqual(report.campaigns);
+    expect(printed.warnings).toEqual(report.warnings);
+    expect(printed.weeks.find((w) => w.week === '2026-W10')).toEqual(week);
+    const human = await optin(t.dbPath, 'health', '--weeks', '104');
+    expect(human.out).toContain('opt-outs within 48 h of 39 handed off = 7.7 %, above 2.0 %');
+    const bad = await optin(t.dbPath, 'health', '--weeks', 'many');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--weeks');
   });
 
   it('warns when one opt-out in 39 crosses 2 %, and the next plan forgets campaigns older than 30 days', async () => {

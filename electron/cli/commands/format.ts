@@ -102,7 +102,18 @@ export function planned(v: Output<'batch.plan'>): string {
     v.lint.ok
       ? `message: no errors, ${v.lint.warnings} warning${v.lint.warnings === 1 ? '' : 's'}${v.lint.segments !== null ? `, ${v.lint.segments} SMS segment${v.lint.segments === 1 ? '' : 's'} (${v.lint.encoding})` : ''}`
       : ['message has errors — it cannot be sent until they are fixed:', ...v.lint.errors.map((e) => `  ${e.rule}: ${e.message}`)].join('\n'),
+    ...(v.health.length ? ['health of recent campaigns (optin health):', ...v.health.map((w) => `  ${healthWarningLine(w)}`)] : []),
   ].join('\n');
+}
+
+/** A rate as a percentage ("2.6 %", "0.05 %"), "—" when there is none. */
+export const pct = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(rate > 0 && rate < 0.01 ? 2 : 1)} %`);
+
+/** One health warning in words, with the numbers behind it. */
+export function healthWarningLine(w: Output<'health.report'>['warnings'][number]): string {
+  if (w.kind === 'quality') return `WhatsApp quality ${w.detail ?? ''} (${w.at})`;
+  const what = w.kind === 'opt_out_rate' ? `opt-outs within ${w.windowHours} h` : `complaints within ${(w.windowHours ?? 0) / 24} days`;
+  return `campaign ${w.campaign} "${w.campaignName}": ${w.count} ${what} of ${w.handedOff} handed off = ${pct(w.rate)}, above ${pct(w.threshold)}`;
 }
 
 /** Double opt-in confirmation messages and what became of them. */

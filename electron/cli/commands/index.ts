@@ -4,6 +4,7 @@ import { backupsGroup } from './backups';
 import { campaignsGroup } from './campaigns';
 import { consentGroup, contactsGroup } from './contacts';
 import { formsGroup } from './forms';
+import { healthGroup } from './health';
 import { lintGroup } from './lint';
 import { providersGroup } from './providers';
 import { auditGroup, repliesGroup } from './register';
@@ -20,6 +21,7 @@ export const GROUPS: readonly Group[] = [
   settingsGroup,
   formsGroup,
   campaignsGroup,
+  healthGroup,
   providersGroup,
   repliesGroup,
   transferGroup,
