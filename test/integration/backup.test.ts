@@ -296,7 +296,7 @@ describe('backups', () => {
       expect(made).toHaveLength(1);
       expect(made[0]).toMatch(/\.before-migration\.db$/);
       const rec = record(join(dir, 'backups', made[0]!));
-      expect(rec).toMatchObject({ reason: 'before-migration', note: 'schema 7 to 8', verified: { ok: true } });
+      expect(rec).toMatchObject({ reason: 'before-migration', note: `schema 7 to ${migrations.length}`, verified: { ok: true } });
       expect(rec.summary).toMatchObject({ schemaVersion: 7, registerId: null, contacts: 1 });
       const raw = new Database(join(dir, 'backups', made[0]!), { readonly: true });
       expect(raw.pragma('user_version', { simple: true })).toBe(7);
