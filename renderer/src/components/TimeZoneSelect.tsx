@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Select, type SelectProps } from '@mantine/core';
+import { Autocomplete, type AutocompleteProps } from '@mantine/core';
 import { findTimeZones } from '../../../shared/domain/time/places';
 
-type Props = Omit<SelectProps, 'data' | 'value' | 'onChange' | 'searchValue' | 'onSearchChange' | 'filter'> & {
+type Props = Omit<AutocompleteProps, 'data' | 'value' | 'onChange' | 'filter' | 'onOptionSubmit' | 'onBlur'> & {
   value: string;
   onChange: (timeZone: string) => void;
 };
@@ -10,38 +10,34 @@ type Props = Omit<SelectProps, 'data' | 'value' | 'onChange' | 'searchValue' | '
 const label = (timeZone: string, city: string | null, offset: string | null) =>
   `${city && city !== timeZone.replace(/_/g, ' ') ? `${city} — ` : ''}${timeZone}${offset ? ` (UTC${offset})` : ''}`;
 
+const labelOf = (timeZone: string) => label(timeZone, null, findTimeZones(timeZone, 1)[0]?.offset ?? null);
+
 /**
  * A time zone found by what people know: the city, in English or Russian («Казань», "Kazan" → Europe/Moscow), the
- * country or the zone's own name. The chosen zone keeps the city it was found by as its label.
+ * country or the zone's own name. Typing searches; choosing a line sets the zone; leaving the field without choosing
+ * puts back the zone it had.
  */
 export function TimeZoneSelect({ value, onChange, ...rest }: Props) {
-  const [search, setSearch] = useState('');
-  const [chosen, setChosen] = useState<{ value: string; label: string } | null>(null);
-  const current = useMemo(
-    () => (chosen?.value === value ? chosen : { value, label: label(value, null, findTimeZones(value, 1)[0]?.offset ?? null) }),
-    [chosen, value],
-  );
-  const data = useMemo(() => {
-    const found = search.trim() && search !== current.label ? findTimeZones(search, 30) : [];
-    const options = found.map((m) => ({ value: m.timeZone, label: label(m.timeZone, m.matched, m.offset) }));
-    return options.some((o) => o.value === current.value) ? options : [current, ...options];
-  }, [search, current]);
+  const [text, setText] = useState<string | null>(null);
+  const shown = text ?? labelOf(value);
+  const found = useMemo(() => (text && text.trim() ? findTimeZones(text, 30) : []), [text]);
+  const byLabel = useMemo(() => new Map(found.map((m) => [label(m.timeZone, m.matched, m.offset), m.timeZone])), [found]);
   return (
-    <Select
+    <Autocomplete
       {...rest}
-      data={data}
-      value={value}
-      searchable
-      allowDeselect={false}
-      searchValue={search}
-      onSearchChange={setSearch}
-      // findTimeZones already chose and ordered the options.
+      value={shown}
+      data={[...byLabel.keys()]}
+      // findTimeZones already chose and ordered the lines.
       filter={({ options }) => options}
-      onChange={(v, option) => {
-        if (!v) return;
-        setChosen({ value: v, label: option.label });
-        onChange(v);
+      onChange={setText}
+      onFocus={(e) => e.currentTarget.select()}
+      onOptionSubmit={(chosen) => {
+        const tz = byLabel.get(chosen);
+        if (!tz) return;
+        onChange(tz);
+        setText(null);
       }}
+      onBlur={() => setText(null)}
     />
   );
 }

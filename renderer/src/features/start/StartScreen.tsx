@@ -68,7 +68,7 @@ export function StartScreen() {
                   </Text>
                 </div>
               </Group>
-              <Group wrap="nowrap" gap="xs">
+              <Group wrap="nowrap" gap="xs" style={{ flexShrink: 0 }}>
                 <Badge color={step.done ? 'teal' : 'yellow'} variant="light">
                   {step.done ? t('start.done') : t('start.todo')}
                 </Badge>
