@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { migrate } from '../../../electron/core/db/open';
 import { foldEvents } from '../../../shared/domain/consent/fold';
 import type { FoldableEvent } from '../../../shared/domain/consent/types';
+import { isUsNumber } from '../../../shared/domain/phone/reach';
+import { searchKey } from '../../../shared/domain/text/fold';
 
 /**
  * Registers as they were at each schema version, with the data a Kazan flower shop would have put in them by then,
@@ -152,15 +154,20 @@ export class Shop {
     return row.id;
   }
 
-  /** A contact; up to schema 2 the search index was kept by triggers, from schema 3 on by the app. */
+  /**
+   * A contact; up to schema 2 the search index was kept by triggers, from schema 3 on by the app; from schema 10 on
+   * with the folded name and the number's tail, and the US flag worked out.
+   */
   contact(key: string, c: NewContact, extra: Row = {}): number {
     const national = c.phone.startsWith('+7') ? c.phone.slice(2) : c.phone.startsWith('+44') ? `0${c.phone.slice(3)}` : c.phone.slice(1);
+    const folded = this.has('contacts', 'us_number');
     const id = this.insert('contacts', {
       phone: c.phone,
       national_number: national,
       name: c.name,
-      // The sort and prefix key every version so far made: lower-cased, ё folded to е, spaces collapsed.
-      name_key: c.name.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim(),
+      // The sort and prefix key up to schema 9: lower-cased, ё folded to е, spaces collapsed; from 10 on the search fold.
+      name_key: folded ? searchKey(c.name) : c.name.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim(),
+      ...(folded ? { us_number: c.phone.startsWith('+1') ? (isUsNumber(c.phone) ? 1 : 0) : 0 } : {}),
       email: c.email ?? null,
       locale: c.locale ?? 'ru',
       country: c.country ?? 'RU',
@@ -170,7 +177,13 @@ export class Shop {
       updated_at: this.now,
       ...extra,
     });
-    if (!this.hasTrigger('contacts_fts_insert'))
+    if (folded)
+      prep(this.db, 'INSERT INTO contacts_fts (rowid, name, phones) VALUES (?, ?, ?)').run(
+        id,
+        searchKey(c.name),
+        `${c.phone.slice(1)} ${national} r${[...national].reverse().join('')}`,
+      );
+    else if (!this.hasTrigger('contacts_fts_insert'))
       prep(this.db, 'INSERT INTO contacts_fts (rowid, name, phones) VALUES (?, ?, ?)').run(id, c.name, `${c.phone.slice(1)} ${national}`);
     this.ids[key] = id;
     return id;
@@ -827,6 +840,15 @@ export const ERAS: Record<number, (s: Shop) => void> = {
       corrected_at: s.now,
       corrected_by: 'Марина',
     });
+  },
+
+  // 0010: names stored folded for search (a name with Latin marks), numbers with their US flag.
+  10(s) {
+    s.era(10);
+    s.contact('zoe', { phone: '+33612340000', name: 'Zoë Lefèvre', locale: 'en', country: 'FR' });
+    s.audit('Марина', 'contact.created', `contact:${s.ids.zoe}`, { fields: ['phone', 'name'] });
+    s.contact('nyc', { phone: '+12125550199', name: 'Sam Lee', locale: 'en', country: 'US' }, { created_at: s.tick() });
+    s.audit('Марина', 'contact.created', `contact:${s.ids.nyc}`, { fields: ['phone', 'name'] });
   },
 };
 

@@ -8,6 +8,7 @@ import { m0006 } from './0006_outbox';
 import { m0007 } from './0007_integrity';
 import { m0008 } from './0008_register_id';
 import { m0009 } from './0009_paper_rows';
+import { m0010 } from './0010_contact_search';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -35,7 +36,7 @@ export type { Migration, MigrationDb } from './migration';
  */
 
 /** Every migration in order; index + 1 is the schema version it produces. Never edit one that has landed. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */
 export class MigrationError extends Error {

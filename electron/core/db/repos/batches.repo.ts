@@ -113,7 +113,7 @@ const CONTACT_CODE = `iif(c.removed_at IS NOT NULL, ${REMOVED_CODE}, ${caseOf(
   REACHES.map((r, i) => [r, i + 1]),
   ['mobile'],
   0,
-)} + 8 * (substr(c.phone, 1, 2) = '+1' AND optin_is_us_number(c.phone)))`;
+)} + 8 * (substr(c.phone, 1, 2) = '+1' AND coalesce(c.us_number, optin_is_us_number(c.phone))))`;
 const CELL_CODE = `(s.contact_id - @lo) * 4096 + 64 * ${caseOf(
   's.channel',
   Channels.map((channel) => [
@@ -176,7 +176,8 @@ function memberOf(key: number, at: number): AudienceMember | null {
 /** SQL for batches and for reading an audience through the consent projection. */
 export class BatchesRepo {
   constructor(private readonly db: Db) {
-    // The gate's own US rule (by area code: Canada and the Caribbean share +1), so SQL groups numbers as it does.
+    // The gate's own US rule (by area code: Canada and the Caribbean share +1), so SQL groups numbers as it does; asked
+    // only of +1 numbers whose `us_number` nobody has worked out yet (the contacts repo does when it writes one).
     db.function('optin_is_us_number', { deterministic: true }, (phone: unknown) => (isUsNumber(String(phone)) ? 1 : 0));
   }
 
