@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { call } from '../api/client';
 import type { FormVersion, Input, Output } from '../../../shared/contract/api';
 import { fetchFile } from './transfer';
+import { useSettingsStore } from './settings.store';
 
 /** A file the register rendered (sheets, a QR code, a poster), fetched for preview and saving. */
 export interface Rendered<T> {
@@ -50,11 +51,14 @@ export const useFormsStore = create<FormsState>((set, get) => ({
     const form = await call('forms.create', input);
     set({ selectedId: form.id });
     await get().load();
+    // The first wording (and the first printed sheets, below) tick the first-run checklist.
+    await useSettingsStore.getState().loadSetup();
     return form;
   },
   print: async (input) => {
     const r = await take(await call('forms.print', input));
     await get().load();
+    await useSettingsStore.getState().loadSetup();
     return r;
   },
   qr: async (input) => take(await call('forms.qr', input)),

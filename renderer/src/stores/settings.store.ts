@@ -1,13 +1,12 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { FormVersion, Input, Output, Settings, SetupStatus, Staff } from '../../../shared/contract/api';
+import type { Input, Output, Settings, SetupStatus, Staff } from '../../../shared/contract/api';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 
 interface SettingsState {
   settings: Settings | null;
   packs: PolicyPack[];
   staff: Staff[];
-  forms: FormVersion[];
   lintRules: Output<'lint.profile'>['rules'];
   /** The first-run checklist; refreshed after every change made through this store. */
   setup: SetupStatus | null;
@@ -16,27 +15,24 @@ interface SettingsState {
   save: (patch: Input<'settings.update'>) => Promise<void>;
   addStaff: (name: string, role: Staff['role']) => Promise<void>;
   setStaffActive: (id: number, active: boolean) => Promise<void>;
-  createForm: (input: Input<'forms.create'>) => Promise<FormVersion>;
 }
 
-/** Shop settings, staff and consent wording (the integrity check lives in the integrity store). */
+/** Shop settings and staff (consent wording lives in the forms store, the integrity check in the integrity store). */
 export const useSettingsStore = create<SettingsState>((set, get) => ({
   settings: null,
   setup: null,
   packs: [],
   staff: [],
-  forms: [],
   lintRules: [],
   load: async () => {
-    const [settings, packs, staff, forms, lint, setup] = await Promise.all([
+    const [settings, packs, staff, lint, setup] = await Promise.all([
       call('settings.get', {}),
       call('policy.list', {}),
       call('staff.list', {}),
-      call('forms.list', {}),
       call('lint.profile', {}),
       call('settings.setup', {}),
     ]);
-    set({ settings, packs, staff, forms, lintRules: lint.rules, setup });
+    set({ settings, packs, staff, lintRules: lint.rules, setup });
   },
   loadSetup: async () => {
     set({ setup: await call('settings.setup', {}) });
@@ -53,11 +49,5 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   setStaffActive: async (id, active) => {
     await call('staff.setActive', { id, active });
     set({ staff: await call('staff.list', {}) });
-  },
-  createForm: async (input) => {
-    const form = await call('forms.create', input);
-    set({ forms: await call('forms.list', {}) });
-    await get().loadSetup();
-    return form;
   },
 }));

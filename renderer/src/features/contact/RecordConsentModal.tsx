@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ConsentMethods, type Channel, type ConsentMethod, type Purpose } from '../../../../shared/domain/consent/types';
 import type { Output } from '../../../../shared/contract/api';
 import { useContactStore } from '../../stores/contact.store';
 import { useSettingsStore } from '../../stores/settings.store';
+import { useFormsStore } from '../../stores/forms.store';
 import { useContactsStore } from '../../stores/contacts.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { localInputToIso, nowLocalInput } from '../../components/format';
@@ -18,7 +19,12 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const reloadList = useContactsStore((s) => s.reload);
   const settings = useSettingsStore((s) => s.settings);
   const staff = useSettingsStore((s) => s.staff);
-  const forms = useSettingsStore((s) => s.forms);
+  const forms = useFormsStore((s) => s.forms);
+  const formsLoaded = useFormsStore((s) => s.loaded);
+  const loadForms = useFormsStore((s) => s.load);
+  useEffect(() => {
+    if (!formsLoaded) void loadForms();
+  }, [formsLoaded, loadForms]);
   const timeZone = settings?.timezone ?? 'UTC';
   const [channel, setChannel] = useState<Channel>('sms');
   const [purpose, setPurpose] = useState<Purpose>('marketing');

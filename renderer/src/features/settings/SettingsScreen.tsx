@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Badge,
   Button,
@@ -22,6 +22,7 @@ import type { FormVersion, Settings, Staff } from '../../../../shared/contract/a
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import type { PolicyOverrides, PolicyPackId } from '../../../../shared/domain/policy/policy';
 import { useSettingsStore } from '../../stores/settings.store';
+import { useFormsStore } from '../../stores/forms.store';
 import { TimeZoneSelect } from '../../components/TimeZoneSelect';
 import { senderNameProblem } from '../../../../shared/domain/lint/sender-name';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
@@ -600,8 +601,14 @@ type FormDraft = { formKey?: string; title: string; language: 'en' | 'ru'; chann
 
 function FormsCard() {
   const { t, i18n } = useTranslation();
-  const forms = useSettingsStore((s) => s.forms);
-  const createForm = useSettingsStore((s) => s.createForm);
+  // One home for the wording versions: the forms store, so a version saved here shows on the Forms screen and back.
+  const forms = useFormsStore((s) => s.forms);
+  const loaded = useFormsStore((s) => s.loaded);
+  const loadForms = useFormsStore((s) => s.load);
+  const createForm = useFormsStore((s) => s.save);
+  useEffect(() => {
+    if (!loaded) void loadForms();
+  }, [loaded, loadForms]);
   const empty: FormDraft = {
     title: '',
     language: i18n.language === 'ru' ? 'ru' : 'en',
