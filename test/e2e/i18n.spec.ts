@@ -13,7 +13,7 @@ test('switching to Russian shows Russian labels, errors and field names, and is 
   await expect(page.getByTestId('nav-contacts')).toContainText('Контакты');
   await expect(page.getByTestId('nav-settings')).toContainText('Настройки');
   await expect(page.getByRole('heading', { name: 'Контакты' })).toBeVisible();
-  await expect(page.getByTestId('count')).toHaveText('Контактов: 20');
+  await expect(page.getByTestId('count')).toHaveText('20 контактов');
   // A granted consent that the ru pack still blocks (no personal-data consent) says why, in Russian.
   const badge = page.locator('[data-status=granted]').first();
   const blocked = await badge.getAttribute('data-blocked-by');

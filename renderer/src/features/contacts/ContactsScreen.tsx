@@ -91,7 +91,8 @@ export function ContactsScreen() {
       ? t('contacts.found', { count: n(count) })
       : t('contacts.foundMore', { count: n(known) })
     : complete
-      ? t('contacts.count', { count: n(count) })
+      ? // The number picks the plural form («1 contact», «21 контакт», «5 контактов»); the formatted one is shown.
+        t('contacts.count', { count, formatted: n(count) })
       : '';
 
   return (
