@@ -39,6 +39,8 @@ export const contactsMethods = {
       query: z.string().max(200).optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
+      /** Continue right after the page that returned this `nextCursor` (same query): as fast at any depth; not with an offset. */
+      cursor: z.string().min(1).max(2000).optional(),
     }),
     output: z.object({
       contacts: z.array(
@@ -48,7 +50,12 @@ export const contactsMethods = {
           marketingBlockedBy: z.object({ sms: z.enum(ExclusionReasons).nullable(), whatsapp: z.enum(ExclusionReasons).nullable() }),
         }),
       ),
+      /** How many match: the register's size without a query, else the exact count up to a cap (null past it). */
       total: z.number().int().nullable(),
+      /** When `total` is null: at least this many match (the cap, e.g. 10,000). */
+      atLeast: z.number().int().optional(),
+      /** Pass as `cursor` for the page after this one; null after the last. */
+      nextCursor: z.string().nullable().optional(),
     }),
   },
   'contacts.get': {

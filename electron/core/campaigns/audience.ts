@@ -1,5 +1,5 @@
 import type { ConsentCell } from '../../../shared/contract/api';
-import { EMPTY_STATE, consentKey, foldByKey } from '../../../shared/domain/consent/fold';
+import { EMPTY_STATE, consentKey, effectiveState, foldByKey } from '../../../shared/domain/consent/fold';
 import { Channels, Purposes, type Channel, type ConsentState } from '../../../shared/domain/consent/types';
 import { ExclusionReasons, gate, type GateRules, type GateVerdict } from '../../../shared/domain/gate/gate';
 import { isMessageableReach } from '../../../shared/domain/phone/reach';
@@ -118,12 +118,16 @@ function memberOf(ctx: ServiceContext, contact: ContactRecord, cells?: Map<strin
   };
 }
 
-/** One contact's history read from the register now; `exceptCampaign`'s own hand-offs do not count towards the cap. */
-function historyOf(ctx: ServiceContext, contact: ContactRecord, rules: GateRules, at: number, exceptCampaign: number): SendingHistory {
+/**
+ * One contact's history read from the register now; `exceptCampaign`'s own hand-offs do not count towards the cap.
+ * `exceptCampaign` null: the recent hand-offs are not read (the frequency cap only defers, so an answer that treats a
+ * deferral as "may go", like the contact page's, does not depend on them).
+ */
+function historyOf(ctx: ServiceContext, contact: ContactRecord, rules: GateRules, at: number, exceptCampaign: number | null): SendingHistory {
   const cap = rules.policy.frequencyCap;
   return {
     lastComplaintAt: ctx.outbox.lastComplaint(contact.id),
-    recentMarketing: cap ? ctx.outbox.recentMarketing(contact.id, at - cap.days * DAY, exceptCampaign) : 0,
+    recentMarketing: cap && exceptCampaign !== null ? ctx.outbox.recentMarketing(contact.id, at - cap.days * DAY, exceptCampaign) : 0,
     flagged: ctx.outbox.flag(contact.phone) !== undefined,
   };
 }
@@ -245,7 +249,7 @@ export function consentCellsAt(
   const rules = gateRules(ctx);
   const states = withPendingOptOuts(foldByKey(events.map(toFoldable), at), pendingOf(ctx, contact), at, knownAt);
   const member = memberOf(ctx, contact, states);
-  const history = !contact.removedAt ? historyOf(ctx, contact, rules, at, 0) : null;
+  const history = !contact.removedAt ? historyOf(ctx, contact, rules, at, null) : null;
   const byId = new Map(events.map((e) => [e.id, e]));
   const cells: ConsentCell[] = [];
   for (const channel of Channels) {
@@ -281,17 +285,22 @@ export function consentCellsAt(
   return cells;
 }
 
+/** A contact's marketing on the contacts list: its status per channel, and the gate's answer for it now. */
+export interface ListedMarketing {
+  marketing: Record<Channel, ConsentState['status']>;
+  /** `null` where marketing may go now (or only has to wait), else the gate's reason. */
+  marketingBlockedBy: Record<Channel, ConsentCell['blockedBy']>;
+}
+
 /**
- * The marketing answer per channel for many contacts at once, from the projection (the contacts list):
- * `null` where marketing may go, else the gate's reason.
+ * Marketing per channel for a page of contacts at once (the contacts list), in one pass: the page's projection
+ * cells in one read, its complaints and provider flags in one read each, the journal's waiting opt-outs once, then
+ * the gate for each contact and channel — the same answer, with the same reason, as the contact page and a campaign.
  */
-export function marketingVerdicts(
-  ctx: ServiceContext,
-  contacts: readonly ContactRecord[],
-  at: number,
-): Map<number, Record<Channel, ConsentCell['blockedBy']>> {
+export function marketingOfPage(ctx: ServiceContext, contacts: readonly ContactRecord[], at: number): Map<number, ListedMarketing> {
+  const out = new Map<number, ListedMarketing>();
+  if (contacts.length === 0) return out;
   const rules = gateRules(ctx);
-  const out = new Map<number, Record<Channel, ConsentCell['blockedBy']>>();
   const states = new Map<number, Map<string, ConsentState>>();
   for (const s of ctx.consent.statesForContacts(contacts.map((c) => c.id))) {
     let m = states.get(s.contactId);
@@ -299,20 +308,31 @@ export function marketingVerdicts(
     m.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
   }
   const pending = ctx.optouts?.active() ?? [];
-  // A page's history in two reads; the frequency cap only defers, so recent hand-offs do not change this answer.
-  const complaints = contacts.length ? ctx.batches.lastComplaints() : new Map<number, number>();
-  const flagged = contacts.length ? ctx.outbox.flaggedPhones() : new Set<string>();
+  // The frequency cap only defers, so recent hand-offs do not change this answer and are not read.
+  const { complaints, flagged } = ctx.contacts.pageHistory(contacts);
   for (const c of contacts) {
-    let member = memberOf(ctx, c, states.get(c.id) ?? new Map());
-    const mine = pending.filter((o) => o.phone === c.phone || o.contactId === c.id);
+    const cells = states.get(c.id) ?? new Map<string, ConsentState>();
+    let member = memberOf(ctx, c, cells);
+    const mine = pending.length ? pending.filter((o) => o.phone === c.phone || o.contactId === c.id) : [];
     if (mine.length) member = { ...member, cells: withPendingOptOuts(member.cells, mine, at) };
     const history: SendingHistory = { lastComplaintAt: complaints.get(c.id) ?? null, recentMarketing: 0, flagged: flagged.has(c.phone) };
-    const row = {} as Record<Channel, ConsentCell['blockedBy']>;
+    const row = { marketing: {} as ListedMarketing['marketing'], marketingBlockedBy: {} as ListedMarketing['marketingBlockedBy'] };
     for (const channel of Channels) {
+      // The status as stored, with its expiry applied; the journal's opt-outs show in the gate's answer.
+      row.marketing[channel] = effectiveState(cells.get(`${channel}/marketing`) ?? EMPTY_STATE, at).status;
       const { verdict } = gateMember(member, { channel, purpose: 'marketing' }, at, rules, history);
-      row[channel] = verdict.eligible || DEFERRALS.has(verdict.reason) ? null : verdict.reason;
+      row.marketingBlockedBy[channel] = verdict.eligible || DEFERRALS.has(verdict.reason) ? null : verdict.reason;
     }
     out.set(c.id, row);
   }
   return out;
+}
+
+/** The marketing answer per channel for many contacts at once: `null` where marketing may go, else the gate's reason. */
+export function marketingVerdicts(
+  ctx: ServiceContext,
+  contacts: readonly ContactRecord[],
+  at: number,
+): Map<number, Record<Channel, ConsentCell['blockedBy']>> {
+  return new Map([...marketingOfPage(ctx, contacts, at)].map(([id, m]) => [id, m.marketingBlockedBy]));
 }

@@ -1,10 +1,9 @@
-import { marketingVerdicts } from '../campaigns/audience';
+import { marketingOfPage } from '../campaigns/audience';
 import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
-import type { Contact, ConsentCell, ParsedInput, Output } from '../../../shared/contract/api';
+import type { Contact, ParsedInput, Output } from '../../../shared/contract/api';
 import { describePhoneRefusal, normalizePhone, type NormalizedPhone } from '../../../shared/domain/phone/normalize';
-import { effectiveState } from '../../../shared/domain/consent/fold';
-import type { ContactRecord } from '../db/repos/contacts.repo';
+import { nameKey, searchSource, type ContactRecord, type ListPosition, type ListSource } from '../db/repos/contacts.repo';
 import { appendAudit, iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
@@ -116,25 +115,59 @@ export function updateContact(ctx: ServiceContext, input: ParsedInput<'contacts.
   })();
 }
 
-/** contacts.list: a page, optionally filtered by what was typed, with marketing status per channel. */
+/** A search is counted exactly up to this many matches; past it the list says "10,000+". */
+export const SEARCH_COUNT_CAP = 10_000;
+
+/** The text that identifies a search for its cursors: two spellings that fold alike are one search. */
+const searchIdentity = (query: string): string => nameKey(query);
+
+/** A cursor: where a page ended, and for which search (opaque to callers; base64url of JSON). */
+function encodeCursor(query: string, at: ListPosition): string {
+  return Buffer.from(JSON.stringify([1, searchIdentity(query), at.key, at.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, query: string): ListPosition {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parts = null;
+  }
+  const ok =
+    Array.isArray(parts) &&
+    parts.length === 4 &&
+    parts[0] === 1 &&
+    typeof parts[1] === 'string' &&
+    typeof parts[2] === 'string' &&
+    Number.isSafeInteger(parts[3]) &&
+    (parts[3] as number) >= 0;
+  if (!ok) throw new AppError('VALIDATION_FAILED', 'contacts.cursorInvalid', {}, { fields: [{ path: 'cursor', key: 'contacts.notACursor' }] });
+  const [, search, key, id] = parts as [1, string, string, number];
+  if (search !== searchIdentity(query))
+    throw new AppError('VALIDATION_FAILED', 'contacts.cursorOtherSearch', {}, { fields: [{ path: 'cursor', key: 'contacts.otherSearch' }] });
+  return { key, id };
+}
+
+/**
+ * contacts.list: a page of the whole list (in name order) or of a search, by offset or by the cursor of the page
+ * before, with marketing status per channel and the gate's answer for it, the count (a search's exact up to
+ * {@link SEARCH_COUNT_CAP}) and the cursor of the next page.
+ */
 export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.list'>): Output<'contacts.list'> {
   const query = input.query?.trim() ?? '';
-  const rows = query ? ctx.contacts.search(query, input.offset, input.limit) : ctx.contacts.page(input.offset, input.limit);
+  if (input.cursor !== undefined && input.offset > 0)
+    throw new AppError('VALIDATION_FAILED', 'contacts.offsetWithCursor', {}, { fields: [{ path: 'offset', key: 'contacts.offsetOrCursor' }] });
+  const source: ListSource | null = query ? searchSource(query) : { kind: 'all' };
+  if (!source) return { contacts: [], total: 0, nextCursor: null };
+  const from = input.cursor !== undefined ? { after: decodeCursor(input.cursor, query) } : { offset: input.offset };
+  const page = ctx.contacts.list(source, from, input.limit);
+  const count = ctx.contacts.countOf(source, SEARCH_COUNT_CAP);
   const now = ctx.clock.now();
-  const marketing = new Map<number, { sms: ConsentCell['status']; whatsapp: ConsentCell['status'] }>();
-  for (const s of ctx.consent.marketingStates(rows.map((r) => r.id))) {
-    const cell = marketing.get(s.contactId) ?? { sms: 'none', whatsapp: 'none' };
-    cell[s.channel] = effectiveState({ status: s.status, since: null, lastEventSeq: null, expiresAt: s.expiresAt }, now).status;
-    marketing.set(s.contactId, cell);
-  }
-  const verdicts = marketingVerdicts(ctx, rows, now);
+  const gated = marketingOfPage(ctx, page.rows, now);
   return {
-    contacts: rows.map((r) => ({
-      ...toContact(r),
-      marketing: marketing.get(r.id) ?? { sms: 'none', whatsapp: 'none' },
-      marketingBlockedBy: verdicts.get(r.id) ?? { sms: 'no_consent', whatsapp: 'no_consent' },
-    })),
-    total: query ? null : ctx.contacts.count(),
+    contacts: page.rows.map((r) => ({ ...toContact(r), ...gated.get(r.id)! })),
+    ...('total' in count ? { total: count.total } : { total: null, atLeast: count.atLeast }),
+    nextCursor: page.rows.length === input.limit && page.last ? encodeCursor(query, page.last) : null,
   };
 }
 
@@ -155,7 +188,13 @@ export function findContact(ctx: ServiceContext, loc: { contactId?: number | und
 export function getContact(ctx: ServiceContext, input: ParsedInput<'contacts.get'>): Output<'contacts.get'> {
   const c = findContact(ctx, input);
   const events = ctx.consent.eventsForContact(c.id);
-  const formCodes = new Map(ctx.forms.list().map((f) => [f.id, f.code]));
+  // The codes of the forms its events cite (most contacts cite none, or one).
+  const formIds = new Set(events.flatMap((e) => (e.formVersionId === null ? [] : [e.formVersionId])));
+  const formCodes = new Map<number, string>();
+  for (const id of formIds) {
+    const f = ctx.forms.get(id);
+    if (f) formCodes.set(id, f.code);
+  }
   return {
     contact: toContact(c),
     consents: consentCells(ctx, c, events, ctx.clock.now()),
