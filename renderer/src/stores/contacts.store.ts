@@ -16,7 +16,7 @@ interface ContactsState {
   pages: Record<number, ContactRow[]>;
   /** Rows the list shows: the total when known; while searching, what is known plus one page to scroll into. */
   count: number;
-  /** Rows known to exist (counted from loaded pages while searching). */
+  /** Rows known to exist (counted from loaded pages while searching, or the lower bound the register gave). */
   known: number;
   /** True when `count` is exact: a total came back, or a search page came back short. */
   complete: boolean;
@@ -74,7 +74,8 @@ export const useContactsStore = create<ContactsState>((set, get) => ({
           return { pages: evict({ ...s.pages, [page]: r.contacts }, page), count: r.total, known: r.total, complete: true, error: null };
         }
         const end = page * PAGE_SIZE + r.contacts.length;
-        const known = short ? end : Math.max(s.known, end);
+        // Past the register's exact count a search says how many at least match ("10,000+").
+        const known = short ? end : Math.max(s.known, end, r.atLeast ?? 0);
         return {
           pages: evict({ ...s.pages, [page]: r.contacts }, page),
           known,
