@@ -27,6 +27,7 @@ import { createExport } from './intake/export';
 import { iso } from './context';
 import { checkMessage, getLintProfile } from './campaigns/lint';
 import { Outbox, getRecipient, listRecipients, resolveRecipient } from './sending/outbox';
+import { sendConfirmations, startConfirmationTimer } from './sending/confirmation-waves';
 import { listProviders, providerKinds, removeProvider, saveProvider, testProvider } from './sending/provider-settings';
 import { createBatchReport } from './sending/report';
 import { BackupService } from './backups/service';
@@ -66,6 +67,11 @@ export interface BackendOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Daily backups while running (a timer; default: as autoResume — the app and the local host, not the CLI). */
   dailyBackups?: boolean;
+  /**
+   * Hand queued double opt-in confirmation requests to the outbox on a timer while running (default: as autoResume —
+   * the app and the local host; the CLI sends them with `optin confirmations send`).
+   */
+  confirmationTimer?: boolean;
   /** How long an ordinary write waits for another process's long write before answering BUSY, ms (default 5 s). */
   busyWaitMs?: number;
 }
@@ -94,6 +100,7 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'files.discard',
   // These lock the register themselves around their database work, never across a provider's network call.
   'batch.send',
+  'confirmations.send',
   'batch.pause',
   'batch.resume',
   'providers.test',
@@ -283,6 +290,7 @@ export function createBackend(options: BackendOptions): Backend {
     'sheets.correctRow': (i) => correctSheetRow(ctx, i),
     'sheets.attachScan': (i) => attachSheetScan(ctx, files, scansDir, i),
     'confirmations.list': (i) => listConfirmations(ctx, i),
+    'confirmations.send': (i) => sendConfirmations({ ctx, lock, outbox }, i),
     'batch.plan': (i) => planBatch(ctx, i),
     'batch.list': (i) => listBatches(ctx, i),
     'batch.audience': (i) => batchAudience(ctx, i),
@@ -394,6 +402,10 @@ export function createBackend(options: BackendOptions): Backend {
   });
   if (options.autoResume) outbox.resumeAll();
   if (options.dailyBackups ?? options.autoResume) backups.startDaily();
+  const stopConfirmations =
+    (options.confirmationTimer ?? options.autoResume)
+      ? startConfirmationTimer({ ctx, lock, outbox }, (err) => reportQuietly('confirmations.send', err))
+      : () => undefined;
   // Opt-outs left waiting (by this register's last process, or another one now) are entered at the first free turn.
   intake.startPolling();
   intake.poke();
@@ -408,6 +420,7 @@ export function createBackend(options: BackendOptions): Backend {
     backups,
     close: () => {
       backups.stopDaily();
+      stopConfirmations();
       // What is in flight stays `sending` and is reconciled at the next start.
       void outbox.close();
       intake.close();

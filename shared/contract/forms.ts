@@ -3,6 +3,8 @@ import { PolicyPackIds } from '../domain/policy/policy';
 import { Channel, IsoInstant, Locale, Name, PhoneInput, Purpose } from './common';
 import { ConsentEvent } from './consent';
 import { FileId } from './files';
+import { RecipientStatuses } from '../domain/outbox/types';
+import { ProviderName } from './providers';
 
 /** A version of consent wording. */
 export const FormVersion = z.object({
@@ -290,8 +292,54 @@ export const formsMethods = {
           stateReason: z.string().nullable(),
           /** What became of the request, read from the register. */
           outcome: z.enum(['waiting', 'confirmed', 'declined', 'expired']),
+          /** The confirmation wave (a system campaign) that carries it, once handed to the outbox. */
+          batch: z.number().int().nullable(),
+          /** Where its message is in that wave's outbox (null: not handed over yet). */
+          delivery: z.enum(RecipientStatuses).nullable(),
+          /** `winback`: a request to confirm a claimed or expired consent; `request`: the customer's own opt-in. */
+          kind: z.enum(['request', 'winback']),
         }),
       ),
+      /** Over every confirmation: how many wait for the outbox, went out, were confirmed, declined, expired. */
+      counts: z.object({
+        queued: z.number().int(),
+        sent: z.number().int(),
+        confirmed: z.number().int(),
+        declined: z.number().int(),
+        expired: z.number().int(),
+        waiting: z.number().int(),
+      }),
+    }),
+  },
+  'confirmations.send': {
+    input: z.object({
+      /** Send through this provider only (default: the first one configured for each channel). */
+      provider: ProviderName.optional(),
+      /** Wait until the waves are handed off (the CLI) instead of sending in the background. */
+      wait: z.boolean().default(false),
+      maxWaitSeconds: z.number().int().min(1).max(3600).default(120),
+      staff: Name.optional(),
+    }),
+    output: z.object({
+      /** Requests whose deadline passed before they could go: never sent now. */
+      expired: z.number().int(),
+      /** Each wave: a system campaign per channel, language and kind, with where its messages are. */
+      waves: z.array(
+        z.object({
+          batch: z.number().int(),
+          channel: Channel,
+          language: Locale,
+          kind: z.enum(['request', 'winback']),
+          provider: z.string(),
+          queued: z.number().int(),
+          sent: z.number().int(),
+          skipped: z.number().int(),
+          pending: z.number().int(),
+          failed: z.number().int(),
+        }),
+      ),
+      /** Channels with requests waiting and no provider to carry them (they wait for one). */
+      noProvider: z.array(z.object({ channel: Channel, waiting: z.number().int() })),
     }),
   },
 } as const;

@@ -122,7 +122,23 @@ export function confirmationsList(v: Output<'confirmations.list'>): string {
     (c) =>
       `${pad(c.phone, 17)}${pad(c.channel, 10)}${pad(c.state + (c.stateReason ? ` (${c.stateReason})` : ''), 24)}${pad(c.outcome, 11)}expires ${c.expiresAt}`,
   );
-  return [...rows, `${v.confirmations.length} shown of ${v.total}`].join('\n');
+  const k = v.counts;
+  return [
+    ...rows,
+    `${v.confirmations.length} shown of ${v.total}; queued ${k.queued}, sent ${k.sent}, confirmed ${k.confirmed}, declined ${k.declined}, expired ${k.expired}, waiting ${k.waiting}`,
+  ].join('\n');
+}
+
+/** `confirmations send`: each wave with where its messages are, lapsed requests, channels nobody carries. */
+export function confirmationsSent(v: Output<'confirmations.send'>): string {
+  const lines = v.waves.map(
+    (w) =>
+      `campaign ${w.batch}: ${w.kind === 'winback' ? 'win-back' : 'confirmation'} requests, ${w.channel}, ${w.language} via ${w.provider} — ${w.queued} queued, ${w.sent} sent, ${w.pending} pending, ${w.skipped} skipped, ${w.failed} failed`,
+  );
+  if (!v.waves.length) lines.push('no confirmation requests waiting');
+  if (v.expired) lines.push(`${v.expired} request(s) expired before they could go`);
+  for (const n of v.noProvider) lines.push(`${n.waiting} ${n.channel} request(s) wait: no provider carries ${n.channel} (optin providers add)`);
+  return lines.join('\n');
 }
 
 /** Any answer without its own wording: indented JSON. */

@@ -1,6 +1,7 @@
 import { command, type Command, type Group } from '../spec';
 import { pageFlags, staffFlag } from './common';
-import { auditVerified, confirmationsList, headAccepted } from './format';
+import { asInt } from '../args';
+import { auditVerified, confirmationsList, confirmationsSent, headAccepted } from './format';
 
 const replies: Command[] = [
   command({
@@ -24,6 +25,24 @@ const replies: Command[] = [
     method: 'confirmations.list',
     flags: pageFlags(500),
     human: confirmationsList,
+  }),
+  command({
+    words: ['confirmations', 'send'],
+    summary: 'send the queued double opt-in confirmation requests through the outbox and wait for the hand-off',
+    details: [
+      'Requests past their deadline lapse (never sent late). The rest go as waves, one system campaign per channel,',
+      'language and kind, each recipient gated again at hand-off (an opt-out stops it, quiet hours defer it), with the',
+      'retries and crash recovery of any campaign. The app does this by itself every few minutes; a YES that comes back',
+      "confirms, STOP cancels, silence lets the request expire after the pack's time.",
+    ],
+    method: 'confirmations.send',
+    flags: [
+      { name: 'provider', value: 'NAME', summary: 'send through this provider (default: the first that carries the channel)', field: 'provider' },
+      { name: 'max-wait', value: 'S', summary: 'stop waiting after this many seconds (default 120)', field: 'maxWaitSeconds', as: asInt },
+      staffFlag,
+    ],
+    fixed: { wait: true },
+    human: confirmationsSent,
   }),
   command({ words: ['complaints', 'list'], summary: 'complaints recorded', method: 'complaints.list', flags: pageFlags(500) }),
   command({

@@ -26,6 +26,16 @@ type CampaignChannel = BatchRecord['channel'];
 /** The channels a campaign may use, in the order it tries them. */
 export const routeOf = (channel: CampaignChannel): Channel[] => (channel === 'cascade' ? ['whatsapp', 'sms'] : [channel]);
 
+/**
+ * What a message is, to the gate: its channel route and purpose; `confirmation` marks a double opt-in confirmation
+ * request (a service message whose basis is the pending request, or for a win-back the service consent).
+ */
+export interface GatedCampaign {
+  channel: CampaignChannel;
+  purpose: 'marketing' | 'service';
+  confirmation?: 'request' | 'winback' | undefined;
+}
+
 /** What the gate reads about a person's past: complaints, recent marketing, a provider's flag on the number. */
 export interface SendingHistory {
   lastComplaintAt: number | null;
@@ -47,7 +57,7 @@ export function gateRules(ctx: ServiceContext): GateRules {
  */
 export function gateMember(
   m: AudienceMember,
-  campaign: { channel: CampaignChannel; purpose: 'marketing' | 'service' },
+  campaign: GatedCampaign,
   at: number,
   rules: GateRules,
   history: SendingHistory,
@@ -63,7 +73,7 @@ export function gateMember(
         recentMarketing: history.recentMarketing,
         timeZone: null,
       },
-      { channel, purpose: campaign.purpose, at },
+      { channel, purpose: campaign.purpose, at, confirmation: campaign.confirmation },
       rules,
     );
     if (verdict.eligible) return { channel, verdict };
@@ -220,7 +230,7 @@ export function pendingOptOutShifts(
 export function gateContact(
   ctx: ServiceContext,
   contact: ContactRecord,
-  campaign: { channel: CampaignChannel; purpose: 'marketing' | 'service' },
+  campaign: GatedCampaign,
   at: number,
   rules: GateRules,
   exceptCampaign = 0,
@@ -335,4 +345,29 @@ export function marketingVerdicts(
   at: number,
 ): Map<number, Record<Channel, ConsentCell['blockedBy']>> {
   return new Map([...marketingOfPage(ctx, contacts, at)].map(([id, m]) => [id, m.marketingBlockedBy]));
+}
+
+/** Why a contact cannot be asked to confirm (a win-back), or null when they can. */
+export type WinbackBlock = 'not_claimed' | 'revoked' | 'invalid_number' | 'no_service_consent' | 'already_asked' | 'no_contact';
+
+/**
+ * Win-back: may this contact be sent a confirmation request on `channel` now (quiet hours aside, they only defer)?
+ * Only marketing that is claimed (unproven) or expired is won back; the request itself needs a basis the gate
+ * accepts — the person's service consent on this channel.
+ */
+export function winbackVerdict(ctx: ServiceContext, contact: ContactRecord, channel: Channel, at: number): WinbackBlock | null {
+  if (contact.removedAt) return 'no_contact';
+  const member = memberOf(ctx, contact);
+  const pending = pendingOf(ctx, contact);
+  if (pending.length) member.cells = withPendingOptOuts(member.cells, pending, at);
+  const marketing = effectiveState(member.cells.get(`${channel}/marketing`) ?? EMPTY_STATE, at).status;
+  if (marketing === 'revoked') return 'revoked';
+  if (marketing === 'pending') return 'already_asked';
+  if (marketing !== 'unproven' && marketing !== 'expired') return 'not_claimed';
+  const rules = gateRules(ctx);
+  const { verdict } = gateMember(member, { channel, purpose: 'service', confirmation: 'winback' }, at, rules, historyOf(ctx, contact, rules, at, 0));
+  if (verdict.eligible || DEFERRALS.has(verdict.reason)) return null;
+  if (verdict.reason === 'revoked') return 'revoked';
+  if (verdict.reason === 'invalid_number') return 'invalid_number';
+  return 'no_service_consent';
 }

@@ -1,10 +1,18 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
-import { confirmationText } from '../../../shared/domain/forms/confirmation';
+import { confirmationText, winbackText } from '../../../shared/domain/forms/confirmation';
 import type { Channel } from '../../../shared/domain/consent/types';
 import type { EventRecord } from '../db/repos/consent.repo';
 import { consentCells } from './consent';
 import { iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
+
+/** The evidence source of a win-back request: the shop asked someone whose marketing was only claimed or expired to confirm. */
+export const WINBACK_SOURCE = 'win-back: the shop asked to confirm a claimed or expired consent';
+
+/** Whether the request behind a confirmation is a win-back (the shop's question), not the customer's own opt-in. */
+export function isWinback(ctx: ServiceContext, requestEventId: number): boolean {
+  return ctx.consent.eventById(requestEventId)?.evidence.source === WINBACK_SOURCE;
+}
 
 /** Countries whose customers get Russian wording when nothing else says which language they read. */
 const RUSSIAN_SPEAKING = new Set(['RU', 'BY', 'KZ', 'KG']);
@@ -43,7 +51,10 @@ export function settleConfirmations(ctx: ServiceContext, appended: readonly Even
         requestEventId: e.id,
         formVersionId: e.formVersionId,
         language,
-        text: confirmationText(language, settings.businessName, e.channel),
+        text:
+          e.evidence.source === WINBACK_SOURCE
+            ? winbackText(language, settings.businessName, e.channel)
+            : confirmationText(language, settings.businessName, e.channel),
         createdAt: now,
         expiresAt: e.expiresAt,
         state: 'queued',
@@ -83,12 +94,44 @@ function outcomeOf(ctx: ServiceContext, contactId: number, channel: Channel, req
   }
 }
 
+/** The wave (system campaign) a confirmation was handed to, from its state reason `batch:N`. */
+const waveOf = (stateReason: string | null): number | null => {
+  const m = /^batch:(\d+)$/.exec(stateReason ?? '');
+  return m ? Number(m[1]) : null;
+};
+
+/** Where a handed-over confirmation's message is in its wave's outbox. */
+function deliveryOf(ctx: ServiceContext, contactId: number, stateReason: string | null) {
+  const batch = waveOf(stateReason);
+  if (batch === null) return { batch, delivery: null };
+  const steps = ctx.outbox.stepsOf(batch, contactId);
+  return { batch, delivery: steps.length ? steps[steps.length - 1]!.status : null };
+}
+
+/** Statuses of an outbox row that mean the message left. */
+const LEFT = new Set(['sent', 'delivered', 'read', 'undeliverable', 'unknown']);
+
+/** Over every confirmation: queued, sent (the message left), and what became of the requests. */
+function countConfirmations(ctx: ServiceContext, now: number): Output<'confirmations.list'>['counts'] {
+  const counts = { queued: 0, sent: 0, confirmed: 0, declined: 0, expired: 0, waiting: 0 };
+  for (const c of ctx.confirmations.allRequests()) {
+    if (c.state === 'queued') counts.queued++;
+    const { delivery } = deliveryOf(ctx, c.contactId, c.stateReason);
+    if (delivery !== null && LEFT.has(delivery)) counts.sent++;
+    counts[outcomeOf(ctx, c.contactId, c.channel, c.requestEventId, now)]++;
+  }
+  return counts;
+}
+
 /** confirmations.list: the double opt-in queue, newest first, each with what became of the request. */
 export function listConfirmations(ctx: ServiceContext, input: ParsedInput<'confirmations.list'>): Output<'confirmations.list'> {
   const now = ctx.clock.now();
   return {
     total: ctx.confirmations.count(),
+    counts: countConfirmations(ctx, now),
     confirmations: ctx.confirmations.list(input.offset, input.limit).map((c) => ({
+      ...deliveryOf(ctx, c.contactId, c.stateReason),
+      kind: isWinback(ctx, c.requestEventId) ? ('winback' as const) : ('request' as const),
       id: c.id,
       contactId: c.contactId,
       phone: c.phone,

@@ -348,7 +348,15 @@ export class BatchRun {
     const contact = ctx.contacts.get(row.contactId);
     if (!contact || contact.removedAt) return { ok: false, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
     const routeChannel: BatchRecord['channel'] = row.step === 1 ? 'sms' : batch.channel;
-    const { channel, verdict } = gateContact(ctx, contact, { channel: routeChannel, purpose: batch.purpose }, now, this.rules(), this.batchId);
+    const { channel, verdict } = gateContact(
+      ctx,
+      contact,
+      // A wave of double opt-in confirmation requests is gated as such (the pending request, or the service consent, is its basis).
+      { channel: routeChannel, purpose: batch.purpose, confirmation: batch.audience.confirm },
+      now,
+      this.rules(),
+      this.batchId,
+    );
     return verdict.eligible ? { ok: true, contact, channel, proofEvent: verdict.proofEvent } : { ok: false, verdict };
   }
 

@@ -47,6 +47,13 @@ export interface GateMessage {
   purpose: 'marketing' | 'service';
   /** The moment of the check: the planned time when planning, now at hand-off. */
   at: number;
+  /**
+   * A double opt-in confirmation request (a service message asking the person to confirm marketing on this
+   * channel, nothing else in it): `request` — the person asked and their marketing cell is pending, which is the
+   * request's basis; `winback` — their marketing is only claimed or has expired, and the basis is their service
+   * consent on this channel. An opt-out still wins and quiet hours still defer it.
+   */
+  confirmation?: 'request' | 'winback' | undefined;
 }
 
 /** The shop's rules for the gate. */
@@ -73,6 +80,7 @@ const refuse = (reason: ExclusionReason, deferUntil?: number): GateVerdict =>
  * complaints, hand-off counts) as it stands at that moment and runs the gate again at hand-off.
  */
 export function gate(recipient: GateRecipient, message: GateMessage, rules: GateRules): GateVerdict {
+  if (message.confirmation) return gateConfirmation(recipient, message, message.confirmation, rules);
   const { channel, purpose, at } = message;
   const { policy } = rules;
   const cell = effectiveState(recipient.state(channel, purpose), at);
@@ -113,4 +121,41 @@ export function gate(recipient: GateRecipient, message: GateMessage, rules: Gate
     }
   }
   return cell.lastEventSeq === null ? refuse('no_consent') : { eligible: true, proofEvent: cell.lastEventSeq };
+}
+
+/** Quiet hours of the pack for this recipient at `at`: the deferral, or null when the message may go now. */
+function quietHours(recipient: GateRecipient, at: number, rules: GateRules): GateVerdict | null {
+  const { policy } = rules;
+  if (!policy.quietHours) return null;
+  const zones = recipient.timeZone ? [recipient.timeZone] : rules.fallbackTimeZones;
+  if (zonesOutside(at, zones, policy.quietHours).length === 0) return null;
+  const next = nextAllowed(at, zones, policy.quietHours);
+  return next === null ? refuse('quiet_hours') : refuse('quiet_hours', next);
+}
+
+/**
+ * A double opt-in confirmation request (see {@link GateMessage.confirmation}): an opt-out of marketing or of
+ * service messages on the channel stops it; the proof is the pending request itself, or (a win-back) the service
+ * consent on this channel; quiet hours defer it like marketing.
+ */
+function gateConfirmation(recipient: GateRecipient, message: GateMessage, kind: 'request' | 'winback', rules: GateRules): GateVerdict {
+  const { channel, at } = message;
+  const marketing = effectiveState(recipient.state(channel, 'marketing'), at);
+  const service = effectiveState(recipient.state(channel, 'service'), at);
+  if (marketing.status === 'revoked' || service.status === 'revoked') return refuse('revoked');
+  if (!recipient.messageable) return refuse('invalid_number');
+  let proof: number | null;
+  if (kind === 'request') {
+    if (marketing.status === 'granted') return refuse('no_consent');
+    if (marketing.status === 'expired') return refuse('expired');
+    if (marketing.status !== 'pending') return refuse('no_consent');
+    proof = marketing.lastEventSeq;
+  } else {
+    if (marketing.status === 'granted') return refuse('no_consent');
+    if (service.status !== 'granted') return refuse(service.status === 'expired' ? 'expired' : 'no_consent');
+    proof = service.lastEventSeq;
+  }
+  const quiet = quietHours(recipient, at, rules);
+  if (quiet) return quiet;
+  return proof === null ? refuse('no_consent') : { eligible: true, proofEvent: proof };
 }

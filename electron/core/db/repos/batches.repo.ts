@@ -10,7 +10,11 @@ export interface BatchRecord {
   channel: 'sms' | 'whatsapp' | 'cascade';
   purpose: 'marketing' | 'service';
   text: string;
-  audience: { tags: string[] };
+  /**
+   * Who it goes to: contacts with any of `tags` (all when none). `confirm` marks a system campaign of double opt-in
+   * confirmation requests (sending/confirmation-waves.ts): its recipients are written by the wave, not by tags.
+   */
+  audience: { tags: string[]; confirm?: 'request' | 'winback' };
   plannedAt: number;
   createdAt: number;
   createdBy: string;

@@ -110,6 +110,64 @@ export class ConfirmationsRepo {
       .map((r) => ({ ...toRecord(r), phone: r.phone, name: r.name, formCode: r.code }));
   }
 
+  /** Lapse what is still queued past its deadline (the request expired unanswered before it could go); returns how many. */
+  expireQueued(at: number): number {
+    return this.db
+      .prepare(`UPDATE confirmations SET state = 'cancelled', state_reason = 'expired', state_at = ? WHERE state = 'queued' AND expires_at <= ?`)
+      .run(at, at).changes;
+  }
+
+  /** Every confirmation still queued and not past its deadline, oldest first. */
+  queued(at: number): ConfirmationRecord[] {
+    return this.db
+      .prepare<[number], ConfirmationRow>(`SELECT ${COLUMNS} FROM confirmations q WHERE q.state = 'queued' AND q.expires_at > ? ORDER BY q.id`)
+      .all(at)
+      .map(toRecord);
+  }
+
+  /** Hand confirmations to the outbox: they are `sending` in the wave (a system campaign) `batchId`. */
+  handToWave(ids: readonly number[], batchId: number, at: number): void {
+    const stmt = this.db.prepare(`UPDATE confirmations SET state = 'sending', state_reason = ?, state_at = ? WHERE id = ? AND state = 'queued'`);
+    for (const id of ids) stmt.run(`batch:${batchId}`, at, id);
+  }
+
+  /** The confirmations a wave carries: how many, and their language. */
+  wave(batchId: number): { count: number; language: 'en' | 'ru' } {
+    const r = this.db
+      .prepare<[string], { n: number; language: 'en' | 'ru' | null }>(
+        'SELECT count(*) AS n, max(language) AS language FROM confirmations WHERE state_reason = ?',
+      )
+      .get(`batch:${batchId}`);
+    return { count: r?.n ?? 0, language: r?.language ?? 'en' };
+  }
+
+  /** How many confirmations there are in each state. */
+  countsByState(): Record<ConfirmationState, number> {
+    const out: Record<ConfirmationState, number> = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+    for (const r of this.db
+      .prepare<[], { state: ConfirmationState; n: number }>('SELECT state, count(*) AS n FROM confirmations GROUP BY state')
+      .all())
+      out[r.state] = r.n;
+    return out;
+  }
+
+  /** Every confirmation's contact, channel and request (for the outcome counts), newest first. */
+  allRequests(): Pick<ConfirmationRecord, 'id' | 'contactId' | 'channel' | 'requestEventId' | 'state' | 'stateReason'>[] {
+    return this.db
+      .prepare<[], Pick<ConfirmationRow, 'id' | 'contact_id' | 'channel' | 'request_event_id' | 'state' | 'state_reason'>>(
+        'SELECT id, contact_id, channel, request_event_id, state, state_reason FROM confirmations ORDER BY id DESC',
+      )
+      .all()
+      .map((r) => ({
+        id: r.id,
+        contactId: r.contact_id,
+        channel: r.channel,
+        requestEventId: r.request_event_id,
+        state: r.state,
+        stateReason: r.state_reason,
+      }));
+  }
+
   count(): number {
     return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM confirmations').get()?.n ?? 0;
   }
