@@ -9,7 +9,7 @@ import { consentStatus, rebuildProjection, recordConsent } from './register/cons
 import { getSettings, setupStatus, updateSettings } from './register/settings';
 import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './register/staff';
 import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm } from './intake/forms';
-import { attachSheetScan, checkSheetPhone, correctSheetRow, enterSheetRow, getSheet, listSheets } from './intake/sheets';
+import { attachSheetScan, checkSheetPhone, contactSheetRows, correctSheetRow, enterSheetRow, getSheet, listSheets } from './intake/sheets';
 import { listConfirmations } from './register/confirmations';
 import { batchAudience, listBatches, planBatch } from './campaigns/plan';
 import { healthReport } from './sending/health';
@@ -288,6 +288,7 @@ export function createBackend(options: BackendOptions): Backend {
     'sheets.checkPhone': (i) => checkSheetPhone(ctx, i),
     'sheets.enterRow': (i) => enterSheetRow(ctx, i),
     'sheets.correctRow': (i) => correctSheetRow(ctx, i),
+    'sheets.contactRows': (i) => contactSheetRows(ctx, i),
     'sheets.attachScan': (i) => attachSheetScan(ctx, files, scansDir, i),
     'confirmations.list': (i) => listConfirmations(ctx, i),
     'confirmations.send': (i) => sendConfirmations({ ctx, lock, outbox }, i),

@@ -26,10 +26,39 @@ export const FormVersion = z.object({
 export type FormVersion = z.infer<typeof FormVersion>;
 
 /** A sheet serial as typed or scanned from its QR ("S-000042", "42", "F7-3 S-000042"). */
-const SerialInput = z.string().trim().min(1, 'serial is required').max(60);
+const SerialInput = z.string().trim().min(1, 'forms.serialRequired').max(60);
 
 /** How sheets are printed: tear-off slips (one customer each, the default), one customer a page, or a group table. */
 export const SheetLayout = z.enum(['slip', 'individual', 'group']);
+
+/** A row typed in from a sheet: what was written on it, the contact it stands for, and its last correction. */
+export const SheetRow = z.object({
+  row: z.number().int(),
+  /** The contact the row stands for now (a correction may have moved it; a void leaves it as entered). */
+  contactId: z.number().int(),
+  phone: z.string(),
+  name: z.string(),
+  /** What was written on the paper (null for rows entered before the register kept it). */
+  writtenName: z.string().nullable(),
+  writtenPhone: z.string().nullable(),
+  signedOn: z.string(),
+  enteredAt: IsoInstant,
+  enteredBy: z.string(),
+  events: z.array(z.number().int()),
+  /** The row's last correction: how it reads now (a void: it grants nothing). */
+  correction: z
+    .object({
+      kind: z.enum(['void', 'correct']),
+      reason: z.string(),
+      writtenName: z.string().nullable(),
+      writtenPhone: z.string().nullable(),
+      at: IsoInstant,
+      by: z.string(),
+      events: z.array(z.number().int()),
+    })
+    .nullable(),
+});
+export type SheetRow = z.infer<typeof SheetRow>;
 
 /** A printed consent sheet and how far its entry has got. */
 export const SheetSummary = z.object({
@@ -62,14 +91,14 @@ export const formsMethods = {
       formKey: z
         .string()
         .trim()
-        .regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes')
+        .regex(/^[a-z0-9-]{1,40}$/, 'forms.formKeyPattern')
         .optional(),
       /** Default: the wording's first line when it reads as a heading, else a standard title. */
-      title: z.string().trim().min(1, 'title is required').max(200).optional(),
+      title: z.string().trim().min(1, 'forms.titleRequired').max(200).optional(),
       language: Locale,
-      channels: z.array(Channel).min(1, 'choose at least one channel'),
-      purposes: z.array(Purpose).min(1, 'choose at least one purpose'),
-      body: z.string().trim().min(20, 'the consent wording is too short').max(20000),
+      channels: z.array(Channel).min(1, 'forms.chooseChannel'),
+      purposes: z.array(Purpose).min(1, 'forms.choosePurpose'),
+      body: z.string().trim().min(20, 'forms.wordingTooShort').max(20000),
       staff: Name.optional(),
     }),
     output: FormVersion,
@@ -78,7 +107,7 @@ export const formsMethods = {
     input: z.object({
       language: Locale,
       policyPack: z.enum(PolicyPackIds).optional(),
-      channels: z.array(Channel).min(1, 'choose at least one channel').optional(),
+      channels: z.array(Channel).min(1, 'forms.chooseChannel').optional(),
     }),
     output: z.object({ title: z.string(), language: Locale, channels: z.array(Channel), purposes: z.array(Purpose), body: z.string() }),
   },
@@ -88,9 +117,9 @@ export const formsMethods = {
       /** Tear-off slips by default: on a group sheet every customer sees the names and numbers above their own. */
       layout: SheetLayout.default('slip'),
       /** Rows per group sheet (ignored for individual sheets). */
-      rows: z.number().int().min(1, 'at least 1 row').max(40, 'at most 40 rows per sheet').default(15),
+      rows: z.number().int().min(1, 'forms.atLeastOneRow').max(40, 'forms.atMost40Rows').default(15),
       /** How many sheets (pages, or slips), each with its own serial. */
-      copies: z.number().int().min(1, 'at least 1 sheet').max(500, 'at most 500 sheets at once').default(1),
+      copies: z.number().int().min(1, 'forms.atLeastOneSheet').max(500, 'forms.atMost500Sheets').default(1),
       paper: z.enum(['a4', 'letter']).default('a4'),
       staff: Name.optional(),
     }),
@@ -121,7 +150,7 @@ export const formsMethods = {
       kind: Channel,
       paper: z.enum(['a4', 'a5']).default('a4'),
       /** The short wording on the poster; default: what the shop sends, how often, where the full wording is. */
-      wording: z.string().trim().min(10, 'the poster wording is too short').max(600, 'keep the poster wording under 600 characters').optional(),
+      wording: z.string().trim().min(10, 'forms.posterTooShort').max(600, 'forms.posterTooLong').optional(),
     }),
     output: z.object({ fileId: FileId, name: z.string(), bytes: z.number().int(), payload: z.string(), text: z.string() }),
   },
@@ -138,34 +167,7 @@ export const formsMethods = {
     output: z.object({
       sheet: SheetSummary,
       form: FormVersion,
-      rows: z.array(
-        z.object({
-          row: z.number().int(),
-          /** The contact the row stands for now (a correction may have moved it; a void leaves it as entered). */
-          contactId: z.number().int(),
-          phone: z.string(),
-          name: z.string(),
-          /** What was written on the paper (null for rows entered before the register kept it). */
-          writtenName: z.string().nullable(),
-          writtenPhone: z.string().nullable(),
-          signedOn: z.string(),
-          enteredAt: IsoInstant,
-          enteredBy: z.string(),
-          events: z.array(z.number().int()),
-          /** The row's last correction: how it reads now (a void: it grants nothing). */
-          correction: z
-            .object({
-              kind: z.enum(['void', 'correct']),
-              reason: z.string(),
-              writtenName: z.string().nullable(),
-              writtenPhone: z.string().nullable(),
-              at: IsoInstant,
-              by: z.string(),
-              events: z.array(z.number().int()),
-            })
-            .nullable(),
-        }),
-      ),
+      rows: z.array(SheetRow),
       scans: z.array(
         z.object({
           sha256: z.string(),
@@ -186,7 +188,7 @@ export const formsMethods = {
       /** The rest of the row as typed so far: the answer then says what saving it would do. */
       name: Name.optional(),
       serial: SerialInput.optional(),
-      signedOn: z.iso.date({ message: 'expected the date on the sheet as YYYY-MM-DD' }).optional(),
+      signedOn: z.iso.date({ message: 'sheets.signedOnFormat' }).optional(),
       channels: z.array(Channel).optional(),
       purposes: z.array(Purpose).optional(),
     }),
@@ -211,14 +213,14 @@ export const formsMethods = {
   'sheets.enterRow': {
     input: z.object({
       serial: SerialInput,
-      row: z.number().int().min(1, 'rows start at 1'),
+      row: z.number().int().min(1, 'sheets.rowsStartAt1'),
       name: Name.optional(),
       phone: PhoneInput,
-      channels: z.array(Channel).min(1, 'tick at least one channel'),
+      channels: z.array(Channel).min(1, 'sheets.tickChannel'),
       /** Default: every purpose the form asks for. */
-      purposes: z.array(Purpose).min(1, 'tick at least one consent').optional(),
+      purposes: z.array(Purpose).min(1, 'sheets.tickConsent').optional(),
       /** The date written on the sheet. */
-      signedOn: z.iso.date({ message: 'expected the date on the sheet as YYYY-MM-DD' }),
+      signedOn: z.iso.date({ message: 'sheets.signedOnFormat' }),
       /**
        * The number belongs to a contact with another name than the one written: staff say it is the same person
        * (the contact keeps its name, the row keeps what was written). Without it such a row is refused.
@@ -243,14 +245,14 @@ export const formsMethods = {
   'sheets.correctRow': {
     input: z.object({
       serial: SerialInput,
-      row: z.number().int().min(1, 'rows start at 1'),
+      row: z.number().int().min(1, 'sheets.rowsStartAt1'),
       /**
        * `void`: the row should never have been entered (not signed, wrong sheet, not this customer) — every consent
        * it recorded is retracted, so nothing it alone granted may be sent; the log keeps it. `correct`: the number or
        * name was typed wrong — the row's consents move to the corrected number (retracted on the old one).
        */
       action: z.enum(['void', 'correct']),
-      reason: z.string().trim().min(3, 'say why the row is corrected').max(500),
+      reason: z.string().trim().min(3, 'sheets.reasonRequired').max(500),
       /** For `correct`: the number as written on the sheet (default: as entered). */
       phone: PhoneInput.optional(),
       /** For `correct`: the name as written on the sheet (default: as entered). */
@@ -265,6 +267,13 @@ export const formsMethods = {
       contactId: z.number().int().nullable(),
       /** Events written: retractions of what the row granted, then (a correction) grants for the corrected number. */
       events: z.array(ConsentEvent),
+    }),
+  },
+  'sheets.contactRows': {
+    input: z.object({ contactId: z.number().int().positive() }),
+    output: z.object({
+      /** Every paper row entered for this contact or corrected to it, oldest first, voided ones included. */
+      rows: z.array(SheetRow.extend({ serial: z.string(), formCode: z.string() })),
     }),
   },
   'sheets.attachScan': {

@@ -7,6 +7,8 @@ import { createBackend, type Backend } from '../../electron/core/backend';
 import { test, expect, seed, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
 import { PaperPage } from './pages/paper.page';
+import { FormsPage } from './pages/forms.page';
+import { ContactsPage } from './pages/contacts.page';
 
 interface Form {
   id: number;
@@ -14,11 +16,21 @@ interface Form {
 }
 interface Printed {
   serials: string[];
+  personalDataSerials: string[];
   formCode: string;
 }
 interface Sheet {
   sheet: { serial: string; enteredRows: number; scans: number };
-  rows: { row: number; contactId: number; phone: string; name: string; signedOn: string; enteredBy: string; events: number[] }[];
+  rows: {
+    row: number;
+    contactId: number;
+    phone: string;
+    name: string;
+    writtenName: string | null;
+    signedOn: string;
+    enteredBy: string;
+    events: number[];
+  }[];
   scans: { sha256: string; fileName: string }[];
   nextRow: number | null;
 }
@@ -69,6 +81,8 @@ test('a group sheet typed in with the keyboard alone: rows recorded with the she
   const form = await seedRuShop(backend);
   const printed = await seed<Printed>(backend, 'forms.print', { formVersionId: form.id, layout: 'group', rows: 12, copies: 2, paper: 'a4' });
   const serial = printed.serials[0]!;
+  // Its separate personal-data document (152-FZ): the personal-data ticks name it.
+  const pdSerial = printed.personalDataSerials[0]!;
   const today = moscowDay();
   const kb = page.keyboard;
 
@@ -171,7 +185,7 @@ test('a group sheet typed in with the keyboard alone: rows recorded with the she
     for (const e of events) {
       expect(e.method).toBe('paper_form');
       expect(e.action).toBe('grant');
-      expect(e.evidence).toMatchObject({ sheetRef: serial, row: r.row, formVersionId: form.id });
+      expect(e.evidence).toMatchObject({ sheetRef: e.purpose === 'personal_data' ? pdSerial : serial, row: r.row, formVersionId: form.id });
       // Rows typed after the photo was attached point to it.
       expect(e.evidence.scanSha256).toBe(r.row >= 3 ? sha : undefined);
     }
@@ -317,3 +331,160 @@ withClock(
     expect((await seed<Sheet>(backend, 'sheets.get', { serial: fresh.serials[0] })).rows).toHaveLength(0);
   },
 );
+
+test('paper entry keeps what was written: a number known by another name asks same person or fix the number; an opt-out says who wins (EN and RU)', async ({
+  page,
+  backend,
+  appUrl,
+}) => {
+  const form = await seedRuShop(backend);
+  const printed = await seed<Printed>(backend, 'forms.print', { formVersionId: form.id, layout: 'group', rows: 12, copies: 1, paper: 'a4' });
+  const serial = printed.serials[0]!;
+  // Known customers: Анна Смирнова, and Борис Орлов who opted out of SMS ads yesterday.
+  await seed(backend, 'sheets.enterRow', { serial, row: 1, name: 'Анна Смирнова', phone: '+79123456701', channels: ['sms'], signedOn: moscowDay() });
+  await seed(backend, 'sheets.enterRow', { serial, row: 2, name: 'Борис Орлов', phone: '+79123456702', channels: ['sms'], signedOn: moscowDay() });
+  await seed(backend, 'consent.record', { phone: '+79123456702', channel: 'sms', purpose: 'marketing', action: 'revoke' });
+  const kb = page.keyboard;
+
+  const shell = new ShellPage(page);
+  await shell.open(appUrl, 'en');
+  const paper = new PaperPage(page);
+  await paper.open();
+  await paper.scanSerial(serial);
+  await expect(paper.row()).toHaveValue('3');
+
+  // Row 3 says Мария Кузнецова, but the number is Анна's: warned as it is typed, refused on Enter with the choice.
+  await paper.typeRow({ name: 'Мария Кузнецова', phone: '8 912 345-67-01', ticks: [true, false, true, true] }, { submit: false });
+  await expect(page.getByTestId('row-warning-name')).toContainText('This number belongs to Анна Смирнова');
+  await kb.press('Enter');
+  const clash = page.getByTestId('name-clash');
+  await expect(clash).toContainText('+7 912 345 67 01 belongs to Анна Смирнова, but this row says Мария Кузнецова');
+  await shoot(page, 'paper-name-clash-en');
+  // The number was misread: fix it, the choice goes, the row saves as a new customer.
+  await clash.getByTestId('clash-fix-number').click();
+  await expect(paper.phone()).toBeFocused();
+  await kb.press('ControlOrMeta+A');
+  await kb.type('8 912 345-67-03');
+  await expect(clash).toHaveCount(0);
+  await kb.press('Enter');
+  await expect(paper.saved()).toContainText('Row 3 saved: Мария Кузнецова');
+  await expect(paper.saved()).toContainText('new customer');
+  await expect(paper.saved()).toContainText(`personal-data consent from ${printed.personalDataSerials[0]}`);
+
+  // Row 4: Анна's number with her nickname: the same person; she keeps her name, the row keeps what was written.
+  await paper.typeRow({ name: 'Аня Смирнова', phone: '+79123456701', ticks: [true, false, true, true] });
+  await clash.getByTestId('clash-same-person').click();
+  await expect(paper.saved()).toContainText('Row 4 saved: Анна Смирнова');
+  await expect(paper.saved()).toContainText('written as Аня Смирнова');
+  const sheet = await seed<Sheet>(backend, 'sheets.get', { serial });
+  expect(sheet.rows.map((r) => r.writtenName)).toEqual(['Анна Смирнова', 'Борис Орлов', 'Мария Кузнецова', 'Аня Смирнова']);
+  expect(sheet.rows[3]!.contactId).toBe(sheet.rows[0]!.contactId);
+
+  // Row 5: Борис again, dated today, the day he opted out: the opt-out still wins, and the row says so.
+  await paper.typeRow({ name: 'Борис Орлов', phone: '+79123456702', ticks: [true, false, true, true] }, { submit: false });
+  await expect(page.getByTestId('row-warning-out')).toContainText('opted out of SMS');
+  await expect(page.getByTestId('row-warning-out')).toContainText('the opt-out still wins: nothing will be sent');
+  await shoot(page, 'paper-opted-out-en');
+
+  await shell.switchLanguage('RU');
+  await expect(page.getByTestId('row-warning-out')).toContainText('отказ остаётся в силе');
+  await shoot(page, 'paper-opted-out-ru');
+  // A clash in Russian: the choice in Russian.
+  await page.getByTestId('entry-name').fill('Мария Кузнецова');
+  await page.getByTestId('entry-save').click();
+  await expect(clash).toContainText('принадлежит клиенту Борис Орлов');
+  await expect(clash.getByTestId('clash-same-person')).toContainText('Тот же человек');
+  await expect(clash.getByTestId('clash-fix-number')).toHaveText('Исправить номер');
+  await shoot(page, 'paper-name-clash-ru');
+  // A new number without the personal-data tick: under the Russian rules its marketing would not be sent.
+  await clash.getByTestId('clash-fix-number').click();
+  await kb.press('ControlOrMeta+A');
+  await kb.type('8 912 345-67-09');
+  await page.getByTestId('entry-purpose-personal_data').uncheck();
+  await expect(page.getByTestId('row-warning-pd')).toContainText('нет согласия на обработку персональных данных');
+  await expect(page.getByTestId('row-warning-out')).toHaveCount(0);
+  await shoot(page, 'paper-personal-data-ru');
+  await page.getByTestId('entry-purpose-personal_data').check();
+  await expect(page.getByTestId('row-warning-pd')).toHaveCount(0);
+
+  // Printing: slips are the default; a group sheet warns that each customer sees the rows above.
+  await new FormsPage(page).open();
+  await page.getByTestId('open-print').click();
+  const modal = page.getByTestId('print-modal');
+  await expect(modal.getByTestId('print-layout').locator('input:checked')).toHaveValue('slip');
+  await expect(modal.getByTestId('print-group-warning')).toHaveCount(0);
+  await modal.getByTestId('print-layout').locator('label').nth(2).click();
+  await expect(modal.getByTestId('print-group-warning')).toContainText('каждый клиент видит имена и номера телефонов');
+  await shoot(page, 'print-dialog-group-ru');
+  await page.keyboard.press('Escape');
+  await shell.switchLanguage('EN');
+  await page.getByTestId('open-print').click();
+  await expect(modal.getByTestId('print-layout')).toContainText('Tear-off slips (default)');
+  await modal.getByTestId('make-sheets').click();
+  await expect(modal.getByTestId('print-serials')).toContainText('S-000003');
+  await expect(modal.getByTestId('print-personal-data')).toContainText('S-000004');
+  // A slip and its personal-data slip below the cut line, on one page.
+  await expect(new FormsPage(page).previewPages()).toHaveCount(1);
+  await shoot(page, 'print-dialog-slip-en');
+  const list = await seed<{ sheets: { serial: string; layout: string; personalDataSerial: string | null }[] }>(backend, 'sheets.list', {});
+  expect(list.sheets[0]).toMatchObject({ serial: 'S-000003', layout: 'slip', personalDataSerial: 'S-000004' });
+});
+
+test('a paper row typed wrong is corrected, then voided, from the contact page with the reason kept (EN and RU)', async ({
+  page,
+  backend,
+  appUrl,
+}) => {
+  const form = await seedRuShop(backend);
+  const printed = await seed<Printed>(backend, 'forms.print', { formVersionId: form.id, layout: 'group', rows: 12, copies: 1, paper: 'a4' });
+  const serial = printed.serials[0]!;
+  await seed(backend, 'sheets.enterRow', { serial, row: 1, name: 'Анна Смирнова', phone: '+79123456780', channels: ['sms'], signedOn: moscowDay() });
+
+  const shell = new ShellPage(page);
+  await shell.open(appUrl, 'en');
+  await shell.goContacts();
+  await new ContactsPage(page).open('Анна Смирнова');
+  const card = page.getByTestId('paper-rows');
+  await expect(card.getByTestId('paper-row')).toHaveCount(1);
+  await expect(card).toContainText(`${serial} · row 1`);
+  await expect(page.getByTestId('cell-sms-marketing').getByTestId('sendable')).toContainText('✓');
+
+  // The last digit was misread: the number as written on the sheet, with the reason.
+  await card.getByTestId('paper-row-correct').click();
+  const modal = page.getByTestId('correct-row-modal');
+  await modal.getByTestId('correct-row-phone').fill('8 912 345-67-89');
+  await modal.getByTestId('correct-row-reason').fill('last digit misread');
+  await modal.getByTestId('correct-row-save').click();
+  await expect(card.getByTestId('paper-row')).toHaveAttribute('data-state', 'correct');
+  await expect(card.getByTestId('paper-row-reason')).toContainText('last digit misread · by Owner');
+  // This number lost the row's consents; the corrected one has them.
+  await expect(page.getByTestId('cell-sms-marketing').getByTestId('sendable')).toContainText('✕');
+  const moved = await seed<{ consents: { channel: string; purpose: string; sendable: boolean }[] }>(backend, 'consent.status', {
+    phone: '+79123456789',
+  });
+  expect(moved.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')?.sendable).toBe(true);
+  await expect(page.locator('[data-testid=timeline-event][data-action=retract]').first()).toContainText(
+    /row 1 of sheet S-00000[12] was voided or corrected/,
+  );
+
+  // Not signed after all: voided, and the corrected number loses what the row gave it.
+  await card.getByTestId('paper-row-void').click();
+  await expect(modal.getByTestId('correct-row-action').locator('input:checked')).toHaveValue('void');
+  await modal.getByTestId('correct-row-reason').fill('not signed by the customer');
+  await modal.getByTestId('correct-row-save').click();
+  await expect(card.getByTestId('paper-row')).toHaveAttribute('data-state', 'void');
+  await expect(card.getByTestId('paper-row-void')).toHaveCount(0);
+  const voided = await seed<{ consents: { channel: string; purpose: string; sendable: boolean }[] }>(backend, 'consent.status', {
+    phone: '+79123456789',
+  });
+  expect(voided.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')?.sendable).toBe(false);
+  await shoot(page, 'contact-paper-rows-en');
+
+  await shell.switchLanguage('RU');
+  await expect(card).toContainText('аннулирована');
+  await expect(card).toContainText('Строки анкет');
+  await expect(page.locator('[data-testid=timeline-event][data-action=retract]').first()).toContainText(
+    /строка 1 листа S-00000[12] аннулирована или исправлена/,
+  );
+  await shoot(page, 'contact-paper-rows-ru');
+});

@@ -235,6 +235,16 @@ describe('correcting and voiding a row', () => {
     expect((await t.call('sheets.checkPhone', { phone: '+79123456789' })).onSheets).toEqual([{ serial: group, row: 1 }]);
     expect((await t.call('sheets.checkPhone', { phone: '+79123456780' })).onSheets).toEqual([]);
 
+    // Both contacts' pages list the row: the one it was entered for, and the one it was corrected to.
+    for (const phone of ['+79123456780', '+79123456789']) {
+      const contactId = (await t.call('consent.status', { phone })).consents.length ? (await t.call('sheets.checkPhone', { phone })).contact!.id : 0;
+      const { rows } = await t.call('sheets.contactRows', { contactId });
+      expect(rows, phone).toMatchObject([
+        { serial: group, row: 1, phone: '+79123456789', correction: { kind: 'correct', reason: 'last digit misread' } },
+      ]);
+    }
+    expect((await refusal(t.call('sheets.contactRows', { contactId: 999 }))).code).toBe('NOT_FOUND');
+
     await t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'revoke' });
     expect(await cell(t, '+79123456789')).toMatchObject({ status: 'revoked', sendable: false });
 

@@ -71,7 +71,7 @@ export function formTemplateFor(ctx: ServiceContext, input: ParsedInput<'forms.t
 function formOrThrow(ctx: ServiceContext, id: number): FormRecord {
   const form = ctx.forms.get(id);
   if (!form)
-    throw new AppError('NOT_FOUND', `formVersionId: no form version ${id}`, { fields: [{ path: 'formVersionId', message: 'unknown form version' }] });
+    throw new AppError('NOT_FOUND', 'forms.noFormVersion', { id }, { fields: [{ path: 'formVersionId', key: 'consent.unknownFormVersion' }] });
   return form;
 }
 
@@ -95,8 +95,9 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
     if (!split)
       throw new AppError(
         'VALIDATION_FAILED',
-        `formVersionId: the personal-data consent must be printed as its own document (152-FZ), but wording ${form.code} has no section headed with it (e.g. "2. Consent to the processing of personal data"); edit the wording`,
-        { fields: [{ path: 'formVersionId', message: 'no separate personal-data section' }] },
+        'forms.personalDataSectionMissing',
+        { form: form.code },
+        { fields: [{ path: 'formVersionId', key: 'forms.personalDataSectionField' }] },
       );
   }
   // A sheet and its personal-data document take neighbouring serials, so a gap in either shows.
@@ -117,10 +118,12 @@ export async function printForm(ctx: ServiceContext, files: FileStore, input: Pa
   if (input.layout === 'group') {
     const fit = maxGroupRows(spec);
     if (rows > fit)
-      throw new AppError('VALIDATION_FAILED', `rows: at most ${fit} rows fit on ${input.paper === 'a4' ? 'A4' : 'Letter'} under this wording`, {
-        fields: [{ path: 'rows', message: `at most ${fit} rows fit under this wording` }],
-        maxRows: fit,
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'forms.rowsDoNotFit',
+        { fit, paper: input.paper === 'a4' ? 'A4' : 'Letter' },
+        { fields: [{ path: 'rows', key: 'forms.rowsDoNotFitField', params: { fit } }], maxRows: fit },
+      );
   }
   const pdf = await renderSheets(spec);
   const last = personalDataSerials.at(-1) ?? serials[serials.length - 1];
@@ -174,9 +177,10 @@ function shopNumberOrThrow(settings: ReturnType<typeof getSettings>, kind: 'what
   if (!settings.shopPhone)
     throw new AppError(
       'VALIDATION_FAILED',
-      `settings: set the shop's phone number first — the ${kind === 'whatsapp' ? 'WhatsApp' : 'SMS'} QR code sends the customer's message to it`,
+      'forms.shopPhoneFirst',
+      { channel: kind === 'whatsapp' ? 'WhatsApp' : 'SMS' },
       {
-        fields: [{ path: 'shopPhone', message: 'not set' }],
+        fields: [{ path: 'shopPhone', key: 'forms.notSet' }],
       },
     );
   return settings.shopPhone;
@@ -184,9 +188,12 @@ function shopNumberOrThrow(settings: ReturnType<typeof getSettings>, kind: 'what
 
 function channelOrThrow(form: FormRecord, kind: 'whatsapp' | 'sms'): void {
   if (!form.channels.includes(kind))
-    throw new AppError('FORM_MISMATCH', `kind: form ${form.code} does not cover ${kind}; the customer's message would record nothing`, {
-      fields: [{ path: 'kind', message: `not among the form's channels (${form.channels.join(', ')})` }],
-    });
+    throw new AppError(
+      'FORM_MISMATCH',
+      'forms.kindNotCovered',
+      { form: form.code, channel: kind },
+      { fields: [{ path: 'kind', key: 'forms.notAmongChannels', params: { channels: form.channels.join(', ') } }] },
+    );
 }
 
 /** forms.qr: the opt-in QR code for a form version as PNG or SVG, with what it encodes. */

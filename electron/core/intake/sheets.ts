@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
-import { AppError } from '../../../shared/contract/errors';
+import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
 import { parseSerial } from '../../../shared/domain/forms/links';
 import { localDay, zonedTimeToUtc } from '../../../shared/domain/time/zones';
 import { describePhoneRefusal, normalizePhone } from '../../../shared/domain/phone/normalize';
@@ -38,16 +38,12 @@ function sheetOrThrow(ctx: ServiceContext, typed: string): SheetRecord {
   if (!serial)
     throw new AppError(
       'VALIDATION_FAILED',
-      `serial: "${typed.slice(0, 40)}" is not a sheet serial (printed at the top of the sheet, e.g. S-000042)`,
-      {
-        fields: [{ path: 'serial', message: 'not a serial' }],
-      },
+      'sheets.notASerial',
+      { typed: typed.slice(0, 40) },
+      { fields: [{ path: 'serial', key: 'sheets.notASerialField' }] },
     );
   const sheet = ctx.sheets.bySerial(serial);
-  if (!sheet)
-    throw new AppError('NOT_FOUND', `serial: no sheet ${serial} was printed from this register`, {
-      fields: [{ path: 'serial', message: 'unknown sheet' }],
-    });
+  if (!sheet) throw new AppError('NOT_FOUND', 'sheets.unknown', { serial }, { fields: [{ path: 'serial', key: 'sheets.unknownField' }] });
   // The separate personal-data document is entered together with the consent document it was printed with.
   if (sheet.pairsWith !== null) return ctx.sheets.get(sheet.pairsWith) ?? sheet;
   return sheet;
@@ -120,7 +116,7 @@ export function getSheet(ctx: ServiceContext, input: ParsedInput<'sheets.get'>):
   const s = ctx.sheets.summary(sheet.id);
   const record = ctx.forms.get(sheet.formVersionId);
   const form = record ? toForm(record) : undefined;
-  if (!s || !form) throw new AppError('NOT_FOUND', `serial: sheet ${sheet.serial} is incomplete`);
+  if (!s || !form) throw new AppError('NOT_FOUND', 'sheets.incomplete', { serial: sheet.serial });
   const rows = ctx.sheets.rows(sheet.id);
   const taken = new Set(rows.map((r) => r.row));
   let nextRow: number | null = null;
@@ -134,6 +130,25 @@ export function getSheet(ctx: ServiceContext, input: ParsedInput<'sheets.get'>):
       .map((c) => ({ sha256: c.sha256, fileName: c.fileName, mediaType: c.mediaType, bytes: c.bytes, addedAt: iso(c.addedAt), addedBy: c.addedBy })),
     nextRow,
   };
+}
+
+/** sheets.contactRows: the paper rows of one contact (entered for them or corrected to them), for its page. */
+export function contactSheetRows(ctx: ServiceContext, input: ParsedInput<'sheets.contactRows'>): Output<'sheets.contactRows'> {
+  if (!ctx.contacts.get(input.contactId)) throw AppError.field('NOT_FOUND', 'contactId', 'sheets.noContact', { id: input.contactId });
+  const bySheet = new Map<number, { serial: string; formCode: string; rows: SheetRowRecord[] }>();
+  const out: Output<'sheets.contactRows'>['rows'] = [];
+  for (const key of ctx.sheets.rowKeysForContact(input.contactId)) {
+    let s = bySheet.get(key.sheetId);
+    if (!s) {
+      const sheet = ctx.sheets.get(key.sheetId);
+      if (!sheet) continue;
+      s = { serial: sheet.serial, formCode: ctx.forms.get(sheet.formVersionId)?.code ?? '', rows: ctx.sheets.rows(sheet.id) };
+      bySheet.set(key.sheetId, s);
+    }
+    const r = s.rows.find((x) => x.row === key.row);
+    if (r) out.push({ ...toApiRow(r), serial: s.serial, formCode: s.formCode });
+  }
+  return { rows: out };
 }
 
 /**
@@ -202,31 +217,36 @@ export function checkSheetPhone(ctx: ServiceContext, input: ParsedInput<'sheets.
 export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.enterRow'>): Output<'sheets.enterRow'> {
   const sheet = sheetOrThrow(ctx, input.serial);
   const form = ctx.forms.get(sheet.formVersionId);
-  if (!form) throw new AppError('NOT_FOUND', `serial: the form of sheet ${sheet.serial} is missing`);
+  if (!form) throw new AppError('NOT_FOUND', 'sheets.formMissing', { serial: sheet.serial });
   const settings = getSettings(ctx);
   const actor = resolveActor(ctx, input.staff);
-  const field = (path: string, message: string, code: 'VALIDATION_FAILED' | 'CONFLICT' | 'FORM_MISMATCH' | 'FUTURE_DATE' = 'VALIDATION_FAILED') =>
-    new AppError(code, `${path}: ${message}`, { fields: [{ path, message }] });
+  const field = (
+    path: string,
+    key: MessageKey,
+    params?: MessageParams,
+    code: 'VALIDATION_FAILED' | 'CONFLICT' | 'FORM_MISMATCH' | 'FUTURE_DATE' = 'VALIDATION_FAILED',
+  ) => AppError.field(code, path, key, params);
 
-  if (input.row > sheet.rows) throw field('row', `sheet ${sheet.serial} has ${sheet.rows} row${sheet.rows === 1 ? '' : 's'}`);
+  if (input.row > sheet.rows) throw field('row', 'sheets.tooFewRows', { serial: sheet.serial, count: sheet.rows });
   const existing = ctx.sheets.rows(sheet.id).find((r) => r.row === input.row);
   if (existing)
     throw field(
       'row',
-      `row ${input.row} of ${sheet.serial} was entered already (${existing.name || existing.phone}, by ${existing.enteredBy})`,
+      'sheets.rowTaken',
+      { row: input.row, serial: sheet.serial, who: existing.name || existing.phone, by: existing.enteredBy },
       'CONFLICT',
     );
   const strayChannel = input.channels.find((c) => !form.channels.includes(c));
-  if (strayChannel) throw field('channels', `sheet ${sheet.serial} (${form.code}) has no ${strayChannel} box`, 'FORM_MISMATCH');
+  if (strayChannel) throw field('channels', 'sheets.noBox', { serial: sheet.serial, form: form.code, channel: strayChannel }, 'FORM_MISMATCH');
   const purposes = input.purposes ?? form.purposes;
   const strayPurpose = purposes.find((p) => !form.purposes.includes(p));
-  if (strayPurpose) throw field('purposes', `form ${form.code} does not ask for ${strayPurpose}`, 'FORM_MISMATCH');
+  if (strayPurpose) throw field('purposes', 'sheets.purposeNotAsked', { form: form.code, purpose: strayPurpose }, 'FORM_MISMATCH');
 
   const now = ctx.clock.now();
-  if (input.signedOn > localDay(now, settings.timezone)) throw field('signedOn', `${input.signedOn} is in the future`, 'FUTURE_DATE');
+  if (input.signedOn > localDay(now, settings.timezone)) throw field('signedOn', 'sheets.signedInFuture', { date: input.signedOn }, 'FUTURE_DATE');
   const printedDay = localDay(sheet.printedAt, settings.timezone);
   if (input.signedOn < printedDay)
-    throw field('signedOn', `${input.signedOn} is before sheet ${sheet.serial} was printed (${printedDay}) — check the date`);
+    throw field('signedOn', 'sheets.signedBeforePrint', { date: input.signedOn, serial: sheet.serial, printed: printedDay });
   const occurredAt = rowTime(sheet.printedAt, input.signedOn, settings.timezone, now);
 
   // The number may belong to someone with another name: staff must say it is the same person, or fix the number.
@@ -236,8 +256,9 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
   if (owner && writtenName && !input.samePerson && namesDiffer(writtenName, owner.name))
     throw new AppError(
       'CONFLICT',
-      `name: ${known.ok ? known.value.e164 : input.phone} belongs to ${owner.name}, and row ${input.row} says ${writtenName} — if it is the same person, enter the row as the same person; otherwise check the number`,
-      { fields: [{ path: 'name', message: 'another name for this number' }], contactId: owner.id, contactName: owner.name, writtenName },
+      'sheets.nameClash',
+      { phone: known.ok ? known.value.e164 : input.phone, known: owner.name, row: input.row, written: writtenName },
+      { fields: [{ path: 'name', key: 'sheets.nameClashField' }], contactId: owner.id, contactName: owner.name, writtenName },
     );
 
   const scan = ctx.sheets.scans(sheet.id).at(-1);
@@ -277,7 +298,7 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
           downgraded ??= r.downgraded;
           events.push(...r.events);
         }
-      if (contactId === null) throw field('channels', 'tick at least one channel');
+      if (contactId === null) throw field('channels', 'sheets.tickChannel');
       const contact = ctx.contacts.get(contactId);
       if (contact && !contact.name && input.name) ctx.contacts.update({ ...contact, name: input.name, updatedAt: now });
       ctx.sheets.insertRow({
@@ -330,23 +351,16 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
 export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.correctRow'>): Output<'sheets.correctRow'> {
   const sheet = sheetOrThrow(ctx, input.serial);
   const form = ctx.forms.get(sheet.formVersionId);
-  if (!form) throw new AppError('NOT_FOUND', `serial: the form of sheet ${sheet.serial} is missing`);
+  if (!form) throw new AppError('NOT_FOUND', 'sheets.formMissing', { serial: sheet.serial });
   const settings = getSettings(ctx);
   const actor = resolveActor(ctx, input.staff);
   const entered = ctx.sheets.rows(sheet.id).find((r) => r.row === input.row);
-  if (!entered)
-    throw new AppError('NOT_FOUND', `row: row ${input.row} of ${sheet.serial} has not been entered`, {
-      fields: [{ path: 'row', message: 'not entered' }],
-    });
+  if (!entered) throw AppError.field('NOT_FOUND', 'row', 'sheets.rowNotEntered', { row: input.row, serial: sheet.serial });
   const last = entered.correction;
   if (last?.kind === 'void')
-    throw new AppError('CONFLICT', `row: row ${input.row} of ${sheet.serial} was voided already (${last.reason}); a voided row grants nothing`, {
-      fields: [{ path: 'row', message: 'voided already' }],
-    });
+    throw AppError.field('CONFLICT', 'row', 'sheets.rowVoidedAlready', { row: input.row, serial: sheet.serial, reason: last.reason });
   if (input.action === 'correct' && input.phone === undefined && input.name === undefined)
-    throw new AppError('VALIDATION_FAILED', 'phone: give the number or the name as written on the sheet', {
-      fields: [{ path: 'phone', message: 'nothing to correct' }],
-    });
+    throw AppError.field('VALIDATION_FAILED', 'phone', 'sheets.nothingToCorrect');
 
   const now = ctx.clock.now();
   const policy = settings.effectivePolicy;
@@ -396,9 +410,7 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
       const writtenName = input.name?.trim() || last?.writtenName || entered.writtenName || null;
       const target = normalizePhone(writtenPhone, settings.defaultCountry);
       if (!target.ok)
-        throw new AppError('VALIDATION_FAILED', `phone: ${describePhoneRefusal(target.reason)}`, {
-          fields: [{ path: 'phone', message: 'not a usable number' }],
-        });
+        throw AppError.field('VALIDATION_FAILED', 'phone', 'sheets.correctedPhoneUnusable', { problem: describePhoneRefusal(target.reason) });
       const sameNumber = ctx.contacts.get(currentContact)?.phone === target.value.e164;
       const events: ConsentEvent[] = [];
       let contactId = currentContact;
@@ -430,14 +442,7 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
         }
         if (live.length === 0) {
           const c = ctx.contacts.getByPhone(target.value.e164);
-          if (!c)
-            throw new AppError(
-              'CONFLICT',
-              `row: row ${input.row} of ${sheet.serial} grants nothing any more; enter the number as a new row instead`,
-              {
-                fields: [{ path: 'row', message: 'nothing to move' }],
-              },
-            );
+          if (!c) throw AppError.field('CONFLICT', 'row', 'sheets.nothingToMove', { row: input.row, serial: sheet.serial });
           contactId = c.id;
         }
       }
@@ -484,11 +489,9 @@ export function attachSheetScan(
   const ext = extname(file.name).toLowerCase();
   const mediaType = SCAN_TYPES[ext];
   if (!mediaType)
-    throw new AppError('UNREADABLE_FILE', `fileId: ${file.name} is not a photo or scan (JPEG, PNG, WebP, HEIC, TIFF or PDF)`, {
-      fields: [{ path: 'fileId', message: 'not an image or PDF' }],
-    });
-  if (file.bytes === 0) throw new AppError('UNREADABLE_FILE', `fileId: ${file.name} is empty`);
-  if (file.bytes > MAX_SCAN_BYTES) throw new AppError('UNREADABLE_FILE', `fileId: ${file.name} is larger than 50 MB`);
+    throw new AppError('UNREADABLE_FILE', 'sheets.notAScan', { name: file.name }, { fields: [{ path: 'fileId', key: 'sheets.notAScanField' }] });
+  if (file.bytes === 0) throw new AppError('UNREADABLE_FILE', 'sheets.scanEmpty', { name: file.name });
+  if (file.bytes > MAX_SCAN_BYTES) throw new AppError('UNREADABLE_FILE', 'sheets.scanTooLarge', { name: file.name });
   const sha256 = sha256Hex(readFileSync(file.path));
   mkdirSync(scansDir, { recursive: true });
   const target = join(scansDir, `${sha256}${ext}`);

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { Output, SheetSummary } from '../../../shared/contract/api';
+import type { Input, Output, SheetSummary } from '../../../shared/contract/api';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
 import { uploadFile } from './transfer';
 import { useContactsStore } from './contacts.store';
@@ -55,7 +55,18 @@ interface PaperState {
   setDraft: (patch: Partial<RowDraft>) => void;
   setStaff: (name: string | null) => void;
   /** Record the draft as row `row` of the open sheet; throws the refusal and keeps the draft. */
-  enterRow: (input: { row: number; name: string; phone: string; channels: Channel[]; purposes?: Purpose[]; signedOn: string }) => Promise<EnteredRow>;
+  enterRow: (input: {
+    row: number;
+    name: string;
+    phone: string;
+    channels: Channel[];
+    purposes?: Purpose[];
+    signedOn: string;
+    /** Staff said the number's owner, known by another name, is the person who wrote this row. */
+    samePerson?: boolean;
+  }) => Promise<EnteredRow>;
+  /** Void or correct an entered row of the open sheet (or of the sheet named), with the reason; refreshes the sheet. */
+  correctRow: (input: Omit<Input<'sheets.correctRow'>, 'staff'>) => Promise<Output<'sheets.correctRow'>>;
   /** Upload a photo or scan of the open sheet and attach it. */
   attachScan: (file: File, onProgress: (sent: number) => void) => Promise<AttachedScan | null>;
 }
@@ -135,6 +146,7 @@ export const usePaperStore = create<PaperState>((set, get) => {
         channels: input.channels,
         ...(input.purposes ? { purposes: input.purposes } : {}),
         signedOn: input.signedOn,
+        ...(input.samePerson ? { samePerson: true } : {}),
         staff: get().staff ?? undefined,
       });
       // The row is in the register: a failed refresh must not read as a refused row.
@@ -145,6 +157,13 @@ export const usePaperStore = create<PaperState>((set, get) => {
         lastEntered: result,
         draft: { ...emptyDraft, date: get().draft.date, row: next !== null ? String(next) : '' },
       });
+      useContactsStore.getState().reload();
+      return result;
+    },
+
+    correctRow: async (input) => {
+      const result = await call('sheets.correctRow', { ...input, staff: get().staff ?? undefined });
+      if (get().open?.sheet.serial === result.serial) await refresh(result.serial).catch(() => null);
       useContactsStore.getState().reload();
       return result;
     },

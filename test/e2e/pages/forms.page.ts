@@ -21,10 +21,12 @@ export class FormsPage {
     await this.page.getByTestId('save-form').click();
   }
 
-  async printSheets(opts: { layout?: 'group' | 'individual'; rows?: number; copies?: number; paper?: 'A4' | 'US Letter' }): Promise<void> {
+  async printSheets(opts: { layout?: 'slip' | 'group' | 'individual'; rows?: number; copies?: number; paper?: 'A4' | 'US Letter' }): Promise<void> {
     await this.page.getByTestId('open-print').click();
     const modal = this.page.getByTestId('print-modal');
-    if (opts.layout === 'individual') await modal.getByTestId('print-layout').locator('label').nth(1).click();
+    // Slips (the default), one customer per sheet, a group sheet: in that order.
+    const at = { slip: 0, individual: 1, group: 2 }[opts.layout ?? 'slip'];
+    if (at > 0) await modal.getByTestId('print-layout').locator('label').nth(at).click();
     if (opts.paper) await modal.getByTestId('print-paper').getByText(opts.paper, { exact: true }).click();
     if (opts.rows !== undefined) await modal.getByTestId('print-rows').fill(String(opts.rows));
     if (opts.copies !== undefined) await modal.getByTestId('print-copies').fill(String(opts.copies));

@@ -244,7 +244,7 @@ export class SheetsRepo {
       >(
         `SELECT r.sheet_id, r.row, r.contact_id, c.phone, c.name, r.written_name, r.written_phone, r.signed_on, r.entered_at,
                 r.entered_by, r.events, lc.id AS lc_id
-         FROM sheet_rows r JOIN contacts c ON c.id = r.contact_id ${LAST_CORRECTION}
+         FROM sheet_rows r ${LAST_CORRECTION} JOIN contacts c ON c.id = COALESCE(lc.contact_id, r.contact_id)
          WHERE r.sheet_id = ? ORDER BY r.row`,
       )
       .all(sheetId)
@@ -295,6 +295,18 @@ export class SheetsRepo {
         )
         .run({ ...c, events: JSON.stringify(c.events) }).lastInsertRowid,
     );
+  }
+
+  /** The sheets (id) and rows entered for a contact or corrected to it, oldest first, voided ones included. */
+  rowKeysForContact(contactId: number): { sheetId: number; row: number }[] {
+    return this.db
+      .prepare<[number, number], { sheet_id: number; row: number }>(
+        `SELECT r.sheet_id, r.row FROM sheet_rows r
+         WHERE r.contact_id = ? OR EXISTS (SELECT 1 FROM sheet_row_corrections x WHERE x.sheet_id = r.sheet_id AND x.row = r.row AND x.contact_id = ?)
+         ORDER BY r.entered_at, r.sheet_id, r.row`,
+      )
+      .all(contactId, contactId)
+      .map((r) => ({ sheetId: r.sheet_id, row: r.row }));
   }
 
   /** Where else this contact was entered from paper (serial and row), oldest first; a voided row no longer counts. */

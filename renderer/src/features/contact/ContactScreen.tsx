@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { IntegrityWarning } from './IntegrityWarning';
+import { PaperRowsCard } from '../paper/PaperRowsCard';
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Channels, Purposes } from '../../../../shared/domain/consent/types';
@@ -166,6 +167,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
         )}
       </SimpleGrid>
 
+      <PaperRowsCard contactId={contact.id} />
+
       <Title order={4} mt="md">
         {t('contact.timeline')}
       </Title>
@@ -219,7 +222,12 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                   <Text size="sm">{t(`method.${e.method}`)}</Text>
                   <Text size="xs" c="dimmed">
                     {(e.retracts !== null
-                      ? [t('contact.retraction', { batch: e.evidence.importBatchId ?? '?', event: e.retracts })]
+                      ? [
+                          // A voided or corrected paper row retracts what it granted; an undone import what it recorded.
+                          e.method === 'paper_form'
+                            ? t('paper.voidedRow', { event: e.retracts, row: e.evidence.row ?? '?', serial: e.evidence.sheetRef ?? '?' })
+                            : t('contact.retraction', { batch: e.evidence.importBatchId ?? '?', event: e.retracts }),
+                        ]
                       : [
                           e.formCode && t('contact.form', { code: e.formCode }),
                           ...Object.entries(e.evidence)

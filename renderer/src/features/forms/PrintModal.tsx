@@ -11,7 +11,8 @@ import { PdfPreview, printPdf } from '../../components/PdfPreview';
 export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () => void }) {
   const { t } = useTranslation();
   const print = useFormsStore((s) => s.print);
-  const [layout, setLayout] = useState<'group' | 'individual'>('group');
+  // Slips by default: on a group sheet each customer sees the names and numbers written above their own.
+  const [layout, setLayout] = useState<'slip' | 'group' | 'individual'>('slip');
   const [rows, setRows] = useState<number | string>(15);
   const [copies, setCopies] = useState<number | string>(1);
   const [paper, setPaper] = useState<'a4' | 'letter'>('a4');
@@ -33,27 +34,29 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
   };
 
   const serials = made?.result.serials ?? [];
+  const pdSerials = made?.result.personalDataSerials ?? [];
   return (
     <Modal opened onClose={onClose} size={made ? 760 : 'lg'} title={t('forms.printing.title', { code: form.code })}>
       <Stack data-testid="print-modal">
         {!made && (
           <>
+            <div>
+              <Text size="sm" fw={500} mb={4}>
+                {t('forms.printing.layout')}
+              </Text>
+              <SegmentedControl
+                fullWidth
+                value={layout}
+                onChange={(v) => setLayout(v as 'slip' | 'group' | 'individual')}
+                data={[
+                  { value: 'slip', label: t('forms.printing.slip') },
+                  { value: 'individual', label: t('forms.printing.individual') },
+                  { value: 'group', label: t('forms.printing.group') },
+                ]}
+                data-testid="print-layout"
+              />
+            </div>
             <Group grow align="flex-end">
-              <div>
-                <Text size="sm" fw={500} mb={4}>
-                  {t('forms.printing.layout')}
-                </Text>
-                <SegmentedControl
-                  fullWidth
-                  value={layout}
-                  onChange={(v) => setLayout(v as 'group' | 'individual')}
-                  data={[
-                    { value: 'group', label: t('forms.printing.group') },
-                    { value: 'individual', label: t('forms.printing.individual') },
-                  ]}
-                  data-testid="print-layout"
-                />
-              </div>
               <div>
                 <Text size="sm" fw={500} mb={4}>
                   {t('forms.printing.paper')}
@@ -93,8 +96,13 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
                 data-testid="print-copies"
               />
             </Group>
+            {layout === 'group' && (
+              <Alert color="orange" variant="light" data-testid="print-group-warning">
+                {t('forms.printing.groupWarning')}
+              </Alert>
+            )}
             <Text size="sm" c="dimmed">
-              {t('forms.printing.explain')}
+              {t(layout === 'slip' ? 'forms.printing.explainSlip' : 'forms.printing.explain')}
             </Text>
             <ErrorAlert error={error} />
             <Group justify="flex-end">
@@ -113,7 +121,17 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
               {serials.length === 1
                 ? t('forms.printing.recordedOne', { serial: serials[0] })
                 : t('forms.printing.recordedMany', { first: serials[0], last: serials[serials.length - 1], count: serials.length })}
+              {pdSerials.length > 0 && (
+                <Text size="sm" mt={4} data-testid="print-personal-data">
+                  {t('forms.printing.personalData', { count: pdSerials.length, serials: pdSerials.join(', ') })}
+                </Text>
+              )}
             </Alert>
+            {made.result.warnings.includes('group_shows_others') && (
+              <Alert color="orange" variant="light" data-testid="print-group-warning">
+                {t('forms.printing.groupWarning')}
+              </Alert>
+            )}
             <Group justify="space-between">
               <Text size="sm" c="dimmed">
                 {t('forms.printing.preview')}

@@ -10,7 +10,7 @@ import { usePaperStore, type OpenSheet } from '../../stores/paper.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { useAppStore } from '../../stores/app.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatPhone } from '../../components/format';
+import { formatDateTime, formatPhone } from '../../components/format';
 import { addDays, describeDate, formatSheetDate, parseSheetDate, todayIn } from './dates';
 
 const GRID: CSSProperties = { display: 'grid', columnGap: 10 };
@@ -50,6 +50,8 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
   const [local, setLocal] = useState<{ field: Field; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [check, setCheck] = useState<PhoneCheck | null>(null);
+  /** The register's refusal of a name that differs from the number's owner: staff choose same person or fix the number. */
+  const [clash, setClash] = useState<{ written: string; known: string } | null>(null);
 
   const rowRef = useRef<HTMLInputElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -100,14 +102,26 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
   }, [lang, timeZone, setDraft]);
   const signedOn = parseSheetDate(draft.date, today);
 
-  // The number normalised as it is typed; duplicates are asked of the register once typing pauses.
+  // The number normalised as it is typed; the register is asked, once typing pauses, what saving the row would meet:
+  // the number on other sheets, another name for it, an opt-out, a missing personal-data consent.
   const parsed = draft.phone.trim() ? normalizePhone(draft.phone, country) : null;
   const e164 = parsed?.ok ? parsed.value.e164 : null;
+  const writtenName = draft.name.trim();
+  const rowPurposes = form.purposes.length > 1 ? draft.purposes.join(',') : '';
+  const rowChannels = draft.channels.join(',');
+  const serial = sheet.sheet.serial;
   useEffect(() => {
     if (!e164) return;
     let stale = false;
     const h = setTimeout(() => {
-      call('sheets.checkPhone', { phone: e164 })
+      call('sheets.checkPhone', {
+        phone: e164,
+        serial,
+        ...(writtenName && writtenName.length <= 200 ? { name: writtenName } : {}),
+        ...(signedOn ? { signedOn } : {}),
+        ...(rowChannels ? { channels: rowChannels.split(',') as Channel[] } : {}),
+        ...(rowPurposes ? { purposes: rowPurposes.split(',') as Purpose[] } : {}),
+      })
         .then((result) => !stale && setCheck({ e164, result }))
         .catch(() => undefined);
     }, 150);
@@ -115,8 +129,10 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
       stale = true;
       clearTimeout(h);
     };
-  }, [e164, sheet.rows.length]);
+  }, [e164, serial, writtenName, signedOn, rowChannels, rowPurposes, sheet.rows.length]);
   const dup = check && check.e164 === e164 ? check.result : null;
+  // A clash the register refused goes away once the name or the number changes.
+  useEffect(() => setClash(null), [e164, writtenName]);
 
   const focusField = (field: string) => {
     if (field === 'row') rowRef.current?.focus();
@@ -133,7 +149,7 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
     focusField(focus);
   };
 
-  const submit = async () => {
+  const submit = async (samePerson = false) => {
     if (busy) return;
     // A scanner fired at a sheet's QR while the cursor was in the name: open that sheet instead.
     if (isSheetQrText(draft.name) && !draft.phone.trim()) {
@@ -160,9 +176,16 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
         channels: draft.channels,
         ...(form.purposes.length > 1 ? { purposes: draft.purposes } : {}),
         signedOn,
+        samePerson,
       });
+      setClash(null);
       nameRef.current?.focus();
     } catch (err) {
+      const known = err instanceof ApiCallError && err.code === 'CONFLICT' ? err.details?.contactName : undefined;
+      if (typeof known === 'string') {
+        setClash({ written: String(err instanceof ApiCallError ? (err.details?.writtenName ?? draft.name) : draft.name), known });
+        return;
+      }
       setError(err);
       const field = err instanceof ApiCallError ? err.fields[0]?.path : undefined;
       if (field) focusField(field);
@@ -201,6 +224,7 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
       setDraft({ name: '', phone: '', channels: [], purposes: [] });
       setError(null);
       setLocal(null);
+      setClash(null);
       nameRef.current?.focus();
     }
   };
@@ -359,6 +383,31 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
         )}
       </Group>
 
+      <RowWarnings check={dup} lang={lang} timeZone={timeZone} />
+      {clash && (
+        <Alert color="orange" variant="light" p="xs" role="alert" data-testid="name-clash">
+          <Text size="sm">
+            {t('paper.entry.clash.text', { known: clash.known, written: clash.written, phone: e164 ? formatPhone(e164) : draft.phone })}
+          </Text>
+          <Group gap="xs" mt={6}>
+            <Button size="xs" variant="light" color="orange" onClick={() => void submit(true)} loading={busy} data-testid="clash-same-person">
+              {t('paper.entry.clash.samePerson', { known: clash.known })}
+            </Button>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => {
+                setClash(null);
+                phoneRef.current?.focus();
+                phoneRef.current?.select();
+              }}
+              data-testid="clash-fix-number"
+            >
+              {t('paper.entry.clash.fixNumber')}
+            </Button>
+          </Group>
+        </Alert>
+      )}
       {local && (
         <Text size="sm" c="red.7" role="alert" data-testid="entry-problem">
           {local.message}
@@ -376,6 +425,39 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
         <Legend keys={['↑', '↓']} text={t('paper.keys.day')} />
         <Legend keys={['Esc']} text={t('paper.keys.clear')} />
       </Group>
+    </Stack>
+  );
+}
+
+/**
+ * What saving the row would meet, from the register's check: the number known by another name, each opt-out it
+ * would touch (and whether the date on the sheet gives the consent again or the opt-out still wins), and, under a
+ * pack that needs the separate personal-data consent, marketing that would still not be sent.
+ */
+function RowWarnings({ check, lang, timeZone }: { check: Output<'sheets.checkPhone'> | null; lang: string; timeZone: string }) {
+  const { t } = useTranslation();
+  if (!check?.ok) return null;
+  const lines: { key: string; text: string; color: string }[] = [];
+  if (check.nameDiffers && check.contact)
+    lines.push({ key: 'name', text: t('paper.entry.warn.nameDiffers', { known: check.contact.name }), color: 'orange.8' });
+  for (const o of check.optedOut) {
+    const what = t('paper.entry.warn.what', { channel: t(`channel.${o.channel}`), purpose: t(`purpose.${o.purpose}`) });
+    const at = formatDateTime(o.at, timeZone, lang);
+    lines.push({
+      key: `out-${o.channel}-${o.purpose}`,
+      text: o.rowWins ? t('paper.entry.warn.optedOutRowWins', { what, at }) : t('paper.entry.warn.optedOutStillWins', { what, at }),
+      color: o.rowWins ? 'orange.8' : 'red.7',
+    });
+  }
+  if (check.needsPersonalData) lines.push({ key: 'pd', text: t('paper.entry.warn.needsPersonalData'), color: 'orange.8' });
+  if (lines.length === 0) return null;
+  return (
+    <Stack gap={2} data-testid="row-warnings">
+      {lines.map((l) => (
+        <Text key={l.key} size="sm" c={l.color} data-testid={`row-warning-${l.key.split('-')[0]}`}>
+          ⚠ {l.text}
+        </Text>
+      ))}
     </Stack>
   );
 }
@@ -404,6 +486,8 @@ export function SavedLine({ saved }: { saved: Output<'sheets.enterRow'> }) {
     <Alert color={saved.downgraded ? 'orange' : 'green'} variant="light" p="xs" data-testid="row-saved">
       <Text size="sm">
         ✓ {t('paper.entry.saved', { row: saved.row, who })} ·{' '}
+        {saved.writtenName && saved.writtenName !== saved.name && <>{t('paper.entry.writtenAs', { name: saved.writtenName })} · </>}
+        {saved.personalDataSerial && <>{t('paper.entry.personalDataFrom', { serial: saved.personalDataSerial })} · </>}
         {saved.createdContact ? t('paper.entry.newCustomer') : t('paper.entry.existingCustomer')} ·{' '}
         <Anchor component="button" type="button" size="sm" onClick={() => go({ screen: 'contact', contactId: saved.contactId })} tabIndex={-1}>
           {t('paper.entry.openContact')}
