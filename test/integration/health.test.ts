@@ -89,7 +89,7 @@ describe('health through the backend', () => {
     expect(printed.warnings).toEqual(report.warnings);
     expect(printed.weeks.find((w) => w.week === '2026-W10')).toEqual(week);
     const human = await optin(t.dbPath, 'health', '--weeks', '104');
-    expect(human.out).toContain('opt-outs within 48 h of 39 handed off = 7.7 %, above 2.0 %');
+    expect(human.out).toContain('opt-outs within 48 h: 3 of 39 handed off = 7.7 %, above 2.0 %');
     const bad = await optin(t.dbPath, 'health', '--weeks', 'many');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('--weeks');

@@ -113,7 +113,7 @@ export const pct = (rate: number | null): string => (rate === null ? '—' : `${
 export function healthWarningLine(w: Output<'health.report'>['warnings'][number]): string {
   if (w.kind === 'quality') return `WhatsApp quality ${w.detail ?? ''} (${w.at})`;
   const what = w.kind === 'opt_out_rate' ? `opt-outs within ${w.windowHours} h` : `complaints within ${(w.windowHours ?? 0) / 24} days`;
-  return `campaign ${w.campaign} "${w.campaignName}": ${w.count} ${what} of ${w.handedOff} handed off = ${pct(w.rate)}, above ${pct(w.threshold)}`;
+  return `campaign ${w.campaign} "${w.campaignName}": ${what}: ${w.count} of ${w.handedOff} handed off = ${pct(w.rate)}, above ${pct(w.threshold)}`;
 }
 
 /** Double opt-in confirmation messages and what became of them. */

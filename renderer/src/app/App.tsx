@@ -15,6 +15,7 @@ import { PaperScreen } from '../features/paper/PaperScreen';
 import { RepliesScreen } from '../features/replies/RepliesScreen';
 import { CampaignsScreen } from '../features/campaigns/CampaignsScreen';
 import { CampaignScreen } from '../features/campaigns/CampaignScreen';
+import { HealthScreen } from '../features/health/HealthScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { BusyIndicator } from './BusyIndicator';
 
@@ -111,6 +112,7 @@ export function App() {
             onClick={() => go({ screen: 'campaigns' })}
             data-testid="nav-campaigns"
           />
+          <NavLink label={t('health.nav')} active={route.screen === 'health'} onClick={() => go({ screen: 'health' })} data-testid="nav-health" />
           <NavLink
             label={t('app.settings')}
             active={route.screen === 'settings'}
@@ -133,6 +135,7 @@ export function App() {
           {route.screen === 'forms' && <FormsScreen />}
           {route.screen === 'paper' && <PaperScreen serial={route.serial} />}
           {route.screen === 'replies' && <RepliesScreen />}
+          {route.screen === 'health' && <HealthScreen />}
           {route.screen === 'settings' && <SettingsScreen />}
         </div>
       </AppShell.Main>

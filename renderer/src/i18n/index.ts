@@ -16,6 +16,8 @@ import backupsEn from './backups.en.json';
 import backupsRu from './backups.ru.json';
 import startEn from './start.en.json';
 import startRu from './start.ru.json';
+import healthEn from './health.en.json';
+import healthRu from './health.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -31,8 +33,8 @@ function initialLanguage(): UiLanguage {
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
   resources: {
-    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn, ...backupsEn, ...startEn } },
-    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu, ...backupsRu, ...startRu } },
+    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn, ...backupsEn, ...startEn, ...healthEn } },
+    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu, ...backupsRu, ...startRu, ...healthRu } },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',

@@ -12,6 +12,7 @@ export type Route =
   | { screen: 'forms' }
   | { screen: 'paper'; serial?: string }
   | { screen: 'replies' }
+  | { screen: 'health' }
   | { screen: 'settings' };
 
 interface AppState {

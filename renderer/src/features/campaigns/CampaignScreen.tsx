@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Anchor, Badge, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCampaignStore } from '../../stores/campaign.store';
@@ -8,6 +8,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../components/format';
 import { CampaignStateBadge, channelLabel } from './labels';
 import { LintVerdict, PlanCard } from './PlanCard';
+import { PlanHealthAlert } from '../health/HealthWarnings';
+import { useHealthStore, type HealthWarning } from '../../stores/health.store';
 import { SendPanel } from './SendPanel';
 import { OutboxPanel } from './OutboxPanel';
 import { RecipientsTable } from './RecipientsTable';
@@ -46,6 +48,22 @@ export function CampaignScreen({ batch }: { batch: number }) {
   }, [sending, running, refresh]);
 
   const started = !!progress?.startedAt;
+  // The health warnings the plan came with; a plan reopened later asks for those of recent campaigns.
+  const planned = progress?.state === 'planned' && !started;
+  const fromPlan = useCampaignStore((s) => s.plans[batch]?.health);
+  const recentWarnings = useHealthStore((s) => s.recentWarnings);
+  const [recent, setRecent] = useState<HealthWarning[]>([]);
+  useEffect(() => {
+    if (!planned || fromPlan) return;
+    let live = true;
+    recentWarnings(batch).then(
+      (w) => live && setRecent(w),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [planned, fromPlan, batch, recentWarnings]);
   return (
     <Stack pb="xl" data-testid="campaign-screen" data-batch={batch}>
       <Anchor
@@ -88,6 +106,7 @@ export function CampaignScreen({ batch }: { batch: number }) {
           </Group>
           {/* Once sending has started, the outbox is what the owner watches: it comes first. */}
           {started && <OutboxPanel progress={progress} />}
+          {planned && <PlanHealthAlert warnings={fromPlan ?? recent} onOpen={() => go({ screen: 'health' })} />}
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <PlanCard campaign={campaign} figures={figures} />
             <LintVerdict campaign={campaign} figures={figures} />
