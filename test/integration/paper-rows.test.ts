@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { SheetsRepo } from '../../electron/core/db/repos/sheets.repo';
 import { scopedBackend } from '../support/backend';
 import { russianShop } from '../support/shop';
 
@@ -256,8 +258,14 @@ describe('correcting and voiding a row', () => {
   it('a name-only correction writes no consent event; an unusable number or nothing to correct is refused', async () => {
     const { t, group } = await shop();
     await enter(t, group, 1, '+79123456789', 'Ана');
+    // The campaign proof cites what was written on the row, by the sheet's serial or its personal-data document's.
+    const db = new Database(t.dbPath, { readonly: true });
+    const written = (serial: string) => new SheetsRepo(db).writtenNameAt(serial, 1);
+    expect([written(group), written('S-000004'), written('S-000099')]).toEqual(['Ана', 'Ана', null]);
     const c = await t.call('sheets.correctRow', { serial: group, row: 1, action: 'correct', name: 'Анна', reason: 'name misspelt' });
     expect(c.events).toEqual([]);
+    expect(written(group)).toBe('Анна');
+    db.close();
     expect((await t.call('sheets.get', { serial: group })).rows[0]?.correction).toMatchObject({ kind: 'correct', writtenName: 'Анна' });
     expect(await cell(t, '+79123456789')).toMatchObject({ status: 'granted', sendable: true });
     const nothing = await refusal(t.call('sheets.correctRow', { serial: group, row: 1, action: 'correct', reason: 'no change' }));

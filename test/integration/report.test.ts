@@ -185,6 +185,7 @@ describe('batch report', () => {
       'Form code',
       'Form fingerprint (SHA-256)',
       'Sheet serial',
+      'Name as written on the sheet',
       'Inbound message ID',
       'Consent source',
       'Consent event hash',

@@ -18,6 +18,8 @@ export interface ReportConsent {
   formCode: string | null;
   formSha256: string | null;
   sheetRef: string | null;
+  /** The name as written on the paper row the consent came from (the register's contact may carry another). */
+  writtenName?: string | null;
   inboundMessageId: string | null;
   source: string | null;
   hash: string;
@@ -152,6 +154,7 @@ export interface ReportLabels {
   methods: Record<string, string>;
   attempts: (n: number) => string;
   sheet: string;
+  writtenAs: string;
   inbound: string;
   event: string;
   generated: string;
@@ -275,6 +278,7 @@ const EN: ReportLabels = {
   },
   attempts: (n) => `${n} tries`,
   sheet: 'sheet',
+  writtenAs: 'written as',
   inbound: 'msg',
   event: 'event',
   generated: 'Generated',
@@ -398,6 +402,7 @@ const RU: ReportLabels = {
   },
   attempts: (n) => `попыток: ${n}`,
   sheet: 'лист',
+  writtenAs: 'на листе',
   inbound: 'сообщ.',
   event: 'событие',
   generated: 'Сформирован',
@@ -992,6 +997,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
         const parts: string[] = [];
         if (c.formCode) parts.push(c.formSha256 ? `${c.formCode} ${c.formSha256.slice(0, 12)}` : c.formCode);
         if (c.sheetRef) parts.push(`${L.sheet} ${c.sheetRef}`);
+        if (c.writtenName) parts.push(`${L.writtenAs} «${c.writtenName}»`);
         if (c.inboundMessageId) parts.push(`${L.inbound} ${c.inboundMessageId}`);
         if (!c.formCode && !c.sheetRef && !c.inboundMessageId && c.source) parts.push(c.source);
         parts.push(`${L.event} ${c.eventId}`);

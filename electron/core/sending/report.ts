@@ -46,6 +46,7 @@ const CSV_COLUMNS = [
   'formCode',
   'formSha256',
   'sheetSerial',
+  'writtenName',
   'inboundMessageId',
   'consentSource',
   'consentEventHash',
@@ -80,6 +81,7 @@ const CSV_HEADERS: Record<Locale, Record<CsvColumn, string>> = {
     formCode: 'Form code',
     formSha256: 'Form fingerprint (SHA-256)',
     sheetSerial: 'Sheet serial',
+    writtenName: 'Name as written on the sheet',
     inboundMessageId: 'Inbound message ID',
     consentSource: 'Consent source',
     consentEventHash: 'Consent event hash',
@@ -110,6 +112,7 @@ const CSV_HEADERS: Record<Locale, Record<CsvColumn, string>> = {
     formCode: 'Код формы',
     formSha256: 'Отпечаток формы (SHA-256)',
     sheetSerial: 'Номер листа',
+    writtenName: 'Имя, как написано на листе',
     inboundMessageId: 'ID входящего сообщения',
     consentSource: 'Источник согласия',
     consentEventHash: 'Хеш события согласия',
@@ -140,6 +143,18 @@ function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow>
     }
     return f;
   };
+  // What was written on the paper row a consent came from: one look-up per sheet row, however many steps cite it.
+  const written = new Map<string, string | null>();
+  const writtenOn = (sheetRef: string | null, row: unknown): string | null => {
+    if (!sheetRef || typeof row !== 'number') return null;
+    const key = `${sheetRef}#${row}`;
+    let name = written.get(key);
+    if (name === undefined) {
+      name = ctx.sheets.writtenNameAt(sheetRef, row);
+      written.set(key, name);
+    }
+    return name;
+  };
   const consentOf = (e: Recipient['proof']): ReportConsent | null => {
     if (!e) return null;
     const ev = e.evidence;
@@ -159,6 +174,7 @@ function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow>
       formCode: form?.code ?? (formId === null ? null : `#${formId}`),
       formSha256: form?.sha256 ?? null,
       sheetRef: text(ev.sheetRef),
+      writtenName: e.method === 'paper_form' ? writtenOn(text(ev.sheetRef), ev.row) : null,
       inboundMessageId: text(ev.inboundMessageId),
       source,
       hash: e.hash,
@@ -224,6 +240,7 @@ function csvCells(batchId: number, r: ReportRow): string[] {
     formCode: c?.formCode ?? '',
     formSha256: c?.formSha256 ?? '',
     sheetSerial: c?.sheetRef ?? '',
+    writtenName: c?.writtenName ?? '',
     inboundMessageId: c?.inboundMessageId ?? '',
     consentSource: c?.source ?? '',
     consentEventHash: c?.hash ?? '',

@@ -297,6 +297,22 @@ export class SheetsRepo {
     );
   }
 
+  /**
+   * The name as written on a row (its last correction's, else as entered), by the serial a consent's evidence names:
+   * the sheet's own or its personal-data document's. Null when the row kept no written name.
+   */
+  writtenNameAt(serial: string, row: number): string | null {
+    return (
+      this.db
+        .prepare<[number, string], { name: string | null }>(
+          `SELECT COALESCE(lc.written_name, r.written_name) AS name
+           FROM sheets s JOIN sheet_rows r ON r.sheet_id = COALESCE(s.pairs_with, s.id) AND r.row = ? ${LAST_CORRECTION}
+           WHERE s.serial = ? COLLATE NOCASE`,
+        )
+        .get(row, serial)?.name ?? null
+    );
+  }
+
   /** The sheets (id) and rows entered for a contact or corrected to it, oldest first, voided ones included. */
   rowKeysForContact(contactId: number): { sheetId: number; row: number }[] {
     return this.db
