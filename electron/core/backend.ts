@@ -14,6 +14,7 @@ import { listConfirmations } from './register/confirmations';
 import { batchAudience, listBatches, planBatch } from './campaigns/plan';
 import { healthReport } from './sending/health';
 import { acceptHead, listAudit, verifyAudit, verifyContact, type IntegrityDeps } from './register/integrity';
+import { createCertificate } from './register/certificate';
 import { IntegrityRepo } from './db/repos/integrity.repo';
 import { Witness } from './register/witness';
 import { listComplaints, recordComplaint } from './intake/inbound';
@@ -266,6 +267,7 @@ export function createBackend(options: BackendOptions): Backend {
       const pending = intake.pendingFor(page.contact.phone, page.contact.id);
       return pending.length ? { ...page, pending } : page;
     },
+    'contacts.certificate': (i) => createCertificate(ctx, integrity, files, i),
     'consent.record': (i) => (i.action === 'revoke' ? intake.revoke(i) : lock.run(() => recordConsent(ctx, i))),
     'consent.status': (i) => consentStatus(ctx, i),
     'settings.get': () => getSettings(ctx),

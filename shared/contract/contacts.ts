@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExclusionReasons } from '../domain/gate/gate';
-import { ConsentStatus, Contact, CountryCode, Locale, Name, PhoneInput, Tags } from './common';
+import { ConsentStatus, Contact, CountryCode, IsoInstant, Locale, Name, PhoneInput, Tags } from './common';
+import { FileId } from './files';
 import { ConsentCell, ConsentEvent, PendingOptOut } from './consent';
 
 const ContactLocator = z
@@ -66,6 +67,37 @@ export const contactsMethods = {
       timeline: z.array(ConsentEvent),
       /** Opt-outs accepted while the register was busy, not in the timeline yet (the cells already show them). */
       pending: z.array(PendingOptOut).optional(),
+    }),
+  },
+  /**
+   * The consent certificate of one contact at an instant (default now): who, each channel and purpose's status then
+   * and what the register knew then, the wording with its text and fingerprint, method, staff, sheet and scan, the
+   * customer's message, every later event and the register's fingerprint — as a PDF (EN or RU) or as an
+   * ISO/IEC TS 27560 consent record in JSON-LD with DPV terms. Answers a file to fetch with files.read.
+   */
+  'contacts.certificate': {
+    input: z
+      .object({
+        contactId: z.number().int().positive().optional(),
+        phone: PhoneInput.optional(),
+        at: IsoInstant.optional(),
+        format: z.enum(['pdf', 'jsonld']),
+        locale: Locale.optional(),
+      })
+      .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] }),
+    output: z.object({
+      fileId: FileId,
+      name: z.string(),
+      bytes: z.number().int(),
+      format: z.enum(['pdf', 'jsonld']),
+      /** The consent record's id (a UUID, new for every certificate). */
+      recordId: z.string(),
+      contactId: z.number().int(),
+      at: IsoInstant,
+      /** The register's chain heads when the certificate was made. */
+      head: z.string(),
+      /** Whether this contact's own history verifies (hashes, links, stored statuses). */
+      contactVerified: z.boolean(),
     }),
   },
 } as const;

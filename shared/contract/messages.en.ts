@@ -62,6 +62,7 @@ export const messagesEn = {
   'contacts.unknownContact': 'unknown contact',
   'contacts.noSuchContact': 'no such contact',
   'contacts.phoneNotInRegister': 'phone: {{phone}} is not in the register',
+  'contacts.certificateFuture': 'at: {{at}} is in the future; a certificate can only speak for a moment that has passed',
   'contacts.cursorInvalid': 'cursor: not a cursor from contacts.list (pass the nextCursor of the page before, or none)',
   'contacts.notACursor': 'not a cursor from contacts.list',
   'contacts.cursorOtherSearch': 'cursor: it continues another search, not this one; start again without a cursor',

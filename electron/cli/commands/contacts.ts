@@ -1,7 +1,7 @@
 import { Channels, ConsentMethods, Purposes } from '../../../shared/domain/consent/types';
-import { asInt, asListKeepEmpty } from '../args';
-import { command, type Command, type Flag, type Group } from '../spec';
-import { oneOf, pageFlags, staffFlag } from './common';
+import { UsageError, asInt, asListKeepEmpty } from '../args';
+import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
+import { backendOf, deliver, oneOf, pageFlags, staffFlag } from './common';
 import { consentRecorded, consentStatus, contactLine, contactPage, contactsList } from './format';
 
 const phone: Flag = {
@@ -44,7 +44,49 @@ const contacts: Command[] = [
     flags: [phone],
     human: contactPage,
   }),
+  {
+    words: ['contacts', 'certificate'],
+    summary: "one person's consent proof at an instant, as a PDF or an ISO 27560 JSON-LD record",
+    details: [
+      'The status of each channel and purpose at --at (default now) and what the register knew then, the wording with its text',
+      "and fingerprint, method, staff, sheet and scan, the customer's message, every later event and the register's fingerprint.",
+    ],
+    flags: [
+      phone,
+      { name: 'at', value: 'ISO', summary: 'the instant to prove (default: now)', field: 'at' },
+      {
+        name: 'out',
+        value: 'FILE.pdf|FILE.jsonld',
+        summary: 'the file to write: a PDF certificate, or the JSON-LD consent record',
+        required: true,
+        missing: '--out: name the file (FILE.pdf or FILE.jsonld)',
+      },
+      { name: 'locale', value: 'en|ru', summary: "the PDF's language (default en)", field: 'locale' },
+    ],
+    calls: ['contacts.certificate'],
+    run: certificate,
+  },
 ];
+
+/** `contacts certificate`: one person's consent certificate as a PDF, or their ISO/IEC TS 27560 consent record as JSON-LD. */
+async function certificate(c: Ctx): Promise<Outcome> {
+  const backend = backendOf(c);
+  const file = String(c.flags.out);
+  const format = /\.pdf$/i.test(file) ? 'pdf' : /\.(jsonld|json)$/i.test(file) ? 'jsonld' : null;
+  if (!format) throw new UsageError(`--out: the certificate is written as .pdf or .jsonld, got "${file}"`);
+  const r = await c.call('contacts.certificate', { ...c.input, format });
+  deliver(backend, r.fileId, file);
+  return {
+    ok: true,
+    value: { file, format, bytes: r.bytes, recordId: r.recordId, contactId: r.contactId, at: r.at, head: r.head, contactVerified: r.contactVerified },
+    human: [
+      `${file}: the consent ${format === 'pdf' ? 'certificate' : 'record'} of contact ${r.contactId} as of ${r.at}, ${r.bytes} bytes`,
+      `record ${r.recordId}`,
+      `register head: ${r.head}`,
+      r.contactVerified ? "the contact's history verifies" : "the contact's history does NOT verify: run optin audit verify",
+    ].join('\n'),
+  };
+}
 
 /** The flags of `consent grant|revoke|request|confirm|claim`: the consent, how it was given and its evidence. */
 function consentFlags(methodRequired: boolean): Flag[] {

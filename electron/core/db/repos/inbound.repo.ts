@@ -63,6 +63,12 @@ export interface ComplaintRecord {
 export class InboundRepo {
   constructor(private readonly db: Db) {}
 
+  /** One message by its id in the register (what a consent event's evidence names). */
+  byId(id: number): InboundRecord | undefined {
+    const r = this.db.prepare<[number], InboundRow>(`SELECT ${COLUMNS} FROM inbound_messages WHERE id = ?`).get(id);
+    return r ? toRecord(r) : undefined;
+  }
+
   byProviderId(providerId: string): InboundRecord | undefined {
     const r = this.db.prepare<[string], InboundRow>(`SELECT ${COLUMNS} FROM inbound_messages WHERE provider_id = ?`).get(providerId);
     return r ? toRecord(r) : undefined;
