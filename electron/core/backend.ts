@@ -11,6 +11,7 @@ import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from '
 import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm } from './intake/forms';
 import { attachSheetScan, checkSheetPhone, contactSheetRows, correctSheetRow, enterSheetRow, getSheet, listSheets } from './intake/sheets';
 import { listConfirmations } from './register/confirmations';
+import { winback } from './register/winback';
 import { batchAudience, listBatches, planBatch } from './campaigns/plan';
 import { healthReport } from './sending/health';
 import { acceptHead, listAudit, verifyAudit, verifyContact, type IntegrityDeps } from './register/integrity';
@@ -293,6 +294,7 @@ export function createBackend(options: BackendOptions): Backend {
     'sheets.contactRows': (i) => contactSheetRows(ctx, i),
     'sheets.attachScan': (i) => attachSheetScan(ctx, files, scansDir, i),
     'confirmations.list': (i) => listConfirmations(ctx, i),
+    'contacts.winback': (i) => winback(ctx, i),
     'confirmations.send': (i) => sendConfirmations({ ctx, lock, outbox }, i),
     'batch.plan': (i) => planBatch(ctx, i),
     'batch.list': (i) => listBatches(ctx, i),

@@ -100,4 +100,41 @@ export const contactsMethods = {
       contactVerified: z.boolean(),
     }),
   },
+  /**
+   * Win-back (issue #16 point 4): ask people whose marketing is only claimed or has expired to confirm it, with a
+   * neutral double-opt-in style request. Each is asked on the channels where a request may reach them (their service
+   * consent there); a YES that comes back turns the claim into a proven consent whose evidence is the reply.
+   * `dryRun`: only count who can be asked and why the others cannot (the dialog).
+   */
+  'contacts.winback': {
+    input: z
+      .object({
+        contactIds: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+        /** Everyone an import brought in. */
+        importBatch: z.number().int().positive().optional(),
+        channel: z.enum(['sms', 'whatsapp']).optional(),
+        dryRun: z.boolean().default(false),
+        staff: Name.optional(),
+      })
+      .refine((v) => (v.contactIds !== undefined) !== (v.importBatch !== undefined), { message: 'contacts.winbackWhom', path: ['contactIds'] }),
+    output: z.object({
+      /** Contacts looked at. */
+      considered: z.number().int(),
+      /** Contacts that can be asked (on at least one channel). */
+      askable: z.number().int(),
+      /** Requests per channel (what would be, or was, queued). */
+      byChannel: z.object({ sms: z.number().int(), whatsapp: z.number().int() }),
+      /** Contacts that cannot be asked, by the reason that holds them back. */
+      blocked: z.array(
+        z.object({
+          reason: z.enum(['not_claimed', 'revoked', 'invalid_number', 'no_service_consent', 'already_asked', 'no_contact']),
+          count: z.number().int(),
+        }),
+      ),
+      /** Requests recorded and confirmation messages queued (0 on a dry run). */
+      asked: z.number().int(),
+      /** The request text per language, linted like any message (the dialog shows it). */
+      text: z.object({ en: z.string(), ru: z.string() }),
+    }),
+  },
 } as const;

@@ -61,6 +61,7 @@ export const messagesEn = {
   'contacts.notFound': '{{field}}: no contact {{contactId}}',
   'contacts.unknownContact': 'unknown contact',
   'contacts.noSuchContact': 'no such contact',
+  'contacts.winbackWhom': 'name whom to ask: contact ids or an import, one of the two',
   'contacts.phoneNotInRegister': 'phone: {{phone}} is not in the register',
   'contacts.certificateFuture': 'at: {{at}} is in the future; a certificate can only speak for a moment that has passed',
   'contacts.cursorInvalid': 'cursor: not a cursor from contacts.list (pass the nextCursor of the page before, or none)',

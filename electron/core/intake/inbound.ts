@@ -8,6 +8,7 @@ import { getSettings } from '../register/settings';
 import { resolveActor } from '../register/staff';
 import { findContact, insertContact, parsePhoneOrThrow } from '../register/contacts';
 import { consentCells, recordConsent } from '../register/consent';
+import { WINBACK_SOURCE } from '../register/confirmations';
 
 /**
  * inbound.receive: store the message, classify it with the pack's keywords and act at once. An opt-out is
@@ -104,6 +105,32 @@ export function receiveInbound(ctx: ServiceContext, input: ParsedInput<'inbound.
         const cells = consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), at).filter(
           (x) => x.channel === input.channel && x.status === 'pending',
         );
+        // A YES to a win-back the shop sent (a claim or a lapsed consent it asked about): the question and this answer
+        // become the proof — a request naming the win-back, confirmed by this reply, both through the one append.
+        const winback = cells.length === 0 ? ctx.confirmations.openWinback(contact.id, input.channel, at) : undefined;
+        if (winback) {
+          record({
+            contactId: contact.id,
+            channel: input.channel,
+            purpose: 'marketing',
+            action: 'request',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence: { ...evidence, source: WINBACK_SOURCE, note: `confirmation ${winback.id}: ${winback.text}`.slice(0, 500) },
+          });
+          record({
+            contactId: contact.id,
+            channel: input.channel,
+            purpose: 'marketing',
+            action: 'confirm',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence,
+          });
+          break;
+        }
         if (cells.length === 0) note = 'nothing pending to confirm on this channel';
         for (const cell of cells)
           record({

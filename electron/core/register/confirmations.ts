@@ -1,21 +1,25 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
-import { confirmationText, winbackText } from '../../../shared/domain/forms/confirmation';
+import { confirmationText } from '../../../shared/domain/forms/confirmation';
 import type { Channel } from '../../../shared/domain/consent/types';
 import type { EventRecord } from '../db/repos/consent.repo';
 import { consentCells } from './consent';
 import { iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 
-/** The evidence source of a win-back request: the shop asked someone whose marketing was only claimed or expired to confirm. */
+/** The evidence source of a win-back: the shop asked someone whose marketing was only claimed or expired to confirm. */
 export const WINBACK_SOURCE = 'win-back: the shop asked to confirm a claimed or expired consent';
 
-/** Whether the request behind a confirmation is a win-back (the shop's question), not the customer's own opt-in. */
+/**
+ * Whether a confirmation is a win-back (the shop's question about a claim or a lapsed consent), not the follow-up of
+ * the customer's own opt-in: a win-back stands on the claim's (or the lapsed consent's) event, never on a request.
+ */
 export function isWinback(ctx: ServiceContext, requestEventId: number): boolean {
-  return ctx.consent.eventById(requestEventId)?.evidence.source === WINBACK_SOURCE;
+  const e = ctx.consent.eventById(requestEventId);
+  return e !== undefined && e.action !== 'request';
 }
 
 /** Countries whose customers get Russian wording when nothing else says which language they read. */
-const RUSSIAN_SPEAKING = new Set(['RU', 'BY', 'KZ', 'KG']);
+export const RUSSIAN_SPEAKING = new Set(['RU', 'BY', 'KZ', 'KG']);
 
 /**
  * Keep the double opt-in queue in step with events just appended (inside their transaction): a request queues
@@ -51,10 +55,7 @@ export function settleConfirmations(ctx: ServiceContext, appended: readonly Even
         requestEventId: e.id,
         formVersionId: e.formVersionId,
         language,
-        text:
-          e.evidence.source === WINBACK_SOURCE
-            ? winbackText(language, settings.businessName, e.channel)
-            : confirmationText(language, settings.businessName, e.channel),
+        text: confirmationText(language, settings.businessName, e.channel),
         createdAt: now,
         expiresAt: e.expiresAt,
         state: 'queued',
@@ -74,7 +75,7 @@ function isPending(ctx: ServiceContext, e: EventRecord): boolean {
 type Outcome = Output<'confirmations.list'>['confirmations'][number]['outcome'];
 
 /** What became of the request: read from the register, not from the queue. */
-function outcomeOf(ctx: ServiceContext, contactId: number, channel: Channel, requestEventId: number, at: number): Outcome {
+function outcomeOf(ctx: ServiceContext, contactId: number, channel: Channel, requestEventId: number, at: number, expiresAt: number): Outcome {
   const contact = ctx.contacts.get(contactId);
   if (!contact) return 'waiting';
   const events = ctx.consent.eventsForContact(contactId);
@@ -89,6 +90,9 @@ function outcomeOf(ctx: ServiceContext, contactId: number, channel: Channel, req
       return 'declined';
     case 'expired':
       return 'expired';
+    case 'unproven':
+      // A win-back leaves the claim as it is until the YES: waiting within the deadline, lapsed after it.
+      return expiresAt > at ? 'waiting' : 'expired';
     default:
       return 'expired';
   }
@@ -118,7 +122,7 @@ function countConfirmations(ctx: ServiceContext, now: number): Output<'confirmat
     if (c.state === 'queued') counts.queued++;
     const { delivery } = deliveryOf(ctx, c.contactId, c.stateReason);
     if (delivery !== null && LEFT.has(delivery)) counts.sent++;
-    counts[outcomeOf(ctx, c.contactId, c.channel, c.requestEventId, now)]++;
+    counts[outcomeOf(ctx, c.contactId, c.channel, c.requestEventId, now, c.expiresAt)]++;
   }
   return counts;
 }
@@ -144,7 +148,7 @@ export function listConfirmations(ctx: ServiceContext, input: ParsedInput<'confi
       expiresAt: iso(c.expiresAt),
       state: c.state,
       stateReason: c.stateReason,
-      outcome: outcomeOf(ctx, c.contactId, c.channel, c.requestEventId, now),
+      outcome: outcomeOf(ctx, c.contactId, c.channel, c.requestEventId, now, c.expiresAt),
     })),
   };
 }

@@ -131,6 +131,33 @@ export class ConfirmationsRepo {
     for (const id of ids) stmt.run(`batch:${batchId}`, at, id);
   }
 
+  /**
+   * A win-back request (one that stands on a claim or a lapsed consent, not on a `request` event) handed to the outbox
+   * for this contact and channel and still within its deadline: a YES now answers it.
+   */
+  openWinback(contactId: number, channel: Channel, at: number): ConfirmationRecord | undefined {
+    const r = this.db
+      .prepare<[number, Channel, number], ConfirmationRow>(
+        `SELECT ${COLUMNS} FROM confirmations q JOIN consent_events e ON e.id = q.request_event_id
+         WHERE q.contact_id = ? AND q.channel = ? AND q.state IN ('sending', 'sent') AND q.expires_at > ? AND e.action <> 'request'
+         ORDER BY q.id DESC LIMIT 1`,
+      )
+      .get(contactId, channel, at);
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Whether this contact already has a win-back request waiting or out on this channel, within its deadline. */
+  winbackOpen(contactId: number, channel: Channel, at: number): boolean {
+    return (
+      (this.db
+        .prepare<[number, Channel, number], { n: number }>(
+          `SELECT count(*) AS n FROM confirmations q JOIN consent_events e ON e.id = q.request_event_id
+           WHERE q.contact_id = ? AND q.channel = ? AND q.state IN ('queued', 'sending', 'sent') AND q.expires_at > ? AND e.action <> 'request'`,
+        )
+        .get(contactId, channel, at)?.n ?? 0) > 0
+    );
+  }
+
   /** The confirmations a wave carries: how many, and their language. */
   wave(batchId: number): { count: number; language: 'en' | 'ru' } {
     const r = this.db
@@ -152,10 +179,10 @@ export class ConfirmationsRepo {
   }
 
   /** Every confirmation's contact, channel and request (for the outcome counts), newest first. */
-  allRequests(): Pick<ConfirmationRecord, 'id' | 'contactId' | 'channel' | 'requestEventId' | 'state' | 'stateReason'>[] {
+  allRequests(): Pick<ConfirmationRecord, 'id' | 'contactId' | 'channel' | 'requestEventId' | 'state' | 'stateReason' | 'expiresAt'>[] {
     return this.db
-      .prepare<[], Pick<ConfirmationRow, 'id' | 'contact_id' | 'channel' | 'request_event_id' | 'state' | 'state_reason'>>(
-        'SELECT id, contact_id, channel, request_event_id, state, state_reason FROM confirmations ORDER BY id DESC',
+      .prepare<[], Pick<ConfirmationRow, 'id' | 'contact_id' | 'channel' | 'request_event_id' | 'state' | 'state_reason' | 'expires_at'>>(
+        'SELECT id, contact_id, channel, request_event_id, state, state_reason, expires_at FROM confirmations ORDER BY id DESC',
       )
       .all()
       .map((r) => ({
@@ -165,6 +192,7 @@ export class ConfirmationsRepo {
         requestEventId: r.request_event_id,
         state: r.state,
         stateReason: r.state_reason,
+        expiresAt: r.expires_at,
       }));
   }
 

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopedBackend, TestClock, type Caller } from '../support/backend';
+import { FAKE_TWILIO, startFakeTwilio, type FakeTwilio } from '../support/fake-providers';
+import { importFile, writeFile } from '../support/imports';
+
+/**
+ * Win back unproven claims (issue #16 point 4): an imported list of 100 bare "yes" claims; those with a consented
+ * service channel are asked, neutrally, to confirm; 10 reply YES → 10 proven consents whose evidence is the reply,
+ * 90 still claims; those without a service consent are counted with the reason they cannot be asked.
+ */
+const FROM = '+15005550006';
+const HOUR = 3_600_000;
+const clock = new TestClock(Date.parse('2026-03-02T11:00:00Z'));
+let twilio: FakeTwilio;
+beforeAll(async () => {
+  twilio = await startFakeTwilio({ ...FAKE_TWILIO, now: () => clock.now() });
+});
+afterAll(() => twilio.close());
+
+const phone = (i: number) => `+4479111${String(23000 + i)}`;
+const smsMarketing = async (call: Caller, p: string) =>
+  (await call('contacts.get', { phone: p })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
+
+describe('win-back of unproven claims', () => {
+  it('100 imported claims: the askable are asked, 10 YES → 10 proven consents with the reply as evidence, 90 still claims', async () => {
+    const t = scopedBackend({ providerTimeoutMs: 2_000, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
+    await t.call('settings.update', {
+      businessName: 'Corner Shop',
+      senderName: 'CORNER',
+      shopPhone: '+44 20 7946 0000',
+      defaultCountry: 'GB',
+      timezone: 'Europe/London',
+      policyPack: 'uk',
+    });
+    await t.call('staff.add', { name: 'Anna' });
+    const serviceForm = await t.call('forms.create', {
+      language: 'en',
+      channels: ['sms'],
+      purposes: ['service'],
+      body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
+    });
+    await t.call('providers.save', {
+      name: 'tw',
+      kind: 'twilio',
+      options: { accountSid: FAKE_TWILIO.accountSid, from: FROM, baseUrl: twilio.url, ratePerSecond: '100' },
+      secrets: { authToken: FAKE_TWILIO.authToken },
+    });
+    const rows = Array.from({ length: 100 }, (_, i) => `Customer ${i},${phone(i)},yes`);
+    const path = writeFile(t, 'claims.csv', ['Name,Phone,SMS consent', ...rows].join('\n'));
+    const summary = await importFile(t, path, { dryRun: false });
+    expect(summary).toMatchObject({ created: 100, claims: 100 });
+    expect((await smsMarketing(t.call, phone(0))).status).toBe('unproven');
+    // 95 of them signed up for order updates by SMS (a service consent): the request can reach them.
+    for (let i = 0; i < 95; i++)
+      await t.call('consent.record', {
+        phone: phone(i),
+        channel: 'sms',
+        purpose: 'service',
+        action: 'grant',
+        method: 'paper_form',
+        evidence: { formVersionId: serviceForm.id, sheetRef: 'S-000001' },
+      });
+    // One of them opted out of SMS marketing meanwhile: never asked.
+    await t.call('inbound.receive', { from: phone(94), channel: 'sms', text: 'STOP' });
+
+    const preview = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', dryRun: true });
+    expect(preview).toMatchObject({
+      considered: 100,
+      askable: 94,
+      byChannel: { sms: 94, whatsapp: 0 },
+      asked: 0,
+      blocked: [
+        { reason: 'no_service_consent', count: 5 },
+        { reason: 'revoked', count: 1 },
+      ],
+    });
+    expect(preview.text.en).toContain('reply YES');
+    expect(preview.text.en).not.toMatch(/%|discount|offer|sale/i);
+    expect((await t.call('lint.check', { text: preview.text.en, channel: 'sms', purpose: 'service', kind: 'doi_request' })).ok).toBe(true);
+    expect((await t.call('confirmations.list', {})).total).toBe(0);
+
+    const asked = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', staff: 'Anna' });
+    expect(asked).toMatchObject({ askable: 94, asked: 94 });
+    // Asking again asks nobody twice.
+    const again = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', dryRun: true });
+    expect(again.askable).toBe(0);
+    expect(again.blocked).toContainEqual({ reason: 'already_asked', count: 94 });
+    // The claims stay claims while the question is out.
+    expect((await smsMarketing(t.call, phone(1))).status).toBe('unproven');
+
+    const sent = await t.call('confirmations.send', { wait: true, maxWaitSeconds: 30 });
+    expect(sent.waves).toEqual([expect.objectContaining({ kind: 'winback', channel: 'sms', queued: 94, sent: 94, skipped: 0 })]);
+    const out = twilio.messages.filter((m) => m.direction === 'outbound-api');
+    expect(out).toHaveLength(94);
+    expect(new Set(out.map((m) => m.to)).has(phone(97))).toBe(false);
+    // The hand-off stood on the service consent, not on the claim.
+    const recipients = await t.call('batch.recipients', { batch: sent.waves[0]!.batch, limit: 1 });
+    const proof = (await t.call('batch.recipient', { id: recipients.recipients[0]!.id })).proof!;
+    expect(proof).toMatchObject({ purpose: 'service', action: 'grant' });
+
+    clock.advance(3 * HOUR);
+    const replies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await t.call('inbound.receive', {
+        from: phone(i * 9),
+        channel: 'sms',
+        text: i % 2 ? 'Yes' : 'YES please',
+        providerId: `SM-yes-${i}`,
+      });
+      expect(r.classified).toBe('confirm');
+      replies.push(r.messageId);
+    }
+
+    let proven = 0;
+    let claims = 0;
+    for (let i = 0; i < 100; i++) {
+      const cell = await smsMarketing(t.call, phone(i));
+      if (cell.status === 'granted') proven++;
+      if (cell.status === 'unproven') claims++;
+    }
+    expect({ proven, claims }).toEqual({ proven: 10, claims: 89 });
+    // (the 100th is the one who said STOP)
+    const page = await t.call('contacts.get', { phone: phone(9) });
+    const confirm = page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'confirm')!;
+    const request = page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'request')!;
+    expect(confirm.evidence.inboundMessageId).toBe(String(replies[1]));
+    expect(request.evidence.source).toMatch(/^win-back/);
+    expect(page.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({
+      status: 'granted',
+      sendable: true,
+      event: confirm.id,
+    });
+
+    const list = await t.call('confirmations.list', { limit: 500 });
+    expect(list.counts).toMatchObject({ sent: 94, confirmed: 10, waiting: 84 });
+    expect(list.confirmations.every((c) => c.kind === 'winback')).toBe(true);
+
+    // Silence: after the pack's deadline a YES proves nothing; the claim is still a claim.
+    clock.advance(72 * HOUR);
+    await t.call('inbound.receive', { from: phone(1), channel: 'sms', text: 'YES' });
+    expect((await smsMarketing(t.call, phone(1))).status).toBe('unproven');
+    expect((await t.call('confirmations.list', { limit: 500 })).counts).toMatchObject({ confirmed: 10, expired: 84, waiting: 0 });
+  });
+
+  it('refuses a call that names neither contacts nor an import, or both', async () => {
+    const t = scopedBackend({}, new TestClock(Date.parse('2026-03-02T11:00:00Z')));
+    await expect(t.call('contacts.winback', { dryRun: true })).rejects.toThrow(/contact ids or an import/);
+    await expect(t.call('contacts.winback', { contactIds: [1], importBatch: 1, dryRun: true })).rejects.toThrow(/contact ids or an import/);
+  });
+});
