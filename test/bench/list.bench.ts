@@ -1,0 +1,164 @@
+/**
+ * Contacts list benchmark (issue #17.10: any page, at any depth, in any order or search, under 20 ms at 1,000,000
+ * contacts). The register is written with bulk SQL (a million contacts in seconds, not through the app's path),
+ * indexed for search by the repo, with consent cells for the list's marketing column; then every kind of page is
+ * timed through contacts.list as the app asks it, beside a floor measured in the same run on the same file: a bare
+ * SELECT of 50 rows by primary key. BENCH_CONTACTS to change the size, BENCH_KEEP=1 to keep the file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createBackend } from '../../electron/core/backend';
+import { getContact, listContacts } from '../../electron/core/register/contacts';
+import { searchKey } from '../../shared/domain/text/fold';
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
+const T0 = Date.parse('2026-03-01T09:00:00Z');
+const FIRST = ['Анна', 'Семён', 'Ольга', 'Пётр', 'Мария', 'Иван', 'Алёна', 'Дмитрий', 'Emma', 'Élodie', 'John', 'Zoë', 'Jürgen', 'Noah'];
+const LAST = ['Фёдорова', 'Смирнов', 'Иванова', 'Кузнецов', 'Попова', 'Соколов', 'Müller', 'Brown', 'Lefèvre', 'Smith', 'Ёлкин', 'Weber'];
+
+function timeIt(samples: number, fn: (i: number) => unknown): { p50: number; p95: number } {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const s = performance.now();
+    fn(i);
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(samples * 0.5)]!, p95: times[Math.floor(samples * 0.95)]! };
+}
+const ms = (n: number): string => `${n < 1 ? n.toFixed(3) : n.toFixed(1)} ms`;
+
+const dir = mkdtempSync(join(tmpdir(), 'optin-bench-list-'));
+const backend = createBackend({ dbPath: join(dir, 'register.db'), clock: { now: () => T0 } });
+const { ctx, db } = backend;
+console.log(`Optin Desk contacts list benchmark — ${CONTACTS.toLocaleString('en')} contacts (node ${process.version})`);
+
+// ---- fill: bulk SQL ----
+let started = performance.now();
+db.exec('CREATE TEMP TABLE bench_names (n INTEGER PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL)');
+const names = FIRST.flatMap((f) => LAST.map((l) => `${f} ${l}`));
+const nameRow = db.prepare('INSERT INTO bench_names (n, name, name_key) VALUES (?, ?, ?)');
+names.forEach((name, n) => nameRow.run(n, name, searchKey(name)));
+db.prepare(
+  `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+   INSERT INTO contacts (id, phone, national_number, name, name_key, tags, reach, other_phones, created_at, updated_at, us_number)
+   SELECT i, '+79' || (100000000 + i), '9' || (100000000 + i), b.name, b.name_key,
+          CASE WHEN i % 10 = 0 THEN '["vip"]' ELSE '[]' END, 'mobile', '[]', ?, ?, 0
+   FROM seq JOIN bench_names b ON b.n = (i * 7919) % ?`,
+).run(CONTACTS, T0, T0, names.length);
+// Consent cells for the list's marketing column: granted SMS marketing and personal data for most, some revoked.
+db.prepare(
+  `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+   SELECT id, 'sms', 'marketing', CASE WHEN id % 7 = 0 THEN 'revoked' ELSE 'granted' END, ?, NULL, NULL FROM contacts WHERE id % 5 <> 0`,
+).run(T0 - 86_400_000);
+db.prepare(
+  `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+   SELECT id, 'sms', 'personal_data', 'granted', ?, NULL, NULL FROM contacts WHERE id % 5 <> 0`,
+).run(T0 - 86_400_000);
+const fillMs = performance.now() - started;
+started = performance.now();
+ctx.contacts.indexFrom(1);
+console.log(
+  `fill: contacts and cells by bulk SQL ${(fillMs / 1000).toFixed(1)} s; search index ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+);
+
+// ---- floor ----
+const bare = db.prepare('SELECT * FROM contacts WHERE id > ? ORDER BY id LIMIT 50');
+const floor = timeIt(400, (i) => bare.all(((i * 104729) % CONTACTS) + 1));
+const row = (what: string, r: { p50: number; p95: number }) =>
+  console.log(
+    `${what.padEnd(52)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}   | floor p50 ${ms(floor.p50).padStart(8)} p95 ${ms(floor.p95).padStart(8)}   target < 20 ms`,
+  );
+const page = (input: Parameters<typeof listContacts>[1]) => listContacts(ctx, { offset: 0, limit: 50, ...input });
+const depth = (i: number) => Math.floor(((i * 7919) % 997) * (CONTACTS / 1000));
+
+// First jump to a depth walks there once (where every 1,024th row lies is then remembered until contacts change).
+started = performance.now();
+page({ offset: CONTACTS - 100 });
+console.log(`first page at the very end after a change (walks the list once): ${ms(performance.now() - started)}`);
+row(
+  'first page (name order)',
+  timeIt(200, () => page({})),
+);
+row(
+  'page at a random depth by offset (name order)',
+  timeIt(400, (i) => page({ offset: depth(i) })),
+);
+row(
+  'last page by offset (name order)',
+  timeIt(200, () => page({ offset: CONTACTS - 50 })),
+);
+const cursors: string[] = [];
+let cursor = page({ offset: Math.floor(CONTACTS / 2) }).nextCursor!;
+for (let i = 0; i < 400; i++) {
+  cursors.push(cursor);
+  cursor = page({ cursor }).nextCursor ?? cursors[0]!;
+}
+row(
+  'next page by cursor, from the middle (name order)',
+  timeIt(400, (i) => page({ cursor: cursors[i]! })),
+);
+// A change (a new contact) forgets what was remembered: the first deep page after it walks again.
+let added = 0;
+row(
+  'deep page by offset right after a contact was added',
+  timeIt(20, (i) => {
+    ctx.contacts.insert({
+      phone: `+7999${String(1_000_000 + added++).padStart(7, '0')}`,
+      nationalNumber: '999',
+      name: `Новый ${i}`,
+      email: null,
+      locale: null,
+      country: 'RU',
+      externalId: null,
+      tags: [],
+      reach: 'mobile',
+      otherPhones: [],
+      importBatchId: null,
+      createdAt: T0,
+      updatedAt: T0,
+    });
+    page({ offset: depth(i + 1) });
+  }),
+);
+
+for (const [what, query] of [
+  ['search one letter, first page', 'м'],
+  ['search a common surname, first page', 'Федорова'],
+  ['search a first name and surname (ё either way)', 'семен федоров'],
+  ['search a Latin name without its marks', 'muller'],
+  ['search a number by its beginning', '8 912 345'],
+  ['search a number by its last digits', '43-66'],
+] as const) {
+  row(
+    what,
+    timeIt(100, () => page({ query })),
+  );
+}
+const broad = 'Федорова';
+const total = page({ query: broad });
+console.log(`(“${broad}”: ${total.total ?? `${total.atLeast}+`} found)`);
+row(
+  'search, a deep page by offset',
+  timeIt(100, (i) => page({ query: broad, offset: (i * 9973) % 9_000 })),
+);
+const searchCursors: string[] = [];
+let sc = page({ query: broad, offset: 5_000 }).nextCursor!;
+for (let i = 0; i < 100; i++) {
+  searchCursors.push(sc);
+  sc = page({ query: broad, cursor: sc }).nextCursor ?? searchCursors[0]!;
+}
+row(
+  'search, next page by cursor',
+  timeIt(100, (i) => page({ query: broad, cursor: searchCursors[i]! })),
+);
+row(
+  'contact page (contact + cells + timeline)',
+  timeIt(400, (i) => getContact(ctx, { contactId: ((i * 104729) % CONTACTS) + 1 })),
+);
+
+backend.close();
+if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
