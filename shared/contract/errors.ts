@@ -39,11 +39,8 @@ export interface FieldProblem {
   message: string;
 }
 
-/**
- * A field problem as the core states it: the path and the key; the English text is rendered from the catalog. (A
- * problem still stated only in English — `message` without a key — passes as it is, shown as written.)
- */
-export type FieldProblemInput = { path: string; key: MessageKey; params?: MessageParams } | { path: string; key?: undefined; message: string };
+/** A field problem as the core states it: the path and the key; the English text is rendered from the catalog. */
+export type FieldProblemInput = { path: string; key: MessageKey; params?: MessageParams };
 
 /**
  * The error shape that crosses every door; never a stack trace. `key` and `params` say what happened (the renderer
@@ -63,7 +60,6 @@ export type AppErrorDetails = { fields?: FieldProblemInput[]; [key: string]: unk
 
 /** A field problem with its English text rendered. */
 export function fieldProblem(p: FieldProblemInput): FieldProblem {
-  if (p.key === undefined) return { path: p.path, message: p.message };
   return { path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}), message: renderMessage(p.key, p.params) };
 }
 
@@ -75,26 +71,20 @@ export class AppError extends Error {
   readonly key: MessageKey;
   readonly params?: MessageParams;
   readonly details?: ApiError['details'];
-  constructor(code: ErrorCode, key: MessageKey, params?: MessageParams, details?: AppErrorDetails);
-  /**
-   * @deprecated Compatibility path while call sites move to keys: an English sentence, shown as it is in every
-   * language (key `legacy.text`). State new refusals by key.
-   */
-  constructor(code: ErrorCode, message: string, details?: ApiError['details']);
   constructor(
     readonly code: ErrorCode,
-    keyOrMessage: string,
-    paramsOrDetails?: MessageParams | ApiError['details'],
+    key: MessageKey,
+    params?: MessageParams,
     details?: AppErrorDetails,
   ) {
-    const keyed = isMessageKey(keyOrMessage);
-    const params = keyed ? (paramsOrDetails as MessageParams | undefined) : { text: keyOrMessage };
-    super(keyed ? renderMessage(keyOrMessage, params) : keyOrMessage);
+    // Every refusal is stated by a key of the catalog; an English sentence here is a mistake the type check and
+    // test/unit/contract/messages.test.ts catch, and this refuses it at run time too rather than let it pass untranslated.
+    if (!isMessageKey(key)) throw new Error(`AppError: "${key}" is not a key of shared/contract/messages.en.ts`);
+    super(renderMessage(key, params));
     this.name = 'AppError';
-    this.key = keyed ? keyOrMessage : 'legacy.text';
+    this.key = key;
     if (params && Object.keys(params).length) this.params = params;
-    const d = keyed ? details : (paramsOrDetails as ApiError['details']);
-    if (d) this.details = keyed && d.fields ? { ...d, fields: (d.fields as FieldProblemInput[]).map(fieldProblem) } : (d as ApiError['details']);
+    if (details) this.details = details.fields ? { ...details, fields: details.fields.map(fieldProblem) } : (details as ApiError['details']);
   }
 
   /** A refusal about one field: the field problem and the error share the key; the English message names the field first. */

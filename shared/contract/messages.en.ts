@@ -27,7 +27,6 @@ export const messagesEn = {
   'input.unknownFields': 'unknown field: {{keys}}',
   'input.invalid': 'not valid',
   'input.invalidInput': 'invalid input',
-  'legacy.text': '{{text}}',
   'door.unknownMethod': 'unknown operation: {{method}}',
   'door.internal': 'internal error; the operation was not completed',
   'common.notIsoInstant': 'expected an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00+03:00',
@@ -187,6 +186,10 @@ export const messagesEn = {
   'imports.alreadyUndone': 'batch: import {{batch}} was already undone',
   'imports.noPreset': 'preset: no preset "{{preset}}"',
   'imports.presetNeedsPhone': 'mapping: a preset must map a phone column',
+  'imports.noDataRowsWarnings':
+    'file: no data rows were read below the header (row {{row}}, line {{line}}): see the warnings in the report; nothing was imported',
+  'imports.noDataRowsHeaderOnly':
+    'file: no data rows were read below the header (row {{row}}, line {{line}}): the file holds only the header, blank lines or notes; nothing was imported',
   'forms.serialRequired': 'serial is required',
   'forms.formKeyPattern': 'lowercase letters, digits and dashes',
   'forms.titleRequired': 'title is required',
@@ -283,6 +286,8 @@ export const messagesEn = {
   'providers.optionInvalid': 'not valid: {{description}}',
   'providers.rateNotPositive': 'must be more than 0',
   'providers.twilioSender': 'give a sender: from (SMS), messagingServiceSid, or whatsappFrom (WhatsApp)',
+  'providers.secretMissing': 'the {{what}} is missing; set it in {{where}}',
+  'providers.noHandoffFolder': 'required: no hand-off folder is set; give dir',
   'backups.idNotFileName': 'id: a file name in the backups folder (give a folder with path)',
   'backups.idOrPath': 'give either id (a backup in the backups folder) or path',
   'backups.inMemory': 'this register lives in memory: it has no file to back up or restore',

@@ -578,12 +578,10 @@ export async function runImport(
     if (control.signal?.aborted) throw new AppError('CANCELLED', 'jobs.cancelled');
     // Never a silent 0: a file with bytes in it that gives no row is refused, and nothing is recorded.
     if (summary.rows === 0) {
-      throw new AppError(
-        'UNREADABLE_FILE',
-        `file: no data rows were read below the header (row ${sniff.headerRow}, line ${sniff.headerLine}): ${
-          summary.warnings > 0 ? 'see the warnings in the report' : 'the file holds only the header, blank lines or notes'
-        }; nothing was imported`,
-      );
+      throw new AppError('UNREADABLE_FILE', summary.warnings > 0 ? 'imports.noDataRowsWarnings' : 'imports.noDataRowsHeaderOnly', {
+        row: sniff.headerRow,
+        line: sniff.headerLine,
+      });
     }
     for (const changed of touchedExisting.values()) {
       if (changed) summary.updated++;

@@ -7,9 +7,14 @@ export class ApiCallError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldProblem[];
   readonly details: ApiError['details'];
+  /** What happened, as a key of the shared catalog with its parameters (the renderer translates it); absent on a door's own English answer. */
+  readonly key: ApiError['key'];
+  readonly params: ApiError['params'];
   constructor(error: ApiError) {
     super(error.message);
     this.code = error.code;
+    this.key = error.key;
+    this.params = error.params;
     this.fields = error.details?.fields ?? [];
     this.details = error.details;
   }

@@ -3,7 +3,9 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client';
 import type { FieldProblem } from '../../../shared/contract/errors';
-import { busyHolder, translateBusyWhat, translateServerMessage } from '../i18n/server-messages';
+import { knownKey } from '../../../shared/contract/errors';
+import { translateSaid } from '../i18n/errors';
+import { translateBusyWhat } from '../i18n/server-messages';
 
 /** A field path in the person's language: the longest translated prefix, e.g. policyOverrides.quietHours.start → send window. */
 export function fieldName(t: TFunction, path: string): string {
@@ -15,16 +17,21 @@ export function fieldName(t: TFunction, path: string): string {
   return path;
 }
 
-/** One field problem in the person's language (the register answers in English). */
-export function fieldMessage(t: TFunction, lang: string, error: ApiCallError, problem: FieldProblem): string {
+/**
+ * One field problem in the person's language: by its key (errors.<key>). A problem without a key (an answer from an
+ * older version, or a door's own) is shown as it was sent, after the code's general words.
+ */
+export function fieldMessage(t: TFunction, error: ApiCallError, problem: FieldProblem): string {
+  if (knownKey(problem.key)) return translateSaid(t, problem);
   const reason = error.details?.reason;
   if (error.code === 'INVALID_PHONE' && typeof reason === 'string') return t(`phone.${reason}`, { defaultValue: problem.message });
-  const known = translateServerMessage(problem.message, lang);
-  if (known) return known;
-  // A general sentence, unless the register named specifics (a row, a date) the person needs to see.
-  if ((error.code === 'CONFLICT' || error.code === 'FUTURE_DATE') && (lang.startsWith('ru') || !/\d/.test(problem.message)))
-    return t(`fieldProblem.${error.code}`);
   return t(`fieldProblem.${error.code}`, { message: problem.message, defaultValue: problem.message });
+}
+
+/** What holds the register when a write was answered BUSY (register.busy's `what`), or null. */
+function busyHolder(error: ApiCallError): string | null {
+  const what = error.params?.what ?? error.details?.what;
+  return typeof what === 'string' && what ? what : null;
 }
 
 function problemFor(error: unknown, field: string): FieldProblem | undefined {
@@ -34,10 +41,10 @@ function problemFor(error: unknown, field: string): FieldProblem | undefined {
 
 /** `(field) => message` for inputs: the refusal's problem with that field, translated. */
 export function useFieldError(error: unknown): (field: string) => string | undefined {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (field) => {
     const p = problemFor(error, field);
-    return p && error instanceof ApiCallError ? fieldMessage(t, i18n.language, error, p) : undefined;
+    return p && error instanceof ApiCallError ? fieldMessage(t, error, p) : undefined;
   };
 }
 
@@ -52,13 +59,10 @@ export function ErrorAlert({ error, mt, onRetry }: { error: unknown; mt?: string
   const api = error instanceof ApiCallError ? error : null;
   const code = api?.code ?? 'INTERNAL';
   const fields = api?.fields ?? [];
-  const holder = api && code === 'BUSY' ? busyHolder(api.message, api.details) : null;
-  // The register's own sentence helps when no field carries the problem (e.g. "not reachable").
-  // A problem with a file, a mapping or the country needs no "file:" in front of it.
-  const detail =
-    api && fields.length === 0 && !holder
-      ? (translateServerMessage(api.message, i18n.language) ?? api.message.replace(/^(file|fileId|mapping|defaultCountry): /, ''))
-      : null;
+  const holder = api && code === 'BUSY' ? busyHolder(api) : null;
+  // What the core said helps when no field carries the problem (e.g. "not reachable"), translated by its key. A
+  // problem with a file, a mapping or the country needs no "file:" in front of it.
+  const detail = api && fields.length === 0 && !holder ? translateSaid(t, api).replace(/^(file|fileId|mapping|defaultCountry): /, '') : null;
   return (
     <Alert
       color={code === 'BUSY' ? 'orange' : 'red'}
@@ -73,7 +77,7 @@ export function ErrorAlert({ error, mt, onRetry }: { error: unknown; mt?: string
         <List size="sm" spacing={2}>
           {fields.map((f) => (
             <List.Item key={f.path} data-field={f.path}>
-              <b>{fieldName(t, f.path)}</b>: {fieldMessage(t, i18n.language, api!, f)}
+              <b>{fieldName(t, f.path)}</b>: {fieldMessage(t, api!, f)}
             </List.Item>
           ))}
         </List>

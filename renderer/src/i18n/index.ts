@@ -16,6 +16,8 @@ import backupsEn from './backups.en.json';
 import backupsRu from './backups.ru.json';
 import startEn from './start.en.json';
 import startRu from './start.ru.json';
+import errorsRu from './errors.ru.json';
+import { catalogResource } from './errors';
 import healthEn from './health.en.json';
 import healthRu from './health.ru.json';
 
@@ -32,9 +34,37 @@ function initialLanguage(): UiLanguage {
 
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
+  // The core's messages (errors by key) live under errors.<key>: the English is built from the shared catalog, so it
+  // always matches what the CLI and the HTTP host print; errors.ru.json holds the Russian of every key.
   resources: {
-    en: { translation: { ...en, ...formsEn, ...paperEn, ...campaignsEn, ...providersEn, ...integrityEn, ...backupsEn, ...startEn, ...healthEn } },
-    ru: { translation: { ...ru, ...formsRu, ...paperRu, ...campaignsRu, ...providersRu, ...integrityRu, ...backupsRu, ...startRu, ...healthRu } },
+    en: {
+      translation: {
+        ...en,
+        ...formsEn,
+        ...paperEn,
+        ...campaignsEn,
+        ...providersEn,
+        ...integrityEn,
+        ...backupsEn,
+        ...startEn,
+        ...healthEn,
+        errors: { ...en.errors, ...catalogResource() },
+      },
+    },
+    ru: {
+      translation: {
+        ...ru,
+        ...formsRu,
+        ...paperRu,
+        ...campaignsRu,
+        ...providersRu,
+        ...integrityRu,
+        ...backupsRu,
+        ...startRu,
+        ...healthRu,
+        errors: { ...ru.errors, ...errorsRu },
+      },
+    },
   },
   lng: initialLanguage(),
   fallbackLng: 'en',

@@ -66,6 +66,39 @@ describe('the message catalog', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('states every refusal by key: no `new AppError(` with an English sentence, no field problem with only a message', () => {
+    const english: string[] = [];
+    for (const file of [...tsFiles(join(ROOT, 'electron')), ...tsFiles(join(ROOT, 'shared'))]) {
+      const text = readFileSync(file, 'utf8');
+      const where = file.slice(ROOT.length + 1);
+      // The second argument is a key: a quoted catalog key, or a name holding one (a MessageKey the type check keeps honest).
+      for (const m of text.matchAll(/new AppError\(\s*[^,]+,\s*([`'"][^`'"]*[`'"]|[^,)\s]+)/g)) {
+        const arg = m[1]!;
+        const quoted = /^['"`]/.test(arg);
+        if (quoted ? !isMessageKey(arg.slice(1, -1)) : /\s/.test(arg)) english.push(`${where}: ${arg}`);
+      }
+      for (const m of text.matchAll(/\{\s*path:[^{}]*?,\s*message:\s*([`'"][^`'"]*[`'"])/g)) english.push(`${where}: field ${m[1]}`);
+    }
+    expect(english).toEqual([]);
+  });
+
+  it("gives the contract's own zod messages as keys", () => {
+    const english: string[] = [];
+    for (const file of tsFiles(join(ROOT, 'shared/contract'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\.(?:min|max|length|regex|nonempty|refine|startsWith|endsWith)\([^()]*?,\s*'([^']+)'\)/g))
+        if (!isMessageKey(m[1]!)) english.push(`${file.slice(ROOT.length + 1)}: ${m[1]}`);
+      for (const m of text.matchAll(/\b(?:message|error): '([^']+)'/g))
+        if (!isMessageKey(m[1]!)) english.push(`${file.slice(ROOT.length + 1)}: ${m[1]}`);
+    }
+    expect(english).toEqual([]);
+  });
+
+  it('refuses an AppError whose second argument is not a key of the catalog', () => {
+    const sentence = 'the shop name is empty' as Parameters<typeof renderMessage>[0];
+    expect(() => new AppError('VALIDATION_FAILED', sentence)).toThrow(/not a key of shared\/contract\/messages\.en\.ts/);
+  });
+
   it('renders parameters and plurals in English', () => {
     expect(renderMessage('campaigns.notFound', { batch: 7 })).toBe('batch: no batch 7');
     expect(renderMessage('sheets.tooFewRows', { serial: 'S-000001', count: 1 })).toBe('sheet S-000001 has 1 row');

@@ -1,4 +1,4 @@
-import { AppError, fieldProblem, type FieldProblem } from '../../../../shared/contract/errors';
+import { AppError, fieldProblem, type FieldProblem, type FieldProblemInput } from '../../../../shared/contract/errors';
 import { FileAdapter } from './file';
 import { DEFAULT_TIMEOUT_MS } from './http';
 import { SmsruAdapter, SMSRU_BASE_URL } from './smsru';
@@ -236,33 +236,34 @@ export function providerDestination(kind: ProviderKind, options: Record<string, 
 
 /** The refusal for options that do not check out: every problem by key, and all of them in English as the message. */
 export function invalidOptions(problems: FieldProblem[]): AppError {
+  // Every problem here comes from fieldProblem() over a key (validateProviderOptions, refuse below).
+  const keyed = problems.flatMap((p) => (p.key ? [{ path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}) }] : []));
   return new AppError(
     'VALIDATION_FAILED',
     'providers.invalidOptions',
     { problems: problems.map((p) => `${p.path}: ${p.message}`).join('; ') },
     {
-      fields: problems.map((p) =>
-        p.key ? { path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}) } : { path: p.path, message: p.message },
-      ),
+      fields: keyed,
     },
   );
 }
 
 // The message reads "path: problem" like every other refusal, so callers listing problems can match it against
 // validateProviderOptions' own.
-function refuse(problems: FieldProblem[]): never {
-  throw invalidOptions(problems);
+function refuse(problems: FieldProblemInput[]): never {
+  throw invalidOptions(problems.map(fieldProblem));
 }
 
 /** Builds the adapter for a configured provider; VALIDATION_FAILED when an option or a required secret is missing or wrong. */
 export function createAdapter(config: ProviderConfig, env: AdapterEnv): ProviderAdapter {
   const { name, kind, options } = config;
   const problems = validateProviderOptions(kind, options);
-  if (problems.length) refuse(problems);
+  if (problems.length) throw invalidOptions(problems);
   const secret = (field: string): string | undefined => env.secrets.get(name, field) || undefined;
   const required = (field: string, what: string): string => {
     const v = secret(field);
-    if (v === undefined) refuse([{ path: `secrets.${field}`, message: `the ${what} is missing; set it in ${env.secrets.describe(name, field)}` }]);
+    if (v === undefined)
+      refuse([{ path: `secrets.${field}`, key: 'providers.secretMissing', params: { what, where: env.secrets.describe(name, field) } }]);
     return v;
   };
   const opt = (key: string) => given(options, key);
@@ -304,7 +305,7 @@ export function createAdapter(config: ProviderConfig, env: AdapterEnv): Provider
       return new WebhookAdapter({ ...common, url: opt('baseUrl') ?? opt('url')!, token: secret('token') });
     case 'file': {
       const dir = opt('dir') ?? env.outDir;
-      if (!dir) refuse([{ path: 'options.dir', message: 'required: no hand-off folder is set; give dir' }]);
+      if (!dir) refuse([{ path: 'options.dir', key: 'providers.noHandoffFolder' }]);
       const delimiter = opt('delimiter') ?? ',';
       return new FileAdapter({
         providerName: name,
@@ -316,6 +317,6 @@ export function createAdapter(config: ProviderConfig, env: AdapterEnv): Provider
       });
     }
     default:
-      return refuse([{ path: 'kind', message: `unknown provider kind; use one of ${ProviderKinds.join(', ')}` }]);
+      return refuse([{ path: 'kind', key: 'providers.unknownKind', params: { kinds: ProviderKinds.join(', ') } }]);
   }
 }

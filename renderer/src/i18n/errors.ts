@@ -1,0 +1,41 @@
+import type { TFunction } from 'i18next';
+import { knownKey } from '../../../shared/contract/errors';
+import { messagesEn, type MessageParams } from '../../../shared/contract/messages.en';
+
+type Resource = { [name: string]: string | Resource };
+
+/**
+ * The shared English catalog (shared/contract/messages.en.ts) as an i18next resource, to merge under `errors`: a key
+ * `area.name` becomes errors.area.name, and a `{ one, other }` entry becomes name_one / name_other.
+ */
+export function catalogResource(): Resource {
+  const out: Resource = {};
+  for (const [key, entry] of Object.entries(messagesEn) as [string, string | { one: string; other: string }][]) {
+    const parts = key.split('.');
+    let node = out;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Resource;
+    const leaf = parts[parts.length - 1]!;
+    if (typeof entry === 'string') node[leaf] = entry;
+    else {
+      node[`${leaf}_one`] = entry.one;
+      node[`${leaf}_other`] = entry.other;
+    }
+  }
+  return out;
+}
+
+/** What the core said, as it crosses a door: a key of the catalog with its parameters, and the English `message`. */
+export interface Said {
+  key?: string;
+  params?: MessageParams;
+  message: string;
+}
+
+/**
+ * One thing the core said, in the person's language: by its key when the catalog knows it (t('errors.' + key)),
+ * else `message` as it was sent (an answer from an older or newer version, or a door's own English sentence).
+ */
+export function translateSaid(t: TFunction, said: Said): string {
+  if (!knownKey(said.key)) return said.message;
+  return t(`errors.${said.key}`, { ...said.params, defaultValue: said.message });
+}
