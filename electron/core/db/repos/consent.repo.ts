@@ -103,7 +103,6 @@ export class ConsentRepo {
   private readonly contactEventsStmt;
   private readonly upsertStateStmt;
   private readonly contactStatesStmt;
-  private readonly marketingStmt;
   private readonly insertStateStmt;
   private readonly proofStmt;
   private eventByIdStmt: Statement<[number], EventRow> | undefined;
@@ -134,9 +133,6 @@ export class ConsentRepo {
     );
     this.contactStatesStmt = db.prepare<[number], StateRow>(
       'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id = ?',
-    );
-    this.marketingStmt = db.prepare<[string], { contact_id: number; channel: Channel; status: ConsentStatus; expires_at: number | null }>(
-      `SELECT contact_id, channel, status, expires_at FROM consent_state WHERE purpose = 'marketing' AND contact_id IN (SELECT value FROM json_each(?))`,
     );
   }
 
@@ -214,14 +210,6 @@ export class ConsentRepo {
     ))
       .all(JSON.stringify(contactIds))
       .map(toState);
-  }
-
-  /** Marketing status per channel for a page of contacts. */
-  marketingStates(contactIds: number[]): { contactId: number; channel: Channel; status: ConsentStatus; expiresAt: number | null }[] {
-    if (contactIds.length === 0) return [];
-    return this.marketingStmt
-      .all(JSON.stringify(contactIds))
-      .map((r) => ({ contactId: r.contact_id, channel: r.channel, status: r.status, expiresAt: r.expires_at }));
   }
 
   /** Every event in chain order, streamed. */
