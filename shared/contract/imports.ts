@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ColumnFields } from '../domain/csv/mapping';
-import { Channel, CountryCode, InstantInput, IsoInstant, Name, Purpose } from './common';
+import { ImportWarningKinds } from '../domain/csv/warnings';
+import { Channel, CountryCode, InstantInput, IsoInstant, Locale, Name, Purpose } from './common';
 import { FileId } from './files';
 
 /** What a column of an imported file means. */
@@ -31,6 +32,15 @@ export const ImportPresetInfo = z.object({
 /** A mapping preset. */
 export type ImportPresetInfo = z.infer<typeof ImportPresetInfo>;
 
+/** The warnings of one kind an import met: how many, and the first rows (with what the sentence names). */
+export const ImportWarningGroup = z.object({
+  kind: z.enum(ImportWarningKinds),
+  count: z.number().int(),
+  examples: z.array(z.object({ row: z.number().int(), params: z.record(z.string(), z.union([z.string(), z.number()])), text: z.string() })),
+});
+/** The warnings of one kind an import met. */
+export type ImportWarningGroup = z.infer<typeof ImportWarningGroup>;
+
 /** The figures of an import preview or commit. */
 export const ImportSummary = z.object({
   rows: z.number().int(),
@@ -46,6 +56,8 @@ export const ImportSummary = z.object({
   /** Marketing grants the gate would still refuse as `needs_personal_data` (Russia's separate 152-FZ consent). */
   needsPersonalData: z.number().int(),
   warnings: z.number().int(),
+  /** The warnings by kind, in the order they first appeared, with up to 5 example rows each (the report holds all). */
+  warningGroups: z.array(ImportWarningGroup),
   batch: z.number().int().nullable(),
   errors: z.array(z.object({ row: z.number().int(), reason: z.string() })),
   file: z.object({ name: z.string(), sha256: z.string(), bytes: z.number().int(), encoding: z.string(), delimiter: z.string() }),
@@ -95,6 +107,31 @@ export const ImportRunInput = z.object({
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
   dryRun: z.boolean().default(true),
   staff: Name.optional(),
+  /** The sheet of a workbook (.xlsx) to read; without it the first. */
+  sheet: z.string().trim().min(1).max(100).optional(),
+  /**
+   * One consent source and date for every row («анкеты в магазине, 2024»): they fill the rows' missing source and
+   * date; with channels and purpose, a file without consent columns says "yes" for them on every row. The pack's
+   * rules for that evidence decide grant or unproven claim, as for a source in a column.
+   */
+  consentForFile: z
+    .object({
+      source: z.string().trim().min(1, 'consentForFile.source: say how the consent was collected').max(500).optional(),
+      date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'consentForFile.date: expected the day as YYYY-MM-DD')
+        .optional(),
+      channels: z.array(Channel).min(1).optional(),
+      purpose: Purpose.optional(),
+    })
+    .refine((c) => c.source !== undefined || c.date !== undefined, { message: 'give a source, a date or both', path: ['source'] })
+    .refine((c) => (c.channels === undefined) === (c.purpose === undefined), {
+      message: 'give the channels and the purpose together',
+      path: ['channels'],
+    })
+    .optional(),
+  /** The person's language: the report's CSV is written for their spreadsheet (`;` for Russian Excel). */
+  language: Locale.optional(),
 });
 
 /** Importing a file (inspect, preview, commit, undo, presets) and exporting the register. */
@@ -111,6 +148,11 @@ export const importsMethods = {
       sheet: z.string().trim().min(1).max(100).optional(),
     }),
     output: z.object({
+      /** What the file is: a CSV text, an Excel workbook, or an HTML table saved as .xls (Bitrix24's «Экспорт в Excel»). */
+      format: z.enum(['csv', 'xlsx', 'html']),
+      /** A workbook's sheets, in order (empty for other files), and the one read. */
+      sheets: z.array(z.string()),
+      sheet: z.string().nullable(),
       encoding: z.string(),
       delimiter: z.string(),
       bytes: z.number().int(),
@@ -153,6 +195,15 @@ export const importsMethods = {
     input: z.object({
       what: z.enum(['contacts', 'suppression', 'history']),
       at: InstantInput.optional(),
+      /**
+       * `excel` (the default, as before): formula-safe for a spreadsheet — a value that could run as a formula,
+       * a `+` phone included, gets a leading `'` — machine column names, UTC times, UTF-8 with a BOM. `crm`: for
+       * re-import into a CRM — plain E.164 phones, column names in `language`, and with `ru` a `;` delimiter and
+       * the shop's local date-times. Our import reads both back exactly.
+       */
+      for: z.enum(['excel', 'crm']).default('excel'),
+      /** The person's language: the CRM variant's column names, values and dates follow it. */
+      language: Locale.default('en'),
       delimiter: z.enum([',', ';', '\t']).optional(),
       encoding: z.enum(['utf-8', 'windows-1251']).default('utf-8'),
     }),

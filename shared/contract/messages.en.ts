@@ -186,6 +186,23 @@ export const messagesEn = {
   'imports.alreadyUndone': 'batch: import {{batch}} was already undone',
   'imports.noPreset': 'preset: no preset "{{preset}}"',
   'imports.presetNeedsPhone': 'mapping: a preset must map a phone column',
+  'imports.xlsBinary':
+    'file: this is an Excel 97–2003 workbook (.xls), a binary format this import does not read; open it in Excel and save it as "CSV UTF-8 (comma delimited)" or as "Excel Workbook (.xlsx)", then choose that file',
+  'imports.zipNotWorkbook': 'file: this is a zip archive, not an Excel workbook (.xlsx); save the table as .xlsx or CSV and choose that file',
+  'imports.workbookDamaged': 'file: the Excel workbook is damaged ({{reason}}); open it in Excel and save it again as .xlsx or CSV',
+  'imports.workbookTooBig':
+    "file: the workbook's {{part}} unpacks to more than {{mb}} MB (a zip bomb, or far more text than a contact list holds); nothing was read",
+  'imports.workbookNoSheets': 'file: the Excel workbook has no sheets',
+  'imports.noSheet': 'sheet: the workbook has no sheet "{{sheet}}" (it has: {{sheets}})',
+  'imports.sheetEmpty': 'file: the sheet "{{sheet}}" holds no rows',
+  'imports.htmlNoTable':
+    'file: this is a web page (HTML), as some CRMs save "Excel" exports, but it holds no table; export the list again or save it as CSV',
+  'imports.htmlNoRows':
+    'file: this is a web page (HTML), as some CRMs save "Excel" exports, but its table holds no rows with cells; export the list again or save it as CSV',
+  'imports.htmlTooLarge': 'file: the web page (HTML) is larger than 50 MB; export fewer rows at a time or save it as CSV',
+  'imports.fileConsentBadDay': 'consentForFile.date: {{date}} is not a real day',
+  'imports.fileConsentFuture': 'consentForFile.date: {{date}} is in the future',
+  'imports.notARealDay': 'not a real day',
   'imports.noDataRowsWarnings':
     'file: no data rows were read below the header (row {{row}}, line {{line}}): see the warnings in the report; nothing was imported',
   'imports.noDataRowsHeaderOnly':

@@ -87,7 +87,7 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
       break;
     case 'export': {
       const backend = createBackend({ dbPath: join(dir, 'register.db'), clock: { now: () => T0 } });
-      const r = createExport(backend.ctx, backend.files, { what: 'contacts', encoding: 'utf-8' });
+      const r = createExport(backend.ctx, backend.files, { what: 'contacts', for: 'excel', language: 'en', encoding: 'utf-8' });
       note = `${r.rows.toLocaleString('en')} contacts, ${(r.bytes / 1e6).toFixed(0)} MB`;
       backend.close();
       break;

@@ -233,7 +233,14 @@ const commands: Command[] = [
     flags: [
       { name: 'what', value: 'contacts|suppression|history', summary: 'what to write (default contacts)', field: 'what', default: 'contacts' },
       { name: 'at', value: 'ISO', summary: 'as the register stood at this instant', field: 'at' },
-      delimiter('the separator (default ,)'),
+      {
+        name: 'for',
+        value: 'excel|crm',
+        summary: 'excel (default): formula-safe for a spreadsheet; crm: plain phones and column names in --language, for re-import',
+        field: 'for',
+      },
+      { name: 'language', value: 'en|ru', summary: "the CRM variant's column names (ru: also ; and local date-times)", field: 'language' },
+      delimiter('the separator (default ,; ; for a Russian CRM)'),
       encoding('utf-8 (default) or windows-1251', (raw) =>
         String(raw)
           .toLowerCase()

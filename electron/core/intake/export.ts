@@ -3,7 +3,16 @@ import iconv from 'iconv-lite';
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import type { Channel, ConsentAction, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
 import { consentKey, foldEvents } from '../../../shared/domain/consent/fold';
-import { CONSENT_CELLS, contactExportHeader } from '../../../shared/domain/csv/own-format';
+import {
+  CONSENT_CELLS,
+  contactExportHeader,
+  crmContactHeader,
+  crmLocalDateTime,
+  crmPhoneHeader,
+  crmStatusWord,
+  proofWords,
+  type ExportLanguage,
+} from '../../../shared/domain/csv/own-format';
 import { joinTags, neutralizeCell } from '../../../shared/domain/csv/values';
 import type { ContactWithEventRow } from '../db/repos/contacts.repo';
 import type { FileStore } from '../infra/files';
@@ -24,14 +33,20 @@ class CsvOut {
     path: string,
     private readonly delimiter: string,
     private readonly encoding: 'utf-8' | 'windows-1251',
+    /** For a CRM: numbers stay plain (`+` and digits cannot run as a formula); other formula-like values keep their `'`. */
+    private readonly forCrm: boolean,
   ) {
     this.fd = openSync(path, 'w');
-    // Excel opens UTF-8 CSV correctly only with a BOM; Windows-1251 files have none.
-    if (encoding === 'utf-8') writeSync(this.fd, Buffer.from([0xef, 0xbb, 0xbf]));
+    // Excel opens UTF-8 CSV correctly only with a BOM; Windows-1251 files have none, nor does the CRM variant.
+    if (encoding === 'utf-8' && !forCrm) writeSync(this.fd, Buffer.from([0xef, 0xbb, 0xbf]));
   }
   line(cells: readonly string[], counted = true): void {
     let out = '';
-    for (let i = 0; i < cells.length; i++) out += (i > 0 ? this.delimiter : '') + csvCell(neutralizeCell(cells[i]!), this.delimiter);
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      const safe = this.forCrm && PHONES_ONLY.test(cell) ? cell : neutralizeCell(cell);
+      out += (i > 0 ? this.delimiter : '') + csvCell(safe, this.delimiter);
+    }
     this.buf += out + '\r\n';
     if (counted) this.rows++;
     if (this.buf.length > 1 << 20) this.flush();
@@ -56,6 +71,9 @@ class CsvOut {
   }
 }
 
+/** One E.164 number or a list of them: `+` and digits only, which no spreadsheet runs as a formula that calls anything. */
+const PHONES_ONLY = /^\+\d{1,15}(?:, \+\d{1,15})*$/;
+
 function countChar(s: string, ch: string): number {
   let n = 0;
   for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) n++;
@@ -63,16 +81,18 @@ function countChar(s: string, ch: string): number {
 }
 
 /** The event that put a cell in its current status: what a CRM needs to know about the proof. */
-function proofSummary(method: string, evidenceJson: string | null, formCode: string | null): string {
+function proofSummary(method: string, evidenceJson: string | null, formCode: string | null, language: ExportLanguage = 'en'): string {
   const ev = evidenceJson ? (JSON.parse(evidenceJson) as Record<string, unknown>) : {};
-  const parts = [method];
-  if (formCode) parts.push(`form ${formCode}`);
-  if (typeof ev.sheetRef === 'string') parts.push(`sheet ${ev.sheetRef}`);
-  if (typeof ev.inboundMessageId === 'string') parts.push(`message ${ev.inboundMessageId}`);
+  const w = proofWords(language);
+  const parts = [w.method(method)];
+  if (formCode) parts.push(`${w.form} ${formCode}`);
+  if (typeof ev.sheetRef === 'string') parts.push(`${w.sheet} ${ev.sheetRef}`);
+  if (typeof ev.inboundMessageId === 'string') parts.push(`${w.message} ${ev.inboundMessageId}`);
   if (typeof ev.source === 'string') parts.push(ev.source);
-  if (typeof ev.fileName === 'string') parts.push(`${ev.fileName}${typeof ev.row === 'number' ? ` row ${ev.row}` : ''}`);
+  if (typeof ev.fileName === 'string') parts.push(`${ev.fileName}${typeof ev.row === 'number' ? ` ${w.row} ${ev.row}` : ''}`);
   if (typeof ev.note === 'string' && parts.length === 1) parts.push(ev.note);
-  return parts.join('; ');
+  // A Russian CRM file is split by `;`: its summaries are joined by commas instead, so no cell needs quotes for it.
+  return parts.join(language === 'ru' ? ', ' : '; ');
 }
 
 const SETS_STATUS: Record<string, readonly ConsentAction[]> = {
@@ -92,12 +112,18 @@ type CellEvent = FoldableEvent;
  */
 export function createExport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'export.create'>): Output<'export.create'> {
   const at = input.at ? Date.parse(input.at) : ctx.clock.now();
-  const delimiter = input.delimiter ?? (input.encoding === 'windows-1251' ? ';' : ',');
+  const crm = input.for === 'crm';
+  const language: ExportLanguage = crm ? input.language : 'en';
+  // Russian Excel and Russian CRMs split a CSV into columns by `;`.
+  const delimiter = input.delimiter ?? (input.encoding === 'windows-1251' || language === 'ru' ? ';' : ',');
+  const timeZone = getSettings(ctx).timezone;
+  // For a Russian CRM, dates as its people read them: the shop's wall clock; otherwise ISO 8601 in UTC.
+  const when = (ms: number): string => (language === 'ru' ? crmLocalDateTime(ms, timeZone) : iso(ms));
   // The date in the file name is the shop's own calendar day.
-  const day = localDay(at, getSettings(ctx).timezone);
-  const name = `optin-${input.what}-${day}.csv`;
+  const day = localDay(at, timeZone);
+  const name = `optin-${input.what}${crm ? '-crm' : ''}-${day}.csv`;
   const file = files.createOutput(name);
-  const out = new CsvOut(file.path, delimiter, input.encoding);
+  const out = new CsvOut(file.path, delimiter, input.encoding, crm);
   const formCodes = new Map(ctx.forms.list().map((f) => [f.id, f.code]));
   const head = formatHead(currentHeads(ctx));
   try {
@@ -147,12 +173,13 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
         ]);
       }
     } else {
-      if (input.what === 'contacts') out.line(contactExportHeader(), false);
-      else out.line(['phone'], false);
+      if (input.what === 'contacts') out.line(crm ? crmContactHeader(language) : contactExportHeader(), false);
+      else out.line([crm ? crmPhoneHeader(language) : 'phone'], false);
       let current: ContactWithEventRow | null = null;
       let events: CellEvent[] = [];
       const noneCells: string[] = [];
-      for (let i = 0; i < CONSENT_CELLS.length; i++) noneCells.push('none', '', '');
+      const none = crmStatusWord('none', language);
+      for (let i = 0; i < CONSENT_CELLS.length; i++) noneCells.push(none, '', '');
       const emit = (): void => {
         if (!current) return;
         let cells = noneCells;
@@ -169,7 +196,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
           for (const { channel, purpose } of CONSENT_CELLS) {
             const list = byKey.get(consentKey({ channel, purpose }));
             if (!list) {
-              cells.push('none', '', '');
+              cells.push(none, '', '');
               continue;
             }
             const state = foldEvents(list, at);
@@ -188,9 +215,10 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
                 if (fits && (!proof || e.occurredAt > proof.occurredAt || (e.occurredAt === proof.occurredAt && e.seq > proof.seq))) proof = e;
               }
               const p = proof ? ctx.consent.proof(proof.seq) : undefined;
-              if (p) source = proofSummary(p.method, p.evidence, p.formVersionId !== null ? (formCodes.get(p.formVersionId) ?? null) : null);
+              if (p)
+                source = proofSummary(p.method, p.evidence, p.formVersionId !== null ? (formCodes.get(p.formVersionId) ?? null) : null, language);
             }
-            cells.push(state.status, state.since !== null ? iso(state.since) : '', source);
+            cells.push(crmStatusWord(state.status, language), state.since !== null ? when(state.since) : '', source);
           }
         }
         const [, phone, name, email, locale, country, externalId, tags, otherPhones] = current;
@@ -236,6 +264,13 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
     out.close();
   }
   // The register's head the file was read at, on record (the CSV itself stays what a CRM reads back).
-  appendAudit(ctx, 'system', 'export.created', `export:${input.what}`, { rows: out.rows, at: input.at ?? null, encoding: input.encoding, head });
+  appendAudit(ctx, 'system', 'export.created', `export:${input.what}`, {
+    rows: out.rows,
+    at: input.at ?? null,
+    encoding: input.encoding,
+    for: input.for,
+    language,
+    head,
+  });
   return { fileId: file.id, name, rows: out.rows, bytes: statSync(file.path).size, lossy: out.lossy, head };
 }

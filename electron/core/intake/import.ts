@@ -14,6 +14,9 @@ import {
   type RowPlan,
 } from '../../../shared/domain/csv/row';
 import { neutralizeCell } from '../../../shared/domain/csv/values';
+import { importWarning, type ImportWarning, type ImportWarningKind } from '../../../shared/domain/csv/warnings';
+import type { FileConsent } from '../../../shared/domain/csv/row';
+import { zonedTimeToUtc } from '../../../shared/domain/time/zones';
 import { isKnownCountry } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { EventRecord } from '../db/repos/consent.repo';
@@ -41,6 +44,16 @@ export interface ImportOptions {
    * mapping was made from, see import.inspect), else the row found by itself.
    */
   headerRow?: number | undefined;
+  /** The sheet of a workbook to read (by name); without it the first. */
+  sheet?: string | undefined;
+  /**
+   * One consent source and day (YYYY-MM-DD, the shop's calendar) for every row, and, for a file without consent
+   * columns, the channels and purpose every row agreed to.
+   */
+  consentForFile?:
+    { source?: string | undefined; date?: string | undefined; channels?: Channel[] | undefined; purpose?: Purpose | undefined } | undefined;
+  /** The person's language: the report is written for their spreadsheet (`;` for Russian Excel). */
+  language?: 'en' | 'ru' | undefined;
   actor: string;
 }
 
@@ -48,6 +61,13 @@ export interface ImportOptions {
 export interface RowError {
   row: number;
   reason: string;
+}
+
+/** The warnings of one kind: how many, and the first rows that had one. */
+export interface WarningGroup {
+  kind: ImportWarningKind;
+  count: number;
+  examples: { row: number; params: ImportWarning['params']; text: string }[];
 }
 
 /** The figures of a dry run or a commit (they agree for the same file, options and register). */
@@ -65,6 +85,8 @@ export interface ImportSummary {
   /** Marketing grants the gate would still refuse as `needs_personal_data`: said in the preview as on the contact page. */
   needsPersonalData: number;
   warnings: number;
+  /** The warnings grouped by kind, in the order they first appeared, with a few example rows each. */
+  warningGroups: WarningGroup[];
   batch: number | null;
   /** The first 100 rejected rows; the report holds them all. */
   errors: RowError[];
@@ -81,19 +103,27 @@ export interface ImportProgress {
 }
 
 const MAX_ERRORS_IN_SUMMARY = 100;
+/** Example rows kept per kind of warning for the wizard; the report holds them all. */
+const EXAMPLES_PER_KIND = 5;
 
 /** Report CSV, written as the import goes so its size never sits in memory. */
 class ReportWriter {
   private out: WriteStream;
   private pending = '';
   count = 0;
-  constructor(path: string, headers: string[]) {
+  constructor(
+    path: string,
+    headers: string[],
+    /** `;` for Russian Excel, which splits a CSV into columns only by it. */
+    private readonly delimiter: ',' | ';' = ',',
+  ) {
     this.out = createWriteStream(path);
+    // The BOM tells Excel the file is UTF-8.
     this.out.write('\uFEFF');
     this.line(['row', 'problem', 'reason', ...headers]);
   }
   private line(cells: string[]): void {
-    this.pending += cells.map((c) => csvCell(neutralizeCell(c), ',')).join(',') + '\r\n';
+    this.pending += cells.map((c) => csvCell(neutralizeCell(c), this.delimiter)).join(this.delimiter) + '\r\n';
   }
   private batch: { row: number; seq: number; cells: string[] }[] = [];
   add(row: number, problem: 'rejected' | 'warning', reason: string, cells: readonly string[]): void {
@@ -138,12 +168,38 @@ function mappingFits(mapping: readonly ColumnMapping[], cells: readonly string[]
  * when the mapping fits it; else the first row the mapping fits (the row import.inspect was asked to take).
  */
 async function sniffForMapping(path: string, options: ImportOptions): Promise<FileSniff> {
-  const base = { encoding: options.encoding, delimiter: options.delimiter };
+  const base = { encoding: options.encoding, delimiter: options.delimiter, sheet: options.sheet };
   if (options.headerRow !== undefined) return sniffFile(path, { ...base, headerRow: options.headerRow });
   const sniff = await sniffFile(path, base);
   if (mappingFits(options.mapping, sniff.headers)) return sniff;
   const row = sniff.rows.findIndex((cells) => mappingFits(options.mapping, cells));
   return row >= 0 ? sniffFile(path, { ...base, headerRow: row + 1 }) : sniff;
+}
+
+/** The source and date given for the whole file, as the row reader takes them (the day starts in the shop's zone). */
+function fileConsentOf(given: ImportOptions['consentForFile'], timeZone: string, now: number): FileConsent | undefined {
+  if (!given) return undefined;
+  let occurredAt: number | null = null;
+  if (given.date) {
+    const [y, m, d] = given.date.split('-').map(Number) as [number, number, number];
+    const check = new Date(Date.UTC(y, m - 1, d));
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d || y < 1900)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'imports.fileConsentBadDay',
+        { date: given.date },
+        { fields: [{ path: 'consentForFile.date', key: 'imports.notARealDay' }] },
+      );
+    occurredAt = zonedTimeToUtc(y, m, d, 0, 0, 0, timeZone);
+    if (occurredAt > now)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'imports.fileConsentFuture',
+        { date: given.date },
+        { fields: [{ path: 'consentForFile.date', key: 'common.inFuture' }] },
+      );
+  }
+  return { source: given.source ?? null, occurredAt, channels: given.channels, purpose: given.purpose };
 }
 
 /** Tell the caller how far the import is and stop it when asked. */
@@ -249,6 +305,7 @@ export async function runImport(
     timeZone: settings.timezone,
     policy,
     now,
+    fileConsent: fileConsentOf(options.consentForFile, settings.timezone, now),
   };
   if (!isKnownCountry(rowCtx.defaultCountry)) {
     throw new AppError(
@@ -262,7 +319,7 @@ export async function runImport(
   }
   const compiled = compileMapping(options.mapping);
   const reportFile = files.createOutput(`${file.name.replace(/\.[^.]*$/, '')}-import-report.csv`);
-  const report = new ReportWriter(reportFile.path, sniff.headers);
+  const report = new ReportWriter(reportFile.path, sniff.headers, options.language === 'ru' ? ';' : ',');
 
   const summary: ImportSummary = {
     rows: 0,
@@ -277,10 +334,24 @@ export async function runImport(
     revocations: 0,
     needsPersonalData: 0,
     warnings: 0,
+    warningGroups: [],
     batch: null,
     errors: [],
     file: { name: file.name, sha256, bytes: sniff.bytes, encoding: sniff.encoding, delimiter: sniff.delimiter },
     reportFileId: reportFile.id,
+  };
+  const groups = new Map<ImportWarningKind, WarningGroup>();
+  const warn = (row: number, w: ImportWarning, cells: readonly string[]): void => {
+    summary.warnings++;
+    let g = groups.get(w.kind);
+    if (!g) {
+      g = { kind: w.kind, count: 0, examples: [] };
+      groups.set(w.kind, g);
+      summary.warningGroups.push(g);
+    }
+    g.count++;
+    if (g.examples.length < EXAMPLES_PER_KIND) g.examples.push({ row, params: w.params, text: w.text });
+    report.add(row, 'warning', w.text, cells);
   };
   const reject = (row: number, reason: string, cells: readonly string[]): void => {
     summary.rejected++;
@@ -485,10 +556,7 @@ export async function runImport(
         else summary.revocations += targets.length;
       }
     }
-    for (const w of plan.warnings) {
-      summary.warnings++;
-      report.add(plan.row, 'warning', w, cells);
-    }
+    for (const w of plan.warnings) warn(plan.row, w, cells);
   };
 
   const beginCommit = (): void => {
@@ -507,6 +575,8 @@ export async function runImport(
         encoding: sniff.encoding,
         delimiter: sniff.delimiter,
         headerRow: sniff.headerRow,
+        ...(sniff.sheet ? { sheet: sniff.sheet.name } : {}),
+        ...(options.consentForFile ? { consentForFile: options.consentForFile } : {}),
       },
       summary: {},
       firstEventId: null,
@@ -520,10 +590,7 @@ export async function runImport(
   try {
     beginCommit();
     // What the file's head showed (headers alike, a NUL in the header) is reported on the header's row.
-    for (const note of sniff.notes) {
-      summary.warnings++;
-      report.add(sniff.headerRow, 'warning', note, sniff.headers);
-    }
+    for (const note of sniff.notes) warn(sniff.headerRow, note, sniff.headers);
     for await (const batch of readRecords(file.path, sniff, {
       ...(control.signal ? { signal: control.signal } : {}),
       onBytes: (bytesRead) => control.onProgress?.({ bytesRead, totalBytes, rows: summary.rows }),
@@ -536,16 +603,15 @@ export async function runImport(
         // A blank line is not a row; nor is the one-cell footer CRM reports add ("Generated By …", "Confidential…").
         if (rec.cells.length === 1 && rec.cells[0]!.trim() === '') continue;
         if (rec.cells.length === 1 && headerCount >= 3 && !rec.problem && /\p{L}/u.test(rec.cells[0]!)) {
-          summary.warnings++;
-          report.add(rec.row, 'warning', 'not a data row (a report footer or note line): skipped', rec.cells);
+          warn(
+            rec.row,
+            importWarning('footer_skipped', { value: rec.cells[0]!.slice(0, 60) }, 'not a data row (a report footer or note line): skipped'),
+            rec.cells,
+          );
           continue;
         }
         summary.rows++;
-        if (rec.warnings)
-          for (const w of rec.warnings) {
-            summary.warnings++;
-            report.add(rec.row, 'warning', w, rec.cells);
-          }
+        if (rec.warnings) for (const w of rec.warnings) warn(rec.row, w, rec.cells);
         if (rec.problem) {
           reject(rec.row, rec.problem, rec.cells);
           continue;
@@ -590,7 +656,12 @@ export async function runImport(
     if (!dryRun) {
       if (firstNewContactId !== null) ctx.contacts.indexFrom(firstNewContactId);
       summary.batch = batchId;
-      ctx.imports.finishBatch(batchId!, { ...summary, errors: undefined, reportFileId: undefined }, firstEventId, lastEventId);
+      ctx.imports.finishBatch(
+        batchId!,
+        { ...summary, errors: undefined, reportFileId: undefined, warningGroups: undefined },
+        firstEventId,
+        lastEventId,
+      );
       appendAudit(ctx, options.actor, 'import.committed', `import:${batchId}`, {
         file: file.name,
         sha256,

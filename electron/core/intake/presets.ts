@@ -2,13 +2,13 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ColumnMapping as ApiColumnMapping, ImportPresetInfo, Output, ParsedInput } from '../../../shared/contract/api';
 import { normalizeHeader, type ColumnMapping, type ColumnTarget, type ImportPreset } from '../../../shared/domain/csv/mapping';
 import { autoMap, BUILT_IN_PRESETS } from '../../../shared/domain/csv/presets';
-import { OWN_EXPORT_PRESET } from '../../../shared/domain/csv/own-format';
+import { OWN_EXPORT_PRESET, OWN_EXPORT_PRESET_RU } from '../../../shared/domain/csv/own-format';
 import type { FileStore } from '../infra/files';
 import { appendAudit, type ServiceContext } from '../context';
 import { sniffFile } from './reader';
 
 /** Every preset the wizard offers by itself: our own export first, then the CRMs'. */
-export const KNOWN_PRESETS: readonly ImportPreset[] = [OWN_EXPORT_PRESET, ...BUILT_IN_PRESETS];
+export const KNOWN_PRESETS: readonly ImportPreset[] = [OWN_EXPORT_PRESET, OWN_EXPORT_PRESET_RU, ...BUILT_IN_PRESETS];
 
 interface SavedMapping {
   columns: { header: string; target: ColumnTarget }[];
@@ -29,7 +29,7 @@ function applySaved(headers: readonly string[], saved: SavedMapping): ColumnMapp
 /** import.inspect: the file's encoding, delimiter, header and first rows, and the mapping we suggest. */
 export async function inspectImport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'import.inspect'>): Promise<Output<'import.inspect'>> {
   const file = files.get(input.fileId);
-  const sniff = await sniffFile(file.path, { encoding: input.encoding, delimiter: input.delimiter, headerRow: input.headerRow });
+  const sniff = await sniffFile(file.path, { encoding: input.encoding, delimiter: input.delimiter, headerRow: input.headerRow, sheet: input.sheet });
   const saved = savedPresets(ctx);
   const presets: ImportPresetInfo[] = [
     ...KNOWN_PRESETS.map((p) => ({ id: p.id, name: p.name, kind: 'built_in' as const })),
@@ -63,6 +63,9 @@ export async function inspectImport(ctx: ServiceContext, files: FileStore, input
     }
   }
   return {
+    format: sniff.format,
+    sheets: sniff.sheets.map((s) => s.name),
+    sheet: sniff.sheet?.name ?? null,
     encoding: sniff.encoding,
     delimiter: sniff.delimiter,
     bytes: sniff.bytes,

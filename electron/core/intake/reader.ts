@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { pipeline, Transform } from 'node:stream';
 import iconv from 'iconv-lite';
@@ -18,10 +18,20 @@ import {
 import { columnLetter, findHeaderRow, MAX_HEADER_ROW, similarHeaders } from '../../../shared/domain/csv/header';
 import type { ImportPreset } from '../../../shared/domain/csv/mapping';
 import { BUILT_IN_PRESETS } from '../../../shared/domain/csv/presets';
-import { OWN_EXPORT_PRESET } from '../../../shared/domain/csv/own-format';
+import { OWN_EXPORT_PRESET, OWN_EXPORT_PRESET_RU } from '../../../shared/domain/csv/own-format';
+import { importWarning, type ImportWarning } from '../../../shared/domain/csv/warnings';
+import { declaredCharset, looksLikeHtml, readHtmlTable } from '../../../shared/domain/csv/html-table';
+import { sheetRows, workbookSheets, type WorkbookSheet } from './workbook';
+
+/** What a file is: a CSV text, an Excel workbook, or an HTML table saved as .xls (Bitrix24's «Экспорт в Excel»). */
+export type FileFormat = 'csv' | 'xlsx' | 'html';
 
 /** What a first look at a file found. */
 export interface FileSniff {
+  format: FileFormat;
+  /** A workbook's sheets in order (empty for other files) and the one read. */
+  sheets: WorkbookSheet[];
+  sheet: WorkbookSheet | null;
   /** iconv-lite encoding name: utf8, utf16le, utf16be, windows-1251, koi8-r, ibm866, iso-8859-5, windows-1252… */
   encoding: string;
   bom: boolean;
@@ -39,7 +49,7 @@ export interface FileSniff {
   /** The first rows of the file (up to the header and some after it), for finding or choosing the header. */
   rows: string[][];
   /** What the person should know about the file before its rows (similar headers, NULs dropped in the header…). */
-  notes: string[];
+  notes: ImportWarning[];
 }
 
 /** One data record of the file (rows are numbered as a spreadsheet shows them: the header is row 1 unless it is lower). */
@@ -51,14 +61,18 @@ export interface FileRow {
   /** Set when the record is malformed: it is rejected with this reason. */
   problem: string | null;
   /** What was fixed or suspected on the way (a NUL dropped, rows that a quoted value seems to hold). */
-  warnings: string[] | null;
+  warnings: ImportWarning[] | null;
 }
 
 const SNIFF_BYTES = 256 * 1024;
 /** A field longer than this is a quote that was never closed and swallowed the lines after it. */
 const MAX_FIELD = 32 * 1024;
 /** Every preset the header may be recognised by. */
-const HEADER_PRESETS: readonly ImportPreset[] = [OWN_EXPORT_PRESET, ...BUILT_IN_PRESETS];
+const HEADER_PRESETS: readonly ImportPreset[] = [OWN_EXPORT_PRESET, OWN_EXPORT_PRESET_RU, ...BUILT_IN_PRESETS];
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+const starts = (head: Buffer, sig: number[]): boolean => head.length >= sig.length && sig.every((b, i) => head[i] === b);
 
 /** Files that are certainly not text, by their first bytes. */
 const MAGIC: [number[], string][] = [
@@ -172,13 +186,20 @@ function firstSwallowedLine(r: CsvRecord): { line: number; text: string } | null
 }
 
 /** Rows that a multi-line quoted value seems to hold: a warning, or the reason to reject the record. */
-function swallowCheck(r: CsvRecord, delimiter: string, headerCount: number): { problem: string | null; warning: string | null } {
+function swallowCheck(r: CsvRecord, delimiter: string, headerCount: number): { problem: string | null; warning: ImportWarning | null } {
   const found = swallowedRows(r, delimiter, headerCount);
   if (!found) return { problem: null, warning: null };
   const lines = found.lines.map((l) => l.line);
   const what = `a quoted value that opens on line ${r.line} runs to line ${r.endLine} and holds ${found.lines.length === 1 ? 'a line' : 'lines'} that look like rows of their own (${describeLines(lines)}: ${quoteText(found.lines[0]!.text)}): a quote that was never closed?`;
   return found.lastCell
-    ? { problem: null, warning: `${what} ${describeLines(lines)} ${lines.length === 1 ? 'was' : 'were'} not read as rows; check the file` }
+    ? {
+        problem: null,
+        warning: importWarning(
+          'quote_holds_rows',
+          { from: r.line, to: r.endLine, lines: describeLines(lines) },
+          `${what} ${describeLines(lines)} ${lines.length === 1 ? 'was' : 'were'} not read as rows; check the file`,
+        ),
+      }
     : { problem: `${what} The cells after it come from ${describeLines([lines[lines.length - 1]!])}, so the row is not imported`, warning: null };
 }
 
@@ -201,11 +222,37 @@ async function readHead(path: string, size: number): Promise<Buffer> {
  */
 export async function sniffFile(
   path: string,
-  options: { encoding?: string | undefined; delimiter?: string | undefined; headerRow?: number | undefined } = {},
+  options: {
+    encoding?: string | undefined;
+    delimiter?: string | undefined;
+    headerRow?: number | undefined;
+    sheet?: string | undefined;
+  } = {},
 ): Promise<FileSniff> {
   const info = await stat(path);
   if (info.size === 0) throw new AppError('UNREADABLE_FILE', 'imports.fileEmpty');
   const head = await readHead(path, info.size);
+  if (starts(head, OLE_MAGIC)) throw new AppError('UNREADABLE_FILE', 'imports.xlsBinary');
+  if (starts(head, ZIP_MAGIC)) {
+    const sheets = await workbookSheets(path);
+    const sheet = options.sheet === undefined ? sheets[0]! : sheets.find((s) => s.name === options.sheet);
+    if (!sheet)
+      throw new AppError('VALIDATION_FAILED', 'imports.noSheet', { sheet: options.sheet ?? '', sheets: sheets.map((s) => s.name).join(', ') });
+    const rows: { row: number; cells: string[] }[] = [];
+    const wanted = Math.max(options.headerRow ?? 0, 20) + 21;
+    for await (const batch of sheetRows(path, sheet, { batch: 50 })) {
+      rows.push(...batch);
+      if (rows.length >= wanted) break;
+    }
+    return sniffTable('xlsx', rows.slice(0, wanted), info.size, options.headerRow, { sheets, sheet, encoding: 'xlsx' });
+  }
+  const html = await htmlText(path, head, options.encoding);
+  if (html) {
+    const table = readHtmlTable(html.text);
+    if (!table.ok) throw new AppError('UNREADABLE_FILE', table.reason === 'no_table' ? 'imports.htmlNoTable' : 'imports.htmlNoRows');
+    const rows = table.rows.map((cells, i) => ({ row: i + 1, cells }));
+    return sniffTable('html', rows, info.size, options.headerRow, { sheets: [], sheet: null, encoding: html.encoding });
+  }
   const whole = head.length >= info.size;
   const detected = detectEncoding(head);
   const encoding = options.encoding ?? detected.encoding;
@@ -265,16 +312,26 @@ export async function sniffFile(
 
   const headers = header.cells.map((h) => stripBom(h).trim());
   if (headers.every((h) => h === '')) throw new AppError('UNREADABLE_FILE', 'imports.headerEmpty');
-  const notes: string[] = [];
-  if (header.nulLines) notes.push(`line ${header.line}: NUL characters (zero bytes, not text) were removed from the header`);
+  const notes: ImportWarning[] = [];
+  if (header.nulLines)
+    notes.push(
+      importWarning('header_nul', { line: header.line }, `line ${header.line}: NUL characters (zero bytes, not text) were removed from the header`),
+    );
   for (const { first, second } of similarHeaders(header.cells)) {
     notes.push(
-      `the header names columns ${columnLetter(first)} "${header.cells[first]}" and ${columnLetter(second)} "${header.cells[second]}" alike (they differ only in case or spaces): check that each is mapped as you mean`,
+      importWarning(
+        'similar_headers',
+        { first: `${columnLetter(first)} "${header.cells[first]}"`, second: `${columnLetter(second)} "${header.cells[second]}"` },
+        `the header names columns ${columnLetter(first)} "${header.cells[first]}" and ${columnLetter(second)} "${header.cells[second]}" alike (they differ only in case or spaces): check that each is mapped as you mean`,
+      ),
     );
   }
   const sample: string[][] = [];
   for (let i = headerRow; i < records.length && sample.length < 20; i++) if (!isBlankRecord(records[i]!.cells)) sample.push(records[i]!.cells);
   return {
+    format: 'csv',
+    sheets: [],
+    sheet: null,
     encoding,
     bom: detected.bom && encoding === detected.encoding,
     delimiter,
@@ -287,6 +344,138 @@ export async function sniffFile(
     rows,
     notes,
   };
+}
+
+/** The rows below the header of a workbook's sheet or an HTML table, in batches, cut or padded to the header's width. */
+async function* readTableRecords(
+  path: string,
+  sniff: FileSniff,
+  options: { onBytes?: (bytes: number) => void; signal?: AbortSignal },
+): AsyncGenerator<FileRow[]> {
+  const width = sniff.headers.length;
+  const toFileRows = (rows: { row: number; cells: string[] }[]): FileRow[] =>
+    rows
+      .filter((r) => r.row > sniff.headerRow)
+      .map((r) => ({ row: r.row, line: r.row, cells: isBlankRecord(r.cells) ? [''] : fitRow(r.cells, width), problem: null, warnings: null }));
+  if (sniff.format === 'html') {
+    let all = tableRows.get(sniff);
+    if (!all) {
+      const head = await readHead(path, sniff.bytes);
+      const html = await htmlText(path, head, sniff.encoding);
+      const table = html ? readHtmlTable(html.text) : null;
+      all = table?.ok ? table.rows.map((cells, i) => ({ row: i + 1, cells })) : [];
+    }
+    for (let i = 0; i < all.length; i += 1000) {
+      if (options.signal?.aborted) return;
+      const batch = toFileRows(all.slice(i, i + 1000));
+      options.onBytes?.(Math.round((sniff.bytes * Math.min(all.length, i + 1000)) / all.length));
+      if (batch.length > 0) yield batch;
+    }
+    return;
+  }
+  let seen = 0;
+  for await (const batch of sheetRows(path, sniff.sheet!, options.signal ? { signal: options.signal } : {})) {
+    if (options.signal?.aborted) return;
+    seen += batch.length;
+    const rows = toFileRows(batch);
+    // A workbook has no byte position to show while it streams: the share of rows read stands in, never 100 % early.
+    options.onBytes?.(Math.min(sniff.bytes - 1, Math.round(sniff.bytes * (1 - 1 / (1 + seen / 5000)))));
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/** At most this much of an HTML page is read (Bitrix24 writes every row of the list into one page). */
+const MAX_HTML = 50 * 1024 * 1024;
+
+/**
+ * The text of an HTML page saved as .xls, decoded by its declared charset (else as detected), or null when the file
+ * is not one.
+ */
+async function htmlText(path: string, head: Buffer, encoding: string | undefined): Promise<{ text: string; encoding: string } | null> {
+  const probe = head.subarray(0, 4096).toString('latin1');
+  if (!looksLikeHtml(probe)) return null;
+  const info = await stat(path);
+  if (info.size > MAX_HTML) throw new AppError('UNREADABLE_FILE', 'imports.htmlTooLarge');
+  const bytes = await readFile(path);
+  const declared = declaredCharset(probe);
+  let chosen = encoding ?? (declared && iconv.encodingExists(declared) ? declared : detectEncoding(bytes.subarray(0, SNIFF_BYTES)).encoding);
+  if (!iconv.encodingExists(chosen)) chosen = 'utf8';
+  const name = chosen.toLowerCase().replace(/^utf-8$/, 'utf8');
+  return { text: stripBom(iconv.decode(bytes, name)), encoding: name };
+}
+
+/** The rows of a workbook's sheet or an HTML table, as they are read for the mapping screen and the import. */
+const tableRows = new WeakMap<FileSniff, { row: number; cells: string[] }[]>();
+
+/** Find the header of a table's first rows and describe the file as {@link sniffFile} does for a CSV. */
+function sniffTable(
+  format: 'xlsx' | 'html',
+  all: { row: number; cells: string[] }[],
+  bytes: number,
+  headerRowOption: number | undefined,
+  extra: { sheets: WorkbookSheet[]; sheet: WorkbookSheet | null; encoding: string },
+): FileSniff {
+  if (all.length === 0)
+    throw new AppError('UNREADABLE_FILE', format === 'xlsx' ? 'imports.sheetEmpty' : 'imports.htmlNoRows', { sheet: extra.sheet?.name ?? '' });
+  // Rows as a spreadsheet shows them, empty ones included, so "row 3" means the same here and in Excel.
+  const last = Math.min(all[all.length - 1]!.row, 41 + (headerRowOption ?? 0));
+  const byRow = new Map(all.map((r) => [r.row, r.cells]));
+  const rows: string[][] = [];
+  for (let r = 1; r <= last; r++) rows.push(byRow.get(r) ?? []);
+  let headerRow: number;
+  if (headerRowOption !== undefined) {
+    headerRow = headerRowOption;
+    if (!Number.isInteger(headerRow) || headerRow < 1 || headerRow > MAX_HEADER_ROW)
+      throw new AppError('VALIDATION_FAILED', 'imports.headerRowRange', { max: MAX_HEADER_ROW });
+    if (isBlankRecord(rows[headerRow - 1] ?? [])) throw new AppError('VALIDATION_FAILED', 'imports.headerRowEmpty', { row: headerRow });
+  } else {
+    const found = findHeaderRow(rows, HEADER_PRESETS);
+    if (found === null) throw new AppError('UNREADABLE_FILE', 'imports.headerEmpty');
+    headerRow = found;
+  }
+  const raw = rows[headerRow - 1]!;
+  // Trailing empty header cells are not columns.
+  let width = raw.length;
+  while (width > 0 && raw[width - 1]!.trim() === '') width--;
+  const headers = raw.slice(0, width).map((h) => h.replace(/\s+/g, ' ').trim());
+  if (headers.every((h) => h === '')) throw new AppError('UNREADABLE_FILE', 'imports.headerEmpty');
+  const notes: ImportWarning[] = [];
+  for (const { first, second } of similarHeaders(headers)) {
+    notes.push(
+      importWarning(
+        'similar_headers',
+        { first: `${columnLetter(first)} "${headers[first]}"`, second: `${columnLetter(second)} "${headers[second]}"` },
+        `the header names columns ${columnLetter(first)} "${headers[first]}" and ${columnLetter(second)} "${headers[second]}" alike (they differ only in case or spaces): check that each is mapped as you mean`,
+      ),
+    );
+  }
+  const sample: string[][] = [];
+  for (let i = headerRow; i < rows.length && sample.length < 20; i++) if (!isBlankRecord(rows[i]!)) sample.push(fitRow(rows[i]!, width));
+  const sniff: FileSniff = {
+    format,
+    sheets: extra.sheets,
+    sheet: extra.sheet,
+    encoding: extra.encoding,
+    bom: false,
+    delimiter: '',
+    bytes,
+    sepLine: false,
+    headerRow,
+    headerLine: headerRow,
+    headers,
+    sample,
+    rows,
+    notes,
+  };
+  if (format === 'html') tableRows.set(sniff, all);
+  return sniff;
+}
+
+/** A table row cut or padded to the header's width (a sheet leaves out empty cells at a row's end). */
+function fitRow(cells: string[], width: number): string[] {
+  if (cells.length === width) return cells;
+  if (cells.length > width) return cells.slice(0, width);
+  return [...cells, ...Array<string>(width - cells.length).fill('')];
 }
 
 /** SHA-256 of a file, streamed. */
@@ -303,9 +492,13 @@ export async function hashFile(path: string): Promise<string> {
  */
 export async function* readRecords(
   path: string,
-  sniff: Pick<FileSniff, 'encoding' | 'delimiter' | 'headerRow' | 'sepLine' | 'headers'>,
+  sniff: Pick<FileSniff, 'encoding' | 'delimiter' | 'headerRow' | 'sepLine' | 'headers'> & Partial<Pick<FileSniff, 'format' | 'sheet'>>,
   options: { onBytes?: (bytes: number) => void; signal?: AbortSignal } = {},
 ): AsyncGenerator<FileRow[]> {
+  if (sniff.format === 'xlsx' || sniff.format === 'html') {
+    yield* readTableRecords(path, sniff as FileSniff, options);
+    return;
+  }
   let bytes = 0;
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   const counter = new Transform({
@@ -332,7 +525,7 @@ export async function* readRecords(
       record++;
       if (record <= skip) continue;
       let problem = r.quote !== null ? recordProblem(r, sniff.delimiter, headerCount) : null;
-      let warnings: string[] | null = null;
+      let warnings: ImportWarning[] | null = null;
       if (problem === null) {
         for (const c of r.cells)
           if (c.length > MAX_FIELD) {
@@ -345,7 +538,10 @@ export async function* readRecords(
         problem = check.problem;
         if (check.warning) warnings = [check.warning];
       }
-      if (r.nulLines) (warnings ??= []).push(`${describeLines([...new Set(r.nulLines)])}: a NUL character (a zero byte, not text) was removed`);
+      if (r.nulLines) {
+        const lines = describeLines([...new Set(r.nulLines)]);
+        (warnings ??= []).push(importWarning('nul_removed', { lines }, `${lines}: a NUL character (a zero byte, not text) was removed`));
+      }
       batch.push({ row: record - rowOffset, line: r.line, cells: r.cells, problem, warnings });
     }
     return batch;

@@ -13,6 +13,8 @@ import type {
 import type { ErrorCode } from '../../../shared/contract/errors';
 import { downloadFile, uploadFile, type StoredFile } from './transfer';
 import { isSingleValued } from '../../../shared/domain/csv/mapping';
+import type { Channel, Purpose } from '../../../shared/domain/consent/types';
+import i18n from 'i18next';
 import { useContactsStore } from './contacts.store';
 
 /** The wizard's steps, in order. */
@@ -27,6 +29,26 @@ export type MergeMode = 'fill_blanks' | 'overwrite';
 export type Inspection = Output<'import.inspect'>;
 /** What an undo did. */
 export type UndoResult = Output<'import.undo'>;
+
+/** One consent source and day the person gives for every row, and what a file without consent columns agreed to. */
+export interface FileConsentChoice {
+  source: string;
+  /** YYYY-MM-DD, or '' for none. */
+  date: string;
+  channels: Channel[];
+  purpose: Purpose | null;
+}
+
+const NO_FILE_CONSENT: FileConsentChoice = { source: '', date: '', channels: [], purpose: null };
+
+/** What the contract takes for the person's file-wide consent, or nothing when they gave none. */
+export function fileConsentInput(c: FileConsentChoice, mapping: readonly ColumnMapping[]): Input<'import.start'>['consentForFile'] {
+  const source = c.source.trim();
+  if (!source && !c.date) return undefined;
+  const hasConsentColumn = mapping.some((m) => m.target.field === 'consent');
+  const scope = !hasConsentColumn && c.channels.length > 0 && c.purpose ? { channels: c.channels, purpose: c.purpose } : {};
+  return { ...(source ? { source } : {}), ...(c.date ? { date: c.date } : {}), ...scope };
+}
 
 /** A delimiter the contract takes. */
 type Delimiter = NonNullable<Input<'import.inspect'>['delimiter']>;
@@ -92,6 +114,10 @@ interface ImportState {
   presetChoice: string | null;
   /** The header row the person picked; null: let the register find it (the inspection says which row it took). */
   headerRowChoice: number | null;
+  /** The sheet of a workbook the person picked; null: the first. */
+  sheetChoice: string | null;
+  /** The consent source and day for the whole file. */
+  fileConsent: FileConsentChoice;
   /** True while the file is being (re)read. */
   inspecting: boolean;
   /** The mapping being edited (a consent column may still lack its channels or purpose). */
@@ -115,7 +141,14 @@ interface ImportState {
   setTab: (tab: ImportTab) => void;
   chooseFile: (file: File) => Promise<void>;
   cancelUpload: () => void;
-  reinspect: (change: { encoding?: string; delimiter?: string; preset?: string | null; headerRow?: number | null }) => Promise<void>;
+  reinspect: (change: {
+    encoding?: string;
+    delimiter?: string;
+    preset?: string | null;
+    headerRow?: number | null;
+    sheet?: string | null;
+  }) => Promise<void>;
+  setFileConsent: (patch: Partial<FileConsentChoice>) => void;
   setTarget: (column: number, target: ColumnTarget) => void;
   setOptions: (patch: Partial<Pick<ImportState, 'merge' | 'defaultCountry' | 'staff'>>) => void;
   goTo: (step: 'detect' | 'mapping' | 'preview') => void;
@@ -137,6 +170,8 @@ const EMPTY_WIZARD = {
   inspection: null,
   presetChoice: null,
   headerRowChoice: null,
+  sheetChoice: null,
+  fileConsent: NO_FILE_CONSENT,
   inspecting: false,
   mapping: [],
   merge: 'fill_blanks' as MergeMode,
@@ -173,7 +208,7 @@ export const useImportStore = create<ImportState>((set, get) => {
 
   /** Start a preview or a commit and follow it to its end. */
   const runJob = async (dryRun: boolean): Promise<void> => {
-    const { file, inspection, mapping, merge, defaultCountry, staff } = get();
+    const { file, inspection, mapping, merge, defaultCountry, staff, fileConsent } = get();
     if (!file || !inspection || !checkMapping(mapping).ok) return;
     const run = ++runSeq;
     set({
@@ -191,10 +226,15 @@ export const useImportStore = create<ImportState>((set, get) => {
         mapping: forContract(mapping),
         merge,
         dryRun,
-        encoding: inspection.encoding,
-        delimiter: inspection.delimiter as Delimiter,
+        // A workbook has no encoding or separator; an HTML table has no separator.
+        ...(inspection.format === 'csv' ? { encoding: inspection.encoding, delimiter: inspection.delimiter as Delimiter } : {}),
+        ...(inspection.format === 'html' ? { encoding: inspection.encoding } : {}),
+        ...(inspection.sheet ? { sheet: inspection.sheet } : {}),
         ...(defaultCountry ? { defaultCountry } : {}),
         ...(staff ? { staff } : {}),
+        consentForFile: fileConsentInput(fileConsent, mapping),
+        // The report is written for the person's spreadsheet (`;` for a Russian Excel).
+        language: (i18n.language ?? 'en').startsWith('ru') ? 'ru' : 'en',
       });
       if (run !== runSeq) return;
       set({ job });
@@ -260,10 +300,14 @@ export const useImportStore = create<ImportState>((set, get) => {
       if (!current) return;
       const presetChoice = change.preset === undefined ? get().presetChoice : change.preset;
       const headerRowChoice = change.headerRow === undefined ? get().headerRowChoice : change.headerRow;
-      set({ presetChoice, headerRowChoice });
+      const sheetChoice = change.sheet === undefined ? get().sheetChoice : change.sheet;
+      set({ presetChoice, headerRowChoice, sheetChoice });
       await inspect({
-        encoding: change.encoding ?? current.encoding,
-        delimiter: (change.delimiter ?? current.delimiter) as Delimiter,
+        ...(current.format === 'csv'
+          ? { encoding: change.encoding ?? current.encoding, delimiter: (change.delimiter ?? current.delimiter) as Delimiter }
+          : {}),
+        ...(current.format === 'html' ? { encoding: change.encoding ?? current.encoding } : {}),
+        ...(sheetChoice ? { sheet: sheetChoice } : {}),
         ...(presetChoice ? { preset: presetChoice } : {}),
         // The import itself takes the row its mapping was made from (the mapping's headers are that row's cells).
         ...(headerRowChoice ? { headerRow: headerRowChoice } : {}),
@@ -273,6 +317,8 @@ export const useImportStore = create<ImportState>((set, get) => {
     setTarget: (column, target) => set((s) => ({ mapping: s.mapping.map((m) => (m.column === column ? { ...m, target } : m)), notice: null })),
 
     setOptions: (patch) => set(patch),
+
+    setFileConsent: (patch) => set((s) => ({ fileConsent: { ...s.fileConsent, ...patch }, preview: null })),
 
     goTo: (step) => {
       runSeq++;
@@ -313,7 +359,13 @@ export const useImportStore = create<ImportState>((set, get) => {
       const current = get().inspection;
       if (!current) return;
       const headerRow = get().headerRowChoice;
-      await inspect({ encoding: current.encoding, delimiter: current.delimiter as Delimiter, ...(headerRow ? { headerRow } : {}) });
+      const sheet = get().sheetChoice;
+      await inspect({
+        ...(current.format === 'csv' ? { encoding: current.encoding, delimiter: current.delimiter as Delimiter } : {}),
+        ...(current.format === 'html' ? { encoding: current.encoding } : {}),
+        ...(headerRow ? { headerRow } : {}),
+        ...(sheet ? { sheet } : {}),
+      });
     },
 
     download: async (fileId) => {

@@ -9,11 +9,11 @@ function validDate(y: number, mo: number, d: number, h: number, mi: number, s: n
 }
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$/i;
-const DOTTED = /^(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?:[,\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?$/i;
+const DOTTED = /^(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?:[,\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,3}))?)?\s*(am|pm)?)?$/i;
 
 /**
  * Read a date as CRMs write it: ISO 8601 (with or without time and offset), `dd.mm.yyyy` (Russian and
- * German style), `dd/mm/yyyy` or, when `monthFirst` (US files), `mm/dd/yyyy`, optional `hh:mm[:ss] [am|pm]`,
+ * German style, with `hh:mm[:ss[.mmm]]`), `dd/mm/yyyy` or, when `monthFirst` (US files), `mm/dd/yyyy`, optional `hh:mm[:ss] [am|pm]`,
  * or Unix seconds/milliseconds. A time without an offset is wall-clock time in `timeZone`; a date alone is
  * the start of that day there.
  */
@@ -53,13 +53,15 @@ export function parseDateCell(cell: string, options: { timeZone: string; monthFi
     let h = Number(m[5] ?? 0);
     const mi = Number(m[6] ?? 0);
     const s = Number(m[7] ?? 0);
-    const ampm = m[8]?.toLowerCase();
+    // Milliseconds, as our CRM export writes a time that has them (05.03.2025 13:00:00.250).
+    const frac = m[8] ? Number(m[8].padEnd(3, '0')) : 0;
+    const ampm = m[9]?.toLowerCase();
     if (ampm) {
       if (h < 1 || h > 12) return { ok: false, reason: `"${text.slice(0, 40)}" has an impossible hour` };
       h = (h % 12) + (ampm === 'pm' ? 12 : 0);
     }
     if (!validDate(y, mo, d, h, mi, s)) return { ok: false, reason: `"${text.slice(0, 40)}" is not a real date` };
-    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) };
+    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) + frac };
   }
   return { ok: false, reason: `"${text.slice(0, 40)}" is not a date this import can read (use e.g. 2024-03-05 or 05.03.2024)` };
 }

@@ -8,6 +8,8 @@ export const ColumnFields = [
   /** A column the source marks as mobile: its numbers are preferred as the contact's number. */
   'mobile_phone',
   'name',
+  /** A company or club name (Google's "Organization Name"): the contact's name when the row has no person's name. */
+  'organization',
   'first_name',
   'middle_name',
   'last_name',
@@ -56,11 +58,15 @@ export interface ImportPreset {
   name: string;
   /**
    * Header rules, tried in order for each column. `match` is compared to the header after
-   * {@link normalizeHeader}; a string matches exactly, a RegExp is tested.
+   * {@link normalizeHeader}; a string matches exactly, a RegExp is tested. A `weak` rule gives its single-valued
+   * meaning only when no other column of the file has it (amoCRM's «Дата создания» is the consent date only when the
+   * file has no consent date of its own).
    */
-  columns: { match: string | RegExp; target: ColumnTarget }[];
+  columns: { match: string | RegExp; target: ColumnTarget; weak?: boolean }[];
   /** Normalised headers that must all be present for the preset to be recognised by itself. */
   signature: string[];
+  /** Other header sets that recognise the same preset (an export whose spellings changed between versions). */
+  altSignatures?: string[][];
 }
 
 /** Lower-cased, trimmed, BOM/quotes removed, inner whitespace and `_`/`-`/`.` collapsed to one space, ё→е. */
@@ -78,6 +84,7 @@ export function normalizeHeader(header: string): string {
 /** Fields a contact holds once: of two columns with the same meaning the first is read (a scoped date or source is its own). */
 export const SINGLE_VALUED_FIELDS: ReadonlySet<ColumnField> = new Set<ColumnField>([
   'name',
+  'organization',
   'first_name',
   'middle_name',
   'last_name',

@@ -22,6 +22,7 @@ const IGNORE: ColumnTarget = { field: 'ignore' };
 const PHONE: ColumnTarget = { field: 'phone' };
 const MOBILE: ColumnTarget = { field: 'mobile_phone' };
 const NAME: ColumnTarget = { field: 'name' };
+const ORGANIZATION: ColumnTarget = { field: 'organization' };
 const FIRST: ColumnTarget = { field: 'first_name' };
 const MIDDLE: ColumnTarget = { field: 'middle_name' };
 const LAST: ColumnTarget = { field: 'last_name' };
@@ -42,6 +43,11 @@ type Rule = ImportPreset['columns'][number];
 
 function rule(match: string | RegExp, target: ColumnTarget): Rule {
   return { match, target };
+}
+
+/** A rule whose single-valued meaning holds only when no other column of the file has it (see ImportPreset). */
+function weakRule(match: string | RegExp, target: ColumnTarget): Rule {
+  return { match, target, weak: true };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -69,7 +75,10 @@ const GOOGLE: ImportPreset = {
     rule(/^(labels|group membership)$/, TAGS),
     rule('language', LOCALE),
     rule(/^address \d+ country$/, COUNTRY),
+    // A club or a supplier saved under its company name only: the name shown when the row has no person's name.
+    rule(/^organization( \d+)? name$/, ORGANIZATION),
     rule(/^(custom field|relation|event|website|im|organization|address) \d+ /, IGNORE),
+    rule(/^organization (title|department|job description|symbol|location|phonetic name)$/, IGNORE),
   ],
 };
 
@@ -338,24 +347,30 @@ const BITRIX_EN: ImportPreset = {
 // amoCRM contacts export. Russian (confirmed from public parsers of real exports): ID, Тип, Полное имя контакта,
 // Имя, Фамилия, Название компании, Ответственный, Дата создания контакта, …, Теги, Примечание 1…5, Рабочий
 // телефон, Рабочий прямой телефон, Мобильный телефон, Факс, Домашний телефон, Другой телефон, Рабочий/Личный/
-// Другой email, Web, Адрес, Должность, then custom fields. Newer exports write "Полное имя". The English (Kommo)
-// spellings are inferred from the same field set — unconfirmed.
+// Другой email, Web, Адрес, Должность, then custom fields. Newer exports write "Полное имя", «Рабочий e-mail»,
+// «Частный e-mail», «Комментарий», «Дата создания» and «Источник». In a shop's amoCRM «Источник» says how the
+// customer came and gave their number («анкета в магазине», «сайт»): it is kept as the consent's source (the
+// evidence the packs ask for) for the consent columns of the same row, so a «да» with a date and a source is a
+// consent, not an unproven claim. «Дата создания» is the consent's date only when the file has no consent date of
+// its own. «Комментарий» / «Примечание» are free notes the register has no place for: ignored on purpose. The
+// English (Kommo) spellings are inferred from the same field set — unconfirmed.
 // ---------------------------------------------------------------------------------------------------------------
 const AMO_COLUMNS: Rule[] = [
   rule('id', EXTERNAL_ID),
   // Russian interface
-  rule(/^полное имя( контакта)?$/, NAME),
+  rule(/^(полное имя( контакта)?|имя контакта)$/, NAME),
   rule('имя', FIRST),
   rule('фамилия', LAST),
   rule('мобильный телефон', MOBILE),
   rule(/^(рабочий|рабочий прямой|домашний|другой) телефон$/, PHONE),
   rule('факс', IGNORE),
-  rule(/^(рабочий|личный|другой) email$/, EMAIL),
+  rule(/^(рабочий|личный|частный|другой) (email|e mail)$/, EMAIL),
   rule('теги', TAGS),
-  rule(/^примечание( \d+)?$/, IGNORE),
-  rule('источник', IGNORE),
+  rule(/^(примечание( \d+)?|комментарий)$/, IGNORE),
+  rule(/^источник( контакта)?$/, CONSENT_SOURCE),
+  weakRule(/^дата создания( контакта)?$/, CONSENT_DATE),
   rule(
-    /^(тип|название компании|компания|компания контакта|ответственный|ответственный за контакт|дата создания|дата создания контакта|кем создан|кем создан контакт|сделки|дата редактирования|кем редактирован|web|адрес|должность)$/,
+    /^(тип|название компании|компания|компания контакта|ответственный|ответственный за контакт|кем создан|кем создан контакт|сделки|дата редактирования|кем редактирован|web|адрес|должность)$/,
     IGNORE,
   ),
   // English interface (Kommo)
@@ -365,16 +380,23 @@ const AMO_COLUMNS: Rule[] = [
   rule('mobile phone', MOBILE),
   rule(/^(work|work direct|home|other) phone$/, PHONE),
   rule('fax', IGNORE),
-  rule(/^(work|personal|other) email$/, EMAIL),
+  rule(/^(work|personal|private|other) (email|e mail)$/, EMAIL),
   rule('tags', TAGS),
-  rule(/^note( \d+)?$/, IGNORE),
-  rule(/^(type|company name|company|responsible user|date created|created by|leads|modified|modified by|web|address|position|source)$/, IGNORE),
+  rule(/^(note( \d+)?|comment)$/, IGNORE),
+  rule('source', CONSENT_SOURCE),
+  weakRule('date created', CONSENT_DATE),
+  rule(/^(type|company name|company|responsible user|created by|leads|modified|modified by|web|address|position)$/, IGNORE),
 ];
 
 const AMO_RU: ImportPreset = {
   id: 'amocrm',
   name: 'amoCRM',
   signature: ['мобильный телефон', 'рабочий прямой телефон', 'рабочий email'],
+  // Newer exports: the full name column and e-mails spelt «e-mail» (Bitrix24 has no «Полное имя контакта»).
+  altSignatures: [
+    ['полное имя контакта', 'мобильный телефон', 'рабочий e mail'],
+    ['полное имя контакта', 'мобильный телефон', 'частный e mail'],
+  ],
   columns: AMO_COLUMNS,
 };
 
@@ -416,9 +438,10 @@ export const GENERIC_COLUMNS: ImportPreset['columns'] = [
     PHONE,
   ),
   rule(
-    /^(?:name|full name|fullname|contact name|customer name|client name|display name|customer|client|фио|ф и о|полное имя|имя клиента|имя покупателя|клиент|покупатель|имя фамилия|фамилия имя|фамилия имя отчество|имя, фамилия|фамилия, имя|фамилия, имя, отчество)$/,
+    /^(?:name|full name|fullname|contact name|customer name|client name|display name|customer|client|фио|ф и о|полное имя|имя клиента|имя покупателя|клиент|покупатель|имя фамилия|фамилия имя|фамилия имя отчество|имя, фамилия|фамилия, имя|фамилия, имя, отчество|полное имя контакта|имя контакта)$/,
     NAME,
   ),
+  rule(/^(?:organization name|organisation name|organization|organisation|название организации|организация)$/, ORGANIZATION),
   rule(/^(?:first name|firstname|first|given name|forename|fname|имя)$/, FIRST),
   rule(/^(?:middle name|middlename|middle|patronymic|отчество)$/, MIDDLE),
   rule(/^(?:last name|lastname|last|surname|family name|lname|фамилия)$/, LAST),
@@ -511,6 +534,7 @@ export function presetById(id: string): ImportPreset | undefined {
 interface CompiledRule {
   test: (normalized: string) => boolean;
   target: ColumnTarget;
+  weak: boolean;
 }
 
 const compiledRules = new WeakMap<object, CompiledRule[]>();
@@ -519,10 +543,10 @@ const compiledSignatures = new WeakMap<object, string[]>();
 function compileRules(rules: ImportPreset['columns']): CompiledRule[] {
   let out = compiledRules.get(rules);
   if (out === undefined) {
-    out = rules.map(({ match, target }): CompiledRule => {
+    out = rules.map(({ match, target, weak }): CompiledRule => {
       if (typeof match === 'string') {
         const wanted = normalizeHeader(match);
-        return { test: (h) => h === wanted, target };
+        return { test: (h) => h === wanted, target, weak: weak === true };
       }
       return {
         test: (h) => {
@@ -530,6 +554,7 @@ function compileRules(rules: ImportPreset['columns']): CompiledRule[] {
           return match.test(h);
         },
         target,
+        weak: weak === true,
       };
     });
     compiledRules.set(rules, out);
@@ -572,26 +597,25 @@ export function autoMap(
   let preset: ImportPreset | null = options.force ?? null;
   let bestSize = options.force ? Number.POSITIVE_INFINITY : 0;
   for (const p of presets) {
-    const signature = compileSignature(p.signature);
-    if (signature.length > bestSize && signature.every((s) => present.has(s))) {
-      preset = p;
-      bestSize = signature.length;
+    for (const raw of [p.signature, ...(p.altSignatures ?? [])]) {
+      const signature = compileSignature(raw);
+      if (signature.length > bestSize && signature.every((s) => present.has(s))) {
+        preset = p;
+        bestSize = signature.length;
+      }
     }
   }
 
   const rules = preset === null ? GENERIC_COMPILED : [...compileRules(preset.columns), ...GENERIC_COMPILED];
+  const matched = normalized.map((h): CompiledRule | null => (h === '' ? null : (rules.find((r) => r.test(h)) ?? null)));
+  // A weak meaning yields to any column that has it outright, wherever that column stands.
+  const strong = new Set<ColumnField>();
+  for (const r of matched) if (r && !r.weak) strong.add(r.target.field);
   const taken = new Set<ColumnField>();
   const mapping = headers.map((header, column): ColumnMapping => {
-    const h = normalized[column] ?? '';
-    let target = IGNORE;
-    if (h !== '') {
-      for (const r of rules) {
-        if (r.test(h)) {
-          target = r.target;
-          break;
-        }
-      }
-    }
+    const r = matched[column] ?? null;
+    let target = r ? r.target : IGNORE;
+    if (r?.weak && isSingleValued(target) && strong.has(target.field)) target = IGNORE;
     // A date or source scoped to one consent column (as in our own export) belongs to that column only.
     if (isSingleValued(target)) {
       if (taken.has(target.field)) target = IGNORE;

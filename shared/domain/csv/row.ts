@@ -6,6 +6,19 @@ import type { PolicyPack } from '../policy/policy';
 import { parseDateCell } from './dates';
 import type { ColumnMapping, ColumnTarget } from './mapping';
 import { readConsentAnswer, readFlag, splitPhoneCell, splitTags, stripExtension, unneutralizeCell } from './values';
+import { importWarning, type ClaimReason, type ImportWarning } from './warnings';
+
+/**
+ * One consent source and date the person gives for the whole file («анкеты в магазине, 2024»): they fill the rows'
+ * missing source and date; with `channels` and `purpose`, a file without consent columns says "yes" on every row
+ * for them. Either way the register's rules for that evidence decide grant or claim, as for a source in a column.
+ */
+export interface FileConsent {
+  source: string | null;
+  occurredAt: number | null;
+  channels?: Channel[] | undefined;
+  purpose?: Purpose | undefined;
+}
 
 /** What the interpreter needs besides the row: the shop's defaults and the policy in force. */
 export interface RowContext {
@@ -14,6 +27,8 @@ export interface RowContext {
   policy: PolicyPack;
   /** The import's clock: consents dated later than this are refused. */
   now: number;
+  /** The source and date the person gave for the whole file, if any. */
+  fileConsent?: FileConsent | undefined;
 }
 
 /** A number of the row, with whether it came from a column the source marks as mobile. */
@@ -32,6 +47,8 @@ export interface RowConsent {
   source: string | null;
   /** Why a "yes" became a claim (or a request), for the report. */
   downgrade: string | null;
+  /** True when the source or the date came from what the person gave for the whole file. */
+  fromFile?: boolean;
 }
 
 /** Contact fields a row supplies; absent when the row's cells are empty. */
@@ -53,7 +70,7 @@ export interface RowPlan {
   consents: RowConsent[];
   /** "Do not contact": every consent of every number of the row is withdrawn. */
   doNotContact: boolean;
-  warnings: string[];
+  warnings: ImportWarning[];
 }
 
 /** The outcome for one row: a plan, or the reason it was rejected. */
@@ -70,6 +87,7 @@ interface ScopedColumn {
 export interface CompiledMapping {
   phones: { index: number; header: string; mobile: boolean }[];
   name: number | null;
+  organization: number | null;
   firstName: number | null;
   middleName: number | null;
   lastName: number | null;
@@ -98,6 +116,7 @@ export function compileMapping(mapping: readonly ColumnMapping[]): CompiledMappi
   const c: CompiledMapping = {
     phones: [],
     name: null,
+    organization: null,
     firstName: null,
     middleName: null,
     lastName: null,
@@ -121,6 +140,9 @@ export function compileMapping(mapping: readonly ColumnMapping[]): CompiledMappi
         break;
       case 'name':
         c.name = single(c.name, m);
+        break;
+      case 'organization':
+        c.organization = single(c.organization, m);
         break;
       case 'first_name':
         c.firstName = single(c.firstName, m);
@@ -174,6 +196,9 @@ function pick(cols: ScopedColumn[], channels: Channel[], purpose: Purpose): Scop
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** How the evidence names the source and date the person gave for the whole file. */
+export const FILE_CONSENT_HEADER = '(for the whole file)';
+
 function readLocale(cell: string): 'en' | 'ru' | undefined {
   const v = cell.trim().toLowerCase();
   if (/^(ru|rus|ru[-_][a-z]{2}|russian|русский|рус)$/.test(v)) return 'ru';
@@ -192,7 +217,7 @@ function monthFirstFor(country: string): boolean {
  */
 export function interpretRow(cells: readonly string[], row: number, m: CompiledMapping, ctx: RowContext): RowOutcome {
   const cell = (i: number | null): string => (i === null ? '' : unneutralizeCell((cells[i] ?? '').trim()));
-  const warnings: string[] = [];
+  const warnings: ImportWarning[] = [];
 
   const countryCell = cell(m.country).toUpperCase();
   const rowCountry = isCountryCode(countryCell) ? countryCell : undefined;
@@ -200,24 +225,32 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
 
   // ---- numbers ----
   const phones: RowPhone[] = [];
-  const refused: string[] = [];
+  const refused: { value: string; column: string; reason: string }[] = [];
   for (const col of m.phones) {
     for (const piece of splitPhoneCell(cell(col.index))) {
       const { number, extension } = stripExtension(piece);
       const r = normalizePhone(number, defaultCountry);
       if (!r.ok) {
-        refused.push(`"${piece.slice(0, 40)}" in ${col.header}: ${describePhoneRefusal(r.reason)}`);
+        refused.push({ value: piece.slice(0, 40), column: col.header, reason: describePhoneRefusal(r.reason) });
         continue;
       }
       const ext = extension ?? r.value.extension;
-      if (ext) warnings.push(`extension ${ext} of ${r.value.e164} dropped (SMS and WhatsApp cannot reach an extension)`);
+      if (ext)
+        warnings.push(
+          importWarning(
+            'extension_dropped',
+            { extension: ext, phone: r.value.e164 },
+            `extension ${ext} of ${r.value.e164} dropped (SMS and WhatsApp cannot reach an extension)`,
+          ),
+        );
       if (!phones.some((p) => p.e164 === r.value.e164)) phones.push({ ...r.value, extension: null, fromMobileColumn: col.mobile });
     }
   }
   if (phones.length === 0) {
-    return { ok: false, row, reason: refused.length > 0 ? `no valid phone number: ${refused.join('; ')}` : 'no phone number' };
+    const said = refused.map((r) => `"${r.value}" in ${r.column}: ${r.reason}`);
+    return { ok: false, row, reason: said.length > 0 ? `no valid phone number: ${said.join('; ')}` : 'no phone number' };
   }
-  for (const r of refused) warnings.push(`number ignored: ${r}`);
+  for (const r of refused) warnings.push(importWarning('number_ignored', r, `number ignored: "${r.value}" in ${r.column}: ${r.reason}`));
   const primary =
     phones.find((p) => p.fromMobileColumn && p.messageable) ??
     phones.find((p) => p.reach === 'mobile') ??
@@ -229,13 +262,14 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
   const fields: RowFields = { tags: [] };
   const fullName = cell(m.name);
   const composed = [cell(m.firstName), cell(m.middleName), cell(m.lastName)].filter((s) => s !== '').join(' ');
-  // A full name is kept as written (our export's names come back exactly); a name put together from parts is tidied.
-  const name = (fullName || composed.replace(/\s+/g, ' ')).slice(0, 200);
+  // A full name is kept as written (our export's names come back exactly); a name put together from parts is tidied;
+  // a row naming only a company or a club is called by that name.
+  const name = (fullName || composed.replace(/\s+/g, ' ') || cell(m.organization)).slice(0, 200);
   if (name) fields.name = name;
   const email = cell(m.email);
   if (email) {
     if (EMAIL.test(email) && email.length <= 254) fields.email = email;
-    else warnings.push(`e-mail "${email.slice(0, 60)}" is not valid and was left out`);
+    else warnings.push(importWarning('email_invalid', { value: email.slice(0, 60) }, `e-mail "${email.slice(0, 60)}" is not valid and was left out`));
   }
   const externalId = cell(m.externalId).slice(0, 200);
   if (externalId) fields.externalId = externalId;
@@ -247,31 +281,52 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
   // ---- consent ----
   const consents: RowConsent[] = [];
   const monthFirst = monthFirstFor(defaultCountry);
-  for (const c of m.consents) {
-    const raw = cell(c.index);
+  const file = ctx.fileConsent;
+  const fileSource = file?.source?.trim().slice(0, 500) ?? '';
+  const fileDate = file?.occurredAt ?? null;
+  // A file without consent columns, for which the person said what every row agreed to and how it was collected.
+  const columnsOrFile: { index: number | null; header: string; channels: Channel[]; purpose: Purpose }[] =
+    m.consents.length === 0 && file?.channels?.length && file.purpose
+      ? [{ index: null, header: FILE_CONSENT_HEADER, channels: file.channels, purpose: file.purpose }]
+      : m.consents;
+  for (const c of columnsOrFile) {
+    const raw = c.index === null ? 'yes' : cell(c.index);
     const answer = readConsentAnswer(raw);
     if (answer === 'blank' || answer === 'no') continue;
     if (answer === 'unknown') {
-      warnings.push(`"${raw.slice(0, 40)}" in ${c.header} is not a yes, a no or an opt-out: no consent recorded`);
+      warnings.push(
+        importWarning(
+          'consent_unreadable',
+          { value: raw.slice(0, 40), column: c.header },
+          `"${raw.slice(0, 40)}" in ${c.header} is not a yes, a no or an opt-out: no consent recorded`,
+        ),
+      );
       continue;
     }
-    const dateCol = pick(m.dates, c.channels, c.purpose);
-    const sourceCol = pick(m.sources, c.channels, c.purpose);
-    const columns: Record<string, string> = { [c.header]: raw.slice(0, 1000) };
+    const dateCol = c.index === null ? undefined : pick(m.dates, c.channels, c.purpose);
+    const sourceCol = c.index === null ? undefined : pick(m.sources, c.channels, c.purpose);
+    const columns: Record<string, string> = c.index === null ? {} : { [c.header]: raw.slice(0, 1000) };
     let occurredAt: number | null = null;
-    let dateProblem: string | null = null;
-    if (dateCol) {
-      const rawDate = cell(dateCol.index);
-      columns[dateCol.header] = rawDate.slice(0, 1000);
-      if (rawDate) {
-        const d = parseDateCell(rawDate, { timeZone: ctx.timeZone, monthFirst });
-        if (!d.ok) dateProblem = `${dateCol.header}: ${d.reason}`;
-        else if (d.ms > ctx.now) dateProblem = `${dateCol.header}: ${rawDate} is in the future`;
-        else occurredAt = d.ms;
-      } else dateProblem = 'no date';
-    } else dateProblem = 'no date column';
-    const source = sourceCol ? cell(sourceCol.index).slice(0, 500) : '';
+    let dateProblem: { code: ClaimReason; text: string } | null = null;
+    let fromFile = false;
+    const rawDate = dateCol ? cell(dateCol.index) : '';
+    if (dateCol) columns[dateCol.header] = rawDate.slice(0, 1000);
+    if (rawDate) {
+      const d = parseDateCell(rawDate, { timeZone: ctx.timeZone, monthFirst });
+      if (!d.ok) dateProblem = { code: 'bad_date', text: `${dateCol!.header}: ${d.reason}` };
+      else if (d.ms > ctx.now) dateProblem = { code: 'future_date', text: `${dateCol!.header}: ${rawDate} is in the future` };
+      else occurredAt = d.ms;
+    } else if (fileDate !== null) {
+      occurredAt = fileDate;
+      fromFile = true;
+    } else dateProblem = dateCol ? { code: 'no_date', text: 'no date' } : { code: 'no_date_column', text: 'no date column' };
+    let source = sourceCol ? cell(sourceCol.index).slice(0, 500) : '';
     if (sourceCol) columns[sourceCol.header] = source;
+    if (!source && fileSource) {
+      source = fileSource;
+      fromFile = true;
+    }
+    if (fromFile) columns[FILE_CONSENT_HEADER] = [fileSource, fileDate !== null ? new Date(fileDate).toISOString() : ''].filter(Boolean).join('; ');
 
     if (answer === 'opted_out') {
       // A withdrawal is honoured even without a date: then it counts from the moment of the import.
@@ -284,27 +339,42 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
           columns,
           source: source || null,
           downgrade: null,
+          ...(fromFile ? { fromFile } : {}),
         });
       continue;
     }
     let action: RowConsent['action'] = answer === 'pending' ? 'request' : 'grant';
     let downgrade: string | null = null;
+    const reasons: ClaimReason[] = [];
     if (answer === 'claimed') {
       action = 'claim';
       downgrade = 'the file marks this consent as unproven';
+      reasons.push('marked_unproven');
     } else if (occurredAt === null || !source) {
       action = 'claim';
-      downgrade = [occurredAt === null ? (dateProblem ?? 'no date') : null, source ? null : 'no source'].filter(Boolean).join(', ');
+      downgrade = [occurredAt === null ? (dateProblem?.text ?? 'no date') : null, source ? null : 'no source'].filter(Boolean).join(', ');
+      if (occurredAt === null) reasons.push(dateProblem?.code ?? 'no_date');
+      if (!source) reasons.push('no_source');
     } else if (action === 'grant') {
       // The register's one claim-downgrade rule; a file cannot ask the customer to confirm, so it stays a claim.
       const decision = decideGrant(ctx.policy, 'import', { importBatchId: 'pending', source }, { canConfirm: false });
       if (decision.downgraded) {
         action = 'claim';
         downgrade = decision.downgraded.reason;
+        reasons.push('pack');
       }
     }
     for (const channel of c.channels) {
-      consents.push({ channel, purpose: c.purpose, action, occurredAt: occurredAt ?? ctx.now, columns, source: source || null, downgrade });
+      consents.push({
+        channel,
+        purpose: c.purpose,
+        action,
+        occurredAt: occurredAt ?? ctx.now,
+        columns,
+        source: source || null,
+        downgrade,
+        ...(fromFile ? { fromFile } : {}),
+      });
       // "Expired" (as our export writes it): the consent was given and had run out by that date.
       if (answer === 'expired')
         consents.push({
@@ -317,14 +387,28 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
           downgrade: null,
         });
     }
-    if (downgrade) warnings.push(`${c.header}: "${raw.slice(0, 40)}" recorded as an unproven claim (${downgrade})`);
+    if (downgrade)
+      warnings.push(
+        importWarning(
+          'consent_claim',
+          { column: c.header, value: raw.slice(0, 40), reasons: reasons.join(','), why: downgrade },
+          `${c.header}: "${raw.slice(0, 40)}" recorded as an unproven claim (${downgrade})`,
+        ),
+      );
   }
 
   let doNotContact = false;
   for (const d of m.doNotContact) {
     const raw = cell(d.index);
     const flag = readFlag(raw);
-    if (flag === null) warnings.push(`"${raw.slice(0, 40)}" in ${d.header} is not a yes or a no: taken as "do not contact" to be safe`);
+    if (flag === null)
+      warnings.push(
+        importWarning(
+          'dnc_unclear',
+          { value: raw.slice(0, 40), column: d.header },
+          `"${raw.slice(0, 40)}" in ${d.header} is not a yes or a no: taken as "do not contact" to be safe`,
+        ),
+      );
     if (flag !== false) doNotContact = true;
   }
 

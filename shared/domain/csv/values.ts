@@ -127,7 +127,8 @@ export function joinTags(tags: readonly string[]): string {
 }
 
 /**
- * Split a cell of tags on commas, semicolons, pipes or Google's ` ::: `; trimmed, deduplicated, ≤ 64 chars each.
+ * Split a cell of tags on commas, semicolons, pipes or Google's ` ::: `; trimmed, deduplicated, ≤ 64 chars each;
+ * Google's system labels (`* myContacts`, `* starred`) are left out.
  * A tag in double quotes is taken as written (`""` for a quote), as {@link joinTags} writes one holding a separator.
  */
 export function splitTags(cell: string): string[] {
@@ -174,13 +175,10 @@ export function splitTags(cell: string): string[] {
     SEPARATOR.lastIndex = i;
     const m = SEPARATOR.exec(cell);
     const end = m ? m.index : cell.length;
-    // Google Contacts marks its system groups with a leading asterisk ("* myContacts").
-    add(
-      cell
-        .slice(i, end)
-        .replace(/^\*\s*/, '')
-        .trim(),
-    );
+    // Google Contacts marks its system groups with a leading asterisk ("* myContacts", "* starred"): those are
+    // Google's own labels, not the shop's, so they never become tags (our export quotes a tag that starts with `*`).
+    const piece = cell.slice(i, end).trim();
+    if (!piece.startsWith('*')) add(piece);
     i = m ? m.index + m[0].length : cell.length;
   }
   return [...out];

@@ -173,7 +173,7 @@ describe('values that go out come back', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(splitTags('* myContacts ::: VIP ::: vip, Friends')).toEqual(['myContacts', 'VIP', 'vip', 'Friends']);
+    expect(splitTags('* myContacts ::: VIP ::: vip, Friends ::: * starred')).toEqual(['VIP', 'vip', 'Friends']);
     expect(joinTags(['vip', 'a, b', '*star'])).toBe('vip, "a, b", "*star"');
   });
 

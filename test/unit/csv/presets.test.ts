@@ -58,6 +58,7 @@ const CASES: FixtureCase[] = [
       'Phone 1 - Value': f('phone'),
       'Phone 2 - Value': f('phone'),
       'Address 1 - Country': f('country'),
+      'Organization Name': f('organization'),
       Notes: f('ignore'),
     },
   },
@@ -314,7 +315,10 @@ const CASES: FixtureCase[] = [
       'Согласие на рассылку': BOTH,
       'Согласие на обработку ПДн': PDN,
       'Дата согласия': f('consent_date'),
-      Источник: f('ignore'),
+      // amoCRM's «Источник» is how the customer came: the consent's source (evidence), not an acquisition channel to drop.
+      Источник: f('consent_source'),
+      // «Дата создания» is the consent date only when the file has none of its own.
+      'Дата создания контакта': f('ignore'),
     },
   },
   {

@@ -40,7 +40,7 @@ describe('cell readers', () => {
   });
 
   it('splits tags and drops Google system-group stars', () => {
-    expect(splitTags('* myContacts ::: VIP ::: vip, Friends')).toEqual(['myContacts', 'VIP', 'vip', 'Friends']);
+    expect(splitTags('* myContacts ::: VIP ::: vip, Friends ::: * starred')).toEqual(['VIP', 'vip', 'Friends']);
   });
 
   it('neutralises formula cells for spreadsheets and reads them back unchanged', () => {

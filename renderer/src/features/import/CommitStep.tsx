@@ -6,6 +6,7 @@ import { useAppStore } from '../../stores/app.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber } from '../../components/format';
 import { ImportFigures, JobProgress, RejectedRows } from './ImportFigures';
+import { WarningGroups } from './WarningGroups';
 
 /** Step 5: the import itself (with progress and cancel: nothing is written until it ends), then its report. */
 export function CommitStep() {
@@ -78,6 +79,7 @@ export function CommitStep() {
       <Card withBorder>
         <ImportFigures summary={result} />
       </Card>
+      <WarningGroups summary={result} />
       <RejectedRows summary={result} onDownload={() => void getReport()} downloading={downloading} />
       <ErrorAlert error={downloadError} />
       <Group justify="space-between">

@@ -78,25 +78,45 @@ export function DetectStep() {
             </Badge>
           )}
         </Group>
+        {inspection.format !== 'csv' && (
+          <Text size="sm" mt="xs" data-testid="file-format">
+            {t(`import.detect.formats.${inspection.format}`)}
+          </Text>
+        )}
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
-          <Select
-            label={t('import.detect.encoding')}
-            description={t('import.detect.encodingHint')}
-            data={encodingOptions(t, inspection.encoding)}
-            value={inspection.encoding}
-            onChange={(v) => v && void reinspect({ encoding: v })}
-            allowDeselect={false}
-            data-testid="encoding"
-          />
-          <Select
-            label={t('import.detect.delimiter')}
-            description={t('import.detect.delimiterHint')}
-            data={delimiterOptions(t)}
-            value={inspection.delimiter}
-            onChange={(v) => v && void reinspect({ delimiter: v })}
-            allowDeselect={false}
-            data-testid="delimiter"
-          />
+          {inspection.format === 'xlsx' && (
+            <Select
+              label={t('import.detect.sheet')}
+              description={t('import.detect.sheetHint')}
+              data={inspection.sheets}
+              value={inspection.sheet}
+              onChange={(v) => v && void reinspect({ sheet: v, headerRow: null })}
+              allowDeselect={false}
+              data-testid="sheet"
+            />
+          )}
+          {inspection.format !== 'xlsx' && (
+            <Select
+              label={t('import.detect.encoding')}
+              description={t('import.detect.encodingHint')}
+              data={encodingOptions(t, inspection.encoding)}
+              value={inspection.encoding}
+              onChange={(v) => v && void reinspect({ encoding: v })}
+              allowDeselect={false}
+              data-testid="encoding"
+            />
+          )}
+          {inspection.format === 'csv' && (
+            <Select
+              label={t('import.detect.delimiter')}
+              description={t('import.detect.delimiterHint')}
+              data={delimiterOptions(t)}
+              value={inspection.delimiter}
+              onChange={(v) => v && void reinspect({ delimiter: v })}
+              allowDeselect={false}
+              data-testid="delimiter"
+            />
+          )}
           <Select
             label={t('import.detect.preset')}
             description={t('import.detect.presetHint')}

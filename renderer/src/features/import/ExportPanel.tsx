@@ -14,6 +14,8 @@ const FORMATS = {
   cp1251: { encoding: 'windows-1251', delimiter: ';' },
 } as const;
 type Format = keyof typeof FORMATS;
+/** Who the file is for: a CRM to import it, or a person opening it in Excel. */
+type For = 'excel' | 'crm';
 
 /** Export contacts with their consent (now or as of a past moment), the suppression list or the full history as CSV. */
 export function ExportPanel() {
@@ -27,12 +29,17 @@ export function ExportPanel() {
   const [what, setWhat] = useState<What>('contacts');
   const [asOf, setAsOf] = useState('');
   const [format, setFormat] = useState<Format>('utf8');
+  const [target, setTarget] = useState<For>('excel');
+  const language = i18n.language.startsWith('ru') ? 'ru' : 'en';
   const fieldError = useFieldError(error);
 
   const submit = () => {
     void create({
       what,
-      ...FORMATS[format],
+      for: target,
+      language,
+      // A CRM file takes its separator from the language (`;` in Russian); Excel's follows the chosen format.
+      ...(target === 'excel' ? FORMATS[format] : {}),
       ...(what === 'contacts' && asOf ? { at: localInputToIso(asOf, timeZone) } : {}),
     });
   };
@@ -55,17 +62,36 @@ export function ExportPanel() {
           </Radio.Group>
           <Stack gap="lg">
             <Radio.Group
-              label={<Title order={5}>{t('export.format')}</Title>}
-              value={format}
-              onChange={(v) => setFormat(v as Format)}
-              data-testid="export-format"
+              label={<Title order={5}>{t('export.for')}</Title>}
+              value={target}
+              onChange={(v) => setTarget(v as For)}
+              data-testid="export-for"
             >
               <Stack gap="sm" mt="xs">
-                {(Object.keys(FORMATS) as Format[]).map((f) => (
-                  <Radio key={f} value={f} label={t(`export.formats.${f}`)} description={t(`export.formats.${f}Hint`)} data-testid={`format-${f}`} />
-                ))}
+                <Radio value="excel" label={t('export.forExcel')} description={t('export.forExcelHint')} data-testid="export-for-excel" />
+                <Radio value="crm" label={t('export.forCrm')} description={t(`export.forCrmHint`)} data-testid="export-for-crm" />
               </Stack>
             </Radio.Group>
+            {target === 'excel' && (
+              <Radio.Group
+                label={<Title order={5}>{t('export.format')}</Title>}
+                value={format}
+                onChange={(v) => setFormat(v as Format)}
+                data-testid="export-format"
+              >
+                <Stack gap="sm" mt="xs">
+                  {(Object.keys(FORMATS) as Format[]).map((f) => (
+                    <Radio
+                      key={f}
+                      value={f}
+                      label={t(`export.formats.${f}`)}
+                      description={t(`export.formats.${f}Hint`)}
+                      data-testid={`format-${f}`}
+                    />
+                  ))}
+                </Stack>
+              </Radio.Group>
+            )}
             {what === 'contacts' && (
               <TextInput
                 type="datetime-local"

@@ -36,7 +36,7 @@ export function FileStep() {
         }}
       >
         <div className="drop-zone-icon" aria-hidden>
-          CSV
+          CSV · XLSX
         </div>
         <Text fw={600} size="lg">
           {t('import.file.drop')}
@@ -53,7 +53,7 @@ export function FileStep() {
         <input
           ref={inputRef}
           type="file"
-          accept=".csv,.tsv,.txt,text/csv,text/plain"
+          accept=".csv,.tsv,.txt,.xlsx,.xls,.htm,.html,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel"
           hidden
           data-testid="file-input"
           onChange={(e) => {

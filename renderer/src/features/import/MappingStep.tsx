@@ -9,6 +9,7 @@ import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
 import { fieldOptions } from './options';
+import { FileConsentCard } from './FileConsentCard';
 
 const CHANNELS: Channel[] = ['sms', 'whatsapp'];
 const PURPOSES: Purpose[] = ['marketing', 'service', 'personal_data'];
@@ -78,6 +79,7 @@ export function MappingStep() {
           check={check}
         />
       </Card>
+      <FileConsentCard />
       <ImportOptions />
       <ErrorAlert error={error} />
       <Group justify="space-between">

@@ -5,6 +5,7 @@ import { useImportStore } from '../../stores/import.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber } from '../../components/format';
 import { ImportFigures, JobProgress, RejectedRows } from './ImportFigures';
+import { WarningGroups } from './WarningGroups';
 
 /** Step 4: a dry run of the whole file (with progress and cancel), then what an import would do. */
 export function PreviewStep() {
@@ -77,6 +78,7 @@ export function PreviewStep() {
         </Text>
         <ImportFigures summary={preview} />
       </Card>
+      <WarningGroups summary={preview} />
       <RejectedRows summary={preview} onDownload={() => void getReport()} downloading={downloading} />
       <ErrorAlert error={downloadError ?? error} />
       <Group justify="space-between">

@@ -13,7 +13,10 @@ export const DELIMITER_KEY: Record<string, string> = { ',': 'comma', ';': 'semic
 /** What a column can mean, grouped as the select shows them. */
 const FIELD_GROUPS: { group: string; fields: ColumnTarget['field'][] }[] = [
   { group: 'phones', fields: ['phone', 'mobile_phone'] },
-  { group: 'person', fields: ['name', 'first_name', 'middle_name', 'last_name', 'email', 'external_id', 'tags', 'locale', 'country'] },
+  {
+    group: 'person',
+    fields: ['name', 'organization', 'first_name', 'middle_name', 'last_name', 'email', 'external_id', 'tags', 'locale', 'country'],
+  },
   { group: 'consent', fields: ['consent', 'consent_date', 'consent_source', 'do_not_contact'] },
   { group: 'other', fields: ['ignore'] },
 ];
