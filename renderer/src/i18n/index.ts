@@ -20,6 +20,8 @@ import errorsRu from './errors.ru.json';
 import { catalogResource } from './errors';
 import healthEn from './health.en.json';
 import healthRu from './health.ru.json';
+import certificateEn from './certificate.en.json';
+import certificateRu from './certificate.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -48,6 +50,7 @@ void i18n.use(initReactI18next).init({
         ...backupsEn,
         ...startEn,
         ...healthEn,
+        ...certificateEn,
         errors: { ...en.errors, ...catalogResource() },
       },
     },
@@ -62,6 +65,7 @@ void i18n.use(initReactI18next).init({
         ...backupsRu,
         ...startRu,
         ...healthRu,
+        ...certificateRu,
         errors: { ...ru.errors, ...errorsRu },
       },
     },

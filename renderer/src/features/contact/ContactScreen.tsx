@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { countryName, formatDateTime, formatPhone } from '../../components/format';
 import { translateBusyWhat, translateServerMessage } from '../../i18n/server-messages';
 import { RecordConsentModal } from './RecordConsentModal';
+import { CertificatePanel } from './CertificatePanel';
 
 /** A contact's consents now and the full, provable history behind them. */
 /** One evidence value as a person reads it: the file's consent columns as "header: value", a hash shortened. */
@@ -168,6 +169,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
       </SimpleGrid>
 
       <PaperRowsCard contactId={contact.id} />
+
+      <CertificatePanel contactId={contact.id} />
 
       <Title order={4} mt="md">
         {t('contact.timeline')}
