@@ -141,7 +141,7 @@ test('double opt-in: the confirmation owed to a customer waits for the provider 
   await page.getByTestId('nav-replies').click();
   await expect(page.getByTestId('tab-confirmations')).toContainText('1');
   await page.getByTestId('tab-confirmations').click();
-  await expect(page.getByTestId('outbox-note')).toContainText('queued confirmations go out once a messaging provider is connected');
+  await expect(page.getByTestId('outbox-note')).toContainText('hands queued confirmation messages to your messaging provider by itself');
   const row = page.getByTestId('confirmation');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Lena Vogel');

@@ -23,7 +23,10 @@ interface RepliesState {
   complaintsError: unknown;
   confirmations: Confirmation[] | null;
   confirmationsTotal: number;
+  confirmationsCounts: Output<'confirmations.list'>['counts'] | null;
   confirmationsError: unknown;
+  /** What the last "send now" did. */
+  confirmationsSent: Output<'confirmations.send'> | null;
   /** The reply recorded last, with what was typed, so the result can be shown beside it. */
   reply: { input: Input<'inbound.receive'>; result: ReplyResult } | null;
   /** Who is recording (null: the owner). */
@@ -32,6 +35,8 @@ interface RepliesState {
   setStaff: (name: string | null) => void;
   loadComplaints: (more?: boolean) => Promise<void>;
   loadConfirmations: (more?: boolean) => Promise<void>;
+  /** Hand the queued confirmation messages to the outbox now (the app also does it every few minutes). */
+  sendConfirmations: () => Promise<void>;
   recordComplaint: (phone: string, note: string) => Promise<void>;
   receive: (input: Input<'inbound.receive'>) => Promise<ReplyResult>;
   clearReply: () => void;
@@ -45,7 +50,9 @@ export const useRepliesStore = create<RepliesState>((set, get) => ({
   complaintsError: null,
   confirmations: null,
   confirmationsTotal: 0,
+  confirmationsCounts: null,
   confirmationsError: null,
+  confirmationsSent: null,
   reply: null,
   staff: null,
   setTab: (tab) => set({ tab }),
@@ -70,11 +77,21 @@ export const useRepliesStore = create<RepliesState>((set, get) => ({
       set({
         confirmations: [...(more ? (get().confirmations ?? []) : []), ...r.confirmations],
         confirmationsTotal: r.total,
+        confirmationsCounts: r.counts,
         confirmationsError: null,
       });
     } catch (error) {
       set({ confirmationsError: error });
     }
+  },
+  sendConfirmations: async () => {
+    try {
+      const sent = await call('confirmations.send', { wait: false, staff: get().staff ?? undefined });
+      set({ confirmationsSent: sent, confirmationsError: null });
+    } catch (error) {
+      set({ confirmationsError: error });
+    }
+    await get().loadConfirmations();
   },
   recordComplaint: async (phone, note) => {
     await call('complaints.record', { phone, note, staff: get().staff ?? undefined });

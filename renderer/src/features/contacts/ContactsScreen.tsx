@@ -8,6 +8,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber, formatPhone } from '../../components/format';
 import { AddContactModal } from './AddContactModal';
+import { WinbackDialog } from './WinbackDialog';
 
 const ROW_HEIGHT = 44;
 const GRID = 'minmax(180px, 2fr) 190px 150px 170px minmax(120px, 1fr)';
@@ -29,6 +30,7 @@ export function ContactsScreen() {
   const go = useAppStore((s) => s.go);
   const [typed, setTyped] = useState(query);
   const [adding, setAdding] = useState(false);
+  const [winback, setWinback] = useState(false);
   const [segment, setSegment] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -99,9 +101,15 @@ export function ContactsScreen() {
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       <Group justify="space-between" mb="md">
         <Title order={2}>{t('contacts.title')}</Title>
-        <Button onClick={() => setAdding(true)} data-testid="add-contact">
-          + {t('contacts.add')}
-        </Button>
+        <Group gap="xs">
+          {/* The people listed (found by the search) can be asked to confirm a claimed or expired consent. */}
+          <Button variant="light" onClick={() => setWinback(true)} disabled={count === 0} data-testid="winback-open">
+            {t('winback.open')}
+          </Button>
+          <Button onClick={() => setAdding(true)} data-testid="add-contact">
+            + {t('contacts.add')}
+          </Button>
+        </Group>
       </Group>
       <Group mb="sm" align="center">
         <TextInput
@@ -192,6 +200,11 @@ export function ContactsScreen() {
         </div>
       </div>
       <AddContactModal opened={adding} onClose={() => setAdding(false)} />
+      <WinbackDialog
+        opened={winback}
+        onClose={() => setWinback(false)}
+        contactIds={winback ? Object.values(pages).flatMap((p) => p.map((c) => c.id)) : []}
+      />
     </div>
   );
 }

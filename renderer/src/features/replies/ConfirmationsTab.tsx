@@ -8,6 +8,18 @@ import { formatDateTime } from '../../components/format';
 import { CustomerLink } from './parts';
 
 const STATE_COLOR: Record<Confirmation['state'], string> = { queued: 'yellow', sending: 'blue', sent: 'teal', failed: 'red', cancelled: 'gray' };
+/** A message in a wave shows where the outbox has it: still going, out, or failed. */
+const DELIVERY_STATE: Record<NonNullable<Confirmation['delivery']>, Confirmation['state']> = {
+  queued: 'sending',
+  sending: 'sending',
+  sent: 'sent',
+  delivered: 'sent',
+  read: 'sent',
+  failed: 'failed',
+  undeliverable: 'failed',
+  skipped: 'cancelled',
+  unknown: 'sent',
+};
 const OUTCOME_COLOR: Record<Confirmation['outcome'], string> = { waiting: 'yellow', confirmed: 'green', declined: 'red', expired: 'gray' };
 
 /** The double opt-in messages owed to customers: where each is, and what the customer did. */
@@ -17,10 +29,18 @@ export function ConfirmationsTab() {
   const total = useRepliesStore((s) => s.confirmationsTotal);
   const error = useRepliesStore((s) => s.confirmationsError);
   const loadConfirmations = useRepliesStore((s) => s.loadConfirmations);
+  const counts = useRepliesStore((s) => s.confirmationsCounts);
+  const sent = useRepliesStore((s) => s.confirmationsSent);
+  const sendConfirmations = useRepliesStore((s) => s.sendConfirmations);
+  const [sending, setSending] = useState(false);
   const settings = useSettingsStore((s) => s.settings);
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const when = (iso: string) => formatDateTime(iso, settings?.timezone, i18n.language);
-  const queued = confirmations?.filter((c) => c.state === 'queued').length ?? 0;
+  const queued = counts?.queued ?? confirmations?.filter((c) => c.state === 'queued').length ?? 0;
+  const sendNow = () => {
+    setSending(true);
+    void sendConfirmations().finally(() => setSending(false));
+  };
 
   const toggle = (id: number) =>
     setExpanded((prev) => {
@@ -52,9 +72,48 @@ export function ConfirmationsTab() {
         </Text>
       ) : (
         <>
-          <Text size="sm" c="dimmed" px="md" pb="xs" data-testid="confirmations-count">
-            {t('replies.confirmations.count', { total, queued })}
-          </Text>
+          <Group justify="space-between" px="md" pb="xs" wrap="wrap" gap="xs">
+            <div>
+              <Text size="sm" c="dimmed" data-testid="confirmations-count">
+                {t('replies.confirmations.count', { total, queued })}
+              </Text>
+              {counts && (
+                <Group gap={6} mt={4} data-testid="confirmations-counts">
+                  <Badge color="yellow" variant="light" tt="none">
+                    {t('replies.confirmations.states.queued')}: {counts.queued}
+                  </Badge>
+                  <Badge color="teal" variant="light" tt="none" data-testid="count-sent">
+                    {t('replies.confirmations.states.sent')}: {counts.sent}
+                  </Badge>
+                  <Badge color="green" variant="light" tt="none" data-testid="count-confirmed">
+                    {t('replies.confirmations.outcomes.confirmed')}: {counts.confirmed}
+                  </Badge>
+                  <Badge color="red" variant="light" tt="none">
+                    {t('replies.confirmations.outcomes.declined')}: {counts.declined}
+                  </Badge>
+                  <Badge color="gray" variant="light" tt="none" data-testid="count-expired">
+                    {t('replies.confirmations.outcomes.expired')}: {counts.expired}
+                  </Badge>
+                  <Badge color="yellow" variant="outline" tt="none">
+                    {t('replies.confirmations.outcomes.waiting')}: {counts.waiting}
+                  </Badge>
+                </Group>
+              )}
+            </div>
+            <Button size="xs" variant="light" loading={sending} disabled={queued === 0} onClick={sendNow} data-testid="confirmations-send">
+              {t('replies.confirmations.sendNow')}
+            </Button>
+          </Group>
+          {sent && (
+            <Text size="sm" px="md" pb="xs" data-testid="confirmations-sent">
+              {t('replies.confirmations.sentNow', { waves: sent.waves.length, expired: sent.expired })}
+              {sent.noProvider.map((n) => (
+                <Text key={n.channel} size="sm" c="orange" component="span" display="block">
+                  {t('replies.confirmations.noProvider', { channel: t(`channel.${n.channel}`), waiting: n.waiting })}
+                </Text>
+              ))}
+            </Text>
+          )}
           <Table verticalSpacing="sm" data-testid="confirmations">
             <Table.Thead>
               <Table.Tr>
@@ -78,6 +137,9 @@ export function ConfirmationsTab() {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">{t(`channel.${c.channel}`)}</Text>
+                        <Text size="xs" c="dimmed" data-testid="confirmation-kind">
+                          {t(`replies.confirmations.kind.${c.kind}`)}
+                        </Text>
                         {c.formCode && (
                           <Text size="xs" c="dimmed" className="mono">
                             {c.formCode}
@@ -92,9 +154,9 @@ export function ConfirmationsTab() {
                       </Table.Td>
                       <Table.Td>
                         <Badge color={STATE_COLOR[c.state]} variant="light" tt="none" data-testid="confirmation-state">
-                          {t(`replies.confirmations.states.${c.state}`)}
+                          {t(`replies.confirmations.states.${c.delivery && c.state === 'sending' ? DELIVERY_STATE[c.delivery] : c.state}`)}
                         </Badge>
-                        {c.stateReason && (
+                        {c.stateReason && !c.stateReason.startsWith('batch:') && (
                           <Text size="xs" c="dimmed" mt={2}>
                             {t(`replies.confirmations.reasons.${c.stateReason}`, { defaultValue: c.stateReason })}
                           </Text>
