@@ -26,12 +26,13 @@ import { OptOutIntake } from './register/optout-intake';
 import { runImport, undoImport } from './intake/import';
 import { deletePreset, inspectImport, savePreset } from './intake/presets';
 import { createExport } from './intake/export';
-import { iso } from './context';
+import { iso, isoOrNull } from './context';
 import { checkMessage, getLintProfile } from './campaigns/lint';
 import { Outbox, getRecipient, listRecipients, resolveRecipient } from './sending/outbox';
 import { sendConfirmations, startConfirmationTimer } from './sending/confirmation-waves';
 import { listProviders, providerKinds, removeProvider, saveProvider, testProvider } from './sending/provider-settings';
 import { createBatchReport } from './sending/report';
+import { ProviderSync, syncsFrom } from './sending/sync';
 import { BackupService } from './backups/service';
 import { createBackupSync } from './backups/backups';
 import { readWitness, witnessPathFor } from './register/witness';
@@ -76,6 +77,15 @@ export interface BackendOptions {
   confirmationTimer?: boolean;
   /** How long an ordinary write waits for another process's long write before answering BUSY, ms (default 5 s). */
   busyWaitMs?: number;
+  /**
+   * Provider sync on a timer while running (at start, then every few minutes; default: as autoResume — the app and
+   * the local host, not the CLI). Campaigns sync before their hand-offs either way.
+   */
+  providerSync?: boolean;
+  /** Whether the machine is online (the timed sync skips its turn when not); default: always. */
+  online?: () => boolean;
+  /** The longest one provider's sync may take, ms (tests shorten it). */
+  syncDeadlineMs?: number;
 }
 
 /** The running core: one dispatcher for every door. */
@@ -106,6 +116,7 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'batch.pause',
   'batch.resume',
   'providers.test',
+  'providers.sync',
   // Backups: listing and checking read files (and the register through a connection of their own); a restore
   // stops sending and takes the register's turn itself.
   'backup.list',
@@ -221,6 +232,8 @@ export function createBackend(options: BackendOptions): Backend {
     (what) => journal?.announce(what) ?? (() => undefined),
   );
   const secrets = options.secrets ?? new MemorySecrets();
+  // Built right after the outbox (it uses the outbox's adapters); runs ask it before their hand-offs.
+  let providerSync: ProviderSync | null = null;
   const outbox = new Outbox({
     ctx,
     lock,
@@ -233,7 +246,17 @@ export function createBackend(options: BackendOptions): Backend {
     sleep: options.sleep,
     onInternalError: (err) => reportQuietly('batch.run', err),
     describeBusy: () => intake.describe(false),
+    syncProviders: () => providerSync?.ensureFresh() ?? Promise.resolve(),
   });
+  const sync = new ProviderSync({
+    ctx,
+    lock,
+    adapterFor: (name) => outbox.adapterFor(name),
+    online: options.online,
+    deadlineMs: options.syncDeadlineMs,
+    onInternalError: (err) => reportQuietly('providers.sync', err),
+  });
+  providerSync = sync;
   const backups = new BackupService({
     dbPath: options.dbPath,
     clock,
@@ -312,10 +335,31 @@ export function createBackend(options: BackendOptions): Backend {
     },
     'batch.report': (i) => createBatchReport(ctx, files, i),
     'providers.kinds': () => providerKinds(secrets),
-    'providers.list': () => listProviders(ctx, outbox, secrets),
+    'providers.list': () => {
+      const list = listProviders(ctx, outbox, secrets);
+      const states = sync.states();
+      return {
+        providers: list.providers.map((p) => {
+          const st = states.get(p.name);
+          const syncs = syncsFrom(p.kind, p.options);
+          return {
+            ...p,
+            sync: !syncs
+              ? null
+              : {
+                  syncedAt: st && st.kind === p.kind ? isoOrNull(st.syncedAt) : null,
+                  attemptedAt: st && st.kind === p.kind ? iso(st.attemptedAt) : null,
+                  totals: st && st.kind === p.kind ? st.totals : { inbound: 0, optOuts: 0, confirmations: 0, statuses: 0 },
+                  error: st && st.kind === p.kind ? st.error : null,
+                },
+          };
+        }),
+      };
+    },
     'providers.save': (i) => saveProvider(ctx, outbox, secrets, i),
     'providers.remove': (i) => removeProvider(ctx, outbox, secrets, i),
     'providers.test': (i) => testProvider(ctx, outbox, (fn) => lock.run(fn), i),
+    'providers.sync': (i) => sync.sync(i),
     'audit.verify': (i) => verifyAudit(ctx, integrity, i),
     'audit.verifyContact': (i) => verifyContact(ctx, integrity, i),
     'audit.acceptHead': (i) => acceptHead(ctx, integrity, i),
@@ -417,6 +461,7 @@ export function createBackend(options: BackendOptions): Backend {
   });
   if (options.autoResume) outbox.resumeAll();
   if (options.dailyBackups ?? options.autoResume) backups.startDaily();
+  if (options.providerSync ?? options.autoResume) sync.start();
   const stopConfirmations =
     (options.confirmationTimer ?? options.autoResume)
       ? startConfirmationTimer({ ctx, lock, outbox }, (err) => reportQuietly('confirmations.send', err))
@@ -435,6 +480,7 @@ export function createBackend(options: BackendOptions): Backend {
     backups,
     close: () => {
       backups.stopDaily();
+      sync.stop();
       stopConfirmations();
       // What is in flight stays `sending` and is reconciled at the next start.
       void outbox.close();

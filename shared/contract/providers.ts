@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProviderKinds } from '../domain/outbox/types';
-import { Channel, Name, PhoneInput } from './common';
+import { Channel, IsoInstant, Name, PhoneInput } from './common';
 
 /** A provider's name as the shop calls it. */
 export const ProviderName = z
@@ -21,6 +21,20 @@ export const ProviderInfo = z.object({
   secrets: z.array(z.object({ key: z.string(), set: z.boolean(), required: z.boolean(), source: z.string() })),
   /** What is wrong with the configuration, if anything (a missing secret, a bad option). */
   problems: z.array(z.string()),
+  /** Provider sync (replies, opt-outs, delivery results): null for a kind nothing comes back from; absent on a save. */
+  sync: z
+    .object({
+      /** When its last sync finished (null: none has yet). */
+      syncedAt: IsoInstant.nullable(),
+      /** When a sync was last tried. */
+      attemptedAt: IsoInstant.nullable(),
+      /** What came in through sync, in total. */
+      totals: z.object({ inbound: z.number().int(), optOuts: z.number().int(), confirmations: z.number().int(), statuses: z.number().int() }),
+      /** Why the last sync stopped, if it did: a stable code and the provider's words. */
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** The providers messages are handed to: their kinds, settings, secrets and a test message. */
@@ -59,6 +73,28 @@ export const providersMethods = {
       destinationChanged: z.boolean(),
       /** Whether a stored secret was cleared because the destination changed (and not given again): it must be re-entered. */
       secretCleared: z.boolean(),
+    }),
+  },
+  'providers.sync': {
+    input: z.object({ provider: ProviderName.optional() }),
+    output: z.object({
+      providers: z.array(
+        z.object({
+          name: z.string(),
+          kind: z.enum(ProviderKinds),
+          /** What this sync recorded: replies, opt-outs (revocations), double opt-in confirmations, delivery results. */
+          inbound: z.number().int(),
+          optOuts: z.number().int(),
+          confirmations: z.number().int(),
+          statuses: z.number().int(),
+          /** Where the next sync starts (opaque per kind); unchanged when this one stopped. */
+          cursor: z.string().nullable(),
+          /** When the last complete sync finished. */
+          syncedAt: IsoInstant.nullable(),
+          /** Why this sync stopped before the end (the cursor stays where it was); null when it finished. */
+          error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        }),
+      ),
     }),
   },
   'providers.remove': { input: z.object({ name: ProviderName, staff: Name.optional() }), output: z.object({ removed: z.boolean() }) },

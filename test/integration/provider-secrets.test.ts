@@ -118,7 +118,14 @@ describe('providers.save: a secret never follows the provider to a new address',
       kind: 'twilio',
       options: { accountSid: sid, from: '+15005550006', baseUrl: 'https://api.dublin.ie1.twilio.com' },
     });
-    expect(edge).toMatchObject({ destinationChanged: true, secretCleared: true, secrets: [{ key: 'authToken', set: false }] });
+    expect(edge).toMatchObject({
+      destinationChanged: true,
+      secretCleared: true,
+      secrets: [
+        { key: 'authToken', set: false },
+        { key: 'relayToken', set: false },
+      ],
+    });
 
     await call('providers.save', { name: 'wa', kind: 'whatsapp-cloud', options: { phoneNumberId: '123' }, secrets: { accessToken: 'wa-token' } });
     const wa = await call('providers.save', {

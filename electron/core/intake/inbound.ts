@@ -16,7 +16,12 @@ import { WINBACK_SOURCE } from '../register/confirmations';
  * (or, under double opt-in, requests) on the channel it came from; "YES" confirms what is pending there.
  * A provider id seen before is answered from the first delivery and changes nothing.
  */
-export function receiveInbound(ctx: ServiceContext, input: ParsedInput<'inbound.receive'>): Output<'inbound.receive'> {
+export function receiveInbound(
+  ctx: ServiceContext,
+  input: ParsedInput<'inbound.receive'>,
+  /** `source`: where a fetched reply came from (provider sync names the provider and its message id), kept in the evidence. */
+  opts: { source?: string | undefined } = {},
+): Output<'inbound.receive'> {
   const settings = getSettings(ctx);
   if (input.providerId) {
     const seen = ctx.inbound.byProviderId(input.providerId);
@@ -48,7 +53,7 @@ export function receiveInbound(ctx: ServiceContext, input: ParsedInput<'inbound.
       formCode: c.formCode,
       contactId: contact?.id ?? null,
     });
-    const evidence = { inboundMessageId: String(message.id), note: evidenceNote };
+    const evidence = { inboundMessageId: String(message.id), note: evidenceNote, ...(opts.source ? { source: opts.source } : {}) };
     const events: ConsentEvent[] = [];
     let note: string | null = null;
     const record = (raw: Record<string, unknown>) => {

@@ -38,6 +38,8 @@ export interface OutboxOptions {
   onInternalError?: ((err: unknown) => void) | undefined;
   /** What holds the register when it is busy in another process (for the pause's reason). */
   describeBusy?: (() => string) | undefined;
+  /** Provider sync before hand-offs (see RunnerDeps.syncProviders). */
+  syncProviders?: (() => Promise<void>) | undefined;
 }
 
 /** A background run that could not continue pauses with this in front of its reason, and carries on by itself. */
@@ -226,7 +228,14 @@ export class Outbox {
     if (this.closed || this.runs.has(batchId)) return;
     const abort = new AbortController();
     const run = new BatchRun(
-      { ctx: this.ctx, lock: this.o.lock, adapterFor: (n) => this.adapterFor(n), fault: this.o.fault, sleep: this.o.sleep },
+      {
+        ctx: this.ctx,
+        lock: this.o.lock,
+        adapterFor: (n) => this.adapterFor(n),
+        fault: this.o.fault,
+        sleep: this.o.sleep,
+        syncProviders: this.o.syncProviders,
+      },
       batchId,
     );
     // A run never dies silently: whatever stops it (the register busy in another process, any error) pauses it
@@ -325,7 +334,14 @@ export class Outbox {
     if (going) return going.done;
     const abort = new AbortController();
     const run = new BatchRun(
-      { ctx: this.ctx, lock: this.o.lock, adapterFor: (n) => this.adapterFor(n), fault: this.o.fault, sleep: this.o.sleep },
+      {
+        ctx: this.ctx,
+        lock: this.o.lock,
+        adapterFor: (n) => this.adapterFor(n),
+        fault: this.o.fault,
+        sleep: this.o.sleep,
+        syncProviders: this.o.syncProviders,
+      },
       batchId,
     );
     const done = run.run(abort.signal, maxWaitMs);

@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context';
 import { appendAudit } from '../context';
 import { getSettings } from '../register/settings';
 import { idempotencyKey } from './keys';
+import { DeliveryResults } from './statuses';
 
 /** Transient refusals (429, 5xx, throttling codes) give up after this many attempts; an offline network never does. */
 const MAX_ATTEMPTS = 10;
@@ -44,7 +45,16 @@ export interface RunnerDeps {
   fault?: ((point: FaultPoint, recipientId: number) => void) | undefined;
   /** Sleep that an abort wakes (tests may shorten it). */
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /**
+   * Provider sync (sending/sync.ts): fetch replies and opt-outs waiting at the providers. Awaited right before a run
+   * first hands off and then at least every {@link SYNC_BEFORE_HANDOFF_MS} before the next hand-off, so a STOP that
+   * reached a provider is in the register before the gate is asked again. Never throws.
+   */
+  syncProviders?: (() => Promise<void>) | undefined;
 }
+
+/** While a run hands off, how old the last provider sync may be before the next hand-off waits for a new one. */
+export const SYNC_BEFORE_HANDOFF_MS = 60_000;
 
 /** Why a run stopped: everything answered, a provider stopped the batch, or nothing can progress before the deadline. */
 export type RunEnd = 'done' | 'paused' | 'idle' | 'aborted';
@@ -142,12 +152,17 @@ export class BatchRun {
   private readonly sleep;
   private readonly pacers = new Map<string, Pacer>();
   private readonly lastPolled = new Map<number, number>();
+  /** When this run last synced the providers (null: not yet), and the sync under way. */
+  private lastSync: number | null = null;
+  private syncing: Promise<void> | null = null;
+  private readonly results: DeliveryResults;
 
   constructor(
     private readonly deps: RunnerDeps,
     private readonly batchId: number,
   ) {
     this.sleep = deps.sleep ?? defaultSleep;
+    this.results = new DeliveryResults(deps.ctx);
   }
 
   private get ctx() {
@@ -193,6 +208,7 @@ export class BatchRun {
       worked = (await this.cascadeFallbacks(state.run, state.batch, signal)) || worked;
       const due = await this.deps.lock.run(() => this.ctx.outbox.due(this.batchId, this.ctx.clock.now(), DUE_PAGE));
       if (due.length) {
+        await this.syncIfDue();
         await this.handOff(due, state.run, state.batch, signal);
         continue;
       }
@@ -338,6 +354,22 @@ export class BatchRun {
     return { row: { ...row, channel, attempts: row.attempts + 1, sendingAt: row.sendingAt ?? now }, provider, adapter, message };
   }
 
+  /** Sync the providers when this run has not yet, or not for a minute; workers arriving meanwhile wait for the same one. */
+  private async syncIfDue(): Promise<void> {
+    const sync = this.deps.syncProviders;
+    if (!sync) return;
+    if (this.syncing) return this.syncing;
+    const now = this.ctx.clock.now();
+    if (this.lastSync !== null && now - this.lastSync < SYNC_BEFORE_HANDOFF_MS) return;
+    this.lastSync = now;
+    this.syncing = sync()
+      .catch(() => undefined)
+      .finally(() => {
+        this.syncing = null;
+      });
+    return this.syncing;
+  }
+
   /** The gate's answer for one queued recipient now, read from the register as it stands. */
   private verdict(
     row: OutboxRecord,
@@ -421,6 +453,9 @@ export class BatchRun {
             // an adapter that cannot be built pauses the run in gateAndMark
           }
         }
+        if (stopped || signal.aborted) return;
+        // Replies and opt-outs waiting at the providers go into the register before this recipient is gated.
+        await this.syncIfDue();
         if (stopped || signal.aborted) return;
         const m = await this.marks.run(() => this.gateAndMark(row.id, run, batch));
         if (!m) continue;
@@ -622,20 +657,10 @@ export class BatchRun {
       const at = this.ctx.clock.now();
       const batch = this.ctx.batches.get(this.batchId)!;
       for (const { row, update } of updates) {
-        const reason = update.code ? `${update.code}` : null;
-        this.ctx.outbox.update(row.id, { status: update.status, reason }, at, `status from provider: ${update.status}`);
-        if (update.action === 'invalid_number')
-          this.ctx.outbox.flagNumber({ phone: row.phone, reason: 'invalid_number', code: update.code ?? '', provider: row.provider ?? '', at });
-        if (update.action === 'opted_out')
-          recordConsent(this.ctx, {
-            contactId: row.contactId,
-            channel: row.channel,
-            purpose: 'marketing',
-            action: 'revoke',
-            method: 'provider_feedback',
-            evidence: { source: `${row.provider ?? 'provider'} ${update.code ?? ''}`.trim(), note: `batch ${this.batchId}` },
-          });
-        if (update.status === 'failed' || update.status === 'undeliverable') this.fallBack({ ...row, status: update.status }, batch, at);
+        // The same rule as provider sync (statuses.ts): forward only, flags, opt-outs through the one append.
+        const current = this.ctx.outbox.get(row.id) ?? row;
+        if (!this.results.apply(current, update, at, { ownRun: true }).moved) continue;
+        if (update.status === 'failed' || update.status === 'undeliverable') this.fallBack({ ...current, status: update.status }, batch, at);
       }
     });
     return true;

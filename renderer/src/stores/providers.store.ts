@@ -10,6 +10,8 @@ export type SavedProvider = Output<'providers.save'>;
 export type ProviderKindSpec = Output<'providers.kinds'>['kinds'][number];
 /** The answer to a test message. */
 export type TestResult = Output<'providers.test'>;
+/** What one provider's sync brought in, or why it stopped. */
+export type SyncResult = Output<'providers.sync'>['providers'][number];
 
 interface ProvidersState {
   providers: Provider[];
@@ -22,6 +24,11 @@ interface ProvidersState {
   save: (input: Input<'providers.save'>) => Promise<SavedProvider>;
   remove: (name: string) => Promise<void>;
   test: (input: Input<'providers.test'>) => Promise<TestResult>;
+  /** The provider whose "Sync now" is running (null: none). */
+  syncing: string | null;
+  /** The last "Sync now" answer per provider, shown until the list is loaded again. */
+  lastSync: Record<string, SyncResult>;
+  syncNow: (name: string) => Promise<SyncResult | undefined>;
 }
 
 /** The providers the shop hands messages to, and what each kind of provider asks for. */
@@ -49,4 +56,21 @@ export const useProvidersStore = create<ProvidersState>((set, get) => ({
     await get().load();
   },
   test: (input) => call('providers.test', input),
+  syncing: null,
+  lastSync: {},
+  syncNow: async (name) => {
+    set({ syncing: name, error: null });
+    try {
+      const out = await call('providers.sync', { provider: name });
+      const line = out.providers.find((p) => p.name === name);
+      if (line) set({ lastSync: { ...get().lastSync, [name]: line } });
+      await get().load();
+      return line;
+    } catch (error) {
+      set({ error });
+      return undefined;
+    } finally {
+      set({ syncing: null });
+    }
+  },
 }));

@@ -1,5 +1,5 @@
 /** The providers a shop can hand messages to. */
-export const ProviderKinds = ['twilio', 'whatsapp-cloud', 'smsru', 'webhook', 'file'] as const;
+export const ProviderKinds = ['twilio', 'whatsapp-cloud', 'smsru', 'smsc', 'webhook', 'file'] as const;
 /** A provider kind. */
 export type ProviderKind = (typeof ProviderKinds)[number];
 

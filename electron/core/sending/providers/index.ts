@@ -1,6 +1,8 @@
 import { AppError, fieldProblem, type FieldProblem, type FieldProblemInput } from '../../../../shared/contract/errors';
 import { FileAdapter } from './file';
 import { DEFAULT_TIMEOUT_MS } from './http';
+import { relayLink } from './relay';
+import { SmscAdapter, SMSC_BASE_URL } from './smsc';
 import { SmsruAdapter, SMSRU_BASE_URL } from './smsru';
 import { TwilioAdapter, TWILIO_BASE_URL } from './twilio';
 import type { AdapterEnv, ProviderAdapter, ProviderConfig, ProviderKind } from './types';
@@ -24,10 +26,22 @@ export interface OptionSpec {
 }
 
 /** Messages per second each kind is paced at unless `ratePerSecond` says otherwise. */
-export const DEFAULT_RATES: Record<ProviderKind, number> = { twilio: 10, 'whatsapp-cloud': 80, smsru: 10, webhook: 50, file: 10_000 };
+export const DEFAULT_RATES: Record<ProviderKind, number> = { twilio: 10, 'whatsapp-cloud': 80, smsru: 10, smsc: 10, webhook: 50, file: 10_000 };
 
 const E164 = '^\\+[1-9]\\d{6,14}$';
 const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
+
+/** A relay for the provider's webhooks (issue #16): replies, results and opt-outs pulled from it by provider sync. */
+const relay: OptionSpec[] = [
+  {
+    key: 'relayUrl',
+    required: false,
+    secret: false,
+    description: 'Address of the relay that receives this provider’s webhooks (https://…); its pull token is the relayToken secret.',
+    pattern: HTTP_URL,
+  },
+  { key: 'relayToken', required: false, secret: true, description: 'The relay’s pull token (needed with relayUrl).' },
+];
 
 const common = (kind: ProviderKind): OptionSpec[] => [
   {
@@ -79,6 +93,7 @@ const SPECS: Record<ProviderKind, OptionSpec[]> = {
       pattern: '^MG[0-9a-fA-F]{32}$',
     },
     { key: 'whatsappFrom', required: false, secret: false, description: 'WhatsApp sender number in E.164; enables WhatsApp.', pattern: E164 },
+    ...relay,
     ...common('twilio'),
   ],
   'whatsapp-cloud': [
@@ -104,6 +119,7 @@ const SPECS: Record<ProviderKind, OptionSpec[]> = {
       description: 'Template language used when a template names none, e.g. ru or en_US.',
       pattern: '^[a-z]{2,3}(?:_[A-Z]{2})?$',
     },
+    ...relay,
     ...common('whatsapp-cloud'),
   ],
   smsru: [
@@ -123,6 +139,31 @@ const SPECS: Record<ProviderKind, OptionSpec[]> = {
       pattern: '^[01]$',
     },
     ...common('smsru'),
+  ],
+  smsc: [
+    {
+      key: 'login',
+      required: false,
+      secret: false,
+      description: 'SMSC.ru login; leave empty when the secret is an API key.',
+      pattern: '^[A-Za-z0-9._@-]{1,64}$',
+    },
+    { key: 'password', required: true, secret: true, description: 'SMSC.ru password (or the API key when no login is set).' },
+    {
+      key: 'sender',
+      required: false,
+      secret: false,
+      description: 'Sender name approved in the SMSC.ru account (3–11 Latin letters, digits and . - _ ! ? ( ) & or space).',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9 .&!?_()-]{2,10}$',
+    },
+    {
+      key: 'replyTo',
+      required: false,
+      secret: false,
+      description: 'The shop’s dedicated SMSC.ru number customers reply to, in E.164 (replies to other numbers are left out).',
+      pattern: E164,
+    },
+    ...common('smsc'),
   ],
   webhook: [
     { key: 'url', required: true, secret: false, description: 'Address each message is POSTed to as JSON.', pattern: HTTP_URL, destination: true },
@@ -225,6 +266,8 @@ export function providerDestination(kind: ProviderKind, options: Record<string, 
       return normalAddress(base ?? GRAPH_BASE_URL);
     case 'smsru':
       return normalAddress(base ?? SMSRU_BASE_URL);
+    case 'smsc':
+      return normalAddress(base ?? SMSC_BASE_URL);
     case 'webhook': {
       const url = base ?? given(options, 'url');
       return url === undefined ? null : normalAddress(url);
@@ -272,27 +315,37 @@ export function createAdapter(config: ProviderConfig, env: AdapterEnv): Provider
     timeoutMs: env.timeoutMs && env.timeoutMs > 0 ? env.timeoutMs : DEFAULT_TIMEOUT_MS,
     now: env.now,
   };
+  // The relay link rides on the adapter; its address and token are checked when it is pulled (SYNC_SETUP).
+  const linked = (adapter: ProviderAdapter): ProviderAdapter => {
+    const url = opt('relayUrl');
+    if (url !== undefined) adapter.relay = relayLink(url, secret('relayToken') ?? '', common.timeoutMs);
+    return adapter;
+  };
   switch (kind) {
     case 'twilio':
-      return new TwilioAdapter({
-        ...common,
-        accountSid: opt('accountSid')!,
-        authToken: required('authToken', opt('apiKeySid') ? 'Twilio API key secret' : 'Twilio auth token'),
-        apiKeySid: opt('apiKeySid'),
-        from: opt('from'),
-        messagingServiceSid: opt('messagingServiceSid'),
-        whatsappFrom: opt('whatsappFrom'),
-        baseUrl: opt('baseUrl') ?? TWILIO_BASE_URL,
-      });
+      return linked(
+        new TwilioAdapter({
+          ...common,
+          accountSid: opt('accountSid')!,
+          authToken: required('authToken', opt('apiKeySid') ? 'Twilio API key secret' : 'Twilio auth token'),
+          apiKeySid: opt('apiKeySid'),
+          from: opt('from'),
+          messagingServiceSid: opt('messagingServiceSid'),
+          whatsappFrom: opt('whatsappFrom'),
+          baseUrl: opt('baseUrl') ?? TWILIO_BASE_URL,
+        }),
+      );
     case 'whatsapp-cloud':
-      return new WhatsappCloudAdapter({
-        ...common,
-        phoneNumberId: opt('phoneNumberId')!,
-        accessToken: required('accessToken', 'WhatsApp Cloud API access token'),
-        apiVersion: opt('apiVersion') ?? DEFAULT_GRAPH_VERSION,
-        defaultLanguage: opt('defaultLanguage'),
-        baseUrl: opt('baseUrl') ?? GRAPH_BASE_URL,
-      });
+      return linked(
+        new WhatsappCloudAdapter({
+          ...common,
+          phoneNumberId: opt('phoneNumberId')!,
+          accessToken: required('accessToken', 'WhatsApp Cloud API access token'),
+          apiVersion: opt('apiVersion') ?? DEFAULT_GRAPH_VERSION,
+          defaultLanguage: opt('defaultLanguage'),
+          baseUrl: opt('baseUrl') ?? GRAPH_BASE_URL,
+        }),
+      );
     case 'smsru':
       return new SmsruAdapter({
         ...common,
@@ -300,6 +353,15 @@ export function createAdapter(config: ProviderConfig, env: AdapterEnv): Provider
         from: opt('from'),
         test: opt('test') === '1',
         baseUrl: opt('baseUrl') ?? SMSRU_BASE_URL,
+      });
+    case 'smsc':
+      return new SmscAdapter({
+        ...common,
+        login: opt('login'),
+        password: required('password', opt('login') ? 'SMSC.ru password' : 'SMSC.ru API key'),
+        sender: opt('sender'),
+        replyTo: opt('replyTo'),
+        baseUrl: opt('baseUrl') ?? SMSC_BASE_URL,
       });
     case 'webhook':
       return new WebhookAdapter({ ...common, url: opt('baseUrl') ?? opt('url')!, token: secret('token') });

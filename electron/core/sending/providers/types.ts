@@ -2,6 +2,7 @@ import type { Channel } from '../../../../shared/domain/consent/types';
 
 import type { ProviderKind } from '../../../../shared/domain/outbox/types';
 import type { SignalPage } from './signals';
+import type { RelayLink } from './relay';
 
 export { ProviderKinds, type ProviderKind } from '../../../../shared/domain/outbox/types';
 
@@ -96,6 +97,11 @@ export interface ProviderAdapter {
    * page is recorded. Throws ProviderQueryError when the provider cannot be asked or answers something unreadable.
    */
   pull?(cursor: string | null, signal?: AbortSignal): Promise<SignalPage>;
+  /**
+   * The relay this provider's webhooks go to, when one is linked (`relayUrl` and the `relayToken` secret): provider
+   * sync pulls it beside (or, for the WhatsApp Cloud API, instead of) polling the provider.
+   */
+  relay?: RelayLink | undefined;
   /** Called when a run ends (the file hand-off finishes its file here). Returns the file written, if any. */
   finish?(): Promise<{ file?: string | undefined }>;
 }

@@ -6,7 +6,7 @@ import { ProviderKinds, type ProviderKind } from '../../../../shared/domain/outb
 import { useProvidersStore, type Provider, type ProviderKindSpec, type SavedProvider, type TestResult } from '../../stores/providers.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
-import { formatPhone } from '../../components/format';
+import { formatDateTime, formatPhone } from '../../components/format';
 import { translateServerMessage } from '../../i18n/server-messages';
 
 /** A provider option's label and help in the person's language (the register describes them in English). */
@@ -75,6 +75,7 @@ export function ProvidersCard() {
               <Table.Th>{t('providers.kindLabel')}</Table.Th>
               <Table.Th>{t('providers.channels')}</Table.Th>
               <Table.Th>{t('providers.secrets')}</Table.Th>
+              <Table.Th>{t('providers.sync.title')}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -126,6 +127,9 @@ export function ProvidersCard() {
                   ))}
                 </Table.Td>
                 <Table.Td>
+                  <SyncCell provider={p} />
+                </Table.Td>
+                <Table.Td>
                   <Group gap={6} justify="flex-end" wrap="nowrap">
                     <Button size="compact-sm" variant="light" onClick={() => setTesting(p)} data-testid="test-provider">
                       {t('providers.test')}
@@ -153,6 +157,65 @@ export function ProvidersCard() {
       {testing && <TestModal provider={testing} onClose={() => setTesting(null)} />}
       {removing && <RemoveModal provider={removing} onClose={() => setRemoving(null)} />}
     </Card>
+  );
+}
+
+/** Provider sync for one provider: when it last synced, what came in, the last error in plain words, and "Sync now". */
+function SyncCell({ provider }: { provider: Provider }) {
+  const { t, i18n } = useTranslation();
+  const syncing = useProvidersStore((s) => s.syncing);
+  const syncNow = useProvidersStore((s) => s.syncNow);
+  const last = useProvidersStore((s) => s.lastSync[provider.name]);
+  const timeZone = useSettingsStore((s) => s.settings?.timezone);
+  const lang = i18n.language;
+  const sync = provider.sync;
+  if (!sync)
+    return (
+      <Text size="xs" c="dimmed" maw={220} data-testid="sync-none">
+        {t(`providers.sync.none.${provider.kind}`, { defaultValue: t('providers.sync.none.other') })}
+      </Text>
+    );
+  const totals = sync.totals;
+  return (
+    <Stack gap={2} maw={260} data-testid="sync-cell" data-name={provider.name}>
+      <Text size="xs" data-testid="sync-when">
+        {sync.syncedAt ? t('providers.sync.lastSynced', { when: formatDateTime(sync.syncedAt, timeZone, lang) }) : t('providers.sync.never')}
+      </Text>
+      <Text size="xs" c="dimmed" data-testid="sync-totals">
+        {t('providers.sync.totals', {
+          inbound: t('providers.sync.replies', { count: totals.inbound }),
+          optOuts: t('providers.sync.optOuts', { count: totals.optOuts }),
+          confirmations: t('providers.sync.confirmations', { count: totals.confirmations }),
+          statuses: t('providers.sync.statuses', { count: totals.statuses }),
+        })}
+      </Text>
+      {last && !last.error && (
+        <Text size="xs" c="teal.8" data-testid="sync-result">
+          {t('providers.sync.justNow', {
+            inbound: t('providers.sync.replies', { count: last.inbound }),
+            optOuts: t('providers.sync.optOuts', { count: last.optOuts }),
+            statuses: t('providers.sync.statuses', { count: last.statuses }),
+          })}
+        </Text>
+      )}
+      {sync.error && (
+        <Text size="xs" c="red.8" data-testid="sync-error" data-code={sync.error.code} title={sync.error.message}>
+          {t(`providers.syncError.${sync.error.code}`, { defaultValue: t('providers.syncError.SYNC_FAILED') })}
+        </Text>
+      )}
+      <Group gap={4}>
+        <Button
+          size="compact-xs"
+          variant="light"
+          loading={syncing === provider.name}
+          disabled={syncing !== null && syncing !== provider.name}
+          onClick={() => void syncNow(provider.name)}
+          data-testid="sync-now"
+        >
+          {t('providers.sync.now')}
+        </Button>
+      </Group>
+    </Stack>
   );
 }
 
