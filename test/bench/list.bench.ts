@@ -71,7 +71,7 @@ const row = (what: string, r: { p50: number; p95: number }) =>
   console.log(
     `${what.padEnd(52)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}   | floor p50 ${ms(floor.p50).padStart(8)} p95 ${ms(floor.p95).padStart(8)}   target < 20 ms`,
   );
-const page = (input: Parameters<typeof listContacts>[1]) => listContacts(ctx, { offset: 0, limit: 50, ...input });
+const page = (input: Partial<Parameters<typeof listContacts>[1]>) => listContacts(ctx, { offset: 0, limit: 50, ...input });
 const depth = (i: number) => Math.floor(((i * 7919) % 997) * (CONTACTS / 1000));
 
 // First jump to a depth walks there once (where every 1,024th row lies is then remembered until contacts change).
