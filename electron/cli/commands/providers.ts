@@ -116,6 +116,22 @@ const commands: Command[] = [
     },
   }),
   command({
+    words: ['providers', 'sync'],
+    summary: 'bring in replies, opt-outs and delivery results waiting at the providers',
+    method: 'providers.sync',
+    flags: [{ name: 'provider', value: 'NAME', summary: 'only this provider (default: every one)', field: 'provider' }],
+    human: (v) =>
+      v.providers.length
+        ? v.providers
+            .map((p) =>
+              p.error
+                ? `${p.name} (${p.kind}): stopped — ${p.error.code} ${p.error.message}; the next sync starts from the same place`
+                : `${p.name} (${p.kind}): ${p.inbound} replies, ${p.optOuts} opt-outs, ${p.confirmations} confirmations, ${p.statuses} delivery results`,
+            )
+            .join('\n')
+        : 'no providers to sync',
+  }),
+  command({
     words: ['providers', 'remove'],
     summary: 'remove a provider',
     method: 'providers.remove',
