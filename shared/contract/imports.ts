@@ -116,17 +116,17 @@ export const ImportRunInput = z.object({
    */
   consentForFile: z
     .object({
-      source: z.string().trim().min(1, 'consentForFile.source: say how the consent was collected').max(500).optional(),
+      source: z.string().trim().min(1, 'imports.fileConsentSource').max(500).optional(),
       date: z
         .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/, 'consentForFile.date: expected the day as YYYY-MM-DD')
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'imports.fileConsentDate')
         .optional(),
       channels: z.array(Channel).min(1).optional(),
       purpose: Purpose.optional(),
     })
-    .refine((c) => c.source !== undefined || c.date !== undefined, { message: 'give a source, a date or both', path: ['source'] })
+    .refine((c) => c.source !== undefined || c.date !== undefined, { message: 'imports.fileConsentSourceOrDate', path: ['source'] })
     .refine((c) => (c.channels === undefined) === (c.purpose === undefined), {
-      message: 'give the channels and the purpose together',
+      message: 'imports.fileConsentChannelsWithPurpose',
       path: ['channels'],
     })
     .optional(),

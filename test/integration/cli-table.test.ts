@@ -152,7 +152,10 @@ describe('optin refuses what it does not know, naming it and the nearest command
       [['contact', 'add'], /^optin: unknown command "contact add" — did you mean "contacts add"\?/],
       [['campain', 'send', '3'], /did you mean "campaign send"\?/],
       [['batch', 'sned', '3'], /did you mean "campaign send"\?/],
-      [['contacts', 'frobnicate'], /^optin: unknown command "contacts frobnicate" \(contacts has: add, list, show, certificate; optin help contacts\)$/],
+      [
+        ['contacts', 'frobnicate'],
+        /^optin: unknown command "contacts frobnicate" \(contacts has: add, list, show, certificate; optin help contacts\)$/,
+      ],
       [['contacts'], /^optin: contacts: give the command \(contacts has: add, list, show/],
       [['xyzzy'], /^optin: unknown command "xyzzy" \(optin --help lists them\)$/],
       [['help', 'nothing', 'here'], /^optin: unknown command "nothing here"/],

@@ -23,8 +23,16 @@ describe('providerOptionSpecs', () => {
       providerOptionSpecs(k)
         .filter((s) => s.secret)
         .map((s) => [s.key, s.required]);
-    expect(secretsOf('twilio')).toEqual([['authToken', true]]);
-    expect(secretsOf('whatsapp-cloud')).toEqual([['accessToken', true]]);
+    // relayToken: the pull token of a relay that receives the provider's webhooks (optional).
+    expect(secretsOf('twilio')).toEqual([
+      ['authToken', true],
+      ['relayToken', false],
+    ]);
+    expect(secretsOf('whatsapp-cloud')).toEqual([
+      ['accessToken', true],
+      ['relayToken', false],
+    ]);
+    expect(secretsOf('smsc')).toEqual([['password', true]]);
     expect(secretsOf('smsru')).toEqual([['apiId', true]]);
     expect(secretsOf('webhook')).toEqual([['token', false]]);
     expect(secretsOf('file')).toEqual([]);

@@ -51,7 +51,8 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
   const [busy, setBusy] = useState(false);
   const [check, setCheck] = useState<PhoneCheck | null>(null);
   /** The register's refusal of a name that differs from the number's owner: staff choose same person or fix the number. */
-  const [clash, setClash] = useState<{ written: string; known: string } | null>(null);
+  // A clash the register refused, for the number and written name it was refused for: it goes away once either changes.
+  const [clashFor, setClash] = useState<{ written: string; known: string; for: string } | null>(null);
 
   const rowRef = useRef<HTMLInputElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -131,8 +132,7 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
     };
   }, [e164, serial, writtenName, signedOn, rowChannels, rowPurposes, sheet.rows.length]);
   const dup = check && check.e164 === e164 ? check.result : null;
-  // A clash the register refused goes away once the name or the number changes.
-  useEffect(() => setClash(null), [e164, writtenName]);
+  const clash = clashFor && clashFor.for === `${e164}|${writtenName}` ? clashFor : null;
 
   const focusField = (field: string) => {
     if (field === 'row') rowRef.current?.focus();
@@ -183,7 +183,11 @@ export function EntryRow({ sheet, ref }: { sheet: OpenSheet; ref?: Ref<EntryRowH
     } catch (err) {
       const known = err instanceof ApiCallError && err.code === 'CONFLICT' ? err.details?.contactName : undefined;
       if (typeof known === 'string') {
-        setClash({ written: String(err instanceof ApiCallError ? (err.details?.writtenName ?? draft.name) : draft.name), known });
+        setClash({
+          written: String(err instanceof ApiCallError ? (err.details?.writtenName ?? draft.name) : draft.name),
+          known,
+          for: `${e164}|${writtenName}`,
+        });
         return;
       }
       setError(err);

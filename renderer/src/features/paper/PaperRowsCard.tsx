@@ -24,17 +24,31 @@ export function PaperRowsCard({ contactId }: { contactId: number }) {
   const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<{ row: ContactRow; action: 'void' | 'correct' } | null>(null);
 
+  const fetchRows = useCallback(async () => (await call('sheets.contactRows', { contactId })).rows, [contactId]);
   const load = useCallback(async () => {
     try {
-      setRows((await call('sheets.contactRows', { contactId })).rows);
+      setRows(await fetchRows());
       setError(null);
     } catch (err) {
       setError(err);
     }
-  }, [contactId]);
+  }, [fetchRows]);
   useEffect(() => {
-    void load();
-  }, [load]);
+    let live = true;
+    fetchRows().then(
+      (r) => {
+        if (!live) return;
+        setRows(r);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (live) setError(err);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [fetchRows]);
 
   if (error) return <ErrorAlert error={error} onRetry={() => void load()} />;
   if (!rows || rows.length === 0) return null;
