@@ -7,6 +7,7 @@ import { formsGroup } from './forms';
 import { healthGroup } from './health';
 import { lintGroup } from './lint';
 import { providersGroup } from './providers';
+import { relayGroup } from './relay';
 import { auditGroup, repliesGroup } from './register';
 import { settingsGroup } from './settings';
 import { transferGroup } from './transfer';
@@ -28,6 +29,7 @@ export const GROUPS: readonly Group[] = [
   lintGroup,
   auditGroup,
   backupsGroup,
+  relayGroup,
 ];
 
 export const TABLE: Table = buildTable(GROUPS);
