@@ -59,7 +59,7 @@ export type FromBackend =
 
 /**
  * Events the window may hear (window.bridge.on). The core emits none of its own yet — progress is polled
- * (`import.job`, `batch.progress`) — so today only the main process's own notice passes: the backend process
+ * (`import.job`, `campaign.progress`) — so today only the main process's own notice passes: the backend process
  * stopped unexpectedly and was started again.
  */
 export const BACKEND_EVENTS = ['backend.restarted'] as const;

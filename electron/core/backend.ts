@@ -111,10 +111,10 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'files.read',
   'files.discard',
   // These lock the register themselves around their database work, never across a provider's network call.
-  'batch.send',
+  'campaign.send',
   'confirmations.send',
-  'batch.pause',
-  'batch.resume',
+  'campaign.pause',
+  'campaign.resume',
   'providers.test',
   'providers.sync',
   // Backups: listing and checking read files (and the register through a connection of their own); a restore
@@ -319,21 +319,21 @@ export function createBackend(options: BackendOptions): Backend {
     'confirmations.list': (i) => listConfirmations(ctx, i),
     'contacts.winback': (i) => winback(ctx, i),
     'confirmations.send': (i) => sendConfirmations({ ctx, lock, outbox }, i),
-    'batch.plan': (i) => planBatch(ctx, i),
-    'batch.list': (i) => listBatches(ctx, i),
-    'batch.audience': (i) => batchAudience(ctx, i),
-    'batch.send': (i) => outbox.send(i),
-    'batch.progress': (i) => outbox.progress(i.batch),
-    'batch.pause': (i) => outbox.pause(i),
-    'batch.resume': (i) => outbox.resume(i),
-    'batch.recipients': (i) => listRecipients(ctx, i),
-    'batch.recipient': (i) => getRecipient(ctx, i),
-    'batch.resolve': (i) => {
+    'campaign.plan': (i) => planBatch(ctx, i),
+    'campaign.list': (i) => listBatches(ctx, i),
+    'campaign.audience': (i) => batchAudience(ctx, i),
+    'campaign.send': (i) => outbox.send(i),
+    'campaign.progress': (i) => outbox.progress(i.batch),
+    'campaign.pause': (i) => outbox.pause(i),
+    'campaign.resume': (i) => outbox.resume(i),
+    'campaign.recipients': (i) => listRecipients(ctx, i),
+    'campaign.recipient': (i) => getRecipient(ctx, i),
+    'campaign.resolve': (i) => {
       const out = resolveRecipient(ctx, i);
       if (out.recipient.status === 'queued') outbox.start(out.recipient.batch);
       return out;
     },
-    'batch.report': (i) => createBatchReport(ctx, files, i),
+    'campaign.report': (i) => createBatchReport(ctx, files, i),
     'providers.kinds': () => providerKinds(secrets),
     'providers.list': () => {
       const list = listProviders(ctx, outbox, secrets);

@@ -59,7 +59,7 @@ export const BatchProgress = z.object({
 
 /** Campaigns (`batch.*`): plan, audience, send, progress, recipients and the report. */
 export const campaignsMethods = {
-  'batch.plan': {
+  'campaign.plan': {
     input: z.object({
       channel: z.enum(['sms', 'whatsapp', 'cascade']),
       purpose: z.enum(['marketing', 'service']),
@@ -95,7 +95,7 @@ export const campaignsMethods = {
       health: z.array(HealthWarning),
     }),
   },
-  'batch.list': {
+  'campaign.list': {
     input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),
     output: z.object({
       batches: z.array(
@@ -117,7 +117,7 @@ export const campaignsMethods = {
       ),
     }),
   },
-  'batch.audience': {
+  'campaign.audience': {
     input: z.object({
       batch: z.number().int().positive(),
       reason: z.enum(['eligible', ...ExclusionReasons]),
@@ -142,7 +142,7 @@ export const campaignsMethods = {
       ),
     }),
   },
-  'batch.send': {
+  'campaign.send': {
     input: z.object({
       batch: z.number().int().positive(),
       /**
@@ -167,10 +167,10 @@ export const campaignsMethods = {
     }),
     output: BatchProgress,
   },
-  'batch.progress': { input: z.object({ batch: z.number().int().positive() }), output: BatchProgress },
-  'batch.pause': { input: z.object({ batch: z.number().int().positive(), staff: Name.optional() }), output: BatchProgress },
-  'batch.resume': { input: z.object({ batch: z.number().int().positive(), staff: Name.optional() }), output: BatchProgress },
-  'batch.recipients': {
+  'campaign.progress': { input: z.object({ batch: z.number().int().positive() }), output: BatchProgress },
+  'campaign.pause': { input: z.object({ batch: z.number().int().positive(), staff: Name.optional() }), output: BatchProgress },
+  'campaign.resume': { input: z.object({ batch: z.number().int().positive(), staff: Name.optional() }), output: BatchProgress },
+  'campaign.recipients': {
     input: z.object({
       batch: z.number().int().positive(),
       statuses: z.array(z.enum(RecipientStatuses)).max(9).default([]),
@@ -179,7 +179,7 @@ export const campaignsMethods = {
     }),
     output: z.object({ batch: z.number().int(), total: z.number().int(), recipients: z.array(Recipient) }),
   },
-  'batch.recipient': {
+  'campaign.recipient': {
     input: z.object({ id: z.number().int().positive() }),
     output: z.object({
       recipient: Recipient,
@@ -192,7 +192,7 @@ export const campaignsMethods = {
       proofForm: z.object({ code: z.string(), sha256: z.string(), language: z.string() }).nullable(),
     }),
   },
-  'batch.resolve': {
+  'campaign.resolve': {
     input: z.object({
       id: z.number().int().positive(),
       /** For a recipient in `unknown` state: the provider did take it (`sent`), or send it again (`resend`). */
@@ -201,7 +201,7 @@ export const campaignsMethods = {
     }),
     output: z.object({ recipient: Recipient }),
   },
-  'batch.report': {
+  'campaign.report': {
     input: z.object({ batch: z.number().int().positive(), format: z.enum(['pdf', 'csv']), locale: Locale.default('en') }),
     output: z.object({
       fileId: FileId,

@@ -171,7 +171,7 @@ async function main(dir: string): Promise<void> {
       let p: { audience: number; eligible: number; byChannel: Record<string, number>; excluded: Record<string, number> } | undefined;
       for (let i = 0; i < RUNS; i++) {
         const start = performance.now();
-        p = await call(backend, 'batch.plan', { purpose: 'marketing', text: TEXT, ...input });
+        p = await call(backend, 'campaign.plan', { purpose: 'marketing', text: TEXT, ...input });
         best = Math.min(best, performance.now() - start);
       }
       return { p: p!, ms: best };
@@ -184,7 +184,7 @@ async function main(dir: string): Promise<void> {
     const n = (x: number) => x.toLocaleString('en');
     const rules = gateRules(backend.ctx);
     const sms = await plan({ channel: 'sms' });
-    // The counting alone: what batch.plan spends on its audience, beside the lint and recording the batch.
+    // The counting alone: what campaign.plan spends on its audience, beside the lint and recording the batch.
     const [, countingMs] = time(() => countPlan(backend.ctx, { channel: 'sms', purpose: 'marketing', tags: [] }, T0, rules));
     const cascade = await plan({ channel: 'cascade' });
     const vip = await plan({ channel: 'sms', tags: ['vip'] });

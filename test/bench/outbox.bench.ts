@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     }
     console.log(`setup: ${MESSAGES} consented contacts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await call('providers.save', { name: 'fast', kind: 'webhook', options: { url: fake.url, ratePerSecond: '100000' } });
-    const plan = await call<{ batch: number; eligible: number }>('batch.plan', {
+    const plan = await call<{ batch: number; eligible: number }>('campaign.plan', {
       channel: 'sms',
       purpose: 'service',
       text: 'Лавка у дома: ваш заказ готов, {{first_name|покупатель}}. Отписаться: ответьте СТОП',
@@ -98,7 +98,11 @@ async function main(): Promise<void> {
 
     const floor = await bareHttp(fake.url, Math.min(MESSAGES, 5000));
     const start = performance.now();
-    const done = await call<{ sent: number; failed: number; pending: number }>('batch.send', { batch: plan.batch, providers: ['fast'], wait: true });
+    const done = await call<{ sent: number; failed: number; pending: number }>('campaign.send', {
+      batch: plan.batch,
+      providers: ['fast'],
+      wait: true,
+    });
     const seconds = (performance.now() - start) / 1000;
     const rate = done.sent / seconds;
     console.log(`floor: bare HTTP POST to the fake, ${IN_FLIGHT} in flight: ${floor.toFixed(0)} msg/s`);

@@ -222,7 +222,7 @@ test('a provider that refuses its token pauses the campaign; fixed in settings, 
   fake = await startFakeWebhook({ token: 'right-token' });
   await russianShop(backend);
   await seed(backend, 'providers.save', { name: 'Shop relay', kind: 'webhook', options: { url: fake.hookUrl }, secrets: { token: 'old-token' } });
-  await seed(backend, 'batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, name: 'Выпечка по средам', locale: 'en' });
+  await seed(backend, 'campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, name: 'Выпечка по средам', locale: 'en' });
   const shell = new ShellPage(page);
   await shell.open(appUrl, 'en');
 

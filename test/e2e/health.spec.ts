@@ -35,14 +35,14 @@ async function sentCampaign(backend: Backend, fake: FakeWebhook): Promise<void> 
         evidence: { formVersionId: form.id, sheetRef: 'S-000001' },
       });
   await seed(backend, 'providers.save', { name: 'Shop relay', kind: 'webhook', options: { url: fake.hookUrl } });
-  const plan = await seed<{ batch: number; health: unknown[] }>(backend, 'batch.plan', {
+  const plan = await seed<{ batch: number; health: unknown[] }>(backend, 'campaign.plan', {
     channel: 'sms',
     purpose: 'marketing',
     text: TEXT,
     name: 'Осенняя выпечка',
   });
   expect(plan.health).toEqual([]);
-  const sent = await seed<{ sent: number }>(backend, 'batch.send', { batch: plan.batch, providers: ['Shop relay'], wait: true });
+  const sent = await seed<{ sent: number }>(backend, 'campaign.send', { batch: plan.batch, providers: ['Shop relay'], wait: true });
   expect(sent.sent).toBe(30);
   await seed(backend, 'inbound.receive', { from: phone(1), text: 'СТОП' });
   await seed(backend, 'inbound.receive', { from: phone(2), text: 'отпишите меня' });

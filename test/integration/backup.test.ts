@@ -385,30 +385,30 @@ describe('backups around work in progress', () => {
     const t = scopedBackend({ adapterFactory: () => gateway, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
     const { form } = await russianShop(t, { provider: true });
     for (const phone of ['+79120000001', '+79120000002', '+79120000003']) await grantPaper(t.call, phone, 'sms', form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    await t.call('batch.send', { batch: p.batch, providers: ['gw'] });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: p.batch, providers: ['gw'] });
     // While a message is with the gateway, a backup: the campaign is sending in it.
     while (answered < 2) await new Promise((ok) => setTimeout(ok, 5));
     const { backup } = await t.call('backup.create', {});
     release();
-    for (let i = 0; i < 200 && (await t.call('batch.progress', { batch: p.batch })).state !== 'done'; i++)
+    for (let i = 0; i < 200 && (await t.call('campaign.progress', { batch: p.batch })).state !== 'done'; i++)
       await new Promise((ok) => setTimeout(ok, 10));
-    expect((await t.call('batch.progress', { batch: p.batch })).sent).toBe(3);
+    expect((await t.call('campaign.progress', { batch: p.batch })).sent).toBe(3);
 
     const pv = await t.call('backup.preview', { id: backup.id });
     expect(pv.loss.messages).toBeGreaterThan(0);
     expect(pv.loss.warning).toMatch(/Campaigns that were sending in the backup are paused/);
     const out = await t.call('backup.restore', { id: backup.id, currentHead: pv.current!.head });
     expect(out.pausedBatches).toEqual([p.batch]);
-    const progress = await t.call('batch.progress', { batch: p.batch });
+    const progress = await t.call('campaign.progress', { batch: p.batch });
     expect(progress.paused?.reason).toMatch(/^paused after restoring a backup/);
     expect(progress.running).toBe(false);
     // Sending works again after the restore: a resumed campaign hands off the rest (the gateway drops the repeats).
     gateway.reconcileAnswer = () => ({ kind: 'resend' });
-    await t.call('batch.resume', { batch: p.batch });
-    for (let i = 0; i < 200 && (await t.call('batch.progress', { batch: p.batch })).state !== 'done'; i++)
+    await t.call('campaign.resume', { batch: p.batch });
+    for (let i = 0; i < 200 && (await t.call('campaign.progress', { batch: p.batch })).state !== 'done'; i++)
       await new Promise((ok) => setTimeout(ok, 10));
-    expect((await t.call('batch.progress', { batch: p.batch })).sent).toBe(3);
+    expect((await t.call('campaign.progress', { batch: p.batch })).sent).toBe(3);
     expect(new Set(gateway.calls.map((m) => m.idempotencyKey)).size).toBe(3);
   });
 
@@ -442,7 +442,7 @@ describe('webhook idempotency keys', () => {
     const { form } = await russianShop({ call }, { provider: true });
     for (const phone of ['+79120000001', '+79120000002', '+79120000003']) await grantPaper(call, phone, 'sms', form);
   }
-  const plan = (call: Caller) => call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+  const plan = (call: Caller) => call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
   async function planned(call: Caller) {
     await consented(call);
     return plan(call);
@@ -460,7 +460,7 @@ describe('webhook idempotency keys', () => {
         const { b, call } = await sendingShop(join(dir, name), gateway, clock);
         try {
           const p = await planned(call);
-          const done = await call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+          const done = await call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
           expect(done.sent).toBe(3);
           keys.push(gateway.calls.slice(keys.flat().length).map((m) => m.idempotencyKey));
         } finally {
@@ -505,7 +505,7 @@ describe('webhook idempotency keys', () => {
       await consented(first.call);
       const { backup } = await first.call('backup.create', {});
       const p = await plan(first.call);
-      await first.b.dispatch('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+      await first.b.dispatch('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
       expect(crashed).toBe(true);
       const inDoubt = first.b.db.prepare("SELECT phone FROM outbox WHERE status = 'sending'").all() as { phone: string }[];
       expect(inDoubt).toHaveLength(1);
@@ -517,7 +517,7 @@ describe('webhook idempotency keys', () => {
       gateway.reconcileAnswer = () => ({ kind: 'resend' });
       const second = await sendingShop(dbPath, gateway, clock);
       try {
-        const done = await second.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+        const done = await second.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
         expect(done.sent).toBe(3);
         const resent = gateway.calls.filter((m) => m.to === phone).map((m) => m.idempotencyKey);
         expect(resent).toEqual([firstKey, firstKey]);
@@ -531,10 +531,10 @@ describe('webhook idempotency keys', () => {
         const out = await second.call('backup.restore', { id: backup.id, currentHead: pv.current!.head });
         expect(out.pausedBatches).toEqual([]);
         clock.advance(60_000);
-        const again = await second.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+        const again = await second.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
         expect(again.batch).toBe(p.batch);
         const before = gateway.calls.length;
-        const redone = await second.call('batch.send', { batch: again.batch, providers: ['gw'], wait: true });
+        const redone = await second.call('campaign.send', { batch: again.batch, providers: ['gw'], wait: true });
         expect(redone.sent).toBe(3);
         const fresh = gateway.calls.slice(before).map((m) => m.idempotencyKey);
         expect(fresh.map((k) => k.replace(KEY, 'b$2-r$4')).sort()).toEqual([...sentKeys].map((k) => k.replace(KEY, 'b$2-r$4')).sort());

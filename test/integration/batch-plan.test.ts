@@ -28,7 +28,7 @@ describe('batch plan', () => {
     await grantPaper(t.call, '+74951234567', 'sms', form);
     await t.call('contacts.add', { phone: '+79120000007', tags: ['vip'] }); // nothing at all
 
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT });
     expect(plan).toMatchObject({ audience: 7, eligible: 1, byChannel: { sms: 1, whatsapp: 0 }, lint: { ok: true, errors: [] } });
     expect(plan.excluded).toMatchObject({
       complained: 1,
@@ -43,7 +43,7 @@ describe('batch plan', () => {
       quiet_hours: 0,
     });
 
-    const eligible = await t.call('batch.audience', { batch: plan.batch, reason: 'eligible' });
+    const eligible = await t.call('campaign.audience', { batch: plan.batch, reason: 'eligible' });
     expect(eligible.people).toMatchObject([{ phone: '+79120000001', channel: 'sms', proofEvent: expect.any(Number) }]);
     // The proof is a grant on that very channel and purpose.
     const contact = await t.call('contacts.get', { phone: '+79120000001' });
@@ -52,15 +52,15 @@ describe('batch plan', () => {
       channel: 'sms',
       purpose: 'marketing',
     });
-    const none = await t.call('batch.audience', { batch: plan.batch, reason: 'no_consent' });
+    const none = await t.call('campaign.audience', { batch: plan.batch, reason: 'no_consent' });
     expect(none.people.map((p) => p.phone).sort()).toEqual(['+79120000005', '+79120000007']);
-    const pd = await t.call('batch.audience', { batch: plan.batch, reason: 'needs_personal_data' });
+    const pd = await t.call('campaign.audience', { batch: plan.batch, reason: 'needs_personal_data' });
     expect(pd.people.map((p) => p.phone)).toEqual(['+79120000004']);
 
     // A revocation after planning shows at once in the lists (the counts are the plan's record).
     await t.call('inbound.receive', { from: '+79120000001', text: 'stop' });
-    expect((await t.call('batch.audience', { batch: plan.batch, reason: 'eligible' })).total).toBe(0);
-    expect((await t.call('batch.audience', { batch: plan.batch, reason: 'revoked' })).total).toBe(2);
+    expect((await t.call('campaign.audience', { batch: plan.batch, reason: 'eligible' })).total).toBe(0);
+    expect((await t.call('campaign.audience', { batch: plan.batch, reason: 'revoked' })).total).toBe(2);
   });
 
   it('a cascade tries WhatsApp first and SMS for those WhatsApp cannot reach; tags narrow the audience', async () => {
@@ -69,19 +69,19 @@ describe('batch plan', () => {
     await grantPaper(t.call, '+79120000001', 'whatsapp', form);
     await grantPaper(t.call, '+79120000002', 'sms', form);
     await t.call('contacts.update', { id: 2, tags: ['vip'] });
-    const plan = await t.call('batch.plan', { channel: 'cascade', purpose: 'marketing', text: OK_TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'cascade', purpose: 'marketing', text: OK_TEXT });
     expect(plan).toMatchObject({ audience: 2, eligible: 2, byChannel: { whatsapp: 1, sms: 1 } });
-    const vip = await t.call('batch.plan', { channel: 'cascade', purpose: 'marketing', text: OK_TEXT, tags: ['vip'] });
+    const vip = await t.call('campaign.plan', { channel: 'cascade', purpose: 'marketing', text: OK_TEXT, tags: ['vip'] });
     expect(vip).toMatchObject({ audience: 1, eligible: 1, byChannel: { whatsapp: 0, sms: 1 } });
   });
 
   it('records the lint verdict: a message with errors is planned but marked as not sendable', async () => {
     const t = scopedBackend();
     await russianShop(t);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидки!!!' });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидки!!!' });
     expect(plan.lint.ok).toBe(false);
     expect(plan.lint.errors.map((e) => e.rule)).toEqual(expect.arrayContaining(['LINT-OPTOUT-PRESENT']));
-    expect((await t.call('batch.list', {})).batches[0]).toMatchObject({ id: plan.batch, lintOk: false, state: 'planned' });
+    expect((await t.call('campaign.list', {})).batches[0]).toMatchObject({ id: plan.batch, lintOk: false, state: 'planned' });
   });
 
   it('US: WhatsApp marketing to +1 is excluded, and night-time sends are deferred, not dropped', async () => {
@@ -110,13 +110,13 @@ describe('batch plan', () => {
         evidence: { formVersionId: form.id, sheetRef: 'S-1' },
       });
     const text = 'Corner Shop: 10% off all bread this weekend. Reply STOP to opt out';
-    const wa = await t.call('batch.plan', { channel: 'whatsapp', purpose: 'marketing', text, at: '2026-03-02T20:00:00Z' });
+    const wa = await t.call('campaign.plan', { channel: 'whatsapp', purpose: 'marketing', text, at: '2026-03-02T20:00:00Z' });
     expect(wa.excluded.whatsapp_us_pause).toBe(1);
-    const cascade = await t.call('batch.plan', { channel: 'cascade', purpose: 'marketing', text, at: '2026-03-02T20:00:00Z' });
+    const cascade = await t.call('campaign.plan', { channel: 'cascade', purpose: 'marketing', text, at: '2026-03-02T20:00:00Z' });
     expect(cascade).toMatchObject({ eligible: 1, byChannel: { sms: 1, whatsapp: 0 } });
-    const night = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text, at: '2026-03-03T06:00:00Z' });
+    const night = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text, at: '2026-03-03T06:00:00Z' });
     expect(night.excluded.quiet_hours).toBe(1);
-    const deferred = await t.call('batch.audience', { batch: night.batch, reason: 'quiet_hours' });
+    const deferred = await t.call('campaign.audience', { batch: night.batch, reason: 'quiet_hours' });
     // When the recipient's zone is unknown, every US zone the pack lists must be inside 08:00–21:00: Honolulu opens last (18:00 UTC).
     expect(deferred.people[0]?.deferUntil).toBe('2026-03-03T18:00:00.000Z');
   });
@@ -124,10 +124,10 @@ describe('batch plan', () => {
   it('refuses a time in the past and an unknown batch', async () => {
     const t = scopedBackend();
     await russianShop(t);
-    await expect(t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT, at: '2026-01-01T00:00:00Z' })).rejects.toThrow(
+    await expect(t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT, at: '2026-01-01T00:00:00Z' })).rejects.toThrow(
       /at: .* is in the past/,
     );
-    await expect(t.call('batch.audience', { batch: 9, reason: 'eligible' })).rejects.toThrow(/NOT_FOUND: batch: no batch 9/);
+    await expect(t.call('campaign.audience', { batch: 9, reason: 'eligible' })).rejects.toThrow(/NOT_FOUND: batch: no batch 9/);
   });
 
   it('property: whoever the plan finds eligible has, at that moment, a consent the register calls sendable', async () => {
@@ -174,8 +174,8 @@ describe('batch plan', () => {
                 evidence: { formVersionId: form.id, sheetRef: 'S-1' },
               });
           }
-          const plan = await t.call('batch.plan', { channel, purpose: 'marketing', text: OK_TEXT, tags: [tag] });
-          const eligible = await t.call('batch.audience', { batch: plan.batch, reason: 'eligible', limit: 1000 });
+          const plan = await t.call('campaign.plan', { channel, purpose: 'marketing', text: OK_TEXT, tags: [tag] });
+          const eligible = await t.call('campaign.audience', { batch: plan.batch, reason: 'eligible', limit: 1000 });
           expect(eligible.total).toBe(plan.eligible);
           for (const person of eligible.people) {
             const status = await t.call('consent.status', { phone: person.phone });

@@ -65,7 +65,7 @@ describe('optin refuses bad input, naming the flag (issue #15 §5)', () => {
     try {
       for (const [method, input] of [
         ['consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'revoke', occurredAt: '1960-01-01T00:00:00Z' }],
-        ['batch.plan', { channel: 'sms', purpose: 'marketing', text: 'hello', at: '9999-01-01T00:00:00Z' }],
+        ['campaign.plan', { channel: 'sms', purpose: 'marketing', text: 'hello', at: '9999-01-01T00:00:00Z' }],
       ] as const) {
         const r = await t.backend.dispatch(method, input);
         expect(r.ok).toBe(false);

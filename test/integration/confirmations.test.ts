@@ -85,7 +85,7 @@ describe('double opt-in confirmations through the outbox', () => {
     expect(messages[0]!.body).toContain('Laden am Eck');
 
     // The wave is a service campaign whose hand-off was proven by the pending request itself.
-    const recipients = await t.call('batch.recipients', { batch: out.waves[0]!.batch });
+    const recipients = await t.call('campaign.recipients', { batch: out.waves[0]!.batch });
     expect(recipients.recipients[0]).toMatchObject({ status: 'sent', proofEvent: requestEvent.id });
     const listed = await t.call('confirmations.list', {});
     expect(listed.confirmations[0]).toMatchObject({ state: 'sending', batch: out.waves[0]!.batch, delivery: 'sent', outcome: 'waiting' });
@@ -155,7 +155,7 @@ describe('double opt-in confirmations through the outbox', () => {
     const wave = await t.call('confirmations.send', { wait: true, maxWaitSeconds: 1 });
     const batch = wave.waves[0]!.batch;
     expect(wave.waves[0]).toMatchObject({ queued: 2, sent: 0, pending: 2 });
-    const deferred = await t.call('batch.recipients', { batch });
+    const deferred = await t.call('campaign.recipients', { batch });
     expect(deferred.recipients.map((r) => [r.status, r.dueAt])).toEqual([
       ['queued', '2026-03-03T08:00:00.000Z'],
       ['queued', '2026-03-03T08:00:00.000Z'],
@@ -164,7 +164,7 @@ describe('double opt-in confirmations through the outbox', () => {
     clock.t = Date.parse('2026-03-03T08:30:00Z');
     const morning = await t.call('confirmations.send', { wait: true, maxWaitSeconds: 20 });
     expect(morning.waves).toEqual([expect.objectContaining({ batch, sent: 1, skipped: 1, pending: 0 })]);
-    const after = await t.call('batch.recipients', { batch });
+    const after = await t.call('campaign.recipients', { batch });
     expect(after.recipients.find((r) => r.phone === '+4915112345605')).toMatchObject({ status: 'skipped', reason: 'revoked' });
     expect(sentTo('+4915112345605')).toHaveLength(0);
     expect(sentTo('+4915112345607')).toHaveLength(1);

@@ -25,9 +25,9 @@ async function shop() {
 describe('health through the backend', () => {
   it('counts a campaign’s hand-offs, failures, opt-outs within 48 h and complaints, and warns on the next plan', async () => {
     const t = await shop();
-    const first = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, name: 'Выпечка' });
+    const first = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, name: 'Выпечка' });
     expect(first.health).toEqual([]);
-    const sent = await t.call('batch.send', { batch: first.batch, providers: ['gw'], wait: true });
+    const sent = await t.call('campaign.send', { batch: first.batch, providers: ['gw'], wait: true });
     expect(sent).toMatchObject({ sent: 39, failed: 1 });
     const handedOffAt = t.clock.t;
 
@@ -70,7 +70,7 @@ describe('health through the backend', () => {
     ]);
 
     // The next plan carries the warnings, with the numbers behind them.
-    const next = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const next = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(next.health).toEqual(report.warnings);
     expect(next.health[0]).toMatchObject({ campaignName: 'Выпечка', rate: 3 / 39, threshold: 0.02, windowHours: 48 });
 
@@ -97,14 +97,14 @@ describe('health through the backend', () => {
 
   it('warns when one opt-out in 39 crosses 2 %, and the next plan forgets campaigns older than 30 days', async () => {
     const t = await shop();
-    const first = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    await t.call('batch.send', { batch: first.batch, providers: ['gw'], wait: true });
+    const first = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: first.batch, providers: ['gw'], wait: true });
     t.clock.advance(H);
     await t.call('inbound.receive', { from: phone(1), text: 'СТОП' }); // 1 of 39 = 2.6 %: above 2 %
     const report = await t.call('health.report', { weeks: 2 });
     expect(report.warnings.map((w) => w.kind)).toEqual(['opt_out_rate']);
     t.clock.advance(31 * 24 * H);
-    const later = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const later = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(later.health).toEqual([]);
     const now = await t.call('health.report', { weeks: 8 });
     expect(now.campaigns).toHaveLength(1); // still in the 8 weeks the view shows

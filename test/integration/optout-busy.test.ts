@@ -107,7 +107,7 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 
 /** Send the planned campaign after the lock is gone: the revoked number is skipped, the other one gets it. */
 async function sendAndCheck(t: Awaited<ReturnType<typeof shop>>, batch: number) {
-  const done = await t.call('batch.send', { batch, providers: ['gw'], wait: true });
+  const done = await t.call('campaign.send', { batch, providers: ['gw'], wait: true });
   expect(t.provider.recipients()).toEqual([B]);
   expect(done).toMatchObject({ sent: 1, skipped: 1, skipReasons: { revoked: 1 } });
 }
@@ -117,7 +117,7 @@ describe('an opt-out while another process holds a long write', () => {
     const t = await shop();
     await grant(t.call, A, t.form);
     await grant(t.call, B, t.form);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(plan.eligible).toBe(2);
     const lock = await holdWriteLock(t.dbPath);
 
@@ -199,7 +199,7 @@ describe('an opt-out while another process holds a long write', () => {
     const t = await shop();
     await grant(t.call, A, t.form);
     await grant(t.call, B, t.form);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     const secret = 'test-secret-0123456789abcdefghijklmnopqrstuv';
     const host = await startHost({ dispatch: t.backend.dispatch, staticDir: join(t.dir, 'web'), port: 0, secret });
     cleanups.push(host.close);
@@ -239,7 +239,7 @@ describe('an opt-out while another process holds a long write', () => {
     const t = await shop();
     await grant(t.call, A, t.form);
     await grant(t.call, B, t.form);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     const lock = await holdWriteLock(t.dbPath);
 
     const started = performance.now();
@@ -283,17 +283,17 @@ describe('an opt-out while another process holds a long write', () => {
     const t = await shop(provider, { busyWaitMs: 300 });
     const phones = Array.from({ length: 12 }, (_, i) => `+791200001${String(i).padStart(2, '0')}`);
     for (const p of phones) await grant(t.call, p, t.form);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(plan.eligible).toBe(12);
     let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
     provider.beforeAnswer = async () => {
       // Another process takes the register while the third message is with the provider.
       if (provider.calls.length === 3 && !lock) lock = await holdWriteLock(t.dbPath);
     };
-    await t.call('batch.send', { batch: plan.batch, providers: ['gw'] });
+    await t.call('campaign.send', { batch: plan.batch, providers: ['gw'] });
 
     const paused = await until('the run to pause', async () => {
-      const p = await t.call('batch.progress', { batch: plan.batch });
+      const p = await t.call('campaign.progress', { batch: plan.batch });
       return p.paused ? p : null;
     });
     expect(paused.paused!.reason).toMatch(/busy/);
@@ -304,7 +304,7 @@ describe('an opt-out while another process holds a long write', () => {
 
     await lock!.release();
     const done = await until('the run to finish by itself', async () => {
-      const p = await t.call('batch.progress', { batch: plan.batch });
+      const p = await t.call('campaign.progress', { batch: plan.batch });
       return p.state === 'done' ? p : null;
     });
     expect(done).toMatchObject({ sent: 11, skipped: 1, pending: 0, unknown: 0, paused: null, skipReasons: { revoked: 1 } });
@@ -328,17 +328,17 @@ describe('an opt-out while another process holds a long write', () => {
     const t = await shop(provider);
     const phones = Array.from({ length: 4 }, (_, i) => `+791200002${String(i).padStart(2, '0')}`);
     for (const p of phones) await grant(t.call, p, t.form);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    await t.call('batch.send', { batch: plan.batch, providers: ['gw'] });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: plan.batch, providers: ['gw'] });
     const paused = await until('the run to pause', async () => {
-      const p = await t.call('batch.progress', { batch: plan.batch });
+      const p = await t.call('campaign.progress', { batch: plan.batch });
       return p.paused ? p : null;
     });
     expect(paused.paused!.reason).toMatch(/^paused by itself: an internal error \(Error: adapter bug\); it carries on by itself when it can$/);
     // Recorded where every door (another process's `optin batch progress` too) reads it.
     await until('the pause to be recorded', async () => t.backend.ctx.outbox.getRun(plan.batch)?.pausedReason?.startsWith('paused by itself'));
     const done = await until('the run to finish by itself', async () => {
-      const p = await t.call('batch.progress', { batch: plan.batch });
+      const p = await t.call('campaign.progress', { batch: plan.batch });
       return p.state === 'done' ? p : null;
     });
     // The message whose request failed was never taken; it is asked about and sent once.
@@ -352,15 +352,15 @@ describe('an opt-out while another process holds a long write', () => {
     const t = await shop(provider, { busyWaitMs: 300 });
     const phones = Array.from({ length: 6 }, (_, i) => `+791200003${String(i).padStart(2, '0')}`);
     for (const p of phones) await grant(t.call, p, t.form);
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
     provider.beforeAnswer = async () => {
       if (provider.calls.length === 2 && !lock) lock = await holdWriteLock(t.dbPath);
     };
-    const r = await t.backend.dispatch('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+    const r = await t.backend.dispatch('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
     expect(r).toMatchObject({ ok: false, error: { code: 'BUSY' } });
     await lock!.release();
-    const done = await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 6, pending: 0, unknown: 0 });
     expect(provider.duplicates).toBe(0);
   });
@@ -468,11 +468,11 @@ describe('the gate reads the journal everywhere', () => {
     expect(marketingVerdicts(ctx, [a], Date.now()).get(a.id)).toEqual({ sms: 'revoked', whatsapp: 'revoked' });
 
     // Entered at the next turn at the register; counted once, from the register now.
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(plan).toMatchObject({ eligible: 1, excluded: { revoked: 1 } });
     expect(journal.waiting()).toEqual([]);
     expect(countPlan(ctx, target, Date.now(), gateRules(ctx))).toEqual(waiting);
-    expect((await t.call('batch.audience', { batch: plan.batch, reason: 'revoked' })).people.map((p) => p.phone)).toEqual([A]);
+    expect((await t.call('campaign.audience', { batch: plan.batch, reason: 'revoked' })).people.map((p) => p.phone)).toEqual([A]);
     await sendAndCheck(t, plan.batch);
   });
 });

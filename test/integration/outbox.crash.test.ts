@@ -59,7 +59,7 @@ async function register(
   for (const phone of [...CONSENTED, STOPPED]) await grantPaper(call, phone, channel, form, { purposes: ['service', 'personal_data'] });
   await call('consent.record', { phone: STOPPED, channel, purpose: 'service', action: 'revoke', evidence: { note: 'asked at the till' } });
   await call('contacts.add', { phone: NO_CONSENT });
-  const plan = await call('batch.plan', { channel, purpose: 'service', text: TEXT });
+  const plan = await call('campaign.plan', { channel, purpose: 'service', text: TEXT });
   b.close();
   return { dbPath, batch: plan.batch, eligible: plan.eligible };
 }

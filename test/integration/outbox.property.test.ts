@@ -80,7 +80,7 @@ describe('outbox properties', () => {
               await apply(t.call, c, form);
               clock.advance(1000);
             }
-            const p = await t.call('batch.plan', { channel, purpose: 'marketing', text: TEXT });
+            const p = await t.call('campaign.plan', { channel, purpose: 'marketing', text: TEXT });
             // The register keeps changing while the batch goes out.
             const pending = [...during];
             provider.beforeAnswer = async () => {
@@ -91,17 +91,17 @@ describe('outbox properties', () => {
             };
             for (const c of pending.splice(0, 2)) await apply(t.call, c, form);
             clock.advance(1);
-            await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 3600 });
+            await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 3600 });
 
             expect(provider.duplicates).toBe(0);
             // Every message that reached the provider: consent in force at the moment it was handed over.
-            const handed = await t.call('batch.recipients', {
+            const handed = await t.call('campaign.recipients', {
               batch: p.batch,
               statuses: ['sending', 'sent', 'delivered', 'read', 'failed', 'undeliverable', 'unknown'],
               limit: 1000,
             });
             for (const r of handed.recipients) {
-              const detail = await t.call('batch.recipient', { id: r.id });
+              const detail = await t.call('campaign.recipient', { id: r.id });
               const sending = detail.history.find((h) => h.step === r.step && h.status === 'sending');
               if (!sending) continue; // refused before any hand-off (never marked)
               const at = sending.at;

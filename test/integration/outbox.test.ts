@@ -21,7 +21,7 @@ async function shop(provider: ProviderAdapter) {
 }
 
 const plan = (call: Caller, channel: 'sms' | 'whatsapp' | 'cascade' = 'sms', text = TEXT) =>
-  call('batch.plan', { channel, purpose: 'marketing', text });
+  call('campaign.plan', { channel, purpose: 'marketing', text });
 
 describe('outbox', () => {
   it('hands every eligible recipient to the provider once, with the proof and the rendered text, and skips the rest', async () => {
@@ -33,22 +33,22 @@ describe('outbox', () => {
     const p = await plan(t.call);
     expect(p.eligible).toBe(2);
 
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 2, failed: 0, skipped: 1, pending: 0, state: 'done', skipReasons: { no_consent: 1 } });
     expect(provider.recipients().sort()).toEqual(['+79120000001', '+79120000002']);
     const anna = provider.calls.find((m) => m.to === '+79120000001')!;
     expect(anna.text).toBe('Лавка у дома: Анна, скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП');
     expect(provider.calls.find((m) => m.to === '+79120000002')!.text).toContain('Лавка у дома: Здравствуйте, скидка');
 
-    const list = await t.call('batch.recipients', { batch: p.batch, statuses: ['sent'] });
+    const list = await t.call('campaign.recipients', { batch: p.batch, statuses: ['sent'] });
     expect(list.total).toBe(2);
-    const detail = await t.call('batch.recipient', { id: list.recipients[0]!.id });
+    const detail = await t.call('campaign.recipient', { id: list.recipients[0]!.id });
     expect(detail.proof).toMatchObject({ action: 'grant', channel: 'sms', purpose: 'marketing', method: 'paper_form' });
     expect(detail.proofForm?.code).toMatch(/^F\d+-1$/);
     expect(detail.history.map((h) => h.status)).toEqual(['queued', 'sending', 'sent']);
 
     // Sending again sends nobody twice.
-    const again = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const again = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(again.sent).toBe(2);
     expect(provider.calls).toHaveLength(2);
   });
@@ -64,7 +64,7 @@ describe('outbox', () => {
     provider.beforeAnswer = async () => {
       if (provider.calls.length === 1) await t.call('inbound.receive', { from: '+79120000030', text: 'стоп' });
     };
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(provider.recipients()).not.toContain('+79120000001');
     expect(provider.recipients()).not.toContain('+79120000030');
     expect(done).toMatchObject({ sent: 28, skipped: 2, skipReasons: { revoked: 2 } });
@@ -84,7 +84,7 @@ describe('outbox', () => {
     const t = await shop(provider);
     for (const n of ['01', '02', '03', '04', '05']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
     const p = await plan(t.call);
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 2, failed: 3, pending: 0 });
     expect(done.counts).toMatchObject({ sent: 2, failed: 2, undeliverable: 1 });
     expect(provider.calls.filter((m) => m.to.endsWith('01'))).toHaveLength(3);
@@ -110,12 +110,12 @@ describe('outbox', () => {
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
     await grantPaper(t.call, '+79120000002', 'sms', t.form);
     const p = await plan(t.call);
-    const paused = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const paused = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(paused.paused?.reason).toContain('20003');
     expect(paused).toMatchObject({ sent: 0, pending: 2, failed: 0 });
     broken = false;
-    await t.call('batch.resume', { batch: p.batch });
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    await t.call('campaign.resume', { batch: p.batch });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 2, pending: 0, paused: null, state: 'done' });
   });
 
@@ -129,12 +129,12 @@ describe('outbox', () => {
     const t = await shop(provider);
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
     const p = await plan(t.call);
-    const waiting = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 30 });
+    const waiting = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 30 });
     expect(waiting).toMatchObject({ sent: 0, pending: 1, failed: 0, state: 'sending' });
     expect(provider.calls.length).toBeGreaterThan(1);
     offline = false;
     t.clock.advance(10 * 60 * 1000);
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 1, pending: 0, state: 'done' });
   });
 
@@ -149,16 +149,16 @@ describe('outbox', () => {
     const t = await shop(provider);
     for (const n of ['01', '02', '03']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
     const p = await plan(t.call);
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done).toMatchObject({ sent: 2, unknown: 1, pending: 0 });
     expect(provider.calls.filter((m) => m.to.endsWith('01'))).toHaveLength(1); // found by reconciliation, not resent
     expect(provider.calls.filter((m) => m.to.endsWith('02'))).toHaveLength(1); // unknown: not resent
     expect(provider.calls.filter((m) => m.to.endsWith('03'))).toHaveLength(2); // never reached the provider: resent
 
-    const unknown = (await t.call('batch.recipients', { batch: p.batch, statuses: ['unknown'] })).recipients[0]!;
-    const resolved = await t.call('batch.resolve', { id: unknown.id, decision: 'sent' });
+    const unknown = (await t.call('campaign.recipients', { batch: p.batch, statuses: ['unknown'] })).recipients[0]!;
+    const resolved = await t.call('campaign.resolve', { id: unknown.id, decision: 'sent' });
     expect(resolved.recipient.status).toBe('sent');
-    await expect(t.call('batch.resolve', { id: unknown.id, decision: 'resend' })).rejects.toThrow(/nothing to decide/);
+    await expect(t.call('campaign.resolve', { id: unknown.id, decision: 'resend' })).rejects.toThrow(/nothing to decide/);
   });
 
   it('cascades: WhatsApp first, SMS for those WhatsApp cannot reach and who have SMS consent; +1 numbers go by SMS', async () => {
@@ -174,12 +174,12 @@ describe('outbox', () => {
     await grantPaper(t.call, '+79120000003', 'whatsapp', t.form); // not on WhatsApp, no SMS consent
     const p = await plan(t.call, 'cascade', 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП');
     expect(p.byChannel).toEqual({ whatsapp: 3, sms: 0 });
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     const path = provider.calls.map((m) => `${m.to.slice(-2)} ${m.channel}`).sort();
     expect(path).toEqual(['01 whatsapp', '02 sms', '02 whatsapp', '03 whatsapp']);
     expect(done.skipReasons).toEqual({ no_consent: 1 }); // 03's SMS fallback: no SMS consent
-    const r02 = (await t.call('batch.recipients', { batch: p.batch })).recipients.find((r) => r.phone.endsWith('02') && r.step === 1)!;
-    const detail = await t.call('batch.recipient', { id: r02.id });
+    const r02 = (await t.call('campaign.recipients', { batch: p.batch })).recipients.find((r) => r.phone.endsWith('02') && r.step === 1)!;
+    const detail = await t.call('campaign.recipient', { id: r02.id });
     expect(detail.path.map((s) => `${s.channel} ${s.status}`)).toEqual(['whatsapp undeliverable', 'sms sent']);
     expect(detail.proof).toMatchObject({ channel: 'sms', purpose: 'marketing' });
   });
@@ -190,7 +190,7 @@ describe('outbox', () => {
     await t.call('settings.update', { policyOverrides: { frequencyCap: { messages: 1, days: 7 } } });
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
     const first = await plan(t.call);
-    await t.call('batch.send', { batch: first.batch, providers: ['gw'], wait: true });
+    await t.call('campaign.send', { batch: first.batch, providers: ['gw'], wait: true });
     t.clock.advance(24 * 60 * 60 * 1000);
     const second = await plan(t.call);
     expect(second.excluded.frequency_cap).toBe(1);
@@ -202,13 +202,15 @@ describe('outbox', () => {
     const provider = new ScriptedProvider(['sms']);
     const t = await shop(provider);
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
-    const bad = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидка 10%!' });
+    const bad = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидка 10%!' });
     expect(bad.lint.ok).toBe(false);
-    await expect(t.call('batch.send', { batch: bad.batch, providers: ['gw'], wait: true })).rejects.toThrow(/lint errors/);
+    await expect(t.call('campaign.send', { batch: bad.batch, providers: ['gw'], wait: true })).rejects.toThrow(/lint errors/);
     const p = await plan(t.call);
-    await expect(t.call('batch.send', { batch: p.batch, providers: ['nope'], wait: true })).rejects.toThrow(/no provider named "nope"/);
+    await expect(t.call('campaign.send', { batch: p.batch, providers: ['nope'], wait: true })).rejects.toThrow(/no provider named "nope"/);
     const wa = await plan(t.call, 'whatsapp');
-    await expect(t.call('batch.send', { batch: wa.batch, providers: ['gw'], wait: true })).rejects.toThrow(/none of "gw" is set up to send WhatsApp/);
-    expect((await t.call('batch.recipients', { batch: p.batch })).total).toBe(0);
+    await expect(t.call('campaign.send', { batch: wa.batch, providers: ['gw'], wait: true })).rejects.toThrow(
+      /none of "gw" is set up to send WhatsApp/,
+    );
+    expect((await t.call('campaign.recipients', { batch: p.batch })).total).toBe(0);
   });
 });

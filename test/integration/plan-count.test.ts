@@ -144,7 +144,7 @@ describe('plan counting by groups', () => {
           expect(audienceGroups(ctx, plan.tags, at, rules)).not.toBeNull();
           // And through the operation, planned for that instant.
           const text = 'Shop: 10% off this weekend. Reply STOP to opt out';
-          const planned = await call('batch.plan', { ...plan, tags: [...plan.tags], text, at: new Date(at).toISOString() });
+          const planned = await call('campaign.plan', { ...plan, tags: [...plan.tags], text, at: new Date(at).toISOString() });
           expect({ audience: planned.audience, eligible: planned.eligible, excluded: planned.excluded, byChannel: planned.byChannel }).toEqual(
             expected,
           );

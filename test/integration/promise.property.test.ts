@@ -117,10 +117,10 @@ describe('the promise, as properties', () => {
               if (page) expect(page.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toEqual(cell);
               if (cell.sendable) sendableNow.add(phone);
             }
-            const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-            const eligible = await t.call('batch.audience', { batch: plan.batch, reason: 'eligible', limit: 10 });
+            const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+            const eligible = await t.call('campaign.audience', { batch: plan.batch, reason: 'eligible', limit: 10 });
             expect(new Set(eligible.people.map((p) => p.phone))).toEqual(sendableNow);
-            await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+            await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
             expect(new Set(provider.recipients())).toEqual(sendableNow);
             expect((await t.call('audit.verify', {})).ok).toBe(true);
           } finally {
@@ -176,7 +176,7 @@ describe('the promise, as properties', () => {
                 else if (kind === 'complaint') await t.call('complaints.record', { phone: target, note: 'спам' });
                 else await t.call('consent.record', { phone: target, channel: 'sms', purpose: 'personal_data', action: 'revoke' });
               };
-              const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+              const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
               let withdrawnAfterCall = Number.POSITIVE_INFINITY;
               if (at < 0) {
                 await withdraw();
@@ -188,7 +188,7 @@ describe('the promise, as properties', () => {
                     withdrawnAfterCall = provider.calls.length;
                   }
                 };
-              await t.call('batch.send', { batch: plan.batch, providers: ['gw'], wait: true });
+              await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
               // Every request that left after the withdrawal was committed went to someone else.
               const later = provider.calls.slice(withdrawnAfterCall);
               expect(later.map((m) => m.to)).not.toContain(target);

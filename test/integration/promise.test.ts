@@ -75,16 +75,16 @@ describe('the promise (issue #14 findings)', () => {
     const now = new Date(t.clock.now()).toISOString();
     const status = await t.call('consent.status', { phone: '+79120000001', at: now });
     expect(cell(status.consents, 'sms').status).toBe('revoked');
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(p.eligible).toBe(0);
     expect(p.excluded.revoked).toBe(1);
     // And once the claimed time has passed, the STOP still wins.
     t.clock.advance(10 * 60_000);
     const later = await t.call('consent.status', { phone: '+79120000001' });
     expect(cell(later.consents, 'sms').status).toBe('revoked');
-    const p2 = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const p2 = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(p2.eligible).toBe(0);
-    const sent = await t.call('batch.send', { batch: p2.batch, providers: ['gw'], wait: true });
+    const sent = await t.call('campaign.send', { batch: p2.batch, providers: ['gw'], wait: true });
     expect(sent.sent).toBe(0);
     expect(provider.calls).toHaveLength(0);
     // The time the device claimed is kept in the evidence; the event is dated when it was recorded.
@@ -99,7 +99,7 @@ describe('the promise (issue #14 findings)', () => {
       const provider = new ScriptedProvider(['sms'], () => ({ kind: 'accepted', providerMessageId: null }), 8);
       const t = await shop(provider, { realPacing: true });
       for (let i = 1; i <= 20; i++) await grant(t.call, `+791200000${String(i).padStart(2, '0')}`, 'sms', t.form);
-      const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+      const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
       expect(p.eligible).toBe(20);
       // While the first message is in flight, recipients 5 and 20 (already marked on main) withdraw.
       provider.beforeAnswer = async () => {
@@ -110,7 +110,7 @@ describe('the promise (issue #14 findings)', () => {
           else await t.call('consent.record', { phone, channel: 'sms', purpose: 'personal_data', action: 'revoke' });
         }
       };
-      const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+      const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
       expect(provider.recipients(), kind).not.toContain('+79120000005');
       expect(provider.recipients(), kind).not.toContain('+79120000020');
       expect(done.sent, kind).toBe(18);
@@ -131,13 +131,13 @@ describe('the promise (issue #14 findings)', () => {
       },
     });
     await grant(t.call, '+79120000001', 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true }).catch(() => undefined);
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true }).catch(() => undefined);
     expect(provider.recipients()).toEqual(['+79120000001']);
     await t.call('inbound.receive', { from: '+79120000001', text: 'STOP' });
-    const after = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const after = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(provider.calls).toHaveLength(1);
-    const rows = await t.call('batch.recipients', { batch: p.batch });
+    const rows = await t.call('campaign.recipients', { batch: p.batch });
     expect(rows.recipients[0]!.status).not.toBe('skipped');
     expect(rows.recipients[0]!.status).toBe('unknown');
     expect(rows.recipients[0]!.reason).toBe('opted_out_after_handoff');
@@ -160,14 +160,14 @@ describe('the promise (issue #14 findings)', () => {
     const status = await t.call('consent.status', { phone: '+14169671111' });
     const sendable = cell(status.consents, 'whatsapp');
     expect(sendable.status).toBe('granted');
-    const p = await t.call('batch.plan', {
+    const p = await t.call('campaign.plan', {
       channel: 'whatsapp',
       purpose: 'marketing',
       text: 'Лавка у дома: 10% off this week. Reply STOP to opt out.',
       at: '2026-03-02T17:00:00Z',
     });
     expect(p.excluded.whatsapp_us_pause).toBe(1);
-    const canadian = await t.call('batch.audience', { batch: p.batch, reason: 'eligible', offset: 0, limit: 10 });
+    const canadian = await t.call('campaign.audience', { batch: p.batch, reason: 'eligible', offset: 0, limit: 10 });
     expect(canadian.people.map((x) => x.phone)).toEqual(['+14169671111']);
   });
 
@@ -197,14 +197,14 @@ describe('the promise (issue #14 findings)', () => {
     const tom = await t.call('contacts.get', { phone: '+447911123456' });
     expect(cell(tom.consents, 'sms').status).toBe('granted');
     await expect(t.call('contacts.get', { phone: '+447911123457' })).rejects.toThrow(/NOT_FOUND/);
-    const p = await t.call('batch.plan', {
+    const p = await t.call('campaign.plan', {
       channel: 'sms',
       purpose: 'marketing',
       text: 'Лавка у дома: 10% off this week. Reply STOP to opt out.',
     });
     expect(p.audience).toBe(1);
     expect(p.eligible).toBe(1);
-    const sent = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const sent = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(sent).toMatchObject({ sent: 1, skipped: 0 });
   });
 
@@ -216,7 +216,7 @@ describe('the promise (issue #14 findings)', () => {
     expect(cell(page.consents, 'sms')).toMatchObject({ status: 'granted', sendable: false, blockedBy: 'needs_personal_data' });
     const list = await t.call('contacts.list', { offset: 0, limit: 10 });
     expect(list.contacts[0]!.marketingBlockedBy).toEqual({ sms: 'needs_personal_data', whatsapp: 'no_consent' });
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(p.excluded.needs_personal_data).toBe(1);
     expect(p.excluded.no_consent).toBe(0);
     // The import preview says it too, for a file that grants marketing without the personal-data consent.
@@ -236,8 +236,8 @@ describe('the promise (issue #14 findings)', () => {
     db.prepare("UPDATE contacts SET phone = '+79129999999', national_number = '9129999999' WHERE phone = '+79120000001'").run();
     const page = await t.call('contacts.get', { phone: '+79129999999' });
     expect(cell(page.consents, 'sms')).toMatchObject({ sendable: false, blockedBy: 'integrity' });
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    const sent = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const sent = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(provider.calls).toHaveLength(0);
     expect(sent).toMatchObject({ sent: 0, skipReasons: { integrity: 1 } });
     const verify = await t.call('audit.verify', {});
@@ -250,15 +250,15 @@ describe('the promise (issue #14 findings)', () => {
     const t = await shop(provider);
     await grant(t.call, '+79120000001', 'sms', t.form);
     await grant(t.call, '+79120000002', 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     // Анна writes STOP while her own message is in flight.
     provider.beforeAnswer = async (m) => {
       if (m.to === '+79120000001') await t.call('inbound.receive', { from: '+79120000001', text: 'СТОП' });
     };
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['gw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(done.sent).toBe(2);
     for (const locale of ['en', 'ru'] as const) {
-      const csv = await t.call('batch.report', { batch: p.batch, format: 'csv', locale });
+      const csv = await t.call('campaign.report', { batch: p.batch, format: 'csv', locale });
       const text = readFileSync(t.backend.files.get(csv.fileId).path, 'utf8');
       // Read as CSV: the message text and the written name may hold commas.
       const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, '').trim(), ',').map((r) => r.cells);
@@ -268,7 +268,7 @@ describe('the promise (issue #14 findings)', () => {
       const other = rows.find((r) => r.some((c) => c.includes('+79120000002')))!;
       expect(anna[col]).toMatch(/^2026-03-02T/);
       expect(other[col]).toBe('');
-      const pdf = await t.call('batch.report', { batch: p.batch, format: 'pdf', locale });
+      const pdf = await t.call('campaign.report', { batch: p.batch, format: 'pdf', locale });
       const pdfText = (await pdfPages(t.backend.files.get(pdf.fileId).path, { layout: true })).join('\n');
       expect(pdfText).toContain(locale === 'en' ? 'sent before the opt-out' : 'отправлено до отписки');
     }

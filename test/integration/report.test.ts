@@ -76,7 +76,7 @@ async function sentBatch() {
   await t.call('contacts.add', { phone: '+79120000003', name: 'John Smith' });
   const maria = await consent(t.call, '+79120000004', 'Мария', 'sms', 'paper_form', { formVersionId: form.id, sheetRef: 'S-000042' });
   t.clock.advance(60 * 60 * 1000);
-  const plan = await t.call('batch.plan', { channel: 'cascade', purpose: 'marketing', text: TEXT, name: 'Весенняя распродажа' });
+  const plan = await t.call('campaign.plan', { channel: 'cascade', purpose: 'marketing', text: TEXT, name: 'Весенняя распродажа' });
   expect(plan).toMatchObject({ audience: 4, eligible: 3, excluded: { no_consent: 1 } });
 
   const { ctx } = t.backend;
@@ -137,9 +137,9 @@ async function sentBatch() {
   return { t, form, plan, proofs: { anna, evilWa, evilSms, maria } };
 }
 
-/** batch.report through the dispatcher (which checks the output against the contract), and the file it made. */
+/** campaign.report through the dispatcher (which checks the output against the contract), and the file it made. */
 async function report(t: ReturnType<typeof scopedBackend>, batch: number, format: 'pdf' | 'csv', locale: 'en' | 'ru') {
-  const out = await t.call('batch.report', { batch, format, locale });
+  const out = await t.call('campaign.report', { batch, format, locale });
   const file = t.backend.files.get(out.fileId);
   expect(file.bytes).toBe(out.bytes);
   return { out, path: file.path };
@@ -317,7 +317,7 @@ describe('batch report', () => {
       );
       proofs.push({ id: p.id, phone });
     }
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     const at = t.clock.now();
     ctx.db.transaction(() => {
       ctx.outbox.insertRun({
@@ -360,7 +360,7 @@ describe('batch report', () => {
     const form = await shop(t.call);
     await consent(t.call, '+79120000001', 'Анна', 'sms', 'paper_form', { formVersionId: form.id, sheetRef: 'S-000001' });
     await t.call('contacts.add', { phone: '+79120000002', name: 'Борис' });
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, tags: [] });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT, tags: [] });
     const pdf = await report(t, plan.batch, 'pdf', 'ru');
     expect(pdf.out.recipients).toBe(0);
     const pages = await pageTexts(pdf.path);
@@ -371,10 +371,10 @@ describe('batch report', () => {
     const csv = await report(t, plan.batch, 'csv', 'en');
     expect(csv.out.recipients).toBe(0);
     expect(parseCsv(csv.path).rows).toHaveLength(1);
-    await expect(t.call('batch.report', { batch: 999, format: 'pdf', locale: 'en' })).rejects.toMatchObject({ apiError: { code: 'NOT_FOUND' } });
+    await expect(t.call('campaign.report', { batch: 999, format: 'pdf', locale: 'en' })).rejects.toMatchObject({ apiError: { code: 'NOT_FOUND' } });
     // The service itself, as the CLI and the host reach it through the same dispatcher.
     const direct = await createBatchReport(t.backend.ctx, t.backend.files, { batch: plan.batch, format: 'csv', locale: 'ru' });
-    api['batch.report'].output.parse(direct);
+    api['campaign.report'].output.parse(direct);
   });
 
   it('a long message runs across the page in full, and a failed message check says why', async () => {
@@ -383,7 +383,7 @@ describe('batch report', () => {
     const paragraph = 'Свежая выпечка каждое утро: круассаны, булочки с корицей, хлеб на закваске и пироги с яблоками.';
     const last = 'Последняя строка длинного сообщения.';
     const text = [...Array.from({ length: 12 }, (_, i) => `${i + 1}. ${paragraph}`), last].join('\n');
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text });
     expect(plan.lint.ok).toBe(false);
     const { path } = await report(t, plan.batch, 'pdf', 'en');
     const all = (await pageTexts(path)).join(' ');

@@ -85,15 +85,15 @@ describe('provider sync: Twilio', () => {
       error: null,
     });
     // The next plan leaves the revoked number out.
-    const plan = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(plan.excluded).toMatchObject({ revoked: 1 });
   });
 
   it('brings in delivery results: delivered, 21610 as a provider_feedback revocation, 30005 as a flag; twice changes nothing', async () => {
     const t = await shop();
     for (const n of ['01', '02', '03']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    const sent = await t.call('batch.send', { batch: p.batch, providers: ['tw'], wait: true });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const sent = await t.call('campaign.send', { batch: p.batch, providers: ['tw'], wait: true });
     expect(sent.sent).toBe(3);
     const sidOf = (to: string) => twilio.messages.find((m) => m.to === to)!.sid;
     twilio.setStatus(sidOf('+79120000001'), 'delivered');
@@ -102,7 +102,7 @@ describe('provider sync: Twilio', () => {
 
     const out = line(await t.call('providers.sync', { provider: 'tw' }), 'tw');
     expect(out).toMatchObject({ statuses: 3, optOuts: 1, error: null });
-    const list = await t.call('batch.recipients', { batch: p.batch });
+    const list = await t.call('campaign.recipients', { batch: p.batch });
     const status = Object.fromEntries(list.recipients.map((r) => [r.phone, r.status]));
     expect(status).toEqual({ '+79120000001': 'delivered', '+79120000002': 'undeliverable', '+79120000003': 'undeliverable' });
     expect(await cell(t.call, '+79120000002')).toBe('revoked');
@@ -111,7 +111,7 @@ describe('provider sync: Twilio', () => {
 
     const again = line(await t.call('providers.sync', { provider: 'tw' }), 'tw');
     expect(again).toMatchObject({ statuses: 0, optOuts: 0, error: null });
-    const next = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const next = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(next.excluded).toMatchObject({ revoked: 1, invalid_number: 1 });
   });
 
@@ -119,14 +119,14 @@ describe('provider sync: Twilio', () => {
     // One message a minute: the run syncs before it starts and again before each later hand-off.
     const t = await shop(String(1 / 60));
     for (const n of ['01', '02', '03']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     let sends = 0;
     twilio.script((req) => {
       // Right after the first message leaves, the second customer answers STOP to an earlier message.
       if (req.route === 'send' && sends++ === 0) twilio.addInbound({ from: '+79120000002', to: FROM, body: 'STOP' });
       return 'ok';
     });
-    const done = await t.call('batch.send', { batch: p.batch, providers: ['tw'], wait: true });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['tw'], wait: true });
     expect(twilio.messages.filter((m) => m.direction === 'outbound-api').map((m) => m.to)).toEqual(['+79120000001', '+79120000003']);
     expect(done).toMatchObject({ sent: 2, skipped: 1, skipReasons: { revoked: 1 } });
     expect(await cell(t.call, '+79120000002')).toBe('revoked');
@@ -138,8 +138,8 @@ describe('provider sync: SMS.ru', () => {
     const t = await shop();
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
     await grantPaper(t.call, '+79120000002', 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    await t.call('batch.send', { batch: p.batch, providers: ['ru'], wait: true });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: p.batch, providers: ['ru'], wait: true });
     smsru.setStatus(smsru.messages.find((m) => m.to === '79120000002')!.id, 103);
     smsru.stoplist.set('79120000001', 'жалоба на спам');
     smsru.stoplist.set('79995550011', '');
@@ -151,7 +151,7 @@ describe('provider sync: SMS.ru', () => {
     expect(ev.evidence.source).toBe('SMS.ru stop-list entry (жалоба на спам) [smsru-stoplist:79120000001]');
     // A number the register did not know is kept as opted out, so an older consent imported later cannot win.
     expect(await cell(t.call, '+79995550011')).toBe('revoked');
-    const recipients = await t.call('batch.recipients', { batch: p.batch, statuses: ['delivered'] });
+    const recipients = await t.call('campaign.recipients', { batch: p.batch, statuses: ['delivered'] });
     expect(recipients.recipients.map((r) => r.phone)).toEqual(['+79120000002']);
 
     const again = line(await t.call('providers.sync', { provider: 'ru' }), 'ru');
@@ -164,8 +164,8 @@ describe('provider sync: SMSC.ru', () => {
     const t = await shop();
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
     await grantPaper(t.call, '+79120000002', 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    const sent = await t.call('batch.send', { batch: p.batch, providers: ['sc'], wait: true });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const sent = await t.call('campaign.send', { batch: p.batch, providers: ['sc'], wait: true });
     expect(sent.sent).toBe(2);
     expect(smsc.messages.map((m) => m.id)).toEqual([expect.stringMatching(/^optin-[0-9a-f]{8}-b\d+\.[0-9a-z]+-r\d+$/), expect.any(String)]);
     const [first] = smsc.messages;
@@ -290,8 +290,8 @@ describe('provider sync: the relay (webhooks)', () => {
       secrets: { authToken: TOKEN, relayToken: PULL },
     });
     for (const n of ['01', '02']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
-    const p = await t.call('batch.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    expect((await t.call('batch.send', { batch: p.batch, providers: ['tw'], wait: true })).sent).toBe(2);
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    expect((await t.call('campaign.send', { batch: p.batch, providers: ['tw'], wait: true })).sent).toBe(2);
     const sid = twilio.messages.find((m) => m.to === '+79120000001')!.sid;
 
     // Polling finds the 21610 first…
@@ -350,7 +350,7 @@ describe('provider sync: the relay (webhooks)', () => {
     expect(stop).toMatchObject({ purpose: 'marketing', method: 'provider_feedback' });
     expect(stop.evidence.source).toMatch(/user_preferences/);
     expect(await left()).toBe(0);
-    const plan = await t.call('batch.plan', { channel: 'whatsapp', purpose: 'marketing', text: TEXT });
+    const plan = await t.call('campaign.plan', { channel: 'whatsapp', purpose: 'marketing', text: TEXT });
     expect(plan.excluded).toMatchObject({ revoked: 1 });
   });
 

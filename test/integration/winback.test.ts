@@ -94,8 +94,8 @@ describe('win-back of unproven claims', () => {
     expect(out).toHaveLength(94);
     expect(new Set(out.map((m) => m.to)).has(phone(97))).toBe(false);
     // The hand-off stood on the service consent, not on the claim.
-    const recipients = await t.call('batch.recipients', { batch: sent.waves[0]!.batch, limit: 1 });
-    const proof = (await t.call('batch.recipient', { id: recipients.recipients[0]!.id })).proof!;
+    const recipients = await t.call('campaign.recipients', { batch: sent.waves[0]!.batch, limit: 1 });
+    const proof = (await t.call('campaign.recipient', { id: recipients.recipients[0]!.id })).proof!;
     expect(proof).toMatchObject({ purpose: 'service', action: 'grant' });
 
     clock.advance(3 * HOUR);

@@ -21,6 +21,6 @@ const backend = createBackend({
       }
     : undefined,
 });
-const r = await backend.dispatch('batch.send', { batch: job.batch, providers: job.providers, wait: true, maxWaitSeconds: 10 });
+const r = await backend.dispatch('campaign.send', { batch: job.batch, providers: job.providers, wait: true, maxWaitSeconds: 10 });
 process.stdout.write(JSON.stringify(r) + '\n');
 backend.close();

@@ -46,7 +46,7 @@ export interface Shop<F = Output<'forms.create'>> {
   form: F;
   /** The staff members added, in order. */
   staff: Output<'staff.add'>[];
-  /** The saved provider's name, to pass to `batch.send`, or null when none was asked for. */
+  /** The saved provider's name, to pass to `campaign.send`, or null when none was asked for. */
   provider: string | null;
 }
 

@@ -32,7 +32,7 @@ const was = (verb: string): (readonly string[])[] => [['batch', verb]];
 export const redactorFor = (providers: (string | null)[]): Redactor =>
   new Redactor([...new Set(providers.filter((p): p is string => !!p))].flatMap((p) => envSecretValues(p)));
 
-function progressLines(p: Output<'batch.progress'>): string {
+function progressLines(p: Output<'campaign.progress'>): string {
   const lines = [
     `campaign ${p.batch}: ${p.state}${p.paused ? ` — paused: ${p.paused.reason}` : ''}`,
     `  sent ${p.sent} (delivered ${p.delivered}) · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · unknown ${p.unknown}`,
@@ -47,7 +47,7 @@ function progressLines(p: Output<'batch.progress'>): string {
 
 /** `campaign send`: hand the campaign to its providers and wait until it is done or stuck. */
 async function send(c: Ctx): Promise<Outcome> {
-  const p = await c.call('batch.send', c.input);
+  const p = await c.call('campaign.send', c.input);
   // The four figures scripts read first; the rest of the progress follows.
   const { sent, failed, skipped, pending, ...rest } = p;
   return { ok: true, value: { sent, failed, skipped, pending, ...rest }, human: progressLines(p) };
@@ -59,7 +59,7 @@ async function report(c: Ctx): Promise<Outcome> {
   const file = String(c.flags.out);
   const format = /\.pdf$/i.test(file) ? 'pdf' : /\.csv$/i.test(file) ? 'csv' : null;
   if (!format) throw new UsageError(`--out: the report is written as .pdf or .csv, got "${file}"`);
-  const r = await c.call('batch.report', { ...c.input, format });
+  const r = await c.call('campaign.report', { ...c.input, format });
   deliver(backend, r.fileId, file);
   return {
     ok: true,
@@ -69,7 +69,7 @@ async function report(c: Ctx): Promise<Outcome> {
 }
 
 /** Recipients as the register holds them, with any provider secret cleared from reasons and ids. */
-function redactedRecipients(v: Output<'batch.recipients'>): Output<'batch.recipients'> {
+function redactedRecipients(v: Output<'campaign.recipients'>): Output<'campaign.recipients'> {
   const redact = redactorFor(v.recipients.map((x) => x.provider));
   return {
     ...v,
@@ -82,7 +82,7 @@ const commands: Command[] = [
     words: ['campaign', 'plan'],
     aliases: was('plan'),
     summary: 'plan a campaign: the audience through the send-time gate, counts per exclusion reason',
-    method: 'batch.plan',
+    method: 'campaign.plan',
     flags: [
       {
         name: 'channel',
@@ -114,12 +114,18 @@ const commands: Command[] = [
     },
     human: planned,
   }),
-  command({ words: ['campaign', 'list'], aliases: was('list'), summary: 'the campaigns, newest first', method: 'batch.list', flags: pageFlags(500) }),
+  command({
+    words: ['campaign', 'list'],
+    aliases: was('list'),
+    summary: 'the campaigns, newest first',
+    method: 'campaign.list',
+    flags: pageFlags(500),
+  }),
   command({
     words: ['campaign', 'audience'],
     aliases: was('audience'),
     summary: 'the people behind one count of a plan',
-    method: 'batch.audience',
+    method: 'campaign.audience',
     flags: [
       { name: 'campaign', aliases: ['batch'], value: 'ID', summary: 'the campaign', required: true, field: 'batch', as: asInt },
       { name: 'reason', value: 'R', summary: `which count: eligible, ${ExclusionReasons.join(', ')}`, required: true, field: 'reason' },
@@ -166,14 +172,14 @@ const commands: Command[] = [
         );
       return input;
     },
-    calls: ['batch.send'],
+    calls: ['campaign.send'],
     run: send,
   },
   command({
     words: ['campaign', 'progress'],
     aliases: was('progress'),
     summary: 'how far a campaign got',
-    method: 'batch.progress',
+    method: 'campaign.progress',
     args: [campaignId],
     human: progressLines,
   }),
@@ -181,7 +187,7 @@ const commands: Command[] = [
     words: ['campaign', 'pause'],
     aliases: was('pause'),
     summary: 'pause a campaign that is sending',
-    method: 'batch.pause',
+    method: 'campaign.pause',
     args: [campaignId],
     flags: [staffFlag],
     human: progressLines,
@@ -190,7 +196,7 @@ const commands: Command[] = [
     words: ['campaign', 'resume'],
     aliases: was('resume'),
     summary: 'let a paused campaign go on',
-    method: 'batch.resume',
+    method: 'campaign.resume',
     args: [campaignId],
     flags: [staffFlag],
     human: progressLines,
@@ -199,7 +205,7 @@ const commands: Command[] = [
     words: ['campaign', 'recipients'],
     aliases: was('recipients'),
     summary: 'who the campaign went to, and how each fared',
-    method: 'batch.recipients',
+    method: 'campaign.recipients',
     args: [campaignId],
     flags: [
       { name: 'status', value: 'S[,S2]', summary: `only these statuses: ${RecipientStatuses.join(', ')}`, field: 'statuses', as: asList },
@@ -221,7 +227,7 @@ const commands: Command[] = [
     words: ['campaign', 'resolve'],
     aliases: was('resolve'),
     summary: 'decide for a message the provider could not say it took',
-    method: 'batch.resolve',
+    method: 'campaign.resolve',
     args: [
       {
         name: 'RECIPIENT',
@@ -261,7 +267,7 @@ const commands: Command[] = [
       },
       { name: 'locale', value: 'en|ru', summary: "the report's language (default en)", field: 'locale' },
     ],
-    calls: ['batch.report'],
+    calls: ['campaign.report'],
     run: report,
   },
 ];

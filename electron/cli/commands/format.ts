@@ -93,7 +93,7 @@ export function formCreated(f: Output<'forms.create'>): string {
 }
 
 /** A planned campaign: who may receive it, who not and why, and what the linter says of the message. */
-export function planned(v: Output<'batch.plan'>): string {
+export function planned(v: Output<'campaign.plan'>): string {
   const reasons = Object.entries(v.excluded).filter(([, n]) => n > 0);
   return [
     `campaign ${v.batch} "${v.name}" planned for ${v.plannedAt}: ${v.eligible} of ${v.audience} may receive it` +

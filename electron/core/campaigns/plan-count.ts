@@ -10,7 +10,7 @@ import { pendingOptOutShifts } from './audience';
 export type PlanCounts = {
   audience: number;
   eligible: number;
-  excluded: Output<'batch.plan'>['excluded'];
+  excluded: Output<'campaign.plan'>['excluded'];
   byChannel: Record<Channel, number>;
 };
 

@@ -18,11 +18,11 @@ const PAST_TOLERANCE_MS = CLOCK_TOLERANCE_MS;
 export { audienceHistory, audienceHistoryIndex, gateMember, gateRules } from './audience';
 
 /**
- * batch.plan: lint the message, run every contact of the audience through the send-time gate at the planned
+ * campaign.plan: lint the message, run every contact of the audience through the send-time gate at the planned
  * time, and record the batch with its counts. Nothing is sent; the gate runs again for each recipient at
  * hand-off against the register as it is then.
  */
-export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>): Output<'batch.plan'> {
+export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan'>): Output<'campaign.plan'> {
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;
   if (at < now - PAST_TOLERANCE_MS)
@@ -76,8 +76,8 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'batch.plan'>)
   return { batch: batch.id, name, plannedAt: iso(at), audience, eligible, byChannel, excluded, lint, health: planHealthWarnings(ctx) };
 }
 
-/** batch.list: planned batches, newest first, with the counts of their plan. */
-export function listBatches(ctx: ServiceContext, input: ParsedInput<'batch.list'>): Output<'batch.list'> {
+/** campaign.list: planned batches, newest first, with the counts of their plan. */
+export function listBatches(ctx: ServiceContext, input: ParsedInput<'campaign.list'>): Output<'campaign.list'> {
   return {
     batches: ctx.batches.list(input.offset, input.limit).map((b) => ({
       id: b.id,
@@ -98,17 +98,17 @@ export function listBatches(ctx: ServiceContext, input: ParsedInput<'batch.list'
 }
 
 /**
- * batch.audience: who of a batch's audience is eligible, or excluded for one reason, as the register stands
+ * campaign.audience: who of a batch's audience is eligible, or excluded for one reason, as the register stands
  * now at the batch's planned time — the lists behind the plan's counts.
  */
-export function batchAudience(ctx: ServiceContext, input: ParsedInput<'batch.audience'>): Output<'batch.audience'> {
+export function batchAudience(ctx: ServiceContext, input: ParsedInput<'campaign.audience'>): Output<'campaign.audience'> {
   const b = ctx.batches.get(input.batch);
   if (!b) throw noBatch(input.batch);
   const rules = gateRules(ctx);
   const at = Math.max(b.plannedAt, ctx.clock.now());
   const historyOf = audienceHistory(ctx, rules, at);
   const withPending = pendingOptOutsOfAudience(ctx, at);
-  const people: Output<'batch.audience'>['people'] = [];
+  const people: Output<'campaign.audience'>['people'] = [];
   let total = 0;
   for (const m of ctx.batches.audience(b.audience.tags)) {
     const { channel, verdict } = gateMember(withPending(m), b, at, rules, historyOf(m));

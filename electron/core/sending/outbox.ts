@@ -55,7 +55,7 @@ function runStopReason(err: unknown, describeBusy: () => string): string {
 }
 
 /** Recipient record → contract shape. */
-export function recipientOut(r: OutboxRecord & { name?: string }): Output<'batch.recipients'>['recipients'][number] {
+export function recipientOut(r: OutboxRecord & { name?: string }): Output<'campaign.recipients'>['recipients'][number] {
   return {
     id: r.id,
     batch: r.batchId,
@@ -115,10 +115,10 @@ export class Outbox {
   }
 
   /**
-   * batch.send: write the batch's recipients into the outbox (once), then run it — in the background, or until
+   * campaign.send: write the batch's recipients into the outbox (once), then run it — in the background, or until
    * done or nothing can progress when `wait` is set.
    */
-  async send(input: ParsedInput<'batch.send'>): Promise<Output<'batch.send'>> {
+  async send(input: ParsedInput<'campaign.send'>): Promise<Output<'campaign.send'>> {
     await this.o.lock.run(() => this.enqueueBatch(input));
     if (!input.wait) {
       this.start(input.batch);
@@ -134,7 +134,7 @@ export class Outbox {
     return this.o.lock.run(() => this.progress(input.batch));
   }
 
-  private enqueueBatch(input: ParsedInput<'batch.send'>): void {
+  private enqueueBatch(input: ParsedInput<'campaign.send'>): void {
     const ctx = this.ctx;
     const batch = ctx.batches.get(input.batch);
     if (!batch) throw noBatch(input.batch);
@@ -185,7 +185,7 @@ export class Outbox {
       }
       const skipped = decisions.length - queued;
       ctx.outbox.setBatchState(batch.id, 'sending');
-      appendAudit(ctx, actor, 'batch.send', `batch:${batch.id}`, { providers, queued, skipped });
+      appendAudit(ctx, actor, 'campaign.send', `batch:${batch.id}`, { providers, queued, skipped });
     })();
   }
 
@@ -364,8 +364,8 @@ export class Outbox {
     }
   }
 
-  /** batch.progress */
-  progress(batchId: number): Output<'batch.progress'> {
+  /** campaign.progress */
+  progress(batchId: number): Output<'campaign.progress'> {
     const batch = this.ctx.batches.get(batchId);
     if (!batch) throw noBatch(batchId);
     const run = this.ctx.outbox.getRun(batchId);
@@ -396,8 +396,8 @@ export class Outbox {
     };
   }
 
-  /** batch.pause: stop handing off (what is in flight is answered and recorded). */
-  async pause(input: ParsedInput<'batch.pause'>): Promise<Output<'batch.pause'>> {
+  /** campaign.pause: stop handing off (what is in flight is answered and recorded). */
+  async pause(input: ParsedInput<'campaign.pause'>): Promise<Output<'campaign.pause'>> {
     await this.o.lock.run(() => {
       const run = this.requireRun(input.batch);
       const actor = resolveActor(this.ctx, input.staff);
@@ -412,8 +412,8 @@ export class Outbox {
     return this.o.lock.run(() => this.progress(input.batch));
   }
 
-  /** batch.resume: clear a pause (the owner fixed the provider) and carry on in the background. */
-  async resume(input: ParsedInput<'batch.resume'>): Promise<Output<'batch.resume'>> {
+  /** campaign.resume: clear a pause (the owner fixed the provider) and carry on in the background. */
+  async resume(input: ParsedInput<'campaign.resume'>): Promise<Output<'campaign.resume'>> {
     await this.o.lock.run(() => {
       const run = this.requireRun(input.batch);
       const actor = resolveActor(this.ctx, input.staff);
@@ -454,15 +454,15 @@ export class Outbox {
   }
 }
 
-/** batch.recipients */
-export function listRecipients(ctx: ServiceContext, input: ParsedInput<'batch.recipients'>): Output<'batch.recipients'> {
+/** campaign.recipients */
+export function listRecipients(ctx: ServiceContext, input: ParsedInput<'campaign.recipients'>): Output<'campaign.recipients'> {
   if (!ctx.batches.get(input.batch)) throw noBatch(input.batch);
   const { rows, total } = ctx.outbox.list(input.batch, input.statuses, input.offset, input.limit);
   return { batch: input.batch, total, recipients: rows.map(recipientOut) };
 }
 
-/** batch.recipient: one person's path through the batch, with the consent that allowed it. */
-export function getRecipient(ctx: ServiceContext, input: ParsedInput<'batch.recipient'>): Output<'batch.recipient'> {
+/** campaign.recipient: one person's path through the batch, with the consent that allowed it. */
+export function getRecipient(ctx: ServiceContext, input: ParsedInput<'campaign.recipient'>): Output<'campaign.recipient'> {
   const r = ctx.outbox.get(input.id);
   if (!r) throw noRecipient(input.id);
   const name = ctx.contacts.get(r.contactId)?.name ?? '';
@@ -480,8 +480,8 @@ export function getRecipient(ctx: ServiceContext, input: ParsedInput<'batch.reci
   };
 }
 
-/** batch.resolve: the owner's decision on a message whose fate the provider could not tell. */
-export function resolveRecipient(ctx: ServiceContext, input: ParsedInput<'batch.resolve'>): Output<'batch.resolve'> {
+/** campaign.resolve: the owner's decision on a message whose fate the provider could not tell. */
+export function resolveRecipient(ctx: ServiceContext, input: ParsedInput<'campaign.resolve'>): Output<'campaign.resolve'> {
   const r = ctx.outbox.get(input.id);
   if (!r) throw noRecipient(input.id);
   if (r.status !== 'unknown') throw new AppError('CONFLICT', 'campaigns.nothingToDecide', { id: r.id, status: r.status });

@@ -305,11 +305,15 @@ function planOf(b: BatchRecord): Pick<ReportSpec, 'plan' | 'lint'> {
 }
 
 /**
- * batch.report: the campaign report an auditor can be shown — who got what, when, under which consent — as a
+ * campaign.report: the campaign report an auditor can be shown — who got what, when, under which consent — as a
  * PDF to read or a CSV to check, with the register's fingerprint (the audit chain's head) at generation time.
  * Reads only; the whole report is read in one transaction, so it is one consistent state of the register.
  */
-export async function createBatchReport(ctx: ServiceContext, files: FileStore, input: ParsedInput<'batch.report'>): Promise<Output<'batch.report'>> {
+export async function createBatchReport(
+  ctx: ServiceContext,
+  files: FileStore,
+  input: ParsedInput<'campaign.report'>,
+): Promise<Output<'campaign.report'>> {
   const b = ctx.batches.get(input.batch);
   if (!b) throw noBatch(input.batch);
   const settings = getSettings(ctx);

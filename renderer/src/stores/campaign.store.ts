@@ -7,18 +7,18 @@ import type { LintLocale } from '../../../shared/domain/lint/types';
 import type { RecipientStatus } from '../../../shared/domain/outbox/types';
 import { fetchFile, saveBytes } from './transfer';
 
-/** What batch.plan answers. */
-export type Plan = Output<'batch.plan'>;
+/** What campaign.plan answers. */
+export type Plan = Output<'campaign.plan'>;
 /** A campaign as listed. */
-export type Campaign = Output<'batch.list'>['batches'][number];
+export type Campaign = Output<'campaign.list'>['batches'][number];
 /** Where a campaign's sending stands. */
-export type Progress = Output<'batch.progress'>;
+export type Progress = Output<'campaign.progress'>;
 /** One recipient of a campaign on one channel. */
-export type Recipient = Output<'batch.recipients'>['recipients'][number];
+export type Recipient = Output<'campaign.recipients'>['recipients'][number];
 /** One recipient's path, history and consent proof. */
-export type RecipientDetail = Output<'batch.recipient'>;
+export type RecipientDetail = Output<'campaign.recipient'>;
 /** A person behind a plan's count. */
-export type AudiencePerson = Output<'batch.audience'>['people'][number];
+export type AudiencePerson = Output<'campaign.audience'>['people'][number];
 /** The lint verdict of a planned message. */
 export type PlanLint = Plan['lint'];
 /** Who a plan's count is about: the eligible, or those left out for one reason. */
@@ -61,7 +61,7 @@ export interface Report {
   format: 'pdf' | 'csv';
 }
 
-/** What the send panel hands to batch.send. */
+/** What the send panel hands to campaign.send. */
 export interface SendChoice {
   providers: string[];
   template?: { name: string; language: string } | undefined;
@@ -93,7 +93,7 @@ interface CampaignState {
 
   /** Plans made in this window, by batch: their figures as recorded (the contract has no way to read them back). */
   plans: Record<number, Plan>;
-  plan: (input: Input<'batch.plan'>) => Promise<Plan>;
+  plan: (input: Input<'campaign.plan'>) => Promise<Plan>;
 
   // The open campaign.
   batchId: number | null;
@@ -126,10 +126,10 @@ interface CampaignState {
 
 const routeOf = (channel: Campaign['channel']): ('sms' | 'whatsapp')[] => (channel === 'cascade' ? ['whatsapp', 'sms'] : [channel]);
 
-/** A campaign by id: batch.list pages until it turns up. */
+/** A campaign by id: campaign.list pages until it turns up. */
 async function findCampaign(id: number): Promise<Campaign | null> {
   for (let offset = 0; ; offset += FIND_PAGE) {
-    const { batches } = await call('batch.list', { offset, limit: FIND_PAGE });
+    const { batches } = await call('campaign.list', { offset, limit: FIND_PAGE });
     const found = batches.find((b) => b.id === id);
     if (found) return found;
     if (batches.length < FIND_PAGE || batches.every((b) => b.id < id)) return null;
@@ -158,7 +158,7 @@ async function eligibleByChannel(c: Campaign, eligible: number): Promise<{ whats
   if (c.channel !== 'cascade') return { whatsapp: c.channel === 'whatsapp' ? eligible : 0, sms: c.channel === 'sms' ? eligible : 0 };
   const out = { whatsapp: 0, sms: 0 };
   for (let offset = 0; offset < eligible; offset += 1000) {
-    const { people } = await call('batch.audience', { batch: c.id, reason: 'eligible', offset, limit: 1000 });
+    const { people } = await call('campaign.audience', { batch: c.id, reason: 'eligible', offset, limit: 1000 });
     for (const p of people) if (p.channel) out[p.channel]++;
     if (people.length < 1000) break;
   }
@@ -169,7 +169,7 @@ async function eligibleByChannel(c: Campaign, eligible: number): Promise<{ whats
 async function countAgain(c: Campaign, locale: LintLocale): Promise<PlanFigures> {
   const reasons: AudienceReason[] = ['eligible', ...ExclusionReasons];
   const [totals, lint] = await Promise.all([
-    Promise.all(reasons.map((reason) => call('batch.audience', { batch: c.id, reason, offset: 0, limit: 1 }).then((r) => r.total))),
+    Promise.all(reasons.map((reason) => call('campaign.audience', { batch: c.id, reason, offset: 0, limit: 1 }).then((r) => r.total))),
     lintAgain(c, locale),
   ]);
   const eligible = totals[0] ?? 0;
@@ -204,7 +204,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
   loadCampaigns: async (more = false) => {
     const offset = more ? (get().campaigns?.length ?? 0) : 0;
     try {
-      const { batches } = await call('batch.list', { offset, limit: LIST_PAGE });
+      const { batches } = await call('campaign.list', { offset, limit: LIST_PAGE });
       set({ campaigns: [...(more ? (get().campaigns ?? []) : []), ...batches], campaignsMore: batches.length === LIST_PAGE, campaignsError: null });
     } catch (error) {
       set({ campaignsError: error });
@@ -213,7 +213,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
 
   plans: {},
   plan: async (input) => {
-    const plan = await call('batch.plan', input);
+    const plan = await call('campaign.plan', input);
     set({ plans: { ...get().plans, [plan.batch]: plan } });
     return plan;
   },
@@ -239,7 +239,10 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
       const campaign = await findCampaign(batch);
       if (!campaign) throw new Error(`batch ${batch} not found`);
       const planned = get().plans[batch];
-      const [figures, progress] = await Promise.all([planned ? fromPlan(planned) : countAgain(campaign, locale), call('batch.progress', { batch })]);
+      const [figures, progress] = await Promise.all([
+        planned ? fromPlan(planned) : countAgain(campaign, locale),
+        call('campaign.progress', { batch }),
+      ]);
       if (get().batchId !== batch) return;
       set({ campaign, figures, progress, error: null });
       if (progress.startedAt) await get().loadRecipients();
@@ -251,7 +254,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
     const batch = get().batchId;
     if (batch === null) return;
     const before = get().progress;
-    const progress = await call('batch.progress', { batch });
+    const progress = await call('campaign.progress', { batch });
     if (get().batchId !== batch) return;
     set({ progress });
     const campaign = get().campaign;
@@ -262,7 +265,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
   send: async (choice) => {
     const batch = get().batchId;
     if (batch === null) return;
-    const progress = await call('batch.send', {
+    const progress = await call('campaign.send', {
       batch,
       providers: choice.providers,
       fallbackAfterMinutes: choice.fallbackAfterMinutes,
@@ -276,13 +279,13 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
   pause: async () => {
     const batch = get().batchId;
     if (batch === null) return;
-    set({ progress: await call('batch.pause', { batch }) });
+    set({ progress: await call('campaign.pause', { batch }) });
     await get().loadRecipients();
   },
   resume: async () => {
     const batch = get().batchId;
     if (batch === null) return;
-    set({ progress: await call('batch.resume', { batch }) });
+    set({ progress: await call('campaign.resume', { batch }) });
   },
 
   audience: null,
@@ -292,7 +295,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
     const current = get().audience;
     set({ audience: { reason, page, total: current?.reason === reason ? current.total : 0, people: null, error: null } });
     try {
-      const r = await call('batch.audience', { batch, reason, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+      const r = await call('campaign.audience', { batch, reason, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
       if (get().audience?.reason === reason) set({ audience: { reason, page, total: r.total, people: r.people, error: null } });
     } catch (error) {
       if (get().audience?.reason === reason) set({ audience: { reason, page, total: 0, people: [], error } });
@@ -308,7 +311,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
     if (patch.filter !== undefined && patch.page === undefined) view.page = 1;
     set({ recipients: view });
     try {
-      const r = await call('batch.recipients', {
+      const r = await call('campaign.recipients', {
         batch,
         statuses: [...RECIPIENT_FILTERS[view.filter]],
         offset: (view.page - 1) * PAGE_SIZE,
@@ -327,7 +330,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
   openRecipient: async (id) => {
     set({ recipientError: null });
     try {
-      set({ recipient: await call('batch.recipient', { id }) });
+      set({ recipient: await call('campaign.recipient', { id }) });
     } catch (error) {
       set({ recipientError: error });
     }
@@ -336,7 +339,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
   resolve: async (decision) => {
     const r = get().recipient;
     if (!r) return;
-    await call('batch.resolve', { id: r.recipient.id, decision });
+    await call('campaign.resolve', { id: r.recipient.id, decision });
     await Promise.all([get().openRecipient(r.recipient.id), get().refreshProgress()]);
     await get().loadRecipients();
   },
@@ -344,7 +347,7 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
   report: async (format, locale) => {
     const batch = get().batchId;
     if (batch === null) throw new Error('no campaign is open');
-    const made = await call('batch.report', { batch, format, locale });
+    const made = await call('campaign.report', { batch, format, locale });
     const { name, bytes } = await fetchFile(made.fileId);
     void call('files.discard', { fileId: made.fileId }).catch(() => undefined);
     return { name, bytes, format };

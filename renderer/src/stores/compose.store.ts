@@ -51,7 +51,7 @@ interface ComposeState {
   tagOptions: string[];
   load: () => Promise<void>;
   loadTags: () => Promise<void>;
-  /** Plan the draft as a campaign (batch.plan), named `fallbackName` unless the owner named it; answers the batch's id. */
+  /** Plan the draft as a campaign (campaign.plan), named `fallbackName` unless the owner named it; answers the batch's id. */
   plan: (fallbackName: string) => Promise<number>;
   change: (patch: Partial<Draft>) => void;
   setSample: (sample: SampleContact | null) => void;
