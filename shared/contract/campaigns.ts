@@ -161,6 +161,11 @@ export const campaignsMethods = {
         .default(60),
       /** Run until the batch is done or nothing can progress, and answer then (the CLI); else send in the background. */
       wait: z.boolean().default(false),
+      /**
+       * With `wait`: fetch replies and opt-outs from the providers right before the first hand-off and every minute
+       * while it runs (the default), so a STOP that reached a provider is honoured first; false skips it (`--no-sync`).
+       */
+      sync: z.boolean().default(true),
       /** With `wait`: how long to wait for a retry or deferral before answering with what is still pending. */
       maxWaitSeconds: z.number().int().min(0).max(3600).default(60),
       staff: Name.optional(),

@@ -131,6 +131,19 @@ describe('provider sync: Twilio', () => {
     expect(done).toMatchObject({ sent: 2, skipped: 1, skipReasons: { revoked: 1 } });
     expect(await cell(t.call, '+79120000002')).toBe('revoked');
   });
+
+  it('a campaign sent with sync off (--no-sync) asks the provider nothing first: a STOP waiting there is not seen', async () => {
+    const t = await shop();
+    for (const n of ['01', '02']) await grantPaper(t.call, `+791200000${n}`, 'sms', t.form);
+    twilio.addInbound({ from: '+79120000002', to: FROM, body: 'STOP' });
+    const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['tw'], wait: true, sync: false });
+    expect(done).toMatchObject({ sent: 2, skipped: 0 });
+    expect(twilio.received.some((r) => r.route === 'list')).toBe(false);
+    // The next sync still brings the STOP in.
+    await t.call('providers.sync', { provider: 'tw' });
+    expect(await cell(t.call, '+79120000002')).toBe('revoked');
+  });
 });
 
 describe('provider sync: SMS.ru', () => {

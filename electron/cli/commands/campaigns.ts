@@ -162,6 +162,13 @@ const commands: Command[] = [
         as: asInt,
       },
       { name: 'max-wait', value: 'S', summary: 'stop after this many seconds without progress (default 60)', field: 'maxWaitSeconds', as: asInt },
+      {
+        name: 'no-sync',
+        type: 'boolean',
+        summary: 'do not fetch replies and opt-outs from the providers first (and every minute while it runs)',
+        field: 'sync',
+        as: () => false,
+      },
       staffFlag,
     ],
     fixed: { wait: true },

@@ -125,7 +125,7 @@ export class Outbox {
       return this.o.lock.run(() => this.progress(input.batch));
     }
     try {
-      await this.drain(input.batch, input.maxWaitSeconds * 1000);
+      await this.drain(input.batch, input.maxWaitSeconds * 1000, input.sync);
     } catch (err) {
       // A step that met another process's write inside a shared transaction surfaces as SQLite's own error.
       if (isSqliteBusy(err)) throw busyError(this.o.describeBusy?.() ?? 'a change');
@@ -329,7 +329,7 @@ export class Outbox {
   }
 
   /** Run a batch until done, paused, or idle longer than `maxWaitMs` (the CLI). A background run is waited for instead. */
-  async drain(batchId: number, maxWaitMs: number): Promise<RunEnd> {
+  async drain(batchId: number, maxWaitMs: number, sync = true): Promise<RunEnd> {
     const going = this.runs.get(batchId);
     if (going) return going.done;
     const abort = new AbortController();
@@ -340,7 +340,7 @@ export class Outbox {
         adapterFor: (n) => this.adapterFor(n),
         fault: this.o.fault,
         sleep: this.o.sleep,
-        syncProviders: this.o.syncProviders,
+        syncProviders: sync ? this.o.syncProviders : undefined,
       },
       batchId,
     );
