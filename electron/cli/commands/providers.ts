@@ -41,6 +41,7 @@ const commands: Command[] = [
       option('delimiter', 'delimiter', 'C', 'file: the CSV separator'),
       option('rate', 'ratePerSecond', 'MSG/S', 'any kind: at most this many messages a second'),
       option('base-url', 'baseUrl', 'URL', "any kind: another address for the provider's API (a test server)"),
+      option('relay', 'relayUrl', 'URL', 'twilio, whatsapp-cloud: the relay that receives its webhooks (token in $OPTIN_<NAME>_RELAY_TOKEN)'),
       { name: 'test', type: 'boolean', summary: "smsru: the provider's test mode (nothing is sent)", field: 'options.test', as: () => '1' },
       {
         name: 'option',
