@@ -88,7 +88,7 @@ export const messagesEn = {
   'settings.notADomainField': 'not a domain',
   'settings.lintRuleUnknown': 'lintDisabledRules: {{rule}} is not a lint rule',
   'settings.lintRuleUnknownField': 'is not a lint rule',
-  'settings.lintRuleNotSwitchable': 'lintDisabledRules: {{rule}} cannot be switched off',
+  'settings.lintRuleNotSwitchable': 'lintDisabledRules: {{rule}} is required and cannot be switched off',
   'settings.lintRuleNotSwitchableField': 'cannot be switched off',
   'settings.unknownTimeZone': 'timezone: unknown time zone "{{timezone}}" (use an IANA name such as Europe/Moscow)',
   'settings.shopPhoneRefused': 'shopPhone: {{problem}}',

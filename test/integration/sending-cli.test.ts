@@ -175,7 +175,12 @@ describe('optin providers and batch send', () => {
     await shop();
     const noSecret = await optin(db, 'providers', 'add', '--name', 'wa', '--kind', 'whatsapp-cloud', '--phone-number-id', '123', '--json');
     // Saved (the owner may set the secret next), with the missing secret named and where it is read from.
-    expect(noSecret.json()).toMatchObject({ secrets: [{ key: 'accessToken', set: false, source: '$OPTIN_WA_ACCESS_TOKEN' }] });
+    expect(noSecret.json()).toMatchObject({
+      secrets: [
+        { key: 'accessToken', set: false, source: '$OPTIN_WA_ACCESS_TOKEN' },
+        { key: 'relayToken', set: false },
+      ],
+    });
     expect((noSecret.json().problems as string[]).join(' ')).toMatch(/OPTIN_WA_ACCESS_TOKEN/);
 
     const badUrl = await optin(db, 'providers', 'add', '--name', 'h', '--kind', 'webhook', '--url', 'ftp://x');
