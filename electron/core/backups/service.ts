@@ -36,7 +36,7 @@ import { compareWithCurrent, readCurrent, replaceFile, swapInto, writeNewFile } 
 import { acceptHead, currentHeads, type IntegrityDeps } from '../register/integrity';
 import { appendAudit, createContext, type ServiceContext } from '../context';
 import { getSettings } from '../register/settings';
-import { resolveActor } from '../register/staff';
+import { PLACEHOLDER_OWNER, resolveActor } from '../register/staff';
 
 /** The register the backend has open, and what a restore must stop and start around it. */
 export interface LiveRegister {
@@ -460,7 +460,7 @@ const summarizeCtx = (ctx: ServiceContext): RegisterSummary => summarize(ctx.db)
 
 function resolveActorOrOwner(ctx: ServiceContext, staff: string | undefined): string {
   if (staff !== undefined && ctx.staff.byName(staff)) return staff;
-  return ctx.staff.firstOwner()?.name ?? 'Owner';
+  return ctx.staff.firstOwner()?.name ?? PLACEHOLDER_OWNER;
 }
 
 function unknownLoss(warning: string): RestoreLoss {

@@ -6,7 +6,7 @@ import { appendAudit, type ServiceContext } from '../context';
 import { DEFAULT_SEGMENT_LIMIT } from '../../../shared/domain/lint/profile';
 import { listRules } from '../../../shared/domain/lint/engine';
 import { isTimeZone } from '../../../shared/domain/time/zones';
-import { resolveActor } from './staff';
+import { PLACEHOLDER_OWNER, resolveActor } from './staff';
 
 const DEFAULTS = {
   businessName: '',
@@ -162,7 +162,7 @@ export function setupStatus(ctx: ServiceContext): SetupStatus {
     identity: s.businessName.trim() !== '' && s.senderName.trim() !== '',
     rules: stored.policyPack !== undefined,
     // The register makes a placeholder owner called "Owner" on its own: a named owner or a staff member is a choice.
-    staff: staff.some((m) => m.active && (m.role === 'staff' || m.name !== 'Owner')),
+    staff: staff.some((m) => m.active && (m.role === 'staff' || m.name !== PLACEHOLDER_OWNER)),
     wording: ctx.forms.list().length > 0,
     provider: ctx.outbox.listProviders().length > 0,
     sheets: ctx.sheets.count(null) > 0,

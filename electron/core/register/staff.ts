@@ -5,9 +5,12 @@ import { appendAudit, iso, type ServiceContext } from '../context';
 
 const toStaff = (s: StaffRecord): Staff => ({ id: s.id, name: s.name, role: s.role, active: s.active, createdAt: iso(s.createdAt) });
 
+/** The name of the owner the register makes on its own, until someone names themselves. */
+export const PLACEHOLDER_OWNER = 'Owner';
+
 /** The name that records a change: a known active staff member, or the shop owner when none is named. */
 export function resolveActor(ctx: ServiceContext, name: string | undefined): string {
-  if (name === undefined || name === '') return ctx.staff.firstOwner()?.name ?? 'Owner';
+  if (name === undefined || name === '') return ctx.staff.firstOwner()?.name ?? PLACEHOLDER_OWNER;
   const s = ctx.staff.byName(name);
   if (!s) throw new AppError('NOT_FOUND', 'staff.unknown', { name }, { fields: [{ path: 'staff', key: 'staff.unknownField' }] });
   if (!s.active)
@@ -19,7 +22,7 @@ export function resolveActor(ctx: ServiceContext, name: string | undefined): str
 export function ensureOwner(ctx: ServiceContext): void {
   if (ctx.staff.list().length > 0) return;
   ctx.db.transaction(() => {
-    ctx.staff.insert({ name: 'Owner', role: 'owner', active: true, createdAt: ctx.clock.now() });
+    ctx.staff.insert({ name: PLACEHOLDER_OWNER, role: 'owner', active: true, createdAt: ctx.clock.now() });
     appendAudit(ctx, 'system', 'staff.added', 'staff:Owner', { role: 'owner' });
   })();
 }
