@@ -850,6 +850,23 @@ export const ERAS: Record<number, (s: Shop) => void> = {
     s.contact('nyc', { phone: '+12125550199', name: 'Sam Lee', locale: 'en', country: 'US' }, { created_at: s.tick() });
     s.audit('Марина', 'contact.created', `contact:${s.ids.nyc}`, { fields: ['phone', 'name'] });
   },
+
+  // 0012: Анна's work number merged into her (linked, its own consent kept), Ольга erased on her request.
+  12(s) {
+    s.era(12);
+    const work = s.contact('annaWork', { phone: '+74951230012', name: 'Анна, рабочий' });
+    s.audit('Марина', 'contact.created', `contact:${work}`, { fields: ['phone', 'name'] });
+    s.tick();
+    prep(s.db, 'UPDATE contacts SET merged_into = ?, updated_at = ? WHERE id = ?').run(s.ids.anna!, s.now, work);
+    s.audit('Марина', 'contact.merged', `contact:${s.ids.anna}`, { merged: [{ id: work, phone: '+74951230012' }] });
+    s.tick();
+    s.audit('Марина', 'contact.erasure_requested', `contact:${s.ids.olga}`, { requestedAt: new Date(s.now).toISOString() });
+    prep(
+      s.db,
+      "UPDATE contacts SET name = '', name_key = '', email = NULL, external_id = NULL, tags = '[]', other_phones = '[]', erasure_requested_at = ?, erased_at = ?, updated_at = ? WHERE id = ?",
+    ).run(s.now, s.now, s.now, s.ids.olga!);
+    s.audit('Марина', 'contact.erased', `contact:${s.ids.olga}`, { fields: ['name', 'email', 'externalId', 'tags', 'otherPhones'] });
+  },
 };
 
 /** The event that let a contact's SMS marketing go: its latest grant. */
