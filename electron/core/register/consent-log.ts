@@ -103,8 +103,12 @@ export class ConsentLogWriter {
   add(p: PendingEvent, freshContact = false): EventRecord {
     const recordedAt = this.recordedAt;
     const { occurredAt, claimedAt } = stampTime(p.occurredAt, recordedAt);
-    const { claimedAt: _given, ...given } = p.evidence;
-    const evidence = claimedAt !== null ? { ...given, claimedAt: new Date(claimedAt).toISOString() } : given;
+    // The evidence as given, less any claimedAt of its own (the log sets that); copied only when it must change.
+    let evidence = p.evidence;
+    if (claimedAt !== null || 'claimedAt' in evidence) {
+      const { claimedAt: _given, ...given } = evidence;
+      evidence = claimedAt !== null ? { ...given, claimedAt: new Date(claimedAt).toISOString() } : given;
+    }
     const base = {
       id: this.last.id + 1,
       uid: this.ctx.ids.uuid(),
