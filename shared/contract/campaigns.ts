@@ -6,6 +6,7 @@ import { ConsentEvent } from './consent';
 import { FileId } from './files';
 import { HealthWarning } from './health';
 import { ProviderName } from './providers';
+import { SaidSchema } from './said';
 
 /** One recipient of a batch on one channel. */
 export const Recipient = z.object({
@@ -18,8 +19,10 @@ export const Recipient = z.object({
   step: z.number().int(),
   channel: Channel,
   status: z.enum(RecipientStatuses),
-  /** Why skipped, failed or undeliverable (an exclusion reason or the provider's code and words). */
+  /** Why skipped, failed or undeliverable: an exclusion reason or a provider's code, or (with reasonSaid) its English. */
   reason: z.string().nullable(),
+  /** The reason by key, when it is a sentence (a provider's answer, giving up after retries): the renderer translates it. */
+  reasonSaid: SaidSchema.nullable(),
   proofEvent: z.number().int().nullable(),
   text: z.string().nullable(),
   provider: z.string().nullable(),
@@ -36,7 +39,8 @@ export const BatchProgress = z.object({
   state: z.enum(['planned', 'sending', 'done', 'cancelled']),
   /** The outbox is working on it right now. */
   running: z.boolean(),
-  paused: z.object({ reason: z.string(), at: IsoInstant }).nullable(),
+  /** Why the run is paused: `reason` in English, `said` by key. */
+  paused: z.object({ reason: z.string(), said: SaidSchema, at: IsoInstant }).nullable(),
   providers: z.record(z.string(), z.string()),
   counts: z.object(Object.fromEntries(RecipientStatuses.map((s) => [s, z.number().int()])) as Record<RecipientStatus, z.ZodNumber>),
   /** Handed to the provider (sent, delivered or read). */
@@ -190,7 +194,7 @@ export const campaignsMethods = {
       recipient: Recipient,
       /** Every step this person took in the batch (a cascade's WhatsApp try and SMS fallback). */
       path: z.array(Recipient),
-      history: z.array(z.object({ step: z.number().int(), at: IsoInstant, status: z.string(), detail: z.string().nullable() })),
+      history: z.array(z.object({ step: z.number().int(), at: IsoInstant, status: z.string(), detail: SaidSchema.nullable() })),
       /** The consent event that made the hand-off lawful, as recorded. */
       proof: ConsentEvent.nullable(),
       /** The form wording the proof refers to, when it names one. */

@@ -10,6 +10,7 @@ import { gateContact, gateRules, marketingVerdicts } from '../../electron/core/c
 import { countPlan, countPlanPerMember } from '../../electron/core/campaigns/plan-count';
 import { createBackend } from '../../electron/core/backend';
 import { OptOutJournal } from '../../electron/core/register/optout-journal';
+import { readSaid } from '../../shared/contract/said';
 
 /**
  * An opt-out is never refused (issue #15 §3): while ANOTHER PROCESS holds the register's write lock — a long import,
@@ -335,8 +336,16 @@ describe('an opt-out while another process holds a long write', () => {
       return p.paused ? p : null;
     });
     expect(paused.paused!.reason).toMatch(/^paused by itself: an internal error \(Error: adapter bug\); it carries on by itself when it can$/);
+    // By key, with the error nested, so the window says it in the person's language.
+    expect(paused.paused!.said).toMatchObject({
+      key: 'outbox.pausedByItself',
+      params: { problem: { key: 'outbox.internalError', params: { what: 'Error: adapter bug' } } },
+    });
     // Recorded where every door (another process's `optin batch progress` too) reads it.
-    await until('the pause to be recorded', async () => t.backend.ctx.outbox.getRun(plan.batch)?.pausedReason?.startsWith('paused by itself'));
+    await until('the pause to be recorded', async () => {
+      const stored = t.backend.ctx.outbox.getRun(plan.batch)?.pausedReason;
+      return stored != null && readSaid(stored).key === 'outbox.pausedByItself';
+    });
     const done = await until('the run to finish by itself', async () => {
       const p = await t.call('campaign.progress', { batch: plan.batch });
       return p.state === 'done' ? p : null;

@@ -73,7 +73,13 @@ function redactedRecipients(v: Output<'campaign.recipients'>): Output<'campaign.
   const redact = redactorFor(v.recipients.map((x) => x.provider));
   return {
     ...v,
-    recipients: v.recipients.map((x) => ({ ...x, reason: redact.maybe(x.reason), providerMessageId: redact.maybe(x.providerMessageId) })),
+    recipients: v.recipients.map((x) => ({
+      ...x,
+      reason: redact.maybe(x.reason),
+      // The reason by key carries the provider's words among its parameters: cleared the same way.
+      reasonSaid: x.reasonSaid && (JSON.parse(redact.text(JSON.stringify(x.reasonSaid))) as typeof x.reasonSaid),
+      providerMessageId: redact.maybe(x.providerMessageId),
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { storeSaid } from '../../../shared/contract/said';
 import { join, resolve } from 'node:path';
 import {
   methods,
@@ -60,8 +61,7 @@ export interface BackupServiceOptions {
 }
 
 /** Why a campaign that was sending in a restored backup waits. */
-export const RESTORED_PAUSE =
-  'paused after restoring a backup: messages handed off after the backup was made are not in this register; check who already got it, then resume';
+export const RESTORED_PAUSE = storeSaid('outbox.pausedAfterRestore');
 
 const HOUR = 60 * 60 * 1000;
 

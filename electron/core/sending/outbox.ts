@@ -12,6 +12,7 @@ import { appendAudit, iso, isoOrNull, type ServiceContext } from '../context';
 import { busyError, isSqliteBusy } from '../db/busy';
 import { toApiEvent } from '../register/consent';
 import { resolveActor } from '../register/staff';
+import { readSaid, readSaidOrNull, ref, storeSaid, type SaidRef } from '../../../shared/contract/said';
 
 /** The refusal for a campaign that is not in the register. */
 const noBatch = (batch: number): AppError =>
@@ -42,16 +43,40 @@ export interface OutboxOptions {
   syncProviders?: (() => Promise<void>) | undefined;
 }
 
-/** A background run that could not continue pauses with this in front of its reason, and carries on by itself. */
-export const AUTO_PAUSE = 'paused by itself: ';
+/** A background run that could not continue pauses with this reason (outbox.pausedByItself), and carries on by itself. */
+const AUTO_PAUSE_KEY = 'outbox.pausedByItself';
 
-/** Why a background run stopped, in words the person can act on (never a stack trace). */
-function runStopReason(err: unknown, describeBusy: () => string): string {
-  if (err instanceof AppError) return err.message;
-  if (isSqliteBusy(err)) return busyError(describeBusy()).message;
+/** True for the pause of a run that stopped by itself; also the English one stored before reasons had keys. */
+export function isAutoPause(pausedReason: string): boolean {
+  return readSaid(pausedReason).key === AUTO_PAUSE_KEY || pausedReason.startsWith('paused by itself: ');
+}
+
+/** Why a background run stopped, by key, in words the person can act on (never a stack trace). */
+function runStopReason(err: unknown, describeBusy: () => string): SaidRef {
+  if (err instanceof AppError) return ref(err.key, err.params);
+  if (isSqliteBusy(err)) {
+    const busy = busyError(describeBusy());
+    return ref(busy.key, busy.params);
+  }
   const code = (err as { code?: unknown } | null)?.code;
   const what = err instanceof Error ? `${err.name}${typeof code === 'string' ? ` ${code}` : ''}: ${err.message}` : 'unknown error';
-  return `an internal error (${what.slice(0, 200)})`;
+  return ref('outbox.internalError', { what: what.slice(0, 200) });
+}
+
+/** A stored reason as it crosses the doors: the English `reason` (the CLI prints it) and `said`, by key when it has one. */
+function reasonOut(stored: string): { reason: string; said: ReturnType<typeof readSaid> } {
+  const said = readSaid(stored);
+  return { reason: said.message, said };
+}
+
+/**
+ * A recipient's reason as it crosses the doors: a code (an exclusion reason, a provider's code) as it is, with no
+ * `reasonSaid`; a reason stated by key with its English in `reason` and the key in `reasonSaid`.
+ */
+function recipientReason(stored: string | null): { reason: string | null; reasonSaid: ReturnType<typeof readSaid> | null } {
+  if (stored === null) return { reason: null, reasonSaid: null };
+  const said = readSaid(stored);
+  return said.key ? { reason: said.message, reasonSaid: said } : { reason: stored, reasonSaid: null };
 }
 
 /** Recipient record → contract shape. */
@@ -65,7 +90,7 @@ export function recipientOut(r: OutboxRecord & { name?: string }): Output<'campa
     step: r.step,
     channel: r.channel,
     status: r.status,
-    reason: r.reason,
+    ...recipientReason(r.reason),
     proofEvent: r.proofEventId,
     text: r.text,
     provider: r.provider,
@@ -267,7 +292,7 @@ export class Outbox {
       }
     const attempts = (prev?.attempts ?? 0) + 1;
     const s = {
-      reason: `${AUTO_PAUSE}${runStopReason(err, this.o.describeBusy ?? (() => 'a change'))}; it carries on by itself when it can`,
+      reason: storeSaid(AUTO_PAUSE_KEY, { problem: runStopReason(err, this.o.describeBusy ?? (() => 'a change')) }),
       at: prev?.at ?? this.ctx.clock.now(),
       attempts,
       busy,
@@ -281,7 +306,7 @@ export class Outbox {
             const run = this.ctx.outbox.getRun(batchId);
             if (!run || run.finishedAt !== null || run.pausedReason !== null || this.stalled.get(batchId) !== s) return;
             this.ctx.outbox.updateRun(batchId, { pausedReason: s.reason, pausedAt: s.at });
-            appendAudit(this.ctx, 'outbox', 'batch.paused', `batch:${batchId}`, { automatic: true, reason: s.reason });
+            appendAudit(this.ctx, 'outbox', 'batch.paused', `batch:${batchId}`, { automatic: true, reason: JSON.parse(s.reason) as SaidRef });
           })(),
         // Bookkeeping never queues up waiting for another process: still busy, recover() records it.
         { retryBusy: false },
@@ -310,10 +335,14 @@ export class Outbox {
             const run = this.ctx.outbox.getRun(batchId);
             if (!run || run.finishedAt !== null) return false;
             // Paused by the person or a provider meanwhile: their resume starts it again.
-            if (run.pausedReason !== null && !run.pausedReason.startsWith(AUTO_PAUSE)) return false;
+            if (run.pausedReason !== null && !isAutoPause(run.pausedReason)) return false;
             // A pause that could not be written while the register was busy is recorded now, with its reason.
             if (run.pausedReason === null)
-              appendAudit(this.ctx, 'outbox', 'batch.paused', `batch:${batchId}`, { automatic: true, reason: s.reason, since: iso(s.at) });
+              appendAudit(this.ctx, 'outbox', 'batch.paused', `batch:${batchId}`, {
+                automatic: true,
+                reason: JSON.parse(s.reason) as SaidRef,
+                since: iso(s.at),
+              });
             else this.ctx.outbox.updateRun(batchId, { pausedReason: null, pausedAt: null });
             appendAudit(this.ctx, 'outbox', 'batch.resumed', `batch:${batchId}`, { automatic: true, pausedSince: iso(s.at) });
             return true;
@@ -357,7 +386,7 @@ export class Outbox {
   resumeAll(): void {
     for (const run of this.ctx.outbox.openRuns()) {
       if (run.pausedReason === null) this.start(run.batchId);
-      else if (run.pausedReason.startsWith(AUTO_PAUSE)) {
+      else if (isAutoPause(run.pausedReason)) {
         this.stalled.set(run.batchId, { reason: run.pausedReason, at: run.pausedAt ?? run.startedAt, attempts: 1, busy: true, timer: null });
         void this.recover(run.batchId);
       }
@@ -377,9 +406,9 @@ export class Outbox {
       state: batch.state,
       running: this.runs.has(batchId),
       paused: run?.pausedReason
-        ? { reason: run.pausedReason, at: iso(run.pausedAt ?? run.startedAt) }
+        ? { ...reasonOut(run.pausedReason), at: iso(run.pausedAt ?? run.startedAt) }
         : stalled
-          ? { reason: stalled.reason, at: iso(stalled.at) }
+          ? { ...reasonOut(stalled.reason), at: iso(stalled.at) }
           : null,
       providers: (run?.providers ?? {}) as Record<string, string>,
       counts: c,
@@ -402,7 +431,7 @@ export class Outbox {
       const run = this.requireRun(input.batch);
       const actor = resolveActor(this.ctx, input.staff);
       this.ctx.db.transaction(() => {
-        this.ctx.outbox.updateRun(run.batchId, { pausedReason: `paused by ${actor}`, pausedAt: this.ctx.clock.now() });
+        this.ctx.outbox.updateRun(run.batchId, { pausedReason: storeSaid('outbox.pausedBy', { actor }), pausedAt: this.ctx.clock.now() });
         appendAudit(this.ctx, actor, 'batch.paused', `batch:${run.batchId}`, {});
       })();
     });
@@ -467,7 +496,9 @@ export function getRecipient(ctx: ServiceContext, input: ParsedInput<'campaign.r
   if (!r) throw noRecipient(input.id);
   const name = ctx.contacts.get(r.contactId)?.name ?? '';
   const steps = ctx.outbox.stepsOf(r.batchId, r.contactId);
-  const history = steps.flatMap((s) => ctx.outbox.log(s.id).map((h) => ({ step: s.step, at: iso(h.at), status: h.status, detail: h.detail })));
+  const history = steps.flatMap((s) =>
+    ctx.outbox.log(s.id).map((h) => ({ step: s.step, at: iso(h.at), status: h.status, detail: readSaidOrNull(h.detail) })),
+  );
   const proofId = r.proofEventId ?? steps.find((s) => s.proofEventId !== null)?.proofEventId ?? null;
   const proof = proofId === null ? undefined : ctx.consent.eventById(proofId);
   const form = proof?.formVersionId ? ctx.forms.get(proof.formVersionId) : undefined;
@@ -488,8 +519,8 @@ export function resolveRecipient(ctx: ServiceContext, input: ParsedInput<'campai
   const actor = resolveActor(ctx, input.staff);
   const now = ctx.clock.now();
   ctx.db.transaction(() => {
-    if (input.decision === 'sent') ctx.outbox.update(r.id, { status: 'sent', handedOffAt: now }, now, `marked sent by ${actor}`);
-    else ctx.outbox.update(r.id, { status: 'queued', dueAt: now }, now, `sent again by decision of ${actor}`);
+    if (input.decision === 'sent') ctx.outbox.update(r.id, { status: 'sent', handedOffAt: now }, now, storeSaid('outbox.markedSentBy', { actor }));
+    else ctx.outbox.update(r.id, { status: 'queued', dueAt: now }, now, storeSaid('outbox.sentAgainBy', { actor }));
     appendAudit(ctx, actor, 'recipient.resolved', `recipient:${r.id}`, { decision: input.decision, batch: r.batchId });
   })();
   return { recipient: recipientOut({ ...ctx.outbox.get(r.id)!, name: ctx.contacts.get(r.contactId)?.name ?? '' }) };

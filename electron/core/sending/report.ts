@@ -1,4 +1,5 @@
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { readSaid } from '../../../shared/contract/said';
 import Papa from 'papaparse';
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
@@ -191,7 +192,8 @@ function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow>
       path,
       channel: s.channel,
       status: s.status,
-      reason: s.reason,
+      // A reason stated by key reads in English here (the report's proof columns); a code stays a code.
+      reason: s.reason === null ? null : readSaid(s.reason).message,
       provider: s.provider,
       providerMessageId: s.providerMessageId,
       attempts: s.attempts,
@@ -365,7 +367,7 @@ export async function createBatchReport(
             startedBy: run.startedBy,
             finishedAt: run.finishedAt,
             pausedAt: run.pausedAt,
-            pausedReason: run.pausedReason,
+            pausedReason: run.pausedReason === null ? null : readSaid(run.pausedReason).message,
             providers: run.providers,
             fallbackAfterMs: run.fallbackAfterMs,
           }

@@ -15,6 +15,8 @@ import { appendAudit } from '../context';
 import { getSettings } from '../register/settings';
 import { idempotencyKey } from './keys';
 import { DeliveryResults } from './statuses';
+import { ref, storeSaid, type SaidRef } from '../../../shared/contract/said';
+import { AppError } from '../../../shared/contract/errors';
 
 /** Transient refusals (429, 5xx, throttling codes) give up after this many attempts; an offline network never does. */
 const MAX_ATTEMPTS = 10;
@@ -25,6 +27,23 @@ const OFFLINE_CAP_MS = 5 * 60 * 1000;
 const DUE_PAGE = 64;
 /** Reason on a recipient re-queued after a crash: an earlier request may have reached the provider. */
 const RESEND_AFTER_CRASH = 'resend_after_crash';
+
+/** What a provider answered, by key: the adapter's own words (say()), else the provider's words as they came. */
+function answerOf(o: { message: string; said?: SaidRef | undefined }): SaidRef {
+  return o.said ?? ref('outbox.providerWords', { text: o.message.slice(0, 400) });
+}
+
+/** Why the gate left someone out, as a nested message. */
+const exclusion = (reason: string): SaidRef => ref(`exclusion.${reason}` as Parameters<typeof ref>[0]);
+
+/** Why a provider cannot be used: its refusal by key, else its words. */
+function problemOf(err: unknown): SaidRef {
+  if (err instanceof AppError) return ref(err.key, err.params);
+  return ref('outbox.providerWords', { text: err instanceof Error ? err.message.slice(0, 400) : 'cannot be used' });
+}
+
+/** A channel by its name. */
+const channelName = (channel: Channel): string => (channel === 'whatsapp' ? 'WhatsApp' : 'SMS');
 /** A recipient whose earlier hand-off may have reached the provider, and who opted out before it could be confirmed. */
 export const OPTED_OUT_AFTER_HANDOFF = 'opted_out_after_handoff';
 /** How often a sent message's delivery status is asked for. */
@@ -283,7 +302,8 @@ export class BatchRun {
     if (!verdict.ok) {
       const v = verdict.verdict;
       if (v.eligible) return null;
-      if (v.deferUntil !== undefined) ctx.outbox.update(row.id, { status: 'queued', dueAt: v.deferUntil }, now, `deferred: ${v.reason}`);
+      if (v.deferUntil !== undefined)
+        ctx.outbox.update(row.id, { status: 'queued', dueAt: v.deferUntil }, now, storeSaid('outbox.deferred', { reason: exclusion(v.reason) }));
       else if (row.reason === RESEND_AFTER_CRASH)
         // An earlier request may have reached the provider before the opt-out: never sent again, and never
         // reported as "got nothing" either.
@@ -291,9 +311,10 @@ export class BatchRun {
           row.id,
           { status: 'unknown', reason: OPTED_OUT_AFTER_HANDOFF },
           now,
-          `not sent again: ${v.reason} since the earlier hand-off`,
+          storeSaid('outbox.notSentAgain', { reason: exclusion(v.reason) }),
         );
-      else ctx.outbox.update(row.id, { status: 'skipped', reason: v.reason }, now, `gate at hand-off: ${v.reason}`);
+      else
+        ctx.outbox.update(row.id, { status: 'skipped', reason: v.reason }, now, storeSaid('outbox.gateAtHandOff', { reason: exclusion(v.reason) }));
       return null;
     }
     const { contact, channel, proofEvent } = verdict;
@@ -301,7 +322,12 @@ export class BatchRun {
     // contacts.phone outside the app) never sends, whatever the projection says.
     const proof = ctx.consent.eventById(proofEvent);
     if (!proof || proof.phone !== contact.phone || proof.contactId !== contact.id) {
-      ctx.outbox.update(row.id, { status: 'skipped', reason: 'integrity' }, now, `proof event ${proofEvent} was not recorded for ${contact.phone}`);
+      ctx.outbox.update(
+        row.id,
+        { status: 'skipped', reason: 'integrity' },
+        now,
+        storeSaid('outbox.proofNotForNumber', { event: proofEvent, phone: contact.phone }),
+      );
       return null;
     }
     const provider = run.providers[channel];
@@ -316,14 +342,24 @@ export class BatchRun {
       channel,
     );
     if (!rendered.ok) {
-      ctx.outbox.update(row.id, { status: 'skipped', reason: rendered.problem }, now, rendered.field);
+      ctx.outbox.update(
+        row.id,
+        { status: 'skipped', reason: rendered.problem },
+        now,
+        storeSaid(rendered.problem === 'unfilled_placeholder' ? 'outbox.placeholderUnfilled' : 'outbox.placeholderNotAllowed', {
+          field: rendered.field,
+        }),
+      );
       return null;
     }
     let adapter: ProviderAdapter;
     try {
       adapter = this.deps.adapterFor(provider);
     } catch (err) {
-      ctx.outbox.updateRun(this.batchId, { pausedReason: `${provider}: ${err instanceof Error ? err.message : 'cannot be used'}`, pausedAt: now });
+      ctx.outbox.updateRun(this.batchId, {
+        pausedReason: storeSaid('outbox.providerUnusable', { provider, problem: problemOf(err) }),
+        pausedAt: now,
+      });
       return null;
     }
     const message: OutgoingMessage = {
@@ -349,7 +385,7 @@ export class BatchRun {
         ...(channel !== row.channel ? { channel } : {}),
       },
       now,
-      `handed to ${provider}`,
+      storeSaid('outbox.handedTo', { provider }),
     );
     return { row: { ...row, channel, attempts: row.attempts + 1, sendingAt: row.sendingAt ?? now }, provider, adapter, message };
   }
@@ -485,7 +521,7 @@ export class BatchRun {
     const id = m.row.id;
     if (outcome === null) {
       // Never left the machine: back to the queue as it was.
-      ctx.outbox.update(id, { status: 'queued', attempts: m.row.attempts - 1, dueAt: now }, now, 'not sent: the run stopped');
+      ctx.outbox.update(id, { status: 'queued', attempts: m.row.attempts - 1, dueAt: now }, now, storeSaid('outbox.runStopped'));
       return;
     }
     switch (outcome.kind) {
@@ -494,7 +530,7 @@ export class BatchRun {
           id,
           { status: outcome.status ?? 'sent', providerMessageId: outcome.providerMessageId, handedOffAt: now },
           now,
-          outcome.providerMessageId ? `accepted as ${outcome.providerMessageId}` : 'accepted',
+          outcome.providerMessageId ? storeSaid('outbox.acceptedAs', { id: outcome.providerMessageId }) : storeSaid('outbox.accepted'),
         );
         return;
       case 'retry': {
@@ -503,9 +539,12 @@ export class BatchRun {
           // A message that may have reached the provider is never given up as failed: the owner decides.
           ctx.outbox.update(
             id,
-            { status: outcome.maybeDelivered ? 'unknown' : 'failed', reason: `${outcome.code}: gave up after ${m.row.attempts} attempts` },
+            {
+              status: outcome.maybeDelivered ? 'unknown' : 'failed',
+              reason: storeSaid('outbox.gaveUp', { code: outcome.code, count: m.row.attempts }),
+            },
             now,
-            outcome.message,
+            storeSaid('outbox.answer', { code: outcome.code, answer: answerOf(outcome) }),
           );
           return;
         }
@@ -515,7 +554,7 @@ export class BatchRun {
           id,
           { status: outcome.maybeDelivered ? 'sending' : 'queued', dueAt, reason: outcome.code },
           now,
-          `retry: ${outcome.code} ${outcome.message}`,
+          storeSaid('outbox.retry', { code: outcome.code, answer: answerOf(outcome) }),
         );
         return;
       }
@@ -528,15 +567,24 @@ export class BatchRun {
   private refused(m: Marked, outcome: Extract<SendOutcome, { kind: 'refused' }>, batch: BatchRecord, now: number): void {
     const ctx = this.ctx;
     const id = m.row.id;
-    const reason = `${outcome.code}: ${outcome.message}`.slice(0, 500);
+    const answer = answerOf(outcome);
+    const reason = storeSaid('outbox.answer', { code: outcome.code, answer });
     switch (outcome.action) {
       case 'stop_batch':
-        ctx.outbox.update(id, { status: 'queued', attempts: m.row.attempts - 1, dueAt: now }, now, `provider stopped the batch: ${reason}`);
-        ctx.outbox.updateRun(this.batchId, { pausedReason: `${m.provider}: ${reason}`, pausedAt: now });
+        ctx.outbox.update(
+          id,
+          { status: 'queued', attempts: m.row.attempts - 1, dueAt: now },
+          now,
+          storeSaid('outbox.providerStopped', { code: outcome.code, answer }),
+        );
+        ctx.outbox.updateRun(this.batchId, {
+          pausedReason: storeSaid('outbox.providerPaused', { provider: m.provider, code: outcome.code, answer }),
+          pausedAt: now,
+        });
         appendAudit(ctx, 'outbox', 'batch.paused', `batch:${this.batchId}`, { provider: m.provider, code: outcome.code });
         return;
       case 'opted_out': {
-        ctx.outbox.update(id, { status: 'failed', reason }, now, 'the recipient opted out with the provider');
+        ctx.outbox.update(id, { status: 'failed', reason }, now, storeSaid('outbox.optedOutWithProvider'));
         // The provider's word is a revocation: recorded at once so no later message goes (DOMAIN §7(b) 5).
         const purposes = new Set<'marketing' | 'service'>(['marketing', batch.purpose]);
         // Cloud API 131050 stops marketing only; utility messages may still go.
@@ -553,11 +601,16 @@ export class BatchRun {
         return;
       }
       case 'invalid_number':
-        ctx.outbox.update(id, { status: 'undeliverable', reason }, now, 'number flagged');
+        ctx.outbox.update(id, { status: 'undeliverable', reason }, now, storeSaid('outbox.numberFlagged'));
         ctx.outbox.flagNumber({ phone: m.message.to, reason: 'invalid_number', code: outcome.code, provider: m.provider, at: now });
         return;
       case 'unreachable':
-        ctx.outbox.update(id, { status: 'undeliverable', reason }, now, `not reachable on ${m.message.channel}`);
+        ctx.outbox.update(
+          id,
+          { status: 'undeliverable', reason },
+          now,
+          storeSaid('outbox.notReachable', { channel: channelName(m.message.channel) }),
+        );
         this.fallBack(m.row, batch, now);
         return;
       case 'fail':
@@ -596,24 +649,18 @@ export class BatchRun {
             row.id,
             { status: 'sending', dueAt: now + backoff(row.attempts, true, undefined) },
             now,
-            'reconcile: provider not answering',
+            storeSaid('outbox.reconcileNoAnswer'),
           );
         else if (answer.kind === 'accepted')
           this.ctx.outbox.update(
             row.id,
             { status: 'sent', providerMessageId: answer.providerMessageId, handedOffAt: now },
             now,
-            'reconciled: the provider has it',
+            storeSaid('outbox.reconciledHasIt'),
           );
         else if (answer.kind === 'resend')
-          this.ctx.outbox.update(row.id, { status: 'queued', dueAt: now, reason: RESEND_AFTER_CRASH }, now, 'reconciled: safe to send again');
-        else
-          this.ctx.outbox.update(
-            row.id,
-            { status: 'unknown', reason: 'the provider cannot say whether it took the message' },
-            now,
-            'reconciled: unknown',
-          );
+          this.ctx.outbox.update(row.id, { status: 'queued', dueAt: now, reason: RESEND_AFTER_CRASH }, now, storeSaid('outbox.reconciledResend'));
+        else this.ctx.outbox.update(row.id, { status: 'unknown', reason: storeSaid('outbox.inDoubt') }, now, storeSaid('outbox.reconciledUnknown'));
       }
     });
     return results.length > 0;
@@ -689,12 +736,18 @@ export class BatchRun {
       const at = this.ctx.clock.now();
       for (const { row, status } of fresh) {
         if (status === 'delivered' || status === 'read') {
-          this.ctx.outbox.update(row.id, { status }, at, `status from provider: ${status}`);
+          this.ctx.outbox.update(row.id, { status }, at, storeSaid('outbox.statusFromProvider', { status: ref(`outbox.status.${status}`) }));
           continue;
         }
-        if (status) this.ctx.outbox.update(row.id, { status }, at, `status from provider: ${status}`);
+        if (status)
+          this.ctx.outbox.update(row.id, { status }, at, storeSaid('outbox.statusFromProvider', { status: ref(`outbox.status.${status}`) }));
         else
-          this.ctx.outbox.update(row.id, { status: 'sent' }, at, `not delivered on WhatsApp within ${Math.round(run.fallbackAfterMs! / 60000)} min`);
+          this.ctx.outbox.update(
+            row.id,
+            { status: 'sent' },
+            at,
+            storeSaid('outbox.notDeliveredWithin', { minutes: Math.round(run.fallbackAfterMs! / 60000) }),
+          );
         this.fallBack(row, batch, at);
       }
     });

@@ -1,4 +1,5 @@
 import { api } from '../../../shared/contract/api';
+import { ref, storeSaid } from '../../../shared/contract/said';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { iso, type ServiceContext } from '../context';
@@ -52,7 +53,12 @@ export class DeliveryResults {
     }
     const provider = row.provider ?? '';
     const code = update.code ?? null;
-    ctx.outbox.update(row.id, { status: update.status, reason: code }, at, `status from provider: ${update.status}`);
+    ctx.outbox.update(
+      row.id,
+      { status: update.status, reason: code },
+      at,
+      storeSaid('outbox.statusFromProvider', { status: ref(`outbox.status.${update.status}`) }),
+    );
     if (update.action === 'invalid_number') ctx.outbox.flagNumber({ phone: row.phone, reason: 'invalid_number', code: code ?? '', provider, at });
     // Twilio 30003 (handset unreachable) twice for the same number: flagged, so no campaign keeps trying it.
     else if (code === '30003' && this.repo.failuresWithCode(row.phone, code, row.id) > 0)

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { knownKey } from '../../../shared/contract/errors';
 import { messagesEn, type MessageParams } from '../../../shared/contract/messages.en';
+import { isSaidRef, renderSaid, type SaidParams } from '../../../shared/contract/said';
 
 type Resource = { [name: string]: string | Resource };
 
@@ -27,15 +28,24 @@ export function catalogResource(): Resource {
 /** What the core said, as it crosses a door: a key of the catalog with its parameters, and the English `message`. */
 export interface Said {
   key?: string;
-  params?: MessageParams;
+  params?: SaidParams | MessageParams;
   message: string;
+}
+
+/** Parameters in the person's language: a nested message (a provider's answer inside a history note) translated first. */
+function translateParams(t: TFunction, params: SaidParams | MessageParams | undefined): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(params ?? {}))
+    out[name] = isSaidRef(v) ? translateSaid(t, { key: v.key, ...(v.params ? { params: v.params } : {}), message: renderSaid(v.key, v.params) }) : v;
+  return out;
 }
 
 /**
  * One thing the core said, in the person's language: by its key when the catalog knows it (t('errors.' + key)),
- * else `message` as it was sent (an answer from an older or newer version, or a door's own English sentence).
+ * else `message` as it was sent (an answer from an older or newer version, a text stored before keys existed, or a
+ * door's own English sentence).
  */
 export function translateSaid(t: TFunction, said: Said): string {
   if (!knownKey(said.key)) return said.message;
-  return t(`errors.${said.key}`, { ...said.params, defaultValue: said.message });
+  return t(`errors.${said.key}`, { ...translateParams(t, said.params), defaultValue: said.message });
 }

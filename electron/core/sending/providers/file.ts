@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { say } from './say';
 import path from 'node:path';
 import Papa from 'papaparse';
 import type { Channel } from '../../../../shared/domain/consent/types';
@@ -53,10 +54,10 @@ function fileTrouble(e: unknown): SendOutcome {
     return {
       kind: 'refused',
       code: c,
-      message: 'the hand-off folder cannot be written; check the folder setting and free space',
+      ...say('answer.folderNotWritable'),
       action: 'stop_batch',
     };
-  return { kind: 'retry', code: c, message: 'writing the hand-off file failed', maybeDelivered: false };
+  return { kind: 'retry', code: c, ...say('answer.fileFailed'), maybeDelivered: false };
 }
 
 /**
@@ -166,7 +167,12 @@ export class FileAdapter implements ProviderAdapter {
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {
     if (!this.channels.includes(message.channel))
-      return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: `this file hand-off is set up for ${this.s.channel}`, action: 'fail' };
+      return {
+        kind: 'refused',
+        code: 'CHANNEL_UNSUPPORTED',
+        ...say('answer.fileChannel', { channel: this.s.channel === 'whatsapp' ? 'WhatsApp' : 'SMS' }),
+        action: 'fail',
+      };
     let f: OpenFile;
     try {
       f = this.fileFor(message.batch);

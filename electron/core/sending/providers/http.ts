@@ -1,4 +1,6 @@
 import type { SendOutcome } from './types';
+import { say } from './say';
+import type { SaidRef } from '../../../../shared/contract/said';
 
 /** The default per-request timeout when the environment gives none. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -17,6 +19,8 @@ export interface HttpFailure {
   /** A short code for the outbox log: ECONNREFUSED, TIMEOUT, CANCELLED, UND_ERR_SOCKET… */
   code: string;
   message: string;
+  /** The message by key (say()), for the person's language. */
+  said?: SaidRef | undefined;
   /** False only when the request certainly never left this machine (the connection was never made). */
   maybeDelivered: boolean;
 }
@@ -69,13 +73,13 @@ function errorCodes(e: unknown, depth = 0): string[] {
 
 /** Sorts a thrown fetch error into "never sent" or "maybe sent"; exported for tests. */
 export function classifyNetworkError(e: unknown, timedOut: boolean, cancelled: boolean): HttpFailure {
-  if (timedOut) return { code: 'TIMEOUT', message: 'no answer within the time limit', maybeDelivered: true };
-  if (cancelled) return { code: 'CANCELLED', message: 'cancelled while the request was under way', maybeDelivered: true };
+  if (timedOut) return { code: 'TIMEOUT', ...say('answer.timeout'), maybeDelivered: true };
+  if (cancelled) return { code: 'CANCELLED', ...say('answer.cancelledUnderWay'), maybeDelivered: true };
   const codes = errorCodes(e);
   const notSent = codes.find((c) => NOT_SENT_CODES.has(c) || c.startsWith('ERR_SSL_'));
-  if (notSent) return { code: notSent, message: 'could not connect to the provider', maybeDelivered: false };
+  if (notSent) return { code: notSent, ...say('answer.noConnection'), maybeDelivered: false };
   const code = codes[0] ?? 'NETWORK';
-  return { code, message: 'the connection broke before an answer arrived', maybeDelivered: true };
+  return { code, ...say('answer.connectionBroke'), maybeDelivered: true };
 }
 
 /**
@@ -83,7 +87,7 @@ export function classifyNetworkError(e: unknown, timedOut: boolean, cancelled: b
  * Never throws: a failure says whether the request may have reached the provider.
  */
 export async function request(url: string, opts: RequestOptions): Promise<HttpResult> {
-  if (opts.signal?.aborted) return { ok: false, failure: { code: 'CANCELLED', message: 'cancelled before sending', maybeDelivered: false } };
+  if (opts.signal?.aborted) return { ok: false, failure: { code: 'CANCELLED', ...say('answer.cancelledBefore'), maybeDelivered: false } };
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   try {
@@ -115,18 +119,18 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 
 /** The outcome for a request that got no answer. */
 export function retryFromFailure(f: HttpFailure): SendOutcome {
-  return { kind: 'retry', code: f.code, message: f.message, maybeDelivered: f.maybeDelivered };
+  return { kind: 'retry', code: f.code, message: f.message, said: f.said, maybeDelivered: f.maybeDelivered };
 }
 
 /**
  * The outcome for an HTTP status the provider gave no usable code with: 429 and 5xx are worth another try. A 502 or
  * 504 comes from a gateway in front of the provider, which may have passed the request on before giving up.
  */
-export function retryFromHttp(status: number, headers: Headers, now: number, message?: string): SendOutcome {
+export function retryFromHttp(status: number, headers: Headers, now: number): SendOutcome {
   return {
     kind: 'retry',
     code: `HTTP_${status}`,
-    message: message ?? `the provider answered HTTP ${status}`,
+    ...say('answer.http', { status }),
     maybeDelivered: status === 502 || status === 504,
     afterMs: parseRetryAfter(headers.get('retry-after'), now),
   };

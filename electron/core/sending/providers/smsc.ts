@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { say } from './say';
 import type { Channel } from '../../../../shared/domain/consent/types';
 import { ProviderQueryError, isRetryableHttp, query, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
 import { Redactor } from './redact';
@@ -137,7 +138,8 @@ export class SmscAdapter implements ProviderAdapter {
   }
 
   private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
-    if (message.channel !== 'sms') return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: 'SMSC.ru carries only SMS', action: 'fail' };
+    if (message.channel !== 'sms')
+      return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', ...say('answer.onlySms', { provider: 'SMSC.ru' }), action: 'fail' };
     const id = smscMessageId(message.idempotencyKey);
     // The + keeps SMSC from "correcting" the number.
     const form = new URLSearchParams({ ...this.auth(), phones: message.to, mes: message.text, id, fmt: '3', charset: 'utf-8' });
@@ -152,10 +154,11 @@ export class SmscAdapter implements ProviderAdapter {
     if (!r.ok) return retryFromFailure(r.failure);
     const { status, json, headers } = r.response;
     if (isRetryableHttp(status)) return retryFromHttp(status, headers, this.s.now());
-    if (status < 200 || status >= 300) return { kind: 'refused', code: `HTTP_${status}`, message: `SMSC.ru answered HTTP ${status}`, action: 'fail' };
+    if (status < 200 || status >= 300)
+      return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.providerHttp', { provider: 'SMSC.ru', status }), action: 'fail' };
     const body = json as { id?: unknown; cnt?: unknown; error?: unknown; error_code?: unknown } | undefined;
     if (!body || typeof body !== 'object')
-      return { kind: 'retry', code: 'BAD_RESPONSE', message: 'SMSC.ru answered something that is not its JSON', maybeDelivered: true };
+      return { kind: 'retry', code: 'BAD_RESPONSE', ...say('answer.notJson', { provider: 'SMSC.ru' }), maybeDelivered: true };
     if (body.error !== undefined || body.error_code !== undefined) {
       const code = num(body.error_code);
       const text = `SMSC.ru ${code}: ${safeMessage(body.error, undefined, (t) => this.redact.text(t))}`;
@@ -164,7 +167,7 @@ export class SmscAdapter implements ProviderAdapter {
       return { kind: 'refused', code: String(code), message: text, action: m.action };
     }
     if (num(body.cnt) > 0) return { kind: 'accepted', providerMessageId: providerId(id, message.to) };
-    return { kind: 'retry', code: 'BAD_RESPONSE', message: 'SMSC.ru answered without a message count', maybeDelivered: true };
+    return { kind: 'retry', code: 'BAD_RESPONSE', ...say('answer.noCount', { provider: 'SMSC.ru' }), maybeDelivered: true };
   }
 
   /** Asks SMSC for the message by the id it was sent with: found, it was taken; not found, sending again is safe. */

@@ -1,4 +1,5 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
+import { say } from './say';
 import { ProviderQueryError, isRetryableHttp, query, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
 import { Redactor } from './redact';
 import type { ProviderSignal, SignalPage } from './signals';
@@ -119,7 +120,8 @@ export class SmsruAdapter implements ProviderAdapter {
   }
 
   private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
-    if (message.channel !== 'sms') return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: 'SMS.ru carries only SMS', action: 'fail' };
+    if (message.channel !== 'sms')
+      return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', ...say('answer.onlySms', { provider: 'SMS.ru' }), action: 'fail' };
     const to = message.to.replace(/^\+/, '');
     // POST keeps the api_id and the text out of URLs (and any proxy's access log).
     const form = new URLSearchParams({ api_id: this.s.apiId, to, msg: message.text, json: '1' });
@@ -135,15 +137,16 @@ export class SmsruAdapter implements ProviderAdapter {
     if (!r.ok) return retryFromFailure(r.failure);
     const { status, json, headers } = r.response;
     if (isRetryableHttp(status)) return retryFromHttp(status, headers, this.s.now());
-    if (status < 200 || status >= 300) return { kind: 'refused', code: `HTTP_${status}`, message: `SMS.ru answered HTTP ${status}`, action: 'fail' };
+    if (status < 200 || status >= 300)
+      return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.providerHttp', { provider: 'SMS.ru', status }), action: 'fail' };
     const body = json as (SmsruEntry & { sms?: Record<string, SmsruEntry> }) | undefined;
     if (!body || typeof body !== 'object')
       // A 200 that is not SMS.ru's JSON (a captive portal, a proxy page): whether SMS.ru saw the request is unknown.
-      return { kind: 'retry', code: 'BAD_RESPONSE', message: 'SMS.ru answered something that is not its JSON', maybeDelivered: true };
+      return { kind: 'retry', code: 'BAD_RESPONSE', ...say('answer.notJson', { provider: 'SMS.ru' }), maybeDelivered: true };
     // The top-level status only says the request was valid (credentials, sender); each number has its own verdict.
     if (body.status !== 'OK') return this.refusal(num(body.status_code), body.status_text);
     const entry = body.sms?.[to];
-    if (!entry) return { kind: 'retry', code: 'BAD_RESPONSE', message: 'SMS.ru answered without a verdict for the number', maybeDelivered: true };
+    if (!entry) return { kind: 'retry', code: 'BAD_RESPONSE', ...say('answer.noVerdict', { provider: 'SMS.ru' }), maybeDelivered: true };
     const code = num(entry.status_code);
     if (entry.status === 'OK' && code === 100) return { kind: 'accepted', providerMessageId: typeof entry.sms_id === 'string' ? entry.sms_id : null };
     return this.refusal(code, entry.status_text);

@@ -1,4 +1,5 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
+import { say } from './say';
 import {
   basicAuth,
   isRetryableHttp,
@@ -134,7 +135,12 @@ export class TwilioAdapter implements ProviderAdapter {
     } else if (this.s.messagingServiceSid) form.set('MessagingServiceSid', this.s.messagingServiceSid);
     else if (this.s.from) form.set('From', this.s.from);
     if (!form.has('From') && !form.has('MessagingServiceSid'))
-      return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: `no Twilio sender is configured for ${message.channel}`, action: 'fail' };
+      return {
+        kind: 'refused',
+        code: 'CHANNEL_UNSUPPORTED',
+        ...say('answer.noSender', { channel: message.channel === 'whatsapp' ? 'WhatsApp' : 'SMS' }),
+        action: 'fail',
+      };
     const content = this.contentSid(message);
     if (content) {
       // Twilio refuses Body together with ContentVariables (error 35127): a content template carries its own text.
@@ -173,11 +179,11 @@ export class TwilioAdapter implements ProviderAdapter {
     }
     if (isRetryableHttp(status)) return retryFromHttp(status, headers, this.s.now());
     if (status === 401 || status === 403)
-      return { kind: 'refused', code: `HTTP_${status}`, message: 'Twilio refused the credentials', action: 'stop_batch' };
+      return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.twilioCredentials'), action: 'stop_batch' };
     if (status >= 200 && status < 300)
       // Taken (2xx) but without a message id to follow: the provider has it, we just cannot track it.
       return { kind: 'accepted', providerMessageId: null };
-    return { kind: 'refused', code: `HTTP_${status}`, message: `Twilio answered HTTP ${status}`, action: 'fail' };
+    return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.providerHttp', { provider: 'Twilio', status }), action: 'fail' };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { SaidRef } from '../../../../shared/contract/said';
 import type { Channel } from '../../../../shared/domain/consent/types';
 
 import type { ProviderKind } from '../../../../shared/domain/outbox/types';
@@ -44,9 +45,9 @@ export type SendOutcome =
    * `maybeDelivered`: the request may have reached the provider (a timeout after sending), so the outbox asks
    * `reconcile` before sending again. `afterMs`: the provider's Retry-After, when it gave one.
    */
-  | { kind: 'retry'; code: string; message: string; maybeDelivered: boolean; afterMs?: number | undefined }
+  | { kind: 'retry'; code: string; message: string; said?: SaidRef | undefined; maybeDelivered: boolean; afterMs?: number | undefined }
   /** A definite no. */
-  | { kind: 'refused'; code: string; message: string; action: RefusalAction };
+  | { kind: 'refused'; code: string; message: string; said?: SaidRef | undefined; action: RefusalAction };
 
 /**
  * After a crash or an ambiguous timeout: did the provider take the message?

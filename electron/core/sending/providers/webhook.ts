@@ -1,4 +1,5 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
+import { say } from './say';
 import { parseRetryAfter, request, retryFromFailure, safeMessage } from './http';
 import { Redactor } from './redact';
 import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from './types';
@@ -72,17 +73,17 @@ export class WebhookAdapter implements ProviderAdapter {
       return {
         kind: 'retry',
         code: `HTTP_${status}`,
-        message: `the webhook answered HTTP ${status}`,
+        ...say('answer.webhookHttp', { status }),
         // A gateway in front of the receiver may have passed the request on before giving up.
         maybeDelivered: status === 502 || status === 504,
         afterMs: parseRetryAfter(h.get('retry-after'), this.s.now()),
       };
     const why = safeMessage(typeof answer.message === 'string' ? answer.message : answer.error, `HTTP ${status}`, (t) => this.redact.text(t));
-    if (answer.optedOut === true) return { kind: 'refused', code: 'OPTED_OUT', message: `webhook: ${why}`, action: 'opted_out' };
-    if (answer.invalidNumber === true) return { kind: 'refused', code: 'INVALID_NUMBER', message: `webhook: ${why}`, action: 'invalid_number' };
-    if (status === 401 || status === 403)
-      return { kind: 'refused', code: `HTTP_${status}`, message: 'the webhook refused the token', action: 'stop_batch' };
-    return { kind: 'refused', code: `HTTP_${status}`, message: `webhook: ${why}`, action: 'fail' };
+    if (answer.optedOut === true) return { kind: 'refused', code: 'OPTED_OUT', ...say('answer.webhookSaid', { text: why }), action: 'opted_out' };
+    if (answer.invalidNumber === true)
+      return { kind: 'refused', code: 'INVALID_NUMBER', ...say('answer.webhookSaid', { text: why }), action: 'invalid_number' };
+    if (status === 401 || status === 403) return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.webhookToken'), action: 'stop_batch' };
+    return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.webhookSaid', { text: why }), action: 'fail' };
   }
 
   /** The receiver drops repeats by idempotency key (see above), so sending again cannot make a second message. */

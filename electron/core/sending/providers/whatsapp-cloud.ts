@@ -1,4 +1,5 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
+import { say } from './say';
 import { isRetryableHttp, parseRetryAfter, request, retryFromFailure, retryFromHttp, safeMessage, trimBase } from './http';
 import { Redactor } from './redact';
 import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, RefusalAction, SendOutcome } from './types';
@@ -75,8 +76,7 @@ export class WhatsappCloudAdapter implements ProviderAdapter {
   }
 
   private async post(message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
-    if (message.channel !== 'whatsapp')
-      return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', message: 'the WhatsApp Cloud API carries only WhatsApp', action: 'fail' };
+    if (message.channel !== 'whatsapp') return { kind: 'refused', code: 'CHANNEL_UNSUPPORTED', ...say('answer.onlyWhatsapp'), action: 'fail' };
     const r = await request(this.url, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.s.accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
@@ -105,9 +105,8 @@ export class WhatsappCloudAdapter implements ProviderAdapter {
       return { kind: 'refused', code: String(code), message: text, action: m.action };
     }
     if (isRetryableHttp(status)) return retryFromHttp(status, headers, this.s.now());
-    if (status === 401 || status === 403)
-      return { kind: 'refused', code: `HTTP_${status}`, message: 'Meta refused the access token', action: 'stop_batch' };
-    return { kind: 'refused', code: `HTTP_${status}`, message: `the Cloud API answered HTTP ${status}`, action: 'fail' };
+    if (status === 401 || status === 403) return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.metaToken'), action: 'stop_batch' };
+    return { kind: 'refused', code: `HTTP_${status}`, ...say('answer.cloudHttp', { status }), action: 'fail' };
   }
 
   /** The Cloud API takes no idempotency key and cannot be asked about a message it may have taken: the owner decides. */

@@ -6,6 +6,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PdfPreview } from '../../components/PdfPreview';
 import { formatDateTime, formatNumber } from '../../components/format';
+import { translateSaid } from '../../i18n/errors';
 import { reasonLabel } from './labels';
 
 const FIGURES = [
@@ -77,7 +78,7 @@ export function OutboxPanel({ progress }: { progress: BatchProgress }) {
       {progress.paused && (
         <Alert color="orange" variant="light" mb="sm" title={t('campaigns.outbox.pausedTitle')} data-testid="paused-banner">
           <Text size="sm" data-testid="paused-reason">
-            {pausedReason(t, lang, progress.paused.reason)}
+            {translateSaid(t, progress.paused.said)}
           </Text>
           <Text size="xs" c="dimmed">
             {t('campaigns.outbox.pausedAt', { when: when(progress.paused.at) })}
@@ -124,7 +125,7 @@ export function OutboxPanel({ progress }: { progress: BatchProgress }) {
           </Text>
           {skipReasons.map(([reason, n]) => (
             <Badge key={reason} variant="outline" color="gray" tt="none" size="lg" fw={500} data-reason={reason}>
-              {reasonLabel(t, lang, reason)}: {formatNumber(n, lang)}
+              {reasonLabel(t, reason)}: {formatNumber(n, lang)}
             </Badge>
           ))}
         </Group>
@@ -137,15 +138,6 @@ export function OutboxPanel({ progress }: { progress: BatchProgress }) {
       <ErrorAlert error={error} mt="sm" />
     </Card>
   );
-}
-
-/** Why sending stopped, in the person's language: the owner's own pause, or the provider's answer. */
-function pausedReason(t: Parameters<typeof reasonLabel>[0], lang: string, reason: string): string {
-  const byOwner = reason.match(/^paused by (.+)$/);
-  if (byOwner) return t('campaigns.outbox.pausedBy', { who: byOwner[1] });
-  const provider = reason.match(/^([^:]+): (.+)$/);
-  if (provider) return t('campaigns.outbox.pausedProvider', { provider: provider[1], answer: reasonLabel(t, lang, provider[2]!) });
-  return reasonLabel(t, lang, reason);
 }
 
 /** "Report PDF" (a preview, then save) and "Report CSV" (a download). */

@@ -7,7 +7,7 @@ import { useCampaignStore, type RecipientDetail } from '../../stores/campaign.st
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
-import { translateServerMessage } from '../../i18n/server-messages';
+import { translateSaid } from '../../i18n/errors';
 import { RecipientStatusBadge, reasonLabel } from './labels';
 
 const isStatus = (s: string): s is RecipientStatus => (RecipientStatuses as readonly string[]).includes(s);
@@ -96,7 +96,7 @@ function Detail({ detail }: { detail: RecipientDetail }) {
               </Text>
               {p.reason && (
                 <Text size="xs" c={p.status === 'skipped' ? 'dimmed' : 'red.8'}>
-                  {reasonLabel(t, lang, p.reason)}
+                  {reasonLabel(t, p.reason, p.reasonSaid)}
                 </Text>
               )}
             </Card>
@@ -115,7 +115,7 @@ function Detail({ detail }: { detail: RecipientDetail }) {
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{when(h.at)}</Table.Td>
                 {path.length > 1 && <Table.Td>{t(`channel.${path.find((p) => p.step === h.step)?.channel ?? 'sms'}`)}</Table.Td>}
                 <Table.Td>{isStatus(h.status) ? <RecipientStatusBadge status={h.status} /> : h.status}</Table.Td>
-                <Table.Td>{h.detail ? (translateServerMessage(h.detail, lang) ?? h.detail) : ''}</Table.Td>
+                <Table.Td>{h.detail ? translateSaid(t, h.detail) : ''}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

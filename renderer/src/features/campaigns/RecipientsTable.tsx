@@ -96,7 +96,7 @@ export function RecipientsTable({ progress }: { progress: Progress }) {
                     <RecipientStatusBadge status={r.status} />
                     {r.reason && (
                       <Text size="xs" c="dimmed" lineClamp={1} maw={320} title={r.reason}>
-                        {reasonLabel(t, lang, r.reason)}
+                        {reasonLabel(t, r.reason, r.reasonSaid)}
                       </Text>
                     )}
                   </Group>

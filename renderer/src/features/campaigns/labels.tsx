@@ -2,7 +2,7 @@ import { Badge } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RecipientStatus } from '../../../../shared/domain/outbox/types';
-import { translateServerMessage } from '../../i18n/server-messages';
+import { translateSaid, type Said } from '../../i18n/errors';
 
 const STATUS_COLORS: Record<RecipientStatus, string> = {
   queued: 'gray',
@@ -44,15 +44,17 @@ export function channelLabel(t: TFunction, channel: 'sms' | 'whatsapp' | 'cascad
 }
 
 /**
- * Why a recipient was skipped, failed or not delivered, in the person's language: a gate reason by name, a
- * provider's answer with its code kept (an auditor or the provider's support reads the code).
+ * Why a recipient was skipped, failed or not delivered, in the person's language: a sentence by its key (a provider's
+ * answer, giving up after retries), a gate reason by name, a provider's bare code kept (an auditor or the provider's
+ * support reads the code).
  */
-export function reasonLabel(t: TFunction, lang: string, reason: string | null): string {
+export function reasonLabel(t: TFunction, reason: string | null, said?: Said | null): string {
+  if (said) return translateSaid(t, said);
   if (!reason) return '';
   const known = t(`campaigns.reason.${reason}`, { defaultValue: '' });
   if (known) return known;
   const noProvider = reason.match(/^no_provider_for_(sms|whatsapp)$/);
   if (noProvider) return t('campaigns.reason.noProviderFor', { channel: t(`channel.${noProvider[1]}`) });
   // A bare HTTP status reads better as "HTTP 401" than as the register's code HTTP_401.
-  return translateServerMessage(reason, lang) ?? reason.replace(/\bHTTP_(\d{3})\b/g, 'HTTP $1');
+  return reason.replace(/\bHTTP_(\d{3})\b/g, 'HTTP $1');
 }
