@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
-import ExcelJS from 'exceljs';
+// exceljs (with its zip and stream libraries, ~400 modules) is loaded when a workbook is first read, not at start.
+import type ExcelJS from 'exceljs';
 import { AppError } from '../../../shared/contract/errors';
 
 /*
@@ -209,7 +210,8 @@ export async function* sheetRows(
   options: { batch?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<SheetRow[]> {
   const size = options.batch ?? 1000;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
