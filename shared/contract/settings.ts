@@ -25,6 +25,12 @@ export const Settings = z.object({
 /** Business identity, defaults and policy. */
 export type Settings = z.infer<typeof Settings>;
 
+/**
+ * The name of the owner the register makes on its own, until someone names themselves. It is stored data (the audit
+ * log and events name it), so the screens and printouts show it translated rather than the register renaming it.
+ */
+export const PLACEHOLDER_OWNER = 'Owner';
+
 /** A staff member who records consents. */
 export const Staff = z.object({
   id: z.number().int(),

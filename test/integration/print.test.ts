@@ -106,9 +106,9 @@ const sheetCases: { name: string; spec: SheetSpec; expected: string[] }[] = [
     name: 'group-sheet-en',
     spec: sheetSpec({ layout: 'group', paper: 'letter', form: EN_FORM, serials: ['S-000007'] }),
     expected: [
-      'No. Name Phone SMS WhatsApp Ads Service Date Signature',
+      'No. Name Phone SMS WhatsApp Marketing Service Date Signature',
       '1 2 3 4 5 6 7 8 9 10 11 12',
-      'Ads I agree to receive advertising and offers from Corner Shop',
+      'Marketing I agree to receive advertising and offers from Corner Shop',
       'Service I agree to receive service messages about my orders from Corner Shop',
       'Wording fingerprint (SHA-256): a1b2c3d4e5f6',
       'Filled in by staff: entered on by',

@@ -8,7 +8,7 @@ import { getPolicyPack, type PolicyPack } from '../../../shared/domain/policy/po
 import { formatPhoneForPeople } from '../../../shared/domain/phone/normalize';
 import { localDay } from '../../../shared/domain/time/zones';
 import type { FileStore } from '../infra/files';
-import { maxGroupRows, qrPng, qrSvg, renderPoster, renderSheets } from '../print';
+import { maxGroupRows, qrPng, qrSvg, quotedRu, renderPoster, renderSheets } from '../print';
 import { canonicalJson } from '../../../shared/domain/consent/canonical';
 import type { FormRecord } from '../db/repos/forms.repo';
 import { sha256Hex } from '../infra/hash';
@@ -222,12 +222,13 @@ export async function formPoster(ctx: ServiceContext, files: FileStore, input: P
     paper: input.paper,
     language: lang,
     businessName: settings.businessName,
-    headline: lang === 'ru' ? `Акции и новости «${settings.businessName}» в ${via}` : `Offers and news from ${settings.businessName} on ${via}`,
+    headline:
+      lang === 'ru' ? `Акции и новости ${quotedRu(settings.businessName)} в ${via}` : `Offers and news from ${settings.businessName} on ${via}`,
     wording: input.wording ?? posterWording(form, pack, lang),
     keywordText: optInKeywordText(form.code, lang),
     toNumber: formatPhoneForPeople(shopPhone),
     channel: input.kind,
-    howToStop: pack.messaging.optOutInstruction[lang],
+    howToStop: posterHowToStop(pack.messaging.optOutInstruction[lang]),
     qrText: qr.payload,
     formCode: form.code,
   });
@@ -235,6 +236,15 @@ export async function formPoster(ctx: ServiceContext, files: FileStore, input: P
   writeFileSync(out.path, pdf);
   ctx.db.transaction(() => ctx.forms.markUsed(form.id, ctx.clock.now()))();
   return { fileId: out.id, name: out.name, bytes: pdf.length, payload: qr.payload, text: qr.text };
+}
+
+/**
+ * The instruction under the poster's «Как отписаться» / "How to unsubscribe" heading: the pack's instruction without
+ * its own lead-in («Отписаться: ответьте СТОП» → «Ответьте СТОП»), so the poster does not say "unsubscribe" twice.
+ */
+export function posterHowToStop(instruction: string): string {
+  const rest = instruction.replace(/^[^:]{1,24}:\s*/u, '');
+  return rest.charAt(0).toLocaleUpperCase() + rest.slice(1);
 }
 
 /** The poster's short wording: who, what, how often — the full wording stays on the form itself. */

@@ -1,7 +1,7 @@
 import { localTime } from '../../../shared/domain/time/zones';
 import type { Channel, ConsentAction, ConsentMethod, ConsentStatus, Purpose } from '../../../shared/domain/consent/types';
 import type { CertificateData, CertificateEvent } from '../register/certificate';
-import type { PrintLanguage } from './labels';
+import { printedStaffName, type PrintLanguage } from './labels';
 import { createPdf, finishPdf, FONT, INK, mm, PAPER } from './pdf';
 
 /** The words of the consent certificate, in English and Russian. */
@@ -286,7 +286,10 @@ export async function renderCertificatePdf(data: CertificateData, language: Prin
   const eventLines = (e: CertificateEvent, indent: number) => {
     para(`${L.event} ${e.id}: ${cellName(e.channel, e.purpose)} — ${L.action[e.action]} (${L.method[e.method]})`, { bold: true, indent, gap: 1 });
     const sub = indent + 10;
-    para(`${L.occurred} ${when(e.occurredAt)}; ${L.recorded} ${when(e.recordedAt)}; ${L.by} ${e.recordedBy}`, { indent: sub, gap: 1 });
+    para(`${L.occurred} ${when(e.occurredAt)}; ${L.recorded} ${when(e.recordedAt)}; ${L.by} ${printedStaffName(e.recordedBy, language)}`, {
+      indent: sub,
+      gap: 1,
+    });
     if (e.recordedLater) para(L.recordedLater, { indent: sub, gap: 1, color: INK.muted });
     if (e.expiresAt !== null) para(`${L.expires} ${when(e.expiresAt)}`, { indent: sub, gap: 1 });
     if (e.wording)

@@ -1,4 +1,4 @@
-export { printLabels, type PrintLabels, type PrintLanguage } from './labels';
+export { printLabels, quotedRu, type PrintLabels, type PrintLanguage } from './labels';
 export { qrPng, qrSvg } from './qr';
 export { maxGroupRows, renderSheets, type SheetForm, type SheetPaper, type SheetSpec } from './sheets';
 export { renderPoster, type PosterSpec } from './poster';

@@ -1,7 +1,13 @@
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
+import { PLACEHOLDER_OWNER } from '../../../shared/contract/settings';
 
 /** Languages the printed sheets and posters come in (the form's own language). */
 export type PrintLanguage = 'en' | 'ru';
+
+/** A staff member's name as a printout shows it: the register's own placeholder owner in the printout's language. */
+export function printedStaffName(name: string, language: PrintLanguage): string {
+  return name === PLACEHOLDER_OWNER && language === 'ru' ? 'Владелец' : name;
+}
 
 /** The fixed words printed around the shop's own wording. */
 export interface PrintLabels {
@@ -42,7 +48,7 @@ export interface PrintLabels {
 const EN: PrintLabels = {
   columns: { number: 'No.', name: 'Name', phone: 'Phone', date: 'Date', signature: 'Signature' },
   channel: { whatsapp: 'WhatsApp', sms: 'SMS' },
-  purposeColumn: { marketing: 'Ads', service: 'Service', personal_data: 'PD' },
+  purposeColumn: { marketing: 'Marketing', service: 'Service', personal_data: 'PD' },
   purposeStatement: {
     marketing: (business) => `I agree to receive advertising and offers from ${business}`,
     service: (business) => `I agree to receive service messages about my orders from ${business}`,
@@ -76,7 +82,7 @@ const EN: PrintLabels = {
 };
 
 /** A name inside Russian text goes in «» so it need not be declined («от «Лавка у дома»»), unless it has its own quotes. */
-function quotedRu(name: string): string {
+export function quotedRu(name: string): string {
   return /[«"“„]/.test(name) ? name : `«${name}»`;
 }
 

@@ -2,7 +2,7 @@ import type { Channel } from '../../../shared/domain/consent/types';
 import { EMPTY_LINK, formatLink } from '../../../shared/domain/integrity/head';
 import { ExclusionReasons } from '../../../shared/domain/gate/gate';
 import { localDay, localTime } from '../../../shared/domain/time/zones';
-import type { PrintLanguage } from './labels';
+import { printedStaffName, type PrintLanguage } from './labels';
 import { createPdf, finishPdf, FONT, INK, mm, PAPER } from './pdf';
 
 /** The consent event a message went out under, as the report shows it. */
@@ -175,7 +175,7 @@ const EN: ReportLabels = {
   channels: { sms: 'SMS', whatsapp: 'WhatsApp', cascade: 'WhatsApp, then SMS for those WhatsApp does not reach' },
   channelName: { sms: 'SMS', whatsapp: 'WhatsApp' },
   purpose: 'Purpose',
-  purposes: { marketing: 'Marketing (advertising)', service: 'Service messages' },
+  purposes: { marketing: 'Marketing', service: 'Service messages' },
   audience: 'Audience',
   everyone: 'all contacts',
   tagged: (tags) => `contacts tagged ${tags}`,
@@ -201,6 +201,7 @@ const EN: ReportLabels = {
     invalid_number: 'number cannot take messages',
     complained: 'complained recently',
     integrity: 'failed the integrity check',
+    no_contact: 'contact removed',
     needs_personal_data: 'needs the personal-data consent',
     no_consent: 'no consent',
     pending: 'awaiting confirmation',
@@ -238,7 +239,7 @@ const EN: ReportLabels = {
     no_contact: 'contact removed',
     no_provider_for_sms: 'no SMS provider',
     no_provider_for_whatsapp: 'no WhatsApp provider',
-    opted_out_after_handoff: 'opted out after an earlier hand-off that may have reached the provider; not sent again',
+    opted_out_after_handoff: 'opted out after a hand-off that may have gone; not sent again',
   },
   optedOutAfter: (at: string) => `sent before the opt-out (${at})`,
   message: 'Message as planned',
@@ -252,7 +253,8 @@ const EN: ReportLabels = {
   auditHead: (id) => (id === null ? 'Audit log' : `Audit log, row ${id}`),
   consentHead: (id) => (id === null ? 'Consent log' : `Consent log, event ${id}`),
   emptyChain: 'empty',
-  verifyHint: 'To check this report against the register, run this command: it must pass (the register still holds both heads).',
+  verifyHint:
+    'To check this report against the register: in Optin Desk open Settings → Register integrity, type the two lines below into “Check a report” and press Check. It must say the register still holds them.',
   recipients: (n) => `Recipients (${n})`,
   timesIn: (zone, offset) => `Times in ${zone} (UTC${offset})`,
   columns: {
@@ -325,6 +327,7 @@ const RU: ReportLabels = {
     invalid_number: 'номер не принимает сообщения',
     complained: 'недавно жаловались',
     integrity: 'не прошли проверку целостности',
+    no_contact: 'контакт удалён',
     needs_personal_data: 'нет согласия на обработку ПДн',
     no_consent: 'нет согласия',
     pending: 'ждут подтверждения',
@@ -362,7 +365,7 @@ const RU: ReportLabels = {
     no_contact: 'контакт удалён',
     no_provider_for_sms: 'нет провайдера SMS',
     no_provider_for_whatsapp: 'нет провайдера WhatsApp',
-    opted_out_after_handoff: 'отписался после прежней передачи, которая могла дойти до провайдера; повторно не отправлено',
+    opted_out_after_handoff: 'отписался после передачи, которая могла уйти; повторно не отправлено',
   },
   optedOutAfter: (at: string) => `отправлено до отписки (${at})`,
   message: 'Текст сообщения (как запланирован)',
@@ -376,7 +379,8 @@ const RU: ReportLabels = {
   auditHead: (id) => (id === null ? 'Журнал аудита' : `Журнал аудита, запись ${id}`),
   consentHead: (id) => (id === null ? 'Журнал согласий' : `Журнал согласий, событие ${id}`),
   emptyChain: 'пусто',
-  verifyHint: 'Чтобы сверить отчёт с реестром, выполните эту команду: проверка должна пройти (в реестре сохранились обе вершины цепочек).',
+  verifyHint:
+    'Чтобы сверить отчёт с реестром: в Optin Desk откройте Настройки → Целостность реестра, введите две строки ниже в поле «Сверить отчёт» и нажмите «Сверить». Ответ должен быть, что реестр их по-прежнему содержит.',
   recipients: (n) => `Получатели (${n})`,
   timesIn: (zone, offset) => `Время: ${zone} (UTC${offset})`,
   columns: {
@@ -437,7 +441,9 @@ const RUNNING_HEAD_HEIGHT = mm(7);
 const CELL_PAD = 2.4;
 const ROW_FONT_SIZE = 7;
 const ROW_LINE = 8.6;
-const ROW_HEIGHT = 2 * ROW_LINE + 2 * CELL_PAD;
+/** Three lines a row: a status with a long reason (an opt-out's time, a provider's error) is wrapped, never cut. */
+const ROW_LINES = 3;
+const ROW_HEIGHT = ROW_LINES * ROW_LINE + 2 * CELL_PAD;
 /** A table is not started at a page's foot with fewer rows than this under its header. */
 const MIN_ROWS_UNDER_HEADER = 3;
 /** A message of up to this many lines sits under the batch's details; a longer one runs across the page. */
@@ -583,12 +589,13 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { key: 'number', width: 24 },
-  { key: 'name', width: 116 },
+  { key: 'name', width: 106 },
   { key: 'phone', width: 72 },
-  { key: 'channel', width: 72 },
-  { key: 'status', width: 112 },
+  { key: 'channel', width: 76 },
+  // Wide enough for a status and its reason (an exclusion, an opt-out's time, a provider's error) on two more lines.
+  { key: 'status', width: 150 },
   { key: 'handedOff', width: 60 },
-  { key: 'provider', width: 104 },
+  { key: 'provider', width: 92 },
   { key: 'consent', width: 0 },
 ];
 COLUMNS[COLUMNS.length - 1]!.width = WIDTH - COLUMNS.reduce((sum, c) => sum + c.width, 0);
@@ -726,11 +733,11 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
     [L.purpose, L.purposes[b.purpose]],
     [L.audience, b.tags.length ? L.tagged(b.tags.join(', ')) : L.everyone],
     [L.plannedFor, when(b.plannedAt)],
-    [L.plannedBy, `${when(b.createdAt)} (${b.createdBy})`],
+    [L.plannedBy, `${when(b.createdAt)} (${printedStaffName(b.createdBy, spec.language)})`],
     [L.state, L.states[b.state]],
   );
   if (run) {
-    details.push([L.sendingStarted, `${when(run.startedAt)} (${run.startedBy})`]);
+    details.push([L.sendingStarted, `${when(run.startedAt)} (${printedStaffName(run.startedBy, spec.language)})`]);
     details.push([L.finished, run.finishedAt === null ? L.notFinished : when(run.finishedAt)]);
     if (run.pausedReason && run.finishedAt === null) details.push([L.paused, `${when(run.pausedAt)}: ${run.pausedReason}`]);
     details.push([L.providers, providers || '—']);
@@ -835,8 +842,8 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
       chainHead(L.consentHead(spec.register.consent?.id ?? null), spec.register.consent?.hash ?? L.emptyChain),
       spacer(1),
       paragraph(L.verifyHint, small, rightX, rightWidth, SMALL_LINE),
-      // The command that checks the register still holds both heads (hashes shortened to 16 digits so each fits a line).
-      ...verifyCommand(spec.register).map((line): Block => ({
+      // The heads to type into Settings → Register integrity (hashes shortened to 16 digits so each fits a line).
+      ...reportHeadLines(spec.register).map((line): Block => ({
         height: 8 * 1.3,
         draw(y) {
           draw(doc, measure.fit(line, rightWidth, hashStyle), rightX, y, hashStyle);
@@ -977,7 +984,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
 
     const cells = (r: ReportRow, index: number): CellLine[][] => {
       const w = (key: Column['key']) => inner(COLUMNS.find((c) => c.key === key)!);
-      const name = measure.wrap(r.name || '—', w('name'), cellStyle, 2);
+      const name = measure.wrap(r.name || '—', w('name'), cellStyle, ROW_LINES);
       // A cascade's contact: this step's channel with its place, the whole path under it.
       const several = r.path.length > 1;
       const pathText = several ? r.path.map((c) => L.channelName[c]).join(' → ') : null;
@@ -1003,7 +1010,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
         parts.push(`${L.event} ${c.eventId}`);
         consent = [
           [measure.fit(first, w('consent'), cellStyle), cellStyle],
-          [measure.fit(parts.join(' · '), w('consent'), cellMuted), cellMuted],
+          ...measure.wrap(parts.join(' · '), w('consent'), cellMuted, ROW_LINES - 1).map((line): CellLine => [line, cellMuted]),
         ];
       }
       return [
@@ -1014,7 +1021,10 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
           [several ? `${L.channelName[r.channel]} (${r.step + 1}/${r.path.length})` : L.channelName[r.channel], cellStyle],
           pathText ? [measure.fit(pathText, w('channel'), cellMuted), cellMuted] : null,
         ],
-        [[measure.fit(statusLine, w('status'), cellBold), cellBold], reason ? [measure.fit(reason, w('status'), cellMuted), cellMuted] : null],
+        [
+          [measure.fit(statusLine, w('status'), cellBold), cellBold],
+          ...(reason ? measure.wrap(reason, w('status'), cellMuted, ROW_LINES - 1).map((line): CellLine => [line, cellMuted]) : []),
+        ],
         handed
           ? [
               [handed.date, cellStyle],
@@ -1067,12 +1077,11 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
   return finishPdf(doc);
 }
 
-/** `optin audit verify --expect …` for the heads a report was made at, one line per part. */
-export function verifyCommand(register: ReportSpec['register']): string[] {
+/**
+ * The heads a report was made at, one chain a line (`events:812:<16 hex>`, `audit:930:<16 hex>`): what a shop owner
+ * types into Settings → Register integrity → Check a report (and what `optin audit verify --expect` takes).
+ */
+export function reportHeadLines(register: ReportSpec['register']): string[] {
   const link = (l: { id: number; hash: string } | null) => (l ? { lastId: l.id, lastHash: l.hash } : EMPTY_LINK);
-  return [
-    'optin audit verify',
-    `  --expect ${formatLink('events', link(register.consent), 16)}`,
-    `  --expect ${formatLink('audit', link(register.audit), 16)}`,
-  ];
+  return [formatLink('events', link(register.consent), 16), formatLink('audit', link(register.audit), 16)];
 }

@@ -1,12 +1,12 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ParsedInput, Staff } from '../../../shared/contract/api';
+import { PLACEHOLDER_OWNER } from '../../../shared/contract/settings';
 import type { StaffRecord } from '../db/repos/staff.repo';
 import { appendAudit, iso, type ServiceContext } from '../context';
 
 const toStaff = (s: StaffRecord): Staff => ({ id: s.id, name: s.name, role: s.role, active: s.active, createdAt: iso(s.createdAt) });
 
-/** The name of the owner the register makes on its own, until someone names themselves. */
-export const PLACEHOLDER_OWNER = 'Owner';
+export { PLACEHOLDER_OWNER };
 
 /** The name that records a change: a known active staff member, or the shop owner when none is named. */
 export function resolveActor(ctx: ServiceContext, name: string | undefined): string {

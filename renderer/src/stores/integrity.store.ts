@@ -9,7 +9,8 @@ interface IntegrityState {
   verification: Output<'audit.verify'> | null;
   /** Per contact: whether its history verifies (the contact page). */
   contacts: Record<number, ContactCheck>;
-  verify: () => Promise<void>;
+  /** Verify the whole register; `expect` is a head printed on a report (or kept from an earlier check) to compare with. */
+  verify: (expect?: string) => Promise<void>;
   checkContact: (contactId: number) => Promise<void>;
   /** After restoring an older backup on purpose: the witness remembers the register as it is now. */
   acceptHead: () => Promise<Output<'audit.acceptHead'>>;
@@ -19,8 +20,8 @@ interface IntegrityState {
 export const useIntegrityStore = create<IntegrityState>((set, get) => ({
   verification: null,
   contacts: {},
-  verify: async () => {
-    set({ verification: await call('audit.verify', {}) });
+  verify: async (expect) => {
+    set({ verification: await call('audit.verify', expect ? { expect } : {}) });
   },
   checkContact: async (contactId) => {
     const result = await call('audit.verifyContact', { contactId });

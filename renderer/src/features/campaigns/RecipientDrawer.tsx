@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
 import { translateSaid } from '../../i18n/errors';
 import { RecipientStatusBadge, reasonLabel } from './labels';
+import { staffLabel } from '../../components/staff';
 
 const isStatus = (s: string): s is RecipientStatus => (RecipientStatuses as readonly string[]).includes(s);
 
@@ -140,7 +141,11 @@ function Detail({ detail }: { detail: RecipientDetail }) {
               <Table.Tbody>
                 <ProofRow label={t('campaigns.proof.method')} value={t(`method.${proof.method}`)} testId="proof-method" />
                 <ProofRow label={t('campaigns.proof.given')} value={when(proof.occurredAt)} testId="proof-given" />
-                <ProofRow label={t('campaigns.proof.recorded')} value={`${when(proof.recordedAt)} · ${proof.recordedBy}`} testId="proof-recorded" />
+                <ProofRow
+                  label={t('campaigns.proof.recorded')}
+                  value={`${when(proof.recordedAt)} · ${staffLabel(proof.recordedBy, t)}`}
+                  testId="proof-recorded"
+                />
                 {proof.formCode && (
                   <ProofRow
                     label={t('campaigns.proof.form')}

@@ -13,6 +13,7 @@ import { countryName, formatDateTime, formatPhone } from '../../components/forma
 import { translateBusyWhat, translateServerMessage } from '../../i18n/server-messages';
 import { RecordConsentModal } from './RecordConsentModal';
 import { CertificatePanel } from './CertificatePanel';
+import { staffLabel } from '../../components/staff';
 
 /** A contact's consents now and the full, provable history behind them. */
 /** One evidence value as a person reads it: the file's consent columns as "header: value", a hash shortened. */
@@ -245,8 +246,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                 <Table.Td>
                   <Text size="xs">{when(e.recordedAt)}</Text>
                   <Text size="xs" c="dimmed">
-                    {t('contact.by', { name: e.recordedBy })} · {t('contact.policy', { pack: e.policyPack.toUpperCase() })} · {t('contact.hash')}{' '}
-                    {e.hash.slice(0, 10)}
+                    {t('contact.by', { name: staffLabel(e.recordedBy, t) })} · {t('contact.policy', { pack: e.policyPack.toUpperCase() })} ·{' '}
+                    {t('contact.hash')} {e.hash.slice(0, 10)}
                   </Text>
                 </Table.Td>
               </Table.Tr>

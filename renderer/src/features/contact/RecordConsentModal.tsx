@@ -9,6 +9,7 @@ import { useFormsStore } from '../../stores/forms.store';
 import { useContactsStore } from '../../stores/contacts.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { localInputToIso, nowLocalInput } from '../../components/format';
+import { staffOptions } from '../../components/staff';
 
 type Action = 'grant' | 'request' | 'confirm' | 'claim' | 'revoke';
 
@@ -199,7 +200,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
             <Group grow>
               <Select
                 label={t('record.staff')}
-                data={activeStaff.map((s) => s.name)}
+                data={staffOptions(activeStaff, t)}
                 value={staffName ?? activeStaff.find((s) => s.role === 'owner')?.name ?? null}
                 onChange={setStaffName}
                 allowDeselect={false}

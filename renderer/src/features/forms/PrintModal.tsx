@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Radio, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { FormVersion, Output } from '../../../../shared/contract/api';
 import { useFormsStore, type Rendered } from '../../stores/forms.store';
@@ -40,22 +40,14 @@ export function PrintModal({ form, onClose }: { form: FormVersion; onClose: () =
       <Stack data-testid="print-modal">
         {!made && (
           <>
-            <div>
-              <Text size="sm" fw={500} mb={4}>
-                {t('forms.printing.layout')}
-              </Text>
-              <SegmentedControl
-                fullWidth
-                value={layout}
-                onChange={(v) => setLayout(v as 'slip' | 'group' | 'individual')}
-                data={[
-                  { value: 'slip', label: t('forms.printing.slip') },
-                  { value: 'individual', label: t('forms.printing.individual') },
-                  { value: 'group', label: t('forms.printing.group') },
-                ]}
-                data-testid="print-layout"
-              />
-            </div>
+            {/* One choice a line: the layouts' names are long (in Russian above all) and a segmented row cut them off. */}
+            <Radio.Group label={t('forms.printing.layout')} value={layout} onChange={(v) => setLayout(v as 'slip' | 'group' | 'individual')}>
+              <Stack gap={8} mt={6} data-testid="print-layout">
+                {(['slip', 'individual', 'group'] as const).map((value) => (
+                  <Radio key={value} value={value} label={t(`forms.printing.${value}`)} data-testid={`print-layout-${value}`} />
+                ))}
+              </Stack>
+            </Radio.Group>
             <Group grow align="flex-end">
               <div>
                 <Text size="sm" fw={500} mb={4}>

@@ -10,6 +10,7 @@ import { countryName } from '../../components/format';
 import { COUNTRIES } from '../../components/countries';
 import { fieldOptions } from './options';
 import { FileConsentCard } from './FileConsentCard';
+import { staffOptions } from '../../components/staff';
 
 const CHANNELS: Channel[] = ['sms', 'whatsapp'];
 const PURPOSES: Purpose[] = ['marketing', 'service', 'personal_data'];
@@ -319,7 +320,7 @@ function ImportOptions() {
           <Select
             label={t('import.options.staff')}
             description={t('import.options.staffHint')}
-            data={activeStaff.map((s) => s.name)}
+            data={staffOptions(activeStaff, t)}
             value={staffName ?? activeStaff.find((s) => s.role === 'owner')?.name ?? null}
             onChange={(v) => setOptions({ staff: v })}
             allowDeselect={false}

@@ -6,6 +6,7 @@ import { useImportStore, type UndoResult } from '../../stores/import.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
+import { staffOptions } from '../../components/staff';
 
 /** Committed imports, newest first, each with an undo. */
 export function PastImports() {
@@ -160,7 +161,7 @@ function UndoModal({ batch, onClose }: { batch: ImportBatch; onClose: () => void
           </Alert>
           <Select
             label={t('history.undoneBy')}
-            data={activeStaff.map((s) => s.name)}
+            data={staffOptions(activeStaff, t)}
             value={staffName ?? activeStaff.find((s) => s.role === 'owner')?.name ?? null}
             onChange={setStaffName}
             allowDeselect={false}

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { EntryRow, SavedLine, type EntryRowHandle } from './EntryRow';
 import { EnteredRows, ScanPanel, SheetHeader } from './SheetPanels';
 import { SheetList } from './SheetList';
+import { staffOptions } from '../../components/staff';
 
 /**
  * Paper entry: type in signed consent sheets with the keyboard alone. The serial (typed, or scanned from the
@@ -100,7 +101,7 @@ export function PaperScreen({ serial }: { serial?: string }) {
             <Grid.Col span={{ base: 12, md: 3 }}>
               <Select
                 label={t('paper.picker.staff')}
-                data={activeStaff.map((s) => s.name)}
+                data={staffOptions(activeStaff, t)}
                 value={staffName ?? owner}
                 onChange={setStaff}
                 allowDeselect={false}

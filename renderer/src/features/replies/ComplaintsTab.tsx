@@ -6,6 +6,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../components/format';
 import { CustomerLink, PhoneHint, StaffSelect } from './parts';
+import { staffLabel } from '../../components/staff';
 
 /** Complaints: what customers said (or staff noted), newest first, and a form to note one from a call or the till. */
 export function ComplaintsTab() {
@@ -63,7 +64,7 @@ export function ComplaintsTab() {
                       )}
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>
-                      <Text size="sm">{c.recordedBy}</Text>
+                      <Text size="sm">{staffLabel(c.recordedBy, t)}</Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -7,6 +7,7 @@ import { useAppStore } from '../../stores/app.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { useRepliesStore } from '../../stores/replies.store';
 import { formatPhone } from '../../components/format';
+import { staffOptions } from '../../components/staff';
 
 /** A customer as a link to their page: the name, with the number under it. */
 export function CustomerLink({ contactId, name, phone }: { contactId: number; name: string; phone: string }) {
@@ -80,7 +81,7 @@ export function StaffSelect() {
   return (
     <Select
       label={t('replies.recordedBy')}
-      data={active.map((s) => s.name)}
+      data={staffOptions(active, t)}
       value={chosen ?? active.find((s) => s.role === 'owner')?.name ?? null}
       onChange={setStaff}
       allowDeselect={false}

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ChainHead } from '../../../../shared/contract/api';
 import { useIntegrityStore } from '../../stores/integrity.store';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { IntegrityProblems } from '../../components/IntegrityProblems';
 
 /** Problems only accepting the register as it is can clear: the witness saw other history. */
@@ -18,6 +18,8 @@ export function IntegrityCard() {
   const [busy, setBusy] = useState(false);
   const [accepted, setAccepted] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [reportHead, setReportHead] = useState('');
+  const fieldError = useFieldError(error);
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -52,6 +54,41 @@ export function IntegrityCard() {
       <Button variant="light" onClick={() => void run(() => (setAccepted(false), verify()))} loading={busy} data-testid="verify">
         {t('integrity.verify')}
       </Button>
+      <Group mt="sm" align="flex-end" wrap="nowrap">
+        <Textarea
+          label={t('integrity.report.label')}
+          description={t('integrity.report.hint')}
+          placeholder={'events:812:…\naudit:930:…'}
+          autosize
+          minRows={2}
+          value={reportHead}
+          onChange={(e) => setReportHead(e.currentTarget.value)}
+          error={fieldError('expect')}
+          style={{ flex: 1 }}
+          className="mono"
+          data-testid="report-head"
+        />
+        <Button
+          variant="light"
+          disabled={!reportHead.trim()}
+          onClick={() => void run(() => (setAccepted(false), verify(reportHead.trim())))}
+          loading={busy}
+          data-testid="check-report"
+        >
+          {t('integrity.report.check')}
+        </Button>
+      </Group>
+      {verification?.expected && (
+        <Alert
+          color={verification.expected.held ? 'green' : 'red'}
+          variant="light"
+          mt="sm"
+          data-testid="report-check-result"
+          title={t(verification.expected.held ? 'integrity.report.heldTitle' : 'integrity.report.notHeldTitle')}
+        >
+          {t(verification.expected.held ? 'integrity.report.held' : 'integrity.report.notHeld')}
+        </Alert>
+      )}
       {verification && (
         <Stack gap={4} mt="sm" data-testid="integrity-heads">
           <Text size="sm" fw={600}>

@@ -31,6 +31,7 @@ import { COUNTRIES } from '../../components/countries';
 import { ProvidersCard } from './ProvidersCard';
 import { IntegrityCard } from './IntegrityCard';
 import { BackupsCard } from './BackupsCard';
+import { staffLabel } from '../../components/staff';
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {
@@ -538,7 +539,7 @@ function StaffCard() {
         <Table.Tbody>
           {staff.map((s) => (
             <Table.Tr key={s.id} data-testid="staff-row" style={{ opacity: s.active ? 1 : 0.6 }}>
-              <Table.Td>{s.name}</Table.Td>
+              <Table.Td>{staffLabel(s.name, t)}</Table.Td>
               <Table.Td>{t(`settings.role.${s.role}`)}</Table.Td>
               <Table.Td>
                 <Badge color={s.active ? 'green' : 'gray'} variant="light" size="sm" tt="none">
