@@ -4,7 +4,8 @@ import { listPolicyPacks } from '../../shared/domain/policy/policy';
 import { openDatabase, type Db } from './db/open';
 import { randomIds, systemClock, type Clock, type Ids } from './infra/clock';
 import { createContext, type ServiceContext } from './context';
-import { addContact, getContact, listContacts, updateContact } from './register/contacts';
+import { addContact, getContact, updateContact } from './register/contacts';
+import { deleteSegment, listContacts, listSegments, saveSegment, tagContacts } from './register/contact-list';
 import { consentStatus, rebuildProjection, recordConsent } from './register/consent';
 import { getSettings, setupStatus, updateSettings } from './register/settings';
 import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './register/staff';
@@ -286,6 +287,10 @@ export function createBackend(options: BackendOptions): Backend {
     'contacts.add': (i) => addContact(ctx, i),
     'contacts.update': (i) => updateContact(ctx, i),
     'contacts.list': (i) => listContacts(ctx, i),
+    'contacts.tag': (i) => tagContacts(ctx, i),
+    'segments.list': () => listSegments(ctx),
+    'segments.save': (i) => saveSegment(ctx, i),
+    'segments.delete': (i) => deleteSegment(ctx, i),
     'contacts.get': (i) => {
       const page = getContact(ctx, i);
       const pending = intake.pendingFor(page.contact.phone, page.contact.id);

@@ -11,6 +11,7 @@ import { SheetsRepo } from './db/repos/sheets.repo';
 import { ConfirmationsRepo } from './db/repos/confirmations.repo';
 import { BatchesRepo } from './db/repos/batches.repo';
 import { OutboxRepo } from './db/repos/outbox.repo';
+import { SegmentsRepo } from './db/repos/segments.repo';
 import type { Clock, Ids } from './infra/clock';
 import type { OptOutLookup } from './register/optout-journal';
 import { chainHash } from './infra/hash';
@@ -31,6 +32,7 @@ export interface ServiceContext {
   confirmations: ConfirmationsRepo;
   batches: BatchesRepo;
   outbox: OutboxRepo;
+  segments: SegmentsRepo;
   clock: Clock;
   ids: Ids;
   /** Opt-outs accepted while the register was busy, not entered yet: the gate reads them (see register/optout-journal.ts). */
@@ -53,6 +55,7 @@ export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
     confirmations: new ConfirmationsRepo(db),
     batches: new BatchesRepo(db),
     outbox: new OutboxRepo(db),
+    segments: new SegmentsRepo(db),
     clock,
     ids,
   };

@@ -12,11 +12,12 @@ import { inboundMethods } from './inbound';
 import { lintMethods } from './lint';
 import { providersMethods } from './providers';
 import { registerMethods } from './register';
+import { segmentsMethods } from './segments';
 import { settingsMethods } from './settings';
 
 /**
  * The contract's one index. Each area (contacts.ts, consent.ts, settings.ts, forms.ts, campaigns.ts, providers.ts,
- * audit.ts, backups.ts, inbound.ts, files.ts, imports.ts, lint.ts, register.ts, health.ts) holds its operations and
+ * audit.ts, backups.ts, inbound.ts, files.ts, imports.ts, lint.ts, register.ts, health.ts, segments.ts) holds its operations and
  * the schemas it owns; shared building blocks live in common.ts. Importers keep importing from here.
  */
 export * from './common';
@@ -33,6 +34,7 @@ export * from './files';
 export * from './imports';
 export * from './lint';
 export * from './register';
+export * from './segments';
 export * from './health';
 
 /** Operation table: the single list of everything a door may call. */
@@ -50,6 +52,7 @@ export const api = {
   ...importsMethods,
   ...lintMethods,
   ...registerMethods,
+  ...segmentsMethods,
   ...healthMethods,
 } as const;
 

@@ -3,6 +3,7 @@ import { ExclusionReasons, type ExclusionReason } from '../domain/gate/gate';
 import { RecipientStatuses, type RecipientStatus } from '../domain/outbox/types';
 import { Channel, InstantInput, IsoInstant, Locale, Name, Tags } from './common';
 import { ConsentEvent } from './consent';
+import { SegmentName } from './contacts';
 import { FileId } from './files';
 import { HealthWarning } from './health';
 import { ProviderName } from './providers';
@@ -70,6 +71,8 @@ export const campaignsMethods = {
       text: z.string().trim().min(1, 'campaigns.textEmpty').max(10_000, 'campaigns.textTooLong'),
       /** Only contacts with any of these tags; default: everyone. */
       tags: Tags.optional(),
+      /** Only the contacts a saved segment matches (by name; not with tags): its filter is copied into the campaign. */
+      segment: SegmentName.optional(),
       /** When it is to go; default: now. */
       at: InstantInput.optional(),
       /** Language of the message (default: detected). */
@@ -110,6 +113,8 @@ export const campaignsMethods = {
           purpose: z.enum(['marketing', 'service']),
           text: z.string(),
           tags: z.array(z.string()),
+          /** The segment the audience was drawn from (its name when planned), if any. */
+          segment: z.string().nullable().optional(),
           plannedAt: IsoInstant,
           createdAt: IsoInstant,
           createdBy: z.string(),

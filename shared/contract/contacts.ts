@@ -1,12 +1,52 @@
 import { z } from 'zod';
 import { ExclusionReasons } from '../domain/gate/gate';
-import { ConsentStatus, Contact, CountryCode, IsoInstant, Locale, Name, PhoneInput, Tags } from './common';
+import { ConsentMethods } from '../domain/consent/types';
+import { ConsentStatus, Contact, CountryCode, IsoInstant, Locale, Name, PhoneInput, Tag, Tags } from './common';
 import { FileId } from './files';
 import { ConsentCell, ConsentEvent, PendingOptOut } from './consent';
 
 const ContactLocator = z
   .object({ contactId: z.number().int().positive().optional(), phone: PhoneInput.optional() })
   .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] });
+
+/**
+ * What the contacts list shows in a marketing column, as a filter: the status (with its expiry applied), or
+ * `needs_personal_data` — a granted consent the gate holds back for want of the personal-data consent (the badge
+ * the list shows; the gate in electron/core/campaigns/audience.ts decides it, as it does for the list).
+ */
+export const ListedStatuses = ['granted', 'needs_personal_data', 'unproven', 'pending', 'expired', 'revoked', 'none'] as const;
+export type ListedStatus = (typeof ListedStatuses)[number];
+
+/** Days from and to, both included, in the shop's time zone (YYYY-MM-DD; either may be left open). */
+const DayRange = z.strictObject({
+  from: z.iso.date({ message: 'contacts.notADay' }).optional(),
+  to: z.iso.date({ message: 'contacts.notADay' }).optional(),
+});
+
+/** Who the contacts list (and a segment, and a bulk tag) is narrowed to: every part given must hold. */
+export const ContactFilter = z.strictObject({
+  /** Marketing on one channel as the list shows it: any of these. */
+  marketing: z.strictObject({ channel: z.enum(['sms', 'whatsapp']), status: z.array(z.enum(ListedStatuses)).min(1).max(ListedStatuses.length) }).optional(),
+  /** Any of these tags. */
+  tags: z.array(Tag).min(1).max(20).optional(),
+  /** Has a consent event recorded this way (paper_form, qr_keyword, import…): where their consent came from. */
+  method: z.enum(ConsentMethods).optional(),
+  /** Added or updated by this import (its id), or given consents by it. */
+  importBatch: z.number().int().positive().optional(),
+  /** Added to the register between these days. */
+  added: DayRange.optional(),
+  /** Their last consent change (any channel or purpose) between these days. */
+  consentChanged: DayRange.optional(),
+});
+export type ContactFilter = z.infer<typeof ContactFilter>;
+
+/** The list's orders: name, number, when added, when their consent last changed; each either way. */
+export const ListSortBy = ['name', 'phone', 'added', 'consentChanged'] as const;
+export const ListSort = z.strictObject({ by: z.enum(ListSortBy).default('name'), dir: z.enum(['asc', 'desc']).default('asc') });
+export type ListSort = z.infer<typeof ListSort>;
+
+/** A saved filter's name. */
+export const SegmentName = z.string().trim().min(1, 'segments.nameEmpty').max(100, 'segments.nameTooLong');
 
 /** The customers in the register. */
 export const contactsMethods = {
@@ -38,6 +78,12 @@ export const contactsMethods = {
   'contacts.list': {
     input: z.object({
       query: z.string().max(200).optional(),
+      /** Only those that match (with a segment: narrows it further). */
+      filter: ContactFilter.optional(),
+      /** A saved segment's filter (by name). */
+      segment: SegmentName.optional(),
+      /** Default: by name. A search keeps the order it finds in unless a sort is given. */
+      sort: ListSort.optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
       /** Continue right after the page that returned this `nextCursor` (same query): as fast at any depth; not with an offset. */
@@ -57,6 +103,30 @@ export const contactsMethods = {
       atLeast: z.number().int().optional(),
       /** Pass as `cursor` for the page after this one; null after the last. */
       nextCursor: z.string().nullable().optional(),
+    }),
+  },
+  /**
+   * Tag (or untag) many contacts at once: those chosen by id (a page's selection), or everyone a search, filter or
+   * segment matches ("all N matching"). One audit row names what was done and to how many; removing the same tag
+   * the same way undoes it. `dryRun`: only count them.
+   */
+  'contacts.tag': {
+    input: z
+      .object({
+        add: Tag.optional(),
+        remove: Tag.optional(),
+        contactIds: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
+        matching: z.strictObject({ query: z.string().max(200).optional(), filter: ContactFilter.optional(), segment: SegmentName.optional() }).optional(),
+        dryRun: z.boolean().default(false),
+        staff: Name.optional(),
+      })
+      .refine((v) => (v.add !== undefined) !== (v.remove !== undefined), { message: 'contacts.tagAddOrRemove', path: ['add'] })
+      .refine((v) => (v.contactIds !== undefined) !== (v.matching !== undefined), { message: 'contacts.tagWhom', path: ['contactIds'] }),
+    output: z.object({
+      /** Contacts chosen (those of `contactIds` still in the register, or everyone matching). */
+      matched: z.number().int(),
+      /** Contacts whose tags changed (0 on a dry run); the others already had (or lacked) the tag. */
+      changed: z.number().int(),
     }),
   },
   'contacts.get': {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBackend } from '../../electron/core/backend';
-import { getContact, listContacts } from '../../electron/core/register/contacts';
+import { getContact } from '../../electron/core/register/contacts';
+import { listContacts } from '../../electron/core/register/contact-list';
 import { searchKey } from '../../shared/domain/text/fold';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);

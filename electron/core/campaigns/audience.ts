@@ -194,13 +194,13 @@ export function pendingOptOutsOfAudience(ctx: ServiceContext, at: number): (m: A
 }
 
 /**
- * How opt-outs waiting in the journal change a plan's counts: for each contact of the audience (`tags`) with one,
+ * How opt-outs waiting in the journal change a plan's counts: for each contact of the audience (`inAudience`) with one,
  * the gate's verdict as the register stands (`before`, what the counts hold) and with the opt-out (`after`).
  */
 export function pendingOptOutShifts(
   ctx: ServiceContext,
   campaign: { channel: CampaignChannel; purpose: 'marketing' | 'service' },
-  tags: readonly string[],
+  inAudience: (contact: ContactRecord, member: AudienceMember) => boolean,
   at: number,
   rules: GateRules,
 ): { before: { channel: Channel; verdict: GateVerdict }; after: { channel: Channel; verdict: GateVerdict } }[] {
@@ -211,9 +211,9 @@ export function pendingOptOutShifts(
   for (const o of active) {
     const contact = (o.contactId !== null ? ctx.contacts.get(o.contactId) : undefined) ?? ctx.contacts.getByPhone(o.phone);
     if (!contact || contact.removedAt || seen.has(contact.id)) continue;
-    if (tags.length && !contact.tags.some((t) => tags.includes(t))) continue;
-    seen.add(contact.id);
     const member = memberOf(ctx, contact);
+    if (!inAudience(contact, member)) continue;
+    seen.add(contact.id);
     const history = historyOf(ctx, contact, rules, at, 0);
     const after = { ...member, cells: withPendingOptOuts(member.cells, pendingOf(ctx, contact), at) };
     if (after.cells === member.cells) continue;
@@ -326,16 +326,42 @@ export function marketingOfPage(ctx: ServiceContext, contacts: readonly ContactR
     const mine = pending.length ? pending.filter((o) => o.phone === c.phone || o.contactId === c.id) : [];
     if (mine.length) member = { ...member, cells: withPendingOptOuts(member.cells, mine, at) };
     const history: SendingHistory = { lastComplaintAt: complaints.get(c.id) ?? null, recentMarketing: 0, flagged: flagged.has(c.phone) };
-    const row = { marketing: {} as ListedMarketing['marketing'], marketingBlockedBy: {} as ListedMarketing['marketingBlockedBy'] };
-    for (const channel of Channels) {
-      // The status as stored, with its expiry applied; the journal's opt-outs show in the gate's answer.
-      row.marketing[channel] = effectiveState(cells.get(`${channel}/marketing`) ?? EMPTY_STATE, at).status;
-      const { verdict } = gateMember(member, { channel, purpose: 'marketing' }, at, rules, history);
-      row.marketingBlockedBy[channel] = verdict.eligible || DEFERRALS.has(verdict.reason) ? null : verdict.reason;
-    }
-    out.set(c.id, row);
+    out.set(c.id, listedMarketing(member, cells, at, rules, history));
   }
   return out;
+}
+
+/**
+ * One person's marketing as the contacts list shows it: per channel, the status as stored with its expiry applied
+ * (`cells`: before the journal's waiting opt-outs) and the gate's answer over `member` (with them).
+ */
+function listedMarketing(
+  member: AudienceMember,
+  cells: ReadonlyMap<string, ConsentState>,
+  at: number,
+  rules: GateRules,
+  history: SendingHistory,
+): ListedMarketing {
+  const row = { marketing: {} as ListedMarketing['marketing'], marketingBlockedBy: {} as ListedMarketing['marketingBlockedBy'] };
+  for (const channel of Channels) {
+    row.marketing[channel] = effectiveState(cells.get(`${channel}/marketing`) ?? EMPTY_STATE, at).status;
+    const { verdict } = gateMember(member, { channel, purpose: 'marketing' }, at, rules, history);
+    row.marketingBlockedBy[channel] = verdict.eligible || DEFERRALS.has(verdict.reason) ? null : verdict.reason;
+  }
+  return row;
+}
+
+/**
+ * For a campaign whose audience is a segment that asks for what only the gate can say (a granted consent held back
+ * for want of the personal-data consent): whether a member of the audience walk shows so on the list — the same
+ * answer {@link marketingOfPage} gives the list, from the walk's own cells and history.
+ */
+export function listedMarketingOfMember(
+  ctx: ServiceContext,
+  at: number,
+): (m: AudienceMember, history: SendingHistory, withPending: AudienceMember) => ListedMarketing {
+  const rules = gateRules(ctx);
+  return (m, history, withPending) => listedMarketing(withPending, m.cells, at, rules, { ...history, recentMarketing: 0 });
 }
 
 /** The marketing answer per channel for many contacts at once: `null` where marketing may go, else the gate's reason. */

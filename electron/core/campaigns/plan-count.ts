@@ -1,10 +1,11 @@
 import type { Output } from '../../../shared/contract/api';
 import { ExclusionReasons, type GateRules, type GateVerdict } from '../../../shared/domain/gate/gate';
 import type { Channel } from '../../../shared/domain/consent/types';
-import { HISTORY_CLASSES, type AudienceMember, type BatchRecord } from '../db/repos/batches.repo';
+import { HISTORY_CLASSES, type AudienceMember, type AudienceSpec, type BatchRecord } from '../db/repos/batches.repo';
 import { audienceHistory, audienceHistoryIndex, gateMember } from './plan';
 import type { ServiceContext } from '../context';
 import { pendingOptOutShifts } from './audience';
+import type { CampaignAudience } from '../register/contact-list';
 
 /** What a plan counts: the audience, who may be sent to on which channel, and why the others may not. */
 export type PlanCounts = {
@@ -14,11 +15,20 @@ export type PlanCounts = {
   byChannel: Record<Channel, number>;
 };
 
-/** The batch being counted: its route, purpose and audience. */
+/** The batch being counted: its route, purpose and audience (register/contact-list.ts `campaignAudience`). */
 export interface PlanTarget {
   channel: BatchRecord['channel'];
   purpose: BatchRecord['purpose'];
+  /** Contacts with any of these tags (all when none)… */
   tags: readonly string[];
+  /** …or, when given, this audience (a segment's: register/contact-list.ts `campaignAudience`). */
+  audience?: CampaignAudience | undefined;
+}
+
+/** A target's audience: as given, or its tags. */
+function audienceOf(batch: PlanTarget): CampaignAudience {
+  const tags = batch.tags;
+  return batch.audience ?? { spec: { tags }, keep: null, has: (c) => tags.length === 0 || c.tags.some((t) => tags.includes(t)) };
 }
 
 type History = Parameters<typeof gateMember>[4];
@@ -58,7 +68,9 @@ class Tally {
  * grouping one where nobody did.
  */
 export function countPlan(ctx: ServiceContext, batch: PlanTarget, at: number, rules: GateRules): PlanCounts {
-  const groups = audienceGroups(ctx, batch.tags, at, rules);
+  // A segment that asks what only the gate can say is walked member by member.
+  const audience = audienceOf(batch);
+  const groups = audience.keep ? null : audienceGroups(ctx, audience.spec, at, rules);
   if (!groups) return countPlanPerMember(ctx, batch, at, rules);
   const tally = new Tally();
   for (const g of groups) tally.add(gateMember(g.member, batch, at, rules, g.history), g.count);
@@ -68,7 +80,7 @@ export function countPlan(ctx: ServiceContext, batch: PlanTarget, at: number, ru
 
 /** Opt-outs accepted while the register was busy, not entered yet: each such contact moves to the verdict the gate gives it with the opt-out. */
 function shiftForPendingOptOuts(ctx: ServiceContext, batch: PlanTarget, at: number, rules: GateRules, tally: Tally): void {
-  for (const { before, after } of pendingOptOutShifts(ctx, batch, batch.tags, at, rules)) {
+  for (const { before, after } of pendingOptOutShifts(ctx, batch, audienceOf(batch).has, at, rules)) {
     tally.add(before, -1);
     tally.add(after, 1);
   }
@@ -80,7 +92,7 @@ function shiftForPendingOptOuts(ctx: ServiceContext, batch: PlanTarget, at: numb
  */
 export function audienceGroups(
   ctx: ServiceContext,
-  tags: readonly string[],
+  audience: readonly string[] | AudienceSpec,
   at: number,
   rules: GateRules,
 ): { member: AudienceMember; history: History; count: number }[] | null {
@@ -105,7 +117,7 @@ export function audienceGroups(
   for (const id of new Set([...history.complaints.keys(), ...flaggedIds]))
     entries[n++] = id * HISTORY_CLASSES + classOf(history.complaints.get(id) ?? null, history.recent.get(id) ?? 0, flaggedIds.has(id));
   if (classHistory.length > HISTORY_CLASSES) return null;
-  const groups = ctx.batches.audienceGroups(tags, at, entries.subarray(0, n));
+  const groups = ctx.batches.audienceGroups(audience, at, entries.subarray(0, n));
   return groups?.map((g) => ({ member: g.member, history: classHistory[g.historyClass]!, count: g.count })) ?? null;
 }
 
@@ -113,7 +125,8 @@ export function audienceGroups(
 export function countPlanPerMember(ctx: ServiceContext, batch: PlanTarget, at: number, rules: GateRules): PlanCounts {
   const historyOf = audienceHistory(ctx, rules, at);
   const tally = new Tally();
-  for (const m of ctx.batches.audience(batch.tags)) tally.add(gateMember(m, batch, at, rules, historyOf(m)), 1);
+  const { spec, keep } = audienceOf(batch);
+  for (const m of ctx.batches.audience(spec)) if (!keep || keep(m)) tally.add(gateMember(m, batch, at, rules, historyOf(m)), 1);
   shiftForPendingOptOuts(ctx, batch, at, rules, tally);
   return tally.result();
 }

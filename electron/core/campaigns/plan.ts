@@ -1,4 +1,5 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
+import type { BatchRecord } from '../db/repos/batches.repo';
 import { AppError } from '../../../shared/contract/errors';
 import type { ExclusionReason } from '../../../shared/domain/gate/gate';
 import { CLOCK_TOLERANCE_MS } from '../../../shared/domain/consent/decide';
@@ -8,6 +9,7 @@ import { checkMessage, lintProfile } from './lint';
 import { resolveActor } from '../register/staff';
 import { countPlan } from './plan-count';
 import { planHealthWarnings } from '../sending/health';
+import { campaignAudience, segmentForCampaign, walkAudience } from '../register/contact-list';
 
 /** The refusal for a campaign that is not in the register. */
 const noBatch = (batch: number): AppError =>
@@ -52,7 +54,19 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan
     encoding: lints.find((_, i) => routeOf(input.channel)[i] === 'sms')?.longest.encoding ?? null,
   };
 
-  const counts = countPlan(ctx, { channel: input.channel, purpose: input.purpose, tags: input.tags ?? [] }, at, gateRules(ctx));
+  if (input.segment !== undefined && input.tags?.length)
+    throw AppError.field('VALIDATION_FAILED', 'segment', 'campaigns.segmentOrTags', { segment: input.segment });
+  // A segment's filter is copied into the campaign: what it says now is what this campaign sends to.
+  const audienceOf: BatchRecord['audience'] = {
+    tags: input.tags ?? [],
+    ...(input.segment !== undefined ? { segment: segmentForCampaign(ctx, input.segment) } : {}),
+  };
+  const counts = countPlan(
+    ctx,
+    { channel: input.channel, purpose: input.purpose, tags: audienceOf.tags, audience: campaignAudience(ctx, audienceOf, at) },
+    at,
+    gateRules(ctx),
+  );
   const { audience, eligible, excluded, byChannel } = counts;
   const name = input.name ?? `${input.channel} ${input.purpose} ${iso(at).slice(0, 16).replace('T', ' ')}`;
   const batch = ctx.db.transaction(() => {
@@ -61,7 +75,7 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan
       channel: input.channel,
       purpose: input.purpose,
       text: input.text,
-      audience: { tags: input.tags ?? [] },
+      audience: audienceOf,
       plannedAt: at,
       createdAt: now,
       createdBy: actor,
@@ -86,6 +100,7 @@ export function listBatches(ctx: ServiceContext, input: ParsedInput<'campaign.li
       purpose: b.purpose,
       text: b.text,
       tags: b.audience.tags,
+      segment: b.audience.segment?.name ?? null,
       plannedAt: iso(b.plannedAt),
       createdAt: iso(b.createdAt),
       createdBy: b.createdBy,
@@ -110,7 +125,7 @@ export function batchAudience(ctx: ServiceContext, input: ParsedInput<'campaign.
   const withPending = pendingOptOutsOfAudience(ctx, at);
   const people: Output<'campaign.audience'>['people'] = [];
   let total = 0;
-  for (const m of ctx.batches.audience(b.audience.tags)) {
+  for (const m of walkAudience(ctx, b.audience, at)) {
     const { channel, verdict } = gateMember(withPending(m), b, at, rules, historyOf(m));
     const matches = input.reason === 'eligible' ? verdict.eligible : !verdict.eligible && verdict.reason === (input.reason as ExclusionReason);
     if (!matches) continue;

@@ -1,9 +1,8 @@
-import { marketingOfPage } from '../campaigns/audience';
 import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { Contact, ParsedInput, Output } from '../../../shared/contract/api';
 import { describePhoneRefusal, normalizePhone, type NormalizedPhone } from '../../../shared/domain/phone/normalize';
-import { nameKey, searchSource, type ContactRecord, type ListPosition, type ListSource } from '../db/repos/contacts.repo';
+import type { ContactRecord } from '../db/repos/contacts.repo';
 import { appendAudit, iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
@@ -113,67 +112,6 @@ export function updateContact(ctx: ServiceContext, input: ParsedInput<'contacts.
     appendAudit(ctx, actor, 'contact.updated', `contact:${c.id}`, { fields: Object.keys(input).filter((k) => k !== 'id' && k !== 'staff') });
     return toContact(next);
   })();
-}
-
-/**
- * A search is counted exactly up to this many matches; past it the list says "1,000+". Counted on every keystroke,
- * so it stays cheap: 10,000 made search-as-you-type 20× slower than the page itself on a broad prefix.
- */
-export const SEARCH_COUNT_CAP = 1_000;
-
-/** The text that identifies a search for its cursors: two spellings that fold alike are one search. */
-const searchIdentity = (query: string): string => nameKey(query);
-
-/** A cursor: where a page ended, and for which search (opaque to callers; base64url of JSON). */
-function encodeCursor(query: string, at: ListPosition): string {
-  return Buffer.from(JSON.stringify([1, searchIdentity(query), at.key, at.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string, query: string): ListPosition {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parts = null;
-  }
-  const ok =
-    Array.isArray(parts) &&
-    parts.length === 4 &&
-    parts[0] === 1 &&
-    typeof parts[1] === 'string' &&
-    typeof parts[2] === 'string' &&
-    Number.isSafeInteger(parts[3]) &&
-    (parts[3] as number) >= 0;
-  if (!ok) throw new AppError('VALIDATION_FAILED', 'contacts.cursorInvalid', {}, { fields: [{ path: 'cursor', key: 'contacts.notACursor' }] });
-  const [, search, key, id] = parts as [1, string, string, number];
-  if (search !== searchIdentity(query))
-    throw new AppError('VALIDATION_FAILED', 'contacts.cursorOtherSearch', {}, { fields: [{ path: 'cursor', key: 'contacts.otherSearch' }] });
-  return { key, id };
-}
-
-/**
- * contacts.list: a page of the whole list (in name order) or of a search, by offset or by the cursor of the page
- * before, with marketing status per channel and the gate's answer for it, the count (a search's exact up to
- * {@link SEARCH_COUNT_CAP}) and the cursor of the next page.
- */
-export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.list'>): Output<'contacts.list'> {
-  const query = input.query?.trim() ?? '';
-  if (input.cursor !== undefined && input.offset > 0)
-    throw new AppError('VALIDATION_FAILED', 'contacts.offsetWithCursor', {}, { fields: [{ path: 'offset', key: 'contacts.offsetOrCursor' }] });
-  const source: ListSource | null = query ? searchSource(query) : { kind: 'all' };
-  if (!source) return { contacts: [], total: 0, nextCursor: null };
-  const from = input.cursor !== undefined ? { after: decodeCursor(input.cursor, query) } : { offset: input.offset };
-  const page = ctx.contacts.list(source, from, input.limit);
-  // A first page that is not full is the whole answer: no count to ask for.
-  const whole = !('after' in from) && from.offset === 0 && page.rows.length < input.limit && source.kind !== 'all';
-  const count = whole ? { total: page.rows.length } : ctx.contacts.countOf(source, SEARCH_COUNT_CAP);
-  const now = ctx.clock.now();
-  const gated = marketingOfPage(ctx, page.rows, now);
-  return {
-    contacts: page.rows.map((r) => ({ ...toContact(r), ...gated.get(r.id)! })),
-    ...('total' in count ? { total: count.total } : { total: null, atLeast: count.atLeast }),
-    nextCursor: page.rows.length === input.limit && page.last ? encodeCursor(query, page.last) : null,
-  };
 }
 
 /** Find a contact by id or typed phone, or refuse. */

@@ -13,6 +13,7 @@ import { busyError, isSqliteBusy } from '../db/busy';
 import { toApiEvent } from '../register/consent';
 import { resolveActor } from '../register/staff';
 import { readSaid, readSaidOrNull, ref, storeSaid, type SaidRef } from '../../../shared/contract/said';
+import { walkAudience } from '../register/contact-list';
 
 /** The refusal for a campaign that is not in the register. */
 const noBatch = (batch: number): AppError =>
@@ -193,7 +194,7 @@ export class Outbox {
       });
       // Decide first, write after: SQLite cannot insert while the audience query is still being read.
       const decisions: { contactId: number; phone: string; channel: Channel; dueAt: number | null; reason: string | null }[] = [];
-      for (const m of ctx.batches.audience(batch.audience.tags)) {
+      for (const m of walkAudience(ctx, batch.audience, at)) {
         const { channel, verdict } = gateMember(withPending(m), batch, at, rules, historyOf(m));
         if (verdict.eligible) decisions.push({ contactId: m.contactId, phone: m.phone, channel, dueAt: at, reason: null });
         else if (verdict.deferUntil !== undefined)

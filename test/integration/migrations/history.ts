@@ -867,6 +867,13 @@ export const ERAS: Record<number, (s: Shop) => void> = {
     ).run(s.now, s.now, s.now, s.ids.olga!);
     s.audit('Марина', 'contact.erased', `contact:${s.ids.olga}`, { fields: ['name', 'email', 'externalId', 'tags', 'otherPhones'] });
   },
+  // 0013: a saved filter of the contacts list (a segment).
+  13(s) {
+    s.era(13);
+    const filter = { marketing: { channel: 'sms', status: ['granted'] }, tags: ['vip'] };
+    s.ids.segment = s.insert('segments', { name: 'Постоянные', filter: JSON.stringify(filter), created_at: s.now, created_by: 'Марина', updated_at: s.now });
+    s.audit('Марина', 'segment.saved', `segment:${s.ids.segment}`, { name: 'Постоянные', filter });
+  },
 };
 
 /** The event that let a contact's SMS marketing go: its latest grant. */

@@ -2,6 +2,14 @@ import { isMessageableReach, isUsNumber } from '../../../../shared/domain/phone/
 import { Channels, ConsentStatuses, Purposes, type ConsentState } from '../../../../shared/domain/consent/types';
 import type { PhoneReach } from '../../../../shared/domain/phone/normalize';
 import type { Db } from '../open';
+import type { FilterSql } from './contacts.repo';
+
+/** Who an audience walk reads: contacts with any of `tags` (all when none), narrowed by a segment's filter in SQL. */
+export interface AudienceSpec {
+  tags: readonly string[];
+  filter?: FilterSql | null | undefined;
+}
+const specOf = (a: readonly string[] | AudienceSpec): AudienceSpec => (Array.isArray(a) ? { tags: a as readonly string[] } : (a as AudienceSpec));
 
 /** A planned batch (times in ms; JSON columns parsed). */
 export interface BatchRecord {
@@ -14,7 +22,12 @@ export interface BatchRecord {
    * Who it goes to: contacts with any of `tags` (all when none). `confirm` marks a system campaign of double opt-in
    * confirmation requests (sending/confirmation-waves.ts): its recipients are written by the wave, not by tags.
    */
-  audience: { tags: string[]; confirm?: 'request' | 'winback' };
+  audience: {
+    tags: string[];
+    confirm?: 'request' | 'winback';
+    /** A segment's filter, copied when the campaign was planned (the segment may change or go later). */
+    segment?: { id: number; name: string; filter: Record<string, unknown> };
+  };
   plannedAt: number;
   createdAt: number;
   createdBy: string;
@@ -224,11 +237,14 @@ export class BatchesRepo {
    * (the personal-data consent may sit on another channel than the message), one contact at a time, without
    * holding the audience in memory.
    */
-  *audience(tags: readonly string[]): Generator<AudienceMember> {
-    const tagFilter = `WHERE c.removed_at IS NULL${tags.length ? ` AND EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value IN (${tags.map(() => '?').join(', ')}))` : ''}`;
+  *audience(audience: readonly string[] | AudienceSpec): Generator<AudienceMember> {
+    const { tags, filter } = specOf(audience);
+    const params: Record<string, string | number> = { ...(filter?.params ?? {}) };
+    tags.forEach((t, i) => (params[`tag${i}`] = t));
+    const where = [`c.removed_at IS NULL`, ...(tags.length ? [tagCondition(tags)] : []), ...(filter ? [filter.sql] : [])].join(' AND ');
     const rows = this.db
       .prepare<
-        unknown[],
+        Record<string, string | number>,
         {
           id: number;
           phone: string;
@@ -244,10 +260,10 @@ export class BatchesRepo {
       >(
         `SELECT c.id, c.phone, c.name, c.reach, s.channel, s.purpose, s.status, s.since, s.expires_at, s.last_event_id
          FROM contacts c LEFT JOIN consent_state s ON s.contact_id = c.id
-         ${tagFilter}
+         WHERE ${where}
          ORDER BY c.id`,
       )
-      .iterate(...tags);
+      .iterate(params);
     let current: AudienceMember | null = null;
     for (const r of rows) {
       if (!current || current.contactId !== r.id) {
@@ -293,11 +309,13 @@ export class BatchesRepo {
    * and the contacts with a history class. A contact in none of them is a usual one with no cells and no history,
    * counted as the remainder (the projection and the history only name existing contacts: foreign keys).
    */
-  audienceGroups(tags: readonly string[], at: number, history: Float64Array = new Float64Array()): AudienceGroup[] | null {
+  audienceGroups(audience: readonly string[] | AudienceSpec, at: number, history: Float64Array = new Float64Array()): AudienceGroup[] | null {
     if (!FITS) return null;
-    const listed = tags.length > 0;
-    const params: Record<string, string | number> = { at };
+    const { tags, filter } = specOf(audience);
+    const listed = tags.length > 0 || !!filter;
+    const params: Record<string, string | number> = { ...(filter?.params ?? {}), at };
     tags.forEach((t, i) => (params[`tag${i}`] = t));
+    const chosen = [...(tags.length ? [tagCondition(tags)] : []), ...(filter ? [filter.sql] : [])].join(' AND ');
     let total = 0;
     let usual = 0;
     if (!listed) {
@@ -312,7 +330,7 @@ export class BatchesRepo {
     const people = this.db
       .prepare<Record<string, string | number>, number>(
         `SELECT (c.id - @lo) * 16 + ${CONTACT_CODE} FROM contacts c
-         WHERE c.id > @lo AND c.id <= @hi AND ${listed ? tagCondition(tags) : `${CONTACT_CODE} <> @usual`} ORDER BY c.id`,
+         WHERE c.id > @lo AND c.id <= @hi AND ${listed ? `c.removed_at IS NULL AND ${chosen}` : `${CONTACT_CODE} <> @usual`} ORDER BY c.id`,
       )
       .pluck();
     // With tags, the cells of those contacts only (a seek each); without, the whole projection in key order.

@@ -140,14 +140,123 @@ export function searchPhones(phone: string, nationalNumber: string): string {
 /** What a page of the list is drawn from: everyone, names beginning with a key, or a search of the word index. */
 export type ListSource = { kind: 'all' } | { kind: 'prefix'; key: string } | { kind: 'match'; query: string };
 
-/** Where a page ends in its order: (name key, id) for the name order, the id alone for a search of the word index. */
+/** Where a page ends in its order: the sort key (a name key, number or instant; the id again for id order) and the id. */
 export interface ListPosition {
-  key: string;
+  key: string | number;
   id: number;
 }
 
 /** How many a source holds: exact, or (past `cap`) at least `cap`. */
 export type ListCount = { total: number } | { atLeast: number };
+
+/** The list's orders (`id`: the order contacts were added in, a search's own order). */
+export type ListSortBy = 'name' | 'phone' | 'added' | 'consentChanged' | 'id';
+export interface ListOrder {
+  by: ListSortBy;
+  dir: 'asc' | 'desc';
+}
+const NAME_ORDER: ListOrder = { by: 'name', dir: 'asc' };
+
+/** Each order's key column, every one with an index of the register's contacts (migrations 0010 and 0013). */
+const ORDER_KEY: Record<ListSortBy, string> = {
+  name: 'c.name_key',
+  phone: 'c.phone',
+  added: 'c.created_at',
+  consentChanged: 'c.consent_changed_at',
+  id: 'c.id',
+};
+
+/** A marketing status as the projection holds it, with expiry applied at the instant asked about. */
+export type StoredStatus = 'granted' | 'unproven' | 'pending' | 'expired' | 'revoked' | 'none';
+
+/**
+ * Who the list is narrowed to, in the register's terms (register/contact-list.ts makes one from the contract's
+ * filter): every part given must hold. Instants in ms; ranges are [from, to).
+ */
+export interface ListFilter {
+  /** Marketing on a channel in any of these statuses at `at`. */
+  marketing?: { channel: 'sms' | 'whatsapp'; statuses: readonly StoredStatus[] } | undefined;
+  /** Any of these tags. */
+  tags?: readonly string[] | undefined;
+  /** A consent event recorded this way. */
+  method?: string | undefined;
+  /** Added or updated by this import, or given consent events by it. */
+  importBatch?: number | undefined;
+  added?: { from?: number | undefined; to?: number | undefined } | undefined;
+  consentChanged?: { from?: number | undefined; to?: number | undefined } | undefined;
+}
+
+/** A filter as SQL over `contacts c`: its text (the same for filters of one shape) and its `@f_…` parameters. */
+export interface FilterSql {
+  sql: string;
+  params: Record<string, string | number>;
+}
+
+const STATUS_SQL: Record<Exclude<StoredStatus, 'none'>, string> = {
+  granted: "(s.status = 'granted' AND (s.expires_at IS NULL OR s.expires_at > @f_at))",
+  pending: "(s.status = 'pending' AND (s.expires_at IS NULL OR s.expires_at > @f_at))",
+  expired: "(s.status = 'expired' OR (s.status IN ('granted', 'pending') AND s.expires_at <= @f_at))",
+  unproven: "s.status = 'unproven'",
+  revoked: "s.status = 'revoked'",
+};
+
+/** The SQL of a filter at instant `at` (null when it narrows nothing). */
+export function filterSql(f: ListFilter, at: number): FilterSql | null {
+  const parts: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (f.marketing) {
+    params.f_at = at;
+    params.f_channel = f.marketing.channel;
+    const cell = "s.contact_id = c.id AND s.channel = @f_channel AND s.purpose = 'marketing'";
+    const kinds = [...new Set(f.marketing.statuses)].sort();
+    const stored = kinds.filter((k): k is Exclude<StoredStatus, 'none'> => k !== 'none');
+    const any: string[] = [];
+    if (stored.length) any.push(`EXISTS (SELECT 1 FROM consent_state s WHERE ${cell} AND (${stored.map((k) => STATUS_SQL[k]).join(' OR ')}))`);
+    if (kinds.includes('none')) any.push(`NOT EXISTS (SELECT 1 FROM consent_state s WHERE ${cell} AND s.status <> 'none')`);
+    parts.push(any.length === 1 ? any[0]! : `(${any.join(' OR ')})`);
+  }
+  if (f.tags?.length) {
+    f.tags.forEach((t, i) => (params[`f_tag${i}`] = t));
+    parts.push(`c.tags <> '[]' AND EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value IN (${f.tags.map((_, i) => `@f_tag${i}`).join(', ')}))`);
+  }
+  if (f.method !== undefined) {
+    params.f_method = f.method;
+    parts.push('EXISTS (SELECT 1 FROM consent_events e WHERE e.contact_id = c.id AND e.method = @f_method)');
+  }
+  if (f.importBatch !== undefined) {
+    params.f_import = f.importBatch;
+    parts.push(
+      `(c.import_batch_id = @f_import
+        OR EXISTS (SELECT 1 FROM import_batch_updates u WHERE u.batch_id = @f_import AND u.contact_id = c.id)
+        OR EXISTS (SELECT 1 FROM import_batches b JOIN consent_events e ON e.contact_id = c.id AND e.id BETWEEN b.first_event_id AND b.last_event_id
+                   WHERE b.id = @f_import))`,
+    );
+  }
+  for (const [name, column] of [
+    ['added', 'c.created_at'],
+    ['consentChanged', 'c.consent_changed_at'],
+  ] as const) {
+    const range = f[name];
+    // A contact whose consent never changed has no such day (its 0 is "never", not 1970).
+    if (range && name === 'consentChanged') parts.push('c.consent_changed_at > 0');
+    if (range?.from !== undefined) {
+      params[`f_${name}_from`] = range.from;
+      parts.push(`${column} >= @f_${name}_from`);
+    }
+    if (range?.to !== undefined) {
+      params[`f_${name}_to`] = range.to;
+      parts.push(`${column} < @f_${name}_to`);
+    }
+  }
+  return parts.length ? { sql: parts.join(' AND '), params } : null;
+}
+
+/** A page request: where from, narrowed how, in which order. */
+export interface ListQuery {
+  source: ListSource;
+  filter?: FilterSql | null | undefined;
+  order?: ListOrder | undefined;
+}
 
 /** Every this many rows of a source its position is remembered, so a page at any offset walks at most this far. */
 const FENCE = 1024;
@@ -419,20 +528,27 @@ export class ContactsRepo {
     return n;
   }
 
-  /** How many contacts a source holds, counted exactly up to `cap` (a search past it is "at least `cap`"). */
-  countOf(source: ListSource, cap: number): ListCount {
-    if (source.kind === 'all') return { total: this.count() };
-    const n = this.statement(source, 'count').get({ ...this.params(source), cap: cap + 1 }) as number;
+  /** How many contacts a query holds, counted exactly up to `cap` (past it: "at least `cap`"). */
+  countOf(q: ListSource | ListQuery, cap: number): ListCount {
+    const query = 'source' in q ? q : { source: q };
+    if (query.source.kind === 'all' && !query.filter) return { total: this.count() };
+    const n = this.statement(query, 'count').get({ ...this.params(query), cap: cap + 1 }) as number;
     return n > cap ? { atLeast: cap } : { total: n };
   }
 
   /**
-   * A page of a source in its order — names (then ids) for the whole list and a first letter, ids for a search of
-   * the word index — starting `offset` rows in, or right after `after` (a keyset page: a seek, whatever the depth).
-   * An offset walks at most {@link FENCE} rows: where every FENCEth row lies is remembered per source until contacts
-   * change, so only the first page that deep walks there. Also returns where the page ends, for the next one.
+   * A page of a query in its order — by default names (then ids) for the whole list and a first letter, ids for a
+   * search of the word index; or by number, when added or the last consent change, either way — narrowed by its
+   * filter, starting `offset` rows in, or right after `after` (a keyset page: a seek, whatever the depth). An offset
+   * walks at most {@link FENCE} rows: where every FENCEth row lies is remembered per query until contacts change, so
+   * only the first page that deep walks there. Also returns where the page ends, for the next one.
    */
-  list(source: ListSource, from: { offset: number } | { after: ListPosition }, limit: number): { rows: ContactRecord[]; last: ListPosition | null } {
+  list(
+    q: ListSource | ListQuery,
+    from: { offset: number } | { after: ListPosition },
+    limit: number,
+  ): { rows: ContactRecord[]; last: ListPosition | null; positions: ListPosition[] } {
+    const query = 'source' in q ? q : { source: q };
     let after: ListPosition | null = null;
     let skip = 0;
     if ('after' in from) after = from.after;
@@ -441,24 +557,28 @@ export class ContactsRepo {
       skip = from.offset;
       const known = fence >= 0 ? this.knowledge() : null;
       if (known) {
-        after = this.fenceAt(source, fence, known.fences);
-        if (!after) return { rows: [], last: null };
+        after = this.fenceAt(query, fence, known.fences);
+        if (!after) return { rows: [], last: null, positions: [] };
         skip = from.offset - (fence + 1) * FENCE;
       }
     }
-    const params = { ...this.params(source), limit, skip, ...(after ? { key: after.key, id: after.id } : {}) };
+    const params = { ...this.params(query), limit, skip, ...(after ? { key: after.key, id: after.id } : {}) };
     let rows: ContactRecord[];
-    if (source.kind === 'match') {
-      const ids = this.statement(source, after ? 'idsAfter' : 'ids').all(params) as number[];
-      rows = ids.length ? (this.statement(source, 'byIds').all({ ids: JSON.stringify(ids) }) as ContactRow[]).map(toRecord) : [];
-    } else rows = (this.statement(source, after ? 'rowsAfter' : 'rows').all(params) as ContactRow[]).map(toRecord);
-    const end = rows[rows.length - 1];
-    return { rows, last: end ? { key: source.kind === 'match' ? '' : nameKey(end.name), id: end.id } : null };
+    if (isWordIndexOrder(query)) {
+      const ids = this.statement(query, after ? 'idsAfter' : 'ids').all(params) as number[];
+      rows = ids.length ? (this.statement(query, 'byIds').all({ ids: JSON.stringify(ids) }) as ContactRow[]).map(toRecord) : [];
+      const positions = rows.map((r) => ({ key: r.id, id: r.id }));
+      return { rows, last: positions[positions.length - 1] ?? null, positions };
+    }
+    const raw = this.statement(query, after ? 'rowsAfter' : 'rows').all(params) as (ContactRow & { sort_key: string | number })[];
+    rows = raw.map(toRecord);
+    const positions = raw.map((r) => ({ key: r.sort_key, id: r.id }));
+    return { rows, last: positions[positions.length - 1] ?? null, positions };
   }
 
-  /** Where fence `n` of a source lies (row (n + 1) × FENCE − 1), walking on from the last one known; null past the end. */
-  private fenceAt(source: ListSource, n: number, all: Map<string, ListPosition[]>): ListPosition | null {
-    const name = sourceName(source);
+  /** Where fence `n` of a query lies (row (n + 1) × FENCE − 1), walking on from the last one known; null past the end. */
+  private fenceAt(query: ListQuery, n: number, all: Map<string, ListPosition[]>): ListPosition | null {
+    const name = queryName(query);
     const fences = all.get(name) ?? [];
     // Most recently used last; past FENCED_SOURCES the least recently used is forgotten.
     all.delete(name);
@@ -466,51 +586,80 @@ export class ContactsRepo {
     if (all.size > FENCED_SOURCES) all.delete(all.keys().next().value!);
     while (fences.length <= n) {
       const from = fences[fences.length - 1];
-      const params = { ...this.params(source), skip: FENCE - 1, ...(from ? { key: from.key, id: from.id } : {}) };
-      const at = this.statement(source, from ? 'fenceAfter' : 'fence').get(params) as ListPosition | undefined;
+      const params = { ...this.params(query), skip: FENCE - 1, ...(from ? { key: from.key, id: from.id } : {}) };
+      const at = this.statement(query, from ? 'fenceAfter' : 'fence').get(params) as ListPosition | undefined;
       if (!at) return null;
       fences.push(at);
     }
     return fences[n]!;
   }
 
-  private params(source: ListSource): Record<string, string | number> {
-    if (source.kind === 'prefix') return { lo: source.key, hi: source.key + '\uffff' };
-    if (source.kind === 'match') return { match: source.query };
-    return {};
+  private params(query: ListQuery): Record<string, string | number> {
+    const { source } = query;
+    const own: Record<string, string | number> =
+      source.kind === 'prefix' ? { lo: source.key, hi: source.key + '\uffff' } : source.kind === 'match' ? { match: source.query } : {};
+    return query.filter ? { ...own, ...query.filter.params } : own;
   }
 
-  /** A prepared statement of the list's for a kind of source (a handful, each prepared once). */
+  /** A prepared statement of the list's for a shape of query (source kind, filter shape, order), each prepared once. */
   private statement(
-    source: ListSource,
+    query: ListQuery,
     what: 'rows' | 'rowsAfter' | 'fence' | 'fenceAfter' | 'ids' | 'idsAfter' | 'byIds' | 'count',
   ): Statement<Record<string, string | number>, unknown> {
-    const name = `${source.kind}:${what}`;
+    const { source, filter } = query;
+    const order = orderOf(query);
+    const name = `${source.kind}:${what}:${order.by}:${order.dir}:${filter?.sql ?? ''}`;
     let stmt = this.listStmts.get(name);
-    if (stmt) return stmt;
-    const order = 'ORDER BY name_key, id';
-    const where = `${ACTIVE}${source.kind === 'prefix' ? ' AND name_key >= @lo AND name_key < @hi' : ''}`;
-    const seek = ' AND (name_key, id) > (@key, @id)';
+    if (stmt) {
+      // Most recently used last (a few hundred shapes at most are kept).
+      this.listStmts.delete(name);
+      this.listStmts.set(name, stmt);
+      return stmt;
+    }
+    const key = ORDER_KEY[order.by];
+    const dir = order.dir === 'asc' ? 'ASC' : 'DESC';
+    const orderBy = `ORDER BY ${key} ${dir}, c.id ${dir}`;
     const fts = 'SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match';
-    const byName = source.kind !== 'match';
+    const where = [
+      `c.${ACTIVE}`,
+      ...(source.kind === 'prefix' ? ['c.name_key >= @lo AND c.name_key < @hi'] : []),
+      ...(source.kind === 'match' ? [`c.id IN (${fts})`] : []),
+      ...(filter ? [filter.sql] : []),
+    ].join(' AND ');
+    const seek = order.by === 'id' ? ` AND c.id ${dir === 'ASC' ? '>' : '<'} @id` : ` AND (${key}, c.id) ${dir === 'ASC' ? '>' : '<'} (@key, @id)`;
+    const wordIndex = isWordIndexOrder(query);
     const sql = {
-      rows: `SELECT ${COLUMNS} FROM contacts WHERE ${where} ${order} LIMIT @limit OFFSET @skip`,
-      rowsAfter: `SELECT ${COLUMNS} FROM contacts WHERE ${where}${seek} ${order} LIMIT @limit OFFSET @skip`,
-      fence: byName
-        ? `SELECT name_key AS key, id FROM contacts WHERE ${where} ${order} LIMIT 1 OFFSET @skip`
-        : `SELECT '' AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match ORDER BY rowid LIMIT 1 OFFSET @skip`,
-      fenceAfter: byName
-        ? `SELECT name_key AS key, id FROM contacts WHERE ${where}${seek} ${order} LIMIT 1 OFFSET @skip`
-        : `SELECT '' AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match AND rowid > @id ORDER BY rowid LIMIT 1 OFFSET @skip`,
+      rows: `SELECT ${COLUMNS}, ${key} AS sort_key FROM contacts c WHERE ${where} ${orderBy} LIMIT @limit OFFSET @skip`,
+      rowsAfter: `SELECT ${COLUMNS}, ${key} AS sort_key FROM contacts c WHERE ${where}${seek} ${orderBy} LIMIT @limit OFFSET @skip`,
+      fence: wordIndex
+        ? `SELECT rowid AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match ORDER BY rowid LIMIT 1 OFFSET @skip`
+        : `SELECT ${key} AS key, c.id AS id FROM contacts c WHERE ${where} ${orderBy} LIMIT 1 OFFSET @skip`,
+      fenceAfter: wordIndex
+        ? `SELECT rowid AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match AND rowid > @id ORDER BY rowid LIMIT 1 OFFSET @skip`
+        : `SELECT ${key} AS key, c.id AS id FROM contacts c WHERE ${where}${seek} ${orderBy} LIMIT 1 OFFSET @skip`,
       ids: `${fts} ORDER BY rowid LIMIT @limit OFFSET @skip`,
       idsAfter: `${fts} AND rowid > @id ORDER BY rowid LIMIT @limit OFFSET @skip`,
       byIds: `SELECT ${COLUMNS} FROM contacts WHERE id IN (SELECT value FROM json_each(@ids)) AND ${ACTIVE} ORDER BY id`,
-      count: byName ? `SELECT count(*) FROM (SELECT 1 FROM contacts WHERE ${where} LIMIT @cap)` : `SELECT count(*) FROM (${fts} LIMIT @cap)`,
+      count:
+        source.kind === 'match' && !filter
+          ? `SELECT count(*) FROM (${fts} LIMIT @cap)`
+          : `SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE ${where} LIMIT @cap)`,
     }[what];
     stmt = this.db.prepare<Record<string, string | number>, unknown>(sql);
     if (what === 'ids' || what === 'idsAfter' || what === 'count') stmt = stmt.pluck();
     this.listStmts.set(name, stmt);
+    if (this.listStmts.size > 300) this.listStmts.delete(this.listStmts.keys().next().value!);
     return stmt;
+  }
+
+  /** Whether an active contact matches a filter (null: any active contact). */
+  matches(id: number, filter: FilterSql | null | undefined): boolean {
+    return (
+      this.db
+        .prepare<Record<string, string | number>, number>(`SELECT 1 FROM contacts c WHERE c.id = @id AND c.${ACTIVE}${filter ? ` AND ${filter.sql}` : ''}`)
+        .pluck()
+        .get({ ...(filter?.params ?? {}), id }) !== undefined
+    );
   }
 
   /** A page of all contacts in name order. */
@@ -525,8 +674,27 @@ export class ContactsRepo {
   }
 }
 
-/** A source's name among the remembered ones. */
-const sourceName = (s: ListSource): string => (s.kind === 'all' ? 'all' : s.kind === 'prefix' ? `p:${s.key}` : `m:${s.query}`);
+/** The order a query is listed in: as asked, else names (ids for a search of the word index). */
+function orderOf(query: ListQuery): ListOrder {
+  return query.order ?? (query.source.kind === 'match' ? { by: 'id', dir: 'asc' } : NAME_ORDER);
+}
+
+/** A search in id order with nothing else to narrow it is read from the word index alone. */
+function isWordIndexOrder(query: ListQuery): boolean {
+  const order = orderOf(query);
+  return query.source.kind === 'match' && !query.filter && order.by === 'id' && order.dir === 'asc';
+}
+
+/** A query's name among the remembered ones (its filter's values included; the instant to the minute). */
+function queryName(q: ListQuery): string {
+  const s = q.source;
+  const source = s.kind === 'all' ? 'all' : s.kind === 'prefix' ? `p:${s.key}` : `m:${s.query}`;
+  const order = orderOf(q);
+  if (!q.filter) return `${source}|${order.by}|${order.dir}`;
+  const params = { ...q.filter.params };
+  if (typeof params.f_at === 'number') params.f_at = Math.floor(params.f_at / 60_000);
+  return `${source}|${order.by}|${order.dir}|${q.filter.sql}|${JSON.stringify(params)}`;
+}
 
 /**
  * Where a search draws from: a single letter, the names that begin with it (the name index, in name order); longer
