@@ -7,6 +7,7 @@ import { createContext, type ServiceContext } from './context';
 import { addContact, getContact, updateContact } from './register/contacts';
 import { deleteSegment, listContacts, listSegments, saveSegment, tagContacts } from './register/contact-list';
 import { consentStatus, rebuildProjection, recordConsent } from './register/consent';
+import { deleteContact, eraseContact, mergeContacts, personOf } from './register/people';
 import { getSettings, setupStatus, updateSettings } from './register/settings';
 import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './register/staff';
 import { createForm, formPoster, formQr, formTemplateFor, listForms, printForm } from './intake/forms';
@@ -286,6 +287,10 @@ export function createBackend(options: BackendOptions): Backend {
   const handlers: Handlers = {
     'contacts.add': (i) => addContact(ctx, i),
     'contacts.update': (i) => updateContact(ctx, i),
+    'contacts.person': (i) => personOf(ctx, i),
+    'contacts.merge': (i) => mergeContacts(ctx, i),
+    'contacts.delete': (i) => deleteContact(ctx, i),
+    'contacts.erase': (i) => eraseContact(ctx, i),
     'contacts.list': (i) => listContacts(ctx, i),
     'contacts.tag': (i) => tagContacts(ctx, i),
     'segments.list': () => listSegments(ctx),

@@ -10,6 +10,7 @@ import { healthMethods } from './health';
 import { importsMethods } from './imports';
 import { inboundMethods } from './inbound';
 import { lintMethods } from './lint';
+import { peopleMethods } from './people';
 import { providersMethods } from './providers';
 import { registerMethods } from './register';
 import { segmentsMethods } from './segments';
@@ -23,6 +24,7 @@ import { settingsMethods } from './settings';
 export * from './common';
 export * from './consent';
 export * from './contacts';
+export * from './people';
 export * from './settings';
 export * from './forms';
 export * from './campaigns';
@@ -40,6 +42,7 @@ export * from './health';
 /** Operation table: the single list of everything a door may call. */
 export const api = {
   ...contactsMethods,
+  ...peopleMethods,
   ...consentMethods,
   ...settingsMethods,
   ...formsMethods,

@@ -93,6 +93,11 @@ export const Contact = z.object({
   otherPhones: z.array(z.string()),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,
+  /** Set when this number was merged into another contact, the person's primary (it keeps its own consent). */
+  mergedInto: z.number().int().nullable().optional(),
+  /** When a deletion request was made and when it was carried out (personal fields erased); null: never. */
+  erasureRequestedAt: IsoInstant.nullable().optional(),
+  erasedAt: IsoInstant.nullable().optional(),
 });
 /** A customer in the register. */
 export type Contact = z.infer<typeof Contact>;

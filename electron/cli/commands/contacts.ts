@@ -2,7 +2,7 @@ import { Channels, ConsentMethods, Purposes } from '../../../shared/domain/conse
 import { UsageError, asInt, asListKeepEmpty } from '../args';
 import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
 import { backendOf, deliver, oneOf, pageFlags, staffFlag } from './common';
-import { consentRecorded, consentStatus, contactLine, contactPage, contactsList } from './format';
+import { consentRecorded, consentStatus, contactLine, contactPage, contactsList, contactsErased, contactsMerged } from './format';
 
 const phone: Flag = {
   name: 'phone',
@@ -45,6 +45,65 @@ const contacts: Command[] = [
     human: contactPage,
   }),
   {
+    words: ['contacts', 'edit'],
+    summary: "change a contact's name, e-mail, language, CRM id or tags (never its number)",
+    details: [
+      'The number is what consent is bound to and does not change. A wrong number: add the right one as a contact',
+      '(optin contacts add) and merge the wrong one into it (optin contacts merge).',
+      'An empty value clears a field: --email "" --tags "".',
+    ],
+    flags: [
+      phone,
+      { name: 'name', value: 'N', summary: 'the name', field: 'name' },
+      { name: 'email', value: 'E', summary: 'an e-mail address ("" clears it)', field: 'email', as: (raw) => (raw === '' ? null : raw) },
+      { name: 'tags', value: 'a,b', summary: 'the tags, comma-separated (replace the old ones; "" clears them)', field: 'tags', as: asListKeepEmpty },
+      { name: 'external-id', value: 'ID', summary: 'the id in your CRM ("" clears it)', field: 'externalId', as: (raw) => (raw === '' ? null : raw) },
+      { name: 'locale', value: 'en|ru', summary: "the contact's language", field: 'locale' },
+      staffFlag,
+    ],
+    calls: ['contacts.get', 'contacts.update'],
+    run: editContact,
+  },
+  command({
+    words: ['contacts', 'merge'],
+    summary: "merge a contact into another one, the person's primary number (each keeps its own consent)",
+    details: [
+      'The merged number becomes one of the primary\'s other numbers; no consent event moves: each number keeps its',
+      'history and its own consent decides messages to it. Empty fields of the primary are filled, tags joined.',
+    ],
+    method: 'contacts.merge',
+    flags: [
+      { ...phone, summary: 'the number to merge (it becomes another number of the person)' },
+      { name: 'into', value: 'Q', summary: "the primary contact's number", required: true, field: 'intoPhone' },
+      staffFlag,
+    ],
+    human: contactsMerged,
+  }),
+  command({
+    words: ['contacts', 'delete'],
+    summary: 'delete a contact that was never asked (no consent events); otherwise use contacts erase',
+    method: 'contacts.delete',
+    flags: [phone, staffFlag],
+    human: (v) => `deleted contact ${v.contactId} (${v.phone})`,
+  }),
+  command({
+    words: ['contacts', 'erase'],
+    summary: 'carry out a deletion request (152-FZ art. 21, GDPR art. 17): personal data erased, the opt-out kept',
+    details: [
+      'For the person the number belongs to (their other numbers too): the request and its completion go to the audit',
+      'log; every consent still in force and marketing on every channel are revoked (the proof that no import can',
+      'undo); name, e-mail, language, CRM id, tags and other numbers are erased. The number and its events stay.',
+    ],
+    method: 'contacts.erase',
+    flags: [
+      phone,
+      { name: 'request-date', value: 'ISO', summary: 'when the person asked (default: now)', field: 'requestedAt' },
+      { name: 'reference', value: 'T', summary: 'how they asked ("letter of 12 Nov"), kept as the evidence', field: 'reference' },
+      staffFlag,
+    ],
+    human: contactsErased,
+  }),
+  {
     words: ['contacts', 'certificate'],
     summary: "one person's consent proof at an instant, as a PDF or an ISO 27560 JSON-LD record",
     details: [
@@ -67,6 +126,16 @@ const contacts: Command[] = [
     run: certificate,
   },
 ];
+
+/** `contacts edit`: find the contact by its number, then change its fields. */
+async function editContact(c: Ctx): Promise<Outcome> {
+  const { phone: typed, ...fields } = c.input;
+  if (Object.keys(fields).filter((k) => k !== 'staff').length === 0)
+    throw new UsageError('contacts edit: say what to change (--name, --email, --tags, --external-id or --locale)');
+  const page = await c.call('contacts.get', { phone: typed });
+  const updated = await c.call('contacts.update', { id: page.contact.id, ...fields });
+  return { ok: true, value: updated, human: contactLine(updated) };
+}
 
 /** `contacts certificate`: one person's consent certificate as a PDF, or their ISO/IEC TS 27560 consent record as JSON-LD. */
 async function certificate(c: Ctx): Promise<Outcome> {

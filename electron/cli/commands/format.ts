@@ -32,11 +32,30 @@ export function contactPage(v: Output<'contacts.get'>): string {
   );
   return [
     `contact ${v.contact.id}  ${v.contact.phone}  ${v.contact.name}`,
+    ...(v.contact.mergedInto ? [`another number of contact ${v.contact.mergedInto} (its own consent decides messages to it)`] : []),
+    ...(v.contact.erasedAt ? [`erased on request: asked ${v.contact.erasureRequestedAt ?? '?'}, erased ${v.contact.erasedAt}`] : []),
     'consents:',
     ...(cells.length ? cells : ['  none']),
     ...(v.pending ?? []).map(pendingLine),
     'timeline:',
     ...(events.length ? events : ['  no events']),
+  ].join('\n');
+}
+
+/** What a merge did. */
+export function contactsMerged(v: Output<'contacts.merge'>): string {
+  return [
+    `merged into contact ${v.primary.id} (${v.primary.phone}): ${v.merged.map((m) => m.phone).join(', ')}`,
+    v.filled.length ? `filled in: ${v.filled.join(', ')}` : 'no field of the primary changed',
+    'each number keeps its own consent',
+  ].join('\n');
+}
+
+/** What a deletion request did. */
+export function contactsErased(v: Output<'contacts.erase'>): string {
+  return [
+    `erased on request (asked ${v.requestedAt}, done ${v.erasedAt}): ${v.erased.map((c) => c.phone).join(', ')}`,
+    `${v.revocations} revocation${v.revocations === 1 ? '' : 's'} recorded; the numbers and their opt-out are kept`,
   ].join('\n');
 }
 

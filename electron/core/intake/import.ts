@@ -508,13 +508,27 @@ export async function runImport(
     }).length;
   };
 
-  const applyPlan = (plan: RowPlan, cells: readonly string[]): void => {
-    const got = sink.contactFor(plan.primary, plan);
+  const applyPlan = (row: RowPlan, cells: readonly string[]): void => {
+    const got = sink.contactFor(row.primary, row);
     let contact = got.contact;
+    // A number erased on request (register/people.ts) keeps only the proof of its opt-out: a file may withdraw more,
+    // never grant it again nor write the person's fields back.
+    const erasedAt = contact?.erasedAt ?? null;
+    if (erasedAt !== null)
+      warn(
+        row.row,
+        importWarning(
+          'erased_on_request',
+          { phone: row.primary.e164, date: new Date(erasedAt).toISOString().slice(0, 10) },
+          `${row.primary.e164} was erased on request on ${new Date(erasedAt).toISOString().slice(0, 10)}: no consent or personal data of this row was imported`,
+        ),
+        cells,
+      );
+    const plan: RowPlan = erasedAt === null ? row : { ...row, consents: row.consents.filter((c) => c.action === 'revoke') };
     const existingId = got.existed || (got.known && contact && touchedExisting.has(contact.id)) ? contact?.id : undefined;
     if (got.known) summary.merged++;
     else if (got.createdHere) summary.created++;
-    if (contact && !got.createdHere) {
+    if (contact && !got.createdHere && erasedAt === null) {
       const after = mergeFields(contact, plan, options.merge, now);
       if (after) {
         sink.update(contact, after);

@@ -24,6 +24,9 @@ export function toContact(c: ContactRecord): Contact {
     otherPhones: c.otherPhones,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
+    mergedInto: c.mergedInto ?? null,
+    erasureRequestedAt: c.erasureRequestedAt ? iso(c.erasureRequestedAt) : null,
+    erasedAt: c.erasedAt ? iso(c.erasedAt) : null,
   };
 }
 

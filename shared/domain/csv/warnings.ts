@@ -27,6 +27,8 @@ export const ImportWarningKinds = [
   'header_nul',
   /** A spreadsheet cell held a formula: its last computed value was read. */
   'formula_value',
+  /** The number was erased on a deletion request: the row's consents and fields are not imported (opt-outs are). */
+  'erased_on_request',
 ] as const;
 /** One kind of import warning. */
 export type ImportWarningKind = (typeof ImportWarningKinds)[number];

@@ -23,6 +23,11 @@ export interface ContactRecord {
   updatedAt: number;
   /** Set when an undone import took the contact out of the register (its row stays for the event log). */
   removedAt?: number | null;
+  /** The person's primary contact when this one was merged into it (this number keeps its own consent). */
+  mergedInto?: number | null;
+  /** When a deletion request was made, and when its personal fields were erased (null: never). */
+  erasureRequestedAt?: number | null;
+  erasedAt?: number | null;
 }
 
 interface ContactRow {
@@ -41,10 +46,13 @@ interface ContactRow {
   created_at: number;
   updated_at: number;
   removed_at: number | null;
+  merged_into: number | null;
+  erasure_requested_at: number | null;
+  erased_at: number | null;
 }
 
 const COLUMNS =
-  'id, phone, national_number, name, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at, removed_at';
+  'id, phone, national_number, name, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at, removed_at, merged_into, erasure_requested_at, erased_at';
 /** Removed contacts (an undone import) keep their row for the event log but are not part of the register. */
 const ACTIVE = 'removed_at IS NULL';
 
@@ -65,6 +73,9 @@ function toRecord(r: ContactRow): ContactRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     removedAt: r.removed_at,
+    mergedInto: r.merged_into,
+    erasureRequestedAt: r.erasure_requested_at,
+    erasedAt: r.erased_at,
   };
 }
 
@@ -431,6 +442,70 @@ export class ContactsRepo {
       )
       .run(at, at, id);
     this.ftsDelete.run(id);
+    this.changed();
+  }
+
+  /** The contacts merged into a primary (its other numbers), in the order they were added. */
+  mergedInto(primaryId: number): ContactRecord[] {
+    return this.db
+      .prepare<[number], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE merged_into = ? AND ${ACTIVE} ORDER BY id`)
+      .all(primaryId)
+      .map(toRecord);
+  }
+
+  /** Link a contact to the person's primary contact, or unlink it (null). No event moves: each number keeps its own. */
+  setMergedInto(id: number, primaryId: number | null, at: number): void {
+    this.db.prepare('UPDATE contacts SET merged_into = ?, updated_at = ? WHERE id = ?').run(primaryId, at, id);
+    this.changed();
+  }
+
+  /**
+   * Carry out a deletion request on a contact: its personal fields cleared (name, e-mail, language, CRM id, tags,
+   * other numbers) and the dates kept; the number stays searchable, so the proof of its opt-out can be found.
+   */
+  erase(id: number, requestedAt: number, at: number): void {
+    this.db
+      .prepare(
+        `UPDATE contacts SET name = '', name_key = '', email = NULL, locale = NULL, external_id = NULL, tags = '[]', other_phones = '[]',
+           erasure_requested_at = ?, erased_at = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(requestedAt, at, at, id);
+    const c = this.byId.get(id);
+    this.ftsDelete.run(id);
+    if (c) this.index(id, { name: '', phone: c.phone, nationalNumber: c.national_number });
+    this.changed();
+  }
+
+  /** What an import kept of a contact to put back on undo: cleared with the contact's own fields on erasure. */
+  eraseBeforeImages(id: number, erased: Record<string, unknown>): void {
+    const rows = this.db.prepare<[number], { batch_id: number; before: string }>('SELECT batch_id, before FROM import_batch_updates WHERE contact_id = ?').all(id);
+    const put = this.db.prepare('UPDATE import_batch_updates SET before = ? WHERE batch_id = ? AND contact_id = ?');
+    for (const r of rows) put.run(JSON.stringify({ ...(JSON.parse(r.before) as Record<string, unknown>), ...erased }), r.batch_id, id);
+  }
+
+  /** The records other than consent events that name a contact (a contact with any of them is kept). */
+  recordsNaming(id: number): string[] {
+    const tables = this.db
+      .prepare<[], { name: string }>(
+        `SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+          WHERE m.type = 'table' AND f."table" = 'contacts' AND m.name <> 'consent_state'`,
+      )
+      .all()
+      .map((t) => t.name);
+    return tables.filter((t) => {
+      const cols = this.db
+        .prepare<[string], { from: string }>(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" = 'contacts'`)
+        .all(t)
+        .map((c) => c.from);
+      return cols.some((col) => this.db.prepare(`SELECT 1 FROM "${t}" WHERE "${col}" = ? LIMIT 1`).get(id) !== undefined);
+    });
+  }
+
+  /** Delete a contact for good (the caller checked it has no consent events or other records). */
+  delete(id: number): void {
+    this.db.prepare('DELETE FROM consent_state WHERE contact_id = ?').run(id);
+    // The search index entry goes with the row (trigger contacts_fts_delete).
+    this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
     this.changed();
   }
 
