@@ -58,6 +58,19 @@ export const BatchProgress = z.object({
   skipReasons: z.record(z.string(), z.number().int()),
   /** When the next queued message is due, if any waits. */
   nextAttemptAt: IsoInstant.nullable(),
+  /**
+   * Messages waiting for another try after the provider's passing refusal (an outage, a timeout, throttling): how
+   * many, the most attempts made for one, the provider's last answer (`reason` in English, `said` by key) and when,
+   * and when the next try is due. Null when none waits.
+   */
+  retrying: z
+    .object({
+      count: z.number().int(),
+      attempts: z.number().int(),
+      answer: z.object({ reason: z.string(), said: SaidSchema, at: IsoInstant }).nullable(),
+      nextAttemptAt: IsoInstant,
+    })
+    .nullable(),
   startedAt: IsoInstant.nullable(),
   finishedAt: IsoInstant.nullable(),
 });

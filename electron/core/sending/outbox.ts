@@ -402,6 +402,7 @@ export class Outbox {
     const c = this.ctx.outbox.counts(batchId);
     const next = this.ctx.outbox.nextDue(batchId);
     const stalled = this.stalled.get(batchId);
+    const retrying = batch.state === 'sending' ? this.ctx.outbox.retrying(batchId, this.ctx.clock.now()) : null;
     return {
       batch: batchId,
       state: batch.state,
@@ -421,6 +422,14 @@ export class Outbox {
       unknown: c.unknown,
       skipReasons: this.ctx.outbox.skipReasons(batchId),
       nextAttemptAt: next === null ? null : iso(next),
+      retrying: retrying
+        ? {
+            count: retrying.count,
+            attempts: retrying.attempts,
+            answer: retrying.last?.detail ? { ...reasonOut(retrying.last.detail), at: iso(retrying.last.at) } : null,
+            nextAttemptAt: iso(retrying.nextDue),
+          }
+        : null,
       startedAt: run ? iso(run.startedAt) : null,
       finishedAt: run?.finishedAt ? iso(run.finishedAt) : null,
     };

@@ -7,6 +7,8 @@ import { PLACEHOLDER_OWNER } from '../../../shared/contract/settings';
 import { staffLabel, staffOptions } from '../../../renderer/src/components/staff';
 import { printedStaffName, printLabels } from '../../../electron/core/print/labels';
 import { reportLabels } from '../../../electron/core/print/report';
+import { purposesForPack } from '../../../renderer/src/components/purposes';
+import { getPolicyPack } from '../../../shared/domain/policy/policy';
 
 /** Issue #17 item 9: the words the screens and printouts use — translated, and one word for one thing. */
 
@@ -78,5 +80,14 @@ describe('one word for marketing', () => {
         .map(([k, v]) => `${f} ${k}: ${v}`),
     );
     expect(found).toEqual([]);
+  });
+});
+
+describe('152-FZ only where it applies', () => {
+  it('a UK shop is not offered the personal-data consent; a Russian one is; a value already chosen stays', () => {
+    expect(purposesForPack(getPolicyPack('uk'))).toEqual(['marketing', 'service']);
+    expect(purposesForPack(getPolicyPack('ru'))).toEqual(['marketing', 'service', 'personal_data']);
+    expect(purposesForPack(getPolicyPack('uk'), ['personal_data'])).toEqual(['marketing', 'service', 'personal_data']);
+    expect(purposesForPack(undefined)).toEqual(['marketing', 'service']);
   });
 });

@@ -310,6 +310,33 @@ export class OutboxRepo {
     return r?.at ?? null;
   }
 
+  /**
+   * Messages waiting for another try after a provider's passing refusal (an outage, a timeout, throttling): how many,
+   * the most attempts among them, when the next is due, and the latest one's last log line (the provider's answer).
+   * Null when none waits. Only rows due later than `now` are looked at, through the (batch, status, due_at) index.
+   */
+  retrying(
+    batchId: number,
+    now: number,
+  ): { count: number; attempts: number; nextDue: number; last: { at: number; detail: string | null } | null } | null {
+    const r = this.db
+      .prepare<[number, number], { n: number; attempts: number | null; due: number | null }>(
+        `SELECT count(*) AS n, max(attempts) AS attempts, min(due_at) AS due FROM outbox
+         WHERE batch_id = ? AND status IN ('queued', 'sending') AND due_at > ? AND attempts > 0`,
+      )
+      .get(batchId, now);
+    if (!r || r.n === 0 || r.due === null) return null;
+    const last = this.db
+      .prepare<[number, number], { at: number; detail: string | null }>(
+        `SELECT at, detail FROM outbox_log WHERE recipient_id = (
+           SELECT id FROM outbox WHERE batch_id = ? AND status IN ('queued', 'sending') AND due_at > ? AND attempts > 0
+           ORDER BY updated_at DESC, id DESC LIMIT 1
+         ) ORDER BY id DESC LIMIT 1`,
+      )
+      .get(batchId, now);
+    return { count: r.n, attempts: r.attempts ?? 0, nextDue: r.due, last: last ?? null };
+  }
+
   /** Sent messages still without a final status, for polling. */
   awaitingStatus(batchId: number, limit: number): OutboxRecord[] {
     return this.db

@@ -92,6 +92,23 @@ export function OutboxPanel({ progress }: { progress: BatchProgress }) {
         </Alert>
       )}
 
+      {progress.retrying && !progress.paused && (
+        <Alert color="yellow" variant="light" mb="sm" title={t('campaigns.outbox.retryingTitle')} data-testid="retrying-banner">
+          <Text size="sm">{t('campaigns.outbox.retrying', { count: progress.retrying.count, attempts: progress.retrying.attempts })}</Text>
+          {progress.retrying.answer && (
+            <Text size="sm" mt={4} data-testid="retrying-answer">
+              {t('campaigns.outbox.retryingAnswer', { when: when(progress.retrying.answer.at) })}{' '}
+              <Text span size="sm" fw={600}>
+                {translateSaid(t, progress.retrying.answer.said)}
+              </Text>
+            </Text>
+          )}
+          <Text size="sm" mt={4} data-testid="retrying-next">
+            {t('campaigns.outbox.retryingNext', { when: when(progress.retrying.nextAttemptAt) })}
+          </Text>
+        </Alert>
+      )}
+
       <Progress.Root size={18} data-testid="progress-bar" aria-label={t('campaigns.outbox.progressLabel', { done, total })}>
         {FIGURES.filter((f) => f.key !== 'pending' && f.key !== 'delivered').map((f) => (
           <Tooltip key={f.key} label={`${t(`campaigns.figure.${f.key}`)}: ${progress[f.key]}`}>

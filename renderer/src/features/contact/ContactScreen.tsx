@@ -13,7 +13,9 @@ import { countryName, formatDateTime, formatPhone } from '../../components/forma
 import { translateBusyWhat, translateServerMessage } from '../../i18n/server-messages';
 import { RecordConsentModal } from './RecordConsentModal';
 import { CertificatePanel } from './CertificatePanel';
+import { PersonPanel } from './PersonPanel';
 import { staffLabel } from '../../components/staff';
+import { purposesForPack } from '../../components/purposes';
 
 /** A contact's consents now and the full, provable history behind them. */
 /** One evidence value as a person reads it: the file's consent columns as "header: value", a hash shortened. */
@@ -32,6 +34,7 @@ export function ContactScreen({ contactId }: { contactId: number }) {
   const error = useContactStore((s) => s.error);
   const load = useContactStore((s) => s.load);
   const timeZone = useSettingsStore((s) => s.settings?.timezone);
+  const pack = useSettingsStore((s) => s.settings?.effectivePolicy);
   const go = useAppStore((s) => s.go);
   const [recording, setRecording] = useState<'consent' | 'optout' | null>(null);
 
@@ -42,6 +45,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
   if (error) return <ErrorAlert error={error} onRetry={() => void load(contactId)} />;
   if (!detail || detail.contact.id !== contactId) return <Text c="dimmed">{t('contacts.loading')}</Text>;
   const { contact, consents, timeline } = detail;
+  // The personal-data consent (152-FZ) is shown only under a pack that needs it, or when this contact has one on record.
+  const shownPurposes = Purposes.filter((p) => purposesForPack(pack).includes(p) || consents.some((c) => c.purpose === p && c.status !== 'none'));
   // Opt-outs accepted while another window or process held the register: honoured already (the cells show them),
   // entered into the timeline as soon as the register is free.
   const pending = detail.pending ?? [];
@@ -95,6 +100,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
         </Group>
       </Group>
 
+      <PersonPanel contact={contact} eventCount={timeline.length} onChanged={() => void load(contactId)} />
+
       <IntegrityWarning contactId={contact.id} />
 
       <Title order={4}>{t('contact.consents')}</Title>
@@ -118,9 +125,9 @@ export function ContactScreen({ contactId }: { contactId: number }) {
           ))}
         </Alert>
       )}
-      <SimpleGrid cols={3} data-testid="consent-cells">
+      <SimpleGrid cols={shownPurposes.length} data-testid="consent-cells">
         {Channels.flatMap((channel) =>
-          Purposes.map((purpose) => {
+          shownPurposes.map((purpose) => {
             const cell = consents.find((c) => c.channel === channel && c.purpose === purpose);
             if (!cell) return null;
             return (

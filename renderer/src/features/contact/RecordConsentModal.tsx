@@ -10,6 +10,7 @@ import { useContactsStore } from '../../stores/contacts.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { localInputToIso, nowLocalInput } from '../../components/format';
 import { staffOptions } from '../../components/staff';
+import { purposesForPack } from '../../components/purposes';
 
 type Action = 'grant' | 'request' | 'confirm' | 'claim' | 'revoke';
 
@@ -142,7 +143,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
               />
               <Select
                 label={t('record.purpose')}
-                data={options(['marketing', 'service', 'personal_data'] as const, 'purpose')}
+                data={options(purposesForPack(settings?.effectivePolicy), 'purpose')}
                 value={purpose}
                 onChange={(v) => v && setPurpose(v as Purpose)}
                 allowDeselect={false}

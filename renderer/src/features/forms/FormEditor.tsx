@@ -2,12 +2,13 @@ import { useMemo, useState } from 'react';
 import { Alert, Button, Checkbox, Group, List, Modal, SegmentedControl, Stack, Text, TextInput, Textarea, ThemeIcon } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { FormVersion } from '../../../../shared/contract/api';
-import { Channels, Purposes, type Channel, type Purpose } from '../../../../shared/domain/consent/types';
+import { Channels, type Channel, type Purpose } from '../../../../shared/domain/consent/types';
 import { checkWording } from '../../../../shared/domain/forms/checks';
 import { call } from '../../api/client';
 import { useFormsStore } from '../../stores/forms.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { purposesForPack } from '../../components/purposes';
 
 /**
  * Write or edit consent wording. Saving always makes a new version: a version that was printed or used must
@@ -107,7 +108,7 @@ export function FormEditor({ base, onClose }: { base: FormVersion | null; onClos
           </Checkbox.Group>
           <Checkbox.Group label={t('forms.editor.purposes')} value={purposes} onChange={(v) => setPurposes(v as Purpose[])}>
             <Group mt={6}>
-              {Purposes.map((p) => (
+              {purposesForPack(settings?.effectivePolicy, base?.purposes).map((p) => (
                 <Checkbox key={p} value={p} label={t(`forms.purpose.${p}`)} data-testid={`form-purpose-${p}`} />
               ))}
             </Group>

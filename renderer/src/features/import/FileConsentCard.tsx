@@ -2,9 +2,10 @@ import { Card, Checkbox, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title
 import { useTranslation } from 'react-i18next';
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import { useImportStore } from '../../stores/import.store';
+import { purposesForPack } from '../../components/purposes';
+import { useSettingsStore } from '../../stores/settings.store';
 
 const CHANNELS: Channel[] = ['sms', 'whatsapp'];
-const PURPOSES: Purpose[] = ['marketing', 'service', 'personal_data'];
 
 /**
  * One consent source and day for the whole file («анкеты в магазине, 2024»). With consent columns they fill the rows'
@@ -15,6 +16,7 @@ export function FileConsentCard() {
   const { t } = useTranslation();
   const mapping = useImportStore((s) => s.mapping);
   const fileConsent = useImportStore((s) => s.fileConsent);
+  const pack = useSettingsStore((s) => s.settings?.effectivePolicy);
   const setFileConsent = useImportStore((s) => s.setFileConsent);
   const hasConsentColumn = mapping.some((m) => m.target.field === 'consent');
   const today = new Date().toISOString().slice(0, 10);
@@ -74,7 +76,7 @@ export function FileConsentCard() {
               data-testid="file-consent-purpose"
             >
               <Group gap="lg" mt={6}>
-                {PURPOSES.map((p) => (
+                {purposesForPack(pack, [fileConsent.purpose]).map((p) => (
                   <Radio key={p} value={p} label={t(`purpose.${p}`)} data-testid={`file-consent-purpose-${p}`} />
                 ))}
               </Group>

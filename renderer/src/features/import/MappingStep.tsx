@@ -11,9 +11,9 @@ import { COUNTRIES } from '../../components/countries';
 import { fieldOptions } from './options';
 import { FileConsentCard } from './FileConsentCard';
 import { staffOptions } from '../../components/staff';
+import { purposesForPack } from '../../components/purposes';
 
 const CHANNELS: Channel[] = ['sms', 'whatsapp'];
-const PURPOSES: Purpose[] = ['marketing', 'service', 'personal_data'];
 /** Sample values shown beside each column. */
 const EXAMPLES = 3;
 
@@ -201,6 +201,7 @@ function TargetDetails({ m, check, headerOf }: { m: ColumnMapping; check: Mappin
   const { field, channels = [], purpose } = m.target;
   const missing = check.missing[m.column];
   const duplicateOf = check.duplicateOf[m.column];
+  const pack = useSettingsStore((s) => s.settings?.effectivePolicy);
 
   if (field === 'consent') {
     const toggle = (c: Channel, on: boolean) => {
@@ -223,7 +224,7 @@ function TargetDetails({ m, check, headerOf }: { m: ColumnMapping; check: Mappin
         <Select
           aria-label={t('import.mapping.purpose')}
           placeholder={t('import.mapping.purpose')}
-          data={PURPOSES.map((p) => ({ value: p, label: t(`purpose.${p}`) }))}
+          data={purposesForPack(pack, [purpose]).map((p) => ({ value: p, label: t(`purpose.${p}`) }))}
           value={purpose ?? null}
           onChange={(v) => setTarget(m.column, { ...m.target, purpose: (v as Purpose | null) ?? undefined })}
           allowDeselect={false}

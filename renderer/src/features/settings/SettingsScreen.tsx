@@ -32,6 +32,7 @@ import { ProvidersCard } from './ProvidersCard';
 import { IntegrityCard } from './IntegrityCard';
 import { BackupsCard } from './BackupsCard';
 import { staffLabel } from '../../components/staff';
+import { purposesForPack } from '../../components/purposes';
 
 /** Business identity, defaults, the policy pack and its tightening, staff, consent wording and integrity. */
 export function SettingsScreen() {
@@ -607,6 +608,7 @@ function FormsCard() {
   const loaded = useFormsStore((s) => s.loaded);
   const loadForms = useFormsStore((s) => s.load);
   const createForm = useFormsStore((s) => s.save);
+  const pack = useSettingsStore((s) => s.settings?.effectivePolicy);
   useEffect(() => {
     if (!loaded) void loadForms();
   }, [loaded, loadForms]);
@@ -725,7 +727,7 @@ function FormsCard() {
         />
         <MultiSelect
           label={t('settings.formPurposes')}
-          data={(['marketing', 'service', 'personal_data'] as const).map((p) => ({ value: p, label: t(`purpose.${p}`) }))}
+          data={purposesForPack(pack, draft.purposes).map((p) => ({ value: p, label: t(`purpose.${p}`) }))}
           value={draft.purposes}
           onChange={(v) => setDraft({ ...draft, purposes: v as Purpose[] })}
           error={fieldError('purposes')}
