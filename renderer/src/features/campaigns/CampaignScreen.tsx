@@ -6,6 +6,7 @@ import { useAppStore } from '../../stores/app.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../components/format';
+import { staffLabel } from '../../components/staff';
 import { CampaignStateBadge, channelLabel } from './labels';
 import { LintVerdict, PlanCard } from './PlanCard';
 import { PlanHealthAlert } from '../health/HealthWarnings';
@@ -99,7 +100,7 @@ export function CampaignScreen({ batch }: { batch: number }) {
                   {campaign.tags.length ? t('campaigns.list.tags', { tags: campaign.tags.join(', ') }) : t('campaigns.composer.everyone')}
                 </Badge>
                 <Text size="sm" c="dimmed">
-                  {t('campaigns.plannedFor', { when: formatDateTime(campaign.plannedAt, timeZone, lang), who: campaign.createdBy })}
+                  {t('campaigns.plannedFor', { when: formatDateTime(campaign.plannedAt, timeZone, lang), who: staffLabel(campaign.createdBy, t) })}
                 </Text>
               </Group>
             </div>

@@ -6,6 +6,7 @@ import { useAppStore } from '../../stores/app.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
+import { staffLabel } from '../../components/staff';
 import { CampaignStateBadge, channelLabel } from './labels';
 
 /** Every campaign planned so far, newest first; one opens its plan, outbox and report. */
@@ -103,7 +104,7 @@ export function CampaignsScreen() {
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm">{formatDateTime(c.plannedAt, timeZone, lang)}</Text>
                   <Text size="xs" c="dimmed">
-                    {c.createdBy}
+                    {staffLabel(c.createdBy, t)}
                   </Text>
                 </Table.Td>
                 <Table.Td ta="right" className="mono">

@@ -6,7 +6,7 @@ import { useImportStore, type UndoResult } from '../../stores/import.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
-import { staffOptions } from '../../components/staff';
+import { staffLabel, staffOptions } from '../../components/staff';
 
 /** Committed imports, newest first, each with an undo. */
 export function PastImports() {
@@ -60,7 +60,7 @@ export function PastImports() {
                         {b.fileName}
                       </Text>
                       <Text size="xs" c="dimmed">
-                        {t('history.when', { date: formatDateTime(b.committedAt, timeZone, i18n.language), name: b.committedBy })}
+                        {t('history.when', { date: formatDateTime(b.committedAt, timeZone, i18n.language), name: staffLabel(b.committedBy, t) })}
                       </Text>
                     </Table.Td>
                     <Table.Td ta="right" className="mono">
