@@ -197,7 +197,7 @@ export const contactsMethods = {
       /** Contacts that cannot be asked, by the reason that holds them back. */
       blocked: z.array(
         z.object({
-          reason: z.enum(['not_claimed', 'revoked', 'invalid_number', 'no_service_consent', 'already_asked', 'no_contact']),
+          reason: z.enum(['not_claimed', 'revoked', 'invalid_number', 'no_service_consent', 'whatsapp_needs_optin', 'already_asked', 'no_contact']),
           count: z.number().int(),
         }),
       ),

@@ -61,6 +61,8 @@ export const messagesEn = {
   'contacts.unknownContact': 'unknown contact',
   'contacts.noSuchContact': 'no such contact',
   'contacts.winbackWhom': 'name whom to ask: contact ids or an import, one of the two',
+  'contacts.winbackNoImport': 'importBatch: no import {{batch}} (its number is under Import / Export → Past imports)',
+  'contacts.winbackImportUndone': 'importBatch: import {{batch}} was undone, so its claims are no longer in the register; there is nobody to ask',
   'contacts.phoneNotInRegister': 'phone: {{phone}} is not in the register',
   'contacts.certificateFuture': 'at: {{at}} is in the future; a certificate can only speak for a moment that has passed',
   'contacts.cursorInvalid': 'cursor: not a cursor from contacts.list (pass the nextCursor of the page before, or none)',

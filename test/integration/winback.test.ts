@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { FAKE_TWILIO, startFakeTwilio, type FakeTwilio } from '../support/fake-providers';
 import { importFile, writeFile } from '../support/imports';
@@ -140,6 +140,105 @@ describe('win-back of unproven claims', () => {
     await t.call('inbound.receive', { from: phone(1), channel: 'sms', text: 'YES' });
     expect((await smsMarketing(t.call, phone(1))).status).toBe('unproven');
     expect((await t.call('confirmations.list', { limit: 500 })).counts).toMatchObject({ confirmed: 10, expired: 84, waiting: 0 });
+  });
+
+  it('US rules, from the import report: SMS claims are asked on the claim itself, WhatsApp only with its opt-in; replies come back by sync; 3 YES → 3 proven, 9 still claims', async () => {
+    const usClock = new TestClock(Date.parse('2026-03-02T21:00:00Z')); // 16:00 in New York, 11:00 in Honolulu: within every US zone's hours
+    const us = await startFakeTwilio({ ...FAKE_TWILIO, now: () => usClock.now() });
+    onTestFinished(() => us.close());
+    const t = scopedBackend({ providerTimeoutMs: 2_000, sleep: async (ms) => usClock.advance(Math.max(1, ms)) }, usClock);
+    await t.call('settings.update', {
+      businessName: 'Corner Deli',
+      shopPhone: '+1 202 555 0100',
+      defaultCountry: 'US',
+      timezone: 'America/New_York',
+      policyPack: 'us',
+    });
+    await t.call('providers.save', {
+      name: 'tw',
+      kind: 'twilio',
+      options: { accountSid: FAKE_TWILIO.accountSid, from: FROM, baseUrl: us.url, ratePerSecond: '100' },
+      secrets: { authToken: FAKE_TWILIO.authToken },
+    });
+    const usPhone = (i: number) => `+1202555${String(1100 + i)}`;
+    // One of them was in the register before the import: the import updates them, and they are still its people.
+    await t.call('contacts.add', { phone: usPhone(0), name: 'Known before' });
+    // 0-11 a bare SMS "yes"; 12-17 a bare WhatsApp "yes" (16-17 also agreed to WhatsApp service messages since); 18-19 nothing.
+    const rows = Array.from({ length: 20 }, (_, i) => `Customer ${i},${usPhone(i)},${i < 12 ? 'yes' : ''},${i >= 12 && i < 18 ? 'yes' : ''}`);
+    const path = writeFile(t, 'deli.csv', ['Name,Phone,SMS marketing,WhatsApp marketing', ...rows].join('\n'));
+    const summary = await importFile(t, path, { dryRun: false });
+    expect(summary).toMatchObject({ created: 19, updated: 1, claims: 18 });
+    const waForm = await t.call('forms.create', {
+      language: 'en',
+      channels: ['whatsapp'],
+      purposes: ['service'],
+      body: 'I agree to receive order updates from Corner Deli on WhatsApp. Reply STOP to opt out.',
+    });
+    for (const i of [16, 17])
+      await t.call('consent.record', {
+        phone: usPhone(i),
+        channel: 'whatsapp',
+        purpose: 'service',
+        action: 'grant',
+        method: 'paper_form',
+        evidence: { formVersionId: waForm.id, sheetRef: 'S-000001' },
+      });
+
+    // What the import report's dialog shows: every person of the import, how many can be asked, why the others cannot.
+    const preview = await t.call('contacts.winback', { importBatch: summary.batch!, dryRun: true });
+    expect(preview).toMatchObject({
+      considered: 20,
+      askable: 14,
+      byChannel: { sms: 12, whatsapp: 2 },
+      asked: 0,
+      blocked: [
+        { reason: 'whatsapp_needs_optin', count: 4 },
+        { reason: 'not_claimed', count: 2 },
+      ],
+    });
+
+    const asked = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms' });
+    expect(asked).toMatchObject({ askable: 12, asked: 12 });
+    const sent = await t.call('confirmations.send', { wait: true, maxWaitSeconds: 30 });
+    expect(sent.waves).toEqual([expect.objectContaining({ kind: 'winback', channel: 'sms', queued: 12, sent: 12, skipped: 0 })]);
+    expect(
+      us.messages
+        .filter((m) => m.direction === 'outbound-api')
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => usPhone(i)).sort());
+    // Under the US rules the hand-off stood on the claim the file made (the person gave the shop their number).
+    const recipients = await t.call('campaign.recipients', { batch: sent.waves[0]!.batch, limit: 1 });
+    expect((await t.call('campaign.recipient', { id: recipients.recipients[0]!.id })).proof).toMatchObject({
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'claim',
+      method: 'import',
+    });
+
+    // Three answer YES at Twilio; one sync brings the replies in.
+    usClock.advance(2 * HOUR);
+    const yes = [0, 4, 8].map((i) => us.addInbound({ from: usPhone(i), to: FROM, body: 'YES' }));
+    const synced = await t.call('providers.sync', {});
+    expect(synced.providers[0]).toMatchObject({ name: 'tw', inbound: 3, confirmations: 3, error: null });
+    const statuses = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await smsMarketing(t.call, usPhone(i))).status));
+    expect(statuses.filter((s) => s === 'granted')).toHaveLength(3);
+    expect(statuses.filter((s) => s === 'unproven')).toHaveLength(9);
+    const page = await t.call('contacts.get', { phone: usPhone(4) });
+    expect(page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'confirm')!.evidence.source).toContain(yes[1]!.sid);
+  });
+
+  it('refuses an import that does not exist or was undone, by name', async () => {
+    const t = scopedBackend({}, new TestClock(Date.parse('2026-03-02T11:00:00Z')));
+    await t.call('settings.update', { businessName: 'Corner Shop', defaultCountry: 'GB', timezone: 'Europe/London', policyPack: 'uk' });
+    await expect(t.call('contacts.winback', { importBatch: 999, dryRun: true })).rejects.toThrow(/importBatch: no import 999/);
+    const path = writeFile(t, 'few.csv', 'Name,Phone,SMS marketing\nA,+447911123001,yes\nB,+447911123002,yes');
+    const summary = await importFile(t, path, { dryRun: false });
+    expect((await t.call('contacts.winback', { importBatch: summary.batch!, dryRun: true })).considered).toBe(2);
+    await t.call('import.undo', { batch: summary.batch! });
+    await expect(t.call('contacts.winback', { importBatch: summary.batch!, dryRun: true })).rejects.toThrow(
+      new RegExp(`importBatch: import ${summary.batch} was undone`),
+    );
   });
 
   it('refuses a call that names neither contacts nor an import, or both', async () => {

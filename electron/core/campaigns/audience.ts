@@ -374,12 +374,14 @@ export function marketingVerdicts(
 }
 
 /** Why a contact cannot be asked to confirm (a win-back), or null when they can. */
-export type WinbackBlock = 'not_claimed' | 'revoked' | 'invalid_number' | 'no_service_consent' | 'already_asked' | 'no_contact';
+export type WinbackBlock =
+  'not_claimed' | 'revoked' | 'invalid_number' | 'no_service_consent' | 'whatsapp_needs_optin' | 'already_asked' | 'no_contact';
 
 /**
  * Win-back: may this contact be sent a confirmation request on `channel` now (quiet hours aside, they only defer)?
  * Only marketing that is claimed (unproven) or expired is won back; the request itself needs a basis the gate
- * accepts — the person's service consent on this channel.
+ * accepts — the person's service consent on this channel, or on SMS under a pack that allows it the claim itself
+ * (shared/domain/gate `winbackBasis`); on WhatsApp always the WhatsApp service consent (Meta's opt-in rule).
  */
 export function winbackVerdict(ctx: ServiceContext, contact: ContactRecord, channel: Channel, at: number): WinbackBlock | null {
   if (contact.removedAt) return 'no_contact';
@@ -395,5 +397,5 @@ export function winbackVerdict(ctx: ServiceContext, contact: ContactRecord, chan
   if (verdict.eligible || DEFERRALS.has(verdict.reason)) return null;
   if (verdict.reason === 'revoked') return 'revoked';
   if (verdict.reason === 'invalid_number') return 'invalid_number';
-  return 'no_service_consent';
+  return channel === 'whatsapp' ? 'whatsapp_needs_optin' : 'no_service_consent';
 }

@@ -2,6 +2,7 @@ import type { Output, ParsedInput } from '../../../shared/contract/api';
 import type { Channel } from '../../../shared/domain/consent/types';
 import { winbackText } from '../../../shared/domain/forms/confirmation';
 import { winbackVerdict, type WinbackBlock } from '../campaigns/audience';
+import { AppError } from '../../../shared/contract/errors';
 import { appendAudit, type ServiceContext } from '../context';
 import { RUSSIAN_SPEAKING } from './confirmations';
 import { getSettings } from './settings';
@@ -10,7 +11,26 @@ import { resolveActor } from './staff';
 const HOUR = 3_600_000;
 
 /** Which reason describes a contact that cannot be asked on any channel (the most actionable first). */
-const BLOCK_ORDER: readonly WinbackBlock[] = ['no_service_consent', 'invalid_number', 'revoked', 'already_asked', 'not_claimed', 'no_contact'];
+const BLOCK_ORDER: readonly WinbackBlock[] = [
+  'no_service_consent',
+  'whatsapp_needs_optin',
+  'invalid_number',
+  'revoked',
+  'already_asked',
+  'not_claimed',
+  'no_contact',
+];
+
+/**
+ * The people of an import's report: everyone it added, changed or recorded a consent for. An import that does not
+ * exist, or was undone (its claims taken back), is refused by name rather than answered with nobody.
+ */
+function importedContacts(ctx: ServiceContext, batch: number): number[] {
+  const b = ctx.imports.getBatch(batch);
+  if (!b) throw AppError.field('NOT_FOUND', 'importBatch', 'contacts.winbackNoImport', { batch });
+  if (b.undoneAt !== null) throw AppError.field('CONFLICT', 'importBatch', 'contacts.winbackImportUndone', { batch });
+  return ctx.imports.contactsOf(batch);
+}
 
 /**
  * contacts.winback: who among these contacts (or an import's) can be asked to confirm a claimed or expired marketing
@@ -21,7 +41,7 @@ const BLOCK_ORDER: readonly WinbackBlock[] = ['no_service_consent', 'invalid_num
  */
 export function winback(ctx: ServiceContext, input: ParsedInput<'contacts.winback'>): Output<'contacts.winback'> {
   const now = ctx.clock.now();
-  const ids = input.contactIds ?? ctx.contacts.createdByBatch(input.importBatch!);
+  const ids = input.contactIds ?? importedContacts(ctx, input.importBatch!);
   const channels: Channel[] = input.channel ? [input.channel] : ['sms', 'whatsapp'];
   const byChannel = { sms: 0, whatsapp: 0 };
   const blocked = new Map<WinbackBlock, number>();

@@ -51,7 +51,8 @@ export interface GateMessage {
    * A double opt-in confirmation request (a service message asking the person to confirm marketing on this
    * channel, nothing else in it): `request` — the person asked and their marketing cell is pending, which is the
    * request's basis; `winback` — their marketing is only claimed or has expired, and the basis is their service
-   * consent on this channel. An opt-out still wins and quiet hours still defer it.
+   * consent on this channel, or on SMS under a pack whose `winback.sms` is `claim` the claim (or lapsed consent)
+   * itself (see {@link winbackBasis}). An opt-out still wins and quiet hours still defer it.
    */
   confirmation?: 'request' | 'winback' | undefined;
 }
@@ -134,9 +135,19 @@ function quietHours(recipient: GateRecipient, at: number, rules: GateRules): Gat
 }
 
 /**
+ * What a win-back request on `channel` may stand on under `policy`: the service consent on that channel, or (SMS under
+ * a pack that allows it) the claim or lapsed consent it asks about. WhatsApp always needs the service consent: Meta
+ * lets a business write first only to people who opted in to its messages (a pack cannot loosen that).
+ */
+export function winbackBasis(channel: Channel, policy: PolicyPack): 'service_consent' | 'claim' {
+  return channel === 'sms' ? policy.winback.sms : 'service_consent';
+}
+
+/**
  * A double opt-in confirmation request (see {@link GateMessage.confirmation}): an opt-out of marketing or of
  * service messages on the channel stops it; the proof is the pending request itself, or (a win-back) the service
- * consent on this channel; quiet hours defer it like marketing.
+ * consent on this channel — or, where {@link winbackBasis} allows, the claim or lapsed consent itself; quiet hours
+ * defer it like marketing.
  */
 function gateConfirmation(recipient: GateRecipient, message: GateMessage, kind: 'request' | 'winback', rules: GateRules): GateVerdict {
   const { channel, at } = message;
@@ -152,8 +163,10 @@ function gateConfirmation(recipient: GateRecipient, message: GateMessage, kind: 
     proof = marketing.lastEventSeq;
   } else {
     if (marketing.status === 'granted') return refuse('no_consent');
-    if (service.status !== 'granted') return refuse(service.status === 'expired' ? 'expired' : 'no_consent');
-    proof = service.lastEventSeq;
+    if (service.status === 'granted') proof = service.lastEventSeq;
+    else if (winbackBasis(channel, rules.policy) === 'claim' && (marketing.status === 'unproven' || marketing.status === 'expired'))
+      proof = marketing.lastEventSeq;
+    else return refuse(service.status === 'expired' ? 'expired' : 'no_consent');
   }
   const quiet = quietHours(recipient, at, rules);
   if (quiet) return quiet;

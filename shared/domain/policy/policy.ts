@@ -80,6 +80,21 @@ export const HealthThresholds = z.object({
 /** A pack's health thresholds. */
 export type HealthThresholds = z.infer<typeof HealthThresholds>;
 
+/**
+ * What a win-back request may stand on: a neutral message asking someone whose marketing consent is only claimed or
+ * has lapsed whether they want the shop's messages (issue #16 point 4). `service_consent`: only their consent to
+ * service messages on that channel (where a request for consent is itself a message that needs consent); `claim`:
+ * on SMS the claim (or lapsed consent) itself may carry a request that sells nothing, since the person gave the shop
+ * their number. WhatsApp is never a pack's choice: Meta lets a business write first only to people who opted in to
+ * its messages there (DOMAIN §2), so a WhatsApp request always needs the WhatsApp service consent.
+ */
+export const WinbackRules = z.object({
+  sms: z.enum(['service_consent', 'claim']),
+  source: z.string(),
+});
+/** What a pack lets a win-back request stand on. */
+export type WinbackRules = z.infer<typeof WinbackRules>;
+
 /** A jurisdiction's rules as data (see DOMAIN.md §1). */
 export const PolicyPack = z.object({
   id: z.enum(PolicyPackIds),
@@ -100,6 +115,7 @@ export const PolicyPack = z.object({
   optOutKeywords: z.array(z.string()),
   retentionYearsAfterEnd: z.number().int().min(0),
   softOptIn: z.boolean(),
+  winback: WinbackRules,
   health: HealthThresholds,
   messaging: MessagingRules,
   notes: z.object({ en: z.string(), ru: z.string() }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gate, type GateRecipient } from '../../../shared/domain/gate/gate';
+import { gate, winbackBasis, type GateRecipient } from '../../../shared/domain/gate/gate';
 import { getPolicyPack } from '../../../shared/domain/policy/policy';
 import type { Channel, ConsentState } from '../../../shared/domain/consent/types';
 
@@ -89,5 +89,76 @@ describe('send-time gate', () => {
       { ...rules('us'), fallbackTimeZones: ['America/New_York', 'America/Los_Angeles'] },
     );
     expect(unknown).toMatchObject({ reason: 'quiet_hours', deferUntil: Date.parse('2026-11-24T16:00:00Z') });
+  });
+});
+
+describe('win-back requests: what the neutral question may stand on', () => {
+  // 18:00 UTC: daytime in Moscow and in New York (quiet hours aside).
+  const winback = (channel: Channel) => ({ channel, purpose: 'service' as const, at: AT + 6 * 3_600_000, confirmation: 'winback' as const });
+  const usRules = { policy: getPolicyPack('us'), fallbackTimeZones: ['America/New_York'], complaintCooldownDays: 90 };
+  const usRecipient = (cells: Parameters<typeof recipient>[0]) => recipient(cells, { phone: '+12025550143', timeZone: 'America/New_York' });
+
+  it('the service consent on the channel carries it under every pack, and is the proof', () => {
+    const cells = { 'sms/marketing': state('unproven', 3), 'sms/service': state('granted', 8) };
+    for (const pack of ['ru', 'eu', 'de'] as const)
+      expect(gate(recipient(cells), winback('sms'), rules(pack))).toEqual({ eligible: true, proofEvent: 8 });
+    expect(gate(usRecipient(cells), winback('sms'), usRules)).toEqual({ eligible: true, proofEvent: 8 });
+  });
+
+  it('where a request for consent is itself a message that needs consent (ru, eu, de, uk, ca), a claim alone carries nothing', () => {
+    for (const pack of ['ru', 'eu', 'de', 'uk', 'ca'] as const) {
+      expect(getPolicyPack(pack).winback.sms).toBe('service_consent');
+      const r = { policy: getPolicyPack(pack), fallbackTimeZones: ['Europe/Moscow'], complaintCooldownDays: 90 };
+      expect(gate(recipient({ 'sms/marketing': state('unproven') }), winback('sms'), r)).toMatchObject({ eligible: false, reason: 'no_consent' });
+      expect(gate(recipient({ 'sms/marketing': state('expired') }), winback('sms'), r)).toMatchObject({ eligible: false, reason: 'no_consent' });
+    }
+  });
+
+  it('US SMS: the claim (or the lapsed consent) itself carries a neutral request, and is named as its proof', () => {
+    expect(winbackBasis('sms', getPolicyPack('us'))).toBe('claim');
+    expect(gate(usRecipient({ 'sms/marketing': state('unproven', 11) }), winback('sms'), usRules)).toEqual({ eligible: true, proofEvent: 11 });
+    expect(gate(usRecipient({ 'sms/marketing': state('expired', 12) }), winback('sms'), usRules)).toEqual({ eligible: true, proofEvent: 12 });
+    // Nothing to win back: no claim, a proven consent, or one waiting for its confirmation.
+    expect(gate(usRecipient({}), winback('sms'), usRules)).toMatchObject({ eligible: false, reason: 'no_consent' });
+    expect(gate(usRecipient({ 'sms/marketing': state('granted') }), winback('sms'), usRules)).toMatchObject({
+      eligible: false,
+      reason: 'no_consent',
+    });
+    // An opt-out still wins, of marketing or of service messages; a bad number still stops it; quiet hours still defer it.
+    expect(gate(usRecipient({ 'sms/marketing': state('revoked') }), winback('sms'), usRules)).toMatchObject({ reason: 'revoked' });
+    expect(gate(usRecipient({ 'sms/marketing': state('unproven'), 'sms/service': state('revoked') }), winback('sms'), usRules)).toMatchObject({
+      reason: 'revoked',
+    });
+    expect(
+      gate(
+        recipient({ 'sms/marketing': state('unproven') }, { phone: '+12025550143', timeZone: 'America/New_York', messageable: false }),
+        winback('sms'),
+        usRules,
+      ),
+    ).toMatchObject({ reason: 'invalid_number' });
+    const night = Date.parse('2026-11-24T05:00:00Z'); // midnight in New York
+    expect(gate(usRecipient({ 'sms/marketing': state('unproven') }), { ...winback('sms'), at: night }, usRules)).toMatchObject({
+      reason: 'quiet_hours',
+    });
+  });
+
+  it('WhatsApp always needs the WhatsApp service consent (Meta: opt-in before a business writes first), even under the US pack', () => {
+    expect(winbackBasis('whatsapp', getPolicyPack('us'))).toBe('service_consent');
+    expect(gate(usRecipient({ 'whatsapp/marketing': state('unproven') }), winback('whatsapp'), usRules)).toMatchObject({
+      eligible: false,
+      reason: 'no_consent',
+    });
+    expect(
+      gate(usRecipient({ 'whatsapp/marketing': state('unproven'), 'whatsapp/service': state('granted', 21) }), winback('whatsapp'), usRules),
+    ).toEqual({
+      eligible: true,
+      proofEvent: 21,
+    });
+    // An SMS service consent does not carry a WhatsApp request.
+    expect(
+      gate(usRecipient({ 'whatsapp/marketing': state('unproven'), 'sms/service': state('granted') }), winback('whatsapp'), usRules),
+    ).toMatchObject({
+      eligible: false,
+    });
   });
 });

@@ -108,6 +108,27 @@ export class ImportsRepo {
     this.db.prepare('UPDATE import_batches SET undone_at = ?, undone_by = ? WHERE id = ? AND undone_at IS NULL').run(at, by, id);
   }
 
+  /**
+   * Everyone an import brought in or touched, by contact id: the contacts it added, those whose fields it changed,
+   * and those it recorded a consent event for (a batch's events are the range first_event_id..last_event_id).
+   * Contacts removed since are left out.
+   */
+  contactsOf(batchId: number): number[] {
+    return this.db
+      .prepare<{ b: number }, [number]>(
+        `SELECT c.id FROM contacts c
+          WHERE c.removed_at IS NULL
+            AND (c.import_batch_id = @b
+              OR c.id IN (SELECT u.contact_id FROM import_batch_updates u WHERE u.batch_id = @b)
+              OR c.id IN (SELECT e.contact_id FROM import_batches i JOIN consent_events e ON e.id BETWEEN i.first_event_id AND i.last_event_id
+                           WHERE i.id = @b))
+          ORDER BY c.id`,
+      )
+      .raw()
+      .all({ b: batchId })
+      .map(([id]) => id);
+  }
+
   /** Keep a contact's fields as they were before the batch first changed them. */
   saveBefore(batchId: number, contactId: number, before: unknown): void {
     this.saveBeforeStmt.run(batchId, contactId, JSON.stringify(before));

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber } from '../../components/format';
 import { ImportFigures, JobProgress, RejectedRows } from './ImportFigures';
 import { WarningGroups } from './WarningGroups';
+import { WinbackDialog } from '../contacts/WinbackDialog';
 
 /** Step 5: the import itself (with progress and cancel: nothing is written until it ends), then its report. */
 export function CommitStep() {
@@ -24,6 +25,7 @@ export function CommitStep() {
   const go = useAppStore((s) => s.go);
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<unknown>(null);
+  const [winback, setWinback] = useState(false);
 
   if (!result) {
     return (
@@ -82,6 +84,22 @@ export function CommitStep() {
       <WarningGroups summary={result} />
       <RejectedRows summary={result} onDownload={() => void getReport()} downloading={downloading} />
       <ErrorAlert error={downloadError} />
+      {result.batch !== null && (result.claims > 0 || result.consentsGranted > 0) && (
+        <Card withBorder data-testid="report-winback">
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
+            <Stack gap={4}>
+              <Text fw={600}>{t('winback.importTitle')}</Text>
+              <Text size="sm" c="dimmed">
+                {t('winback.importIntro', { count: result.claims, claims: formatNumber(result.claims, i18n.language) })}
+              </Text>
+            </Stack>
+            <Button variant="light" onClick={() => setWinback(true)} data-testid="report-winback-open" style={{ flexShrink: 0 }}>
+              {t('winback.open')}
+            </Button>
+          </Group>
+        </Card>
+      )}
+      <WinbackDialog opened={winback} onClose={() => setWinback(false)} importBatch={result.batch ?? undefined} />
       <Group justify="space-between">
         <Button variant="default" onClick={reset} data-testid="import-another">
           {t('import.commit.another')}
