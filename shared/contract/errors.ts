@@ -1,4 +1,5 @@
-import { isMessageKey, renderMessage, type MessageKey, type MessageParams } from './messages.en';
+import { isMessageKey, type MessageKey } from './messages.en';
+import { renderSaid, type SaidParams } from './said';
 
 export { isMessageKey, renderMessage, type MessageKey, type MessageParams } from './messages.en';
 
@@ -35,12 +36,12 @@ export type ErrorCode = (typeof ErrorCodes)[number];
 export interface FieldProblem {
   path: string;
   key?: MessageKey;
-  params?: MessageParams;
+  params?: SaidParams;
   message: string;
 }
 
 /** A field problem as the core states it: the path and the key; the English text is rendered from the catalog. */
-export type FieldProblemInput = { path: string; key: MessageKey; params?: MessageParams };
+export type FieldProblemInput = { path: string; key: MessageKey; params?: SaidParams };
 
 /**
  * The error shape that crosses every door; never a stack trace. `key` and `params` say what happened (the renderer
@@ -50,7 +51,8 @@ export type FieldProblemInput = { path: string; key: MessageKey; params?: Messag
 export interface ApiError {
   code: ErrorCode;
   key?: MessageKey;
-  params?: MessageParams;
+  /** Plain values, or nested messages by key (a phone refusal inside "the test number is wrong: …"). */
+  params?: SaidParams;
   message: string;
   details?: { fields?: FieldProblem[]; [key: string]: unknown };
 }
@@ -60,7 +62,7 @@ export type AppErrorDetails = { fields?: FieldProblemInput[]; [key: string]: unk
 
 /** A field problem with its English text rendered. */
 export function fieldProblem(p: FieldProblemInput): FieldProblem {
-  return { path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}), message: renderMessage(p.key, p.params) };
+  return { path: p.path, key: p.key, ...(p.params ? { params: p.params } : {}), message: renderSaid(p.key, p.params) };
 }
 
 /**
@@ -69,18 +71,18 @@ export function fieldProblem(p: FieldProblemInput): FieldProblem {
  */
 export class AppError extends Error {
   readonly key: MessageKey;
-  readonly params?: MessageParams;
+  readonly params?: SaidParams;
   readonly details?: ApiError['details'];
   constructor(
     readonly code: ErrorCode,
     key: MessageKey,
-    params?: MessageParams,
+    params?: SaidParams,
     details?: AppErrorDetails,
   ) {
     // Every refusal is stated by a key of the catalog; an English sentence here is a mistake the type check and
     // test/unit/contract/messages.test.ts catch, and this refuses it at run time too rather than let it pass untranslated.
     if (!isMessageKey(key)) throw new Error(`AppError: "${key}" is not a key of shared/contract/messages.en.ts`);
-    super(renderMessage(key, params));
+    super(renderSaid(key, params));
     this.name = 'AppError';
     this.key = key;
     if (params && Object.keys(params).length) this.params = params;
@@ -88,7 +90,7 @@ export class AppError extends Error {
   }
 
   /** A refusal about one field: the field problem and the error share the key; the English message names the field first. */
-  static field(code: ErrorCode, path: string, key: MessageKey, params?: MessageParams, extra?: Omit<AppErrorDetails, 'fields'>): AppError {
+  static field(code: ErrorCode, path: string, key: MessageKey, params?: SaidParams, extra?: Omit<AppErrorDetails, 'fields'>): AppError {
     const err = new AppError(code, key, params, { ...extra, fields: [{ path, key, ...(params ? { params } : {}) }] });
     err.message = `${path}: ${err.message}`;
     return err;
@@ -107,7 +109,7 @@ export class AppError extends Error {
 }
 
 /** An ApiError stated by key (a door's own answer: the host's missing key, a closing backend). */
-export function apiError(code: ErrorCode, key: MessageKey, params?: MessageParams, details?: AppErrorDetails): ApiError {
+export function apiError(code: ErrorCode, key: MessageKey, params?: SaidParams, details?: AppErrorDetails): ApiError {
   return new AppError(code, key, params, details).toApiError();
 }
 

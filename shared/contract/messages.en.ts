@@ -357,6 +357,7 @@ export const messagesEn = {
   'exclusion.whatsapp_us_pause': 'US number on WhatsApp',
   'exclusion.frequency_cap': 'too many messages lately',
   'exclusion.quiet_hours': 'quiet hours',
+  'answer.accepted': 'accepted by the provider',
   'answer.timeout': 'no answer within the time limit',
   'answer.cancelledUnderWay': 'cancelled while the request was under way',
   'answer.cancelledBefore': 'cancelled before sending',

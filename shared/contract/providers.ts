@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SaidSchema } from './said';
 import { ProviderKinds } from '../domain/outbox/types';
 import { Channel, IsoInstant, Name, PhoneInput } from './common';
 
@@ -19,8 +20,11 @@ export const ProviderInfo = z.object({
   ratePerSecond: z.number(),
   /** Per secret field: whether it is available (keychain in the app, environment in the CLI), and where from. */
   secrets: z.array(z.object({ key: z.string(), set: z.boolean(), required: z.boolean(), source: z.string() })),
-  /** What is wrong with the configuration, if anything (a missing secret, a bad option). */
-  problems: z.array(z.string()),
+  /**
+   * What is wrong with the configuration, if anything (a missing secret, a bad option): the option or secret
+   * (`options.from`, `secrets.authToken`; empty when the problem is the whole provider) and what is wrong, by key.
+   */
+  problems: z.array(z.object({ path: z.string() }).and(SaidSchema)),
   /** Provider sync (replies, opt-outs, delivery results): null for a kind nothing comes back from; absent on a save. */
   sync: z
     .object({
@@ -113,7 +117,9 @@ export const providersMethods = {
       to: z.string(),
       channel: Channel,
       code: z.string().nullable(),
+      /** The provider's answer in English; `said` is the same by key (a provider's own words as they came). */
       message: z.string(),
+      said: SaidSchema,
       providerMessageId: z.string().nullable(),
     }),
   },

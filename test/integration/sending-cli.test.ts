@@ -181,7 +181,10 @@ describe('optin providers and batch send', () => {
         { key: 'relayToken', set: false },
       ],
     });
-    expect((noSecret.json().problems as string[]).join(' ')).toMatch(/OPTIN_WA_ACCESS_TOKEN/);
+    const problems = noSecret.json().problems as { path: string; key: string; message: string }[];
+    expect(problems.map((p) => p.message).join(' ')).toMatch(/OPTIN_WA_ACCESS_TOKEN/);
+    // By key, with the secret it is about, so the window says it in Russian too.
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'secrets.accessToken', key: 'providers.secretMissing' }));
 
     const badUrl = await optin(db, 'providers', 'add', '--name', 'h', '--kind', 'webhook', '--url', 'ftp://x');
     expect(badUrl.code).toBe(1);

@@ -5,6 +5,9 @@ import { oneOf, staffFlag } from './common';
 import { redactorFor } from './campaigns';
 
 /** A provider option typed as its own flag (`--account` → options.accountSid). */
+/** One problem with a provider's settings in English: the option or secret, then what is wrong. */
+const problemLine = (x: { path: string; message: string }): string => (x.path ? `${x.path}: ${x.message}` : x.message);
+
 const option = (name: string, key: string, value: string, summary: string): Flag => ({ name, value, summary, field: `options.${key}` });
 
 const providerName = (verb: string, example = ''): Command['args'] => [
@@ -78,7 +81,7 @@ const commands: Command[] = [
           (s) => `  the address changed: secret ${s.key} from ${s.source} will be sent to the new address; unset it if it was meant for the old one`,
         ),
         ...missing.map((s) => `  secret ${s.key}: not set — put it in ${s.source}`),
-        ...p.problems.map((x) => `  ${x}`),
+        ...p.problems.map((x) => `  ${problemLine(x)}`),
       ].join('\n');
     },
   }),
@@ -91,7 +94,7 @@ const commands: Command[] = [
         ? v.providers
             .map(
               (p) =>
-                `${p.name} (${p.kind}) ${p.channels.join(', ')}${p.problems.length ? ` — ${p.problems.join('; ')}` : ''}${p.secrets.some((s) => s.required && !s.set) ? ' — secrets missing' : ''}`,
+                `${p.name} (${p.kind}) ${p.channels.join(', ')}${p.problems.length ? ` — ${p.problems.map(problemLine).join('; ')}` : ''}${p.secrets.some((s) => s.required && !s.set) ? ' — secrets missing' : ''}`,
             )
             .join('\n')
         : `no providers yet (optin providers add --name N --kind ${oneOf(ProviderKinds)} …)`,
@@ -142,9 +145,16 @@ const commands: Command[] = [
   }),
 ];
 
-function redactedTest<T extends { code: string | null; message: string; providerMessageId: string | null }>(v: T, name: string): T {
+function redactedTest<T extends { code: string | null; message: string; said: unknown; providerMessageId: string | null }>(v: T, name: string): T {
   const redact = redactorFor([name]);
-  return { ...v, code: redact.maybe(v.code), message: redact.text(v.message), providerMessageId: redact.maybe(v.providerMessageId) };
+  return {
+    ...v,
+    code: redact.maybe(v.code),
+    message: redact.text(v.message),
+    // The answer by key carries the provider's words among its parameters: cleared the same way.
+    said: JSON.parse(redact.text(JSON.stringify(v.said))) as T['said'],
+    providerMessageId: redact.maybe(v.providerMessageId),
+  };
 }
 
 export const providersGroup: Group = { title: 'Providers', commands };

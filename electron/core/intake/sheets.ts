@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { ref } from '../../../shared/contract/said';
 import { extname, join } from 'node:path';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
 import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
@@ -409,8 +410,7 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
       const writtenPhone = input.phone ?? last?.writtenPhone ?? entered.writtenPhone ?? entered.phone;
       const writtenName = input.name?.trim() || last?.writtenName || entered.writtenName || null;
       const target = normalizePhone(writtenPhone, settings.defaultCountry);
-      if (!target.ok)
-        throw AppError.field('VALIDATION_FAILED', 'phone', 'sheets.correctedPhoneUnusable', { problem: describePhoneRefusal(target.reason) });
+      if (!target.ok) throw AppError.field('VALIDATION_FAILED', 'phone', 'sheets.correctedPhoneUnusable', { problem: ref(`phone.${target.reason}`) });
       const sameNumber = ctx.contacts.get(currentContact)?.phone === target.value.e164;
       const events: ConsentEvent[] = [];
       let contactId = currentContact;

@@ -1,7 +1,8 @@
+import { ref } from '../../../shared/contract/said';
 import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { Contact, ParsedInput, Output } from '../../../shared/contract/api';
-import { describePhoneRefusal, normalizePhone, type NormalizedPhone } from '../../../shared/domain/phone/normalize';
+import { normalizePhone, type NormalizedPhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import { appendAudit, iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
@@ -37,7 +38,7 @@ export function parsePhoneOrThrow(ctx: ServiceContext, phone: string, country?: 
     throw new AppError(
       'INVALID_PHONE',
       'phone.refused',
-      { field, problem: describePhoneRefusal(p.reason), phone: phone.slice(0, 40) },
+      { field, problem: ref(`phone.${p.reason}`), phone: phone.slice(0, 40) },
       { fields: [{ path: field, key: `phone.${p.reason}` }], reason: p.reason },
     );
   }

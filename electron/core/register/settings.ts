@@ -1,7 +1,8 @@
 import { AppError } from '../../../shared/contract/errors';
+import { ref } from '../../../shared/contract/said';
 import { SetupStepIds, type ParsedInput, type SetupStatus, type Settings } from '../../../shared/contract/api';
 import { effectivePolicy, findLoosening, getPolicyPack, PolicyOverrides, type PolicyPackId } from '../../../shared/domain/policy/policy';
-import { normalizePhone, describePhoneRefusal } from '../../../shared/domain/phone/normalize';
+import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { appendAudit, type ServiceContext } from '../context';
 import { DEFAULT_SEGMENT_LIMIT } from '../../../shared/domain/lint/profile';
 import { listRules } from '../../../shared/domain/lint/engine';
@@ -119,7 +120,7 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
         throw new AppError(
           'INVALID_PHONE',
           'settings.shopPhoneRefused',
-          { problem: describePhoneRefusal(p.reason) },
+          { problem: ref(`phone.${p.reason}`) },
           { fields: [{ path: 'shopPhone', key: `phone.${p.reason}` }], reason: p.reason },
         );
       next.shopPhone = p.value.e164;

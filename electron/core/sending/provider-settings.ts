@@ -1,7 +1,9 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
-import { AppError } from '../../../shared/contract/errors';
+import { ref, said, type Said, type SaidRef } from '../../../shared/contract/said';
+import { answerOf } from './providers/say';
+import { AppError, type FieldProblem } from '../../../shared/contract/errors';
 import { ProviderKinds, type ProviderKind } from '../../../shared/domain/outbox/types';
-import { describePhoneRefusal, normalizePhone } from '../../../shared/domain/phone/normalize';
+import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { invalidOptions, providerDestination, providerOptionSpecs, validateProviderOptions } from './providers';
 import type { SecretStore } from './providers/types';
 import { appendAudit, type ServiceContext } from '../context';
@@ -28,13 +30,17 @@ export function providerKinds(secrets: SecretStore): Output<'providers.kinds'> {
 
 type ProviderInfo = Output<'providers.list'>['providers'][number];
 
+/** One problem with a provider's settings as the contract gives it: the option or secret, and what is wrong, by key. */
+const problemOut = (p: FieldProblem): ProviderInfo['problems'][number] =>
+  p.key ? { path: p.path, ...said(p.key, p.params) } : { path: p.path, message: p.message };
+
 /** A configured provider as the contract shows it: options, which secrets are available, what is wrong. */
 function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore, name: string): ProviderInfo {
   const row = ctx.outbox.getProvider(name);
   if (!row) throw new AppError('NOT_FOUND', 'providers.notFound', { name }, { fields: [{ path: 'name', key: 'providers.unknownProvider' }] });
   const kind = row.kind as ProviderKind;
   const specs = providerOptionSpecs(kind);
-  const problems: string[] = validateProviderOptions(kind, row.options).map((p) => `${p.path}: ${p.message}`);
+  const problems: ProviderInfo['problems'] = validateProviderOptions(kind, row.options).map(problemOut);
   let channels: ('sms' | 'whatsapp')[] = [];
   let ratePerSecond = 0;
   try {
@@ -42,8 +48,14 @@ function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore,
     channels = [...adapter.channels];
     ratePerSecond = adapter.ratePerSecond;
   } catch (err) {
-    const message = err instanceof Error ? err.message : 'cannot be used';
-    if (!problems.includes(message)) problems.push(message);
+    // The adapter names what it lacks (a missing secret) by key, field by field; anything else as it said it.
+    const found: ProviderInfo['problems'] =
+      err instanceof AppError
+        ? err.details?.fields?.length
+          ? err.details.fields.map(problemOut)
+          : [{ path: '', ...said(err.key, err.params) }]
+        : [{ path: '', message: err instanceof Error ? err.message : 'cannot be used' }];
+    for (const p of found) if (!problems.some((q) => q.path === p.path && q.message === p.message)) problems.push(p);
   }
   return {
     name: row.name,
@@ -56,6 +68,12 @@ function providerInfo(ctx: ServiceContext, outbox: Outbox, secrets: SecretStore,
       .map((s) => ({ key: s.key, set: secrets.get(name, s.key) !== undefined, required: s.required, source: secrets.describe(name, s.key) })),
     problems,
   };
+}
+
+/** A provider's answer to a test: in English (`message`) and by key (`said`). */
+function answer(r: SaidRef): { message: string; said: Said } {
+  const s = said(r.key, r.params);
+  return { message: s.message, said: s };
 }
 
 /** providers.list */
@@ -198,7 +216,7 @@ export async function testProvider(
       throw new AppError(
         'INVALID_PHONE',
         'providers.testBadNumber',
-        { problem: describePhoneRefusal(phone.reason) },
+        { problem: ref(`phone.${phone.reason}`) },
         { fields: [{ path: 'to', key: `phone.${phone.reason}` }], reason: phone.reason },
       );
     const channel = input.channel ?? adapter.channels[0];
@@ -234,8 +252,8 @@ export async function testProvider(
       to,
       channel,
       code: null,
-      message: 'accepted by the provider',
+      ...answer(ref('answer.accepted')),
       providerMessageId: outcome.providerMessageId,
     };
-  return { ok: false, outcome: outcome.kind, to, channel, code: outcome.code, message: outcome.message, providerMessageId: null };
+  return { ok: false, outcome: outcome.kind, to, channel, code: outcome.code, ...answer(answerOf(outcome)), providerMessageId: null };
 }

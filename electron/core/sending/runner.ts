@@ -15,6 +15,7 @@ import { appendAudit } from '../context';
 import { getSettings } from '../register/settings';
 import { idempotencyKey } from './keys';
 import { DeliveryResults } from './statuses';
+import { answerOf } from './providers/say';
 import { ref, storeSaid, type SaidRef } from '../../../shared/contract/said';
 import { AppError } from '../../../shared/contract/errors';
 
@@ -27,11 +28,6 @@ const OFFLINE_CAP_MS = 5 * 60 * 1000;
 const DUE_PAGE = 64;
 /** Reason on a recipient re-queued after a crash: an earlier request may have reached the provider. */
 const RESEND_AFTER_CRASH = 'resend_after_crash';
-
-/** What a provider answered, by key: the adapter's own words (say()), else the provider's words as they came. */
-function answerOf(o: { message: string; said?: SaidRef | undefined }): SaidRef {
-  return o.said ?? ref('outbox.providerWords', { text: o.message.slice(0, 400) });
-}
 
 /** Why the gate left someone out, as a nested message. */
 const exclusion = (reason: string): SaidRef => ref(`exclusion.${reason}` as Parameters<typeof ref>[0]);

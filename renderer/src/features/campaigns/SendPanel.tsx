@@ -7,7 +7,7 @@ import { useAppStore } from '../../stores/app.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
-import { translateServerMessage } from '../../i18n/server-messages';
+import { providerProblem } from '../settings/provider-problem';
 
 type Leg = 'whatsapp' | 'sms';
 
@@ -112,7 +112,7 @@ export function SendPanel({ campaign, figures }: { campaign: Campaign; figures: 
             />
             {picked[leg] && picked[leg]!.problems.length > 0 && (
               <Text size="xs" c="red.8" data-testid="provider-problems">
-                {picked[leg]!.problems.map((p) => translateServerMessage(p, lang) ?? p).join('; ')}
+                {picked[leg]!.problems.map((p) => providerProblem(t, p)).join('; ')}
               </Text>
             )}
           </Stack>

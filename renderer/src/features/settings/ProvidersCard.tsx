@@ -7,7 +7,8 @@ import { useProvidersStore, type Provider, type ProviderKindSpec, type SavedProv
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
-import { translateServerMessage } from '../../i18n/server-messages';
+import { translateSaid } from '../../i18n/errors';
+import { providerProblem } from './provider-problem';
 
 /** A provider option's label and help in the person's language (the register describes them in English). */
 function optionText(t: TFunction, kind: ProviderKind, spec: ProviderKindSpec['options'][number]) {
@@ -21,7 +22,7 @@ function optionText(t: TFunction, kind: ProviderKind, spec: ProviderKindSpec['op
 
 /** Settings → Providers: who the shop hands its messages to, their settings and secrets, and a test message. */
 export function ProvidersCard() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const providers = useProvidersStore((s) => s.providers);
   const loaded = useProvidersStore((s) => s.loaded);
   const error = useProvidersStore((s) => s.error);
@@ -32,7 +33,6 @@ export function ProvidersCard() {
   const [removing, setRemoving] = useState<Provider | null>(null);
   // The provider whose stored secret the last save cleared (its address changed): the person must enter it again.
   const [cleared, setCleared] = useState<string | null>(null);
-  const lang = i18n.language;
 
   useEffect(() => {
     void load();
@@ -92,8 +92,8 @@ export function ProvidersCard() {
                     </Text>
                   )}
                   {p.problems.map((problem) => (
-                    <Text key={problem} size="xs" c="red.8" data-testid="provider-problem">
-                      {translateServerMessage(problem, lang) ?? problem}
+                    <Text key={`${problem.path} ${problem.message}`} size="xs" c="red.8" data-testid="provider-problem" data-path={problem.path}>
+                      {providerProblem(t, problem)}
                     </Text>
                   ))}
                 </Table.Td>
@@ -352,7 +352,7 @@ function ProviderModal({ provider, onClose, onSaved }: { provider: Provider | nu
 
 /** One test message to the owner's own number through a provider, and what the provider answered. */
 function TestModal({ provider, onClose }: { provider: Provider; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const test = useProvidersStore((s) => s.test);
   const shopPhone = useSettingsStore((s) => s.settings?.shopPhone ?? '');
   const [to, setTo] = useState(shopPhone ? formatPhone(shopPhone) : '');
@@ -361,7 +361,6 @@ function TestModal({ provider, onClose }: { provider: Provider; onClose: () => v
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const fieldError = useFieldError(error);
-  const lang = i18n.language;
 
   const submit = async () => {
     setBusy(true);
@@ -430,7 +429,7 @@ function TestModal({ provider, onClose }: { provider: Provider; onClose: () => v
               {!result.ok && (
                 <Text size="sm" data-testid="test-message">
                   {result.code ? `${result.code}: ` : ''}
-                  {translateServerMessage(result.message, lang) ?? result.message}
+                  {translateSaid(t, result.said)}
                 </Text>
               )}
             </Alert>
