@@ -146,8 +146,8 @@ const ERASED_FIELDS = { name: '', email: null, locale: null, externalId: null, t
 
 /**
  * contacts.erase: carry out a deletion request for the person a number belongs to (152-FZ art. 21, GDPR art. 17).
- * In one transaction: the request in the audit log; a revocation through the consent log of every consent still in
- * force and of marketing on every channel (the proof of the opt-out: an import can never grant this number again);
+ * In one transaction: the request in the audit log; a revocation (dated now, when it is carried out) through the
+ * consent log of every consent still in force and of marketing on every channel (the proof of the opt-out: an import can never grant this number again);
  * the personal fields erased from the contact and from the import before-images; the completion in the audit log.
  */
 export function eraseContact(ctx: ServiceContext, input: ParsedInput<'contacts.erase'>): Output<'contacts.erase'> {
@@ -191,7 +191,8 @@ export function eraseContact(ctx: ServiceContext, input: ParsedInput<'contacts.e
               purpose,
               action: 'revoke',
               method: 'verbal_in_store',
-              occurredAt: Math.min(requestedAt, now),
+              // Carried out now: a consent given after the request (and before this) is withdrawn too.
+              occurredAt: now,
               recordedBy: actor,
               formVersionId: null,
               evidence: input.reference ? { note: input.reference } : {},

@@ -22,6 +22,8 @@ import healthEn from './health.en.json';
 import healthRu from './health.ru.json';
 import certificateEn from './certificate.en.json';
 import certificateRu from './certificate.ru.json';
+import peopleEn from './people.en.json';
+import peopleRu from './people.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -51,6 +53,7 @@ void i18n.use(initReactI18next).init({
         ...startEn,
         ...healthEn,
         ...certificateEn,
+        ...peopleEn,
         errors: { ...en.errors, ...catalogResource() },
       },
     },
@@ -66,6 +69,7 @@ void i18n.use(initReactI18next).init({
         ...startRu,
         ...healthRu,
         ...certificateRu,
+        ...peopleRu,
         errors: { ...ru.errors, ...errorsRu },
       },
     },

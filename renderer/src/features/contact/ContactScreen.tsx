@@ -13,6 +13,7 @@ import { countryName, formatDateTime, formatPhone } from '../../components/forma
 import { translateBusyWhat, translateServerMessage } from '../../i18n/server-messages';
 import { RecordConsentModal } from './RecordConsentModal';
 import { CertificatePanel } from './CertificatePanel';
+import { PersonPanel } from './PersonPanel';
 import { staffLabel } from '../../components/staff';
 import { purposesForPack } from '../../components/purposes';
 
@@ -98,6 +99,8 @@ export function ContactScreen({ contactId }: { contactId: number }) {
           </Button>
         </Group>
       </Group>
+
+      <PersonPanel contact={contact} eventCount={timeline.length} onChanged={() => void load(contactId)} />
 
       <IntegrityWarning contactId={contact.id} />
 

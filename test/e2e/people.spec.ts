@@ -1,0 +1,96 @@
+import type { Backend } from '../../electron/core/backend';
+import { test, expect, seed, shoot } from './fixtures';
+import { ShellPage } from './pages/shell.page';
+import { ContactsPage } from './pages/contacts.page';
+
+/** The words each language shows, and the shop each one runs (Marina's in Kazan, Tom's in Leeds). */
+const SHOPS = {
+  en: {
+    settings: { businessName: 'Bike Shop Leeds', senderName: 'BIKESHOP', shopPhone: '+44 113 496 0000', timezone: 'Europe/London', defaultCountry: 'GB', policyPack: 'uk' },
+    person: { phone: '+447911123001', name: 'Ann Lee', edited: 'Ann Lee-Smith' },
+    other: '+447911123002',
+    otherName: 'Ann (work)',
+    typo: { phone: '+447911123009', name: 'Typo Person' },
+    words: { fixed: 'The number cannot be changed', others: 'Other numbers', erased: 'Personal data erased on request', merged: 'This is another number of' },
+  },
+  ru: {
+    settings: { businessName: 'Цветочная лавка', senderName: 'ROMASHKA', shopPhone: '+7 843 000-00-00', timezone: 'Europe/Moscow', defaultCountry: 'RU', policyPack: 'ru' },
+    person: { phone: '+79123001001', name: 'Анна Петрова', edited: 'Анна Петрова-Сафина' },
+    other: '+79123001002',
+    otherName: 'Анна (работа)',
+    typo: { phone: '+79123001009', name: 'Ошибочный Контакт' },
+    words: { fixed: 'Номер изменить нельзя', others: 'Другие номера', erased: 'Персональные данные удалены по запросу', merged: 'Это другой номер контакта' },
+  },
+} as const;
+
+async function seedPeople(backend: Backend, lang: 'en' | 'ru'): Promise<void> {
+  const s = SHOPS[lang];
+  await seed(backend, 'settings.update', s.settings);
+  await seed(backend, 'contacts.add', { phone: s.person.phone, name: s.person.name, tags: ['flowers'] });
+  await seed(backend, 'consent.record', { phone: s.person.phone, channel: 'sms', purpose: 'marketing', action: 'grant', method: 'verbal_in_store' });
+  // The person's second number said STOP: revoked, and merging must not change that.
+  await seed(backend, 'consent.record', { phone: s.other, channel: 'sms', purpose: 'marketing', action: 'revoke' });
+  await seed(backend, 'contacts.update', { id: (await seed<{ contact: { id: number } }>(backend, 'contacts.get', { phone: s.other })).contact.id, name: s.otherName });
+  await seed(backend, 'contacts.add', { phone: s.typo.phone, name: s.typo.name });
+}
+
+for (const lang of ['en', 'ru'] as const) {
+  test(`contact page: edit, merge two numbers, carry out a deletion request, delete a contact never asked (${lang})`, async ({ page, backend, appUrl }) => {
+    const s = SHOPS[lang];
+    await seedPeople(backend, lang);
+    await new ShellPage(page).open(appUrl, lang);
+    const contacts = new ContactsPage(page);
+    await contacts.find(s.person.name);
+
+    // Edit: the number is shown and explained, never changed.
+    await page.getByTestId('edit-contact').click();
+    await expect(page.getByTestId('number-fixed')).toContainText(s.words.fixed);
+    await expect(page.getByTestId('edit-phone')).toBeDisabled();
+    await page.getByTestId('edit-name').fill(s.person.edited);
+    await page.getByTestId('edit-email').fill('ann@example.com');
+    await shoot(page, `people-edit-${lang}`);
+    await page.getByTestId('edit-save').click();
+    await expect(page.getByTestId('contact-name')).toHaveText(s.person.edited);
+
+    // Merge the second number into this one (this one stays the main number).
+    await page.getByTestId('merge-contact').click();
+    await page.getByTestId('merge-other').fill(s.other);
+    await page.getByTestId('primary-this').click();
+    await page.getByTestId('merge-confirm').click();
+    const others = page.getByTestId('other-numbers');
+    await expect(others).toContainText(s.words.others);
+    await expect(others.getByTestId('other-number')).toHaveCount(1);
+    await expect(others.getByTestId('other-number').locator('[data-status=revoked]').first()).toBeVisible();
+    await shoot(page, `people-merged-${lang}`);
+
+    // The merged number's page says whose it is, and keeps its own (revoked) consent.
+    await others.getByTestId('other-number').getByRole('button').first().click();
+    await expect(page.getByTestId('merged-banner')).toContainText(s.words.merged);
+    await expect(page.getByTestId('cell-sms-marketing').locator('[data-status=revoked]')).toBeVisible();
+    await page.getByTestId('primary-link').click();
+    await expect(page.getByTestId('contact-name')).toHaveText(s.person.edited);
+
+    // A contact with consent history cannot be deleted: the deletion request is offered instead.
+    await expect(page.getByTestId('delete-contact')).toHaveCount(0);
+    await page.getByTestId('erase-contact').click();
+    await page.getByTestId('erase-reference').fill(lang === 'en' ? 'e-mail of today' : 'письмо от сегодня');
+    await shoot(page, `people-erase-dialog-${lang}`);
+    await page.getByTestId('erase-confirm').click();
+    await expect(page.getByTestId('erased-banner')).toContainText(s.words.erased);
+    await expect(page.getByTestId('contact-name')).not.toHaveText(s.person.edited);
+    await expect(page.getByTestId('cell-sms-marketing').locator('[data-status=revoked]')).toBeVisible();
+    await expect(page.getByTestId('erase-contact')).toHaveCount(0);
+    await shoot(page, `people-erased-${lang}`);
+
+    // A contact never asked can be deleted.
+    await page.getByTestId('nav-contacts').click();
+    await contacts.find(s.typo.name);
+    await page.getByTestId('delete-contact').click();
+    await page.getByTestId('delete-confirm').click();
+    await contacts.search(s.typo.name);
+    await expect(contacts.rows()).toHaveCount(0);
+
+    const verify = await seed<{ problems: unknown[] }>(backend, 'audit.verify', {});
+    expect(verify.problems).toEqual([]);
+  });
+}
