@@ -6,6 +6,10 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
 import { formatRate, HealthWarningList } from './HealthWarnings';
+import { channelLabel } from '../campaigns/labels';
+
+/** A campaign channel the app names in words (SMS, WhatsApp, WhatsApp → SMS); anything else is shown as stored. */
+const isCampaignChannel = (c: string): c is 'sms' | 'whatsapp' | 'cascade' => c === 'sms' || c === 'whatsapp' || c === 'cascade';
 
 type Row = HealthReport['campaigns'][number] | HealthReport['weeks'][number];
 
@@ -157,7 +161,7 @@ export function HealthScreen() {
                           </Text>
                           <Group gap={4}>
                             <Badge size="xs" variant="light" tt="none">
-                              {c.channel}
+                              {isCampaignChannel(c.channel) ? channelLabel(t, c.channel) : c.channel}
                             </Badge>
                             <Text size="xs" c="dimmed">
                               {c.startedAt ? formatDateTime(c.startedAt, timeZone, lang) : '—'} · {c.week}

@@ -81,9 +81,6 @@ export function CommitStep() {
       <Card withBorder>
         <ImportFigures summary={result} />
       </Card>
-      <WarningGroups summary={result} />
-      <RejectedRows summary={result} onDownload={() => void getReport()} downloading={downloading} />
-      <ErrorAlert error={downloadError} />
       {result.batch !== null && (result.claims > 0 || result.consentsGranted > 0) && (
         <Card withBorder data-testid="report-winback">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
@@ -99,6 +96,9 @@ export function CommitStep() {
           </Group>
         </Card>
       )}
+      <WarningGroups summary={result} />
+      <RejectedRows summary={result} onDownload={() => void getReport()} downloading={downloading} />
+      <ErrorAlert error={downloadError} />
       <WinbackDialog opened={winback} onClose={() => setWinback(false)} importBatch={result.batch ?? undefined} />
       <Group justify="space-between">
         <Button variant="default" onClick={reset} data-testid="import-another">
