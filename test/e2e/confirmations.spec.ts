@@ -139,6 +139,7 @@ test('win-back: the contacts list asks people with an unproven claim to confirm,
   await shell.switchLanguage('RU');
   await page.getByTestId('winback-open').click();
   await expect(dialog.getByTestId('winback-askable')).toHaveText('Можно спросить: 4 из 6.');
+  await expect(dialog.getByTestId('winback-ask')).toHaveText('Спросить 4 человека');
   await expect(dialog.getByTestId('winback-text')).toContainText('Чтобы подтвердить, ответьте ДА');
   await shoot(page, 'winback-dialog-ru');
   await dialog.getByTestId('winback-ask').click();

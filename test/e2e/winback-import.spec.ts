@@ -46,6 +46,7 @@ test('win-back from an import report: the claims the file made can be asked to c
   );
   await expect(blocked).toContainText('nothing to win back (consent proven, pending, or never given): 1');
   await expect(dialog.getByTestId('winback-text')).toContainText('To confirm, reply YES.');
+  await expect(dialog.getByTestId('winback-by-channel')).toHaveText('Requests to send: 5 by SMS, 0 on WhatsApp.');
   await expect(dialog.getByTestId('winback-ask')).toHaveText('Ask 5 people');
   await shoot(page, 'winback-import-report-en');
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -56,6 +57,7 @@ test('win-back from an import report: the claims the file made can be asked to c
   await expect(dialog.getByTestId('winback-askable')).toHaveText('Можно спросить: 5 из 8.');
   await expect(blocked).toContainText('WhatsApp разрешает магазину писать первым только тем, кто согласился получать его сообщения: 2');
   await expect(dialog.getByTestId('winback-text')).toContainText('Чтобы подтвердить, ответьте ДА');
+  await expect(dialog.getByTestId('winback-ask')).toHaveText('Спросить 5 человек');
   await shoot(page, 'winback-import-report-ru');
   await dialog.getByTestId('winback-ask').click();
   await expect(dialog.getByTestId('winback-done')).toContainText('5');

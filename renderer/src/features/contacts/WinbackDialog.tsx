@@ -81,6 +81,11 @@ function WinbackBody({ onClose, contactIds, importBatch }: { onClose: () => void
               </List>
             </div>
           )}
+          {preview.askable > 0 && (
+            <Text size="sm" data-testid="winback-by-channel">
+              {t('winback.byChannel', { sms: preview.byChannel.sms, whatsapp: preview.byChannel.whatsapp })}
+            </Text>
+          )}
           <Text size="xs" c="dimmed">
             {t('winback.message')}
           </Text>
