@@ -26,7 +26,9 @@ const DayRange = z.strictObject({
 /** Who the contacts list (and a segment, and a bulk tag) is narrowed to: every part given must hold. */
 export const ContactFilter = z.strictObject({
   /** Marketing on one channel as the list shows it: any of these. */
-  marketing: z.strictObject({ channel: z.enum(['sms', 'whatsapp']), status: z.array(z.enum(ListedStatuses)).min(1).max(ListedStatuses.length) }).optional(),
+  marketing: z
+    .strictObject({ channel: z.enum(['sms', 'whatsapp']), status: z.array(z.enum(ListedStatuses)).min(1).max(ListedStatuses.length) })
+    .optional(),
   /** Any of these tags. */
   tags: z.array(Tag).min(1).max(20).optional(),
   /** Has a consent event recorded this way (paper_form, qr_keyword, import…): where their consent came from. */
@@ -116,7 +118,9 @@ export const contactsMethods = {
         add: Tag.optional(),
         remove: Tag.optional(),
         contactIds: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
-        matching: z.strictObject({ query: z.string().max(200).optional(), filter: ContactFilter.optional(), segment: SegmentName.optional() }).optional(),
+        matching: z
+          .strictObject({ query: z.string().max(200).optional(), filter: ContactFilter.optional(), segment: SegmentName.optional() })
+          .optional(),
         dryRun: z.boolean().default(false),
         staff: Name.optional(),
       })

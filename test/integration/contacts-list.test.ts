@@ -56,8 +56,9 @@ async function shop() {
 describe('the contacts list at work', () => {
   it('filters by marketing status per channel as the list shows it, tag, source, import and dates', async () => {
     const { t, importBatch } = await shop();
-    const sms = (status: NonNullable<Input<'contacts.list'>['filter']>['marketing'] extends infer M ? M extends { status: infer S } ? S : never : never) =>
-      list(t.call, { filter: { marketing: { channel: 'sms', status } }, sort: { by: 'phone' } });
+    const sms = (
+      status: NonNullable<Input<'contacts.list'>['filter']>['marketing'] extends infer M ? (M extends { status: infer S } ? S : never) : never,
+    ) => list(t.call, { filter: { marketing: { channel: 'sms', status } }, sort: { by: 'phone' } });
 
     // The gate's own words: granted, but held back for want of the personal-data consent.
     const npd = await sms(['needs_personal_data']);
@@ -118,7 +119,10 @@ describe('the contacts list at work', () => {
       { by: 'added', dir: 'desc' },
       { by: 'consentChanged', dir: 'asc' },
     ] as const) {
-      for (const filter of [undefined, { marketing: { channel: 'sms' as const, status: ['granted' as const, 'needs_personal_data' as const, 'none' as const] } }]) {
+      for (const filter of [
+        undefined,
+        { marketing: { channel: 'sms' as const, status: ['granted' as const, 'needs_personal_data' as const, 'none' as const] } },
+      ]) {
         const whole = phones(await list(t.call, { sort, filter }));
         const walked: string[] = [];
         let cursor: string | undefined;
@@ -228,8 +232,13 @@ describe('the contacts list at work', () => {
     });
     expect(await refusal(t.call('segments.save', { name: 'Все', filter: {} }))).toMatchObject({ key: 'segments.emptyFilter' });
     await t.call('segments.save', { name: 'VIP', filter: { tags: ['vip'] } });
-    expect(await refusal(t.call('segments.save', { name: 'vip', filter: { tags: ['x'] } }))).toMatchObject({ code: 'CONFLICT', key: 'segments.exists' });
-    expect(await refusal(t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT, segment: 'VIP', tags: ['vip'] }))).toMatchObject({
+    expect(await refusal(t.call('segments.save', { name: 'vip', filter: { tags: ['x'] } }))).toMatchObject({
+      code: 'CONFLICT',
+      key: 'segments.exists',
+    });
+    expect(
+      await refusal(t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: OK_TEXT, segment: 'VIP', tags: ['vip'] })),
+    ).toMatchObject({
       key: 'campaigns.segmentOrTags',
     });
     expect(await refusal(t.call('contacts.tag', { add: 'a', remove: 'b', contactIds: [1] }))).toMatchObject({ code: 'VALIDATION_FAILED' });

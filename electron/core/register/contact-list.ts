@@ -2,12 +2,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ContactFilter, ListedStatus, Output, ParsedInput } from '../../../shared/contract/api';
 import { zonedTimeToUtc } from '../../../shared/domain/time/zones';
 import type { Channel } from '../../../shared/domain/consent/types';
-import {
-  audienceHistory,
-  listedMarketingOfMember,
-  marketingOfPage,
-  type ListedMarketing,
-} from '../campaigns/audience';
+import { audienceHistory, listedMarketingOfMember, marketingOfPage, type ListedMarketing } from '../campaigns/audience';
 import type { AudienceMember, AudienceSpec, BatchRecord } from '../db/repos/batches.repo';
 import {
   filterSql,
@@ -92,7 +87,11 @@ export function toListFilter(
     const range = f[name];
     if (!range) continue;
     if (range.from !== undefined && range.to !== undefined && range.from > range.to)
-      throw AppError.field('VALIDATION_FAILED', `${field}.${name}.to`, 'contacts.daysBackwards', { field: `${field}.${name}`, from: range.from, to: range.to });
+      throw AppError.field('VALIDATION_FAILED', `${field}.${name}.to`, 'contacts.daysBackwards', {
+        field: `${field}.${name}`,
+        from: range.from,
+        to: range.to,
+      });
     out[name] = {
       from: range.from !== undefined ? dayStart(range.from, zone) : undefined,
       to: range.to !== undefined ? dayAfter(range.to, zone) : undefined,
@@ -209,7 +208,7 @@ export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.l
     // The gate decides each row: walk from the start (an offset) or the cursor until the page is full.
     const start = cursorAt ? null : input.offset;
     let after: ListPosition | null = cursorAt;
-    for (let skip = start ?? 0; skip > 0; ) {
+    for (let skip = start ?? 0; skip > 0;) {
       const passed = walkChecked(ctx, query, check, after, Math.min(skip, 10_000), now);
       skip -= passed.rows.length;
       after = passed.last;
@@ -281,8 +280,7 @@ export function tagContacts(ctx: ServiceContext, input: ParsedInput<'contacts.ta
     };
     if (input.contactIds) {
       const ids = [...new Set(input.contactIds)];
-      for (let i = 0; i < ids.length; i += CHECKED_CHUNK)
-        apply(ids.slice(i, i + CHECKED_CHUNK).flatMap((id) => ctx.contacts.get(id) ?? []));
+      for (let i = 0; i < ids.length; i += CHECKED_CHUNK) apply(ids.slice(i, i + CHECKED_CHUNK).flatMap((id) => ctx.contacts.get(id) ?? []));
     } else for (const rows of everyMatching(ctx, resolved!, now)) apply(rows);
     if (!input.dryRun)
       appendAudit(ctx, actor, adding ? 'contacts.tagged' : 'contacts.untagged', 'contacts', {

@@ -24,6 +24,8 @@ import certificateEn from './certificate.en.json';
 import certificateRu from './certificate.ru.json';
 import peopleEn from './people.en.json';
 import peopleRu from './people.ru.json';
+import listEn from './list.en.json';
+import listRu from './list.ru.json';
 
 /** UI languages. */
 export type UiLanguage = 'en' | 'ru';
@@ -54,6 +56,7 @@ void i18n.use(initReactI18next).init({
         ...healthEn,
         ...certificateEn,
         ...peopleEn,
+        ...listEn,
         errors: { ...en.errors, ...catalogResource() },
       },
     },
@@ -70,6 +73,7 @@ void i18n.use(initReactI18next).init({
         ...healthRu,
         ...certificateRu,
         ...peopleRu,
+        ...listRu,
         errors: { ...ru.errors, ...errorsRu },
       },
     },

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
-import type { Contact, Input, Output } from '../../../shared/contract/api';
+import type { Contact, ContactFilter, Input, ListSort, Output } from '../../../shared/contract/api';
 
 /** One row of the contacts list. */
 export type ContactRow = Output<'contacts.list'>['contacts'][number];
@@ -10,8 +10,38 @@ export const PAGE_SIZE = 100;
 /** Pages kept in memory; scrolling through a million rows must not keep them all. */
 const MAX_CACHED_PAGES = 60;
 
+/** What the list is narrowed to and ordered by (besides the search): a filter, a saved segment, a sort. */
+export interface ListView {
+  filter: ContactFilter;
+  segment: string | null;
+  sort: ListSort;
+}
+
+export const DEFAULT_VIEW: ListView = { filter: {}, segment: null, sort: { by: 'name', dir: 'asc' } };
+
+/** The filter with its empty parts left out (what the contract is sent). */
+export function cleanFilter(f: ContactFilter): ContactFilter | undefined {
+  const out: ContactFilter = {};
+  if (f.marketing && f.marketing.status.length) out.marketing = f.marketing;
+  if (f.tags?.length) out.tags = f.tags;
+  if (f.method) out.method = f.method;
+  if (f.importBatch) out.importBatch = f.importBatch;
+  for (const k of ['added', 'consentChanged'] as const) {
+    const r = f[k];
+    if (r && (r.from || r.to)) out[k] = { ...(r.from ? { from: r.from } : {}), ...(r.to ? { to: r.to } : {}) };
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The list request's own parts, as contacts.list and contacts.tag { matching } take them. */
+export function viewInput(query: string, view: ListView): { query?: string; filter?: ContactFilter; segment?: string } {
+  const filter = cleanFilter(view.filter);
+  return { ...(query ? { query } : {}), ...(filter ? { filter } : {}), ...(view.segment ? { segment: view.segment } : {}) };
+}
+
 interface ContactsState {
   query: string;
+  view: ListView;
   /** Loaded pages by page number (for the current query only). */
   pages: Record<number, ContactRow[]>;
   /** Rows the list shows: the total when known; while searching, what is known plus one page to scroll into. */
@@ -23,6 +53,7 @@ interface ContactsState {
   generation: number;
   error: unknown;
   setQuery: (query: string) => void;
+  setView: (view: ListView) => void;
   ensurePage: (page: number) => Promise<void>;
   reload: () => void;
   add: (input: Input<'contacts.add'>) => Promise<Contact>;
@@ -47,6 +78,7 @@ function evict(pages: Record<number, ContactRow[]>, keep: number): Record<number
 /** The contacts list: paged from the register, cached by page, stale answers ignored. */
 export const useContactsStore = create<ContactsState>((set, get) => ({
   query: '',
+  view: DEFAULT_VIEW,
   pages: {},
   count: 0,
   known: 0,
@@ -57,15 +89,19 @@ export const useContactsStore = create<ContactsState>((set, get) => ({
     set((s) => ({ query, pages: {}, count: 0, known: 0, complete: false, generation: s.generation + 1, error: null }));
     void get().ensurePage(0);
   },
+  setView: (view) => {
+    set((s) => ({ view, pages: {}, count: 0, known: 0, complete: false, generation: s.generation + 1, error: null }));
+    void get().ensurePage(0);
+  },
   reload: () => get().setQuery(get().query),
   ensurePage: async (page) => {
-    const { pages, generation, query, complete, count } = get();
+    const { pages, generation, query, view, complete, count } = get();
     const key = `${generation}:${page}`;
     if (inFlight.has(key) || pages[page] !== undefined) return;
     if (complete && page > 0 && page * PAGE_SIZE >= count) return;
     inFlight.add(key);
     try {
-      const r = await call('contacts.list', { query: query || undefined, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      const r = await call('contacts.list', { ...viewInput(query, view), sort: view.sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       // An answer to an older query or an older view of the register: drop it.
       if (get().generation !== generation) return;
       set((s) => {

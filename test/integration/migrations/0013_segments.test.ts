@@ -10,9 +10,9 @@ describe('migration 0013_segments: saved filters, each contact’s last consent 
     const db = s.db;
     const before = snapshot(db);
     const latest = new Map(
-      (db.prepare('SELECT contact_id AS id, max(since) AS at FROM consent_state GROUP BY contact_id').all() as { id: number; at: number | null }[]).map(
-        (r) => [r.id, r.at ?? 0],
-      ),
+      (
+        db.prepare('SELECT contact_id AS id, max(since) AS at FROM consent_state GROUP BY contact_id').all() as { id: number; at: number | null }[]
+      ).map((r) => [r.id, r.at ?? 0]),
     );
     expect(latest.size).toBeGreaterThan(3);
 
@@ -29,10 +29,9 @@ describe('migration 0013_segments: saved filters, each contact’s last consent 
     // The projection keeps it: a new cell, a later change, a change back to an earlier instant.
     const anna = s.ids.anna!;
     const was = db.prepare<[number], number>('SELECT consent_changed_at FROM contacts WHERE id = ?').pluck();
-    db.prepare("INSERT OR REPLACE INTO consent_state (contact_id, channel, purpose, status, since) VALUES (?, 'whatsapp', 'service', 'granted', ?)").run(
-      anna,
-      9_000_000_000_000,
-    );
+    db.prepare(
+      "INSERT OR REPLACE INTO consent_state (contact_id, channel, purpose, status, since) VALUES (?, 'whatsapp', 'service', 'granted', ?)",
+    ).run(anna, 9_000_000_000_000);
     expect(was.get(anna)).toBe(9_000_000_000_000);
     db.prepare("UPDATE consent_state SET since = ? WHERE contact_id = ? AND channel = 'whatsapp' AND purpose = 'service'").run(1, anna);
     expect(was.get(anna)).toBe(latest.get(anna));
@@ -49,7 +48,11 @@ describe('migration 0013_segments: saved filters, each contact’s last consent 
       ['consent_changed_at', 'contacts_active_changed'],
     ])
       expect(
-        (db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE removed_at IS NULL ORDER BY ${column}, id LIMIT 10`).all() as { detail: string }[])
+        (
+          db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE removed_at IS NULL ORDER BY ${column}, id LIMIT 10`).all() as {
+            detail: string;
+          }[]
+        )
           .map((p) => p.detail)
           .join(' '),
       ).toContain(index);

@@ -478,7 +478,9 @@ export class ContactsRepo {
 
   /** What an import kept of a contact to put back on undo: cleared with the contact's own fields on erasure. */
   eraseBeforeImages(id: number, erased: Record<string, unknown>): void {
-    const rows = this.db.prepare<[number], { batch_id: number; before: string }>('SELECT batch_id, before FROM import_batch_updates WHERE contact_id = ?').all(id);
+    const rows = this.db
+      .prepare<[number], { batch_id: number; before: string }>('SELECT batch_id, before FROM import_batch_updates WHERE contact_id = ?')
+      .all(id);
     const put = this.db.prepare('UPDATE import_batch_updates SET before = ? WHERE batch_id = ? AND contact_id = ?');
     for (const r of rows) put.run(JSON.stringify({ ...(JSON.parse(r.before) as Record<string, unknown>), ...erased }), r.batch_id, id);
   }
@@ -731,7 +733,9 @@ export class ContactsRepo {
   matches(id: number, filter: FilterSql | null | undefined): boolean {
     return (
       this.db
-        .prepare<Record<string, string | number>, number>(`SELECT 1 FROM contacts c WHERE c.id = @id AND c.${ACTIVE}${filter ? ` AND ${filter.sql}` : ''}`)
+        .prepare<Record<string, string | number>, number>(
+          `SELECT 1 FROM contacts c WHERE c.id = @id AND c.${ACTIVE}${filter ? ` AND ${filter.sql}` : ''}`,
+        )
         .pluck()
         .get({ ...(filter?.params ?? {}), id }) !== undefined
     );

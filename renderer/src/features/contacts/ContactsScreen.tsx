@@ -1,21 +1,26 @@
 import { useEffect, useRef, useState } from 'react';
-import { Badge, Button, CloseButton, Group, Pagination, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, CloseButton, Group, Pagination, Text, TextInput, Title } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import { PAGE_SIZE, rowAt, useContactsStore } from '../../stores/contacts.store';
+import { PAGE_SIZE, rowAt, useContactsStore, viewInput } from '../../stores/contacts.store';
 import { useAppStore } from '../../stores/app.store';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber, formatPhone } from '../../components/format';
 import { AddContactModal } from './AddContactModal';
 import { WinbackDialog } from './WinbackDialog';
+import { ListFilters } from './ListFilters';
+import { TagDialog } from './TagDialog';
 
 const ROW_HEIGHT = 44;
-const GRID = 'minmax(180px, 2fr) 190px 150px 170px minmax(120px, 1fr)';
+const GRID = '28px minmax(180px, 2fr) 190px 150px 170px minmax(120px, 1fr)';
 // Browsers cap an element's height (~33M px in Chromium): past this many rows the list is cut into segments.
 const SEGMENT = 200_000;
 
-/** The contacts list: virtualised rows paged from the register, search as you type. */
+/**
+ * The contacts list: virtualised rows paged from the register, search as you type, filters, sorts and segments;
+ * rows selected (or all matching) tagged at once.
+ */
 export function ContactsScreen() {
   const { t, i18n } = useTranslation();
   const pages = useContactsStore((s) => s.pages);
@@ -26,6 +31,11 @@ export function ContactsScreen() {
   const generation = useContactsStore((s) => s.generation);
   const error = useContactsStore((s) => s.error);
   const setQuery = useContactsStore((s) => s.setQuery);
+  const view = useContactsStore((s) => s.view);
+  const setView = useContactsStore((s) => s.setView);
+  const reload = useContactsStore((s) => s.reload);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [tagging, setTagging] = useState<'selected' | 'matching' | null>(null);
   const ensurePage = useContactsStore((s) => s.ensurePage);
   const go = useAppStore((s) => s.go);
   const [typed, setTyped] = useState(query);
@@ -63,6 +73,8 @@ export function ContactsScreen() {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [generation, seg]);
   useEffect(() => setSegment(0), [generation]);
+  // A new search, filter or order starts with nothing selected.
+  useEffect(() => setSelected(new Set()), [query, view]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the list library we chose; it manages its own state.
   const virtualizer = useVirtualizer({ count: segCount, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
@@ -88,7 +100,9 @@ export function ContactsScreen() {
   }, [first, last, count, complete, ensurePage, generation]);
 
   const n = (v: number) => formatNumber(v, i18n.language);
-  const summary = query
+  const asked = viewInput(query, view);
+  const narrowed = Object.keys(asked).length > 0;
+  const summary = narrowed
     ? complete
       ? t('contacts.found', { count: n(count) })
       : t('contacts.foundMore', { count: n(known) })
@@ -125,6 +139,33 @@ export function ContactsScreen() {
           {summary}
         </Text>
       </Group>
+      <ListFilters view={view} onChange={setView} />
+      <Group mb="xs" gap="xs" data-testid="selection-bar">
+        <Button
+          size="xs"
+          variant="default"
+          onClick={() => setSelected(new Set([...selected, ...items.flatMap((item) => rowAt(pages, base + item.index)?.id ?? [])]))}
+          data-testid="select-page"
+        >
+          {t('list.selectPage')}
+        </Button>
+        {selected.size > 0 && (
+          <>
+            <Text size="sm" data-testid="selected-count">
+              {t('list.selected', { count: selected.size, formatted: n(selected.size) })}
+            </Text>
+            <Button size="xs" variant="subtle" onClick={() => setSelected(new Set())}>
+              {t('list.clearSelection')}
+            </Button>
+            <Button size="xs" onClick={() => setTagging('selected')} data-testid="tag-selected">
+              {t('list.tagSelected')}
+            </Button>
+          </>
+        )}
+        <Button size="xs" variant="light" disabled={count === 0} onClick={() => setTagging('matching')} data-testid="tag-matching">
+          {complete ? t('list.tagMatching', { count, formatted: n(count) }) : t('list.tagMatchingMore', { formatted: n(known) })}
+        </Button>
+      </Group>
       <ErrorAlert error={error} />
       {segments > 1 && (
         <Group justify="space-between" mb="xs" data-testid="segments">
@@ -135,6 +176,7 @@ export function ContactsScreen() {
         </Group>
       )}
       <div className="contacts-head" style={{ gridTemplateColumns: GRID }}>
+        <span />
         <span>{t('contacts.name')}</span>
         <span>{t('contacts.phone')}</span>
         <span>{t('contacts.smsMarketing')}</span>
@@ -144,7 +186,7 @@ export function ContactsScreen() {
       <div ref={scrollRef} className="contacts-scroll" data-testid="contacts-scroll" role="rowgroup">
         {count === 0 && complete && (
           <Text c="dimmed" p="lg" ta="center" data-testid="empty">
-            {query ? t('contacts.noMatch', { query }) : t('contacts.empty')}
+            {query ? t('contacts.noMatch', { query }) : narrowed ? t('list.noneMatch') : t('contacts.empty')}
           </Text>
         )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -165,6 +207,20 @@ export function ContactsScreen() {
               >
                 {c ? (
                   <>
+                    <Checkbox
+                      size="xs"
+                      aria-label={t('list.select')}
+                      checked={selected.has(c.id)}
+                      onClick={(e) => e.stopPropagation()}
+                      onKeyDown={(e) => e.stopPropagation()}
+                      onChange={(e) => {
+                        const next = new Set(selected);
+                        if (e.currentTarget.checked) next.add(c.id);
+                        else next.delete(c.id);
+                        setSelected(next);
+                      }}
+                      data-testid="row-select"
+                    />
                     <Text size="sm" fw={500} truncate c={c.name ? undefined : 'dimmed'}>
                       {c.name || t('contacts.noName')}
                     </Text>
@@ -187,6 +243,7 @@ export function ContactsScreen() {
                   </>
                 ) : (
                   <>
+                    <span />
                     <span className="skeleton" />
                     <span className="skeleton" />
                     <span />
@@ -200,6 +257,15 @@ export function ContactsScreen() {
         </div>
       </div>
       <AddContactModal opened={adding} onClose={() => setAdding(false)} />
+      <TagDialog
+        opened={tagging !== null}
+        onClose={() => setTagging(null)}
+        whom={tagging === 'selected' ? { contactIds: [...selected] } : { matching: asked }}
+        onDone={() => {
+          setSelected(new Set());
+          reload();
+        }}
+      />
       <WinbackDialog
         opened={winback}
         onClose={() => setWinback(false)}
