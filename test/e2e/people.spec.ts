@@ -94,3 +94,30 @@ for (const lang of ['en', 'ru'] as const) {
     expect(verify.problems).toEqual([]);
   });
 }
+
+for (const lang of ['en', 'ru'] as const) {
+  test(`a wrong number: from the edit dialog, the right number is added and the wrong one merged into it (${lang})`, async ({ page, backend, appUrl }) => {
+    const s = SHOPS[lang];
+    await seedPeople(backend, lang);
+    await new ShellPage(page).open(appUrl, lang);
+    await new ContactsPage(page).find(s.typo.name);
+    const right = lang === 'en' ? '+447911123010' : '+79123001010';
+
+    await page.getByTestId('edit-contact').click();
+    await page.getByTestId('wrong-number').click();
+    await page.getByTestId('merge-other').fill(right);
+    await page.getByTestId('merge-confirm').click();
+    // Not in the register yet: said so, and offered in one step.
+    await expect(page.getByTestId('merge-missing')).toBeVisible();
+    await shoot(page, `people-wrong-number-${lang}`);
+    await page.getByTestId('merge-add').click();
+
+    // The wrong number is now another number of the right one, whose page has the name filled in from it.
+    await expect(page.getByTestId('merged-banner')).toBeVisible();
+    await page.getByTestId('primary-link').click();
+    await expect(page.getByTestId('contact-name')).toHaveText(s.typo.name);
+    await expect(page.getByTestId('other-numbers').getByTestId('other-number')).toHaveCount(1);
+    const verify = await seed<{ problems: unknown[] }>(backend, 'audit.verify', {});
+    expect(verify.problems).toEqual([]);
+  });
+}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Contact, Output } from '../../../../shared/contract/api';
 import { localTime, zonedTimeToUtc } from '../../../../shared/domain/time/zones';
 import { normalizePhone } from '../../../../shared/domain/phone/normalize';
-import { call } from '../../api/client';
+import { ApiCallError, call } from '../../api/client';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -248,10 +248,15 @@ function MergeModal({ contact, onClose, onDone }: { contact: Contact; onClose: (
   const fieldError = useFieldError(error);
   const parsed = other.trim() ? normalizePhone(other, country) : null;
 
-  const merge = async () => {
+  // The other number is not in the register yet (the usual case for a wrong number): offer to add it, then merge.
+  const missing =
+    error instanceof ApiCallError && error.code === 'NOT_FOUND' && (error.key === 'people.intoNotInRegister' || error.key === 'contacts.phoneNotInRegister');
+
+  const merge = async (addFirst = false) => {
     setBusy(true);
     setError(null);
     try {
+      if (addFirst) await call('contacts.add', { phone: other });
       await call(
         'contacts.merge',
         primary === 'other' ? { contactId: contact.id, intoPhone: other } : { phone: other, intoContactId: contact.id },
@@ -269,7 +274,7 @@ function MergeModal({ contact, onClose, onDone }: { contact: Contact; onClose: (
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void merge();
+          void merge(false);
         }}
       >
         <Stack>
@@ -278,8 +283,11 @@ function MergeModal({ contact, onClose, onDone }: { contact: Contact; onClose: (
             label={t('people.otherNumber')}
             description={t('addContact.phoneHint', { country })}
             value={other}
-            onChange={(e) => setOther(e.currentTarget.value)}
-            error={fieldError('intoPhone') ?? fieldError('phone') ?? (parsed && !parsed.ok ? t(`phone.${parsed.reason}`) : undefined)}
+            onChange={(e) => {
+              setOther(e.currentTarget.value);
+              setError(null);
+            }}
+            error={missing ? undefined : fieldError('intoPhone') ?? fieldError('phone') ?? (parsed && !parsed.ok ? t(`phone.${parsed.reason}`) : undefined)}
             required
             data-autofocus
             data-testid="merge-other"
@@ -297,7 +305,16 @@ function MergeModal({ contact, onClose, onDone }: { contact: Contact; onClose: (
               <List.Item>{t('people.mergeRule3')}</List.Item>
             </List>
           </Alert>
-          <ErrorAlert error={error} />
+          {missing && parsed?.ok ? (
+            <Alert color="orange" variant="light" data-testid="merge-missing">
+              <Text size="sm">{t('people.notInRegister', { phone: formatPhone(parsed.value.e164) })}</Text>
+              <Button mt="xs" size="xs" loading={busy} onClick={() => void merge(true)} data-testid="merge-add">
+                {t('people.addAndMerge')}
+              </Button>
+            </Alert>
+          ) : (
+            <ErrorAlert error={error} />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('addContact.cancel')}
