@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoInstant } from './common';
+import { QUALITY_TOPICS } from '../domain/health/health';
 
 /** Rates are fractions (0.02 = 2 %), null when nothing was handed off. */
 const Rates = z.object({
@@ -87,7 +88,7 @@ export const HealthReport = z.object({
   /** `stored: false`: this register keeps no WhatsApp quality signals yet (none could be read, which is not "all good"). */
   quality: z.object({
     stored: z.boolean(),
-    signals: z.array(z.object({ at: IsoInstant, provider: z.string(), rating: z.string(), detail: z.string() })),
+    signals: z.array(z.object({ at: IsoInstant, provider: z.string(), topic: z.enum(QUALITY_TOPICS), rating: z.string(), detail: z.string() })),
   }),
   warnings: z.array(HealthWarning),
 });

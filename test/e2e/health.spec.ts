@@ -1,4 +1,5 @@
 import type { Backend } from '../../electron/core/backend';
+import { HealthRepo } from '../../electron/core/db/repos/health.repo';
 import { startFakeWebhook, type FakeWebhook } from '../support/fake-providers';
 import { test, expect, seed, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
@@ -78,7 +79,7 @@ test('the Health view counts a campaign’s opt-outs and complaint, highlights t
   await expect(warnings.nth(0)).toContainText("“Осенняя выпечка”: opt-outs within 48 h: 2 of 30 messages handed off = 6.7%, above the pack's 2.0%");
   await expect(warnings.nth(1)).toContainText("complaints within 7 days: 1 of 30 messages handed off = 3.3%, above the pack's 0.10%");
   await expect(page.getByTestId('health-thresholds')).toContainText('Rules pack ru');
-  await expect(page.getByTestId('health-quality')).toContainText('none are stored in this register yet');
+  await expect(page.getByTestId('health-quality')).toContainText('No WhatsApp quality signals in these weeks');
   const thisWeek = page.getByTestId('health-week').first();
   await expect(thisWeek.getByTestId('cell-optouts')).toHaveText('2 · 6.7%');
   await shoot(page, 'health-en');
@@ -107,4 +108,27 @@ test('the Health view counts a campaign’s opt-outs and complaint, highlights t
   await shoot(page, 'health-plan-ru');
   await alert.getByTestId('plan-health-open').click();
   await expect(page.getByTestId('health-screen')).toBeVisible();
+
+  // Meta flags the business number (a webhook the relay brought in with the last sync): Health lists it.
+  new HealthRepo(backend.ctx.db).recordQuality({
+    provider: 'wa',
+    topic: 'phone_quality',
+    value: 'FLAGGED',
+    detail: 'messaging limit TIER_1K',
+    evidenceId: 'whatsapp:phone_quality:79120000000:1:FLAGGED',
+    at: Date.now() - 60_000,
+    receivedAt: Date.now(),
+  });
+  await page.getByTestId('nav-contacts').click();
+  await page.getByTestId('nav-health').click();
+  const signal = page.getByTestId('quality-signal');
+  await expect(signal).toHaveCount(1);
+  await expect(signal).toContainText('Качество номера');
+  await expect(signal).toHaveAttribute('data-rating', 'FLAGGED');
+  await page.getByTestId('health-quality').scrollIntoViewIfNeeded();
+  await shoot(page, 'health-quality-ru');
+  await shell.switchLanguage('EN');
+  await expect(signal).toContainText('Phone number quality');
+  await expect(signal).toContainText('messaging limit TIER_1K');
+  await shoot(page, 'health-quality-en');
 });

@@ -63,7 +63,7 @@ describe('health through the backend', () => {
     const week = report.weeks.find((w) => w.week === '2026-W10')!;
     expect(week).toMatchObject({ from: '2026-03-02', handedOff: 39, failed: 1, optOuts: 3, optOutsAll: 4, complaints: 1, complaintsAll: 1 });
     expect(report.weeks.filter((w) => w.week !== '2026-W10').every((w) => w.handedOff === 0 && w.rates.optOut === null)).toBe(true);
-    expect(report.quality).toEqual({ stored: false, signals: [] });
+    expect(report.quality).toEqual({ stored: true, signals: [] });
     expect(report.warnings.map((w) => [w.kind, w.campaign, w.count, w.handedOff])).toEqual([
       ['opt_out_rate', first.batch, 3, 39],
       ['complaint_rate', first.batch, 1, 39],

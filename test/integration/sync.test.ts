@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pullRelay } from '../../electron/relay/client';
 import { startRelay, type RelayServer } from '../../electron/relay/server';
-import { metaPost, metaUserPreference, twilioInbound, twilioPost, twilioStatus } from '../support/fake-meta';
+import { metaPhoneQuality, metaPost, metaTemplateStatus, metaUserPreference, twilioInbound, twilioPost, twilioStatus } from '../support/fake-meta';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { closedPortUrl } from '../support/fake-providers/secrets';
 import { startFakeSmsc, type FakeSmsc } from '../support/fake-providers/smsc';
@@ -365,6 +365,44 @@ describe('provider sync: the relay (webhooks)', () => {
     expect(await left()).toBe(0);
     const plan = await t.call('campaign.plan', { channel: 'whatsapp', purpose: 'marketing', text: TEXT });
     expect(plan.excluded).toMatchObject({ revoked: 1 });
+  });
+
+  it('WhatsApp quality signals through the relay are kept once, shown by Health and warned about on the next plan', async () => {
+    const t = await shop();
+    await t.call('providers.save', {
+      name: 'wa',
+      kind: 'whatsapp-cloud',
+      options: { phoneNumberId: '106540352242922', baseUrl: await closedPortUrl(), relayUrl: relay.url },
+      secrets: { accessToken: 'meta-access-token', relayToken: PULL },
+    });
+    expect((await t.call('health.report', {})).quality).toEqual({ stored: true, signals: [] });
+    clock.advance(60_000);
+    const time = Math.floor(clock.now() / 1000);
+    const flagged = metaPhoneQuality({ event: 'FLAGGED', currentLimit: 'TIER_1K', time });
+    expect((await metaPost(relay.url, APP_SECRET, flagged)).status).toBe(200);
+    const paused = metaTemplateStatus({ id: '5551', name: 'autumn_sale', language: 'ru', event: 'PAUSED', reason: 'LOW_QUALITY', time: time + 1 });
+    expect((await metaPost(relay.url, APP_SECRET, paused)).status).toBe(200);
+    expect(line(await t.call('providers.sync', { provider: 'wa' }), 'wa')).toMatchObject({ error: null });
+    expect(await left()).toBe(0);
+    // Meta sends the same webhook again (a retry): it reaches the relay and the desktop, and is kept once.
+    expect((await metaPost(relay.url, APP_SECRET, flagged)).status).toBe(200);
+    expect(line(await t.call('providers.sync', { provider: 'wa' }), 'wa')).toMatchObject({ error: null });
+
+    const report = await t.call('health.report', {});
+    expect(report.quality.stored).toBe(true);
+    expect(report.quality.signals.map((q) => [q.provider, q.topic, q.rating, q.detail])).toEqual([
+      ['wa', 'template_status', 'PAUSED', 'autumn_sale (ru): LOW_QUALITY'],
+      ['wa', 'phone_quality', 'FLAGGED', 'messaging limit TIER_1K'],
+    ]);
+    expect(report.weeks.reduce((n, w) => n + w.quality, 0)).toBe(2);
+    expect(report.warnings.filter((w) => w.kind === 'quality')).toHaveLength(2);
+    // The next WhatsApp plan carries them.
+    await grantPaper(t.call, '+79120000001', 'whatsapp', t.form);
+    const plan = await t.call('campaign.plan', { channel: 'whatsapp', purpose: 'marketing', text: TEXT });
+    expect(plan.health.filter((w) => w.kind === 'quality').map((w) => w.detail)).toEqual([
+      'wa: PAUSED — autumn_sale (ru): LOW_QUALITY',
+      'wa: FLAGGED — messaging limit TIER_1K',
+    ]);
   });
 
   it('a wrong pull token stops that provider with SYNC_REFUSED and keeps the relay’s events', async () => {

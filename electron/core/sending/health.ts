@@ -1,5 +1,6 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
+import { readSaid } from '../../../shared/contract/said';
 import { computeHealth, healthSpan, type HealthReport as Figures } from '../../../shared/domain/health/health';
 import { HealthRepo } from '../db/repos/health.repo';
 import { getSettings } from '../register/settings';
@@ -15,9 +16,7 @@ const PLAN_LOOKBACK_DAYS = 30;
  * report's first Monday (and a window earlier, so an opt-out is still counted against the message just before the
  * span), the pure computation in shared/domain/health does the rest with the shop's pack and time zone.
  *
- * WhatsApp quality signals: no table of this register holds them yet (provider sync receives the relay's `quality`
- * events but does not store them — sending/sync.ts), so the report says `quality.stored: false` and the view says
- * none could be read. When a table lands, read it through a repo here and pass the signals instead of null.
+ * WhatsApp quality signals are those provider sync kept from the relay (phone quality, template status and quality).
  */
 function figures(ctx: ServiceContext, weeks: number, campaign?: number): Figures {
   const settings = getSettings(ctx);
@@ -34,10 +33,11 @@ function figures(ctx: ServiceContext, weeks: number, campaign?: number): Figures
     weeks,
     thresholds,
     campaigns: repo.campaigns(since),
-    recipients: repo.recipients(since, campaign),
+    // A reason is stored by key (storeSaid): grouped by its English text, which starts with the provider's code.
+    recipients: repo.recipients(since, campaign).map((r) => (r.reason === null ? r : { ...r, reason: readSaid(r.reason).message })),
     optOuts: repo.optOuts(since),
     complaints: repo.complaints(since),
-    quality: null,
+    quality: repo.quality(from),
   });
 }
 

@@ -3,6 +3,8 @@ import { AppError } from '../../../shared/contract/errors';
 import { iso, isoOrNull, type ServiceContext } from '../context';
 import type { ProviderRow } from '../db/repos/outbox.repo';
 import { SyncRepo, type SyncCounts, type SyncStateRecord } from '../db/repos/sync.repo';
+import { HealthRepo } from '../db/repos/health.repo';
+import { QUALITY_TOPICS, type QualityTopic } from '../../../shared/domain/health/health';
 import type { RegisterLock } from '../infra/jobs';
 import { receiveInbound } from '../intake/inbound';
 import { ProviderQueryError } from './providers/http';
@@ -424,9 +426,20 @@ export class ProviderSync {
         if (!r.duplicate) counts.inbound++;
         return;
       }
-      case 'quality':
-        // Account and quality signals belong to the Health view (issue #16 point 5), which reads them from the relay.
+      case 'quality': {
+        // Account and quality signals are kept for the Health view and the next plan's warnings (issue #16 point 5).
+        if (!(QUALITY_TOPICS as readonly string[]).includes(s.topic)) return;
+        new HealthRepo(this.ctx.db).recordQuality({
+          provider,
+          topic: s.topic as QualityTopic,
+          value: s.value.slice(0, 60),
+          detail: s.detail === null ? null : s.detail.slice(0, 500),
+          evidenceId: s.evidenceId.slice(0, 300),
+          at,
+          receivedAt: now,
+        });
         return;
+      }
     }
   }
 

@@ -45,10 +45,15 @@ export interface HealthComplaint {
   at: number;
 }
 
+/** What a quality signal is about: the business number's quality rating, a template's status or its quality score. */
+export const QUALITY_TOPICS = ['phone_quality', 'template_status', 'template_quality'] as const;
+export type QualityTopic = (typeof QUALITY_TOPICS)[number];
+
 /** A WhatsApp quality signal (phone number quality rating or template quality), as a provider reported it. */
 export interface HealthQualitySignal {
   at: number;
   provider: string;
+  topic: QualityTopic;
   /** e.g. GREEN, YELLOW, RED, FLAGGED, PAUSED, DISABLED. */
   rating: string;
   detail: string;

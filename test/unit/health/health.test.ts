@@ -185,8 +185,8 @@ describe('computeHealth', () => {
     const r = computeHealth(
       input({
         quality: [
-          { at: T0 + H, provider: 'wa', rating: 'YELLOW', detail: 'phone number quality dropped' },
-          { at: T0 + 2 * H, provider: 'wa', rating: 'GREEN', detail: '' },
+          { at: T0 + H, provider: 'wa', topic: 'phone_quality', rating: 'YELLOW', detail: 'phone number quality dropped' },
+          { at: T0 + 2 * H, provider: 'wa', topic: 'phone_quality', rating: 'GREEN', detail: '' },
         ],
       }),
     );

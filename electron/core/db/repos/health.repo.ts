@@ -1,4 +1,11 @@
-import type { HealthCampaign, HealthComplaint, HealthOptOut, HealthRecipient } from '../../../../shared/domain/health/health';
+import type {
+  HealthCampaign,
+  HealthComplaint,
+  HealthOptOut,
+  HealthQualitySignal,
+  HealthRecipient,
+  QualityTopic,
+} from '../../../../shared/domain/health/health';
 import type { Db } from '../open';
 
 /** Outbox statuses that mean the message went to (or was refused by) a provider: queued, sending and skipped are not. */
@@ -47,5 +54,34 @@ export class HealthRepo {
   /** Whether a campaign exists. */
   hasCampaign(id: number): boolean {
     return this.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** Keep a provider's quality signal; false when the same one (by its evidence id) is already kept. */
+  recordQuality(s: {
+    provider: string;
+    topic: QualityTopic;
+    value: string;
+    detail: string | null;
+    evidenceId: string;
+    at: number;
+    receivedAt: number;
+  }): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO provider_signals (provider, topic, value, detail, evidence_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (evidence_id) DO NOTHING`,
+        )
+        .run(s.provider, s.topic, s.value, s.detail, s.evidenceId, s.at, s.receivedAt).changes === 1
+    );
+  }
+
+  /** Quality signals that happened since `since`, newest first. */
+  quality(since: number): HealthQualitySignal[] {
+    return this.db
+      .prepare(
+        `SELECT at, provider, topic, value AS rating, COALESCE(detail, '') AS detail FROM provider_signals WHERE at >= ? ORDER BY at DESC, id DESC`,
+      )
+      .all(since) as HealthQualitySignal[];
   }
 }

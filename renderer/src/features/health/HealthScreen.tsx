@@ -200,11 +200,68 @@ export function HealthScreen() {
               </Table.Tbody>
             </Table>
           </Card>
-          <Text size="sm" c="dimmed" data-testid="health-quality">
-            {report.quality.stored ? t('health.qualityCount', { count: report.quality.signals.length }) : t('health.qualityNone')}
-          </Text>
+          <QualitySignals report={report} timeZone={timeZone} />
         </>
       )}
     </Stack>
+  );
+}
+
+/** How a rating reads at a glance: Meta's green/high/approved are fine, yellow/medium/flagged a warning, the rest bad. */
+function ratingColor(rating: string): string {
+  const r = rating.toUpperCase();
+  if (['GREEN', 'HIGH', 'APPROVED', 'UNFLAGGED', 'UPGRADE', 'CONNECTED', 'REINSTATED'].includes(r)) return 'green';
+  if (['YELLOW', 'MEDIUM', 'FLAGGED', 'PENDING', 'UNKNOWN'].includes(r)) return 'yellow';
+  return 'red';
+}
+
+/** WhatsApp quality signals kept from the relay in the report's weeks, newest first. */
+function QualitySignals({ report, timeZone }: { report: HealthReport; timeZone: string | undefined }) {
+  const { t, i18n } = useTranslation();
+  const signals = report.quality.signals;
+  if (!report.quality.stored)
+    return (
+      <Text size="sm" c="dimmed" data-testid="health-quality">
+        {t('health.qualityNone')}
+      </Text>
+    );
+  if (signals.length === 0)
+    return (
+      <Text size="sm" c="dimmed" data-testid="health-quality">
+        {t('health.qualityEmpty')}
+      </Text>
+    );
+  return (
+    <Card withBorder padding="md" data-testid="health-quality">
+      <Title order={4} mb="xs">
+        {t('health.qualityCount', { count: signals.length })}
+      </Title>
+      <Table striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('health.qualityCol.when')}</Table.Th>
+            <Table.Th>{t('health.qualityCol.provider')}</Table.Th>
+            <Table.Th>{t('health.qualityCol.topic')}</Table.Th>
+            <Table.Th>{t('health.qualityCol.rating')}</Table.Th>
+            <Table.Th>{t('health.qualityCol.detail')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {signals.map((q, i) => (
+            <Table.Tr key={`${q.at}-${i}`} data-testid="quality-signal" data-topic={q.topic} data-rating={q.rating}>
+              <Table.Td>{formatDateTime(q.at, timeZone, i18n.language)}</Table.Td>
+              <Table.Td>{q.provider}</Table.Td>
+              <Table.Td>{t(`health.qualityTopic.${q.topic}`)}</Table.Td>
+              <Table.Td>
+                <Badge color={ratingColor(q.rating)} variant="light">
+                  {q.rating}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{q.detail}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
   );
 }
