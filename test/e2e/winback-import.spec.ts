@@ -62,6 +62,15 @@ test('win-back from an import report: the claims the file made can be asked to c
   await dialog.getByTestId('winback-ask').click();
   await expect(dialog.getByTestId('winback-done')).toContainText('5');
 
+  // Later, from Past imports: the same import's people, nobody asked twice.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await imp.tab('history');
+  await imp.batches().first().getByTestId('batch-winback').click();
+  await expect(dialog.getByTestId('winback-askable')).toHaveText('Можно спросить: 0 из 8.');
+  await expect(dialog.getByTestId('winback-blocked')).toContainText('уже спросили, ждём ответа: 5');
+  await expect(dialog.getByTestId('winback-ask')).toBeDisabled();
+
   // Five neutral requests wait for the outbox, each a win-back about an SMS claim of this import.
   const list = await seed<{ total: number; confirmations: { kind: string; channel: string; phone: string }[] }>(backend, 'confirmations.list', {});
   expect(list.total).toBe(5);

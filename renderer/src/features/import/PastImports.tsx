@@ -7,6 +7,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
 import { staffLabel, staffOptions } from '../../components/staff';
+import { WinbackDialog } from '../contacts/WinbackDialog';
 
 /** Committed imports, newest first, each with an undo. */
 export function PastImports() {
@@ -16,6 +17,7 @@ export function PastImports() {
   const loadBatches = useImportStore((s) => s.loadBatches);
   const timeZone = useSettingsStore((s) => s.settings?.timezone);
   const [undoing, setUndoing] = useState<ImportBatch | null>(null);
+  const [asking, setAsking] = useState<ImportBatch | null>(null);
   const n = (v: number) => formatNumber(v, i18n.language);
 
   useEffect(() => {
@@ -84,9 +86,14 @@ export function PastImports() {
                           {t('history.undoneAt', { date: formatDateTime(b.undoneAt, timeZone, i18n.language) })}
                         </Badge>
                       ) : (
-                        <Button size="xs" variant="light" color="red" onClick={() => setUndoing(b)} data-testid="undo">
-                          {t('history.undo')}
-                        </Button>
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          <Button size="xs" variant="light" onClick={() => setAsking(b)} data-testid="batch-winback" style={{ whiteSpace: 'nowrap' }}>
+                            {t('winback.open')}
+                          </Button>
+                          <Button size="xs" variant="light" color="red" onClick={() => setUndoing(b)} data-testid="undo">
+                            {t('history.undo')}
+                          </Button>
+                        </Group>
                       )}
                     </Table.Td>
                   </Table.Tr>
@@ -97,6 +104,8 @@ export function PastImports() {
         </Card>
       )}
       {undoing && <UndoModal batch={undoing} onClose={() => setUndoing(null)} />}
+      {/* An import's people can be asked to confirm their claims later too, not only from the report right after it. */}
+      <WinbackDialog opened={asking !== null} onClose={() => setAsking(null)} importBatch={asking?.id} />
     </Stack>
   );
 }
