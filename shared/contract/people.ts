@@ -68,10 +68,9 @@ export const peopleMethods = {
    * contact with events is kept — its history must stay provable —: carry out a deletion request instead.
    */
   'contacts.delete': {
-    input: z.object({ contactId: z.number().int().positive().optional(), phone: PhoneInput.optional(), staff: Name.optional() }).refine(
-      (v) => v.contactId !== undefined || v.phone !== undefined,
-      { message: 'common.phoneOrContact', path: ['phone'] },
-    ),
+    input: z
+      .object({ contactId: z.number().int().positive().optional(), phone: PhoneInput.optional(), staff: Name.optional() })
+      .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] }),
     output: z.object({ contactId: z.number().int(), phone: z.string() }),
   },
   /**

@@ -6,20 +6,44 @@ import { ContactsPage } from './pages/contacts.page';
 /** The words each language shows, and the shop each one runs (Marina's in Kazan, Tom's in Leeds). */
 const SHOPS = {
   en: {
-    settings: { businessName: 'Bike Shop Leeds', senderName: 'BIKESHOP', shopPhone: '+44 113 496 0000', timezone: 'Europe/London', defaultCountry: 'GB', policyPack: 'uk' },
+    settings: {
+      businessName: 'Bike Shop Leeds',
+      senderName: 'BIKESHOP',
+      shopPhone: '+44 113 496 0000',
+      timezone: 'Europe/London',
+      defaultCountry: 'GB',
+      policyPack: 'uk',
+    },
     person: { phone: '+447911123001', name: 'Ann Lee', edited: 'Ann Lee-Smith' },
     other: '+447911123002',
     otherName: 'Ann (work)',
     typo: { phone: '+447911123009', name: 'Typo Person' },
-    words: { fixed: 'The number cannot be changed', others: 'Other numbers', erased: 'Personal data erased on request', merged: 'This is another number of' },
+    words: {
+      fixed: 'The number cannot be changed',
+      others: 'Other numbers',
+      erased: 'Personal data erased on request',
+      merged: 'This is another number of',
+    },
   },
   ru: {
-    settings: { businessName: 'Цветочная лавка', senderName: 'ROMASHKA', shopPhone: '+7 843 000-00-00', timezone: 'Europe/Moscow', defaultCountry: 'RU', policyPack: 'ru' },
+    settings: {
+      businessName: 'Цветочная лавка',
+      senderName: 'ROMASHKA',
+      shopPhone: '+7 843 000-00-00',
+      timezone: 'Europe/Moscow',
+      defaultCountry: 'RU',
+      policyPack: 'ru',
+    },
     person: { phone: '+79123001001', name: 'Анна Петрова', edited: 'Анна Петрова-Сафина' },
     other: '+79123001002',
     otherName: 'Анна (работа)',
     typo: { phone: '+79123001009', name: 'Ошибочный Контакт' },
-    words: { fixed: 'Номер изменить нельзя', others: 'Другие номера', erased: 'Персональные данные удалены по запросу', merged: 'Это другой номер контакта' },
+    words: {
+      fixed: 'Номер изменить нельзя',
+      others: 'Другие номера',
+      erased: 'Персональные данные удалены по запросу',
+      merged: 'Это другой номер контакта',
+    },
   },
 } as const;
 
@@ -30,12 +54,19 @@ async function seedPeople(backend: Backend, lang: 'en' | 'ru'): Promise<void> {
   await seed(backend, 'consent.record', { phone: s.person.phone, channel: 'sms', purpose: 'marketing', action: 'grant', method: 'verbal_in_store' });
   // The person's second number said STOP: revoked, and merging must not change that.
   await seed(backend, 'consent.record', { phone: s.other, channel: 'sms', purpose: 'marketing', action: 'revoke' });
-  await seed(backend, 'contacts.update', { id: (await seed<{ contact: { id: number } }>(backend, 'contacts.get', { phone: s.other })).contact.id, name: s.otherName });
+  await seed(backend, 'contacts.update', {
+    id: (await seed<{ contact: { id: number } }>(backend, 'contacts.get', { phone: s.other })).contact.id,
+    name: s.otherName,
+  });
   await seed(backend, 'contacts.add', { phone: s.typo.phone, name: s.typo.name });
 }
 
 for (const lang of ['en', 'ru'] as const) {
-  test(`contact page: edit, merge two numbers, carry out a deletion request, delete a contact never asked (${lang})`, async ({ page, backend, appUrl }) => {
+  test(`contact page: edit, merge two numbers, carry out a deletion request, delete a contact never asked (${lang})`, async ({
+    page,
+    backend,
+    appUrl,
+  }) => {
     const s = SHOPS[lang];
     await seedPeople(backend, lang);
     await new ShellPage(page).open(appUrl, lang);
@@ -96,7 +127,11 @@ for (const lang of ['en', 'ru'] as const) {
 }
 
 for (const lang of ['en', 'ru'] as const) {
-  test(`a wrong number: from the edit dialog, the right number is added and the wrong one merged into it (${lang})`, async ({ page, backend, appUrl }) => {
+  test(`a wrong number: from the edit dialog, the right number is added and the wrong one merged into it (${lang})`, async ({
+    page,
+    backend,
+    appUrl,
+  }) => {
     const s = SHOPS[lang];
     await seedPeople(backend, lang);
     await new ShellPage(page).open(appUrl, lang);

@@ -22,7 +22,19 @@ describe('optin contacts edit | merge | delete | erase', () => {
     const revoked = await optin(db, 'consent', 'revoke', '--phone', ANN_WORK, '--channel', 'sms', '--purpose', 'marketing');
     expect(revoked.code, revoked.err).toBe(0);
 
-    const edit = await optin(db, 'contacts', 'edit', '--phone', '07911 200001', '--name', 'Ann Lee', '--email', 'ann@example.com', '--tags', 'bikes,vip');
+    const edit = await optin(
+      db,
+      'contacts',
+      'edit',
+      '--phone',
+      '07911 200001',
+      '--name',
+      'Ann Lee',
+      '--email',
+      'ann@example.com',
+      '--tags',
+      'bikes,vip',
+    );
     expect(edit.code, edit.err).toBe(0);
     expect(edit.out).toContain(`${ANN}  Ann Lee`);
     const cleared = await optin(db, 'contacts', 'edit', '--phone', ANN, '--email', '', '--json');

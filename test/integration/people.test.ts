@@ -43,7 +43,8 @@ const grant = (call: Caller, form: number, p: string, channel: Channel = 'sms', 
     evidence: { formVersionId: form, sheetRef: 'S-000001' },
     ...(name ? { name } : {}),
   });
-const revoke = (call: Caller, p: string, channel: Channel = 'sms') => call('consent.record', { phone: p, channel, purpose: 'marketing', action: 'revoke' });
+const revoke = (call: Caller, p: string, channel: Channel = 'sms') =>
+  call('consent.record', { phone: p, channel, purpose: 'marketing', action: 'revoke' });
 
 /** The gate's answer for SMS and WhatsApp marketing to one number now, as the contact page gives it. */
 async function sendable(call: Caller, p: string): Promise<Record<Channel, boolean>> {

@@ -68,7 +68,7 @@ const contacts: Command[] = [
     words: ['contacts', 'merge'],
     summary: "merge a contact into another one, the person's primary number (each keeps its own consent)",
     details: [
-      'The merged number becomes one of the primary\'s other numbers; no consent event moves: each number keeps its',
+      "The merged number becomes one of the primary's other numbers; no consent event moves: each number keeps its",
       'history and its own consent decides messages to it. Empty fields of the primary are filled, tags joined.',
     ],
     method: 'contacts.merge',

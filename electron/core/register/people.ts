@@ -61,7 +61,12 @@ export function mergeContacts(ctx: ServiceContext, input: ParsedInput<'contacts.
       const from = locate(ctx, input.contactId, input.phone, 'phone');
       const into = locate(ctx, input.intoContactId, input.intoPhone, 'intoPhone');
       if (from.id === into.id)
-        throw new AppError('VALIDATION_FAILED', 'people.intoItself', { phone: from.phone }, { fields: [{ path: 'intoPhone', key: 'people.sameContact' }] });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'people.intoItself',
+          { phone: from.phone },
+          { fields: [{ path: 'intoPhone', key: 'people.sameContact' }] },
+        );
       if (into.mergedInto) {
         const primary = ctx.contacts.get(into.mergedInto);
         throw new AppError(
@@ -84,8 +89,7 @@ export function mergeContacts(ctx: ServiceContext, input: ParsedInput<'contacts.
         [from, 'phone'],
         [into, 'intoPhone'],
       ] as const)
-        if (c.erasedAt)
-          throw new AppError('CONFLICT', 'people.erasedNotMerged', { phone: c.phone }, { fields: [{ path, key: 'people.erased' }] });
+        if (c.erasedAt) throw new AppError('CONFLICT', 'people.erasedNotMerged', { phone: c.phone }, { fields: [{ path, key: 'people.erased' }] });
 
       const now = ctx.clock.now();
       // The merged contact's own other numbers come along: one level of links, never a chain.
@@ -96,12 +100,20 @@ export function mergeContacts(ctx: ServiceContext, input: ParsedInput<'contacts.
       // The primary's empty fields are filled from the merged contact; tags are joined. No consent moves.
       const filled: Output<'contacts.merge'>['filled'] = [];
       const next: ContactRecord = { ...into, updatedAt: now };
-      if (!next.name && from.name) (next.name = from.name), filled.push('name');
-      if (!next.email && from.email) (next.email = from.email), filled.push('email');
-      if (!next.locale && from.locale) (next.locale = from.locale), filled.push('locale');
-      if (!next.externalId && from.externalId) (next.externalId = from.externalId), filled.push('externalId');
+      const fill = <K extends 'name' | 'email' | 'locale' | 'externalId'>(key: K): void => {
+        if (next[key] || !from[key]) return;
+        next[key] = from[key];
+        filled.push(key);
+      };
+      fill('name');
+      fill('email');
+      fill('locale');
+      fill('externalId');
       const tags = [...new Set([...into.tags, ...from.tags])];
-      if (tags.length !== into.tags.length) (next.tags = tags), filled.push('tags');
+      if (tags.length !== into.tags.length) {
+        next.tags = tags;
+        filled.push('tags');
+      }
       ctx.contacts.update(next);
 
       const merged = [from, ...handedOn];
@@ -126,8 +138,7 @@ export function deleteContact(ctx: ServiceContext, input: ParsedInput<'contacts.
     .transaction(() => {
       const c = findContact(ctx, input);
       const events = ctx.consent.eventsForContact(c.id).length;
-      if (events > 0)
-        throw new AppError('CONFLICT', 'people.hasEvents', { phone: c.phone, count: events }, { contactId: c.id, events, erase: true });
+      if (events > 0) throw new AppError('CONFLICT', 'people.hasEvents', { phone: c.phone, count: events }, { contactId: c.id, events, erase: true });
       const others = ctx.contacts.mergedInto(c.id).length;
       if (others > 0) throw new AppError('CONFLICT', 'people.hasOtherNumbers', { phone: c.phone, count: others }, { contactId: c.id });
       const records = ctx.contacts.recordsNaming(c.id).filter((t) => t !== 'consent_events' && t !== 'contacts');
@@ -167,7 +178,12 @@ export function eraseContact(ctx: ServiceContext, input: ParsedInput<'contacts.e
       const c = findContact(ctx, input);
       const primary = c.mergedInto ? (ctx.contacts.get(c.mergedInto) ?? c) : c;
       if (primary.erasedAt)
-        throw new AppError('CONFLICT', 'people.alreadyErased', { phone: primary.phone, date: iso(primary.erasedAt).slice(0, 10) }, { contactId: primary.id });
+        throw new AppError(
+          'CONFLICT',
+          'people.alreadyErased',
+          { phone: primary.phone, date: iso(primary.erasedAt).slice(0, 10) },
+          { contactId: primary.id },
+        );
       const person = [primary, ...ctx.contacts.mergedInto(primary.id)];
       const ids = person.map((p) => p.id);
       appendAudit(ctx, actor, 'contact.erasure_requested', `contact:${primary.id}`, {

@@ -63,7 +63,12 @@ export function PersonPanel({ contact, eventCount, onChanged }: { contact: Conta
       {person?.primary && (
         <Alert color="blue" variant="light" data-testid="merged-banner">
           {t('people.otherNumberOf')}{' '}
-          <Anchor component="button" type="button" onClick={() => go({ screen: 'contact', contactId: person.primary!.contactId })} data-testid="primary-link">
+          <Anchor
+            component="button"
+            type="button"
+            onClick={() => go({ screen: 'contact', contactId: person.primary!.contactId })}
+            data-testid="primary-link"
+          >
             {person.primary.name || formatPhone(person.primary.phone)} ({formatPhone(person.primary.phone)})
           </Anchor>
           . {t('people.ownConsent')}
@@ -141,7 +146,9 @@ export function PersonPanel({ contact, eventCount, onChanged }: { contact: Conta
         </Card>
       )}
 
-      {dialog === 'edit' && <EditContactModal contact={contact} onClose={() => setDialog(null)} onDone={done} onWrongNumber={() => setDialog('merge')} />}
+      {dialog === 'edit' && (
+        <EditContactModal contact={contact} onClose={() => setDialog(null)} onDone={done} onWrongNumber={() => setDialog('merge')} />
+      )}
       {dialog === 'merge' && <MergeModal contact={contact} onClose={() => setDialog(null)} onDone={done} />}
       {dialog === 'erase' && <EraseModal contact={contact} others={others.length} onClose={() => setDialog(null)} onDone={done} />}
       {dialog === 'delete' && (
@@ -160,7 +167,17 @@ export function PersonPanel({ contact, eventCount, onChanged }: { contact: Conta
 }
 
 /** Edit the fields of a contact; the number is shown, never changed, with what to do when it is wrong. */
-function EditContactModal({ contact, onClose, onDone, onWrongNumber }: { contact: Contact; onClose: () => void; onDone: () => void; onWrongNumber: () => void }) {
+function EditContactModal({
+  contact,
+  onClose,
+  onDone,
+  onWrongNumber,
+}: {
+  contact: Contact;
+  onClose: () => void;
+  onDone: () => void;
+  onWrongNumber: () => void;
+}) {
   const { t } = useTranslation();
   const [name, setName] = useState(contact.name);
   const [email, setEmail] = useState(contact.email ?? '');
@@ -207,8 +224,21 @@ function EditContactModal({ contact, onClose, onDone, onWrongNumber }: { contact
               {t('people.wrongNumber')}
             </Anchor>
           </Alert>
-          <TextInput label={t('addContact.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} data-testid="edit-name" data-autofocus />
-          <TextInput label={t('addContact.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldError('email')} data-testid="edit-email" />
+          <TextInput
+            label={t('addContact.name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={fieldError('name')}
+            data-testid="edit-name"
+            data-autofocus
+          />
+          <TextInput
+            label={t('addContact.email')}
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldError('email')}
+            data-testid="edit-email"
+          />
           <Select
             label={t('people.language')}
             data={[
@@ -220,7 +250,13 @@ function EditContactModal({ contact, onClose, onDone, onWrongNumber }: { contact
             clearable
             data-testid="edit-locale"
           />
-          <TextInput label={t('people.externalId')} value={externalId} onChange={(e) => setExternalId(e.currentTarget.value)} error={fieldError('externalId')} data-testid="edit-external-id" />
+          <TextInput
+            label={t('people.externalId')}
+            value={externalId}
+            onChange={(e) => setExternalId(e.currentTarget.value)}
+            error={fieldError('externalId')}
+            data-testid="edit-external-id"
+          />
           <TagsInput label={t('addContact.tags')} value={tags} onChange={setTags} error={fieldError('tags')} data-testid="edit-tags" />
           <ErrorAlert error={error} />
           <Group justify="flex-end">
@@ -250,17 +286,16 @@ function MergeModal({ contact, onClose, onDone }: { contact: Contact; onClose: (
 
   // The other number is not in the register yet (the usual case for a wrong number): offer to add it, then merge.
   const missing =
-    error instanceof ApiCallError && error.code === 'NOT_FOUND' && (error.key === 'people.intoNotInRegister' || error.key === 'contacts.phoneNotInRegister');
+    error instanceof ApiCallError &&
+    error.code === 'NOT_FOUND' &&
+    (error.key === 'people.intoNotInRegister' || error.key === 'contacts.phoneNotInRegister');
 
   const merge = async (addFirst = false) => {
     setBusy(true);
     setError(null);
     try {
       if (addFirst) await call('contacts.add', { phone: other });
-      await call(
-        'contacts.merge',
-        primary === 'other' ? { contactId: contact.id, intoPhone: other } : { phone: other, intoContactId: contact.id },
-      );
+      await call('contacts.merge', primary === 'other' ? { contactId: contact.id, intoPhone: other } : { phone: other, intoContactId: contact.id });
       onDone();
     } catch (err) {
       setError(err);
@@ -287,7 +322,11 @@ function MergeModal({ contact, onClose, onDone }: { contact: Contact; onClose: (
               setOther(e.currentTarget.value);
               setError(null);
             }}
-            error={missing ? undefined : fieldError('intoPhone') ?? fieldError('phone') ?? (parsed && !parsed.ok ? t(`phone.${parsed.reason}`) : undefined)}
+            error={
+              missing
+                ? undefined
+                : (fieldError('intoPhone') ?? fieldError('phone') ?? (parsed && !parsed.ok ? t(`phone.${parsed.reason}`) : undefined))
+            }
             required
             data-autofocus
             data-testid="merge-other"
@@ -368,7 +407,8 @@ function DeleteModal({ contact, onClose, onDone }: { contact: Contact; onClose: 
 function EraseModal({ contact, others, onClose, onDone }: { contact: Contact; others: number; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const timeZone = useSettingsStore((s) => s.settings?.timezone) ?? 'UTC';
-  const today = localTime(Date.now(), timeZone).date;
+  // Today in the shop's zone, worked out once when the dialog opens.
+  const [today] = useState(() => localTime(Date.now(), timeZone).date);
   const [day, setDay] = useState(today);
   const [reference, setReference] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -434,4 +474,3 @@ function EraseModal({ contact, others, onClose, onDone }: { contact: Contact; ot
     </Modal>
   );
 }
-
