@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SaidKeySchema, SaidParamsSchema, SaidSchema } from './said';
 import { ColumnFields } from '../domain/csv/mapping';
 import { ImportWarningKinds } from '../domain/csv/warnings';
 import { Channel, CountryCode, InstantInput, IsoInstant, Locale, Name, Purpose } from './common';
@@ -59,7 +60,8 @@ export const ImportSummary = z.object({
   /** The warnings by kind, in the order they first appeared, with up to 5 example rows each (the report holds all). */
   warningGroups: z.array(ImportWarningGroup),
   batch: z.number().int().nullable(),
-  errors: z.array(z.object({ row: z.number().int(), reason: z.string() })),
+  /** The first rejected rows: why, in English (`reason`, as the CSV report says it) and by key (`said`). */
+  errors: z.array(z.object({ row: z.number().int(), reason: z.string(), said: SaidSchema })),
   file: z.object({ name: z.string(), sha256: z.string(), bytes: z.number().int(), encoding: z.string(), delimiter: z.string() }),
   reportFileId: z.string().nullable(),
 });
@@ -73,8 +75,15 @@ export const ImportJob = z.object({
   state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
   progress: z.object({ bytesRead: z.number().int(), totalBytes: z.number().int(), rows: z.number().int() }),
   summary: ImportSummary.nullable(),
+  /** Why the import stopped: its code, its key and parameters, and the English message; field problems likewise. */
   error: z
-    .object({ code: z.string(), message: z.string(), fields: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+    .object({
+      code: z.string(),
+      key: SaidKeySchema.optional(),
+      params: SaidParamsSchema.optional(),
+      message: z.string(),
+      fields: z.array(z.object({ path: z.string() }).and(SaidSchema)).optional(),
+    })
     .nullable(),
 });
 /** A running or finished import. */

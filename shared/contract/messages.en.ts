@@ -176,6 +176,8 @@ export const messagesEn = {
   'files.noFile': 'fileId: no file {{id}} (uploads must be finished first)',
   'jobs.cancelled': 'import cancelled: nothing was written',
   'jobs.notFound': 'jobId: no import job {{id}}',
+  'jobs.internal': 'internal error; the import was not written',
+  'jobs.stopped': 'the import stopped',
   'imports.consentColumnNeeds': 'a consent column needs its channels and purpose',
   'imports.mapPhoneColumn': 'map at least the phone column',
   'imports.headerRowFrom1': 'headerRow: rows are counted from 1',
@@ -235,6 +237,27 @@ export const messagesEn = {
     'file: no data rows were read below the header (row {{row}}, line {{line}}): see the warnings in the report; nothing was imported',
   'imports.noDataRowsHeaderOnly':
     'file: no data rows were read below the header (row {{row}}, line {{line}}): the file holds only the header, blank lines or notes; nothing was imported',
+  'importRow.noPhone': 'no phone number',
+  'importRow.noValidPhone': 'no valid phone number: {{refused}}',
+  'importRow.refusedNumber': '"{{value}}" in {{column}}: {{problem}}',
+  'importRow.refusedNumbers': '{{first}}; {{rest}}',
+  'importRow.fieldCount': 'has {{fields}} fields but the header has {{header}} (an unquoted delimiter or line break inside a value?)',
+  'importRow.quoteUnclosed':
+    'a quoted field is never closed: the quote swallows the lines after it (it opens on line {{from}} and runs to the end of the file, line {{to}})',
+  'importRow.quoteUnclosedReads':
+    'a quoted field is never closed: the quote swallows the lines after it (it opens on line {{from}} and runs to the end of the file, line {{to}}; line {{line}} reads {{text}})',
+  'importRow.quoteStray': 'a quote inside a field is not doubled ("") (the quoted value opens on line {{from}})',
+  'importRow.quoteStraySwallows':
+    'a quote inside a field is not doubled ("") (the quoted value opens on line {{from}}; it swallows {{lines}}, {{text}})',
+  'importRow.fieldTooLong': 'a field is longer than 32 KB: probably a quote that is never closed (from line {{line}})',
+  'importRow.quoteHoldsRows': {
+    one: 'a quoted value that opens on line {{from}} runs to line {{to}} and holds a line that looks like a row of its own ({{lines}}: {{text}}): a quote that was never closed? The cells after it come from {{last}}, so the row is not imported',
+    other:
+      'a quoted value that opens on line {{from}} runs to line {{to}} and holds lines that look like rows of their own ({{lines}}: {{text}}): a quote that was never closed? The cells after it come from {{last}}, so the row is not imported',
+  },
+  'importRow.line': 'line {{line}}',
+  'importRow.lineRange': 'lines {{from}}–{{to}}',
+  'importRow.lineList': 'lines {{list}} and {{last}}',
   'forms.serialRequired': 'serial is required',
   'forms.formKeyPattern': 'lowercase letters, digits and dashes',
   'forms.titleRequired': 'title is required',

@@ -29,11 +29,15 @@ const SaidRefSchema: z.ZodType<SaidRef> = z.lazy(() =>
     params: SaidParamsSchema.optional(),
   }),
 );
-const SaidParamsSchema: z.ZodType<SaidParams> = z.lazy(() => z.record(z.string(), z.union([z.string(), z.number(), SaidRefSchema])));
+/** The parameters of a said thing in the contract. */
+export const SaidParamsSchema: z.ZodType<SaidParams> = z.lazy(() => z.record(z.string(), z.union([z.string(), z.number(), SaidRefSchema])));
 
-/** The contract's form of a said thing (a key from another version is kept; the renderer then shows `message`). */
+/** A said thing's key in the contract (a key from another version is kept; the renderer then shows `message`). */
+export const SaidKeySchema = z.string() as unknown as z.ZodType<MessageKey>;
+
+/** The contract's form of a said thing. */
 export const SaidSchema: z.ZodType<Said> = z.object({
-  key: (z.string() as unknown as z.ZodType<MessageKey>).optional(),
+  key: SaidKeySchema.optional(),
   params: SaidParamsSchema.optional(),
   message: z.string(),
 });

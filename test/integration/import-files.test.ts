@@ -57,7 +57,7 @@ describe('columns every Russian CRM export has (amoCRM)', () => {
     const s = await importFile(t, path, { dryRun: false });
     // Row 6 has no number at all.
     expect(s.rejected).toBe(1);
-    expect(s.errors).toEqual([{ row: 6, reason: 'no phone number' }]);
+    expect(s.errors).toEqual([{ row: 6, reason: 'no phone number', said: { key: 'importRow.noPhone', message: 'no phone number' } }]);
     const people = await contactsByPhone(t);
     expect(people.get('+79120001101')?.name).toBe('Семён Фёдоров');
     expect(people.get('+79120001102')?.name).toBe('Анна   Смирнова');

@@ -89,13 +89,21 @@ describe('a quote that never closes is never a silent 0', () => {
     const s = await importFile(t, fixture('note-swallows-middle.csv'), { dryRun: false });
     // Anna's row would otherwise take Boris's number.
     expect(await names(t)).toEqual(['Clara Mid']);
-    expect(s.errors).toEqual([{ row: 2, reason: expect.stringMatching(/lines? 2.*3|line 3/) }]);
+    expect(s.errors).toEqual([
+      { row: 2, reason: expect.stringMatching(/lines? 2.*3|line 3/), said: expect.objectContaining({ key: 'importRow.quoteHoldsRows' }) },
+    ]);
   });
 
   it('a quote never closed to the end of the file rejects its row naming the line it opened on', async () => {
     const t = setup();
     const s = await importFile(t, fixture('note-never-closed.csv'), { dryRun: false });
-    expect(s.errors).toEqual([{ row: 2, reason: expect.stringMatching(/never closed.*line 2/) }]);
+    expect(s.errors).toEqual([
+      {
+        row: 2,
+        reason: expect.stringMatching(/never closed.*line 2/),
+        said: expect.objectContaining({ key: expect.stringMatching(/^importRow\.quoteUnclosed/) }),
+      },
+    ]);
     expect(await names(t)).toEqual([]);
     // Not a silent loss: the swallowed people are named.
     expect(s.errors[0]!.reason).toMatch(/Boris Open/);

@@ -127,7 +127,11 @@ describe('bad input', () => {
     const s = await importFile(t, writeFile(t, 'many.csv', lines.join('\n')), { dryRun: false });
     expect(s.rejected).toBe(300);
     expect(s.errors).toHaveLength(100);
-    expect(s.errors[0]).toEqual({ row: 2, reason: expect.stringMatching(/^no valid phone number: "not-a-number-0" in Phone/) });
+    expect(s.errors[0]).toMatchObject({
+      row: 2,
+      reason: expect.stringMatching(/^no valid phone number: "not-a-number-0" in Phone/),
+      said: { key: 'importRow.noValidPhone' },
+    });
     const report = readFileSync(t.backend.files.get(s.reportFileId!).path, 'utf8');
     expect(report.trim().split('\r\n')).toHaveLength(301);
   });

@@ -131,12 +131,10 @@ export class ImportJobs {
           const code = err instanceof AppError ? err.code : 'INTERNAL';
           if (code === 'INTERNAL') this.onInternalError(err);
           job.state = code === 'CANCELLED' ? 'cancelled' : 'failed';
-          const fields = err instanceof AppError ? err.details?.fields : undefined;
-          job.error = {
-            code,
-            message: err instanceof AppError ? err.message : 'internal error; the import was not written',
-            ...(fields ? { fields } : {}),
-          };
+          // By key, as every refusal: the window says it in the person's language, the CLI prints the English.
+          const e = err instanceof AppError ? err : new AppError('INTERNAL', 'jobs.internal');
+          const fields = e.details?.fields;
+          job.error = { code, key: e.key, ...(e.params ? { params: e.params } : {}), message: e.message, ...(fields ? { fields } : {}) };
         },
       )
       .finally(() => (job.finishedAt = Date.now()));

@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { ref, said, type Said, type SaidRef } from '../../../shared/contract/said';
 import { once } from 'node:events';
 import { AppError } from '../../../shared/contract/errors';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
@@ -57,10 +58,11 @@ export interface ImportOptions {
   actor: string;
 }
 
-/** A rejected row, for the summary and the report. */
+/** A rejected row, for the summary and the report: why, in English (`reason`) and by key (`said`). */
 export interface RowError {
   row: number;
   reason: string;
+  said: Said;
 }
 
 /** The warnings of one kind: how many, and the first rows that had one. */
@@ -353,10 +355,11 @@ export async function runImport(
     if (g.examples.length < EXAMPLES_PER_KIND) g.examples.push({ row, params: w.params, text: w.text });
     report.add(row, 'warning', w.text, cells);
   };
-  const reject = (row: number, reason: string, cells: readonly string[]): void => {
+  const reject = (row: number, why: SaidRef, cells: readonly string[]): void => {
     summary.rejected++;
-    if (summary.errors.length < MAX_ERRORS_IN_SUMMARY) summary.errors.push({ row, reason });
-    report.add(row, 'rejected', reason, cells);
+    const s = said(why.key, why.params);
+    if (summary.errors.length < MAX_ERRORS_IN_SUMMARY) summary.errors.push({ row, reason: s.message, said: s });
+    report.add(row, 'rejected', s.message, cells);
   };
 
   // Numbered inside the write transaction, so another process importing at the same time cannot take the same id.
@@ -631,16 +634,12 @@ export async function runImport(
           continue;
         }
         if (rec.cells.length !== headerCount) {
-          reject(
-            rec.row,
-            `has ${rec.cells.length} fields but the header has ${headerCount} (an unquoted delimiter or line break inside a value?)`,
-            rec.cells,
-          );
+          reject(rec.row, ref('importRow.fieldCount', { fields: rec.cells.length, header: headerCount }), rec.cells);
           continue;
         }
         const outcome = interpretRow(rec.cells, rec.row, compiled, rowCtx);
         if (!outcome.ok) {
-          reject(outcome.row, outcome.reason, rec.cells);
+          reject(outcome.row, outcome.said, rec.cells);
           continue;
         }
         plans.push({ plan: outcome.plan, cells: rec.cells });

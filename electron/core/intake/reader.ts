@@ -5,6 +5,7 @@ import { pipeline, Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import chardet from 'chardet';
 import { AppError } from '../../../shared/contract/errors';
+import { ref, type SaidRef } from '../../../shared/contract/said';
 import {
   CsvParser,
   CSV_DELIMITERS,
@@ -58,8 +59,8 @@ export interface FileRow {
   /** The line of the file the row starts on. */
   line: number;
   cells: string[];
-  /** Set when the record is malformed: it is rejected with this reason. */
-  problem: string | null;
+  /** Set when the record is malformed: it is rejected with this reason, by key. */
+  problem: SaidRef | null;
   /** What was fixed or suspected on the way (a NUL dropped, rows that a quoted value seems to hold). */
   warnings: ImportWarning[] | null;
 }
@@ -152,26 +153,33 @@ function quoteText(text: string): string {
   return `"${t.length > 60 ? `${t.slice(0, 60)}…` : t}"`;
 }
 
-/** Why a malformed record is rejected, naming its lines; null when it is not malformed. */
-function recordProblem(r: CsvRecord, delimiter: string, headerCount: number): string | null {
+/** Some lines of the file, by key: line 3, lines 3–5, lines 3, 7 and 9 (describeLines, for the person's language). */
+function linesRef(lines: readonly number[]): SaidRef {
+  if (lines.length === 1) return ref('importRow.line', { line: lines[0]! });
+  const contiguous = lines.every((l, i) => i === 0 || l === lines[i - 1]! + 1);
+  if (contiguous) return ref('importRow.lineRange', { from: lines[0]!, to: lines[lines.length - 1]! });
+  return ref('importRow.lineList', { list: lines.slice(0, -1).join(', '), last: lines[lines.length - 1]! });
+}
+
+/** Why a malformed record is rejected, naming its lines, by key; null when it is not malformed. */
+function recordProblem(r: CsvRecord, delimiter: string, headerCount: number): SaidRef | null {
   if (r.quote === 'unclosed') {
     const first = firstSwallowedLine(r);
-    return (
-      `a quoted field is never closed: the quote swallows the lines after it (it opens on line ${r.quoteLine} and runs to the end of the file, line ${r.endLine}` +
-      (first ? `; line ${first.line} reads ${quoteText(first.text)}` : '') +
-      ')'
-    );
+    return first
+      ? ref('importRow.quoteUnclosedReads', { from: r.quoteLine, to: r.endLine, line: first.line, text: quoteText(first.text) })
+      : ref('importRow.quoteUnclosed', { from: r.quoteLine, to: r.endLine });
   }
   if (r.quote === 'stray') {
     const rows = r.endLine > r.line ? swallowedRows(r, delimiter, headerCount) : null;
-    return (
-      `a quote inside a field is not doubled ("") (the quoted value opens on line ${r.quoteLine}` +
-      (rows ? `; it swallows ${describeLines(rows.lines.map((l) => l.line))}, ${quoteText(rows.lines[0]!.text)}` : '') +
-      ')'
-    );
+    return rows
+      ? ref('importRow.quoteStraySwallows', {
+          from: r.quoteLine,
+          lines: linesRef(rows.lines.map((l) => l.line)),
+          text: quoteText(rows.lines[0]!.text),
+        })
+      : ref('importRow.quoteStray', { from: r.quoteLine });
   }
-  for (const c of r.cells)
-    if (c.length > MAX_FIELD) return `a field is longer than 32 KB: probably a quote that is never closed (from line ${r.line})`;
+  for (const c of r.cells) if (c.length > MAX_FIELD) return ref('importRow.fieldTooLong', { line: r.line });
   return null;
 }
 
@@ -186,7 +194,7 @@ function firstSwallowedLine(r: CsvRecord): { line: number; text: string } | null
 }
 
 /** Rows that a multi-line quoted value seems to hold: a warning, or the reason to reject the record. */
-function swallowCheck(r: CsvRecord, delimiter: string, headerCount: number): { problem: string | null; warning: ImportWarning | null } {
+function swallowCheck(r: CsvRecord, delimiter: string, headerCount: number): { problem: SaidRef | null; warning: ImportWarning | null } {
   const found = swallowedRows(r, delimiter, headerCount);
   if (!found) return { problem: null, warning: null };
   const lines = found.lines.map((l) => l.line);
@@ -200,7 +208,17 @@ function swallowCheck(r: CsvRecord, delimiter: string, headerCount: number): { p
           `${what} ${describeLines(lines)} ${lines.length === 1 ? 'was' : 'were'} not read as rows; check the file`,
         ),
       }
-    : { problem: `${what} The cells after it come from ${describeLines([lines[lines.length - 1]!])}, so the row is not imported`, warning: null };
+    : {
+        problem: ref('importRow.quoteHoldsRows', {
+          count: found.lines.length,
+          from: r.line,
+          to: r.endLine,
+          lines: linesRef(lines),
+          text: quoteText(found.lines[0]!.text),
+          last: linesRef([lines[lines.length - 1]!]),
+        }),
+        warning: null,
+      };
 }
 
 /** Read the text of a file's head, decoded. */

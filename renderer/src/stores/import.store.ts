@@ -10,7 +10,7 @@ import type {
   Input,
   Output,
 } from '../../../shared/contract/api';
-import type { ErrorCode } from '../../../shared/contract/errors';
+import { renderMessage, type ErrorCode } from '../../../shared/contract/errors';
 import { downloadFile, uploadFile, type StoredFile } from './transfer';
 import { isSingleValued } from '../../../shared/domain/csv/mapping';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
@@ -98,7 +98,15 @@ function forContract(mapping: readonly ColumnMapping[]): ColumnMapping[] {
 
 /** A finished job's failure as an error the alert can show. */
 function jobError(job: ImportJob): ApiCallError {
-  return new ApiCallError({ code: (job.error?.code ?? 'INTERNAL') as ErrorCode, message: job.error?.message ?? 'the import stopped' });
+  const e = job.error;
+  if (!e) return new ApiCallError({ code: 'INTERNAL', key: 'jobs.stopped', message: renderMessage('jobs.stopped') });
+  return new ApiCallError({
+    code: e.code as ErrorCode,
+    ...(e.key ? { key: e.key } : {}),
+    ...(e.params ? { params: e.params } : {}),
+    message: e.message,
+    ...(e.fields ? { details: { fields: e.fields } } : {}),
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,8 @@
+import { ref, renderSaid, type SaidRef } from '../../contract/said';
 import type { Channel, Purpose } from '../consent/types';
 import { decideGrant } from '../consent/decide';
 import { Channels } from '../consent/types';
-import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone } from '../phone/normalize';
+import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone, type PhoneRefusal } from '../phone/normalize';
 import type { PolicyPack } from '../policy/policy';
 import { parseDateCell } from './dates';
 import type { ColumnMapping, ColumnTarget } from './mapping';
@@ -74,7 +75,8 @@ export interface RowPlan {
 }
 
 /** The outcome for one row: a plan, or the reason it was rejected. */
-export type RowOutcome = { ok: true; plan: RowPlan } | { ok: false; row: number; reason: string };
+/** A rejected row's reason: by key (`said`, for the person's language) and in English (`reason`, the CSV report). */
+export type RowOutcome = { ok: true; plan: RowPlan } | { ok: false; row: number; reason: string; said: SaidRef };
 
 interface ScopedColumn {
   index: number;
@@ -225,13 +227,13 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
 
   // ---- numbers ----
   const phones: RowPhone[] = [];
-  const refused: { value: string; column: string; reason: string }[] = [];
+  const refused: { value: string; column: string; reason: string; refusal: PhoneRefusal }[] = [];
   for (const col of m.phones) {
     for (const piece of splitPhoneCell(cell(col.index))) {
       const { number, extension } = stripExtension(piece);
       const r = normalizePhone(number, defaultCountry);
       if (!r.ok) {
-        refused.push({ value: piece.slice(0, 40), column: col.header, reason: describePhoneRefusal(r.reason) });
+        refused.push({ value: piece.slice(0, 40), column: col.header, reason: describePhoneRefusal(r.reason), refusal: r.reason });
         continue;
       }
       const ext = extension ?? r.value.extension;
@@ -247,8 +249,11 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
     }
   }
   if (phones.length === 0) {
-    const said = refused.map((r) => `"${r.value}" in ${r.column}: ${r.reason}`);
-    return { ok: false, row, reason: said.length > 0 ? `no valid phone number: ${said.join('; ')}` : 'no phone number' };
+    // Each refused number by key, chained (first; rest), so the whole reason reads in the person's language.
+    const each = refused.map((r) => ref('importRow.refusedNumber', { value: r.value, column: r.column, problem: ref(`phone.${r.refusal}`) }));
+    const chained = each.reduceRight<SaidRef | null>((rest, first) => (rest ? ref('importRow.refusedNumbers', { first, rest }) : first), null);
+    const said = chained ? ref('importRow.noValidPhone', { refused: chained }) : ref('importRow.noPhone');
+    return { ok: false, row, reason: renderSaid(said.key, said.params), said };
   }
   for (const r of refused) warnings.push(importWarning('number_ignored', r, `number ignored: "${r.value}" in ${r.column}: ${r.reason}`));
   const primary =

@@ -109,12 +109,22 @@ describe('interpretRow', () => {
   });
 
   it('rejects a row with no usable number and says why', () => {
+    // In English for the report, and by key (the refused number and its refusal nested) for the person's language.
     expect(interpretRow(['A', '', 'n/a', '', '', '', '', ''], 7, mapping, ctx)).toEqual({
       ok: false,
       row: 7,
       reason: 'no valid phone number: "n/a" in Phone: not a phone number',
+      said: {
+        key: 'importRow.noValidPhone',
+        params: { refused: { key: 'importRow.refusedNumber', params: { value: 'n/a', column: 'Phone', problem: { key: 'phone.not_a_number' } } } },
+      },
     });
-    expect(interpretRow(['A', '', '', '', '', '', '', ''], 8, mapping, ctx)).toEqual({ ok: false, row: 8, reason: 'no phone number' });
+    expect(interpretRow(['A', '', '', '', '', '', '', ''], 8, mapping, ctx)).toEqual({
+      ok: false,
+      row: 8,
+      reason: 'no phone number',
+      said: { key: 'importRow.noPhone' },
+    });
   });
 
   it('grants only with a date and a source, otherwise records a claim with the reason', () => {

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Group, Progress, ScrollArea, Stack, Table, Text, T
 import { useTranslation } from 'react-i18next';
 import type { ImportJob, ImportSummary } from '../../../../shared/contract/api';
 import { formatNumber } from '../../components/format';
-import { translateRowReason } from '../../i18n/server-messages';
+import { translateSaid } from '../../i18n/errors';
 
 type Figure = { key: keyof ImportSummary; color?: string };
 
@@ -103,7 +103,7 @@ export function RejectedRows({ summary, onDownload, downloading }: { summary: Im
               {summary.errors.map((e) => (
                 <Table.Tr key={e.row} data-testid="rejected-row">
                   <Table.Td className="mono">{formatNumber(e.row, i18n.language)}</Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{translateRowReason(e.reason, i18n.language)}</Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{translateSaid(t, e.said)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
