@@ -191,6 +191,15 @@ describe('editing and deleting a contact', () => {
     // The audit row keeps no number of the person gone: only its last digits.
     expect(JSON.parse(row.details)).toEqual({ phoneEnd: `…${phone(22).slice(-4)}`, mergedInto: null });
     expect((await t.call('audit.verify', {})).problems).toEqual([]);
+
+    // A contact an import only filled in (no consent in the file) may go too; undoing that import then skips it.
+    await t.call('contacts.add', { phone: phone(24) });
+    const filled = await importFile(t, writeFile(t, 'names.csv', ['Name,Phone', `Eve Filled,${phone(24)}`].join('\n')), { dryRun: false });
+    expect((await t.call('contacts.get', { phone: phone(24) })).contact.name).toBe('Eve Filled');
+    await t.call('contacts.delete', { phone: phone(24) });
+    await t.call('import.undo', { batch: filled.batch! });
+    expect(await refusal(t.call('contacts.get', { phone: phone(24) }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
   });
 });
 

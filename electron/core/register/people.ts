@@ -141,7 +141,9 @@ export function deleteContact(ctx: ServiceContext, input: ParsedInput<'contacts.
       if (events > 0) throw new AppError('CONFLICT', 'people.hasEvents', { phone: c.phone, count: events }, { contactId: c.id, events, erase: true });
       const others = ctx.contacts.mergedInto(c.id).length;
       if (others > 0) throw new AppError('CONFLICT', 'people.hasOtherNumbers', { phone: c.phone, count: others }, { contactId: c.id });
-      const records = ctx.contacts.recordsNaming(c.id).filter((t) => t !== 'consent_events' && t !== 'contacts');
+      // What an import kept for its undo goes with the contact; anything else naming it (a message sent, a reply, a
+      // sheet row, a complaint) is a record that is kept, and so is the contact.
+      const records = ctx.contacts.recordsNaming(c.id).filter((t) => t !== 'consent_events' && t !== 'contacts' && t !== 'import_batch_updates');
       if (records.length > 0)
         throw new AppError('CONFLICT', 'people.keptForRecords', { phone: c.phone, records: records.join(', ') }, { contactId: c.id, records });
       ctx.contacts.delete(c.id);

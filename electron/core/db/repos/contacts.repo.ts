@@ -503,9 +503,13 @@ export class ContactsRepo {
     });
   }
 
-  /** Delete a contact for good (the caller checked it has no consent events or other records). */
+  /**
+   * Delete a contact for good (the caller checked it has no consent events or other records), with what imports kept
+   * of it for their undo (an undo then finds no contact to put back, and skips it).
+   */
   delete(id: number): void {
     this.db.prepare('DELETE FROM consent_state WHERE contact_id = ?').run(id);
+    this.db.prepare('DELETE FROM import_batch_updates WHERE contact_id = ?').run(id);
     // The search index entry goes with the row (trigger contacts_fts_delete).
     this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
     this.changed();
