@@ -3,7 +3,9 @@
  * contacts). The register is written with bulk SQL (a million contacts in seconds, not through the app's path),
  * indexed for search by the repo, with consent cells for the list's marketing column; then every kind of page is
  * timed through contacts.list as the app asks it, beside a floor measured in the same run on the same file: a bare
- * SELECT of 50 rows by primary key. BENCH_CONTACTS to change the size, BENCH_KEEP=1 to keep the file.
+ * SELECT of 50 rows by primary key. Then the same in the list's other orders (number, date added, last consent change)
+ * and with its filters (marketing status as the list shows it, tag, days added, last consent change, a segment).
+ * BENCH_CONTACTS to change the size, BENCH_KEEP=1 to keep the file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBackend } from '../../electron/core/backend';
 import { getContact } from '../../electron/core/register/contacts';
-import { listContacts } from '../../electron/core/register/contact-list';
+import { listContacts, toListFilter } from '../../electron/core/register/contact-list';
+import { filterSql } from '../../electron/core/db/repos/contacts.repo';
 import { searchKey } from '../../shared/domain/text/fold';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
@@ -46,17 +49,18 @@ db.prepare(
   `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
    INSERT INTO contacts (id, phone, national_number, name, name_key, tags, reach, other_phones, created_at, updated_at, us_number)
    SELECT i, '+79' || (100000000 + i), '9' || (100000000 + i), b.name, b.name_key,
-          CASE WHEN i % 10 = 0 THEN '["vip"]' ELSE '[]' END, 'mobile', '[]', ?, ?, 0
+          CASE WHEN i % 10 = 0 THEN '["vip"]' ELSE '[]' END, 'mobile', '[]', ? - (? - i) * 60000, ?, 0
    FROM seq JOIN bench_names b ON b.n = (i * 7919) % ?`,
-).run(CONTACTS, T0, T0, names.length);
+).run(CONTACTS, T0, CONTACTS, T0, names.length);
 // Consent cells for the list's marketing column: granted SMS marketing and personal data for most, some revoked.
 db.prepare(
   `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
-   SELECT id, 'sms', 'marketing', CASE WHEN id % 7 = 0 THEN 'revoked' ELSE 'granted' END, ?, NULL, NULL FROM contacts WHERE id % 5 <> 0`,
+   SELECT id, 'sms', 'marketing', CASE WHEN id % 7 = 0 THEN 'revoked' ELSE 'granted' END, ? - ((id * 7919) % 1000) * 3600000, NULL, NULL
+   FROM contacts WHERE id % 5 <> 0`,
 ).run(T0 - 86_400_000);
 db.prepare(
   `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
-   SELECT id, 'sms', 'personal_data', 'granted', ?, NULL, NULL FROM contacts WHERE id % 5 <> 0`,
+   SELECT id, 'sms', 'personal_data', 'granted', ?, NULL, NULL FROM contacts WHERE id % 5 <> 0 AND id % 11 <> 0`,
 ).run(T0 - 86_400_000);
 const fillMs = performance.now() - started;
 started = performance.now();
@@ -159,6 +163,72 @@ row(
   'contact page (contact + cells + timeline)',
   timeIt(400, (i) => getContact(ctx, { contactId: ((i * 104729) % CONTACTS) + 1 })),
 );
+
+// ---- the list's other orders (issue #17 item 13): each has its own index, keyset cursors and fence posts ----
+type Sort = NonNullable<Parameters<typeof listContacts>[1]['sort']>;
+type Filter = NonNullable<Parameters<typeof listContacts>[1]['filter']>;
+/** A page at a random depth of `n` rows. */
+const within = (n: number, i: number) => Math.max(0, Math.floor(((i * 7919) % 997) * (n / 1000)) - 50);
+function ordered(label: string, input: { sort?: Sort; filter?: Filter; segment?: string }, samples = 200): void {
+  started = performance.now();
+  const first = page(input);
+  // How many match (exactly, for the depths to sample; the list itself counts up to 1,000).
+  const asked = { ...((input.segment ? ctx.segments.byName(input.segment)?.filter : {}) as Filter), ...(input.filter ?? {}) };
+  const n = ctx.contacts.countOf({ source: { kind: 'all' }, filter: filterSql(toListFilter(ctx, asked).filter, T0) }, CONTACTS * 2);
+  const total = 'total' in n ? n.total : CONTACTS;
+  // The first deep page of an order or filter walks it once; then every FENCEth position is remembered.
+  if (samples === 200) page({ ...input, offset: Math.max(0, total - 100) });
+  console.log(
+    `${label}: ${total} match (the SQL part); ${samples === 200 ? 'first walk to the end' : 'first page'} ${ms(performance.now() - started)}`,
+  );
+  row(
+    `  first page`,
+    timeIt(Math.min(100, samples), () => page(input)),
+  );
+  row(
+    `  page at a random depth by offset`,
+    timeIt(samples, (i) => page({ ...input, offset: within(samples === 200 ? total : 2_000, i) })),
+  );
+  const cs: string[] = [];
+  let c = page({ ...input, offset: samples === 200 ? Math.floor(total / 2) : 1_000 }).nextCursor;
+  for (let i = 0; i < samples && c; i++) {
+    cs.push(c);
+    c = page({ ...input, cursor: c }).nextCursor;
+  }
+  if (cs.length)
+    row(
+      `  next page by cursor, from the middle`,
+      timeIt(cs.length, (i) => page({ ...input, cursor: cs[i]! })),
+    );
+}
+console.log('\nthe other orders');
+ordered('by number', { sort: { by: 'phone', dir: 'asc' } });
+ordered('by date added, newest first', { sort: { by: 'added', dir: 'desc' } });
+ordered('by last consent change, latest first', { sort: { by: 'consentChanged', dir: 'desc' } });
+ordered('by name, Я to A', { sort: { by: 'name', dir: 'desc' } });
+
+console.log('\nfilters (name order unless said)');
+const week = (daysBack: number) => new Date(T0 - daysBack * 86_400_000).toISOString().slice(0, 10);
+ordered('SMS marketing granted', { filter: { marketing: { channel: 'sms', status: ['granted'] } } });
+ordered('SMS marketing revoked', { filter: { marketing: { channel: 'sms', status: ['revoked'] } } });
+ordered('SMS marketing none', { filter: { marketing: { channel: 'sms', status: ['none'] } } });
+// Asked of the gate row by row (the SQL narrows to granted ones): a page walks from the start or the cursor, so deep
+// offsets are sampled within the first 2,000 only.
+ordered('SMS needs PD consent (the gate, row by row)', { filter: { marketing: { channel: 'sms', status: ['needs_personal_data'] } } }, 20);
+ordered('tag vip', { filter: { tags: ['vip'] } });
+ordered('added within a week', { filter: { added: { from: week(7), to: week(0) } } });
+ordered('last consent change within a week, by that change', {
+  filter: { consentChanged: { from: week(8), to: week(1) } },
+  sort: { by: 'consentChanged', dir: 'desc' },
+});
+ctx.segments.insert({
+  name: 'vip granted',
+  filter: { marketing: { channel: 'sms', status: ['granted'] }, tags: ['vip'] },
+  createdAt: T0,
+  createdBy: 'bench',
+  updatedAt: T0,
+});
+ordered('segment: SMS granted and vip, newest first', { segment: 'vip granted', sort: { by: 'added', dir: 'desc' } });
 
 backend.close();
 if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);

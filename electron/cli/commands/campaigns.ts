@@ -107,6 +107,12 @@ const commands: Command[] = [
         as: (raw, flag) => readTextFile(flag, String(raw)),
       },
       { name: 'tag', value: 'X[,Y]', summary: 'only contacts with any of these tags (default: everyone)', field: 'tags', as: asListKeepEmpty },
+      {
+        name: 'segment',
+        value: 'NAME',
+        summary: 'only the contacts a saved segment matches (optin segments list; not with --tag)',
+        field: 'segment',
+      },
       { name: 'at', value: 'ISO', summary: 'when it is to go (default: now)', field: 'at' },
       { name: 'name', value: 'N', summary: 'a name for the campaign', field: 'name' },
       { name: 'language', value: 'en|ru', summary: "the message's language (default: detected)", field: 'language' },

@@ -1,5 +1,6 @@
 import { Channels, ConsentMethods, Purposes } from '../../../shared/domain/consent/types';
-import { UsageError, asInt, asListKeepEmpty } from '../args';
+import { ListedStatuses } from '../../../shared/contract/api';
+import { UsageError, asInt, asList, asListKeepEmpty } from '../args';
 import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
 import { backendOf, deliver, oneOf, pageFlags, staffFlag } from './common';
 import { consentRecorded, consentStatus, contactLine, contactPage, contactsList, contactsErased, contactsMerged } from './format';
@@ -12,6 +13,35 @@ const phone: Flag = {
   field: 'phone',
 };
 const country: Flag = { name: 'country', value: 'CC', summary: "the number's country when it has no +code (default: the shop's)", field: 'country' };
+
+/** The list's filter as flags (contacts list, contacts tag, segments save): each fills a part of `filter`. */
+const filterFlags = (at: string): Flag[] => [
+  {
+    name: 'status',
+    value: 'S[,S]',
+    summary: `marketing status as the list shows it, any of: ${ListedStatuses.join(', ')}`,
+    field: `${at}.marketing.status`,
+    as: asList,
+  },
+  { name: 'channel', value: 'sms|whatsapp', summary: 'the channel --status is about (default sms)', field: `${at}.marketing.channel` },
+  { name: 'tag', value: 'X[,Y]', summary: 'any of these tags', field: `${at}.tags`, as: asList },
+  { name: 'source', value: 'M', summary: `how their consent was collected: ${ConsentMethods.join(', ')}`, field: `${at}.method` },
+  { name: 'import', value: 'ID', summary: 'added, updated or given consents by this import', field: `${at}.importBatch`, as: asInt },
+  { name: 'added-from', value: 'YYYY-MM-DD', summary: 'added on or after this day (the shop’s zone)', field: `${at}.added.from` },
+  { name: 'added-to', value: 'YYYY-MM-DD', summary: 'added on or before this day', field: `${at}.added.to` },
+  { name: 'changed-from', value: 'YYYY-MM-DD', summary: 'last consent change on or after this day', field: `${at}.consentChanged.from` },
+  { name: 'changed-to', value: 'YYYY-MM-DD', summary: 'last consent change on or before this day', field: `${at}.consentChanged.to` },
+];
+
+/** --status without --channel is about SMS. */
+function defaultChannel(input: Record<string, unknown>, at: string[]): Record<string, unknown> {
+  let o: Record<string, unknown> | undefined = input;
+  for (const k of at) o = o?.[k] as Record<string, unknown> | undefined;
+  const m = o?.marketing as { channel?: string; status?: string[] } | undefined;
+  if (m && m.status && !m.channel) m.channel = 'sms';
+  if (m && !m.status) throw new UsageError('--channel: give --status too (which marketing status on that channel)');
+  return input;
+}
 
 const contacts: Command[] = [
   command({
@@ -34,8 +64,41 @@ const contacts: Command[] = [
     words: ['contacts', 'list'],
     summary: 'contacts with their marketing status per channel, and why a granted one cannot be sent',
     method: 'contacts.list',
-    flags: [{ name: 'query', value: 'Q', summary: 'name, number or tag to look for', field: 'query' }, ...pageFlags(1000, 1000)],
+    details: [
+      'Filters narrow the list (all of them must hold); --segment lists a saved segment (filters given narrow it further).',
+      'Sorted by name unless --sort says otherwise; a search keeps the order it finds in unless sorted.',
+    ],
+    flags: [
+      { name: 'query', value: 'Q', summary: 'name, number or tag to look for', field: 'query' },
+      ...filterFlags('filter'),
+      { name: 'segment', value: 'NAME', summary: 'a saved segment (optin segments list)', field: 'segment' },
+      { name: 'sort', value: 'name|phone|added|consentChanged', summary: 'the order (default name)', field: 'sort.by' },
+      { name: 'desc', type: 'boolean', summary: 'the other way round (newest, or Я to A, first)', field: 'sort.dir', as: () => 'desc' },
+      ...pageFlags(1000, 1000),
+    ],
+    adjust: (input) => defaultChannel(input, ['filter']),
     human: contactsList,
+  }),
+  command({
+    words: ['contacts', 'tag'],
+    summary: 'add or remove a tag for the contacts given, or everyone matching a search, filters or a segment',
+    details: [
+      'One audit row records what was done and to how many; the same command with --remove instead of --add undoes it.',
+      'Without --ids, everyone the search, filters and segment match (all the register when none is given).',
+    ],
+    method: 'contacts.tag',
+    flags: [
+      { name: 'add', value: 'TAG', summary: 'the tag to add', field: 'add' },
+      { name: 'remove', value: 'TAG', summary: 'the tag to remove', field: 'remove' },
+      { name: 'ids', value: 'N[,N]', summary: 'these contacts (ids)', field: 'contactIds', as: (raw) => asList(raw).map((v) => asInt(v, 'ids')) },
+      { name: 'query', value: 'Q', summary: 'everyone this search finds', field: 'matching.query' },
+      ...filterFlags('matching.filter'),
+      { name: 'segment', value: 'NAME', summary: 'everyone in a saved segment', field: 'matching.segment' },
+      { name: 'dry-run', type: 'boolean', summary: 'only count them', field: 'dryRun' },
+      staffFlag,
+    ],
+    adjust: (input) => defaultChannel(input.contactIds === undefined ? { matching: {}, ...input } : input, ['matching', 'filter']),
+    human: (v) => `${v.matched} contact(s) chosen, ${v.changed} changed`,
   }),
   command({
     words: ['contacts', 'show'],
@@ -218,7 +281,41 @@ const consent: Command[] = [
   }),
 ];
 
+const segments: Command[] = [
+  command({
+    words: ['segments', 'list'],
+    summary: 'the saved segments (filters of the contacts list) with what each filters on',
+    method: 'segments.list',
+    human: (v) => (v.segments.length ? v.segments.map((s) => `${s.name}  ${JSON.stringify(s.filter)}`).join('\n') : 'no segments saved'),
+  }),
+  command({
+    words: ['segments', 'save'],
+    summary: 'save a filter of the contacts list as a segment (a campaign can be planned for it)',
+    method: 'segments.save',
+    flags: [
+      { name: 'name', value: 'NAME', summary: 'the segment’s name', required: true, field: 'name' },
+      ...filterFlags('filter'),
+      { name: 'replace', type: 'boolean', summary: 'replace the segment with this name', field: 'replace' },
+      staffFlag,
+    ],
+    adjust: (input) => defaultChannel({ filter: {}, ...input }, ['filter']),
+    human: (v) => `saved segment ${v.name}: ${JSON.stringify(v.filter)}`,
+  }),
+  command({
+    words: ['segments', 'delete'],
+    summary: 'forget a segment (campaigns planned with it keep the filter they copied)',
+    method: 'segments.delete',
+    flags: [{ name: 'name', value: 'NAME', summary: 'the segment’s name', required: true, field: 'name' }, staffFlag],
+    human: (v) => `deleted segment ${v.deleted}`,
+  }),
+];
+
 export const contactsGroup: Group = { title: 'Contacts', commands: contacts };
+export const segmentsGroup: Group = {
+  title: 'Segments',
+  commands: segments,
+  notes: [`Statuses: ${ListedStatuses.join(' ')}`],
+};
 export const consentGroup: Group = {
   title: 'Consent',
   commands: consent,

@@ -2,7 +2,7 @@ import { buildTable, type Table } from '../parse';
 import type { Group } from '../spec';
 import { backupsGroup } from './backups';
 import { campaignsGroup } from './campaigns';
-import { consentGroup, contactsGroup } from './contacts';
+import { consentGroup, contactsGroup, segmentsGroup } from './contacts';
 import { formsGroup } from './forms';
 import { healthGroup } from './health';
 import { lintGroup } from './lint';
@@ -18,6 +18,7 @@ import { transferGroup } from './transfer';
  */
 export const GROUPS: readonly Group[] = [
   contactsGroup,
+  segmentsGroup,
   consentGroup,
   settingsGroup,
   formsGroup,

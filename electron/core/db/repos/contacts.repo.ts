@@ -222,8 +222,11 @@ export function filterSql(f: ListFilter, at: number): FilterSql | null {
     const kinds = [...new Set(f.marketing.statuses)].sort();
     const stored = kinds.filter((k): k is Exclude<StoredStatus, 'none'> => k !== 'none');
     const any: string[] = [];
-    if (stored.length) any.push(`EXISTS (SELECT 1 FROM consent_state s WHERE ${cell} AND (${stored.map((k) => STATUS_SQL[k]).join(' OR ')}))`);
-    if (kinds.includes('none')) any.push(`NOT EXISTS (SELECT 1 FROM consent_state s WHERE ${cell} AND s.status <> 'none')`);
+    // Correlated one-row lookups, never EXISTS: SQLite turns an EXISTS into a join with a Bloom filter built over the
+    // whole projection first, which costs every page as much as reading the register.
+    if (stored.length)
+      any.push(`(SELECT 1 FROM consent_state s WHERE ${cell} AND (${stored.map((k) => STATUS_SQL[k]).join(' OR ')}) LIMIT 1) IS NOT NULL`);
+    if (kinds.includes('none')) any.push(`(SELECT 1 FROM consent_state s WHERE ${cell} AND s.status <> 'none' LIMIT 1) IS NULL`);
     parts.push(any.length === 1 ? any[0]! : `(${any.join(' OR ')})`);
   }
   if (f.tags?.length) {
@@ -232,15 +235,15 @@ export function filterSql(f: ListFilter, at: number): FilterSql | null {
   }
   if (f.method !== undefined) {
     params.f_method = f.method;
-    parts.push('EXISTS (SELECT 1 FROM consent_events e WHERE e.contact_id = c.id AND e.method = @f_method)');
+    parts.push('(SELECT 1 FROM consent_events e WHERE e.contact_id = c.id AND e.method = @f_method LIMIT 1) IS NOT NULL');
   }
   if (f.importBatch !== undefined) {
     params.f_import = f.importBatch;
     parts.push(
       `(c.import_batch_id = @f_import
-        OR EXISTS (SELECT 1 FROM import_batch_updates u WHERE u.batch_id = @f_import AND u.contact_id = c.id)
-        OR EXISTS (SELECT 1 FROM import_batches b JOIN consent_events e ON e.contact_id = c.id AND e.id BETWEEN b.first_event_id AND b.last_event_id
-                   WHERE b.id = @f_import))`,
+        OR (SELECT 1 FROM import_batch_updates u WHERE u.batch_id = @f_import AND u.contact_id = c.id LIMIT 1) IS NOT NULL
+        OR (SELECT 1 FROM import_batches b JOIN consent_events e ON e.contact_id = c.id AND e.id BETWEEN b.first_event_id AND b.last_event_id
+            WHERE b.id = @f_import LIMIT 1) IS NOT NULL)`,
     );
   }
   for (const [name, column] of [
@@ -707,17 +710,32 @@ export class ContactsRepo {
       ...(source.kind === 'match' ? [`c.id IN (${fts})`] : []),
       ...(filter ? [filter.sql] : []),
     ].join(' AND ');
-    const seek = order.by === 'id' ? ` AND c.id ${dir === 'ASC' ? '>' : '<'} @id` : ` AND (${key}, c.id) ${dir === 'ASC' ? '>' : '<'} (@key, @id)`;
+    const cmp = dir === 'ASC' ? '>' : '<';
+    /**
+     * Right after (key, id) in this order. Descending, as two seeks of the order's index — the rest of the key's own
+     * run of ids, then the keys after it — so a page starts where it should however many contacts share its key (a
+     * descending row value `(key, id) < (…)` seeks on the key alone, then reads through every contact with that name
+     * or day).
+     */
+    const after = (columns: string, by: string, limit: string) =>
+      order.by === 'id'
+        ? `SELECT ${columns} FROM contacts c WHERE ${where} AND c.id ${cmp} @id ${orderBy} LIMIT ${limit} OFFSET @skip`
+        : dir === 'ASC'
+          ? // Ascending, SQLite seeks a row value on both columns of the index at once.
+            `SELECT ${columns} FROM contacts c WHERE ${where} AND (${key}, c.id) > (@key, @id) ${orderBy} LIMIT ${limit} OFFSET @skip`
+          : `SELECT * FROM (SELECT ${columns} FROM contacts c WHERE ${where} AND ${key} = @key AND c.id ${cmp} @id ${orderBy} LIMIT ${limit} + @skip)
+           UNION ALL SELECT * FROM (SELECT ${columns} FROM contacts c WHERE ${where} AND ${key} ${cmp} @key ${orderBy} LIMIT ${limit} + @skip)
+           ORDER BY ${by} ${dir}, id ${dir} LIMIT ${limit} OFFSET @skip`;
     const wordIndex = isWordIndexOrder(query);
     const sql = {
       rows: `SELECT ${COLUMNS}, ${key} AS sort_key FROM contacts c WHERE ${where} ${orderBy} LIMIT @limit OFFSET @skip`,
-      rowsAfter: `SELECT ${COLUMNS}, ${key} AS sort_key FROM contacts c WHERE ${where}${seek} ${orderBy} LIMIT @limit OFFSET @skip`,
+      rowsAfter: after(`${COLUMNS}, ${key} AS sort_key`, 'sort_key', '@limit'),
       fence: wordIndex
         ? `SELECT rowid AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match ORDER BY rowid LIMIT 1 OFFSET @skip`
         : `SELECT ${key} AS key, c.id AS id FROM contacts c WHERE ${where} ${orderBy} LIMIT 1 OFFSET @skip`,
       fenceAfter: wordIndex
         ? `SELECT rowid AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match AND rowid > @id ORDER BY rowid LIMIT 1 OFFSET @skip`
-        : `SELECT ${key} AS key, c.id AS id FROM contacts c WHERE ${where}${seek} ${orderBy} LIMIT 1 OFFSET @skip`,
+        : after(`${key} AS key, c.id AS id`, 'key', '1'),
       ids: `${fts} ORDER BY rowid LIMIT @limit OFFSET @skip`,
       idsAfter: `${fts} AND rowid > @id ORDER BY rowid LIMIT @limit OFFSET @skip`,
       byIds: `SELECT ${COLUMNS} FROM contacts WHERE id IN (SELECT value FROM json_each(@ids)) AND ${ACTIVE} ORDER BY id`,
