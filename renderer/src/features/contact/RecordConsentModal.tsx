@@ -35,7 +35,10 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const [method, setMethod] = useState<ConsentMethod | null>(mode === 'optout' ? null : 'paper_form');
   const [formId, setFormId] = useState<string | null>(null);
   const [staffName, setStaffName] = useState<string | null>(null);
-  const [occurred, setOccurred] = useState(() => nowLocalInput(timeZone));
+  // Left as proposed, the moment is the recording itself, to the second: a minute-rounded "now" would date an opt-out
+  // before a consent recorded earlier in the same minute, and the consent would win.
+  const [proposed] = useState(() => nowLocalInput(timeZone));
+  const [occurred, setOccurred] = useState(proposed);
   const [sheetRef, setSheetRef] = useState('');
   const [messageId, setMessageId] = useState('');
   const [note, setNote] = useState('');
@@ -69,7 +72,7 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
         purpose,
         action,
         method: method ?? undefined,
-        occurredAt: occurred ? localInputToIso(occurred, timeZone) : undefined,
+        occurredAt: occurred && occurred !== proposed ? localInputToIso(occurred, timeZone) : undefined,
         staff: staffName ?? undefined,
         evidence: Object.keys(evidence).length ? evidence : undefined,
       });
