@@ -1,6 +1,8 @@
 import { test, expect, seed } from './fixtures';
 import { ShellPage } from './pages/shell.page';
 import { ContactsPage } from './pages/contacts.page';
+import { ComposePage } from './pages/compose.page';
+import { CampaignPage } from './pages/campaign.page';
 import { nameOf, seedShop } from './seed';
 
 /**
@@ -89,3 +91,29 @@ for (const lang of ['en', 'ru'] as const) {
     await expect(page.getByTestId('empty')).toBeVisible();
   });
 }
+
+test('a saved segment as a campaign audience: the plan counts its people, the gate still excludes each one it must', async ({
+  page,
+  backend,
+  appUrl,
+}) => {
+  await seedShop(backend);
+  // SMS marketing granted or revoked: 60 people (59 granted, one opted out), 30 of the granted without the PD consent.
+  await seed(backend, 'segments.save', { name: 'Бумажные анкеты', filter: { marketing: { channel: 'sms', status: ['granted', 'revoked'] } } });
+  await new ShellPage(page).open(appUrl);
+  const compose = new ComposePage(page);
+  await compose.open();
+  await compose.type('Лавка у дома: {{first_name|покупатель}}, скидка 20% на выпечку до воскресенья. Отписаться: ответьте СТОП');
+  const card = page.getByTestId('campaign-plan-card');
+  await card.getByTestId('campaign-audience').getByText('Segment', { exact: true }).click();
+  await expect(page.getByTestId('plan-note')).toContainText('Choose a saved segment');
+  await card.getByTestId('campaign-segment').click();
+  await page.getByRole('option', { name: 'Бумажные анкеты' }).click();
+  await card.scrollIntoViewIfNeeded();
+  await card.screenshot({ path: 'test-results/screenshots/compose-segment-en.png' });
+  const campaign = new CampaignPage(page);
+  await campaign.plan();
+  await expect(campaign.figure('audience')).toHaveText('60');
+  await expect(campaign.exclusion('revoked').getByTestId('reason-count')).toHaveText('1');
+  await expect(campaign.exclusion('needs_personal_data').getByTestId('reason-count')).toHaveText('30');
+});

@@ -35,9 +35,11 @@ export interface Draft {
   optOutButton: boolean;
   /** The campaign's name ('' for a default: the channel and the planned time). */
   name: string;
-  /** Everyone in the register, or only contacts with any of `tags`. */
-  audience: 'all' | 'tags';
+  /** Everyone in the register, only contacts with any of `tags`, or those a saved segment matches. */
+  audience: 'all' | 'tags' | 'segment';
   tags: string[];
+  /** The segment's name (audience 'segment'). */
+  segment: string;
 }
 
 interface ComposeState {
@@ -73,6 +75,7 @@ const EMPTY: Draft = {
   name: '',
   audience: 'all',
   tags: [],
+  segment: '',
 };
 
 /** Contacts read to collect the tags offered in the audience picker (the register has no list of tags of its own). */
@@ -190,6 +193,7 @@ export const useComposeStore = create<ComposeState>((set, get) => ({
       text: draft.text,
       locale,
       ...(draft.audience === 'tags' ? { tags: draft.tags } : {}),
+      ...(draft.audience === 'segment' && draft.segment ? { segment: draft.segment } : {}),
       ...(at ? { at } : {}),
       ...(name ? { name } : {}),
     });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Card, Group, Input, SegmentedControl, SimpleGrid, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Input, SegmentedControl, Select, SimpleGrid, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { localToIso, useComposeStore } from '../../stores/compose.store';
 import { useSettingsStore } from '../../stores/settings.store';
@@ -7,6 +7,7 @@ import { formatDateTime } from '../../components/format';
 import { channelLabel } from '../campaigns/labels';
 import { useAppStore } from '../../stores/app.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
+import { call } from '../../api/client';
 
 /** Who gets the message and when: name, audience, planned time, and "Plan campaign". */
 export function CampaignPlanCard({ errors }: { errors: number }) {
@@ -23,11 +24,24 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
   const fieldError = useFieldError(error);
 
   const byTags = draft.audience === 'tags';
+  const bySegment = draft.audience === 'segment';
+  const [segments, setSegments] = useState<string[]>([]);
   useEffect(() => {
     if (byTags) loadTags().catch(() => undefined);
   }, [byTags, loadTags]);
+  // Saved segments (Contacts → filters → Save as segment…): the plan copies the one chosen; the gate decides each person.
+  useEffect(() => {
+    if (!bySegment) return;
+    let live = true;
+    call('segments.list', {})
+      .then((r) => live && setSegments(r.segments.map((s) => s.name)))
+      .catch(() => live && setSegments([]));
+    return () => {
+      live = false;
+    };
+  }, [bySegment]);
 
-  const missing = !draft.text.trim() ? 'text' : byTags && draft.tags.length === 0 ? 'tags' : null;
+  const missing = !draft.text.trim() ? 'text' : byTags && draft.tags.length === 0 ? 'tags' : bySegment && !draft.segment ? 'segment' : null;
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -64,10 +78,11 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
             <SegmentedControl
               fullWidth
               value={draft.audience}
-              onChange={(v) => change({ audience: v as 'all' | 'tags' })}
+              onChange={(v) => change({ audience: v as 'all' | 'tags' | 'segment' })}
               data={[
                 { value: 'all', label: t('campaigns.composer.everyone') },
                 { value: 'tags', label: t('campaigns.composer.withTags') },
+                { value: 'segment', label: t('list.segment') },
               ]}
               data-testid="campaign-audience"
             />
@@ -82,6 +97,18 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
               error={fieldError('tags')}
               comboboxProps={{ withinPortal: true }}
               data-testid="campaign-tags"
+            />
+          )}
+          {bySegment && (
+            <Select
+              aria-label={t('list.segment')}
+              placeholder={t('list.noSegment')}
+              data={segments}
+              value={draft.segment || null}
+              onChange={(v) => change({ segment: v ?? '' })}
+              error={fieldError('segment')}
+              comboboxProps={{ withinPortal: true }}
+              data-testid="campaign-segment"
             />
           )}
         </Stack>
@@ -116,9 +143,11 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
             ? t('campaigns.composer.needText')
             : missing === 'tags'
               ? t('campaigns.composer.needTags')
-              : errors
-                ? t('campaigns.composer.withErrors', { count: errors })
-                : t('campaigns.composer.planNote')}
+              : missing === 'segment'
+                ? t('list.needSegment')
+                : errors
+                  ? t('campaigns.composer.withErrors', { count: errors })
+                  : t('campaigns.composer.planNote')}
         </Text>
         <Button onClick={() => void submit()} loading={busy} disabled={missing !== null} data-testid="plan-campaign">
           {t('campaigns.composer.plan')}
