@@ -108,6 +108,10 @@ test("Marina's day: a flower shop in Kazan, in Russian", async ({ page, appUrl }
   await expect(paper.saved()).toContainText('Эльвира Хасанова');
   await expect(paper.progress()).toHaveText('3 / 10');
   await expect(page.getByTestId('entry-staff')).toHaveValue('Владелец');
+  // The register's own owner is «Владелец» wherever the sheet names who printed or typed it.
+  await expect(paper.header()).toContainText('Владелец');
+  await expect(paper.enteredRows().first()).toContainText('Владелец');
+  await expect(page.getByText(/\bOwner\b/).filter({ visible: true })).toHaveCount(0);
   await shoot(page, 'marina-07-paper-ru');
 
   // 7. Тимур phones to say stop: the opt-out wins at once.
@@ -168,6 +172,10 @@ test("Marina's day: a flower shop in Kazan, in Russian", async ({ page, appUrl }
   await expect(page.getByTestId('lint-verdict')).toHaveAttribute('data-ok', 'true');
   await expect(campaign.exclusion('revoked').getByTestId('reason-count')).toHaveText('1');
   await shoot(page, 'marina-14-plan-ru');
+  await shell.switchLanguage('EN');
+  await expect(campaign.exclusion('needs_personal_data')).toContainText('personal');
+  await shoot(page, 'marina-14-plan-en');
+  await shell.switchLanguage('RU');
   // Nine in the audience: the two who signed for SMS (Тимур opted out), Bitrix24's and amoCRM's proven consents
   // without the separate personal-data one (152-FZ), amoCRM's claim and no-consent rows, and the office landline.
   await expect(campaign.figure('audience')).toHaveText('9');

@@ -158,9 +158,23 @@ test("Tom's day: a bike shop in Leeds, in English", async ({ page, backend, appU
   await expect(campaign.exclusion('revoked').getByTestId('reason-count')).toHaveText('1');
   await no152(page);
   await shoot(page, 'tom-09-plan-en');
+  // The webhook is down for maintenance at first: the campaign says why it waits, then goes when it answers.
+  const down = { httpStatus: 503, retryAfter: 4, body: { error: 'maintenance, back in a few seconds' } };
+  fake.script([down, down]);
   await campaign.openConfirmation();
   await campaign.confirm();
+  const retrying = page.getByTestId('retrying-banner');
+  await expect(retrying).toBeVisible({ timeout: 15_000 });
+  await expect(retrying).toContainText('waiting for another try');
+  await expect(retrying.getByTestId('retrying-answer')).toContainText('503');
+  await expect(retrying.getByTestId('retrying-next')).toContainText('Next try');
+  await shoot(page, 'tom-10a-retrying-en');
+  await shell.switchLanguage('RU');
+  await expect(retrying).toContainText('ждёт новой попытки');
+  await shoot(page, 'tom-10b-retrying-ru');
+  await shell.switchLanguage('EN');
   await expect(campaign.outbox()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(retrying).toHaveCount(0);
   await expect(campaign.count('sent')).toHaveText('1');
   await shoot(page, 'tom-10-outbox-en');
   const sent = fake.messages.filter((m) => m.batch > 0);
@@ -191,6 +205,11 @@ test("Tom's day: a bike shop in Leeds, in English", async ({ page, backend, appU
   await expect(page.getByTestId('report-check-result')).toContainText("The register still holds this report's history");
   await page.getByTestId('integrity-card').scrollIntoViewIfNeeded();
   await shoot(page, 'tom-12-integrity-en');
+  await shell.switchLanguage('RU');
+  await expect(page.getByTestId('report-check-result')).toContainText('Реестр по-прежнему содержит историю этого отчёта');
+  await page.getByTestId('integrity-card').scrollIntoViewIfNeeded();
+  await shoot(page, 'tom-12-integrity-ru');
+  await shell.switchLanguage('EN');
   // A head the register never had is named as such.
   await page.getByTestId('report-head').fill(printed.replace(/events:(\d+):[0-9a-f]{16}/, 'events:$1:0123456789abcdef'));
   await page.getByTestId('check-report').click();

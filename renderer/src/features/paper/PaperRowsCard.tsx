@@ -8,6 +8,7 @@ import { useContactStore } from '../../stores/contact.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
+import { staffLabel } from '../../components/staff';
 
 type ContactRow = Output<'sheets.contactRows'>['rows'][number];
 
@@ -96,12 +97,12 @@ export function PaperRowsCard({ contactId }: { contactId: number }) {
                         {t(`paper.contactRows.${c.kind === 'void' ? 'voided' : 'corrected'}`)}
                       </Badge>
                       <Text size="xs" c="dimmed" data-testid="paper-row-reason">
-                        {c.reason} · {t('paper.rows.by', { name: c.by })} · {when(c.at)}
+                        {c.reason} · {t('paper.rows.by', { name: staffLabel(c.by, t) })} · {when(c.at)}
                       </Text>
                     </>
                   ) : (
                     <Text size="xs" c="dimmed">
-                      {when(r.enteredAt)} · {t('paper.rows.by', { name: r.enteredBy })}
+                      {when(r.enteredAt)} · {t('paper.rows.by', { name: staffLabel(r.enteredBy, t) })}
                     </Text>
                   )}
                 </Table.Td>

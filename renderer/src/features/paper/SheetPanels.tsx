@@ -7,6 +7,7 @@ import { useAppStore } from '../../stores/app.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatBytes, formatDateTime, formatPhone } from '../../components/format';
 import { formatSheetDate } from './dates';
+import { staffLabel } from '../../components/staff';
 
 /** What the sheet is: serial, form, how far its entry has got, its scans, and what its boxes mean. */
 export function SheetHeader({ open }: { open: OpenSheet }) {
@@ -48,7 +49,7 @@ export function SheetHeader({ open }: { open: OpenSheet }) {
             </Text>
           </Text>
           <Text size="xs" c="dimmed">
-            {t('paper.sheet.printed', { date: when(sheet.printedAt), by: sheet.printedBy, paper: sheet.paper.toUpperCase() })}
+            {t('paper.sheet.printed', { date: when(sheet.printedAt), by: staffLabel(sheet.printedBy, t), paper: sheet.paper.toUpperCase() })}
           </Text>
           <Group gap={6} mt={4}>
             <Text size="xs" c="dimmed">
@@ -156,7 +157,7 @@ export function EnteredRows({ open }: { open: OpenSheet }) {
                   <Table.Td>
                     <Text size="xs">{formatDateTime(r.enteredAt, timeZone, i18n.language)}</Text>
                     <Text size="xs" c="dimmed">
-                      {t('paper.rows.by', { name: r.enteredBy })}
+                      {t('paper.rows.by', { name: staffLabel(r.enteredBy, t) })}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -241,7 +242,7 @@ export function ScanPanel({ open, onAttached }: { open: OpenSheet; onAttached?: 
                   </Text>
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {formatDateTime(s.addedAt, timeZone, i18n.language)} · {t('paper.scans.by', { name: s.addedBy })}
+                  {formatDateTime(s.addedAt, timeZone, i18n.language)} · {t('paper.scans.by', { name: staffLabel(s.addedBy, t) })}
                 </Text>
               </div>
             ))}
