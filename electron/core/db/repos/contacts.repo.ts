@@ -742,7 +742,9 @@ export class ContactsRepo {
       count:
         source.kind === 'match' && !filter
           ? `SELECT count(*) FROM (${fts} LIMIT @cap)`
-          : `SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE ${where} LIMIT @cap)`,
+          : // In the list's own order: matches spread through it are met early; another index may start with a long
+            // run of rows that do not match (the contacts that never had a consent, first in the last-change index).
+            `SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE ${where} ${orderBy} LIMIT @cap)`,
     }[what];
     stmt = this.db.prepare<Record<string, string | number>, unknown>(sql);
     if (what === 'ids' || what === 'idsAfter' || what === 'count') stmt = stmt.pluck();
