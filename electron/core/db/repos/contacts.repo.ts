@@ -308,7 +308,12 @@ export class ContactsRepo {
    * {@link FENCE}th row of it lies.
    */
   private writes = 0;
-  private known: { token: string; count: number | null; fences: Map<string, ListPosition[]> } = { token: '', count: null, fences: new Map() };
+  private known: { token: string; count: number | null; fences: Map<string, ListPosition[]>; counts: Map<string, ListCount> } = {
+    token: '',
+    count: null,
+    fences: new Map(),
+    counts: new Map(),
+  };
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[number], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND ${ACTIVE}`);
@@ -345,11 +350,11 @@ export class ContactsRepo {
   }
 
   /** What the list has worked out, valid while neither this connection (through here) nor another one changed contacts. */
-  private knowledge(): { count: number | null; fences: Map<string, ListPosition[]> } | null {
+  private knowledge(): { count: number | null; fences: Map<string, ListPosition[]>; counts: Map<string, ListCount> } | null {
     // Inside a transaction our own writes may still roll back: work it out again, keep nothing.
     if (this.db.inTransaction) return null;
     const token = `${this.dataVersion.get()}:${this.writes}`;
-    if (this.known.token !== token) this.known = { token, count: null, fences: new Map() };
+    if (this.known.token !== token) this.known = { token, count: null, fences: new Map(), counts: new Map() };
     return this.known;
   }
 
@@ -616,8 +621,18 @@ export class ContactsRepo {
   countOf(q: ListSource | ListQuery, cap: number): ListCount {
     const query = 'source' in q ? q : { source: q };
     if (query.source.kind === 'all' && !query.filter) return { total: this.count() };
+    // A narrowed list's count is kept like its fences (until contacts change): its next pages do not count again.
+    const known = this.knowledge();
+    const name = `${queryName(query)}|${cap}`;
+    const kept = known?.counts.get(name);
+    if (kept) return kept;
     const n = this.statement(query, 'count').get({ ...this.params(query), cap: cap + 1 }) as number;
-    return n > cap ? { atLeast: cap } : { total: n };
+    const counted = n > cap ? { atLeast: cap } : { total: n };
+    if (known) {
+      if (known.counts.size >= 64) known.counts.delete(known.counts.keys().next().value!);
+      known.counts.set(name, counted);
+    }
+    return counted;
   }
 
   /**
