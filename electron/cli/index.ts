@@ -1,7 +1,7 @@
 import { createBackend, type Backend } from '../core/backend';
 import { resolveDbPath } from '../core/infra/paths';
 import { EnvSecrets } from '../core/infra/secrets';
-import { busyError, isSqliteBusy } from '../core/db/busy';
+import { BUSY_CHANGE, busyError, isSqliteBusy } from '../core/db/busy';
 import { offlineBackupDispatch } from '../core/backups/service';
 import { systemClock } from '../core/infra/clock';
 import { isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
@@ -76,7 +76,7 @@ function openRegister(
     // A register that is newer, damaged or gone is the person's to act on (exit 1); anything else is ours (exit 2).
     if (isRegisterRefusal(code)) return { error: { code, message }, exit: 1 };
     // Opening met another process's long write (a first run, a migration): the person waits a moment (exit 1).
-    if (isSqliteBusy(err)) return { error: { code: 'BUSY', message: busyError('a change').message }, exit: 1 };
+    if (isSqliteBusy(err)) return { error: { code: 'BUSY', message: busyError(BUSY_CHANGE).message }, exit: 1 };
     return { error: { code: 'INTERNAL', message }, exit: 2 };
   }
 }

@@ -1,7 +1,9 @@
 import { createDispatcher, type Dispatch } from '../../shared/contract/dispatch';
+import { storeSaid } from '../../shared/contract/said';
 import type { Handlers } from '../../shared/contract/api';
 import { listPolicyPacks } from '../../shared/domain/policy/policy';
 import { openDatabase, type Db } from './db/open';
+import { BUSY_CHANGE } from './db/busy';
 import { randomIds, systemClock, type Clock, type Ids } from './infra/clock';
 import { createContext, type ServiceContext } from './context';
 import { addContact, getContact, updateContact } from './register/contacts';
@@ -218,7 +220,7 @@ export function createBackend(options: BackendOptions): Backend {
     },
     changes: () => changes.get()!,
     busyWaitMs: options.busyWaitMs,
-    describeBusy: () => optOuts?.describe(false) ?? 'a change',
+    describeBusy: () => optOuts?.describe(false) ?? BUSY_CHANGE,
   });
   optOuts = new OptOutIntake(ctx, journal, lock, (err) => reportQuietly('optouts', err));
   const intake = optOuts;
@@ -374,7 +376,7 @@ export function createBackend(options: BackendOptions): Backend {
     'audit.verifyContact': (i) => verifyContact(ctx, integrity, i),
     'audit.acceptHead': (i) => acceptHead(ctx, integrity, i),
     'audit.list': (i) => listAudit(ctx, i),
-    'register.rebuildProjection': () => intake.during('rebuilding the consent projection', () => rebuildProjection(ctx)),
+    'register.rebuildProjection': () => intake.during(storeSaid('busy.rebuild'), () => rebuildProjection(ctx)),
     'inbound.receive': (i) => intake.inbound(i),
     'complaints.record': (i) => recordComplaint(ctx, i),
     'complaints.list': (i) => listComplaints(ctx, i),
@@ -416,12 +418,12 @@ export function createBackend(options: BackendOptions): Backend {
             i.dryRun,
             control,
           ),
-        `an import of ${file.name}`,
+        storeSaid('busy.importOf', { file: file.name }),
       );
     },
     'import.job': (i) => jobs.get(i.jobId),
     'import.cancel': (i) => jobs.cancel(i.jobId),
-    'import.undo': (i) => intake.during(`undoing import ${i.batch}`, () => undoImport(ctx, i.batch, resolveActor(ctx, i.staff))),
+    'import.undo': (i) => intake.during(storeSaid('busy.undoImport', { batch: i.batch }), () => undoImport(ctx, i.batch, resolveActor(ctx, i.staff))),
     'import.batches': () => ({
       batches: ctx.imports.listBatches(200).map((b) => ({
         id: b.id,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SaidSchema } from './said';
 import { ExclusionReasons } from '../domain/gate/gate';
 import { PolicyPackIds } from '../domain/policy/policy';
 import {
@@ -87,10 +88,12 @@ export const PendingOptOut = z.object({
   channel: Channel,
   purpose: Purpose,
   receivedAt: IsoInstant,
-  /** What held the register when it was accepted. */
+  /** What held the register when it was accepted: in English, and by key (waitingForSaid). */
   waitingFor: z.string(),
-  /** Why it could not be entered yet (it is honoured all the same). */
+  waitingForSaid: SaidSchema,
+  /** Why it could not be entered yet (it is honoured all the same): in English, and by key (problemSaid). */
   problem: z.string().nullable(),
+  problemSaid: SaidSchema.nullable(),
 });
 /** An opt-out waiting to be entered into the register. */
 export type PendingOptOut = z.infer<typeof PendingOptOut>;

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/contract/errors';
+import { readSaid, ref, storeSaid } from '../../../shared/contract/said';
 import type { Db } from './open';
 
 /**
@@ -14,9 +15,17 @@ export function isSqliteBusy(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-/** The refusal an ordinary write gets while another window or process holds the register: nothing was changed. */
+/** What holds the register, stored by key (storeSaid): a change, an import of a file, an undo… */
+export const BUSY_CHANGE = storeSaid('busy.change');
+
+/**
+ * The refusal an ordinary write gets while another window or process holds the register: nothing was changed. `what`
+ * is what holds it as stored (storeSaid; another version's plain words are shown as they are): `params.what` carries it
+ * by key for the person's language, `details.what` in English.
+ */
 export function busyError(what: string): AppError {
-  return new AppError('BUSY', 'register.busy', { what }, { what });
+  const s = readSaid(what);
+  return new AppError('BUSY', 'register.busy', { what: s.key ? ref(s.key, s.params) : s.message }, { what: s.message });
 }
 
 /** Run `fn` with the connection's blocking wait for a lock set to `ms`, then put it back. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { storeSaid } from '../../../shared/contract/said';
 import { AppError } from '../../../shared/contract/errors';
-import { busyError, isSqliteBusy } from '../db/busy';
+import { BUSY_CHANGE, busyError, isSqliteBusy } from '../db/busy';
 import type { ImportJob, ImportSummary } from '../../../shared/contract/api';
 
 /** How a turn at the register meets another process's write lock (see RegisterLock). */
@@ -65,7 +66,7 @@ export class RegisterLock {
         // A turn that already wrote something cannot simply be run again; nor can one whose wait is over.
         if (!changes || changes() !== before || Date.now() + pause > deadline) {
           this.waitingSince = null;
-          throw busyError(describeBusy?.() ?? 'a change');
+          throw busyError(describeBusy?.() ?? BUSY_CHANGE);
         }
         this.waitingSince ??= Date.now();
         await new Promise((ok) => setTimeout(ok, pause));
@@ -96,8 +97,8 @@ export class ImportJobs {
     dryRun: boolean,
     totalBytes: number,
     work: (control: { signal: AbortSignal; onProgress: (p: ImportJob['progress']) => void }) => Promise<ImportSummary>,
-    /** What the import is, in words ("an import of big.csv"). */
-    what = 'an import',
+    /** What the import is, by key (storeSaid: "an import of big.csv"). */
+    what = storeSaid('busy.import'),
   ): ImportJob {
     this.prune();
     const job: JobState = {

@@ -1,4 +1,5 @@
 import { api, type ConsentCell, type Output, type ParsedInput, type PendingOptOut } from '../../../shared/contract/api';
+import { readSaid, ref, storeSaid } from '../../../shared/contract/said';
 import { AppError } from '../../../shared/contract/errors';
 import { isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
@@ -261,7 +262,7 @@ export class OptOutIntake {
         if (!this.enter(e)) return;
       } catch (err) {
         if (isSqliteBusy(err)) return;
-        journal.markProblem(e.uid, err instanceof AppError ? err.message : 'internal error');
+        journal.markProblem(e.uid, err instanceof AppError ? storeSaid(err.key, err.params) : storeSaid('door.internal'));
         if (!(err instanceof AppError)) this.onInternalError(err);
       }
     }
@@ -317,7 +318,7 @@ export class OptOutIntake {
           appendAudit(ctx, 'system', 'optout.entered', `optout:${e.uid}`, {
             kind: e.kind,
             receivedAt: iso(e.receivedAt),
-            waitedFor: e.waitingFor,
+            waitedFor: readSaid(e.waitingFor).message,
             events: eventIds,
             firstEventId: eventIds.length ? Math.min(...eventIds) : null,
           });
@@ -332,13 +333,20 @@ export class OptOutIntake {
     throw lastErr;
   }
 
-  /** What holds the register, in words, for the person: another process's note, this process's own, or a change. */
+  /**
+   * What holds the register, by key (stored form, storeSaid) for the person: another process's note, this process's
+   * own, or a change. A note from an older version (plain words) is named as it is.
+   */
   describe(own: boolean): string {
     const notes = this.journal?.activity(own) ?? [];
     const first = notes[0];
-    if (!first) return own ? 'other work in this window' : 'a change';
+    if (!first) return storeSaid(own ? 'busy.ownWork' : 'busy.change');
     const secs = Math.max(0, Math.round((Date.now() - first.since) / 1000));
-    return `${first.what} (started ${secs < 90 ? `${secs} s` : `${Math.round(secs / 60)} min`} ago)`;
+    const note = readSaid(first.what);
+    const what = note.key ? ref(note.key, note.params) : note.message;
+    return secs < 90
+      ? storeSaid('busy.startedSeconds', { what, seconds: secs })
+      : storeSaid('busy.startedMinutes', { what, minutes: Math.round(secs / 60) });
   }
 
   /** The BUSY refusal for an ordinary write, naming what holds the register. */

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readSaid } from '../../../shared/contract/said';
 import { randomUUID } from 'node:crypto';
 import type { PendingOptOut } from '../../../shared/contract/api';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
@@ -81,8 +82,11 @@ export function toPendingOptOut(e: OptOutEntry): PendingOptOut {
     channel: e.channel,
     purpose: e.purpose,
     receivedAt: new Date(e.receivedAt).toISOString(),
-    waitingFor: e.waitingFor,
-    problem: e.problem,
+    // Stored by key (storeSaid; an older version's plain words as they are): English here, by key beside it.
+    waitingFor: readSaid(e.waitingFor).message,
+    waitingForSaid: readSaid(e.waitingFor),
+    problem: e.problem === null ? null : readSaid(e.problem).message,
+    problemSaid: e.problem === null ? null : readSaid(e.problem),
   };
 }
 

@@ -9,7 +9,7 @@ import type { AdapterEnv, ProviderAdapter, ProviderConfig, ProviderKind, SecretS
 import { audienceHistory, gateMember, gateRules } from '../campaigns/plan';
 import { pendingOptOutsOfAudience } from '../campaigns/audience';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from '../context';
-import { busyError, isSqliteBusy } from '../db/busy';
+import { BUSY_CHANGE, busyError, isSqliteBusy } from '../db/busy';
 import { toApiEvent } from '../register/consent';
 import { resolveActor } from '../register/staff';
 import { readSaid, readSaidOrNull, ref, storeSaid, type SaidRef } from '../../../shared/contract/said';
@@ -154,7 +154,7 @@ export class Outbox {
       await this.drain(input.batch, input.maxWaitSeconds * 1000, input.sync);
     } catch (err) {
       // A step that met another process's write inside a shared transaction surfaces as SQLite's own error.
-      if (isSqliteBusy(err)) throw busyError(this.o.describeBusy?.() ?? 'a change');
+      if (isSqliteBusy(err)) throw busyError(this.o.describeBusy?.() ?? BUSY_CHANGE);
       throw err;
     }
     return this.o.lock.run(() => this.progress(input.batch));
@@ -293,7 +293,7 @@ export class Outbox {
       }
     const attempts = (prev?.attempts ?? 0) + 1;
     const s = {
-      reason: storeSaid(AUTO_PAUSE_KEY, { problem: runStopReason(err, this.o.describeBusy ?? (() => 'a change')) }),
+      reason: storeSaid(AUTO_PAUSE_KEY, { problem: runStopReason(err, this.o.describeBusy ?? (() => BUSY_CHANGE)) }),
       at: prev?.at ?? this.ctx.clock.now(),
       attempts,
       busy,

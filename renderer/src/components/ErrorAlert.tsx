@@ -4,8 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client';
 import type { FieldProblem } from '../../../shared/contract/errors';
 import { knownKey } from '../../../shared/contract/errors';
-import { translateSaid } from '../i18n/errors';
-import { translateBusyWhat } from '../i18n/server-messages';
+import { translateParam, translateSaid } from '../i18n/errors';
 
 /** A field path in the person's language: the longest translated prefix, e.g. policyOverrides.quietHours.start → send window. */
 export function fieldName(t: TFunction, path: string): string {
@@ -28,10 +27,10 @@ export function fieldMessage(t: TFunction, error: ApiCallError, problem: FieldPr
   return t(`fieldProblem.${error.code}`, { message: problem.message, defaultValue: problem.message });
 }
 
-/** What holds the register when a write was answered BUSY (register.busy's `what`), or null. */
-function busyHolder(error: ApiCallError): string | null {
-  const what = error.params?.what ?? error.details?.what;
-  return typeof what === 'string' && what ? what : null;
+/** What holds the register when a write was answered BUSY (register.busy's `what`, by key), in the person's language, or null. */
+function busyHolder(t: TFunction, error: ApiCallError): string | null {
+  const what = error.params?.what ?? (typeof error.details?.what === 'string' ? error.details.what : undefined);
+  return what ? translateParam(t, what) || null : null;
 }
 
 function problemFor(error: unknown, field: string): FieldProblem | undefined {
@@ -54,12 +53,12 @@ export function useFieldError(error: unknown): (field: string) => string | undef
  * screen has one.
  */
 export function ErrorAlert({ error, mt, onRetry }: { error: unknown; mt?: string; onRetry?: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   if (!error) return null;
   const api = error instanceof ApiCallError ? error : null;
   const code = api?.code ?? 'INTERNAL';
   const fields = api?.fields ?? [];
-  const holder = api && code === 'BUSY' ? busyHolder(api) : null;
+  const holder = api && code === 'BUSY' ? busyHolder(t, api) : null;
   // What the core said helps when no field carries the problem (e.g. "not reachable"), translated by its key. A
   // problem with a file, a mapping or the country needs no "file:" in front of it.
   const detail = api && fields.length === 0 && !holder ? translateSaid(t, api).replace(/^(file|fileId|mapping|defaultCountry): /, '') : null;
@@ -84,7 +83,7 @@ export function ErrorAlert({ error, mt, onRetry }: { error: unknown; mt?: string
       )}
       {holder && (
         <Text size="sm" data-testid="busy-holder">
-          {t('errors.busyWith', { what: translateBusyWhat(holder, i18n.language) })}
+          {t('errors.busyWith', { what: holder })}
         </Text>
       )}
       {detail && <div style={{ fontSize: 12, opacity: 0.8 }}>{t('errors.detail', { message: detail })}</div>}

@@ -40,6 +40,12 @@ function translateParams(t: TFunction, params: SaidParams | MessageParams | unde
   return out;
 }
 
+/** One parameter in the person's language: a nested message by its key, a plain value as it is. */
+export function translateParam(t: TFunction, v: SaidParams[string] | undefined): string {
+  if (v === undefined) return '';
+  return isSaidRef(v) ? translateSaid(t, { key: v.key, ...(v.params ? { params: v.params } : {}), message: renderSaid(v.key, v.params) }) : String(v);
+}
+
 /**
  * One thing the core said, in the person's language: by its key when the catalog knows it (t('errors.' + key)),
  * else `message` as it was sent (an answer from an older or newer version, a text stored before keys existed, or a

@@ -10,7 +10,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { STATUS_COLOR, StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { countryName, formatDateTime, formatPhone } from '../../components/format';
-import { translateBusyWhat, translateServerMessage } from '../../i18n/server-messages';
+import { translateSaid } from '../../i18n/errors';
 import { RecordConsentModal } from './RecordConsentModal';
 import { CertificatePanel } from './CertificatePanel';
 import { PersonPanel } from './PersonPanel';
@@ -118,9 +118,9 @@ export function ContactScreen({ contactId }: { contactId: number }) {
               {t('contact.optOutPendingDetail', {
                 cell: `${t(`channel.${p.channel}`)} · ${t(`purpose.${p.purpose}`)}`,
                 date: when(p.receivedAt),
-                what: translateBusyWhat(p.waitingFor, i18n.language),
+                what: translateSaid(t, p.waitingForSaid),
               })}
-              {p.problem && ` ${t('errors.detail', { message: translateServerMessage(p.problem, i18n.language) ?? p.problem })}`}
+              {p.problemSaid && ` ${t('errors.detail', { message: translateSaid(t, p.problemSaid) })}`}
             </Text>
           ))}
         </Alert>
