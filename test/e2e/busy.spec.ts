@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { storeSaid } from '../../shared/contract/said';
 import { existsSync } from 'node:fs';
 import { test, expect, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
@@ -18,8 +19,9 @@ function holdRegister(dbPath: string) {
   expect(existsSync(journalPath), 'the opt-out journal beside the register').toBe(true);
   const journal = new Database(journalPath);
   const note = Number(
-    journal.prepare('INSERT INTO activity (pid, what, since) VALUES (?, ?, ?)').run(process.ppid, 'an import of big.csv', Date.now() - 12_000)
-      .lastInsertRowid,
+    journal
+      .prepare('INSERT INTO activity (pid, what, since) VALUES (?, ?, ?)')
+      .run(process.ppid, storeSaid('busy.importOf', { file: 'big.csv' }), Date.now() - 12_000).lastInsertRowid,
   );
   const register = new Database(dbPath);
   register.exec('BEGIN IMMEDIATE');
