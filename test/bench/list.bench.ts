@@ -171,7 +171,7 @@ type Filter = NonNullable<Parameters<typeof listContacts>[1]['filter']>;
 const within = (n: number, i: number) => Math.max(0, Math.floor(((i * 7919) % 997) * (n / 1000)) - 50);
 function ordered(label: string, input: { sort?: Sort; filter?: Filter; segment?: string }, samples = 200): void {
   started = performance.now();
-  const first = page(input);
+  page(input);
   // How many match (exactly, for the depths to sample; the list itself counts up to 1,000).
   const asked = { ...((input.segment ? ctx.segments.byName(input.segment)?.filter : {}) as Filter), ...(input.filter ?? {}) };
   const n = ctx.contacts.countOf({ source: { kind: 'all' }, filter: filterSql(toListFilter(ctx, asked).filter, T0) }, CONTACTS * 2);
