@@ -1,4 +1,4 @@
-import { AppError, type ApiError, type Result } from '../../shared/contract/errors';
+import { AppError, apiError, type ApiError, type Result } from '../../shared/contract/errors';
 import type { SecretStore } from '../core/sending/providers/types';
 import { ParentSecrets } from './parent-secrets';
 import {
@@ -46,7 +46,7 @@ export interface Serving {
   closed: Promise<'closed' | 'fatal'>;
 }
 
-const closingError: ApiError = { code: 'INTERNAL', message: 'Optin Desk is closing; the operation was not started' };
+const closingError: ApiError = apiError('INTERNAL', 'door.closing');
 
 /**
  * The backend process's message loop. The main process sends `start` (the register's path), then contract calls
@@ -79,7 +79,7 @@ export function serveBackend(port: ParentPortLike, options: ServeOptions): Servi
         port.postMessage({
           type: 'result',
           id: message.id,
-          result: { ok: false, error: { code: 'INTERNAL', message: 'internal error; the answer could not be passed on' } },
+          result: { ok: false, error: apiError('INTERNAL', 'door.answerLost') },
         });
     }
   };
@@ -100,18 +100,11 @@ export function serveBackend(port: ParentPortLike, options: ServeOptions): Servi
       } catch (err) {
         // The dispatcher maps every error itself; this only guards the loop.
         log(`${call.method.slice(0, 80)} failed: ${err instanceof Error ? err.name : 'unknown error'}`);
-        result = { ok: false, error: { code: 'INTERNAL', message: 'internal error; the operation was not completed' } };
+        result = { ok: false, error: apiError('INTERNAL', 'door.internal') };
       }
       // The answer waits until the keychain has kept what the call changed, so "saved" means saved.
       const refused = secrets ? await secrets.settle() : [];
-      if (refused.length > 0 && result.ok)
-        result = {
-          ok: false,
-          error: {
-            code: 'INTERNAL',
-            message: `the settings were saved, but the system keychain did not keep the provider's secret (${refused.join('; ')}); enter the secret again`,
-          },
-        };
+      if (refused.length > 0 && result.ok) result = { ok: false, error: apiError('INTERNAL', 'door.secretNotKept', { secrets: refused.join('; ') }) };
       answer(call.id, result);
     })();
     inFlight.add(done);
@@ -162,11 +155,8 @@ export function serveBackend(port: ParentPortLike, options: ServeOptions): Servi
     } catch (err) {
       fatal =
         err instanceof AppError
-          ? { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
-          : {
-              code: 'INTERNAL',
-              message: `the register could not be opened (${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'})`,
-            };
+          ? err.toApiError()
+          : apiError('INTERNAL', 'door.registerUnopened', { reason: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error' });
       log(`could not start: ${fatal.code}: ${fatal.message}`);
       state = 'failed';
       post({ type: 'fatal', error: fatal });

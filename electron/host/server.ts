@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Dispatch } from '../../shared/contract/dispatch';
-import type { ErrorCode } from '../../shared/contract/errors';
+import { apiError, type ErrorCode, type MessageKey, type MessageParams } from '../../shared/contract/errors';
 
 /** Options of the local HTTP host. */
 export interface HostOptions {
@@ -68,8 +68,16 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type: 
   res.end(body);
 }
 
-function refuse(res: ServerResponse, status: number, code: ErrorCode, message: string, extra: Record<string, string> = {}): void {
-  send(res, status, JSON.stringify({ ok: false, error: { code, message } }), 'application/json', extra);
+/** The host's own refusal, before the contract: an AppError-shaped answer by key (the page translates it). */
+function refuse(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  key: MessageKey,
+  params?: MessageParams,
+  extra: Record<string, string> = {},
+): void {
+  send(res, status, JSON.stringify({ ok: false, error: apiError(code, key, params) }), 'application/json', extra);
 }
 
 /** "5 MB (5242880 bytes)": a limit as a person reads it, with the exact figure. */
@@ -140,7 +148,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
-      if (!res.headersSent) refuse(res, 500, 'INTERNAL', 'internal error');
+      if (!res.headersSent) refuse(res, 500, 'INTERNAL', 'door.internal');
     });
   });
 
@@ -149,32 +157,24 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // address being served are answered, for the page as well as the API.
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts.has(hostHeader))
-      return refuse(res, 403, 'VALIDATION_FAILED', `the Host header "${hostHeader.slice(0, 100)}" does not name this host; open ${base}`);
+      return refuse(res, 403, 'VALIDATION_FAILED', 'host.badHost', { host: hostHeader.slice(0, 100), address: base });
     const target = req.url ?? '/';
-    if (!target.startsWith('/')) return refuse(res, 400, 'VALIDATION_FAILED', 'the request path must start with /');
+    if (!target.startsWith('/')) return refuse(res, 400, 'VALIDATION_FAILED', 'host.badPath');
     const pathname = target.replace(/[?#].*$/s, '');
     const path = decodePath(pathname);
-    if (path === null) return refuse(res, 400, 'VALIDATION_FAILED', 'the request path has bad percent-encoding');
+    if (path === null) return refuse(res, 400, 'VALIDATION_FAILED', 'host.badEncoding');
     if (path.startsWith('/api/')) {
       // Another site in the person's browser must not drive the register: the page's own origin exactly, when a
       // browser names one (the Host is already one of ours, so this is the served origin).
       const origin = req.headers.origin;
-      if (origin !== undefined && origin.toLowerCase() !== `http://${hostHeader}`)
-        return refuse(res, 403, 'VALIDATION_FAILED', 'cross-origin request refused: only the page this host serves may call its API');
+      if (origin !== undefined && origin.toLowerCase() !== `http://${hostHeader}`) return refuse(res, 403, 'VALIDATION_FAILED', 'host.crossOrigin');
       // Any process on this machine can reach the port; only the page opened with this launch's secret may call.
       const m = /^Bearer ([\x21-\x7e]+)$/.exec(req.headers.authorization ?? '');
       if (!m || !sameSecret(m[1]!, secretDigest))
-        return refuse(
-          res,
-          401,
-          'UNAUTHORIZED',
-          `this call lacks the host's access key: open the address the host printed when it started (${base}/#k=…)`,
-          { 'WWW-Authenticate': 'Bearer realm="optin-desk"' },
-        );
-      if (req.method !== 'POST') return refuse(res, 405, 'VALIDATION_FAILED', 'use POST', { Allow: 'POST' });
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'VALIDATION_FAILED', 'send application/json');
-      const tooLarge = () =>
-        refuse(res, 413, 'VALIDATION_FAILED', `the request body is larger than the limit of ${describeLimit(maxBody)}`, { Connection: 'close' });
+        return refuse(res, 401, 'UNAUTHORIZED', 'host.noKey', { address: `${base}/#k=…` }, { 'WWW-Authenticate': 'Bearer realm="optin-desk"' });
+      if (req.method !== 'POST') return refuse(res, 405, 'VALIDATION_FAILED', 'host.usePost', undefined, { Allow: 'POST' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'VALIDATION_FAILED', 'host.sendJson');
+      const tooLarge = () => refuse(res, 413, 'VALIDATION_FAILED', 'host.tooLarge', { limit: describeLimit(maxBody) }, { Connection: 'close' });
       if (Number(req.headers['content-length'] ?? 0) > maxBody) return tooLarge();
       let body: string;
       try {
@@ -187,7 +187,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       try {
         input = body ? JSON.parse(body) : {};
       } catch {
-        return refuse(res, 400, 'VALIDATION_FAILED', 'the request body is not valid JSON');
+        return refuse(res, 400, 'VALIDATION_FAILED', 'host.notJson');
       }
       const result = await options.dispatch(path.slice('/api/'.length), input);
       return send(res, 200, JSON.stringify(result), 'application/json');

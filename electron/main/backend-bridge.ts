@@ -1,4 +1,4 @@
-import type { ApiError, Result } from '../../shared/contract/errors';
+import { apiError, type ApiError, type MessageKey, type MessageParams, type Result } from '../../shared/contract/errors';
 import {
   hasType,
   isBackendEvent,
@@ -64,8 +64,9 @@ interface Pending {
   resolve: (result: Result<unknown>) => void;
 }
 
-const fail = (message: string): Result<unknown> => ({ ok: false, error: { code: 'INTERNAL', message } });
-const CLOSING = 'Optin Desk is closing; the operation was not started';
+/** The bridge's own failure, by key (the window translates it). */
+const fail = (key: MessageKey, params?: MessageParams): Result<unknown> => ({ ok: false, error: apiError('INTERNAL', key, params) });
+const CLOSING = 'door.closing' as const;
 
 /** Replace every known secret value in a line of output. */
 export function redactKnown(line: string, secrets: Iterable<string>): string {
@@ -181,7 +182,7 @@ export class BackendBridge {
       entry.sent = true;
     } catch {
       this.pending.delete(entry.message.id);
-      entry.resolve({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'the input cannot be passed on' } });
+      entry.resolve({ ok: false, error: apiError('VALIDATION_FAILED', 'door.inputNotPassed') });
     }
   }
 
@@ -209,9 +210,7 @@ export class BackendBridge {
         if (!entry?.sent) return;
         this.pending.delete(entry.message.id);
         const result = message.result as Result<unknown> | undefined;
-        entry.resolve(
-          result && typeof result === 'object' && typeof result.ok === 'boolean' ? result : fail('internal error; the answer was malformed'),
-        );
+        entry.resolve(result && typeof result === 'object' && typeof result.ok === 'boolean' ? result : fail('door.answerMalformed'));
         return;
       }
       case 'secret.get':
@@ -224,7 +223,13 @@ export class BackendBridge {
         return;
       case 'fatal': {
         const error = message.error as ApiError;
-        this.refusal = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+        this.refusal = {
+          code: error.code,
+          ...(error.key ? { key: error.key } : {}),
+          ...(error.params ? { params: error.params } : {}),
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        };
         this.state = 'failed';
         this.answerAll({ ok: false, error: this.refusal });
         this.options.onFatal(this.refusal);
@@ -270,20 +275,12 @@ export class BackendBridge {
     }
     if (this.state === 'failed' || this.state === 'closed') return;
     // What the stopped process had may or may not have been done: say so, never run it again unasked.
-    const lost = this.answerAll(
-      fail(
-        `the register's background process stopped unexpectedly (exit code ${code}); this operation may not have completed — check, then try again`,
-      ),
-      (p) => p.sent,
-    );
+    const lost = this.answerAll(fail('door.processStopped', { code }), (p) => p.sent);
     const now = this.now();
     this.crashes = [...this.crashes.filter((t) => now - t < (this.options.restartWindowMs ?? 60_000)), now];
     if (this.crashes.length > (this.options.maxRestarts ?? 3)) {
       this.state = 'stopped';
-      this.refusal = {
-        code: 'INTERNAL',
-        message: `the register's background process keeps stopping (exit code ${code}); close Optin Desk and open it again`,
-      };
+      this.refusal = apiError('INTERNAL', 'door.processKeepsStopping', { code });
       this.log.error(`[backend] stopped ${this.crashes.length} times within a minute (exit code ${code}); not starting it again`);
       this.answerAll({ ok: false, error: this.refusal });
       this.options.onGiveUp(this.refusal);

@@ -1,5 +1,5 @@
 import type { Input, Method, Output } from '../../../shared/contract/api';
-import type { ApiError, ErrorCode, FieldProblem, Result } from '../../../shared/contract/errors';
+import { apiError, type ApiError, type ErrorCode, type FieldProblem, type Result } from '../../../shared/contract/errors';
 import { markSlow, SLOW_CALL_MS } from '../stores/busy.store';
 
 /** A refused or failed call, with the contract's code and field problems. */
@@ -90,7 +90,7 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
   try {
     result = await transport(method, input);
   } catch {
-    throw new ApiCallError({ code: 'INTERNAL', message: 'the register is not reachable' });
+    throw new ApiCallError(apiError('INTERNAL', 'door.unreachable'));
   } finally {
     if (timer !== null) clearTimeout(timer);
     slow.settle?.();
