@@ -871,7 +871,13 @@ export const ERAS: Record<number, (s: Shop) => void> = {
   13(s) {
     s.era(13);
     const filter = { marketing: { channel: 'sms', status: ['granted'] }, tags: ['vip'] };
-    s.ids.segment = s.insert('segments', { name: 'Постоянные', filter: JSON.stringify(filter), created_at: s.now, created_by: 'Марина', updated_at: s.now });
+    s.ids.segment = s.insert('segments', {
+      name: 'Постоянные',
+      filter: JSON.stringify(filter),
+      created_at: s.now,
+      created_by: 'Марина',
+      updated_at: s.now,
+    });
     s.audit('Марина', 'segment.saved', `segment:${s.ids.segment}`, { name: 'Постоянные', filter });
   },
 };
