@@ -370,7 +370,7 @@ export const messagesEn = {
   'outbox.retry': 'retry: {{code}} {{answer}}',
   'outbox.answer': '{{code}}: {{answer}}',
   'outbox.providerStopped': 'provider stopped the batch: {{code}}: {{answer}}',
-  'outbox.providerPaused': '{{provider}}: {{code}}: {{answer}}',
+  'outbox.providerPaused': '{{provider}} answered {{code}}: {{answer}}',
   'outbox.providerUnusable': '{{provider}}: {{problem}}',
   'outbox.optedOutWithProvider': 'the recipient opted out with the provider',
   'outbox.numberFlagged': 'number flagged',

@@ -238,7 +238,7 @@ test('a provider that refuses its token pauses the campaign; fixed in settings, 
 
   // The webhook answers 401: the campaign stops and says why; nobody got anything.
   await expect(campaign.pausedBanner()).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('paused-reason')).toContainText('Shop relay answered: HTTP 401: the webhook refused the token');
+  await expect(page.getByTestId('paused-reason')).toContainText('Shop relay answered HTTP 401: the webhook refused the token');
   await expect(campaign.count('pending')).toHaveText('6');
   expect(fake.messages).toHaveLength(0);
   await shoot(page, 'outbox-paused-en');

@@ -574,7 +574,7 @@ export class BatchRun {
           storeSaid('outbox.providerStopped', { code: outcome.code, answer }),
         );
         ctx.outbox.updateRun(this.batchId, {
-          pausedReason: storeSaid('outbox.providerPaused', { provider: m.provider, code: outcome.code, answer }),
+          pausedReason: storeSaid('outbox.providerPaused', { provider: m.provider, code: outcome.code.replace(/^HTTP_(\d{3})$/, 'HTTP $1'), answer }),
           pausedAt: now,
         });
         appendAudit(ctx, 'outbox', 'batch.paused', `batch:${this.batchId}`, { provider: m.provider, code: outcome.code });
