@@ -96,6 +96,11 @@ export const messagesEn = {
   'contacts.offsetWithCursor': 'offset: give an offset or a cursor, not both (a cursor already says where the page starts)',
   'contacts.offsetOrCursor': 'give an offset or a cursor, not both',
 
+  // Notes the register writes into a consent event's evidence (stored by key: storeSaid; older events hold the English)
+  'note.signedOn': 'signed on {{date}}',
+  'note.claimFrom': 'claim from {{file}}',
+  'note.doNotContact': 'do not contact, {{file}}',
+
   // Managing people: merge, delete, deletion requests (register/people.ts)
   'people.intoWhom': 'intoPhone: name the contact to merge into (its number or id)',
   'people.intoNotInRegister': 'intoPhone: {{phone}} is not in the register',

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { ref, said, type Said, type SaidRef } from '../../../shared/contract/said';
+import { ref, said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
 import { once } from 'node:events';
 import { AppError } from '../../../shared/contract/errors';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
@@ -371,7 +371,7 @@ export async function runImport(
     fileName: file.name.slice(0, 300),
     row: plan.row,
     ...(c ? { columns: c.columns } : {}),
-    ...(c?.source ? { source: c.source } : { note: c ? `claim from ${file.name}` : `do not contact, ${file.name}` }),
+    ...(c?.source ? { source: c.source } : { note: storeSaid(c ? 'note.claimFrom' : 'note.doNotContact', { file: file.name.slice(0, 300) }) }),
   });
 
   let sink: Sink;

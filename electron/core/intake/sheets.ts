@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { ref } from '../../../shared/contract/said';
+import { ref, storeSaid } from '../../../shared/contract/said';
 import { extname, join } from 'node:path';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
 import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
@@ -270,7 +270,7 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
     sheetRef: purpose === 'personal_data' && personalData ? personalData.serial : sheet.serial,
     row: input.row,
     ...(scan ? { scanSha256: scan.sha256 } : {}),
-    note: `signed on ${input.signedOn}`,
+    note: storeSaid('note.signedOn', { date: input.signedOn }),
   });
 
   return ctx.db

@@ -1,3 +1,4 @@
+import { readSaid } from '../../../shared/contract/said';
 import { localTime } from '../../../shared/domain/time/zones';
 import type { Channel, ConsentAction, ConsentMethod, ConsentStatus, Purpose } from '../../../shared/domain/consent/types';
 import type { CertificateData, CertificateEvent } from '../register/certificate';
@@ -218,6 +219,25 @@ const MARGIN = mm(16);
 const WIDTH = PAGE.width - 2 * MARGIN;
 const BOTTOM = PAGE.height - mm(18);
 
+/**
+ * A note the register wrote into an event's evidence, in `language`: a keyed one (storeSaid) in its words, anything
+ * else (staff's own note, a note written before keys) as it is.
+ */
+export function noteText(note: string, language: PrintLanguage): string {
+  const s = readSaid(note);
+  const p = s.params ?? {};
+  if (language === 'ru')
+    switch (s.key) {
+      case 'note.signedOn':
+        return `подписано ${String(p.date)}`;
+      case 'note.claimFrom':
+        return `заявление без доказательства из файла «${String(p.file)}»`;
+      case 'note.doNotContact':
+        return `не писать, файл «${String(p.file)}»`;
+    }
+  return s.message;
+}
+
 /** The certificate as an A4 PDF in `language`: the same content as the JSON-LD record, for a person to read. */
 export async function renderCertificatePdf(data: CertificateData, language: PrintLanguage): Promise<Buffer> {
   const L = certificateLabels(language);
@@ -325,8 +345,10 @@ export async function renderCertificatePdf(data: CertificateData, language: Prin
       });
     if (e.source) para(`${L.source}: ${e.source}`, { indent: sub, gap: 1 });
     // A note that only repeats what is printed above (the sheet's date, the customer's text) is left out.
-    const repeats = e.note !== null && (e.note === `signed on ${e.sheet?.signedOn ?? ''}` || e.note === e.inbound?.text);
-    if (e.note && !repeats) para(`${L.note}: ${e.note}`, { indent: sub, gap: 1 });
+    const keyed = e.note !== null ? readSaid(e.note) : null;
+    const repeats =
+      e.note !== null && (keyed?.key === 'note.signedOn' || e.note === `signed on ${e.sheet?.signedOn ?? ''}` || e.note === e.inbound?.text);
+    if (e.note && !repeats) para(`${L.note}: ${noteText(e.note, language)}`, { indent: sub, gap: 1 });
     y += 3;
   };
 

@@ -1,5 +1,6 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
+import { readSaid } from '../../../shared/contract/said';
 import { Channels, Purposes, type Channel, type ConsentStatus, type Purpose } from '../../../shared/domain/consent/types';
 import { isFutureDate } from '../../../shared/domain/consent/decide';
 import { formatHead, type RegisterHeads } from '../../../shared/domain/integrity/head';
@@ -413,7 +414,8 @@ function evidenceJson(e: CertificateEvent): Record<string, unknown> {
       ? { 'optin:importFile': { 'optin:fileName': e.importFile.name, 'optin:sha256': e.importFile.sha256, 'optin:row': e.importFile.row } }
       : {}),
     ...(e.source ? { 'optin:source': e.source } : {}),
-    ...(e.note ? { 'optin:note': e.note } : {}),
+    // The note in English (a keyed note rendered; a staff member's own words as written).
+    ...(e.note ? { 'optin:note': readSaid(e.note).message } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
 import { translateSaid } from '../../i18n/errors';
+import { readSaid } from '../../../../shared/contract/said';
 import { RecipientStatusBadge, reasonLabel } from './labels';
 import { staffLabel } from '../../components/staff';
 
@@ -166,7 +167,7 @@ function Detail({ detail }: { detail: RecipientDetail }) {
                   />
                 )}
                 {proof.evidence.source && <ProofRow label={t('campaigns.proof.source')} value={proof.evidence.source} />}
-                {proof.evidence.note && <ProofRow label={t('campaigns.proof.note')} value={proof.evidence.note} />}
+                {proof.evidence.note && <ProofRow label={t('campaigns.proof.note')} value={translateSaid(t, readSaid(proof.evidence.note))} />}
                 {proof.expiresAt && <ProofRow label={t('campaigns.proof.expires')} value={when(proof.expiresAt)} />}
                 <ProofRow label={t('campaigns.proof.event')} value={`#${proof.id} · ${proof.uid}`} mono />
                 <ProofRow label={t('campaigns.proof.hash')} value={proof.hash} mono testId="proof-hash" />

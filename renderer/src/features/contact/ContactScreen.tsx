@@ -3,6 +3,7 @@ import { IntegrityWarning } from './IntegrityWarning';
 import { PaperRowsCard } from '../paper/PaperRowsCard';
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Channels, Purposes } from '../../../../shared/domain/consent/types';
 import { useContactStore } from '../../stores/contact.store';
 import { useAppStore } from '../../stores/app.store';
@@ -11,6 +12,7 @@ import { STATUS_COLOR, StatusBadge } from '../../components/StatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { countryName, formatDateTime, formatPhone } from '../../components/format';
 import { translateSaid } from '../../i18n/errors';
+import { readSaid } from '../../../../shared/contract/said';
 import { RecordConsentModal } from './RecordConsentModal';
 import { CertificatePanel } from './CertificatePanel';
 import { PersonPanel } from './PersonPanel';
@@ -19,7 +21,9 @@ import { purposesForPack } from '../../components/purposes';
 
 /** A contact's consents now and the full, provable history behind them. */
 /** One evidence value as a person reads it: the file's consent columns as "header: value", a hash shortened. */
-function evidenceText(key: string, value: unknown): string {
+function evidenceText(key: string, value: unknown, t: TFunction): string {
+  // A note the register wrote is stored by key (older ones, and staff's own notes, are shown as written).
+  if (key === 'note' && typeof value === 'string') return translateSaid(t, readSaid(value));
   if (key === 'columns' && value && typeof value === 'object')
     return Object.entries(value as Record<string, string>)
       .map(([header, cell]) => `${header} = ${cell}`)
@@ -243,7 +247,7 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                           e.formCode && t('contact.form', { code: e.formCode }),
                           ...Object.entries(e.evidence)
                             .filter(([k]) => k !== 'formVersionId')
-                            .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${evidenceText(k, v)}`),
+                            .map(([k, v]) => `${t(`contact.evidence.${k}`)}: ${evidenceText(k, v, t)}`),
                         ]
                     )
                       .filter(Boolean)
