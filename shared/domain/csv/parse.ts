@@ -49,6 +49,9 @@ export function countLineBreaks(s: string, from: number, to: number): number {
 /** A resumable CSV parser for one delimiter (a single character). */
 export class CsvParser {
   private buf = '';
+  /** Text after `buf` kept unsearched while a quoted value is open and no quote has come (see push). */
+  private carry: string[] = [];
+  private carried = 0;
   /** The line at buf[0]. */
   private line = 1;
   private row: string[] = [];
@@ -70,6 +73,15 @@ export class CsvParser {
 
   /** Take the next piece of text; the records it completes are appended to `out`. */
   push(text: string, out: CsvRecord[] = []): CsvRecord[] {
+    // A quoted value left open by earlier text: text without a quote cannot close it, so it is only kept (joined
+    // once, when a quote comes or the text ends) instead of being appended and searched again piece after piece,
+    // which made a long quoted value — or a quote never closed — cost the square of its length.
+    if (this.resume >= 0 && text.indexOf('"') === -1) {
+      this.carry.push(text);
+      this.carried += text.length;
+      return out;
+    }
+    this.takeCarry();
     // Scanned in windows of 16K characters: V8 keeps a scan of that size in optimised code (a scan over a whole
     // 256 KB piece ran in the interpreter after every deoptimisation, several times slower). A long value carried
     // over from the last piece takes the rest at once, so it is never copied window by window.
@@ -86,6 +98,7 @@ export class CsvParser {
 
   /** The text has ended: the last record, complete or not, is appended to `out`. */
   end(out: CsvRecord[] = []): CsvRecord[] {
+    this.takeCarry();
     this.scan(true, out);
     return out;
   }
@@ -93,7 +106,15 @@ export class CsvParser {
   /** The record being read when the text so far ran out, if one has begun: where it starts and whether a quote is open. */
   pending(): { line: number; quoteOpen: boolean; chars: number } | null {
     if (this.buf === '' && this.row.length === 0) return null;
-    return { line: this.rowLine, quoteOpen: this.resume >= 0, chars: this.buf.length };
+    return { line: this.rowLine, quoteOpen: this.resume >= 0, chars: this.buf.length + this.carried };
+  }
+
+  /** The text kept while a quoted value was open, back at the end of the buffer (its quote search resumes there). */
+  private takeCarry(): void {
+    if (this.carry.length === 0) return;
+    this.buf += this.carry.join('');
+    this.carry = [];
+    this.carried = 0;
   }
 
   private endRecord(out: CsvRecord[], row: string[], endLine: number): void {
