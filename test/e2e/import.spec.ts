@@ -211,14 +211,14 @@ test('a long file shows progress and can be cancelled: nothing is written', asyn
   await expect(imp.field('sms consent')).toHaveValue('Consent');
 
   // Cancel the preview: back to the columns.
-  await imp.preview();
+  await imp.startPreview();
   await expect(page.getByTestId('job-progress')).toBeVisible();
   await page.getByTestId('cancel-job').click();
   await expect(page.getByTestId('notice')).toHaveText('Preview cancelled. Nothing was written.');
   await expect(page.getByTestId('mapping-table')).toBeVisible();
 
   // Preview to the end, then cancel the import itself.
-  await imp.preview();
+  await imp.startPreview();
   await expect(page.getByTestId('job-rows')).not.toHaveText(/^0 rows/);
   await shoot(page, 'import-progress-en');
   await expect(imp.figure('created')).toHaveAttribute('data-value', '300000', { timeout: 60_000 });

@@ -1,4 +1,4 @@
-import type { Download, Page } from '@playwright/test';
+import { expect, type Download, type Page } from '@playwright/test';
 
 /** A file handed to the file input: a name and its bytes. */
 export interface UploadFile {
@@ -76,8 +76,18 @@ export class ImportPage {
     await this.page.getByRole('option', { name: label, exact: true }).click();
   }
 
-  async preview(): Promise<void> {
+  /** Start the dry run without waiting for it (to watch its progress or cancel it). */
+  async startPreview(): Promise<void> {
     await this.page.getByTestId('to-preview').click();
+  }
+
+  /**
+   * Run the dry run and wait for what it ends with: its figures or an error. A dry run reads the whole file, which on
+   * a loaded CI machine can take longer than an assertion's 5 s (a CI run once timed out here on a six-row workbook).
+   */
+  async preview(): Promise<void> {
+    await this.startPreview();
+    await expect(this.page.getByTestId('preview').or(this.page.getByTestId('error'))).toBeVisible({ timeout: 30_000 });
   }
 
   /** A figure of the preview or the report, by its key (rows, created, rejected…). */
