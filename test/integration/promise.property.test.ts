@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testBackend, TestClock, type Caller } from '../support/backend';
@@ -123,6 +124,15 @@ describe('the promise, as properties', () => {
             await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
             expect(new Set(provider.recipients())).toEqual(sendableNow);
             expect((await t.call('audit.verify', {})).ok).toBe(true);
+            // The list's last consent change is each contact's latest 'since', whatever order the events came in.
+            const ro = new Database(t.dbPath, { readonly: true });
+            try {
+              const off =
+                'SELECT count(*) FROM contacts c WHERE consent_changed_at IS NOT coalesce((SELECT max(since) FROM consent_state WHERE contact_id = c.id), 0)';
+              expect(ro.prepare(off).pluck().get()).toBe(0);
+            } finally {
+              ro.close();
+            }
           } finally {
             t.cleanup();
           }

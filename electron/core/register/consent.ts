@@ -289,8 +289,7 @@ export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuild
         const hi = lo + REBUILD_CHUNK - 1;
         const fresh = foldRange(ctx, lo, hi);
         diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), () => changed++);
-        ctx.consent.deleteStatesRange(lo, hi);
-        for (const s of fresh) ctx.consent.insertState(s);
+        ctx.consent.replaceStatesRange(lo, hi, fresh);
         cells += fresh.length;
       }
       appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });

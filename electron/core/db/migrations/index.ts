@@ -13,6 +13,7 @@ import { m0011 } from './0011_provider_sync';
 import { m0012 } from './0012_contact_links';
 import { m0013 } from './0013_segments';
 import { m0014 } from './0014_provider_signals';
+import { m0015 } from './0015_changed_at_by_repo';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -40,7 +41,23 @@ export type { Migration, MigrationDb } from './migration';
  */
 
 /** Every migration in order; index + 1 is the schema version it produces. Never edit one that has landed. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014];
+export const migrations: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+  m0010,
+  m0011,
+  m0012,
+  m0013,
+  m0014,
+  m0015,
+];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */
 export class MigrationError extends Error {

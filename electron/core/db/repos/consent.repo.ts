@@ -105,6 +105,9 @@ export class ConsentRepo {
   private readonly contactStatesStmt;
   private readonly insertStateStmt;
   private readonly proofStmt;
+  private readonly stateSinceStmt;
+  private readonly raiseChangedStmt;
+  private readonly recomputeChangedStmt;
   private eventByIdStmt: Statement<[number], EventRow> | undefined;
 
   constructor(private readonly db: Db) {
@@ -127,6 +130,16 @@ export class ConsentRepo {
     );
     this.insertStateStmt = db.prepare(
       'INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.stateSinceStmt = db
+      .prepare<[number, Channel, Purpose], number | null>('SELECT since FROM consent_state WHERE contact_id = ? AND channel = ? AND purpose = ?')
+      .pluck();
+    this.raiseChangedStmt = db.prepare<[number, number, number]>(
+      'UPDATE contacts SET consent_changed_at = ? WHERE id = ? AND consent_changed_at < ?',
+    );
+    this.recomputeChangedStmt = db.prepare<[{ id: number }]>(
+      `UPDATE contacts SET consent_changed_at = coalesce((SELECT max(since) FROM consent_state WHERE contact_id = @id), 0)
+       WHERE id = @id AND consent_changed_at IS NOT coalesce((SELECT max(since) FROM consent_state WHERE contact_id = @id), 0)`,
     );
     this.proofStmt = db.prepare<[number], { method: ConsentMethod; evidence: string; form_version_id: number | null }>(
       'SELECT method, evidence, form_version_id FROM consent_events WHERE id = ?',
@@ -173,8 +186,16 @@ export class ConsentRepo {
     return this.contactEventsStmt.all(contactId, knownAt).map(toEvent);
   }
 
+  /**
+   * Write one projection cell, and keep its contact's last consent change (`contacts.consent_changed_at`, the latest
+   * `since` of its cells, which the list sorts and filters by): raised when the cell's `since` is later, recomputed
+   * only when it moves back (a backdated event that changed the answer).
+   */
   upsertState(s: StateRecord): void {
+    const was = this.stateSinceStmt.get(s.contactId, s.channel, s.purpose);
     this.upsertStateStmt.run(s);
+    if (was !== undefined && was !== null && (s.since === null || s.since < was)) this.recomputeChangedStmt.run({ id: s.contactId });
+    else if (s.since !== null) this.raiseChangedStmt.run(s.since, s.contactId, s.since);
   }
 
   /** One event by id. */
@@ -239,8 +260,27 @@ export class ConsentRepo {
     }));
   }
 
-  insertState(s: StateRecord): void {
-    this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+  /**
+   * Put the projection cells of contacts with ids in [lo, hi] in place of what is there (a rebuild), and set those
+   * contacts' last consent change from them in one pass: each contact is written once, and only when it changes.
+   */
+  replaceStatesRange(lo: number, hi: number, cells: readonly StateRecord[]): void {
+    this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
+    for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+    this.db
+      .prepare(
+        `UPDATE contacts SET consent_changed_at = m.at
+         FROM (SELECT contact_id, coalesce(max(since), 0) AS at FROM consent_state WHERE contact_id BETWEEN @lo AND @hi GROUP BY contact_id) AS m
+         WHERE contacts.id = m.contact_id AND contacts.consent_changed_at IS NOT m.at`,
+      )
+      .run({ lo, hi });
+    // Contacts left without any cell.
+    this.db
+      .prepare(
+        `UPDATE contacts SET consent_changed_at = 0
+         WHERE id BETWEEN ? AND ? AND consent_changed_at <> 0 AND NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.contact_id = contacts.id)`,
+      )
+      .run(lo, hi);
   }
 
   /** Projection cells of contacts with ids in [lo, hi]. */
@@ -260,10 +300,6 @@ export class ConsentRepo {
         expiresAt,
         lastEventSeq,
       }));
-  }
-
-  deleteStatesRange(lo: number, hi: number): void {
-    this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
   }
 
   /** Events with ids in [first, last], in order (an import batch's own events are one such range). */
