@@ -195,6 +195,7 @@ export function healthSpan(now: number, weeks: number, timeZone: string): { from
   return { from: zonedTimeToUtc(fy, fm, fd, 0, 0, 0, timeZone), weeks: list };
 }
 
+const QUARTER_HOUR = 15 * 60_000;
 const HANDED_OFF = new Set(['sent', 'delivered', 'read', 'failed', 'undeliverable', 'unknown']);
 const DELIVERED = new Set(['delivered', 'read']);
 const FAILED = new Set(['failed', 'undeliverable']);
@@ -235,7 +236,15 @@ export function computeHealth(input: HealthInput): HealthReport {
   const span = healthSpan(input.now, input.weeks, timeZone);
   const optOutWindow = thresholds.optOutWindowHours * HOUR;
   const complaintWindow = thresholds.complaintWindowDays * DAY;
-  const weekOf = (at: number) => isoWeekAt(at, timeZone);
+  // Every zone's offset is a whole number of quarter hours, so a quarter hour never straddles a local midnight: the
+  // week is worked out once per quarter hour, not once per recipient (a campaign's hand-offs share a few of them).
+  const weekByQuarter = new Map<number, string>();
+  const weekOf = (at: number): string => {
+    const quarter = Math.floor(at / QUARTER_HOUR);
+    let week = weekByQuarter.get(quarter);
+    if (week === undefined) weekByQuarter.set(quarter, (week = isoWeekAt(at, timeZone)));
+    return week;
+  };
   const inSpan = (at: number) => at >= span.from && at <= input.now;
 
   const names = new Map(input.campaigns.map((c) => [c.id, c]));

@@ -528,13 +528,15 @@ export class ContactsRepo {
    * How long names get (the whole name and its first word) and whether any is written in Cyrillic: the linter
    * counts a message's length and encoding for the longest recipient.
    */
+  // NOT INDEXED: a walk of the table reads every name in page order; SQLite would otherwise walk a partial index of
+  // active contacts (0013's list orders) and look each row up, three times slower (0.09 s against 0.03 s at 100k).
   nameStats(): { maxName: number; maxFirstName: number; cyrillic: boolean } {
     const r = this.db
       .prepare(
         `SELECT coalesce(max(length(name)), 0) AS maxName,
                 coalesce(max(length(CASE WHEN instr(trim(name), ' ') > 0 THEN substr(trim(name), 1, instr(trim(name), ' ') - 1) ELSE trim(name) END)), 0) AS maxFirst,
                 EXISTS (SELECT 1 FROM contacts WHERE removed_at IS NULL AND name GLOB '*[А-яЁё]*') AS cyrillic
-           FROM contacts WHERE removed_at IS NULL`,
+           FROM contacts NOT INDEXED WHERE removed_at IS NULL`,
       )
       .get() as { maxName: number; maxFirst: number; cyrillic: number };
     return { maxName: r.maxName, maxFirstName: r.maxFirst, cyrillic: r.cyrillic === 1 };
