@@ -9,6 +9,7 @@ import type { ContactRecord } from '../db/repos/contacts.repo';
 import { toFoldable } from '../register/consent-log';
 import type { ServiceContext } from '../context';
 import type { GateOptOut } from '../register/optout-journal';
+import { numbersOfPerson } from '../register/person';
 import { getSettings } from '../register/settings';
 
 /**
@@ -169,9 +170,32 @@ export function withPendingOptOuts(
   return out;
 }
 
-/** The opt-outs waiting in the journal for one contact (none without a journal). */
-function pendingOf(ctx: ServiceContext, contact: Pick<ContactRecord, 'id' | 'phone'>): GateOptOut[] {
-  return ctx.optouts?.forContact(contact.phone, contact.id > 0 ? contact.id : null) ?? [];
+/**
+ * The opt-outs waiting in the journal for one contact (none without a journal): its own, and those from another
+ * number of the same person (a merged contact: an opt-out from any of a person's numbers reaches all of them).
+ */
+function pendingOf(ctx: ServiceContext, contact: ContactRecord): GateOptOut[] {
+  // One read of the journal (a handful of entries at most), as the contact's own opt-outs alone took before.
+  const active = ctx.optouts?.active() ?? [];
+  if (!active.length) return [];
+  const own = active.filter((o) => o.phone === contact.phone || (contact.id > 0 && o.contactId === contact.id));
+  if (own.length === active.length || contact.id <= 0) return own;
+  const person = byPersonNumbers(ctx, active).get(contact.id) ?? [];
+  return person.length ? [...new Set([...own, ...person])] : own;
+}
+
+/**
+ * Waiting opt-outs by the contact ids they reach through a person's linked numbers: an opt-out from (or for) one
+ * number of a merged person, under the id of each of the person's other numbers. The journal holds a handful at most.
+ */
+function byPersonNumbers(ctx: ServiceContext, active: readonly GateOptOut[]): Map<number, GateOptOut[]> {
+  const out = new Map<number, GateOptOut[]>();
+  for (const o of active) {
+    const from = (o.contactId !== null ? ctx.contacts.get(o.contactId) : undefined) ?? ctx.contacts.getByPhone(o.phone);
+    if (!from) continue;
+    for (const other of numbersOfPerson(ctx, from)) if (other.id !== from.id) out.set(other.id, [...(out.get(other.id) ?? []), o]);
+  }
+  return out;
 }
 
 /**
@@ -182,7 +206,7 @@ export function pendingOptOutsOfAudience(ctx: ServiceContext, at: number): (m: A
   const active = ctx.optouts?.active() ?? [];
   if (!active.length) return (m) => m;
   const byPhone = new Map<string, GateOptOut[]>();
-  const byId = new Map<number, GateOptOut[]>();
+  const byId = byPersonNumbers(ctx, active);
   for (const o of active) {
     byPhone.set(o.phone, [...(byPhone.get(o.phone) ?? []), o]);
     if (o.contactId !== null) byId.set(o.contactId, [...(byId.get(o.contactId) ?? []), o]);
@@ -211,6 +235,19 @@ export function pendingOptOutShifts(
   for (const o of active) {
     const contact = (o.contactId !== null ? ctx.contacts.get(o.contactId) : undefined) ?? ctx.contacts.getByPhone(o.phone);
     if (!contact || contact.removedAt || seen.has(contact.id)) continue;
+    // An opt-out from another number of a person shifts the person's primary number, the one in the audience.
+    const primary = contact.mergedInto ? ctx.contacts.get(contact.mergedInto) : undefined;
+    if (primary && !primary.removedAt && !seen.has(primary.id)) {
+      const member = memberOf(ctx, primary);
+      if (inAudience(primary, member)) {
+        seen.add(primary.id);
+        const history = historyOf(ctx, primary, rules, at, 0);
+        const after = { ...member, cells: withPendingOptOuts(member.cells, pendingOf(ctx, primary), at) };
+        if (after.cells !== member.cells)
+          out.push({ before: gateMember(member, campaign, at, rules, history), after: gateMember(after, campaign, at, rules, history) });
+      }
+    }
+    if (contact.mergedInto) continue;
     const member = memberOf(ctx, contact);
     if (!inAudience(contact, member)) continue;
     seen.add(contact.id);
@@ -235,7 +272,9 @@ export function gateContact(
   rules: GateRules,
   exceptCampaign = 0,
 ): { channel: Channel; verdict: GateVerdict } {
-  if (contact.removedAt) return { channel: routeOf(campaign.channel)[0]!, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
+  // A number merged into another contact since the plan is no recipient of its own: the person's primary number is.
+  if (contact.removedAt || contact.mergedInto)
+    return { channel: routeOf(campaign.channel)[0]!, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
   const member = memberOf(ctx, contact);
   const pending = pendingOf(ctx, contact);
   if (pending.length) member.cells = withPendingOptOuts(member.cells, pending, at);
@@ -318,12 +357,15 @@ export function marketingOfPage(ctx: ServiceContext, contacts: readonly ContactR
     m.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
   }
   const pending = ctx.optouts?.active() ?? [];
+  const linked = pending.length ? byPersonNumbers(ctx, pending) : new Map<number, GateOptOut[]>();
   // The frequency cap only defers, so recent hand-offs do not change this answer and are not read.
   const { complaints, flagged } = ctx.contacts.pageHistory(contacts);
   for (const c of contacts) {
     const cells = states.get(c.id) ?? new Map<string, ConsentState>();
     let member = memberOf(ctx, c, cells);
-    const mine = pending.length ? pending.filter((o) => o.phone === c.phone || o.contactId === c.id) : [];
+    const mine = pending.length
+      ? [...new Set([...pending.filter((o) => o.phone === c.phone || o.contactId === c.id), ...(linked.get(c.id) ?? [])])]
+      : [];
     if (mine.length) member = { ...member, cells: withPendingOptOuts(member.cells, mine, at) };
     const history: SendingHistory = { lastComplaintAt: complaints.get(c.id) ?? null, recentMarketing: 0, flagged: flagged.has(c.phone) };
     out.set(c.id, listedMarketing(member, cells, at, rules, history));

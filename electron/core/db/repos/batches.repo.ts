@@ -114,7 +114,10 @@ const HISTORY_UNIT = 2 ** 40;
 const HISTORY_IN_KEY = 2 ** 13;
 /** How many history classes {@link BatchesRepo.audienceGroups} takes: entries are `contact id × HISTORY_CLASSES + class`. */
 export const HISTORY_CLASSES = 2 ** 20;
-/** Reach code of a contact an undone import removed: never part of an audience. */
+/**
+ * Reach code of a contact an undone import removed, or of another number of a person (merged into a primary contact):
+ * never part of an audience (a campaign reaches a merged person on the primary number only).
+ */
 const REMOVED_CODE = 7;
 const FITS = ConsentStatuses.length < 7 && CELLS.length <= 6 && REACHES.length < REMOVED_CODE;
 const SLICE = 1 << 16;
@@ -125,7 +128,7 @@ const caseOf = (column: string, whens: [string, string | number][], likeliest: r
   const ordered = [...whens].sort(([a], [b]) => rank(a) - rank(b));
   return `CASE ${column} ${ordered.map(([v, code]) => `WHEN ${quote(v)} THEN ${code}`).join(' ')} ELSE ${otherwise} END`;
 };
-const CONTACT_CODE = `iif(c.removed_at IS NOT NULL, ${REMOVED_CODE}, ${caseOf(
+const CONTACT_CODE = `iif(c.removed_at IS NOT NULL OR c.merged_into IS NOT NULL, ${REMOVED_CODE}, ${caseOf(
   'c.reach',
   REACHES.map((r, i) => [r, i + 1]),
   ['mobile'],
@@ -235,13 +238,17 @@ export class BatchesRepo {
   /**
    * Walk the audience (every contact, or those with any of `tags`) in id order with all its projection cells
    * (the personal-data consent may sit on another channel than the message), one contact at a time, without
-   * holding the audience in memory.
+   * holding the audience in memory. A merged person's other numbers are not members: the primary number is.
    */
   *audience(audience: readonly string[] | AudienceSpec): Generator<AudienceMember> {
     const { tags, filter } = specOf(audience);
     const params: Record<string, string | number> = { ...(filter?.params ?? {}) };
     tags.forEach((t, i) => (params[`tag${i}`] = t));
-    const where = [`c.removed_at IS NULL`, ...(tags.length ? [tagCondition(tags)] : []), ...(filter ? [filter.sql] : [])].join(' AND ');
+    const where = [
+      `c.removed_at IS NULL AND c.merged_into IS NULL`,
+      ...(tags.length ? [tagCondition(tags)] : []),
+      ...(filter ? [filter.sql] : []),
+    ].join(' AND ');
     const rows = this.db
       .prepare<
         Record<string, string | number>,
@@ -330,7 +337,7 @@ export class BatchesRepo {
     const people = this.db
       .prepare<Record<string, string | number>, number>(
         `SELECT (c.id - @lo) * 16 + ${CONTACT_CODE} FROM contacts c
-         WHERE c.id > @lo AND c.id <= @hi AND ${listed ? `c.removed_at IS NULL AND ${chosen}` : `${CONTACT_CODE} <> @usual`} ORDER BY c.id`,
+         WHERE c.id > @lo AND c.id <= @hi AND ${listed ? `c.removed_at IS NULL AND c.merged_into IS NULL AND ${chosen}` : `${CONTACT_CODE} <> @usual`} ORDER BY c.id`,
       )
       .pluck();
     // With tags, the cells of those contacts only (a seek each); without, the whole projection in key order.
