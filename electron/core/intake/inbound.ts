@@ -1,27 +1,15 @@
-import { AppError } from "../../../shared/contract/errors";
-import {
-  api,
-  type ConsentEvent,
-  type Output,
-  type ParsedInput,
-} from "../../../shared/contract/api";
-import {
-  classifyInbound,
-  DEFAULT_KEYWORDS,
-} from "../../../shared/domain/keywords/classify";
-import { normalizePhone } from "../../../shared/domain/phone/normalize";
-import type { Purpose } from "../../../shared/domain/consent/types";
-import { appendAudit, iso, type ServiceContext } from "../context";
-import { getSettings } from "../register/settings";
-import { resolveActor } from "../register/staff";
-import {
-  findContact,
-  insertContact,
-  parsePhoneOrThrow,
-} from "../register/contacts";
-import { consentCells, recordConsent } from "../register/consent";
-import { WINBACK_SOURCE } from "../register/confirmations";
-import { otherNumbersOfPerson } from "../register/person";
+import { AppError } from '../../../shared/contract/errors';
+import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
+import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
+import { normalizePhone } from '../../../shared/domain/phone/normalize';
+import type { Purpose } from '../../../shared/domain/consent/types';
+import { appendAudit, iso, type ServiceContext } from '../context';
+import { getSettings } from '../register/settings';
+import { resolveActor } from '../register/staff';
+import { findContact, insertContact, parsePhoneOrThrow } from '../register/contacts';
+import { consentCells, recordConsent } from '../register/consent';
+import { WINBACK_SOURCE } from '../register/confirmations';
+import { otherNumbersOfPerson } from '../register/person';
 
 /**
  * inbound.receive: store the message, classify it with the pack's keywords and act at once. An opt-out is
@@ -31,50 +19,29 @@ import { otherNumbersOfPerson } from "../register/person";
  */
 export function receiveInbound(
   ctx: ServiceContext,
-  input: ParsedInput<"inbound.receive">,
+  input: ParsedInput<'inbound.receive'>,
   /** `source`: where a fetched reply came from (provider sync names the provider and its message id), kept in the evidence. */
   opts: { source?: string | undefined } = {},
-): Output<"inbound.receive"> {
+): Output<'inbound.receive'> {
   const settings = getSettings(ctx);
   if (input.providerId) {
     const seen = ctx.inbound.byProviderId(input.providerId);
-    if (seen)
-      return {
-        messageId: seen.id,
-        duplicate: true,
-        classified: seen.intent,
-        formCode: seen.formCode,
-        events: [],
-        note: "already received",
-      };
+    if (seen) return { messageId: seen.id, duplicate: true, classified: seen.intent, formCode: seen.formCode, events: [], note: 'already received' };
   }
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;
   if (at > now + 5 * 60 * 1000)
-    throw new AppError(
-      "FUTURE_DATE",
-      "inbound.futureAt",
-      { at: input.at ?? "" },
-      { fields: [{ path: "at", key: "common.inFuture" }] },
-    );
-  const c = classifyInbound(
-    input.text,
-    DEFAULT_KEYWORDS,
-    settings.effectivePolicy.optOutKeywords,
-  );
+    throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });
+  const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
   const parsed = normalizePhone(input.from, settings.defaultCountry);
   // An opt-out from a number the metadata rejects is still honoured (recordConsent keeps it); anything else needs a valid number.
-  if (!parsed.ok && c.intent !== "opt_out")
-    parsePhoneOrThrow(ctx, input.from, undefined, "from");
+  if (!parsed.ok && c.intent !== 'opt_out') parsePhoneOrThrow(ctx, input.from, undefined, 'from');
   const actor = resolveActor(ctx, input.staff);
   const evidenceNote = input.text.slice(0, 500);
 
   return ctx.db.transaction(() => {
-    let contact = parsed.ok
-      ? ctx.contacts.getByPhone(parsed.value.e164)
-      : undefined;
-    if (!contact && parsed.ok && c.intent !== "help" && c.intent !== "other")
-      contact = insertContact(ctx, parsed.value, {}, actor);
+    let contact = parsed.ok ? ctx.contacts.getByPhone(parsed.value.e164) : undefined;
+    if (!contact && parsed.ok && c.intent !== 'help' && c.intent !== 'other') contact = insertContact(ctx, parsed.value, {}, actor);
     const message = ctx.inbound.insert({
       providerId: input.providerId ?? null,
       channel: input.channel,
@@ -87,51 +54,45 @@ export function receiveInbound(
       formCode: c.formCode,
       contactId: contact?.id ?? null,
     });
-    const evidence = {
-      inboundMessageId: String(message.id),
-      note: evidenceNote,
-      ...(opts.source ? { source: opts.source } : {}),
-    };
+    const evidence = { inboundMessageId: String(message.id), note: evidenceNote, ...(opts.source ? { source: opts.source } : {}) };
     const events: ConsentEvent[] = [];
     let note: string | null = null;
     const record = (raw: Record<string, unknown>) => {
-      const r = recordConsent(ctx, api["consent.record"].input.parse(raw));
+      const r = recordConsent(ctx, api['consent.record'].input.parse(raw));
       events.push(...r.events);
       return r;
     };
     const who = contact ? { contactId: contact.id } : { phone: input.from };
 
     switch (c.intent) {
-      case "opt_out": {
+      case 'opt_out': {
         const r = record({
           ...who,
           channel: input.channel,
-          purpose: "marketing",
-          action: "revoke",
-          method: "inbound_keyword",
+          purpose: 'marketing',
+          action: 'revoke',
+          method: 'inbound_keyword',
           occurredAt: iso(at),
           staff: input.staff,
           evidence,
         });
-        contact = r.contact.id
-          ? (ctx.contacts.get(r.contact.id) ?? contact)
-          : contact;
+        contact = r.contact.id ? (ctx.contacts.get(r.contact.id) ?? contact) : contact;
         // The person asked, not the number: a STOP from any of a merged person's numbers revokes on all of them (the
         // primary that campaigns reach, and its other numbers), each event naming this very message as its evidence.
         for (const other of contact ? otherNumbersOfPerson(ctx, contact) : [])
           record({
             contactId: other.id,
             channel: input.channel,
-            purpose: "marketing",
-            action: "revoke",
-            method: "inbound_keyword",
+            purpose: 'marketing',
+            action: 'revoke',
+            method: 'inbound_keyword',
             occurredAt: iso(at),
             staff: input.staff,
             evidence,
           });
         break;
       }
-      case "opt_in": {
+      case 'opt_in': {
         const form = c.formCode ? ctx.forms.byCode(c.formCode) : undefined;
         if (c.formCode && !form) {
           note = `no consent wording with code ${c.formCode}; nothing recorded`;
@@ -142,114 +103,80 @@ export function receiveInbound(
           break;
         }
         // The wording names what the customer agreed to; a bare START agrees to marketing on this channel.
-        const purposes: Purpose[] = form ? form.purposes : ["marketing"];
+        const purposes: Purpose[] = form ? form.purposes : ['marketing'];
         for (const purpose of purposes) {
           const r = record({
             ...who,
             channel: input.channel,
             purpose,
-            action: "grant",
-            method: form ? "qr_keyword" : "inbound_keyword",
+            action: 'grant',
+            method: form ? 'qr_keyword' : 'inbound_keyword',
             occurredAt: iso(at),
             staff: input.staff,
-            evidence: {
-              ...evidence,
-              ...(form ? { formVersionId: form.id } : {}),
-            },
+            evidence: { ...evidence, ...(form ? { formVersionId: form.id } : {}) },
           });
           if (r.downgraded) note = r.downgraded.reason;
         }
         break;
       }
-      case "confirm": {
+      case 'confirm': {
         if (!contact) break;
-        const cells = consentCells(
-          ctx,
-          contact,
-          ctx.consent.eventsForContact(contact.id),
-          at,
-        ).filter((x) => x.channel === input.channel && x.status === "pending");
+        const cells = consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), at).filter(
+          (x) => x.channel === input.channel && x.status === 'pending',
+        );
         // A YES to a win-back the shop sent (a claim or a lapsed consent it asked about): the question and this answer
         // become the proof — a request naming the win-back, confirmed by this reply, both through the one append.
-        const winback =
-          cells.length === 0
-            ? ctx.confirmations.openWinback(contact.id, input.channel, at)
-            : undefined;
+        const winback = cells.length === 0 ? ctx.confirmations.openWinback(contact.id, input.channel, at) : undefined;
         if (winback) {
           record({
             contactId: contact.id,
             channel: input.channel,
-            purpose: "marketing",
-            action: "request",
-            method: "inbound_keyword",
+            purpose: 'marketing',
+            action: 'request',
+            method: 'inbound_keyword',
             occurredAt: iso(at),
             staff: input.staff,
-            evidence: {
-              ...evidence,
-              source: WINBACK_SOURCE,
-              note: `confirmation ${winback.id}: ${winback.text}`.slice(0, 500),
-            },
+            evidence: { ...evidence, source: WINBACK_SOURCE, note: `confirmation ${winback.id}: ${winback.text}`.slice(0, 500) },
           });
           record({
             contactId: contact.id,
             channel: input.channel,
-            purpose: "marketing",
-            action: "confirm",
-            method: "inbound_keyword",
+            purpose: 'marketing',
+            action: 'confirm',
+            method: 'inbound_keyword',
             occurredAt: iso(at),
             staff: input.staff,
             evidence,
           });
           break;
         }
-        if (cells.length === 0)
-          note = "nothing pending to confirm on this channel";
+        if (cells.length === 0) note = 'nothing pending to confirm on this channel';
         for (const cell of cells)
           record({
             contactId: contact.id,
             channel: cell.channel,
             purpose: cell.purpose,
-            action: "confirm",
-            method: "inbound_keyword",
+            action: 'confirm',
+            method: 'inbound_keyword',
             occurredAt: iso(at),
             staff: input.staff,
             evidence,
           });
         break;
       }
-      case "complaint":
-        if (contact)
-          ctx.inbound.insertComplaint({
-            contactId: contact.id,
-            inboundMessageId: message.id,
-            note: evidenceNote,
-            at,
-            recordedBy: actor,
-          });
+      case 'complaint':
+        if (contact) ctx.inbound.insertComplaint({ contactId: contact.id, inboundMessageId: message.id, note: evidenceNote, at, recordedBy: actor });
         break;
       default:
         break;
     }
-    appendAudit(ctx, actor, "inbound.received", `inbound:${message.id}`, {
-      intent: c.intent,
-      events: events.map((e) => e.id),
-    });
-    return {
-      messageId: message.id,
-      duplicate: false,
-      classified: c.intent,
-      formCode: c.formCode,
-      events,
-      note,
-    };
+    appendAudit(ctx, actor, 'inbound.received', `inbound:${message.id}`, { intent: c.intent, events: events.map((e) => e.id) });
+    return { messageId: message.id, duplicate: false, classified: c.intent, formCode: c.formCode, events, note };
   })();
 }
 
 /** complaints.record: staff mark a complaint against a contact (a call, a word at the till). */
-export function recordComplaint(
-  ctx: ServiceContext,
-  input: ParsedInput<"complaints.record">,
-): Output<"complaints.record"> {
+export function recordComplaint(ctx: ServiceContext, input: ParsedInput<'complaints.record'>): Output<'complaints.record'> {
   const contact = findContact(ctx, input);
   const actor = resolveActor(ctx, input.staff);
   return ctx.db.transaction(() => {
@@ -260,18 +187,13 @@ export function recordComplaint(
       at: ctx.clock.now(),
       recordedBy: actor,
     });
-    appendAudit(ctx, actor, "complaint.recorded", `contact:${contact.id}`, {
-      complaint: id,
-    });
+    appendAudit(ctx, actor, 'complaint.recorded', `contact:${contact.id}`, { complaint: id });
     return { id };
   })();
 }
 
 /** complaints.list: newest first. */
-export function listComplaints(
-  ctx: ServiceContext,
-  input: ParsedInput<"complaints.list">,
-): Output<"complaints.list"> {
+export function listComplaints(ctx: ServiceContext, input: ParsedInput<'complaints.list'>): Output<'complaints.list'> {
   return {
     complaints: ctx.inbound.complaints(input.offset, input.limit).map((k) => ({
       id: k.id,
