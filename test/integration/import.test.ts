@@ -316,6 +316,8 @@ describe('preview, commit, cancel and undo', () => {
     expect(preview.batch).toBeNull();
     const s = await importFile(t, path, { dryRun: false });
     expect(s.batch).toBe(1);
+    // The import wrote with a smaller page cache (its memory bound); the register's usual one is back.
+    expect(t.backend.db.pragma('cache_size', { simple: true })).toBe(-65536);
     const audit = await t.call('audit.list', { limit: 5 });
     expect(audit.entries.some((e) => e.action === 'import.committed' && e.entity === 'import:1')).toBe(true);
     expect((await t.call('audit.verify', {})).ok).toBe(true);
@@ -346,6 +348,7 @@ describe('preview, commit, cancel and undo', () => {
     expect(after.contacts).toBe(before.contacts);
     expect(after.events).toBe(before.events + 2);
     expect(t.backend.db.inTransaction).toBe(false);
+    expect(t.backend.db.pragma('cache_size', { simple: true })).toBe(-65536);
     expect((await t.call('audit.verify', {})).ok).toBe(true);
   });
 

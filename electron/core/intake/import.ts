@@ -26,6 +26,7 @@ import { appendAudit, type ServiceContext } from '../context';
 import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/consent-log';
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import { getSettings } from '../register/settings';
+import { limitPageCache } from '../db/open';
 import { gateMember, gateRules } from '../campaigns/audience';
 import type { ConsentState } from '../../../shared/domain/consent/types';
 import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
@@ -105,6 +106,8 @@ export interface ImportProgress {
 }
 
 const MAX_ERRORS_IN_SUMMARY = 100;
+/** The page cache while an import writes (the register's usual one is 64 MiB): its dirty pages spill to the WAL sooner. */
+const IMPORT_PAGE_CACHE_KIB = 16 * 1024;
 /** Example rows kept per kind of warning for the wizard; the report holds them all. */
 const EXAMPLES_PER_KIND = 5;
 
@@ -576,8 +579,10 @@ export async function runImport(
     for (const w of plan.warnings) warn(plan.row, w, cells);
   };
 
+  let restoreCache = (): void => undefined;
   const beginCommit = (): void => {
     if (dryRun) return;
+    restoreCache = limitPageCache(ctx.db, IMPORT_PAGE_CACHE_KIB);
     ctx.db.exec('BEGIN IMMEDIATE');
     batchId = ctx.imports.nextBatchId();
     ctx.imports.insertBatch({
@@ -693,6 +698,7 @@ export async function runImport(
     return summary;
   } finally {
     if (!dryRun && !committed && ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
+    restoreCache();
     await report.close();
     if (report.count === 0) {
       files.discard(reportFile.id);
