@@ -128,6 +128,11 @@ export const campaignsMethods = {
           tags: z.array(z.string()),
           /** The segment the audience was drawn from (its name when planned), if any. */
           segment: z.string().nullable().optional(),
+          /**
+           * What became of that segment since the plan (the campaign keeps the filter it copied then): its name now,
+           * or deleted. Null when the audience was not a segment.
+           */
+          segmentNow: z.object({ deleted: z.boolean(), name: z.string().nullable() }).nullable().optional(),
           plannedAt: IsoInstant,
           createdAt: IsoInstant,
           createdBy: z.string(),

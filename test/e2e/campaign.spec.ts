@@ -284,7 +284,7 @@ test('a cascade: checked for both channels, one provider per leg, the confirmati
   await campaign.describe({ tags: ['постоянные'] });
   await campaign.plan();
   await expect(page.getByTestId('campaign-channel')).toHaveText('WhatsApp → SMS');
-  await expect(page.getByTestId('campaign-audience')).toHaveText('Tags: постоянные');
+  await expect(page.getByTestId('campaign-audience')).toHaveText('Audience: tags постоянные');
   await expect(campaign.figure('audience')).toHaveText('3');
   await expect(campaign.exclusion('revoked').getByTestId('reason-count')).toHaveText('1');
   await expect(page.getByTestId('plan-eligible-note')).toHaveText('WhatsApp 0 · SMS 2');

@@ -116,4 +116,9 @@ test('a saved segment as a campaign audience: the plan counts its people, the ga
   await expect(campaign.figure('audience')).toHaveText('60');
   await expect(campaign.exclusion('revoked').getByTestId('reason-count')).toHaveText('1');
   await expect(campaign.exclusion('needs_personal_data').getByTestId('reason-count')).toHaveText('30');
+  // The campaign names the segment it was planned from, here and in the campaign list.
+  await expect(page.getByTestId('campaign-audience')).toHaveText('Audience: segment “Бумажные анкеты”');
+  await page.screenshot({ path: 'test-results/screenshots/campaign-segment-en.png' });
+  await page.getByTestId('back-to-campaigns').click();
+  await expect(page.getByTestId('campaign-row-audience').first()).toHaveText('Audience: segment “Бумажные анкеты”');
 });

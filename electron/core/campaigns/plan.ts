@@ -1,5 +1,6 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import type { BatchRecord } from '../db/repos/batches.repo';
+import type { SegmentRecord } from '../db/repos/segments.repo';
 import { AppError } from '../../../shared/contract/errors';
 import type { ExclusionReason } from '../../../shared/domain/gate/gate';
 import { CLOCK_TOLERANCE_MS } from '../../../shared/domain/consent/decide';
@@ -90,10 +91,24 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan
   return { batch: batch.id, name, plannedAt: iso(at), audience, eligible, byChannel, excluded, lint, health: planHealthWarnings(ctx) };
 }
 
+/**
+ * What became of the segment a campaign's audience was drawn from: the campaign keeps the name and filter it copied
+ * when planned; the segment may have been renamed or deleted since. Null for a campaign planned without a segment.
+ * A segment whose id was given again to one saved after the plan is not the one the campaign copied: deleted.
+ */
+export function segmentSincePlan(b: BatchRecord, segments: readonly SegmentRecord[]): { deleted: boolean; name: string | null } | null {
+  const copied = b.audience.segment;
+  if (!copied) return null;
+  const now = segments.find((s) => s.id === copied.id && s.createdAt <= b.createdAt);
+  return now ? { deleted: false, name: now.name } : { deleted: true, name: null };
+}
+
 /** campaign.list: planned batches, newest first, with the counts of their plan. */
 export function listBatches(ctx: ServiceContext, input: ParsedInput<'campaign.list'>): Output<'campaign.list'> {
+  const batches = ctx.batches.list(input.offset, input.limit);
+  const segments = batches.some((b) => b.audience.segment) ? ctx.segments.list() : [];
   return {
-    batches: ctx.batches.list(input.offset, input.limit).map((b) => ({
+    batches: batches.map((b) => ({
       id: b.id,
       name: b.name,
       channel: b.channel,
@@ -101,6 +116,7 @@ export function listBatches(ctx: ServiceContext, input: ParsedInput<'campaign.li
       text: b.text,
       tags: b.audience.tags,
       segment: b.audience.segment?.name ?? null,
+      segmentNow: segmentSincePlan(b, segments),
       plannedAt: iso(b.plannedAt),
       createdAt: iso(b.createdAt),
       createdBy: b.createdBy,

@@ -64,6 +64,8 @@ export interface ReportSpec {
     purpose: 'marketing' | 'service';
     text: string;
     tags: string[];
+    /** The segment the audience was drawn from, by the name it had when planned, and what became of it since. */
+    segment?: { name: string; now: { deleted: boolean; name: string | null } } | null;
     plannedAt: number;
     createdAt: number;
     createdBy: string;
@@ -107,6 +109,9 @@ export interface ReportLabels {
   audience: string;
   everyone: string;
   tagged: (tags: string) => string;
+  segment: (name: string) => string;
+  segmentRenamed: (now: string) => string;
+  segmentDeleted: string;
   plannedFor: string;
   plannedBy: string;
   state: string;
@@ -179,6 +184,9 @@ const EN: ReportLabels = {
   audience: 'Audience',
   everyone: 'all contacts',
   tagged: (tags) => `contacts tagged ${tags}`,
+  segment: (name) => `segment “${name}”`,
+  segmentRenamed: (now) => ` (now named “${now}”)`,
+  segmentDeleted: ' (the segment was deleted since)',
   plannedFor: 'Planned for',
   plannedBy: 'Created',
   state: 'State',
@@ -305,6 +313,9 @@ const RU: ReportLabels = {
   audience: 'Аудитория',
   everyone: 'все контакты',
   tagged: (tags) => `контакты с метками ${tags}`,
+  segment: (name) => `сегмент «${name}»`,
+  segmentRenamed: (now) => ` (теперь называется «${now}»)`,
+  segmentDeleted: ' (сегмент с тех пор удалён)',
   plannedFor: 'Запланирована на',
   plannedBy: 'Создана',
   state: 'Состояние',
@@ -611,6 +622,15 @@ interface CountRow {
 /** A cell line: text and how it looks. */
 type CellLine = [string, Style] | null;
 
+/** The audience line: a segment by the name it had when planned (renamed or deleted since, said so), tags, or everyone. */
+function audienceText(b: ReportSpec['batch'], L: ReportLabels): string {
+  if (b.segment) {
+    const { name, now } = b.segment;
+    return L.segment(name) + (now.deleted ? L.segmentDeleted : now.name !== null && now.name !== name ? L.segmentRenamed(now.name) : '');
+  }
+  return b.tags.length ? L.tagged(b.tags.join(', ')) : L.everyone;
+}
+
 /**
  * The campaign report: a first page an auditor can read on its own (shop, batch, message, plan, outcome, lint
  * verdict, register fingerprint), then every recipient step with the consent it went under. A4 landscape; the
@@ -731,7 +751,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
   details.push(
     [L.channel, L.channels[b.channel]],
     [L.purpose, L.purposes[b.purpose]],
-    [L.audience, b.tags.length ? L.tagged(b.tags.join(', ')) : L.everyone],
+    [L.audience, audienceText(b, L)],
     [L.plannedFor, when(b.plannedAt)],
     [L.plannedBy, `${when(b.createdAt)} (${printedStaffName(b.createdBy, spec.language)})`],
     [L.state, L.states[b.state]],

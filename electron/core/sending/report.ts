@@ -15,6 +15,7 @@ import { getSettings } from '../register/settings';
 import { currentHeads } from '../register/integrity';
 import { formatHead } from '../../../shared/domain/integrity/head';
 import { localDay } from '../../../shared/domain/time/zones';
+import { segmentSincePlan } from '../campaigns/plan';
 
 /** The refusal for a campaign that is not in the register. */
 const noBatch = (batch: number): AppError =>
@@ -356,6 +357,7 @@ export async function createBatchReport(
         purpose: b.purpose,
         text: b.text,
         tags: b.audience.tags,
+        segment: b.audience.segment ? { name: b.audience.segment.name, now: segmentSincePlan(b, ctx.segments.list())! } : null,
         plannedAt: b.plannedAt,
         createdAt: b.createdAt,
         createdBy: b.createdBy,

@@ -7,7 +7,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../components/format';
 import { staffLabel } from '../../components/staff';
-import { CampaignStateBadge, channelLabel } from './labels';
+import { audienceLabel, CampaignStateBadge, channelLabel } from './labels';
 import { LintVerdict, PlanCard } from './PlanCard';
 import { PlanHealthAlert } from '../health/HealthWarnings';
 import { useHealthStore, type HealthWarning } from '../../stores/health.store';
@@ -97,7 +97,7 @@ export function CampaignScreen({ batch }: { batch: number }) {
                   {t(`purpose.${campaign.purpose}`)}
                 </Badge>
                 <Badge variant="outline" color="indigo" tt="none" data-testid="campaign-audience">
-                  {campaign.tags.length ? t('campaigns.list.tags', { tags: campaign.tags.join(', ') }) : t('campaigns.composer.everyone')}
+                  {audienceLabel(t, campaign)}
                 </Badge>
                 <Text size="sm" c="dimmed">
                   {t('campaigns.plannedFor', { when: formatDateTime(campaign.plannedAt, timeZone, lang), who: staffLabel(campaign.createdBy, t) })}

@@ -7,7 +7,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
 import { staffLabel } from '../../components/staff';
-import { CampaignStateBadge, channelLabel } from './labels';
+import { audienceLabel, CampaignStateBadge, channelLabel } from './labels';
 
 /** Every campaign planned so far, newest first; one opens its plan, outbox and report. */
 export function CampaignsScreen() {
@@ -95,11 +95,9 @@ export function CampaignsScreen() {
                       </Badge>
                     )}
                   </Group>
-                  {c.tags.length > 0 && (
-                    <Text size="xs" c="dimmed">
-                      {t('campaigns.list.tags', { tags: c.tags.join(', ') })}
-                    </Text>
-                  )}
+                  <Text size="xs" c="dimmed" data-testid="campaign-row-audience">
+                    {audienceLabel(t, c)}
+                  </Text>
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm">{formatDateTime(c.plannedAt, timeZone, lang)}</Text>

@@ -58,3 +58,17 @@ export function reasonLabel(t: TFunction, reason: string | null, said?: Said | n
   // A bare HTTP status reads better as "HTTP 401" than as the register's code HTTP_401.
   return reason.replace(/\bHTTP_(\d{3})\b/g, 'HTTP $1');
 }
+
+/** What a campaign's audience is, from the campaign list: the segment's name when planned (renamed or deleted since, said so), tags, or everyone. */
+export function audienceLabel(
+  t: TFunction,
+  c: { tags: readonly string[]; segment?: string | null | undefined; segmentNow?: { deleted: boolean; name: string | null } | null | undefined },
+): string {
+  if (c.segment) {
+    const now = c.segmentNow;
+    if (now?.deleted) return t('campaigns.audienceOf.segmentDeleted', { name: c.segment });
+    if (now?.name && now.name !== c.segment) return t('campaigns.audienceOf.segmentRenamed', { name: c.segment, now: now.name });
+    return t('campaigns.audienceOf.segment', { name: c.segment });
+  }
+  return c.tags.length ? t('campaigns.audienceOf.tags', { tags: c.tags.join(', ') }) : t('campaigns.audienceOf.everyone');
+}
