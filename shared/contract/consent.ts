@@ -132,7 +132,7 @@ export const consentMethods = {
       events: z.array(ConsentEvent),
       consents: z.array(ConsentCell),
       /** Set when a grant lacked the evidence the pack demands and was recorded as a claim (or a request under double opt-in). */
-      downgraded: z.object({ to: z.enum(['claim', 'request']), reason: z.string(), missing: z.array(z.string()) }).nullable(),
+      downgraded: z.object({ to: z.enum(['claim', 'request']), reason: z.string(), said: SaidSchema, missing: z.array(z.string()) }).nullable(),
       /** Set when the register was busy: the revocation was accepted and kept (no events yet; `contact` may not exist yet, id 0). */
       pending: PendingOptOut.optional(),
     }),

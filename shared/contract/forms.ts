@@ -5,6 +5,7 @@ import { ConsentEvent } from './consent';
 import { FileId } from './files';
 import { RecipientStatuses } from '../domain/outbox/types';
 import { ProviderName } from './providers';
+import { SaidSchema } from './said';
 
 /** A version of consent wording. */
 export const FormVersion = z.object({
@@ -194,7 +195,9 @@ export const formsMethods = {
     }),
     output: z.object({
       ok: z.boolean(),
+      /** Why the number cannot be used, in English (the CLI prints it); `problemSaid` is the same by key. */
       problem: z.string().nullable(),
+      problemSaid: SaidSchema.nullable(),
       phone: z.string().nullable(),
       messageable: z.boolean(),
       contact: z.object({ id: z.number().int(), name: z.string() }).nullable(),
@@ -239,7 +242,7 @@ export const formsMethods = {
       personalDataSerial: z.string().nullable(),
       createdContact: z.boolean(),
       events: z.array(ConsentEvent),
-      downgraded: z.object({ to: z.enum(['claim', 'request']), reason: z.string(), missing: z.array(z.string()) }).nullable(),
+      downgraded: z.object({ to: z.enum(['claim', 'request']), reason: z.string(), said: SaidSchema, missing: z.array(z.string()) }).nullable(),
     }),
   },
   'sheets.correctRow': {

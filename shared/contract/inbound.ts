@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Channel, InstantInput, IsoInstant, Name, PhoneInput } from './common';
 import { ConsentEvent, PendingOptOut } from './consent';
+import { SaidSchema } from './said';
 
 /** Replies that came in, and complaints. */
 export const inboundMethods = {
@@ -20,8 +21,9 @@ export const inboundMethods = {
       classified: z.enum(['opt_out', 'opt_in', 'confirm', 'help', 'complaint', 'other']),
       formCode: z.string().nullable(),
       events: z.array(ConsentEvent),
-      /** Why a recognised request caused no event (unknown form code, nothing pending to confirm…). */
+      /** Why a recognised request caused no event (unknown form code, nothing pending to confirm…), in English; `noteSaid` by key. */
       note: z.string().nullable(),
+      noteSaid: SaidSchema.nullable(),
       /** Set when the register was busy: the opt-out was accepted and kept (messageId 0 until it is entered). */
       pending: PendingOptOut.optional(),
     }),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { FAKE_TWILIO, startFakeTwilio, type FakeTwilio } from '../support/fake-providers';
 import { importFile, writeFile } from '../support/imports';
+import { readSaid } from '../../shared/contract/said';
 
 /**
  * Win back unproven claims (issue #16 point 4): an imported list of 100 bare "yes" claims; those with a consented
@@ -124,7 +125,9 @@ describe('win-back of unproven claims', () => {
     const confirm = page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'confirm')!;
     const request = page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'request')!;
     expect(confirm.evidence.inboundMessageId).toBe(String(replies[1]));
-    expect(request.evidence.source).toMatch(/^win-back/);
+    // The request's source and note are stored by key (the contact page and the certificate say them in the reader's language).
+    expect(readSaid(request.evidence.source!)).toMatchObject({ key: 'note.winbackSource', message: expect.stringMatching(/^win-back/) });
+    expect(readSaid(request.evidence.note!)).toMatchObject({ key: 'note.winbackConfirmation', params: { text: expect.any(String) } });
     expect(page.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({
       status: 'granted',
       sendable: true,

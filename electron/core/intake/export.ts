@@ -17,6 +17,7 @@ import { joinTags, neutralizeCell } from '../../../shared/domain/csv/values';
 import type { ContactWithEventRow } from '../db/repos/contacts.repo';
 import type { FileStore } from '../infra/files';
 import { appendAudit, iso, type ServiceContext } from '../context';
+import { noteText } from '../print/certificate';
 import { getSettings } from '../register/settings';
 import { currentHeads } from '../register/integrity';
 import { formatHead } from '../../../shared/domain/integrity/head';
@@ -88,9 +89,10 @@ function proofSummary(method: string, evidenceJson: string | null, formCode: str
   if (formCode) parts.push(`${w.form} ${formCode}`);
   if (typeof ev.sheetRef === 'string') parts.push(`${w.sheet} ${ev.sheetRef}`);
   if (typeof ev.inboundMessageId === 'string') parts.push(`${w.message} ${ev.inboundMessageId}`);
-  if (typeof ev.source === 'string') parts.push(ev.source);
+  if (typeof ev.source === 'string') parts.push(noteText(ev.source, language));
   if (typeof ev.fileName === 'string') parts.push(`${ev.fileName}${typeof ev.row === 'number' ? ` ${w.row} ${ev.row}` : ''}`);
-  if (typeof ev.note === 'string' && parts.length === 1) parts.push(ev.note);
+  // A note the register wrote is stored by key: the file says it in its language (staff's own words as written).
+  if (typeof ev.note === 'string' && parts.length === 1) parts.push(noteText(ev.note, language));
   // A Russian CRM file is split by `;`: its summaries are joined by commas instead, so no cell needs quotes for it.
   return parts.join(language === 'ru' ? ', ' : '; ');
 }

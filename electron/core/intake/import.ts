@@ -752,7 +752,7 @@ export function undoImport(ctx: ServiceContext, batchId: number, actor: string):
           occurredAt: now,
           recordedBy: actor,
           formVersionId: null,
-          evidence: { importBatchId: String(batchId), note: `import ${batchId} (${batch.fileName}) undone` },
+          evidence: { importBatchId: String(batchId), note: storeSaid('note.importUndone', { batch: batchId, file: batch.fileName.slice(0, 300) }) },
           expiresAt: null,
           targetEventId: e.id,
         });

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/contract/errors';
+import { said, storeSaid, type Said } from '../../../shared/contract/said';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
 import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
@@ -26,7 +27,18 @@ export function receiveInbound(
   const settings = getSettings(ctx);
   if (input.providerId) {
     const seen = ctx.inbound.byProviderId(input.providerId);
-    if (seen) return { messageId: seen.id, duplicate: true, classified: seen.intent, formCode: seen.formCode, events: [], note: 'already received' };
+    if (seen) {
+      const already = said('inbound.alreadyReceived');
+      return {
+        messageId: seen.id,
+        duplicate: true,
+        classified: seen.intent,
+        formCode: seen.formCode,
+        events: [],
+        note: already.message,
+        noteSaid: already,
+      };
+    }
   }
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;
@@ -56,7 +68,7 @@ export function receiveInbound(
     });
     const evidence = { inboundMessageId: String(message.id), note: evidenceNote, ...(opts.source ? { source: opts.source } : {}) };
     const events: ConsentEvent[] = [];
-    let note: string | null = null;
+    let note: Said | null = null;
     const record = (raw: Record<string, unknown>) => {
       const r = recordConsent(ctx, api['consent.record'].input.parse(raw));
       events.push(...r.events);
@@ -95,11 +107,11 @@ export function receiveInbound(
       case 'opt_in': {
         const form = c.formCode ? ctx.forms.byCode(c.formCode) : undefined;
         if (c.formCode && !form) {
-          note = `no consent wording with code ${c.formCode}; nothing recorded`;
+          note = said('inbound.noForm', { code: c.formCode });
           break;
         }
         if (form && !form.channels.includes(input.channel)) {
-          note = `wording ${form.code} does not cover ${input.channel}; nothing recorded`;
+          note = said('inbound.formChannel', { code: form.code, channel: input.channel });
           break;
         }
         // The wording names what the customer agreed to; a bare START agrees to marketing on this channel.
@@ -115,7 +127,7 @@ export function receiveInbound(
             staff: input.staff,
             evidence: { ...evidence, ...(form ? { formVersionId: form.id } : {}) },
           });
-          if (r.downgraded) note = r.downgraded.reason;
+          if (r.downgraded) note = r.downgraded.said;
         }
         break;
       }
@@ -136,7 +148,11 @@ export function receiveInbound(
             method: 'inbound_keyword',
             occurredAt: iso(at),
             staff: input.staff,
-            evidence: { ...evidence, source: WINBACK_SOURCE, note: `confirmation ${winback.id}: ${winback.text}`.slice(0, 500) },
+            evidence: {
+              ...evidence,
+              source: WINBACK_SOURCE,
+              note: storeSaid('note.winbackConfirmation', { id: winback.id, text: winback.text.slice(0, 400) }),
+            },
           });
           record({
             contactId: contact.id,
@@ -150,7 +166,7 @@ export function receiveInbound(
           });
           break;
         }
-        if (cells.length === 0) note = 'nothing pending to confirm on this channel';
+        if (cells.length === 0) note = said('inbound.nothingPending');
         for (const cell of cells)
           record({
             contactId: contact.id,
@@ -171,7 +187,15 @@ export function receiveInbound(
         break;
     }
     appendAudit(ctx, actor, 'inbound.received', `inbound:${message.id}`, { intent: c.intent, events: events.map((e) => e.id) });
-    return { messageId: message.id, duplicate: false, classified: c.intent, formCode: c.formCode, events, note };
+    return {
+      messageId: message.id,
+      duplicate: false,
+      classified: c.intent,
+      formCode: c.formCode,
+      events,
+      note: note?.message ?? null,
+      noteSaid: note,
+    };
   })();
 }
 

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { ref, storeSaid } from '../../../shared/contract/said';
+import { ref, said, storeSaid } from '../../../shared/contract/said';
 import { extname, join } from 'node:path';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
 import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
@@ -165,6 +165,7 @@ export function checkSheetPhone(ctx: ServiceContext, input: ParsedInput<'sheets.
     return {
       ok: false,
       problem: describePhoneRefusal(p.reason),
+      problemSaid: said(`phone.${p.reason}`),
       phone: null,
       messageable: false,
       contact: null,
@@ -199,6 +200,7 @@ export function checkSheetPhone(ctx: ServiceContext, input: ParsedInput<'sheets.
   return {
     ok: true,
     problem: null,
+    problemSaid: null,
     phone: p.value.e164,
     messageable: p.value.messageable,
     contact: contact ? { id: contact.id, name: contact.name } : null,
@@ -389,7 +391,11 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
   return ctx.db
     .transaction((): Output<'sheets.correctRow'> => {
       if (input.action === 'void') {
-        const written = appendEvents(ctx, retractions(`row ${input.row} of ${sheet.serial} voided: ${input.reason}`), policy);
+        const written = appendEvents(
+          ctx,
+          retractions(storeSaid('note.rowVoided', { row: input.row, serial: sheet.serial, reason: input.reason })),
+          policy,
+        );
         const ids = written.map((e) => e.id);
         ctx.sheets.insertCorrection({
           sheetId: sheet.id,
@@ -417,9 +423,11 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
       let carried: number[] = live.map((e) => e.id);
       if (!sameNumber) {
         events.push(
-          ...appendEvents(ctx, retractions(`row ${input.row} of ${sheet.serial}: number corrected — ${input.reason}`), policy).map((e) =>
-            toApiEvent(e, formCodes),
-          ),
+          ...appendEvents(
+            ctx,
+            retractions(storeSaid('note.rowNumberCorrected', { row: input.row, serial: sheet.serial, reason: input.reason })),
+            policy,
+          ).map((e) => toApiEvent(e, formCodes)),
         );
         carried = [];
         for (const e of live) {
@@ -433,7 +441,7 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
               method: 'paper_form',
               occurredAt: iso(e.occurredAt),
               staff: actor,
-              evidence: { ...e.evidence, note: `row ${input.row} of ${sheet.serial} corrected: ${input.reason}` },
+              evidence: { ...e.evidence, note: storeSaid('note.rowCorrected', { row: input.row, serial: sheet.serial, reason: input.reason }) },
             }),
           );
           contactId = r.contact.id;

@@ -220,8 +220,8 @@ const WIDTH = PAGE.width - 2 * MARGIN;
 const BOTTOM = PAGE.height - mm(18);
 
 /**
- * A note the register wrote into an event's evidence, in `language`: a keyed one (storeSaid) in its words, anything
- * else (staff's own note, a note written before keys) as it is.
+ * A note (or source) the register wrote into an event's evidence, in `language`: a keyed one (storeSaid) in its
+ * words, anything else (staff's own note, a provider's code, a note written before keys) as it is.
  */
 export function noteText(note: string, language: PrintLanguage): string {
   const s = readSaid(note);
@@ -234,6 +234,20 @@ export function noteText(note: string, language: PrintLanguage): string {
         return `заявление без доказательства из файла «${String(p.file)}»`;
       case 'note.doNotContact':
         return `не писать, файл «${String(p.file)}»`;
+      case 'note.rowVoided':
+        return `строка ${String(p.row)} листа ${String(p.serial)} аннулирована: ${String(p.reason)}`;
+      case 'note.rowNumberCorrected':
+        return `строка ${String(p.row)} листа ${String(p.serial)}: номер исправлен — ${String(p.reason)}`;
+      case 'note.rowCorrected':
+        return `строка ${String(p.row)} листа ${String(p.serial)} исправлена: ${String(p.reason)}`;
+      case 'note.batch':
+        return `рассылка ${String(p.batch)}`;
+      case 'note.importUndone':
+        return `импорт ${String(p.batch)} («${String(p.file)}») отменён`;
+      case 'note.winbackSource':
+        return 'повторный запрос: магазин попросил подтвердить заявленное или истёкшее согласие';
+      case 'note.winbackConfirmation':
+        return `подтверждение ${String(p.id)}: ${String(p.text)}`;
     }
   return s.message;
 }
@@ -343,7 +357,7 @@ export async function renderCertificatePdf(data: CertificateData, language: Prin
         indent: sub,
         gap: 1,
       });
-    if (e.source) para(`${L.source}: ${e.source}`, { indent: sub, gap: 1 });
+    if (e.source) para(`${L.source}: ${noteText(e.source, language)}`, { indent: sub, gap: 1 });
     // A note that only repeats what is printed above (the sheet's date, the customer's text) is left out.
     const keyed = e.note !== null ? readSaid(e.note) : null;
     const repeats =

@@ -413,7 +413,7 @@ function evidenceJson(e: CertificateEvent): Record<string, unknown> {
     ...(e.importFile
       ? { 'optin:importFile': { 'optin:fileName': e.importFile.name, 'optin:sha256': e.importFile.sha256, 'optin:row': e.importFile.row } }
       : {}),
-    ...(e.source ? { 'optin:source': e.source } : {}),
+    ...(e.source ? { 'optin:source': readSaid(e.source).message } : {}),
     // The note in English (a keyed note rendered; a staff member's own words as written).
     ...(e.note ? { 'optin:note': readSaid(e.note).message } : {}),
   };

@@ -1,4 +1,5 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
+import { storeSaid } from '../../../shared/contract/said';
 import { confirmationText } from '../../../shared/domain/forms/confirmation';
 import type { Channel } from '../../../shared/domain/consent/types';
 import type { EventRecord } from '../db/repos/consent.repo';
@@ -7,7 +8,7 @@ import { iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 
 /** The evidence source of a win-back: the shop asked someone whose marketing was only claimed or expired to confirm. */
-export const WINBACK_SOURCE = 'win-back: the shop asked to confirm a claimed or expired consent';
+export const WINBACK_SOURCE = storeSaid('note.winbackSource');
 
 /**
  * Whether a confirmation is a win-back (the shop's question about a claim or a lapsed consent), not the follow-up of

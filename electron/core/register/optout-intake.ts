@@ -1,5 +1,5 @@
 import { api, type ConsentCell, type Output, type ParsedInput, type PendingOptOut } from '../../../shared/contract/api';
-import { readSaid, ref, storeSaid } from '../../../shared/contract/said';
+import { readSaid, ref, said, storeSaid } from '../../../shared/contract/said';
 import { AppError } from '../../../shared/contract/errors';
 import { isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
@@ -183,8 +183,17 @@ export class OptOutIntake {
     const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
     if (input.providerId) {
       const seen = ctx.inbound.byProviderId(input.providerId);
+      const already = said('inbound.alreadyReceived');
       if (seen)
-        return { messageId: seen.id, duplicate: true, classified: seen.intent, formCode: seen.formCode, events: [], note: 'already received' };
+        return {
+          messageId: seen.id,
+          duplicate: true,
+          classified: seen.intent,
+          formCode: seen.formCode,
+          events: [],
+          note: already.message,
+          noteSaid: already,
+        };
       const kept = this.journal!.byProviderId(input.providerId);
       if (kept)
         return {
@@ -193,7 +202,8 @@ export class OptOutIntake {
           classified: 'opt_out',
           formCode: null,
           events: [],
-          note: 'already received',
+          note: already.message,
+          noteSaid: already,
           pending: toPendingOptOut(kept),
         };
     }
@@ -218,13 +228,17 @@ export class OptOutIntake {
       waitingFor,
       providerId: input.providerId ?? null,
     });
+    // What holds the register is stored by key (storeSaid); an older process's plain words are named as they are.
+    const holder = readSaid(waitingFor);
+    const kept = said('inbound.keptWhileBusy', { what: holder.key ? ref(holder.key, holder.params) : holder.message });
     return {
       messageId: 0,
       duplicate: false,
       classified: c.intent,
       formCode: c.formCode,
       events: [],
-      note: `accepted while the register is busy with ${waitingFor}; it is entered as soon as the register is free, and no message goes to this number meanwhile`,
+      note: kept.message,
+      noteSaid: kept,
       pending: toPendingOptOut(entry),
     };
   }

@@ -592,7 +592,7 @@ export class BatchRun {
             purpose,
             action: 'revoke',
             method: 'provider_feedback',
-            evidence: { source: `${m.adapter.kind} ${outcome.code}`, note: `batch ${this.batchId}` },
+            evidence: { source: `${m.adapter.kind} ${outcome.code}`, note: storeSaid('note.batch', { batch: this.batchId }) },
           });
         return;
       }

@@ -1,3 +1,4 @@
+import { said, type Said } from '../../contract/said';
 import { missingEvidence, type PolicyPack } from '../policy/policy';
 import { Channels, type Channel, type ConsentAction, type ConsentEvidence, type ConsentMethod, type Purpose } from './types';
 
@@ -31,7 +32,11 @@ export function expiryFor(action: ConsentAction, occurredAt: number, policy: Pol
 
 /** What a "yes" becomes under the pack: a grant, a claim (evidence missing) or a request (double opt-in). */
 export type GrantDecision =
-  { action: 'grant'; downgraded: null } | { action: 'claim' | 'request'; downgraded: { to: 'claim' | 'request'; reason: string; missing: string[] } };
+  | { action: 'grant'; downgraded: null }
+  | { action: 'claim' | 'request'; downgraded: { to: 'claim' | 'request'; reason: string; said: Said; missing: string[] } };
+
+/** A downgrade's reason: by key (`said`, for a person in their language) and in English (`reason`). */
+const why = (s: Said): { reason: string; said: Said } => ({ reason: s.message, said: s });
 
 /**
  * The claim downgrade, in one place: a grant without the evidence the pack demands is recorded as a claim
@@ -48,21 +53,21 @@ export function decideGrant(
   if (missing === null || missing.length > 0) {
     const reason =
       missing === null
-        ? `the ${policy.id} pack does not accept "${method}" as proof of consent`
-        : `missing evidence required by the ${policy.id} pack: ${missing.join(', ')}`;
-    return { action: 'claim', downgraded: { to: 'claim', reason, missing: missing ?? [] } };
+        ? said('consent.downgradeNotAccepted', { pack: policy.id, method })
+        : said('consent.downgradeMissing', { pack: policy.id, missing: missing.join(', ') });
+    return { action: 'claim', downgraded: { to: 'claim', ...why(reason), missing: missing ?? [] } };
   }
   if (policy.doubleOptIn) {
     if (options.canConfirm === false)
       return {
         action: 'claim',
-        downgraded: { to: 'claim', reason: `the ${policy.id} pack requires double opt-in, which a file cannot prove`, missing: [] },
+        downgraded: { to: 'claim', ...why(said('consent.downgradeDoubleOptInFile', { pack: policy.id })), missing: [] },
       };
     return {
       action: 'request',
       downgraded: {
         to: 'request',
-        reason: `the ${policy.id} pack requires double opt-in: the customer must confirm from the same number`,
+        ...why(said('consent.downgradeDoubleOptIn', { pack: policy.id })),
         missing: [],
       },
     };

@@ -166,7 +166,7 @@ function Detail({ detail }: { detail: RecipientDetail }) {
                     value={`${proof.evidence.fileName}${proof.evidence.row ? ` · ${t('contact.evidence.row')} ${proof.evidence.row}` : ''}`}
                   />
                 )}
-                {proof.evidence.source && <ProofRow label={t('campaigns.proof.source')} value={proof.evidence.source} />}
+                {proof.evidence.source && <ProofRow label={t('campaigns.proof.source')} value={translateSaid(t, readSaid(proof.evidence.source))} />}
                 {proof.evidence.note && <ProofRow label={t('campaigns.proof.note')} value={translateSaid(t, readSaid(proof.evidence.note))} />}
                 {proof.expiresAt && <ProofRow label={t('campaigns.proof.expires')} value={when(proof.expiresAt)} />}
                 <ProofRow label={t('campaigns.proof.event')} value={`#${proof.id} · ${proof.uid}`} mono />

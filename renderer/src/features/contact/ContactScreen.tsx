@@ -22,8 +22,8 @@ import { purposesForPack } from '../../components/purposes';
 /** A contact's consents now and the full, provable history behind them. */
 /** One evidence value as a person reads it: the file's consent columns as "header: value", a hash shortened. */
 function evidenceText(key: string, value: unknown, t: TFunction): string {
-  // A note the register wrote is stored by key (older ones, and staff's own notes, are shown as written).
-  if (key === 'note' && typeof value === 'string') return translateSaid(t, readSaid(value));
+  // A note or source the register wrote is stored by key (older ones, staff's own notes, a provider's code are shown as written).
+  if ((key === 'note' || key === 'source') && typeof value === 'string') return translateSaid(t, readSaid(value));
   if (key === 'columns' && value && typeof value === 'object')
     return Object.entries(value as Record<string, string>)
       .map(([header, cell]) => `${header} = ${cell}`)

@@ -10,6 +10,7 @@ import { useAppStore } from '../../stores/app.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatPhone, localInputToIso } from '../../components/format';
 import { PhoneHint, StaffSelect } from './parts';
+import { translateSaid, type Said } from '../../i18n/errors';
 
 const CLASS_COLOR: Record<ReplyResult['classified'], string> = {
   opt_out: 'red',
@@ -20,26 +21,38 @@ const CLASS_COLOR: Record<ReplyResult['classified'], string> = {
   other: 'gray',
 };
 
-/** The register's note about a reply (in English), in the person's language when it is a known one. */
-export function replyNote(t: TFunction, note: string): string {
-  let m: RegExpMatchArray | null;
-  if (note === 'already received') return t('replies.notes.alreadyReceived');
-  if (note === 'nothing pending to confirm on this channel') return t('replies.notes.nothingPending');
-  if ((m = note.match(/^no consent wording with code (\S+); nothing recorded$/))) return t('replies.notes.noForm', { code: m[1] });
-  if ((m = note.match(/^wording (\S+) does not cover (sms|whatsapp); nothing recorded$/)))
-    return t('replies.notes.formChannel', { code: m[1], channel: t(`channel.${m[2]}`) });
-  if ((m = note.match(/^the (\w+) pack requires double opt-in/))) return t('replies.notes.doubleOptIn', { pack: m[1]!.toUpperCase() });
-  if ((m = note.match(/^the (\w+) pack does not accept "(\w+)" as proof of consent$/)))
-    return t('replies.notes.notAccepted', { pack: m[1]!.toUpperCase(), method: t(`method.${m[2]}`) });
-  if ((m = note.match(/^missing evidence required by the (\w+) pack: (.+)$/)))
-    return t('replies.notes.missing', {
-      pack: m[1]!.toUpperCase(),
-      missing: m[2]!
-        .split(', ')
-        .map((k) => t(`evidenceKind.${k}`, { defaultValue: k }))
-        .join(', '),
-    });
-  return note;
+/**
+ * The register's note about a reply, in the person's language, by its key: the Replies screen's own fuller wording
+ * for the notes it knows, else the catalog's (translateSaid); a note without a key is shown as sent.
+ */
+export function replyNote(t: TFunction, note: Said): string {
+  const p = note.params ?? {};
+  const text = (name: string) => String(p[name] ?? '');
+  switch (note.key) {
+    case 'inbound.alreadyReceived':
+      return t('replies.notes.alreadyReceived');
+    case 'inbound.nothingPending':
+      return t('replies.notes.nothingPending');
+    case 'inbound.noForm':
+      return t('replies.notes.noForm', { code: text('code') });
+    case 'inbound.formChannel':
+      return t('replies.notes.formChannel', { code: text('code'), channel: t(`channel.${text('channel')}`) });
+    case 'consent.downgradeDoubleOptIn':
+    case 'consent.downgradeDoubleOptInFile':
+      return t('replies.notes.doubleOptIn', { pack: text('pack').toUpperCase() });
+    case 'consent.downgradeNotAccepted':
+      return t('replies.notes.notAccepted', { pack: text('pack').toUpperCase(), method: t(`method.${text('method')}`) });
+    case 'consent.downgradeMissing':
+      return t('replies.notes.missing', {
+        pack: text('pack').toUpperCase(),
+        missing: text('missing')
+          .split(', ')
+          .map((k) => t(`evidenceKind.${k}`, { defaultValue: k }))
+          .join(', '),
+      });
+    default:
+      return translateSaid(t, note);
+  }
 }
 
 /** What the events did, one line per kind of change: "Withdrawn: SMS · Marketing, WhatsApp · Marketing". */
@@ -215,7 +228,7 @@ function ReplyOutcome({ input, result }: { input: { from: string; text: string; 
         )}
         {result.note && !result.duplicate && (
           <Alert color="yellow" variant="light" p="xs" data-testid="reply-note">
-            {replyNote(t, result.note)}
+            {replyNote(t, result.noteSaid ?? { message: result.note })}
           </Alert>
         )}
         {contactId !== undefined && (
