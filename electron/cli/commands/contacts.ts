@@ -1,9 +1,9 @@
 import { Channels, ConsentMethods, Purposes } from '../../../shared/domain/consent/types';
 import { ListedStatuses } from '../../../shared/contract/api';
-import { UsageError, asInt, asList, asListKeepEmpty } from '../args';
+import { UsageError, asChoice, asInt, asList, asListKeepEmpty } from '../args';
 import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
 import { backendOf, deliver, oneOf, pageFlags, staffFlag } from './common';
-import { consentRecorded, consentStatus, contactLine, contactPage, contactsList, contactsErased, contactsMerged } from './format';
+import { consentRecorded, consentStatus, contactLine, contactPage, contactsList, contactsErased, contactsMerged, contactsWinback } from './format';
 
 const phone: Flag = {
   name: 'phone',
@@ -141,6 +141,48 @@ const contacts: Command[] = [
       staffFlag,
     ],
     human: contactsMerged,
+  }),
+  command({
+    words: ['contacts', 'winback'],
+    summary: 'ask the people an import only claimed (or whose consent expired) to confirm it',
+    details: [
+      'A neutral confirmation request goes to each one the gate lets it reach (their service consent on that channel, or',
+      'the claim itself on SMS where the pack allows it); a YES that comes back makes the claim a proven consent. Check',
+      'first with --dry-run: how many can be asked, on which channel, and why the others cannot.',
+    ],
+    method: 'contacts.winback',
+    flags: [
+      {
+        name: 'batch',
+        aliases: ['import'],
+        value: 'N',
+        summary: 'everyone this import brought in (the number the import printed; Import / Export → Past imports)',
+        field: 'importBatch',
+        as: asInt,
+      },
+      {
+        name: 'ids',
+        value: 'N[,N]',
+        summary: 'these contacts (ids) instead of an import',
+        field: 'contactIds',
+        as: (raw) => asList(raw).map((v) => asInt(v, 'ids')),
+      },
+      {
+        name: 'channel',
+        value: 'sms|whatsapp',
+        summary: 'only this channel (default: both, where each may reach)',
+        field: 'channel',
+        as: asChoice(['sms', 'whatsapp']),
+      },
+      { name: 'dry-run', type: 'boolean', summary: 'only count who can be asked and why the others cannot', field: 'dryRun' },
+      staffFlag,
+    ],
+    adjust: (input) => {
+      if (input.importBatch === undefined && input.contactIds === undefined)
+        throw new UsageError('contacts winback: name whom to ask: --batch N (an import) or --ids N[,N]');
+      return input;
+    },
+    human: (v, c) => contactsWinback(v, c.input.dryRun === true),
   }),
   command({
     words: ['contacts', 'delete'],

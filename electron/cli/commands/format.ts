@@ -51,6 +51,22 @@ export function contactsMerged(v: Output<'contacts.merge'>): string {
   ].join('\n');
 }
 
+/** Who a win-back asks (or would ask) to confirm a claimed or expired consent, and why the others cannot be asked. */
+export function contactsWinback(v: Output<'contacts.winback'>, dryRun: boolean): string {
+  const channels = (['sms', 'whatsapp'] as const)
+    .filter((c) => v.byChannel[c] > 0)
+    .map((c) => `${c === 'sms' ? 'SMS' : 'WhatsApp'} ${v.byChannel[c]}`);
+  return [
+    `${v.askable} of ${v.considered} contact(s) can be asked to confirm${channels.length ? ` (${channels.join(', ')})` : ''}`,
+    ...(v.blocked.length ? ['cannot be asked:', ...v.blocked.map((b) => `  ${pad(b.reason, 22)}${b.count}`)] : []),
+    dryRun
+      ? 'dry run: nothing was recorded or queued (run again without --dry-run to ask them)'
+      : `${v.asked} confirmation request(s) recorded and queued; a YES that comes back turns the claim into a proven consent`,
+    `the request (en): ${v.text.en}`,
+    `the request (ru): ${v.text.ru}`,
+  ].join('\n');
+}
+
 /** What a deletion request did. */
 export function contactsErased(v: Output<'contacts.erase'>): string {
   return [
