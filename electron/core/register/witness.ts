@@ -148,8 +148,12 @@ export class Witness {
   sync(): void {
     if (!this.source.ready()) return;
     const heads = this.source.heads();
+    // Called after every committed write: the schema version (a pragma) is asked only when a chain moved; it
+    // changes only when the register is opened (a migration), and the first sync after opening asks it.
+    const head = formatHead(heads);
+    if (this.lastSeen !== null && this.lastSeen.startsWith(`${head}@`)) return;
     const version = this.source.schemaVersion();
-    const key = `${formatHead(heads)}@${version}`;
+    const key = `${head}@${version}`;
     if (key === this.lastSeen) return;
     const w = this.read();
     // An unreadable witness is evidence too: it is left for verify to report.

@@ -1,4 +1,5 @@
 import type { Channel } from '../../../../shared/domain/consent/types';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../open';
 
 import { RecipientStatuses, type RecipientStatus } from '../../../../shared/domain/outbox/types';
@@ -199,8 +200,11 @@ export class OutboxRepo {
   }
 
   // ── runs ──
+  private getRunStmt: Statement<[number], RunRow> | undefined;
+
+  /** A batch's run; asked before every hand-off (whether it was paused meanwhile), so its statement is kept. */
   getRun(batchId: number): RunRecord | undefined {
-    const r = this.db.prepare<[number], RunRow>('SELECT * FROM batch_runs WHERE batch_id = ?').get(batchId);
+    const r = (this.getRunStmt ??= this.db.prepare<[number], RunRow>('SELECT * FROM batch_runs WHERE batch_id = ?')).get(batchId);
     return r ? toRun(r) : undefined;
   }
 

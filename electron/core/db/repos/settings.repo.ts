@@ -9,6 +9,7 @@ export class SettingsRepo {
   private writes = 0;
   private writeInTransaction = false;
   private cached: { token: string; values: Record<string, unknown> } | null = null;
+  private dataVersionStmt: Statement<[], number> | undefined;
 
   constructor(private readonly db: Db) {
     this.allStmt = db.prepare('SELECT key, value FROM settings');
@@ -24,7 +25,8 @@ export class SettingsRepo {
       if (this.db.inTransaction) return null;
       this.writeInTransaction = false;
     }
-    return `${this.db.pragma('data_version', { simple: true }) as number}:${this.writes}`;
+    // A kept statement: db.pragma() prepares one at every call, and this is asked before every hand-off.
+    return `${(this.dataVersionStmt ??= this.db.prepare<[], number>('PRAGMA data_version').pluck()).get() as number}:${this.writes}`;
   }
 
   /** Every setting, parsed; read again only when {@link version} changed (the sender asks before each hand-off). */
