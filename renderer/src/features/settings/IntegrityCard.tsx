@@ -42,7 +42,12 @@ export function IntegrityCard() {
       )}
     </Text>
   );
-  const canAccept = verification !== null && verification.problems.some((p) => WITNESS_KINDS.has(p.kind));
+  // Accepting the register as it is answers what the witness saw (after restoring an older backup on purpose); a
+  // report's head that does not match is the report's finding, not something to accept here.
+  const canAccept =
+    verification !== null &&
+    (verification.witness.state === 'diverged' || verification.witness.state === 'unreadable') &&
+    verification.problems.some((p) => WITNESS_KINDS.has(p.kind));
   return (
     <Card withBorder data-testid="integrity-card">
       <Title order={4} mb="xs">
