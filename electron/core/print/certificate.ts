@@ -1,4 +1,5 @@
 import { readSaid } from '../../../shared/contract/said';
+import { storedText } from './said';
 import { localTime } from '../../../shared/domain/time/zones';
 import type { Channel, ConsentAction, ConsentMethod, ConsentStatus, Purpose } from '../../../shared/domain/consent/types';
 import type { CertificateData, CertificateEvent } from '../register/certificate';
@@ -224,32 +225,7 @@ const BOTTOM = PAGE.height - mm(18);
  * words, anything else (staff's own note, a provider's code, a note written before keys) as it is.
  */
 export function noteText(note: string, language: PrintLanguage): string {
-  const s = readSaid(note);
-  const p = s.params ?? {};
-  if (language === 'ru')
-    switch (s.key) {
-      case 'note.signedOn':
-        return `подписано ${String(p.date)}`;
-      case 'note.claimFrom':
-        return `заявление без доказательства из файла «${String(p.file)}»`;
-      case 'note.doNotContact':
-        return `не писать, файл «${String(p.file)}»`;
-      case 'note.rowVoided':
-        return `строка ${String(p.row)} листа ${String(p.serial)} аннулирована: ${String(p.reason)}`;
-      case 'note.rowNumberCorrected':
-        return `строка ${String(p.row)} листа ${String(p.serial)}: номер исправлен — ${String(p.reason)}`;
-      case 'note.rowCorrected':
-        return `строка ${String(p.row)} листа ${String(p.serial)} исправлена: ${String(p.reason)}`;
-      case 'note.batch':
-        return `рассылка ${String(p.batch)}`;
-      case 'note.importUndone':
-        return `импорт ${String(p.batch)} («${String(p.file)}») отменён`;
-      case 'note.winbackSource':
-        return 'повторный запрос: магазин попросил подтвердить заявленное или истёкшее согласие';
-      case 'note.winbackConfirmation':
-        return `подтверждение ${String(p.id)}: ${String(p.text)}`;
-    }
-  return s.message;
+  return storedText(note, language);
 }
 
 /** The certificate as an A4 PDF in `language`: the same content as the JSON-LD record, for a person to read. */

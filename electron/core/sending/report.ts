@@ -1,5 +1,5 @@
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { readSaid } from '../../../shared/contract/said';
+import { storedText } from '../print/said';
 import Papa from 'papaparse';
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
@@ -133,7 +133,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
  * A batch's recipient steps with the consent each went under, one contact at a time (the outbox yields a
  * contact's steps together, so the path is known without holding more than two rows).
  */
-function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow> {
+function* reportRows(ctx: ServiceContext, batchId: number, language: Locale): Generator<ReportRow> {
   // Forms are few and shared by many rows; events come with their rows from one streamed query.
   const forms = new Map<number, { code: string; sha256: string } | null>();
   const formOf = (id: number) => {
@@ -164,7 +164,9 @@ function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow>
     const formId = e.formVersionId ?? evidenceForm;
     const form = formId === null ? null : formOf(formId);
     const fileName = text(ev.fileName);
-    const source = text(ev.source) ?? (fileName ? `${fileName}${typeof ev.row === 'number' ? ` #${ev.row}` : ''}` : text(ev.note));
+    // A source or note the register wrote is stored by key: in the report's language (a provider's code as it came).
+    const said = (v: unknown): string | null => (text(v) === null ? null : storedText(v as string, language));
+    const source = said(ev.source) ?? (fileName ? `${fileName}${typeof ev.row === 'number' ? ` #${ev.row}` : ''}` : said(ev.note));
     return {
       eventId: e.id,
       uid: e.uid,
@@ -193,8 +195,8 @@ function* reportRows(ctx: ServiceContext, batchId: number): Generator<ReportRow>
       path,
       channel: s.channel,
       status: s.status,
-      // A reason stated by key reads in English here (the report's proof columns); a code stays a code.
-      reason: s.reason === null ? null : readSaid(s.reason).message,
+      // A reason stated by key reads in the report's language; a code stays a code (the PDF names it, the CSV keeps it).
+      reason: s.reason === null ? null : storedText(s.reason, language),
       provider: s.provider,
       providerMessageId: s.providerMessageId,
       attempts: s.attempts,
@@ -329,7 +331,7 @@ export async function createBatchReport(
     // The CSV stays one row per recipient step (a trailer would break its readers): its head comes with the answer.
     const { recipients, head } = ctx.db.transaction(() => ({
       head: formatHead(currentHeads(ctx)),
-      recipients: writeCsv(file.path, locale, b.id, reportRows(ctx, b.id)),
+      recipients: writeCsv(file.path, locale, b.id, reportRows(ctx, b.id, locale)),
     }))();
     return { fileId: file.id, name, bytes: statSync(file.path).size, recipients, head };
   }
@@ -369,7 +371,7 @@ export async function createBatchReport(
             startedBy: run.startedBy,
             finishedAt: run.finishedAt,
             pausedAt: run.pausedAt,
-            pausedReason: run.pausedReason === null ? null : readSaid(run.pausedReason).message,
+            pausedReason: run.pausedReason === null ? null : storedText(run.pausedReason, locale),
             providers: run.providers,
             fallbackAfterMs: run.fallbackAfterMs,
           }
@@ -378,7 +380,7 @@ export async function createBatchReport(
       outcome,
       skipped: ctx.outbox.skipReasons(b.id),
       recipients,
-      rows: reportRows(ctx, b.id),
+      rows: reportRows(ctx, b.id, locale),
     };
     return { pdf: renderBatchReport(spec), recipients, head: formatHead(currentHeads(ctx)) };
   })();
