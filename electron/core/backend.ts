@@ -1,5 +1,5 @@
 import { createDispatcher, type Dispatch } from '../../shared/contract/dispatch';
-import { storeSaid } from '../../shared/contract/said';
+import { ref, storeSaid } from '../../shared/contract/said';
 import type { Handlers } from '../../shared/contract/api';
 import { listPolicyPacks } from '../../shared/domain/policy/policy';
 import { openDatabase, type Db } from './db/open';
@@ -141,7 +141,7 @@ export function createBackend(options: BackendOptions): Backend {
       const w = readWitness(witnessPathFor(options.dbPath));
       createBackupSync(raw, options.dbPath, {
         reason: 'before-migration',
-        note: `schema ${from} to ${to}`,
+        note: storeSaid('backups.noteBeforeMigration', { from, to }),
         clock,
         expectHead: w.state === 'ok' ? w.value.head : null,
       });
@@ -452,12 +452,12 @@ export function createBackend(options: BackendOptions): Backend {
   // when none could be made).
   const startImport = handlers['import.start'];
   handlers['import.start'] = async (i) => {
-    if (!i.dryRun) await backups.before('before-import', `the import of ${files.get(i.fileId).name}`);
+    if (!i.dryRun) await backups.before('before-import', ref('backups.noteBeforeImport', { file: files.get(i.fileId).name }));
     return startImport(i);
   };
   const undo = handlers['import.undo'];
   handlers['import.undo'] = async (i) => {
-    await backups.before('before-undo', `undoing import ${i.batch}`);
+    await backups.before('before-undo', ref('backups.noteBeforeUndo', { batch: i.batch }));
     return undo(i);
   };
   // Every call that reads or writes the register waits its turn (see RegisterLock).

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoInstant, Name } from './common';
 import { AuditProblem, ChainHead } from './audit';
+import { SaidKeySchema, SaidParamsSchema, SaidSchema } from './said';
 
 /** Why a backup was made: by the daily timer, by hand, or before a change that could lose something. */
 export const BackupReason = z.enum(['daily', 'manual', 'before-migration', 'before-import', 'before-undo', 'before-restore']);
@@ -24,9 +25,14 @@ export const RegisterSummary = z.object({
 /** What a register holds. */
 export type RegisterSummary = z.infer<typeof RegisterSummary>;
 
-/** What checking a backup found wrong; `message` in English, `audit` when the register inside failed `audit verify`. */
+/**
+ * What checking a backup found wrong: `key` and `params` say it by key (a check recorded by an older version has only
+ * `message`, in English, and the kind), `audit` when the register inside failed `audit verify`.
+ */
 export const BackupProblem = z.object({
   kind: z.enum(['missing', 'changed', 'unreadable', 'damaged', 'too_new', 'cannot_migrate', 'audit']),
+  key: SaidKeySchema.optional(),
+  params: SaidParamsSchema.optional(),
   message: z.string(),
   audit: AuditProblem.nullable(),
 });
@@ -40,7 +46,9 @@ export const BackupInfo = z.object({
   path: z.string(),
   /** Null for a register file found without its record (copied by hand). */
   reason: BackupReason.nullable(),
+  /** Why it was made, in English (a note typed by hand as typed); `noteSaid` is the register's own note by key. */
   note: z.string().nullable(),
+  noteSaid: SaidSchema.nullable(),
   createdAt: IsoInstant.nullable(),
   bytes: z.number().int(),
   sha256: z.string().nullable(),
@@ -135,6 +143,7 @@ export const backupsMethods = {
       /** The current register, and why it could not be read. */
       current: RegisterSummary.nullable(),
       currentProblem: z.string().nullable(),
+      currentProblemSaid: SaidSchema.nullable(),
       loss: RestoreLoss,
     }),
   },

@@ -11,6 +11,7 @@ import { grantPaper, russianShop } from '../support/shop';
 import { importFile, writeFile } from '../support/imports';
 import { ScriptedProvider } from '../support/scripted-provider';
 import type { Output } from '../../shared/contract/api';
+import { readSaid } from '../../shared/contract/said';
 
 const DAY = 24 * 60 * 60 * 1000;
 const TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
@@ -296,7 +297,9 @@ describe('backups', () => {
       expect(made).toHaveLength(1);
       expect(made[0]).toMatch(/\.before-migration\.db$/);
       const rec = record(join(dir, 'backups', made[0]!));
-      expect(rec).toMatchObject({ reason: 'before-migration', note: `schema 7 to ${migrations.length}`, verified: { ok: true } });
+      expect(rec).toMatchObject({ reason: 'before-migration', verified: { ok: true } });
+      // The register's own note is stored by key (the list says it in the person's language).
+      expect(readSaid(rec.note as string)).toMatchObject({ key: 'backups.noteBeforeMigration', message: `schema 7 to ${migrations.length}` });
       expect(rec.summary).toMatchObject({ schemaVersion: 7, registerId: null, contacts: 1 });
       const raw = new Database(join(dir, 'backups', made[0]!), { readonly: true });
       expect(raw.pragma('user_version', { simple: true })).toBe(7);
@@ -333,7 +336,8 @@ describe('backups', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/\.before-import\.db$/);
     const imp = record(join(t.dir, 'backups', files[0]!));
-    expect(imp).toMatchObject({ note: 'the import of crm.csv', verified: { ok: true } });
+    expect(imp).toMatchObject({ verified: { ok: true } });
+    expect(readSaid(imp.note as string)).toEqual({ key: 'backups.noteBeforeImport', params: { file: 'crm.csv' }, message: 'the import of crm.csv' });
     expect(imp.summary).toMatchObject({ head: before.head, contacts: 3 });
 
     t.clock.advance(60_000);
@@ -348,7 +352,7 @@ describe('backups', () => {
         files.find((f) => f.endsWith('.before-undo.db'))!,
       ),
     );
-    expect(undo).toMatchObject({ note: `undoing import ${s.batch}` });
+    expect(readSaid(undo.note as string)).toMatchObject({ key: 'backups.noteBeforeUndo', message: `undoing import ${s.batch}` });
     expect(undo.summary).toMatchObject({ head: mid.head, contacts: 4 });
   });
 });

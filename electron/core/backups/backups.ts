@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupInfo, BackupProblem, BackupReason, RegisterSummary } from '../../../shared/contract/api';
+import { readSaid, readSaidOrNull, said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
 import { LATEST_SCHEMA_VERSION, openDatabase, type Db } from '../db/open';
 import { IntegrityRepo } from '../db/repos/integrity.repo';
 import { RegisterRepo } from '../db/repos/register.repo';
@@ -92,8 +93,9 @@ function namePattern(dbPath: string): RegExp {
 }
 
 /** A problem found by a check. */
-function problem(kind: BackupProblem['kind'], message: string, audit: BackupProblem['audit'] = null): BackupProblem {
-  return { kind, message, audit };
+/** A problem by key (its English beside it); an audit problem keeps the register's own English and its fields. */
+function problem(kind: BackupProblem['kind'], what: Said | string, audit: BackupProblem['audit'] = null): BackupProblem {
+  return typeof what === 'string' ? { kind, message: what, audit } : { kind, ...what, audit };
 }
 
 /** SHA-256 of a file, streamed in 1 MiB pieces. */
@@ -195,7 +197,9 @@ export function toInfo(f: BackupFile, id = f.name): BackupInfo {
     id,
     path: f.path,
     reason: reasonOf(f),
-    note: r?.note ?? null,
+    // The register's own notes are stored by key (older ones, and a note typed by hand, as written).
+    note: r?.note == null ? null : readSaid(r.note).message,
+    noteSaid: readSaidOrNull(r?.note),
     createdAt: r ? r.createdAt : null,
     bytes: f.bytes,
     sha256: r?.sha256 ?? null,
@@ -267,22 +271,17 @@ export function inspectBackup(path: string, expect: { sha256?: string | null; he
     try {
       st = statSync(path);
     } catch {
-      problems.push(problem('missing', `the backup ${path} is not there`));
+      problems.push(problem('missing', said('backups.fileMissing', { path })));
       return done(null, null);
     }
     if (!st.isFile()) {
-      problems.push(problem('missing', `${path} is not a file`));
+      problems.push(problem('missing', said('backups.notAFile', { path })));
       return done(null, null);
     }
     if (expect.sha256) {
       const sha = sha256File(path);
       if (sha !== expect.sha256)
-        problems.push(
-          problem(
-            'changed',
-            `the backup file changed after it was written (its SHA-256 is ${sha.slice(0, 16)}…, it was ${expect.sha256.slice(0, 16)}…): it is damaged or was edited`,
-          ),
-        );
+        problems.push(problem('changed', said('backups.fileChanged', { sha256: sha.slice(0, 16), expected: expect.sha256.slice(0, 16) })));
     }
     const copy = join(dir, 'register.db');
     copyFileSync(path, copy);
@@ -294,22 +293,17 @@ export function inspectBackup(path: string, expect: { sha256?: string | null; he
       const ro = new Database(copy, { readonly: true, fileMustExist: true });
       try {
         const quick = ro.pragma('quick_check', { simple: true });
-        if (quick !== 'ok') problems.push(problem('damaged', `SQLite finds the backup damaged (${String(quick).slice(0, 200)})`));
+        if (quick !== 'ok') problems.push(problem('damaged', said('backups.sqliteDamaged', { detail: String(quick).slice(0, 200) })));
         original = { registerId: new RegisterRepo(ro).registerIdOrNull(), version: ro.pragma('user_version', { simple: true }) as number };
       } finally {
         ro.close();
       }
     } catch (err) {
-      problems.push(problem('unreadable', `the backup cannot be opened as a register (${messageOf(err)})`));
+      problems.push(problem('unreadable', said('backups.notARegister', { detail: messageOf(err) })));
       return done(null, null);
     }
     if (original.version > LATEST_SCHEMA_VERSION) {
-      problems.push(
-        problem(
-          'too_new',
-          `the backup was written by a newer Optin Desk (schema ${original.version}, this version knows up to ${LATEST_SCHEMA_VERSION}); update the app to use it`,
-        ),
-      );
+      problems.push(problem('too_new', said('backups.tooNew', { version: original.version, latest: LATEST_SCHEMA_VERSION })));
       return done(null, null);
     }
     // 2. A copy migrates to this version (and is a register: its tables are those its version promises).
@@ -317,7 +311,7 @@ export function inspectBackup(path: string, expect: { sha256?: string | null; he
     try {
       db = openDatabase(copy);
     } catch (err) {
-      problems.push(problem('cannot_migrate', `the backup cannot be brought to this version of Optin Desk (${messageOf(err)})`));
+      problems.push(problem('cannot_migrate', said('backups.cannotMigrate', { detail: messageOf(err) })));
       return done(null, null);
     }
     let summary: RegisterSummary;
@@ -462,9 +456,9 @@ export function createBackupSync(db: Db, dbPath: string, o: CreateOptions): Back
  * Keep a file that cannot be opened as a register as it is (a restore over a damaged register keeps it first): the
  * file and its write-ahead log are copied byte for byte, with a record saying why it could not be checked.
  */
-export function keepDamaged(dbPath: string, why: string, clock: Clock): BackupFile | null {
+export function keepDamaged(dbPath: string, why: SaidRef, clock: Clock): BackupFile | null {
   if (!existsSync(dbPath)) return null;
-  const o: CreateOptions = { reason: 'before-restore', note: `kept as it was: ${why}`.slice(0, 200), clock };
+  const o: CreateOptions = { reason: 'before-restore', note: storeSaid('backups.noteKeptDamaged', { why }), clock };
   const { path, partial, at } = begin(dbPath, o);
   try {
     copyFileSync(dbPath, partial);
@@ -485,7 +479,7 @@ export function keepDamaged(dbPath: string, why: string, clock: Clock): BackupFi
     bytes: statSync(path).size,
     sha256: sha256File(path),
     summary: null,
-    verified: { ok: false, at: iso(clock.now()), problems: [problem('unreadable', why)] },
+    verified: { ok: false, at: iso(clock.now()), problems: [problem('unreadable', said(why.key, why.params))] },
   };
   writeJsonAtomic(`${path}.json`, record);
   return { path, name: basename(path), bytes: record.bytes, record };

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { RegisterSummary, RestoreLoss } from '../../../shared/contract/api';
 import type { Db } from '../db/open';
+import { said, type Said } from '../../../shared/contract/said';
 import { RegisterRepo } from '../db/repos/register.repo';
 import { isoOrNull } from '../context';
 import { summarize } from './backups';
@@ -11,8 +12,8 @@ import { summarize } from './backups';
 const SWAP_WAIT_MS = 30_000;
 
 /** The current register as it is now, read through its own read-only connection; or why it cannot be read. */
-export function readCurrent(dbPath: string): { summary: RegisterSummary | null; problem: string | null } {
-  if (!existsSync(dbPath)) return { summary: null, problem: `there is no register at ${dbPath}` };
+export function readCurrent(dbPath: string): { summary: RegisterSummary | null; problem: Said | null } {
+  if (!existsSync(dbPath)) return { summary: null, problem: said('backups.noRegisterAt', { path: dbPath }) };
   try {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
@@ -21,7 +22,8 @@ export function readCurrent(dbPath: string): { summary: RegisterSummary | null; 
       db.close();
     }
   } catch (err) {
-    return { summary: null, problem: `the register ${dbPath} cannot be read (${err instanceof Error ? err.message.split('\n')[0] : 'error'})` };
+    const detail = (err instanceof Error ? err.message.split('\n')[0] : '') || 'error';
+    return { summary: null, problem: said('backups.registerUnreadable', { path: dbPath, detail }) };
   }
 }
 

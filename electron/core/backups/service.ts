@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { storeSaid } from '../../../shared/contract/said';
+import { ref, said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
 import { join, resolve } from 'node:path';
 import {
   methods,
@@ -120,10 +120,11 @@ export class BackupService {
   }
 
   /** Before a change that could lose something (an import, an undo): a backup, or an error naming why there is none. */
-  async before(reason: 'before-import' | 'before-undo', note: string): Promise<void> {
+  async before(reason: 'before-import' | 'before-undo', note: SaidRef): Promise<void> {
     if (this.dbPath === ':memory:' || !this.o.live) return;
     try {
-      await this.backUpNow(reason, note);
+      // The note is stored by key: the backups list says it in the person's language.
+      await this.backUpNow(reason, storeSaid(note.key, note.params));
     } catch (err) {
       throw new AppError('CONFLICT', 'backups.beforeFailed', {
         note,
@@ -219,7 +220,7 @@ export class BackupService {
    * What the register now is, for a preview: read through a connection of its own, so it sees only what is committed
    * (an import holding the backend's connection mid-transaction is not half counted) and takes no turn at the register.
    */
-  private current(): { summary: RegisterSummary | null; problem: string | null } {
+  private current(): { summary: RegisterSummary | null; problem: Said | null } {
     return readCurrent(this.dbPath);
   }
 
@@ -231,7 +232,7 @@ export class BackupService {
       const current = this.current();
       const loss =
         r.summary && r.migrated
-          ? compareWithCurrent(this.dbPath, r.migrated, r.summary, current.summary, current.problem)
+          ? compareWithCurrent(this.dbPath, r.migrated, r.summary, current.summary, current.problem?.message ?? null)
           : unknownLoss('the backup cannot be read, so what it holds cannot be compared');
       const info = toInfo(file, id);
       return {
@@ -240,7 +241,8 @@ export class BackupService {
         problems: r.problems,
         restored: r.summary,
         current: current.summary,
-        currentProblem: current.problem,
+        currentProblem: current.problem?.message ?? null,
+        currentProblemSaid: current.problem,
         loss,
       };
     } finally {
@@ -307,7 +309,7 @@ export class BackupService {
         const current = summarizeLive(live);
         const loss = compareWithCurrent(this.dbPath, migrated, restored, current, null);
         // Never overwrite the register without keeping it first.
-        const kept = await this.backUpNow('before-restore', `before restoring ${file.name}`);
+        const kept = await this.backUpNow('before-restore', storeSaid('backups.noteBeforeRestore', { name: file.name }));
         await swapInto(this.dbPath, migrated, live.db);
         return this.settleRestored(live.ctx, live.integrity, actor, file, current, loss, kept, this.dbPath);
       });
@@ -319,8 +321,9 @@ export class BackupService {
   /** The register file cannot be opened (damaged): keep it byte for byte, then put the restored register in its place. */
   private restoreOffline(file: BackupFile, migrated: string, restored: RegisterSummary, staff: string | undefined): Output<'backup.restore'> {
     const current = readCurrent(this.dbPath);
-    const loss = compareWithCurrent(this.dbPath, migrated, restored, current.summary, current.problem ?? 'the register cannot be opened');
-    const kept = keepDamaged(this.dbPath, current.problem ?? 'the register could not be opened', this.o.clock);
+    const why = current.problem ?? said('backups.registerUnopened');
+    const loss = compareWithCurrent(this.dbPath, migrated, restored, current.summary, why.message);
+    const kept = keepDamaged(this.dbPath, ref(why.key!, why.params), this.o.clock);
     replaceFile(this.dbPath, migrated);
     return this.withOpened(this.dbPath, (ctx, integrity) =>
       this.settleRestored(ctx, integrity, resolveActorOrOwner(ctx, staff), file, current.summary, loss, kept, this.dbPath),

@@ -8,6 +8,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { problemText } from '../../components/IntegrityProblems';
 import { formatBytes, formatDateTime, formatPhone } from '../../components/format';
+import { translateSaid } from '../../i18n/errors';
 
 /** A head in short: `events 12 · 3f2a9c0d41b7…`. */
 function shortHead(t: TFunction, s: RegisterSummary): string {
@@ -19,9 +20,13 @@ function shortHead(t: TFunction, s: RegisterSummary): string {
   });
 }
 
-/** What a backup's check found wrong, in the person's language (from the kind, never the English text). */
+/**
+ * What a backup's check found wrong, in the person's language: by its key (with what it names: the file, the SQLite
+ * message, the schema); a check recorded before keys by its kind, never by the English text.
+ */
 function problemLine(t: TFunction, p: BackupProblem): string {
-  return p.kind === 'audit' && p.audit ? problemText(t, p.audit) : t(`backups.problem.${p.kind}`);
+  if (p.kind === 'audit' && p.audit) return problemText(t, p.audit);
+  return p.key ? translateSaid(t, { key: p.key, ...(p.params ? { params: p.params } : {}), message: p.message }) : t(`backups.problem.${p.kind}`);
 }
 
 /** What restoring would lose, as a list of phrases in the person's language ("3 consent events", "1 contact"). */
@@ -115,7 +120,18 @@ function RestoreDialog({ preview }: { preview: NonNullable<ReturnType<typeof use
           <Text size="sm" fw={600}>
             {t('backups.currentHolds')}
           </Text>
-          {preview.current ? <Holds s={preview.current} tz={tz} testId="restore-current" /> : <Text size="sm">{t('backups.currentUnreadable')}</Text>}
+          {preview.current ? (
+            <Holds s={preview.current} tz={tz} testId="restore-current" />
+          ) : (
+            <Stack gap={0}>
+              <Text size="sm">{t('backups.currentUnreadable')}</Text>
+              {preview.currentProblemSaid && (
+                <Text size="xs" c="dimmed" data-testid="restore-current-problem">
+                  {translateSaid(t, preview.currentProblemSaid)}
+                </Text>
+              )}
+            </Stack>
+          )}
         </div>
         <Alert
           color={loss.nothing ? 'green' : 'orange'}
@@ -301,11 +317,19 @@ export function BackupsCard() {
                 <Table.Td>{formatDateTime(b.createdAt, tz, i18n.language) || '—'}</Table.Td>
                 <Table.Td>
                   {t(`backups.reason.${b.reason ?? 'unknown'}`)}
-                  {/* The register's own notes on automatic backups are in English; the kind says it already. */}
-                  {b.note && b.reason === 'manual' && (
-                    <Text size="xs" c="dimmed">
-                      {b.note}
+                  {/* The register's own note by key (before restoring which backup, which import…); a note typed by hand as
+                      typed; an automatic backup's note from before keys is in English, and its kind says it already. */}
+                  {b.noteSaid?.key ? (
+                    <Text size="xs" c="dimmed" data-testid="backup-note">
+                      {translateSaid(t, b.noteSaid)}
                     </Text>
+                  ) : (
+                    b.note &&
+                    b.reason === 'manual' && (
+                      <Text size="xs" c="dimmed" data-testid="backup-note">
+                        {b.note}
+                      </Text>
+                    )
                   )}
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBytes(b.bytes, i18n.language)}</Table.Td>
