@@ -67,6 +67,10 @@ for (const lang of ['en', 'ru'] as const) {
     // 15 days ago at noon, shop time: the paper consent was in force; the STOP and the new opt-in came later.
     const day = localTime(Date.now() - 15 * DAY, ZONE).date;
     await panel.getByTestId('certificate-at').fill(`${day}T12:00`);
+    await panel.getByTestId('certificate-at').blur();
+    // Shown in the UI's order (Russian ДД.ММ.ГГГГ, English as the browser's English), whatever the browser's locale.
+    const [y, mo, d] = day.split('-');
+    await expect(panel.getByTestId('certificate-at')).toHaveValue(lang === 'ru' ? `${d}.${mo}.${y} 12:00` : /^\d{2}\/\d{2}\/\d{4} 12:00$/);
     await panel.scrollIntoViewIfNeeded();
     await shoot(page, `certificate-contact-${lang}`);
     await panel.screenshot({ path: `test-results/screenshots/certificate-panel-${lang}.png` });

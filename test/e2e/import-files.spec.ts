@@ -77,8 +77,21 @@ test('a Google export, an Excel workbook and a Bitrix24 «Экспорт в Exce
   await imp.toMapping();
   // One source and date for the file: the row without its own becomes a consent, not a claim.
   await page.getByTestId('file-consent-source').fill('анкеты в магазине, 2024');
-  await page.getByTestId('file-consent-date').fill('2024-06-01');
+  // The date in the UI's language (not the browser's mm/dd/yyyy): typed as ISO or as ДД.ММ.ГГГГ, shown as ДД.ММ.ГГГГ.
+  const fileDate = page.getByTestId('file-consent-date');
+  await expect(fileDate).toHaveAttribute('placeholder', 'ДД.ММ.ГГГГ');
+  await fileDate.fill('2024-06-01');
+  await fileDate.blur();
+  await expect(fileDate).toHaveValue('01.06.2024');
+  await fileDate.fill('1.6.2024');
+  await fileDate.blur();
+  await expect(fileDate).toHaveValue('01.06.2024');
+  await fileDate.click();
+  // Its calendar speaks Russian and starts the week on Monday.
+  await expect(page.getByText('июнь 2024', { exact: true })).toBeVisible();
   await shoot(page, 'import-file-consent-ru');
+  await fileDate.press('Escape');
+  await fileDate.blur();
   await imp.preview();
   await expect(imp.figure('consentsGranted')).toHaveAttribute('data-value', '2');
   await expect(imp.figure('claims')).toHaveAttribute('data-value', '0');

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Output } from '../../../../shared/contract/api';
-import { localTime, zonedTimeToUtc } from '../../../../shared/domain/time/zones';
+import { zonedTimeToUtc } from '../../../../shared/domain/time/zones';
 import { call } from '../../api/client';
+import { DateTimeField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fetchFile, saveBytes } from '../../stores/transfer';
 import { useSettingsStore } from '../../stores/settings.store';
@@ -35,10 +36,6 @@ export function CertificatePanel({ contactId }: { contactId: number }) {
   const [made, setMade] = useState<Output<'contacts.certificate'> | null>(null);
   // The moment the field was last touched: "now" for the field's upper bound and the future check.
   const [now, setNow] = useState(() => Date.now());
-  const nowLocal = (() => {
-    const l = localTime(now, timeZone);
-    return `${l.date}T${l.time}`;
-  })();
   const at = asOf === '' ? null : wallTimeToIso(asOf, timeZone);
   const invalid = asOf !== '' && at === null;
   const future = at !== null && Date.parse(at) > now;
@@ -71,15 +68,13 @@ export function CertificatePanel({ contactId }: { contactId: number }) {
           {t('certificate.intro')}
         </Text>
         <Group align="flex-end" gap="sm">
-          <TextInput
-            type="datetime-local"
+          <DateTimeField
             label={t('certificate.asOf')}
             description={t('certificate.asOfHint', { zone: timeZone })}
             value={asOf}
-            max={nowLocal}
-            onChange={(e) => {
+            onChange={(v) => {
               setNow(Date.now());
-              setAsOf(e.currentTarget.value);
+              setAsOf(v);
             }}
             error={invalid ? t('certificate.notADate') : future ? t('certificate.future') : undefined}
             data-testid="certificate-at"

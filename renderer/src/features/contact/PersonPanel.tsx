@@ -5,6 +5,7 @@ import type { Contact, Output } from '../../../../shared/contract/api';
 import { localTime, zonedTimeToUtc } from '../../../../shared/domain/time/zones';
 import { normalizePhone } from '../../../../shared/domain/phone/normalize';
 import { ApiCallError, call } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime, formatPhone } from '../../components/format';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -436,12 +437,12 @@ function EraseModal({ contact, others, onClose, onDone }: { contact: Contact; ot
     <Modal opened onClose={onClose} title={t('people.eraseTitle')} size="lg">
       <Stack>
         <Text size="sm">{t('people.eraseIntro')}</Text>
-        <TextInput
-          type="date"
+        <DateField
           label={t('people.requestDate')}
           value={day}
           max={today}
-          onChange={(e) => setDay(e.currentTarget.value)}
+          clearable={false}
+          onChange={setDay}
           error={fieldError('requestedAt') ?? (m ? undefined : t('people.notADay'))}
           data-testid="erase-date"
         />

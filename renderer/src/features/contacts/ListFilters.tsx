@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ConsentMethods } from '../../../../shared/domain/consent/types';
 import { ListedStatuses, type ContactFilter, type ImportBatch, type ListSort, type Output } from '../../../../shared/contract/api';
 import { call } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { cleanFilter, DEFAULT_VIEW, type ListView } from '../../stores/contacts.store';
 import { SegmentDialog } from './SegmentDialog';
 
@@ -26,24 +27,15 @@ function DayRange({
     onChange({ ...(value?.from ? { from: value.from } : {}), ...(value?.to ? { to: value.to } : {}), [k]: v || undefined });
   return (
     <Group gap={4} wrap="nowrap" align="flex-end">
-      <TextInput
-        type="date"
+      <DateField
         size="xs"
         label={`${label}: ${t('list.from')}`}
         value={value?.from ?? ''}
-        onChange={(e) => set('from', e.currentTarget.value)}
+        onChange={(v) => set('from', v)}
         data-testid={`${testid}-from`}
         w={140}
       />
-      <TextInput
-        type="date"
-        size="xs"
-        label={t('list.to')}
-        value={value?.to ?? ''}
-        onChange={(e) => set('to', e.currentTarget.value)}
-        data-testid={`${testid}-to`}
-        w={140}
-      />
+      <DateField size="xs" label={t('list.to')} value={value?.to ?? ''} onChange={(v) => set('to', v)} data-testid={`${testid}-to`} w={140} />
     </Group>
   );
 }

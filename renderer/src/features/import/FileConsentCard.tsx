@@ -2,6 +2,7 @@ import { Card, Checkbox, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title
 import { useTranslation } from 'react-i18next';
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import { useImportStore } from '../../stores/import.store';
+import { DateField } from '../../components/DateField';
 import { purposesForPack } from '../../components/purposes';
 import { useSettingsStore } from '../../stores/settings.store';
 
@@ -40,13 +41,12 @@ export function FileConsentCard() {
             onChange={(e) => setFileConsent({ source: e.currentTarget.value })}
             data-testid="file-consent-source"
           />
-          <TextInput
-            type="date"
+          <DateField
             label={t('import.fileConsent.date')}
             description={t('import.fileConsent.dateHint')}
             value={fileConsent.date}
             max={today}
-            onChange={(e) => setFileConsent({ date: e.currentTarget.value })}
+            onChange={(v) => setFileConsent({ date: v })}
             maw={220}
             data-testid="file-consent-date"
           />
