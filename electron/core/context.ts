@@ -41,10 +41,12 @@ export interface ServiceContext {
 
 /** Build the repos over an open database. */
 export function createContext(db: Db, clock: Clock, ids: Ids): ServiceContext {
+  const contacts = new ContactsRepo(db);
   return {
     db,
-    contacts: new ContactsRepo(db),
-    consent: new ConsentRepo(db),
+    contacts,
+    // Its projection writes keep columns of contacts the list reads (what it has worked out is forgotten then).
+    consent: new ConsentRepo(db, () => contacts.touch()),
     settings: new SettingsRepo(db),
     staff: new StaffRepo(db),
     forms: new FormsRepo(db),

@@ -5,11 +5,12 @@
  * timed through contacts.list as the app asks it, beside a floor measured in the same run on the same file: a bare
  * SELECT of 50 rows by primary key. Then the same in the list's other orders (number, date added, last consent change)
  * and with its filters (marketing status as the list shows it, tag, days added, last consent change, a segment).
- * BENCH_CONTACTS to change the size, BENCH_KEEP=1 to keep the file.
+ * BENCH_CONTACTS to change the size, BENCH_KEEP=1 to keep the file, BENCH_REUSE=path/to/register.db to time a kept one
+ * again without building it (it is migrated on open like any register; the contacts a run adds stay in it).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBackend } from '../../electron/core/backend';
 import { getContact } from '../../electron/core/register/contacts';
@@ -34,40 +35,60 @@ function timeIt(samples: number, fn: (i: number) => unknown): { p50: number; p95
 }
 const ms = (n: number): string => `${n < 1 ? n.toFixed(3) : n.toFixed(1)} ms`;
 
-const dir = mkdtempSync(join(tmpdir(), 'optin-bench-list-'));
-const backend = createBackend({ dbPath: join(dir, 'register.db'), clock: { now: () => T0 } });
+const reuse = process.env.BENCH_REUSE;
+if (reuse && !existsSync(reuse)) throw new Error(`BENCH_REUSE: no register at ${reuse}`);
+const dir = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), 'optin-bench-list-'));
+let started = performance.now();
+const backend = createBackend({ dbPath: reuse ?? join(dir, 'register.db'), clock: { now: () => T0 } });
 const { ctx, db } = backend;
 console.log(`Optin Desk contacts list benchmark — ${CONTACTS.toLocaleString('en')} contacts (node ${process.version})`);
+if (reuse) console.log(`reusing ${reuse} (opened and migrated in ${ms(performance.now() - started)})\n`);
+else fill();
 
-// ---- fill: bulk SQL ----
-let started = performance.now();
-db.exec('CREATE TEMP TABLE bench_names (n INTEGER PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL)');
-const names = FIRST.flatMap((f) => LAST.map((l) => `${f} ${l}`));
-const nameRow = db.prepare('INSERT INTO bench_names (n, name, name_key) VALUES (?, ?, ?)');
-names.forEach((name, n) => nameRow.run(n, name, searchKey(name)));
-db.prepare(
-  `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+/** The register, by bulk SQL. */
+function fill(): void {
+  started = performance.now();
+  db.exec('CREATE TEMP TABLE bench_names (n INTEGER PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL)');
+  const names = FIRST.flatMap((f) => LAST.map((l) => `${f} ${l}`));
+  const nameRow = db.prepare('INSERT INTO bench_names (n, name, name_key) VALUES (?, ?, ?)');
+  names.forEach((name, n) => nameRow.run(n, name, searchKey(name)));
+  db.prepare(
+    `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
    INSERT INTO contacts (id, phone, national_number, name, name_key, tags, reach, other_phones, created_at, updated_at, us_number)
    SELECT i, '+79' || (100000000 + i), '9' || (100000000 + i), b.name, b.name_key,
           CASE WHEN i % 10 = 0 THEN '["vip"]' ELSE '[]' END, 'mobile', '[]', ? - (? - i) * 60000, ?, 0
    FROM seq JOIN bench_names b ON b.n = (i * 7919) % ?`,
-).run(CONTACTS, T0, CONTACTS, T0, names.length);
-// Consent cells for the list's marketing column: granted SMS marketing and personal data for most, some revoked.
-db.prepare(
-  `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
-   SELECT id, 'sms', 'marketing', CASE WHEN id % 7 = 0 THEN 'revoked' ELSE 'granted' END, ? - ((id * 7919) % 1000) * 3600000, NULL, NULL
+  ).run(CONTACTS, T0, CONTACTS, T0, names.length);
+  // Consent cells for the list's marketing column: granted SMS marketing and personal data for most, some revoked,
+  // a few claims, requests waiting (until a day after T0), grants whose expiry has passed and cells stored expired.
+  db.prepare(
+    `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+   SELECT id, 'sms', 'marketing',
+          CASE WHEN id % 7 = 0 THEN 'revoked' WHEN id % 13 = 0 THEN 'unproven' WHEN id % 17 = 0 THEN 'pending'
+               WHEN id % 23 = 0 THEN 'expired' ELSE 'granted' END,
+          ? - ((id * 7919) % 1000) * 3600000,
+          CASE WHEN id % 7 <> 0 AND id % 13 <> 0 AND id % 17 = 0 THEN ? + 86400000
+               WHEN id % 7 <> 0 AND id % 13 <> 0 AND id % 23 <> 0 AND id % 19 = 0 THEN ? - 3600000 END, NULL
    FROM contacts WHERE id % 5 <> 0`,
-).run(T0 - 86_400_000);
-db.prepare(
-  `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+  ).run(T0 - 86_400_000, T0, T0);
+  // WhatsApp marketing for every third contact, granted.
+  db.prepare(
+    `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
+   SELECT id, 'whatsapp', 'marketing', 'granted', ?, NULL, NULL FROM contacts WHERE id % 3 = 0`,
+  ).run(T0 - 2 * 86_400_000);
+  db.prepare(
+    `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id)
    SELECT id, 'sms', 'personal_data', 'granted', ?, NULL, NULL FROM contacts WHERE id % 5 <> 0 AND id % 11 <> 0`,
-).run(T0 - 86_400_000);
-const fillMs = performance.now() - started;
-started = performance.now();
-ctx.contacts.indexFrom(1);
-console.log(
-  `fill: contacts and cells by bulk SQL ${(fillMs / 1000).toFixed(1)} s; search index ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-);
+  ).run(T0 - 86_400_000);
+  // What the list shows of each contact and its last consent change, as a rebuild of the projection sets them.
+  ctx.consent.relistRange(1, CONTACTS);
+  const fillMs = performance.now() - started;
+  started = performance.now();
+  ctx.contacts.indexFrom(1);
+  console.log(
+    `fill: contacts and cells by bulk SQL ${(fillMs / 1000).toFixed(1)} s; search index ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+}
 
 // ---- floor ----
 const bare = db.prepare('SELECT * FROM contacts WHERE id > ? ORDER BY id LIMIT 50');
@@ -106,7 +127,8 @@ row(
   timeIt(400, (i) => page({ cursor: cursors[i]! })),
 );
 // A change (a new contact) forgets what was remembered: the first deep page after it walks again.
-let added = 0;
+// (From past the highest id, so a reused register takes new numbers again.)
+let added = ctx.contacts.maxId();
 row(
   'deep page by offset right after a contact was added',
   timeIt(20, (i) => {
@@ -209,28 +231,31 @@ ordered('by name, Я to A', { sort: { by: 'name', dir: 'desc' } });
 
 console.log('\nfilters (name order unless said)');
 const week = (daysBack: number) => new Date(T0 - daysBack * 86_400_000).toISOString().slice(0, 10);
-ordered('SMS marketing granted', { filter: { marketing: { channel: 'sms', status: ['granted'] } } });
-ordered('SMS marketing revoked', { filter: { marketing: { channel: 'sms', status: ['revoked'] } } });
-ordered('SMS marketing none', { filter: { marketing: { channel: 'sms', status: ['none'] } } });
-// Asked of the gate row by row (the SQL narrows to granted ones): a page walks from the start or the cursor, so deep
-// offsets are sampled within the first 2,000 only.
-ordered('SMS needs PD consent (the gate, row by row)', { filter: { marketing: { channel: 'sms', status: ['needs_personal_data'] } } }, 20);
+for (const status of ['granted', 'needs_personal_data', 'unproven', 'pending', 'expired', 'revoked', 'none'] as const)
+  ordered(`SMS marketing ${status}`, { filter: { marketing: { channel: 'sms', status: [status] } } });
+ordered('SMS marketing granted or a claim (two statuses)', { filter: { marketing: { channel: 'sms', status: ['granted', 'unproven'] } } });
+ordered('WhatsApp marketing granted', { filter: { marketing: { channel: 'whatsapp', status: ['granted'] } } });
+ordered('SMS marketing revoked, newest first', {
+  filter: { marketing: { channel: 'sms', status: ['revoked'] } },
+  sort: { by: 'added', dir: 'desc' },
+});
 ordered('tag vip', { filter: { tags: ['vip'] } });
 ordered('added within a week', { filter: { added: { from: week(7), to: week(0) } } });
 ordered('last consent change within a week, by that change', {
   filter: { consentChanged: { from: week(8), to: week(1) } },
   sort: { by: 'consentChanged', dir: 'desc' },
 });
-ctx.segments.insert({
-  // (In this register the vip have no consent yet: every 10th contact, and only those not a multiple of 5 have cells.)
-  name: 'vip to ask',
-  filter: { marketing: { channel: 'sms', status: ['none'] }, tags: ['vip'] },
-  createdAt: T0,
-  createdBy: 'bench',
-  updatedAt: T0,
-});
+if (!ctx.segments.byName('vip to ask'))
+  ctx.segments.insert({
+    // (In this register the vip have no consent yet: every 10th contact, and only those not a multiple of 5 have cells.)
+    name: 'vip to ask',
+    filter: { marketing: { channel: 'sms', status: ['none'] }, tags: ['vip'] },
+    createdAt: T0,
+    createdBy: 'bench',
+    updatedAt: T0,
+  });
 ordered('segment: vip without SMS consent, newest first', { segment: 'vip to ask', sort: { by: 'added', dir: 'desc' } });
 
 backend.close();
-if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+if (process.env.BENCH_KEEP || reuse) console.log(`kept ${join(dir, 'register.db')}`);
 else rmSync(dir, { recursive: true, force: true });

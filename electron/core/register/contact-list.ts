@@ -73,12 +73,13 @@ export function segmentOrThrow(ctx: ServiceContext, name: string, field = 'segme
 /**
  * The contract's filter in the register's terms, refused where it cannot mean anything: a range whose start is after
  * its end, an import that never was. `field` prefixes the paths named in a refusal. Also returns the gate's row
- * check when the filter asks for what only the gate can say.
+ * check when the filter asks for what only the gate can say at `at` (see {@link needsPersonalDataSql}).
  */
 export function toListFilter(
   ctx: ServiceContext,
   f: ContactFilter,
   field = 'filter',
+  at = ctx.clock.now(),
 ): { filter: ListFilter; check: ((m: ListedMarketing) => boolean) | null } {
   const zone = getSettings(ctx).timezone;
   const out: ListFilter = {};
@@ -107,15 +108,42 @@ export function toListFilter(
   if (f.marketing) {
     const channel: Channel = f.marketing.channel;
     const wanted = new Set<ListedStatus>(f.marketing.status);
-    // What the projection can answer; "needs the personal-data consent" is the gate's, asked of granted ones.
+    // What the list's columns answer; "needs the personal-data consent" is the gate's (see needsPersonalDataSql).
     const stored = new Set([...wanted].filter((s): s is StoredStatus => s !== 'needs_personal_data'));
-    if (wanted.has('needs_personal_data')) {
-      stored.add('granted');
-      check = (m) => wanted.has(m.marketing[channel]) || m.marketingBlockedBy[channel] === 'needs_personal_data';
+    let needsPersonalData: { except: number[] } | undefined;
+    // Under a pack without the personal-data consent the gate never answers so: the part matches no one.
+    if (wanted.has('needs_personal_data') && getSettings(ctx).effectivePolicy.requiresPersonalDataConsent) {
+      const sql = needsPersonalDataSql(ctx, channel, at);
+      if (sql) needsPersonalData = sql;
+      else {
+        // The gate decides each granted row.
+        stored.add('granted');
+        check = (m) => wanted.has(m.marketing[channel]) || m.marketingBlockedBy[channel] === 'needs_personal_data';
+      }
     }
-    out.marketing = { channel, statuses: [...stored] };
+    out.marketing = { channel, statuses: [...stored], needsPersonalData };
   }
   return { filter: out, check };
+}
+
+/**
+ * "Needs the personal-data consent" on a channel as the SQL of the list's columns (ListFilter.marketing): the gate
+ * answers so for a granted marketing consent without a personal-data consent in force, on a number that can take
+ * messages — unless a reason it weighs first holds (a complaint within its cool-down, a number a provider flagged, an
+ * opt-out waiting in the journal). Those few are asked of the gate here, and the ones it answers otherwise for are
+ * left out by id; so the filter is SQL, with fence posts and counts like any other. Null while opt-outs wait in the
+ * journal (one may reach every number of a person): then the gate checks each granted row as the list walks.
+ */
+function needsPersonalDataSql(ctx: ServiceContext, channel: Channel, at: number): { except: number[] } | null {
+  if (ctx.optouts?.active().length) return null;
+  const ids = new Set(ctx.batches.lastComplaints().keys());
+  const special = [...ids].flatMap((id) => ctx.contacts.get(id) ?? []);
+  for (const phone of ctx.outbox.flaggedPhones()) {
+    const c = ctx.contacts.getByPhone(phone);
+    if (c && !ids.has(c.id)) special.push(c);
+  }
+  const gated = marketingOfPage(ctx, special, at);
+  return { except: special.filter((c) => gated.get(c.id)?.marketingBlockedBy[channel] !== 'needs_personal_data').map((c) => c.id) };
 }
 
 /** A request's query, filter and order resolved against the register (a segment by name, days in the shop's zone). */
@@ -128,7 +156,7 @@ function resolve(
   const typed = input.query?.trim() ?? '';
   const segment = input.segment !== undefined ? segmentOrThrow(ctx, input.segment, `${field}segment`) : undefined;
   const merged = { ...((segment?.filter ?? {}) as ContactFilter), ...(input.filter ?? {}) };
-  const { filter, check } = toListFilter(ctx, merged, `${field}filter`);
+  const { filter, check } = toListFilter(ctx, merged, `${field}filter`, at);
   const source = typed ? searchSource(typed) : { kind: 'all' as const };
   const identity = JSON.stringify([nameKey(typed), merged, input.sort ?? null]);
   if (!source) return { query: null, check, identity };
@@ -355,7 +383,7 @@ export function campaignAudience(ctx: ServiceContext, audience: BatchRecord['aud
   const tags = audience.tags;
   const tagged = (c: ContactRecord) => tags.length === 0 || c.tags.some((t) => tags.includes(t));
   if (!audience.segment) return { spec: { tags }, keep: null, has: tagged };
-  const { filter, check } = toListFilter(ctx, audience.segment.filter as ContactFilter);
+  const { filter, check } = toListFilter(ctx, audience.segment.filter as ContactFilter, 'filter', at);
   const sql: FilterSql | null = filterSql(filter, at);
   const spec = { tags, filter: sql };
   let keep: CampaignAudience['keep'] = null;

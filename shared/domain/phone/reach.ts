@@ -1,8 +1,11 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-/** Whether a number of this reach can take SMS/WhatsApp at all (before any provider has flagged it): the one rule. */
+/** The reaches of a number that can take SMS/WhatsApp at all (before any provider has flagged it): the one rule. */
+export const MESSAGEABLE_REACHES: readonly string[] = ['mobile', 'fixed_or_mobile', 'unknown'];
+
+/** Whether a number of this reach can take SMS/WhatsApp at all (see {@link MESSAGEABLE_REACHES}). */
 export function isMessageableReach(reach: string): boolean {
-  return reach === 'mobile' || reach === 'fixed_or_mobile' || reach === 'unknown';
+  return MESSAGEABLE_REACHES.includes(reach);
 }
 
 /** The United States and its territories that share its numbering and Meta's pause (DOMAIN §2.3). */

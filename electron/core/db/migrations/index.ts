@@ -14,6 +14,7 @@ import { m0012 } from './0012_contact_links';
 import { m0013 } from './0013_segments';
 import { m0014 } from './0014_provider_signals';
 import { m0015 } from './0015_changed_at_by_repo';
+import { m0016 } from './0016_listed_status';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -57,6 +58,7 @@ export const migrations: readonly Migration[] = [
   m0013,
   m0014,
   m0015,
+  m0016,
 ];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */

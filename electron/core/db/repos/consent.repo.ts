@@ -9,6 +9,7 @@ import type {
 } from '../../../../shared/domain/consent/types';
 import type { Evidence } from '../../../../shared/contract/api';
 import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
+import { EXPIRING, FOREVER, LISTED_CODE, listedCell, personalDataUntil } from '../../../../shared/domain/consent/listed';
 import type { Db } from '../open';
 import type { Statement } from 'better-sqlite3';
 
@@ -95,6 +96,34 @@ export interface StateRecord extends ConsentState {
   purpose: Purpose;
 }
 
+/** A channel's columns on contacts for what the list shows of its marketing (migration 0016). */
+const LISTED_COLUMNS: Record<Channel, { code: string; until: string }> = {
+  sms: { code: 'sms_listed', until: 'sms_listed_until' },
+  whatsapp: { code: 'wa_listed', until: 'wa_listed_until' },
+};
+
+/** The list's code of a stored status in SQL (the same table as listedCell). */
+const CODE_SQL = `CASE status ${Object.entries(LISTED_CODE)
+  .map(([status, code]) => `WHEN '${status}' THEN ${code}`)
+  .join(' ')} ELSE ${LISTED_CODE.none} END`;
+const EXPIRING_SQL = EXPIRING.map((s) => `'${s}'`).join(', ');
+
+/**
+ * Each contact's listed columns from its projection cells, for contacts with ids in [@lo, @hi] that have any, the
+ * same values {@link listedCell} and {@link personalDataUntil} give (a rebuild, and a register built by bulk SQL).
+ */
+const LISTED_OF_RANGE = `SELECT contact_id, coalesce(max(since), 0) AS at,
+    ${(['sms', 'whatsapp'] as const)
+      .map(
+        (
+          ch,
+        ) => `coalesce(max(CASE WHEN channel = '${ch}' AND purpose = 'marketing' THEN ${CODE_SQL} END), ${LISTED_CODE.none}) AS ${LISTED_COLUMNS[ch].code},
+    max(CASE WHEN channel = '${ch}' AND purpose = 'marketing' AND status IN (${EXPIRING_SQL}) THEN expires_at END) AS ${LISTED_COLUMNS[ch].until},`,
+      )
+      .join('\n    ')}
+    coalesce(max(CASE WHEN purpose = 'personal_data' AND status = 'granted' THEN coalesce(expires_at, ${FOREVER}) END), 0) AS pd_until
+  FROM consent_state WHERE contact_id BETWEEN @lo AND @hi GROUP BY contact_id`;
+
 /** SQL for the consent event log and its projection. */
 export class ConsentRepo {
   private readonly insertStmt;
@@ -109,8 +138,14 @@ export class ConsentRepo {
   private readonly raiseChangedStmt;
   private readonly recomputeChangedStmt;
   private eventByIdStmt: Statement<[number], EventRow> | undefined;
+  private readonly listedStmts = new Map<string, Statement<[Record<string, number | null>]>>();
+  private pdCellsStmt: Statement<[number], { status: ConsentStatus; expiresAt: number | null }> | undefined;
 
-  constructor(private readonly db: Db) {
+  /** `contactsChanged`: told when a write here changed contacts rows (the list forgets what it worked out). */
+  constructor(
+    private readonly db: Db,
+    private readonly contactsChanged: () => void = () => undefined,
+  ) {
     this.insertStmt = db.prepare(
       `INSERT INTO consent_events (id, uid, contact_id, phone, channel, purpose, action, method, occurred_at, recorded_at, recorded_by, form_version_id, evidence, policy_pack, expires_at, prev_hash, hash, target_event_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -194,8 +229,46 @@ export class ConsentRepo {
   upsertState(s: StateRecord): void {
     const was = this.stateSinceStmt.get(s.contactId, s.channel, s.purpose);
     this.upsertStateStmt.run(s);
-    if (was !== undefined && was !== null && (s.since === null || s.since < was)) this.recomputeChangedStmt.run({ id: s.contactId });
-    else if (s.since !== null) this.raiseChangedStmt.run(s.since, s.contactId, s.since);
+    const back = was !== undefined && was !== null && (s.since === null || s.since < was);
+    if (s.purpose === 'marketing' || s.purpose === 'personal_data') {
+      // What the list shows changes with these cells: written with the raise, in one write of the contact.
+      const listed = s.purpose === 'marketing' ? this.listedStatement(s.channel) : this.listedStatement('personal_data');
+      const values =
+        s.purpose === 'marketing' ? listedCell(s) : { code: personalDataUntil((this.pdCellsStmt ??= this.pdCells()).all(s.contactId)), until: null };
+      listed.run({ id: s.contactId, raise: back || s.since === null ? 0 : s.since, code: values.code, until: values.until });
+    } else if (!back && s.since !== null) this.raiseChangedStmt.run(s.since, s.contactId, s.since);
+    if (back) this.recomputeChangedStmt.run({ id: s.contactId });
+    this.contactsChanged();
+  }
+
+  /** The personal-data cells of a contact (either channel). */
+  private pdCells() {
+    return this.db.prepare<[number], { status: ConsentStatus; expiresAt: number | null }>(
+      "SELECT status, expires_at AS expiresAt FROM consent_state WHERE contact_id = ? AND purpose = 'personal_data'",
+    );
+  }
+
+  /**
+   * Raise a contact's last consent change to @raise and set what the list shows of a channel's marketing (@code and
+   * @until) or of its personal-data consent (@code: until when), writing the contact only when something moves.
+   */
+  private listedStatement(of: Channel | 'personal_data'): Statement<[Record<string, number | null>]> {
+    let stmt = this.listedStmts.get(of);
+    if (!stmt) {
+      const set =
+        of === 'personal_data'
+          ? { sql: 'pd_until = @code', moved: 'pd_until IS NOT @code' }
+          : {
+              sql: `${LISTED_COLUMNS[of].code} = @code, ${LISTED_COLUMNS[of].until} = @until`,
+              moved: `${LISTED_COLUMNS[of].code} IS NOT @code OR ${LISTED_COLUMNS[of].until} IS NOT @until`,
+            };
+      stmt = this.db.prepare<[Record<string, number | null>]>(
+        `UPDATE contacts SET consent_changed_at = max(consent_changed_at, @raise), ${set.sql}
+         WHERE id = @id AND (consent_changed_at < @raise OR ${set.moved})`,
+      );
+      this.listedStmts.set(of, stmt);
+    }
+    return stmt;
   }
 
   /** One event by id. */
@@ -267,20 +340,36 @@ export class ConsentRepo {
   replaceStatesRange(lo: number, hi: number, cells: readonly StateRecord[]): void {
     this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
     for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+    this.relistRange(lo, hi);
+  }
+
+  /**
+   * Set the last consent change and what the list shows (migration 0016's columns) of contacts with ids in [lo, hi]
+   * from their projection cells, in one pass: each contact is written once, and only when it changes.
+   */
+  relistRange(lo: number, hi: number): void {
+    const columns = ['consent_changed_at', ...Object.values(LISTED_COLUMNS).flatMap((c) => [c.code, c.until]), 'pd_until'];
+    const from = (c: string) => (c === 'consent_changed_at' ? 'at' : c);
     this.db
       .prepare(
-        `UPDATE contacts SET consent_changed_at = m.at
-         FROM (SELECT contact_id, coalesce(max(since), 0) AS at FROM consent_state WHERE contact_id BETWEEN @lo AND @hi GROUP BY contact_id) AS m
-         WHERE contacts.id = m.contact_id AND contacts.consent_changed_at IS NOT m.at`,
+        `UPDATE contacts SET ${columns.map((c) => `${c} = m.${from(c)}`).join(', ')}
+         FROM (${LISTED_OF_RANGE}) AS m
+         WHERE contacts.id = m.contact_id AND (${columns.map((c) => `contacts.${c} IS NOT m.${from(c)}`).join(' OR ')})`,
       )
       .run({ lo, hi });
     // Contacts left without any cell.
     this.db
       .prepare(
-        `UPDATE contacts SET consent_changed_at = 0
-         WHERE id BETWEEN ? AND ? AND consent_changed_at <> 0 AND NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.contact_id = contacts.id)`,
+        `UPDATE contacts SET consent_changed_at = 0, ${Object.values(LISTED_COLUMNS)
+          .map((c) => `${c.code} = ${LISTED_CODE.none}, ${c.until} = NULL`)
+          .join(', ')}, pd_until = 0
+         WHERE id BETWEEN ? AND ? AND (consent_changed_at <> 0 OR ${Object.values(LISTED_COLUMNS)
+           .map((c) => `${c.code} <> ${LISTED_CODE.none} OR ${c.until} IS NOT NULL`)
+           .join(' OR ')} OR pd_until <> 0)
+           AND NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.contact_id = contacts.id)`,
       )
       .run(lo, hi);
+    this.contactsChanged();
   }
 
   /** Projection cells of contacts with ids in [lo, hi]. */

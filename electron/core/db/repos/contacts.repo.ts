@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { foldText, searchKey } from '../../../../shared/domain/text/fold';
-import { isUsNumber } from '../../../../shared/domain/phone/reach';
+import { isUsNumber, MESSAGEABLE_REACHES } from '../../../../shared/domain/phone/reach';
+import { LISTED_CODE } from '../../../../shared/domain/consent/listed';
 import type { Db } from '../open';
 
 /** A contact row as TypeScript sees it (times in ms). */
@@ -185,8 +186,14 @@ export type StoredStatus = 'granted' | 'unproven' | 'pending' | 'expired' | 'rev
  * filter): every part given must hold. Instants in ms; ranges are [from, to).
  */
 export interface ListFilter {
-  /** Marketing on a channel in any of these statuses at `at`. */
-  marketing?: { channel: 'sms' | 'whatsapp'; statuses: readonly StoredStatus[] } | undefined;
+  /**
+   * Marketing on a channel in any of these statuses at `at`; or, with `needsPersonalData`, granted but held back by
+   * the gate for want of the personal-data consent — a granted marketing consent, no personal-data consent in force,
+   * a number that can take messages — except the contacts in `except` (those the gate answers otherwise for another
+   * reason: register/contact-list.ts asks it about everyone with a complaint or a flagged number).
+   */
+  marketing?:
+    { channel: 'sms' | 'whatsapp'; statuses: readonly StoredStatus[]; needsPersonalData?: { except: readonly number[] } | undefined } | undefined;
   /** Any of these tags. */
   tags?: readonly string[] | undefined;
   /** A consent event recorded this way. */
@@ -201,33 +208,79 @@ export interface ListFilter {
 export interface FilterSql {
   sql: string;
   params: Record<string, string | number>;
+  /**
+   * The same filter as `common AND (one of arms)`, the arms never true together — each a range of an index in name
+   * order (a status code): a page in name order reads each arm in order and merges them, rather than walking the
+   * names and testing every row (several statuses at once; `expired`, which is also a granted or pending code past
+   * its expiry).
+   */
+  arms?: { common: string[]; arms: string[] } | undefined;
 }
 
-const STATUS_SQL: Record<Exclude<StoredStatus, 'none'>, string> = {
-  granted: "(s.status = 'granted' AND (s.expires_at IS NULL OR s.expires_at > @f_at))",
-  pending: "(s.status = 'pending' AND (s.expires_at IS NULL OR s.expires_at > @f_at))",
-  expired: "(s.status = 'expired' OR (s.status IN ('granted', 'pending') AND s.expires_at <= @f_at))",
-  unproven: "s.status = 'unproven'",
-  revoked: "s.status = 'revoked'",
+/** A channel's columns on contacts for what the list shows of its marketing (migration 0016, kept by ConsentRepo). */
+const LISTED: Record<'sms' | 'whatsapp', { code: string; until: string }> = {
+  sms: { code: 'c.sms_listed', until: 'c.sms_listed_until' },
+  whatsapp: { code: 'c.wa_listed', until: 'c.wa_listed_until' },
 };
+
+/**
+ * A status as the list shows it, over a channel's listed columns: the stored code, a granted or pending one read as
+ * expired from its expiry on (effectiveState; shared/domain/consent/listed.ts). Each but `expired` is one code: a
+ * range of the channel's index in name order.
+ */
+function statusSql(status: StoredStatus, { code, until }: { code: string; until: string }): string {
+  const inForce = `(${until} IS NULL OR ${until} > @f_at)`;
+  switch (status) {
+    case 'granted':
+    case 'pending':
+      return `(${code} = ${LISTED_CODE[status]} AND ${inForce})`;
+    case 'expired':
+      return `(${code} = ${LISTED_CODE.expired} OR (${code} IN (${LISTED_CODE.granted}, ${LISTED_CODE.pending}) AND ${until} <= @f_at))`;
+    default:
+      return `${code} = ${LISTED_CODE[status]}`;
+  }
+}
+
+/** A status as disjoint conditions, each one code (a range of the channel's index): `expired` is three. */
+function statusArms(status: StoredStatus, columns: { code: string; until: string }): string[] {
+  if (status !== 'expired') return [statusSql(status, columns)];
+  return [
+    `${columns.code} = ${LISTED_CODE.expired}`,
+    ...(['granted', 'pending'] as const).map((k) => `(${columns.code} = ${LISTED_CODE[k]} AND ${columns.until} <= @f_at)`),
+  ];
+}
+
+/**
+ * A filter's SQL for an order other than names: the status codes read from the row rather than sought in their
+ * index (`+c.sms_listed`), so SQLite walks the order's own index and stops at a page, instead of sorting everyone
+ * with that status for each page.
+ */
+function withoutStatusIndex(sql: string): string {
+  return sql.replace(/(?<![+\w.])c\.(sms|wa)_listed\b/g, '+c.$1_listed');
+}
 
 /** The SQL of a filter at instant `at` (null when it narrows nothing). */
 export function filterSql(f: ListFilter, at: number): FilterSql | null {
   const parts: string[] = [];
   const params: Record<string, string | number> = {};
+  let arms: string[] | undefined;
   if (f.marketing) {
     params.f_at = at;
-    params.f_channel = f.marketing.channel;
-    const cell = "s.contact_id = c.id AND s.channel = @f_channel AND s.purpose = 'marketing'";
-    const kinds = [...new Set(f.marketing.statuses)].sort();
-    const stored = kinds.filter((k): k is Exclude<StoredStatus, 'none'> => k !== 'none');
-    const any: string[] = [];
-    // Correlated one-row lookups, never EXISTS: SQLite turns an EXISTS into a join with a Bloom filter built over the
-    // whole projection first, which costs every page as much as reading the register.
-    if (stored.length)
-      any.push(`(SELECT 1 FROM consent_state s WHERE ${cell} AND (${stored.map((k) => STATUS_SQL[k]).join(' OR ')}) LIMIT 1) IS NOT NULL`);
-    if (kinds.includes('none')) any.push(`(SELECT 1 FROM consent_state s WHERE ${cell} AND s.status <> 'none' LIMIT 1) IS NULL`);
-    parts.push(any.length === 1 ? any[0]! : `(${any.join(' OR ')})`);
+    const columns = LISTED[f.marketing.channel];
+    const statuses = [...new Set(f.marketing.statuses)].sort();
+    const any = statuses.flatMap((k) => statusArms(k, columns));
+    const needs = f.marketing.needsPersonalData;
+    // Granted ones already include everyone held back for the personal-data consent.
+    if (needs && !statuses.includes('granted')) {
+      params.f_pd_except = JSON.stringify([...needs.except].sort((a, b) => a - b));
+      any.push(
+        `(${statusSql('granted', columns)} AND c.pd_until <= @f_at AND c.reach IN (${MESSAGEABLE_REACHES.map((r) => `'${r}'`).join(', ')})
+          AND c.id NOT IN (SELECT value FROM json_each(@f_pd_except)))`,
+      );
+    }
+    // Nothing asked for (a status no one can have under the shop's pack): no one.
+    parts.push(any.length === 0 ? '0' : any.length === 1 ? any[0]! : `(${any.join(' OR ')})`);
+    if (any.length > 1) arms = any;
   }
   if (f.tags?.length) {
     f.tags.forEach((t, i) => (params[`f_tag${i}`] = t));
@@ -262,7 +315,8 @@ export function filterSql(f: ListFilter, at: number): FilterSql | null {
       parts.push(`${column} < @f_${name}_to`);
     }
   }
-  return parts.length ? { sql: parts.join(' AND '), params } : null;
+  if (!parts.length) return null;
+  return { sql: parts.join(' AND '), params, ...(arms ? { arms: { common: parts.slice(1), arms } } : {}) };
 }
 
 /** A page request: where from, narrowed how, in which order. */
@@ -360,6 +414,11 @@ export class ContactsRepo {
 
   private changed(): void {
     this.writes++;
+  }
+
+  /** Another repository changed what the list reads of contacts (ConsentRepo: the last consent change, the listed status). */
+  touch(): void {
+    this.changed();
   }
 
   get(id: number): ContactRecord | undefined {
@@ -721,13 +780,31 @@ export class ContactsRepo {
     const dir = order.dir === 'asc' ? 'ASC' : 'DESC';
     const orderBy = `ORDER BY ${key} ${dir}, c.id ${dir}`;
     const fts = 'SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match';
+    // In name order a filter with arms reads each arm from its own index and merges them; in another order the status
+    // codes are read from the rows the order's index walks.
+    const armed = filter?.arms && order.by === 'name' ? filter.arms : null;
+    const filterWhere = armed ? armed.common : filter ? [order.by === 'name' ? filter.sql : withoutStatusIndex(filter.sql)] : [];
     const where = [
       `c.${ACTIVE}`,
       ...(source.kind === 'prefix' ? ['c.name_key >= @lo AND c.name_key < @hi'] : []),
       ...(source.kind === 'match' ? [`c.id IN (${fts})`] : []),
-      ...(filter ? [filter.sql] : []),
+      ...filterWhere,
     ].join(' AND ');
+    const arms = armed ? armed.arms.map((a) => ` AND ${a}`) : [''];
     const cmp = dir === 'ASC' ? '>' : '<';
+    /**
+     * `limit` rows from `skip` on, in this order, of the rows that also meet one of `conds` (each its own seek), of the
+     * filter's arms: one SELECT, or each (cond, arm) read in order up to `limit + skip` rows and merged.
+     */
+    // The position a page starts after comes first: of two bounds on the same column (a filter's day range and the
+    // cursor's key) SQLite seeks the first it meets, and the cursor's is the one that skips the rows before the page.
+    const pick = (columns: string, by: string, conds: string[], limit: string) => {
+      const parts = conds.flatMap((cond) => arms.map((arm) => `${cond ? `${cond} AND ` : ''}${where}${arm}`));
+      if (parts.length === 1) return `SELECT ${columns} FROM contacts c WHERE ${parts[0]} ${orderBy} LIMIT ${limit} OFFSET @skip`;
+      return `${parts
+        .map((part) => `SELECT * FROM (SELECT ${columns} FROM contacts c WHERE ${part} ${orderBy} LIMIT ${limit} + @skip)`)
+        .join(' UNION ALL ')} ORDER BY ${by} ${dir}, id ${dir} LIMIT ${limit} OFFSET @skip`;
+    };
     /**
      * Right after (key, id) in this order. Descending, as two seeks of the order's index — the rest of the key's own
      * run of ids, then the keys after it — so a page starts where it should however many contacts share its key (a
@@ -735,21 +812,31 @@ export class ContactsRepo {
      * or day).
      */
     const after = (columns: string, by: string, limit: string) =>
-      order.by === 'id'
-        ? `SELECT ${columns} FROM contacts c WHERE ${where} AND c.id ${cmp} @id ${orderBy} LIMIT ${limit} OFFSET @skip`
-        : dir === 'ASC'
-          ? // Ascending, SQLite seeks a row value on both columns of the index at once.
-            `SELECT ${columns} FROM contacts c WHERE ${where} AND (${key}, c.id) > (@key, @id) ${orderBy} LIMIT ${limit} OFFSET @skip`
-          : `SELECT * FROM (SELECT ${columns} FROM contacts c WHERE ${where} AND ${key} = @key AND c.id ${cmp} @id ${orderBy} LIMIT ${limit} + @skip)
-           UNION ALL SELECT * FROM (SELECT ${columns} FROM contacts c WHERE ${where} AND ${key} ${cmp} @key ${orderBy} LIMIT ${limit} + @skip)
-           ORDER BY ${by} ${dir}, id ${dir} LIMIT ${limit} OFFSET @skip`;
+      pick(
+        columns,
+        by,
+        order.by === 'id'
+          ? [`c.id ${cmp} @id`]
+          : dir === 'ASC' && !(filter && (order.by === 'added' || order.by === 'consentChanged'))
+            ? // Ascending, SQLite seeks a row value on both columns of the index at once (unless a day range of the
+              // filter bounds the same column: it then seeks the range's start, not the row value).
+              [`(${key}, c.id) > (@key, @id)`]
+            : [`${key} = @key AND c.id ${cmp} @id`, `${key} ${cmp} @key`],
+        limit,
+      );
+    /**
+     * A page's rows: where its rows lie found first (the order's key and id, from an index where the filter allows;
+     * rows skipped on the way to an offset are never read whole), then the page's own rows by id.
+     */
+    const rowsOf = (positions: string) =>
+      `SELECT ${COLUMNS}, ${key} AS sort_key FROM contacts c WHERE c.id IN (SELECT id FROM (${positions})) ${orderBy}`;
     const wordIndex = isWordIndexOrder(query);
     const sql = {
-      rows: `SELECT ${COLUMNS}, ${key} AS sort_key FROM contacts c WHERE ${where} ${orderBy} LIMIT @limit OFFSET @skip`,
-      rowsAfter: after(`${COLUMNS}, ${key} AS sort_key`, 'sort_key', '@limit'),
+      rows: rowsOf(pick(`${key} AS key, c.id AS id`, 'key', [''], '@limit')),
+      rowsAfter: rowsOf(after(`${key} AS key, c.id AS id`, 'key', '@limit')),
       fence: wordIndex
         ? `SELECT rowid AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match ORDER BY rowid LIMIT 1 OFFSET @skip`
-        : `SELECT ${key} AS key, c.id AS id FROM contacts c WHERE ${where} ${orderBy} LIMIT 1 OFFSET @skip`,
+        : pick(`${key} AS key, c.id AS id`, 'key', [''], '1'),
       fenceAfter: wordIndex
         ? `SELECT rowid AS key, rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match AND rowid > @id ORDER BY rowid LIMIT 1 OFFSET @skip`
         : after(`${key} AS key, c.id AS id`, 'key', '1'),
@@ -761,7 +848,8 @@ export class ContactsRepo {
           ? `SELECT count(*) FROM (${fts} LIMIT @cap)`
           : // In the list's own order: matches spread through it are met early; another index may start with a long
             // run of rows that do not match (the contacts that never had a consent, first in the last-change index).
-            `SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE ${where} ${orderBy} LIMIT @cap)`,
+            // Each arm counted up to the cap (their sum past it is "more than the cap" all the same).
+            `SELECT ${arms.map((arm) => `(SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE ${where}${arm} ${orderBy} LIMIT @cap))`).join(' + ')}`,
     }[what];
     stmt = this.db.prepare<Record<string, string | number>, unknown>(sql);
     if (what === 'ids' || what === 'idsAfter' || what === 'count') stmt = stmt.pluck();
