@@ -27,6 +27,7 @@ interface Common {
   size?: MantineSize;
   w?: number | string;
   maw?: number | string;
+  inputWrapperOrder?: ('label' | 'input' | 'description' | 'error')[];
   'data-testid'?: string;
 }
 

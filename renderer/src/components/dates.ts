@@ -61,3 +61,6 @@ export function formatDateTime(iso: string, order: Order, sep: string): string {
   const m = iso.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/);
   return m ? `${formatDay(m[1]!, order, sep)} ${m[2]}` : iso;
 }
+
+/** A complete `YYYY-MM-DDTHH:mm` (what a date-and-time field hands on once what was typed is one). */
+export const isLocalDateTime = (value: string): boolean => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value);

@@ -83,7 +83,8 @@ const TAG_SCAN_LIMIT = 1000;
 
 /** A local `YYYY-MM-DDTHH:mm` read in the browser's zone, as ISO 8601; null when blank or not a time. */
 export function localToIso(local: string): string | null {
-  if (!local) return null;
+  // Only a complete YYYY-MM-DDTHH:mm (a date field hands on what was typed until it is one; Date would guess at it).
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return null;
   const t = new Date(local).getTime();
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }

@@ -6,6 +6,8 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { formatDateTime } from '../../components/format';
 import { channelLabel } from '../campaigns/labels';
 import { useAppStore } from '../../stores/app.store';
+import { DateTimeField } from '../../components/DateField';
+import { isLocalDateTime } from '../../components/dates';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { call } from '../../api/client';
 
@@ -42,7 +44,10 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
   }, [bySegment]);
 
   const missing = !draft.text.trim() ? 'text' : byTags && draft.tags.length === 0 ? 'tags' : bySegment && !draft.segment ? 'segment' : null;
+  // A send time typed but not a date and time yet: the field says how to write it, and nothing is planned (never "now").
+  const badWhen = draft.sendAt !== '' && !isLocalDateTime(draft.sendAt);
   const submit = async () => {
+    if (badWhen) return;
     setBusy(true);
     setError(null);
     try {
@@ -113,12 +118,11 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
           )}
         </Stack>
         <Stack gap={4}>
-          <TextInput
-            type="datetime-local"
+          <DateTimeField
             label={t('campaigns.composer.when')}
             description={draft.sendAt ? t('campaigns.composer.whenLater') : t('campaigns.composer.whenNow')}
             value={draft.sendAt}
-            onChange={(e) => change({ sendAt: e.currentTarget.value })}
+            onChange={(v) => change({ sendAt: v })}
             error={fieldError('at')}
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             data-testid="compose-send-at"
@@ -149,7 +153,7 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
                   ? t('campaigns.composer.withErrors', { count: errors })
                   : t('campaigns.composer.planNote')}
         </Text>
-        <Button onClick={() => void submit()} loading={busy} disabled={missing !== null} data-testid="plan-campaign">
+        <Button onClick={() => void submit()} loading={busy} disabled={missing !== null || badWhen} data-testid="plan-campaign">
           {t('campaigns.composer.plan')}
         </Button>
       </Group>

@@ -7,6 +7,8 @@ import { useContactStore } from '../../stores/contact.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { useFormsStore } from '../../stores/forms.store';
 import { useContactsStore } from '../../stores/contacts.store';
+import { DateTimeField } from '../../components/DateField';
+import { isLocalDateTime } from '../../components/dates';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { localInputToIso, nowLocalInput } from '../../components/format';
 import { staffOptions } from '../../components/staff';
@@ -57,6 +59,8 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const chosenForm = formId && fitting.some((f) => String(f.id) === formId) ? formId : null;
 
   const submit = async () => {
+    // What was typed is not a date and time yet: the field says how to write it; nothing is recorded.
+    if (occurred && !isLocalDateTime(occurred)) return;
     setBusy(true);
     setError(null);
     try {
@@ -209,11 +213,10 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
                 onChange={setStaffName}
                 allowDeselect={false}
               />
-              <TextInput
-                type="datetime-local"
+              <DateTimeField
                 label={t('record.occurredAt')}
                 value={occurred}
-                onChange={(e) => setOccurred(e.currentTarget.value)}
+                onChange={setOccurred}
                 description={t('record.inZone', { zone: timeZone })}
                 error={fieldError('occurredAt')}
                 data-testid="rec-when"

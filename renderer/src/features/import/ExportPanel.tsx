@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Radio, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useExportStore } from '../../stores/export.store';
 import { useSettingsStore } from '../../stores/settings.store';
+import { DateTimeField } from '../../components/DateField';
+import { isLocalDateTime } from '../../components/dates';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatBytes, formatNumber, localInputToIso } from '../../components/format';
 
@@ -34,6 +36,8 @@ export function ExportPanel() {
   const fieldError = useFieldError(error);
 
   const submit = () => {
+    // What was typed is not a date and time yet: the field says how to write it; nothing is exported.
+    if (what === 'contacts' && asOf && !isLocalDateTime(asOf)) return;
     void create({
       what,
       for: target,
@@ -93,12 +97,11 @@ export function ExportPanel() {
               </Radio.Group>
             )}
             {what === 'contacts' && (
-              <TextInput
-                type="datetime-local"
+              <DateTimeField
                 label={t('export.asOf')}
                 description={t('export.asOfHint', { zone: timeZone })}
                 value={asOf}
-                onChange={(e) => setAsOf(e.currentTarget.value)}
+                onChange={setAsOf}
                 error={fieldError('at')}
                 maw={380}
                 data-testid="export-at"

@@ -7,6 +7,8 @@ import type { ConsentEvent } from '../../../../shared/contract/api';
 import { useRepliesStore, type ReplyResult } from '../../stores/replies.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { useAppStore } from '../../stores/app.store';
+import { DateTimeField } from '../../components/DateField';
+import { isLocalDateTime } from '../../components/dates';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatPhone, localInputToIso } from '../../components/format';
 import { PhoneHint, StaffSelect } from './parts';
@@ -85,6 +87,8 @@ export function RecordReply() {
   const fieldError = useFieldError(error);
 
   const submit = async () => {
+    // What was typed is not a date and time yet: the field says how to write it; nothing is recorded.
+    if (at && !isLocalDateTime(at)) return;
     setBusy(true);
     setError(null);
     try {
@@ -154,13 +158,12 @@ export function RecordReply() {
                 data-testid="reply-text"
               />
               <Group grow align="flex-start">
-                <TextInput
-                  type="datetime-local"
+                <DateTimeField
                   label={t('replies.record.at')}
                   description={t('replies.record.atHint', { zone: timeZone })}
                   inputWrapperOrder={['label', 'input', 'description', 'error']}
                   value={at}
-                  onChange={(e) => setAt(e.currentTarget.value)}
+                  onChange={setAt}
                   error={fieldError('at')}
                   data-testid="reply-at"
                 />
