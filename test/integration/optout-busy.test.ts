@@ -264,6 +264,42 @@ describe('an opt-out while another process holds a long write', () => {
     expect(t.backend.db.prepare("SELECT count(*) AS n FROM inbound_messages WHERE provider_id = 'SM-stop-1'").get()).toEqual({ n: 1 });
   });
 
+  it("a STOP from a merged person's other number while the lock is held: the primary number is honoured at once too", async () => {
+    const t = await shop();
+    await grant(t.call, A, t.form);
+    await grant(t.call, B, t.form);
+    // B is another number of the person whose primary number is A: campaigns reach A only.
+    await t.call('contacts.merge', { phone: B, intoPhone: A });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    expect(plan).toMatchObject({ audience: 1, eligible: 1 });
+    const lock = await holdWriteLock(t.dbPath);
+
+    const r = await t.backend.dispatch('inbound.receive', { from: B, text: 'СТОП', providerId: 'SM-stop-merged' });
+    expect(lock.child.exitCode).toBeNull();
+    expect(r).toMatchObject({ ok: true, value: { classified: 'opt_out', pending: { phone: B } } });
+    // Waiting in the journal, it already reaches the person: the gate, the contact page and a plan's count for A.
+    expect(gateNow(t, A)).toMatchObject({ eligible: false, reason: 'revoked' });
+    expect(smsMarketing((await t.call('contacts.get', { phone: A })).consents)).toMatchObject({ sendable: false });
+    expect(
+      marketingVerdicts(t.backend.ctx, [t.backend.ctx.contacts.getByPhone(A)!], Date.now()).get(t.backend.ctx.contacts.getByPhone(A)!.id)?.sms,
+    ).toBe('revoked');
+
+    await lock.release();
+    const done = await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
+    expect(t.provider.recipients()).toEqual([]);
+    expect(done).toMatchObject({ sent: 0, skipped: 1, skipReasons: { revoked: 1 } });
+    // Entered for both numbers, each revocation naming the reply.
+    for (const phone of [A, B]) {
+      const page = await until(`the opt-out to be entered for ${phone}`, async () => {
+        const p = await t.call('contacts.get', { phone });
+        return p.timeline.some((e) => e.action === 'revoke') ? p : null;
+      });
+      expect(page.timeline.filter((e) => e.action === 'revoke').every((e) => e.method === 'inbound_keyword' && e.evidence.inboundMessageId)).toBe(
+        true,
+      );
+    }
+  });
+
   it('an ordinary write answers BUSY naming what holds the register, and the CLI exits 1 with that message', async () => {
     const t = await shop(undefined, { busyWaitMs: 300 });
     const lock = await holdWriteLock(t.dbPath);
