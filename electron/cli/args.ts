@@ -1,8 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { AppError, type MessageKey } from '../../shared/contract/errors';
+import { ref, type SaidParams, type SaidRef } from '../../shared/contract/said';
 
-/** A refusal found by the CLI itself (before the contract), reported like one from the contract. */
-export class UsageError extends Error {}
+/**
+ * A refusal found by the CLI itself (before the contract) — an unknown flag, a missing value, a bad number — stated by
+ * a key of the catalog like any refusal, and printed the same way (its English `message`; with --json, the same error
+ * object as the contract's: code, key, params, message).
+ */
+export class UsageError extends AppError {
+  constructor(key: MessageKey, params?: SaidParams) {
+    super('VALIDATION_FAILED', key, params);
+    this.name = 'UsageError';
+  }
+
+  /** The refusal a command's table names (`missing`). */
+  static of(r: SaidRef): UsageError {
+    return new UsageError(r.key, r.params);
+  }
+}
 
 /**
  * A comma-separated flag value as a list ("sms, whatsapp" → ["sms", "whatsapp"]). With `keepEmpty`, empty items stay
@@ -19,7 +35,7 @@ export const list = (v: string | undefined, keepEmpty = false): string[] | undef
 /** A whole-number flag; anything else is refused naming the flag. */
 export function int(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${flag}: expected a whole number, got "${v}"`);
+  if (!/^\d+$/.test(v)) throw new UsageError('cli.notWholeNumber', { flag: `--${flag}`, value: v });
   return Number(v);
 }
 
@@ -38,23 +54,25 @@ export function readTextFile(flag: string, path: string, { allowEmpty = false } 
     bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${flag}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (code ?? 'unreadable')})`,
-    );
+    throw new UsageError('cli.cannotRead', {
+      flag,
+      path,
+      reason: code === 'ENOENT' ? ref('cli.noSuchFile') : code === 'EISDIR' ? ref('cli.aFolder') : (code ?? ref('cli.unreadable')),
+    });
   }
   // A NUL, or more than a few control bytes, is binary data (an image, a spreadsheet, an archive), whatever else it holds.
   const head = bytes.subarray(0, 8192);
   const controls = head.filter((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d).length;
-  if (head.includes(0) || controls > head.length / 100) throw new UsageError(`${flag}: ${basename(path)} is not a text file (it holds binary data)`);
+  if (head.includes(0) || controls > head.length / 100) throw new UsageError('cli.binaryFile', { flag, file: basename(path) });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UsageError(`${flag}: ${basename(path)} is not a UTF-8 text file (save it as UTF-8)`);
+    throw new UsageError('cli.notUtf8', { flag, file: basename(path) });
   }
-  if (text.includes('\u0000')) throw new UsageError(`${flag}: ${basename(path)} is not a text file (it holds binary data)`);
+  if (text.includes('\u0000')) throw new UsageError('cli.binaryFile', { flag, file: basename(path) });
   text = text.replace(/^\uFEFF/u, '');
-  if (!allowEmpty && !text.trim()) throw new UsageError(`${flag}: ${basename(path)} is empty`);
+  if (!allowEmpty && !text.trim()) throw new UsageError('cli.emptyFile', { flag, file: basename(path) });
   return text;
 }
 
@@ -64,7 +82,7 @@ export function readTextFile(flag: string, path: string, { allowEmpty = false } 
 /** A whole number. */
 export const asInt = (raw: unknown, flag: string): number => {
   const v = String(raw);
-  if (!/^\d+$/.test(v)) throw new UsageError(`${flag}: expected a whole number, got "${v}"`);
+  if (!/^\d+$/.test(v)) throw new UsageError('cli.notWholeNumber', { flag, value: v });
   return Number(v);
 };
 
@@ -79,8 +97,7 @@ export const asId =
   (noun: string) =>
   (raw: unknown, name: string): number => {
     const v = String(raw);
-    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) <= 0)
-      throw new UsageError(`${name}: the ${noun} id must be a positive whole number, got "${v}"`);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) <= 0) throw new UsageError('cli.badId', { name, noun, value: v });
     return Number(v);
   };
 
@@ -90,6 +107,6 @@ export const asChoice =
   (raw: unknown, flag: string): string => {
     const v = String(raw);
     if (!choices.includes(v))
-      throw new UsageError(`${flag}: expected ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}, got "${v}"`);
+      throw new UsageError('cli.notOneOf', { flag, choices: choices.slice(0, -1).join(', '), last: choices[choices.length - 1]!, value: v });
     return v;
   };

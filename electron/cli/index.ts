@@ -4,7 +4,7 @@ import { EnvSecrets } from '../core/infra/secrets';
 import { BUSY_CHANGE, busyError, isSqliteBusy } from '../core/db/busy';
 import { offlineBackupDispatch } from '../core/backups/service';
 import { systemClock } from '../core/infra/clock';
-import { isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
+import { AppError, apiError, isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
 import type { Dispatch } from '../../shared/contract/dispatch';
 import type { Method, Output } from '../../shared/contract/api';
 import { UsageError } from './args';
@@ -57,7 +57,7 @@ function openRegister(
       backend: null,
       dispatch: async (method) => ({
         ok: false,
-        error: { code: 'INTERNAL', message: `optin ${command.words.join(' ')} works without the register, so it cannot call ${String(method)}` },
+        error: apiError('INTERNAL', 'cli.noRegisterToCall', { command: command.words.join(' '), method: String(method) }),
       }),
     };
   const dbPath = resolveDbPath(db);
@@ -67,16 +67,16 @@ function openRegister(
     return { backend, dispatch: backend.dispatch };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const message = err instanceof Error ? err.message : 'cannot open the register';
+    const message = err instanceof Error ? err.message : String(err);
     // A damaged register can still be listed, checked, previewed and restored from its backups.
     if (code === 'REGISTER_DAMAGED' && command.register === 'or-backups') {
       io.err(`optin: ${message} — working from its backups`);
       return { backend: null, dispatch: offlineBackupDispatch(dbPath, systemClock) };
     }
     // A register that is newer, damaged or gone is the person's to act on (exit 1); anything else is ours (exit 2).
-    if (isRegisterRefusal(code)) return { error: { code, message }, exit: 1 };
+    if (isRegisterRefusal(code)) return { error: err instanceof AppError ? err.toApiError() : { code, message }, exit: 1 };
     // Opening met another process's long write (a first run, a migration): the person waits a moment (exit 1).
-    if (isSqliteBusy(err)) return { error: { code: 'BUSY', message: busyError(BUSY_CHANGE).message }, exit: 1 };
+    if (isSqliteBusy(err)) return { error: busyError(BUSY_CHANGE).toApiError(), exit: 1 };
     return { error: { code: 'INTERNAL', message }, exit: 2 };
   }
 }
@@ -100,13 +100,14 @@ export async function main(argv: string[], io: Io = stdio, table: Table = TABLE)
     io.err(`optin: ${command ? withFlagNames(command, error.message, typed) : error.message}`);
     return exit;
   };
-  const usage = (message: string): number => fail({ code: 'VALIDATION_FAILED', message }, 1);
+  // A usage refusal is an AppError by key like any other: printed as its English, with --json the same error object.
+  const usage = (err: UsageError): number => fail(err.toApiError(), 1);
 
   let tokens;
   try {
     tokens = tokenize(argv, table === TABLE ? TAKES_VALUE : valueFlags(table));
   } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
+    if (err instanceof UsageError) return usage(err);
     throw err;
   }
   json = tokens.options.some((o) => o.name === 'json');
@@ -114,7 +115,7 @@ export async function main(argv: string[], io: Io = stdio, table: Table = TABLE)
   const positionals = tokens.positionals;
   if (!positionals.length) {
     const stray = tokens.options.find((o) => !GLOBAL_FLAGS.some((f) => f.name === o.name));
-    if (stray) return usage(`unknown option ${stray.name.startsWith('-') ? stray.name : `--${stray.name}`} (optin --help lists the commands)`);
+    if (stray) return usage(new UsageError('cli.unknownOptionAlone', { flag: stray.name.startsWith('-') ? stray.name : `--${stray.name}` }));
   }
   if (positionals[0] === 'help' || wantsHelp || !positionals.length) {
     const words = positionals[0] === 'help' ? positionals.slice(1) : positionals;
@@ -136,7 +137,7 @@ export async function main(argv: string[], io: Io = stdio, table: Table = TABLE)
     input = buildInput(command, line);
     if (command.adjust) input = command.adjust(input, line);
   } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
+    if (err instanceof UsageError) return usage(err);
     throw err;
   }
 
@@ -158,7 +159,7 @@ export async function main(argv: string[], io: Io = stdio, table: Table = TABLE)
   try {
     outcome = command.run ? await command.run(ctx) : await callOnce(command, ctx);
   } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
+    if (err instanceof UsageError) return usage(err);
     if (err instanceof Refused) outcome = { ok: false, error: err.error };
     else throw err;
   } finally {

@@ -67,7 +67,7 @@ export function tokenize(argv: readonly string[], takesValue: (name: string) => 
       else if (!takesValue(name)) out.options.push({ name, value: true });
       else {
         const next = argv[i + 1];
-        if (next === undefined || looksLikeFlag(next)) throw new UsageError(`--${name}: give its value`);
+        if (next === undefined || looksLikeFlag(next)) throw new UsageError('cli.giveValue', { flag: `--${name}` });
         out.options.push({ name, value: next });
         i++;
       }
@@ -119,7 +119,7 @@ export function nearest(typed: string, candidates: readonly string[]): string | 
  * Why no command matched, in one line: the nearest command when the words look like a slip, and the commands of the
  * area when its first word is known. Old words (aliases) are matched, but the documented command is what is named.
  */
-export function unknownCommand(table: Table, positionals: readonly string[]): string {
+export function unknownCommand(table: Table, positionals: readonly string[]): UsageError {
   const typed = positionals.slice(0, table.maxWords).join(' ');
   let near: Command | null = null;
   let nearest = Infinity;
@@ -127,14 +127,17 @@ export function unknownCommand(table: Table, positionals: readonly string[]): st
     const d = distance(positionals.slice(0, words.split(' ').length).join(' ').toLowerCase(), words);
     if (d < nearest) [near, nearest] = [c, d];
   }
-  const slip = near && nearest <= Math.max(2, Math.floor(typed.length / 4)) ? ` — did you mean "${near.words.join(' ')}"?` : '';
+  const slip = near && nearest <= Math.max(2, Math.floor(typed.length / 4)) ? near.words.join(' ') : null;
   const area = positionals[0] ?? '';
   const inArea = [...table.byWords].filter(([words]) => words.split(' ')[0] === area).map(([, c]) => c);
-  if (!inArea.length) return `unknown command "${typed}"${slip} (optin --help lists them)`;
+  if (!inArea.length) return slip ? new UsageError('cli.unknownCommandNear', { typed, near: slip }) : new UsageError('cli.unknownCommand', { typed });
   const canonical = inArea[0]!.words[0]!;
-  const subs = [...new Set(inArea.map((c) => c.words.slice(1).join(' ')))];
-  const what = positionals.length > 1 ? `unknown command "${positionals.slice(0, 2).join(' ')}"${slip}` : `${area}: give the command`;
-  return `${what} (${canonical} has: ${subs.join(', ')}; optin help ${canonical})`;
+  const has = { area: canonical, commands: [...new Set(inArea.map((c) => c.words.slice(1).join(' ')))].join(', ') };
+  if (positionals.length <= 1) return new UsageError('cli.giveCommand', { given: area, ...has });
+  const two = positionals.slice(0, 2).join(' ');
+  return slip
+    ? new UsageError('cli.unknownInAreaNear', { typed: two, near: slip, ...has })
+    : new UsageError('cli.unknownInArea', { typed: two, ...has });
 }
 
 /** The parsed line for one command. */
@@ -159,21 +162,22 @@ export function parseFor(command: Command, words: string, tokens: Tokens, rest: 
     const shown = o.name.startsWith('-') ? o.name : `--${o.name}`;
     if (!f) {
       const near = nearest(o.name, [...bySpelling.keys()]);
-      throw new UsageError(
-        `unknown option ${shown} for "${words}"${near ? ` — did you mean --${near}?` : ''} (optin help ${command.words.join(' ')} lists its options)`,
-      );
+      const help = command.words.join(' ');
+      throw near
+        ? new UsageError('cli.unknownOptionNear', { flag: shown, command: words, near: `--${near}`, help })
+        : new UsageError('cli.unknownOption', { flag: shown, command: words, help });
     }
     out.typed.add(`--${o.name}`);
     const type = f.type ?? 'string';
     if (type === 'boolean') {
-      if (o.value !== true) throw new UsageError(`${shown}: takes no value (got "${o.value}")`);
+      if (o.value !== true) throw new UsageError('cli.takesNoValue', { flag: shown, value: o.value });
       out.flags[f.name] = true;
-    } else if (o.value === true) throw new UsageError(`${shown}: give its value (${shown} ${f.value ?? 'VALUE'})`);
+    } else if (o.value === true) throw new UsageError('cli.giveValueLike', { flag: shown, value: f.value ?? 'VALUE' });
     else if (type === 'multiple') out.flags[f.name] = [...((out.flags[f.name] as string[] | undefined) ?? []), o.value];
     else out.flags[f.name] = o.value;
   }
   const args = command.args ?? [];
-  if (rest.length > args.length) throw new UsageError(`unexpected argument "${rest[args.length]}" (optin help ${command.words.join(' ')})`);
+  if (rest.length > args.length) throw new UsageError('cli.unexpectedArgument', { arg: rest[args.length]!, help: command.words.join(' ') });
   args.forEach((a, i) => (out.args[a.name] = rest[i]));
   return out;
 }
@@ -204,7 +208,7 @@ export function buildInput(command: Command, c: Line): Record<string, unknown> {
   for (const a of command.args ?? []) {
     const raw = c.args[a.name];
     if (raw === undefined) {
-      if (a.required) throw new UsageError(a.missing ?? `${a.name}: give the ${a.summary}`);
+      if (a.required) throw a.missing ? UsageError.of(a.missing) : new UsageError('cli.giveArgument', { name: a.name, summary: a.summary });
       continue;
     }
     const value = a.as ? a.as(raw, a.name) : raw;
@@ -213,7 +217,7 @@ export function buildInput(command: Command, c: Line): Record<string, unknown> {
   for (const f of command.flags ?? []) {
     const raw = c.flags[f.name];
     if (raw === undefined || raw === false) {
-      if (f.required) throw new UsageError(f.missing ?? `--${f.name}: required — ${f.summary}`);
+      if (f.required) throw f.missing ? UsageError.of(f.missing) : new UsageError('cli.flagRequired', { flag: `--${f.name}`, summary: f.summary });
       if (f.field && f.default !== undefined) setPath(input, f.field, structuredClone(f.default));
       continue;
     }

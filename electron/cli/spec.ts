@@ -2,6 +2,7 @@ import type { Backend } from '../core/backend';
 import type { Method, Output } from '../../shared/contract/api';
 import type { ApiError } from '../../shared/contract/errors';
 import type { Dispatch } from '../../shared/contract/dispatch';
+import type { SaidRef } from '../../shared/contract/said';
 
 /**
  * The shape of the command table: each `optin` command is one `Command` — its words, a summary, its flags and
@@ -28,8 +29,8 @@ export interface Flag {
   summary: string;
   /** Refused before any call when missing, naming the flag. */
   required?: boolean;
-  /** What to say when a required flag is missing (default: "required — " and the summary). */
-  missing?: string;
+  /** What to say when a required flag is missing, by key (default: "required — " and the summary). */
+  missing?: SaidRef;
   /**
    * The contract input field it fills (a dotted path: `evidence.sheetRef`). A refusal of that field is reported under
    * this flag, as typed.
@@ -46,8 +47,8 @@ export interface Arg {
   name: string;
   summary: string;
   required?: boolean;
-  /** What to say when it is missing (default: "give the NAME"). */
-  missing?: string;
+  /** What to say when it is missing, by key (default: "give the NAME"). */
+  missing?: SaidRef;
   field?: string;
   as?: (raw: string, name: string) => unknown;
 }

@@ -156,7 +156,7 @@ describe('optin refuses what it does not know, naming it and the nearest command
       [['batch', 'sned', '3'], /did you mean "campaign send"\?/],
       [
         ['contacts', 'frobnicate'],
-        /^optin: unknown command "contacts frobnicate" \(contacts has: add, list, tag, show, edit, merge, delete, erase, certificate; optin help contacts\)$/,
+        /^optin: unknown command "contacts frobnicate" \(contacts has: add, list, tag, show, edit, merge, winback, delete, erase, certificate; optin help contacts\)$/,
       ],
       [['contacts'], /^optin: contacts: give the command \(contacts has: add, list, tag, show/],
       [['xyzzy'], /^optin: unknown command "xyzzy" \(optin --help lists them\)$/],

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { BackupInfo, BackupProblem, Output, RegisterSummary, RestoreLoss } from '../../../shared/contract/api';
 import { UsageError } from '../args';
+import { ref } from '../../../shared/contract/said';
 import { command, type Arg, type Command, type Ctx, type Group, type Outcome } from '../spec';
 import { staffFlag } from './common';
 
 /** A backup named on the command line: a path when it names a file there, else a name in the backups folder. */
 function locator(arg: string | undefined): { id: string } | { path: string } {
-  if (arg === undefined || arg === '') throw new UsageError('give the backup: its name from "optin backup list", or the path of a backup file');
+  if (arg === undefined || arg === '') throw new UsageError('cli.giveBackup');
   return /[\\/]/.test(arg) || existsSync(arg) ? { path: arg } : { id: arg };
 }
 
@@ -75,7 +76,7 @@ const backupArg: Arg = {
   name: 'B',
   summary: 'backup: its name from "optin backup list", or the path of a backup file',
   required: true,
-  missing: 'give the backup: its name from "optin backup list", or the path of a backup file',
+  missing: ref('cli.giveBackup'),
 };
 
 const commands: Command[] = [

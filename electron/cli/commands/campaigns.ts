@@ -3,6 +3,7 @@ import { ExclusionReasons } from '../../../shared/domain/gate/gate';
 import { RecipientStatuses } from '../../../shared/domain/outbox/types';
 import { Redactor } from '../../core/sending/providers/redact';
 import { envSecretValues } from '../../core/infra/secrets';
+import { ref } from '../../../shared/contract/said';
 import { UsageError, asChoice, asId, asInt, asList, asListKeepEmpty, readTextFile } from '../args';
 import { command, type Arg, type Command, type Ctx, type Group, type Outcome } from '../spec';
 import { backendOf, deliver, pageFlags, staffFlag } from './common';
@@ -17,7 +18,7 @@ const campaignId: Arg = {
   name: 'ID',
   summary: 'campaign number',
   required: true,
-  missing: 'ID: give the campaign number',
+  missing: ref('cli.giveCampaign'),
   field: 'batch',
   as: asId('campaign'),
 };
@@ -58,7 +59,7 @@ async function report(c: Ctx): Promise<Outcome> {
   const backend = backendOf(c);
   const file = String(c.flags.out);
   const format = /\.pdf$/i.test(file) ? 'pdf' : /\.csv$/i.test(file) ? 'csv' : null;
-  if (!format) throw new UsageError(`--out: the report is written as .pdf or .csv, got "${file}"`);
+  if (!format) throw new UsageError('cli.reportFormat', { file });
   const r = await c.call('campaign.report', { ...c.input, format });
   deliver(backend, r.fileId, file);
   return {
@@ -120,8 +121,8 @@ const commands: Command[] = [
       staffFlag,
     ],
     adjust: (input, c) => {
-      if (c.flags.text !== undefined && c.flags.file !== undefined) throw new UsageError('--file: give either --text or --file, not both');
-      if (input.text === undefined) throw new UsageError('--text: give the message (--text T or --file F)');
+      if (c.flags.text !== undefined && c.flags.file !== undefined) throw new UsageError('cli.textOrFile');
+      if (input.text === undefined) throw new UsageError('cli.giveText');
       return input;
     },
     human: planned,
@@ -156,11 +157,11 @@ const commands: Command[] = [
         value: 'NAME[,NAME2]',
         summary: 'the provider to send through (a cascade: WhatsApp and SMS)',
         required: true,
-        missing: '--provider: name the provider to send through (optin providers list)',
+        missing: ref('cli.giveProvider', { flag: '--provider' }),
         field: 'providers',
         as: (raw, flag) => {
           const names = asList(raw);
-          if (!names.length) throw new UsageError(`${flag}: name the provider to send through (optin providers list)`);
+          if (!names.length) throw new UsageError('cli.giveProvider', { flag });
           return names;
         },
       },
@@ -185,10 +186,7 @@ const commands: Command[] = [
     ],
     fixed: { wait: true },
     adjust: (input, c) => {
-      if ((c.flags.template === undefined) !== (c.flags['template-language'] === undefined))
-        throw new UsageError(
-          '--template: give the approved template name with --template-language (e.g. --template spring_sale --template-language ru)',
-        );
+      if ((c.flags.template === undefined) !== (c.flags['template-language'] === undefined)) throw new UsageError('cli.templateWithLanguage');
       return input;
     },
     calls: ['campaign.send'],
@@ -252,7 +250,7 @@ const commands: Command[] = [
         name: 'RECIPIENT',
         summary: 'recipient number (optin campaign recipients lists them)',
         required: true,
-        missing: 'RECIPIENT: give the recipient number',
+        missing: ref('cli.giveRecipient'),
         field: 'id',
         as: asId('recipient'),
       },
@@ -263,7 +261,7 @@ const commands: Command[] = [
         value: 'sent|resend',
         summary: 'sent: the provider did take it; resend: send it again',
         required: true,
-        missing: '--decision: sent (the provider did take it) or resend',
+        missing: ref('cli.giveDecision'),
         field: 'decision',
         as: asChoice(['sent', 'resend']),
       },
@@ -282,7 +280,7 @@ const commands: Command[] = [
         value: 'FILE.pdf|FILE.csv',
         summary: 'the file to write',
         required: true,
-        missing: '--out: name the report file (FILE.pdf or FILE.csv)',
+        missing: ref('cli.giveReportOut'),
       },
       { name: 'locale', value: 'en|ru', summary: "the report's language (default en)", field: 'locale' },
     ],

@@ -21,7 +21,7 @@ export const oneOf = (values: readonly string[]): string => values.join('|');
 
 /** The backend; commands that need the register's files are never run from backups alone. */
 export function backendOf(c: Ctx): Backend {
-  if (!c.backend) throw new UsageError('the register cannot be opened: restore a backup first (optin backup list)');
+  if (!c.backend) throw new UsageError('cli.registerUnopenable');
   return c.backend;
 }
 
@@ -30,7 +30,7 @@ export function deliver(backend: Backend, fileId: string, out: string): void {
   try {
     copyFileSync(backend.files.get(fileId).path, out);
   } catch (err) {
-    throw new UsageError(`--out: cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError('cli.cannotWrite', { path: out, reason: (err as NodeJS.ErrnoException).code ?? 'error' });
   } finally {
     backend.files.discard(fileId);
   }

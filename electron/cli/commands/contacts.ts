@@ -1,5 +1,6 @@
 import { Channels, ConsentMethods, Purposes } from '../../../shared/domain/consent/types';
 import { ListedStatuses } from '../../../shared/contract/api';
+import { ref } from '../../../shared/contract/said';
 import { UsageError, asChoice, asInt, asList, asListKeepEmpty } from '../args';
 import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
 import { backendOf, deliver, oneOf, pageFlags, staffFlag } from './common';
@@ -39,7 +40,7 @@ function defaultChannel(input: Record<string, unknown>, at: string[]): Record<st
   for (const k of at) o = o?.[k] as Record<string, unknown> | undefined;
   const m = o?.marketing as { channel?: string; status?: string[] } | undefined;
   if (m && m.status && !m.channel) m.channel = 'sms';
-  if (m && !m.status) throw new UsageError('--channel: give --status too (which marketing status on that channel)');
+  if (m && !m.status) throw new UsageError('cli.channelNeedsStatus');
   return input;
 }
 
@@ -178,8 +179,7 @@ const contacts: Command[] = [
       staffFlag,
     ],
     adjust: (input) => {
-      if (input.importBatch === undefined && input.contactIds === undefined)
-        throw new UsageError('contacts winback: name whom to ask: --batch N (an import) or --ids N[,N]');
+      if (input.importBatch === undefined && input.contactIds === undefined) throw new UsageError('cli.winbackWhom');
       return input;
     },
     human: (v, c) => contactsWinback(v, c.input.dryRun === true),
@@ -223,7 +223,7 @@ const contacts: Command[] = [
         value: 'FILE.pdf|FILE.jsonld',
         summary: 'the file to write: a PDF certificate, or the JSON-LD consent record',
         required: true,
-        missing: '--out: name the file (FILE.pdf or FILE.jsonld)',
+        missing: ref('cli.giveCertificateOut'),
       },
       { name: 'locale', value: 'en|ru', summary: "the PDF's language (default en)", field: 'locale' },
     ],
@@ -235,8 +235,7 @@ const contacts: Command[] = [
 /** `contacts edit`: find the contact by its number, then change its fields. */
 async function editContact(c: Ctx): Promise<Outcome> {
   const { phone: typed, ...fields } = c.input;
-  if (Object.keys(fields).filter((k) => k !== 'staff').length === 0)
-    throw new UsageError('contacts edit: say what to change (--name, --email, --tags, --external-id or --locale)');
+  if (Object.keys(fields).filter((k) => k !== 'staff').length === 0) throw new UsageError('cli.editNothing');
   const page = await c.call('contacts.get', { phone: typed });
   const updated = await c.call('contacts.update', { id: page.contact.id, ...fields });
   return { ok: true, value: updated, human: contactLine(updated) };
@@ -247,7 +246,7 @@ async function certificate(c: Ctx): Promise<Outcome> {
   const backend = backendOf(c);
   const file = String(c.flags.out);
   const format = /\.pdf$/i.test(file) ? 'pdf' : /\.(jsonld|json)$/i.test(file) ? 'jsonld' : null;
-  if (!format) throw new UsageError(`--out: the certificate is written as .pdf or .jsonld, got "${file}"`);
+  if (!format) throw new UsageError('cli.certificateFormat', { file });
   const r = await c.call('contacts.certificate', { ...c.input, format });
   deliver(backend, r.fileId, file);
   return {

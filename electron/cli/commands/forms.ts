@@ -2,6 +2,8 @@ import { extname } from 'node:path';
 import { Channels, Purposes } from '../../../shared/domain/consent/types';
 import { PolicyPackIds } from '../../../shared/domain/policy/policy';
 import type { Output } from '../../../shared/contract/api';
+import { AppError } from '../../../shared/contract/errors';
+import { ref } from '../../../shared/contract/said';
 import { UsageError, asChoice, asId, asInt, asList, readTextFile } from '../args';
 import { command, type Arg, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
 import { backendOf, deliver, oneOf, pageFlags, staffFlag } from './common';
@@ -11,7 +13,7 @@ const formId = (verb: string): Arg => ({
   name: 'ID',
   summary: 'form version id (optin forms list)',
   required: true,
-  missing: `ID: give the form version id (optin forms list shows them), e.g. optin forms ${verb} 3 …`,
+  missing: ref('cli.giveFormVersion', { verb }),
   field: 'formVersionId',
   as: asId('form version'),
 });
@@ -21,7 +23,7 @@ const out = (example: string, what: string): Flag => ({
   value: example.toUpperCase().replace(/^[A-Z]+/, 'FILE'),
   summary: `the file to write (${what})`,
   required: true,
-  missing: `--out: name the file to write, e.g. --out ${example}`,
+  missing: ref('cli.giveOut', { example }),
 });
 
 const lang: Flag = { name: 'lang', aliases: ['language'], value: 'en|ru', summary: 'the language of the wording', required: true, field: 'language' };
@@ -31,7 +33,7 @@ const channels: Flag = { name: 'channels', value: 'sms,whatsapp', summary: 'the 
 async function print(c: Ctx): Promise<Outcome> {
   const backend = backendOf(c);
   const file = String(c.flags.out);
-  if (extname(file).toLowerCase() !== '.pdf') throw new UsageError(`--out: sheets are written as PDF; name a .pdf file, not "${file}"`);
+  if (extname(file).toLowerCase() !== '.pdf') throw new UsageError('cli.sheetsArePdf', { file });
   const r = await c.call('forms.print', c.input);
   deliver(backend, r.fileId, file);
   const { fileId: _fileId, name: _name, ...rest } = r;
@@ -52,8 +54,7 @@ async function qrOrPoster(c: Ctx, poster: boolean): Promise<Outcome> {
   const file = String(c.flags.out);
   const ext = extname(file).toLowerCase();
   const { formVersionId, kind, paper, wording } = c.input;
-  if (!poster && ext !== '.png' && ext !== '.svg' && ext !== '.pdf')
-    throw new UsageError(`--out: a QR code is written as .png or .svg (or .pdf for a poster), not "${file}"`);
+  if (!poster && ext !== '.png' && ext !== '.svg' && ext !== '.pdf') throw new UsageError('cli.qrFormat', { file });
   const r =
     poster || ext === '.pdf'
       ? await c.call('forms.poster', { formVersionId, kind, paper, wording })
@@ -106,7 +107,7 @@ const forms: Command[] = [
       staffFlag,
     ],
     adjust: (input) => {
-      if (input.body === undefined) throw new UsageError('--text-file: give the consent wording (--text-file F, or --text T)');
+      if (input.body === undefined) throw new UsageError('cli.giveWording');
       return input;
     },
     human: formCreated,
@@ -159,7 +160,7 @@ const serial = (verb: string, example: string): Arg => ({
   name: 'SERIAL',
   summary: 'sheet serial',
   required: true,
-  missing: `SERIAL: give the sheet serial, e.g. optin sheets ${verb} S-000042${example}`,
+  missing: ref('cli.giveSerial', { verb, example }),
   field: 'serial',
 });
 
@@ -189,8 +190,9 @@ async function attach(c: Ctx): Promise<Outcome> {
   try {
     fileId = backend.files.adopt(path).id;
   } catch (err) {
-    const message = `--file: ${err instanceof Error ? err.message.replace(/^file: /, '') : `cannot read ${path}`}`;
-    return { ok: false, error: { code: 'UNREADABLE_FILE', message } };
+    // The register's refusal by key (no such file, not a file), said of the flag the person typed.
+    if (!(err instanceof AppError)) throw err;
+    return { ok: false, error: { ...err.toApiError(), code: 'UNREADABLE_FILE', message: `--file: ${err.message.replace(/^file: /, '')}` } };
   }
   const r = await c.call('sheets.attachScan', { ...c.input, fileId });
   return { ok: true, value: r, human: `${r.serial}: ${r.duplicate ? 'already attached' : 'attached'} ${path} (sha256 ${r.sha256})` };
@@ -222,7 +224,7 @@ const sheets: Command[] = [
         value: 'N',
         summary: 'which row of the sheet (1, 2, …)',
         required: true,
-        missing: '--row: which row of the sheet (1, 2, …)',
+        missing: ref('cli.giveRow'),
         field: 'row',
         as: asInt,
       },
@@ -241,10 +243,7 @@ const sheets: Command[] = [
     words: ['sheets', 'attach'],
     summary: 'attach the photo or scan of a signed sheet',
     args: [serial('attach', ' --file scan.jpg')],
-    flags: [
-      { name: 'file', value: 'SCAN.jpg', summary: 'the photo or scan', required: true, missing: '--file: the photo or scan of the signed sheet' },
-      staffFlag,
-    ],
+    flags: [{ name: 'file', value: 'SCAN.jpg', summary: 'the photo or scan', required: true, missing: ref('cli.giveScan') }, staffFlag],
     calls: ['sheets.attachScan'],
     run: attach,
   },

@@ -1,17 +1,20 @@
 import { LintRequest, type Output } from '../../../shared/contract/api';
 import { PolicyPackIds } from '../../../shared/domain/policy/policy';
 import { lintMessage } from '../../../shared/domain/lint/engine';
+import type { MessageKey } from '../../../shared/contract/errors';
+import type { SaidParams } from '../../../shared/contract/said';
 import { UsageError, readTextFile } from '../args';
 import type { Ctx, Group, Outcome } from '../spec';
 import { oneOf } from './common';
 
-const refuse = (message: string): Outcome => ({ ok: false, error: { code: 'VALIDATION_FAILED', message } });
+/** A usage refusal by key, printed like any other (with --json: the same error object). */
+const refuse = (key: MessageKey, params?: SaidParams): Outcome => ({ ok: false, error: new UsageError(key, params).toApiError() });
 
 function readText(path: string, flag: string, allowEmpty = false): string | Outcome {
   try {
     return readTextFile(flag, path, { allowEmpty });
   } catch (err) {
-    if (err instanceof UsageError) return { ok: false, error: { code: 'UNREADABLE_FILE', message: err.message } };
+    if (err instanceof UsageError) return { ok: false, error: { ...err.toApiError(), code: 'UNREADABLE_FILE' } };
     throw err;
   }
 }
@@ -37,9 +40,9 @@ export function formatLint(r: Output<'lint.check'>, text: string): string {
 async function lint(c: Ctx): Promise<Outcome> {
   const f = c.flags as Record<string, string | undefined>;
   const locale = f.locale ?? 'en';
-  if (locale !== 'en' && locale !== 'ru') return refuse(`--locale: expected en or ru, got "${locale}"`);
+  if (locale !== 'en' && locale !== 'ru') return refuse('cli.notOneOf', { flag: '--locale', choices: 'en', last: 'ru', value: locale });
   if (f.batch !== undefined) {
-    if (f.text !== undefined || f.file !== undefined) return refuse('--batch: give either --batch or --text/--file, not both');
+    if (f.text !== undefined || f.file !== undefined) return refuse('cli.batchOrText');
     const content = readText(f.batch, '--batch', true);
     if (typeof content !== 'string') return content;
     const profile = await c.call('lint.profile', {});
@@ -69,10 +72,10 @@ async function lint(c: Ctx): Promise<Outcome> {
     });
     return { ok: true, exit, lines };
   }
-  if ((f.text === undefined) === (f.file === undefined)) return refuse('give the message with --text T or --file F (one of them)');
-  if (!f.channel) return refuse('--channel: required (sms or whatsapp)');
-  if (!f.purpose) return refuse('--purpose: required (marketing or service)');
-  if (f.text !== undefined && !f.text.trim()) return refuse('--text: the message is empty');
+  if ((f.text === undefined) === (f.file === undefined)) return refuse('cli.giveLintText');
+  if (!f.channel) return refuse('cli.requiredOneOf', { flag: '--channel', first: 'sms', second: 'whatsapp' });
+  if (!f.purpose) return refuse('cli.requiredOneOf', { flag: '--purpose', first: 'marketing', second: 'service' });
+  if (f.text !== undefined && !f.text.trim()) return refuse('cli.emptyText');
   const text = f.text ?? readText(f.file!, '--file');
   if (typeof text !== 'string') return text;
   const r = await c.call('lint.check', {

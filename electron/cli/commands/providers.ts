@@ -1,5 +1,6 @@
 import { ProviderKinds } from '../../../shared/domain/outbox/types';
 import { UsageError } from '../args';
+import { ref } from '../../../shared/contract/said';
 import { command, type Command, type Flag, type Group } from '../spec';
 import { oneOf, staffFlag } from './common';
 import { redactorFor } from './campaigns';
@@ -11,7 +12,7 @@ const problemLine = (x: { path: string; message: string }): string => (x.path ? 
 const option = (name: string, key: string, value: string, summary: string): Flag => ({ name, value, summary, field: `options.${key}` });
 
 const providerName = (verb: string, example = ''): Command['args'] => [
-  { name: 'NAME', summary: 'provider name', required: true, missing: `NAME: give the provider to ${verb}${example}`, field: 'name' },
+  { name: 'NAME', summary: 'provider name', required: true, missing: ref('cli.giveProviderName', { verb, example }), field: 'name' },
 ];
 
 const commands: Command[] = [
@@ -54,7 +55,7 @@ const commands: Command[] = [
         as: (raw, flag) =>
           (raw as string[]).map((kv) => {
             const m = /^([A-Za-z][\w]*)=(.*)$/s.exec(kv);
-            if (!m) throw new UsageError(`${flag}: expected KEY=VALUE, got "${kv}"`);
+            if (!m) throw new UsageError('cli.keyValue', { flag, value: kv });
             return [m[1]!, m[2]!] as const;
           }),
       },
@@ -62,7 +63,7 @@ const commands: Command[] = [
     ],
     fixed: { options: {} },
     adjust: (input, c) => {
-      if (input.name === undefined) throw new UsageError('--name: give the provider a name (--name N)');
+      if (input.name === undefined) throw new UsageError('cli.giveNewProviderName');
       const options = input.options as Record<string, string>;
       for (const kv of (c.flags.option as string[] | undefined) ?? []) {
         const [key, value] = kv.split(/=(.*)/s) as [string, string];

@@ -32,7 +32,7 @@ const commands: Command[] = [
         field: 'policyOverrides.quietHours',
         as: (raw, flag) => {
           const m = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(String(raw));
-          if (!m) throw new UsageError(`${flag}: expected the send window as HH:MM-HH:MM, e.g. 09:00-20:00, got "${String(raw)}"`);
+          if (!m) throw new UsageError('cli.sendWindow', { flag, value: String(raw) });
           return { start: m[1], end: m[2] };
         },
       },
@@ -43,7 +43,7 @@ const commands: Command[] = [
         field: 'policyOverrides.frequencyCap',
         as: (raw, flag) => {
           const m = /^(\d+)\/(\d+)$/.exec(String(raw));
-          if (!m) throw new UsageError(`${flag}: expected MESSAGES/DAYS, e.g. 2/7, got "${String(raw)}"`);
+          if (!m) throw new UsageError('cli.frequencyCap', { flag, value: String(raw) });
           return { messages: Number(m[1]), days: Number(m[2]) };
         },
       },

@@ -2,14 +2,17 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Backend } from '../../core/backend';
 import { ColumnMapping, type ImportJob, type ImportSummary } from '../../../shared/contract/api';
-import type { ApiError } from '../../../shared/contract/errors';
+import { AppError, type ApiError } from '../../../shared/contract/errors';
+import { isMessageKey } from '../../../shared/contract/messages.en';
 import { CsvParser } from '../../../shared/domain/csv/parse';
 import { MAX_HEADER_ROW } from '../../../shared/domain/csv/header';
 import { UsageError, asChoice, asId } from '../args';
+import { ref, type SaidRef } from '../../../shared/contract/said';
 import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
 import { backendOf, staffFlag } from './common';
 
-const refuse = (message: string, code: ApiError['code'] = 'VALIDATION_FAILED'): Outcome => ({ ok: false, error: { code, message } });
+/** A refusal by key (a usage one, or the register's own AppError), printed like any other. */
+const refuse = (err: AppError, code: ApiError['code'] = err.code): Outcome => ({ ok: false, error: { ...err.toApiError(), code } });
 
 const DELIMITERS: Record<string, string> = { ',': ',', ';': ';', tab: '\t', '\\t': '\t', '\t': '\t', '|': '|' };
 
@@ -21,36 +24,42 @@ const delimiter = (summary: string): Flag => ({
   field: 'delimiter',
   as: (raw, flag) => {
     const d = DELIMITERS[String(raw)];
-    if (!d) throw new UsageError(`${flag}: expected , ; tab or |, got "${String(raw)}"`);
+    if (!d) throw new UsageError('cli.delimiter', { flag, value: String(raw) });
     return d;
   },
 });
 
+/** The first problem zod found, by its key when the contract gave one (its own words otherwise). */
+function issueOf(e: z.ZodError): string | SaidRef {
+  const m = e.issues[0]?.message ?? '';
+  return isMessageKey(m) ? ref(m) : m || ref('input.invalid');
+}
+
 /** `--map` accepts the contract's mapping array, or an object of header → field (e.g. {"Телефон":"phone"}). */
-function parseMap(text: string, headers: string[]): z.infer<typeof ColumnMapping>[] | string {
+function parseMap(text: string, headers: string[]): z.infer<typeof ColumnMapping>[] | UsageError {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return '--map: not valid JSON';
+    return new UsageError('cli.mapNotJson');
   }
   if (Array.isArray(raw)) {
     const r = z.array(ColumnMapping).safeParse(raw);
-    return r.success ? r.data : `--map: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? 'invalid'}`;
+    return r.success ? r.data : new UsageError('cli.mapInvalid', { path: r.error.issues[0]?.path.join('.') ?? '', problem: issueOf(r.error) });
   }
   if (raw && typeof raw === 'object') {
     const out: z.infer<typeof ColumnMapping>[] = [];
     for (const [header, spec] of Object.entries(raw as Record<string, unknown>)) {
       const column = headers.findIndex((h) => h.trim().toLowerCase() === header.trim().toLowerCase());
-      if (column < 0) return `--map: the file has no column "${header}" (it has: ${headers.slice(0, 12).join(', ')})`;
+      if (column < 0) return new UsageError('cli.mapNoColumn', { header, headers: headers.slice(0, 12).join(', ') });
       const target = typeof spec === 'string' ? { field: spec } : spec;
       const r = ColumnMapping.safeParse({ column, header: headers[column], target });
-      if (!r.success) return `--map: "${header}": ${r.error.issues[0]?.message ?? 'invalid target'}`;
+      if (!r.success) return new UsageError('cli.mapBadTarget', { header, problem: issueOf(r.error) });
       out.push(r.data);
     }
     return out;
   }
-  return '--map: expected a JSON array or object';
+  return new UsageError('cli.mapNotArrayOrObject');
 }
 
 /** Plain-text figures of an import; `warnings` are the first of the report's warnings, `headerRow` where the header was. */
@@ -92,13 +101,14 @@ async function importFile(c: Ctx): Promise<Outcome> {
   const backend = backendOf(c);
   const f = c.flags as Record<string, string | boolean | undefined>;
   const path = c.args.FILE!;
-  if (f.preset !== undefined && f.map !== undefined) return refuse('--preset and --map: give one or the other');
+  if (f.preset !== undefined && f.map !== undefined) return refuse(new UsageError('cli.presetOrMap'));
   const { delimiter: sep, encoding, headerRow, defaultCountry, merge, staff } = c.input as Record<string, string | number | undefined>;
   let file;
   try {
     file = backend.files.adopt(path);
   } catch (err) {
-    return refuse(err instanceof Error ? err.message : 'cannot read the file', 'UNREADABLE_FILE');
+    if (err instanceof AppError) return refuse(err, 'UNREADABLE_FILE');
+    throw err;
   }
   const common = { fileId: file.id, ...(encoding ? { encoding } : {}), ...(sep ? { delimiter: sep } : {}) };
   const atRow = headerRow !== undefined ? { headerRow } : {};
@@ -108,14 +118,14 @@ async function importFile(c: Ctx): Promise<Outcome> {
     const wanted = f.preset;
     const all = (await c.call('import.inspect', { ...common, ...atRow })).presets;
     const found = all.find((p) => p.id === wanted || p.name.toLowerCase() === wanted.toLowerCase());
-    if (!found) return refuse(`--preset: no preset "${wanted}" (known: ${all.map((p) => p.id).join(', ')})`);
+    if (!found) return refuse(new UsageError('cli.noPreset', { preset: wanted, known: all.map((p) => p.id).join(', ') }));
     preset = found.id;
   }
   const info = await c.call('import.inspect', { ...common, ...(preset ? { preset } : {}), ...atRow });
   let mapping = info.mapping;
   if (typeof f.map === 'string') {
     const parsed = parseMap(f.map, info.headers);
-    if (typeof parsed === 'string') return refuse(parsed);
+    if (parsed instanceof UsageError) return refuse(parsed);
     mapping = parsed;
   }
   const started = await c.call('import.start', {
@@ -128,7 +138,17 @@ async function importFile(c: Ctx): Promise<Outcome> {
   });
   const job: ImportJob = await backend.jobs.wait(started.jobId);
   if (job.state !== 'done' || !job.summary)
-    return { ok: false, error: { code: (job.error?.code ?? 'INTERNAL') as ApiError['code'], message: job.error?.message ?? 'import failed' } };
+    return {
+      ok: false,
+      error: job.error
+        ? {
+            code: job.error.code as ApiError['code'],
+            ...(job.error.key ? { key: job.error.key } : {}),
+            ...(job.error.params ? { params: job.error.params } : {}),
+            message: job.error.message,
+          }
+        : new AppError('INTERNAL', 'jobs.internal').toApiError(),
+    };
   const s = job.summary;
   const report = typeof f.report === 'string' ? f.report : undefined;
   if (report) {
@@ -173,7 +193,7 @@ const commands: Command[] = [
         name: 'FILE',
         summary: 'CSV file',
         required: true,
-        missing: 'import: give the CSV file, e.g. optin import customers.csv --dry-run',
+        missing: ref('cli.giveImportFile'),
         field: 'file',
       },
     ],
@@ -199,8 +219,7 @@ const commands: Command[] = [
         field: 'headerRow',
         as: (raw, flag) => {
           const n = /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
-          if (!(n >= 1 && n <= MAX_HEADER_ROW))
-            throw new UsageError(`${flag}: expected the number of the row that holds the column names, 1 to ${MAX_HEADER_ROW}, got "${String(raw)}"`);
+          if (!(n >= 1 && n <= MAX_HEADER_ROW)) throw new UsageError('cli.headerRow', { flag, max: MAX_HEADER_ROW, value: String(raw) });
           return n;
         },
       },
@@ -218,7 +237,7 @@ const commands: Command[] = [
         name: 'IMPORT',
         summary: 'import number',
         required: true,
-        missing: 'import undo: give the import number, e.g. optin import undo 3',
+        missing: ref('cli.giveImportNumber'),
         field: 'batch',
         as: asId('import'),
       },
@@ -252,7 +271,7 @@ const commands: Command[] = [
         value: 'FILE',
         summary: 'the file to write',
         required: true,
-        missing: '--out: say where to write the CSV, e.g. --out contacts.csv',
+        missing: ref('cli.giveExportOut'),
       },
     ],
     calls: ['export.create'],
