@@ -1,4 +1,4 @@
-import ru from '../../../renderer/src/i18n/errors.ru.json';
+import ru from '../../../renderer/src/i18n/errors.ru.json' with { type: 'json' };
 import { isMessageKey, type MessageKey } from '../../../shared/contract/messages.en';
 import { isSaidRef, readSaid, renderSaid, type SaidParams } from '../../../shared/contract/said';
 import type { PrintLanguage } from './labels';
