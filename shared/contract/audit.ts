@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseHead } from '../domain/integrity/head';
 import { IsoInstant, Name } from './common';
+import { SaidSchema } from './said';
 
 /** One audit log row. */
 export const AuditEntry = z.object({
@@ -56,6 +57,8 @@ export const AuditProblem = z.object({
   /** What the record should hold (a number, a hash, a chain head…) and what it holds. */
   expected: z.string().nullable(),
   actual: z.string().nullable(),
+  /** The detail by key, when it has one (why the witness cannot be read; `actual` holds its English). */
+  said: SaidSchema.optional(),
 });
 /** One problem found by verification. */
 export type AuditProblem = z.infer<typeof AuditProblem>;

@@ -356,8 +356,9 @@ export function verifyAudit(
           table: 'witness',
           kind: 'witness_unreadable',
           expected: deps.witness.path,
-          actual: w.reason,
-          message: `the witness ${deps.witness.path} cannot be read (${w.reason}): it was damaged or edited, so a shortened or rewritten register would not show; if the register verifies otherwise and no report says differently, run "optin audit accept-head" to write it again`,
+          actual: w.reason.message,
+          said: w.reason,
+          message: `the witness ${deps.witness.path} cannot be read (${w.reason.message}): it was damaged or edited, so a shortened or rewritten register would not show; if the register verifies otherwise and no report says differently, run "optin audit accept-head" to write it again`,
         }),
       );
     } else if (w.state === 'ok') {

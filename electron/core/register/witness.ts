@@ -2,6 +2,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { Chains, formatHead, type ChainLink, type RegisterHeads } from '../../../shared/domain/integrity/head';
+import { said, type Said } from '../../../shared/contract/said';
 
 /**
  * The witness: the last heads of the register's two hash chains, kept OUTSIDE the register file, in
@@ -31,7 +32,7 @@ export interface WitnessRecord extends RegisterHeads {
 export const WITNESS_FORMAT = 'optin-desk-witness/1';
 
 /** What reading a witness found. */
-export type WitnessRead = { state: 'absent' } | { state: 'unreadable'; reason: string } | { state: 'ok'; value: WitnessRecord };
+export type WitnessRead = { state: 'absent' } | { state: 'unreadable'; reason: Said } | { state: 'ok'; value: WitnessRecord };
 
 /** The witness file of a register. */
 export function witnessPathFor(dbPath: string): string {
@@ -57,17 +58,18 @@ export function readWitness(path: string): WitnessRead {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
-    return { state: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? 'cannot be read' };
+    return { state: 'unreadable', reason: said('witness.readError', { code: (err as NodeJS.ErrnoException).code ?? 'EIO' }) };
   }
   let v: Partial<WitnessRecord>;
   try {
     v = JSON.parse(text) as Partial<WitnessRecord>;
   } catch {
-    return { state: 'unreadable', reason: 'not JSON' };
+    return { state: 'unreadable', reason: said('witness.notJson') };
   }
-  if (typeof v !== 'object' || v === null || v.format !== WITNESS_FORMAT) return { state: 'unreadable', reason: `not a ${WITNESS_FORMAT} file` };
+  if (typeof v !== 'object' || v === null || v.format !== WITNESS_FORMAT)
+    return { state: 'unreadable', reason: said('witness.notWitnessFile', { format: WITNESS_FORMAT }) };
   if (!Number.isSafeInteger(v.schemaVersion) || !isLink(v.events) || !isLink(v.audit))
-    return { state: 'unreadable', reason: 'its heads are malformed' };
+    return { state: 'unreadable', reason: said('witness.malformedHeads') };
   const value: WitnessRecord = {
     format: WITNESS_FORMAT,
     register: typeof v.register === 'string' ? v.register : '',
