@@ -65,6 +65,10 @@ for (const lang of ['en', 'ru'] as const) {
     // The register it replaced was kept first; the list shows it.
     await expect(card.getByTestId('backup-row')).toHaveCount(2);
     await expect(card.getByTestId('backup-row').first()).toContainText(lang === 'en' ? 'Before a restore' : 'Перед восстановлением');
+    // Its note (which backup was restored over it) is stored by key and said in the window's language.
+    await expect(card.getByTestId('backup-row').first().getByTestId('backup-note')).toContainText(
+      new RegExp(lang === 'en' ? '^before restoring \\S+\\.manual\\.db$' : '^перед восстановлением из \\S+\\.manual\\.db$'),
+    );
     const list = await seed<{ total: number }>(backend, 'contacts.list', {});
     expect(list.total).toBe(6);
     const verify = await seed<{ ok: boolean; witness: { state: string } }>(backend, 'audit.verify', {});
