@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { test, expect, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
@@ -50,6 +51,14 @@ for (const lang of ['en', 'ru'] as const) {
     await shoot(page, `integrity-problem-${lang}`);
     // The card alone, to read the wording.
     await card.screenshot({ path: `test-results/screenshots/integrity-card-problem-${lang}.png` });
+
+    // The witness beside the register damaged: why it cannot be read comes by key, in the window's language.
+    writeFileSync(`${backend.db.name}.witness.json`, '{ not json');
+    await card.getByTestId('verify').click();
+    await expect(problems.locator('[data-kind="witness_unreadable"]')).toContainText(
+      lang === 'en' ? 'cannot be read (not JSON)' : 'не читается (это не JSON)',
+    );
+    await card.screenshot({ path: `test-results/screenshots/integrity-card-witness-${lang}.png` });
   });
 }
 
