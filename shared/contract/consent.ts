@@ -79,6 +79,14 @@ export const ConsentCell = z.object({
 export type ConsentCell = z.infer<typeof ConsentCell>;
 
 /**
+ * On a number merged into another contact (one of a person's other numbers): the person's primary contact, the number
+ * campaigns reach instead — the reason `merged` on this number's cells names it.
+ */
+export const PrimaryNumber = z.object({ contactId: z.number().int(), phone: z.string(), name: z.string() });
+/** The primary contact a number was merged into. */
+export type PrimaryNumber = z.infer<typeof PrimaryNumber>;
+
+/**
  * An opt-out accepted while another window or process held the register (a long import): kept durably beside the
  * register and honoured by the gate from the moment it was accepted; entered into the register as soon as it is free.
  */
@@ -146,6 +154,8 @@ export const consentMethods = {
       consents: z.array(ConsentCell),
       /** Opt-outs accepted while the register was busy, not entered yet (the cells already show them). */
       pending: z.array(PendingOptOut).optional(),
+      /** Set when the number was merged into another contact: messages go to that one (its cells say `merged`). */
+      primary: PrimaryNumber.nullable().optional(),
     }),
   },
 } as const;

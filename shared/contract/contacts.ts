@@ -3,7 +3,7 @@ import { ExclusionReasons } from '../domain/gate/gate';
 import { ConsentMethods } from '../domain/consent/types';
 import { ConsentStatus, Contact, CountryCode, IsoInstant, Locale, Name, PhoneInput, Tag, Tags } from './common';
 import { FileId } from './files';
-import { ConsentCell, ConsentEvent, PendingOptOut } from './consent';
+import { ConsentCell, ConsentEvent, PendingOptOut, PrimaryNumber } from './consent';
 
 const ContactLocator = z
   .object({ contactId: z.number().int().positive().optional(), phone: PhoneInput.optional() })
@@ -141,6 +141,8 @@ export const contactsMethods = {
       timeline: z.array(ConsentEvent),
       /** Opt-outs accepted while the register was busy, not in the timeline yet (the cells already show them). */
       pending: z.array(PendingOptOut).optional(),
+      /** Set when the number was merged into another contact: messages go to that one (its cells say `merged`). */
+      primary: PrimaryNumber.nullable().optional(),
     }),
   },
   /**

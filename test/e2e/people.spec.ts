@@ -22,7 +22,8 @@ const SHOPS = {
       fixed: 'The number cannot be changed',
       others: 'Other numbers',
       erased: 'Personal data erased on request',
-      merged: 'This is another number of',
+      merged: 'Merged into',
+      mergedCell: 'messages go to that number',
     },
   },
   ru: {
@@ -42,7 +43,8 @@ const SHOPS = {
       fixed: 'Номер изменить нельзя',
       others: 'Другие номера',
       erased: 'Персональные данные удалены по запросу',
-      merged: 'Это другой номер контакта',
+      merged: 'Объединён с контактом',
+      mergedCell: 'сообщения уходят на этот номер',
     },
   },
 } as const;
@@ -54,6 +56,8 @@ async function seedPeople(backend: Backend, lang: 'en' | 'ru'): Promise<void> {
   await seed(backend, 'consent.record', { phone: s.person.phone, channel: 'sms', purpose: 'marketing', action: 'grant', method: 'verbal_in_store' });
   // The person's second number said STOP: revoked, and merging must not change that.
   await seed(backend, 'consent.record', { phone: s.other, channel: 'sms', purpose: 'marketing', action: 'revoke' });
+  // Then it asked for WhatsApp offers again (a START reply): granted — once merged, kept on record but not sendable.
+  await seed(backend, 'inbound.receive', { from: s.other, channel: 'whatsapp', text: lang === 'en' ? 'START' : 'СТАРТ' });
   await seed(backend, 'contacts.update', {
     id: (await seed<{ contact: { id: number } }>(backend, 'contacts.get', { phone: s.other })).contact.id,
     name: s.otherName,
@@ -98,6 +102,11 @@ for (const lang of ['en', 'ru'] as const) {
     await others.getByTestId('other-number').getByRole('button').first().click();
     await expect(page.getByTestId('merged-banner')).toContainText(s.words.merged);
     await expect(page.getByTestId('cell-sms-marketing').locator('[data-status=revoked]')).toBeVisible();
+    // Its granted WhatsApp consent is kept, but the cell says where messages go instead of green, as a campaign would.
+    const wa = page.getByTestId('cell-whatsapp-marketing');
+    await expect(wa.locator('[data-status=granted][data-blocked-by=merged]')).toBeVisible();
+    await expect(wa.getByTestId('sendable')).toContainText(s.words.mergedCell);
+    await shoot(page, `people-merged-number-${lang}`);
     await page.getByTestId('primary-link').click();
     await expect(page.getByTestId('contact-name')).toHaveText(s.person.edited);
 

@@ -22,7 +22,7 @@ async function shop() {
   await grantPaper(t.call, A, 'sms', form.id, { name: 'Анна Петрова' });
   await grantPaper(t.call, B, 'sms', form.id, { name: 'Анна П.' });
   await grantPaper(t.call, C, 'sms', form.id, { name: 'Борис' });
-  return { ...t, provider };
+  return { ...t, provider, form };
 }
 
 const plan = (call: Caller) => call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
@@ -59,9 +59,11 @@ describe('a merged number in a campaign', () => {
     };
     const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true });
     expect(t.provider.recipients().sort()).toEqual([A, C]);
-    expect(done).toMatchObject({ sent: 2, skipped: 1, skipReasons: { no_contact: 1 } });
+    // Said as what it is — merged into the person's primary number — as the contact page and the list say it.
+    expect(done).toMatchObject({ sent: 2, skipped: 1, skipReasons: { merged: 1 } });
     const skipped = await t.call('campaign.recipients', { batch: p.batch, statuses: ['skipped'] });
-    expect(skipped.recipients.map((r) => [r.phone, r.reason])).toEqual([[B, 'no_contact']]);
+    expect(skipped.recipients.map((r) => [r.phone, r.reason])).toEqual([[B, 'merged']]);
+    expect((await smsMarketing(t.call, B)).blockedBy).toBe('merged');
   });
 
   it('a STOP from the merged number later revokes the person’s consent on the primary number too', async () => {
@@ -89,5 +91,79 @@ describe('a merged number in a campaign', () => {
     const reply = await t.call('inbound.receive', { from: A, text: 'стоп' });
     expect(new Set(reply.events.map((e) => e.phone))).toEqual(new Set([A, B]));
     expect(await smsMarketing(t.call, B)).toMatchObject({ status: 'revoked' });
+  });
+});
+
+/**
+ * The rule of the project (issue #14 point 6): the contact page, the list and a campaign give the same answer with the
+ * same reason. A merged-away number is no recipient of its own, so none of them may show its consent as sendable.
+ */
+describe('a merged-away number says so everywhere', () => {
+  it('its cells are not sendable, for the reason `merged`, naming the primary; its events and proof stay as they were', async () => {
+    const t = await shop();
+    const before = await t.call('contacts.get', { phone: B });
+    expect(before.primary ?? null).toBeNull();
+    await t.call('contacts.merge', { phone: B, intoPhone: A });
+    const a = (await t.call('contacts.get', { phone: A })).contact;
+
+    const got = await t.call('contacts.get', { phone: B });
+    expect(got.primary).toEqual({ contactId: a.id, phone: A, name: 'Анна Петрова' });
+    const cells = got.consents.filter((c) => c.purpose !== 'personal_data');
+    expect(cells.length).toBe(4);
+    for (const c of cells) expect(c).toMatchObject({ sendable: false, blockedBy: 'merged' });
+    // The consent itself is untouched: status, its event, the timeline and each event's hash.
+    expect(got.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({
+      status: 'granted',
+      event: expect.any(Number),
+    });
+    expect(got.timeline).toEqual(before.timeline);
+    expect(got.consents.map(({ sendable: _s, blockedBy: _b, ...rest }) => rest)).toEqual(
+      before.consents.map(({ sendable: _s, blockedBy: _b, ...rest }) => rest),
+    );
+
+    const status = await t.call('consent.status', { phone: B });
+    expect(status.primary).toEqual({ contactId: a.id, phone: A, name: 'Анна Петрова' });
+    expect(status.consents.filter((c) => c.purpose !== 'personal_data').map((c) => [c.sendable, c.blockedBy])).toEqual(
+      cells.map(() => [false, 'merged']),
+    );
+
+    // The primary's own answer does not change, and an unmerged number has no primary.
+    const primary = await t.call('consent.status', { phone: A });
+    expect(primary.primary ?? null).toBeNull();
+    expect(primary.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ sendable: true, blockedBy: null });
+    expect((await t.call('audit.verify', {})).ok).toBe(true);
+  });
+
+  it('the list and the primary’s page say `merged` for it too, and the plan leaves it out', async () => {
+    const t = await shop();
+    await t.call('contacts.merge', { phone: B, intoPhone: A });
+    const list = await t.call('contacts.list', {});
+    const row = (phone: string) => list.contacts.find((c) => c.phone === phone)!;
+    expect(row(B)).toMatchObject({ marketing: { sms: 'granted' }, marketingBlockedBy: { sms: 'merged', whatsapp: 'merged' } });
+    expect(row(A).marketingBlockedBy.sms).toBeNull();
+    // Filtering by status still finds it by its status, with the same reason beside it.
+    const granted = await t.call('contacts.list', { filter: { marketing: { channel: 'sms', status: ['granted'] } } });
+    expect(granted.contacts.find((c) => c.phone === B)?.marketingBlockedBy.sms).toBe('merged');
+
+    // 'Needs the personal-data consent' (the list's SQL with the gate's exceptions): a marketing grant without it shows
+    // so, one on a merged-away number does not — the gate says `merged` for it — whether opt-outs wait or not.
+    const D = '+79120000004';
+    const E = '+79120000005';
+    await grantPaper(t.call, D, 'sms', t.form.id, { purposes: ['marketing'] });
+    await grantPaper(t.call, E, 'sms', t.form.id, { purposes: ['marketing'] });
+    await t.call('contacts.merge', { phone: E, intoPhone: C });
+    const needsPd = await t.call('contacts.list', { filter: { marketing: { channel: 'sms', status: ['needs_personal_data'] } } });
+    expect(needsPd.contacts.map((c) => [c.phone, c.marketingBlockedBy.sms])).toEqual([[D, 'needs_personal_data']]);
+    expect(needsPd.total).toBe(1);
+    const all = await t.call('contacts.list', {});
+    expect(all.contacts.find((c) => c.phone === E)).toMatchObject({ marketing: { sms: 'granted' }, marketingBlockedBy: { sms: 'merged' } });
+
+    const person = await t.call('contacts.person', { phone: A });
+    expect(person.others.map((o) => [o.phone, o.marketingBlockedBy.sms])).toEqual([[B, 'merged']]);
+
+    const p = await plan(t.call);
+    expect(p).toMatchObject({ audience: 3, eligible: 2, excluded: { needs_personal_data: 1, merged: 0 } });
+    const merged = await t.call('campaign.audience', { batch: p.batch, reason: 'merged' });
+    expect(merged.people).toEqual([]);
   });
 });

@@ -58,7 +58,13 @@ describe('optin contacts edit | merge | delete | erase', () => {
     expect(again.code).not.toBe(0);
     expect(again.json()).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'people.intoMerged' } });
     const shown = await optin(db, 'contacts', 'show', '--phone', ANN_WORK);
-    expect(shown.out).toMatch(/another number of contact \d+/);
+    expect(shown.out).toMatch(new RegExp(`merged into contact \\d+ \\(\\${ANN}\\): messages go to that number`));
+    // consent status says the same, and each marketing cell gives the reason `merged` instead of 'sendable'.
+    const status = await optin(db, 'consent', 'status', '--phone', ANN_WORK);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toContain(`merged into contact`);
+    expect(status.out).toMatch(/sms\/marketing\s+\S+\s+.*merged$/m);
+    expect(status.out).not.toContain('sendable');
 
     const kept = await optin(db, 'contacts', 'delete', '--phone', ANN_WORK);
     expect(kept.code).not.toBe(0);

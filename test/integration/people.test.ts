@@ -6,7 +6,8 @@ import { importFile, writeFile } from '../support/imports';
 
 /**
  * Managing people (issue #17 item 11): edit, merge, delete and deletion requests. A merge links contacts and moves
- * no event, so each number's own consent still decides messages to it; an erasure keeps the number and the proof of
+ * no event: the primary's own consent still decides messages to it, and a merged-away number is no recipient of its own
+ * (the gate says `merged`), so a merge never makes a number sendable; an erasure keeps the number and the proof of
  * its opt-out, so no import can make it consented again; `audit verify` stays intact throughout.
  */
 const DAY = 86_400_000;
@@ -90,12 +91,14 @@ describe('merging two contacts', () => {
     expect(m2.merged.map((c) => c.phone)).toEqual([phone(1), phone(2)]);
     expect(m2.filled).toEqual([]);
 
-    expect(await Promise.all([1, 2, 3].map((i) => sendable(t.call, phone(i))))).toEqual(before);
+    // The primary's answer is its own, unchanged; the numbers merged into it are not sendable (messages go to it).
+    const none = { sms: false, whatsapp: false };
+    expect(await Promise.all([1, 2, 3].map((i) => sendable(t.call, phone(i))))).toEqual([none, none, before[2]]);
     // The list (and so a campaign) asks the same gate per number.
     const listed = await t.call('contacts.list', { query: '7911' });
     expect(Object.fromEntries(listed.contacts.map((c) => [c.phone, c.marketingBlockedBy.sms]))).toEqual({
-      [phone(1)]: null,
-      [phone(2)]: 'revoked',
+      [phone(1)]: 'merged',
+      [phone(2)]: 'merged',
       [phone(3)]: 'no_consent',
     });
     // No event moved, none was written.
@@ -104,16 +107,19 @@ describe('merging two contacts', () => {
     const person = await t.call('contacts.person', { phone: phone(3) });
     expect(person.primary).toBeNull();
     expect(person.others.map((o) => [o.phone, o.marketing.sms, o.marketingBlockedBy.sms])).toEqual([
-      [phone(1), 'granted', null],
-      [phone(2), 'revoked', 'revoked'],
+      [phone(1), 'granted', 'merged'],
+      [phone(2), 'revoked', 'merged'],
     ]);
     expect((await t.call('contacts.person', { phone: phone(2) })).primary).toMatchObject({ phone: phone(3), name: 'Ann (work)' });
     expect(auditActions(t).filter((a) => a === 'contact.merged')).toHaveLength(2);
     expect((await t.call('audit.verify', {})).problems).toEqual([]);
 
-    // A STOP from the merged number still lands on that number (it is its own contact).
+    // An opt-out recorded for the merged number still lands on that number (it is its own contact).
     await revoke(t.call, phone(1));
-    expect(await sendable(t.call, phone(1))).toEqual({ sms: false, whatsapp: false });
+    expect((await t.call('contacts.get', { phone: phone(1) })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({
+      status: 'revoked',
+      sendable: false,
+    });
     expect((await t.call('audit.verify', {})).problems).toEqual([]);
   });
 
@@ -261,8 +267,8 @@ describe('a deletion request', () => {
   });
 });
 
-describe('merges never change a number’s answer (property)', () => {
-  it('random histories on five numbers, then random merges: the gate’s answer for each number is what it was', async () => {
+describe('merges never make a number sendable (property)', () => {
+  it('random histories on five numbers, then random merges: a primary answers as before, a merged-away number is not sendable', async () => {
     const { t, form } = await shop();
     let round = 0;
     const arbStep = fc.record({
@@ -285,7 +291,9 @@ describe('merges never change a number’s answer (property)', () => {
           }
           const before = await Promise.all(nums.map((p) => sendable(t.call, p)));
           for (const [a, b] of merges) await t.call('contacts.merge', { phone: nums[a]!, intoPhone: nums[b]! }).catch(() => undefined);
-          expect(await Promise.all(nums.map((p) => sendable(t.call, p)))).toEqual(before);
+          const merged = await Promise.all(nums.map(async (p) => Boolean((await t.call('contacts.get', { phone: p })).contact.mergedInto)));
+          const none = { sms: false, whatsapp: false };
+          expect(await Promise.all(nums.map((p) => sendable(t.call, p)))).toEqual(before.map((b, i) => (merged[i] ? none : b)));
         },
       ),
       { numRuns: 25 },

@@ -1,4 +1,4 @@
-import type { Output, PendingOptOut } from '../../../shared/contract/api';
+import type { Output, PendingOptOut, PrimaryNumber } from '../../../shared/contract/api';
 
 export const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
@@ -32,7 +32,7 @@ export function contactPage(v: Output<'contacts.get'>): string {
   );
   return [
     `contact ${v.contact.id}  ${v.contact.phone}  ${v.contact.name}`,
-    ...(v.contact.mergedInto ? [`another number of contact ${v.contact.mergedInto} (its own consent decides messages to it)`] : []),
+    ...(v.primary ? [mergedLine(v.primary)] : []),
     ...(v.contact.erasedAt ? [`erased on request: asked ${v.contact.erasureRequestedAt ?? '?'}, erased ${v.contact.erasedAt}`] : []),
     'consents:',
     ...(cells.length ? cells : ['  none']),
@@ -47,7 +47,7 @@ export function contactsMerged(v: Output<'contacts.merge'>): string {
   return [
     `merged into contact ${v.primary.id} (${v.primary.phone}): ${v.merged.map((m) => m.phone).join(', ')}`,
     v.filled.length ? `filled in: ${v.filled.join(', ')}` : 'no field of the primary changed',
-    'each number keeps its own consent',
+    'campaigns go to the primary number, under its own consent; each number keeps its own consent on record',
   ].join('\n');
 }
 
@@ -83,10 +83,15 @@ export function consentRecorded(v: Output<'consent.record'>): string {
   return lines.join('\n');
 }
 
+/** A number merged into another contact: where its messages go instead (its cells say `merged`). */
+const mergedLine = (p: PrimaryNumber): string =>
+  `merged into contact ${p.contactId} (${p.phone}): messages go to that number; this number's consent stays on record`;
+
 /** A number's consents at an instant. */
 export function consentStatus(v: Output<'consent.status'>): string {
   return [
     `${v.phone} at ${v.at}`,
+    ...(v.primary ? [mergedLine(v.primary)] : []),
     ...v.consents.map(
       (c) => `  ${pad(`${c.channel}/${c.purpose}`, 26)}${pad(c.status, 10)}${pad(c.since ?? '', 26)}${c.sendable ? 'sendable' : (c.blockedBy ?? '')}`,
     ),

@@ -273,12 +273,21 @@ export function gateContact(
   exceptCampaign = 0,
 ): { channel: Channel; verdict: GateVerdict } {
   // A number merged into another contact since the plan is no recipient of its own: the person's primary number is.
-  if (contact.removedAt || contact.mergedInto)
-    return { channel: routeOf(campaign.channel)[0]!, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
+  const apart = standsApart(contact);
+  if (apart) return { channel: routeOf(campaign.channel)[0]!, verdict: { eligible: false, reason: apart, proofEvent: null } };
   const member = memberOf(ctx, contact);
   const pending = pendingOf(ctx, contact);
   if (pending.length) member.cells = withPendingOptOuts(member.cells, pending, at);
   return gateMember(member, campaign, at, rules, historyOf(ctx, contact, rules, at, exceptCampaign));
+}
+
+/**
+ * Why a contact is no recipient at all, whatever its consent says: removed (an undone import), or merged into another
+ * contact (one of a person's other numbers: campaigns reach the person on the primary number, issue #17 item 11).
+ * Asked first by the hand-off, the contact page and the list alike, so each says the same reason.
+ */
+function standsApart(contact: ContactRecord): 'no_contact' | 'merged' | null {
+  return contact.removedAt ? 'no_contact' : contact.mergedInto ? 'merged' : null;
 }
 
 /** Reasons that only make a message wait; the consent itself is in force. */
@@ -298,7 +307,8 @@ export function consentCellsAt(
   const rules = gateRules(ctx);
   const states = withPendingOptOuts(foldByKey(events.map(toFoldable), at), pendingOf(ctx, contact), at, knownAt);
   const member = memberOf(ctx, contact, states);
-  const history = !contact.removedAt ? historyOf(ctx, contact, rules, at, null) : null;
+  const apart = standsApart(contact);
+  const history = !apart ? historyOf(ctx, contact, rules, at, null) : null;
   const byId = new Map(events.map((e) => [e.id, e]));
   const cells: ConsentCell[] = [];
   for (const channel of Channels) {
@@ -309,7 +319,7 @@ export function consentCellsAt(
       if (purpose !== 'personal_data') {
         const { verdict } = history
           ? gateMember(member, { channel, purpose }, at, rules, history)
-          : { verdict: { eligible: false as const, reason: 'no_contact' as const, proofEvent: null } };
+          : { verdict: { eligible: false as const, reason: apart ?? 'no_contact', proofEvent: null } };
         sendable = verdict.eligible || DEFERRALS.has(verdict.reason);
         if (!verdict.eligible && !sendable) blockedBy = verdict.reason;
         // As at hand-off: a proof recorded for another number (a consent moved outside the app) never counts.
@@ -368,7 +378,10 @@ export function marketingOfPage(ctx: ServiceContext, contacts: readonly ContactR
       : [];
     if (mine.length) member = { ...member, cells: withPendingOptOuts(member.cells, mine, at) };
     const history: SendingHistory = { lastComplaintAt: complaints.get(c.id) ?? null, recentMarketing: 0, flagged: flagged.has(c.phone) };
-    out.set(c.id, listedMarketing(member, cells, at, rules, history));
+    const listed = listedMarketing(member, cells, at, rules, history);
+    // A merged-away number (or a removed contact) is no recipient: the same reason as on its page and at hand-off.
+    const apart = standsApart(c);
+    out.set(c.id, apart ? { ...listed, marketingBlockedBy: { sms: apart, whatsapp: apart } } : listed);
   }
   return out;
 }

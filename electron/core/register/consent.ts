@@ -5,6 +5,7 @@ import { Channels, Purposes, type ConsentMethod } from '../../../shared/domain/c
 import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold';
 import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
 import { consentCellsAt } from '../campaigns/audience';
+import { primaryOf } from './person';
 import { decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
@@ -222,7 +223,8 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
     return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: cells, ...pending };
   }
   const events = ctx.consent.eventsForContact(contact.id, knownAt);
-  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents: consentCellsAt(ctx, contact, events, at, knownAt), ...pending };
+  const consents = consentCellsAt(ctx, contact, events, at, knownAt);
+  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents, ...pending, primary: primaryOf(ctx, contact) };
 }
 
 /** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose). */

@@ -130,7 +130,7 @@ export function toListFilter(
  * "Needs the personal-data consent" on a channel as the SQL of the list's columns (ListFilter.marketing): the gate
  * answers so for a granted marketing consent without a personal-data consent in force, on a number that can take
  * messages — unless a reason it weighs first holds (a complaint within its cool-down, a number a provider flagged, an
- * opt-out waiting in the journal). Those few are asked of the gate here, and the ones it answers otherwise for are
+ * opt-out waiting in the journal, a number merged into another contact). Those few are asked of the gate here, and the ones it answers otherwise for are
  * left out by id; so the filter is SQL, with fence posts and counts like any other. Null while opt-outs wait in the
  * journal (one may reach every number of a person): then the gate checks each granted row as the list walks.
  */
@@ -138,6 +138,12 @@ function needsPersonalDataSql(ctx: ServiceContext, channel: Channel, at: number)
   if (ctx.optouts?.active().length) return null;
   const ids = new Set(ctx.batches.lastComplaints().keys());
   const special = [...ids].flatMap((id) => ctx.contacts.get(id) ?? []);
+  // A person's other numbers: the gate answers `merged` for them, whatever their consent says.
+  for (const c of ctx.contacts.mergedAway()) {
+    if (ids.has(c.id)) continue;
+    ids.add(c.id);
+    special.push(c);
+  }
   for (const phone of ctx.outbox.flaggedPhones()) {
     const c = ctx.contacts.getByPhone(phone);
     if (c && !ids.has(c.id)) special.push(c);

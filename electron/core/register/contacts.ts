@@ -8,6 +8,7 @@ import { appendAudit, iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
 import { toApiEvent, consentCells } from './consent';
+import { primaryOf } from './person';
 
 /** Contact record → contract shape. */
 export function toContact(c: ContactRecord): Contact {
@@ -149,5 +150,6 @@ export function getContact(ctx: ServiceContext, input: ParsedInput<'contacts.get
       .slice()
       .sort((a, b) => b.occurredAt - a.occurredAt || b.id - a.id)
       .map((e) => toApiEvent(e, formCodes)),
+    primary: primaryOf(ctx, c),
   };
 }

@@ -1,3 +1,4 @@
+import type { PrimaryNumber } from '../../../shared/contract/api';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { ServiceContext } from '../context';
 
@@ -16,4 +17,14 @@ export function numbersOfPerson(ctx: ServiceContext, contact: ContactRecord): Co
 /** The person's other numbers: every number of the person but `contact` itself. */
 export function otherNumbersOfPerson(ctx: ServiceContext, contact: ContactRecord): ContactRecord[] {
   return numbersOfPerson(ctx, contact).filter((c) => c.id !== contact.id);
+}
+
+/**
+ * The primary contact a number was merged into (the number campaigns reach instead, named by the reason `merged` on
+ * this number's cells), or null for a number never merged — or removed, which is no recipient for its own reason.
+ */
+export function primaryOf(ctx: ServiceContext, contact: ContactRecord): PrimaryNumber | null {
+  if (!contact.mergedInto || contact.removedAt) return null;
+  const p = ctx.contacts.get(contact.mergedInto);
+  return p ? { contactId: p.id, phone: p.phone, name: p.name } : null;
 }

@@ -6,12 +6,16 @@ import { isUsNumber } from '../phone/reach';
 
 /**
  * Why a contact may not receive a message now (DOMAIN §7(b)), in the order they are checked: an opt-out is
- * looked at first and always wins; quiet hours only defer.
+ * looked at first and always wins; quiet hours only defer. `no_contact` and `merged` are said before the gate is asked
+ * (electron/core/campaigns/audience.ts): a removed contact is nobody, and a number merged into another contact is one
+ * of that person's other numbers — messages go to the primary number, under its own consent — whatever its own
+ * consent says (which stays as recorded).
  */
 export const ExclusionReasons = [
   'revoked',
   'integrity',
   'no_contact',
+  'merged',
   'invalid_number',
   'complained',
   'needs_personal_data',

@@ -520,6 +520,19 @@ export class ContactsRepo {
       .map(toRecord);
   }
 
+  /**
+   * Every contact merged into another (a person's other numbers), by 0012's partial index: few beside the register.
+   * The list's SQL filters that ask the gate's answer leave them out (the gate answers `merged` for them).
+   */
+  mergedAway(): ContactRecord[] {
+    return this.db
+      .prepare<[], ContactRow>(
+        `SELECT ${COLUMNS} FROM contacts INDEXED BY contacts_merged_into WHERE merged_into IS NOT NULL AND ${ACTIVE} ORDER BY id`,
+      )
+      .all()
+      .map(toRecord);
+  }
+
   /** Link a contact to the person's primary contact, or unlink it (null). No event moves: each number keeps its own. */
   setMergedInto(id: number, primaryId: number | null, at: number): void {
     this.db.prepare('UPDATE contacts SET merged_into = ?, updated_at = ? WHERE id = ?').run(primaryId, at, id);

@@ -134,20 +134,26 @@ export function ContactScreen({ contactId }: { contactId: number }) {
           shownPurposes.map((purpose) => {
             const cell = consents.find((c) => c.channel === channel && c.purpose === purpose);
             if (!cell) return null;
+            // A merged-away number is no recipient of its own: the whole cell says so rather than green (its status stays).
+            const merged = cell.blockedBy === 'merged';
             return (
               <Card
                 key={`${channel}/${purpose}`}
                 withBorder
                 padding="sm"
                 className="cell-card"
-                style={{ borderLeftColor: `var(--mantine-color-${STATUS_COLOR[cell.status]}-${cell.status === 'none' ? 3 : 6})` }}
+                style={{
+                  borderLeftColor: merged
+                    ? 'var(--mantine-color-gray-4)'
+                    : `var(--mantine-color-${STATUS_COLOR[cell.status]}-${cell.status === 'none' ? 3 : 6})`,
+                }}
                 data-testid={`cell-${channel}-${purpose}`}
               >
                 <Group justify="space-between" mb={4} wrap="nowrap">
                   <Text fw={600} size="sm">
                     {t(`channel.${channel}`)} · {t(`purpose.${purpose}`)}
                   </Text>
-                  <StatusBadge status={cell.status} />
+                  <StatusBadge status={cell.status} blockedBy={merged ? 'merged' : null} />
                 </Group>
                 {cell.since && (
                   <Text size="xs" c="dimmed">
@@ -171,7 +177,13 @@ export function ContactScreen({ contactId }: { contactId: number }) {
                   <Text size="xs" mt={4} c={cell.sendable ? 'green.8' : 'dimmed'} data-testid="sendable">
                     {cell.sendable
                       ? `✓ ${t('contact.sendable')}`
-                      : `✕ ${t('contact.notSendable')}: ${cell.blockedBy ? t(`campaigns.reason.${cell.blockedBy}`) : t(`contact.why.${cell.status}`)}`}
+                      : `✕ ${t('contact.notSendable')}: ${
+                          merged && detail.primary
+                            ? t('contact.mergedInto', { phone: formatPhone(detail.primary.phone) })
+                            : cell.blockedBy
+                              ? t(`campaigns.reason.${cell.blockedBy}`)
+                              : t(`contact.why.${cell.status}`)
+                        }`}
                   </Text>
                 )}
               </Card>

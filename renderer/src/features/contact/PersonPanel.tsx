@@ -18,7 +18,7 @@ type Dialog = 'edit' | 'merge' | 'delete' | 'erase' | null;
 
 /**
  * Managing a person on their contact page (issue #17 item 11): who they are as a person (the primary this number was
- * merged into, or their other numbers, each with its own consent), whether they were erased on request, and the
+ * merged into — campaigns go to that number, and this one's cells say so —, or their other numbers), whether they were erased on request, and the
  * actions — edit, merge, delete (a contact never asked) or carry out a deletion request (one with consent events).
  */
 export function PersonPanel({ contact, eventCount, onChanged }: { contact: Contact; eventCount: number; onChanged: () => void }) {
@@ -63,7 +63,7 @@ export function PersonPanel({ contact, eventCount, onChanged }: { contact: Conta
       )}
       {person?.primary && (
         <Alert color="blue" variant="light" data-testid="merged-banner">
-          {t('people.otherNumberOf')}{' '}
+          {t('people.mergedInto')}{' '}
           <Anchor
             component="button"
             type="button"
@@ -72,7 +72,7 @@ export function PersonPanel({ contact, eventCount, onChanged }: { contact: Conta
           >
             {person.primary.name || formatPhone(person.primary.phone)} ({formatPhone(person.primary.phone)})
           </Anchor>
-          . {t('people.ownConsent')}
+          : {t('people.campaignsGoThere')}
         </Alert>
       )}
       <Group gap="xs">
