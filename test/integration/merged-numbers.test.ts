@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
+import { runImport, writeFile } from '../support/imports';
 import { grantPaper, russianShop } from '../support/shop';
 
 /**
@@ -134,7 +135,7 @@ describe('a merged-away number says so everywhere', () => {
     expect((await t.call('audit.verify', {})).ok).toBe(true);
   });
 
-  it('the list and the primary’s page say `merged` for it too, and the plan leaves it out', async () => {
+  it('the list, the primary’s page and an import preview say `merged` for it too, and the plan leaves it out', async () => {
     const t = await shop();
     await t.call('contacts.merge', { phone: B, intoPhone: A });
     const list = await t.call('contacts.list', {});
@@ -157,6 +158,12 @@ describe('a merged-away number says so everywhere', () => {
     expect(needsPd.total).toBe(1);
     const all = await t.call('contacts.list', {});
     expect(all.contacts.find((c) => c.phone === E)).toMatchObject({ marketing: { sms: 'granted' }, marketingBlockedBy: { sms: 'merged' } });
+
+    // The import preview says the same: a file granting E marketing without the personal-data consent does not count
+    // it as held back for it (its page says `merged`), while D is.
+    const csv = ['Имя,Телефон,Согласие SMS,Дата согласия,Источник согласия', `Дарья,${D},да,2026-01-01,сайт`, `Анна П.,${E},да,2026-01-01,сайт`];
+    const preview = await runImport(t, writeFile(t, 'ru.csv', csv.join('\n')), { dryRun: true });
+    expect(preview.summary).toMatchObject({ needsPersonalData: 1 });
 
     const person = await t.call('contacts.person', { phone: A });
     expect(person.others.map((o) => [o.phone, o.marketingBlockedBy.sms])).toEqual([[B, 'merged']]);

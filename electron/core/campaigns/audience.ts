@@ -284,9 +284,9 @@ export function gateContact(
 /**
  * Why a contact is no recipient at all, whatever its consent says: removed (an undone import), or merged into another
  * contact (one of a person's other numbers: campaigns reach the person on the primary number, issue #17 item 11).
- * Asked first by the hand-off, the contact page and the list alike, so each says the same reason.
+ * Asked first by the hand-off, the contact page, the list and an import's preview alike, so each says the same reason.
  */
-function standsApart(contact: ContactRecord): 'no_contact' | 'merged' | null {
+export function standsApart(contact: Pick<ContactRecord, 'removedAt' | 'mergedInto'>): 'no_contact' | 'merged' | null {
   return contact.removedAt ? 'no_contact' : contact.mergedInto ? 'merged' : null;
 }
 

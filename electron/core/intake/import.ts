@@ -27,7 +27,7 @@ import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/c
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import { getSettings } from '../register/settings';
 import { limitPageCache } from '../db/open';
-import { gateMember, gateRules } from '../campaigns/audience';
+import { gateMember, gateRules, standsApart } from '../campaigns/audience';
 import type { ConsentState } from '../../../shared/domain/consent/types';
 import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
 
@@ -543,7 +543,8 @@ export async function runImport(
       markExisting(existingId, after !== null);
     } else markExisting(existingId, false);
 
-    if (policy.requiresPersonalDataConsent)
+    // A number merged into another contact is no recipient of its own (the gate says `merged`, not this).
+    if (policy.requiresPersonalDataConsent && !(contact && standsApart(contact)))
       summary.needsPersonalData += blockedForPersonalData(plan, contact && !got.createdHere ? contact.id : null);
     for (const c of plan.consents) {
       const evidence = expectedEvidence(plan, c);
