@@ -96,6 +96,7 @@ for (const lang of ['en', 'ru'] as const) {
     await expect(others).toContainText(s.words.others);
     await expect(others.getByTestId('other-number')).toHaveCount(1);
     await expect(others.getByTestId('other-number').locator('[data-status=revoked]').first()).toBeVisible();
+    await expect(others.getByTestId('other-number').locator('[data-status=granted][data-blocked-by=merged]')).toBeVisible();
     await shoot(page, `people-merged-${lang}`);
 
     // The merged number's page says whose it is, and keeps its own (revoked) consent.

@@ -121,7 +121,8 @@ export function PersonPanel({ contact, eventCount, onChanged }: { contact: Conta
                         <Table.Td key={ch}>
                           <Group gap={4} wrap="nowrap">
                             <Text size="xs">{t(`channel.${ch}`)}</Text>
-                            <StatusBadge status={o.marketing[ch]} />
+                            {/* As the contacts list: a granted consent of a merged-away number says `merged`, not green. */}
+                            <StatusBadge status={o.marketing[ch]} blockedBy={o.marketingBlockedBy[ch]} />
                             <Text size="xs" c={o.marketingBlockedBy[ch] === null ? 'green.8' : 'dimmed'}>
                               {o.marketingBlockedBy[ch] === null ? `✓ ${t('contact.sendable')}` : '✕'}
                             </Text>
