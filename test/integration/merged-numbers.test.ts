@@ -104,6 +104,7 @@ describe('a merged-away number says so everywhere', () => {
     const t = await shop();
     const before = await t.call('contacts.get', { phone: B });
     expect(before.primary ?? null).toBeNull();
+    t.clock.advance(60_000);
     await t.call('contacts.merge', { phone: B, intoPhone: A });
     const a = (await t.call('contacts.get', { phone: A })).contact;
 
@@ -123,6 +124,13 @@ describe('a merged-away number says so everywhere', () => {
     );
 
     const status = await t.call('consent.status', { phone: B });
+    // As of a moment before the merge (a certificate's 'as of', or what the register knew then) B was its own recipient.
+    const then = new Date(t.clock.now() - 1).toISOString();
+    for (const asOf of [{ at: then }, { knownAt: then }]) {
+      const earlier = await t.call('consent.status', { phone: B, ...asOf });
+      expect(earlier.primary).toBeNull();
+      expect(earlier.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ sendable: true, blockedBy: null });
+    }
     expect(status.primary).toEqual({ contactId: a.id, phone: A, name: 'Анна Петрова' });
     expect(status.consents.filter((c) => c.purpose !== 'personal_data').map((c) => [c.sendable, c.blockedBy])).toEqual(
       cells.map(() => [false, 'merged']),

@@ -290,6 +290,18 @@ export function standsApart(contact: Pick<ContactRecord, 'removedAt' | 'mergedIn
   return contact.removedAt ? 'no_contact' : contact.mergedInto ? 'merged' : null;
 }
 
+/**
+ * {@link standsApart} as of a moment (a certificate's or a status's 'as of', or what the register knew then): a number
+ * merged only after it was still its own recipient then. A merge comes before the contact's last change, so the audit
+ * log is read only for a moment before that.
+ */
+function apartAt(ctx: ServiceContext, contact: ContactRecord, moment: number): 'no_contact' | 'merged' | null {
+  const apart = standsApart(contact);
+  if (apart !== 'merged' || moment >= contact.updatedAt) return apart;
+  const since = ctx.audit.firstMerged(contact.id);
+  return since !== null && since > moment ? null : apart;
+}
+
 /** Reasons that only make a message wait; the consent itself is in force. */
 const DEFERRALS = new Set(['quiet_hours', 'frequency_cap']);
 
@@ -307,7 +319,7 @@ export function consentCellsAt(
   const rules = gateRules(ctx);
   const states = withPendingOptOuts(foldByKey(events.map(toFoldable), at), pendingOf(ctx, contact), at, knownAt);
   const member = memberOf(ctx, contact, states);
-  const apart = standsApart(contact);
+  const apart = apartAt(ctx, contact, Math.min(at, knownAt));
   const history = !apart ? historyOf(ctx, contact, rules, at, null) : null;
   const byId = new Map(events.map((e) => [e.id, e]));
   const cells: ConsentCell[] = [];

@@ -224,7 +224,9 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
   }
   const events = ctx.consent.eventsForContact(contact.id, knownAt);
   const consents = consentCellsAt(ctx, contact, events, at, knownAt);
-  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents, ...pending, primary: primaryOf(ctx, contact) };
+  // The primary is named where the cells say `merged` (not as of a moment before the merge).
+  const primary = consents.some((c) => c.blockedBy === 'merged') ? primaryOf(ctx, contact) : null;
+  return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents, ...pending, primary };
 }
 
 /** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose). */

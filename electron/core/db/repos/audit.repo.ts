@@ -80,6 +80,22 @@ export class AuditRepo {
     return r ? toRecord(r) : undefined;
   }
 
+  /**
+   * When a contact was first merged into another (the earliest `contact.merged` row naming it among the merged, a
+   * number handed on to a later primary included), or null when no row names it. Reads the merge rows only: asked for
+   * a merged number about a moment before its contact's last change (a certificate or status as of then).
+   */
+  firstMerged(contactId: number): number | null {
+    return (
+      this.db
+        .prepare<[number], { at: number | null }>(
+          `SELECT min(at) AS at FROM audit_log WHERE action = 'contact.merged'
+             AND EXISTS (SELECT 1 FROM json_each(details, '$.merged') m WHERE json_extract(m.value, '$.id') = ?)`,
+        )
+        .get(contactId)?.at ?? null
+    );
+  }
+
   count(): number {
     return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_log').get()?.n ?? 0;
   }
