@@ -188,6 +188,13 @@ const scanMs = performance.now() - floorScan;
 console.log(
   `projection rebuild                 ${(rebuildMs / 1000).toFixed(1)} s for ${rebuilt.cells.toLocaleString('en')} cells   | floor: bare ordered scan of ${scanned.toLocaleString('en')} events ${(scanMs / 1000).toFixed(1)} s   target < 30 s`,
 );
+// The first rebuild above fills an empty projection, so every contact's list columns are written (the worst case);
+// `optin register rebuild` on a register in use (the repair it is for) finds almost every cell as it was.
+const again = performance.now();
+const rebuiltAgain = rebuildProjection(ctx);
+console.log(
+  `projection rebuild, nothing changed ${((performance.now() - again) / 1000).toFixed(1)} s (${rebuiltAgain.changed.toLocaleString('en')} cells differed)   | floor: the same scan ${(scanMs / 1000).toFixed(1)} s`,
+);
 
 // ---- reads ----
 const ids = Array.from({ length: 2000 }, () => 1 + Math.floor(rnd() * CONTACTS));

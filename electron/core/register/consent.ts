@@ -292,8 +292,12 @@ export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuild
       for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
         const hi = lo + REBUILD_CHUNK - 1;
         const fresh = foldRange(ctx, lo, hi);
-        diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), () => changed++);
-        ctx.consent.replaceStatesRange(lo, hi, fresh);
+        const differ = new Set<number>();
+        diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), (f, s) => {
+          changed++;
+          differ.add((f ?? s)!.contactId);
+        });
+        ctx.consent.replaceStatesRange(lo, hi, fresh, differ);
         cells += fresh.length;
       }
       appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });

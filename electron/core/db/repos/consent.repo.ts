@@ -334,12 +334,22 @@ export class ConsentRepo {
   }
 
   /**
-   * Put the projection cells of contacts with ids in [lo, hi] in place of what is there (a rebuild), and set those
-   * contacts' last consent change from them in one pass: each contact is written once, and only when it changes.
+   * Put the projection cells of contacts with ids in [lo, hi] in place of what is there (a rebuild) — of only the
+   * contacts in `onlyContacts` when given (those whose cells differ) —, and set the range's last consent change and
+   * list columns from them in one pass: each contact is written once, and only when it changes.
    */
-  replaceStatesRange(lo: number, hi: number, cells: readonly StateRecord[]): void {
-    this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
-    for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+  replaceStatesRange(lo: number, hi: number, cells: readonly StateRecord[], onlyContacts?: ReadonlySet<number>): void {
+    if (onlyContacts === undefined) {
+      this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
+      for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+    } else if (onlyContacts.size > 0) {
+      // Only the contacts whose cells differ are rewritten: a rebuild of a register in use rewrites almost nothing.
+      this.db.prepare('DELETE FROM consent_state WHERE contact_id IN (SELECT value FROM json_each(?))').run(JSON.stringify([...onlyContacts]));
+      for (const s of cells)
+        if (onlyContacts.has(s.contactId))
+          this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+    }
+    // What the list shows is set again for the whole range, whatever changed: a rebuild also repairs those columns.
     this.relistRange(lo, hi);
   }
 
