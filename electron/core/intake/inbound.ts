@@ -12,6 +12,22 @@ import { consentCells, recordConsent } from '../register/consent';
 import { WINBACK_SOURCE } from '../register/confirmations';
 import { otherNumbersOfPerson } from '../register/person';
 
+/** The answer to a message whose provider id was received before (a provider's retry, a sync run twice): nothing new. */
+export function alreadyReceived(ctx: ServiceContext, providerId: string): Output<'inbound.receive'> | null {
+  const seen = ctx.inbound.byProviderId(providerId);
+  if (!seen) return null;
+  const already = said('inbound.alreadyReceived');
+  return {
+    messageId: seen.id,
+    duplicate: true,
+    classified: seen.intent,
+    formCode: seen.formCode,
+    events: [],
+    note: already.message,
+    noteSaid: already,
+  };
+}
+
 /**
  * inbound.receive: store the message, classify it with the pack's keywords and act at once. An opt-out is
  * recorded before anything else can happen and even for an unknown number; an opt-in with a form code grants
@@ -26,19 +42,8 @@ export function receiveInbound(
 ): Output<'inbound.receive'> {
   const settings = getSettings(ctx);
   if (input.providerId) {
-    const seen = ctx.inbound.byProviderId(input.providerId);
-    if (seen) {
-      const already = said('inbound.alreadyReceived');
-      return {
-        messageId: seen.id,
-        duplicate: true,
-        classified: seen.intent,
-        formCode: seen.formCode,
-        events: [],
-        note: already.message,
-        noteSaid: already,
-      };
-    }
+    const seen = alreadyReceived(ctx, input.providerId);
+    if (seen) return seen;
   }
   const now = ctx.clock.now();
   const at = input.at ? Date.parse(input.at) : now;

@@ -11,7 +11,7 @@ import type { RegisterLock } from '../infra/jobs';
 import { lenientPhoneForRevocation, recordConsent } from './consent';
 import { parsePhoneOrThrow, toContact } from './contacts';
 import { appendAudit, iso, type ServiceContext } from '../context';
-import { receiveInbound } from '../intake/inbound';
+import { alreadyReceived, receiveInbound } from '../intake/inbound';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
 import { toPendingOptOut, type OptOutEntry, type OptOutJournal } from './optout-journal';
@@ -182,20 +182,11 @@ export class OptOutIntake {
     const settings = getSettings(ctx);
     const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
     if (input.providerId) {
-      const seen = ctx.inbound.byProviderId(input.providerId);
-      const already = said('inbound.alreadyReceived');
-      if (seen)
-        return {
-          messageId: seen.id,
-          duplicate: true,
-          classified: seen.intent,
-          formCode: seen.formCode,
-          events: [],
-          note: already.message,
-          noteSaid: already,
-        };
+      const seen = alreadyReceived(ctx, input.providerId);
+      if (seen) return seen;
       const kept = this.journal!.byProviderId(input.providerId);
-      if (kept)
+      if (kept) {
+        const already = said('inbound.alreadyReceived');
         return {
           messageId: 0,
           duplicate: true,
@@ -206,6 +197,7 @@ export class OptOutIntake {
           noteSaid: already,
           pending: toPendingOptOut(kept),
         };
+      }
     }
     const now = ctx.clock.now();
     const at = input.at ? Date.parse(input.at) : now;
