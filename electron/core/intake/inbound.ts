@@ -83,22 +83,9 @@ export function receiveInbound(
 
     switch (c.intent) {
       case 'opt_out': {
-        const r = record({
-          ...who,
-          channel: input.channel,
-          purpose: 'marketing',
-          action: 'revoke',
-          method: 'inbound_keyword',
-          occurredAt: iso(at),
-          staff: input.staff,
-          evidence,
-        });
-        contact = r.contact.id ? (ctx.contacts.get(r.contact.id) ?? contact) : contact;
-        // The person asked, not the number: a STOP from any of a merged person's numbers revokes on all of them (the
-        // primary that campaigns reach, and its other numbers), each event naming this very message as its evidence.
-        for (const other of contact ? otherNumbersOfPerson(ctx, contact) : [])
+        const revoke = (target: { contactId: number } | { phone: string }) =>
           record({
-            contactId: other.id,
+            ...target,
             channel: input.channel,
             purpose: 'marketing',
             action: 'revoke',
@@ -107,6 +94,11 @@ export function receiveInbound(
             staff: input.staff,
             evidence,
           });
+        const r = revoke(who);
+        contact = r.contact.id ? (ctx.contacts.get(r.contact.id) ?? contact) : contact;
+        // The person asked, not the number: a STOP from any of a merged person's numbers revokes on all of them (the
+        // primary that campaigns reach, and its other numbers), each event naming this very message as its evidence.
+        for (const other of contact ? otherNumbersOfPerson(ctx, contact) : []) revoke({ contactId: other.id });
         break;
       }
       case 'opt_in': {
