@@ -214,6 +214,7 @@ export const messagesEn = {
   'inbound.textTooLong': 'text is too long',
   'inbound.alreadyReceived': 'already received',
   'inbound.nothingPending': 'nothing pending to confirm on this channel',
+  'inbound.winbackDeclined': 'the customer opted out after the confirmation question: a YES does not undo the opt-out (START subscribes again)',
   'inbound.noForm': 'no consent wording with code {{code}}; nothing recorded',
   'inbound.formChannel': 'wording {{code}} does not cover {{channel}}; nothing recorded',
   'inbound.keptWhileBusy':

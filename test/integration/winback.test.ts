@@ -61,19 +61,14 @@ describe('win-back of unproven claims', () => {
         method: 'paper_form',
         evidence: { formVersionId: serviceForm.id, sheetRef: 'S-000001' },
       });
-    // One of them opted out of SMS marketing meanwhile: never asked.
-    await t.call('inbound.receive', { from: phone(94), channel: 'sms', text: 'STOP' });
 
     const preview = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', dryRun: true });
     expect(preview).toMatchObject({
       considered: 100,
-      askable: 94,
-      byChannel: { sms: 94, whatsapp: 0 },
+      askable: 95,
+      byChannel: { sms: 95, whatsapp: 0 },
       asked: 0,
-      blocked: [
-        { reason: 'no_service_consent', count: 5 },
-        { reason: 'revoked', count: 1 },
-      ],
+      blocked: [{ reason: 'no_service_consent', count: 5 }],
     });
     expect(preview.text.en).toContain('reply YES');
     expect(preview.text.en).not.toMatch(/%|discount|offer|sale/i);
@@ -81,18 +76,18 @@ describe('win-back of unproven claims', () => {
     expect((await t.call('confirmations.list', {})).total).toBe(0);
 
     const asked = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', staff: 'Anna' });
-    expect(asked).toMatchObject({ askable: 94, asked: 94 });
+    expect(asked).toMatchObject({ askable: 95, asked: 95 });
     // Asking again asks nobody twice.
     const again = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', dryRun: true });
     expect(again.askable).toBe(0);
-    expect(again.blocked).toContainEqual({ reason: 'already_asked', count: 94 });
+    expect(again.blocked).toContainEqual({ reason: 'already_asked', count: 95 });
     // The claims stay claims while the question is out.
     expect((await smsMarketing(t.call, phone(1))).status).toBe('unproven');
 
     const sent = await t.call('confirmations.send', { wait: true, maxWaitSeconds: 30 });
-    expect(sent.waves).toEqual([expect.objectContaining({ kind: 'winback', channel: 'sms', queued: 94, sent: 94, skipped: 0 })]);
+    expect(sent.waves).toEqual([expect.objectContaining({ kind: 'winback', channel: 'sms', queued: 95, sent: 95, skipped: 0 })]);
     const out = twilio.messages.filter((m) => m.direction === 'outbound-api');
-    expect(out).toHaveLength(94);
+    expect(out).toHaveLength(95);
     expect(new Set(out.map((m) => m.to)).has(phone(97))).toBe(false);
     // The hand-off stood on the service consent, not on the claim.
     const recipients = await t.call('campaign.recipients', { batch: sent.waves[0]!.batch, limit: 1 });
@@ -119,8 +114,7 @@ describe('win-back of unproven claims', () => {
       if (cell.status === 'granted') proven++;
       if (cell.status === 'unproven') claims++;
     }
-    expect({ proven, claims }).toEqual({ proven: 10, claims: 89 });
-    // (the 100th is the one who said STOP)
+    expect({ proven, claims }).toEqual({ proven: 10, claims: 90 });
     const page = await t.call('contacts.get', { phone: phone(9) });
     const confirm = page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'confirm')!;
     const request = page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'request')!;
@@ -135,14 +129,14 @@ describe('win-back of unproven claims', () => {
     });
 
     const list = await t.call('confirmations.list', { limit: 500 });
-    expect(list.counts).toMatchObject({ sent: 94, confirmed: 10, waiting: 84 });
+    expect(list.counts).toMatchObject({ sent: 95, confirmed: 10, waiting: 85 });
     expect(list.confirmations.every((c) => c.kind === 'winback')).toBe(true);
 
     // Silence: after the pack's deadline a YES proves nothing; the claim is still a claim.
     clock.advance(72 * HOUR);
     await t.call('inbound.receive', { from: phone(1), channel: 'sms', text: 'YES' });
     expect((await smsMarketing(t.call, phone(1))).status).toBe('unproven');
-    expect((await t.call('confirmations.list', { limit: 500 })).counts).toMatchObject({ confirmed: 10, expired: 84, waiting: 0 });
+    expect((await t.call('confirmations.list', { limit: 500 })).counts).toMatchObject({ confirmed: 10, expired: 85, waiting: 0 });
   });
 
   it('US rules, from the import report: SMS claims are asked on the claim itself, WhatsApp only with its opt-in; replies come back by sync; 3 YES → 3 proven, 9 still claims', async () => {
@@ -229,6 +223,75 @@ describe('win-back of unproven claims', () => {
     expect(statuses.filter((s) => s === 'unproven')).toHaveLength(9);
     const page = await t.call('contacts.get', { phone: usPhone(4) });
     expect(page.timeline.find((e) => e.purpose === 'marketing' && e.action === 'confirm')!.evidence.source).toContain(yes[1]!.sid);
+  });
+
+  it('an opt-out wins: a claim whose owner said STOP is never asked, and a STOP after the question declines it for good', async () => {
+    const t = scopedBackend({ providerTimeoutMs: 2_000, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
+    await t.call('settings.update', {
+      businessName: 'Corner Shop',
+      senderName: 'CORNER',
+      shopPhone: '+44 20 7946 0000',
+      defaultCountry: 'GB',
+      timezone: 'Europe/London',
+      policyPack: 'uk',
+    });
+    const serviceForm = await t.call('forms.create', {
+      language: 'en',
+      channels: ['sms'],
+      purposes: ['service'],
+      body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
+    });
+    await t.call('providers.save', {
+      name: 'tw',
+      kind: 'twilio',
+      options: { accountSid: FAKE_TWILIO.accountSid, from: FROM, baseUrl: twilio.url, ratePerSecond: '100' },
+      secrets: { authToken: FAKE_TWILIO.authToken },
+    });
+    const p = (i: number) => `+4479111${String(24000 + i)}`;
+    const path = writeFile(t, 'three.csv', ['Name,Phone,SMS consent', ...[0, 1, 2].map((i) => `Customer ${i},${p(i)},yes`)].join('\n'));
+    const summary = await importFile(t, path, { dryRun: false });
+    for (const i of [0, 1, 2])
+      await t.call('consent.record', {
+        phone: p(i),
+        channel: 'sms',
+        purpose: 'service',
+        action: 'grant',
+        method: 'paper_form',
+        evidence: { formVersionId: serviceForm.id, sheetRef: 'S-000002' },
+      });
+    // Customer 0 opts out of SMS marketing before anyone is asked: never asked.
+    await t.call('inbound.receive', { from: p(0), channel: 'sms', text: 'STOP' });
+    const preview = await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms', dryRun: true });
+    expect(preview).toMatchObject({ considered: 3, askable: 2, blocked: [{ reason: 'revoked', count: 1 }] });
+    const before = twilio.messages.filter((m) => m.direction === 'outbound-api').length;
+    await t.call('contacts.winback', { importBatch: summary.batch!, channel: 'sms' });
+    await t.call('confirmations.send', { wait: true, maxWaitSeconds: 30 });
+    const to = twilio.messages
+      .filter((m) => m.direction === 'outbound-api')
+      .slice(before)
+      .map((m) => m.to)
+      .sort();
+    expect(to).toEqual([p(1), p(2)]);
+    // Customer 1 answers STOP to the question, then YES: the opt-out stands, the claim is not turned into a consent.
+    clock.advance(HOUR);
+    await t.call('inbound.receive', { from: p(1), channel: 'sms', text: 'STOP' });
+    clock.advance(60_000);
+    const yes = await t.call('inbound.receive', { from: p(1), channel: 'sms', text: 'YES' });
+    expect(yes).toMatchObject({ classified: 'confirm', events: [], noteSaid: { key: 'inbound.winbackDeclined' } });
+    expect((await smsMarketing(t.call, p(1))).status).toBe('revoked');
+    expect((await smsMarketing(t.call, p(0))).status).toBe('revoked');
+    expect((await smsMarketing(t.call, p(2))).status).toBe('unproven');
+    const outcomes = (await t.call('confirmations.list', { limit: 500 })).confirmations
+      .filter((c) => c.phone === p(1) || c.phone === p(2))
+      .map((c) => [c.phone, c.outcome]);
+    expect(outcomes.sort()).toEqual([
+      [p(1), 'declined'],
+      [p(2), 'waiting'],
+    ]);
+    // Customer 1 may still subscribe again in their own words: START is an opt-in of its own.
+    clock.advance(60_000);
+    await t.call('inbound.receive', { from: p(1), channel: 'sms', text: 'START' });
+    expect((await smsMarketing(t.call, p(1))).status).not.toBe('revoked');
   });
 
   it('refuses an import that does not exist or was undone, by name', async () => {

@@ -135,7 +135,15 @@ export function receiveInbound(
         );
         // A YES to a win-back the shop sent (a claim or a lapsed consent it asked about): the question and this answer
         // become the proof — a request naming the win-back, confirmed by this reply, both through the one append.
-        const winback = cells.length === 0 ? ctx.confirmations.openWinback(contact.id, input.channel, at) : undefined;
+        let winback = cells.length === 0 ? ctx.confirmations.openWinback(contact.id, input.channel, at) : undefined;
+        // A STOP after the question declined it: the win-back is closed, and a YES now does not undo the opt-out (the
+        // customer may send START, an opt-in of its own). A win-back only asks about a claim or a lapsed consent, so a
+        // marketing cell that reads revoked now was revoked after the question.
+        if (winback && revokedMarketing(ctx, contact, input.channel, at)) {
+          winback = undefined;
+          note = said('inbound.winbackDeclined');
+          break;
+        }
         if (winback) {
           record({
             contactId: contact.id,
@@ -194,6 +202,13 @@ export function receiveInbound(
       noteSaid: note,
     };
   })();
+}
+
+/** Whether the contact's marketing on this channel is revoked at `at` (a STOP answered a win-back question). */
+function revokedMarketing(ctx: ServiceContext, contact: Parameters<typeof consentCells>[1], channel: string, at: number): boolean {
+  return consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), at).some(
+    (x) => x.channel === channel && x.purpose === 'marketing' && x.status === 'revoked',
+  );
 }
 
 /** complaints.record: staff mark a complaint against a contact (a call, a word at the till). */

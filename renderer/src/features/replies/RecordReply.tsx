@@ -35,6 +35,8 @@ export function replyNote(t: TFunction, note: Said): string {
       return t('replies.notes.alreadyReceived');
     case 'inbound.nothingPending':
       return t('replies.notes.nothingPending');
+    case 'inbound.winbackDeclined':
+      return t('replies.notes.winbackDeclined');
     case 'inbound.noForm':
       return t('replies.notes.noForm', { code: text('code') });
     case 'inbound.formChannel':
