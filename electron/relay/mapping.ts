@@ -336,7 +336,7 @@ export function mapRelayEvents(events: readonly RelayEvent[]): MappedSignals {
       out.skipped++;
       continue;
     }
-    out.signals.push(...r.signals);
+    for (const signal of r.signals) out.signals.push({ ...signal, via: e.source });
     out.skipped += r.skipped;
   }
   return out;

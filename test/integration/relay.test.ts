@@ -136,6 +136,7 @@ describe('relay: stored, served once, acknowledged', () => {
         channel: 'whatsapp',
         text: 'Стоп',
         at: 1_764_583_200_000,
+        via: 'whatsapp',
       },
     ]);
     expect(first).toMatchObject({ more: false, events: 1, skipped: 0 });
@@ -319,7 +320,9 @@ describe('relay: bad requests', () => {
     expect((await rawEvents(relay.url, { token: null, headers: forged })).status).toBe(401);
     expect((await metaPost(relay.url, APP_SECRET, text('wamid.f'), { signing: 'missing', headers: forged })).status).toBe(401);
     const page = await pullRelay(relay.url, PULL, null);
-    expect(page.signals).toEqual([{ kind: 'inbound', providerMessageId: 'SM9', from: CUSTOMER, to: SHOP, channel: 'sms', text: 'STOP', at: clock }]);
+    expect(page.signals).toEqual([
+      { kind: 'inbound', providerMessageId: 'SM9', from: CUSTOMER, to: SHOP, channel: 'sms', text: 'STOP', at: clock, via: 'twilio' },
+    ]);
   });
 
   it('logs method, path and status only: no bodies, numbers, query strings or secrets', async () => {
@@ -369,6 +372,7 @@ describe('relay: signals the desktop gets', () => {
         evidenceId: `whatsapp:user_preferences:${CUSTOMER.slice(1)}:1764583300:stop`,
         source: 'WhatsApp user_preferences (marketing stop)',
         at: 1_764_583_300_000,
+        via: 'whatsapp',
       },
     ]);
   });
@@ -380,7 +384,13 @@ describe('relay: signals the desktop gets', () => {
     expect(r.text).toContain('<Response>');
     const page = await pullRelay(relay.url, PULL, null);
     expect(page.signals).toEqual([
-      { kind: 'status', providerMessageId: 'SMabc', update: { status: 'undeliverable', code: '21610', action: 'opted_out' }, at: clock },
+      {
+        kind: 'status',
+        providerMessageId: 'SMabc',
+        update: { status: 'undeliverable', code: '21610', action: 'opted_out' },
+        at: clock,
+        via: 'twilio',
+      },
       {
         kind: 'opt_out',
         phone: CUSTOMER,
@@ -389,6 +399,7 @@ describe('relay: signals the desktop gets', () => {
         evidenceId: 'twilio:SMabc:21610',
         source: 'Twilio status callback (error 21610)',
         at: clock,
+        via: 'twilio',
       },
     ]);
   });
@@ -407,10 +418,22 @@ describe('relay: signals the desktop gets', () => {
     await metaPost(relay.url, APP_SECRET, metaStatus({ id: 'wamid.s3', recipient: CUSTOMER, status: 'delivered', timestamp: 1_764_583_402 }));
     const page = await pullRelay(relay.url, PULL, null);
     expect(page.signals).toEqual([
-      { kind: 'status', providerMessageId: 'wamid.s1', update: { status: 'failed', code: '131050', action: 'opted_out' }, at: 1_764_583_400_000 },
+      {
+        kind: 'status',
+        providerMessageId: 'wamid.s1',
+        update: { status: 'failed', code: '131050', action: 'opted_out' },
+        at: 1_764_583_400_000,
+        via: 'whatsapp',
+      },
       expect.objectContaining({ kind: 'opt_out', phone: CUSTOMER, scope: 'marketing', evidenceId: 'whatsapp:wamid.s1:131050' }),
-      { kind: 'status', providerMessageId: 'wamid.s2', update: { status: 'failed', code: '131026', action: 'unreachable' }, at: 1_764_583_401_000 },
-      { kind: 'status', providerMessageId: 'wamid.s3', update: { status: 'delivered' }, at: 1_764_583_402_000 },
+      {
+        kind: 'status',
+        providerMessageId: 'wamid.s2',
+        update: { status: 'failed', code: '131026', action: 'unreachable' },
+        at: 1_764_583_401_000,
+        via: 'whatsapp',
+      },
+      { kind: 'status', providerMessageId: 'wamid.s3', update: { status: 'delivered' }, at: 1_764_583_402_000, via: 'whatsapp' },
     ]);
   });
 });

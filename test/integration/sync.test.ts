@@ -4,12 +4,23 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pullRelay } from '../../electron/relay/client';
 import { startRelay, type RelayServer } from '../../electron/relay/server';
-import { metaPhoneQuality, metaPost, metaTemplateStatus, metaUserPreference, twilioInbound, twilioPost, twilioStatus } from '../support/fake-meta';
+import {
+  metaMessage,
+  metaPhoneQuality,
+  metaPost,
+  metaStatus,
+  metaTemplateStatus,
+  metaUserPreference,
+  twilioInbound,
+  twilioPost,
+  twilioStatus,
+} from '../support/fake-meta';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { closedPortUrl } from '../support/fake-providers/secrets';
 import { startFakeSmsc, type FakeSmsc } from '../support/fake-providers/smsc';
 import { startFakeSmsru, type FakeSmsru } from '../support/fake-providers/smsru';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-providers/twilio';
+import { FAKE_WHATSAPP, startFakeWhatsapp } from '../support/fake-providers/whatsapp-cloud';
 import { grantPaper, russianShop } from '../support/shop';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -403,6 +414,69 @@ describe('provider sync: the relay (webhooks)', () => {
       'wa: PAUSED — autumn_sale (ru): LOW_QUALITY',
       'wa: FLAGGED — messaging limit TIER_1K',
     ]);
+  });
+
+  it('one relay for a Twilio and a WhatsApp Cloud API provider: whichever syncs first records each webhook under its own provider', async () => {
+    const cloud = await startFakeWhatsapp();
+    try {
+      const t = await shop();
+      await t.call('providers.save', {
+        name: 'tw',
+        kind: 'twilio',
+        options: { accountSid: SID, from: FROM, baseUrl: twilio.url, relayUrl: relay.url },
+        secrets: { authToken: TOKEN, relayToken: PULL },
+      });
+      await t.call('providers.save', {
+        name: 'wa',
+        kind: 'whatsapp-cloud',
+        options: { phoneNumberId: FAKE_WHATSAPP.phoneNumberId, baseUrl: cloud.url, relayUrl: `${relay.url}/`, ratePerSecond: '10' },
+        secrets: { accessToken: FAKE_WHATSAPP.accessToken, relayToken: PULL },
+      });
+      for (const n of ['01', '02']) await grantPaper(t.call, `+791200000${n}`, 'whatsapp', t.form);
+      const plan = await t.call('campaign.plan', { channel: 'whatsapp', purpose: 'marketing', text: TEXT });
+      expect(
+        (
+          await t.call('campaign.send', {
+            batch: plan.batch,
+            providers: ['wa'],
+            template: { name: 'autumn_sale', language: 'ru' },
+            wait: true,
+            sync: false,
+          })
+        ).sent,
+      ).toBe(2);
+      const wamid = (await t.call('campaign.recipients', { batch: plan.batch, limit: 10 })).recipients.map((r) => r.providerMessageId!);
+      expect(wamid).toHaveLength(2);
+      // Meta posts a delivery and a failure to the relay, and a reply; the Twilio provider syncs first and takes the page.
+      clock.advance(60_000);
+      const at = Math.floor(clock.now() / 1000);
+      expect(
+        (await metaPost(relay.url, APP_SECRET, metaStatus({ id: wamid[0]!, recipient: '+79120000001', status: 'delivered', timestamp: at }))).status,
+      ).toBe(200);
+      expect(
+        (
+          await metaPost(
+            relay.url,
+            APP_SECRET,
+            metaStatus({ id: wamid[1]!, recipient: '+79120000002', status: 'failed', timestamp: at, errorCode: 131026 }),
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (await metaPost(relay.url, APP_SECRET, metaMessage({ id: 'wamid.reply-1', from: '+79120000001', text: 'Стоп', timestamp: at }))).status,
+      ).toBe(200);
+      expect(line(await t.call('providers.sync', { provider: 'tw' }), 'tw')).toMatchObject({ inbound: 1, optOuts: 1, statuses: 2, error: null });
+      expect(await left()).toBe(0);
+      // Each result found its recipient in the WhatsApp campaign, and the reply names the WhatsApp provider.
+      const after = (await t.call('campaign.recipients', { batch: plan.batch, limit: 10 })).recipients;
+      expect(after.map((r) => r.status).sort()).toEqual(['delivered', 'failed']);
+      const stop = (await t.call('contacts.get', { phone: '+79120000001' })).timeline.find((e) => e.action === 'revoke' && e.channel === 'whatsapp')!;
+      expect(stop.evidence.source).toBe('wa (whatsapp-cloud) message wamid.reply-1');
+      // The WhatsApp provider syncing next finds nothing left, and nothing is recorded twice.
+      expect(line(await t.call('providers.sync', { provider: 'wa' }), 'wa')).toMatchObject({ inbound: 0, optOuts: 0, statuses: 0, error: null });
+    } finally {
+      await cloud.close();
+    }
   });
 
   it('a wrong pull token stops that provider with SYNC_REFUSED and keeps the relay’s events', async () => {

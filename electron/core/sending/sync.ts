@@ -40,6 +40,12 @@ export const SYNC_EVERY_MS = 5 * 60_000;
 /** While a campaign hands off: how old the last sync may be before the next hand-off waits for a new one. */
 export const SYNC_WHILE_SENDING_MS = 60_000;
 
+/** A provider a signal may belong to. */
+interface Owner {
+  name: string;
+  kind: ProviderKind;
+}
+
 /** The kinds something comes back from by polling (the WhatsApp Cloud API answers only by webhook: see the relay). */
 export const SYNCING_KINDS: readonly ProviderKind[] = ['twilio', 'smsru', 'smsc'];
 
@@ -294,7 +300,7 @@ export class ProviderSync {
       const got = await this.withDeadline(relay.pull(cursor, signal), signal, deadlineMs, provider);
       await this.o.lock.run(() =>
         this.ctx.db.transaction(() => {
-          this.recordSignals(provider, kind, got.signals, counts);
+          this.recordSignals(provider, kind, got.signals, counts, this.relayPeers(provider, kind, relay.url));
           this.repo.saveRelayCursor(provider, kind, got.cursor, this.ctx.clock.now());
         })(),
       );
@@ -361,14 +367,35 @@ export class ProviderSync {
     return rows.length >= SYNC_STATUSES_PER_RUN ? last : 0;
   }
 
+  /**
+   * The providers whose messages a relay page may speak of: this one first, then every other provider linked to the
+   * same relay. One relay takes both Meta's and Twilio's webhooks, and the first provider to pull a page acknowledges
+   * it for all: a delivery result (and the opt-out a 21610 or 131050 carries) of the other provider's message must
+   * still find its recipient, or it would be dropped with the page.
+   */
+  private relayPeers(provider: string, kind: ProviderKind, url: string): readonly Owner[] {
+    const same = (u: string | undefined) => (u ?? '').trim().replace(/\/+$/, '');
+    const peers = this.ctx.outbox
+      .listProviders()
+      .filter((r) => r.name !== provider && same(r.options.relayUrl) === same(url))
+      .map((r) => ({ name: r.name, kind: r.kind as ProviderKind }));
+    return [{ name: provider, kind }, ...peers];
+  }
+
   /** Record one page in one transaction; a signal the register cannot take (a reply from a non-number) is left out. */
-  private recordSignals(provider: string, kind: ProviderKind, signals: readonly ProviderSignal[], counts: SyncCounts): void {
+  private recordSignals(
+    provider: string,
+    kind: ProviderKind,
+    signals: readonly ProviderSignal[],
+    counts: SyncCounts,
+    owners: readonly Owner[] = [{ name: provider, kind }],
+  ): void {
     const now = this.ctx.clock.now();
     const added = zero();
     this.ctx.db.transaction(() => {
       for (const s of signals) {
         try {
-          this.ctx.db.transaction(() => this.recordSignal(provider, kind, s, now, added))();
+          this.ctx.db.transaction(() => this.recordSignal(s, now, added, owners))();
         } catch (err) {
           // Refusals of the data itself are skipped; anything else (the register busy, a broken file) stops the page.
           if (!(err instanceof AppError) || err.code === 'BUSY') throw err;
@@ -378,7 +405,13 @@ export class ProviderSync {
     for (const k of Object.keys(added) as (keyof SyncCounts)[]) counts[k] += added[k];
   }
 
-  private recordSignal(provider: string, kind: ProviderKind, s: ProviderSignal, now: number, counts: SyncCounts): void {
+  /**
+   * One signal, under the provider it belongs to: the pulling provider, or for a relay's signal the provider of the
+   * same relay whose kind took that webhook (Meta's for a WhatsApp Cloud API provider, Twilio's for a Twilio one).
+   */
+  private recordSignal(s: ProviderSignal, now: number, counts: SyncCounts, owners: readonly Owner[]): void {
+    const wanted = s.via === 'whatsapp' ? 'whatsapp-cloud' : s.via === 'twilio' ? 'twilio' : null;
+    const { name: provider, kind } = owners.find((o) => o.kind === wanted) ?? owners[0]!;
     const at = Math.min(Number.isFinite(s.at) ? s.at : now, now);
     switch (s.kind) {
       case 'inbound': {
@@ -401,9 +434,13 @@ export class ProviderSync {
         if (r.classified === 'confirm' && r.events.length) counts.confirmations++;
         return;
       }
-      case 'status':
-        this.countApplied(this.results.applyByProviderId(provider, s.providerMessageId, s.update, at), counts);
+      case 'status': {
+        // The first provider that handed off a message with this id (ids are the provider's own: SM…, wamid.…).
+        const owner =
+          [provider, ...owners.map((o) => o.name)].find((name) => this.ctx.outbox.byProviderMessageId(name, s.providerMessageId)) ?? provider;
+        this.countApplied(this.results.applyByProviderId(owner, s.providerMessageId, s.update, at), counts);
         return;
+      }
       case 'opt_out':
         if (
           this.results.optOut(s.phone, s.channel, s.scope === 'all' ? ['marketing', 'service'] : ['marketing'], `${s.source} [${s.evidenceId}]`, at)

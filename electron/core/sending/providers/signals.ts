@@ -7,7 +7,16 @@ import type { DeliveryUpdate } from './types';
  * in one shape, so provider sync records every kind the same way (issue #16). Every signal carries the provider's own
  * id for what it reports, so the same reply arriving twice (by relay and by polling) is recorded once.
  */
-export type ProviderSignal =
+export type ProviderSignal = SignalBody & {
+  /**
+   * For a signal that came through the relay: the webhook it came in by (`whatsapp` from Meta, `twilio` from Twilio),
+   * so that a relay shared by a Twilio and a WhatsApp Cloud API provider records each signal under its own provider.
+   */
+  via?: 'whatsapp' | 'twilio';
+};
+
+/** What a signal says, by kind. */
+type SignalBody =
   /** A message a customer sent to the shop: goes through inbound classification (opt-out wins, EN/RU, YES confirms). */
   | {
       kind: 'inbound';
