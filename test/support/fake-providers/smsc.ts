@@ -38,7 +38,7 @@ export interface FakeSmsc extends FakeServer {
   answers: FakeSmscAnswer[];
   /** Seeds a customer's reply (phone in any form; digits are kept). */
   addAnswer(a: { from: string; to?: string | undefined; text: string; at?: number | undefined }): FakeSmscAnswer;
-  /** Sets a message's status code (1 delivered, 3 expired, 20 undeliverable…). */
+  /** Sets a message's status code as SMSC's status table has them (-2 stopped, 1 delivered, 3 expired, 20 undeliverable…). */
   setStatus(id: string, code: number): void;
 }
 

@@ -51,10 +51,12 @@ export function smscAction(code: number): { action: RefusalAction } | { retry: t
 }
 
 /**
- * An SMSC.ru message status (status.php) as ours; null while it is on its way or not found. Codes as SMSC's status
- * page lists them: -3 not found, -1 waiting, 0 passed to the operator, 1 delivered, 2 read, 3 expired, 4 link opened,
- * 20 cannot be delivered, 22 wrong number, 23 prohibited, 24 no funds, 25 number unavailable. The list is marked
- * VERIFY in DOMAIN §4.2: unknown codes are left as "on its way" rather than guessed.
+ * An SMSC.ru message status (status.php) as ours; null while it is on its way or not found. SMSC's status table
+ * (https://smsc.ru/api/http/status_messages/statuses/, English at https://smscentre.com/api/http/status_messages/;
+ * the same list in client libraries that cite it): -3 not found, -2 stopped, -1 waiting, 0 passed to the operator,
+ * 1 delivered, 2 read, 3 expired, 4 link opened, 20 cannot be delivered, 22 wrong number, 23 prohibited, 24 no funds,
+ * 25 number unavailable. -2 is final: SMSC stopped the message and will not send it, so it is a failure, not one on
+ * its way. Codes outside the table are left as "on its way" rather than guessed.
  */
 export function smscDelivery(code: number): DeliveryUpdate | null {
   switch (code) {
@@ -63,6 +65,8 @@ export function smscDelivery(code: number): DeliveryUpdate | null {
     case 2:
     case 4:
       return { status: 'read' };
+    case -2:
+      return { status: 'failed', code: String(code), action: 'fail' };
     case 3:
     case 20:
     case 23:
