@@ -2,7 +2,7 @@
  * The English catalog of every message the core and the contract answer with: a stable key → a template with
  * `{{param}}` placeholders (i18next's syntax; `{ one, other }` picks by the `count` parameter). Errors cross the doors
  * as code + key + params; `message` is rendered from here, so the CLI, the HTTP host and logs print the same English
- * text, and the renderer translates the key (renderer/src/i18n/errors.ru.json holds the Russian of every key).
+ * text, and the renderer translates the key (shared/contract/messages.ru.json holds the Russian of every key).
  */
 export const messagesEn = {
   'input.required': 'required',

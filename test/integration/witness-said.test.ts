@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import i18next from 'i18next';
 import { problemText } from '../../renderer/src/components/integrity-text';
 import { catalogResource } from '../../renderer/src/i18n/errors';
-import errorsRu from '../../renderer/src/i18n/errors.ru.json';
+import errorsRu from '../../shared/contract/messages.ru.json';
 import integrityEn from '../../renderer/src/i18n/integrity.en.json';
 import integrityRu from '../../renderer/src/i18n/integrity.ru.json';
 import { scopedBackend } from '../support/backend';

@@ -1,11 +1,11 @@
-import ru from '../../../renderer/src/i18n/errors.ru.json' with { type: 'json' };
+import ru from '../../../shared/contract/messages.ru.json' with { type: 'json' };
 import { isMessageKey, type MessageKey } from '../../../shared/contract/messages.en';
 import { isSaidRef, readSaid, renderSaid, type SaidParams } from '../../../shared/contract/said';
 import type { PrintLanguage } from './labels';
 
 /**
  * What the core said (a key of the catalog with its parameters) in a printed document's language: English from
- * shared/contract/messages.en.ts, Russian from the same catalog's Russian (renderer/src/i18n/errors.ru.json, the one
+ * shared/contract/messages.en.ts, Russian from the same catalog's Russian (shared/contract/messages.ru.json, the one
  * Russian of every key: the window translates by it too), so a report or certificate made in Russian says a
  * recipient's reason, a pause or a note in Russian without a second copy of the words.
  */

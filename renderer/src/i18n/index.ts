@@ -16,7 +16,7 @@ import backupsEn from './backups.en.json';
 import backupsRu from './backups.ru.json';
 import startEn from './start.en.json';
 import startRu from './start.ru.json';
-import errorsRu from './errors.ru.json';
+import errorsRu from '../../../shared/contract/messages.ru.json';
 import { catalogResource } from './errors';
 import healthEn from './health.en.json';
 import healthRu from './health.ru.json';
@@ -41,7 +41,7 @@ function initialLanguage(): UiLanguage {
 void i18n.use(initReactI18next).init({
   // Each feature keeps its words in its own file, under its own top-level key.
   // The core's messages (errors by key) live under errors.<key>: the English is built from the shared catalog, so it
-  // always matches what the CLI and the HTTP host print; errors.ru.json holds the Russian of every key.
+  // always matches what the CLI and the HTTP host print; shared/contract/messages.ru.json holds the Russian of every key.
   resources: {
     en: {
       translation: {

@@ -6,7 +6,7 @@ import { zodToApiError } from '../../../shared/contract/dispatch';
 import { AppError } from '../../../shared/contract/errors';
 import { isMessageKey, messagesEn, renderMessage } from '../../../shared/contract/messages.en';
 import { api } from '../../../shared/contract/api';
-import ru from '../../../renderer/src/i18n/errors.ru.json';
+import ru from '../../../shared/contract/messages.ru.json';
 import { readSaid, ref, storeSaid } from '../../../shared/contract/said';
 
 const ROOT = join(__dirname, '../../..');
