@@ -95,7 +95,14 @@ describe('smsru adapter: answer codes', () => {
     expect(last().rejected).toBe('auth');
   });
 
-  it('an unapproved sender name comes back as 204', async () => {
+  it('an unapproved sender name comes back as 204 in the number’s own verdict, under a top-level OK', async () => {
+    // The json=1 answer of https://sms.ru/api/send carries a verdict per number; SMS.ru approves a sender name operator
+    // by operator, so 204 arrives in the number's entry (as in the answers SMS.ru client libraries record), not at the top.
+    const raw = await fetch(`${fake.url}/sms/send`, {
+      method: 'POST',
+      body: new URLSearchParams({ api_id: API_ID, to: '79161234567', msg: 'x', json: '1', from: 'Other' }),
+    }).then((r) => r.json());
+    expect(raw).toMatchObject({ status: 'OK', status_code: 100, sms: { '79161234567': { status: 'ERROR', status_code: 204 } } });
     expect(await adapter({ from: 'Other' }).send(outgoing())).toMatchObject({ kind: 'refused', code: '204', action: 'stop_batch' });
   });
 });

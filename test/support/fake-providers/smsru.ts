@@ -45,7 +45,7 @@ const TEXTS: Record<number, string> = {
   201: 'Не хватает средств на лицевом счету',
   202: 'Неправильно указан номер телефона получателя, либо на него нет маршрута',
   203: 'Нет текста сообщения',
-  204: 'Имя отправителя не согласовано с администрацией',
+  204: 'Отправитель не согласован с оператором этого номера: подайте заявку в разделе «Отправители»',
   207: 'На этот номер (или один из номеров) нельзя отправлять сообщения, либо указано более 100 номеров в списке получателей',
   209: 'Вы добавили этот номер (или один из номеров) в стоп-лист',
   211: 'Метод не найден',
@@ -56,8 +56,21 @@ const TEXTS: Record<number, string> = {
   232: 'Превышен лимит одинаковых сообщений на этот номер в день',
   301: 'Неправильный api_id, либо логин/пароль',
 };
-// Codes that concern the whole request, answered at the top level rather than per number.
-const TOP_LEVEL = new Set([200, 201, 203, 204, 210, 211, 220, 221, 300, 301, 302, 500]);
+// Codes that concern the whole request, answered at the top level rather than per number. 204 (the sender name is not
+// approved with the number's operator) is not one of them: SMS.ru approves a name operator by operator and answers 204
+// in the number's own entry under a top-level OK, as the json=1 answers client libraries record show.
+const TOP_LEVEL = new Set([200, 201, 203, 210, 211, 220, 221, 300, 301, 302, 500]);
+
+/** SMS.ru's json=1 answer with one verdict per number under a top-level OK (sms.ru/api/send). */
+const perNumber = (to: string, code: number): Reply => ({
+  status: 200,
+  body: {
+    status: 'OK',
+    status_code: 100,
+    sms: Object.fromEntries(to.split(',').map((n) => [n, { status: 'ERROR', status_code: code, status_text: TEXTS[code] ?? `Ошибка ${code}` }])),
+    balance: 100.5,
+  },
+});
 
 const topError = (code: number): Reply => ({
   status: 200,
@@ -87,7 +100,7 @@ export async function startFakeSmsru(opts: FakeSmsruOptions = {}): Promise<FakeS
         if (route === 'send') {
           if (!p.to) return { route, refuse: { ...topError(202), reason: 'to' } };
           if (!p.msg) return { route, refuse: { ...topError(203), reason: 'msg' } };
-          if (p.from && opts.senders && !opts.senders.includes(p.from)) return { route, refuse: { ...topError(204), reason: 'from' } };
+          if (p.from && opts.senders && !opts.senders.includes(p.from)) return { route, refuse: { ...perNumber(p.to, 204), reason: 'from' } };
         } else if (route === 'status' && !p.sms_id) return { route, refuse: { ...topError(-1), reason: 'sms_id' } };
         return { route };
       },

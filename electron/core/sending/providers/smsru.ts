@@ -27,7 +27,7 @@ const HOUR = 60 * MINUTE;
 const STOP_BATCH = new Set([
   200, // wrong api_id
   201, // not enough money on the account
-  204, // sender name not approved
+  204, // sender name not approved with the number's operator (answered per number); the owner applies at SMS.ru
   221, // no approved letter sender on the account yet
   300, // wrong token
   301, // wrong api_id or login/password
