@@ -1,7 +1,7 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
 import { readSaid } from '../../../shared/contract/said';
-import { computeHealth, healthSpan, type HealthReport as Figures } from '../../../shared/domain/health/health';
+import { computeHealth, healthSpan, healthWarnings, type HealthReport as Figures } from '../../../shared/domain/health/health';
 import { HealthRepo } from '../db/repos/health.repo';
 import { getSettings } from '../register/settings';
 import { iso, type ServiceContext } from '../context';
@@ -11,22 +11,36 @@ const DAY = 24 * HOUR;
 /** The next plan shows the warnings of campaigns that started in the last 30 days. */
 const PLAN_LOOKBACK_DAYS = 30;
 
-/**
- * The figures behind the Health view, `optin health` and the next plan's warnings: the repo reads the rows since the
- * report's first Monday (and a window earlier, so an opt-out is still counted against the message just before the
- * span), the pure computation in shared/domain/health does the rest with the shop's pack and time zone.
- *
- * WhatsApp quality signals are those provider sync kept from the relay (phone quality, template status and quality).
- */
-function figures(ctx: ServiceContext, weeks: number, campaign?: number): Figures {
+/** What the figures and the warnings are computed from: the span's start, and how far back rows are read. */
+function reading(ctx: ServiceContext, weeks: number) {
   const settings = getSettings(ctx);
   const thresholds = settings.effectivePolicy.health;
   const now = ctx.clock.now();
   const { from } = healthSpan(now, weeks, settings.timezone);
   const since = from - Math.max(thresholds.optOutWindowHours * HOUR, thresholds.complaintWindowDays * DAY);
-  const repo = new HealthRepo(ctx.db);
+  return { settings, thresholds, now, from, since, repo: new HealthRepo(ctx.db) };
+}
+
+/** The people whose opt-outs and complaints are to be attributed: only their hand-offs are read one by one. */
+const people = (optOuts: { contactId: number }[], complaints: { contactId: number }[]): number[] => [
+  ...optOuts.map((o) => o.contactId),
+  ...complaints.map((k) => k.contactId),
+];
+
+/**
+ * The figures behind the Health view and `optin health`: the repo reads the rows since the report's first Monday
+ * (and a window earlier, so an opt-out is still counted against the message just before the span) counted in SQL,
+ * with the hand-offs of the people who opted out or complained; the pure computation in shared/domain/health does the
+ * rest with the shop's pack and time zone.
+ *
+ * WhatsApp quality signals are those provider sync kept from the relay (phone quality, template status and quality).
+ */
+function figures(ctx: ServiceContext, weeks: number, campaign?: number): Figures {
+  const { settings, thresholds, now, from, since, repo } = reading(ctx, weeks);
   if (campaign !== undefined && !repo.hasCampaign(campaign))
     throw new AppError('NOT_FOUND', 'health.campaignNotFound', { campaign }, { fields: [{ path: 'campaign', key: 'health.unknownCampaign' }] });
+  const optOuts = repo.optOuts(since);
+  const complaints = repo.complaints(since);
   return computeHealth({
     now,
     timeZone: settings.timezone,
@@ -34,9 +48,10 @@ function figures(ctx: ServiceContext, weeks: number, campaign?: number): Figures
     thresholds,
     campaigns: repo.campaigns(since),
     // A reason is stored by key (storeSaid): grouped by its English text, which starts with the provider's code.
-    recipients: repo.recipients(since, campaign).map((r) => (r.reason === null ? r : { ...r, reason: readSaid(r.reason).message })),
-    optOuts: repo.optOuts(since),
-    complaints: repo.complaints(since),
+    tallies: repo.tallies(since, from, now, campaign).map((t) => (t.reason === null ? t : { ...t, reason: readSaid(t.reason).message })),
+    handoffs: repo.handoffs(since, people(optOuts, complaints), campaign),
+    optOuts,
+    complaints,
     quality: repo.quality(from),
   });
 }
@@ -61,9 +76,26 @@ export function healthReport(ctx: ServiceContext, input: ParsedInput<'health.rep
   };
 }
 
-/** The warnings a new plan carries: those of campaigns (and quality signals) of the last 30 days. */
+/**
+ * The warnings a new plan carries: those of campaigns (and quality signals) of the last 30 days — the report's
+ * warnings over those weeks, from each campaign's totals (healthWarnings) rather than its rows counted week by week.
+ */
 export function planHealthWarnings(ctx: ServiceContext): Output<'health.report'>['warnings'] {
-  const now = ctx.clock.now();
-  const r = figures(ctx, Math.ceil(PLAN_LOOKBACK_DAYS / 7) + 1);
-  return r.warnings.filter((w) => w.at >= now - PLAN_LOOKBACK_DAYS * DAY).map(warningOut);
+  const weeks = Math.ceil(PLAN_LOOKBACK_DAYS / 7) + 1;
+  const { settings, thresholds, now, from, since, repo } = reading(ctx, weeks);
+  const optOuts = repo.optOuts(since);
+  const complaints = repo.complaints(since);
+  const warnings = healthWarnings({
+    now,
+    timeZone: settings.timezone,
+    weeks,
+    thresholds,
+    campaigns: repo.campaigns(since),
+    totals: repo.campaignTotals(since),
+    handoffs: repo.handoffs(since, people(optOuts, complaints)),
+    optOuts,
+    complaints,
+    quality: repo.quality(from),
+  });
+  return warnings.filter((w) => w.at >= now - PLAN_LOOKBACK_DAYS * DAY).map(warningOut);
 }

@@ -25,6 +25,41 @@ export interface HealthRecipient {
   updatedAt: number;
 }
 
+/**
+ * Outbox rows counted together, as the repo groups them in SQL instead of handing over every row: rows of one
+ * campaign with the same status and reason, handed off or not, whose times (the hand-off, else the last change) fall
+ * in the same quarter hour and on the same side of the report's start and of now. Every zone's offset is a whole
+ * number of quarter hours, so all of them fall in the ISO week `at` falls in, and in the span or out of it together:
+ * the figures are those of the rows one by one.
+ */
+export interface HealthTally {
+  campaign: number;
+  status: string;
+  reason: string | null;
+  /** Whether the provider took them (the row's handed_off_at is set). */
+  handedOff: boolean;
+  /** The earliest of their times: the hand-off, else the last change. */
+  at: number;
+  count: number;
+}
+
+/** A hand-off to a contact, to attribute the contact's opt-outs and complaints to the message just before them. */
+export interface HealthHandoff {
+  contactId: number;
+  campaign: number;
+  at: number;
+}
+
+/** What a campaign's warnings need of its rows: how many were handed off, and when it started. */
+export interface HealthCampaignTotal {
+  campaign: number;
+  handedOff: number;
+  /** The first hand-off (null when nothing was handed off). */
+  startedAt: number | null;
+  /** The earliest time of its rows: the hand-off, else the last change. */
+  firstAt: number;
+}
+
 /** A campaign the figures are about. */
 export interface HealthCampaign {
   id: number;
@@ -67,7 +102,14 @@ export interface HealthInput {
   weeks: number;
   thresholds: HealthThresholds;
   campaigns: HealthCampaign[];
-  recipients: HealthRecipient[];
+  /** Outbox rows one by one, */
+  recipients?: HealthRecipient[];
+  /**
+   * or counted together (see HealthTally), with the hand-offs (handed_off_at set) of every contact among `optOuts`
+   * and `complaints`: the rows' own hand-offs are what an opt-out or complaint is attributed to.
+   */
+  tallies?: HealthTally[];
+  handoffs?: HealthHandoff[];
   optOuts: HealthOptOut[];
   complaints: HealthComplaint[];
   /** null when this register stores no quality signals (shown as such, never as "all good"). */
@@ -230,12 +272,152 @@ function lastMessageBefore(
   return best;
 }
 
+/** The hand-offs given (one by one or apart from the tallies) per contact, oldest first. */
+function handoffsByContact(input: HealthInput): Map<number, { at: number; campaign: number }[]> {
+  const byContact = new Map<number, { at: number; campaign: number }[]>();
+  const add = (contactId: number, at: number, campaign: number) => {
+    const list = byContact.get(contactId);
+    if (list) list.push({ at, campaign });
+    else byContact.set(contactId, [{ at, campaign }]);
+  };
+  for (const r of input.recipients ?? []) if (HANDED_OFF.has(r.status) && r.handedOffAt !== null) add(r.contactId, r.handedOffAt, r.campaign);
+  for (const h of input.handoffs ?? []) add(h.contactId, h.at, h.campaign);
+  for (const list of byContact.values()) list.sort((a, b) => a.at - b.at || a.campaign - b.campaign);
+  return byContact;
+}
+
+/** Rows one by one are tallies of one. */
+function talliesOf(input: HealthInput): HealthTally[] {
+  const rows = (input.recipients ?? []).map((r) => ({
+    campaign: r.campaign,
+    status: r.status,
+    reason: r.reason,
+    handedOff: r.handedOffAt !== null,
+    at: r.handedOffAt ?? r.updatedAt,
+    count: 1,
+  }));
+  return input.tallies ? [...rows, ...input.tallies] : rows;
+}
+
+/**
+ * Opt-outs and complaints attributed to the campaign whose message to the person came last before them, within the
+ * pack's window: an opt-out counts once per contact and campaign (a revocation of all marketing is one event per
+ * channel). `each` is told of every one, attributed (campaign) or not (null), with the week row it falls in.
+ */
+function attribute<W>(
+  input: HealthInput,
+  byContact: Map<number, { at: number; campaign: number }[]>,
+  weekRow: (at: number) => W | undefined,
+  each: (kind: 'optOut' | 'complaint', campaign: number | null, week: W | undefined, contactId: number) => void,
+): void {
+  const optOutWindow = input.thresholds.optOutWindowHours * HOUR;
+  const complaintWindow = input.thresholds.complaintWindowDays * DAY;
+  const counted = new Set<string>();
+  for (const o of [...input.optOuts].sort((a, b) => a.at - b.at)) {
+    const w = weekRow(o.at);
+    const last = lastMessageBefore(byContact, o.contactId, o.at);
+    const key = last && `${o.contactId}/${last.campaign}`;
+    if (!last || o.at - last.at > optOutWindow || counted.has(key!)) each('optOut', null, w, o.contactId);
+    else {
+      counted.add(key!);
+      each('optOut', last.campaign, w, o.contactId);
+    }
+  }
+  for (const k of input.complaints) {
+    const w = weekRow(k.at);
+    const last = lastMessageBefore(byContact, k.contactId, k.at);
+    each('complaint', !last || k.at - last.at > complaintWindow ? null : last.campaign, w, k.contactId);
+  }
+}
+
+/** A campaign as its warnings see it. */
+interface WarnedCampaign {
+  campaign: number;
+  name: string;
+  handedOff: number;
+  optOuts: number;
+  complaints: number;
+  startedAt: number | null;
+}
+
+/**
+ * The campaigns the report shows, newest first: those whose first hand-off (or, with none, first failure) is in the
+ * span. Campaigns before it were read only to attribute opt-outs and complaints to them.
+ */
+function inSpanNewestFirst<C extends { campaign: number; startedAt: number | null }>(
+  list: Iterable<C>,
+  firstActivity: (campaign: number) => number | undefined,
+  from: number,
+  now: number,
+): C[] {
+  return [...list]
+    .filter((c) => (c.startedAt ?? firstActivity(c.campaign) ?? now) >= from)
+    .sort((a, b) => (b.startedAt ?? firstActivity(b.campaign) ?? 0) - (a.startedAt ?? firstActivity(a.campaign) ?? 0) || b.campaign - a.campaign);
+}
+
+/** The thresholds crossed: each campaign's opt-out and complaint rates (campaigns in order), then bad quality signals. */
+function warningsOf(
+  campaigns: readonly WarnedCampaign[],
+  signals: readonly HealthQualitySignal[],
+  thresholds: HealthThresholds,
+  now: number,
+): HealthWarning[] {
+  const warnings: HealthWarning[] = [];
+  for (const c of campaigns) {
+    const r = rates(c.handedOff, 0, 0, 0, c.optOuts, c.complaints);
+    if (r.optOut !== null && r.optOut > thresholds.optOutRate)
+      warnings.push({
+        kind: 'opt_out_rate',
+        campaign: c.campaign,
+        campaignName: c.name,
+        count: c.optOuts,
+        handedOff: c.handedOff,
+        rate: r.optOut,
+        threshold: thresholds.optOutRate,
+        windowHours: thresholds.optOutWindowHours,
+        at: c.startedAt ?? now,
+        detail: null,
+      });
+    if (r.complaint !== null && r.complaint > thresholds.complaintRate)
+      warnings.push({
+        kind: 'complaint_rate',
+        campaign: c.campaign,
+        campaignName: c.name,
+        count: c.complaints,
+        handedOff: c.handedOff,
+        rate: r.complaint,
+        threshold: thresholds.complaintRate,
+        windowHours: thresholds.complaintWindowDays * 24,
+        at: c.startedAt ?? now,
+        detail: null,
+      });
+  }
+  for (const q of signals)
+    if (!GOOD_RATINGS.has(q.rating.toUpperCase()))
+      warnings.push({
+        kind: 'quality',
+        campaign: null,
+        campaignName: null,
+        count: 1,
+        handedOff: 0,
+        rate: null,
+        threshold: null,
+        windowHours: null,
+        at: q.at,
+        detail: `${q.provider}: ${q.rating}${q.detail ? ` — ${q.detail}` : ''}`,
+      });
+  return warnings;
+}
+
+/** The quality signals of the span, newest first. */
+function signalsInSpan(input: HealthInput, from: number): HealthQualitySignal[] {
+  return (input.quality ?? []).filter((q) => q.at >= from && q.at <= input.now).sort((a, b) => b.at - a.at);
+}
+
 /** The figures and warnings (see the module comment). */
 export function computeHealth(input: HealthInput): HealthReport {
   const { timeZone, thresholds } = input;
   const span = healthSpan(input.now, input.weeks, timeZone);
-  const optOutWindow = thresholds.optOutWindowHours * HOUR;
-  const complaintWindow = thresholds.complaintWindowDays * DAY;
   // Every zone's offset is a whole number of quarter hours, so a quarter hour never straddles a local midnight: the
   // week is worked out once per quarter hour, not once per recipient (a campaign's hand-offs share a few of them).
   const weekByQuarter = new Map<number, string>();
@@ -293,137 +475,74 @@ export function computeHealth(input: HealthInput): HealthReport {
   );
   const weekRow = (at: number): WeekHealth | undefined => (inSpan(at) ? weeks.get(weekOf(at)) : undefined);
 
-  // Hand-offs per contact, oldest first, for attribution; campaigns' first activity.
-  const handoffs = new Map<number, { at: number; campaign: number }[]>();
+  // Campaigns' figures and first activity, from the rows as counted (a row is a tally of one).
   const firstActivity = new Map<number, number>();
   const attempted = new Map<number, number>();
   const weekAttempted = new Map<string, number>();
-  for (const r of input.recipients) {
-    if (!HANDED_OFF.has(r.status)) continue;
-    const c = campaignOf(r.campaign);
-    const at = r.handedOffAt ?? r.updatedAt;
-    firstActivity.set(r.campaign, Math.min(firstActivity.get(r.campaign) ?? Infinity, at));
-    attempted.set(r.campaign, (attempted.get(r.campaign) ?? 0) + 1);
-    const w = weekRow(at);
-    if (w) weekAttempted.set(w.week, (weekAttempted.get(w.week) ?? 0) + 1);
-    if (r.handedOffAt !== null) {
-      c.handedOff++;
-      c.startedAt = c.startedAt === null ? r.handedOffAt : Math.min(c.startedAt, r.handedOffAt);
-      const list = handoffs.get(r.contactId) ?? [];
-      list.push({ at: r.handedOffAt, campaign: r.campaign });
-      handoffs.set(r.contactId, list);
-      if (w) w.handedOff++;
+  for (const t of talliesOf(input)) {
+    if (!HANDED_OFF.has(t.status)) continue;
+    const c = campaignOf(t.campaign);
+    firstActivity.set(t.campaign, Math.min(firstActivity.get(t.campaign) ?? Infinity, t.at));
+    attempted.set(t.campaign, (attempted.get(t.campaign) ?? 0) + t.count);
+    const w = weekRow(t.at);
+    if (w) weekAttempted.set(w.week, (weekAttempted.get(w.week) ?? 0) + t.count);
+    if (t.handedOff) {
+      c.handedOff += t.count;
+      c.startedAt = c.startedAt === null ? t.at : Math.min(c.startedAt, t.at);
+      if (w) w.handedOff += t.count;
     }
-    if (DELIVERED.has(r.status)) {
-      c.delivered++;
-      if (w) w.delivered++;
+    if (DELIVERED.has(t.status)) {
+      c.delivered += t.count;
+      if (w) w.delivered += t.count;
     }
-    if (FAILED.has(r.status)) {
-      const key = failureKey(r.reason);
-      c.failed++;
-      c.failedByReason[key] = (c.failedByReason[key] ?? 0) + 1;
+    if (FAILED.has(t.status)) {
+      const key = failureKey(t.reason);
+      c.failed += t.count;
+      c.failedByReason[key] = (c.failedByReason[key] ?? 0) + t.count;
       if (w) {
-        w.failed++;
-        w.failedByReason[key] = (w.failedByReason[key] ?? 0) + 1;
+        w.failed += t.count;
+        w.failedByReason[key] = (w.failedByReason[key] ?? 0) + t.count;
       }
     }
   }
-  for (const list of handoffs.values()) list.sort((a, b) => a.at - b.at || a.campaign - b.campaign);
 
-  // Opt-outs: one per contact and campaign, attributed to the contact's latest message before it, within the window.
-  // A revocation of all marketing is one event per channel: one person in a week counts once.
-  const counted = new Set<string>();
+  // Opt-outs and complaints: attributed ones to their campaign and week; every one to its week's totals, a person's
+  // opt-outs in a week once.
   const weekPeople = new Set<string>();
-  for (const o of [...input.optOuts].sort((a, b) => a.at - b.at)) {
-    const w = weekRow(o.at);
-    if (w && !weekPeople.has(`${w.week}/${o.contactId}`)) {
-      weekPeople.add(`${w.week}/${o.contactId}`);
-      w.optOutsAll++;
+  attribute(input, handoffsByContact(input), weekRow, (kind, campaign, w, contactId) => {
+    if (kind === 'optOut') {
+      if (w && !weekPeople.has(`${w.week}/${contactId}`)) {
+        weekPeople.add(`${w.week}/${contactId}`);
+        w.optOutsAll++;
+      }
+      if (campaign === null) return;
+      campaignOf(campaign).optOuts++;
+      if (w) w.optOuts++;
+    } else {
+      if (w) w.complaintsAll++;
+      if (campaign === null) return;
+      campaignOf(campaign).complaints++;
+      if (w) w.complaints++;
     }
-    const last = lastMessageBefore(handoffs, o.contactId, o.at);
-    if (!last || o.at - last.at > optOutWindow) continue;
-    const key = `${o.contactId}/${last.campaign}`;
-    if (counted.has(key)) continue;
-    counted.add(key);
-    campaignOf(last.campaign).optOuts++;
-    if (w) w.optOuts++;
-  }
-  for (const k of input.complaints) {
-    const w = weekRow(k.at);
-    if (w) w.complaintsAll++;
-    const last = lastMessageBefore(handoffs, k.contactId, k.at);
-    if (!last || k.at - last.at > complaintWindow) continue;
-    campaignOf(last.campaign).complaints++;
-    if (w) w.complaints++;
-  }
+  });
   for (const q of input.quality ?? []) {
     const w = weekRow(q.at);
     if (w) w.quality++;
   }
 
-  // Campaigns before the span were read only to attribute opt-outs and complaints to them.
-  const campaigns = [...byCampaign.values()]
-    .filter((c) => (c.startedAt ?? firstActivity.get(c.campaign) ?? input.now) >= span.from)
-    .map((c) => {
-      const first = c.startedAt ?? firstActivity.get(c.campaign) ?? null;
-      return {
-        ...c,
-        week: first === null ? null : weekOf(first),
-        rates: rates(c.handedOff, attempted.get(c.campaign) ?? 0, c.delivered, c.failed, c.optOuts, c.complaints),
-      };
-    })
-    .sort(
-      (a, b) => (b.startedAt ?? firstActivity.get(b.campaign) ?? 0) - (a.startedAt ?? firstActivity.get(a.campaign) ?? 0) || b.campaign - a.campaign,
-    );
+  const campaigns = inSpanNewestFirst(byCampaign.values(), (id) => firstActivity.get(id), span.from, input.now).map((c) => {
+    const first = c.startedAt ?? firstActivity.get(c.campaign) ?? null;
+    return {
+      ...c,
+      week: first === null ? null : weekOf(first),
+      rates: rates(c.handedOff, attempted.get(c.campaign) ?? 0, c.delivered, c.failed, c.optOuts, c.complaints),
+    };
+  });
   const weekList = [...weeks.values()].map((w) => ({
     ...w,
     rates: rates(w.handedOff, weekAttempted.get(w.week) ?? 0, w.delivered, w.failed, w.optOuts, w.complaints),
   }));
-
-  const warnings: HealthWarning[] = [];
-  for (const c of campaigns) {
-    if (c.rates.optOut !== null && c.rates.optOut > thresholds.optOutRate)
-      warnings.push({
-        kind: 'opt_out_rate',
-        campaign: c.campaign,
-        campaignName: c.name,
-        count: c.optOuts,
-        handedOff: c.handedOff,
-        rate: c.rates.optOut,
-        threshold: thresholds.optOutRate,
-        windowHours: thresholds.optOutWindowHours,
-        at: c.startedAt ?? input.now,
-        detail: null,
-      });
-    if (c.rates.complaint !== null && c.rates.complaint > thresholds.complaintRate)
-      warnings.push({
-        kind: 'complaint_rate',
-        campaign: c.campaign,
-        campaignName: c.name,
-        count: c.complaints,
-        handedOff: c.handedOff,
-        rate: c.rates.complaint,
-        threshold: thresholds.complaintRate,
-        windowHours: thresholds.complaintWindowDays * 24,
-        at: c.startedAt ?? input.now,
-        detail: null,
-      });
-  }
-  const signals = (input.quality ?? []).filter((q) => inSpan(q.at)).sort((a, b) => b.at - a.at);
-  for (const q of signals)
-    if (!GOOD_RATINGS.has(q.rating.toUpperCase()))
-      warnings.push({
-        kind: 'quality',
-        campaign: null,
-        campaignName: null,
-        count: 1,
-        handedOff: 0,
-        rate: null,
-        threshold: null,
-        windowHours: null,
-        at: q.at,
-        detail: `${q.provider}: ${q.rating}${q.detail ? ` — ${q.detail}` : ''}`,
-      });
+  const signals = signalsInSpan(input, span.from);
 
   return {
     from: span.from,
@@ -433,6 +552,43 @@ export function computeHealth(input: HealthInput): HealthReport {
     campaigns,
     weeks: weekList,
     quality: { stored: input.quality !== null, signals },
-    warnings,
+    warnings: warningsOf(campaigns, signals, thresholds, input.now),
   };
+}
+
+/**
+ * The warnings alone — computeHealth(input).warnings — from each campaign's totals instead of its rows: what a new
+ * plan shows. A warning needs of a campaign only how many of its messages were handed off and when it started (the
+ * weeks and deliveries are not worked out), and the hand-offs of the people who opted out or complained.
+ */
+export function healthWarnings(
+  input: Omit<HealthInput, 'recipients' | 'tallies' | 'handoffs'> & { totals: HealthCampaignTotal[]; handoffs: HealthHandoff[] },
+): HealthWarning[] {
+  const span = healthSpan(input.now, input.weeks, input.timeZone);
+  const names = new Map(input.campaigns.map((c) => [c.id, c.name]));
+  const byCampaign = new Map<number, WarnedCampaign>();
+  const firstActivity = new Map<number, number>();
+  const campaignOf = (id: number): WarnedCampaign => {
+    let c = byCampaign.get(id);
+    if (!c) byCampaign.set(id, (c = { campaign: id, name: names.get(id) ?? `#${id}`, handedOff: 0, optOuts: 0, complaints: 0, startedAt: null }));
+    return c;
+  };
+  for (const t of input.totals) {
+    const c = campaignOf(t.campaign);
+    c.handedOff += t.handedOff;
+    if (t.startedAt !== null) c.startedAt = c.startedAt === null ? t.startedAt : Math.min(c.startedAt, t.startedAt);
+    firstActivity.set(t.campaign, Math.min(firstActivity.get(t.campaign) ?? Infinity, t.firstAt));
+  }
+  attribute(
+    input,
+    handoffsByContact(input),
+    () => undefined,
+    (kind, campaign) => {
+      if (campaign === null) return;
+      if (kind === 'optOut') campaignOf(campaign).optOuts++;
+      else campaignOf(campaign).complaints++;
+    },
+  );
+  const campaigns = inSpanNewestFirst(byCampaign.values(), (id) => firstActivity.get(id), span.from, input.now);
+  return warningsOf(campaigns, signalsInSpan(input, span.from), input.thresholds, input.now);
 }

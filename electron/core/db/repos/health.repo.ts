@@ -1,32 +1,77 @@
 import type {
   HealthCampaign,
+  HealthCampaignTotal,
   HealthComplaint,
+  HealthHandoff,
   HealthOptOut,
   HealthQualitySignal,
-  HealthRecipient,
+  HealthTally,
   QualityTopic,
 } from '../../../../shared/domain/health/health';
 import type { Db } from '../open';
 
 /** Outbox statuses that mean the message went to (or was refused by) a provider: queued, sending and skipped are not. */
 const ATTEMPTED = "('sent', 'delivered', 'read', 'failed', 'undeliverable', 'unknown')";
+/** A row's time for the figures: the hand-off, else (refused before it) the last change. */
+const AT = 'COALESCE(handed_off_at, updated_at)';
+const QUARTER_HOUR = 15 * 60_000;
 
 /** What the health figures read: outbox rows, campaigns, marketing opt-outs and complaints since an instant. */
 export class HealthRepo {
   constructor(private readonly db: Db) {}
 
-  /** Outbox rows handed off (or refused) since `since`, optionally of one campaign. */
-  recipients(since: number, campaign?: number): HealthRecipient[] {
-    // Arrays, then objects made here: a campaign of 60,000 is read in half the time of better-sqlite3's row objects.
+  /**
+   * Outbox rows handed off (or refused) since `since`, optionally of one campaign, counted together in SQL (see
+   * HealthTally): by campaign, status, reason, handed off or not, the quarter hour of their time (the hand-off, else
+   * the last change) and its side of the report's start `from` and of `now`. A campaign of 60,000 comes as a few
+   * tallies instead of 60,000 rows to read.
+   */
+  tallies(since: number, from: number, now: number, campaign?: number): HealthTally[] {
     return (
       this.db
         .prepare(
-          `SELECT batch_id, contact_id, status, reason, handed_off_at, updated_at
-           FROM outbox WHERE status IN ${ATTEMPTED} AND COALESCE(handed_off_at, updated_at) >= ? ${campaign === undefined ? '' : 'AND batch_id = ?'}`,
+          `SELECT batch_id, status, reason, handed_off_at IS NOT NULL, min(${AT}), count(*)
+           FROM outbox WHERE status IN ${ATTEMPTED} AND ${AT} >= ? ${campaign === undefined ? '' : 'AND batch_id = ?'}
+           GROUP BY batch_id, status, reason, handed_off_at IS NOT NULL, ${AT} / ${QUARTER_HOUR}, ${AT} >= ?, ${AT} <= ?`,
         )
         .raw()
-        .all(...(campaign === undefined ? [since] : [since, campaign])) as [number, number, string, string | null, number | null, number][]
-    ).map(([campaign, contactId, status, reason, handedOffAt, updatedAt]) => ({ campaign, contactId, status, reason, handedOffAt, updatedAt }));
+        .all(...(campaign === undefined ? [since, from, now] : [since, campaign, from, now])) as [
+        number,
+        string,
+        string | null,
+        number,
+        number,
+        number,
+      ][]
+    ).map(([campaign, status, reason, handedOff, at, count]) => ({ campaign, status, reason, handedOff: handedOff === 1, at, count }));
+  }
+
+  /** Per campaign, of its rows handed off (or refused) since `since`: how many were handed off, the first hand-off and the earliest time. */
+  campaignTotals(since: number): HealthCampaignTotal[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT batch_id, count(handed_off_at), min(handed_off_at), min(${AT}) FROM outbox
+           WHERE status IN ${ATTEMPTED} AND ${AT} >= ? GROUP BY batch_id`,
+        )
+        .raw()
+        .all(since) as [number, number, number | null, number][]
+    ).map(([campaign, handedOff, startedAt, firstAt]) => ({ campaign, handedOff, startedAt, firstAt }));
+  }
+
+  /** The hand-offs since `since` (optionally of one campaign) to the given contacts, by the contact index. */
+  handoffs(since: number, contactIds: readonly number[], campaign?: number): HealthHandoff[] {
+    if (contactIds.length === 0) return [];
+    return (
+      this.db
+        .prepare(
+          `SELECT contact_id, batch_id, handed_off_at FROM outbox
+           WHERE contact_id IN (SELECT value FROM json_each(?)) AND status IN ${ATTEMPTED} AND handed_off_at >= ?
+           ${campaign === undefined ? '' : 'AND batch_id = ?'}`,
+        )
+        .raw()
+        .all(...[JSON.stringify([...new Set(contactIds)]), since, ...(campaign === undefined ? [] : [campaign])]) as [number, number, number][]
+    ).map(([contactId, campaign, at]) => ({ contactId, campaign, at }));
   }
 
   /** The campaigns with an outbox row handed off (or refused) since `since`. */
