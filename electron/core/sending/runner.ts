@@ -24,8 +24,12 @@ const MAX_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 15 * 60 * 1000;
 const OFFLINE_CAP_MS = 5 * 60 * 1000;
-/** How many due recipients one turn of the run looks at (each is gated again just before its own request). */
-const DUE_PAGE = 64;
+/**
+ * How many due recipients one turn of the run looks at (each is gated again just before its own request): about a
+ * second's worth at the fastest provider's rate, at least 64 and at most 512. A turn ends when all of its page are
+ * answered, so its last requests leave fewer in flight; a bigger page at a fast rate makes that tail rarer.
+ */
+const duePage = (perSecond: number) => Math.max(64, Math.min(512, Math.ceil(perSecond)));
 /** Reason on a recipient re-queued after a crash: an earlier request may have reached the provider. */
 const RESEND_AFTER_CRASH = 'resend_after_crash';
 
@@ -108,11 +112,14 @@ const inFlightFor = (perSecond: number) => Math.max(1, Math.min(32, Math.ceil(pe
 class Pacer {
   private next = 0;
   constructor(private readonly perSecond: number) {}
-  /** The delay before the next request may start. */
+  /**
+   * The delay before the next request may start, in whole milliseconds: the clock counts milliseconds and a timer
+   * waits at least one, so a slot less than a millisecond away has come (the slots after it still keep the rate).
+   */
   slot(now: number): number {
     const at = Math.max(now, this.next);
     this.next = at + 1000 / this.perSecond;
-    return at - now;
+    return Math.floor(at - now);
   }
 }
 
@@ -189,17 +196,14 @@ export class BatchRun {
   }
 
   /**
-   * Gate-and-mark steps of the recipients whose pacing slots came in the same tick share one turn at the register
-   * and one transaction (each in its own savepoint); each one's request leaves right after that commit. At a
-   * provider's real pace the slots are apart and every step has its own transaction; with no rate limit this keeps
-   * the hand-off as fast as marking ahead was, without marking anyone before their slot.
+   * The hand-off's steps at the register — a recipient's gate-and-mark, a provider's answer recorded — queued in the
+   * same tick share one turn at the register and one transaction (each step in its own savepoint). A gate-and-mark
+   * step is taken only once that recipient's pacing slot has come, and its request leaves right after the commit, so
+   * sharing a commit with other recipients' steps marks no one ahead. At a provider's real pace the slots are apart and
+   * every step has its own transaction; with no rate limit this keeps the hand-off as fast as marking ahead was, and
+   * answers recorded in the same tick as other recipients' marks cost no commit (an fsync, #15) of their own.
    */
-  private readonly marks = new GroupCommit(
-    (fn) => this.locked(fn),
-    (fn) => this.ctx.db.transaction(fn)(),
-  );
-  /** Provider answers recorded together in the same way. */
-  private readonly records = new GroupCommit(
+  private readonly steps = new GroupCommit(
     (fn) => this.locked(fn),
     (fn) => this.ctx.db.transaction(fn)(),
   );
@@ -221,7 +225,8 @@ export class BatchRun {
       let worked = await this.reconcileInDoubt(state.run, state.batch, signal);
       worked = (await this.pollStatuses(state.run, state.batch, signal)) || worked;
       worked = (await this.cascadeFallbacks(state.run, state.batch, signal)) || worked;
-      const due = await this.deps.lock.run(() => this.ctx.outbox.due(this.batchId, this.ctx.clock.now(), DUE_PAGE));
+      const page = duePage(this.maxRate(state.run));
+      const due = await this.deps.lock.run(() => this.ctx.outbox.due(this.batchId, this.ctx.clock.now(), page));
       if (due.length) {
         await this.syncIfDue();
         await this.handOff(due, state.run, state.batch, signal);
@@ -386,6 +391,12 @@ export class BatchRun {
     return { row: { ...row, channel, attempts: row.attempts + 1, sendingAt: row.sendingAt ?? now }, provider, adapter, message };
   }
 
+  /** True when {@link syncIfDue} would wait for a provider sync now. */
+  private syncDue(): boolean {
+    if (!this.deps.syncProviders) return false;
+    return this.syncing !== null || this.lastSync === null || this.ctx.clock.now() - this.lastSync >= SYNC_BEFORE_HANDOFF_MS;
+  }
+
   /** Sync the providers when this run has not yet, or not for a minute; workers arriving meanwhile wait for the same one. */
   private async syncIfDue(): Promise<void> {
     const sync = this.deps.syncProviders;
@@ -446,9 +457,10 @@ export class BatchRun {
     return rate;
   }
 
-  private pacer(provider: string, adapter: ProviderAdapter): Pacer {
+  /** A provider's pacer for this run, made at its rate when first needed (the adapter is asked only then). */
+  private pacer(provider: string, adapter: () => ProviderAdapter): Pacer {
     let p = this.pacers.get(provider);
-    if (!p) this.pacers.set(provider, (p = new Pacer(adapter.ratePerSecond)));
+    if (!p) this.pacers.set(provider, (p = new Pacer(adapter().ratePerSecond)));
     return p;
   }
 
@@ -472,38 +484,61 @@ export class BatchRun {
       }
     };
     const work = async () => {
+      // This worker's last provider answer, not yet recorded: it is recorded in the same step as the worker's next
+      // gate-and-mark when that recipient's slot has already come (one commit, not two), else on its own first.
+      let answered: { m: Marked; outcome: SendOutcome } | null = null;
+      const recordAnswered = async () => {
+        if (!answered) return;
+        const { m, outcome } = answered;
+        answered = null;
+        await this.steps.run(() => this.record(m, outcome, batch));
+        this.deps.fault?.('recorded', m.row.id);
+      };
       while (next < due.length && !stopped && !signal.aborted) {
         const row = due[next++]!;
         const name = this.providerOf(row, run, batch);
         let pacedFor: string | undefined;
+        let wait = 0;
         if (name) {
           try {
-            const wait = this.pacer(name, this.deps.adapterFor(name)).slot(this.ctx.clock.now());
+            wait = this.pacer(name, () => this.deps.adapterFor(name)).slot(this.ctx.clock.now());
             pacedFor = name;
-            if (wait > 0) await this.sleep(wait, signal);
           } catch {
             // an adapter that cannot be built pauses the run in gateAndMark
           }
         }
-        if (stopped || signal.aborted) return;
+        // An answer is never held back behind a pacing wait or a provider sync.
+        if (wait > 0 || this.syncDue()) await recordAnswered();
+        if (wait > 0) await this.sleep(wait, signal);
+        if (stopped || signal.aborted) break;
         // Replies and opt-outs waiting at the providers go into the register before this recipient is gated.
         await this.syncIfDue();
-        if (stopped || signal.aborted) return;
-        const m = await this.marks.run(() => this.gateAndMark(row.id, run, batch));
+        if (stopped || signal.aborted) break;
+        let m: Marked | null;
+        if (answered) {
+          const prev: { m: Marked; outcome: SendOutcome } = answered;
+          answered = null;
+          // The answer first, then this recipient's gate-and-mark, in one savepoint of the same transaction.
+          m = await this.steps.run(() => {
+            this.record(prev.m, prev.outcome, batch);
+            return this.gateAndMark(row.id, run, batch);
+          });
+          this.deps.fault?.('recorded', prev.m.row.id);
+        } else m = await this.steps.run(() => this.gateAndMark(row.id, run, batch));
         if (!m) continue;
         // Committed: this recipient is `sending` before its request leaves.
         this.deps.fault?.('marked', m.row.id);
         if (pacedFor !== m.provider) {
           // The gate chose another channel than expected (a cascade): that provider's pace applies too.
-          const wait = this.pacer(m.provider, m.adapter).slot(this.ctx.clock.now());
+          const wait = this.pacer(m.provider, () => m.adapter).slot(this.ctx.clock.now());
           if (wait > 0) await this.sleep(wait, signal);
         }
         const outcome = await m.adapter.send(m.message, signal);
         this.deps.fault?.('answered', m.row.id);
         if (outcome.kind === 'refused' && outcome.action === 'stop_batch') stopped = true;
-        await this.records.run(() => this.record(m, outcome, batch));
-        this.deps.fault?.('recorded', m.row.id);
+        answered = { m, outcome };
       }
+      await recordAnswered();
     };
     const inFlight = inFlightFor(this.maxRate(run));
     await Promise.all(Array.from({ length: Math.min(inFlight, due.length) }, worker));
@@ -678,6 +713,8 @@ export class BatchRun {
 
   /** Delivery statuses from providers that can be polled. */
   private async pollStatuses(run: RunRecord, _batch: BatchRecord, signal: AbortSignal): Promise<boolean> {
+    // Nothing to ask when no provider can tell a delivery status (a webhook, a file): the sent rows are not read.
+    if (!(await this.deps.lock.run(() => this.ctx.outbox.listProviders().some((p) => this.adapterPolls(p.name))))) return false;
     const now = this.ctx.clock.now();
     const rows = (await this.deps.lock.run(() => this.ctx.outbox.awaitingStatus(this.batchId, 200))).filter(
       (r) => now - (this.lastPolled.get(r.id) ?? r.handedOffAt ?? 0) >= STATUS_POLL_EVERY_MS,
