@@ -251,7 +251,7 @@ export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.l
     const page = walkChecked(ctx, query, check, after, input.limit, now);
     const done = page.ended || page.rows.length < input.limit;
     return {
-      contacts: page.rows.map((r) => ({ ...toContact(r), marketing: r.marketing, marketingBlockedBy: r.marketingBlockedBy })),
+      contacts: page.rows.map((r) => listed(r, r)),
       // Counted only by walking: exact once the walk reached the end from a known offset.
       ...(done && start !== null ? { total: start + page.rows.length } : { total: null, atLeast: (start ?? 0) + page.rows.length }),
       nextCursor: !done && page.last ? encodeCursor(identity, page.last) : null,
@@ -264,10 +264,18 @@ export function listContacts(ctx: ServiceContext, input: ParsedInput<'contacts.l
   const count = whole ? { total: page.rows.length } : ctx.contacts.countOf(query, SEARCH_COUNT_CAP);
   const gated = marketingOfPage(ctx, page.rows, now);
   return {
-    contacts: page.rows.map((r) => ({ ...toContact(r), ...gated.get(r.id)! })),
+    contacts: page.rows.map((r) => listed(r, gated.get(r.id)!)),
     ...('total' in count ? { total: count.total } : { total: null, atLeast: count.atLeast }),
     nextCursor: page.rows.length === input.limit && page.last ? encodeCursor(identity, page.last) : null,
   };
+}
+
+/**
+ * A row of the list: the contact with its marketing and the gate's answer, set on the contact's own object (spreading
+ * it into a new one, for every row of every keystroke, cost more than reading the row).
+ */
+function listed(c: ContactRecord, m: ListedMarketing): Output<'contacts.list'>['contacts'][number] {
+  return Object.assign(toContact(c), { marketing: m.marketing, marketingBlockedBy: m.marketingBlockedBy });
 }
 
 /** Every contact a request matches, in id order, a chunk at a time (bulk tagging). */
