@@ -13,7 +13,7 @@ import type { SheetRecord, SheetRowRecord, SheetSummaryRecord } from '../db/repo
 import type { FileStore } from '../infra/files';
 import { sha256Hex } from '../infra/hash';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from '../context';
-import { recordConsent, toApiEvent } from '../register/consent';
+import { recordConsentEvents, toApiEvent } from '../register/consent';
 import { appendEvents, toFoldable, type PendingEvent } from '../register/consent-log';
 import { toForm } from './forms';
 import { getSettings } from '../register/settings';
@@ -231,7 +231,7 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
   ) => AppError.field(code, path, key, params);
 
   if (input.row > sheet.rows) throw field('row', 'sheets.tooFewRows', { serial: sheet.serial, count: sheet.rows });
-  const existing = ctx.sheets.rows(sheet.id).find((r) => r.row === input.row);
+  const existing = ctx.sheets.rowAt(sheet.id, input.row);
   if (existing)
     throw field(
       'row',
@@ -283,7 +283,7 @@ export function enterSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.en
       let downgraded: Output<'consent.record'>['downgraded'] = null;
       for (const channel of [...new Set(input.channels)])
         for (const purpose of [...new Set(purposes)]) {
-          const r = recordConsent(
+          const r = recordConsentEvents(
             ctx,
             api['consent.record'].input.parse({
               ...(contactId !== null ? { contactId } : { phone: input.phone, name: input.name }),
@@ -357,7 +357,7 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
   if (!form) throw new AppError('NOT_FOUND', 'sheets.formMissing', { serial: sheet.serial });
   const settings = getSettings(ctx);
   const actor = resolveActor(ctx, input.staff);
-  const entered = ctx.sheets.rows(sheet.id).find((r) => r.row === input.row);
+  const entered = ctx.sheets.rowAt(sheet.id, input.row);
   if (!entered) throw AppError.field('NOT_FOUND', 'row', 'sheets.rowNotEntered', { row: input.row, serial: sheet.serial });
   const last = entered.correction;
   if (last?.kind === 'void')
@@ -431,7 +431,7 @@ export function correctSheetRow(ctx: ServiceContext, input: ParsedInput<'sheets.
         );
         carried = [];
         for (const e of live) {
-          const r = recordConsent(
+          const r = recordConsentEvents(
             ctx,
             api['consent.record'].input.parse({
               ...(carried.length ? { contactId } : { phone: target.value.e164, name: writtenName ?? undefined }),

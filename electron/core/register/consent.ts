@@ -63,6 +63,21 @@ function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): numb
  * in one transaction. A revocation is always accepted, even for an unknown or malformed-but-numeric number.
  */
 export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.record'>): Output<'consent.record'> {
+  return record(ctx, input, true);
+}
+
+/**
+ * recordConsent for a caller that shows no contact page (a sheet row, a corrected row): the same events, audit and
+ * answer, without folding the contact's cells for a page nobody reads — a sheet row records two events and was
+ * folding the whole contact twice.
+ */
+export function recordConsentEvents(ctx: ServiceContext, input: ParsedInput<'consent.record'>): Omit<Output<'consent.record'>, 'consents'> {
+  return record(ctx, input, false);
+}
+
+function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells: true): Output<'consent.record'>;
+function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells: false): Omit<Output<'consent.record'>, 'consents'>;
+function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells: boolean): Omit<Output<'consent.record'>, 'consents'> {
   const settings = getSettings(ctx);
   const policy = settings.effectivePolicy;
   const occurredAt = occurredAtOrNow(ctx, input.occurredAt);
@@ -162,14 +177,13 @@ export function recordConsent(ctx: ServiceContext, input: ParsedInput<'consent.r
         lastHash: appended[appended.length - 1]?.hash ?? null,
       });
       const formCodes = new Map(form ? [[form.id, form.code]] : []);
-      const all = ctx.consent.eventsForContact(contact.id);
-      return {
+      const recorded = {
         contact: toContact(contact),
         createdContact,
         events: appended.map((e) => toApiEvent(e, formCodes)),
-        consents: consentCells(ctx, contact, all, ctx.clock.now()),
         downgraded,
       };
+      return cells ? { ...recorded, consents: consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), ctx.clock.now()) } : recorded;
     })
     .immediate();
 }

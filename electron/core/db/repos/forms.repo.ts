@@ -1,5 +1,6 @@
 import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
 import type { Db } from '../open';
+import { Statements } from './statements';
 
 /** A form version row (times in ms). */
 export interface FormRecord {
@@ -54,14 +55,18 @@ const toRecord = (r: FormRow): FormRecord => ({
 
 /** SQL for consent wording versions. */
 export class FormsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly statements: Statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = new Statements(db);
+  }
 
   list(): FormRecord[] {
     return this.db.prepare<[], FormRow>(`SELECT ${COLUMNS} FROM form_versions ORDER BY form_key, version DESC`).all().map(toRecord);
   }
 
   get(id: number): FormRecord | undefined {
-    const r = this.db.prepare<[number], FormRow>(`SELECT ${COLUMNS} FROM form_versions WHERE id = ?`).get(id);
+    const r = this.statements.get<[number], FormRow>(`SELECT ${COLUMNS} FROM form_versions WHERE id = ?`).get(id);
     return r ? toRecord(r) : undefined;
   }
 
@@ -92,6 +97,6 @@ export class FormsRepo {
   }
 
   markUsed(id: number, at: number): void {
-    this.db.prepare('UPDATE form_versions SET first_used_at = ? WHERE id = ? AND first_used_at IS NULL').run(at, id);
+    this.statements.get('UPDATE form_versions SET first_used_at = ? WHERE id = ? AND first_used_at IS NULL').run(at, id);
   }
 }

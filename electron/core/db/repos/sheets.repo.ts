@@ -1,4 +1,5 @@
 import type { Db } from '../open';
+import { Statements } from './statements';
 
 /** How a sheet is laid out: one customer a page, a table of customers, or tear-off slips (one customer each). */
 export type SheetLayout = 'individual' | 'group' | 'slip';
@@ -162,9 +163,32 @@ const toSummary = (r: SummaryRow): SheetSummaryRecord => ({
   lastEnteredAt: r.last,
 });
 
+const ROWS_SELECT = `SELECT r.sheet_id, r.row, r.contact_id, c.phone, c.name, r.written_name, r.written_phone, r.signed_on, r.entered_at,
+    r.entered_by, r.events, lc.id AS lc_id
+  FROM sheet_rows r ${LAST_CORRECTION} JOIN contacts c ON c.id = COALESCE(lc.contact_id, r.contact_id)`;
+/** A row of rows() as SQLite gives it. */
+interface RowRow {
+  sheet_id: number;
+  row: number;
+  contact_id: number;
+  phone: string;
+  name: string;
+  written_name: string | null;
+  written_phone: string | null;
+  signed_on: string;
+  entered_at: number;
+  entered_by: string;
+  events: string;
+  lc_id: number | null;
+}
+
 /** SQL for printed sheets, their entered rows and scans. */
 export class SheetsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly statements: Statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = new Statements(db);
+  }
 
   /** The next serial number and print run (serials are global, so a gap or a missing sheet shows). */
   nextNumbers(): { serial: number; printRun: number } {
@@ -189,12 +213,12 @@ export class SheetsRepo {
 
   /** The separate personal-data document printed beside a consent document, if there is one. */
   personalDataOf(sheetId: number): SheetRecord | undefined {
-    const r = this.db.prepare<[number], SheetRow>(`SELECT ${SHEET_COLUMNS} FROM sheets s WHERE s.pairs_with = ?`).get(sheetId);
+    const r = this.statements.get<[number], SheetRow>(`SELECT ${SHEET_COLUMNS} FROM sheets s WHERE s.pairs_with = ?`).get(sheetId);
     return r ? toSheet(r) : undefined;
   }
 
   bySerial(serial: string): SheetRecord | undefined {
-    const r = this.db.prepare<[string], SheetRow>(`SELECT ${SHEET_COLUMNS} FROM sheets s WHERE s.serial = ? COLLATE NOCASE`).get(serial);
+    const r = this.statements.get<[string], SheetRow>(`SELECT ${SHEET_COLUMNS} FROM sheets s WHERE s.serial = ? COLLATE NOCASE`).get(serial);
     return r ? toSheet(r) : undefined;
   }
 
@@ -224,44 +248,33 @@ export class SheetsRepo {
   }
 
   rows(sheetId: number): SheetRowRecord[] {
-    return this.db
-      .prepare<
-        [number],
-        {
-          sheet_id: number;
-          row: number;
-          contact_id: number;
-          phone: string;
-          name: string;
-          written_name: string | null;
-          written_phone: string | null;
-          signed_on: string;
-          entered_at: number;
-          entered_by: string;
-          events: string;
-          lc_id: number | null;
-        }
-      >(
-        `SELECT r.sheet_id, r.row, r.contact_id, c.phone, c.name, r.written_name, r.written_phone, r.signed_on, r.entered_at,
-                r.entered_by, r.events, lc.id AS lc_id
-         FROM sheet_rows r ${LAST_CORRECTION} JOIN contacts c ON c.id = COALESCE(lc.contact_id, r.contact_id)
-         WHERE r.sheet_id = ? ORDER BY r.row`,
-      )
+    return this.statements
+      .get<[number], RowRow>(`${ROWS_SELECT} WHERE r.sheet_id = ? ORDER BY r.row`)
       .all(sheetId)
-      .map((r) => ({
-        sheetId: r.sheet_id,
-        row: r.row,
-        contactId: r.contact_id,
-        phone: r.phone,
-        name: r.name,
-        writtenName: r.written_name,
-        writtenPhone: r.written_phone,
-        signedOn: r.signed_on,
-        enteredAt: r.entered_at,
-        enteredBy: r.entered_by,
-        events: JSON.parse(r.events) as number[],
-        correction: r.lc_id === null ? null : this.correction(r.lc_id),
-      }));
+      .map((r) => this.toRow(r));
+  }
+
+  /** One row of a sheet as rows() gives it, if it was entered: a row's entry and correction look for it alone. */
+  rowAt(sheetId: number, row: number): SheetRowRecord | undefined {
+    const r = this.statements.get<[number, number], RowRow>(`${ROWS_SELECT} WHERE r.sheet_id = ? AND r.row = ?`).get(sheetId, row);
+    return r ? this.toRow(r) : undefined;
+  }
+
+  private toRow(r: RowRow): SheetRowRecord {
+    return {
+      sheetId: r.sheet_id,
+      row: r.row,
+      contactId: r.contact_id,
+      phone: r.phone,
+      name: r.name,
+      writtenName: r.written_name,
+      writtenPhone: r.written_phone,
+      signedOn: r.signed_on,
+      enteredAt: r.entered_at,
+      enteredBy: r.entered_by,
+      events: JSON.parse(r.events) as number[],
+      correction: r.lc_id === null ? null : this.correction(r.lc_id),
+    };
   }
 
   private correction(id: number): SheetRowCorrectionRecord | null {
@@ -278,8 +291,8 @@ export class SheetsRepo {
   }
 
   insertRow(r: Omit<SheetRowRecord, 'phone' | 'name' | 'correction'>): void {
-    this.db
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO sheet_rows (sheet_id, row, contact_id, signed_on, entered_at, entered_by, events, written_name, written_phone)
          VALUES (@sheetId, @row, @contactId, @signedOn, @enteredAt, @enteredBy, @events, @writtenName, @writtenPhone)`,
       )
@@ -336,8 +349,8 @@ export class SheetsRepo {
   }
 
   scans(sheetId: number): SheetScanRecord[] {
-    return this.db
-      .prepare<
+    return this.statements
+      .get<
         [number],
         { id: number; sheet_id: number; sha256: string; file_name: string; media_type: string; bytes: number; added_at: number; added_by: string }
       >('SELECT id, sheet_id, sha256, file_name, media_type, bytes, added_at, added_by FROM sheet_scans WHERE sheet_id = ? ORDER BY id')

@@ -1,4 +1,5 @@
 import type { Db } from '../open';
+import { Statements } from './statements';
 
 /** A staff row (times in ms). */
 export interface StaffRecord {
@@ -21,7 +22,11 @@ const toRecord = (r: StaffRow): StaffRecord => ({ id: r.id, name: r.name, role: 
 
 /** SQL for staff members. */
 export class StaffRepo {
-  constructor(private readonly db: Db) {}
+  private readonly statements: Statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = new Statements(db);
+  }
 
   list(): StaffRecord[] {
     return this.db.prepare<[], StaffRow>('SELECT id, name, role, active, created_at FROM staff ORDER BY active DESC, name').all().map(toRecord);
@@ -33,13 +38,13 @@ export class StaffRepo {
   }
 
   byName(name: string): StaffRecord | undefined {
-    const r = this.db.prepare<[string], StaffRow>('SELECT id, name, role, active, created_at FROM staff WHERE name = ? COLLATE NOCASE').get(name);
+    const r = this.statements.get<[string], StaffRow>('SELECT id, name, role, active, created_at FROM staff WHERE name = ? COLLATE NOCASE').get(name);
     return r ? toRecord(r) : undefined;
   }
 
   firstOwner(): StaffRecord | undefined {
-    const r = this.db
-      .prepare<[], StaffRow>("SELECT id, name, role, active, created_at FROM staff WHERE role = 'owner' AND active = 1 ORDER BY id LIMIT 1")
+    const r = this.statements
+      .get<[], StaffRow>("SELECT id, name, role, active, created_at FROM staff WHERE role = 'owner' AND active = 1 ORDER BY id LIMIT 1")
       .get();
     return r ? toRecord(r) : undefined;
   }
