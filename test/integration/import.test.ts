@@ -400,6 +400,68 @@ describe('preview, commit, cancel and undo', () => {
   });
 });
 
+describe('what a commit writes of its new contacts', () => {
+  it('writes each new contact once with the list columns a rebuild gives, over several steps, duplicates and a revived number', async () => {
+    const t = setup();
+    // A number an undone import took out of the register: it comes back under its old id, with its history.
+    const first = await importFile(t, writeFile(t, 'first.csv', [HEADER, 'Was here,+79123009999,,yes,2025-01-02,web,'].join('\n')), {
+      dryRun: false,
+    });
+    await t.call('import.undo', { batch: first.batch! });
+    const header = 'Name,Phone,SMS consent,WhatsApp consent,Personal data consent,Consent date,Consent source,Do not contact';
+    const sms = ['yes', 'no', 'unsubscribed', 'yes', '', 'claimed'];
+    const rows: string[] = [];
+    const phones = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      // Every 500th row repeats the number of the row before (the same step); the last rows repeat the first numbers
+      // (a later step) and the revived one.
+      const n = i % 500 === 7 ? i - 1 : i >= 2990 ? i - 2990 : i;
+      const phone = i === 2999 ? '+79123009999' : `+7912300${String(n).padStart(4, '0')}`;
+      phones.add(phone);
+      rows.push(
+        [
+          i === 2500 ? 'Зинаида Ёлкина' : `Person ${i}`,
+          phone,
+          sms[i % sms.length],
+          i % 4 === 0 ? 'yes' : '',
+          i % 3 === 0 ? 'yes' : '',
+          i % 6 === 5 ? '' : `2025-0${1 + (i % 9)}-1${i % 10}`,
+          i % 7 === 0 ? '' : 'shop form',
+          i % 97 === 0 ? 'yes' : '',
+        ].join(','),
+      );
+    }
+    const s = await importFile(t, writeFile(t, 'many.csv', [header, ...rows].join('\n')), { dryRun: false });
+    expect(s.rejected).toBe(0);
+    expect(s.merged).toBeGreaterThan(0);
+    const db = t.backend.db;
+    const columns = () =>
+      db
+        .prepare('SELECT id, consent_changed_at, sms_listed, sms_listed_until, wa_listed, wa_listed_until, pd_until FROM contacts ORDER BY id')
+        .all() as { sms_listed: number; wa_listed: number; pd_until: number }[];
+    const written = columns();
+    expect(written.length).toBe(phones.size);
+    // Every code the file gives is there: granted, unproven, revoked; WhatsApp and personal data alike.
+    expect(new Set(written.map((c) => c.sms_listed))).toEqual(new Set([0, 1, 2, 5]));
+    expect(written.some((c) => c.wa_listed === 1) && written.some((c) => c.pd_until > 0)).toBe(true);
+    // The projection's rebuild finds nothing to change, and working the list columns out again from the cells neither.
+    expect((await t.call('register.rebuildProjection', {})).changed).toBe(0);
+    t.backend.ctx.consent.relistRange(0, Number.MAX_SAFE_INTEGER);
+    expect(columns()).toEqual(written);
+    expect((await t.call('audit.verify', {})).ok).toBe(true);
+    // Found by the name folded (ё as е), and the revived number kept its id and its earlier history.
+    expect((await t.call('contacts.list', { query: 'елкина' })).contacts.map((c) => c.phone)).toEqual(['+79123002500']);
+    const revived = await t.call('contacts.get', { phone: '+79123009999' });
+    expect(revived.contact.id).toBe(1);
+    expect(revived.timeline.some((e) => e.action === 'retract')).toBe(true);
+    // The undo finds every contact the import wrote: those with an opt-out stay, the rest go.
+    const undo = await t.call('import.undo', { batch: s.batch! });
+    expect(undo.contactsRemoved + undo.contactsKept).toBe(phones.size);
+    expect(undo.contactsKept).toBeGreaterThan(0);
+    expect((db.prepare('SELECT count(*) AS n FROM contacts WHERE removed_at IS NULL').get() as { n: number }).n).toBe(undo.contactsKept);
+  });
+});
+
 describe('export', () => {
   async function seedRegister(t: ReturnType<typeof setup>): Promise<void> {
     const form = await t.call('forms.create', {

@@ -29,6 +29,7 @@ import { getSettings } from '../register/settings';
 import { limitPageCache } from '../db/open';
 import { gateMember, gateRules, standsApart } from '../campaigns/audience';
 import type { ConsentState } from '../../../shared/domain/consent/types';
+import { listedColumns } from '../../../shared/domain/consent/listed';
 import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
 
 /** How imported values meet the values a contact already has. */
@@ -408,9 +409,16 @@ export async function runImport(
       endStep() {},
     };
   } else {
-    // The register's one append, in its bulk form: chained as rows come, projection and confirmations at each step's end.
+    // The register's one append, in its bulk form: chained as rows come, written with the projection and confirmations
+    // at each step's end.
     const log = new ConsentLogWriter(ctx, policy, now);
-    let stepNewContacts = new Set<number>();
+    // The step's new contacts, numbered here (the register's next ids, read inside the write transaction at the step's
+    // first one) and written at the step's end with their first consent cells' list columns: each is written once.
+    const stepNew = new Map<number, ContactRecord>();
+    // What a row changed of a contact created earlier in the same step: kept for the undo once the contact is written.
+    let stepBefores: { id: number; before: ContactBefore }[] = [];
+    let nextId: number | null = null;
+    const withoutConsent = listedColumns([]);
     sink = {
       prefetch(phones) {
         stepExisting = ctx.contacts.byPhones(phones);
@@ -423,32 +431,41 @@ export async function runImport(
           return { contact: existing, known, existed: !known, createdHere: false };
         }
         const fields = plan?.fields;
-        const c = ctx.contacts.insert(
-          {
-            phone: phone.e164,
-            nationalNumber: phone.nationalNumber,
-            name: fields?.name ?? '',
-            email: fields?.email ?? null,
-            locale: fields?.locale ?? null,
-            country: fields?.country ?? phone.country,
-            externalId: fields?.externalId ?? null,
-            tags: fields?.tags ?? [],
-            reach: phone.reach,
-            otherPhones: plan ? plan.others.map((p) => p.e164).slice(0, 20) : [],
-            importBatchId: batchId,
-            createdAt: now,
-            updatedAt: now,
-          },
-          { index: false, mayRevive },
-        );
-        firstNewContactId ??= c.id;
+        const params = {
+          phone: phone.e164,
+          nationalNumber: phone.nationalNumber,
+          name: fields?.name ?? '',
+          email: fields?.email ?? null,
+          locale: fields?.locale ?? null,
+          country: fields?.country ?? phone.country,
+          externalId: fields?.externalId ?? null,
+          tags: fields?.tags ?? [],
+          reach: phone.reach,
+          otherPhones: plan ? plan.others.map((p) => p.e164).slice(0, 20) : [],
+          importBatchId: batchId,
+          createdAt: now,
+          updatedAt: now,
+        };
+        // A removed contact with the number comes back under its old id, at once (its history stays, and folds with
+        // the file's events); any other is new.
+        let c = mayRevive ? ctx.contacts.revive(params) : undefined;
+        if (!c) {
+          nextId ??= ctx.contacts.maxId() + 1;
+          c = { ...params, id: nextId++ };
+          stepNew.set(c.id, c);
+          firstNewContactId ??= c.id;
+        }
         stepExisting.set(c.phone, c);
-        stepNewContacts.add(c.id);
         return { contact: c, known: false, existed: false, createdHere: true };
       },
       update(before, after) {
-        ctx.imports.saveBefore(batchId!, before.id, beforeOf(before));
-        ctx.contacts.update(after);
+        if (stepNew.has(after.id)) {
+          stepNew.set(after.id, after);
+          stepBefores.push({ id: before.id, before: beforeOf(before) });
+        } else {
+          ctx.imports.saveBefore(batchId!, before.id, beforeOf(before));
+          ctx.contacts.update(after);
+        }
         stepExisting.set(after.phone, after);
       },
       event(contact, c, evidence) {
@@ -464,14 +481,20 @@ export async function runImport(
             formVersionId: null,
             evidence,
           },
-          stepNewContacts.has(contact.id),
+          stepNew.has(contact.id),
         );
         firstEventId ??= e.id;
         lastEventId = e.id;
       },
       endStep() {
-        log.flush();
-        stepNewContacts = new Set();
+        log.flush((listed) =>
+          ctx.contacts.insertNumbered([...stepNew.values()].map((contact) => ({ contact, listed: listed.get(contact.id) ?? withoutConsent }))),
+        );
+        for (const { id, before } of stepBefores) ctx.imports.saveBefore(batchId!, id, before);
+        stepNew.clear();
+        stepBefores = [];
+        // Read again at the step's first new contact: a contact added between steps (this connection) keeps its own id.
+        nextId = null;
       },
     };
   }

@@ -4,7 +4,8 @@ import { foldEvents } from '../../../shared/domain/consent/fold';
 import type { Channel, ConsentAction, ConsentMethod, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 import type { ContactRecord } from '../db/repos/contacts.repo';
-import type { EventRecord } from '../db/repos/consent.repo';
+import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
+import { listedColumns, type ListedColumns } from '../../../shared/domain/consent/listed';
 import { chainHash } from '../infra/hash';
 import { settleConfirmations } from './confirmations';
 import type { ServiceContext } from '../context';
@@ -55,8 +56,7 @@ export function toFoldable(e: EventRecord): FoldableEvent {
 
 /** Recompute one projection cell from its events; called in the transaction that appended to it. */
 export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
-  const events = ctx.consent.eventsForKey(contactId, channel, purpose);
-  ctx.consent.upsertState({ contactId, channel, purpose, ...foldEvents(events.map(toFoldable)) });
+  ctx.consent.upsertState({ contactId, channel, purpose, ...foldEvents(ctx.consent.foldableForKey(contactId, channel, purpose)) });
 }
 
 /** One event to append, before the chain fields are known. */
@@ -79,12 +79,13 @@ export interface PendingEvent {
 
 /**
  * The bulk form of the append, for writers of many events in one transaction (an import): events are chained
- * as they come; the projection cells they touched are refolded, and confirmations settled, at each `flush()`.
- * Cells of contacts the writer says are new fold from the events seen here alone (no read back).
+ * as they come and written, with the projection cells they touched refolded and confirmations settled, at each
+ * `flush()`. Cells of contacts the writer says are new fold from the events seen here alone (no read back).
  */
 export class ConsentLogWriter {
   private last: { id: number; hash: string };
   private readonly touched = new Map<string, { contactId: number; channel: Channel; purpose: Purpose; events: FoldableEvent[]; fresh: boolean }>();
+  /** Chained since the last flush, which writes them (in chain order) and settles their confirmations. */
   private unsettled: EventRecord[] = [];
   private readonly formsUsed = new Set<number>();
   /** Ids of the first and last event written by this writer. */
@@ -99,7 +100,10 @@ export class ConsentLogWriter {
     this.last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
   }
 
-  /** Chain one event. `freshContact`: the contact was created in this transaction and has no earlier events. */
+  /**
+   * Chain one event (written at the next flush). `freshContact`: the contact was created in this transaction and has no
+   * earlier events (with flush's `writeNew`, one the writer's caller writes then).
+   */
   add(p: PendingEvent, freshContact = false): EventRecord {
     const recordedAt = this.recordedAt;
     const { occurredAt, claimedAt } = stampTime(p.occurredAt, recordedAt);
@@ -128,7 +132,6 @@ export class ConsentLogWriter {
       targetEventId: p.targetEventId ?? null,
     };
     const e: EventRecord = { ...base, prevHash: this.last.hash, hash: chainHash(this.last.hash, eventPayload(base)) };
-    this.ctx.consent.insertEvent(e);
     this.last = { id: e.id, hash: e.hash };
     this.first ??= e.id;
     this.lastId = e.id;
@@ -141,9 +144,33 @@ export class ConsentLogWriter {
     return e;
   }
 
-  /** Bring the projection and the confirmation queue up to date with everything added so far. */
-  flush(): void {
+  /**
+   * Write everything added so far, and bring the projection and the confirmation queue up to date with it.
+   * `writeNew`: the writer's new contacts are not in the register yet; it is given what the list keeps of each one's
+   * consent (listedColumns of its first cells, the ones folded here) and writes them before their events (a new contact
+   * without an event of this flush is not in the map: it has no cell). Without it the new contacts are in the
+   * register already and their cells are written one by one, as every other cell.
+   */
+  flush(writeNew?: (listed: ReadonlyMap<number, ListedColumns>) => void): void {
+    const firstCells: StateRecord[] = [];
+    if (writeNew) {
+      const listed = new Map<number, ListedColumns>();
+      const byContact = new Map<number, StateRecord[]>();
+      for (const c of this.touched.values()) {
+        if (!c.fresh) continue;
+        const cell = { contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(c.events) };
+        firstCells.push(cell);
+        const cells = byContact.get(c.contactId);
+        if (cells) cells.push(cell);
+        else byContact.set(c.contactId, [cell]);
+      }
+      for (const [id, cells] of byContact) listed.set(id, listedColumns(cells));
+      writeNew(listed);
+    }
+    for (const e of this.unsettled) this.ctx.consent.insertEvent(e);
+    this.ctx.consent.insertFirstStates(firstCells);
     for (const c of this.touched.values()) {
+      if (c.fresh && writeNew) continue;
       if (c.fresh) this.ctx.consent.upsertState({ contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(c.events) });
       else refreshCell(this.ctx, c.contactId, c.channel, c.purpose);
     }

@@ -1,4 +1,4 @@
-import type { ConsentState, ConsentStatus } from './types';
+import type { Channel, ConsentState, ConsentStatus, Purpose } from './types';
 
 /**
  * What the contacts list shows of a contact, kept with the contact so a filter on it is an index seek (issue #17 item
@@ -43,6 +43,44 @@ export const FOREVER = Number.MAX_SAFE_INTEGER;
  */
 export function personalDataUntil(cells: readonly (Pick<ConsentState, 'status' | 'expiresAt'> | null | undefined)[]): number {
   let until = 0;
-  for (const c of cells) if (c?.status === 'granted') until = Math.max(until, c.expiresAt ?? FOREVER);
+  for (const c of cells) until = withPersonalData(until, c);
   return until;
+}
+
+/** `until` raised by one more personal-data cell (a granted one holds until its expiry, or for ever). */
+function withPersonalData(until: number, c: Pick<ConsentState, 'status' | 'expiresAt'> | null | undefined): number {
+  return c?.status === 'granted' ? Math.max(until, c.expiresAt ?? FOREVER) : until;
+}
+
+/** A projection cell as {@link listedColumns} reads it. */
+export type ListedSource = Pick<ConsentState, 'status' | 'since' | 'expiresAt'> & { channel: Channel; purpose: Purpose };
+
+/** Everything the list keeps of a contact (its columns on contacts), worked out from all its projection cells. */
+export interface ListedColumns {
+  /** The latest `since` of its cells (0: none): the last consent change the list sorts and filters by. */
+  changedAt: number;
+  /** Each channel's marketing cell as {@link listedCell} codes it. */
+  marketing: Record<Channel, ListedCell>;
+  /** {@link personalDataUntil} of its personal-data cells. */
+  pdUntil: number;
+}
+
+const NO_CELL: ListedCell = { code: LISTED_CODE.none, until: null };
+
+/**
+ * The list's columns of a contact from its cells `cells[from..to)` (all of them, in any order; none gives a contact
+ * without consent): the same values as {@link listedCell} of each channel's marketing cell and
+ * {@link personalDataUntil}. A range rather than a slice, so a rebuild walks a range's cells without copying them.
+ */
+export function listedColumns(cells: readonly ListedSource[], from = 0, to = cells.length): ListedColumns {
+  let changedAt: number | null = null;
+  const marketing: Record<Channel, ListedCell> = { sms: NO_CELL, whatsapp: NO_CELL };
+  let pdUntil = 0;
+  for (let i = from; i < to; i++) {
+    const c = cells[i]!;
+    if (c.since !== null && (changedAt === null || c.since > changedAt)) changedAt = c.since;
+    if (c.purpose === 'marketing') marketing[c.channel] = listedCell(c);
+    else if (c.purpose === 'personal_data') pdUntil = withPersonalData(pdUntil, c);
+  }
+  return { changedAt: changedAt ?? 0, marketing, pdUntil };
 }

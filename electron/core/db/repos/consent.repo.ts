@@ -217,6 +217,28 @@ export class ConsentRepo {
     return this.keyEventsStmt.all(contactId, channel, purpose).map(toEvent);
   }
 
+  /** Just what the fold needs of one cell's events, in the fold's order (a projection write reads no evidence). */
+  foldableForKey(contactId: number, channel: Channel, purpose: Purpose): FoldableEvent[] {
+    return (this.keyFoldableStmt ??= this.db
+      .prepare<[number, string, string], [number, ConsentAction, number, number, number | null, number | null]>(
+        'SELECT id, action, occurred_at, recorded_at, expires_at, target_event_id FROM consent_events WHERE contact_id = ? AND channel = ? AND purpose = ? ORDER BY occurred_at, id',
+      )
+      .raw())
+      .all(contactId, channel, purpose)
+      .map(([seq, action, occurredAt, recordedAt, expiresAt, targetSeq]) => ({
+        seq,
+        channel,
+        purpose,
+        action,
+        occurredAt,
+        recordedAt,
+        expiresAt,
+        targetSeq,
+      }));
+  }
+
+  private keyFoldableStmt: Statement<[number, string, string], [number, ConsentAction, number, number, number | null, number | null]> | undefined;
+
   /** Every event of a contact entered at or before `knownAt`. */
   eventsForContact(contactId: number, knownAt = Number.MAX_SAFE_INTEGER): EventRecord[] {
     return this.contactEventsStmt.all(contactId, knownAt).map(toEvent);
@@ -240,6 +262,16 @@ export class ConsentRepo {
     } else if (!back && s.since !== null) this.raiseChangedStmt.run(s.since, s.contactId, s.since);
     if (back) this.recomputeChangedStmt.run({ id: s.contactId });
     this.contactsChanged();
+  }
+
+  /**
+   * Write the first projection cells of contacts that had none, whose last consent change and listed columns were set
+   * from these very cells when the contacts were written (listedColumns in consent/listed.ts, ContactsRepo.insertNumbered): plain inserts,
+   * nothing read back, the contacts not written again.
+   */
+  insertFirstStates(cells: readonly StateRecord[]): void {
+    for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+    if (cells.length > 0) this.contactsChanged();
   }
 
   /** The personal-data cells of a contact (either channel). */

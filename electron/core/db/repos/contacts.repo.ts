@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { foldText, searchKey } from '../../../../shared/domain/text/fold';
 import { isUsNumber, MESSAGEABLE_REACHES } from '../../../../shared/domain/phone/reach';
-import { LISTED_CODE } from '../../../../shared/domain/consent/listed';
+import { LISTED_CODE, type ListedColumns } from '../../../../shared/domain/consent/listed';
 import type { Db } from '../open';
 
 /** A contact row as TypeScript sees it (times in ms). */
@@ -442,40 +442,68 @@ export class ContactsRepo {
    * {@link indexFrom}). A removed contact with the same number comes back under its old id, so its history stays.
    */
   insert(c: ContactParams, options: { index?: boolean; mayRevive?: boolean } = {}): ContactRecord {
-    const removed = options.mayRevive === false ? undefined : this.removedByPhone.get(c.phone);
-    let id: number;
-    if (removed) {
-      id = removed.id;
-      this.reviveStmt.run({ ...toParams(c), id });
-      this.index(id, c);
-      this.changed();
-      return { ...c, id };
-    }
-    // Positional parameters: this is the hot path of an import.
-    id = Number(
-      this.insertStmt.run(
-        c.phone,
-        c.nationalNumber,
-        c.name,
-        nameKey(c.name),
-        c.email,
-        c.locale,
-        c.country,
-        c.externalId,
-        c.tags.length === 0 ? '[]' : JSON.stringify(c.tags),
-        c.reach,
-        c.otherPhones.length === 0 ? '[]' : JSON.stringify(c.otherPhones),
-        c.importBatchId,
-        c.createdAt,
-        c.updatedAt,
-        // Whether the gate's WhatsApp US pause applies, worked out once here rather than at every plan.
-        c.phone.startsWith('+1') ? (isUsNumber(c.phone) ? 1 : 0) : 0,
-      ).lastInsertRowid,
-    );
+    const revived = options.mayRevive === false ? undefined : this.revive(c);
+    if (revived) return revived;
+    const id = Number(this.insertStmt.run(...this.insertValues(c)).lastInsertRowid);
     if (options.index !== false) this.index(id, c);
     this.changed();
     return { ...c, id };
   }
+
+  /** The contact a removed contact with this number was, back under its old id (its history stays); none: undefined. */
+  revive(c: ContactParams): ContactRecord | undefined {
+    const removed = this.removedByPhone.get(c.phone);
+    if (!removed) return undefined;
+    this.reviveStmt.run({ ...toParams(c), id: removed.id });
+    this.index(removed.id, c);
+    this.changed();
+    return { ...c, id: removed.id };
+  }
+
+  /** The insert's values in its columns' order (positional parameters: this is the hot path of an import). */
+  private insertValues(c: ContactParams): (string | number | null)[] {
+    return [
+      c.phone,
+      c.nationalNumber,
+      c.name,
+      nameKey(c.name),
+      c.email,
+      c.locale,
+      c.country,
+      c.externalId,
+      c.tags.length === 0 ? '[]' : JSON.stringify(c.tags),
+      c.reach,
+      c.otherPhones.length === 0 ? '[]' : JSON.stringify(c.otherPhones),
+      c.importBatchId,
+      c.createdAt,
+      c.updatedAt,
+      // Whether the gate's WhatsApp US pause applies, worked out once here rather than at every plan.
+      c.phone.startsWith('+1') ? (isUsNumber(c.phone) ? 1 : 0) : 0,
+    ];
+  }
+
+  /**
+   * Add contacts a bulk load has numbered itself (from {@link maxId} + 1, inside its write transaction) with what the list
+   * shows of their consent already worked out from their first projection cells (listedColumns in consent/listed.ts), so each contact is
+   * written once and its indexes once, rather than written and then rewritten by each cell. Not indexed for search:
+   * the load indexes its whole range at the end ({@link indexFrom}).
+   */
+  insertNumbered(rows: readonly { contact: ContactRecord; listed: ListedColumns }[]): void {
+    if (rows.length === 0) return;
+    const stmt = (this.insertNumberedStmt ??= this.db.prepare(
+      `INSERT INTO contacts (phone, national_number, name, name_key, email, locale, country, external_id, tags, reach, other_phones, import_batch_id, created_at, updated_at, us_number,
+         id, consent_changed_at, sms_listed, sms_listed_until, wa_listed, wa_listed_until, pd_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ));
+    for (const { contact: c, listed: l } of rows) {
+      const values = this.insertValues(c);
+      values.push(c.id, l.changedAt, l.marketing.sms.code, l.marketing.sms.until, l.marketing.whatsapp.code, l.marketing.whatsapp.until, l.pdUntil);
+      stmt.run(values);
+    }
+    this.changed();
+  }
+
+  private insertNumberedStmt: Statement | undefined;
 
   /** Index for search every active contact with an id of at least `firstId` (after a bulk insert with `index: false`). */
   indexFrom(firstId: number): void {
