@@ -123,15 +123,20 @@ class Pacer {
   }
 }
 
-/** Steps queued in the same tick, run in one turn at the register; each step in its own savepoint, answered on its own. */
-class GroupCommit {
+/**
+ * Steps queued in the same tick, run in one turn at the register in one transaction, each answered on its own: a
+ * failing step leaves nothing of its own behind and fails alone. The steps run straight in the transaction; only when
+ * one of them fails is the transaction rolled back whole and the steps run again each in its own savepoint (a
+ * savepoint per step on every turn costs a copy of each page it changes, written to a temporary file).
+ */
+export class GroupCommit {
   private pending: { step: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
 
   constructor(
     /** One turn at the register in one transaction. */
     private readonly turn: (fn: () => void) => Promise<void>,
-    /** A savepoint inside that transaction: a failing step leaves nothing of its own behind and fails alone. */
+    /** A savepoint inside that transaction. */
     private readonly savepoint: <T>(fn: () => T) => T,
   ) {}
 
@@ -149,9 +154,35 @@ class GroupCommit {
     const steps = this.pending;
     this.pending = [];
     this.scheduled = false;
+    const values: unknown[] = [];
+    let failed: { err: unknown } | null = null;
+    try {
+      await this.turn(() => {
+        values.length = 0;
+        failed = null;
+        for (const s of steps) {
+          try {
+            values.push(s.step());
+          } catch (err) {
+            failed = { err };
+            throw err;
+          }
+        }
+      });
+      steps.forEach((s, i) => s.resolve(values[i]));
+      return;
+    } catch (err) {
+      // The turn itself failed (the register busy past the wait, the commit refused): every step with it.
+      if (failed === null || (failed as { err: unknown }).err !== err) {
+        for (const s of steps) s.reject(err);
+        return;
+      }
+    }
+    // A step failed and nothing was kept: again, each step in its own savepoint, so only the failing one fails.
     const settle: (() => void)[] = [];
     try {
       await this.turn(() => {
+        settle.length = 0;
         for (const s of steps) {
           try {
             const value = this.savepoint(s.step);
