@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HealthRepo } from '../../electron/core/db/repos/health.repo';
 import { healthSpan, type HealthRecipient } from '../../shared/domain/health/health';
-import { scopedBackend } from '../support/backend';
+import { scopedBackend, TestClock } from '../support/backend';
 import { grantPaper, russianShop } from '../support/shop';
 
 /**
@@ -134,5 +134,47 @@ describe('health figures counted in SQL', () => {
     expect(repo.handoffs(since, people, batches[2]).sort(byKey)).toEqual(handoffs(batches[2]).sort(byKey));
     expect(handoffs().length).toBeGreaterThan(0);
     expect(repo.handoffs(since, [])).toEqual([]);
+  });
+
+  it('the plan warns of the campaigns the report warns of, counting a campaign far under the threshold only that far', async () => {
+    const t = scopedBackend({}, new TestClock(NOW));
+    const db = t.backend.db;
+    const { form } = await russianShop(t);
+    await grantPaper(t.call, '+79160000001', 'sms', form);
+    const proof = db.prepare('SELECT min(id) FROM consent_events').pluck().get() as number;
+    const contact = db.prepare(
+      `INSERT INTO contacts (phone, national_number, name, tags, reach, other_phones, created_at, updated_at) VALUES (?, ?, '', '[]', 'mobile', '[]', 0, 0)`,
+    );
+    const batch = db.prepare(
+      `INSERT INTO batches (name, channel, purpose, text, audience, planned_at, created_at, created_by, lint_ok, lint, counts, state)
+       VALUES (?, 'sms', 'marketing', 'x', '{"tags":[]}', 0, 0, 'Owner', 1, '{}', '{}', 'done')`,
+    );
+    const sent = db.prepare(
+      `INSERT INTO outbox (batch_id, contact_id, step, channel, phone, status, proof_event_id, due_at, sending_at, handed_off_at, updated_at)
+       VALUES (?, ?, 0, 'sms', ?, 'delivered', ?, 0, ?, ?, ?)`,
+    );
+    const phones = Array.from({ length: 200 }, (_, i) => `+79161000${String(i).padStart(3, '0')}`);
+    const ids = phones.map((p) => Number(contact.run(p, p.slice(2)).lastInsertRowid));
+    // A campaign to 200 people two days ago, one of whom opted out: 0.5 %, under 2 % (counted to 50 hand-offs, not 200).
+    const wide = Number(batch.run('Широкая').lastInsertRowid);
+    for (let i = 0; i < 200; i++) sent.run(wide, ids[i], phones[i], proof, NOW - 2 * DAY, NOW - 2 * DAY, NOW - 2 * DAY);
+    // One to 20 of them yesterday, one of whom opted out after it: 5 %, over 2 %.
+    const narrow = Number(batch.run('Узкая').lastInsertRowid);
+    for (let i = 100; i < 120; i++) sent.run(narrow, ids[i], phones[i], proof, NOW - DAY, NOW - DAY, NOW - DAY);
+    t.clock.t = NOW - DAY - 3 * H;
+    await t.call('consent.record', { phone: phones[5]!, channel: 'sms', purpose: 'marketing', action: 'revoke' });
+    t.clock.t = NOW - 2 * H;
+    await t.call('consent.record', { phone: phones[110]!, channel: 'sms', purpose: 'marketing', action: 'revoke' });
+    t.clock.t = NOW;
+
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: 'Скидка 10%. Отписаться: СТОП' });
+    const report = await t.call('health.report', { weeks: 6 });
+    expect(report.campaigns.map((c) => [c.name, c.handedOff, c.optOuts])).toEqual([
+      ['Узкая', 20, 1],
+      ['Широкая', 200, 1],
+    ]);
+    expect(plan.health).toEqual(report.warnings.filter((w) => Date.parse(w.at) >= NOW - 30 * DAY));
+    expect(plan.health.map((w) => [w.kind, w.campaignName, w.count, w.handedOff])).toEqual([['opt_out_rate', 'Узкая', 1, 20]]);
+    expect(new HealthRepo(db).handedOffUpTo(wide, NOW - 60 * DAY, 50)).toBe(50);
   });
 });

@@ -1,7 +1,14 @@
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import { AppError } from '../../../shared/contract/errors';
 import { readSaid } from '../../../shared/contract/said';
-import { computeHealth, healthSpan, healthWarnings, type HealthReport as Figures } from '../../../shared/domain/health/health';
+import {
+  attributedCounts,
+  computeHealth,
+  handoffsBeyondWarning,
+  healthSpan,
+  healthWarnings,
+  type HealthReport as Figures,
+} from '../../../shared/domain/health/health';
 import { HealthRepo } from '../db/repos/health.repo';
 import { getSettings } from '../register/settings';
 import { iso, type ServiceContext } from '../context';
@@ -78,21 +85,34 @@ export function healthReport(ctx: ServiceContext, input: ParsedInput<'health.rep
 
 /**
  * The warnings a new plan carries: those of campaigns (and quality signals) of the last 30 days — the report's
- * warnings over those weeks, from each campaign's totals (healthWarnings) rather than its rows counted week by week.
+ * warnings over those weeks, from campaigns' totals (healthWarnings) rather than their rows counted week by week. Only
+ * a campaign that opt-outs or complaints were attributed to can cross a threshold, and only while it has fewer
+ * hand-offs than handoffsBeyondWarning says: its hand-offs are counted that far, and the totals are read only for
+ * those that may warn.
  */
 export function planHealthWarnings(ctx: ServiceContext): Output<'health.report'>['warnings'] {
   const weeks = Math.ceil(PLAN_LOOKBACK_DAYS / 7) + 1;
   const { settings, thresholds, now, from, since, repo } = reading(ctx, weeks);
   const optOuts = repo.optOuts(since);
   const complaints = repo.complaints(since);
+  const handoffs = repo.handoffs(since, people(optOuts, complaints));
+  const attributed = attributedCounts({ thresholds, optOuts, complaints, handoffs });
+  // With a threshold below zero even a campaign nobody opted out of warns: then every campaign's totals are read.
+  const everyCampaign = handoffsBeyondWarning(0, 0, thresholds) === null;
+  const mayWarn = [...attributed]
+    .filter(([campaign, a]) => {
+      const enough = handoffsBeyondWarning(a.optOuts, a.complaints, thresholds);
+      return enough === null || repo.handedOffUpTo(campaign, since, enough) < enough;
+    })
+    .map(([campaign]) => campaign);
   const warnings = healthWarnings({
     now,
     timeZone: settings.timezone,
     weeks,
     thresholds,
     campaigns: repo.campaigns(since),
-    totals: repo.campaignTotals(since),
-    handoffs: repo.handoffs(since, people(optOuts, complaints)),
+    totals: repo.campaignTotals(since, everyCampaign ? undefined : mayWarn),
+    handoffs,
     optOuts,
     complaints,
     quality: repo.quality(from),

@@ -273,7 +273,7 @@ function lastMessageBefore(
 }
 
 /** The hand-offs given (one by one or apart from the tallies) per contact, oldest first. */
-function handoffsByContact(input: HealthInput): Map<number, { at: number; campaign: number }[]> {
+function handoffsByContact(input: Pick<HealthInput, 'recipients' | 'handoffs'>): Map<number, { at: number; campaign: number }[]> {
   const byContact = new Map<number, { at: number; campaign: number }[]>();
   const add = (contactId: number, at: number, campaign: number) => {
     const list = byContact.get(contactId);
@@ -305,7 +305,7 @@ function talliesOf(input: HealthInput): HealthTally[] {
  * channel). `each` is told of every one, attributed (campaign) or not (null), with the week row it falls in.
  */
 function attribute<W>(
-  input: HealthInput,
+  input: Pick<HealthInput, 'thresholds' | 'optOuts' | 'complaints'>,
   byContact: Map<number, { at: number; campaign: number }[]>,
   weekRow: (at: number) => W | undefined,
   each: (kind: 'optOut' | 'complaint', campaign: number | null, week: W | undefined, contactId: number) => void,
@@ -355,6 +355,58 @@ function inSpanNewestFirst<C extends { campaign: number; startedAt: number | nul
     .sort((a, b) => (b.startedAt ?? firstActivity(b.campaign) ?? 0) - (a.startedAt ?? firstActivity(a.campaign) ?? 0) || b.campaign - a.campaign);
 }
 
+/** A campaign's opt-out and complaint rates where they cross their thresholds (null where not, or nothing was handed off). */
+function crossed(
+  c: { handedOff: number; optOuts: number; complaints: number },
+  thresholds: HealthThresholds,
+): { optOut: number | null; complaint: number | null } {
+  const r = rates(c.handedOff, 0, 0, 0, c.optOuts, c.complaints);
+  return {
+    optOut: r.optOut !== null && r.optOut > thresholds.optOutRate ? r.optOut : null,
+    complaint: r.complaint !== null && r.complaint > thresholds.complaintRate ? r.complaint : null,
+  };
+}
+
+/**
+ * How many hand-offs a campaign needs for these opt-outs and complaints to stay within the thresholds: with that many
+ * or more it cannot warn (a rate only falls as hand-offs grow), so its rows need be counted only that far to know it
+ * does not. Null when no number is enough (a threshold below zero, or zero with something to count against it).
+ */
+export function handoffsBeyondWarning(optOuts: number, complaints: number, thresholds: HealthThresholds): number | null {
+  const warns = (handedOff: number) => {
+    const r = crossed({ handedOff, optOuts, complaints }, thresholds);
+    return r.optOut !== null || r.complaint !== null;
+  };
+  const need = (count: number, rate: number) => (count === 0 ? 1 : rate > 0 ? Math.ceil(count / rate) : Infinity);
+  if (thresholds.optOutRate < 0 || thresholds.complaintRate < 0) return null;
+  let n = Math.max(1, need(optOuts, thresholds.optOutRate), need(complaints, thresholds.complaintRate));
+  if (!Number.isFinite(n)) return null;
+  // The division's rounding may be one off either way: settle it by the rule itself.
+  while (n > 1 && !warns(n - 1)) n--;
+  while (warns(n)) n++;
+  return n;
+}
+
+/** Per campaign, the opt-outs and complaints attributed to it (see attribute): those of campaigns that may warn. */
+export function attributedCounts(
+  input: Pick<HealthInput, 'thresholds' | 'optOuts' | 'complaints' | 'handoffs'>,
+): Map<number, { optOuts: number; complaints: number }> {
+  const counts = new Map<number, { optOuts: number; complaints: number }>();
+  attribute(
+    input,
+    handoffsByContact(input),
+    () => undefined,
+    (kind, campaign) => {
+      if (campaign === null) return;
+      const c = counts.get(campaign) ?? { optOuts: 0, complaints: 0 };
+      if (kind === 'optOut') c.optOuts++;
+      else c.complaints++;
+      counts.set(campaign, c);
+    },
+  );
+  return counts;
+}
+
 /** The thresholds crossed: each campaign's opt-out and complaint rates (campaigns in order), then bad quality signals. */
 function warningsOf(
   campaigns: readonly WarnedCampaign[],
@@ -364,8 +416,8 @@ function warningsOf(
 ): HealthWarning[] {
   const warnings: HealthWarning[] = [];
   for (const c of campaigns) {
-    const r = rates(c.handedOff, 0, 0, 0, c.optOuts, c.complaints);
-    if (r.optOut !== null && r.optOut > thresholds.optOutRate)
+    const r = crossed(c, thresholds);
+    if (r.optOut !== null)
       warnings.push({
         kind: 'opt_out_rate',
         campaign: c.campaign,
@@ -378,7 +430,7 @@ function warningsOf(
         at: c.startedAt ?? now,
         detail: null,
       });
-    if (r.complaint !== null && r.complaint > thresholds.complaintRate)
+    if (r.complaint !== null)
       warnings.push({
         kind: 'complaint_rate',
         campaign: c.campaign,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   computeHealth,
+  handoffsBeyondWarning,
   healthSpan,
   healthWarnings,
   type HealthCampaignTotal,
@@ -192,5 +193,58 @@ describe('health figures from rows counted in SQL', () => {
     expect(report.campaigns.map((c) => [c.campaign, c.handedOff, c.optOuts])).toEqual([[1, 2, 1]]);
     expect(report.warnings).toMatchObject([{ kind: 'opt_out_rate', campaign: 1, campaignName: 'Выпечка', count: 1, handedOff: 2, rate: 0.5 }]);
     expect(healthWarnings({ ...common, totals: totals(rows), handoffs })).toEqual(report.warnings);
+  });
+});
+
+describe('how far a campaign’s hand-offs are counted for the plan', () => {
+  it('from handoffsBeyondWarning hand-offs on a campaign does not warn, and one fewer it does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.constantFrom(0.02, 0.05, 0.1, 0.3, 1 / 3),
+        fc.constantFrom(0.001, 0.01, 0.07, 0.25),
+        fc.integer({ min: 0, max: 3 }),
+        (optOuts, complaints, optOutRate, complaintRate, beyond) => {
+          const thresholds = { ...getPolicyPack('ru').health, optOutRate, complaintRate };
+          const enough = handoffsBeyondWarning(optOuts, complaints, thresholds)!;
+          expect(enough).toBeGreaterThanOrEqual(1);
+          // A campaign with `handedOff` hand-offs, `optOuts` people who opted out an hour after theirs and `complaints`
+          // who complained: does the plan warn?
+          const warns = (handedOff: number) => {
+            const people = Math.max(optOuts, complaints);
+            const handoffs = Array.from({ length: people }, (_, i) => ({ contactId: i + 1, campaign: 1, at: NOW - 2 * H }));
+            return (
+              healthWarnings({
+                now: NOW,
+                timeZone: 'UTC',
+                weeks: 2,
+                thresholds,
+                campaigns: [{ id: 1, name: 'c1', channel: 'sms', purpose: 'marketing' }],
+                totals: [{ campaign: 1, handedOff, startedAt: NOW - 2 * H, firstAt: NOW - 2 * H }],
+                handoffs,
+                optOuts: Array.from({ length: optOuts }, (_, i) => ({ contactId: i + 1, at: NOW - H })),
+                complaints: Array.from({ length: complaints }, (_, i) => ({ contactId: i + 1, at: NOW - H })),
+                quality: null,
+              }).length > 0
+            );
+          };
+          expect(warns(enough + beyond)).toBe(false);
+          expect(warns(enough * 7 + beyond)).toBe(false);
+          if (enough > 1) expect(warns(enough - 1)).toBe(true);
+          if (optOuts + complaints > 0 && enough > 1) expect(warns(1)).toBe(true);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('names no bound where no number of hand-offs keeps a campaign under a threshold', () => {
+    const pack = getPolicyPack('ru').health;
+    expect(handoffsBeyondWarning(0, 0, pack)).toBe(1);
+    expect(handoffsBeyondWarning(3, 0, pack)).toBe(150); // 3 / 150 = 2 % is not above 2 %; 3 / 149 is
+    expect(handoffsBeyondWarning(0, 1, pack)).toBe(1000);
+    expect(handoffsBeyondWarning(1, 0, { ...pack, optOutRate: 0 })).toBeNull();
+    expect(handoffsBeyondWarning(0, 0, { ...pack, complaintRate: -0.1 })).toBeNull();
   });
 });

@@ -46,17 +46,29 @@ export class HealthRepo {
     ).map(([campaign, status, reason, handedOff, at, count]) => ({ campaign, status, reason, handedOff: handedOff === 1, at, count }));
   }
 
-  /** Per campaign, of its rows handed off (or refused) since `since`: how many were handed off, the first hand-off and the earliest time. */
-  campaignTotals(since: number): HealthCampaignTotal[] {
+  /**
+   * Per campaign (all, or those in `campaigns`), of its rows handed off (or refused) since `since`: how many were
+   * handed off, the first hand-off and the earliest time.
+   */
+  campaignTotals(since: number, campaigns?: readonly number[]): HealthCampaignTotal[] {
     return (
       this.db
         .prepare(
           `SELECT batch_id, count(handed_off_at), min(handed_off_at), min(${AT}) FROM outbox
-           WHERE status IN ${ATTEMPTED} AND ${AT} >= ? GROUP BY batch_id`,
+           WHERE status IN ${ATTEMPTED} AND ${AT} >= ? ${campaigns === undefined ? '' : 'AND batch_id IN (SELECT value FROM json_each(?))'}
+           GROUP BY batch_id`,
         )
         .raw()
-        .all(since) as [number, number, number | null, number][]
+        .all(...(campaigns === undefined ? [since] : [since, JSON.stringify(campaigns)])) as [number, number, number | null, number][]
     ).map(([campaign, handedOff, startedAt, firstAt]) => ({ campaign, handedOff, startedAt, firstAt }));
+  }
+
+  /** How many of a campaign's rows were handed off since `since`, counted no further than `limit`. */
+  handedOffUpTo(campaign: number, since: number, limit: number): number {
+    return this.db
+      .prepare(`SELECT count(*) FROM (SELECT 1 FROM outbox WHERE batch_id = ? AND status IN ${ATTEMPTED} AND handed_off_at >= ? LIMIT ?)`)
+      .pluck()
+      .get(campaign, since, limit) as number;
   }
 
   /** The hand-offs since `since` (optionally of one campaign) to the given contacts, by the contact index. */
