@@ -21,37 +21,35 @@ export function compareEvents(a: FoldableEvent, b: FoldableEvent): number {
 
 /** Apply one event to a state. Total: an event that does not apply leaves the status but is still the last event seen. */
 export function applyEvent(state: ConsentState, e: FoldableEvent): ConsentState {
-  const at = e.occurredAt;
-  const moved = (status: ConsentState['status'], expiresAt: number | null = null): ConsentState => ({
-    status,
-    since: at,
-    lastEventSeq: e.seq,
-    expiresAt,
-  });
-  const current = effectiveState(state, at);
+  const current = effectiveState(state, e.occurredAt);
   switch (e.action) {
     case 'retract':
       // Retractions are applied before folding (see foldEvents); reaching here changes nothing.
       return { ...state, lastEventSeq: e.seq };
     case 'revoke':
-      return moved('revoked');
+      return moved(e, 'revoked');
     case 'grant':
-      return moved('granted', e.expiresAt);
+      return moved(e, 'granted', e.expiresAt);
     case 'request':
       // A new request never downgrades a consent already in force.
-      return current.status === 'granted' ? { ...current, lastEventSeq: e.seq } : moved('pending', e.expiresAt);
+      return current.status === 'granted' ? { ...current, lastEventSeq: e.seq } : moved(e, 'pending', e.expiresAt);
     case 'confirm':
-      return current.status === 'pending' ? moved('granted', e.expiresAt) : { ...current, lastEventSeq: e.seq };
+      return current.status === 'pending' ? moved(e, 'granted', e.expiresAt) : { ...current, lastEventSeq: e.seq };
     case 'claim':
       // A claim without evidence never overrides a withdrawal or a proven consent.
       return current.status === 'none' || current.status === 'expired' || current.status === 'unproven'
-        ? moved('unproven')
+        ? moved(e, 'unproven')
         : { ...current, lastEventSeq: e.seq };
     case 'expire':
       return current.status === 'granted' || current.status === 'pending' || current.status === 'unproven'
-        ? moved('expired')
+        ? moved(e, 'expired')
         : { ...current, lastEventSeq: e.seq };
   }
+}
+
+/** The state an event moves a cell to: `status` since the event (a function of its own, not a closure per event). */
+function moved(e: FoldableEvent, status: ConsentState['status'], expiresAt: number | null = null): ConsentState {
+  return { status, since: e.occurredAt, lastEventSeq: e.seq, expiresAt };
 }
 
 /**

@@ -9,7 +9,7 @@ import type {
 } from '../../../../shared/domain/consent/types';
 import type { Evidence } from '../../../../shared/contract/api';
 import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
-import { EXPIRING, FOREVER, LISTED_CODE, listedCell, personalDataUntil } from '../../../../shared/domain/consent/listed';
+import { EXPIRING, FOREVER, LISTED_CODE, listedCell, listedColumns, personalDataUntil } from '../../../../shared/domain/consent/listed';
 import { consentKey } from '../../../../shared/domain/consent/fold';
 import type { Db } from '../open';
 import type { Statement } from 'better-sqlite3';
@@ -124,6 +124,24 @@ const LISTED_OF_RANGE = `SELECT contact_id, coalesce(max(since), 0) AS at,
       .join('\n    ')}
     coalesce(max(CASE WHEN purpose = 'personal_data' AND status = 'granted' THEN coalesce(expires_at, ${FOREVER}) END), 0) AS pd_until
   FROM consent_state WHERE contact_id BETWEEN @lo AND @hi GROUP BY contact_id`;
+
+/** A contact's id and its columns of what the list shows, in this order (as read and written by a rebuild). */
+const LISTED_ROW_COLUMNS = [
+  'consent_changed_at',
+  LISTED_COLUMNS.sms.code,
+  LISTED_COLUMNS.sms.until,
+  LISTED_COLUMNS.whatsapp.code,
+  LISTED_COLUMNS.whatsapp.until,
+  'pd_until',
+];
+type ListedRow = [id: number, changedAt: number, sms: number, smsUntil: number | null, wa: number, waUntil: number | null, pdUntil: number];
+
+/**
+ * The listed columns (positions in a ListedRow) in the groups an index reads together: the last change (the
+ * changed-order index), each channel's code and expiry (its status index), the personal-data consent (both). A
+ * rebuild writes only the groups that moved, so the indexes of the others are not touched.
+ */
+const LISTED_GROUPS: readonly (readonly number[])[] = [[1], [2, 3], [4, 5], [6]];
 
 /** SQL for the consent event log and its projection. */
 export class ConsentRepo {
@@ -355,15 +373,16 @@ export class ConsentRepo {
     for (const r of this.db.prepare<[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM consent_events ORDER BY id`).iterate()) yield toEvent(r);
   }
 
+  private foldableStmt: Statement<[number, number], FoldableRow> | undefined;
+
   /** Just what the fold needs, for contacts with ids in [lo, hi], in key order. */
   foldableForContactRange(lo: number, hi: number): (FoldableEvent & { contactId: number })[] {
     // Raw rows: this feeds the projection rebuild over millions of events.
-    const rows = this.db
-      .prepare<[number, number], [number, number, Channel, Purpose, ConsentAction, number, number, number | null, number | null]>(
+    const rows = (this.foldableStmt ??= this.db
+      .prepare<[number, number], FoldableRow>(
         'SELECT id, contact_id, channel, purpose, action, occurred_at, recorded_at, expires_at, target_event_id FROM consent_events WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
       )
-      .raw()
-      .all(lo, hi);
+      .raw()).all(lo, hi);
     return rows.map(([seq, contactId, channel, purpose, action, occurredAt, recordedAt, expiresAt, targetSeq]) => ({
       seq,
       contactId,
@@ -377,14 +396,17 @@ export class ConsentRepo {
     }));
   }
 
+  private deleteRangeStmt: Statement<[number, number]> | undefined;
+
   /**
    * Put the projection cells of contacts with ids in [lo, hi] in place of what is there (a rebuild) — of only the
-   * contacts in `onlyContacts` when given (those whose cells differ) —, and set the range's last consent change and
-   * list columns from them in one pass: each contact is written once, and only when it changes.
+   * contacts in `onlyContacts` when given (those whose cells differ; `cells` are still all the range's cells) —, and
+   * set the range's last consent change and list columns from them: each contact is written once, and only when it
+   * changes.
    */
-  replaceStatesRange(lo: number, hi: number, cells: readonly StateRecord[], onlyContacts?: ReadonlySet<number>): void {
+  replaceStatesRange(lo: number, hi: number, cells: readonly StateRecord[], onlyContacts?: ReadonlySet<number>): number {
     if (onlyContacts === undefined) {
-      this.db.prepare('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?').run(lo, hi);
+      (this.deleteRangeStmt ??= this.db.prepare<[number, number]>('DELETE FROM consent_state WHERE contact_id BETWEEN ? AND ?')).run(lo, hi);
       for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
     } else if (onlyContacts.size > 0) {
       // Only the contacts whose cells differ are rewritten: a rebuild of a register in use rewrites almost nothing.
@@ -394,7 +416,94 @@ export class ConsentRepo {
           this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
     }
     // What the list shows is set again for the whole range, whatever changed: a rebuild also repairs those columns.
-    this.relistRange(lo, hi);
+    return this.relistFromCells(lo, hi, cells);
+  }
+
+  /**
+   * Set the last consent change and what the list shows of contacts with ids in [lo, hi] from `cells`, all the
+   * projection cells of that range as they now stand: worked out by the domain (listedColumns) from the cells in hand
+   * rather than read back from consent_state, compared with each contact's columns, and written only where they
+   * differ — and then only the columns that moved, so a contact's entries in the list's indexes that did not change
+   * are left alone. Returns how many contacts were written.
+   */
+  private relistFromCells(lo: number, hi: number, cells: readonly StateRecord[]): number {
+    let inOrder = cells;
+    for (let i = 1; i < cells.length; i++)
+      if (cells[i]!.contactId < cells[i - 1]!.contactId) {
+        inOrder = [...cells].sort((a, b) => a.contactId - b.contactId);
+        break;
+      }
+    const rows = (this.listedRowsStmt ??= this.db
+      .prepare<[number, number], ListedRow>(`SELECT id, ${LISTED_ROW_COLUMNS.join(', ')} FROM contacts WHERE id BETWEEN ? AND ? ORDER BY id`)
+      .raw()).all(lo, hi);
+    let k = 0;
+    let wrote = 0;
+    for (const row of rows) {
+      const id = row[0];
+      while (k < inOrder.length && inOrder[k]!.contactId < id) k++;
+      const from = k;
+      while (k < inOrder.length && inOrder[k]!.contactId === id) k++;
+      const l = listedColumns(inOrder, from, k);
+      const values: ListedRow = [
+        id,
+        l.changedAt,
+        l.marketing.sms.code,
+        l.marketing.sms.until,
+        l.marketing.whatsapp.code,
+        l.marketing.whatsapp.until,
+        l.pdUntil,
+      ];
+      let moved = 0;
+      const set: (number | null)[] = [];
+      for (let g = 0; g < LISTED_GROUPS.length; g++) {
+        const group = LISTED_GROUPS[g]!;
+        if (!group.some((c) => values[c] !== row[c])) continue;
+        moved |= 1 << g;
+        for (const c of group) set.push(values[c]!);
+      }
+      if (moved === 0) continue;
+      set.push(id);
+      this.relistStatement(moved).run(...set);
+      wrote++;
+    }
+    if (wrote > 0) this.contactsChanged();
+    return wrote;
+  }
+
+  /**
+   * Drop the indexes on contacts that hold the list's columns (the status and last-change orders) and return what
+   * creates them again, exactly as they were: for a rebuild that rewrites most contacts' columns (one filling an empty
+   * projection), building an index once from a sort costs far less than moving each contact's entries one by one.
+   * Only inside a transaction, which they are created again in (a rollback puts them back too).
+   */
+  deferListIndexes(): () => void {
+    if (!this.db.inTransaction) throw new Error('deferListIndexes: only inside a transaction');
+    const indexes = this.db
+      .prepare<[string], [string, string]>(
+        `SELECT DISTINCT m.name, m.sql FROM sqlite_master m, pragma_index_info(m.name) i
+         WHERE m.type = 'index' AND m.tbl_name = 'contacts' AND m.sql IS NOT NULL AND i.name IN (SELECT value FROM json_each(?))
+         ORDER BY m.name`,
+      )
+      .raw()
+      .all(JSON.stringify(LISTED_ROW_COLUMNS));
+    for (const [name] of indexes) this.db.exec(`DROP INDEX "${name}"`);
+    return () => {
+      for (const [, sql] of indexes) this.db.exec(sql);
+    };
+  }
+
+  private listedRowsStmt: Statement<[number, number], ListedRow> | undefined;
+  private readonly relistStmts = new Map<number, Statement<(number | null)[]>>();
+
+  /** UPDATE of one contact's listed columns in the groups of `moved` (a bit per LISTED_GROUPS entry). */
+  private relistStatement(moved: number): Statement<(number | null)[]> {
+    let stmt = this.relistStmts.get(moved);
+    if (!stmt) {
+      const set = LISTED_GROUPS.flatMap((group, g) => (moved & (1 << g) ? group.map((c) => `${LISTED_ROW_COLUMNS[c - 1]} = ?`) : []));
+      stmt = this.db.prepare<(number | null)[]>(`UPDATE contacts SET ${set.join(', ')} WHERE id = ?`);
+      this.relistStmts.set(moved, stmt);
+    }
+    return stmt;
   }
 
   /**
@@ -426,13 +535,16 @@ export class ConsentRepo {
     this.contactsChanged();
   }
 
+  private rangeStatesStmt:
+    Statement<[number, number], [number, Channel, Purpose, ConsentStatus, number | null, number | null, number | null]> | undefined;
+
   /** Projection cells of contacts with ids in [lo, hi]. */
   statesForContactRange(lo: number, hi: number): StateRecord[] {
-    return this.db
+    return (this.rangeStatesStmt ??= this.db
       .prepare<[number, number], [number, Channel, Purpose, ConsentStatus, number | null, number | null, number | null]>(
         'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
       )
-      .raw()
+      .raw())
       .all(lo, hi)
       .map(([contactId, channel, purpose, status, since, expiresAt, lastEventSeq]) => ({
         contactId,
@@ -484,6 +596,8 @@ type StateTuple = [
   expiresAt: number | null,
   lastEventId: number | null,
 ];
+
+type FoldableRow = [number, number, Channel, Purpose, ConsentAction, number, number, number | null, number | null];
 
 interface StateRow {
   contact_id: number;
