@@ -2,7 +2,7 @@ import { openSync, writeSync, closeSync, statSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import type { Output, ParsedInput } from '../../../shared/contract/api';
 import type { Channel, ConsentAction, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
-import { consentKey, foldEvents } from '../../../shared/domain/consent/fold';
+import { foldEvents } from '../../../shared/domain/consent/fold';
 import {
   CONSENT_CELLS,
   contactExportHeader,
@@ -50,7 +50,9 @@ class CsvOut {
     }
     this.buf += out + '\r\n';
     if (counted) this.rows++;
-    if (this.buf.length > 1 << 20) this.flush();
+    // Written out every 64 KB: the pending text is a rope of every cell since the last write, which each young-generation
+    // collection copies while it lives (at 1 MB those copies cost more than the rest of an export).
+    if (this.buf.length > 1 << 16) this.flush();
   }
   private flush(): void {
     if (this.buf === '') return;
@@ -82,9 +84,14 @@ function countChar(s: string, ch: string): number {
 }
 
 /** The event that put a cell in its current status: what a CRM needs to know about the proof. */
-function proofSummary(method: string, evidenceJson: string | null, formCode: string | null, language: ExportLanguage = 'en'): string {
+function proofSummary(
+  method: string,
+  evidenceJson: string | null,
+  formCode: string | null,
+  language: ExportLanguage = 'en',
+  w = proofWords(language),
+): string {
   const ev = evidenceJson ? (JSON.parse(evidenceJson) as Record<string, unknown>) : {};
-  const w = proofWords(language);
   const parts = [w.method(method)];
   if (formCode) parts.push(`${w.form} ${formCode}`);
   if (typeof ev.sheetRef === 'string') parts.push(`${w.sheet} ${ev.sheetRef}`);
@@ -106,6 +113,12 @@ const SETS_STATUS: Record<string, readonly ConsentAction[]> = {
 };
 
 type CellEvent = FoldableEvent;
+
+/** The position of each channel × purpose in CONSENT_CELLS (the file's column order). */
+const CELL_SLOT: Readonly<Record<string, Readonly<Record<string, number>>>> = CONSENT_CELLS.reduce<Record<string, Record<string, number>>>(
+  (slots, { channel, purpose }, i) => ({ ...slots, [channel]: { ...slots[channel], [purpose]: i } }),
+  {},
+);
 
 /**
  * export.create: contacts with their consent per channel and purpose (now, or at a past instant), the
@@ -178,26 +191,21 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
       if (input.what === 'contacts') out.line(crm ? crmContactHeader(language) : contactExportHeader(), false);
       else out.line([crm ? crmPhoneHeader(language) : 'phone'], false);
       let current: ContactWithEventRow | null = null;
-      let events: CellEvent[] = [];
+      // The contact's events by cell, in CONSENT_CELLS order (a slot per cell, no keys made per event).
+      const byCell: CellEvent[][] = CONSENT_CELLS.map(() => []);
+      let events = 0;
       const noneCells: string[] = [];
       const none = crmStatusWord('none', language);
       for (let i = 0; i < CONSENT_CELLS.length; i++) noneCells.push(none, '', '');
+      const words = proofWords(language);
       const emit = (): void => {
         if (!current) return;
         let cells = noneCells;
         let suppressed = false;
-        if (events.length > 0) {
-          const byKey = new Map<string, CellEvent[]>();
-          for (const e of events) {
-            const k = consentKey(e);
-            const list = byKey.get(k);
-            if (list) list.push(e);
-            else byKey.set(k, [e]);
-          }
+        if (events > 0) {
           cells = [];
-          for (const { channel, purpose } of CONSENT_CELLS) {
-            const list = byKey.get(consentKey({ channel, purpose }));
-            if (!list) {
+          for (const list of byCell) {
+            if (list.length === 0) {
               cells.push(none, '', '');
               continue;
             }
@@ -206,11 +214,12 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
             let source = '';
             if (state.status !== 'none' && state.since !== null) {
               const setting = SETS_STATUS[state.status] ?? [];
-              const retracted = new Set(list.filter((e) => e.action === 'retract').map((e) => e.targetSeq));
+              let retracted: Set<number | null | undefined> | null = null;
+              for (const e of list) if (e.action === 'retract') (retracted ??= new Set()).add(e.targetSeq);
               let proof: CellEvent | undefined;
               for (const e of list) {
                 const fits =
-                  !retracted.has(e.seq) &&
+                  !retracted?.has(e.seq) &&
                   setting.includes(e.action) &&
                   e.occurredAt <= at &&
                   (state.status === 'expired' || e.occurredAt === state.since);
@@ -218,7 +227,13 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
               }
               const p = proof ? ctx.consent.proof(proof.seq) : undefined;
               if (p)
-                source = proofSummary(p.method, p.evidence, p.formVersionId !== null ? (formCodes.get(p.formVersionId) ?? null) : null, language);
+                source = proofSummary(
+                  p.method,
+                  p.evidence,
+                  p.formVersionId !== null ? (formCodes.get(p.formVersionId) ?? null) : null,
+                  language,
+                  words,
+                );
             }
             cells.push(crmStatusWord(state.status, language), state.since !== null ? when(state.since) : '', source);
           }
@@ -244,11 +259,14 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
         if (!current || current[0] !== r[0]) {
           emit();
           current = r;
-          events = [];
+          if (events > 0) for (const list of byCell) list.length = 0;
+          events = 0;
         }
         // A past instant is answered from everything recorded so far, like consent.status --at.
         if (r[9] !== null) {
-          events.push({
+          const slot = CELL_SLOT[r[10]!]?.[r[11]!];
+          if (slot === undefined) continue;
+          byCell[slot]!.push({
             seq: r[9],
             channel: r[10] as Channel,
             purpose: r[11] as Purpose,
@@ -258,6 +276,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
             expiresAt: r[15],
             targetSeq: r[16],
           });
+          events++;
         }
       }
       emit();
