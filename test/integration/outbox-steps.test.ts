@@ -22,7 +22,11 @@ function register() {
     (fn) => db.transaction(fn)(),
   );
   const insert = db.prepare<[string]>('INSERT INTO t (v) VALUES (?)');
-  const rows = () => db.prepare<[], { v: string }>('SELECT v FROM t ORDER BY id').all().map((r) => r.v);
+  const rows = () =>
+    db
+      .prepare<[], { v: string }>('SELECT v FROM t ORDER BY id')
+      .all()
+      .map((r) => r.v);
   return { db, steps, insert, rows, turns };
 }
 
