@@ -22,30 +22,36 @@ const phone = (i: number) => `+4479111${String(23000 + i)}`;
 const smsMarketing = async (call: Caller, p: string) =>
   (await call('contacts.get', { phone: p })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
 
+/** A UK corner shop with a service-SMS consent wording and a Twilio number on the fake, its clock sleeping instantly. */
+async function cornerShop() {
+  const t = scopedBackend({ providerTimeoutMs: 2_000, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
+  await t.call('settings.update', {
+    businessName: 'Corner Shop',
+    senderName: 'CORNER',
+    shopPhone: '+44 20 7946 0000',
+    defaultCountry: 'GB',
+    timezone: 'Europe/London',
+    policyPack: 'uk',
+  });
+  const serviceForm = await t.call('forms.create', {
+    language: 'en',
+    channels: ['sms'],
+    purposes: ['service'],
+    body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
+  });
+  await t.call('providers.save', {
+    name: 'tw',
+    kind: 'twilio',
+    options: { accountSid: FAKE_TWILIO.accountSid, from: FROM, baseUrl: twilio.url, ratePerSecond: '100' },
+    secrets: { authToken: FAKE_TWILIO.authToken },
+  });
+  return { t, serviceForm };
+}
+
 describe('win-back of unproven claims', () => {
   it('100 imported claims: the askable are asked, 10 YES → 10 proven consents with the reply as evidence, 90 still claims', async () => {
-    const t = scopedBackend({ providerTimeoutMs: 2_000, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
-    await t.call('settings.update', {
-      businessName: 'Corner Shop',
-      senderName: 'CORNER',
-      shopPhone: '+44 20 7946 0000',
-      defaultCountry: 'GB',
-      timezone: 'Europe/London',
-      policyPack: 'uk',
-    });
+    const { t, serviceForm } = await cornerShop();
     await t.call('staff.add', { name: 'Anna' });
-    const serviceForm = await t.call('forms.create', {
-      language: 'en',
-      channels: ['sms'],
-      purposes: ['service'],
-      body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
-    });
-    await t.call('providers.save', {
-      name: 'tw',
-      kind: 'twilio',
-      options: { accountSid: FAKE_TWILIO.accountSid, from: FROM, baseUrl: twilio.url, ratePerSecond: '100' },
-      secrets: { authToken: FAKE_TWILIO.authToken },
-    });
     const rows = Array.from({ length: 100 }, (_, i) => `Customer ${i},${phone(i)},yes`);
     const path = writeFile(t, 'claims.csv', ['Name,Phone,SMS consent', ...rows].join('\n'));
     const summary = await importFile(t, path, { dryRun: false });
@@ -226,27 +232,7 @@ describe('win-back of unproven claims', () => {
   });
 
   it('an opt-out wins: a claim whose owner said STOP is never asked, and a STOP after the question declines it for good', async () => {
-    const t = scopedBackend({ providerTimeoutMs: 2_000, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
-    await t.call('settings.update', {
-      businessName: 'Corner Shop',
-      senderName: 'CORNER',
-      shopPhone: '+44 20 7946 0000',
-      defaultCountry: 'GB',
-      timezone: 'Europe/London',
-      policyPack: 'uk',
-    });
-    const serviceForm = await t.call('forms.create', {
-      language: 'en',
-      channels: ['sms'],
-      purposes: ['service'],
-      body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
-    });
-    await t.call('providers.save', {
-      name: 'tw',
-      kind: 'twilio',
-      options: { accountSid: FAKE_TWILIO.accountSid, from: FROM, baseUrl: twilio.url, ratePerSecond: '100' },
-      secrets: { authToken: FAKE_TWILIO.authToken },
-    });
+    const { t, serviceForm } = await cornerShop();
     const p = (i: number) => `+4479111${String(24000 + i)}`;
     const path = writeFile(t, 'three.csv', ['Name,Phone,SMS consent', ...[0, 1, 2].map((i) => `Customer ${i},${p(i)},yes`)].join('\n'));
     const summary = await importFile(t, path, { dryRun: false });
