@@ -12,6 +12,7 @@ import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
 import { EXPIRING, FOREVER, LISTED_CODE, listedCell, listedColumns, personalDataUntil } from '../../../../shared/domain/consent/listed';
 import { consentKey } from '../../../../shared/domain/consent/fold';
 import type { Db } from '../open';
+import { deferIndexes } from './statements';
 import type { Statement } from 'better-sqlite3';
 
 /** A stored consent event (times in ms). */
@@ -477,19 +478,14 @@ export class ConsentRepo {
    * Only inside a transaction, which they are created again in (a rollback puts them back too).
    */
   deferListIndexes(): () => void {
-    if (!this.db.inTransaction) throw new Error('deferListIndexes: only inside a transaction');
-    const indexes = this.db
-      .prepare<[string], [string, string]>(
-        `SELECT DISTINCT m.name, m.sql FROM sqlite_master m, pragma_index_info(m.name) i
-         WHERE m.type = 'index' AND m.tbl_name = 'contacts' AND m.sql IS NOT NULL AND i.name IN (SELECT value FROM json_each(?))
-         ORDER BY m.name`,
-      )
-      .raw()
-      .all(JSON.stringify(LISTED_ROW_COLUMNS));
-    for (const [name] of indexes) this.db.exec(`DROP INDEX "${name}"`);
-    return () => {
-      for (const [, sql] of indexes) this.db.exec(sql);
-    };
+    return deferIndexes(
+      this.db,
+      'deferListIndexes',
+      `SELECT DISTINCT m.name, m.sql FROM sqlite_master m, pragma_index_info(m.name) i
+       WHERE m.type = 'index' AND m.tbl_name = 'contacts' AND m.sql IS NOT NULL AND i.name IN (SELECT value FROM json_each(?))
+       ORDER BY m.name`,
+      JSON.stringify(LISTED_ROW_COLUMNS),
+    );
   }
 
   private listedRowsStmt: Statement<[number, number], ListedRow> | undefined;

@@ -3,6 +3,7 @@ import { foldText, searchKey } from '../../../../shared/domain/text/fold';
 import { isUsNumber, MESSAGEABLE_REACHES } from '../../../../shared/domain/phone/reach';
 import { LISTED_CODE, type ListedColumns } from '../../../../shared/domain/consent/listed';
 import type { Db } from '../open';
+import { deferIndexes } from './statements';
 
 /** A contact row as TypeScript sees it (times in ms). */
 export interface ContactRecord {
@@ -518,6 +519,21 @@ export class ContactsRepo {
       .run(firstId);
   }
 
+  /**
+   * Drop the indexes of the list's orders (the partial indexes over active contacts, named contacts_active_*) and
+   * return what creates them again: for an import about as large as the register, whose new contacts would otherwise
+   * be threaded one by one into six orders (see {@link deferIndexes}). Only inside a transaction.
+   */
+  deferListOrders(): () => void {
+    return deferIndexes(
+      this.db,
+      'deferListOrders',
+      `SELECT name, sql FROM sqlite_master
+       WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL AND name LIKE 'contacts\\_active\\_%' ESCAPE '\\'
+       ORDER BY name`,
+    );
+  }
+
   update(c: ContactRecord): void {
     const before = this.byId.get(c.id);
     this.updateStmt.run({ id: c.id, ...toParams(c) });
@@ -650,12 +666,15 @@ export class ContactsRepo {
   byPhones(phones: string[]): Map<string, ContactRecord> {
     const out = new Map<string, ContactRecord>();
     if (phones.length === 0) return out;
-    for (const r of this.db
-      .prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`)
-      .all(JSON.stringify(phones)))
-      out.set(r.phone, toRecord(r));
+    // Kept: an import asks at every step.
+    this.byPhonesStmt ??= this.db.prepare<[string], ContactRow>(
+      `SELECT ${COLUMNS} FROM contacts WHERE phone IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`,
+    );
+    for (const r of this.byPhonesStmt.all(JSON.stringify(phones))) out.set(r.phone, toRecord(r));
     return out;
   }
+
+  private byPhonesStmt: Statement<[string], ContactRow> | undefined;
 
   /** Ids of the active contacts a batch created. */
   createdByBatch(batchId: number): number[] {
@@ -689,8 +708,11 @@ export class ContactsRepo {
   }
 
   maxId(): number {
-    return this.db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM contacts').get()?.n ?? 0;
+    this.maxIdStmt ??= this.db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM contacts');
+    return this.maxIdStmt.get()?.n ?? 0;
   }
+
+  private maxIdStmt: Statement<[], { n: number | null }> | undefined;
 
   /** What the gate reads about a page of contacts' past, in one read each: when each last complained, and flagged numbers. */
   pageHistory(contacts: readonly Pick<ContactRecord, 'id' | 'phone'>[]): { complaints: Map<number, number>; flagged: Set<string> } {
