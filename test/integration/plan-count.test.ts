@@ -172,6 +172,43 @@ describe('plan counting by groups', () => {
     expect(counts.audience).toBe(1);
   });
 
+  it('removed contacts, merged numbers and +1 numbers (US and not) among a register of usual ones count as the member walk does', async () => {
+    const { ctx, at, cleanup } = await registerOf({ pack: 'eu', capMessages: null, quietHours: false, atAfter: 0, contacts: [] });
+    onTestFinished(cleanup);
+    ctx.db.transaction(() => {
+      const contact = ctx.db.prepare(
+        `INSERT INTO contacts (id, phone, national_number, name, tags, reach, other_phones, created_at, updated_at) VALUES (?, ?, '', '', '[]', ?, '[]', 0, 0)`,
+      );
+      const cell = ctx.db.prepare(
+        `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id) VALUES (?, ?, 'marketing', 'granted', 0, NULL, 1)`,
+      );
+      // The usual contact: a mobile number outside +1; a few of every other kind among them.
+      for (let id = 2; id < 60; id++) contact.run(id, `+4915${String(id).padStart(8, '0')}`, 'mobile');
+      contact.run(60, '+14165550160', 'mobile'); // Canada: +1, not a US number
+      contact.run(61, '+12025550161', 'mobile'); // US
+      contact.run(62, '+493055501620', 'fixed_line');
+      contact.run(63, '+12025550163', 'unknown');
+      for (let id = 2; id < 64; id++) {
+        cell.run(id, 'sms');
+        if (id % 3 === 0) cell.run(id, 'whatsapp');
+      }
+      ctx.db.prepare('UPDATE contacts SET removed_at = 1 WHERE id IN (5, 60)').run();
+      ctx.db.prepare('UPDATE contacts SET merged_into = 2 WHERE id IN (7, 61)').run();
+    })();
+    const rules = gateRules(ctx);
+    expect(audienceGroups(ctx, [], at, rules)).not.toBeNull();
+    for (const channel of ['sms', 'whatsapp', 'cascade'] as const) {
+      const plan: PlanTarget = { channel, purpose: 'marketing', tags: [] };
+      const counts = countPlan(ctx, plan, at, rules);
+      expect(counts).toEqual(countPlanPerMember(ctx, plan, at, rules));
+      // Every contact but the two removed and the two merged numbers (id 1, the owner, included).
+      expect(counts.audience).toBe(63 - 4);
+    }
+    // The US number left (63) is paused on WhatsApp; the merged one (61) is not a recipient at all.
+    const whatsapp = countPlan(ctx, { channel: 'whatsapp', purpose: 'marketing', tags: [] }, at, rules);
+    expect(whatsapp.excluded.whatsapp_us_pause).toBe(1);
+  });
+
   it('more distinct histories than fit in the key (one complaint instant each) still count exactly', async () => {
     const { ctx, at, cleanup } = await registerOf({ pack: 'eu', capMessages: null, quietHours: false, atAfter: 0, contacts: [] });
     onTestFinished(cleanup);
