@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { Chains, formatHead, type ChainLink, type RegisterHeads } from '../../../shared/domain/integrity/head';
@@ -84,9 +84,9 @@ export function readWitness(path: string): WitnessRead {
 
 /**
  * Write a witness atomically: a temporary file beside it, renamed over the old one, so a reader sees the old
- * witness or the new one, never half of one. It is not flushed to disk on its own: the register commits with
- * `synchronous = NORMAL` (durable across a crash of the app, not of the machine), and a witness more durable
- * than the register would, after a power cut, remember commits the register lost and cry tampering.
+ * witness or the new one, never half of one. It is written only after the register's commit is on disk (the register
+ * commits with `synchronous = FULL`), so it never claims more than the register holds; it is not flushed on its own
+ * (after a power cut it may be the one before, which the register still extends).
  */
 export function writeWitness(path: string, dbPath: string, heads: RegisterHeads, schemaVersion: number, at: number): WitnessRecord {
   const record: WitnessRecord = {
@@ -128,6 +128,12 @@ export interface HeadSource {
 export class Witness {
   readonly path: string;
   private lastSeen: string | null = null;
+  /**
+   * The record this object last wrote or read, with the file as it stood right after ({@link fileMark}): while the
+   * file is still that one, the next sync need not read and parse it again. Any other write to the file (another
+   * process, a restore, a hand) gives it another inode, size, or modification or change time, and it is read.
+   */
+  private known: { record: WitnessRecord; mark: string } | null = null;
 
   constructor(
     private readonly dbPath: string,
@@ -157,7 +163,7 @@ export class Witness {
     const version = this.source.schemaVersion();
     const key = `${head}@${version}`;
     if (key === this.lastSeen) return;
-    const w = this.read();
+    const w = this.readKnown();
     // An unreadable witness is evidence too: it is left for verify to report.
     if (w.state === 'unreadable') return;
     if (w.state === 'ok') {
@@ -171,8 +177,27 @@ export class Witness {
         return;
       }
     }
-    writeWitness(this.path, this.dbPath, heads, Math.max(version, w.state === 'ok' ? w.value.schemaVersion : 0), this.now());
+    this.wrote(writeWitness(this.path, this.dbPath, heads, Math.max(version, w.state === 'ok' ? w.value.schemaVersion : 0), this.now()));
     this.lastSeen = key;
+  }
+
+  /** The witness as the file holds it: the record last written or read here while the file is unchanged, else read. */
+  private readKnown(): WitnessRead {
+    const mark = fileMark(this.path);
+    if (mark === null) {
+      this.known = null;
+      return this.read();
+    }
+    if (this.known && this.known.mark === mark) return { state: 'ok', value: this.known.record };
+    const w = this.read();
+    // Marked before the read: a write between the two leaves a mark that is no longer the file's, so it is read again.
+    this.known = w.state === 'ok' ? { record: w.value, mark } : null;
+    return w;
+  }
+
+  private wrote(record: WitnessRecord): void {
+    const mark = fileMark(this.path);
+    this.known = mark === null ? null : { record, mark };
   }
 
   /** Remember the register as it is now, whatever the witness saw before (after restoring a backup on purpose). */
@@ -180,7 +205,23 @@ export class Witness {
     const heads = this.source.heads();
     const version = this.source.schemaVersion();
     const record = writeWitness(this.path, this.dbPath, heads, version, this.now());
+    this.wrote(record);
     this.lastSeen = `${formatHead(heads)}@${version}`;
     return record;
   }
+}
+
+/**
+ * The file at `path` as it stands — inode, size, modification and change times to the nanosecond — or null when
+ * there is none (or it cannot be looked at). Renaming a new witness over the old one gives another inode, and writing
+ * the file in place moves its change time, which no one can set back.
+ */
+function fileMark(path: string): string | null {
+  let st: BigIntStats | undefined;
+  try {
+    st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
+  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : null;
 }
