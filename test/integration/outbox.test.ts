@@ -138,6 +138,30 @@ describe('outbox', () => {
     expect(done).toMatchObject({ sent: 1, pending: 0, state: 'done' });
   });
 
+  it('asks every sent message for its delivery result in turn: messages whose result never comes hold back none of the others', async () => {
+    // 260 messages handed off at once; the provider numbers them as it takes them. The first 210 went to a carrier that
+    // sends no delivery receipt (their status stays "sent"), the next 49 are delivered. The last number is refused for
+    // ten minutes (429), so the run waits, asking for delivery results meanwhile (and a wait of up to an hour does wait
+    // those ten minutes: the run counts the time it slept against the wait, not the time that was left to wait).
+    const last = `+7912${String(260).padStart(7, '0')}`;
+    const provider = new ScriptedProvider(['sms'], (m, attempt) =>
+      m.to === last && attempt === 1
+        ? { kind: 'retry', code: '429', message: 'Too Many Requests', maybeDelivered: false, afterMs: 10 * 60_000 }
+        : { kind: 'accepted', providerMessageId: null },
+    );
+    provider.statusAnswer = (id) => (Number(id.slice(3)) > 210 ? { status: 'delivered' } : { status: 'sent' });
+    const t = await shop(provider);
+    for (let i = 1; i <= 260; i++) await grantPaper(t.call, `+7912${String(i).padStart(7, '0')}`, 'sms', t.form);
+    const p = await plan(t.call);
+    expect(p.eligible).toBe(260);
+    const done = await t.call('campaign.send', { batch: p.batch, providers: ['gw'], wait: true, maxWaitSeconds: 3600 });
+    expect(done).toMatchObject({ sent: 260, pending: 0, state: 'done' });
+    expect(provider.calls.filter((m) => m.to === last)).toHaveLength(2);
+    // All 49 results came in while the run waited (the last one, handed off as the run ended, is not asked yet).
+    const delivered = await t.call('campaign.recipients', { batch: p.batch, statuses: ['delivered'], limit: 100 });
+    expect(delivered.total).toBe(49);
+  });
+
   it('asks the provider before sending again after an ambiguous timeout, and leaves the undecidable to the owner', async () => {
     const provider = new ScriptedProvider(['sms'], (m, attempt) =>
       attempt === 1

@@ -48,6 +48,8 @@ const channelName = (channel: Channel): string => (channel === 'whatsapp' ? 'Wha
 export const OPTED_OUT_AFTER_HANDOFF = 'opted_out_after_handoff';
 /** How often a sent message's delivery status is asked for. */
 const STATUS_POLL_EVERY_MS = 60_000;
+/** Sent messages a turn looks at for polling (and the most it asks about). */
+const STATUS_POLL_PAGE = 50;
 /** Network failures before the request reached the provider: the laptop is offline or the provider unreachable. */
 const OFFLINE_CODES = new Set(['network', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -205,6 +207,8 @@ export class BatchRun {
   private readonly sleep;
   private readonly pacers = new Map<string, Pacer>();
   private readonly lastPolled = new Map<number, number>();
+  /** Where the walk round the sent messages awaiting a status goes on from (null: from the first). */
+  private statusCursor: { dueAt: number; id: number } | null = null;
   /** When this run last synced the providers (null: not yet), and the sync under way. */
   private lastSync: number | null = null;
   private syncing: Promise<void> | null = null;
@@ -274,8 +278,10 @@ export class BatchRun {
       const wait = Math.max(0, wake - now);
       if (idleDeadlineMs !== null && wait > idleDeadlineMs) return 'idle';
       // Wake at least every few seconds so a pause, a resume or a new revocation is noticed promptly.
-      await this.sleep(Math.min(Math.max(wait, 50), 5_000), signal);
-      if (idleDeadlineMs !== null) idleDeadlineMs -= wait;
+      const nap = Math.min(Math.max(wait, 50), 5_000);
+      await this.sleep(nap, signal);
+      // The deadline counts the time waited, not the time that was left to wait (which would end the wait early).
+      if (idleDeadlineMs !== null) idleDeadlineMs -= nap;
     }
   }
 
@@ -747,11 +753,25 @@ export class BatchRun {
     // Nothing to ask when no provider can tell a delivery status (a webhook, a file): the sent rows are not read.
     if (!(await this.deps.lock.run(() => this.ctx.outbox.listProviders().some((p) => this.adapterPolls(p.name))))) return false;
     const now = this.ctx.clock.now();
-    const rows = (await this.deps.lock.run(() => this.ctx.outbox.awaitingStatus(this.batchId, 200))).filter(
-      (r) => now - (this.lastPolled.get(r.id) ?? r.handedOffAt ?? 0) >= STATUS_POLL_EVERY_MS,
-    );
+    // A walk round the messages awaiting their status, a page a turn, in hand-off order: each is asked a minute after
+    // its hand-off and then every minute, and none waits behind messages whose status never comes (a carrier that
+    // sends no delivery receipt). A message not a minute old ends the walk; the next turn starts again from the first.
+    const page = await this.deps.lock.run(() => this.ctx.outbox.awaitingStatus(this.batchId, this.statusCursor, STATUS_POLL_PAGE));
+    const rows: OutboxRecord[] = [];
+    let cursor = this.statusCursor;
+    let round = page.length < STATUS_POLL_PAGE;
+    for (const r of page) {
+      const polled = this.lastPolled.get(r.id);
+      if (polled === undefined && now - (r.handedOffAt ?? 0) < STATUS_POLL_EVERY_MS) {
+        round = true;
+        break;
+      }
+      cursor = { dueAt: r.dueAt, id: r.id };
+      if (polled === undefined || now - polled >= STATUS_POLL_EVERY_MS) rows.push(r);
+    }
+    this.statusCursor = round ? null : cursor;
     const updates: { row: OutboxRecord; update: NonNullable<Awaited<ReturnType<NonNullable<ProviderAdapter['status']>>>> }[] = [];
-    for (const row of rows.slice(0, 50)) {
+    for (const row of rows) {
       if (signal.aborted) break;
       this.lastPolled.set(row.id, now);
       try {

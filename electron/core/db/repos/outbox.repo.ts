@@ -341,15 +341,21 @@ export class OutboxRepo {
     return { count: r.n, attempts: r.attempts ?? 0, nextDue: r.due, last: last ?? null };
   }
 
-  /** Sent messages still without a final status, for polling. */
-  awaitingStatus(batchId: number, limit: number): OutboxRecord[] {
-    return this.db
-      .prepare<[number, number], OutboxRow>(
-        `SELECT ${COLUMNS} FROM outbox WHERE batch_id = ? AND status = 'sent' AND provider_message_id IS NOT NULL ORDER BY updated_at, id LIMIT ?`,
-      )
-      .all(batchId, limit)
-      .map(toRecord);
+  /**
+   * Sent messages still without a final status, for polling: the next `limit` in the order of outbox_due (due time,
+   * then id) after `after` (null: from the first). A seek on the index, however many of the campaign's messages are
+   * waiting: the run walks them round, so none waits behind messages whose status never comes.
+   */
+  awaitingStatus(batchId: number, after: { dueAt: number; id: number } | null, limit: number): OutboxRecord[] {
+    this.awaitingStatusStmt ??= this.db.prepare<[number, number, number, number], OutboxRow>(
+      `SELECT ${COLUMNS} FROM outbox INDEXED BY outbox_due
+       WHERE batch_id = ? AND status = 'sent' AND (due_at, id) > (?, ?) AND provider_message_id IS NOT NULL
+       ORDER BY due_at, id LIMIT ?`,
+    );
+    return this.awaitingStatusStmt.all(batchId, after?.dueAt ?? Number.MIN_SAFE_INTEGER, after?.id ?? 0, limit).map(toRecord);
   }
+
+  private awaitingStatusStmt: Statement<[number, number, number, number], OutboxRow> | undefined;
 
   /** WhatsApp first steps handed off before `before` and not delivered or read, with no SMS step yet. */
   undeliveredWhatsapp(batchId: number, before: number, limit: number): OutboxRecord[] {
