@@ -169,7 +169,8 @@ function waQuality(field: string, value: Obj, entry: Obj, receivedAt: number, ou
       evidenceId: `whatsapp:phone_quality:${number ? number.slice(1) : (str(entry.id) ?? '?')}:${stamp}:${event}`,
       topic: 'phone_quality',
       value: event,
-      detail: limit ? `messaging limit ${limit}` : null,
+      // Meta's tier code alone (TIER_1K): the Health view words it in the user's language.
+      detail: limit ?? null,
       at,
     });
     return;

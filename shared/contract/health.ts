@@ -88,6 +88,7 @@ export const HealthReport = z.object({
   /** `stored: false`: this register keeps no WhatsApp quality signals yet (none could be read, which is not "all good"). */
   quality: z.object({
     stored: z.boolean(),
+    /** `detail`: a template's name, language and reason; for `phone_quality`, the messaging-limit tier code (TIER_1K). */
     signals: z.array(z.object({ at: IsoInstant, provider: z.string(), topic: z.enum(QUALITY_TOPICS), rating: z.string(), detail: z.string() })),
   }),
   warnings: z.array(HealthWarning),

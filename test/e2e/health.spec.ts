@@ -114,7 +114,7 @@ test('the Health view counts a campaign’s opt-outs and complaint, highlights t
     provider: 'wa',
     topic: 'phone_quality',
     value: 'FLAGGED',
-    detail: 'messaging limit TIER_1K',
+    detail: 'TIER_1K',
     evidenceId: 'whatsapp:phone_quality:79120000000:1:FLAGGED',
     at: Date.now() - 60_000,
     receivedAt: Date.now(),
@@ -124,6 +124,7 @@ test('the Health view counts a campaign’s opt-outs and complaint, highlights t
   const signal = page.getByTestId('quality-signal');
   await expect(signal).toHaveCount(1);
   await expect(signal).toContainText('Качество номера');
+  await expect(signal).toContainText('лимит сообщений TIER_1K');
   await expect(signal).toHaveAttribute('data-rating', 'FLAGGED');
   await page.getByTestId('health-quality').scrollIntoViewIfNeeded();
   await shoot(page, 'health-quality-ru');

@@ -94,7 +94,7 @@ describe('relay mapping: WhatsApp Cloud API webhooks', () => {
         evidenceId: 'whatsapp:phone_quality:15550783881:1764583600:DOWNGRADE',
         topic: 'phone_quality',
         value: 'DOWNGRADE',
-        detail: 'messaging limit TIER_250',
+        detail: 'TIER_250',
         at: 1_764_583_600_000,
       },
     ]);

@@ -403,7 +403,7 @@ describe('provider sync: the relay (webhooks)', () => {
     expect(report.quality.stored).toBe(true);
     expect(report.quality.signals.map((q) => [q.provider, q.topic, q.rating, q.detail])).toEqual([
       ['wa', 'template_status', 'PAUSED', 'autumn_sale (ru): LOW_QUALITY'],
-      ['wa', 'phone_quality', 'FLAGGED', 'messaging limit TIER_1K'],
+      ['wa', 'phone_quality', 'FLAGGED', 'TIER_1K'],
     ]);
     expect(report.weeks.reduce((n, w) => n + w.quality, 0)).toBe(2);
     expect(report.warnings.filter((w) => w.kind === 'quality')).toHaveLength(2);
@@ -412,7 +412,7 @@ describe('provider sync: the relay (webhooks)', () => {
     const plan = await t.call('campaign.plan', { channel: 'whatsapp', purpose: 'marketing', text: TEXT });
     expect(plan.health.filter((w) => w.kind === 'quality').map((w) => w.detail)).toEqual([
       'wa: PAUSED — autumn_sale (ru): LOW_QUALITY',
-      'wa: FLAGGED — messaging limit TIER_1K',
+      'wa: FLAGGED — TIER_1K',
     ]);
   });
 

@@ -16,6 +16,7 @@ import { m0014 } from './0014_provider_signals';
 import { m0015 } from './0015_changed_at_by_repo';
 import { m0016 } from './0016_listed_status';
 import { m0017 } from './0017_revocations_by_time';
+import { m0018 } from './0018_quality_limit_code';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -61,6 +62,7 @@ export const migrations: readonly Migration[] = [
   m0015,
   m0016,
   m0017,
+  m0018,
 ];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */

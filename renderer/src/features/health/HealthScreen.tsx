@@ -257,7 +257,8 @@ function QualitySignals({ report, timeZone }: { report: HealthReport; timeZone: 
                   {q.rating}
                 </Badge>
               </Table.Td>
-              <Table.Td>{q.detail}</Table.Td>
+              {/* A phone-quality signal's detail is Meta's messaging-limit tier code (TIER_1K), worded here. */}
+              <Table.Td>{q.topic === 'phone_quality' && q.detail ? t('health.qualityLimit', { limit: q.detail }) : q.detail}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
