@@ -461,15 +461,24 @@ export class OutboxRepo {
     return this.complaintStmt.get(contactId)?.at ?? null;
   }
 
-  /** Marketing messages handed to each contact since `since` (only contacts with any). */
+  private recentAllStmt: Statement<[number], number> | undefined;
+  /**
+   * Marketing messages handed to each contact since `since` (only contacts with any), in contact order. One contact id
+   * per message, counted here: SQLite's GROUP BY over the same rows cost about twice the whole read (a plan after a
+   * campaign that reached 60,000 contacts: ~85 -> ~35 ms). Read along outbox_contact (contact, sending_at) as the
+   * grouped query was, so that the window is checked in the index and only its messages are looked up: without the
+   * grouping the planner would start from each marketing campaign's rows (outbox_due), every one of them ever sent.
+   */
   recentMarketingAll(since: number): Map<number, number> {
-    const rows = this.db
-      .prepare<[number], { c: number; n: number }>(
-        `SELECT o.contact_id AS c, count(*) AS n FROM outbox o JOIN batches b ON b.id = o.batch_id
-         WHERE b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ? GROUP BY o.contact_id`,
+    this.recentAllStmt ??= this.db
+      .prepare<[number], number>(
+        `SELECT o.contact_id FROM outbox o INDEXED BY outbox_contact JOIN batches b ON b.id = o.batch_id
+         WHERE b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ?`,
       )
-      .all(since);
-    return new Map(rows.map((r) => [r.c, r.n]));
+      .pluck();
+    const counts = new Map<number, number>();
+    for (const c of this.recentAllStmt.all(since)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    return counts;
   }
 
   flag(phone: string): { reason: string; code: string } | undefined {
