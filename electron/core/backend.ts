@@ -361,7 +361,7 @@ export function createBackend(options: BackendOptions): Backend {
               : {
                   syncedAt: st && st.kind === p.kind ? isoOrNull(st.syncedAt) : null,
                   attemptedAt: st && st.kind === p.kind ? iso(st.attemptedAt) : null,
-                  totals: st && st.kind === p.kind ? st.totals : { inbound: 0, optOuts: 0, confirmations: 0, statuses: 0 },
+                  totals: st && st.kind === p.kind ? st.totals : { inbound: 0, optOuts: 0, confirmations: 0, statuses: 0, notFromNumber: 0 },
                   error: st && st.kind === p.kind ? st.error : null,
                 },
           };

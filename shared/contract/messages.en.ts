@@ -216,6 +216,7 @@ export const messagesEn = {
   'inbound.nothingPending': 'nothing pending to confirm on this channel',
   'inbound.winbackDeclined': 'the customer opted out after the confirmation question: a YES does not undo the opt-out (START subscribes again)',
   'inbound.noForm': 'no consent wording with code {{code}}; nothing recorded',
+  'inbound.notFromNumber': "not from a phone number (an operator's or a service's name): kept, with nothing recorded for any customer",
   'inbound.formChannel': 'wording {{code}} does not cover {{channel}}; nothing recorded',
   'inbound.keptWhileBusy':
     'accepted while the register is busy with {{what}}; it is entered as soon as the register is free, and no message goes to this number meanwhile',

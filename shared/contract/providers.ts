@@ -33,7 +33,14 @@ export const ProviderInfo = z.object({
       /** When a sync was last tried. */
       attemptedAt: IsoInstant.nullable(),
       /** What came in through sync, in total. */
-      totals: z.object({ inbound: z.number().int(), optOuts: z.number().int(), confirmations: z.number().int(), statuses: z.number().int() }),
+      totals: z.object({
+        inbound: z.number().int(),
+        optOuts: z.number().int(),
+        confirmations: z.number().int(),
+        statuses: z.number().int(),
+        /** Of the replies, those not from a phone number (an operator's or a service's name): kept, linked to no customer. */
+        notFromNumber: z.number().int(),
+      }),
       /** Why the last sync stopped, if it did: a stable code and the provider's words. */
       error: z.object({ code: z.string(), message: z.string() }).nullable(),
     })
@@ -91,6 +98,8 @@ export const providersMethods = {
           optOuts: z.number().int(),
           confirmations: z.number().int(),
           statuses: z.number().int(),
+          /** Of the replies, those not from a phone number (an operator's or a service's name): kept, linked to no customer. */
+          notFromNumber: z.number().int(),
           /** Where the next sync starts (opaque per kind); unchanged when this one stopped. */
           cursor: z.string().nullable(),
           /** When the last complete sync finished. */

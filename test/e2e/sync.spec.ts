@@ -39,6 +39,8 @@ for (const lang of ['en', 'ru'] as const) {
     // Twilio dates a message to the second: the answer comes a moment after the campaign, as in life.
     await new Promise((r) => setTimeout(r, 1_100));
     const stop = twilio.addInbound({ from: phoneOf(0), to: FROM, body: 'Стоп' });
+    // A message from the operator's name, not a number: kept for no customer, and said so.
+    twilio.addInbound({ from: 'MegaFon', to: FROM, body: 'Баланс: 120 руб.' });
 
     const shell = new ShellPage(page);
     await shell.open(appUrl, lang);
@@ -48,6 +50,9 @@ for (const lang of ['en', 'ru'] as const) {
     const totals = providers.row('Twilio').getByTestId('sync-totals');
     await expect(totals).toContainText(lang === 'en' ? '1 opt-out' : '1 отписка');
     await expect(providers.row('Twilio').getByTestId('sync-error')).toHaveCount(0);
+    await expect(providers.row('Twilio').getByTestId('sync-not-from-number')).toContainText(
+      lang === 'en' ? '1 of the replies did not come from a phone number' : '1 ответ пришёл не с номера телефона',
+    );
     await shoot(page, `settings-providers-sync-${lang}`);
 
     // The contact is revoked with the Twilio message as its evidence.

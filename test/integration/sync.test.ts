@@ -77,9 +77,11 @@ describe('provider sync: Twilio', () => {
     await grantPaper(t.call, '+79120000001', 'sms', t.form);
     const stop = twilio.addInbound({ from: '+79120000001', to: FROM, body: 'Стоп' });
     twilio.addInbound({ from: '+79120000002', to: FROM, body: 'Здравствуйте, вы открыты в воскресенье?' });
+    // A message from an operator's name, not a number (and not a STOP): kept among the replies for no customer, and counted.
+    twilio.addInbound({ from: 'MegaFon', to: FROM, body: 'Баланс: 120 руб.' });
 
     const first = await t.call('providers.sync', { provider: 'tw' });
-    expect(line(first, 'tw')).toMatchObject({ kind: 'twilio', inbound: 2, optOuts: 1, confirmations: 0, statuses: 0, error: null });
+    expect(line(first, 'tw')).toMatchObject({ kind: 'twilio', inbound: 3, optOuts: 1, confirmations: 0, statuses: 0, notFromNumber: 1, error: null });
     expect(JSON.parse(line(first, 'tw').cursor!)).toEqual({ after: clock.now() });
     expect(await cell(t.call, '+79120000001')).toBe('revoked');
     const page = await t.call('contacts.get', { phone: '+79120000001' });
@@ -89,10 +91,17 @@ describe('provider sync: Twilio', () => {
 
     const events = (await t.call('audit.verify', {})).events;
     const second = await t.call('providers.sync', {});
-    expect(line(second, 'tw')).toMatchObject({ inbound: 0, optOuts: 0, statuses: 0, error: null, cursor: line(first, 'tw').cursor });
+    expect(line(second, 'tw')).toMatchObject({
+      inbound: 0,
+      optOuts: 0,
+      statuses: 0,
+      notFromNumber: 0,
+      error: null,
+      cursor: line(first, 'tw').cursor,
+    });
     expect((await t.call('audit.verify', {})).events).toBe(events);
     expect((await t.call('providers.list', {})).providers.find((p) => p.name === 'tw')!.sync).toMatchObject({
-      totals: { inbound: 2, optOuts: 1, confirmations: 0, statuses: 0 },
+      totals: { inbound: 3, optOuts: 1, confirmations: 0, statuses: 0, notFromNumber: 1 },
       error: null,
     });
     // The next plan leaves the revoked number out.

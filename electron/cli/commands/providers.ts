@@ -131,7 +131,11 @@ const commands: Command[] = [
             .map((p) =>
               p.error
                 ? `${p.name} (${p.kind}): stopped — ${p.error.code} ${p.error.message}; the next sync starts from the same place`
-                : `${p.name} (${p.kind}): ${p.inbound} replies, ${p.optOuts} opt-outs, ${p.confirmations} confirmations, ${p.statuses} delivery results`,
+                : `${p.name} (${p.kind}): ${p.inbound} replies, ${p.optOuts} opt-outs, ${p.confirmations} confirmations, ${p.statuses} delivery results${
+                    p.notFromNumber
+                      ? `; ${p.notFromNumber} ${p.notFromNumber === 1 ? 'reply' : 'replies'} not from a phone number (kept, for no customer)`
+                      : ''
+                  }`,
             )
             .join('\n')
         : 'no providers to sync',

@@ -84,7 +84,7 @@ export interface ProviderSyncOptions {
   onInternalError?: ((err: unknown) => void) | undefined;
 }
 
-const zero = (): SyncCounts => ({ inbound: 0, optOuts: 0, confirmations: 0, statuses: 0 });
+const zero = (): SyncCounts => ({ inbound: 0, optOuts: 0, confirmations: 0, statuses: 0, notFromNumber: 0 });
 
 // Network failures: the provider (or this machine's connection) cannot be reached.
 const UNREACHABLE = /^(E[A-Z]+|UND_ERR_.*|NETWORK|ERR_.*|CERT_.*|DEPTH_.*|SELF_SIGNED.*|UNABLE_TO_.*)$/;
@@ -426,10 +426,11 @@ export class ProviderSync {
             at: iso(at),
             providerId: s.providerMessageId.slice(0, 200),
           }),
-          { source: `${provider} (${kind}) message ${s.providerMessageId}`.slice(0, 500) },
+          { source: `${provider} (${kind}) message ${s.providerMessageId}`.slice(0, 500), fromAnySender: true },
         );
         if (r.duplicate) return;
         counts.inbound++;
+        if (r.noteSaid?.key === 'inbound.notFromNumber') counts.notFromNumber++;
         if (r.classified === 'opt_out' && r.events.length) counts.optOuts++;
         if (r.classified === 'confirm' && r.events.length) counts.confirmations++;
         return;

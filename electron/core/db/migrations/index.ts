@@ -17,6 +17,7 @@ import { m0015 } from './0015_changed_at_by_repo';
 import { m0016 } from './0016_listed_status';
 import { m0017 } from './0017_revocations_by_time';
 import { m0018 } from './0018_quality_limit_code';
+import { m0019 } from './0019_sync_not_from_number';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -63,6 +64,7 @@ export const migrations: readonly Migration[] = [
   m0016,
   m0017,
   m0018,
+  m0019,
 ];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */

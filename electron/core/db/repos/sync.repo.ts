@@ -21,6 +21,8 @@ export interface SyncCounts {
   optOuts: number;
   confirmations: number;
   statuses: number;
+  /** Of the replies, those not from a phone number (an operator's or a service's name): kept, linked to no customer. */
+  notFromNumber: number;
 }
 
 interface Row {
@@ -35,6 +37,7 @@ interface Row {
   opt_outs: number;
   confirmations: number;
   statuses: number;
+  not_from_number: number;
   error_code: string | null;
   error_message: string | null;
 }
@@ -47,7 +50,7 @@ const toRecord = (r: Row): SyncStateRecord => ({
   statusAfter: r.status_after,
   syncedAt: r.synced_at,
   attemptedAt: r.attempted_at,
-  totals: { inbound: r.inbound, optOuts: r.opt_outs, confirmations: r.confirmations, statuses: r.statuses },
+  totals: { inbound: r.inbound, optOuts: r.opt_outs, confirmations: r.confirmations, statuses: r.statuses, notFromNumber: r.not_from_number },
   error: r.error_code !== null && r.error_message !== null ? { code: r.error_code, message: r.error_message } : null,
 });
 
@@ -89,8 +92,8 @@ export class SyncRepo {
     const ok = 'cursor' in s.outcome;
     this.db
       .prepare(
-        `INSERT INTO provider_sync (provider, kind, cursor, status_after, synced_at, attempted_at, inbound, opt_outs, confirmations, statuses, error_code, error_message)
-         VALUES (@provider, @kind, @cursor, @statusAfter, @syncedAt, @at, @inbound, @optOuts, @confirmations, @statuses, @errorCode, @errorMessage)
+        `INSERT INTO provider_sync (provider, kind, cursor, status_after, synced_at, attempted_at, inbound, opt_outs, confirmations, statuses, not_from_number, error_code, error_message)
+         VALUES (@provider, @kind, @cursor, @statusAfter, @syncedAt, @at, @inbound, @optOuts, @confirmations, @statuses, @notFromNumber, @errorCode, @errorMessage)
          ON CONFLICT (provider) DO UPDATE SET
            cursor = CASE WHEN provider_sync.kind <> excluded.kind THEN excluded.cursor WHEN @ok THEN excluded.cursor ELSE provider_sync.cursor END,
            synced_at = CASE WHEN provider_sync.kind <> excluded.kind OR @ok THEN excluded.synced_at ELSE provider_sync.synced_at END,
@@ -98,6 +101,7 @@ export class SyncRepo {
            opt_outs = CASE WHEN provider_sync.kind <> excluded.kind THEN 0 ELSE provider_sync.opt_outs END + @optOuts,
            confirmations = CASE WHEN provider_sync.kind <> excluded.kind THEN 0 ELSE provider_sync.confirmations END + @confirmations,
            statuses = CASE WHEN provider_sync.kind <> excluded.kind THEN 0 ELSE provider_sync.statuses END + @statuses,
+           not_from_number = CASE WHEN provider_sync.kind <> excluded.kind THEN 0 ELSE provider_sync.not_from_number END + @notFromNumber,
            kind = excluded.kind,
            status_after = excluded.status_after,
            attempted_at = excluded.attempted_at,

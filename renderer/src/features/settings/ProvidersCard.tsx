@@ -189,6 +189,11 @@ function SyncCell({ provider }: { provider: Provider }) {
           statuses: t('providers.sync.statuses', { count: totals.statuses }),
         })}
       </Text>
+      {totals.notFromNumber > 0 && (
+        <Text size="xs" c="orange.8" data-testid="sync-not-from-number" data-count={totals.notFromNumber}>
+          {t('providers.sync.notFromNumber', { count: totals.notFromNumber })}
+        </Text>
+      )}
       {last && !last.error && (
         <Text size="xs" c="teal.8" data-testid="sync-result">
           {t('providers.sync.justNow', {
