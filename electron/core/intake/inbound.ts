@@ -88,119 +88,118 @@ export function receiveInbound(
     };
     const who = contact ? { contactId: contact.id } : { phone: input.from };
 
+    // Not from a number: kept with a note, nothing done for anyone (the switch below takes no case).
     if (notFromNumber) note = said('inbound.notFromNumber');
-    else
-      switch (c.intent) {
-        case 'opt_out': {
-          const revoke = (target: { contactId: number } | { phone: string }) =>
-            record({
-              ...target,
-              channel: input.channel,
-              purpose: 'marketing',
-              action: 'revoke',
-              method: 'inbound_keyword',
-              occurredAt: iso(at),
-              staff: input.staff,
-              evidence,
-            });
-          const r = revoke(who);
-          contact = r.contact.id ? (ctx.contacts.get(r.contact.id) ?? contact) : contact;
-          // The person asked, not the number: a STOP from any of a merged person's numbers revokes on all of them (the
-          // primary that campaigns reach, and its other numbers), each event naming this very message as its evidence.
-          for (const other of contact ? otherNumbersOfPerson(ctx, contact) : []) revoke({ contactId: other.id });
-          break;
-        }
-        case 'opt_in': {
-          const form = c.formCode ? ctx.forms.byCode(c.formCode) : undefined;
-          if (c.formCode && !form) {
-            note = said('inbound.noForm', { code: c.formCode });
-            break;
-          }
-          if (form && !form.channels.includes(input.channel)) {
-            note = said('inbound.formChannel', { code: form.code, channel: input.channel });
-            break;
-          }
-          // The wording names what the customer agreed to; a bare START agrees to marketing on this channel.
-          const purposes: Purpose[] = form ? form.purposes : ['marketing'];
-          for (const purpose of purposes) {
-            const r = record({
-              ...who,
-              channel: input.channel,
-              purpose,
-              action: 'grant',
-              method: form ? 'qr_keyword' : 'inbound_keyword',
-              occurredAt: iso(at),
-              staff: input.staff,
-              evidence: { ...evidence, ...(form ? { formVersionId: form.id } : {}) },
-            });
-            if (r.downgraded) note = r.downgraded.said;
-          }
-          break;
-        }
-        case 'confirm': {
-          if (!contact) break;
-          const cells = consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), at).filter(
-            (x) => x.channel === input.channel && x.status === 'pending',
-          );
-          // A YES to a win-back the shop sent (a claim or a lapsed consent it asked about): the question and this answer
-          // become the proof — a request naming the win-back, confirmed by this reply, both through the one append.
-          let winback = cells.length === 0 ? ctx.confirmations.openWinback(contact.id, input.channel, at) : undefined;
-          // A STOP after the question declined it: the win-back is closed, and a YES now does not undo the opt-out (the
-          // customer may send START, an opt-in of its own). A win-back only asks about a claim or a lapsed consent, so a
-          // marketing cell that reads revoked now was revoked after the question.
-          if (winback && revokedMarketing(ctx, contact, input.channel, at)) {
-            winback = undefined;
-            note = said('inbound.winbackDeclined');
-            break;
-          }
-          if (winback) {
-            record({
-              contactId: contact.id,
-              channel: input.channel,
-              purpose: 'marketing',
-              action: 'request',
-              method: 'inbound_keyword',
-              occurredAt: iso(at),
-              staff: input.staff,
-              evidence: {
-                ...evidence,
-                source: WINBACK_SOURCE,
-                note: storeSaid('note.winbackConfirmation', { id: winback.id, text: winback.text.slice(0, 400) }),
-              },
-            });
-            record({
-              contactId: contact.id,
-              channel: input.channel,
-              purpose: 'marketing',
-              action: 'confirm',
-              method: 'inbound_keyword',
-              occurredAt: iso(at),
-              staff: input.staff,
-              evidence,
-            });
-            break;
-          }
-          if (cells.length === 0) note = said('inbound.nothingPending');
-          for (const cell of cells)
-            record({
-              contactId: contact.id,
-              channel: cell.channel,
-              purpose: cell.purpose,
-              action: 'confirm',
-              method: 'inbound_keyword',
-              occurredAt: iso(at),
-              staff: input.staff,
-              evidence,
-            });
-          break;
-        }
-        case 'complaint':
-          if (contact)
-            ctx.inbound.insertComplaint({ contactId: contact.id, inboundMessageId: message.id, note: evidenceNote, at, recordedBy: actor });
-          break;
-        default:
-          break;
+    switch (notFromNumber ? null : c.intent) {
+      case 'opt_out': {
+        const revoke = (target: { contactId: number } | { phone: string }) =>
+          record({
+            ...target,
+            channel: input.channel,
+            purpose: 'marketing',
+            action: 'revoke',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence,
+          });
+        const r = revoke(who);
+        contact = r.contact.id ? (ctx.contacts.get(r.contact.id) ?? contact) : contact;
+        // The person asked, not the number: a STOP from any of a merged person's numbers revokes on all of them (the
+        // primary that campaigns reach, and its other numbers), each event naming this very message as its evidence.
+        for (const other of contact ? otherNumbersOfPerson(ctx, contact) : []) revoke({ contactId: other.id });
+        break;
       }
+      case 'opt_in': {
+        const form = c.formCode ? ctx.forms.byCode(c.formCode) : undefined;
+        if (c.formCode && !form) {
+          note = said('inbound.noForm', { code: c.formCode });
+          break;
+        }
+        if (form && !form.channels.includes(input.channel)) {
+          note = said('inbound.formChannel', { code: form.code, channel: input.channel });
+          break;
+        }
+        // The wording names what the customer agreed to; a bare START agrees to marketing on this channel.
+        const purposes: Purpose[] = form ? form.purposes : ['marketing'];
+        for (const purpose of purposes) {
+          const r = record({
+            ...who,
+            channel: input.channel,
+            purpose,
+            action: 'grant',
+            method: form ? 'qr_keyword' : 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence: { ...evidence, ...(form ? { formVersionId: form.id } : {}) },
+          });
+          if (r.downgraded) note = r.downgraded.said;
+        }
+        break;
+      }
+      case 'confirm': {
+        if (!contact) break;
+        const cells = consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), at).filter(
+          (x) => x.channel === input.channel && x.status === 'pending',
+        );
+        // A YES to a win-back the shop sent (a claim or a lapsed consent it asked about): the question and this answer
+        // become the proof — a request naming the win-back, confirmed by this reply, both through the one append.
+        let winback = cells.length === 0 ? ctx.confirmations.openWinback(contact.id, input.channel, at) : undefined;
+        // A STOP after the question declined it: the win-back is closed, and a YES now does not undo the opt-out (the
+        // customer may send START, an opt-in of its own). A win-back only asks about a claim or a lapsed consent, so a
+        // marketing cell that reads revoked now was revoked after the question.
+        if (winback && revokedMarketing(ctx, contact, input.channel, at)) {
+          winback = undefined;
+          note = said('inbound.winbackDeclined');
+          break;
+        }
+        if (winback) {
+          record({
+            contactId: contact.id,
+            channel: input.channel,
+            purpose: 'marketing',
+            action: 'request',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence: {
+              ...evidence,
+              source: WINBACK_SOURCE,
+              note: storeSaid('note.winbackConfirmation', { id: winback.id, text: winback.text.slice(0, 400) }),
+            },
+          });
+          record({
+            contactId: contact.id,
+            channel: input.channel,
+            purpose: 'marketing',
+            action: 'confirm',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence,
+          });
+          break;
+        }
+        if (cells.length === 0) note = said('inbound.nothingPending');
+        for (const cell of cells)
+          record({
+            contactId: contact.id,
+            channel: cell.channel,
+            purpose: cell.purpose,
+            action: 'confirm',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence,
+          });
+        break;
+      }
+      case 'complaint':
+        if (contact) ctx.inbound.insertComplaint({ contactId: contact.id, inboundMessageId: message.id, note: evidenceNote, at, recordedBy: actor });
+        break;
+      default:
+        break;
+    }
     appendAudit(ctx, actor, 'inbound.received', `inbound:${message.id}`, { intent: c.intent, events: events.map((e) => e.id) });
     return {
       messageId: message.id,
