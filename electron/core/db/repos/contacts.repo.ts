@@ -495,9 +495,12 @@ export class ContactsRepo {
 
   /** The contact for a number even when removed: its past consents stay provable. */
   getByPhoneIncludingRemoved(phone: string): ContactRecord | undefined {
-    const r = this.db.prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone = ?`).get(phone);
+    // Kept prepared: every status lookup by number asks this first.
+    const r = (this.byPhoneAnyStmt ??= this.db.prepare<[string], ContactRow>(`SELECT ${COLUMNS} FROM contacts WHERE phone = ?`)).get(phone);
     return r ? toRecord(r) : undefined;
   }
+
+  private byPhoneAnyStmt: Statement<[string], ContactRow> | undefined;
 
   /**
    * Add a contact (indexed for search unless `index` is false: bulk loads index a whole id range at once with
