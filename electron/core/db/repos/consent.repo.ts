@@ -292,7 +292,7 @@ export class ConsentRepo {
    * nothing read back, the contacts not written again.
    */
   insertFirstStates(cells: readonly StateRecord[]): void {
-    for (const s of cells) this.insertStateStmt.run(s.contactId, s.channel, s.purpose, s.status, s.since, s.expiresAt, s.lastEventSeq);
+    this.insertStates(cells);
     if (cells.length > 0) this.contactsChanged();
   }
 
@@ -423,8 +423,9 @@ export class ConsentRepo {
 
   /**
    * Insert projection cells (of only the contacts in `only`, when given), in their order, {@link STATE_BLOCK} to a
-   * statement: a rebuild filling an empty projection inserts every cell of the register, and running the one-row
-   * INSERT once per cell cost more in the calls into SQLite than in the inserts. The rest go one by one.
+   * statement: a rebuild filling an empty projection inserts every cell of the register, and an import the first cells
+   * of its new contacts; running the one-row INSERT once per cell cost more in the calls into SQLite than in the
+   * inserts. The rest go one by one.
    */
   private insertStates(cells: readonly StateRecord[], only?: ReadonlySet<number>): void {
     const block = (this.insertStatesStmt ??= this.db.prepare<unknown[]>(
