@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { scopedBackend } from '../support/backend';
 import { importFile, runImport, writeFile } from '../support/imports';
@@ -51,11 +52,31 @@ describe('a large import builds the list orders once', () => {
     const defer = contacts.deferListOrders.bind(contacts);
     const indexNames = () => (deferred.read.schema() as { type: string; name: string }[]).filter((r) => r.type === 'index').map((r) => r.name);
     let dropped: string[] = [];
+    // How the connection sorts while it builds them (short runs, helper threads on a machine with more than one core),
+    // and what it is set to again after.
+    const db = deferred.t.backend.ctx.db;
+    const sorting = () => ({ cache: db.pragma('cache_size', { simple: true }), threads: db.pragma('threads', { simple: true }) });
+    const usual = sorting();
+    const built: { sql: string; cache: unknown; threads: unknown }[] = [];
+    let around: ReturnType<typeof sorting>[] = [];
     const spy = vi.spyOn(contacts, 'deferListOrders').mockImplementation(() => {
       const before = indexNames();
       const build = defer();
       dropped = before.filter((n) => !indexNames().includes(n));
-      return build;
+      return () => {
+        const exec = Object.getPrototypeOf(db).exec as typeof db.exec;
+        const watch = vi.spyOn(db, 'exec').mockImplementation((sql: string) => {
+          built.push({ sql, ...sorting() });
+          return exec.call(db, sql);
+        });
+        const was = sorting();
+        try {
+          build();
+        } finally {
+          watch.mockRestore();
+        }
+        around = [was, sorting()];
+      };
     });
     // The other register threads each contact into the orders as it comes (the decision answered "no").
     vi.spyOn(rowByRow.t.backend.ctx.contacts, 'deferListOrders').mockImplementation(() => () => undefined);
@@ -64,6 +85,12 @@ describe('a large import builds the list orders once', () => {
     const b = await importFile(rowByRow.t, writeFile(rowByRow.t, 'crm.csv', file(ROWS)), { dryRun: false });
     expect(spy).toHaveBeenCalledTimes(1);
     expect(dropped.sort()).toEqual(['contacts_active_name', 'contacts_active_phone', 'contacts_active_sms_listed', 'contacts_active_wa_listed']);
+    expect(built.map((b) => /^CREATE INDEX (\w+)/.exec(b.sql)?.[1]).sort()).toEqual(dropped);
+    for (const b of built) expect(b).toMatchObject({ cache: -2000, threads: availableParallelism() > 1 ? Math.min(4, availableParallelism()) : 0 });
+    // Put back as the import had them (its own page cache), and the connection's usual ones once it is over.
+    expect(around[1]).toEqual(around[0]);
+    expect(around[0]!.cache).not.toBe(-2000);
+    expect(sorting()).toEqual(usual);
     expect(a.created).toBe(ROWS);
     expect({ ...a, batch: 0, reportFileId: '' }).toEqual({ ...b, batch: 0, reportFileId: '' });
     expect(deferred.read.schema()).toEqual(schema);
