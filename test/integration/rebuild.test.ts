@@ -93,6 +93,29 @@ describe('projection rebuild: the list columns', () => {
     expect(read.cells()).toEqual(before.cells);
   });
 
+  it('a write that moves several cells of a contact writes the contact once, with what a rebuild would set', async () => {
+    const { t, db, read } = await shop();
+    db.exec(
+      'CREATE TEMP TABLE written (id INTEGER); CREATE TEMP TRIGGER count_writes AFTER UPDATE ON main.contacts BEGIN INSERT INTO written VALUES (NEW.id); END',
+    );
+    // A later file says yes to marketing for 40 of them: both channels' cells move (SMS again, WhatsApp for the first
+    // time), from one row each.
+    const rows = Array.from({ length: 40 }, (_, i) => `Клиент ${i},${phone(i + 1)},yes,2026-05-${String(10 + (i % 9)).padStart(2, '0')}`);
+    await importFile(t, writeFile(t, 'both.csv', ['Name,Phone,Consent,Consent date', ...rows].join('\n')), { dryRun: false });
+    const writes = db.prepare('SELECT id, count(*) AS n FROM written GROUP BY id ORDER BY id').all() as { id: number; n: number }[];
+    // (The first, who opted out of SMS in shop(), keeps that answer: a file's yes does not undo an opt-out.)
+    expect(writes.map((w) => w.id)).toEqual(Array.from({ length: 39 }, (_, i) => i + 2));
+    expect(writes.filter((w) => w.n !== 1)).toEqual([]);
+    const cells = read.cells() as { contact_id: number; channel: string }[];
+    expect(cells.filter((c) => c.contact_id <= 40 && c.channel === 'whatsapp').length).toBeGreaterThanOrEqual(40);
+    // What they hold is what a rebuild works out from their cells: it finds nothing to write.
+    const columns = read.columns();
+    db.exec('DELETE FROM written');
+    expect(await t.call('register.rebuildProjection', {})).toEqual({ cells: cells.length, changed: 0 });
+    expect(read.columns()).toEqual(columns);
+    expect(db.prepare('SELECT count(*) FROM written').pluck().get()).toBe(0);
+  });
+
   it('the dropped indexes come back with a rolled-back transaction', async () => {
     const { t, db, read } = await shop();
     const schema = read.schema();

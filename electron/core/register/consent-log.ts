@@ -169,11 +169,15 @@ export class ConsentLogWriter {
     }
     for (const e of this.unsettled) this.ctx.consent.insertEvent(e);
     this.ctx.consent.insertFirstStates(firstCells);
+    // The other cells, each folded from its events (all of them in this flush for a fresh contact, else read back),
+    // written together: each contact's list columns once, however many of its cells moved.
+    const cells: StateRecord[] = [];
     for (const c of this.touched.values()) {
       if (c.fresh && writeNew) continue;
-      if (c.fresh) this.ctx.consent.upsertState({ contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(c.events) });
-      else refreshCell(this.ctx, c.contactId, c.channel, c.purpose);
+      const events = c.fresh ? c.events : this.ctx.consent.foldableForKey(c.contactId, c.channel, c.purpose);
+      cells.push({ contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(events) });
     }
+    this.ctx.consent.writeStates(cells);
     this.touched.clear();
     for (const id of this.formsUsed) this.ctx.forms.markUsed(id, this.recordedAt);
     this.formsUsed.clear();

@@ -9,7 +9,7 @@ import type {
 } from '../../../../shared/domain/consent/types';
 import type { Evidence } from '../../../../shared/contract/api';
 import type { PolicyPackId } from '../../../../shared/domain/policy/policy';
-import { EXPIRING, FOREVER, LISTED_CODE, listedCell, listedColumns, personalDataUntil } from '../../../../shared/domain/consent/listed';
+import { EXPIRING, FOREVER, LISTED_CODE, listedColumns } from '../../../../shared/domain/consent/listed';
 import { consentKey } from '../../../../shared/domain/consent/fold';
 import type { Db } from '../open';
 import { deferIndexes } from './statements';
@@ -157,12 +157,7 @@ export class ConsentRepo {
   private readonly contactStatesStmt;
   private readonly insertStateStmt;
   private readonly proofStmt;
-  private readonly stateSinceStmt;
-  private readonly raiseChangedStmt;
-  private readonly recomputeChangedStmt;
   private eventByIdStmt: Statement<[number], EventRow> | undefined;
-  private readonly listedStmts = new Map<string, Statement<[Record<string, number | null>]>>();
-  private pdCellsStmt: Statement<[number], { status: ConsentStatus; expiresAt: number | null }> | undefined;
 
   /** `contactsChanged`: told when a write here changed contacts rows (the list forgets what it worked out). */
   constructor(
@@ -188,16 +183,6 @@ export class ConsentRepo {
     );
     this.insertStateStmt = db.prepare(
       'INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.stateSinceStmt = db
-      .prepare<[number, Channel, Purpose], number | null>('SELECT since FROM consent_state WHERE contact_id = ? AND channel = ? AND purpose = ?')
-      .pluck();
-    this.raiseChangedStmt = db.prepare<[number, number, number]>(
-      'UPDATE contacts SET consent_changed_at = ? WHERE id = ? AND consent_changed_at < ?',
-    );
-    this.recomputeChangedStmt = db.prepare<[{ id: number }]>(
-      `UPDATE contacts SET consent_changed_at = coalesce((SELECT max(since) FROM consent_state WHERE contact_id = @id), 0)
-       WHERE id = @id AND consent_changed_at IS NOT coalesce((SELECT max(since) FROM consent_state WHERE contact_id = @id), 0)`,
     );
     this.proofStmt = db.prepare<[number], { method: ConsentMethod; evidence: string; form_version_id: number | null }>(
       'SELECT method, evidence, form_version_id FROM consent_events WHERE id = ?',
@@ -266,25 +251,52 @@ export class ConsentRepo {
     return this.contactEventsStmt.all(contactId, knownAt).map(toEvent);
   }
 
-  /**
-   * Write one projection cell, and keep its contact's last consent change (`contacts.consent_changed_at`, the latest
-   * `since` of its cells, which the list sorts and filters by): raised when the cell's `since` is later, recomputed
-   * only when it moves back (a backdated event that changed the answer).
-   */
+  /** Write one projection cell, and what the list keeps of its contact (see {@link writeStates}). */
   upsertState(s: StateRecord): void {
-    const was = this.stateSinceStmt.get(s.contactId, s.channel, s.purpose);
-    this.upsertStateStmt.run(s);
-    const back = was !== undefined && was !== null && (s.since === null || s.since < was);
-    if (s.purpose === 'marketing' || s.purpose === 'personal_data') {
-      // What the list shows changes with these cells: written with the raise, in one write of the contact.
-      const listed = s.purpose === 'marketing' ? this.listedStatement(s.channel) : this.listedStatement('personal_data');
-      const values =
-        s.purpose === 'marketing' ? listedCell(s) : { code: personalDataUntil((this.pdCellsStmt ??= this.pdCells()).all(s.contactId)), until: null };
-      listed.run({ id: s.contactId, raise: back || s.since === null ? 0 : s.since, code: values.code, until: values.until });
-    } else if (!back && s.since !== null) this.raiseChangedStmt.run(s.since, s.contactId, s.since);
-    if (back) this.recomputeChangedStmt.run({ id: s.contactId });
-    this.contactsChanged();
+    this.writeStates([s]);
   }
+
+  /**
+   * Write projection cells (each one's events folded by the caller), then, once per contact, what the list keeps of its
+   * consent: its last consent change (`contacts.consent_changed_at`, the latest `since` of its cells, which the list
+   * sorts and filters by) and the list columns, worked out by the domain (listedColumns in consent/listed.ts) from all
+   * its cells as they now stand, as a rebuild works them out. A grant that touches three cells of a contact writes the
+   * contact once, and only the column groups that moved: its entries in the list's other indexes stay where they are.
+   */
+  writeStates(cells: readonly StateRecord[]): void {
+    if (cells.length === 0) return;
+    const contacts = new Set<number>();
+    for (const s of cells) {
+      this.upsertStateStmt.run(s);
+      contacts.add(s.contactId);
+    }
+    const ids = JSON.stringify([...contacts]);
+    const stored = (this.cellsInOrderStmt ??= this.db
+      .prepare<[string], StateTuple>(
+        `SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state
+         WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id`,
+      )
+      .raw())
+      .all(ids)
+      .map(([contactId, channel, purpose, status, since, expiresAt, lastEventSeq]) => ({
+        contactId,
+        channel,
+        purpose,
+        status,
+        since,
+        expiresAt,
+        lastEventSeq,
+      }));
+    const rows = (this.listedRowsOfStmt ??= this.db
+      .prepare<[string], ListedRow>(
+        `SELECT id, ${LISTED_ROW_COLUMNS.join(', ')} FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .raw()).all(ids);
+    this.writeListed(rows, stored);
+  }
+
+  private cellsInOrderStmt: Statement<[string], StateTuple> | undefined;
+  private listedRowsOfStmt: Statement<[string], ListedRow> | undefined;
 
   /**
    * Write the first projection cells of contacts that had none, whose last consent change and listed columns were set
@@ -294,36 +306,6 @@ export class ConsentRepo {
   insertFirstStates(cells: readonly StateRecord[]): void {
     this.insertStates(cells);
     if (cells.length > 0) this.contactsChanged();
-  }
-
-  /** The personal-data cells of a contact (either channel). */
-  private pdCells() {
-    return this.db.prepare<[number], { status: ConsentStatus; expiresAt: number | null }>(
-      "SELECT status, expires_at AS expiresAt FROM consent_state WHERE contact_id = ? AND purpose = 'personal_data'",
-    );
-  }
-
-  /**
-   * Raise a contact's last consent change to @raise and set what the list shows of a channel's marketing (@code and
-   * @until) or of its personal-data consent (@code: until when), writing the contact only when something moves.
-   */
-  private listedStatement(of: Channel | 'personal_data'): Statement<[Record<string, number | null>]> {
-    let stmt = this.listedStmts.get(of);
-    if (!stmt) {
-      const set =
-        of === 'personal_data'
-          ? { sql: 'pd_until = @code', moved: 'pd_until IS NOT @code' }
-          : {
-              sql: `${LISTED_COLUMNS[of].code} = @code, ${LISTED_COLUMNS[of].until} = @until`,
-              moved: `${LISTED_COLUMNS[of].code} IS NOT @code OR ${LISTED_COLUMNS[of].until} IS NOT @until`,
-            };
-      stmt = this.db.prepare<[Record<string, number | null>]>(
-        `UPDATE contacts SET consent_changed_at = max(consent_changed_at, @raise), ${set.sql}
-         WHERE id = @id AND (consent_changed_at < @raise OR ${set.moved})`,
-      );
-      this.listedStmts.set(of, stmt);
-    }
-    return stmt;
   }
 
   /** One event by id. */
@@ -470,14 +452,23 @@ export class ConsentRepo {
     const rows = (this.listedRowsStmt ??= this.db
       .prepare<[number, number], ListedRow>(`SELECT id, ${LISTED_ROW_COLUMNS.join(', ')} FROM contacts WHERE id BETWEEN ? AND ? ORDER BY id`)
       .raw()).all(lo, hi);
+    return this.writeListed(rows, inOrder);
+  }
+
+  /**
+   * Write what the list keeps of the contacts of `rows` (their stored listed columns, by id) from `cells` (all their
+   * projection cells, by contact id): compared with each contact's columns, and written only where they differ — and
+   * then only the column groups that moved. Returns how many contacts were written.
+   */
+  private writeListed(rows: readonly ListedRow[], cells: readonly StateRecord[]): number {
     let k = 0;
     let wrote = 0;
     for (const row of rows) {
       const id = row[0];
-      while (k < inOrder.length && inOrder[k]!.contactId < id) k++;
+      while (k < cells.length && cells[k]!.contactId < id) k++;
       const from = k;
-      while (k < inOrder.length && inOrder[k]!.contactId === id) k++;
-      const l = listedColumns(inOrder, from, k);
+      while (k < cells.length && cells[k]!.contactId === id) k++;
+      const l = listedColumns(cells, from, k);
       const values: ListedRow = [
         id,
         l.changedAt,
