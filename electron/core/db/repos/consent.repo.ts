@@ -293,6 +293,8 @@ export class ConsentRepo {
       )
       .raw()).all(ids);
     this.writeListed(rows, stored);
+    // The cells moved even where the list columns did not: what the list worked out from the register is forgotten.
+    this.contactsChanged();
   }
 
   private cellsInOrderStmt: Statement<[string], StateTuple> | undefined;
