@@ -278,15 +278,7 @@ export class ConsentRepo {
       )
       .raw())
       .all(ids)
-      .map(([contactId, channel, purpose, status, since, expiresAt, lastEventSeq]) => ({
-        contactId,
-        channel,
-        purpose,
-        status,
-        since,
-        expiresAt,
-        lastEventSeq,
-      }));
+      .map(stateOf);
     const rows = (this.listedRowsOfStmt ??= this.db
       .prepare<[string], ListedRow>(
         `SELECT id, ${LISTED_ROW_COLUMNS.join(', ')} FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
@@ -557,26 +549,17 @@ export class ConsentRepo {
     this.contactsChanged();
   }
 
-  private rangeStatesStmt:
-    Statement<[number, number], [number, Channel, Purpose, ConsentStatus, number | null, number | null, number | null]> | undefined;
+  private rangeStatesStmt: Statement<[number, number], StateTuple> | undefined;
 
   /** Projection cells of contacts with ids in [lo, hi]. */
   statesForContactRange(lo: number, hi: number): StateRecord[] {
     return (this.rangeStatesStmt ??= this.db
-      .prepare<[number, number], [number, Channel, Purpose, ConsentStatus, number | null, number | null, number | null]>(
+      .prepare<[number, number], StateTuple>(
         'SELECT contact_id, channel, purpose, status, since, expires_at, last_event_id FROM consent_state WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, channel, purpose',
       )
       .raw())
       .all(lo, hi)
-      .map(([contactId, channel, purpose, status, since, expiresAt, lastEventSeq]) => ({
-        contactId,
-        channel,
-        purpose,
-        status,
-        since,
-        expiresAt,
-        lastEventSeq,
-      }));
+      .map(stateOf);
   }
 
   /** Events with ids in [first, last], in order (an import batch's own events are one such range). */
@@ -629,6 +612,11 @@ interface StateRow {
   since: number | null;
   expires_at: number | null;
   last_event_id: number | null;
+}
+
+/** A projection cell read as an array (a raw statement), in consent_state's column order. */
+function stateOf([contactId, channel, purpose, status, since, expiresAt, lastEventSeq]: StateTuple): StateRecord {
+  return { contactId, channel, purpose, status, since, expiresAt, lastEventSeq };
 }
 
 function toState(r: StateRow): StateRecord {
