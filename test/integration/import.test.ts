@@ -55,6 +55,41 @@ describe('reading real files', () => {
     expect(contacts.contacts.map((c) => c.name).sort()).toEqual(['Анна Смирнова', 'Пётр Иванов']);
   });
 
+  // Found while testing the import's reading thread: Russian Excel saves "CSV (comma delimited)" in Windows-1251, and
+  // a CRM export with English headers and Russian names was read as ISO-8859-1 ("Èâàí"), its "нет" unreadable.
+  it('reads Windows-1251 under English headers as Cyrillic, and a Western European file as Latin', async () => {
+    const t = setup();
+    // As the CRM writes them: Latin headers and tags, Russian and Latin names side by side.
+    const first = ['Иван', 'John', 'Сергей', 'Алексей', 'Mary', 'Ольга'];
+    const last = ['Иванов', 'Петрова', 'Smith', 'Попова', 'Кузнецова', 'Brown'];
+    const cities = ['Москва', 'Екатеринбург', 'Санкт-Петербург', 'Новосибирск'];
+    const ru = ['Customer ID,First Name,Last Name,Phone,Email,City,Tags,SMS Consent'];
+    for (let i = 0; i < 2000; i++)
+      ru.push(
+        `C${i},${first[i % 6]},${last[i % 5]},8 (910) ${String(i)
+          .padStart(7, '0')
+          .replace(
+            /(\d{3})(\d{2})(\d{2})/,
+            '$1-$2-$3',
+          )},user${i}@example.com,${cities[i % 4]},"vip, newsletter",${['yes', 'no', 'unsubscribed'][i % 3]}`,
+      );
+    const cyr = await inspect(t, writeFile(t, 'ru.csv', iconv.encode(ru.join('\r\n'), 'windows-1251')));
+    expect(cyr.encoding).toBe('windows-1251');
+    expect(cyr.sample[0]?.slice(1, 6)).toEqual(['Иван', 'Иванов', '8 (910) 000-00-00', 'user0@example.com', 'Москва']);
+    // English names, the consent and its source in Russian.
+    const en = ['Name,Phone,SMS consent,Source'];
+    for (let i = 0; i < 500; i++) en.push(`Client ${i},+7912${String(i).padStart(7, '0')},${i % 2 ? 'да' : 'нет'},анкета`);
+    const mixed = await inspect(t, writeFile(t, 'en.csv', iconv.encode(en.join('\r\n'), 'windows-1251')));
+    expect(mixed.encoding).toBe('windows-1251');
+    expect(mixed.sample[0]?.slice(2)).toEqual(['нет', 'анкета']);
+    const western = ['Name,Phone,City'];
+    const people = ['François Müller', 'José Gonçalves', 'Åsa Ångström', 'Zoë Dubois', 'Jürgen Weiß', 'Inês Sá'];
+    for (let i = 0; i < 300; i++) western.push(`${people[i % 6]},+4930${String(i).padStart(7, '0')},${['Köln', 'São Paulo', 'Malmö'][i % 3]}`);
+    const latin = await inspect(t, writeFile(t, 'de.csv', iconv.encode(western.join('\r\n'), 'windows-1252')));
+    expect(latin.encoding).not.toBe('windows-1251');
+    expect(latin.sample[0]?.slice(0, 1)).toEqual(['François Müller']);
+  });
+
   it.each([
     [',', 'a,b'],
     [';', 'a;b'],

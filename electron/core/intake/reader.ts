@@ -137,9 +137,35 @@ function detectEncoding(head: Buffer): { encoding: string; bom: boolean } {
   const guesses = chardet.analyse(head);
   const known = ['windows-1251', 'KOI8-R', 'ISO-8859-5', 'IBM866', 'windows-1252', 'ISO-8859-1', 'windows-1250', 'ISO-8859-2'];
   const best = guesses.find((g) => known.includes(g.name));
-  // Cyrillic exports from Windows are by far the most common non-UTF-8 files our shops meet.
-  const name = best?.name ?? 'windows-1251';
+  // Cyrillic exports from Windows are by far the most common non-UTF-8 files our shops meet. chardet weighs the whole
+  // sample, so in a CRM export of mostly Latin letters and digits it can take the Russian words for Latin-1; whole
+  // words of letters Windows-1251 gives to Cyrillic are not Latin text, and then the file is Windows-1251.
+  const latin = best && ['windows-1252', 'ISO-8859-1', 'windows-1250', 'ISO-8859-2'].includes(best.name);
+  const name = !best || (latin && mostlyCyrillicWords(head)) ? 'windows-1251' : best.name;
   return { encoding: name.toLowerCase().replace('ibm866', 'cp866'), bom: false };
+}
+
+/**
+ * Whether most bytes above ASCII stand in runs of three or more that Windows-1251 reads as Cyrillic letters (А–я, Ё,
+ * ё): a Russian word is such a run, while Western European text in Latin-1 has an accented letter here and there among
+ * ASCII ones ("Müller", "São Paulo", "Ångström") and almost never three in a row.
+ */
+function mostlyCyrillicWords(bytes: Buffer): boolean {
+  const letter = (b: number): boolean => b >= 0xc0 || b === 0xa8 || b === 0xb8;
+  let high = 0;
+  let inWords = 0;
+  let run = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const b = i < bytes.length ? bytes[i]! : 0;
+    if (b >= 0x80) high++;
+    if (letter(b)) {
+      run++;
+      continue;
+    }
+    if (run >= 3) inWords += run;
+    run = 0;
+  }
+  return high > 0 && inWords >= high * 0.6;
 }
 
 /** Strip a BOM the decoder left at the start of the text. */
