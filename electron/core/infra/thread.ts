@@ -6,6 +6,9 @@ import type { ErrorCode } from '../../../shared/contract/errors';
 import type { MessageKey } from '../../../shared/contract/messages.en';
 import type { SaidParams } from '../../../shared/contract/said';
 
+/** The young generation of a thread whose heap is capped, in MB. */
+const YOUNG_GENERATION_MB = 16;
+
 /**
  * Start a worker thread on `entry`. The built app's entries are JavaScript and start as they are; run from the source
  * (the CLI, the browser host, the tests) an entry is TypeScript, and the thread first registers tsx, as bin/optin.js
@@ -13,8 +16,11 @@ import type { SaidParams } from '../../../shared/contract/said';
  */
 export function startThread(entry: URL, workerData: unknown, options: { heapMb?: number } = {}): Worker {
   // A cap on the thread's heap also makes its collector keep it small: without one, the reading thread of a million-row
-  // import let some 80 MB of garbage build up before collecting it (test/bench/import.bench.ts, peak memory).
-  const limits = options.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } } : {};
+  // import let some 80 MB of garbage build up before collecting it (test/bench/import.bench.ts, peak memory). Its young
+  // generation is capped too: a thread that reads short-lived rows needs little of it.
+  const limits = options.heapMb
+    ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: Math.min(YOUNG_GENERATION_MB, options.heapMb) } }
+    : {};
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData, ...limits });
   // tsx's ESM API, beside the CommonJS one its exports map resolves to here.
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
