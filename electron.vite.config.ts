@@ -5,17 +5,10 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    // The window's process; beside it, the utility process that runs the core (out/main/backend-process.js) and the
-    // thread a large import reads its file on (out/main/rows-worker.js, started from electron/core/intake/rows-thread.ts).
+    // The window's process and, beside it, the utility process that runs the core (out/main/backend-process.js).
     build: {
       outDir: 'out/main',
-      rollupOptions: {
-        input: {
-          index: resolve('electron/main/index.ts'),
-          'backend-process': resolve('electron/backend-process/index.ts'),
-          'rows-worker': resolve('electron/core/intake/rows-worker.ts'),
-        },
-      },
+      rollupOptions: { input: { index: resolve('electron/main/index.ts'), 'backend-process': resolve('electron/backend-process/index.ts') } },
     },
   },
   preload: {

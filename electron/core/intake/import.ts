@@ -1,10 +1,19 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
+import { ref, said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
 import { once } from 'node:events';
 import { AppError } from '../../../shared/contract/errors';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
 import type { ColumnMapping } from '../../../shared/domain/csv/mapping';
-import { doNotContactTargets, hasPhoneColumn, type RowConsent, type RowContext, type RowPhone, type RowPlan } from '../../../shared/domain/csv/row';
+import {
+  compileMapping,
+  doNotContactTargets,
+  hasPhoneColumn,
+  interpretRow,
+  type RowConsent,
+  type RowContext,
+  type RowPhone,
+  type RowPlan,
+} from '../../../shared/domain/csv/row';
 import { neutralizeCell } from '../../../shared/domain/csv/values';
 import { importWarning, type ImportWarning, type ImportWarningKind } from '../../../shared/domain/csv/warnings';
 import type { FileConsent } from '../../../shared/domain/csv/row';
@@ -21,9 +30,7 @@ import { limitPageCache } from '../db/open';
 import { gateMember, gateRules, standsApart } from '../campaigns/audience';
 import type { ConsentState } from '../../../shared/domain/consent/types';
 import { listedColumns } from '../../../shared/domain/consent/listed';
-import { sniffFile, hashFile, type FileSniff } from './reader';
-import { footerWarning, readRowSteps, type RowsJob } from './rows';
-import { ReadingThreadOutOfMemory, readRowStepsInThread } from './rows-thread';
+import { sniffFile, hashFile, readRecords, type FileSniff } from './reader';
 
 /** How imported values meet the values a contact already has. */
 export type MergeMode = 'fill_blanks' | 'overwrite';
@@ -100,12 +107,6 @@ export interface ImportProgress {
 }
 
 const MAX_ERRORS_IN_SUMMARY = 100;
-/**
- * A file at least this large is read and its rows interpreted on a thread of its own while this one writes the rows
- * before them (about 9 s of a million-row import's 55 s, test/bench/import.bench.ts); a smaller one is read here, where
- * starting a thread (0.1–0.2 s) would cost more than it saves.
- */
-const ROWS_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 /** The page cache while an import writes (the register's usual one is 64 MiB): its dirty pages spill to the WAL sooner. */
 const IMPORT_PAGE_CACHE_KIB = 16 * 1024;
 /**
@@ -222,10 +223,6 @@ function fileConsentOf(given: ImportOptions['consentForFile'], timeZone: string,
 export interface RunControl {
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
-  /** Read a delimited text file on a thread of its own (rows-thread.ts) or in this one; by default, by its size. */
-  rowsInThread?: boolean;
-  /** The reading thread's heap cap in MB (tests: a small one to see the import recover when it runs out). */
-  rowsThreadHeapMb?: number;
 }
 
 /** What a contact looked like before the import changed it (kept so an undo can put it back). */
@@ -307,31 +304,6 @@ export async function runImport(
   dryRun: boolean,
   control: RunControl = {},
 ): Promise<ImportSummary> {
-  const attempt: Attempt = { reportFileId: null };
-  try {
-    return await importOnce(ctx, files, file, options, dryRun, control, attempt);
-  } catch (err) {
-    if (!(err instanceof ReadingThreadOutOfMemory)) throw err;
-    // Nothing of the first attempt was written (its transaction was rolled back); only its report goes.
-    if (attempt.reportFileId) files.discard(attempt.reportFileId);
-    return importOnce(ctx, files, file, options, dryRun, { ...control, rowsInThread: false }, { reportFileId: null });
-  }
-}
-
-/** What an attempt at an import left that a second attempt must clear away. */
-interface Attempt {
-  reportFileId: string | null;
-}
-
-async function importOnce(
-  ctx: ServiceContext,
-  files: FileStore,
-  file: StoredFile,
-  options: ImportOptions,
-  dryRun: boolean,
-  control: RunControl,
-  attempt: Attempt,
-): Promise<ImportSummary> {
   if (!hasPhoneColumn(options.mapping)) {
     throw new AppError('VALIDATION_FAILED', 'imports.noPhoneColumn', {}, { fields: [{ path: 'mapping', key: 'imports.noPhoneColumnField' }] });
   }
@@ -362,9 +334,9 @@ async function importOnce(
       },
     );
   }
+  const compiled = compileMapping(options.mapping);
   const reportFile = files.createOutput(`${file.name.replace(/\.[^.]*$/, '')}-import-report.csv`);
   const report = new ReportWriter(reportFile.path, sniff.headers, options.language === 'ru' ? ';' : ',');
-  attempt.reportFileId = reportFile.id;
 
   const summary: ImportSummary = {
     rows: 0,
@@ -407,6 +379,7 @@ async function importOnce(
 
   // Numbered inside the write transaction, so another process importing at the same time cannot take the same id.
   let batchId: number | null = null;
+  const headerCount = sniff.headers.length;
   const expectedEvidence = (plan: RowPlan, c: RowConsent | null): EventRecord['evidence'] => ({
     importBatchId: String(batchId ?? 'dry-run'),
     fileSha256: sha256,
@@ -679,49 +652,48 @@ async function importOnce(
     beginCommit();
     // What the file's head showed (headers alike, a NUL in the header) is reported on the header's row.
     for (const note of sniff.notes) warn(sniff.headerRow, note, sniff.headers);
-    // A workbook or a web page is read whole into memory, so it stays in this thread, which has room for it.
-    const delimited = sniff.format !== 'xlsx' && sniff.format !== 'html';
-    const inThread = delimited && (control.rowsInThread ?? totalBytes >= ROWS_THREAD_MIN_BYTES);
-    const job: RowsJob = {
-      path: file.path,
-      // The thread is given only what reading a delimited file needs; here the reader keeps what it found in the sniff.
-      sniff: inThread
-        ? {
-            encoding: sniff.encoding,
-            delimiter: sniff.delimiter,
-            headerRow: sniff.headerRow,
-            sepLine: sniff.sepLine,
-            headers: sniff.headers,
-            format: sniff.format,
-          }
-        : sniff,
-      mapping: options.mapping,
-      rowCtx,
-    };
-    const steps = inThread ? readRowStepsInThread(job, control.signal, control.rowsThreadHeapMb) : readRowSteps(job, control.signal);
-    for await (const step of steps) {
+    for await (const batch of readRecords(file.path, sniff, {
+      ...(control.signal ? { signal: control.signal } : {}),
+      onBytes: (bytesRead) => {
+        bytesSoFar = bytesRead;
+        control.onProgress?.({ bytesRead, totalBytes, rows: summary.rows });
+      },
+    })) {
       if (control.signal?.aborted) break;
-      bytesSoFar = step.bytesRead;
-      control.onProgress?.({ bytesRead: step.bytesRead, totalBytes, rows: summary.rows });
-      if (!dryRun && !sized && bytesSoFar > 0 && isLargeImport((step.records * totalBytes) / bytesSoFar, ctx.contacts.maxId()))
+      if (!dryRun && !sized && bytesSoFar > 0 && isLargeImport((batch.length * totalBytes) / bytesSoFar, ctx.contacts.maxId()))
         buildListOrders = ctx.contacts.deferListOrders();
       sized = true;
-      // Apply the step's rows after looking their numbers up at once: one step, one projection refresh.
+      // Interpret the batch, look its numbers up at once, then apply it: one step, one projection refresh.
       const plans: { plan: RowPlan; cells: readonly string[] }[] = [];
       const phones: string[] = [];
-      for (const item of step.items) {
-        if (item.footer !== undefined) {
-          warn(item.row, footerWarning(item.footer), item.cells);
+      for (const rec of batch) {
+        // A blank line is not a row; nor is the one-cell footer CRM reports add ("Generated By …", "Confidential…").
+        if (rec.cells.length === 1 && rec.cells[0]!.trim() === '') continue;
+        if (rec.cells.length === 1 && headerCount >= 3 && !rec.problem && /\p{L}/u.test(rec.cells[0]!)) {
+          warn(
+            rec.row,
+            importWarning('footer_skipped', { value: rec.cells[0]!.slice(0, 60) }, 'not a data row (a report footer or note line): skipped'),
+            rec.cells,
+          );
           continue;
         }
         summary.rows++;
-        if (item.warnings) for (const w of item.warnings) warn(item.row, w, item.cells);
-        if (!item.plan) {
-          reject(item.row, item.rejected!, item.cells);
+        if (rec.warnings) for (const w of rec.warnings) warn(rec.row, w, rec.cells);
+        if (rec.problem) {
+          reject(rec.row, rec.problem, rec.cells);
           continue;
         }
-        plans.push({ plan: item.plan, cells: item.cells });
-        const { primary, others, doNotContact } = item.plan;
+        if (rec.cells.length !== headerCount) {
+          reject(rec.row, ref('importRow.fieldCount', { fields: rec.cells.length, header: headerCount }), rec.cells);
+          continue;
+        }
+        const outcome = interpretRow(rec.cells, rec.row, compiled, rowCtx);
+        if (!outcome.ok) {
+          reject(outcome.row, outcome.said, rec.cells);
+          continue;
+        }
+        plans.push({ plan: outcome.plan, cells: rec.cells });
+        const { primary, others, doNotContact } = outcome.plan;
         phones.push(primary.e164);
         if (doNotContact) for (const o of others) phones.push(o.e164);
       }
@@ -777,7 +749,6 @@ async function importOnce(
     if (report.count === 0) {
       files.discard(reportFile.id);
       summary.reportFileId = null;
-      attempt.reportFileId = null;
     }
   }
 }
