@@ -138,34 +138,37 @@ function detectEncoding(head: Buffer): { encoding: string; bom: boolean } {
   const known = ['windows-1251', 'KOI8-R', 'ISO-8859-5', 'IBM866', 'windows-1252', 'ISO-8859-1', 'windows-1250', 'ISO-8859-2'];
   const best = guesses.find((g) => known.includes(g.name));
   // Cyrillic exports from Windows are by far the most common non-UTF-8 files our shops meet. chardet weighs the whole
-  // sample, so in a CRM export of mostly Latin letters and digits it can take the Russian words for Latin-1; whole
-  // words of letters Windows-1251 gives to Cyrillic are not Latin text, and then the file is Windows-1251.
+  // sample, so in a CRM export of mostly Latin letters and digits it can take the Russian words for Latin-1; when the
+  // bytes above ASCII read as Russian words in a Cyrillic code page, the file is in that one.
   const latin = best && ['windows-1252', 'ISO-8859-1', 'windows-1250', 'ISO-8859-2'].includes(best.name);
-  const name = !best || (latin && mostlyCyrillicWords(head)) ? 'windows-1251' : best.name;
+  const name = (latin ? cyrillicPage(head) : null) ?? best?.name ?? 'windows-1251';
   return { encoding: name.toLowerCase().replace('ibm866', 'cp866'), bom: false };
 }
 
+/** The Cyrillic code pages a file may be in, the most common first (it wins a tie). */
+const CYRILLIC_PAGES = ['windows-1251', 'koi8-r', 'iso-8859-5', 'cp866'];
+
 /**
- * Whether most bytes above ASCII stand in runs of three or more that Windows-1251 reads as Cyrillic letters (А–я, Ё,
- * ё): a Russian word is such a run, while Western European text in Latin-1 has an accented letter here and there among
- * ASCII ones ("Müller", "São Paulo", "Ångström") and almost never three in a row.
+ * The Cyrillic code page in which most bytes above ASCII read as Russian words (a capital or small letter, then small
+ * ones), or null when none does. Western European text has an accented letter here and there among ASCII ones
+ * ("Müller", "São Paulo"), which no code page turns into such words; and a Russian word read in the wrong Cyrillic
+ * page comes out in capitals or in other letters.
  */
-function mostlyCyrillicWords(bytes: Buffer): boolean {
-  const letter = (b: number): boolean => b >= 0xc0 || b === 0xa8 || b === 0xb8;
+function cyrillicPage(head: Buffer): string | null {
   let high = 0;
-  let inWords = 0;
-  let run = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    const b = i < bytes.length ? bytes[i]! : 0;
-    if (b >= 0x80) high++;
-    if (letter(b)) {
-      run++;
-      continue;
+  for (const b of head) if (b >= 0x80) high++;
+  if (high === 0) return null;
+  let best: string | null = null;
+  let bestScore = 0;
+  for (const page of CYRILLIC_PAGES) {
+    let score = 0;
+    for (const word of iconv.decode(head, page).matchAll(/[А-ЯЁ]?[а-яё]{2,}/g)) score += word[0].length;
+    if (score > bestScore) {
+      best = page;
+      bestScore = score;
     }
-    if (run >= 3) inWords += run;
-    run = 0;
   }
-  return high > 0 && inWords >= high * 0.6;
+  return bestScore >= high * 0.6 ? best : null;
 }
 
 /** Strip a BOM the decoder left at the start of the text. */
