@@ -27,6 +27,8 @@ const T0 = Date.parse('2026-06-01T09:00:00Z');
 interface PhaseResult {
   ms: number;
   maxRssMb: number;
+  /** CPU time the phase used, all its threads together: steadier than the clock on a machine whose disk or host stalls. */
+  cpuS: number;
   note?: string;
 }
 
@@ -44,6 +46,7 @@ async function importInto(dbPath: string, file: string): Promise<string> {
 /** One measured phase, run in this process (as a child of the orchestrator). */
 async function phase(name: string, dir: string): Promise<PhaseResult> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let note: string | undefined;
   const fileA = join(dir, 'crm-a.csv');
   const fileB = join(dir, 'crm-b.csv');
@@ -105,7 +108,13 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
       break;
     }
   }
-  return { ms: performance.now() - start, maxRssMb: process.resourceUsage().maxRSS / 1024, ...(note ? { note } : {}) };
+  const used = process.cpuUsage(cpu);
+  return {
+    ms: performance.now() - start,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuS: (used.user + used.system) / 1e6,
+    ...(note ? { note } : {}),
+  };
 }
 
 if (process.argv[2] === '--phase') {
@@ -130,7 +139,8 @@ try {
   await writeCrmCsv(join(dir, 'crm-b.csv'), ROWS, Math.floor(ROWS / 2));
   const size = statSync(join(dir, 'crm-a.csv')).size;
   console.log(`file: ${(size / 1e6).toFixed(0)} MB, ${(size / ROWS).toFixed(0)} bytes a row\n`);
-  const fmt = (r: PhaseResult): string => `${(r.ms / 1000).toFixed(1).padStart(6)} s  peak ${r.maxRssMb.toFixed(0).padStart(4)} MB`;
+  const fmt = (r: PhaseResult): string =>
+    `${(r.ms / 1000).toFixed(1).padStart(6)} s  cpu ${r.cpuS.toFixed(1).padStart(6)} s  peak ${r.maxRssMb.toFixed(0).padStart(4)} MB`;
   const papa = run('papaparse', dir);
   const bare = run('bare-insert', dir);
   console.log(`floor: papaparse alone          ${fmt(papa)}   ${papa.note ?? ''}`);
