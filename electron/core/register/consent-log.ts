@@ -54,9 +54,9 @@ export function toFoldable(e: EventRecord): FoldableEvent {
   };
 }
 
-/** Recompute one projection cell from its events; called in the transaction that appended to it. */
-export function refreshCell(ctx: ServiceContext, contactId: number, channel: Channel, purpose: Purpose): void {
-  ctx.consent.upsertState({ contactId, channel, purpose, ...foldEvents(ctx.consent.foldableForKey(contactId, channel, purpose)) });
+/** A projection cell, folded from its events. */
+function cellOf(key: { contactId: number; channel: Channel; purpose: Purpose }, events: readonly FoldableEvent[]): StateRecord {
+  return { contactId: key.contactId, channel: key.channel, purpose: key.purpose, ...foldEvents(events) };
 }
 
 /** One event to append, before the chain fields are known. */
@@ -158,7 +158,7 @@ export class ConsentLogWriter {
       const byContact = new Map<number, StateRecord[]>();
       for (const c of this.touched.values()) {
         if (!c.fresh) continue;
-        const cell = { contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(c.events) };
+        const cell = cellOf(c, c.events);
         firstCells.push(cell);
         const cells = byContact.get(c.contactId);
         if (cells) cells.push(cell);
@@ -174,8 +174,7 @@ export class ConsentLogWriter {
     const cells: StateRecord[] = [];
     for (const c of this.touched.values()) {
       if (c.fresh && writeNew) continue;
-      const events = c.fresh ? c.events : this.ctx.consent.foldableForKey(c.contactId, c.channel, c.purpose);
-      cells.push({ contactId: c.contactId, channel: c.channel, purpose: c.purpose, ...foldEvents(events) });
+      cells.push(cellOf(c, c.fresh ? c.events : this.ctx.consent.foldableForKey(c.contactId, c.channel, c.purpose)));
     }
     this.ctx.consent.writeStates(cells);
     this.touched.clear();

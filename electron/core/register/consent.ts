@@ -16,7 +16,7 @@ import { resolveActor } from './staff';
 import { insertContact, parsePhoneOrThrow, toContact } from './contacts';
 import { toPendingOptOut } from './optout-journal';
 
-export { appendEvents, eventPayload, refreshCell, toFoldable, type PendingEvent } from './consent-log';
+export { appendEvents, eventPayload, toFoldable, type PendingEvent } from './consent-log';
 export { revocationTargets } from '../../../shared/domain/consent/decide';
 
 /** Event record → contract shape. */
