@@ -96,6 +96,19 @@ describe('the event log', () => {
     expect(s.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ status: 'granted', sendable: true });
   });
 
+  it('knows a staff member by name whatever its case, in Cyrillic as in Latin', async () => {
+    const t = setup();
+    await withForm(t);
+    await t.call('staff.add', { name: 'Мария' });
+    await t.call('staff.add', { name: 'Tom' });
+    // SQLite's NOCASE folds only ASCII: «мария» was a second staff member, and recording as «МАРИЯ» was refused.
+    await expect(t.call('staff.add', { name: 'мария' })).rejects.toThrow(/^CONFLICT: name:/);
+    await expect(t.call('staff.add', { name: 'TOM' })).rejects.toThrow(/^CONFLICT: name:/);
+    const r = await t.call('consent.record', { phone: '+79123456789', ...grantRu, staff: 'МАРИЯ' });
+    expect(r.events[0]).toMatchObject({ recordedBy: 'Мария' });
+    expect((await t.call('staff.list', {})).map((s) => s.name)).toEqual(['Owner', 'Tom', 'Мария']);
+  });
+
   it('records a grant without the evidence the pack demands as an unproven claim', async () => {
     const t = setup();
     const r = await t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose: 'marketing', action: 'grant', method: 'import' });

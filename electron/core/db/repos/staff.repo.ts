@@ -37,9 +37,10 @@ export class StaffRepo {
     return r ? toRecord(r) : undefined;
   }
 
+  /** By name, whatever its case in any script («мария» finds «Мария»; SQLite's NOCASE folds only ASCII). */
   byName(name: string): StaffRecord | undefined {
-    const r = this.statements.get<[string], StaffRow>('SELECT id, name, role, active, created_at FROM staff WHERE name = ? COLLATE NOCASE').get(name);
-    return r ? toRecord(r) : undefined;
+    const folded = name.trim().toLowerCase();
+    return this.list().find((s) => s.name.toLowerCase() === folded);
   }
 
   firstOwner(): StaffRecord | undefined {
