@@ -165,7 +165,8 @@ export async function main(argv: string[], io: Io = stdio, table: Table = TABLE)
   } finally {
     backend?.close();
   }
-  if (!outcome.ok) return fail(outcome.error, isRefusal(outcome.error.code) ? 1 : 2);
+  // A damaged register met by a call (a page only it read) is the person's to act on too (exit 1).
+  if (!outcome.ok) return fail(outcome.error, isRefusal(outcome.error.code) || isRegisterRefusal(outcome.error.code) ? 1 : 2);
   if ('lines' in outcome) {
     for (const l of outcome.lines) io.out(l);
     return outcome.exit;

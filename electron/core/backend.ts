@@ -2,7 +2,7 @@ import { createDispatcher, type Dispatch } from '../../shared/contract/dispatch'
 import { ref, storeSaid } from '../../shared/contract/said';
 import type { Handlers } from '../../shared/contract/api';
 import { listPolicyPacks } from '../../shared/domain/policy/policy';
-import { openDatabase, type Db } from './db/open';
+import { damageOf, openDatabase, type Db } from './db/open';
 import { BUSY_CHANGE } from './db/busy';
 import { randomIds, systemClock, type Clock, type Ids } from './infra/clock';
 import { createContext, type ServiceContext } from './context';
@@ -460,11 +460,21 @@ export function createBackend(options: BackendOptions): Backend {
     await backups.before('before-undo', ref('backups.noteBeforeUndo', { batch: i.batch }));
     return undo(i);
   };
-  // Every call that reads or writes the register waits its turn (see RegisterLock).
+  // Every call that reads or writes the register waits its turn (see RegisterLock). Damage SQLite meets in a page
+  // only this call read is named like damage found at opening: the file, and "restore a backup".
+  const named = async (run: () => unknown): Promise<unknown> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw damageOf(err, options.dbPath) ?? err;
+    }
+  };
   const locked = Object.fromEntries(
     Object.entries(handlers).map(([method, fn]) => [
       method,
-      LOCK_FREE.has(method as Method) ? fn : (input: never) => lock.run(() => (fn as (i: never) => unknown)(input)),
+      LOCK_FREE.has(method as Method)
+        ? (input: never) => named(() => (fn as (i: never) => unknown)(input))
+        : (input: never) => named(() => lock.run(() => (fn as (i: never) => unknown)(input))),
     ]),
   ) as unknown as Handlers;
   const dispatch = createDispatcher(locked, {

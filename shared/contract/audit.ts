@@ -38,13 +38,23 @@ export const AuditProblemKinds = [
   'schema_altered',
   /** The witness file beside the register cannot be read. */
   'witness_unreadable',
+  /** A trigger Optin Desk did not make was added to the register file. */
+  'schema_added',
+  /** What the contacts list keeps of a contact (statuses, expiries, personal data, last change) differs from its events. */
+  'listed_mismatch',
+  /** A form's wording no longer gives the fingerprint recorded when it was made. */
+  'form_altered',
+  /** A complaint the audit log recorded is gone or moved, or one is there that no audit row recorded. */
+  'complaint_missing',
+  /** A link between a person's numbers differs from the merges the audit log recorded. */
+  'link_changed',
 ] as const;
 /** What an integrity problem is. */
 export type AuditProblemKind = (typeof AuditProblemKinds)[number];
 
 /** One problem found by verification: what differs, about whom, and (in `message`, English) what to do. */
 export const AuditProblem = z.object({
-  table: z.enum(['consent_events', 'audit_log', 'consent_state', 'contacts', 'schema', 'witness']),
+  table: z.enum(['consent_events', 'audit_log', 'consent_state', 'contacts', 'schema', 'witness', 'form_versions', 'complaints']),
   id: z.number().int().nullable(),
   kind: z.enum(AuditProblemKinds),
   message: z.string(),

@@ -266,6 +266,13 @@ export const messagesEn = {
   'register.partialPage': 'the register {{path}} is truncated: it holds {{bytes}} bytes, not a whole number of pages; restore a backup',
   'register.notSqliteOpen': 'the register {{path}} is not an SQLite database; restore a backup',
   'register.corrupt': 'the register {{path}} is damaged (SQLite reports a malformed database); restore a backup',
+  'register.corruptFound': "the register {{path}} is damaged (SQLite's check of its pages found: {{detail}}); restore a backup",
+  'register.emptiedWithWitness':
+    'the register {{path}} holds no tables, but the witness {{witness}} saw it up to event {{event}} and audit row {{audit}}: it was emptied or its tables were dropped; restore a backup (Optin Desk will not set it up as a new, empty register; to start one on purpose, delete {{witness}} first)',
+  'register.emptiedWitnessExists':
+    'the register {{path}} holds no tables, but a witness {{witness}} is beside it: a register was here and it was emptied; restore a backup (to start a new, empty register on purpose, delete {{witness}} first)',
+  'register.migrationFailed':
+    'the register {{path}} could not be brought up to date: migration {{migration}} failed on it ({{reason}}), so the file is not what its schema version {{version}} says — it was edited outside Optin Desk or its version was lowered; nothing was changed; restore a backup',
   'register.noVersion':
     'the register {{path}} holds tables but no schema version: it is not an Optin Desk register, or its version was reset; restore a backup',
   'register.laterTables':

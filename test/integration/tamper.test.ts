@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { createBackend } from '../../electron/core/backend';
 import { migrate } from '../../electron/core/db/open';
 import { chainHash } from '../../electron/core/infra/hash';
 import { auditPayload } from '../../electron/core/context';
 import { eventPayload } from '../../electron/core/register/consent-log';
+import { formHash } from '../../electron/core/intake/forms';
 import type { EventRecord } from '../../electron/core/db/repos/consent.repo';
 import type { AuditProblem, Output } from '../../shared/contract/api';
 import { GENESIS_HASH } from '../../shared/domain/consent/canonical';
@@ -370,6 +384,63 @@ describe('tampering that audit verify names', () => {
     expect(withHead.out).toMatch(new RegExp(`history was rewritten: event ${lastEvent}'s hash differs from the expected head`));
   });
 
+  it('a trigger added to the file (one that swallows complaints) is named', async () => {
+    const t = await shop();
+    tamper(t.dbPath, 'CREATE TRIGGER complaints_sink BEFORE INSERT ON complaints BEGIN SELECT RAISE(IGNORE); END');
+    const v = await verify(t);
+    expect(kinds(v)).toEqual(['schema_added']);
+    expect(v.problems[0]!.message).toMatch(/a trigger complaints_sink that Optin Desk did not make was added to the register file/);
+  });
+
+  it('a complaint deleted, or moved to another contact, with the safeguards off: named with the contact', async () => {
+    const t = await shop();
+    await t.call('complaints.record', { phone: ANNA, note: 'звонила, жалуется на SMS' });
+    // Plain SQL cannot do it: the register refuses.
+    expect(() => t.backend.db.prepare('DELETE FROM complaints').run()).toThrow(/complaints are kept as recorded/);
+    tamper(t.dbPath, 'DELETE FROM complaints');
+    const v = await verify(t);
+    expect(kinds(v)).toEqual(['complaint_missing']);
+    expect(v.problems[0]).toMatchObject({ table: 'complaints', contactId: t.ids.anna, phone: ANNA });
+    expect(v.problems[0]!.message).toMatch(/complaint 1 of contact \d+ \(\+79120000001\), recorded in audit row \d+, is gone/);
+  });
+
+  it("a link between a person's numbers removed with the safeguards off: named, so an opt-out cannot quietly miss a number", async () => {
+    const t = await shop();
+    await t.call('contacts.merge', { contactId: t.ids.vera, intoContactId: t.ids.anna });
+    expect(() => t.backend.db.prepare('UPDATE contacts SET merged_into = NULL').run()).toThrow(/link between the numbers of one person is kept/);
+    tamper(t.dbPath, 'UPDATE contacts SET merged_into = NULL');
+    const v = await verify(t);
+    expect(kinds(v)).toEqual(['link_changed']);
+    expect(v.problems[0]).toMatchObject({ contactId: t.ids.vera, phone: VERA, expected: `contact ${t.ids.anna}`, actual: null });
+  });
+
+  it("a form's wording rewritten (its fingerprint recomputed too): named, since the audit log kept the first fingerprint", async () => {
+    const t = await shop();
+    tamper(t.dbPath, "UPDATE form_versions SET body = 'Я согласен на всё.'");
+    const once = await verify(t);
+    expect(kinds(once)).toEqual(['form_altered']);
+    const form = t.backend.ctx.forms.list()[0]!;
+    tamper(t.dbPath, (db) => db.prepare('UPDATE form_versions SET sha256 = ? WHERE id = ?').run(formHash(form), form.id));
+    const again = await verify(t);
+    expect(kinds(again)).toEqual(['form_altered']);
+    expect(again.problems[0]!.message).toMatch(/the wording of form F1-1 was changed .* recorded in audit row \d+ when it was made/);
+  });
+
+  it("the contacts list's columns edited so an opted-out contact shows as granted: named, and a rebuild mends them", async () => {
+    const t = await shop();
+    tamper(t.dbPath, (db) => db.prepare('UPDATE contacts SET sms_listed = 1 WHERE id = ?').run(t.ids.boris));
+    const v = await verify(t);
+    expect(kinds(v)).toEqual(['listed_mismatch']);
+    expect(v.problems[0]).toMatchObject({
+      contactId: t.ids.boris,
+      phone: BORIS,
+      expected: 'SMS marketing status: revoked',
+      actual: 'SMS marketing status: granted',
+    });
+    await t.call('register.rebuildProjection', {});
+    expect((await verify(t)).ok).toBe(true);
+  });
+
   it('a dropped safeguard is named even when no row was touched yet', async () => {
     const t = await shop();
     tamper(t.dbPath, 'SELECT 1', { leaveGuardsOff: true });
@@ -511,6 +582,52 @@ describe('a register file that is not what it was is refused, never set up anew'
     mkdirSync(db);
     refusedOpen(db, /is a folder/);
     await refusedCli(db, /is a folder/);
+  });
+
+  it('a file emptied of its tables (still SQLite) while its witness saw a register there', async () => {
+    const db = await closedRegister();
+    const raw = new Database(db);
+    raw.pragma('foreign_keys = OFF');
+    for (const { name } of raw
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts_%'",
+      )
+      .all())
+      raw.exec(`DROP TABLE IF EXISTS "${name}"`);
+    raw.pragma('user_version = 0');
+    raw.exec('VACUUM');
+    raw.close();
+    refusedOpen(db, /holds no tables, but the witness .* saw it up to event \d+ and audit row \d+/);
+    await refusedCli(db, /holds no tables/);
+    const after = new Database(db, { readonly: true });
+    expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
+    after.close();
+  });
+
+  it('a page of the events overwritten: named as damaged when a call or verify meets it', async () => {
+    const db = await closedRegister();
+    const raw = new Database(db);
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    const { rootpage } = raw.prepare<[], { rootpage: number }>("SELECT rootpage FROM sqlite_master WHERE name = 'consent_events'").get()!;
+    const pageSize = raw.pragma('page_size', { simple: true }) as number;
+    raw.close();
+    const fd = openSync(db, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize, 0x41), 0, pageSize, (rootpage - 1) * pageSize);
+    closeSync(fd);
+    const v = await optin(db, 'audit', 'verify', '--json');
+    expect(v.code).toBe(1);
+    expect(v.json()).toMatchObject({ ok: false, error: { code: 'REGISTER_DAMAGED' } });
+    expect(v.out + v.err).toContain(db);
+  });
+
+  it('a schema version lowered by one (no table of the later version to give it away): refused when its migration fails, named', async () => {
+    const db = await closedRegister();
+    const raw = new Database(db);
+    const version = raw.pragma('user_version', { simple: true }) as number;
+    raw.pragma(`user_version = ${version - 1}`);
+    raw.close();
+    unlinkSync(`${db}.witness.json`);
+    refusedOpen(db, /could not be brought up to date: migration .* failed on it .* schema version \d+ says/);
   });
 
   it('a lowered schema version (the tables of later versions are there)', async () => {

@@ -3,7 +3,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, readSync, renameS
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
-import { applyMigrations, migrations } from './migrations';
+import { applyMigrations, MigrationError, migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
 import { schemaReference, tablesOf } from './reference';
 import { readWitness, witnessPathFor, type WitnessRead } from '../register/witness';
@@ -130,6 +130,8 @@ export function limitPageCache(db: Db, kib: number): () => void {
 
 function connect(path: string, readonly: boolean, witness: WitnessRead | null, beforeMigrate?: BeforeMigrate): Db {
   const db = new Database(path, { readonly });
+  // The schema version the file had when opened (0: a new register).
+  let from = 0;
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -145,7 +147,7 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null, b
     db.pragma('cache_size = -65536');
     if (path !== ':memory:' && witness) checkStructure(db, path, witness);
     // A pending migration on an existing register: keep a backup of the file as it is first (a new one has nothing to keep).
-    const from = db.pragma('user_version', { simple: true }) as number;
+    from = db.pragma('user_version', { simple: true }) as number;
     if (beforeMigrate && !readonly && from > 0 && from < LATEST_SCHEMA_VERSION) beforeMigrate(db, from, LATEST_SCHEMA_VERSION);
     migrate(db);
     db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
@@ -155,10 +157,26 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null, b
     const code = (err as { code?: string }).code;
     if (err instanceof AppError && code === 'SCHEMA_TOO_NEW' && path !== ':memory:')
       throw new AppError('SCHEMA_TOO_NEW', 'register.schemaTooNewAt', { ...err.params, path }, { path });
-    if (code === 'SQLITE_NOTADB') throw damaged(path, 'register.notSqliteOpen');
-    if (code === 'SQLITE_CORRUPT') throw damaged(path, 'register.corrupt');
+    const known = damageOf(err, path);
+    if (known) throw known;
+    // A migration that fails on a register already at a version of its own (a column it adds is there already, an
+    // object it changes is not): the file is not what its version says — edited, or its version lowered.
+    if (err instanceof MigrationError && from > 0 && path !== ':memory:')
+      throw damaged(path, 'register.migrationFailed', { migration: err.migration, version: err.version, reason: err.message.replace(/^.*?: /, '') });
     throw err;
   }
+}
+
+/**
+ * The register as damaged, named, for an SQLite error that says its file is (SQLITE_CORRUPT, SQLITE_NOTADB); null for
+ * any other error. Asked at opening and of every call's failure, since damage may lie in a page only a later read meets.
+ */
+export function damageOf(err: unknown, path: string): AppError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_NOTADB') return damaged(path, 'register.notSqliteOpen');
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_INDEX' || code === 'SQLITE_CORRUPT_SEQUENCE' || code === 'SQLITE_CORRUPT_VTAB')
+    return damaged(path, 'register.corrupt');
+  return null;
 }
 
 /** The tables the file's schema version promises are there, no later version's tables are, and it is not older than its witness saw. */
@@ -169,6 +187,15 @@ function checkStructure(db: Db, path: string, witness: WitnessRead): void {
   const present = tablesOf(db);
   if (version === 0) {
     if (present.size > 0) throw damaged(path, 'register.noVersion');
+    // A file with no tables is a new register being set up, unless the witness beside it saw one here: then its
+    // tables were dropped or the file was emptied, and it must not be set up again as a new, empty register.
+    if (witness.state === 'ok' && (witness.value.events.lastId > 0 || witness.value.audit.lastId > 0))
+      throw damaged(path, 'register.emptiedWithWitness', {
+        witness: witnessPathFor(path),
+        event: witness.value.events.lastId,
+        audit: witness.value.audit.lastId,
+      });
+    if (witness.state === 'unreadable') throw damaged(path, 'register.emptiedWitnessExists', { witness: witnessPathFor(path) });
     return;
   }
   const expected = ref.tablesAt[version]!;

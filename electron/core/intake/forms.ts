@@ -31,6 +31,20 @@ function titleFromBody(body: string, language: 'en' | 'ru'): string {
   return language === 'ru' ? 'Согласие на получение акций и новостей' : 'Consent to receive offers and news';
 }
 
+/** The fingerprint of a form version's wording: what the register keeps with it, and verify recomputes. */
+export function formHash(f: Pick<FormRecord, 'title' | 'language' | 'channels' | 'purposes' | 'body' | 'businessIdentity'>): string {
+  return sha256Hex(
+    canonicalJson({
+      title: f.title,
+      language: f.language,
+      channels: f.channels,
+      purposes: f.purposes,
+      body: f.body,
+      businessIdentity: f.businessIdentity,
+    }),
+  );
+}
+
 /** Create a new version of a form (or a new form): old versions are never changed. Short code `F<form>-<version>`. */
 export function createForm(ctx: ServiceContext, input: ParsedInput<'forms.create'>): FormVersion {
   const settings = getSettings(ctx);
@@ -52,7 +66,7 @@ export function createForm(ctx: ServiceContext, input: ParsedInput<'forms.create
       formKey,
       version,
       ...content,
-      sha256: sha256Hex(canonicalJson(content)),
+      sha256: formHash(content),
       createdAt: ctx.clock.now(),
       firstUsedAt: null,
     });

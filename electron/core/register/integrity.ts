@@ -21,6 +21,8 @@ import type { Witness } from './witness';
 import { appendAudit, auditPayload, iso, type ServiceContext } from '../context';
 import { diffCells, foldRange, REBUILD_CHUNK } from './consent';
 import { resolveActor } from './staff';
+import { LISTED_CODE, listedColumns } from '../../../shared/domain/consent/listed';
+import { formHash } from '../intake/forms';
 
 /** What the integrity check needs beside the service context: its read-only repo and the witness (null: in-memory register). */
 export interface IntegrityDeps {
@@ -108,9 +110,14 @@ function eventProblems(e: EventRecord, contactPhone: string | null, numberNowAt:
   return out;
 }
 
-/** Projection cells that differ from the fold of the events, for contacts with ids in [lo, hi]. */
+/**
+ * Projection cells that differ from the fold of the events, for contacts with ids in [lo, hi]; and what the contacts
+ * list keeps of each contact (its statuses, expiries, personal-data consent, last change) against the same fold.
+ */
 function projectionProblems(ctx: ServiceContext, repo: IntegrityRepo, lo: number, hi: number, report: (p: AuditProblem) => void): void {
-  diffCells(foldRange(ctx, lo, hi), ctx.consent.statesForContactRange(lo, hi), (f: StateRecord | null, s: StateRecord | null) => {
+  const folded = foldRange(ctx, lo, hi);
+  listedProblems(repo, folded, lo, hi, report);
+  diffCells(folded, ctx.consent.statesForContactRange(lo, hi), (f: StateRecord | null, s: StateRecord | null) => {
     const cell = (f ?? s)!;
     const phone = repo.contact(cell.contactId)?.phone ?? null;
     report(
@@ -127,6 +134,46 @@ function projectionProblems(ctx: ServiceContext, repo: IntegrityRepo, lo: number
       }),
     );
   });
+}
+
+/** A stored list code as its status. */
+const LISTED_STATUS: Record<number, string> = Object.fromEntries(Object.entries(LISTED_CODE).map(([status, code]) => [code, status]));
+const LISTED_NAMES = [
+  'last consent change',
+  'SMS marketing status',
+  'SMS marketing expiry',
+  'WhatsApp marketing status',
+  'WhatsApp marketing expiry',
+  'personal-data consent',
+];
+
+/** Contacts whose list columns (what the list shows and filters by) differ from the fold of their events. */
+function listedProblems(repo: IntegrityRepo, folded: readonly StateRecord[], lo: number, hi: number, report: (p: AuditProblem) => void): void {
+  let k = 0;
+  for (const row of repo.listedRange(lo, hi)) {
+    const id = row[0];
+    while (k < folded.length && folded[k]!.contactId < id) k++;
+    const from = k;
+    while (k < folded.length && folded[k]!.contactId === id) k++;
+    const l = listedColumns(folded, from, k);
+    const want = [l.changedAt, l.marketing.sms.code, l.marketing.sms.until, l.marketing.whatsapp.code, l.marketing.whatsapp.until, l.pdUntil];
+    const differs = want.findIndex((v, i) => v !== row[i + 1]);
+    if (differs < 0) continue;
+    const phone = repo.contact(id)?.phone ?? null;
+    const shown = (i: number, v: number | null) => (i === 1 || i === 3 ? (LISTED_STATUS[v ?? 0] ?? String(v)) : String(v));
+    report(
+      problem({
+        table: 'contacts',
+        kind: 'listed_mismatch',
+        id,
+        contactId: id,
+        phone,
+        expected: `${LISTED_NAMES[differs]}: ${shown(differs, want[differs]!)}`,
+        actual: `${LISTED_NAMES[differs]}: ${shown(differs, row[differs + 1]!)}`,
+        message: `contact ${id}${phone ? ` (${phone})` : ''}: the contacts list keeps "${shown(differs, row[differs + 1]!)}" as its ${LISTED_NAMES[differs]}, its events say "${shown(differs, want[differs]!)}": the list and its filters would show it wrongly; run "optin register rebuild" (the events are the record)`,
+      }),
+    );
+  }
 }
 
 /** Compare the register's heads with heads seen before (by the witness, or given with --expect). */
@@ -196,6 +243,150 @@ function schemaProblems(repo: IntegrityRepo): AuditProblem[] {
       }),
     );
   }
+  // A trigger Optin Desk did not make can change or swallow what the register records (an opt-out, a complaint).
+  for (const name of present.keys()) {
+    if (schemaReference().triggers.has(name)) continue;
+    out.push(
+      problem({
+        table: 'schema',
+        kind: 'schema_added',
+        expected: null,
+        actual: name,
+        message: `a trigger ${name} that Optin Desk did not make was added to the register file: it can change or drop what the register records (an opt-out, a complaint); ${RESTORE}`,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * What the audit log recorded of rows the hash chains do not cover: each form's fingerprint, each complaint staff
+ * recorded (by id) and each reply read as a complaint (by the reply's id, with its audit row), each person's links.
+ */
+interface RecordedOutside {
+  forms: Map<number, { sha256: unknown; row: number }>;
+  complaints: Map<number, { contactId: number; row: number }>;
+  replies: Map<number, number>;
+  links: Map<number, { into: number; row: number }>;
+}
+
+/** Note what an audit row says of a form, a complaint or a person's links. */
+function recordedOutside(r: { id: number; action: string; entity: string; details: Record<string, unknown> }, seen: RecordedOutside): void {
+  const { forms, complaints, replies, links } = seen;
+  const entityId = Number(/^\w+:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
+  if (!Number.isSafeInteger(entityId)) return;
+  if (r.action === 'form.created') forms.set(entityId, { sha256: r.details.sha256, row: r.id });
+  else if (r.action === 'inbound.received' && r.details.intent === 'complaint') replies.set(entityId, r.id);
+  else if (r.action === 'complaint.recorded') {
+    const ids = Array.isArray(r.details.complaints) ? (r.details.complaints as unknown[]) : [r.details.complaint];
+    const contacts = Array.isArray(r.details.contacts) ? (r.details.contacts as unknown[]) : [];
+    ids.forEach((id, i) => {
+      if (typeof id === 'number') complaints.set(id, { contactId: typeof contacts[i] === 'number' ? (contacts[i] as number) : entityId, row: r.id });
+    });
+  } else if (r.action === 'contact.merged' && Array.isArray(r.details.merged)) {
+    for (const m of r.details.merged as { id?: unknown }[]) if (typeof m?.id === 'number') links.set(m.id, { into: entityId, row: r.id });
+  } else if (r.action === 'contact.deleted') links.delete(entityId);
+}
+
+/**
+ * Rows outside the hash chains that decide what may be sent or what a certificate shows, against what the audit log
+ * recorded of them: a form's wording (its fingerprint, and the one recorded when it was made), the complaints (one
+ * deleted lets marketing go again) and the links between a person's numbers (one removed lets an opt-out miss a number).
+ */
+function outsideProblems(ctx: ServiceContext, repo: IntegrityRepo, { forms, complaints, replies, links }: RecordedOutside): AuditProblem[] {
+  const out: AuditProblem[] = [];
+  for (const f of ctx.forms.list()) {
+    const now = formHash(f);
+    const recorded = forms.get(f.id);
+    const kept = recorded && typeof recorded.sha256 === 'string' ? recorded.sha256 : f.sha256;
+    if (now === f.sha256 && now === kept) continue;
+    out.push(
+      problem({
+        table: 'form_versions',
+        kind: 'form_altered',
+        id: f.id,
+        expected: `${f.code} ${short(kept)}`,
+        actual: `${f.code} ${short(now)}`,
+        message: `the wording of form ${f.code} was changed in the register file, outside Optin Desk (its fingerprint ${short(now)} is not the ${short(kept)} recorded${recorded ? ` in audit row ${recorded.row}` : ''} when it was made): certificates would show wording nobody agreed to; ${RESTORE}`,
+      }),
+    );
+  }
+  const stored = new Map(repo.complaints().map((c) => [c.id, c]));
+  for (const [id, rec] of complaints) {
+    const c = stored.get(id);
+    if (c && c.contactId === rec.contactId) continue;
+    const phone = repo.contact(rec.contactId)?.phone ?? null;
+    out.push(
+      problem({
+        table: 'complaints',
+        kind: 'complaint_missing',
+        id,
+        contactId: rec.contactId,
+        phone,
+        expected: `complaint ${id} of contact ${rec.contactId}`,
+        actual: c ? `complaint ${id} of contact ${c.contactId}` : null,
+        message: `complaint ${id} of contact ${rec.contactId}${phone ? ` (${phone})` : ''}, recorded in audit row ${rec.row}, ${c ? `now belongs to contact ${c.contactId}` : 'is gone'}: it was changed outside Optin Desk, and marketing may reach someone who complained; ${RESTORE}, and do not message ${phone ?? 'this contact'} until then`,
+      }),
+    );
+  }
+  // A reply read as a complaint left one against the contact it came from.
+  const fromReplies = new Set([...stored.values()].map((c) => c.inboundMessageId));
+  for (const [reply, row] of replies) {
+    if (fromReplies.has(reply)) continue;
+    const contactId = repo.inboundContact(reply);
+    if (contactId === null) continue;
+    const phone = repo.contact(contactId)?.phone ?? null;
+    out.push(
+      problem({
+        table: 'complaints',
+        kind: 'complaint_missing',
+        id: null,
+        contactId,
+        phone,
+        expected: `a complaint from reply ${reply}`,
+        actual: null,
+        message: `reply ${reply} from contact ${contactId}${phone ? ` (${phone})` : ''} was read as a complaint (audit row ${row}), but its complaint is gone: it was deleted outside Optin Desk, and marketing may reach someone who complained; ${RESTORE}, and do not message ${phone ?? 'this contact'} until then`,
+      }),
+    );
+  }
+  for (const [id, c] of stored) {
+    if (complaints.has(id) || (c.inboundMessageId !== null && replies.has(c.inboundMessageId))) continue;
+    const phone = repo.contact(c.contactId)?.phone ?? null;
+    out.push(
+      problem({
+        table: 'complaints',
+        kind: 'complaint_missing',
+        id,
+        contactId: c.contactId,
+        phone,
+        expected: null,
+        actual: `complaint ${id} of contact ${c.contactId}`,
+        message: `complaint ${id} of contact ${c.contactId}${phone ? ` (${phone})` : ''} is in the register but no audit row recorded it: it was added outside Optin Desk; ${RESTORE}`,
+      }),
+    );
+  }
+  const present = repo.links();
+  for (const id of new Set([...links.keys(), ...present.keys()])) {
+    const want = links.get(id);
+    const have = present.get(id) ?? null;
+    if (want && want.into === have) continue;
+    if (!want && repo.contact(id) === null) continue;
+    const phone = repo.contact(id)?.phone ?? null;
+    out.push(
+      problem({
+        table: 'contacts',
+        kind: 'link_changed',
+        id,
+        contactId: id,
+        phone,
+        expected: want ? `contact ${want.into}` : null,
+        actual: have === null ? null : `contact ${have}`,
+        message: want
+          ? `contact ${id}${phone ? ` (${phone})` : ''} was linked to contact ${want.into} as the same person (audit row ${want.row}), but ${have === null ? 'is not linked any more' : `is now linked to contact ${have}`}: the link was changed outside Optin Desk, and an opt-out from one of the person's numbers may miss another; ${RESTORE}`
+          : `contact ${id}${phone ? ` (${phone})` : ''} is linked to contact ${have} but no audit row recorded that merge: it was linked outside Optin Desk; ${RESTORE}`,
+      }),
+    );
+  }
   return out;
 }
 
@@ -216,6 +407,11 @@ export function verifyAudit(
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
   const numberNowAt = (phone: string): number | null => ctx.contacts.getByPhoneIncludingRemoved(phone)?.id ?? null;
+
+  // SQLite's own look at every page first: a damaged file is refused by name, as at opening.
+  const damage = deps.repo.quickCheck();
+  if (damage.length > 0)
+    throw new AppError('REGISTER_DAMAGED', 'register.corruptFound', { path: ctx.db.name, detail: damage[0]!.slice(0, 200) }, { path: ctx.db.name });
 
   let events = 0;
   let prev = { id: 0, hash: GENESIS_HASH };
@@ -256,8 +452,14 @@ export function verifyAudit(
 
   let auditRows = 0;
   let aprev = { id: 0, hash: GENESIS_HASH };
+  // What the audit log says of rows outside the chains: each form's fingerprint, each complaint, each link of a person.
+  const formsCreated = new Map<number, { sha256: unknown; row: number }>();
+  const complaintsRecorded = new Map<number, { contactId: number; row: number }>();
+  const complainingReplies = new Map<number, number>();
+  const links = new Map<number, { into: number; row: number }>();
   for (const r of ctx.audit.iterate()) {
     auditRows++;
+    recordedOutside(r, { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links });
     if (r.id !== aprev.id + 1)
       report(
         problem({
@@ -337,6 +539,8 @@ export function verifyAudit(
   for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) projectionProblems(ctx, deps.repo, lo, lo + REBUILD_CHUNK - 1, report);
 
   for (const p of schemaProblems(deps.repo)) report(p);
+  for (const p of outsideProblems(ctx, deps.repo, { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links }))
+    report(p);
 
   const heads = {
     events: { count: events, lastId: lastEvent.id, lastHash: lastEvent.hash },

@@ -51,6 +51,7 @@ export function problemText(t: TFunction, p: AuditProblem): string {
 export function problemAdvice(t: TFunction, p: AuditProblem): string {
   switch (p.kind) {
     case 'projection_mismatch':
+    case 'listed_mismatch':
       return t('integrity.advice.rebuild');
     case 'register_shorter':
     case 'history_rewritten':

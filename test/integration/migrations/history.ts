@@ -286,17 +286,26 @@ export const ERAS: Record<number, (s: Shop) => void> = {
     s.insert('staff', { name: 'Марина', role: 'owner', active: 1, created_at: s.now });
     s.insert('staff', { name: 'Алсу', role: 'staff', active: 1, created_at: s.tick() });
     s.insert('staff', { name: 'Тимур', role: 'staff', active: 0, created_at: s.tick() });
-    const sha = sha256(FORM_BODY);
+    const wording = {
+      title: 'Согласие на рассылку',
+      language: 'ru',
+      channels: ['sms', 'whatsapp'],
+      purposes: ['marketing', 'personal_data'],
+      body: FORM_BODY,
+      businessIdentity: 'ИП Сафина А. Р., Казань, ул. Баумана, 12',
+    };
+    // The fingerprint every version made of a form: its wording as canonical JSON.
+    const sha = sha256(canonical(wording));
     s.ids.form = s.insert('form_versions', {
       code: 'F1-1',
       form_key: 'F1',
       version: 1,
-      title: 'Согласие на рассылку',
-      language: 'ru',
-      channels: '["sms","whatsapp"]',
-      purposes: '["marketing","personal_data"]',
+      title: wording.title,
+      language: wording.language,
+      channels: JSON.stringify(wording.channels),
+      purposes: JSON.stringify(wording.purposes),
       body: FORM_BODY,
-      business_identity: 'ИП Сафина А. Р., Казань, ул. Баумана, 12',
+      business_identity: wording.businessIdentity,
       sha256: sha,
       created_at: s.tick(),
     });

@@ -122,6 +122,47 @@ export class IntegrityRepo {
     return this.contactStmt.get(id) ?? null;
   }
 
+  /** SQLite's own check of the file's pages and indexes (PRAGMA quick_check): what it found wrong, none when sound. */
+  quickCheck(): string[] {
+    const rows = this.db.prepare<[], [string]>('PRAGMA quick_check(20)').raw().all();
+    return rows.length === 1 && rows[0]![0] === 'ok' ? [] : rows.map(([r]) => r);
+  }
+
+  /**
+   * What the contacts list keeps of each contact with an id in [lo, hi], in id order: id, last consent change, SMS
+   * code and expiry, WhatsApp code and expiry, personal data until (migrations 0013 and 0016).
+   */
+  listedRange(lo: number, hi: number): [number, number, number, number | null, number, number | null, number][] {
+    return (this.listedStmt ??= this.db
+      .prepare<[number, number], [number, number, number, number | null, number, number | null, number]>(
+        'SELECT id, consent_changed_at, sms_listed, sms_listed_until, wa_listed, wa_listed_until, pd_until FROM contacts WHERE id BETWEEN ? AND ? ORDER BY id',
+      )
+      .raw()).all(lo, hi);
+  }
+
+  private listedStmt: Statement<[number, number], [number, number, number, number | null, number, number | null, number]> | undefined;
+
+  /** Every complaint: id, contact, the reply it came with (null: recorded by staff) and when. */
+  complaints(): { id: number; contactId: number; inboundMessageId: number | null; at: number }[] {
+    return this.db
+      .prepare<[], { id: number; contactId: number; inboundMessageId: number | null; at: number }>(
+        'SELECT id, contact_id AS contactId, inbound_message_id AS inboundMessageId, at FROM complaints ORDER BY id',
+      )
+      .all();
+  }
+
+  /** The contact a stored reply came from (null: from no known contact, or no such reply). */
+  inboundContact(id: number): number | null {
+    return (
+      this.db.prepare<[number], { contact_id: number | null }>('SELECT contact_id FROM inbound_messages WHERE id = ?').get(id)?.contact_id ?? null
+    );
+  }
+
+  /** Every contact linked to a person's primary contact: its id and the primary's. */
+  links(): Map<number, number> {
+    return new Map(this.db.prepare<[], [number, number]>('SELECT id, merged_into FROM contacts WHERE merged_into IS NOT NULL').raw().all());
+  }
+
   /** The triggers in the file, by name, with their SQL. */
   triggers(): Map<string, string> {
     return new Map(
