@@ -25,7 +25,7 @@ import { Witness } from './register/witness';
 import { listComplaints, recordComplaint } from './intake/inbound';
 import { FileStore } from './infra/files';
 import { ImportJobs, RegisterLock } from './infra/jobs';
-import { OptOutJournal, journalPathFor } from './register/optout-journal';
+import { OptOutJournal, UnreadableJournal, journalPathFor } from './register/optout-journal';
 import { OptOutIntake } from './register/optout-intake';
 import { runImport, undoImport } from './intake/import';
 import { deletePreset, inspectImport, savePreset } from './intake/presets';
@@ -45,6 +45,7 @@ import type { AdapterEnv, ProviderAdapter, ProviderConfig, SecretStore } from '.
 import type { FaultPoint } from './sending/runner';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import type { Method } from '../../shared/contract/api';
 
 /** What createBackend needs; everything but the path has a production default. */
@@ -198,12 +199,16 @@ export function createBackend(options: BackendOptions): Backend {
   };
   // Opt-outs accepted while another process holds the register wait in a journal beside it (register/optout-journal.ts).
   let journal: OptOutJournal | null = null;
+  const journalPath = journalPathFor(options.dbPath);
+  const journalWasThere = journalPath !== ':memory:' && (statSync(journalPath, { throwIfNoEntry: false })?.size ?? 0) > 0;
   try {
-    journal = new OptOutJournal(journalPathFor(options.dbPath), () => ctx.clock.now());
+    journal = new OptOutJournal(journalPath, () => ctx.clock.now());
     ctx.optouts = journal;
   } catch (err) {
-    // Without it an opt-out waits for the register like any write (as before); never a reason not to open.
+    // Without it an opt-out waits for the register like any write (as before); never a reason not to open. But a
+    // journal that was there and cannot be read may hold opt-outs the customers were told about: every send waits.
     reportQuietly('optouts', err);
+    if (journalWasThere) ctx.optouts = new UnreadableJournal(journalPath, err instanceof Error ? err.message : String(err));
   }
   let optOuts: OptOutIntake | null = null;
   const changes = db.prepare<[], number>('SELECT total_changes()').pluck();

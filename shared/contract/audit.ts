@@ -48,13 +48,15 @@ export const AuditProblemKinds = [
   'complaint_missing',
   /** A link between a person's numbers differs from the merges the audit log recorded. */
   'link_changed',
+  /** The opt-out journal beside the register cannot be read: opt-outs may be waiting in it. */
+  'journal_unreadable',
 ] as const;
 /** What an integrity problem is. */
 export type AuditProblemKind = (typeof AuditProblemKinds)[number];
 
 /** One problem found by verification: what differs, about whom, and (in `message`, English) what to do. */
 export const AuditProblem = z.object({
-  table: z.enum(['consent_events', 'audit_log', 'consent_state', 'contacts', 'schema', 'witness', 'form_versions', 'complaints']),
+  table: z.enum(['consent_events', 'audit_log', 'consent_state', 'contacts', 'schema', 'witness', 'form_versions', 'complaints', 'optouts']),
   id: z.number().int().nullable(),
   kind: z.enum(AuditProblemKinds),
   message: z.string(),

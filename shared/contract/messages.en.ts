@@ -267,6 +267,8 @@ export const messagesEn = {
   'register.notSqliteOpen': 'the register {{path}} is not an SQLite database; restore a backup',
   'register.corrupt': 'the register {{path}} is damaged (SQLite reports a malformed database); restore a backup',
   'register.corruptFound': "the register {{path}} is damaged (SQLite's check of its pages found: {{detail}}); restore a backup",
+  'optouts.unreadable':
+    'the opt-out journal {{path}} beside the register cannot be read ({{reason}}): opt-outs accepted while the register was busy may be waiting in it, so nothing is planned or sent until it is mended; restore it from a copy, or once you have checked recent opt-outs by hand, move it aside (a new, empty journal is made)',
   'register.emptiedWithWitness':
     'the register {{path}} holds no tables, but the witness {{witness}} saw it up to event {{event}} and audit row {{audit}}: it was emptied or its tables were dropped; restore a backup (Optin Desk will not set it up as a new, empty register; to start one on purpose, delete {{witness}} first)',
   'register.emptiedWitnessExists':

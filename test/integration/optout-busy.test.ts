@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { optin } from '../support/cli';
@@ -530,6 +530,67 @@ describe('durability', () => {
       expect(journal.db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       journal.close();
+    }
+  });
+
+  it('a journal that was there and cannot be read holds every send back, naming it, until it is mended', async () => {
+    const t = await shop();
+    await grant(t.call, A, t.form);
+    await grant(t.call, B, t.form);
+    const planned = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    t.backend.close();
+    // An opt-out accepted while the register was busy, waiting in the journal; then the journal's header is damaged.
+    const path = `${t.dbPath}.optouts.db`;
+    const journal = new OptOutJournal(path);
+    journal.add({
+      kind: 'consent.record',
+      input: { phone: A, channel: 'sms', purpose: 'marketing', action: 'revoke', occurredAt: new Date().toISOString() },
+      phone: A,
+      contactId: null,
+      channel: 'sms',
+      purpose: 'marketing',
+      targets: [{ channel: 'sms', purpose: 'marketing' }],
+      occurredAt: Date.now(),
+      receivedAt: Date.now(),
+      waitingFor: 'a test',
+      providerId: null,
+    });
+    journal.close();
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(100, 0x41), 0, 100, 0);
+    closeSync(fd);
+
+    const reported: string[] = [];
+    const b = createBackend({ dbPath: t.dbPath, adapterFactory: () => t.provider, onInternalError: (m) => void reported.push(m) });
+    try {
+      const call = async (method: string, input: unknown) => b.dispatch(method as never, input as never);
+      const held = (r: Awaited<ReturnType<typeof call>>) => {
+        expect(r.ok).toBe(false);
+        if (r.ok) return;
+        expect(r.error).toMatchObject({ code: 'REGISTER_DAMAGED', key: 'optouts.unreadable' });
+        expect(r.error.message).toContain(path);
+      };
+      // Nothing planned, queued or handed off; verify names the journal.
+      held(await call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT }));
+      held(await call('campaign.send', { batch: planned.batch, providers: ['gw'], wait: true }));
+      expect(t.provider.recipients()).toEqual([]);
+      const v = await b.dispatch('audit.verify', {});
+      expect(v.ok && v.value.problems.map((p) => [p.kind, p.expected])).toEqual([['journal_unreadable', path]]);
+      // Opt-outs are still taken, straight into the register.
+      const stop = await call('consent.record', { phone: B, channel: 'sms', purpose: 'marketing', action: 'revoke', method: 'verbal_in_store' });
+      expect(stop.ok).toBe(true);
+    } finally {
+      b.close();
+    }
+    expect(reported).toContain('optouts');
+    // Moved aside once checked by hand: a new, empty journal, and sending works again.
+    renameSync(path, `${path}.damaged`);
+    const again = createBackend({ dbPath: t.dbPath, adapterFactory: () => t.provider });
+    try {
+      const r = await again.dispatch('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+      expect(r.ok && r.value.eligible).toBe(1);
+    } finally {
+      again.close();
     }
   });
 

@@ -8,7 +8,7 @@ import type { EventRecord } from '../db/repos/consent.repo';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import { toFoldable } from '../register/consent-log';
 import type { ServiceContext } from '../context';
-import type { GateOptOut } from '../register/optout-journal';
+import { journalHold, type GateOptOut } from '../register/optout-journal';
 import { numbersOfPerson } from '../register/person';
 import { getSettings } from '../register/settings';
 
@@ -225,6 +225,9 @@ function byPersonNumbers(ctx: ServiceContext, active: readonly GateOptOut[]): Ma
  * opt-out waiting in the journal for it applied. The journal is read once; members without one pass unchanged.
  */
 export function pendingOptOutsOfAudience(ctx: ServiceContext, at: number): (m: AudienceMember) => AudienceMember {
+  // A journal that cannot be read may hold an opt-out for anyone: no audience is planned or queued until it is mended.
+  const held = journalHold(ctx.optouts);
+  if (held) throw held;
   const active = ctx.optouts?.active() ?? [];
   if (!active.length) return (m) => m;
   const byPhone = new Map<string, GateOptOut[]>();
@@ -250,6 +253,8 @@ export function pendingOptOutShifts(
   at: number,
   rules: GateRules,
 ): { before: { channel: Channel; verdict: GateVerdict }; after: { channel: Channel; verdict: GateVerdict } }[] {
+  const held = journalHold(ctx.optouts);
+  if (held) throw held;
   const active = ctx.optouts?.active() ?? [];
   if (!active.length) return [];
   const seen = new Set<number>();

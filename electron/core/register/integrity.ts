@@ -21,6 +21,7 @@ import type { Witness } from './witness';
 import { appendAudit, auditPayload, iso, type ServiceContext } from '../context';
 import { diffCells, foldRange, REBUILD_CHUNK } from './consent';
 import { resolveActor } from './staff';
+import { journalHold } from './optout-journal';
 import { LISTED_CODE, listedColumns } from '../../../shared/domain/consent/listed';
 import { formHash } from '../intake/forms';
 
@@ -539,6 +540,17 @@ export function verifyAudit(
   for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) projectionProblems(ctx, deps.repo, lo, lo + REBUILD_CHUNK - 1, report);
 
   for (const p of schemaProblems(deps.repo)) report(p);
+  const held = journalHold(ctx.optouts);
+  if (held)
+    report(
+      problem({
+        table: 'optouts',
+        kind: 'journal_unreadable',
+        expected: String(held.params?.path ?? ''),
+        actual: String(held.params?.reason ?? ''),
+        message: held.message,
+      }),
+    );
   for (const p of outsideProblems(ctx, deps.repo, { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links }))
     report(p);
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { readSaid } from '../../../shared/contract/said';
+import { AppError } from '../../../shared/contract/errors';
 import { randomUUID } from 'node:crypto';
 import type { PendingOptOut } from '../../../shared/contract/api';
 import type { Channel, Purpose } from '../../../shared/domain/consent/types';
@@ -72,6 +73,33 @@ export interface OptOutLookup {
   forContact(phone: string, contactId: number | null): OptOutEntry[];
   /** All of them (plan counts, the contacts list): a handful at most. */
   active(): OptOutEntry[];
+  /**
+   * Set when the journal file is there but cannot be read: the opt-outs waiting in it are unknown, so nothing may be
+   * planned, queued or handed off until it is mended (see {@link journalHold}).
+   */
+  readonly damaged?: AppError | undefined;
+}
+
+/**
+ * A journal file that exists but cannot be opened (damaged, not SQLite, unreadable): it shows no opt-outs, and holds
+ * every send back with an error that names it, since an opt-out the customer was told about may be waiting in it.
+ */
+export class UnreadableJournal implements OptOutLookup {
+  readonly damaged: AppError;
+  constructor(path: string, reason: string) {
+    this.damaged = new AppError('REGISTER_DAMAGED', 'optouts.unreadable', { path, reason: reason.slice(0, 200) }, { path });
+  }
+  forContact(): OptOutEntry[] {
+    return [];
+  }
+  active(): OptOutEntry[] {
+    return [];
+  }
+}
+
+/** Why nothing may be sent now because of the opt-out journal (it cannot be read), or null. */
+export function journalHold(lookup: OptOutLookup | undefined | null): AppError | null {
+  return lookup?.damaged ?? null;
 }
 
 /** A waiting opt-out as the doors show it. */

@@ -8,6 +8,7 @@ import type { OutboxRecord, RunRecord } from '../db/repos/outbox.repo';
 import type { RegisterLock } from '../infra/jobs';
 import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from './providers/types';
 import { gateContact, gateRules } from '../campaigns/audience';
+import { journalHold } from '../register/optout-journal';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import { recordConsent } from '../register/consent';
 import type { ServiceContext } from '../context';
@@ -457,6 +458,9 @@ export class BatchRun {
     now: number,
   ): { ok: true; contact: ContactRecord; channel: Channel; proofEvent: number } | { ok: false; verdict: GateVerdict } {
     const ctx = this.ctx;
+    // An opt-out journal that cannot be read may hold an opt-out for anyone: the run pauses, naming it (Outbox.stall).
+    const held = journalHold(ctx.optouts);
+    if (held) throw held;
     const contact = ctx.contacts.get(row.contactId);
     if (!contact || contact.removedAt) return { ok: false, verdict: { eligible: false, reason: 'no_contact', proofEvent: null } };
     const routeChannel: BatchRecord['channel'] = row.step === 1 ? 'sms' : batch.channel;

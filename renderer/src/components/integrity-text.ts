@@ -58,6 +58,8 @@ export function problemAdvice(t: TFunction, p: AuditProblem): string {
       return t('integrity.advice.witness');
     case 'witness_unreadable':
       return t('integrity.advice.rewrite');
+    case 'journal_unreadable':
+      return t('integrity.advice.journal');
     default:
       return t('integrity.advice.restore');
   }
