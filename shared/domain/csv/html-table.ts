@@ -51,7 +51,8 @@ function cellText(html: string): string {
   const text = html
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li)\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '');
+    // A tag ends at its `>`; a `<` that never closes before the next `<` is text (and is not scanned past again).
+    .replace(/<[^<>]*>/g, '');
   return decodeEntities(text)
     .replace(/[ \t\r\f\v\u00a0]+/g, ' ')
     .replace(/ ?\n ?/g, '\n')
@@ -104,7 +105,9 @@ export function readHtmlTable(html: string): HtmlTableResult {
     if (row !== null && row.length > 0) rows.push(row.slice(0, MAX_COLUMNS));
     row = null;
   };
-  const tag = /<(\/?)(table|tr|td|th)\b([^>]*)>/gi;
+  // A tag's attributes stop at the next `<` as well as at its `>`: a `<td ` left unclosed fails here at once, instead of
+  // every such tag reading on to the end of the page (a page of them took minutes).
+  const tag = /<(\/?)(table|tr|td|th)\b([^<>]*)>/gi;
   tag.lastIndex = tableAt;
   for (let m = tag.exec(text); m !== null; m = tag.exec(text)) {
     const closing = m[1] === '/';
