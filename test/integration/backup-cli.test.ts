@@ -57,6 +57,28 @@ describe('optin backup', () => {
     expect((await optin(db, 'backup', 'frobnicate')).code).toBe(1);
   });
 
+  it('a backup record edited by hand (a field of the wrong kind) is no record: list, rotation and the backup before an import go on', async () => {
+    const { dir, db } = register();
+    expect((await grant(db, '+79120000001')).code).toBe(0);
+    const made = (await optin(db, 'backup', 'create', '--json')).json().backup as { path: string };
+    const forged = join(dir, 'backups', 'register.2026-03-01T00-00-00-000Z.manual.db');
+    writeFileSync(forged, readFileSync(made.path));
+    writeFileSync(
+      `${forged}.json`,
+      JSON.stringify({ format: 'optin-desk-backup/1', sha256: 'x', createdAt: '2026-03-01T00:00:00.000Z', reason: { a: 1 }, bytes: 'many' }),
+    );
+    const list = await optin(db, 'backup', 'list', '--json');
+    expect(list.err).toBe('');
+    expect(list.code).toBe(0);
+    const made2 = await optin(db, 'backup', 'create');
+    expect(made2.err).toBe('');
+    expect(made2.code).toBe(0);
+    writeFileSync(join(dir, 'one.csv'), 'phone,name\n+79120000002,Зоя\n');
+    const imported = await optin(db, 'import', join(dir, 'one.csv'));
+    expect(imported.err).toBe('');
+    expect(imported.code).toBe(0);
+  });
+
   it('restore shows the preview and the loss, restores only with --yes, and keeps the current register first', async () => {
     const { dir, db } = register();
     await grant(db, '+79120000001');

@@ -19,6 +19,12 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupInfo, BackupProblem, BackupReason, RegisterSummary } from '../../../shared/contract/api';
+import {
+  BackupProblem as BackupProblemSchema,
+  BackupReason as BackupReasonSchema,
+  RegisterSummary as RegisterSummarySchema,
+} from '../../../shared/contract/backups';
+import { z } from 'zod';
 import { readSaid, readSaidOrNull, said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
 import { LATEST_SCHEMA_VERSION, openDatabase, type Db } from '../db/open';
 import { IntegrityRepo } from '../db/repos/integrity.repo';
@@ -142,12 +148,32 @@ function fsyncFile(path: string): void {
   }
 }
 
+/**
+ * A backup's record as read back: every field checked, since a record is a file anyone may edit — one with a field of
+ * the wrong kind is no record (its backup is listed and checked by its contents), never a crash of the list, the
+ * rotation, or the backup an import waits for. Fields an older version did not write read as unknown.
+ */
+const RecordSchema = z.object({
+  format: z.literal(BACKUP_FORMAT),
+  register: z.string().catch(''),
+  reason: BackupReasonSchema,
+  note: z.string().nullable().catch(null),
+  createdAt: z.string(),
+  day: z.string().catch(''),
+  bytes: z.number().nonnegative().catch(0),
+  sha256: z.string(),
+  summary: RegisterSummarySchema.nullable().catch(null),
+  verified: z
+    .object({ ok: z.boolean(), at: z.string(), problems: z.array(BackupProblemSchema) })
+    .nullable()
+    .catch(null),
+});
+
 /** Read the record beside a backup; null when there is none or it is not one. */
 export function readRecord(backupPath: string): BackupRecord | null {
   try {
-    const v = JSON.parse(readFileSync(`${backupPath}.json`, 'utf8')) as Partial<BackupRecord>;
-    if (v.format !== BACKUP_FORMAT || typeof v.sha256 !== 'string' || typeof v.createdAt !== 'string') return null;
-    return v as BackupRecord;
+    const v = RecordSchema.safeParse(JSON.parse(readFileSync(`${backupPath}.json`, 'utf8')));
+    return v.success ? (v.data as BackupRecord) : null;
   } catch {
     return null;
   }
