@@ -75,6 +75,9 @@ export const messagesEn = {
   'cli.notUtf8': '{{flag}}: {{file}} is not a UTF-8 text file (save it as UTF-8)',
   'cli.emptyFile': '{{flag}}: {{file}} is empty',
   'cli.cannotWrite': '--out: cannot write {{path}} ({{reason}})',
+  'cli.cannotWriteReport': '--report: cannot write {{path}} ({{reason}}); nothing was imported',
+  'cli.reportNotWritten':
+    'the import was saved, but its report could not be written to {{path}} ({{reason}}); optin import undo takes the import back',
   'cli.registerUnopenable': 'the register cannot be opened: restore a backup first (optin backup list)',
   'cli.giveBackup': 'give the backup: its name from "optin backup list", or the path of a backup file',
   'cli.giveCampaign': 'ID: give the campaign number',

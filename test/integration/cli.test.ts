@@ -257,4 +257,24 @@ describe('optin import / export', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/--what/);
   });
+
+  it('a --report or --out that cannot be written is refused before anything is imported or exported, in one line', async () => {
+    const db = register();
+    const dir = join(db, '..');
+    const csv = join(dir, 'in.csv');
+    writeFileSync(csv, 'phone,name\n+79120000001,Анна\n');
+    for (const [where, why] of [
+      [join(dir, 'missing', 'report.csv'), 'no such folder'],
+      [dir, 'it is a folder'],
+    ] as const) {
+      const r = await optin(db, 'import', csv, '--report', where);
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n')).toEqual([`optin: --report: cannot write ${where} (${why}); nothing was imported`]);
+      const e = await optin(db, 'export', '--out', where);
+      expect(e.code).toBe(1);
+      expect(e.err.trim().split('\n')).toEqual([`optin: --out: cannot write ${where} (${why})`]);
+    }
+    const list = await optin(db, 'contacts', 'list', '--json');
+    expect(list.json().contacts).toEqual([]);
+  });
 });

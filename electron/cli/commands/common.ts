@@ -1,4 +1,5 @@
-import { copyFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Backend } from '../../core/backend';
 import { UsageError, asInt } from '../args';
 import type { Ctx, Flag } from '../spec';
@@ -23,6 +24,21 @@ export const oneOf = (values: readonly string[]): string => values.join('|');
 export function backendOf(c: Ctx): Backend {
   if (!c.backend) throw new UsageError('cli.registerUnopenable');
   return c.backend;
+}
+
+/**
+ * Refuse, before any work, a path named for a file to write (--out, --report) that cannot be written: a folder, or in
+ * a folder that is missing or not writable. So an import is not saved and then reported as failed for want of it.
+ */
+export function checkWritable(path: string, flag: 'out' | 'report'): void {
+  const key = flag === 'out' ? 'cli.cannotWrite' : 'cli.cannotWriteReport';
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(key, { path, reason: 'it is a folder' });
+  try {
+    accessSync(dirname(resolve(path)), constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(key, { path, reason: code === 'ENOENT' ? 'no such folder' : (code ?? 'error') });
+  }
 }
 
 /** Copy a file the register made to the path the person named (--out), and let the register forget it. */

@@ -7,9 +7,9 @@ import { isMessageKey } from '../../../shared/contract/messages.en';
 import { CsvParser } from '../../../shared/domain/csv/parse';
 import { MAX_HEADER_ROW } from '../../../shared/domain/csv/header';
 import { UsageError, asChoice, asId } from '../args';
-import { ref, type SaidRef } from '../../../shared/contract/said';
+import { ref, renderSaid, type SaidRef } from '../../../shared/contract/said';
 import { command, type Command, type Ctx, type Flag, type Group, type Outcome } from '../spec';
-import { backendOf, staffFlag } from './common';
+import { backendOf, checkWritable, deliver, staffFlag } from './common';
 
 /** A refusal by key (a usage one, or the register's own AppError), printed like any other. */
 const refuse = (err: AppError, code: ApiError['code'] = err.code): Outcome => ({ ok: false, error: { ...err.toApiError(), code } });
@@ -128,6 +128,8 @@ async function importFile(c: Ctx): Promise<Outcome> {
     if (parsed instanceof UsageError) return refuse(parsed);
     mapping = parsed;
   }
+  const report = typeof f.report === 'string' ? f.report : undefined;
+  if (report) checkWritable(report, 'report');
   const started = await c.call('import.start', {
     ...common,
     mapping,
@@ -150,14 +152,24 @@ async function importFile(c: Ctx): Promise<Outcome> {
         : new AppError('INTERNAL', 'jobs.internal').toApiError(),
     };
   const s = job.summary;
-  const report = typeof f.report === 'string' ? f.report : undefined;
+  // The import is saved by now: a report that cannot be written after all (the disk filled, the folder went) is said
+  // beside the summary, never in place of it.
+  let reportNote: string | undefined;
   if (report) {
-    if (s.reportFileId) copyFileSync(backend.files.get(s.reportFileId).path, report);
-    else copyFileSync(writeEmptyReport(backend), report);
+    try {
+      copyFileSync(s.reportFileId ? backend.files.get(s.reportFileId).path : writeEmptyReport(backend), report);
+    } catch (err) {
+      reportNote = renderSaid('cli.reportNotWritten', { path: report, reason: (err as NodeJS.ErrnoException).code ?? 'error' });
+    }
   }
   const { reportFileId: _r, ...value } = s;
   const warnings = s.reportFileId && s.warnings > 0 ? fileWarnings(backend.files.get(s.reportFileId).path) : [];
-  return { ok: true, value, human: formatImport(s, job.dryRun, warnings, info.headerRow) + (report ? `\nreport: ${report}` : '') };
+  return {
+    ok: true,
+    value,
+    human: formatImport(s, job.dryRun, warnings, info.headerRow) + (report && !reportNote ? `\nreport: ${report}` : ''),
+    ...(reportNote ? { note: reportNote } : {}),
+  };
 }
 
 function writeEmptyReport(backend: Backend): string {
@@ -171,9 +183,9 @@ function writeEmptyReport(backend: Backend): string {
 async function exportFile(c: Ctx): Promise<Outcome> {
   const backend = backendOf(c);
   const out = String(c.flags.out);
+  checkWritable(out, 'out');
   const v = await c.call('export.create', c.input);
-  copyFileSync(backend.files.get(v.fileId).path, out);
-  backend.files.discard(v.fileId);
+  deliver(backend, v.fileId, out);
   const value = { what: c.input.what, out, rows: v.rows, bytes: v.bytes, lossy: v.lossy };
   return {
     ok: true,
