@@ -119,6 +119,25 @@ describe('batch plan', () => {
     const deferred = await t.call('campaign.audience', { batch: night.batch, reason: 'quiet_hours' });
     // When the recipient's zone is unknown, every US zone the pack lists must be inside 08:00–21:00: Honolulu opens last (18:00 UTC).
     expect(deferred.people[0]?.deferUntil).toBe('2026-03-03T18:00:00.000Z');
+
+    // A territory's number keeps its own hours, outside the mainland zones: Puerto Rico at 21:30 and Guam at 04:30 are
+    // quiet while every mainland zone is open (they were handed off), and each opens at its own 08:00.
+    for (const [phone, at, opens] of [
+      ['+1 787 555 0123', '2026-03-03T01:30:00Z', '2026-03-03T12:00:00.000Z'],
+      ['+1 671 555 0123', '2026-03-03T18:30:00Z', '2026-03-03T22:00:00.000Z'],
+    ] as const) {
+      await t.call('consent.record', {
+        phone,
+        channel: 'sms',
+        purpose: 'marketing',
+        action: 'grant',
+        method: 'paper_form',
+        evidence: { formVersionId: form.id, sheetRef: 'S-2' },
+      });
+      const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text, at });
+      const quiet = await t.call('campaign.audience', { batch: plan.batch, reason: 'quiet_hours' });
+      expect(quiet.people.map((p) => [p.phone, p.deferUntil])).toContainEqual([phone.replace(/ /g, ''), opens]);
+    }
   });
 
   it('refuses a time in the past and an unknown batch', async () => {

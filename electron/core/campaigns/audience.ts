@@ -1,3 +1,4 @@
+import { numberTimeZone } from '../../../shared/domain/time/zones';
 import type { ConsentCell } from '../../../shared/contract/api';
 import { EMPTY_STATE, consentKey, effectiveState, foldByKey } from '../../../shared/domain/consent/fold';
 import { Channels, Purposes, type Channel, type ConsentState, type Purpose } from '../../../shared/domain/consent/types';
@@ -62,11 +63,13 @@ class MemberRecipient implements GateRecipient {
   readonly messageable: boolean;
   readonly lastComplaintAt: number | null;
   readonly recentMarketing: number;
-  readonly timeZone = null;
+  /** The number's own zone where the number alone tells it (a US territory), else the pack's zones apply. */
+  readonly timeZone: string | null;
   private readonly cells: ReadonlyMap<string, ConsentState>;
 
   constructor(m: AudienceMember, history: SendingHistory) {
     this.phone = m.phone;
+    this.timeZone = numberTimeZone(m.phone);
     this.messageable = m.messageable && !history.flagged;
     this.lastComplaintAt = history.lastComplaintAt;
     this.recentMarketing = history.recentMarketing;

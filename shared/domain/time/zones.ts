@@ -82,6 +82,25 @@ export function zonedTimeToUtc(y: number, mo: number, d: number, h: number, mi: 
   return guess;
 }
 
+/**
+ * US territories by their NANP area codes: each keeps its own zone, outside the mainland zones a US pack assumes for
+ * a number whose zone it does not know (Puerto Rico and the Virgin Islands on Atlantic time, Guam and the Northern
+ * Marianas ten hours ahead of UTC, American Samoa eleven behind).
+ */
+const TERRITORY_ZONES: Readonly<Record<string, string>> = {
+  '787': 'America/Puerto_Rico',
+  '939': 'America/Puerto_Rico',
+  '340': 'America/St_Thomas',
+  '671': 'Pacific/Guam',
+  '670': 'Pacific/Saipan',
+  '684': 'Pacific/Pago_Pago',
+};
+
+/** The time zone a number (E.164) is known to be in from the number alone, or null: today the US territories'. */
+export function numberTimeZone(phone: string): string | null {
+  return phone.length === 12 && phone.startsWith('+1') ? (TERRITORY_ZONES[phone.slice(2, 5)] ?? null) : null;
+}
+
 /** Minutes since local midnight in a zone, or null for a zone this runtime does not know. */
 export function localMinutes(at: number, timeZone: string): number | null {
   const offset = zoneOffset(at, timeZone);
