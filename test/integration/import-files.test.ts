@@ -235,6 +235,35 @@ describe('Excel workbooks (.xlsx)', () => {
     expect((await refusal(inspect(t, plain))).message).toMatch(/zip archive, not an Excel workbook/);
   });
 
+  it('refuses a workbook whose zip lies: a part twice (the first copy a bomb), or a sheet stating 1 KB that unpacks to 520 MB', async () => {
+    const t = setup();
+    const path = join(t.dir, 'real.xlsx');
+    await workbook(path, [
+      ['Name', 'Phone'],
+      ['A', '+79120005501'],
+    ]);
+    const parts = readZip(readFileSync(path));
+    // A second, larger shared-text part ahead of the one the directory lists last: a reader taking the first unpacked 100 MB.
+    const twice = writeFile(t, 'twice.xlsx', makeZip([{ name: 'xl/sharedStrings.xml', data: Buffer.alloc(100 * 1024 * 1024, 0x41) }, ...parts]));
+    const r1 = await refusal(inspect(t, twice));
+    expect(r1.code).toBe('UNREADABLE_FILE');
+    expect(r1.message).toMatch(/holds the part xl\/sharedStrings\.xml twice/);
+    // The sheet's directory entry states 1,000 bytes; exceljs would unpack all of it.
+    const lying = writeFile(
+      t,
+      'lying.xlsx',
+      makeZip(
+        parts.map((e) =>
+          e.name === 'xl/worksheets/sheet1.xml' ? { name: e.name, data: Buffer.alloc(520 * 1024 * 1024, 0x20), statedSize: 1000 } : e,
+        ),
+      ),
+    );
+    expect(statSync(lying).size).toBeLessThan(2 * 1024 * 1024);
+    const r2 = await refusal(inspect(t, lying));
+    expect(r2.code).toBe('UNREADABLE_FILE');
+    expect(r2.message).toMatch(/xl\/worksheets\/sheet1\.xml unpacks to more than 512 MB/);
+  }, 60_000);
+
   it('refuses an old binary .xls saying what it is and how to save it', async () => {
     const t = setup();
     const path = writeFile(t, 'old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(2048)]));
@@ -287,6 +316,8 @@ describe('Bitrix24 «Экспорт в Excel» (an HTML table saved as .xls)', (
 interface Entry {
   name: string;
   data: Buffer;
+  /** The unpacked size the zip's headers state, when it lies (the data's own size otherwise). */
+  statedSize?: number;
 }
 
 function readZip(zip: Buffer): Entry[] {
@@ -330,7 +361,7 @@ function makeZip(entries: Entry[]): Buffer {
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(0, 14);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt32LE(e.statedSize ?? e.data.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -338,7 +369,7 @@ function makeZip(entries: Entry[]): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
+    central.writeUInt32LE(e.statedSize ?? e.data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, packed);

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 // exceljs (with its zip and stream libraries, ~400 modules) is loaded when a workbook is first read, not at start.
@@ -112,6 +113,49 @@ async function unpack(path: string, entry: ZipEntry, limit: number, what: string
   });
 }
 
+/** Where an entry's packed bytes start (after its local header), checked against the directory. */
+async function dataStart(path: string, entry: ZipEntry): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const local = Buffer.alloc(30);
+    await handle.read(local, 0, 30, entry.localOffset);
+    if (local.readUInt32LE(0) !== 0x04034b50) throw damaged(`${entry.name} is not where the directory says`);
+    return entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * How many bytes an entry really unpacks to, read through and thrown away, refusing it as soon as it passes `limit`:
+ * the size its directory entry states is the packer's word, and a workbook that states 1 KB for a sheet of gigabytes
+ * must not reach exceljs, which unpacks the sheets itself.
+ */
+async function unpackedSize(path: string, entry: ZipEntry, limit: number): Promise<number> {
+  if (entry.method === 0) return entry.compressedSize;
+  if (entry.method !== 8) throw damaged(`${entry.name} is packed in a way Excel does not write (method ${entry.method})`);
+  if (entry.compressedSize === 0) return 0;
+  const start = await dataStart(path, entry);
+  return new Promise<number>((resolve, reject) => {
+    let total = 0;
+    const source = createReadStream(path, { start, end: start + entry.compressedSize - 1 });
+    const inflate = createInflateRaw();
+    const stop = (err: AppError): void => {
+      source.destroy();
+      inflate.destroy();
+      reject(err);
+    };
+    inflate.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) stop(tooBig(entry.name, Math.round(limit)));
+    });
+    inflate.on('error', () => stop(damaged(`${entry.name} cannot be unpacked`)));
+    source.on('error', () => stop(damaged(`${entry.name} cannot be read`)));
+    inflate.on('end', () => resolve(total));
+    source.pipe(inflate);
+  });
+}
+
 function tooBig(part: string, limit: number): AppError {
   return new AppError('UNREADABLE_FILE', 'imports.workbookTooBig', { part, mb: Math.round(limit / 1024 / 1024) });
 }
@@ -141,7 +185,12 @@ function xmlAttr(tag: string, name: string): string | null {
  */
 export async function workbookSheets(path: string): Promise<WorkbookSheet[]> {
   const entries = await zipEntries(path);
-  const byName = new Map(entries.map((e) => [e.name, e]));
+  const byName = new Map<string, ZipEntry>();
+  for (const e of entries) {
+    // Excel writes each part once; a second copy of a part would be the one another reader takes, unchecked.
+    if (byName.has(e.name)) throw damaged(`it holds the part ${e.name.slice(0, 80)} twice`);
+    byName.set(e.name, e);
+  }
   const workbook = byName.get('xl/workbook.xml');
   const rels = byName.get('xl/_rels/workbook.xml.rels');
   if (!workbook || !rels) throw new AppError('UNREADABLE_FILE', 'imports.zipNotWorkbook');
@@ -151,6 +200,12 @@ export async function workbookSheets(path: string): Promise<WorkbookSheet[]> {
     total += e.size;
   }
   if (total > 4 * MAX_PART) throw tooBig('parts together', 4 * MAX_PART);
+  // What each part really unpacks to, whatever its directory entry states (read through once, nothing kept).
+  let unpacked = 0;
+  for (const e of entries) {
+    unpacked += await unpackedSize(path, e, Math.min(MAX_PART, 4 * MAX_PART - unpacked));
+    if (unpacked > 4 * MAX_PART) throw tooBig('parts together', 4 * MAX_PART);
+  }
   const shared = byName.get('xl/sharedStrings.xml');
   // exceljs keeps the shared strings in memory: they are unpacked here first, with a ceiling.
   if (shared) await unpack(path, shared, MAX_SHARED_STRINGS, 'shared text (xl/sharedStrings.xml)');
