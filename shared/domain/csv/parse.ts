@@ -47,6 +47,9 @@ export function countLineBreaks(s: string, from: number, to: number): number {
 }
 
 /** A resumable CSV parser for one delimiter (a single character). */
+/** An unquoted value with no end in sight is kept up to about this many characters (see push). */
+export const KEEP_UNQUOTED = 1 << 20;
+
 export class CsvParser {
   private buf = '';
   /** Text after `buf` kept unsearched while a quoted value is open and no quote has come (see push). */
@@ -61,6 +64,8 @@ export class CsvParser {
   private rowNul: number[] | null = null;
   /** Inside a quoted value that starts at buf[0]: the last position already searched for its closing quote. */
   private resume = -1;
+  /** The buffer holds an unquoted value searched to its end without finding where it ends (a delimiter or line break). */
+  private openUnquoted = false;
   private readonly d: string;
   private readonly dCode: number;
 
@@ -76,8 +81,17 @@ export class CsvParser {
     // A quoted value left open by earlier text: text without a quote cannot close it, so it is only kept (joined
     // once, when a quote comes or the text ends) instead of being appended and searched again piece after piece,
     // which made a long quoted value — or a quote never closed — cost the square of its length.
+    // Likewise an unquoted value with no end yet: text with no delimiter and no line break only makes it longer (a
+    // "line" of 100 MB without one took minutes and gigabytes, searched again from its start piece after piece).
     if (this.resume >= 0 && text.indexOf('"') === -1) {
       this.carry.push(text);
+      this.carried += text.length;
+      return out;
+    }
+    if (this.openUnquoted && text.indexOf(this.d) === -1 && text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+      // Past KEEP_UNQUOTED characters the middle of such a value is not kept (memory stays flat); the value, far longer
+      // than any field a reader takes, still ends where the text says and is refused by its length.
+      if (this.buf.length + this.carried < KEEP_UNQUOTED) this.carry.push(text);
       this.carried += text.length;
       return out;
     }
@@ -145,6 +159,7 @@ export class CsvParser {
     let nextNul = s.indexOf('\0');
     // Where to stop and keep the rest for the next piece of text (-1: the text is used up).
     let stop = -1;
+    this.openUnquoted = false;
 
     scan: for (;;) {
       if (i >= len) {
@@ -234,6 +249,7 @@ export class CsvParser {
         // No delimiter or line break in the rest: the field (and record) may go on in the next piece.
         if (!final) {
           stop = fieldStart;
+          this.openUnquoted = true;
           break;
         }
       } else if (end === lb && s.charCodeAt(lb) === CR && lb + 1 >= len && !final) {
