@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { optin } from '../support/cli';
@@ -141,5 +141,22 @@ describe('optin backup', () => {
     const create = await optin(db, 'backup', 'create');
     expect(create.code).toBe(1);
     expect(create.err).toMatch(/truncated/);
+  });
+
+  it('restores a damaged register reached through a symbolic link into the file the link points to, the link kept', async () => {
+    const { dir } = register();
+    mkdirSync(join(dir, 'real'));
+    const real = join(dir, 'real', 'register.db');
+    const link = join(dir, 'register.db');
+    await grant(real, '+79120000001');
+    symlinkSync(real, link);
+    const { id } = (await optin(link, 'backup', 'create', '--json')).json().backup as { id: string };
+    writeFileSync(real, readFileSync(real).subarray(0, 1000));
+    expect((await optin(link, 'contacts', 'list')).code).toBe(1);
+    const done = await optin(link, 'backup', 'restore', id, '--yes');
+    expect(done.code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((await optin(real, 'contacts', 'list', '--json')).json().total).toBe(1);
+    expect((await optin(link, 'contacts', 'list', '--json')).json().total).toBe(1);
   });
 });

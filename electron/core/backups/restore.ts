@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { RegisterSummary, RestoreLoss } from '../../../shared/contract/api';
 import type { Db } from '../db/open';
@@ -157,11 +157,19 @@ export async function swapInto(dbPath: string, restoredPath: string, live: Db): 
  * file's write-ahead log goes first (it belongs to the old file), then the copy is moved in whole.
  */
 export function replaceFile(dbPath: string, restoredPath: string): void {
-  const tmp = `${dbPath}.restoring-${randomBytes(4).toString('hex')}`;
+  // A register reached through a symbolic link is restored where the link points: renaming over the link itself
+  // would leave the damaged file in place behind it and make the link a copy nothing else sees.
+  let target = dbPath;
+  try {
+    target = realpathSync(dbPath);
+  } catch {
+    // no file there (yet): the path as given
+  }
+  const tmp = `${target}.restoring-${randomBytes(4).toString('hex')}`;
   try {
     copyFileSync(restoredPath, tmp);
-    for (const side of ['-wal', '-shm', '-journal']) rmSync(`${dbPath}${side}`, { force: true });
-    renameSync(tmp, dbPath);
+    for (const side of ['-wal', '-shm', '-journal']) for (const at of new Set([dbPath, target])) rmSync(`${at}${side}`, { force: true });
+    renameSync(tmp, target);
   } finally {
     rmSync(tmp, { force: true });
   }
