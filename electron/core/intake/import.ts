@@ -26,6 +26,7 @@ import { appendAudit, type ServiceContext } from '../context';
 import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/consent-log';
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import { getSettings } from '../register/settings';
+import { OptOutReach, type ReachedNumber } from '../register/person';
 import { limitPageCache } from '../db/open';
 import { gateMember, gateRules, standsApart } from '../campaigns/audience';
 import type { ConsentState } from '../../../shared/domain/consent/types';
@@ -284,7 +285,7 @@ interface Sink {
   contactFor(phone: RowPhone, plan: RowPlan | null): { contact: ContactRecord | null; known: boolean; existed: boolean; createdHere: boolean };
   update(before: ContactRecord, after: ContactRecord): void;
   event(
-    contact: ContactRecord,
+    contact: Pick<ContactRecord, 'id' | 'phone'>,
     c: { channel: Channel; purpose: Purpose; action: EventRecord['action']; occurredAt: number },
     evidence: EventRecord['evidence'],
   ): void;
@@ -510,16 +511,32 @@ export async function runImport(
     };
   }
 
+  // The person withdraws, not the number: an opt-out reaches every number of the person in the register (linked by a
+  // merge, or keeping this number among its other numbers), as recordConsent does for every other door.
+  const reach = new OptOutReach(ctx);
+  /**
+   * Revoke `targets` for the number `phone` (its contact, or null where a preview has none yet) and the person's other
+   * numbers; `reached`: the contacts this row revoked these targets for already (a row's numbers are one person).
+   */
   const applyRevocations = (
-    contact: ContactRecord,
+    contact: ContactRecord | null,
+    phone: string,
     targets: { channel: Channel; purpose: Purpose }[],
     occurredAt: number,
     evidence: EventRecord['evidence'],
+    reached: Set<number>,
   ): void => {
-    for (const t of targets) {
-      sink.event(contact, { ...t, action: 'revoke', occurredAt }, evidence);
-      summary.revocations++;
-    }
+    const revoke = (holder: ReachedNumber) => {
+      if (reached.has(holder.id)) return;
+      reached.add(holder.id);
+      for (const t of targets) {
+        sink.event(holder, { ...t, action: 'revoke', occurredAt }, evidence);
+        summary.revocations++;
+      }
+    };
+    if (contact) revoke(contact);
+    else summary.revocations += targets.length;
+    for (const other of reach.of(phone, contact?.id ?? null)) revoke(other);
   };
 
   const markExisting = (id: number | undefined, changed: boolean): void => {
@@ -584,8 +601,7 @@ export async function runImport(
       const evidence = expectedEvidence(plan, c);
       if (c.action === 'revoke') {
         const targets = revocationTargets(c.channel, c.purpose, policy);
-        if (contact) applyRevocations(contact, targets, c.occurredAt, evidence);
-        else summary.revocations += targets.length;
+        applyRevocations(contact, plan.primary.e164, targets, c.occurredAt, evidence, new Set());
       } else {
         if (contact) sink.event(contact, { channel: c.channel, purpose: c.purpose, action: c.action, occurredAt: c.occurredAt }, evidence);
         if (c.action === 'grant') summary.consentsGranted++;
@@ -597,6 +613,7 @@ export async function runImport(
     if (plan.doNotContact) {
       const evidence = expectedEvidence(plan, null);
       const targets = doNotContactTargets();
+      const reached = new Set<number>();
       markExisting(existingId, true);
       for (const phone of [plan.primary, ...plan.others]) {
         let holder = contact;
@@ -607,8 +624,7 @@ export async function runImport(
           if (other.createdHere) summary.created++;
           markExisting(other.existed || (other.known && holder && touchedExisting.has(holder.id)) ? holder?.id : undefined, true);
         }
-        if (holder) applyRevocations(holder, targets, now, evidence);
-        else summary.revocations += targets.length;
+        applyRevocations(holder, phone.e164, targets, now, evidence, reached);
       }
     }
     for (const w of plan.warnings) warn(plan.row, w, cells);

@@ -10,7 +10,6 @@ import { resolveActor } from '../register/staff';
 import { findContact, insertContact, parsePhoneOrThrow } from '../register/contacts';
 import { consentCells, recordConsent } from '../register/consent';
 import { WINBACK_SOURCE } from '../register/confirmations';
-import { otherNumbersOfPerson } from '../register/person';
 
 /** The answer to a message whose provider id was received before (a provider's retry, a sync run twice): nothing new. */
 export function alreadyReceived(ctx: ServiceContext, providerId: string): Output<'inbound.receive'> | null {
@@ -92,22 +91,20 @@ export function receiveInbound(
     if (notFromNumber) note = said('inbound.notFromNumber');
     switch (notFromNumber ? null : c.intent) {
       case 'opt_out': {
-        const revoke = (target: { contactId: number } | { phone: string }) =>
-          record({
-            ...target,
-            channel: input.channel,
-            purpose: 'marketing',
-            action: 'revoke',
-            method: 'inbound_keyword',
-            occurredAt: iso(at),
-            staff: input.staff,
-            evidence,
-          });
-        const r = revoke(who);
+        // The person asked, not the number: recordConsent revokes on every number of the person (a merged person's
+        // primary that campaigns reach and its other numbers; a contact keeping this number among its other numbers),
+        // each event naming this very message as its evidence.
+        const r = record({
+          ...who,
+          channel: input.channel,
+          purpose: 'marketing',
+          action: 'revoke',
+          method: 'inbound_keyword',
+          occurredAt: iso(at),
+          staff: input.staff,
+          evidence,
+        });
         contact = r.contact.id ? (ctx.contacts.get(r.contact.id) ?? contact) : contact;
-        // The person asked, not the number: a STOP from any of a merged person's numbers revokes on all of them (the
-        // primary that campaigns reach, and its other numbers), each event naming this very message as its evidence.
-        for (const other of contact ? otherNumbersOfPerson(ctx, contact) : []) revoke({ contactId: other.id });
         break;
       }
       case 'opt_in': {

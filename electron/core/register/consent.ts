@@ -5,7 +5,7 @@ import { Channels, Purposes, type ConsentMethod } from '../../../shared/domain/c
 import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold';
 import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
 import { consentCellsAt } from '../campaigns/audience';
-import { primaryOf } from './person';
+import { optOutReach, primaryOf } from './person';
 import { decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
@@ -140,9 +140,14 @@ function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells
       let downgraded: Output<'consent.record'>['downgraded'] = null;
 
       switch (input.action) {
-        case 'revoke':
-          for (const t of revocationTargets(input.channel, input.purpose, policy)) pending.push({ ...base, ...t, action: 'revoke' });
+        case 'revoke': {
+          // The person withdraws, not the number: the revocation reaches every number of the person (the contact's
+          // linked numbers and the contacts keeping it among their other numbers), each event with this evidence.
+          const targets = revocationTargets(input.channel, input.purpose, policy);
+          for (const holder of [contact, ...optOutReach(ctx, contact)])
+            for (const t of targets) pending.push({ ...base, contact: holder, ...t, action: 'revoke' });
           break;
+        }
         case 'claim':
           pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'claim' });
           break;
@@ -172,10 +177,16 @@ function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells
       }
 
       const appended = appendEvents(ctx, pending, policy);
-      appendAudit(ctx, recordedBy, 'consent.recorded', `contact:${contact.id}`, {
-        events: appended.map((e) => e.id),
-        lastHash: appended[appended.length - 1]?.hash ?? null,
-      });
+      // One audit row per contact, naming its own events (a revocation that reached the person's other numbers names
+      // the contact it was recorded for).
+      const byContact = new Map<number, EventRecord[]>([[contact.id, []]]);
+      for (const e of appended) byContact.set(e.contactId, [...(byContact.get(e.contactId) ?? []), e]);
+      for (const [id, own] of byContact)
+        appendAudit(ctx, recordedBy, 'consent.recorded', `contact:${id}`, {
+          events: own.map((e) => e.id),
+          lastHash: own[own.length - 1]?.hash ?? null,
+          ...(id !== contact.id ? { reachedFrom: contact.id } : {}),
+        });
       const formCodes = new Map(form ? [[form.id, form.code]] : []);
       const recorded = {
         contact: toContact(contact),

@@ -14,11 +14,6 @@ export function numbersOfPerson(ctx: ServiceContext, contact: ContactRecord): Co
   return [primary, ...others];
 }
 
-/** The person's other numbers: every number of the person but `contact` itself. */
-export function otherNumbersOfPerson(ctx: ServiceContext, contact: ContactRecord): ContactRecord[] {
-  return numbersOfPerson(ctx, contact).filter((c) => c.id !== contact.id);
-}
-
 /**
  * The primary contact a number was merged into (the number campaigns reach instead, named by the reason `merged` on
  * this number's cells), or null for a number never merged — or removed, which is no recipient for its own reason.
@@ -27,4 +22,78 @@ export function primaryOf(ctx: ServiceContext, contact: ContactRecord): PrimaryN
   if (!contact.mergedInto || contact.removedAt) return null;
   const p = ctx.contacts.get(contact.mergedInto);
   return p ? { contactId: p.id, phone: p.phone, name: p.name } : null;
+}
+
+/**
+ * The other numbers an opt-out for `contact` reaches — "an opt-out from any of the numbers reaches all of them": the
+ * person's linked numbers (a merge: the primary and every number merged into it), and the contacts that keep this
+ * number among their other numbers (an import's row with several numbers, contacts.other_phones) with their own
+ * linked numbers. `contact` itself is not among them. Every door that records an opt-out asks this (recordConsent for
+ * staff, inbound replies, the journal, sheets and provider feedback; an import through {@link OptOutReach}). No index
+ * holds other_phones, so finding the contacts that keep a number reads the contacts table (~0.2 s at 1M contacts).
+ */
+export function optOutReach(ctx: ServiceContext, contact: ContactRecord): ContactRecord[] {
+  const out = new Map<number, ContactRecord>();
+  const add = (c: ContactRecord): void => {
+    if (c.id !== contact.id && !out.has(c.id)) out.set(c.id, c);
+  };
+  for (const c of numbersOfPerson(ctx, contact)) add(c);
+  for (const holder of ctx.contacts.holdingOtherPhone(contact.phone)) for (const c of numbersOfPerson(ctx, holder)) add(c);
+  return [...out.values()];
+}
+
+/** A number an opt-out reaches, as a writer of many needs it (the one append takes a contact's id and number). */
+export type ReachedNumber = Pick<ContactRecord, 'id' | 'phone'>;
+
+/**
+ * {@link optOutReach} for a writer of many opt-outs in one transaction (an import): the register's linked numbers and
+ * other numbers read once, when the first opt-out asks, and looked up by number after that.
+ */
+export class OptOutReach {
+  private byContact: Map<number, ReachedNumber[]> | null = null;
+  private byOtherPhone: Map<string, ReachedNumber[]> | null = null;
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** The other numbers an opt-out for `phone` (its contact, if it has one yet) reaches, as the register stood when first asked. */
+  of(phone: string, contactId: number | null): ReachedNumber[] {
+    if (!this.byContact || !this.byOtherPhone) this.read();
+    const out = new Map<number, ReachedNumber>();
+    const add = (c: ReachedNumber): void => {
+      if (c.id !== contactId && !out.has(c.id)) out.set(c.id, c);
+    };
+    if (contactId !== null) for (const c of this.byContact!.get(contactId) ?? []) add(c);
+    for (const holder of this.byOtherPhone!.get(phone) ?? []) {
+      add(holder);
+      for (const c of this.byContact!.get(holder.id) ?? []) add(c);
+    }
+    return [...out.values()];
+  }
+
+  private read(): void {
+    const ctx = this.ctx;
+    // A person of several numbers: every contact merged into a primary (few beside the register), and the primaries.
+    const people = new Map<number, ReachedNumber[]>();
+    for (const m of ctx.contacts.mergedAway()) {
+      let members = people.get(m.mergedInto!);
+      if (!members) {
+        const primary = ctx.contacts.get(m.mergedInto!);
+        people.set(m.mergedInto!, (members = primary ? [{ id: primary.id, phone: primary.phone }] : []));
+      }
+      members.push({ id: m.id, phone: m.phone });
+    }
+    const byContact = new Map<number, ReachedNumber[]>();
+    for (const members of people.values()) for (const c of members) byContact.set(c.id, members);
+    const byOtherPhone = new Map<string, ReachedNumber[]>();
+    for (const holder of ctx.contacts.withOtherPhones()) {
+      const number = { id: holder.id, phone: holder.phone };
+      for (const p of holder.otherPhones) {
+        const holders = byOtherPhone.get(p);
+        if (holders) holders.push(number);
+        else byOtherPhone.set(p, [number]);
+      }
+    }
+    this.byContact = byContact;
+    this.byOtherPhone = byOtherPhone;
+  }
 }

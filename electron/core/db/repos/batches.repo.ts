@@ -242,9 +242,22 @@ export class BatchesRepo {
       .map(toRecord);
   }
 
-  /** When each contact last complained. */
+  /**
+   * When each contact's person last complained: a complaint from any number of a merged person counts for every number
+   * of it (the primary that campaigns reach, and the numbers merged into it), as the hand-off (OutboxRepo.lastComplaint)
+   * and the contacts list (ContactsRepo.pageHistory) read it.
+   */
   lastComplaints(): Map<number, number> {
-    const rows = this.db.prepare<[], { c: number; at: number }>('SELECT contact_id AS c, max(at) AS at FROM complaints GROUP BY contact_id').all();
+    const rows = this.db
+      .prepare<[], { c: number; at: number }>(
+        `WITH person AS (
+           SELECT coalesce(n.merged_into, n.id) AS p, max(k.at) AS at FROM complaints k JOIN contacts n ON n.id = k.contact_id GROUP BY p
+         )
+         SELECT p AS c, at FROM person
+         UNION ALL
+         SELECT m.id AS c, person.at FROM person JOIN contacts m ON m.merged_into = person.p`,
+      )
+      .all();
     return new Map(rows.map((r) => [r.c, r.at]));
   }
 

@@ -644,6 +644,35 @@ export class ContactsRepo {
       .map(toRecord);
   }
 
+  /**
+   * The contacts that keep `phone` among their other numbers (an import's row with several numbers): the same person
+   * as that number. No index holds other_phones, so this reads the contacts table once (an opt-out asks it; an
+   * import asks {@link withOtherPhones} once instead).
+   */
+  holdingOtherPhone(phone: string): ContactRecord[] {
+    this.holdingStmt ??= this.db.prepare<[string], ContactRow>(
+      `SELECT ${COLUMNS} FROM contacts WHERE other_phones <> '[]' AND instr(other_phones, ?) > 0 AND ${ACTIVE} ORDER BY id`,
+    );
+    return this.holdingStmt
+      .all(JSON.stringify(phone))
+      .map(toRecord)
+      .filter((c) => c.otherPhones.includes(phone));
+  }
+
+  private holdingStmt: Statement<[string], ContactRow> | undefined;
+
+  /**
+   * Every contact that keeps other numbers, by number and other numbers only, read at once (an import's opt-outs look
+   * their numbers up in it): a fraction of the cost of whole records (100,000 of 1M contacts: ~0.4 s against ~3 s).
+   */
+  withOtherPhones(): { id: number; phone: string; otherPhones: string[] }[] {
+    return this.db
+      .prepare<[], [number, string, string]>(`SELECT id, phone, other_phones FROM contacts WHERE other_phones <> '[]' AND ${ACTIVE}`)
+      .raw()
+      .all()
+      .map(([id, phone, others]) => ({ id, phone, otherPhones: listOf(others) }));
+  }
+
   /** Link a contact to the person's primary contact, or unlink it (null). No event moves: each number keeps its own. */
   setMergedInto(id: number, primaryId: number | null, at: number): void {
     this.db.prepare('UPDATE contacts SET merged_into = ?, updated_at = ? WHERE id = ?').run(primaryId, at, id);
@@ -783,12 +812,18 @@ export class ContactsRepo {
 
   private maxIdStmt: Statement<[], { n: number | null }> | undefined;
 
-  /** What the gate reads about a page of contacts' past, in one read each: when each last complained, and flagged numbers. */
+  /**
+   * What the gate reads about a page of contacts' past, in one read each: when each one's person last complained, and
+   * flagged numbers.
+   */
   pageHistory(contacts: readonly Pick<ContactRecord, 'id' | 'phone'>[]): { complaints: Map<number, number>; flagged: Set<string> } {
     if (contacts.length === 0) return { complaints: new Map(), flagged: new Set() };
     this.pageComplaints ??= this.db
       .prepare<[string], [number, number]>(
-        'SELECT contact_id, max(at) FROM complaints WHERE contact_id IN (SELECT value FROM json_each(?)) GROUP BY contact_id',
+        // A complaint from any number of a merged person counts for each of its numbers (as BatchesRepo.lastComplaints).
+        `WITH page AS (SELECT c.id, coalesce(c.merged_into, c.id) AS p FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))),
+              numbers AS (SELECT id, p AS n FROM page UNION SELECT page.id, m.id FROM page JOIN contacts m ON m.merged_into = page.p)
+         SELECT numbers.id, max(k.at) FROM numbers JOIN complaints k ON k.contact_id = numbers.n GROUP BY numbers.id`,
       )
       .raw();
     this.pageFlags ??= this.db.prepare<[string], string>('SELECT phone FROM number_flags WHERE phone IN (SELECT value FROM json_each(?))').pluck();

@@ -159,7 +159,11 @@ export class OutboxRepo {
     this.providerStmt = db.prepare<[string], { name: string; kind: string; options: string; created_at: number; updated_at: number }>(
       'SELECT name, kind, options, created_at, updated_at FROM providers WHERE name = ?',
     );
-    this.complaintStmt = db.prepare<[number], { at: number | null }>('SELECT max(at) AS at FROM complaints WHERE contact_id = ?');
+    // The person's numbers (the primary and every number merged into it), each looked up by complaints_contact.
+    this.complaintStmt = db.prepare<[number], { at: number | null }>(
+      `WITH p AS (SELECT coalesce(merged_into, id) AS id FROM contacts WHERE id = ?)
+       SELECT max(at) AS at FROM complaints WHERE contact_id IN (SELECT id FROM p UNION SELECT c.id FROM contacts c JOIN p ON c.merged_into = p.id)`,
+    );
   }
 
   // ── providers ──
@@ -456,7 +460,7 @@ export class OutboxRepo {
     return this.recentStmt.get(contactId, since, exceptBatch)?.n ?? 0;
   }
 
-  /** When the contact last complained, if ever. */
+  /** When the contact's person last complained (from any of its numbers: a merge links them), if ever. */
   lastComplaint(contactId: number): number | null {
     return this.complaintStmt.get(contactId)?.at ?? null;
   }
