@@ -22,7 +22,7 @@ import { appendAudit, auditPayload, iso, type ServiceContext } from '../context'
 import { diffCells, foldRange, REBUILD_CHUNK } from './consent';
 import { resolveActor } from './staff';
 import { journalHold } from './optout-journal';
-import { LISTED_CODE, listedColumns } from '../../../shared/domain/consent/listed';
+import { FOREVER, LISTED_CODE, listedColumns } from '../../../shared/domain/consent/listed';
 import { formHash } from '../intake/forms';
 
 /** What the integrity check needs beside the service context: its read-only repo and the witness (null: in-memory register). */
@@ -139,14 +139,27 @@ function projectionProblems(ctx: ServiceContext, repo: IntegrityRepo, lo: number
 
 /** A stored list code as its status. */
 const LISTED_STATUS: Record<number, string> = Object.fromEntries(Object.entries(LISTED_CODE).map(([status, code]) => [code, status]));
+/**
+ * The list's columns as a problem names them (`expected`/`actual` hold `<field>=<value>`: a status for `sms` and
+ * `whatsapp`, an instant or `never` for the others, `none` for no value), and in English.
+ */
+const LISTED_FIELDS = ['changed', 'sms', 'sms_until', 'whatsapp', 'whatsapp_until', 'personal_data'] as const;
 const LISTED_NAMES = [
   'last consent change',
   'SMS marketing status',
   'SMS marketing expiry',
   'WhatsApp marketing status',
   'WhatsApp marketing expiry',
-  'personal-data consent',
+  'personal-data consent until',
 ];
+
+/** A list column's value as a problem names it. */
+function listedValue(field: number, v: number | null): string {
+  if (field === 1 || field === 3) return LISTED_STATUS[v ?? 0] ?? String(v);
+  if (v === null || v === 0) return 'none';
+  if (v >= FOREVER) return 'never';
+  return iso(v);
+}
 
 /** Contacts whose list columns (what the list shows and filters by) differ from the fold of their events. */
 function listedProblems(repo: IntegrityRepo, folded: readonly StateRecord[], lo: number, hi: number, report: (p: AuditProblem) => void): void {
@@ -161,7 +174,8 @@ function listedProblems(repo: IntegrityRepo, folded: readonly StateRecord[], lo:
     const differs = want.findIndex((v, i) => v !== row[i + 1]);
     if (differs < 0) continue;
     const phone = repo.contact(id)?.phone ?? null;
-    const shown = (i: number, v: number | null) => (i === 1 || i === 3 ? (LISTED_STATUS[v ?? 0] ?? String(v)) : String(v));
+    const should = listedValue(differs, want[differs]!);
+    const is = listedValue(differs, row[differs + 1]!);
     report(
       problem({
         table: 'contacts',
@@ -169,9 +183,9 @@ function listedProblems(repo: IntegrityRepo, folded: readonly StateRecord[], lo:
         id,
         contactId: id,
         phone,
-        expected: `${LISTED_NAMES[differs]}: ${shown(differs, want[differs]!)}`,
-        actual: `${LISTED_NAMES[differs]}: ${shown(differs, row[differs + 1]!)}`,
-        message: `contact ${id}${phone ? ` (${phone})` : ''}: the contacts list keeps "${shown(differs, row[differs + 1]!)}" as its ${LISTED_NAMES[differs]}, its events say "${shown(differs, want[differs]!)}": the list and its filters would show it wrongly; run "optin register rebuild" (the events are the record)`,
+        expected: `${LISTED_FIELDS[differs]}=${should}`,
+        actual: `${LISTED_FIELDS[differs]}=${is}`,
+        message: `contact ${id}${phone ? ` (${phone})` : ''}: the contacts list keeps "${is}" as its ${LISTED_NAMES[differs]}, its events say "${should}": the list and its filters would show it wrongly; run "optin register rebuild" (the events are the record)`,
       }),
     );
   }

@@ -39,6 +39,29 @@ export function problemText(t: TFunction, p: AuditProblem): string {
       const link = (h: typeof seen) => (h ? t(`integrity.chain.${h.chain}`, { id: h.id }) : '—');
       return t(`integrity.problem.${p.kind}`, { seen: link(seen), hash: seen?.hash ?? '', now: link(now), nowHash: now?.hash ?? '' });
     }
+    case 'listed_mismatch': {
+      // `<field>=<value>`: a status, an instant, `never` or `none` (register/integrity.ts).
+      const listed = (text: string | null): string => {
+        const m = /^(\w+)=(.*)$/.exec(text ?? '');
+        if (!m) return text ?? '—';
+        const field = m[1]!;
+        const value = m[2]!;
+        const shown =
+          field === 'sms' || field === 'whatsapp'
+            ? t(`status.${value}`, { defaultValue: value })
+            : value === 'none' || value === 'never'
+              ? t(`integrity.listed.${value}`)
+              : value.slice(0, 10);
+        return `${t(`integrity.listed.${field}`, { defaultValue: field })}: ${shown}`;
+      };
+      return t('integrity.problem.listed_mismatch', { ...base, expected: listed(p.expected), actual: listed(p.actual) });
+    }
+    case 'link_changed': {
+      const contact = (text: string | null): string => (text === null ? t('integrity.listed.notLinked') : text.replace(/^contact (\d+)$/, '#$1'));
+      return t('integrity.problem.link_changed', { ...base, expected: contact(p.expected), actual: contact(p.actual) });
+    }
+    case 'form_altered':
+      return t('integrity.problem.form_altered', { ...base, expected: (p.expected ?? '').split(' ')[0] });
     case 'witness_unreadable':
       // Why, by key (not JSON, not a witness file, its heads malformed, a read error); a check from before keys: its English.
       return t('integrity.problem.witness_unreadable', { ...base, reason: p.said ? translateSaid(t, p.said) : (p.actual ?? '') });
@@ -60,6 +83,10 @@ export function problemAdvice(t: TFunction, p: AuditProblem): string {
       return t('integrity.advice.rewrite');
     case 'journal_unreadable':
       return t('integrity.advice.journal');
+    case 'schema_added':
+    case 'schema_altered':
+    case 'form_altered':
+      return t('integrity.advice.restoreFile');
     default:
       return t('integrity.advice.restore');
   }
