@@ -45,17 +45,56 @@ export const DEFAULT_KEYWORDS: KeywordLists = {
 // JavaScript's \b only knows ASCII letters; these word edges also work for Cyrillic.
 const words = (source: string): RegExp => new RegExp(source.replace(/\\b/g, '(?<![\\p{L}\\p{N}])').replace(/\\e/g, '(?![\\p{L}\\p{N}])'), 'u');
 
-// Free-text withdrawals a reasonable person would read as "stop" (FCC 47 CFR 64.1200(a)(10)); stems cover Russian word forms.
+// Free-text withdrawals a reasonable person would read as "stop" (FCC 47 CFR 64.1200(a)(10): any reasonable means;
+// 38-FZ art. 18 part 1: any clear request). Stems cover Russian word forms; a verb is matched only in the forms that
+// ask (imperative, infinitive), so "мне не присылали код" or "не беспокойтесь" are not read as a request to stop,
+// and "отпишу"/"отписал" (colloquial "I'll write back"/"I wrote back") are not "отписаться".
+// The personal-data phrases (withdrawal of the 152-FZ consent, "delete my data") stop marketing too: the classifier
+// has no intent of their own, and processing personal data to advertise needs that consent (152-FZ art. 15).
+const MESSAGES_EN = String.raw`(texts?|txts?|messages?|msgs?|sms|offers?|promos?|promotions?|marketing|e ?mails?|notifications?|alerts?|ads?|adverts?|spam|calls?|updates?)`;
+const MESSAGES_RU = String.raw`(рассыл|сообщени|смс|sms|смски|эсэмэс|реклам|акци|спам|уведомлен|писем|письм|предложени|подписк|звонк|обработк)\p{L}*`;
+const SEND_RU = String.raw`(пиши(те)?|писать|присылай(те)?|присылать|отправляй(те)?|отправлять|шли(те)?|слать|беспокой(те)?|беспокоить|звони(те)?|звонить|спамь(те)?|спамить|рассылай(те)?|рассылать|надоедай(те)?|донимай(те)?)\e`;
 const OPT_OUT_PHRASES: readonly RegExp[] = [
-  String.raw`\b(stop|quit) (texting|messaging|sending|contacting)\e`,
-  String.raw`\b(don ?t|do not|never) (text|message|contact|send)\e`,
-  String.raw`\bremove me\e`,
-  String.raw`\btake me off\e`,
+  String.raw`\b(stop|quit|cease) (texting|messaging|sending|contacting|emailing|calling|spamming)\e`,
+  String.raw`\b(don ?t|do not|never) (text|message|contact|send|sms|email|call)\e`,
+  String.raw`\b(don ?t|do not|no longer) (want|need|wish)\e( to (receive|get))?( any)?( more)?( of)?( your| these| this| those| the)? ${MESSAGES_EN}\e`,
+  String.raw`\bno (more|further) ${MESSAGES_EN}\e`,
+  String.raw`^no more( please| thanks| thank you)?$`,
+  String.raw`\b(remove|delete|erase) (me|us|my (number|phone|phone number|name|details|data|info|information|contact))\e`,
+  String.raw`\bremove from (your |the |this )?(list|mailing list|database|texts)\e`,
+  String.raw`^(please )?remove( me| us)?( please)?$`,
+  String.raw`\btake (me|my (number|phone|name|details)) off\e`,
   String.raw`\bunsubscribe me\e`,
-  String.raw`\bне (пиши|присыла|отправля|беспоко|звон)\p{L}*`,
-  String.raw`\bотпиш\p{L}*`,
-  String.raw`\bудали\p{L}* (мой|меня|номер)`,
-  String.raw`\bбольше не (пиши|присыла|надо|нужно)\p{L}*`,
+  String.raw`\bunsub\p{L}*|\bunsu?scri?be?\p{L}*`,
+  String.raw`\bopt (me )?out\e|\bopt(ed|ing) ?out\e`,
+  String.raw`\b(withdraw|revoke|retract)\p{L}* (my |all |the )?consent\e`,
+  String.raw`\bcancel (my |the |this |your |all )?(subscription|texts|messages|sms|marketing|alerts|notifications|promos|promotions)\e`,
+  String.raw`\bleave me alone\e`,
+  String.raw`\bне ${SEND_RU}`,
+  String.raw`\b(больше|более) не (надо|нужно)\e`,
+  String.raw`\bне (надо|нужно) (мне )?больше\e`,
+  String.raw`\bне (надо|нужно) (мне )?(больше )?${SEND_RU}`,
+  String.raw`\bне (хочу|хотим|желаю|буду) (больше |более )?(получать|читать)\e`,
+  String.raw`\bне (хочу|хотим|желаю) (больше |более )?(никаких |ваших |ваши |этих |эти )?${MESSAGES_RU}`,
+  String.raw`\b${MESSAGES_RU} (мне |больше |уже |более )*не (нужн|надо|интересн)\p{L}*`,
+  String.raw`\bне нужн\p{L}* (мне )?(больше )?(ваш\p{L}* |эт\p{L}* )?${MESSAGES_RU}`,
+  String.raw`\b(?!отпишу\e|отписал(а|о)?\e)отпи(с|ш)\p{L}*`,
+  String.raw`\bпрекрат\p{L}* (\p{L}+ ){0,2}${MESSAGES_RU}`,
+  String.raw`\bпрекрат\p{L}* (\p{L}+ )?${SEND_RU}`,
+  String.raw`^(прошу |пожалуйста )?прекрат(ите|ить)( пожалуйста)?$`,
+  String.raw`\bперестань\p{L}* (\p{L}+ )?${SEND_RU}`,
+  String.raw`^(пожалуйста )?перестаньте( пожалуйста)?$`,
+  String.raw`\bхватит (\p{L}+ )?${SEND_RU}`,
+  String.raw`\bотказ\p{L}* от (\p{L}+ ){0,2}${MESSAGES_RU}`,
+  String.raw`\bотказ\p{L}* от (вас|ваших услуг|всего|всех|согласия|получения|подписки)\e`,
+  String.raw`^(я |мы )?(отказ|отказываюсь|отказываемся)( спасибо| пожалуйста)?$`,
+  String.raw`\b(отзыва|отзову|отзовите|отозва)\p{L}* (\p{L}+ ){0,2}соглас\p{L}*`,
+  String.raw`\bотзыв соглас\p{L}*`,
+  String.raw`\b(удали|удалите|удалить) (меня|мо\p{L}* (номер|телефон|данн|контакт|персональн)|номер|данн|персональн|из (баз|рассыл|список|списк))\p{L}*`,
+  String.raw`\b(убер|исключ|вычеркн)\p{L}* (меня|мо\p{L}* (номер|телефон|данн|контакт)|номер)\p{L}*`,
+  String.raw`\bуничтож\p{L}* (мо\p{L}* )?(персональн\p{L}* )?данн\p{L}*`,
+  String.raw`\bотмен\p{L}* (мою |эту |вашу |все )?${MESSAGES_RU}`,
+  String.raw`\bнадоел\p{L}* (мне )?(ваш\p{L}* |эт\p{L}* )?${MESSAGES_RU}`,
 ].map(words);
 
 const COMPLAINT_PHRASES: readonly RegExp[] = [
@@ -72,19 +111,85 @@ const COMPLAINT_PHRASES: readonly RegExp[] = [
 // Everyday words ("the END of the month", "CANCEL my order") count as an opt-out only when they open the message.
 const START_ONLY = new Set(['END', 'CANCEL', 'QUIT', 'ОТМЕНА', 'ХВАТИТ']);
 
+// "Can I stop by tomorrow?" visits the shop: a lower-case "stop" followed, with only spaces between, by "by". Written
+// STOP, or cut off by punctuation ("Stop. By the way…"), it is still the keyword.
+const STOP_BY = /(?<![\p{L}\p{N}])[Ss]top(?=[ \t\u00a0]+by(?![\p{L}\p{N}]))/gu;
+
+// A refusal anywhere in the message: an opt-in must be unambiguous (GDPR art. 4(11); 38-FZ art. 18 "consent"), so
+// "Subscribe? No thanks" or "Подписаться? Нет, не хочу" grant nothing. Normalised words ("don't" reads DON T).
+const REFUSALS = new Set([
+  'NO',
+  'NOT',
+  'NOPE',
+  'NAH',
+  'NEVER',
+  'DONT',
+  'WONT',
+  'CANT',
+  'CANNOT',
+  'DIDNT',
+  'DOESNT',
+  'ISNT',
+  'NOTHANKS',
+  'НЕТ',
+  'НЕ',
+  'НЕА',
+  'НИ',
+  'НИКОГДА',
+  'НИКАК',
+  'НЕТУ',
+  'NEIN',
+  'NICHT',
+  'KEIN',
+  'KEINE',
+  'NIE',
+  'NON',
+  'JAMAIS',
+]);
+const REFUSAL_PREFIX = /^НЕ(ИНТЕРЕС|НАД|НУЖ|ХОЧ)/u;
+// "don't", "won't", "isn't"… normalise to two words, the second a lone T.
+const NT = new Set(['DON', 'WON', 'CAN', 'ISN', 'AREN', 'DIDN', 'DOESN', 'WASN', 'WEREN', 'HAVEN', 'HASN', 'SHOULDN', 'WOULDN', 'COULDN', 'AIN']);
+
+function refuses(words: string): boolean {
+  const list = words.split(' ');
+  return list.some((w, i) => REFUSALS.has(w) || REFUSAL_PREFIX.test(w) || (w === 'T' && NT.has(list[i - 1] ?? '')));
+}
+
+// Two or more one-letter words in a row.
+const SPELLED = /(?<![^ ])\p{L}(?: \p{L}(?![^ ]))+/gu;
+
 const FORM_CODE = /\b(F\d{1,4}-\d{1,4})\b/i;
 
-/** Upper-case, accents off Latin letters (ARRÊT → ARRET; Й stays Й), Ё folded to Е, punctuation to spaces. */
+// Invisible format characters (Unicode category Cf: zero-width space and joiners, word joiner, BOM, soft hyphen…)
+// would split a word in two ("S\u200bTOP"); they carry no letters, so they go before anything else.
+const FORMAT = /\p{Cf}/gu;
+
+/**
+ * Upper-case, accents off Latin letters (ARRÊT → ARRET; Й stays Й), stray combining marks dropped (a stress mark in
+ * «сто́п»), Ё folded to Е, format characters removed, hyphens, dashes and other punctuation to spaces (OPT-OUT reads
+ * OPT OUT, СТОП-СТОП reads СТОП СТОП).
+ */
 export function normalizeInbound(text: string): string {
   return text
+    .replace(FORMAT, '')
     .normalize('NFKD')
     .replace(/([A-Za-z])\p{M}+/gu, '$1')
     .normalize('NFC')
+    .replace(/(\p{L})\p{M}+/gu, '$1')
     .toUpperCase()
     .replace(/Ё/g, 'Е')
-    .replace(/[^\p{L}\p{N}-]+/gu, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The form code an opt-in names, upper-cased: read before hyphens become spaces, whichever dash was typed. */
+function formCodeOf(text: string): string | null {
+  const dashed = text
+    .replace(FORMAT, '')
+    .normalize('NFKC')
+    .replace(/[\p{Pd}\u2212]/gu, '-');
+  return FORM_CODE.exec(dashed)?.[1]?.toUpperCase() ?? null;
 }
 
 function startsWithKeyword(words: string, keywords: readonly string[]): string | null {
@@ -106,27 +211,28 @@ function containsWord(words: string, keywords: readonly string[]): string | null
 
 /**
  * Classify an inbound message. An opt-out anywhere in the text wins over everything else: a customer who
- * writes "YES STOP" or "спасибо, но отпишите меня" has asked to stop.
+ * writes "YES STOP" or "спасибо, но отпишите меня" has asked to stop. An opt-in counts only when nothing in the
+ * message refuses ("Subscribe? No thanks" is no consent).
  */
 export function classifyInbound(text: string, lists: KeywordLists = DEFAULT_KEYWORDS, packOptOut: readonly string[] = []): InboundClassification {
-  const words = normalizeInbound(text);
+  const words = normalizeInbound(text.replace(FORMAT, '').replace(STOP_BY, 'drop'));
   const lower = words.toLowerCase();
   const optOut = [...packOptOut, ...lists.optOut];
+  const anywhere = optOut.filter((k) => !START_ONLY.has(normalizeInbound(k)));
+  // A keyword spelled out letter by letter ("S T O P", "s-t-o-p") is still the keyword.
+  const spelled = words.replace(SPELLED, (m) => m.replace(/ /g, ''));
   const out =
     startsWithKeyword(words, optOut) ??
-    containsWord(
-      words,
-      optOut.filter((k) => !START_ONLY.has(normalizeInbound(k))),
-    );
+    containsWord(words, anywhere) ??
+    (spelled !== words ? (startsWithKeyword(spelled, optOut) ?? containsWord(spelled, anywhere)) : null);
   if (out) return { intent: 'opt_out', formCode: null, matched: out };
   const phrase = OPT_OUT_PHRASES.find((re) => re.test(lower));
   if (phrase) return { intent: 'opt_out', formCode: null, matched: lower.match(phrase)?.[0] ?? null };
   const complaint = COMPLAINT_PHRASES.find((re) => re.test(lower));
   if (complaint) return { intent: 'complaint', formCode: null, matched: lower.match(complaint)?.[0] ?? null };
-  const code = FORM_CODE.exec(words)?.[1]?.toUpperCase() ?? null;
-  const optIn = startsWithKeyword(words, lists.optIn);
-  if (optIn || (code && containsWord(words, lists.optIn)))
-    return { intent: 'opt_in', formCode: code, matched: optIn ?? containsWord(words, lists.optIn) };
+  const code = formCodeOf(text);
+  const optIn = startsWithKeyword(words, lists.optIn) ?? (code ? containsWord(words, lists.optIn) : null);
+  if (optIn && !refuses(words)) return { intent: 'opt_in', formCode: code, matched: optIn };
   const confirm = startsWithKeyword(words, lists.confirm);
   if (confirm) return { intent: 'confirm', formCode: code, matched: confirm };
   const help = startsWithKeyword(words, lists.help);
