@@ -76,6 +76,10 @@ export const messagesEn = {
   'cli.emptyFile': '{{flag}}: {{file}} is empty',
   'cli.cannotWrite': '--out: cannot write {{path}} ({{reason}})',
   'cli.cannotWriteReport': '--report: cannot write {{path}} ({{reason}}); nothing was imported',
+  'cli.outIsFolder': '--out: {{path}} is a folder; name a file to write',
+  'cli.outNoFolder': '--out: cannot write {{path}}: the folder {{folder}} does not exist',
+  'cli.reportIsFolder': '--report: {{path}} is a folder; name a file to write; nothing was imported',
+  'cli.reportNoFolder': '--report: cannot write {{path}}: the folder {{folder}} does not exist; nothing was imported',
   'cli.reportNotWritten':
     'the import was saved, but its report could not be written to {{path}} ({{reason}}); optin import undo takes the import back',
   'cli.registerUnopenable': 'the register cannot be opened: restore a backup first (optin backup list)',

@@ -263,16 +263,19 @@ describe('optin import / export', () => {
     const dir = join(db, '..');
     const csv = join(dir, 'in.csv');
     writeFileSync(csv, 'phone,name\n+79120000001,Анна\n');
-    for (const [where, why] of [
-      [join(dir, 'missing', 'report.csv'), 'no such folder'],
-      [dir, 'it is a folder'],
+    const missing = join(dir, 'missing', 'report.csv');
+    const folder = join(dir, 'missing');
+    for (const [flag, command] of [
+      ['--report', ['import', csv]],
+      ['--out', ['export']],
     ] as const) {
-      const r = await optin(db, 'import', csv, '--report', where);
-      expect(r.code).toBe(1);
-      expect(r.err.trim().split('\n')).toEqual([`optin: --report: cannot write ${where} (${why}); nothing was imported`]);
-      const e = await optin(db, 'export', '--out', where);
-      expect(e.code).toBe(1);
-      expect(e.err.trim().split('\n')).toEqual([`optin: --out: cannot write ${where} (${why})`]);
+      const tail = flag === '--report' ? '; nothing was imported' : '';
+      const gone = await optin(db, ...command, flag, missing);
+      expect(gone.code).toBe(1);
+      expect(gone.err.trim().split('\n')).toEqual([`optin: ${flag}: cannot write ${missing}: the folder ${folder} does not exist${tail}`]);
+      const isFolder = await optin(db, ...command, flag, dir);
+      expect(isFolder.code).toBe(1);
+      expect(isFolder.err.trim().split('\n')).toEqual([`optin: ${flag}: ${dir} is a folder; name a file to write${tail}`]);
     }
     const list = await optin(db, 'contacts', 'list', '--json');
     expect(list.json().contacts).toEqual([]);

@@ -31,13 +31,14 @@ export function backendOf(c: Ctx): Backend {
  * a folder that is missing or not writable. So an import is not saved and then reported as failed for want of it.
  */
 export function checkWritable(path: string, flag: 'out' | 'report'): void {
-  const key = flag === 'out' ? 'cli.cannotWrite' : 'cli.cannotWriteReport';
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(key, { path, reason: 'it is a folder' });
+  const out = flag === 'out';
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(out ? 'cli.outIsFolder' : 'cli.reportIsFolder', { path });
   try {
     accessSync(dirname(resolve(path)), constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(key, { path, reason: code === 'ENOENT' ? 'no such folder' : (code ?? 'error') });
+    if (code === 'ENOENT') throw new UsageError(out ? 'cli.outNoFolder' : 'cli.reportNoFolder', { path, folder: dirname(resolve(path)) });
+    throw new UsageError(out ? 'cli.cannotWrite' : 'cli.cannotWriteReport', { path, reason: code ?? 'error' });
   }
 }
 
