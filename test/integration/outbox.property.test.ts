@@ -112,7 +112,10 @@ describe('outbox properties', () => {
               const sameInstant = (await t.call('contacts.get', { phone: r.phone })).timeline.filter(
                 (e) => Date.parse(e.recordedAt) === Date.parse(at) || Date.parse(e.occurredAt) === Date.parse(at),
               );
-              if (!cell.sendable && sameInstant.length > 0) {
+              // Likewise the provider's "not a mobile number" answer to this very message flags the number in that
+              // millisecond (the test clock stands still while a batch goes out).
+              const flaggedByItsAnswer = r.status === 'undeliverable' && cell.blockedBy === 'invalid_number';
+              if (!cell.sendable && (sameInstant.length > 0 || flaggedByItsAnswer)) {
                 expect(
                   sameInstant.every((e) => e.action === 'revoke' && e.method === 'provider_feedback' && e.evidence.note === `batch ${p.batch}`),
                 ).toBe(true);
@@ -133,7 +136,7 @@ describe('outbox properties', () => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     );
   }, 120_000);
 });

@@ -240,3 +240,24 @@ describe('a staff opt-out for a merged number kept in the journal', () => {
     expect(await smsMarketing(t.call, A)).toMatchObject({ status: 'revoked' });
   }, 60_000);
 });
+
+describe('the answer about a past moment', () => {
+  it('a complaint or a number flag that came later does not change what consent.status says of before', async () => {
+    const t = await shop();
+    await grantPaper(t.call, A, 'sms', t.form.id);
+    await grantPaper(t.call, C, 'sms', t.form.id);
+    t.clock.advance(60_000);
+    const before = new Date(t.clock.now()).toISOString();
+    t.clock.advance(60_000);
+    await t.call('complaints.record', { phone: A, note: 'спам' });
+    t.backend.ctx.outbox.flagNumber({ phone: C, reason: 'invalid_number', code: '21614', provider: 'gw', at: t.clock.now() });
+    const sms = async (phone: string, at?: string) =>
+      (await t.call('consent.status', { phone, ...(at ? { at } : {}) })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
+    // Then: both could be sent to (the complaint and the flag came later; they were answered as blocked before the fix).
+    expect(await sms(A, before)).toMatchObject({ status: 'granted', sendable: true });
+    expect(await sms(C, before)).toMatchObject({ status: 'granted', sendable: true });
+    // Now: held back, each for its reason.
+    expect(await sms(A)).toMatchObject({ sendable: false, blockedBy: 'complained' });
+    expect(await sms(C)).toMatchObject({ sendable: false, blockedBy: 'invalid_number' });
+  });
+});

@@ -161,10 +161,12 @@ function memberOf(ctx: ServiceContext, contact: ContactRecord, cells?: Map<strin
  */
 function historyOf(ctx: ServiceContext, contact: ContactRecord, rules: GateRules, at: number, exceptCampaign: number | null): SendingHistory {
   const cap = rules.policy.frequencyCap;
+  // As things stood at `at`: a complaint made, or a number flagged, after it does not change an answer about then.
+  const flag = ctx.outbox.flag(contact.phone);
   return {
-    lastComplaintAt: ctx.outbox.lastComplaint(contact.id),
+    lastComplaintAt: ctx.outbox.lastComplaint(contact.id, at),
     recentMarketing: cap && exceptCampaign !== null ? ctx.outbox.recentMarketing(contact.id, at - cap.days * DAY, exceptCampaign) : 0,
-    flagged: ctx.outbox.flag(contact.phone) !== undefined,
+    flagged: flag !== undefined && flag.flaggedAt <= at,
   };
 }
 

@@ -151,7 +151,9 @@ export class OutboxRepo {
     );
     this.logStmt = db.prepare('INSERT INTO outbox_log (recipient_id, at, status, detail) VALUES (?, ?, ?, ?)');
     this.getStmt = db.prepare<[number], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
-    this.flagStmt = db.prepare<[string], { reason: string; code: string }>('SELECT reason, code FROM number_flags WHERE phone = ?');
+    this.flagStmt = db.prepare<[string], { reason: string; code: string; flaggedAt: number }>(
+      'SELECT reason, code, flagged_at AS flaggedAt FROM number_flags WHERE phone = ?',
+    );
     this.recentStmt = db.prepare<[number, number, number], { n: number }>(
       `SELECT count(*) AS n FROM outbox o JOIN batches b ON b.id = o.batch_id
        WHERE o.contact_id = ? AND b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ? AND o.batch_id <> ?`,
@@ -160,9 +162,9 @@ export class OutboxRepo {
       'SELECT name, kind, options, created_at, updated_at FROM providers WHERE name = ?',
     );
     // The person's numbers (the primary and every number merged into it), each looked up by complaints_contact.
-    this.complaintStmt = db.prepare<[number], { at: number | null }>(
+    this.complaintStmt = db.prepare<[number, number], { at: number | null }>(
       `WITH p AS (SELECT coalesce(merged_into, id) AS id FROM contacts WHERE id = ?)
-       SELECT max(at) AS at FROM complaints WHERE contact_id IN (SELECT id FROM p UNION SELECT c.id FROM contacts c JOIN p ON c.merged_into = p.id)`,
+       SELECT max(at) AS at FROM complaints WHERE contact_id IN (SELECT id FROM p UNION SELECT c.id FROM contacts c JOIN p ON c.merged_into = p.id) AND at <= ?`,
     );
   }
 
@@ -461,8 +463,9 @@ export class OutboxRepo {
   }
 
   /** When the contact's person last complained (from any of its numbers: a merge links them), if ever. */
-  lastComplaint(contactId: number): number | null {
-    return this.complaintStmt.get(contactId)?.at ?? null;
+  /** The person's latest complaint made by `at` (any of its numbers), or null. */
+  lastComplaint(contactId: number, at = Number.MAX_SAFE_INTEGER): number | null {
+    return this.complaintStmt.get(contactId, at)?.at ?? null;
   }
 
   private recentAllStmt: Statement<[number], number> | undefined;
@@ -485,7 +488,7 @@ export class OutboxRepo {
     return counts;
   }
 
-  flag(phone: string): { reason: string; code: string } | undefined {
+  flag(phone: string): { reason: string; code: string; flaggedAt: number } | undefined {
     return this.flagStmt.get(phone);
   }
 
