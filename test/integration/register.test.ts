@@ -141,6 +141,53 @@ describe('the event log', () => {
     expect(c.consents.find((x) => x.channel === 'whatsapp' && x.purpose === 'marketing')?.status).toBe('granted');
   });
 
+  it('a request and a confirm entered by staff without evidence make no sendable consent (RU), and under double opt-in only a reply confirms (DE)', async () => {
+    const t = setup();
+    await withForm(t);
+    // RU: a verbal "yes" is a claim; entered as a request and a confirm instead, it stays unconfirmed.
+    for (const purpose of ['marketing', 'personal_data'] as const) {
+      await t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose, action: 'request', method: 'verbal_in_store' });
+      const c = await t.call('consent.record', { phone: '+79123456789', channel: 'sms', purpose, action: 'confirm', method: 'verbal_in_store' });
+      expect(c.events[0]!.action).toBe('claim');
+      expect(c.downgraded).toMatchObject({ to: 'claim', said: { key: 'consent.downgradeNotAccepted' } });
+    }
+    const ru = await t.call('consent.status', { phone: '+79123456789' });
+    expect(ru.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ status: 'pending', sendable: false });
+
+    // DE: the shop's paper form makes a request; staff "confirming" it at the till is not the customer's reply.
+    await t.call('settings.update', { policyPack: 'de', defaultCountry: 'DE' });
+    const de = '+4915123456789';
+    await t.call('consent.record', {
+      phone: de,
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'grant',
+      method: 'inbound_keyword',
+      evidence: { inboundMessageId: 'SM-1' },
+    });
+    t.clock.advance(60_000);
+    const staff = await t.call('consent.record', {
+      phone: de,
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'confirm',
+      method: 'paper_form',
+      evidence: { formVersionId: 1, sheetRef: 'S-0009' },
+    });
+    expect(staff.downgraded).toMatchObject({ to: 'claim', said: { key: 'consent.downgradeDoubleOptIn' } });
+    expect(staff.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ status: 'pending', sendable: false });
+    const reply = await t.call('consent.record', {
+      phone: de,
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'confirm',
+      method: 'inbound_keyword',
+      evidence: { inboundMessageId: 'SM-2' },
+    });
+    expect(reply.downgraded).toBeNull();
+    expect(reply.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')).toMatchObject({ status: 'granted' });
+  });
+
   it('refuses a confirmation with nothing pending', async () => {
     const t = setup();
     await expect(

@@ -6,7 +6,7 @@ import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold'
 import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
 import { consentCellsAt } from '../campaigns/audience';
 import { optOutReach, primaryOf } from './person';
-import { decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
+import { decideConfirm, decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
@@ -165,7 +165,9 @@ function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells
               phone: contact.phone,
             });
           }
-          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: 'confirm' });
+          const decision = decideConfirm(policy, method, evidence);
+          downgraded = decision.downgraded;
+          pending.push({ ...base, channel: input.channel, purpose: input.purpose, action: decision.action });
           break;
         }
         case 'grant': {

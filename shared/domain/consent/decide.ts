@@ -39,6 +39,34 @@ export type GrantDecision =
 const why = (s: Said): { reason: string; said: Said } => ({ reason: s.message, said: s });
 
 /**
+ * What a "yes" to a pending request becomes: a confirmation when it came from the number itself (a reply: inbound or
+ * QR keyword with the message's id), or — except under double opt-in, where only such a reply confirms — when it
+ * carries the evidence the pack demands of its method; anything else is recorded as a claim, which leaves the request
+ * pending. Without this a request
+ * and a confirm entered by staff made a sendable consent out of an unproven "yes".
+ */
+export function decideConfirm(
+  policy: PolicyPack,
+  method: ConsentMethod,
+  evidence: ConsentEvidence,
+): GrantDecision | { action: 'confirm'; downgraded: null } {
+  // The customer's own reply confirms what the request asked (its wording is the request's): that is the proof.
+  const fromNumber = (method === 'inbound_keyword' || method === 'qr_keyword') && evidence.inboundMessageId !== undefined;
+  if (fromNumber) return { action: 'confirm', downgraded: null };
+  const missing = missingEvidence(policy, method, evidence);
+  if (missing === null || missing.length > 0) {
+    const reason =
+      missing === null
+        ? said('consent.downgradeNotAccepted', { pack: policy.id, method })
+        : said('consent.downgradeMissing', { pack: policy.id, missing: missing.join(', ') });
+    return { action: 'claim', downgraded: { to: 'claim', ...why(reason), missing: missing ?? [] } };
+  }
+  if (policy.doubleOptIn)
+    return { action: 'claim', downgraded: { to: 'claim', ...why(said('consent.downgradeDoubleOptIn', { pack: policy.id })), missing: [] } };
+  return { action: 'confirm', downgraded: null };
+}
+
+/**
  * The claim downgrade, in one place: a grant without the evidence the pack demands is recorded as a claim
  * (visible, never sendable); under a double-opt-in pack a proven grant is recorded as a request until confirmed,
  * unless `viaConfirmation` says the customer cannot be asked (a file), in which case it stays a claim.
