@@ -42,8 +42,7 @@ const why = (s: Said): { reason: string; said: Said } => ({ reason: s.message, s
  * What a "yes" to a pending request becomes: a confirmation when it came from the number itself (a reply: inbound or
  * QR keyword with the message's id), or — except under double opt-in, where only such a reply confirms — when it
  * carries the evidence the pack demands of its method; anything else is recorded as a claim, which leaves the request
- * pending. Without this a request
- * and a confirm entered by staff made a sendable consent out of an unproven "yes".
+ * pending. Without this a request and a confirm entered by staff made a sendable consent out of an unproven "yes".
  */
 export function decideConfirm(
   policy: PolicyPack,
