@@ -187,6 +187,7 @@ export const messagesEn = {
   'note.importUndone': 'import {{batch}} ({{file}}) undone',
   'note.winbackSource': 'win-back: the shop asked to confirm a claimed or expired consent',
   'note.winbackConfirmation': 'confirmation {{id}}: {{text}}',
+  'note.winbackAfterOptOut': 'a win-back answer voided: the customer had opted out before giving it',
 
   // Managing people: merge, delete, deletion requests (register/people.ts)
   'people.intoWhom': 'intoPhone: name the contact to merge into (its number or id)',

@@ -1,7 +1,7 @@
 import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
-import { Channels, Purposes, type ConsentMethod } from '../../../shared/domain/consent/types';
+import { Channels, Purposes, type Channel, type ConsentMethod } from '../../../shared/domain/consent/types';
 import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold';
 import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
 import { consentCellsAt } from '../campaigns/audience';
@@ -15,6 +15,8 @@ import { getSettings } from './settings';
 import { resolveActor } from './staff';
 import { insertContact, parsePhoneOrThrow, toContact } from './contacts';
 import { toPendingOptOut } from './optout-journal';
+import { WINBACK_SOURCE } from './confirmations';
+import { storeSaid } from '../../../shared/contract/said';
 
 export { appendEvents, eventPayload, toFoldable, type PendingEvent } from './consent-log';
 export { revocationTargets } from '../../../shared/domain/consent/decide';
@@ -56,6 +58,42 @@ function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): numb
     throw new AppError('FUTURE_DATE', 'consent.futureOccurredAt', { at: isoText }, { fields: [{ path: 'occurredAt', key: 'common.inFuture' }] });
   }
   return ms;
+}
+
+/**
+ * An opt-out that happened before a win-back "yes" the register already took (the replies were fetched out of order,
+ * or staff enter a STOP given earlier): the yes answered a question the customer had declined by then, as it would
+ * have been taken had the STOP come first (inbound.ts), so the request and confirmation it made are retracted.
+ */
+function winbackAnswersAfter(
+  ctx: ServiceContext,
+  holder: Pick<ContactRecord, 'id' | 'phone'>,
+  channel: Channel,
+  occurredAt: number,
+  recordedBy: string,
+): PendingEvent[] {
+  const events = ctx.consent.eventsForKey(holder.id, channel, 'marketing');
+  const retracted = new Set(events.filter((e) => e.action === 'retract').map((e) => e.targetEventId));
+  const asked = events.filter(
+    (e) => e.action === 'request' && e.evidence.source === WINBACK_SOURCE && e.occurredAt > occurredAt && !retracted.has(e.id),
+  );
+  if (asked.length === 0) return [];
+  const answeredAt = new Set(asked.map((e) => e.occurredAt));
+  const answers = events.filter((e) => e.action === 'confirm' && answeredAt.has(e.occurredAt) && !retracted.has(e.id));
+  const now = ctx.clock.now();
+  return [...asked, ...answers].map((e) => ({
+    contact: holder,
+    channel,
+    purpose: 'marketing' as const,
+    action: 'retract' as const,
+    method: e.method,
+    occurredAt: now,
+    recordedBy,
+    formVersionId: null,
+    evidence: { note: storeSaid('note.winbackAfterOptOut') },
+    expiresAt: null,
+    targetEventId: e.id,
+  }));
 }
 
 /**
@@ -145,7 +183,10 @@ function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells
           // linked numbers and the contacts keeping it among their other numbers), each event with this evidence.
           const targets = revocationTargets(input.channel, input.purpose, policy);
           for (const holder of [contact, ...optOutReach(ctx, contact)])
-            for (const t of targets) pending.push({ ...base, contact: holder, ...t, action: 'revoke' });
+            for (const t of targets) {
+              pending.push({ ...base, contact: holder, ...t, action: 'revoke' });
+              if (t.purpose === 'marketing') pending.push(...winbackAnswersAfter(ctx, holder, t.channel, occurredAt, recordedBy));
+            }
           break;
         }
         case 'claim':

@@ -133,16 +133,17 @@ export class ConfirmationsRepo {
 
   /**
    * A win-back request (one that stands on a claim or a lapsed consent, not on a `request` event) handed to the outbox
-   * for this contact and channel and still within its deadline: a YES now answers it.
+   * for this contact and channel by `at` and still within its deadline then: a YES made at `at` answers it (one made
+   * before the question went out, fetched later, does not).
    */
   openWinback(contactId: number, channel: Channel, at: number): ConfirmationRecord | undefined {
     const r = this.db
-      .prepare<[number, Channel, number], ConfirmationRow>(
+      .prepare<[number, Channel, number, number], ConfirmationRow>(
         `SELECT ${COLUMNS} FROM confirmations q JOIN consent_events e ON e.id = q.request_event_id
-         WHERE q.contact_id = ? AND q.channel = ? AND q.state IN ('sending', 'sent') AND q.expires_at > ? AND e.action <> 'request'
+         WHERE q.contact_id = ? AND q.channel = ? AND q.state IN ('sending', 'sent') AND q.expires_at > ? AND q.state_at <= ? AND e.action <> 'request'
          ORDER BY q.id DESC LIMIT 1`,
       )
-      .get(contactId, channel, at);
+      .get(contactId, channel, at, at);
     return r ? toRecord(r) : undefined;
   }
 
