@@ -19,6 +19,7 @@ import { m0017 } from './0017_revocations_by_time';
 import { m0018 } from './0018_quality_limit_code';
 import { m0019 } from './0019_sync_not_from_number';
 import { m0020 } from './0020_complaints_and_links_kept';
+import { m0021 } from './0021_other_phones_index';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -67,6 +68,7 @@ export const migrations: readonly Migration[] = [
   m0018,
   m0019,
   m0020,
+  m0021,
 ];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */

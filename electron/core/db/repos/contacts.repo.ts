@@ -646,12 +646,12 @@ export class ContactsRepo {
 
   /**
    * The contacts that keep `phone` among their other numbers (an import's row with several numbers): the same person
-   * as that number. No index holds other_phones, so this reads the contacts table once (an opt-out asks it; an
-   * import asks {@link withOtherPhones} once instead).
+   * as that number. Read along the index of the contacts with other numbers (migration 0021), not the whole table
+   * (an opt-out asks it; an import asks {@link withOtherPhones} once instead).
    */
   holdingOtherPhone(phone: string): ContactRecord[] {
     this.holdingStmt ??= this.db.prepare<[string], ContactRow>(
-      `SELECT ${COLUMNS} FROM contacts WHERE other_phones <> '[]' AND instr(other_phones, ?) > 0 AND ${ACTIVE} ORDER BY id`,
+      `SELECT ${COLUMNS} FROM contacts INDEXED BY contacts_other_phones WHERE other_phones <> '[]' AND instr(other_phones, ?) > 0 AND ${ACTIVE} ORDER BY id`,
     );
     return this.holdingStmt
       .all(JSON.stringify(phone))
