@@ -24,11 +24,11 @@ export const FILE_COLUMNS = ['phone', 'message', 'ref'] as const;
 const BOM = '\uFEFF';
 
 /**
- * Spreadsheets run a cell starting with = + - @ (or a tab/CR) as a formula (CSV injection). A leading apostrophe makes
+ * Spreadsheets run a cell starting with = + - @ (or a tab, CR or NUL before them) as a formula (CSV injection). A leading apostrophe makes
  * it text. A text that already starts with an apostrophe gets one more, so `revealText` can undo it exactly.
  */
 export function neutralizeCell(text: string): string {
-  return /^[=+\-@\t\r']/.test(text) ? `'${text}` : text;
+  return /^[=+\-@\t\r\0']/.test(text) ? `'${text}` : text;
 }
 
 /** The original text of a neutralised cell (see neutralizeCell). */
