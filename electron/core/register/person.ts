@@ -29,8 +29,8 @@ export function primaryOf(ctx: ServiceContext, contact: ContactRecord): PrimaryN
  * person's linked numbers (a merge: the primary and every number merged into it), and the contacts that keep this
  * number among their other numbers (an import's row with several numbers, contacts.other_phones) with their own
  * linked numbers. `contact` itself is not among them. Every door that records an opt-out asks this (recordConsent for
- * staff, inbound replies, the journal, sheets and provider feedback; an import through {@link OptOutReach}). No index
- * holds other_phones, so finding the contacts that keep a number reads the contacts table (~0.2 s at 1M contacts).
+ * staff, inbound replies, the journal, sheets and provider feedback; an import through {@link OptOutReach}). The
+ * contacts that keep a number are found through the index of contacts with other numbers (migration 0021).
  */
 export function optOutReach(ctx: ServiceContext, contact: ContactRecord): ContactRecord[] {
   const out = new Map<number, ContactRecord>();
