@@ -38,6 +38,17 @@ export type GrantDecision =
 /** A downgrade's reason: by key (`said`, for a person in their language) and in English (`reason`). */
 const why = (s: Said): { reason: string; said: Said } => ({ reason: s.message, said: s });
 
+/** A claim, with the reason, when `evidence` is not what the pack demands of `method` (not accepted, or fields missing); else null. */
+function evidenceShortfall(policy: PolicyPack, method: ConsentMethod, evidence: ConsentEvidence): GrantDecision | null {
+  const missing = missingEvidence(policy, method, evidence);
+  if (missing !== null && missing.length === 0) return null;
+  const reason =
+    missing === null
+      ? said('consent.downgradeNotAccepted', { pack: policy.id, method })
+      : said('consent.downgradeMissing', { pack: policy.id, missing: missing.join(', ') });
+  return { action: 'claim', downgraded: { to: 'claim', ...why(reason), missing: missing ?? [] } };
+}
+
 /**
  * What a "yes" to a pending request becomes: a confirmation when it came from the number itself (a reply: inbound or
  * QR keyword with the message's id), or — except under double opt-in, where only such a reply confirms — when it
@@ -52,14 +63,8 @@ export function decideConfirm(
   // The customer's own reply confirms what the request asked (its wording is the request's): that is the proof.
   const fromNumber = (method === 'inbound_keyword' || method === 'qr_keyword') && evidence.inboundMessageId !== undefined;
   if (fromNumber) return { action: 'confirm', downgraded: null };
-  const missing = missingEvidence(policy, method, evidence);
-  if (missing === null || missing.length > 0) {
-    const reason =
-      missing === null
-        ? said('consent.downgradeNotAccepted', { pack: policy.id, method })
-        : said('consent.downgradeMissing', { pack: policy.id, missing: missing.join(', ') });
-    return { action: 'claim', downgraded: { to: 'claim', ...why(reason), missing: missing ?? [] } };
-  }
+  const short = evidenceShortfall(policy, method, evidence);
+  if (short) return short;
   if (policy.doubleOptIn)
     return { action: 'claim', downgraded: { to: 'claim', ...why(said('consent.downgradeDoubleOptIn', { pack: policy.id })), missing: [] } };
   return { action: 'confirm', downgraded: null };
@@ -76,14 +81,8 @@ export function decideGrant(
   evidence: ConsentEvidence,
   options: { canConfirm?: boolean } = {},
 ): GrantDecision {
-  const missing = missingEvidence(policy, method, evidence);
-  if (missing === null || missing.length > 0) {
-    const reason =
-      missing === null
-        ? said('consent.downgradeNotAccepted', { pack: policy.id, method })
-        : said('consent.downgradeMissing', { pack: policy.id, missing: missing.join(', ') });
-    return { action: 'claim', downgraded: { to: 'claim', ...why(reason), missing: missing ?? [] } };
-  }
+  const short = evidenceShortfall(policy, method, evidence);
+  if (short) return short;
   if (policy.doubleOptIn) {
     if (options.canConfirm === false)
       return {
