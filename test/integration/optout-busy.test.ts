@@ -113,6 +113,25 @@ async function sendAndCheck(t: Awaited<ReturnType<typeof shop>>, batch: number) 
   expect(done).toMatchObject({ sent: 1, skipped: 1, skipReasons: { revoked: 1 } });
 }
 
+/** An SMS marketing opt-out for `phone` left waiting in the journal at `path`, as a process that then stopped leaves it. */
+function journalOptOut(path: string, phone: string): void {
+  const journal = new OptOutJournal(path);
+  journal.add({
+    kind: 'consent.record',
+    input: { phone, channel: 'sms', purpose: 'marketing', action: 'revoke', occurredAt: new Date().toISOString() },
+    phone,
+    contactId: null,
+    channel: 'sms',
+    purpose: 'marketing',
+    targets: [{ channel: 'sms', purpose: 'marketing' }],
+    occurredAt: Date.now(),
+    receivedAt: Date.now(),
+    waitingFor: 'a test',
+    providerId: null,
+  });
+  journal.close();
+}
+
 describe('an opt-out while another process holds a long write', () => {
   it('through the CLI: accepted while the lock is held, honoured by the gate at once, entered when the lock is free', async () => {
     const t = await shop();
@@ -541,21 +560,7 @@ describe('durability', () => {
     t.backend.close();
     // An opt-out accepted while the register was busy, waiting in the journal; then the journal's header is damaged.
     const path = `${t.dbPath}.optouts.db`;
-    const journal = new OptOutJournal(path);
-    journal.add({
-      kind: 'consent.record',
-      input: { phone: A, channel: 'sms', purpose: 'marketing', action: 'revoke', occurredAt: new Date().toISOString() },
-      phone: A,
-      contactId: null,
-      channel: 'sms',
-      purpose: 'marketing',
-      targets: [{ channel: 'sms', purpose: 'marketing' }],
-      occurredAt: Date.now(),
-      receivedAt: Date.now(),
-      waitingFor: 'a test',
-      providerId: null,
-    });
-    journal.close();
+    journalOptOut(path, A);
     const fd = openSync(path, 'r+');
     writeSync(fd, Buffer.alloc(100, 0x41), 0, 100, 0);
     closeSync(fd);
@@ -597,21 +602,7 @@ describe('durability', () => {
   it('an opt-out journaled by a process that then died is entered by the next one to open the register', async () => {
     const t = scopedBackend({}, new WallClock());
     await t.call('settings.update', { defaultCountry: 'RU', policyPack: 'ru' });
-    const journal = new OptOutJournal(`${t.dbPath}.optouts.db`);
-    journal.add({
-      kind: 'consent.record',
-      input: { phone: A, channel: 'sms', purpose: 'marketing', action: 'revoke', occurredAt: new Date().toISOString() },
-      phone: A,
-      contactId: null,
-      channel: 'sms',
-      purpose: 'marketing',
-      targets: [{ channel: 'sms', purpose: 'marketing' }],
-      occurredAt: Date.now(),
-      receivedAt: Date.now(),
-      waitingFor: 'a test',
-      providerId: null,
-    });
-    journal.close();
+    journalOptOut(`${t.dbPath}.optouts.db`, A);
     t.backend.close();
     const b = createBackend({ dbPath: t.dbPath });
     try {
