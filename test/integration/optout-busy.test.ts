@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { optin } from '../support/cli';
 import { ScriptedProvider } from '../support/scripted-provider';
+import { holdWriteLock } from '../support/write-lock';
 import { startHost } from '../../electron/host/server';
 import { gateContact, gateRules, marketingVerdicts } from '../../electron/core/campaigns/audience';
 import { countPlan, countPlanPerMember } from '../../electron/core/campaigns/plan-count';
@@ -28,25 +29,6 @@ afterEach(async () => {
 /** The wall clock: the CLI in this process and the backend under test must agree on when things happen. */
 class WallClock extends TestClock {
   override now = (): number => Date.now();
-}
-
-/** Another process holding the register's write lock until `release()` (or until it gives up after `holdMs`). */
-async function holdWriteLock(dbPath: string, holdMs = 60_000): Promise<{ release: () => Promise<void>; child: ChildProcessWithoutNullStreams }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/long-writer.ts', dbPath, String(holdMs)], { stdio: 'pipe' });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((ok, fail) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && ok());
-    child.once('exit', (code) => fail(new Error(`the long writer exited (${code}) before taking the lock: ${stderr}`)));
-  });
-  const release = () =>
-    new Promise<void>((ok) => {
-      if (child.exitCode !== null || child.signalCode !== null) return ok();
-      child.once('exit', () => ok());
-      child.stdin.end('commit\n');
-    });
-  cleanups.push(release);
-  return { release, child };
 }
 
 const TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
@@ -139,7 +121,7 @@ describe('an opt-out while another process holds a long write', () => {
     await grant(t.call, B, t.form);
     const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(plan.eligible).toBe(2);
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
 
     const r = await optin(
       t.dbPath,
@@ -201,7 +183,7 @@ describe('an opt-out while another process holds a long write', () => {
       });
     // An ordinary read first, before the lock.
     expect((await run('consent', 'status', '--phone', A)).code).toBe(0);
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
     const r = await run('consent', 'revoke', '--phone', A, '--channel', 'sms', '--purpose', 'marketing');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -229,7 +211,7 @@ describe('an opt-out while another process holds a long write', () => {
       });
       return (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string; message: string } };
     };
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
 
     const r = await post('consent.record', { phone: A, channel: 'sms', purpose: 'marketing', action: 'revoke' });
     // Answered while the other process still holds the write lock: it did not wait for it (how fast: the register bench).
@@ -258,7 +240,7 @@ describe('an opt-out while another process holds a long write', () => {
     await grant(t.call, A, t.form);
     await grant(t.call, B, t.form);
     const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
 
     const r = await t.backend.dispatch('inbound.receive', { from: A, text: 'СТОП', providerId: 'SM-stop-1' });
     // Answered while the other process still holds the write lock: it did not wait for it (how fast: the register bench).
@@ -291,7 +273,7 @@ describe('an opt-out while another process holds a long write', () => {
     await t.call('contacts.merge', { phone: B, intoPhone: A });
     const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(plan).toMatchObject({ audience: 1, eligible: 1 });
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
 
     const r = await t.backend.dispatch('inbound.receive', { from: B, text: 'СТОП', providerId: 'SM-stop-merged' });
     expect(lock.child.exitCode).toBeNull();
@@ -321,7 +303,7 @@ describe('an opt-out while another process holds a long write', () => {
 
   it('an ordinary write answers BUSY naming what holds the register, and the CLI exits 1 with that message', async () => {
     const t = await shop(undefined, { busyWaitMs: 300 });
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
     const r = await t.backend.dispatch('contacts.add', { phone: '+79120000055' });
     expect(r).toMatchObject({ ok: false, error: { code: 'BUSY' } });
     const cli = await optin(t.dbPath, 'contacts', 'add', '--phone', '+79120000056');
@@ -342,7 +324,7 @@ describe('an opt-out while another process holds a long write', () => {
     let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
     provider.beforeAnswer = async () => {
       // Another process takes the register while the third message is with the provider.
-      if (provider.calls.length === 3 && !lock) lock = await holdWriteLock(t.dbPath);
+      if (provider.calls.length === 3 && !lock) lock = await holdWriteLock(t.dbPath, cleanups);
     };
     await t.call('campaign.send', { batch: plan.batch, providers: ['gw'] });
 
@@ -417,7 +399,7 @@ describe('an opt-out while another process holds a long write', () => {
     const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     let lock: Awaited<ReturnType<typeof holdWriteLock>> | null = null;
     provider.beforeAnswer = async () => {
-      if (provider.calls.length === 2 && !lock) lock = await holdWriteLock(t.dbPath);
+      if (provider.calls.length === 2 && !lock) lock = await holdWriteLock(t.dbPath, cleanups);
     };
     const r = await t.backend.dispatch('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true });
     expect(r).toMatchObject({ ok: false, error: { code: 'BUSY' } });

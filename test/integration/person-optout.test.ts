@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
+import { holdWriteLock } from '../support/write-lock';
 import { importFile, writeFile } from '../support/imports';
 import { grantPaper, russianShop, type ShopOptions } from '../support/shop';
 import { gateContact, gateRules } from '../../electron/core/campaigns/audience';
@@ -188,24 +188,6 @@ class WallClock extends TestClock {
   override now = (): number => Date.now() + this.offset;
 }
 
-async function holdWriteLock(dbPath: string, holdMs = 30_000): Promise<{ release: () => Promise<void> }> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'test/support/long-writer.ts', dbPath, String(holdMs)], {
-    stdio: 'pipe',
-  });
-  await new Promise<void>((ok, fail) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && ok());
-    child.once('exit', (code) => fail(new Error(`the long writer exited (${code}) before taking the lock`)));
-  });
-  const release = () =>
-    new Promise<void>((ok) => {
-      if (child.exitCode !== null || child.signalCode !== null) return ok();
-      child.once('exit', () => ok());
-      child.stdin.end('commit\n');
-    });
-  cleanups.push(release);
-  return { release };
-}
-
 describe('a staff opt-out for a merged number kept in the journal', () => {
   it('blocks the primary while waiting, and keeps blocking it once entered (and long after)', async () => {
     const provider = new ScriptedProvider(['sms']);
@@ -219,7 +201,7 @@ describe('a staff opt-out for a merged number kept in the journal', () => {
     const gateA = () =>
       gateContact(ctx, ctx.contacts.getByPhone(A)!, { channel: 'sms', purpose: 'marketing' }, ctx.clock.now(), gateRules(ctx)).verdict;
 
-    const lock = await holdWriteLock(t.dbPath);
+    const lock = await holdWriteLock(t.dbPath, cleanups);
     const r = await t.backend.dispatch('consent.record', { phone: B, channel: 'sms', purpose: 'marketing', action: 'revoke' });
     expect(r.ok).toBe(true);
     const whileWaiting = gateA();
