@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopedBackend, TestClock } from '../support/backend';
-import { ScriptedProvider } from '../support/scripted-provider';
-import { grantPaper, russianShop, type ShopOptions } from '../support/shop';
+import { grantPaper, scriptedShop, type ShopOptions } from '../support/shop';
 
 // The inbound classifier's reading of free-text replies, end to end: what the reply records and whom the next
 // marketing batch reaches. Found by an adversarial test (a hyphen, a zero-width character or a Russian word form hid
@@ -26,13 +24,7 @@ const UK: ShopOptions = {
   },
 };
 
-async function shop(opts: ShopOptions = {}, start = '2026-03-02T09:00:00Z') {
-  const provider = new ScriptedProvider(['sms', 'whatsapp'], () => ({ kind: 'accepted', providerMessageId: null }), 1000);
-  const clock = new TestClock(Date.parse(start));
-  const t = scopedBackend({ adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
-  const { form } = await russianShop(t, { provider: true, ...opts });
-  return { ...t, provider, form: form! };
-}
+const shop = scriptedShop;
 
 async function marketingRecipients(t: Awaited<ReturnType<typeof shop>>, text: string): Promise<string[]> {
   const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text });

@@ -3,7 +3,7 @@ import { scopedBackend, TestClock, type Caller } from '../support/backend';
 import { ScriptedProvider } from '../support/scripted-provider';
 import { holdWriteLock } from '../support/write-lock';
 import { importFile, writeFile } from '../support/imports';
-import { grantPaper, russianShop, type ShopOptions } from '../support/shop';
+import { grantPaper, russianShop, scriptedShop } from '../support/shop';
 import { gateContact, gateRules } from '../../electron/core/campaigns/audience';
 
 /**
@@ -21,13 +21,7 @@ const A = '+79120000001';
 const B = '+79120000002';
 const C = '+79120000003';
 
-async function shop(opts: ShopOptions = {}, start = '2026-03-02T09:00:00Z') {
-  const provider = new ScriptedProvider(['sms', 'whatsapp'], () => ({ kind: 'accepted', providerMessageId: null }), 1000);
-  const clock = new TestClock(Date.parse(start));
-  const t = scopedBackend({ adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
-  const { form } = await russianShop(t, { provider: true, ...opts });
-  return { ...t, provider, form: form! };
-}
+const shop = scriptedShop;
 
 const smsMarketing = async (call: Caller, phone: string) =>
   (await call('contacts.get', { phone })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;

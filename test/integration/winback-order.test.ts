@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { scopedBackend, TestClock, type Caller } from '../support/backend';
-import { ScriptedProvider } from '../support/scripted-provider';
+import type { Caller } from '../support/backend';
 import { importFile, writeFile } from '../support/imports';
-import { russianShop } from '../support/shop';
+import { scriptedShop } from '../support/shop';
 
 /**
  * A win-back "yes" is judged against the opt-outs that came before it, whatever order the replies are fetched in
@@ -14,26 +13,25 @@ const P = '+447911124001';
 const MIN = 60_000;
 
 async function shop() {
-  const provider = new ScriptedProvider(['sms', 'whatsapp'], () => ({ kind: 'accepted', providerMessageId: null }), 1000);
-  const clock = new TestClock(Date.parse('2026-03-02T11:00:00Z'));
-  const t = scopedBackend({ adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
-  const { form } = await russianShop(t, {
-    provider: true,
-    settings: {
-      businessName: 'Corner Shop',
-      senderName: 'CORNER',
-      shopPhone: '+44 20 7946 0000',
-      defaultCountry: 'GB',
-      timezone: 'Europe/London',
-      policyPack: 'uk',
+  const t = await scriptedShop(
+    {
+      settings: {
+        businessName: 'Corner Shop',
+        senderName: 'CORNER',
+        shopPhone: '+44 20 7946 0000',
+        defaultCountry: 'GB',
+        timezone: 'Europe/London',
+        policyPack: 'uk',
+      },
+      form: {
+        language: 'en',
+        channels: ['sms'],
+        purposes: ['service'],
+        body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
+      },
     },
-    form: {
-      language: 'en',
-      channels: ['sms'],
-      purposes: ['service'],
-      body: 'I agree to receive order updates from Corner Shop by SMS. Reply STOP to opt out.',
-    },
-  });
+    '2026-03-02T11:00:00Z',
+  );
   // A claimed marketing consent from a CRM file, and a proven service consent the win-back question may go on.
   const summary = await importFile(t, writeFile(t, 'c.csv', ['Name,Phone,SMS consent', `Ann,${P},yes`].join('\n')), { dryRun: false });
   await t.call('consent.record', {
@@ -42,9 +40,9 @@ async function shop() {
     purpose: 'service',
     action: 'grant',
     method: 'paper_form',
-    evidence: { formVersionId: form!.id, sheetRef: 'S-2' },
+    evidence: { formVersionId: t.form.id, sheetRef: 'S-2' },
   });
-  return { ...t, provider, batch: summary.batch! };
+  return { ...t, batch: summary.batch! };
 }
 
 async function ask(t: Awaited<ReturnType<typeof shop>>): Promise<void> {

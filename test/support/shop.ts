@@ -1,6 +1,7 @@
 import type { Input, Output } from '../../shared/contract/api';
 import type { Channel, Purpose } from '../../shared/domain/consent/types';
-import type { Caller } from './backend';
+import { scopedBackend, TestClock, type Caller } from './backend';
+import { ScriptedProvider } from './scripted-provider';
 
 /**
  * The shop most tests keep: "Лавка у дома", a corner shop in Russia under the ru pack (38-FZ advertising, 152-FZ
@@ -106,4 +107,16 @@ export async function grantPaper(
       }),
     );
   return recorded;
+}
+
+/**
+ * A shop ({@link russianShop} with `options`) that sends through the gateway "gw" to a scripted provider taking every
+ * message (at 1,000 a second), on a test clock from `start` that the sender's pacing moves on.
+ */
+export async function scriptedShop(options: ShopOptions = {}, start = '2026-03-02T09:00:00Z') {
+  const provider = new ScriptedProvider(['sms', 'whatsapp'], () => ({ kind: 'accepted', providerMessageId: null }), 1000);
+  const clock = new TestClock(Date.parse(start));
+  const t = scopedBackend({ adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
+  const { form } = await russianShop(t, { provider: true, ...options });
+  return { ...t, provider, form: form! };
 }
