@@ -8,7 +8,7 @@ import { randomIds, systemClock, type Clock, type Ids } from './infra/clock';
 import { createContext, type ServiceContext } from './context';
 import { addContact, getContact, updateContact } from './register/contacts';
 import { deleteSegment, listContacts, listSegments, saveSegment, tagContacts } from './register/contact-list';
-import { consentStatus, rebuildProjection, recordConsent } from './register/consent';
+import { consentStatus, ensureDeadlines, rebuildProjection, recordConsent } from './register/consent';
 import { deleteContact, eraseContact, mergeContacts, personOf } from './register/people';
 import { getSettings, setupStatus, updateSettings } from './register/settings';
 import { addStaff, ensureOwner, listStaff, resolveActor, setStaffActive } from './register/staff';
@@ -150,6 +150,7 @@ export function createBackend(options: BackendOptions): Backend {
   });
   const ctx = createContext(db, clock, options.ids ?? randomIds);
   ensureOwner(ctx);
+  ensureDeadlines(ctx);
   const files = new FileStore(
     options.filesDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-files') : join(dirname(options.dbPath), 'files')),
   );

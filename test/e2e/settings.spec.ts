@@ -1,6 +1,7 @@
 import { test, expect, seed } from './fixtures';
 import { ShellPage } from './pages/shell.page';
 import { SettingsPage } from './pages/settings.page';
+import { ContactsPage } from './pages/contacts.page';
 import { seedShop } from './seed';
 
 test('save business identity; the header shows the business name', async ({ page, backend, appUrl }) => {
@@ -40,6 +41,38 @@ test('tighten the policy pack; a loosening is refused with the field named', asy
   await expect(settings.policyValues()).toContainText('tightened');
   const s = await seed<{ policyOverrides: object }>(backend, 'settings.get', {});
   expect(s.policyOverrides).toMatchObject({ quietHours: { start: '09:00', end: '21:00' }, maxConsentAgeDays: 365 });
+});
+
+test('a shorter maximum consent age expires an older consent in the contacts list at once', async ({ page, backend, appUrl }) => {
+  await seedShop(backend, 0);
+  const form = await seed<{ id: number }[]>(backend, 'forms.list', {});
+  const signed = new Date(Date.now() - 400 * 86_400_000).toISOString();
+  for (const [phone, name, occurredAt] of [
+    ['+79120000101', 'Анна Старая', signed],
+    ['+79120000102', 'Борис Новый', undefined],
+  ] as const)
+    for (const purpose of ['marketing', 'personal_data'] as const)
+      await seed(backend, 'consent.record', {
+        phone,
+        name,
+        channel: 'sms',
+        purpose,
+        action: 'grant',
+        method: 'paper_form',
+        evidence: { formVersionId: form[0]!.id, sheetRef: 'S-000001' },
+        ...(occurredAt ? { occurredAt } : {}),
+      });
+  const shell = new ShellPage(page);
+  await shell.open(appUrl);
+  await shell.goContacts();
+  const contacts = new ContactsPage(page);
+  await expect(contacts.rows().filter({ hasText: 'Анна Старая' })).toContainText('granted');
+  await shell.goSettings();
+  await new SettingsPage(page).tighten({ maxAgeDays: '365' });
+  await expect(page.getByTestId('policy-saved')).toBeVisible();
+  await shell.goContacts();
+  await expect(contacts.rows().filter({ hasText: 'Анна Старая' })).toContainText('expired');
+  await expect(contacts.rows().filter({ hasText: 'Борис Новый' })).toContainText('granted');
 });
 
 test('staff: add, deactivate and reactivate; consent wording gets a new version; the register verifies', async ({ page, backend, appUrl }) => {

@@ -144,7 +144,7 @@ describe('the promise, as properties', () => {
   );
 
   it(
-    'a STOP, complaint or personal-data withdrawal injected at any step of a send, at 1, 8 and 50 msg/s, stops every later message to that person',
+    'a STOP, complaint, personal-data withdrawal or shorter maximum consent age injected at any step of a send, at 1, 8 and 50 msg/s, stops every later message to that person',
     async () => {
       await fc.assert(
         fc.asyncProperty(
@@ -154,7 +154,7 @@ describe('the promise, as properties', () => {
             // -1: between the plan and the send; k ≥ 0: while the k-th request is in flight.
             at: fc.integer({ min: -1, max: 11 }),
             who: fc.integer({ min: 0, max: 11 }),
-            kind: fc.constantFrom('stop' as const, 'complaint' as const, 'revoke_pd' as const),
+            kind: fc.constantFrom('stop' as const, 'complaint' as const, 'revoke_pd' as const, 'tighten' as const),
             retry: fc.boolean(),
           }),
           async ({ rate, people, at, who, kind, retry }) => {
@@ -170,6 +170,9 @@ describe('the promise, as properties', () => {
             const { t, form } = await shop(clock, provider);
             try {
               const phones = Array.from({ length: people }, (_, i) => `+791200001${String(i).padStart(2, '0')}`);
+              const target = phones[who % people]!;
+              // The target signed 400 days ago: within the ru pack's 1,095 days, beyond the 365 that 'tighten' sets.
+              const signed = new Date(clock.now() - 400 * 86_400_000).toISOString();
               for (const phone of phones)
                 for (const purpose of ['marketing', 'personal_data'] as const)
                   await t.call('consent.record', {
@@ -179,11 +182,12 @@ describe('the promise, as properties', () => {
                     action: 'grant',
                     method: 'paper_form',
                     evidence: { formVersionId: form, sheetRef: 'S-000002' },
+                    ...(phone === target ? { occurredAt: signed } : {}),
                   });
-              const target = phones[who % people]!;
               const withdraw = async () => {
                 if (kind === 'stop') await t.call('inbound.receive', { from: target, text: 'СТОП' });
                 else if (kind === 'complaint') await t.call('complaints.record', { phone: target, note: 'спам' });
+                else if (kind === 'tighten') await t.call('settings.update', { policyOverrides: { maxConsentAgeDays: 365 } });
                 else await t.call('consent.record', { phone: target, channel: 'sms', purpose: 'personal_data', action: 'revoke' });
               };
               const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });

@@ -111,10 +111,10 @@ export async function grantPaper(
 
 /**
  * A shop ({@link russianShop} with `options`) that sends through the gateway "gw" to a scripted provider taking every
- * message (at 1,000 a second), on a test clock from `start` that the sender's pacing moves on.
+ * message (at `rate` a second, 1,000 by default), on a test clock from `start` that the sender's pacing moves on.
  */
-export async function scriptedShop(options: ShopOptions = {}, start = '2026-03-02T09:00:00Z') {
-  const provider = new ScriptedProvider(['sms', 'whatsapp'], () => ({ kind: 'accepted', providerMessageId: null }), 1000);
+export async function scriptedShop(options: ShopOptions = {}, start = '2026-03-02T09:00:00Z', rate = 1000) {
+  const provider = new ScriptedProvider(['sms', 'whatsapp'], () => ({ kind: 'accepted', providerMessageId: null }), rate);
   const clock = new TestClock(Date.parse(start));
   const t = scopedBackend({ adapterFactory: () => provider, sleep: async (ms) => clock.advance(Math.max(1, ms)) }, clock);
   const { form } = await russianShop(t, { provider: true, ...options });

@@ -349,7 +349,7 @@ export function consentCellsAt(
   knownAt = Number.POSITIVE_INFINITY,
 ): ConsentCell[] {
   const rules = gateRules(ctx);
-  const states = withPendingOptOuts(foldByKey(events.map(toFoldable), at), pendingOf(ctx, contact), at, knownAt);
+  const states = withPendingOptOuts(foldByKey(events.map(toFoldable), at, rules.policy), pendingOf(ctx, contact), at, knownAt);
   const member = memberOf(ctx, contact, states);
   const apart = apartAt(ctx, contact, Math.min(at, knownAt));
   const history = !apart ? historyOf(ctx, contact, rules, at, null) : null;

@@ -131,7 +131,8 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
   const language: ExportLanguage = crm ? input.language : 'en';
   // Russian Excel and Russian CRMs split a CSV into columns by `;`.
   const delimiter = input.delimiter ?? (input.encoding === 'windows-1251' || language === 'ru' ? ';' : ',');
-  const timeZone = getSettings(ctx).timezone;
+  const settings = getSettings(ctx);
+  const timeZone = settings.timezone;
   // For a Russian CRM, dates as its people read them: the shop's wall clock; otherwise ISO 8601 in UTC.
   const when = (ms: number): string => (language === 'ru' ? crmLocalDateTime(ms, timeZone) : iso(ms));
   // The date in the file name is the shop's own calendar day.
@@ -209,7 +210,7 @@ export function createExport(ctx: ServiceContext, files: FileStore, input: Parse
               cells.push(none, '', '');
               continue;
             }
-            const state = foldEvents(list, at);
+            const state = foldEvents(list, at, settings.effectivePolicy);
             if (state.status === 'revoked') suppressed = true;
             let source = '';
             if (state.status !== 'none' && state.since !== null) {

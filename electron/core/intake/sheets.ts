@@ -181,7 +181,12 @@ export function checkSheetPhone(ctx: ServiceContext, input: ParsedInput<'sheets.
   const purposes: Purpose[] = input.purposes?.length ? input.purposes : (form?.purposes ?? ['marketing']);
   const now = ctx.clock.now();
   const events = contact ? ctx.consent.eventsForContact(contact.id).map(toFoldable) : [];
-  const stateOf = (channel: Channel, purpose: Purpose) => foldEvents(events.filter((e) => e.channel === channel && e.purpose === purpose));
+  const stateOf = (channel: Channel, purpose: Purpose) =>
+    foldEvents(
+      events.filter((e) => e.channel === channel && e.purpose === purpose),
+      now,
+      settings.effectivePolicy,
+    );
 
   const optedOut: Output<'sheets.checkPhone'>['optedOut'] = [];
   if (contact) {

@@ -1,6 +1,6 @@
 import { GENESIS_HASH } from '../../../shared/domain/consent/canonical';
-import { expiryFor, stampTime } from '../../../shared/domain/consent/decide';
-import { foldEvents } from '../../../shared/domain/consent/fold';
+import { expiryFor, stampTime, type ExpiryLimits } from '../../../shared/domain/consent/decide';
+import { EVER, foldEvents } from '../../../shared/domain/consent/fold';
 import type { Channel, ConsentAction, ConsentMethod, FoldableEvent, Purpose } from '../../../shared/domain/consent/types';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 import type { ContactRecord } from '../db/repos/contacts.repo';
@@ -54,9 +54,9 @@ export function toFoldable(e: EventRecord): FoldableEvent {
   };
 }
 
-/** A projection cell, folded from its events. */
-function cellOf(key: { contactId: number; channel: Channel; purpose: Purpose }, events: readonly FoldableEvent[]): StateRecord {
-  return { contactId: key.contactId, channel: key.channel, purpose: key.purpose, ...foldEvents(events) };
+/** A projection cell, folded from its events under the pack's deadlines as they stand (see limitedExpiry). */
+function cellOf(key: { contactId: number; channel: Channel; purpose: Purpose }, events: readonly FoldableEvent[], limits: ExpiryLimits): StateRecord {
+  return { contactId: key.contactId, channel: key.channel, purpose: key.purpose, ...foldEvents(events, EVER, limits) };
 }
 
 /** One event to append, before the chain fields are known. */
@@ -158,7 +158,7 @@ export class ConsentLogWriter {
       const byContact = new Map<number, StateRecord[]>();
       for (const c of this.touched.values()) {
         if (!c.fresh) continue;
-        const cell = cellOf(c, c.events);
+        const cell = cellOf(c, c.events, this.policy);
         firstCells.push(cell);
         const cells = byContact.get(c.contactId);
         if (cells) cells.push(cell);
@@ -174,7 +174,7 @@ export class ConsentLogWriter {
     const cells: StateRecord[] = [];
     for (const c of this.touched.values()) {
       if (c.fresh && writeNew) continue;
-      cells.push(cellOf(c, c.fresh ? c.events : this.ctx.consent.foldableForKey(c.contactId, c.channel, c.purpose)));
+      cells.push(cellOf(c, c.fresh ? c.events : this.ctx.consent.foldableForKey(c.contactId, c.channel, c.purpose), this.policy));
     }
     this.ctx.consent.writeStates(cells);
     this.touched.clear();

@@ -2,7 +2,7 @@ import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
 import { Channels, Purposes, type Channel, type ConsentMethod } from '../../../shared/domain/consent/types';
-import { effectiveState, foldEvents } from '../../../shared/domain/consent/fold';
+import { effectiveState, EVER, foldEvents } from '../../../shared/domain/consent/fold';
 import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
 import { consentCellsAt } from '../campaigns/audience';
 import { optOutReach, primaryOf } from './person';
@@ -197,7 +197,7 @@ function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells
           break;
         case 'confirm': {
           const events = ctx.consent.eventsForKey(contact.id, input.channel, input.purpose);
-          const state = foldEvents(events.map(toFoldable), occurredAt);
+          const state = foldEvents(events.map(toFoldable), occurredAt, policy);
           if (state.status !== 'pending') {
             throw new AppError('CONFIRM_WITHOUT_REQUEST', 'consent.nothingToConfirm', {
               channel: input.channel,
@@ -297,9 +297,10 @@ export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.s
   return { phone: phone.e164, at: iso(at), knownAt: iso(knownAt), consents, ...pending, primary };
 }
 
-/** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose). */
+/** Fold all events of contacts in [lo, hi] into their cells, in key order (contact, channel, purpose), under the pack's deadlines now. */
 export function foldRange(ctx: ServiceContext, lo: number, hi: number): StateRecord[] {
   const out: StateRecord[] = [];
+  const limits = getSettings(ctx).effectivePolicy;
   const rows = ctx.consent.foldableForContactRange(lo, hi);
   // Rows arrive grouped by key, so each group is folded as soon as the key changes: no map, no string keys.
   let from = 0;
@@ -307,7 +308,7 @@ export function foldRange(ctx: ServiceContext, lo: number, hi: number): StateRec
     const a = rows[from]!;
     const b = rows[i];
     if (b && b.contactId === a.contactId && b.channel === a.channel && b.purpose === a.purpose) continue;
-    out.push({ contactId: a.contactId, channel: a.channel, purpose: a.purpose, ...foldEvents(rows.slice(from, i)) });
+    out.push({ contactId: a.contactId, channel: a.channel, purpose: a.purpose, ...foldEvents(rows.slice(from, i), EVER, limits) });
     from = i;
   }
   return out;
@@ -354,29 +355,72 @@ export function diffCells(
  */
 export const REBUILD_CHUNK = 2_000;
 
+/**
+ * Refold every cell from the events alone (under the pack's deadlines as they stand) and rewrite the cells and list
+ * columns that differ. Only inside a write transaction.
+ */
+export function refoldProjection(ctx: ServiceContext): { cells: number; changed: number } {
+  let cells = 0;
+  let changed = 0;
+  const maxId = ctx.contacts.maxId();
+  let buildListIndexes: (() => void) | undefined;
+  for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
+    const hi = lo + REBUILD_CHUNK - 1;
+    const fresh = foldRange(ctx, lo, hi);
+    const differ = new Set<number>();
+    diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), (f, s) => {
+      changed++;
+      differ.add((f ?? s)!.contactId);
+    });
+    const relisted = ctx.consent.replaceStatesRange(lo, hi, fresh, differ);
+    cells += fresh.length;
+    // Most of this chunk's contacts moved in the list (an empty projection being filled), and most of the register
+    // is still ahead: the rest runs without the list's indexes, built once at the end from a sort.
+    if (!buildListIndexes && relisted * 2 > REBUILD_CHUNK && hi * 2 < maxId) buildListIndexes = ctx.consent.deferListIndexes();
+  }
+  buildListIndexes?.();
+  return { cells, changed };
+}
+
+/**
+ * Fold the projection again when the pack's deadlines (maximum consent age, request window) are not the ones it was
+ * last folded under — the settings moved them, or the register comes from a build that kept only the deadlines
+ * stamped when each consent was recorded — and remember them; null when they are. Only inside a write transaction.
+ */
+export function foldUnderDeadlines(ctx: ServiceContext): { cells: number; changed: number } | null {
+  const { maxConsentAgeDays, pendingExpiryHours } = getSettings(ctx).effectivePolicy;
+  const folded = ctx.consent.foldedDeadlines();
+  if (folded && folded.maxConsentAgeDays === maxConsentAgeDays && folded.pendingExpiryHours === pendingExpiryHours) return null;
+  const refolded = refoldProjection(ctx);
+  ctx.consent.setFoldedDeadlines({ maxConsentAgeDays, pendingExpiryHours }, ctx.clock.now());
+  return refolded;
+}
+
+/** At opening: a register upgraded from before the deadlines were kept (or settings edited elsewhere) is folded under them. */
+export function ensureDeadlines(ctx: ServiceContext): void {
+  const policy = getSettings(ctx).effectivePolicy;
+  const folded = ctx.consent.foldedDeadlines();
+  if (folded && folded.maxConsentAgeDays === policy.maxConsentAgeDays && folded.pendingExpiryHours === policy.pendingExpiryHours) return;
+  ctx.db
+    .transaction(() => {
+      const refolded = foldUnderDeadlines(ctx);
+      if (refolded && refolded.changed > 0)
+        appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', {
+          ...refolded,
+          maxConsentAgeDays: policy.maxConsentAgeDays,
+          pendingExpiryHours: policy.pendingExpiryHours,
+        });
+    })
+    .immediate();
+}
+
 /** register.rebuildProjection: refold every cell from the events alone and rewrite the projection. */
 export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuildProjection'> {
   return ctx.db
     .transaction(() => {
-      let cells = 0;
-      let changed = 0;
-      const maxId = ctx.contacts.maxId();
-      let buildListIndexes: (() => void) | undefined;
-      for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) {
-        const hi = lo + REBUILD_CHUNK - 1;
-        const fresh = foldRange(ctx, lo, hi);
-        const differ = new Set<number>();
-        diffCells(fresh, ctx.consent.statesForContactRange(lo, hi), (f, s) => {
-          changed++;
-          differ.add((f ?? s)!.contactId);
-        });
-        const relisted = ctx.consent.replaceStatesRange(lo, hi, fresh, differ);
-        cells += fresh.length;
-        // Most of this chunk's contacts moved in the list (an empty projection being filled), and most of the register
-        // is still ahead: the rest runs without the list's indexes, built once at the end from a sort.
-        if (!buildListIndexes && relisted * 2 > REBUILD_CHUNK && hi * 2 < maxId) buildListIndexes = ctx.consent.deferListIndexes();
-      }
-      buildListIndexes?.();
+      const { cells, changed } = refoldProjection(ctx);
+      const { maxConsentAgeDays, pendingExpiryHours } = getSettings(ctx).effectivePolicy;
+      ctx.consent.setFoldedDeadlines({ maxConsentAgeDays, pendingExpiryHours }, ctx.clock.now());
       appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
       return { cells, changed };
     })

@@ -8,6 +8,7 @@ import { DEFAULT_SEGMENT_LIMIT } from '../../../shared/domain/lint/profile';
 import { listRules } from '../../../shared/domain/lint/engine';
 import { isTimeZone } from '../../../shared/domain/time/zones';
 import { PLACEHOLDER_OWNER, resolveActor } from './staff';
+import { foldUnderDeadlines } from './consent';
 
 const DEFAULTS = {
   businessName: '',
@@ -144,8 +145,13 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
   const actor = resolveActor(ctx, staff);
   ctx.db.transaction(() => {
     for (const [k, v] of Object.entries(next)) ctx.settings.set(k, v);
+    // A consent counts as long as the pack allows now, not only as long as it allowed when recorded: when the maximum
+    // age or the request window moves, every cell is read again under it (foldEvents' limits), in this transaction,
+    // so no plan or hand-off sees the new settings with the old deadlines.
+    const refolded = foldUnderDeadlines(ctx);
     appendAudit(ctx, actor, 'settings.updated', 'settings', {
       changed: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
+      ...(refolded ? { cellsRefolded: refolded.changed } : {}),
     });
   })();
   return getSettings(ctx);

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { call } from '../api/client';
+import { useContactsStore } from './contacts.store';
 import type { Input, Output, Settings, SetupStatus, Staff } from '../../../shared/contract/api';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 
@@ -39,6 +40,8 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   },
   save: async (patch) => {
     set({ settings: await call('settings.update', patch) });
+    // The pack and its deadlines decide what the list shows (a shorter maximum age expires older consents at once).
+    if (patch.policyPack !== undefined || patch.policyOverrides !== undefined) useContactsStore.getState().reload();
     await get().loadSetup();
   },
   addStaff: async (name, role) => {

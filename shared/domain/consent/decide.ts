@@ -23,8 +23,11 @@ export function isFutureDate(occurredAt: number, now: number): boolean {
   return occurredAt > now + CLOCK_TOLERANCE_MS;
 }
 
+/** The pack's deadlines: how long a consent counts, and how long a request waits for its answer. */
+export type ExpiryLimits = Pick<PolicyPack, 'maxConsentAgeDays' | 'pendingExpiryHours'>;
+
 /** When an event of `action` that occurred at `occurredAt` stops counting under the pack (null: never by itself). */
-export function expiryFor(action: ConsentAction, occurredAt: number, policy: PolicyPack): number | null {
+export function expiryFor(action: ConsentAction, occurredAt: number, policy: ExpiryLimits): number | null {
   if (action === 'grant' || action === 'confirm') return policy.maxConsentAgeDays !== null ? occurredAt + policy.maxConsentAgeDays * DAY_MS : null;
   if (action === 'request') return occurredAt + policy.pendingExpiryHours * HOUR_MS;
   return null;

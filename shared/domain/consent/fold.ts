@@ -1,3 +1,4 @@
+import { expiryFor, type ExpiryLimits } from './decide';
 import type { ConsentAction, ConsentState, FoldableEvent } from './types';
 
 /** The state before any event. */
@@ -64,18 +65,38 @@ export function effectiveState(state: ConsentState, at: number): ConsentState {
 }
 
 /**
+ * An event's deadline under the shop's policy as it stands (`limits`): the earlier of the one stamped when it was
+ * recorded and the one today's maximum consent age or request window gives it. A shop that shortens the maximum age
+ * (or moves to a stricter pack) stops counting older consents at once, and lengthening it never revives a consent
+ * beyond the deadline it was given.
+ */
+export function limitedExpiry(e: Pick<FoldableEvent, 'action' | 'occurredAt' | 'expiresAt'>, limits: ExpiryLimits | null): number | null {
+  if (limits === null) return e.expiresAt;
+  const now = expiryFor(e.action, e.occurredAt, limits);
+  return now === null ? e.expiresAt : e.expiresAt === null ? now : Math.min(e.expiresAt, now);
+}
+
+/**
  * Fold the events of one key (any order) into its state; only events that occurred at or before `at` count.
  * A retraction voids its target whatever `at` is: once the register knows an event was entered in error, that
  * event never counted. (Which retractions are known is the caller's choice of events, e.g. recorded by `knownAt`.)
+ * `limits`: the shop's policy now, which bounds every stamped deadline ({@link limitedExpiry}); the register's
+ * projection, status at any moment, plans and hand-offs all fold with it, so they agree after settings change.
  */
-export function foldEvents(events: readonly FoldableEvent[], at = Number.POSITIVE_INFINITY): ConsentState {
+export function foldEvents(events: readonly FoldableEvent[], at: number, limits: ExpiryLimits | null): ConsentState {
   let voided: Set<number> | null = null;
   for (const e of events) if (e.action === 'retract' && e.targetSeq != null) (voided ??= new Set()).add(e.targetSeq);
   const sorted = events.filter((e) => e.occurredAt <= at && e.action !== 'retract' && !voided?.has(e.seq)).sort(compareEvents);
   let state = EMPTY_STATE;
-  for (const e of sorted) state = applyEvent(state, e);
+  for (const e of sorted) {
+    const expiresAt = limitedExpiry(e, limits);
+    state = applyEvent(state, expiresAt === e.expiresAt ? e : { ...e, expiresAt });
+  }
   return Number.isFinite(at) ? effectiveState(state, at) : state;
 }
+
+/** Fold every event known, whenever it occurred (the projection's view: each deadline is read at the moment asked). */
+export const EVER = Number.POSITIVE_INFINITY;
 
 /** Key of a contact × channel × purpose cell. */
 export function consentKey(e: { channel: string; purpose: string }): string {
@@ -83,7 +104,7 @@ export function consentKey(e: { channel: string; purpose: string }): string {
 }
 
 /** Fold a mixed list of events into a map keyed by channel/purpose. */
-export function foldByKey(events: readonly FoldableEvent[], at = Number.POSITIVE_INFINITY): Map<string, ConsentState> {
+export function foldByKey(events: readonly FoldableEvent[], at: number, limits: ExpiryLimits | null): Map<string, ConsentState> {
   const groups = new Map<string, FoldableEvent[]>();
   for (const e of events) {
     const k = consentKey(e);
@@ -92,6 +113,6 @@ export function foldByKey(events: readonly FoldableEvent[], at = Number.POSITIVE
     else groups.set(k, [e]);
   }
   const out = new Map<string, ConsentState>();
-  for (const [k, list] of groups) out.set(k, foldEvents(list, at));
+  for (const [k, list] of groups) out.set(k, foldEvents(list, at, limits));
   return out;
 }

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { migrate } from '../../../electron/core/db/open';
-import { foldEvents } from '../../../shared/domain/consent/fold';
+import { EVER, foldEvents } from '../../../shared/domain/consent/fold';
 import type { FoldableEvent } from '../../../shared/domain/consent/types';
 import { isUsNumber } from '../../../shared/domain/phone/reach';
 import { searchKey } from '../../../shared/domain/text/fold';
@@ -238,7 +238,7 @@ export class Shop {
 
 /** Refold one projection cell from its events, as the app does in the transaction that appends to it. */
 function refold(db: Db, contact: number, channel: string, purpose: string): void {
-  const s = foldEvents(cellEvents(db, contact, channel, purpose));
+  const s = foldEvents(cellEvents(db, contact, channel, purpose), EVER, null);
   prep(
     db,
     `INSERT INTO consent_state (contact_id, channel, purpose, status, since, expires_at, last_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -988,7 +988,7 @@ export function expectHealthy(db: Db): void {
     .prepare<[], { contact_id: number; channel: string; purpose: string }>('SELECT DISTINCT contact_id, channel, purpose FROM consent_events')
     .all();
   for (const c of cells) {
-    const folded = foldEvents(cellEvents(db, c.contact_id, c.channel, c.purpose));
+    const folded = foldEvents(cellEvents(db, c.contact_id, c.channel, c.purpose), EVER, null);
     expect(
       db
         .prepare('SELECT status, since, expires_at, last_event_id FROM consent_state WHERE contact_id = ? AND channel = ? AND purpose = ?')

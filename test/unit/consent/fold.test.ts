@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyEvent, EMPTY_STATE, foldEvents, compareEvents } from '../../../shared/domain/consent/fold';
+import { applyEvent, EMPTY_STATE, EVER, foldEvents as foldWith, compareEvents, limitedExpiry } from '../../../shared/domain/consent/fold';
 import type { ConsentAction, FoldableEvent } from '../../../shared/domain/consent/types';
 import { arbHistory } from '../../support/arbitraries';
+
+/** The fold as stamped (no limits of today's policy: those have their own cases below). */
+const foldEvents = (events: readonly FoldableEvent[], at = EVER) => foldWith(events, at, null);
 
 const ev = (seq: number, action: ConsentAction, occurredAt: number, expiresAt: number | null = null): FoldableEvent => ({
   seq,
@@ -103,6 +106,64 @@ describe('retractions (undone imports)', () => {
         const retractions = dropped.map((e, i) => retract(1000 + i, e.seq, 200 + i));
         const kept = history.filter((_, i) => drop[i] !== true);
         expect(foldEvents([...history, ...retractions], at)).toEqual(foldEvents(kept, at));
+      }),
+    );
+  });
+});
+
+describe("the pack's deadlines as they stand now (limits)", () => {
+  const DAY = 86_400_000;
+  const HOUR = 3_600_000;
+  const limits = (maxConsentAgeDays: number | null, pendingExpiryHours = 72) => ({ maxConsentAgeDays, pendingExpiryHours });
+
+  it('bound a deadline stamped longer, or none, and never lengthen one', () => {
+    expect(limitedExpiry(ev(1, 'grant', 0, 1095 * DAY), limits(365))).toBe(365 * DAY);
+    expect(limitedExpiry(ev(1, 'grant', 0, null), limits(365))).toBe(365 * DAY);
+    expect(limitedExpiry(ev(1, 'confirm', 10, 30 * DAY), limits(365))).toBe(30 * DAY);
+    expect(limitedExpiry(ev(1, 'grant', 0, 30 * DAY), limits(null))).toBe(30 * DAY);
+    expect(limitedExpiry(ev(1, 'request', 0, 72 * HOUR), limits(null, 6))).toBe(6 * HOUR);
+    expect(limitedExpiry(ev(1, 'revoke', 0, null), limits(1))).toBeNull();
+    expect(limitedExpiry(ev(1, 'grant', 0, null), null)).toBeNull();
+  });
+
+  it('expire a consent older than the maximum age, while a newer grant counts from its own date', () => {
+    expect(foldWith([ev(1, 'grant', 0)], 400 * DAY, limits(365)).status).toBe('expired');
+    expect(foldWith([ev(1, 'grant', 0), ev(2, 'grant', 300 * DAY)], 400 * DAY, limits(365)).status).toBe('granted');
+    expect(foldWith([ev(1, 'grant', 0)], 400 * DAY, limits(1095)).status).toBe('granted');
+  });
+
+  it('read every later event against the bounded deadline: a request after the consent lapsed waits for its answer', () => {
+    // Under the stamped deadline the grant still counts at 400 days and the request changes nothing; bounded, it
+    // lapsed at 365 and the request is pending.
+    const events = [ev(1, 'grant', 0), ev(2, 'request', 400 * DAY, 400 * DAY + 72 * HOUR)];
+    expect(foldWith(events, EVER, null).status).toBe('granted');
+    expect(foldWith(events, EVER, limits(365))).toMatchObject({ status: 'pending', since: 400 * DAY, lastEventSeq: 2 });
+  });
+
+  it('never let a consent count longer than the maximum age from the yes it stands on (property)', () => {
+    // Histories over days (the arbitrary's units), the maximum age 1 to 30 of them.
+    const inDays = (h: FoldableEvent[]) =>
+      h.map((e) => ({
+        ...e,
+        occurredAt: e.occurredAt * DAY,
+        recordedAt: e.recordedAt * DAY,
+        expiresAt: e.expiresAt === null ? null : e.expiresAt * DAY,
+      }));
+    fc.assert(
+      fc.property(arbHistory(), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 30 }), (history, at, days) => {
+        const s = foldWith(inDays(history), at * DAY, limits(days, days * 24));
+        if (s.status === 'granted' || s.status === 'pending') {
+          expect(s.since).not.toBeNull();
+          expect(at * DAY).toBeLessThan(s.since! + days * DAY);
+          expect(s.expiresAt).not.toBeNull();
+          expect(s.expiresAt!).toBeLessThanOrEqual(s.since! + days * DAY);
+        }
+        // And a history whose every deadline is already within the bound folds as stamped.
+        const within = inDays(history).map((e) => ({
+          ...e,
+          expiresAt: e.action === 'grant' || e.action === 'confirm' || e.action === 'request' ? e.occurredAt + DAY : e.expiresAt,
+        }));
+        expect(foldWith(within, at * DAY, limits(days, days * 24))).toEqual(foldWith(within, at * DAY, null));
       }),
     );
   });

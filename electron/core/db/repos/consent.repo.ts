@@ -192,6 +192,27 @@ export class ConsentRepo {
     );
   }
 
+  /** The deadlines the projection was last folded under (migration 0022); null: never under any (an upgraded register). */
+  foldedDeadlines(): { maxConsentAgeDays: number | null; pendingExpiryHours: number } | null {
+    const r = this.db
+      .prepare<[], { d: number | null; h: number }>(
+        'SELECT max_consent_age_days AS d, pending_expiry_hours AS h FROM projection_deadlines WHERE id = 1',
+      )
+      .get();
+    return r ? { maxConsentAgeDays: r.d, pendingExpiryHours: r.h } : null;
+  }
+
+  /** Remember the deadlines the projection has just been folded under. */
+  setFoldedDeadlines(d: { maxConsentAgeDays: number | null; pendingExpiryHours: number }, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO projection_deadlines (id, max_consent_age_days, pending_expiry_hours, folded_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET max_consent_age_days = excluded.max_consent_age_days,
+           pending_expiry_hours = excluded.pending_expiry_hours, folded_at = excluded.folded_at`,
+      )
+      .run(d.maxConsentAgeDays, d.pendingExpiryHours, at);
+  }
+
   /** The newest link of the chain, or null for an empty log. */
   lastLink(): { id: number; hash: string } | null {
     return this.lastHashStmt.get() ?? null;

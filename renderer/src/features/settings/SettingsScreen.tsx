@@ -410,6 +410,7 @@ function PolicyCard({ settings }: { settings: Settings }) {
                 <Group grow align="flex-start">
                   <NumberInput
                     label={t('settings.maxConsentAgeDays')}
+                    description={t('settings.maxConsentAgeNow')}
                     value={o.maxConsentAgeDays ?? ''}
                     placeholder={base.maxConsentAgeDays === null ? t('settings.unlimited') : String(base.maxConsentAgeDays)}
                     onChange={(v) => setO({ ...o, maxConsentAgeDays: numberOrUnset(v) })}
@@ -419,6 +420,7 @@ function PolicyCard({ settings }: { settings: Settings }) {
                   />
                   <NumberInput
                     label={t('settings.pendingExpiryHours')}
+                    description={t('settings.pendingExpiryNow')}
                     value={o.pendingExpiryHours ?? ''}
                     placeholder={String(base.pendingExpiryHours)}
                     onChange={(v) => setO({ ...o, pendingExpiryHours: numberOrUnset(v) })}
