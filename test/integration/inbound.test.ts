@@ -23,6 +23,24 @@ describe('inbound replies', () => {
     expect(cell(s, 'sms', 'marketing')).toBe('revoked');
   });
 
+  it('a withdrawal of the personal-data consent revokes it and marketing on every channel, under any pack', async () => {
+    const t = setup();
+    await t.call('settings.update', { policyPack: 'uk', defaultCountry: 'GB' });
+    for (const channel of ['sms', 'whatsapp'] as const)
+      await t.call('consent.record', { phone: '+447911124001', channel, purpose: 'marketing', action: 'grant', method: 'verbal_in_store' });
+    t.clock.advance(60_000);
+    const r = await t.call('inbound.receive', { from: '+447911124001', text: 'Please delete my data', channel: 'sms' });
+    expect(r.classified).toBe('opt_out');
+    expect(r.events.map((e) => `${e.channel}/${e.purpose}/${e.action}`).sort()).toEqual([
+      'sms/marketing/revoke',
+      'sms/personal_data/revoke',
+      'whatsapp/marketing/revoke',
+      'whatsapp/personal_data/revoke',
+    ]);
+    const s = await t.call('consent.status', { phone: '+447911124001' });
+    expect([cell(s, 'sms', 'marketing'), cell(s, 'whatsapp', 'marketing')]).toEqual(['revoked', 'revoked']);
+  });
+
   it('an opt-in with a form code grants on the channel it came from, with the message as evidence', async () => {
     const t = setup();
     await t.call('forms.create', {

@@ -94,10 +94,13 @@ export function receiveInbound(
         // The person asked, not the number: recordConsent revokes on every number of the person (a merged person's
         // primary that campaigns reach and its other numbers; a contact keeping this number among its other numbers),
         // each event naming this very message as its evidence.
+        // A withdrawal of the personal-data consent is recorded as the staff would record it (purpose personal_data):
+        // revocationTargets takes it to that consent and to marketing on every channel, so it stops marketing at once
+        // under every pack, and a later START alone cannot make marketing sendable where the pack needs that consent.
         const r = record({
           ...who,
           channel: input.channel,
-          purpose: 'marketing',
+          purpose: c.personalData ? 'personal_data' : 'marketing',
           action: 'revoke',
           method: 'inbound_keyword',
           occurredAt: iso(at),

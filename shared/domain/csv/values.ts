@@ -94,10 +94,37 @@ const NO = new Set([
   'нет согласия',
 ]);
 
+// A cell that says in its own words that the person withdrew ("Отписан от рассылки", "Opted out via SMS", "Отказ от
+// рассылки", "consent revoked 05.03"): the stem of a withdrawal word starts a word of the cell. A negated stem ("не
+// отписан", "has not opted out") or an affirmative word anywhere in the cell ("Yes, can opt out any time") leaves the
+// cell unreadable, as before: a consent is never read as a withdrawal, nor a withdrawal as a consent.
+const WITHDRAWAL_STEM = String.raw`(отпис|отказ|отозва|отзыв\p{L}* соглас|unsub|revoked|withdr[ae]wn?|opt(ed|s)? ?out(?!\p{L}))`;
+const WITHDRAWAL = new RegExp(String.raw`(?<!\p{L})${WITHDRAWAL_STEM}`, 'u');
+// A negation one or two words before the stem; a lone "t" is what "hasn't" leaves once punctuation is gone.
+const NEGATED_WITHDRAWAL = new RegExp(String.raw`(?<!\p{L})(не|нет|ни|no|not|never|non|t) (\p{L}+ )?${WITHDRAWAL_STEM}`, 'u');
+// "Do not contact" in words: there the negation is the withdrawal.
+const DO_NOT_CONTACT =
+  /(?<!\p{L})(не (беспокоить|звонить|писать|присылать)|(do not|don t|never) (contact|call|text|message|email|disturb)|dnc)(?!\p{L})/u;
+const AFFIRMATIVE =
+  /(?<!\p{L})(yes|да|subscribed|opted in|opt in|optin|согласен|согласна|подписан|подписана|подписаны|granted|agreed|accepted|confirmed)(?!\p{L})/u;
+
 /** Read a consent cell in English or Russian. */
 export function readConsentAnswer(cell: string): ConsentAnswer {
   const v = fold(cell);
   if (v === '' || v === '-' || v === '—') return 'blank';
+  const exact = exactAnswer(v);
+  if (exact) return exact;
+  // The same answer between stops, quotes or brackets ("Unsubscribed.", "Не беспокоить!", "«Да»"); nothing else is
+  // trimmed, so "-1" (folded to " 1") is not read as "1".
+  const plain = exactAnswer(v.replace(/^[.,;:!?…"'«»“”()[\]]+|[.,;:!?…"'«»“”()[\]]+$/gu, ''));
+  if (plain) return plain;
+  const words = v.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  if (AFFIRMATIVE.test(words)) return 'unknown';
+  if (DO_NOT_CONTACT.test(words) || (WITHDRAWAL.test(words) && !NEGATED_WITHDRAWAL.test(words))) return 'opted_out';
+  return 'unknown';
+}
+
+function exactAnswer(v: string): ConsentAnswer | null {
   if (YES.has(v)) return 'yes';
   if (OPTED_OUT.has(v)) return 'opted_out';
   if (NO.has(v)) return 'no';
@@ -105,14 +132,16 @@ export function readConsentAnswer(cell: string): ConsentAnswer {
   if (v === 'pending' || v === 'ожидает подтверждения') return 'pending';
   if (v === 'expired' || v === 'истекло') return 'expired';
   if (v === 'unproven' || v === 'claimed' || v === 'не подтверждено') return 'claimed';
-  return 'unknown';
+  return null;
 }
 
 /** Read a "do not contact" cell: true means withdraw everything. */
 export function readFlag(cell: string): boolean | null {
   const v = fold(cell);
   if (v === '' || NO.has(v) || v === '-' || v === '—') return false;
-  if (YES.has(v) || OPTED_OUT.has(v)) return true;
+  // A withdrawal in words ("Отписан от рассылки") is a yes here too.
+  const answer = readConsentAnswer(cell);
+  if (answer === 'yes' || answer === 'opted_out') return true;
   return null;
 }
 

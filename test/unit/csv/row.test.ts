@@ -29,6 +29,28 @@ describe('cell readers', () => {
     expect(readFlag('perhaps')).toBeNull();
   });
 
+  it('reads a withdrawal written in words as an opt-out, never a consent, and a negated or mixed one as unreadable', () => {
+    for (const v of [
+      'Отписан от рассылки',
+      'Отказ от рассылки',
+      'Unsubscribed.',
+      'Не беспокоить!',
+      'отписаны',
+      'Opted out via SMS',
+      'Opted out, no more SMS',
+      'Согласие отозвано 05.03.2024',
+      'Отзыв согласия',
+      'Consent withdrawn 2024-03-05',
+      'Клиент просил не беспокоить',
+    ])
+      expect(readConsentAnswer(v), v).toBe('opted_out');
+    for (const v of ['не отписан', 'has not opted out', "hasn't unsubscribed", 'Yes, can opt out any time', 'Подписан, знает как отписаться', '-1'])
+      expect(readConsentAnswer(v), v).toBe('unknown');
+    for (const v of ['Да.', '«Да»', 'Yes!']) expect(readConsentAnswer(v), v).toBe('yes');
+    expect(readConsentAnswer('No.')).toBe('no');
+    expect(readFlag('Отписан от рассылки')).toBe(true);
+  });
+
   it('splits phone cells on ::: , ; / and line breaks, and finds extensions', () => {
     expect(splitPhoneCell('+7 912 000-00-01 ::: +7 912 000-00-02')).toEqual(['+7 912 000-00-01', '+7 912 000-00-02']);
     expect(splitPhoneCell('+79120000001, 8 912 000 00 02; 89120000003 / +79120000004')).toHaveLength(4);

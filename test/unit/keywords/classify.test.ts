@@ -170,6 +170,71 @@ describe('inbound keyword classification', () => {
       expect(classifyInbound(text, DEFAULT_KEYWORDS, []).intent, text).toBe('opt_out');
   });
 
+  // Opt-outs found by an adversarial test: a phrase in words the lists lacked, look-alike letters from the other
+  // alphabet, a key held down.
+  it.each([
+    'Отстаньте от меня',
+    'отстань уже',
+    'Не надо мне смс',
+    'Не надо больше ваших сообщений',
+    'Не хочу ничего получать',
+    'Не хочу больше ничего получать',
+    'СТОР',
+    'CTOП',
+    'сТОп',
+    'SТОР',
+    'СTOP',
+    'Oтпишите меня',
+    'Нe пишите мне',
+    'стопп',
+    'STOPPP',
+    'Отменаа',
+  ])('%j → opt_out under every pack', (text) => {
+    for (const pack of ['ru', 'us', 'uk'] as const)
+      expect(classifyInbound(text, DEFAULT_KEYWORDS, getPolicyPack(pack).optOutKeywords).intent, pack).toBe('opt_out');
+  });
+
+  it.each(['Я отстал от жизни', 'Не надо доставку', 'Не надо, спасибо', 'Не хочу ничего покупать', 'Стопка блинов', 'Стопроцентно'])(
+    '%j → not an opt-out',
+    (text) => {
+      expect(classifyInbound(text, DEFAULT_KEYWORDS, getPolicyPack('ru').optOutKeywords).intent).not.toBe('opt_out');
+    },
+  );
+
+  it('look-alike letters never make an opt-in, and a refusal in look-alike letters still refuses', () => {
+    // СТAРТ with a Latin A, CTAPT all Latin: only a START typed in one alphabet grants.
+    for (const text of ['СТAРТ', 'CTAPT', 'ПOДПИСАТЬСЯ F7-3']) expect(classifyInbound(text, DEFAULT_KEYWORDS, []).intent, text).not.toBe('opt_in');
+    // "Нeт" with a Latin e.
+    expect(classifyInbound('START F7-3 Нeт', DEFAULT_KEYWORDS, []).intent).toBe('other');
+    expect(classifyInbound('СТАРТ', DEFAULT_KEYWORDS, []).intent).toBe('opt_in');
+  });
+
+  it('marks a withdrawal of the personal-data consent, and only that, as reaching personal data', () => {
+    const pd = [
+      'Отзываю согласие на обработку персональных данных',
+      'Отзыв согласия на обработку ПДн',
+      'Удалите мои данные',
+      'Уничтожьте мои персональные данные',
+      'Прошу прекратить обработку моих персональных данных',
+      'Не обрабатывайте мои данные',
+      'I withdraw my consent to the processing of my personal data',
+      'delete my data',
+      'STOP and delete my data',
+    ];
+    for (const text of pd) expect(classifyInbound(text, DEFAULT_KEYWORDS, []), text).toMatchObject({ intent: 'opt_out', personalData: true });
+    const marketingOnly = [
+      'СТОП',
+      'Отзываю согласие',
+      'Отзываю согласие на рассылку',
+      'Удалите мой номер',
+      'I withdraw my consent',
+      'please remove my number',
+    ];
+    for (const text of marketingOnly)
+      expect(classifyInbound(text, DEFAULT_KEYWORDS, []), text).toMatchObject({ intent: 'opt_out', personalData: false });
+    expect(classifyInbound('Удалите мой заказ из корзины', DEFAULT_KEYWORDS, []).personalData).toBe(false);
+  });
+
   it('reads a form code however its dash is written, next to hyphens read as spaces', () => {
     for (const text of ['START F7-3', 'START F7‑3', 'START F7–3', 'START\u200b F7-3', 'start:f7-3.', 'ＳＴＡＲＴ Ｆ７－３'])
       expect(classifyInbound(text, DEFAULT_KEYWORDS, []), text).toMatchObject({ intent: 'opt_in', formCode: 'F7-3' });
