@@ -67,7 +67,7 @@ const auditActions = (t: T): string[] =>
   (t.backend.db.prepare('SELECT action FROM audit_log ORDER BY id').all() as { action: string }[]).map((r) => r.action);
 
 describe('merging two contacts', () => {
-  it('never makes a revoked number sendable and never moves a consent to another number; audit verify stays intact', async () => {
+  it('never makes a revoked number sendable and never moves a consent to another number; a merged number’s opt-out stops the person; audit verify stays intact', async () => {
     const { t, form } = await shop();
     await grant(t.call, form, phone(1), 'sms', 'Ann Lee');
     await grant(t.call, form, phone(2), 'sms', 'Ann L.');
@@ -81,10 +81,12 @@ describe('merging two contacts', () => {
     ]);
     const events = (t.backend.db.prepare('SELECT id, contact_id, phone, hash FROM consent_events ORDER BY id').all() as unknown[]).slice();
 
-    // The revoked number merged into the consented one: still revoked, still not sendable.
+    // The revoked number merged into the consented one: still revoked, still not sendable — and its opt-out, given after
+    // the consent on the other number, now stops the person there too (dated when it was given).
     const m1 = await t.call('contacts.merge', { phone: phone(2), intoPhone: phone(1) });
     expect(m1.primary.phone).toBe(phone(1));
     expect(m1.merged.map((c) => [c.phone, c.mergedInto])).toEqual([[phone(2), m1.primary.id]]);
+    expect(await sendable(t.call, phone(1))).toEqual({ sms: false, whatsapp: false });
     // The consented number merged into one that never consented: the primary does not get its consent.
     const m2 = await t.call('contacts.merge', { phone: phone(1), intoPhone: phone(3) });
     // Ann's other numbers come along with her (one level: no chains).
@@ -99,15 +101,28 @@ describe('merging two contacts', () => {
     expect(Object.fromEntries(listed.contacts.map((c) => [c.phone, c.marketingBlockedBy.sms]))).toEqual({
       [phone(1)]: 'merged',
       [phone(2)]: 'merged',
-      [phone(3)]: 'no_consent',
+      // The person opted out on a number now merged into this one.
+      [phone(3)]: 'revoked',
     });
-    // No event moved, none was written.
-    expect(t.backend.db.prepare('SELECT id, contact_id, phone, hash FROM consent_events ORDER BY id').all()).toEqual(events);
+    // No event moved; the only ones written are the opt-outs carried to the numbers the revoked one joined, each dated
+    // as the opt-out it carries.
+    const after = t.backend.db.prepare('SELECT id, contact_id, phone, hash, action, occurred_at FROM consent_events ORDER BY id').all() as {
+      id: number;
+      phone: string;
+      action: string;
+      occurred_at: number;
+    }[];
+    expect(after.slice(0, events.length).map(({ id, phone: p }) => [id, p])).toEqual(
+      events.map((e) => [(e as { id: number }).id, (e as { phone: string }).phone]),
+    );
+    const stop = after.find((e) => e.phone === phone(2) && e.action === 'revoke')!;
+    expect(after.slice(events.length).every((e) => e.action === 'revoke' && e.occurred_at === stop.occurred_at && e.phone !== phone(2))).toBe(true);
+    expect(new Set(after.slice(events.length).map((e) => e.phone))).toEqual(new Set([phone(1), phone(3)]));
 
     const person = await t.call('contacts.person', { phone: phone(3) });
     expect(person.primary).toBeNull();
     expect(person.others.map((o) => [o.phone, o.marketing.sms, o.marketingBlockedBy.sms])).toEqual([
-      [phone(1), 'granted', 'merged'],
+      [phone(1), 'revoked', 'merged'],
       [phone(2), 'revoked', 'merged'],
     ]);
     expect((await t.call('contacts.person', { phone: phone(2) })).primary).toMatchObject({ phone: phone(3), name: 'Ann (work)' });
@@ -268,7 +283,7 @@ describe('a deletion request', () => {
 });
 
 describe('merges never make a number sendable (property)', () => {
-  it('random histories on five numbers, then random merges: a primary answers as before, a merged-away number is not sendable', async () => {
+  it('random histories on five numbers, then random merges: a primary is never more sendable than before, not at all when a number of its person opted out after its consent; a merged-away number is not sendable', async () => {
     const { t, form } = await shop();
     let round = 0;
     const arbStep = fc.record({
@@ -291,9 +306,27 @@ describe('merges never make a number sendable (property)', () => {
           }
           const before = await Promise.all(nums.map((p) => sendable(t.call, p)));
           for (const [a, b] of merges) await t.call('contacts.merge', { phone: nums[a]!, intoPhone: nums[b]! }).catch(() => undefined);
-          const merged = await Promise.all(nums.map(async (p) => Boolean((await t.call('contacts.get', { phone: p })).contact.mergedInto)));
-          const none = { sms: false, whatsapp: false };
-          expect(await Promise.all(nums.map((p) => sendable(t.call, p)))).toEqual(before.map((b, i) => (merged[i] ? none : b)));
+          const got = await Promise.all(nums.map((p) => t.call('contacts.get', { phone: p })));
+          const now = await Promise.all(nums.map((p) => sendable(t.call, p)));
+          for (let i = 0; i < nums.length; i++) {
+            const c = got[i]!.contact;
+            if (c.mergedInto) {
+              expect(now[i]).toEqual({ sms: false, whatsapp: false });
+              continue;
+            }
+            const person = got.filter((g) => g.contact.mergedInto === c.id);
+            for (const ch of ['sms', 'whatsapp'] as const) {
+              if (now[i]![ch]) expect(before[i]![ch]).toBe(true);
+              const granted = got[i]!.consents.find((x) => x.channel === ch && x.purpose === 'marketing' && x.status === 'granted');
+              // A number merged into it whose opt-out came after the consent it stands on: the person withdrew.
+              const optedOutLater = person.some((g) =>
+                g.consents.some(
+                  (x) => x.channel === ch && x.purpose === 'marketing' && x.status === 'revoked' && granted && x.since! > granted.since!,
+                ),
+              );
+              if (optedOutLater) expect(now[i]![ch], `${nums[i]} ${ch}`).toBe(false);
+            }
+          }
         },
       ),
       { numRuns: 25 },

@@ -625,7 +625,7 @@ describe('a register file that is not what it was is refused, never set up anew'
     const raw = new Database(db);
     // 0021 makes an index and no table: a register at 21 whose version says 20 (0022's table gone with it) has no
     // later table to give it away, and 0021 fails on it.
-    raw.exec('DROP TABLE projection_deadlines');
+    raw.exec('DROP TABLE projection_fold');
     raw.pragma('user_version = 20');
     raw.close();
     unlinkSync(`${db}.witness.json`);

@@ -47,7 +47,7 @@ export function contactsMerged(v: Output<'contacts.merge'>): string {
   return [
     `merged into contact ${v.primary.id} (${v.primary.phone}): ${v.merged.map((m) => m.phone).join(', ')}`,
     v.filled.length ? `filled in: ${v.filled.join(', ')}` : 'no field of the primary changed',
-    'campaigns go to the primary number, under its own consent; each number keeps its own consent on record',
+    'campaigns go to the primary number, under its own consent; each number keeps its own consent on record, and an opt-out of any of them (one given before this merge too) stops the person',
   ].join('\n');
 }
 

@@ -10,7 +10,7 @@ import type { ContactRecord } from '../db/repos/contacts.repo';
 import { toFoldable } from '../register/consent-log';
 import type { ServiceContext } from '../context';
 import { journalHold, type GateOptOut } from '../register/optout-journal';
-import { numbersOfPerson } from '../register/person';
+import { optOutReachOfNumber } from '../register/person';
 import { getSettings } from '../register/settings';
 
 /**
@@ -219,8 +219,8 @@ function byPersonNumbers(ctx: ServiceContext, active: readonly GateOptOut[]): Ma
   const out = new Map<number, GateOptOut[]>();
   for (const o of active) {
     const from = (o.contactId !== null ? ctx.contacts.get(o.contactId) : undefined) ?? ctx.contacts.getByPhone(o.phone);
-    if (!from) continue;
-    for (const other of numbersOfPerson(ctx, from)) if (other.id !== from.id) out.set(other.id, [...(out.get(other.id) ?? []), o]);
+    // As far as the opt-out will reach once entered (register/person.ts): linked numbers, and contacts keeping the number.
+    for (const other of optOutReachOfNumber(ctx, o.phone, from)) if (other.id !== from?.id) out.set(other.id, [...(out.get(other.id) ?? []), o]);
   }
   return out;
 }

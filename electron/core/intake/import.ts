@@ -26,7 +26,7 @@ import { appendAudit, type ServiceContext } from '../context';
 import { appendEvents, ConsentLogWriter, type PendingEvent } from '../register/consent-log';
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import { getSettings } from '../register/settings';
-import { OptOutReach, type ReachedNumber } from '../register/person';
+import { numbersOfPerson, OptOutReach, optOutsCarried, type ReachedNumber } from '../register/person';
 import { limitPageCache } from '../db/open';
 import { gateMember, gateRules, standsApart } from '../campaigns/audience';
 import type { ConsentState } from '../../../shared/domain/consent/types';
@@ -609,6 +609,23 @@ export async function runImport(
         else if (c.action === 'request') summary.requests++;
       }
       markExisting(existingId, true);
+    }
+    // Numbers this row links to the contact (its other numbers) that opted out before: the person has withdrawn, dated
+    // when they did (register/person.ts optOutsCarried), as a merge does. Only numbers the register already holds.
+    if (contact && erasedAt === null && plan.others.length) {
+      const joining = plan.others.flatMap((o) => {
+        const c = o.e164 !== contact!.phone ? ctx.contacts.getByPhone(o.e164) : undefined;
+        return c ? [c] : [];
+      });
+      for (const e of optOutsCarried(ctx, joining, numbersOfPerson(ctx, contact), options.actor)) {
+        sink.event(
+          e.contact,
+          { channel: e.channel, purpose: e.purpose, action: 'revoke', occurredAt: e.occurredAt },
+          { ...expectedEvidence(plan, null), ...e.evidence },
+        );
+        summary.revocations++;
+        markExisting(e.contact.id, true);
+      }
     }
     if (plan.doNotContact) {
       const evidence = expectedEvidence(plan, null);

@@ -2,14 +2,14 @@ import { isMessageableReach } from '../../../shared/domain/phone/reach';
 import { AppError } from '../../../shared/contract/errors';
 import type { ConsentCell, ConsentEvent, Output, ParsedInput } from '../../../shared/contract/api';
 import { Channels, Purposes, type Channel, type ConsentMethod } from '../../../shared/domain/consent/types';
-import { effectiveState, EVER, foldEvents } from '../../../shared/domain/consent/fold';
+import { effectiveState, EVER, FOLD_VERSION, foldEvents } from '../../../shared/domain/consent/fold';
 import { appendEvents, toFoldable, type PendingEvent } from './consent-log';
 import { consentCellsAt } from '../campaigns/audience';
 import { optOutReach, primaryOf } from './person';
 import { decideConfirm, decideGrant, isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import type { ContactRecord } from '../db/repos/contacts.repo';
-import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
+import type { EventRecord, FoldTerms, StateRecord } from '../db/repos/consent.repo';
 import { appendAudit, iso, isoOrNull, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
@@ -382,34 +382,37 @@ export function refoldProjection(ctx: ServiceContext): { cells: number; changed:
   return { cells, changed };
 }
 
+/** How the projection is folded now: this build's fold under the pack's deadlines as they stand. */
+function foldTermsNow(ctx: ServiceContext): FoldTerms {
+  const { maxConsentAgeDays, pendingExpiryHours } = getSettings(ctx).effectivePolicy;
+  return { foldVersion: FOLD_VERSION, maxConsentAgeDays, pendingExpiryHours };
+}
+
+const sameTerms = (a: FoldTerms | null, b: FoldTerms): boolean =>
+  a !== null && a.foldVersion === b.foldVersion && a.maxConsentAgeDays === b.maxConsentAgeDays && a.pendingExpiryHours === b.pendingExpiryHours;
+
 /**
- * Fold the projection again when the pack's deadlines (maximum consent age, request window) are not the ones it was
- * last folded under — the settings moved them, or the register comes from a build that kept only the deadlines
- * stamped when each consent was recorded — and remember them; null when they are. Only inside a write transaction.
+ * Fold the projection again when it was folded otherwise than it would be now — the settings moved the pack's deadlines
+ * (maximum consent age, request window), or the register comes from a build that folded differently (or kept only the
+ * deadlines stamped when each consent was recorded) — and remember how; null when nothing moved. Only inside a write
+ * transaction.
  */
 export function foldUnderDeadlines(ctx: ServiceContext): { cells: number; changed: number } | null {
-  const { maxConsentAgeDays, pendingExpiryHours } = getSettings(ctx).effectivePolicy;
-  const folded = ctx.consent.foldedDeadlines();
-  if (folded && folded.maxConsentAgeDays === maxConsentAgeDays && folded.pendingExpiryHours === pendingExpiryHours) return null;
+  const terms = foldTermsNow(ctx);
+  if (sameTerms(ctx.consent.foldedAs(), terms)) return null;
   const refolded = refoldProjection(ctx);
-  ctx.consent.setFoldedDeadlines({ maxConsentAgeDays, pendingExpiryHours }, ctx.clock.now());
+  ctx.consent.setFoldedAs(terms, ctx.clock.now());
   return refolded;
 }
 
-/** At opening: a register upgraded from before the deadlines were kept (or settings edited elsewhere) is folded under them. */
+/** At opening: a register upgraded from a build that folded otherwise (or settings edited elsewhere) is folded anew, once. */
 export function ensureDeadlines(ctx: ServiceContext): void {
-  const policy = getSettings(ctx).effectivePolicy;
-  const folded = ctx.consent.foldedDeadlines();
-  if (folded && folded.maxConsentAgeDays === policy.maxConsentAgeDays && folded.pendingExpiryHours === policy.pendingExpiryHours) return;
+  const terms = foldTermsNow(ctx);
+  if (sameTerms(ctx.consent.foldedAs(), terms)) return;
   ctx.db
     .transaction(() => {
       const refolded = foldUnderDeadlines(ctx);
-      if (refolded && refolded.changed > 0)
-        appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', {
-          ...refolded,
-          maxConsentAgeDays: policy.maxConsentAgeDays,
-          pendingExpiryHours: policy.pendingExpiryHours,
-        });
+      if (refolded && refolded.changed > 0) appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { ...refolded, ...terms });
     })
     .immediate();
 }
@@ -419,8 +422,7 @@ export function rebuildProjection(ctx: ServiceContext): Output<'register.rebuild
   return ctx.db
     .transaction(() => {
       const { cells, changed } = refoldProjection(ctx);
-      const { maxConsentAgeDays, pendingExpiryHours } = getSettings(ctx).effectivePolicy;
-      ctx.consent.setFoldedDeadlines({ maxConsentAgeDays, pendingExpiryHours }, ctx.clock.now());
+      ctx.consent.setFoldedAs(foldTermsNow(ctx), ctx.clock.now());
       appendAudit(ctx, 'system', 'projection.rebuilt', 'consent_state', { cells, changed });
       return { cells, changed };
     })

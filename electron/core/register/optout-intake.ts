@@ -1,7 +1,7 @@
 import { api, type ConsentCell, type Output, type ParsedInput, type PendingOptOut } from '../../../shared/contract/api';
 import { readSaid, ref, said, storeSaid } from '../../../shared/contract/said';
 import { AppError } from '../../../shared/contract/errors';
-import { isFutureDate, revocationTargets } from '../../../shared/domain/consent/decide';
+import { isFutureDate, revocationTargets, stampTime } from '../../../shared/domain/consent/decide';
 import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { consentCellsAt } from '../campaigns/audience';
@@ -152,15 +152,18 @@ export class OptOutIntake {
       contact = ctx.contacts.getByPhone(phone);
       if (!contact) fresh = parsed;
     }
+    // The time rule, as the register applies it: an opt-out dated ahead of its receipt (a fast clock) counts from its
+    // receipt, or the gate, reading the journal at "now", would skip it until then.
+    const kept = stampTime(occurredAt, now).occurredAt;
     const entry = this.journal!.add({
       kind: 'consent.record',
-      input: { ...input, occurredAt: iso(occurredAt) },
+      input: { ...input, occurredAt: iso(kept) },
       phone,
       contactId: contact?.id ?? null,
       channel: input.channel,
       purpose: input.purpose,
       targets: revocationTargets(input.channel, input.purpose, settings.effectivePolicy),
-      occurredAt,
+      occurredAt: kept,
       receivedAt: now,
       waitingFor,
       providerId: null,
@@ -207,15 +210,18 @@ export class OptOutIntake {
     const parsed = normalizePhone(input.from, settings.defaultCountry);
     const phone = parsed.ok ? parsed.value.e164 : (lenientPhoneForRevocation(input.from, settings.defaultCountry)?.e164 ?? input.from.trim());
     const contact = ctx.contacts.getByPhone(phone);
+    // Dated ahead of its receipt (the provider's clock is fast): counts from its receipt, as in the register.
+    const from = stampTime(at, now).occurredAt;
     const entry = this.journal!.add({
       kind: 'inbound.receive',
-      input: { ...input, at: iso(at) },
+      input: { ...input, at: iso(from) },
       phone,
       contactId: contact?.id ?? null,
       channel: input.channel,
-      purpose: 'marketing',
-      targets: revocationTargets(input.channel, 'marketing', settings.effectivePolicy),
-      occurredAt: at,
+      // A withdrawal of the personal-data consent waits as one (it reaches that consent and marketing on every channel).
+      purpose: c.personalData ? 'personal_data' : 'marketing',
+      targets: revocationTargets(input.channel, c.personalData ? 'personal_data' : 'marketing', settings.effectivePolicy),
+      occurredAt: from,
       receivedAt: now,
       waitingFor,
       providerId: input.providerId ?? null,

@@ -8,6 +8,7 @@ import { appendAudit, iso, type ServiceContext } from '../context';
 import { appendEvents, type PendingEvent } from './consent-log';
 import { findContact, parsePhoneOrThrow, toContact } from './contacts';
 import { getSettings } from './settings';
+import { numbersOfPerson, optOutsCarried } from './person';
 import { resolveActor } from './staff';
 
 /**
@@ -117,6 +118,9 @@ export function mergeContacts(ctx: ServiceContext, input: ParsedInput<'contacts.
       ctx.contacts.update(next);
 
       const merged = [from, ...handedOn];
+      // An opt-out already given from a joining number now stops the person (dated when it was given).
+      const carried = optOutsCarried(ctx, merged, numbersOfPerson(ctx, ctx.contacts.get(into.id)!), actor);
+      if (carried.length) appendEvents(ctx, carried, getSettings(ctx).effectivePolicy);
       appendAudit(ctx, actor, 'contact.merged', `contact:${into.id}`, {
         merged: merged.map((m) => ({ id: m.id, phone: m.phone })),
         from: from.id,

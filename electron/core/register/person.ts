@@ -1,6 +1,8 @@
 import type { PrimaryNumber } from '../../../shared/contract/api';
+import { storeSaid } from '../../../shared/contract/said';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { ServiceContext } from '../context';
+import type { PendingEvent } from './consent-log';
 
 /**
  * The numbers of one person (contacts linked by a merge, issue #17 item 11): the primary contact first, then its
@@ -39,6 +41,22 @@ export function optOutReach(ctx: ServiceContext, contact: ContactRecord): Contac
   };
   for (const c of numbersOfPerson(ctx, contact)) add(c);
   for (const holder of ctx.contacts.holdingOtherPhone(contact.phone)) for (const c of numbersOfPerson(ctx, holder)) add(c);
+  // And the other way round: the contacts of the numbers this contact keeps among its own other numbers.
+  for (const p of contact.otherPhones) {
+    const kept = ctx.contacts.getByPhone(p);
+    if (kept) for (const c of numbersOfPerson(ctx, kept)) add(c);
+  }
+  return [...out.values()];
+}
+
+/**
+ * {@link optOutReach} of an opt-out for `phone` that may have no contact yet (one kept in the journal while the register
+ * was busy): the contacts keeping the number among their other numbers, with their linked numbers.
+ */
+export function optOutReachOfNumber(ctx: ServiceContext, phone: string, contact: ContactRecord | undefined): ContactRecord[] {
+  if (contact) return optOutReach(ctx, contact);
+  const out = new Map<number, ContactRecord>();
+  for (const holder of ctx.contacts.holdingOtherPhone(phone)) for (const c of numbersOfPerson(ctx, holder)) out.set(c.id, c);
   return [...out.values()];
 }
 
@@ -52,12 +70,14 @@ export type ReachedNumber = Pick<ContactRecord, 'id' | 'phone'>;
 export class OptOutReach {
   private byContact: Map<number, ReachedNumber[]> | null = null;
   private byOtherPhone: Map<string, ReachedNumber[]> | null = null;
+  /** The other numbers each contact keeps (only contacts with some). */
+  private othersOf: Map<number, readonly string[]> | null = null;
 
   constructor(private readonly ctx: ServiceContext) {}
 
   /** The other numbers an opt-out for `phone` (its contact, if it has one yet) reaches, as the register stood when first asked. */
   of(phone: string, contactId: number | null): ReachedNumber[] {
-    if (!this.byContact || !this.byOtherPhone) this.read();
+    if (!this.byContact || !this.byOtherPhone || !this.othersOf) this.read();
     const out = new Map<number, ReachedNumber>();
     const add = (c: ReachedNumber): void => {
       if (c.id !== contactId && !out.has(c.id)) out.set(c.id, c);
@@ -67,6 +87,14 @@ export class OptOutReach {
       add(holder);
       for (const c of this.byContact!.get(holder.id) ?? []) add(c);
     }
+    // The contacts of the numbers this contact keeps among its own other numbers.
+    if (contactId !== null)
+      for (const p of this.othersOf!.get(contactId) ?? []) {
+        const kept = this.ctx.contacts.getByPhone(p);
+        if (!kept) continue;
+        add(kept);
+        for (const c of this.byContact!.get(kept.id) ?? []) add(c);
+      }
     return [...out.values()];
   }
 
@@ -85,8 +113,10 @@ export class OptOutReach {
     const byContact = new Map<number, ReachedNumber[]>();
     for (const members of people.values()) for (const c of members) byContact.set(c.id, members);
     const byOtherPhone = new Map<string, ReachedNumber[]>();
+    const othersOf = new Map<number, readonly string[]>();
     for (const holder of ctx.contacts.withOtherPhones()) {
       const number = { id: holder.id, phone: holder.phone };
+      othersOf.set(holder.id, holder.otherPhones);
       for (const p of holder.otherPhones) {
         const holders = byOtherPhone.get(p);
         if (holders) holders.push(number);
@@ -95,5 +125,51 @@ export class OptOutReach {
     }
     this.byContact = byContact;
     this.byOtherPhone = byOtherPhone;
+    this.othersOf = othersOf;
   }
+}
+
+/**
+ * Opt-outs already on record for numbers now joining a person (a merge; a file that lists them among a contact's other
+ * numbers), carried to the person's other numbers: each revocation in force on a joining number is written onto every
+ * number of `person` that does not have it, dated when it was given — the person's consents from before it stop, those
+ * given after it stand. Without it a STOP from a number stopped the person only if it came after the link.
+ */
+export function optOutsCarried(
+  ctx: ServiceContext,
+  joining: readonly ContactRecord[],
+  person: readonly ContactRecord[],
+  recordedBy: string,
+): PendingEvent[] {
+  const joiningIds = new Set(joining.map((j) => j.id));
+  const targets = person.filter((p) => !joiningIds.has(p.id));
+  const out: PendingEvent[] = [];
+  // One revocation per number, channel, purpose and instant (two joining numbers may hold the same opt-out).
+  const written = new Set<string>();
+  for (const j of joining)
+    for (const cell of ctx.consent.statesForContact(j.id)) {
+      if (cell.status !== 'revoked' || cell.purpose === 'service' || cell.lastEventSeq === null) continue;
+      const source = ctx.consent.eventById(cell.lastEventSeq);
+      if (!source || source.action !== 'revoke') continue;
+      for (const p of targets) {
+        const theirs = ctx.consent.statesForContact(p.id).find((s) => s.channel === cell.channel && s.purpose === cell.purpose);
+        // Withdrawn there too: nothing to carry.
+        if (theirs?.status === 'revoked') continue;
+        const key = `${p.id}/${cell.channel}/${cell.purpose}/${source.occurredAt}`;
+        if (written.has(key)) continue;
+        written.add(key);
+        out.push({
+          contact: p,
+          channel: cell.channel,
+          purpose: cell.purpose,
+          action: 'revoke',
+          method: source.method,
+          occurredAt: source.occurredAt,
+          recordedBy,
+          formVersionId: null,
+          evidence: { note: storeSaid('note.optOutOfLinkedNumber', { phone: j.phone, event: source.id }) },
+        });
+      }
+    }
+  return out;
 }

@@ -89,6 +89,11 @@ interface Marked {
   message: OutgoingMessage;
 }
 
+/** The gate's answer named another provider than the one paced for: wait for its slot, then ask again. */
+interface Repace {
+  repace: string;
+}
+
 const defaultSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -330,7 +335,7 @@ export class BatchRun {
    * rendered text, so a revocation committed before this transaction always stops the message, and nothing is
    * marked ahead of its request. Returns null when the recipient is not sent now (skipped, deferred or gone).
    */
-  private gateAndMark(rowId: number, run: RunRecord, batch: BatchRecord): Marked | null {
+  private gateAndMark(rowId: number, run: RunRecord, batch: BatchRecord, pacedFor?: string): Marked | Repace | null {
     const ctx = this.ctx;
     const now = ctx.clock.now();
     const row = ctx.outbox.get(rowId);
@@ -374,6 +379,10 @@ export class BatchRun {
       ctx.outbox.update(row.id, { status: 'skipped', reason: `no_provider_for_${channel}` }, now, null);
       return null;
     }
+    // The gate chose another provider than the one this recipient's pacing slot was for (a cascade's other channel):
+    // nothing is marked, so the worker waits for that provider's slot and asks the gate again then. Marked first and
+    // paced after, an opt-out arriving during the wait would not stop the message.
+    if (pacedFor !== undefined && provider !== pacedFor) return { repace: provider };
     const settings = getSettings(ctx);
     const rendered = renderMessage(
       batch.text,
@@ -555,23 +564,38 @@ export class BatchRun {
         // Replies and opt-outs waiting at the providers go into the register before this recipient is gated.
         await this.syncIfDue();
         if (stopped || signal.aborted) break;
-        let m: Marked | null;
+        let m: Marked | Repace | null;
         if (answered) {
           const prev: { m: Marked; outcome: SendOutcome } = answered;
           answered = null;
           // The answer first, then this recipient's gate-and-mark, in one savepoint of the same transaction.
           m = await this.steps.run(() => {
             this.record(prev.m, prev.outcome, batch);
-            return this.gateAndMark(row.id, run, batch);
+            return this.gateAndMark(row.id, run, batch, pacedFor);
           });
           this.deps.fault?.('recorded', prev.m.row.id);
-        } else m = await this.steps.run(() => this.gateAndMark(row.id, run, batch));
-        if (!m) continue;
+        } else m = await this.steps.run(() => this.gateAndMark(row.id, run, batch, pacedFor));
+        // A cascade's other channel: its provider's pace, then the gate again (a few times at most, should it keep
+        // changing its mind; after that the recipient is marked and then paced, as a last resort).
+        for (let asked = 1; m && 'repace' in m; asked++) {
+          const other = m.repace;
+          try {
+            const wait = this.pacer(other, () => this.deps.adapterFor(other)).slot(this.ctx.clock.now());
+            if (wait > 0) await this.sleep(wait, signal);
+          } catch {
+            // an adapter that cannot be built pauses the run in gateAndMark
+          }
+          if (stopped || signal.aborted) break;
+          pacedFor = other;
+          m = await this.steps.run(() => this.gateAndMark(row.id, run, batch, asked < 3 ? other : undefined));
+        }
+        if (!m || 'repace' in m) continue;
+        const marked = m;
         // Committed: this recipient is `sending` before its request leaves.
         this.deps.fault?.('marked', m.row.id);
         if (pacedFor !== m.provider) {
-          // The gate chose another channel than expected (a cascade): that provider's pace applies too.
-          const wait = this.pacer(m.provider, () => m.adapter).slot(this.ctx.clock.now());
+          // Only after the gate changed its provider three times: that provider's pace applies too.
+          const wait = this.pacer(m.provider, () => marked.adapter).slot(this.ctx.clock.now());
           if (wait > 0) await this.sleep(wait, signal);
         }
         const outcome = await m.adapter.send(m.message, signal);

@@ -20,31 +20,37 @@ export function compareEvents(a: FoldableEvent, b: FoldableEvent): number {
   return a.occurredAt - b.occurredAt || ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || a.seq - b.seq;
 }
 
-/** Apply one event to a state. Total: an event that does not apply leaves the status but is still the last event seen. */
+/**
+ * The fold's version: what the register keeps with its projection (migration 0022), so a build that folds differently
+ * folds the projection again when it opens. 2: an event that changes nothing leaves the cell's event as it was.
+ */
+export const FOLD_VERSION = 2;
+
+/**
+ * Apply one event to a state. Total: an event that does not apply changes nothing, its event included — a cell's
+ * `lastEventSeq` is the event that gave it its status (a signed grant, a confirmation), the proof a message is sent on,
+ * not a later request or CRM claim that found the consent already in force.
+ */
 export function applyEvent(state: ConsentState, e: FoldableEvent): ConsentState {
   const current = effectiveState(state, e.occurredAt);
   switch (e.action) {
     case 'retract':
       // Retractions are applied before folding (see foldEvents); reaching here changes nothing.
-      return { ...state, lastEventSeq: e.seq };
+      return state;
     case 'revoke':
       return moved(e, 'revoked');
     case 'grant':
       return moved(e, 'granted', e.expiresAt);
     case 'request':
       // A new request never downgrades a consent already in force.
-      return current.status === 'granted' ? { ...current, lastEventSeq: e.seq } : moved(e, 'pending', e.expiresAt);
+      return current.status === 'granted' ? current : moved(e, 'pending', e.expiresAt);
     case 'confirm':
-      return current.status === 'pending' ? moved(e, 'granted', e.expiresAt) : { ...current, lastEventSeq: e.seq };
+      return current.status === 'pending' ? moved(e, 'granted', e.expiresAt) : current;
     case 'claim':
       // A claim without evidence never overrides a withdrawal or a proven consent.
-      return current.status === 'none' || current.status === 'expired' || current.status === 'unproven'
-        ? moved(e, 'unproven')
-        : { ...current, lastEventSeq: e.seq };
+      return current.status === 'none' || current.status === 'expired' || current.status === 'unproven' ? moved(e, 'unproven') : current;
     case 'expire':
-      return current.status === 'granted' || current.status === 'pending' || current.status === 'unproven'
-        ? moved(e, 'expired')
-        : { ...current, lastEventSeq: e.seq };
+      return current.status === 'granted' || current.status === 'pending' || current.status === 'unproven' ? moved(e, 'expired') : current;
   }
 }
 
@@ -85,7 +91,10 @@ export function limitedExpiry(e: Pick<FoldableEvent, 'action' | 'occurredAt' | '
  */
 export function foldEvents(events: readonly FoldableEvent[], at: number, limits: ExpiryLimits | null): ConsentState {
   let voided: Set<number> | null = null;
-  for (const e of events) if (e.action === 'retract' && e.targetSeq != null) (voided ??= new Set()).add(e.targetSeq);
+  for (const e of events) {
+    checkValues(e);
+    if (e.action === 'retract' && e.targetSeq != null) (voided ??= new Set()).add(e.targetSeq);
+  }
   const sorted = events.filter((e) => e.occurredAt <= at && e.action !== 'retract' && !voided?.has(e.seq)).sort(compareEvents);
   let state = EMPTY_STATE;
   for (const e of sorted) {
@@ -93,6 +102,28 @@ export function foldEvents(events: readonly FoldableEvent[], at: number, limits:
     state = applyEvent(state, expiresAt === e.expiresAt ? e : { ...e, expiresAt });
   }
   return Number.isFinite(at) ? effectiveState(state, at) : state;
+}
+
+/**
+ * An event whose action, channel or purpose its table's checks never allow (the file was edited with them off): the
+ * fold cannot read it, and the caller names the register as damaged (db/open.ts damageOf) rather than fail inside.
+ */
+export class UnknownEventValue extends Error {
+  constructor(
+    readonly seq: number,
+    readonly column: 'action' | 'channel' | 'purpose',
+    readonly value: string,
+  ) {
+    super(`consent event ${seq} has the ${column} ${value}`);
+    this.name = 'UnknownEventValue';
+  }
+}
+
+function checkValues(e: FoldableEvent): void {
+  if (ACTION_ORDER[e.action] === undefined) throw new UnknownEventValue(e.seq, 'action', String(e.action));
+  if (e.channel !== 'sms' && e.channel !== 'whatsapp') throw new UnknownEventValue(e.seq, 'channel', String(e.channel));
+  if (e.purpose !== 'marketing' && e.purpose !== 'service' && e.purpose !== 'personal_data')
+    throw new UnknownEventValue(e.seq, 'purpose', String(e.purpose));
 }
 
 /** Fold every event known, whenever it occurred (the projection's view: each deadline is read at the moment asked). */

@@ -20,7 +20,7 @@ import { m0018 } from './0018_quality_limit_code';
 import { m0019 } from './0019_sync_not_from_number';
 import { m0020 } from './0020_complaints_and_links_kept';
 import { m0021 } from './0021_other_phones_index';
-import { m0022 } from './0022_projection_deadlines';
+import { m0022 } from './0022_projection_fold';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';

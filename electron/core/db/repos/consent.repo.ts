@@ -16,6 +16,13 @@ import { deferIndexes } from './statements';
 import type { Statement } from 'better-sqlite3';
 
 /** A stored consent event (times in ms). */
+/** How a projection is folded: the fold's version and the pack's deadlines it bounds consents by. */
+export interface FoldTerms {
+  foldVersion: number;
+  maxConsentAgeDays: number | null;
+  pendingExpiryHours: number;
+}
+
 export interface EventRecord {
   id: number;
   uid: string;
@@ -192,25 +199,25 @@ export class ConsentRepo {
     );
   }
 
-  /** The deadlines the projection was last folded under (migration 0022); null: never under any (an upgraded register). */
-  foldedDeadlines(): { maxConsentAgeDays: number | null; pendingExpiryHours: number } | null {
+  /** How the projection was last folded (migration 0022): the fold's version and the pack's deadlines; null when never recorded. */
+  foldedAs(): FoldTerms | null {
     const r = this.db
-      .prepare<[], { d: number | null; h: number }>(
-        'SELECT max_consent_age_days AS d, pending_expiry_hours AS h FROM projection_deadlines WHERE id = 1',
+      .prepare<[], { v: number; d: number | null; h: number }>(
+        'SELECT fold_version AS v, max_consent_age_days AS d, pending_expiry_hours AS h FROM projection_fold WHERE id = 1',
       )
       .get();
-    return r ? { maxConsentAgeDays: r.d, pendingExpiryHours: r.h } : null;
+    return r ? { foldVersion: r.v, maxConsentAgeDays: r.d, pendingExpiryHours: r.h } : null;
   }
 
-  /** Remember the deadlines the projection has just been folded under. */
-  setFoldedDeadlines(d: { maxConsentAgeDays: number | null; pendingExpiryHours: number }, at: number): void {
+  /** Remember how the projection has just been folded. */
+  setFoldedAs(terms: FoldTerms, at: number): void {
     this.db
       .prepare(
-        `INSERT INTO projection_deadlines (id, max_consent_age_days, pending_expiry_hours, folded_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET max_consent_age_days = excluded.max_consent_age_days,
+        `INSERT INTO projection_fold (id, fold_version, max_consent_age_days, pending_expiry_hours, folded_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET fold_version = excluded.fold_version, max_consent_age_days = excluded.max_consent_age_days,
            pending_expiry_hours = excluded.pending_expiry_hours, folded_at = excluded.folded_at`,
       )
-      .run(d.maxConsentAgeDays, d.pendingExpiryHours, at);
+      .run(terms.foldVersion, terms.maxConsentAgeDays, terms.pendingExpiryHours, at);
   }
 
   /** The newest link of the chain, or null for an empty log. */

@@ -6,21 +6,22 @@ import { join } from 'node:path';
 import { createBackend } from '../../../electron/core/backend';
 import { migrate } from '../../../electron/core/db/open';
 import { TestClock } from '../../support/backend';
+import { FOLD_VERSION } from '../../../shared/domain/consent/fold';
 import { count, expectHealthy, expectKept, registerAt, snapshot, T0 } from './history';
 
 const DAY = 86_400_000;
 
-describe('migration 0022_projection_deadlines: the deadlines the projection was folded under', () => {
+describe('migration 0022_projection_fold: how the projection was folded (fold version, the pack’s deadlines)', () => {
   it('keeps every row and starts with none: the app folds an upgraded register under the pack it keeps, once, when it opens', () => {
     const s = registerAt(21);
     const before = snapshot(s.db);
     expect(migrate(s.db, 22)).toBe(22);
     expectKept(before, s.db);
     expectHealthy(s.db);
-    expect(count(s.db, 'projection_deadlines')).toBe(0);
+    expect(count(s.db, 'projection_fold')).toBe(0);
     // One row at most, and a maximum age is a number of days or none.
-    expect(() => s.db.prepare('INSERT INTO projection_deadlines VALUES (2, 365, 72, 0)').run()).toThrow(/CHECK/);
-    expect(() => s.db.prepare('INSERT INTO projection_deadlines VALUES (1, 0, 72, 0)').run()).toThrow(/CHECK/);
+    expect(() => s.db.prepare('INSERT INTO projection_fold VALUES (2, 2, 365, 72, 0)').run()).toThrow(/CHECK/);
+    expect(() => s.db.prepare('INSERT INTO projection_fold VALUES (1, 2, 0, 72, 0)').run()).toThrow(/CHECK/);
   });
 
   it('an upgraded register whose grants were stamped without a deadline reads them under the ru pack’s 1,095 days', () => {
@@ -44,7 +45,11 @@ describe('migration 0022_projection_deadlines: the deadlines the projection was 
     onTestFinished(() => {
       db.close();
     });
-    expect(db.prepare('SELECT max_consent_age_days AS d, pending_expiry_hours AS h FROM projection_deadlines').get()).toEqual({ d: 1095, h: 72 });
+    expect(db.prepare('SELECT fold_version AS v, max_consent_age_days AS d, pending_expiry_hours AS h FROM projection_fold').get()).toEqual({
+      v: FOLD_VERSION,
+      d: 1095,
+      h: 72,
+    });
     for (const g of granted) {
       const now = db
         .prepare<[number, string, string], { expires_at: number | null }>(
