@@ -150,7 +150,15 @@ export function createBackend(options: BackendOptions): Backend {
   });
   const ctx = createContext(db, clock, options.ids ?? randomIds);
   ensureOwner(ctx);
-  ensureDeadlines(ctx);
+  try {
+    ensureDeadlines(ctx);
+  } catch (err) {
+    // Folding the projection at opening met a value the file should never hold: named, like damage found at opening.
+    const damage = damageOf(err, options.dbPath);
+    if (!damage) throw err;
+    db.close();
+    throw damage;
+  }
   const files = new FileStore(
     options.filesDir ?? (options.dbPath === ':memory:' ? join(tmpdir(), 'optin-desk-files') : join(dirname(options.dbPath), 'files')),
   );

@@ -50,13 +50,26 @@ export const AuditProblemKinds = [
   'link_changed',
   /** The opt-out journal beside the register cannot be read: opt-outs may be waiting in it. */
   'journal_unreadable',
+  /** The rules pack or its tightening in the settings differs from what the last settings change recorded, or loosens the pack. */
+  'settings_changed',
 ] as const;
 /** What an integrity problem is. */
 export type AuditProblemKind = (typeof AuditProblemKinds)[number];
 
 /** One problem found by verification: what differs, about whom, and (in `message`, English) what to do. */
 export const AuditProblem = z.object({
-  table: z.enum(['consent_events', 'audit_log', 'consent_state', 'contacts', 'schema', 'witness', 'form_versions', 'complaints', 'optouts']),
+  table: z.enum([
+    'consent_events',
+    'audit_log',
+    'consent_state',
+    'contacts',
+    'schema',
+    'witness',
+    'form_versions',
+    'complaints',
+    'optouts',
+    'settings',
+  ]),
   id: z.number().int().nullable(),
   kind: z.enum(AuditProblemKinds),
   message: z.string(),

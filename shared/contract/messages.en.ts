@@ -276,6 +276,12 @@ export const messagesEn = {
   'register.notSqliteOpen': 'the register {{path}} is not an SQLite database; restore a backup',
   'register.corrupt': 'the register {{path}} is damaged (SQLite reports a malformed database); restore a backup',
   'register.corruptFound': "the register {{path}} is damaged (SQLite's check of its pages found: {{detail}}); restore a backup",
+  'register.settingNotJson':
+    'the register {{path}} is damaged: its setting {{key}} holds {{value}}, which is not JSON — Optin Desk never writes that, so the file was edited outside it; restore a backup',
+  'register.settingInvalid':
+    'the register {{path}} is damaged: its setting {{key}} holds {{value}}, a value Optin Desk never writes (an unknown rules pack or time zone, or a value of the wrong shape) — the file was edited outside it, and the rules it would send by cannot be trusted; restore a backup',
+  'register.eventValueUnknown':
+    'the register {{path}} is damaged: consent event {{id}} has the {{column}} {{value}}, which its table does not allow — the file was edited outside Optin Desk; restore a backup',
   'optouts.unreadable':
     'the opt-out journal {{path}} beside the register cannot be read ({{reason}}): opt-outs accepted while the register was busy may be waiting in it, so nothing is planned or sent until it is mended; restore it from a copy, or once you have checked recent opt-outs by hand, move it aside (a new, empty journal is made)',
   'register.emptiedWithWitness':
@@ -605,6 +611,14 @@ export const messagesEn = {
   'backups.notAFile': '{{path}} is not a file',
   'backups.fileChanged':
     'the backup file changed after it was written (its SHA-256 is {{sha256}}…, it was {{expected}}…): it is damaged or was edited',
+  'backups.fileNotAsAudited':
+    'the backup file is not the one the register recorded in audit row {{row}} when it was made (its SHA-256 is {{sha256}}…, the register recorded {{expected}}…): it was changed or replaced after it was made; do not restore it — use another backup',
+  'backups.recordShaNotAsAudited':
+    'the record beside the backup ({{record}}) says its SHA-256 is {{recorded}}…, but the register recorded {{expected}}… in audit row {{row}} when the backup was made: the record was edited; do not restore this backup — use another one',
+  'backups.recordHeadNotAsAudited':
+    'the record beside the backup ({{record}}) says it holds {{recorded}}, but the register recorded {{expected}} in audit row {{row}} when the backup was made: the record was edited; do not restore this backup — use another one',
+  'backups.walBeside':
+    'a write-ahead log {{wal}} lies beside the backup: backups made by Optin Desk never have one, and the SHA-256 recorded covers only the backup file, so what the log would change cannot be vouched for — it was not applied, and the backup is not restored while it is there; move {{wal}} away (keep it if you need to know who put it there) and check the backup again',
   'backups.sqliteDamaged': 'SQLite finds the backup damaged ({{detail}})',
   'backups.notARegister': 'the backup cannot be opened as a register ({{detail}})',
   'backups.tooNew':

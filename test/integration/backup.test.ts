@@ -40,10 +40,13 @@ describe('backups', () => {
     const t = scopedBackend();
     await shop(t);
     const { backup } = await t.call('backup.create', { note: 'before the holidays' });
-    // The audit row that records it is written first, so the backup holds the register as it is after it.
+    // The audit row that records it is written first, so the backup holds the register as it is after it; the row
+    // that records its SHA-256 and heads (backup.written) comes after it, the register's last.
     const verify = await t.call('audit.verify', {});
     expect(backup).toMatchObject({ reason: 'manual', note: 'before the holidays', verified: { ok: true, problems: [] } });
-    expect(backup.register).toMatchObject({ contacts: 3, events: verify.events, auditRows: verify.auditRows, head: verify.head });
+    expect(backup.register).toMatchObject({ contacts: 3, events: verify.events, auditRows: verify.auditRows - 1 });
+    expect(backup.register!.heads.events).toEqual(verify.heads.events);
+    expect(backup.register!.heads.audit.lastId).toBe(verify.heads.audit.lastId - 1);
     expect(backup.register!.registerId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(backup.register!.lastEventAt).toBe('2026-03-01T09:00:00.000Z');
     // One file, beside the register, with its record: reason, when, size, SHA-256, heads, counts, the check.
@@ -52,7 +55,7 @@ describe('backups', () => {
     const rec = record(backup.path);
     expect(rec).toMatchObject({ format: 'optin-desk-backup/1', reason: 'manual', createdAt: '2026-03-01T09:00:00.000Z', bytes: backup.bytes });
     expect(rec.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(rec.summary!.heads).toEqual(verify.heads);
+    expect(rec.summary!.heads).toEqual(backup.register!.heads);
     expect(existsSync(`${backup.path}-wal`)).toBe(false);
     const raw = new Database(backup.path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('delete');
@@ -63,7 +66,12 @@ describe('backups', () => {
     expect(list.folder).toBe(join(t.dir, 'backups'));
     expect(list.backups.map((b) => b.id)).toEqual([backup.id]);
     expect(list.keeps).toEqual({ daily: 7, weekly: 4, before: 10 });
-    expect((await t.call('audit.list', {})).entries[0]).toMatchObject({ action: 'backup.created' });
+    const [written, created] = (await t.call('audit.list', {})).entries;
+    expect(created).toMatchObject({ action: 'backup.created' });
+    expect(written).toMatchObject({
+      action: 'backup.written',
+      details: { backup: backup.id, reason: 'manual', sha256: rec.sha256, head: backup.register!.head, folder: null },
+    });
   });
 
   it('backs up to another folder (a USB stick), never rotated, and refuses a folder that is not there', async () => {
@@ -176,7 +184,7 @@ describe('backups', () => {
 
     const p = await t.call('backup.preview', { id: backup.id });
     expect(p.ok).toBe(true);
-    expect(p.restored).toMatchObject({ contacts: 3, events: before.events, head: before.head });
+    expect(p.restored).toMatchObject({ contacts: 3, events: before.events, head: backup.register!.head });
     expect(p.current).toMatchObject({ contacts: 4, events: now.events, head: now.head, lastEventAt: '2026-03-01T10:00:00.000Z' });
     expect(p.loss).toMatchObject({
       compared: true,
@@ -236,7 +244,8 @@ describe('backups', () => {
     expect(v).toMatchObject({ ok: true, witness: { state: 'consistent' } });
     expect(v.head).toBe(out.head);
     const log = (await t.call('audit.list', {})).entries.map((e) => e.action);
-    expect(log.slice(0, 2)).toEqual(['witness.reset', 'backup.restored']);
+    // The register kept first is recorded in the restored one (the row recording it was in the register replaced).
+    expect(log.slice(0, 3)).toEqual(['witness.reset', 'backup.written', 'backup.restored']);
     // It keeps working, and a backup of it checks out.
     await t.call('contacts.add', { phone: '+79120000006' });
     expect((await t.call('backup.create', {})).backup.verified?.ok).toBe(true);

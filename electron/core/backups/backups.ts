@@ -63,6 +63,41 @@ export interface BackupRecord {
   sha256: string;
   summary: RegisterSummary | null;
   verified: { ok: boolean; at: string; problems: BackupProblem[] } | null;
+  /**
+   * The write-ahead log kept beside it, for a register kept byte for byte as it was ({@link keepDamaged}); absent
+   * (null) for every backup made by copying a register, which never has one.
+   */
+  wal?: { bytes: number; sha256: string } | null;
+}
+
+/**
+ * What the register's own audit log recorded of a backup when it was made (a `backup.written` row): the reference a
+ * backup is checked against before its record, since the record is a file anyone may rewrite together with the
+ * backup, and the audit log is in the register's hash chain, remembered by its witness.
+ */
+export interface AuditedBackup {
+  /** The audit row. */
+  row: number;
+  sha256: string;
+  /** The heads the backup held (null when its check could not read them). */
+  head: string | null;
+  /** The write-ahead log kept beside it (a register kept byte for byte), null when it has none. */
+  walSha256: string | null;
+}
+
+/** The audit action that records a backup once it is written: its file's SHA-256 and the heads it holds. */
+export const BACKUP_WRITTEN = 'backup.written';
+
+/** What a backup is checked against: its record's SHA-256 and heads, and what the register's audit log recorded. */
+export interface BackupExpect {
+  sha256?: string | null;
+  head?: string | null;
+  /** The record's SHA-256 of the write-ahead log kept beside it (a register kept byte for byte). */
+  walSha256?: string | null;
+  /** The audit rows that recorded a backup of this name (normally one). */
+  audited?: readonly AuditedBackup[];
+  /** The record's file name, to name it in a problem. */
+  record?: string | null;
 }
 
 /** A backup file found on disk, with its record when it has one. */
@@ -167,6 +202,7 @@ const RecordSchema = z.object({
     .object({ ok: z.boolean(), at: z.string(), problems: z.array(BackupProblemSchema) })
     .nullable()
     .catch(null),
+  wal: z.object({ bytes: z.number().nonnegative(), sha256: z.string() }).nullable().catch(null),
 });
 
 /** Read the record beside a backup; null when there is none or it is not one. */
@@ -276,12 +312,13 @@ export interface Inspected extends BackupCheck {
 }
 
 /**
- * Check a backup file, and keep the migrated copy for a preview or a restore: the file is the one recorded (SHA-256),
- * a copy opens read-only and SQLite finds it whole, a copy migrates to this version, `audit verify` finds nothing
+ * Check a backup file, and keep the migrated copy for a preview or a restore: the file is the one the register's audit
+ * log recorded when it was made (when it did; older backups were not recorded there) and the one its record names
+ * (SHA-256), nothing beside it changes what it holds (a write-ahead log), a copy opens read-only and SQLite finds it whole, a copy migrates to this version, `audit verify` finds nothing
  * wrong in it (the chains, each event against its contact, the projection, the safeguards) and it still holds the
  * heads recorded when it was written (`expect`).
  */
-export function inspectBackup(path: string, expect: { sha256?: string | null; head?: string | null }, clock: Clock): Inspected {
+export function inspectBackup(path: string, expect: BackupExpect, clock: Clock): Inspected {
   const problems: BackupProblem[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'optin-backup-check-'));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
@@ -304,15 +341,55 @@ export function inspectBackup(path: string, expect: { sha256?: string | null; he
       problems.push(problem('missing', said('backups.notAFile', { path })));
       return done(null, null);
     }
-    if (expect.sha256) {
-      const sha = sha256File(path);
-      if (sha !== expect.sha256)
-        problems.push(problem('changed', said('backups.fileChanged', { sha256: sha.slice(0, 16), expected: expect.sha256.slice(0, 16) })));
-    }
+    const audited = expect.audited ?? [];
+    const sha = expect.sha256 || audited.length ? sha256File(path) : null;
+    // The register's audit row, when it recorded this backup, is the reference: the record is checked against it too.
+    const reference = audited.find((a) => a.sha256 === sha) ?? audited[audited.length - 1] ?? null;
+    if (reference) {
+      const record = expect.record ?? `${basename(path)}.json`;
+      // When the record still agrees with the register, the file alone changed after it was written (as without a row).
+      if (sha !== reference.sha256)
+        problems.push(
+          expect.sha256 === reference.sha256
+            ? problem('changed', said('backups.fileChanged', { sha256: (sha ?? '').slice(0, 16), expected: reference.sha256.slice(0, 16) }))
+            : problem(
+                'changed',
+                said('backups.fileNotAsAudited', { row: reference.row, sha256: (sha ?? '').slice(0, 16), expected: reference.sha256.slice(0, 16) }),
+              ),
+        );
+      if (expect.sha256 && expect.sha256 !== reference.sha256)
+        problems.push(
+          problem(
+            'changed',
+            said('backups.recordShaNotAsAudited', {
+              record,
+              row: reference.row,
+              recorded: expect.sha256.slice(0, 16),
+              expected: reference.sha256.slice(0, 16),
+            }),
+          ),
+        );
+      if (expect.head && reference.head && expect.head !== reference.head)
+        problems.push(
+          problem('changed', said('backups.recordHeadNotAsAudited', { record, row: reference.row, recorded: expect.head, expected: reference.head })),
+        );
+    } else if (expect.sha256 && sha !== expect.sha256)
+      problems.push(problem('changed', said('backups.fileChanged', { sha256: (sha ?? '').slice(0, 16), expected: expect.sha256.slice(0, 16) })));
+    const head = reference?.head ?? expect.head ?? null;
     const copy = join(dir, 'register.db');
     copyFileSync(path, copy);
-    // A plain copy of a live register may carry its write-ahead log beside it.
-    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    // A write-ahead log beside the file changes what SQLite reads from it, and the SHA-256 a backup is checked by covers
+    // the file alone. Backups made by copying a register never have one (settle removes it): one beside such a backup
+    // was put there, and is neither copied nor applied — the backup does not check out while it is there. Only the log
+    // of a register kept byte for byte (keepDamaged) is applied, when it is the one recorded; a plain copy of a live
+    // register, with no record and no audit row to check it by, is read with its log, as SQLite would.
+    const wal = `${path}-wal`;
+    // (An empty log changes nothing.)
+    if (existsSync(wal) && statSync(wal).size > 0) {
+      const vouched = reference ? reference.walSha256 : expect.sha256 ? (expect.walSha256 ?? null) : undefined;
+      if (vouched === undefined || (vouched !== null && sha256File(wal) === vouched)) copyFileSync(wal, `${copy}-wal`);
+      else problems.push(problem('changed', said('backups.walBeside', { wal })));
+    }
     // 1. A copy opens read-only and SQLite finds every page whole.
     let original: { registerId: string | null; version: number };
     try {
@@ -343,11 +420,7 @@ export function inspectBackup(path: string, expect: { sha256?: string | null; he
     let summary: RegisterSummary;
     try {
       // 3. audit verify finds nothing wrong, and the register still holds the heads recorded when it was written.
-      const v = verifyAudit(
-        createContext(db, clock, randomIds),
-        { repo: new IntegrityRepo(db), witness: null },
-        expect.head ? { expect: expect.head } : {},
-      );
+      const v = verifyAudit(createContext(db, clock, randomIds), { repo: new IntegrityRepo(db), witness: null }, head ? { expect: head } : {});
       for (const p of v.problems) problems.push(problem('audit', p.message, p));
       summary = { ...summarize(db), registerId: original.registerId, schemaVersion: original.version };
     } finally {
@@ -361,7 +434,7 @@ export function inspectBackup(path: string, expect: { sha256?: string | null; he
 }
 
 /** Check a backup file (see {@link inspectBackup}). */
-export function checkBackupFile(path: string, expect: { sha256?: string | null; head?: string | null }, clock: Clock): BackupCheck {
+export function checkBackupFile(path: string, expect: BackupExpect, clock: Clock): BackupCheck {
   const r = inspectBackup(path, expect, clock);
   r.cleanup();
   return { ok: r.ok, problems: r.problems, summary: r.summary };
@@ -506,6 +579,8 @@ export function keepDamaged(dbPath: string, why: SaidRef, clock: Clock): BackupF
     sha256: sha256File(path),
     summary: null,
     verified: { ok: false, at: iso(clock.now()), problems: [problem('unreadable', said(why.key, why.params))] },
+    // Its log is part of what was kept: recorded, so a check applies this log and no other (see inspectBackup).
+    wal: existsSync(`${path}-wal`) ? { bytes: statSync(`${path}-wal`).size, sha256: sha256File(`${path}-wal`) } : null,
   };
   writeJsonAtomic(`${path}.json`, record);
   return { path, name: basename(path), bytes: record.bytes, record };

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import { ref, said, storeSaid, type Said, type SaidRef } from '../../../shared/contract/said';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import { localDay } from '../../../shared/domain/time/zones';
 import { randomIds, type Clock } from '../infra/clock';
 import { openDatabase, type Db } from '../db/open';
 import { IntegrityRepo } from '../db/repos/integrity.repo';
+import { AuditRepo } from '../db/repos/audit.repo';
 import type { RegisterLock } from '../infra/jobs';
 import { Witness, readWitness, witnessPathFor } from '../register/witness';
 import {
@@ -30,6 +32,8 @@ import {
   listBackupFiles,
   summarize,
   toInfo,
+  BACKUP_WRITTEN,
+  type AuditedBackup,
   type BackupFile,
   type BackupRecord,
 } from './backups';
@@ -64,6 +68,28 @@ export interface BackupServiceOptions {
 export const RESTORED_PAUSE = storeSaid('outbox.pausedAfterRestore');
 
 const HOUR = 60 * 60 * 1000;
+
+/** What a `backup.written` row keeps of a backup: enough to tell it from a backup rewritten with its record. */
+function writtenDetails(file: BackupFile, folder: string | null): Record<string, unknown> {
+  return {
+    backup: file.name,
+    folder,
+    reason: file.record?.reason ?? null,
+    bytes: file.bytes,
+    sha256: file.record?.sha256 ?? null,
+    head: file.record?.summary?.head ?? null,
+    wal: file.record?.wal?.sha256 ?? null,
+  };
+}
+
+/** The backups of this name the audit log recorded (rows whose details are not what the app writes are skipped). */
+function auditedIn(audit: AuditRepo, name: string): AuditedBackup[] {
+  return audit.byAction(BACKUP_WRITTEN).flatMap((r) => {
+    const d = r.details;
+    if (d.backup !== name || typeof d.sha256 !== 'string') return [];
+    return [{ row: r.id, sha256: d.sha256, head: typeof d.head === 'string' ? d.head : null, walSha256: typeof d.wal === 'string' ? d.wal : null }];
+  });
+}
 
 /**
  * Backups through the contract: list, make (by hand, to a folder, daily, before a change), check, preview and restore.
@@ -105,11 +131,14 @@ export class BackupService {
 
   /**
    * Make a backup now; the caller holds the register's turn (an import's job, an undo, a restore, the daily timer).
-   * Throws when it cannot be written: the change it comes before does not happen.
+   * Throws when it cannot be written: the change it comes before does not happen. Once written, the register's audit
+   * log records its file's SHA-256 and the heads it holds (`backup.written`): the record beside a backup is a file
+   * anyone may rewrite along with the backup, the audit log is in the register's hash chain — a check and a restore
+   * hold the backup to what it recorded.
    */
-  async backUpNow(reason: NonNullable<BackupInfo['reason']>, note: string | null, folder?: string): Promise<BackupFile> {
+  async backUpNow(reason: NonNullable<BackupInfo['reason']>, note: string | null, folder?: string, actor = 'system'): Promise<BackupFile> {
     const live = this.requireLive();
-    return createBackup(live.db, this.dbPath, {
+    const file = await createBackup(live.db, this.dbPath, {
       reason,
       note,
       ...(folder ? { folder } : {}),
@@ -117,6 +146,8 @@ export class BackupService {
       day: this.today(live.ctx),
       expectHead: this.witnessHead(),
     });
+    live.ctx.db.transaction(() => appendAudit(live.ctx, actor, BACKUP_WRITTEN, 'register', writtenDetails(file, folder ?? null))).immediate();
+    return file;
   }
 
   /** Before a change that could lose something (an import, an undo): a backup, or an error naming why there is none. */
@@ -156,7 +187,7 @@ export class BackupService {
     audit('backup.created', { folder: folder ?? null, note: input.note ?? null });
     let file: BackupFile;
     try {
-      file = await this.backUpNow('manual', input.note ?? null, folder);
+      file = await this.backUpNow('manual', input.note ?? null, folder, actor);
     } catch (err) {
       const why = err instanceof Error ? err.message.split('\n')[0]! : 'error';
       audit('backup.failed', { folder: folder ?? null, error: why.slice(0, 300) });
@@ -188,7 +219,36 @@ export class BackupService {
   }
 
   private inspect(file: BackupFile) {
-    return inspectBackup(file.path, { sha256: file.record?.sha256 ?? null, head: file.record?.summary?.head ?? null }, this.o.clock);
+    return inspectBackup(
+      file.path,
+      {
+        sha256: file.record?.sha256 ?? null,
+        head: file.record?.summary?.head ?? null,
+        walSha256: file.record?.wal?.sha256 ?? null,
+        audited: this.audited(file),
+        record: `${file.name}.json`,
+      },
+      this.o.clock,
+    );
+  }
+
+  /**
+   * What the register's audit log recorded of this backup when it was made. Without an open register (damaged), its
+   * audit log is read through a read-only connection of its own, as far as it can be: a backup it cannot vouch for is
+   * checked by its record alone, as backups made before the audit log recorded them are.
+   */
+  private audited(file: BackupFile): AuditedBackup[] {
+    if (this.o.live) return auditedIn(this.o.live.ctx.audit, file.name);
+    try {
+      const db = new Database(this.dbPath, { readonly: true, fileMustExist: true });
+      try {
+        return auditedIn(new AuditRepo(db), file.name);
+      } finally {
+        db.close();
+      }
+    } catch {
+      return [];
+    }
   }
 
   /** Remember a check's verdict in the backup's record (when it has one and it can be written). */
@@ -412,6 +472,9 @@ export class BackupService {
           keptAs: kept?.name ?? null,
           lost: { events: loss.events, optOuts: loss.optOuts, contacts: loss.contacts, messages: loss.messages, imports: loss.imports },
         });
+        // The register kept first is recorded in the register now in place (the row recording it, if any, was in the
+        // register it replaced): restoring it back is held to what was kept.
+        if (kept?.record) appendAudit(ctx, actor, BACKUP_WRITTEN, 'register', writtenDetails(kept, null));
       })
       .immediate();
     // A deliberate restore: the witness remembers the restored register (recorded in the audit log, as audit.acceptHead).

@@ -7,6 +7,7 @@ import { applyMigrations, MigrationError, migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
 import { schemaReference, tablesOf } from './reference';
 import { readWitness, witnessPathFor, type WitnessRead } from '../register/witness';
+import { UnknownEventValue } from '../../../shared/domain/consent/fold';
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
@@ -24,8 +25,11 @@ export interface OpenOptions {
   beforeMigrate?: BeforeMigrate;
 }
 
-/** The register file cannot be used as it is: name it, say what is wrong and what to do (the key's sentence says both). */
-function damaged(path: string, key: MessageKey, params: MessageParams = {}): AppError {
+/**
+ * The register file cannot be used as it is: name it, say what is wrong and what to do (the key's sentence says both).
+ * Exported for the repositories, which meet values the app never writes (edited outside it) only when they read them.
+ */
+export function damaged(path: string, key: MessageKey, params: MessageParams = {}): AppError {
   return new AppError('REGISTER_DAMAGED', key, { path, ...params }, { path });
 }
 
@@ -172,6 +176,9 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null, b
  * any other error. Asked at opening and of every call's failure, since damage may lie in a page only a later read meets.
  */
 export function damageOf(err: unknown, path: string): AppError | null {
+  // An event value the table's checks never allow, met by the fold: the file was edited with its checks off.
+  if (err instanceof UnknownEventValue)
+    return damaged(path, 'register.eventValueUnknown', { id: err.seq, column: err.column, value: err.value.slice(0, 60) });
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'SQLITE_NOTADB') return damaged(path, 'register.notSqliteOpen');
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_INDEX' || code === 'SQLITE_CORRUPT_SEQUENCE' || code === 'SQLITE_CORRUPT_VTAB')

@@ -24,6 +24,9 @@ import { resolveActor } from './staff';
 import { journalHold } from './optout-journal';
 import { FOREVER, LISTED_CODE, listedColumns } from '../../../shared/domain/consent/listed';
 import { formHash } from '../intake/forms';
+import { policyRecord } from './settings';
+import { canonicalJson } from '../../../shared/domain/consent/canonical';
+import { findLoosening, getPolicyPack, PolicyOverrides, PolicyPackIds, type PolicyPackId } from '../../../shared/domain/policy/policy';
 
 /** What the integrity check needs beside the service context: its read-only repo and the witness (null: in-memory register). */
 export interface IntegrityDeps {
@@ -283,11 +286,14 @@ interface RecordedOutside {
   complaints: Map<number, { contactId: number; row: number }>;
   replies: Map<number, number>;
   links: Map<number, { into: number; row: number }>;
+  /** The rules pack and tightening the last settings change recorded (none before settings changes recorded them). */
+  policy: { value: unknown; row: number } | null;
 }
 
 /** Note what an audit row says of a form, a complaint or a person's links. */
 function recordedOutside(r: { id: number; action: string; entity: string; details: Record<string, unknown> }, seen: RecordedOutside): void {
   const { forms, complaints, replies, links } = seen;
+  if (r.action === 'settings.updated' && r.details.policy !== undefined) seen.policy = { value: r.details.policy, row: r.id };
   const entityId = Number(/^\w+:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
   if (!Number.isSafeInteger(entityId)) return;
   if (r.action === 'form.created') forms.set(entityId, { sha256: r.details.sha256, row: r.id });
@@ -301,6 +307,46 @@ function recordedOutside(r: { id: number; action: string; entity: string; detail
   } else if (r.action === 'contact.merged' && Array.isArray(r.details.merged)) {
     for (const m of r.details.merged as { id?: unknown }[]) if (typeof m?.id === 'number') links.set(m.id, { into: entityId, row: r.id });
   } else if (r.action === 'contact.deleted') links.delete(entityId);
+}
+
+/**
+ * The shop's rules as the settings keep them, against what the last settings change recorded, and against the pack:
+ * a pack or tightening changed in the file (a maximum consent age lifted, the revocation scope narrowed) decides what
+ * may be sent without anyone having chosen it in Optin Desk. (The app never sends by a loosened pack: getSettings
+ * keeps the pack's own value for a field that loosens it.)
+ */
+function settingsProblems(ctx: ServiceContext, recorded: RecordedOutside['policy']): AuditProblem[] {
+  const stored = ctx.settings.all();
+  const now = policyRecord(stored);
+  const out: AuditProblem[] = [];
+  if (recorded !== null && canonicalJson(recorded.value) !== canonicalJson(now))
+    out.push(
+      problem({
+        table: 'settings',
+        kind: 'settings_changed',
+        id: recorded.row,
+        expected: canonicalJson(recorded.value),
+        actual: canonicalJson(now),
+        message: `the rules pack or its tightening in the register's settings (${canonicalJson(now)}) is not what the last change in Optin Desk recorded in audit row ${recorded.row} (${canonicalJson(recorded.value)}): it was changed in the file, outside Optin Desk; check them in Settings and save them again, or ${RESTORE}`,
+      }),
+    );
+  const pack =
+    typeof now.pack === 'string' && (PolicyPackIds as readonly string[]).includes(now.pack) ? getPolicyPack(now.pack as PolicyPackId) : null;
+  const overrides = PolicyOverrides.safeParse(now.overrides ?? {});
+  if (pack && overrides.success) {
+    const loosened = findLoosening(pack, overrides.data);
+    if (loosened.length)
+      out.push(
+        problem({
+          table: 'settings',
+          kind: 'settings_changed',
+          expected: pack.id,
+          actual: canonicalJson(now.overrides ?? {}),
+          message: `the register's settings loosen the ${pack.id} pack (${loosened.map((l) => l.field).join(', ')}), which Optin Desk never allows: they were changed in the file; Optin Desk sends by the pack's own values meanwhile; check the rules in Settings and save them again, or ${RESTORE}`,
+        }),
+      );
+  }
+  return out;
 }
 
 /**
@@ -472,9 +518,10 @@ export function verifyAudit(
   const complaintsRecorded = new Map<number, { contactId: number; row: number }>();
   const complainingReplies = new Map<number, number>();
   const links = new Map<number, { into: number; row: number }>();
+  const outside: RecordedOutside = { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links, policy: null };
   for (const r of ctx.audit.iterate()) {
     auditRows++;
-    recordedOutside(r, { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links });
+    recordedOutside(r, outside);
     if (r.id !== aprev.id + 1)
       report(
         problem({
@@ -565,8 +612,7 @@ export function verifyAudit(
         message: held.message,
       }),
     );
-  for (const p of outsideProblems(ctx, deps.repo, { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links }))
-    report(p);
+  for (const p of [...outsideProblems(ctx, deps.repo, outside), ...settingsProblems(ctx, outside.policy)]) report(p);
 
   const heads = {
     events: { count: events, lastId: lastEvent.id, lastHash: lastEvent.hash },

@@ -39,6 +39,14 @@ export function normalizeDomain(typed: string): string | null {
   return DOMAIN.test(host) ? host : null;
 }
 
+/**
+ * What an audit row of a settings change keeps of the rules (the pack and its tightening, as stored), so `audit verify`
+ * can tell a change made in the file outside Optin Desk.
+ */
+export function policyRecord(stored: Record<string, unknown>): { pack: unknown; overrides: unknown } {
+  return { pack: stored.policyPack ?? DEFAULTS.policyPack, overrides: stored.policyOverrides ?? {} };
+}
+
 /** The shop's settings with defaults filled in and the effective policy computed. */
 export function getSettings(ctx: ServiceContext): Settings {
   // Asked before every hand-off: parsed again only when the settings may have changed (here or in another process).
@@ -47,8 +55,13 @@ export function getSettings(ctx: ServiceContext): Settings {
   if (known && known.token === token) return known.settings;
   const stored = ctx.settings.all();
   const s = { ...DEFAULTS, ...(stored as Partial<typeof DEFAULTS>) };
-  const overrides = PolicyOverrides.parse(s.policyOverrides ?? {});
-  const settings: Settings = { ...s, policyOverrides: overrides, effectivePolicy: effectivePolicy(getPolicyPack(s.policyPack), overrides) };
+  const pack = getPolicyPack(s.policyPack);
+  const stated = PolicyOverrides.parse(s.policyOverrides ?? {});
+  // The app never stores a loosening (updateSettings refuses it); one written into the file outside it is not obeyed:
+  // the pack's own value holds, and `audit verify` names it (register/integrity.ts settingsProblems).
+  const loosened = new Set<string>(findLoosening(pack, stated).map((l) => l.field));
+  const overrides = loosened.size ? (Object.fromEntries(Object.entries(stated).filter(([k]) => !loosened.has(k))) as PolicyOverrides) : stated;
+  const settings: Settings = { ...s, policyOverrides: overrides, effectivePolicy: effectivePolicy(pack, overrides) };
   if (token !== null) settingsCache.set(ctx.settings, { token, settings });
   return settings;
 }
@@ -152,6 +165,7 @@ export function updateSettings(ctx: ServiceContext, input: ParsedInput<'settings
     appendAudit(ctx, actor, 'settings.updated', 'settings', {
       changed: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
       ...(refolded ? { cellsRefolded: refolded.changed } : {}),
+      policy: policyRecord(ctx.settings.all()),
     });
   })();
   return getSettings(ctx);

@@ -62,6 +62,9 @@ export function problemText(t: TFunction, p: AuditProblem): string {
     }
     case 'form_altered':
       return t('integrity.problem.form_altered', { ...base, expected: (p.expected ?? '').split(' ')[0] });
+    case 'settings_changed':
+      // A loosening of the pack names no audit row (id null); a change since the last one recorded names that row.
+      return t(p.id === null ? 'integrity.problem.settings_loosened' : 'integrity.problem.settings_changed', base);
     case 'witness_unreadable':
       // Why, by key (not JSON, not a witness file, its heads malformed, a read error); a check from before keys: its English.
       return t('integrity.problem.witness_unreadable', { ...base, reason: p.said ? translateSaid(t, p.said) : (p.actual ?? '') });
@@ -83,6 +86,8 @@ export function problemAdvice(t: TFunction, p: AuditProblem): string {
       return t('integrity.advice.rewrite');
     case 'journal_unreadable':
       return t('integrity.advice.journal');
+    case 'settings_changed':
+      return t('integrity.advice.settings');
     case 'schema_added':
     case 'schema_altered':
     case 'form_altered':

@@ -29,10 +29,26 @@ const toRecord = (r: AuditRow): AuditRecord => ({
   actor: r.actor,
   action: r.action,
   entity: r.entity,
-  details: JSON.parse(r.details) as Record<string, unknown>,
+  details: detailsOf(r.details),
   prevHash: r.prev_hash,
   hash: r.hash,
 });
+
+/**
+ * A row's details as written: always a JSON object (appendAudit stringifies one). Text that is not one was written
+ * outside Optin Desk; it is kept as it is under `unreadable` rather than failing every reader of the log (listing,
+ * verify, a certificate) with an internal error. Its row's hash, computed over what was written, no longer matches
+ * what is read, so `audit verify` names the row as altered.
+ */
+function detailsOf(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // not JSON: below
+  }
+  return { unreadable: String(text) };
+}
 
 /** SQL for the append-only audit log. */
 export class AuditRepo {
@@ -89,11 +105,21 @@ export class AuditRepo {
     return (
       this.db
         .prepare<[number], { at: number | null }>(
+          // Details that are not JSON (written outside Optin Desk) name no merge, rather than failing the query.
           `SELECT min(at) AS at FROM audit_log WHERE action = 'contact.merged'
-             AND EXISTS (SELECT 1 FROM json_each(details, '$.merged') m WHERE json_extract(m.value, '$.id') = ?)`,
+             AND CASE WHEN json_valid(details)
+               THEN EXISTS (SELECT 1 FROM json_each(details, '$.merged') m WHERE json_extract(m.value, '$.id') = ?) ELSE 0 END`,
         )
         .get(contactId)?.at ?? null
     );
+  }
+
+  /** Every row of one action, oldest first (rare actions: backups; the log has no index by action). */
+  byAction(action: string): AuditRecord[] {
+    return this.db
+      .prepare<[string], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log WHERE action = ? ORDER BY id')
+      .all(action)
+      .map(toRecord);
   }
 
   count(): number {

@@ -1,4 +1,4 @@
-import type { Channel, Purpose } from '../../../../shared/domain/consent/types';
+import { Channels, Purposes, type Channel, type Purpose } from '../../../../shared/domain/consent/types';
 import type { Db } from '../open';
 import { Statements } from './statements';
 
@@ -44,14 +44,31 @@ const toRecord = (r: FormRow): FormRecord => ({
   version: r.version,
   title: r.title,
   language: r.language,
-  channels: JSON.parse(r.channels) as Channel[],
-  purposes: JSON.parse(r.purposes) as Purpose[],
+  channels: listOf(r.channels, Channels),
+  purposes: listOf(r.purposes, Purposes),
   body: r.body,
   businessIdentity: r.business_identity,
   sha256: r.sha256,
   createdAt: r.created_at,
   firstUsedAt: r.first_used_at,
 });
+
+/**
+ * A form's channels or purposes as written: always a JSON array of known values. Anything else was written outside
+ * Optin Desk: text that is not such an array reads as none at all and an unknown value is left out, so the form vouches
+ * for nothing it did not say — rather than failing every reader of the forms with an internal error, or a JSON string
+ * such as "sms" passing a `.includes` check — and its fingerprint no longer matches the one recorded, so `audit verify`
+ * names the form as altered.
+ */
+function listOf<T extends string>(text: string, known: readonly T[]): T[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value)) return value.filter((v): v is T => (known as readonly unknown[]).includes(v));
+  } catch {
+    // not JSON: below
+  }
+  return [];
+}
 
 /** SQL for consent wording versions. */
 export class FormsRepo {

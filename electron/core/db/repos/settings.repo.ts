@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../open';
+import { damaged, type Db } from '../open';
+import { Settings } from '../../../../shared/contract/settings';
+import { isTimeZone } from '../../../../shared/domain/time/zones';
 
 /** SQL for the key/value settings table (values stored as JSON). */
 export class SettingsRepo {
@@ -34,9 +36,29 @@ export class SettingsRepo {
     const token = this.version();
     if (token !== null && this.cached?.token === token) return { ...this.cached.values };
     const out: Record<string, unknown> = {};
-    for (const r of this.allStmt.all()) out[r.key] = JSON.parse(r.value);
+    for (const r of this.allStmt.all()) out[r.key] = this.parse(r.key, r.value);
     if (token !== null) this.cached = { token, values: out };
     return { ...out };
+  }
+
+  /**
+   * One stored value, checked against the shape the settings have: the app writes only values its checks let through,
+   * so one that is not JSON, a rules pack it does not know, overrides of another shape or an unknown time zone were
+   * written outside it. Read as they are they would fail deep inside every call (an internal error) or, read as a
+   * default, loosen the rules; the register is refused instead, naming the setting and saying to restore a backup.
+   */
+  private parse(key: string, text: string): unknown {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw damaged(this.db.name, 'register.settingNotJson', { key, value: text.slice(0, 60) });
+    }
+    const shape = SHAPES[key];
+    const fits = shape ? shape.safeParse(value).success : true;
+    if (!fits || (key === 'timezone' && !(typeof value === 'string' && isTimeZone(value))))
+      throw damaged(this.db.name, 'register.settingInvalid', { key, value: text.slice(0, 60) });
+    return value;
   }
 
   set(key: string, value: unknown): void {
@@ -46,3 +68,7 @@ export class SettingsRepo {
     if (this.db.inTransaction) this.writeInTransaction = true;
   }
 }
+
+/** The stored settings' shapes: those of the contract's settings (the effective policy is computed, never stored). */
+const { effectivePolicy: _computed, ...stored } = Settings.shape;
+const SHAPES: Partial<Record<string, (typeof stored)[keyof typeof stored]>> = stored;
