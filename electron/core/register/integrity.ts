@@ -24,6 +24,7 @@ import { resolveActor } from './staff';
 import { journalHold } from './optout-journal';
 import { FOREVER, LISTED_CODE, listedColumns } from '../../../shared/domain/consent/listed';
 import { formHash } from '../intake/forms';
+import { listBackupFiles } from '../backups/backups';
 import { policyRecord } from './settings';
 import { canonicalJson } from '../../../shared/domain/consent/canonical';
 import { findLoosening, getPolicyPack, PolicyOverrides, PolicyPackIds, type PolicyPackId } from '../../../shared/domain/policy/policy';
@@ -199,7 +200,7 @@ function headProblems(
   seen: ExpectedHeads,
   now: RegisterHeads,
   hashAt: (chain: Chain, id: number) => string | null,
-  source: 'witness' | 'expected',
+  source: 'witness' | 'expected' | 'backup',
 ): AuditProblem[] {
   const out: AuditProblem[] = [];
   for (const chain of Chains) {
@@ -208,8 +209,8 @@ function headProblems(
     const noun = NOUN[chain];
     const cur = now[chain];
     const common = { table: TABLE[chain], id: s.lastId, eventId: chain === 'events' ? s.lastId : null, expected: formatLink(chain, s) };
-    const advice = source === 'witness' ? ACCEPT : RESTORE;
-    const saw = source === 'witness' ? 'the witness saw' : 'the expected head names';
+    const advice = source === 'expected' ? RESTORE : ACCEPT;
+    const saw = source === 'witness' ? 'the witness saw' : source === 'backup' ? 'a backup made since holds' : 'the expected head names';
     if (cur.lastId < s.lastId) {
       out.push(
         problem({
@@ -237,7 +238,7 @@ function headProblems(
           ...common,
           kind: 'history_rewritten',
           actual: formatLink(chain, { lastId: s.lastId, lastHash: hash }),
-          message: `history was rewritten: ${noun} ${s.lastId}'s hash differs from the ${source === 'witness' ? 'witness' : 'expected head'} (${source === 'witness' ? 'witness' : 'expected'} ${short(s.lastHash)}, register ${short(hash)}); ${advice}`,
+          message: `history was rewritten: ${noun} ${s.lastId}'s hash differs from the ${source === 'expected' ? 'expected head' : source} (${source === 'expected' ? 'expected' : source} ${short(s.lastHash)}, register ${short(hash)}); ${advice}`,
         }),
       );
   }
@@ -518,10 +519,13 @@ export function verifyAudit(
   const complaintsRecorded = new Map<number, { contactId: number; row: number }>();
   const complainingReplies = new Map<number, number>();
   const links = new Map<number, { into: number; row: number }>();
+  let acceptedAt = 0;
   const outside: RecordedOutside = { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links, policy: null };
   for (const r of ctx.audit.iterate()) {
     auditRows++;
     recordedOutside(r, outside);
+    // A deliberate return to an earlier register (a restore, accept-head): backups made before it may hold more.
+    if (r.action === 'witness.reset' || r.action === 'backup.restored') acceptedAt = Math.max(acceptedAt, r.at);
     if (r.id !== aprev.id + 1)
       report(
         problem({
@@ -643,6 +647,18 @@ export function verifyAudit(
       for (const p of found) report(p);
       witness = { ...witness, state: found.length ? 'diverged' : 'consistent', heads: seen, updatedAt: w.value.updatedAt || null };
     }
+  }
+
+  // What the newest backup beside the register holds (its record is a file outside the register, like the witness):
+  // a register shorter than a backup made since the last deliberate return to an earlier one was trimmed or swapped
+  // for an older copy — with its witness, or with the witness gone.
+  if (ctx.db.name !== ':memory:' && ctx.db.name !== '') {
+    const newest = listBackupFiles(ctx.db.name)
+      .filter((f) => f.record?.summary?.head && Date.parse(f.record.createdAt) > acceptedAt)
+      .sort((a, b) => Date.parse(a.record!.createdAt) - Date.parse(b.record!.createdAt))
+      .at(-1);
+    const given = newest ? parseHead(newest.record!.summary!.head).value : null;
+    if (given) for (const p of headProblems(given, heads, hashAt, 'backup')) report({ ...p, message: `${p.message} (backup ${newest!.name})` });
   }
 
   // What the caller saw (a head from a report, or printed by an earlier verify).
