@@ -52,6 +52,8 @@ export const AuditProblemKinds = [
   'journal_unreadable',
   /** The rules pack or its tightening in the settings differs from what the last settings change recorded, or loosens the pack. */
   'settings_changed',
+  /** A message handed to a provider names as its proof a consent event that is not its recipient's (or none). */
+  'proof_mismatch',
 ] as const;
 /** What an integrity problem is. */
 export type AuditProblemKind = (typeof AuditProblemKinds)[number];
@@ -69,6 +71,7 @@ export const AuditProblem = z.object({
     'complaints',
     'optouts',
     'settings',
+    'outbox',
   ]),
   id: z.number().int().nullable(),
   kind: z.enum(AuditProblemKinds),

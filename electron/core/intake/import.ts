@@ -565,7 +565,25 @@ export async function runImport(
     }).length;
   };
 
-  const applyPlan = (row: RowPlan, cells: readonly string[]): void => {
+  const applyPlan = (given: RowPlan, cells: readonly string[]): void => {
+    // A row listing among its numbers one erased on request is that person's: nothing of it but its withdrawals — no
+    // fields, no other numbers, no consent — and nothing at all when it withdraws nothing.
+    const erasedOther = given.others.map((o) => ctx.contacts.getByPhone(o.e164)).find((c) => c?.erasedAt != null);
+    let row = given;
+    if (erasedOther) {
+      const day = new Date(erasedOther.erasedAt!).toISOString().slice(0, 10);
+      warn(
+        given.row,
+        importWarning(
+          'erased_on_request',
+          { phone: erasedOther.phone, date: day },
+          `${erasedOther.phone} was erased on request on ${day}: no consent or personal data of this row was imported`,
+        ),
+        cells,
+      );
+      row = { ...given, fields: { tags: [] }, others: [], consents: given.consents.filter((c) => c.action === 'revoke') };
+      if (!row.doNotContact && row.consents.length === 0) return;
+    }
     const got = sink.contactFor(row.primary, row);
     let contact = got.contact;
     // A number erased on request (register/people.ts) keeps only the proof of its opt-out: a file may withdraw more,

@@ -38,6 +38,9 @@ export function settleConfirmations(ctx: ServiceContext, appended: readonly Even
       if (queued()) ctx.confirmations.cancelQueued(e.contactId, e.channel, 'confirmed', now);
     } else if (
       e.action === 'request' &&
+      // A request a CRM file reports (an imported "pending") queues nothing: a confirmation request is itself a mailing,
+      // and the file's word proves nobody asked; the win-back door asks such people, under its own rules.
+      e.method !== 'import' &&
       e.expiresAt !== null &&
       e.expiresAt > now &&
       isPending(ctx, e) &&

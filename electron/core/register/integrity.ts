@@ -617,6 +617,21 @@ export function verifyAudit(
       }),
     );
   for (const p of [...outsideProblems(ctx, deps.repo, outside), ...settingsProblems(ctx, outside.policy)]) report(p);
+  // A message to a provider stands on its recipient's own consent: a row naming another's (or none) was written outside.
+  for (const f of deps.repo.foreignProofs())
+    report(
+      problem({
+        table: 'outbox',
+        kind: 'proof_mismatch',
+        id: f.id,
+        contactId: f.contactId,
+        phone: f.phone,
+        eventId: f.proof,
+        expected: `${f.channel} ${f.phone}`,
+        actual: f.proof === null ? null : `${f.proofChannel ?? '?'} ${f.proofPhone ?? '?'}`,
+        message: `message ${f.id} to ${f.phone} (${f.channel}) names ${f.proof === null ? 'no consent event' : `consent event ${f.proof} of ${f.proofPhone ?? 'no known number'} (${f.proofChannel ?? '?'})`} as its proof: the runner only ever names the recipient's own consent, so the row was written outside Optin Desk and the campaign report cannot be trusted; ${RESTORE}`,
+      }),
+    );
 
   const heads = {
     events: { count: events, lastId: lastEvent.id, lastHash: lastEvent.hash },

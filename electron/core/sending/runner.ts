@@ -6,7 +6,7 @@ import { renderMessage } from '../../../shared/domain/outbox/render';
 import type { BatchRecord } from '../db/repos/batches.repo';
 import type { OutboxRecord, RunRecord } from '../db/repos/outbox.repo';
 import type { RegisterLock } from '../infra/jobs';
-import type { OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from './providers/types';
+import type { DeliveryUpdate, OutgoingMessage, ProviderAdapter, ReconcileOutcome, SendOutcome } from './providers/types';
 import { gateContact, gateRules } from '../campaigns/audience';
 import { journalHold } from '../register/optout-journal';
 import type { ContactRecord } from '../db/repos/contacts.repo';
@@ -832,28 +832,28 @@ export class BatchRun {
     const late = await this.deps.lock.run(() => this.ctx.outbox.undeliveredWhatsapp(this.batchId, now - run.fallbackAfterMs!, 100));
     if (!late.length) return false;
     const adapter = this.deps.adapterFor(run.providers.whatsapp!);
-    const fresh: { row: OutboxRecord; status: 'delivered' | 'read' | 'failed' | 'undeliverable' | null }[] = [];
+    const fresh: { row: OutboxRecord; update: DeliveryUpdate | null }[] = [];
     for (const row of late) {
       if (signal.aborted) break;
-      let status: 'delivered' | 'read' | 'failed' | 'undeliverable' | null = null;
+      let update: DeliveryUpdate | null = null;
       try {
         const u = row.providerMessageId ? await adapter.status!(row.providerMessageId, 'whatsapp', signal) : null;
-        if (u && u.status !== 'sent') status = u.status;
+        if (u && u.status !== 'sent') update = u;
       } catch {
         // unknown delivery after the wait counts as not delivered
       }
-      fresh.push({ row, status });
+      fresh.push({ row, update });
     }
     await this.locked(() => {
       const at = this.ctx.clock.now();
-      for (const { row, status } of fresh) {
-        if (status === 'delivered' || status === 'read') {
-          this.ctx.outbox.update(row.id, { status }, at, storeSaid('outbox.statusFromProvider', { status: ref(`outbox.status.${status}`) }));
-          continue;
-        }
-        if (status)
-          this.ctx.outbox.update(row.id, { status }, at, storeSaid('outbox.statusFromProvider', { status: ref(`outbox.status.${status}`) }));
-        else
+      for (const { row, update } of fresh) {
+        if (update) {
+          // The same rule as the status poll: a failure that says the person opted out (or the number cannot take
+          // messages) is recorded through the one append first — then the SMS fallback's gate refuses it.
+          const current = this.ctx.outbox.get(row.id) ?? row;
+          this.results.apply(current, update, at, { ownRun: true });
+          if (update.status === 'delivered' || update.status === 'read') continue;
+        } else
           this.ctx.outbox.update(
             row.id,
             { status: 'sent' },

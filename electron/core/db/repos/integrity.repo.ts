@@ -151,6 +151,44 @@ export class IntegrityRepo {
       .all();
   }
 
+  /**
+   * Messages handed to a provider (or answered for) whose proof is not a consent event of that very contact, channel
+   * and number: rows written outside the app (the runner only ever names the recipient's own consent), first 50.
+   */
+  foreignProofs(): {
+    id: number;
+    contactId: number;
+    phone: string;
+    channel: string;
+    proof: number | null;
+    proofContact: number | null;
+    proofPhone: string | null;
+    proofChannel: string | null;
+  }[] {
+    return this.db
+      .prepare<
+        [],
+        {
+          id: number;
+          contactId: number;
+          phone: string;
+          channel: string;
+          proof: number | null;
+          proofContact: number | null;
+          proofPhone: string | null;
+          proofChannel: string | null;
+        }
+      >(
+        `SELECT o.id, o.contact_id AS contactId, o.phone, o.channel, o.proof_event_id AS proof,
+           e.contact_id AS proofContact, e.phone AS proofPhone, e.channel AS proofChannel
+         FROM outbox o LEFT JOIN consent_events e ON e.id = o.proof_event_id
+         WHERE o.status IN ('sending', 'sent', 'delivered', 'read', 'unknown')
+           AND (e.id IS NULL OR e.contact_id <> o.contact_id OR e.phone <> o.phone OR e.channel <> o.channel)
+         ORDER BY o.id LIMIT 50`,
+      )
+      .all();
+  }
+
   /** The contact a stored reply came from (null: from no known contact, or no such reply). */
   inboundContact(id: number): number | null {
     return (

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { scopedBackend, TestClock } from '../support/backend';
+import { importFile, writeFile } from '../support/imports';
+import { grantPaper, russianShop, scriptedShop } from '../support/shop';
+
+// Two intake doors that spoke for a person on a file's word alone.
+
+const DAY = 86_400_000;
+
+describe('what a CRM file may not do', () => {
+  it('a row listing a number erased on request among its numbers imports nothing of that person (no new contact, no fields)', async () => {
+    const t = scopedBackend(undefined, new TestClock(Date.parse('2026-03-02T09:00:00Z')));
+    const { form } = await russianShop(t);
+    const erased = '+79123456789';
+    const other = '+79120000001';
+    await grantPaper(t.call, erased, 'sms', form, { name: 'Анна Смирнова' });
+    t.clock.advance(DAY);
+    await t.call('contacts.erase', { phone: erased, reference: 'letter of 3 March' });
+    t.clock.advance(DAY);
+    // The old CRM file again: the row's first number is a new one, the erased number rides along as another number.
+    const path = writeFile(t, 'crm.csv', 'Имя;Телефон;Email\nАнна Смирнова;+7 912 000-00-01, 8 912 345-67-89;anna@example.com\n');
+    const s = await importFile(t, path, { dryRun: false });
+    expect(s.warningGroups.map((g) => g.kind)).toContain('erased_on_request');
+    await expect(t.call('contacts.get', { phone: other })).rejects.toThrow(/not in the register/);
+    const kept = (await t.call('contacts.get', { phone: erased })).contact;
+    expect([kept.name, kept.email, kept.otherPhones]).toEqual(['', null, []]);
+  });
+
+  it('an imported "pending" (awaiting confirmation) queues no confirmation request: the file proves nobody asked', async () => {
+    const t = await scriptedShop({}, '2026-03-02T09:00:00Z');
+    const phone = '+79123456789';
+    const path = writeFile(
+      t,
+      'crm.csv',
+      'Имя;Телефон;Согласие на смс;Дата согласия;Источник согласия\nАнна;8 912 345-67-89;ожидает подтверждения;2026-03-02T08:00:00Z;CRM\n',
+    );
+    await importFile(t, path, { dryRun: false });
+    expect((await t.call('consent.status', { phone })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!.status).toBe(
+      'pending',
+    );
+    await t.call('confirmations.send', { provider: 'gw', wait: true, maxWaitSeconds: 20 });
+    expect(t.provider.recipients()).not.toContain(phone);
+  });
+});
