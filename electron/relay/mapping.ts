@@ -25,7 +25,20 @@ function waPhone(v: unknown): string | null {
   const s = str(v);
   if (!s || !/^\+?[\d\s().-]+$/.test(s)) return null;
   const e = `+${s.replace(/\D/g, '')}`;
-  return E164.test(e) ? e : null;
+  return E164.test(e) ? canonicalWaId(e) : null;
+}
+
+/**
+ * The number a WhatsApp id stands for, where WhatsApp keeps an older form than the numbering plan: Mexican mobiles
+ * keep the "1" after the country code dropped in 2019 (+52 1 55… is +52 55…), and older Brazilian accounts lack the
+ * ninth digit every mobile got (+55 11 8765-4321 is +55 11 98765-4321). Without this a STOP from such an id was
+ * recorded for a new contact, and the customer's own number kept getting marketing.
+ */
+export function canonicalWaId(e164: string): string {
+  if (/^\+521\d{10}$/.test(e164)) return `+52${e164.slice(4)}`;
+  const br = /^\+55(\d{2})([6-9]\d{7})$/.exec(e164);
+  if (br) return `+55${br[1]}9${br[2]}`;
+  return e164;
 }
 
 /** Meta's Unix-seconds timestamp (string or number) in ms; `fallback` when absent or unreadable. */
