@@ -258,14 +258,12 @@ export class TwilioAdapter implements ProviderAdapter {
   }
 
   private async fetchInbound(since: number, signal?: AbortSignal): Promise<FetchedInbound[]> {
-    const targets: { to: string; channel: Channel }[] = [];
-    if (this.s.from && isE164(this.s.from)) targets.push({ to: this.s.from, channel: 'sms' });
-    if (this.s.whatsappFrom) targets.push({ to: `whatsapp:${this.s.whatsappFrom}`, channel: 'whatsapp' });
+    const targets = this.replyTargets();
     const out: FetchedInbound[] = [];
     const seen = new Set<string>();
     for (const t of targets) {
       // DateSent filters by day; the exact cut is made on date_created below.
-      const q = new URLSearchParams({ To: t.to, 'DateSent>': utcDate(since), PageSize: '100' });
+      const q = new URLSearchParams({ ...(t.to ? { To: t.to } : {}), 'DateSent>': utcDate(since), PageSize: '100' });
       let url: string | null = `${this.base}/Messages.json?${q}`;
       for (let page = 0; url && page < 50; page++) {
         const res = await query(url, { method: 'GET', headers: this.headers(false), timeoutMs: this.s.timeoutMs, signal }, 'Twilio inbound messages');
@@ -281,7 +279,7 @@ export class TwilioAdapter implements ProviderAdapter {
             providerMessageId: sid,
             from: stripWhatsapp(from),
             to: to ? stripWhatsapp(to) : null,
-            channel: t.channel,
+            channel: t.channel ?? (from.startsWith('whatsapp:') ? 'whatsapp' : 'sms'),
             text: str(m.body) ?? '',
             at,
           });
@@ -293,8 +291,13 @@ export class TwilioAdapter implements ProviderAdapter {
     return out.sort((a, b) => a.at - b.at);
   }
 
-  /** The shop's own numbers replies can be listed for: the SMS number (not a sender ID or service) and the WhatsApp sender. */
-  private replyTargets(): { to: string; channel: Channel }[] {
+  /**
+   * Where replies are listed: the SMS number and the WhatsApp sender, each by `To`. A Messaging Service sends from a
+   * pool of numbers, and a short code is no `To` Twilio filters by: then every inbound message of the account is listed
+   * (`to` null, the channel read from the sender), or a STOP typed to a pool number would never come back.
+   */
+  private replyTargets(): { to: string | null; channel: Channel | null }[] {
+    if (this.s.messagingServiceSid || (this.s.from && !isE164(this.s.from))) return [{ to: null, channel: null }];
     const targets: { to: string; channel: Channel }[] = [];
     if (this.s.from && isE164(this.s.from)) targets.push({ to: this.s.from, channel: 'sms' });
     if (this.s.whatsappFrom) targets.push({ to: `whatsapp:${this.s.whatsappFrom}`, channel: 'whatsapp' });
@@ -327,7 +330,7 @@ export class TwilioAdapter implements ProviderAdapter {
     const from = c.after - PULL_OVERLAP_MS;
     const url = c.next
       ? `${trimBase(this.s.baseUrl)}${c.next}`
-      : `${this.base}/Messages.json?${new URLSearchParams({ To: target.to, 'DateSent>': utcDate(from), PageSize: '100' })}`;
+      : `${this.base}/Messages.json?${new URLSearchParams({ ...(target.to ? { To: target.to } : {}), 'DateSent>': utcDate(from), PageSize: '100' })}`;
     const res = await query(url, { method: 'GET', headers: this.headers(false), timeoutMs: this.s.timeoutMs, signal }, 'Twilio message list');
     const body = res.json as { messages?: unknown; next_page_uri?: unknown } | undefined;
     if (!body || typeof body !== 'object' || !Array.isArray(body.messages))
@@ -349,7 +352,7 @@ export class TwilioAdapter implements ProviderAdapter {
         providerMessageId: sid,
         from: stripWhatsapp(sender),
         to: to ? stripWhatsapp(to) : null,
-        channel: target.channel,
+        channel: target.channel ?? (sender.startsWith('whatsapp:') ? 'whatsapp' : 'sms'),
         text: str(m.body) ?? '',
         at,
       });
