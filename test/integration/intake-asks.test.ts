@@ -41,4 +41,32 @@ describe('what a CRM file may not do', () => {
     await t.call('confirmations.send', { provider: 'gw', wait: true, maxWaitSeconds: 20 });
     expect(t.provider.recipients()).not.toContain(phone);
   });
+
+  it('a row linking a new number to one that opted out: the preview counts the opt-outs the commit carries over', async () => {
+    const t = scopedBackend(undefined, new TestClock(Date.parse('2026-03-02T09:00:00Z')));
+    const { form } = await russianShop(t);
+    const optedOut = '+79123456789';
+    await grantPaper(t.call, optedOut, 'sms', form);
+    await t.call('consent.record', { phone: optedOut, channel: 'sms', purpose: 'marketing', action: 'revoke' });
+    t.clock.advance(DAY);
+    const path = writeFile(
+      t,
+      'crm.csv',
+      'Имя;Телефон;Согласие на смс;Дата согласия;Источник согласия\nАнна;+7 912 000-00-01 / 8 912 345-67-89;да;2026-03-01;анкета\n',
+    );
+    const figures = (x: Awaited<ReturnType<typeof importFile>>) => ({
+      created: x.created,
+      updated: x.updated,
+      unchanged: x.unchanged,
+      granted: x.consentsGranted,
+      revocations: x.revocations,
+    });
+    const preview = figures(await importFile(t, path, { dryRun: true }));
+    const commit = figures(await importFile(t, path, { dryRun: false }));
+    expect(preview).toEqual(commit);
+    expect(commit.revocations).toBeGreaterThan(0);
+    // The new number's consent from the file is dated before the opt-out it joins: the person stays withdrawn.
+    const sms = (await t.call('consent.status', { phone: '+79120000001' })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
+    expect(sms.status).toBe('revoked');
+  });
 });

@@ -630,20 +630,24 @@ export async function runImport(
     }
     // Numbers this row links to the contact (its other numbers) that opted out before: the person has withdrawn, dated
     // when they did (register/person.ts optOutsCarried), as a merge does. Only numbers the register already holds.
-    if (contact && erasedAt === null && plan.others.length) {
+    // A preview has no contact yet for a new number: it counts what the commit will carry to the one it makes.
+    const person = contact ?? (dryRun ? ({ id: 0, phone: plan.primary.e164, mergedInto: null } as ContactRecord) : null);
+    if (person && erasedAt === null && plan.others.length) {
       const joining = plan.others.flatMap((o) => {
-        const c = o.e164 !== contact!.phone ? ctx.contacts.getByPhone(o.e164) : undefined;
+        const c = o.e164 !== person.phone ? ctx.contacts.getByPhone(o.e164) : undefined;
         return c ? [c] : [];
       });
-      for (const e of optOutsCarried(ctx, joining, numbersOfPerson(ctx, contact), options.actor)) {
-        sink.event(
-          e.contact,
-          { channel: e.channel, purpose: e.purpose, action: 'revoke', occurredAt: e.occurredAt },
-          { ...expectedEvidence(plan, null), ...e.evidence },
-        );
+      const carried = optOutsCarried(ctx, joining, person.id > 0 ? numbersOfPerson(ctx, person) : [person], options.actor);
+      for (const e of carried) {
+        if (contact)
+          sink.event(
+            e.contact,
+            { channel: e.channel, purpose: e.purpose, action: 'revoke', occurredAt: e.occurredAt },
+            { ...expectedEvidence(plan, null), ...e.evidence },
+          );
         summary.revocations++;
-        markExisting(e.contact.id, true);
       }
+      if (carried.length) markExisting(existingId, true);
     }
     if (plan.doNotContact) {
       const evidence = expectedEvidence(plan, null);
