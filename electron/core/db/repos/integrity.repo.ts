@@ -155,30 +155,9 @@ export class IntegrityRepo {
    * Messages handed to a provider (or answered for) whose proof is not a consent event of that very contact, channel
    * and number: rows written outside the app (the runner only ever names the recipient's own consent), first 50.
    */
-  foreignProofs(): {
-    id: number;
-    contactId: number;
-    phone: string;
-    channel: string;
-    proof: number | null;
-    proofContact: number | null;
-    proofPhone: string | null;
-    proofChannel: string | null;
-  }[] {
+  foreignProofs(): ForeignProof[] {
     return this.db
-      .prepare<
-        [],
-        {
-          id: number;
-          contactId: number;
-          phone: string;
-          channel: string;
-          proof: number | null;
-          proofContact: number | null;
-          proofPhone: string | null;
-          proofChannel: string | null;
-        }
-      >(
+      .prepare<[], ForeignProof>(
         `SELECT o.id, o.contact_id AS contactId, o.phone, o.channel, o.proof_event_id AS proof,
            e.contact_id AS proofContact, e.phone AS proofPhone, e.channel AS proofChannel
          FROM outbox o LEFT JOIN consent_events e ON e.id = o.proof_event_id
@@ -211,4 +190,16 @@ export class IntegrityRepo {
         .map(([name, sql]) => [name, sql]),
     );
   }
+}
+
+/** A handed-off message whose proof is not its recipient's own consent event (or none): {@link IntegrityRepo.foreignProofs}. */
+export interface ForeignProof {
+  id: number;
+  contactId: number;
+  phone: string;
+  channel: string;
+  proof: number | null;
+  proofContact: number | null;
+  proofPhone: string | null;
+  proofChannel: string | null;
 }
