@@ -22,7 +22,7 @@ import { acceptHead, listAudit, verifyAudit, verifyContact, type IntegrityDeps }
 import { createCertificate } from './register/certificate';
 import { IntegrityRepo } from './db/repos/integrity.repo';
 import { Witness } from './register/witness';
-import { listComplaints, recordComplaint } from './intake/inbound';
+import { listComplaints } from './intake/inbound';
 import { FileStore } from './infra/files';
 import { ImportJobs, RegisterLock } from './infra/jobs';
 import { OptOutJournal, UnreadableJournal, journalPathFor } from './register/optout-journal';
@@ -131,6 +131,7 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   // An opt-out is never queued behind a long write: it goes in at once or into the opt-out journal (OptOutIntake).
   'consent.record',
   'inbound.receive',
+  'complaints.record',
 ]);
 
 /** The composition root: open the register, wire services to the contract. */
@@ -392,7 +393,7 @@ export function createBackend(options: BackendOptions): Backend {
     'audit.list': (i) => listAudit(ctx, i),
     'register.rebuildProjection': () => intake.during(storeSaid('busy.rebuild'), () => rebuildProjection(ctx)),
     'inbound.receive': (i) => intake.inbound(i),
-    'complaints.record': (i) => recordComplaint(ctx, i),
+    'complaints.record': (i) => intake.complaint(i),
     'complaints.list': (i) => listComplaints(ctx, i),
     'health.report': (i) => healthReport(ctx, i),
     'files.begin': (i) => ({ uploadId: files.beginUpload(i.name) }),

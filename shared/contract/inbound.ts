@@ -37,7 +37,14 @@ export const inboundMethods = {
         staff: Name.optional(),
       })
       .refine((v) => v.contactId !== undefined || v.phone !== undefined, { message: 'common.phoneOrContact', path: ['phone'] }),
-    output: z.object({ id: z.number().int() }),
+    output: z.object({
+      /** The complaint's id (0 while it waits in the opt-out journal: the register was busy). */
+      id: z.number().int(),
+      /** The revocations of marketing it recorded (a complaint withdraws marketing on every channel). */
+      events: z.array(ConsentEvent),
+      /** Set when the register was busy: the complaint and its opt-out were accepted and kept. */
+      pending: PendingOptOut.optional(),
+    }),
   },
   'complaints.list': {
     input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),

@@ -188,6 +188,7 @@ export const messagesEn = {
   'note.winbackSource': 'win-back: the shop asked to confirm a claimed or expired consent',
   'note.winbackConfirmation': 'confirmation {{id}}: {{text}}',
   'note.winbackAfterOptOut': 'a win-back answer voided: the customer had opted out before giving it',
+  'note.complaint': 'complaint {{id}}: {{note}}',
   'note.optOutOfLinkedNumber': 'opt-out of {{phone}} (event {{event}}), a number of the same person',
 
   // Managing people: merge, delete, deletion requests (register/people.ts)

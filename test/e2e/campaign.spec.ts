@@ -27,7 +27,7 @@ const COMPLAINED = { name: 'Павел Орлов', phone: '+79121000010' };
 
 /**
  * A Russian shop with ten customers: six signed the paper form and may get SMS advertising; one replied STOP,
- * one signed with a landline number, one never agreed, one complained.
+ * one signed with a landline number, one never agreed, one complained (and texted START again since).
  */
 async function russianShop(backend: Backend): Promise<void> {
   await seed(backend, 'settings.update', {
@@ -49,7 +49,10 @@ async function russianShop(backend: Backend): Promise<void> {
     await seed(backend, 'sheets.enterRow', { serial: printed.serials[0], row: i + 1, ...p, channels: ['sms'], signedOn, staff: 'Мария Кассир' });
   await seed(backend, 'contacts.add', NO_CONSENT);
   await seed(backend, 'inbound.receive', { from: STOPPED.phone, text: 'СТОП' });
+  // A complaint withdraws marketing; the customer then texts START again, which counts only after the complaint's 90 days.
   await seed(backend, 'complaints.record', { phone: COMPLAINED.phone, note: 'Просит больше не писать' });
+  await new Promise((ok) => setTimeout(ok, 20));
+  await seed(backend, 'inbound.receive', { from: COMPLAINED.phone, text: 'СТАРТ' });
 }
 
 let fake: FakeWebhook;

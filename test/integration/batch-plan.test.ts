@@ -11,8 +11,10 @@ describe('batch plan', () => {
     const t = scopedBackend();
     const { form } = await russianShop(t);
     await grantPaper(t.call, '+79120000001', 'sms', form); // eligible
-    await grantPaper(t.call, '+79120000002', 'sms', form); // eligible, then complains
+    await grantPaper(t.call, '+79120000002', 'sms', form); // eligible, then complains (which withdraws marketing)
     await t.call('complaints.record', { phone: '+79120000002', note: 'звонил, ругался' });
+    t.clock.advance(60_000);
+    await grantPaper(t.call, '+79120000002', 'sms', form); // signs again: still held back after the complaint
     await grantPaper(t.call, '+79120000003', 'sms', form); // revoked
     await t.call('inbound.receive', { from: '+79120000003', text: 'СТОП' });
     await grantPaper(t.call, '+79120000004', 'sms', form, { purposes: ['marketing'] }); // no personal-data consent

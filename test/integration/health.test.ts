@@ -39,6 +39,7 @@ describe('health through the backend', () => {
     await t.call('inbound.receive', { from: phone(3), text: 'стоп' });
     t.clock.t = handedOffAt + 49 * H;
     await t.call('inbound.receive', { from: phone(4), text: 'STOP' });
+    // A complaint withdraws marketing too, and is counted once, as a complaint (not also as an opt-out).
     await t.call('complaints.record', { phone: phone(5), note: 'Жалуется: не подписывалась на рассылку' });
 
     const report = await t.call('health.report', {});

@@ -77,12 +77,12 @@ describe('an opt-out recorded for a merged number reaches the person', () => {
     expect(await sendAll(t)).toEqual([C]);
   });
 
-  it('a complaint recorded for the merged number keeps marketing away from the primary; the complaint is kept once', async () => {
+  it('a complaint recorded for the merged number withdraws marketing from the person; the complaint is kept once', async () => {
     const t = await mergedPerson();
     await t.call('complaints.record', { phone: B, note: 'спам' });
-    expect(await smsMarketing(t.call, A)).toMatchObject({ status: 'granted', sendable: false, blockedBy: 'complained' });
+    expect(await smsMarketing(t.call, A)).toMatchObject({ status: 'revoked', sendable: false, blockedBy: 'revoked' });
     const listed = await t.call('contacts.list', { query: '912000000' });
-    expect(listed.contacts.find((c) => c.phone === A)!.marketingBlockedBy.sms).toBe('complained');
+    expect(listed.contacts.find((c) => c.phone === A)!.marketingBlockedBy.sms).toBe('revoked');
     const p = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
     expect(p).toMatchObject({ audience: 2, eligible: 1 });
     expect(await sendAll(t)).toEqual([C]);
@@ -103,7 +103,8 @@ describe('an opt-out recorded for a merged number reaches the person', () => {
     await t.call('complaints.record', { phone: B, note: 'спам' });
     expect(await smsMarketing(t.call, A)).toMatchObject({ sendable: true });
     await t.call('contacts.merge', { phone: B, intoPhone: A });
-    expect(await smsMarketing(t.call, A)).toMatchObject({ sendable: false, blockedBy: 'complained' });
+    // The complaint's opt-out is carried to the person by the merge (optOutsCarried), and the complaint counts too.
+    expect(await smsMarketing(t.call, A)).toMatchObject({ sendable: false, blockedBy: 'revoked' });
     expect(await sendAll(t)).toEqual([]);
   });
 
@@ -232,8 +233,8 @@ describe('the answer about a past moment', () => {
     // Then: both could be sent to (the complaint and the flag came later; they were answered as blocked before the fix).
     expect(await sms(A, before)).toMatchObject({ status: 'granted', sendable: true });
     expect(await sms(C, before)).toMatchObject({ status: 'granted', sendable: true });
-    // Now: held back, each for its reason.
-    expect(await sms(A)).toMatchObject({ sendable: false, blockedBy: 'complained' });
+    // Now: held back, each for its reason (a complaint withdraws marketing).
+    expect(await sms(A)).toMatchObject({ status: 'revoked', sendable: false, blockedBy: 'revoked' });
     expect(await sms(C)).toMatchObject({ sendable: false, blockedBy: 'invalid_number' });
   });
 });

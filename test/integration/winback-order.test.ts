@@ -89,6 +89,16 @@ describe('a win-back question answered STOP, then YES', () => {
     expect(await outcome(t)).toEqual({ status: 'unproven', recipients: [] });
   });
 
+  it('someone who complained ("this is spam") is not asked the win-back question: a complaint withdraws marketing', async () => {
+    const t = await shop();
+    const r = await t.call('inbound.receive', { from: P, channel: 'sms', text: 'This is spam, how did you get my number?' });
+    expect(r.classified).toBe('complaint');
+    t.clock.advance(91 * 24 * 60 * MIN);
+    expect((await t.call('contacts.winback', { importBatch: t.batch, channel: 'sms' })).asked).toBe(0);
+    await t.call('confirmations.send', { wait: true, maxWaitSeconds: 30 });
+    expect(await outcome(t)).toEqual({ status: 'revoked', recipients: [] });
+  });
+
   it('a YES after the question, with no STOP, is still the proof it was', async () => {
     const t = await shop();
     await ask(t);

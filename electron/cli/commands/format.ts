@@ -7,6 +7,17 @@ function pendingLine(p: PendingOptOut): string {
   return `opt-out ${p.channel}/${p.purpose} for ${p.phone} accepted at ${p.receivedAt} while the register was busy with ${p.waitingFor}: no message goes to this number; it is entered into the register as soon as that is done${p.problem ? ` (not entered yet: ${p.problem})` : ''}`;
 }
 
+/** A complaint recorded, with the revocations of marketing it made (or kept while the register was busy). */
+export function complaintRecorded(v: Output<'complaints.record'>): string {
+  if (v.pending)
+    return `complaint accepted while the register was busy with ${v.pending.waitingFor}: no marketing goes to ${v.pending.phone} on any channel; the complaint and its opt-out are entered into the register as soon as that is done`;
+  return [
+    `complaint ${v.id} recorded`,
+    ...v.events.map((e) => `recorded #${e.id} ${e.action} ${e.channel}/${e.purpose} for ${e.phone}`),
+    'a complaint withdraws marketing on every channel; a consent given again counts once 90 days have passed since the complaint',
+  ].join('\n');
+}
+
 /** A contact added or updated. */
 export function contactLine(c: Output<'contacts.add'>): string {
   return `contact ${c.id}  ${c.phone}  ${c.name}${c.messageable ? '' : '  (cannot receive SMS/WhatsApp)'}`;

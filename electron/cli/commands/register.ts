@@ -1,7 +1,7 @@
 import { command, type Command, type Group } from '../spec';
 import { pageFlags, staffFlag } from './common';
 import { asInt } from '../args';
-import { auditVerified, confirmationsList, confirmationsSent, headAccepted } from './format';
+import { auditVerified, complaintRecorded, confirmationsList, confirmationsSent, headAccepted } from './format';
 
 const replies: Command[] = [
   command({
@@ -47,8 +47,9 @@ const replies: Command[] = [
   command({ words: ['complaints', 'list'], summary: 'complaints recorded', method: 'complaints.list', flags: pageFlags(500) }),
   command({
     words: ['complaints', 'add'],
-    summary: 'record a complaint (the gate leaves the number out of marketing)',
+    summary: 'record a complaint: it withdraws marketing to the customer on every channel',
     method: 'complaints.record',
+    human: complaintRecorded,
     flags: [
       { name: 'phone', value: 'P', summary: "the customer's number", required: true, field: 'phone' },
       { name: 'note', value: 'T', summary: 'what the complaint was', required: true, field: 'note' },

@@ -1,9 +1,11 @@
 import { AppError } from '../../../shared/contract/errors';
 import { said, storeSaid, type Said } from '../../../shared/contract/said';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
-import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
+import { classifyInbound, DEFAULT_KEYWORDS, withdrawsMarketing } from '../../../shared/domain/keywords/classify';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
-import type { Purpose } from '../../../shared/domain/consent/types';
+import { Channels, type Channel, type Purpose } from '../../../shared/domain/consent/types';
+import { revocationTargets } from '../../../shared/domain/consent/decide';
+import type { PolicyPack } from '../../../shared/domain/policy/policy';
 import { appendAudit, iso, type ServiceContext } from '../context';
 import { getSettings } from '../register/settings';
 import { resolveActor } from '../register/staff';
@@ -55,9 +57,9 @@ export function receiveInbound(
     throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });
   const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
   const parsed = normalizePhone(input.from, settings.defaultCountry);
-  // An opt-out from a number the metadata rejects is still honoured (recordConsent keeps it); anything else needs a valid
-  // number, or is only kept (fromAnySender).
-  const notFromNumber = !parsed.ok && c.intent !== 'opt_out';
+  // An opt-out (or a complaint) from a number the metadata rejects is still honoured (recordConsent keeps it); anything
+  // else needs a valid number, or is only kept (fromAnySender).
+  const notFromNumber = !parsed.ok && !withdrawsMarketing(c.intent);
   if (notFromNumber && !opts.fromAnySender) parsePhoneOrThrow(ctx, input.from, undefined, 'from');
   const actor = resolveActor(ctx, input.staff);
   const evidenceNote = input.text.slice(0, 500);
@@ -194,9 +196,31 @@ export function receiveInbound(
           });
         break;
       }
-      case 'complaint':
-        if (contact) ctx.inbound.insertComplaint({ contactId: contact.id, inboundMessageId: message.id, note: evidenceNote, at, recordedBy: actor });
+      case 'complaint': {
+        // Kept on the complaints list (under the number it came from), and marketing withdrawn on every channel (see
+        // withdrawsMarketing): the same revocations a STOP makes, with this message as their evidence.
+        for (const channel of complaintChannels(input.channel, settings.effectivePolicy))
+          record({
+            ...who,
+            channel,
+            purpose: 'marketing',
+            action: 'revoke',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence,
+          });
+        // At the instant its revocations count from (the time rule: never ahead of its receipt).
+        if (contact)
+          ctx.inbound.insertComplaint({
+            contactId: contact.id,
+            inboundMessageId: message.id,
+            note: evidenceNote,
+            at: Math.min(at, now),
+            recordedBy: actor,
+          });
         break;
+      }
       default:
         break;
     }
@@ -220,20 +244,53 @@ function revokedMarketing(ctx: ServiceContext, contact: Parameters<typeof consen
   );
 }
 
-/** complaints.record: staff mark a complaint against a contact (a call, a word at the till). */
+/**
+ * The channels a complaint's revocations are recorded on, the channel it came on first: marketing is withdrawn on
+ * every channel (a complaint objects to the shop's marketing, not to one channel of it), one revocation per channel
+ * the pack's revocation scope does not already reach from an earlier one.
+ */
+function complaintChannels(first: Channel | null, policy: PolicyPack): Channel[] {
+  const reached = new Set<Channel>();
+  const out: Channel[] = [];
+  for (const channel of first ? [first, ...Channels.filter((c) => c !== first)] : Channels) {
+    if (reached.has(channel)) continue;
+    out.push(channel);
+    for (const t of revocationTargets(channel, 'marketing', policy)) reached.add(t.channel);
+  }
+  return out;
+}
+
+/**
+ * complaints.record: staff mark a complaint against a contact (a call, a word at the till). A complaint withdraws
+ * marketing (see withdrawsMarketing): here on every channel, as the customer did not say which, in the same
+ * transaction, each revocation naming the complaint.
+ */
 export function recordComplaint(ctx: ServiceContext, input: ParsedInput<'complaints.record'>): Output<'complaints.record'> {
   const contact = findContact(ctx, input);
   const actor = resolveActor(ctx, input.staff);
+  const policy = getSettings(ctx).effectivePolicy;
   return ctx.db.transaction(() => {
-    const id = ctx.inbound.insertComplaint({
-      contactId: contact.id,
-      inboundMessageId: null,
-      note: input.note,
-      at: ctx.clock.now(),
-      recordedBy: actor,
-    });
-    appendAudit(ctx, actor, 'complaint.recorded', `contact:${contact.id}`, { complaint: id });
-    return { id };
+    const at = ctx.clock.now();
+    const id = ctx.inbound.insertComplaint({ contactId: contact.id, inboundMessageId: null, note: input.note, at, recordedBy: actor });
+    const events: ConsentEvent[] = [];
+    for (const channel of complaintChannels(null, policy)) {
+      const r = recordConsent(
+        ctx,
+        api['consent.record'].input.parse({
+          contactId: contact.id,
+          channel,
+          purpose: 'marketing',
+          action: 'revoke',
+          method: 'verbal_in_store',
+          occurredAt: iso(at),
+          staff: input.staff,
+          evidence: { note: storeSaid('note.complaint', { id, note: input.note.slice(0, 500) }) },
+        }),
+      );
+      events.push(...r.events);
+    }
+    appendAudit(ctx, actor, 'complaint.recorded', `contact:${contact.id}`, { complaint: id, events: events.map((e) => e.id) });
+    return { id, events };
   })();
 }
 

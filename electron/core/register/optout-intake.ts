@@ -1,17 +1,18 @@
-import { api, type ConsentCell, type Output, type ParsedInput, type PendingOptOut } from '../../../shared/contract/api';
+import { api, type ConsentCell, type ConsentEvent, type Output, type ParsedInput, type PendingOptOut } from '../../../shared/contract/api';
 import { readSaid, ref, said, storeSaid } from '../../../shared/contract/said';
 import { AppError } from '../../../shared/contract/errors';
 import { isFutureDate, revocationTargets, stampTime } from '../../../shared/domain/consent/decide';
-import { classifyInbound, DEFAULT_KEYWORDS } from '../../../shared/domain/keywords/classify';
+import { classifyInbound, DEFAULT_KEYWORDS, withdrawsMarketing } from '../../../shared/domain/keywords/classify';
+import { Channels } from '../../../shared/domain/consent/types';
 import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { consentCellsAt } from '../campaigns/audience';
 import { busyError, isSqliteBusy, withBusyTimeout } from '../db/busy';
 import type { ContactRecord } from '../db/repos/contacts.repo';
 import type { RegisterLock } from '../infra/jobs';
 import { lenientPhoneForRevocation, recordConsent } from './consent';
-import { parsePhoneOrThrow, toContact } from './contacts';
+import { findContact, parsePhoneOrThrow, toContact } from './contacts';
 import { appendAudit, iso, type ServiceContext } from '../context';
-import { alreadyReceived, receiveInbound } from '../intake/inbound';
+import { alreadyReceived, receiveInbound, recordComplaint } from '../intake/inbound';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
 import { toPendingOptOut, type OptOutEntry, type OptOutJournal } from './optout-journal';
@@ -60,14 +61,45 @@ export class OptOutIntake {
     );
   }
 
-  /** inbound.receive: an opt-out is accepted like a revocation; any other reply is an ordinary write. */
+  /** inbound.receive: an opt-out (or a complaint, which withdraws marketing) is accepted like a revocation; any other reply is an ordinary write. */
   inbound(input: ParsedInput<'inbound.receive'>): Promise<Output<'inbound.receive'>> {
     const direct = () => receiveInbound(this.ctx, input);
     if (!this.journal) return this.lock.run(direct);
     const policy = getSettings(this.ctx).effectivePolicy;
     const c = classifyInbound(input.text, DEFAULT_KEYWORDS, policy.optOutKeywords);
-    if (c.intent !== 'opt_out') return this.lock.run(direct);
+    if (!withdrawsMarketing(c.intent)) return this.lock.run(direct);
     return this.accept(direct, (waitingFor) => this.keepInbound(input, waitingFor));
+  }
+
+  /** complaints.record: a complaint withdraws marketing, so it is accepted like a revocation. */
+  complaint(input: ParsedInput<'complaints.record'>): Promise<Output<'complaints.record'>> {
+    return this.accept(
+      () => recordComplaint(this.ctx, input),
+      (waitingFor) => this.keepComplaint(input, waitingFor),
+    );
+  }
+
+  /** Check a complaint as recordComplaint would (reading only), keep it, and answer with its pending state. */
+  private keepComplaint(input: ParsedInput<'complaints.record'>, waitingFor: string): Output<'complaints.record'> {
+    const ctx = this.ctx;
+    const contact = findContact(ctx, input);
+    resolveActor(ctx, input.staff);
+    const now = ctx.clock.now();
+    const entry = this.journal!.add({
+      kind: 'complaints.record',
+      input: { ...input, contactId: contact.id },
+      phone: contact.phone,
+      contactId: contact.id,
+      channel: 'sms',
+      purpose: 'marketing',
+      // Marketing on every channel, as recordComplaint withdraws it.
+      targets: Channels.map((channel) => ({ channel, purpose: 'marketing' as const })),
+      occurredAt: now,
+      receivedAt: now,
+      waitingFor,
+      providerId: null,
+    });
+    return { id: 0, events: [], pending: toPendingOptOut(entry) };
   }
 
   /**
@@ -220,7 +252,11 @@ export class OptOutIntake {
       channel: input.channel,
       // A withdrawal of the personal-data consent waits as one (it reaches that consent and marketing on every channel).
       purpose: c.personalData ? 'personal_data' : 'marketing',
-      targets: revocationTargets(input.channel, c.personalData ? 'personal_data' : 'marketing', settings.effectivePolicy),
+      // A complaint withdraws marketing on every channel (receiveInbound's complaintChannels).
+      targets:
+        c.intent === 'complaint'
+          ? Channels.map((channel) => ({ channel, purpose: 'marketing' as const }))
+          : revocationTargets(input.channel, c.personalData ? 'personal_data' : 'marketing', settings.effectivePolicy),
       occurredAt: from,
       receivedAt: now,
       waitingFor,
@@ -314,18 +350,39 @@ export class OptOutIntake {
   /** The opt-out through the register's own function, as if it had come now; falls back so it is never lost. */
   private replay(e: OptOutEntry): number[] {
     const ctx = this.ctx;
-    const attempts: Record<string, unknown>[] = [e.input];
+    const revoke = (raw: Record<string, unknown>) => recordConsent(ctx, api['consent.record'].input.parse(raw)).events;
+    const attempts: (() => ConsentEvent[])[] = [];
     // A contact removed meanwhile, or a staff member deactivated meanwhile, must not lose the opt-out.
-    if (e.kind === 'consent.record') attempts.push({ ...e.input, contactId: undefined, phone: e.phone, staff: undefined });
-    else attempts.push({ ...e.input, staff: undefined });
+    if (e.kind === 'consent.record') {
+      attempts.push(() => revoke(e.input));
+      attempts.push(() => revoke({ ...e.input, contactId: undefined, phone: e.phone, staff: undefined }));
+    } else if (e.kind === 'complaints.record') {
+      const complain = (raw: Record<string, unknown>) => recordComplaint(ctx, api['complaints.record'].input.parse(raw)).events;
+      attempts.push(() => complain(e.input));
+      attempts.push(() => complain({ ...e.input, staff: undefined }));
+      // The contact removed meanwhile: the complaint has no one to be listed under, but its opt-out is entered for the number.
+      attempts.push(() =>
+        e.targets.flatMap((t) =>
+          revoke({
+            phone: e.phone,
+            channel: t.channel,
+            purpose: t.purpose,
+            action: 'revoke',
+            method: 'verbal_in_store',
+            occurredAt: iso(e.occurredAt),
+          }),
+        ),
+      );
+    } else {
+      const receive = (raw: Record<string, unknown>) => receiveInbound(ctx, api['inbound.receive'].input.parse(raw)).events;
+      attempts.push(() => receive(e.input));
+      attempts.push(() => receive({ ...e.input, staff: undefined }));
+    }
     let lastErr: unknown;
-    for (const raw of attempts) {
+    for (const attempt of attempts) {
       try {
         const ids = ctx.db.transaction(() => {
-          const events =
-            e.kind === 'consent.record'
-              ? recordConsent(ctx, api['consent.record'].input.parse(raw)).events
-              : receiveInbound(ctx, api['inbound.receive'].input.parse(raw)).events;
+          const events = attempt();
           const eventIds = events.map((x) => x.id);
           appendAudit(ctx, 'system', 'optout.entered', `optout:${e.uid}`, {
             kind: e.kind,

@@ -29,7 +29,7 @@ import type { Channel, Purpose } from '../../../shared/domain/consent/types';
  */
 
 /** What a waiting opt-out was asked through. */
-export type OptOutKind = 'consent.record' | 'inbound.receive';
+export type OptOutKind = 'consent.record' | 'inbound.receive' | 'complaints.record';
 
 /** One channel × purpose an opt-out withdraws. */
 export interface OptOutTarget {

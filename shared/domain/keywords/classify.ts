@@ -1,6 +1,16 @@
 /** What an inbound message asks for. */
 export type InboundIntent = 'opt_out' | 'opt_in' | 'confirm' | 'help' | 'complaint' | 'other';
 
+/**
+ * Whether a reply of this intent withdraws marketing. A complaint ("this is spam", "how did you get my number",
+ * "I'll report you") is the plainest wish not to be messaged: it withdraws marketing like a STOP (revocation "by any
+ * reasonable means", TCPA 2024; an objection to direct marketing is absolute, GDPR art. 21(3); 38-FZ art. 18 part 1
+ * "по требованию абонента"), so an export to the CRM and the register's proof show it too.
+ */
+export function withdrawsMarketing(intent: InboundIntent): boolean {
+  return intent === 'opt_out' || intent === 'complaint';
+}
+
 /** The classification of one inbound message. */
 export interface InboundClassification {
   intent: InboundIntent;

@@ -97,11 +97,20 @@ export class HealthRepo {
       .all(since) as HealthCampaign[];
   }
 
-  /** Marketing revocations (on any channel) that took effect since `since`. */
+  /**
+   * Marketing revocations (on any channel) that took effect since `since`. Those a complaint made (recorded with it,
+   * at its instant, for the person who complained) are counted once, as the complaint.
+   */
   optOuts(since: number): HealthOptOut[] {
     return this.db
       .prepare(
-        `SELECT contact_id AS contactId, occurred_at AS at FROM consent_events WHERE action = 'revoke' AND purpose = 'marketing' AND occurred_at >= ?`,
+        `SELECT e.contact_id AS contactId, e.occurred_at AS at FROM consent_events e
+         WHERE e.action = 'revoke' AND e.purpose = 'marketing' AND e.occurred_at >= ?
+           AND NOT EXISTS (
+             SELECT 1 FROM complaints k JOIN contacts c ON c.id = k.contact_id
+             WHERE k.at = e.occurred_at
+               AND (k.contact_id = e.contact_id OR c.merged_into = e.contact_id
+                    OR k.contact_id = (SELECT merged_into FROM contacts WHERE id = e.contact_id)))`,
       )
       .all(since) as HealthOptOut[];
   }
