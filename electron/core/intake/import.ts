@@ -556,8 +556,14 @@ export async function runImport(
     if (existingId !== null)
       for (const s of ctx.consent.statesForContact(existingId))
         cells.set(`${s.channel}/${s.purpose}`, { status: s.status, since: s.since, lastEventSeq: s.lastEventSeq, expiresAt: s.expiresAt });
-    for (const c of plan.consents)
-      if (c.action === 'grant') cells.set(`${c.channel}/${c.purpose}`, { status: 'granted', since: c.occurredAt, lastEventSeq: 1, expiresAt: null });
+    for (const c of plan.consents) {
+      if (c.action !== 'grant') continue;
+      // As the fold orders them: a grant dated before what the cell already holds (a later opt-out, or a personal-data
+      // withdrawal that took marketing with it) changes nothing, and the gate's reason stays the register's.
+      const held = cells.get(`${c.channel}/${c.purpose}`);
+      if (held && held.since !== null && (held.since > c.occurredAt || (held.since === c.occurredAt && held.status === 'revoked'))) continue;
+      cells.set(`${c.channel}/${c.purpose}`, { status: 'granted', since: c.occurredAt, lastEventSeq: 1, expiresAt: null });
+    }
     const member = { contactId: 0, phone: plan.primary.e164, name: '', messageable: true, cells };
     return grants.filter((g) => {
       const { verdict } = gateMember(member, { channel: g.channel, purpose: 'marketing' }, now, rules, noHistory);
