@@ -99,6 +99,9 @@ export const campaignsMethods = {
       batch: z.number().int(),
       name: z.string(),
       plannedAt: IsoInstant,
+      /** What it is planned and sent as: a "service" message with promotion in it is marketing (promotional: true). */
+      purpose: z.enum(['marketing', 'service']),
+      promotional: z.boolean(),
       audience: z.number().int(),
       eligible: z.number().int(),
       /** Eligible recipients by the channel they would get it on (a cascade tries WhatsApp first). */

@@ -20,7 +20,8 @@ import { grantPaper, russianShop } from '../support/shop';
 const CONSENTED = ['+79120000001', '+79120000002', '+79120000003', '+79120000004'];
 const NO_CONSENT = '+79120000009';
 const STOPPED = '+79120000008';
-const TEXT = 'Лавка у дома: скидка 10% на выпечку до воскресенья. Отписаться: ответьте СТОП';
+// Order news, not advertising: a service message (promotion would make it marketing, planned as such).
+const TEXT = 'Лавка у дома: ваш заказ готов, забрать можно до воскресенья. Отписаться: ответьте СТОП';
 const ENV = {
   OPTIN_GW_TOKEN: 'hook-secret',
   OPTIN_TW_AUTH_TOKEN: FAKE_TWILIO.authToken,

@@ -149,6 +149,9 @@ export function planned(v: Output<'campaign.plan'>): string {
   return [
     `campaign ${v.batch} "${v.name}" planned for ${v.plannedAt}: ${v.eligible} of ${v.audience} may receive it` +
       (v.byChannel.whatsapp && v.byChannel.sms ? ` (WhatsApp ${v.byChannel.whatsapp}, SMS ${v.byChannel.sms})` : ''),
+    ...(v.promotional
+      ? ['planned as marketing: the message is promotional, so it goes only to people whose marketing consent is in force, under the marketing rules']
+      : []),
     ...(reasons.length ? ['excluded:', ...reasons.map(([r, n]) => `  ${pad(r, 20)}${n}`)] : []),
     v.lint.ok
       ? `message: no errors, ${v.lint.warnings} warning${v.lint.warnings === 1 ? '' : 's'}${v.lint.segments !== null ? `, ${v.lint.segments} SMS segment${v.lint.segments === 1 ? '' : 's'} (${v.lint.encoding})` : ''}`

@@ -7,6 +7,9 @@ import { CLOCK_TOLERANCE_MS } from '../../../shared/domain/consent/decide';
 import { audienceHistory, gateMember, gateRules, pendingOptOutsOfAudience, routeOf } from './audience';
 import { appendAudit, iso, type ServiceContext } from '../context';
 import { checkMessage, lintProfile } from './lint';
+
+/** The lint rule that finds promotion in a message marked as service. */
+const PURPOSE_MISMATCH = 'LINT-PURPOSE-MISMATCH';
 import { resolveActor } from '../register/staff';
 import { countPlan } from './plan-count';
 import { planHealthWarnings } from '../sending/health';
@@ -33,20 +36,28 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan
   const actor = resolveActor(ctx, input.staff);
   const profile = lintProfile(ctx);
   // A cascade message must be fit for both channels it may travel on.
-  const lints = routeOf(input.channel).map((channel) =>
-    checkMessage(
-      ctx,
-      {
-        text: input.text,
-        channel,
-        purpose: input.purpose,
-        sendAt: iso(at),
-        locale: input.locale,
-        ...(input.language ? { language: input.language } : {}),
-      },
-      profile,
-    ),
-  );
+  const lintAs = (purpose: 'marketing' | 'service') =>
+    routeOf(input.channel).map((channel) =>
+      checkMessage(
+        ctx,
+        {
+          text: input.text,
+          channel,
+          purpose,
+          sendAt: iso(at),
+          locale: input.locale,
+          ...(input.language ? { language: input.language } : {}),
+        },
+        profile,
+      ),
+    );
+  let lints = lintAs(input.purpose);
+  // Promotion in a message marked as service makes it advertising (LINT-PURPOSE-MISMATCH; 38-FZ art. 3, PECR reg. 22):
+  // it is planned, checked and sent as marketing — only to people whose marketing consent is in force, under the
+  // marketing rules — so a service campaign never carries an offer to someone who said STOP to marketing.
+  const promotional = input.purpose === 'service' && lints.some((l) => l.diagnostics.some((d) => d.rule === PURPOSE_MISMATCH));
+  const purpose = promotional ? 'marketing' : input.purpose;
+  if (promotional) lints = lintAs('marketing');
   const lint = {
     ok: lints.every((l) => l.ok),
     errors: lints.flatMap((l) => l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ rule: d.rule, message: d.message }))),
@@ -64,31 +75,48 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan
   };
   const counts = countPlan(
     ctx,
-    { channel: input.channel, purpose: input.purpose, tags: audienceOf.tags, audience: campaignAudience(ctx, audienceOf, at) },
+    { channel: input.channel, purpose, tags: audienceOf.tags, audience: campaignAudience(ctx, audienceOf, at) },
     at,
     gateRules(ctx),
   );
   const { audience, eligible, excluded, byChannel } = counts;
-  const name = input.name ?? `${input.channel} ${input.purpose} ${iso(at).slice(0, 16).replace('T', ' ')}`;
+  const name = input.name ?? `${input.channel} ${purpose} ${iso(at).slice(0, 16).replace('T', ' ')}`;
   const batch = ctx.db.transaction(() => {
     const b = ctx.batches.insert({
       name,
       channel: input.channel,
-      purpose: input.purpose,
+      purpose,
       text: input.text,
       audience: audienceOf,
       plannedAt: at,
       createdAt: now,
       createdBy: actor,
       lintOk: lint.ok,
-      lint,
+      lint: { ...lint, ...(promotional ? { askedAs: 'service' } : {}) },
       counts,
       state: 'planned',
     });
-    appendAudit(ctx, actor, 'batch.planned', `batch:${b.id}`, { audience, eligible, lintOk: lint.ok });
+    appendAudit(ctx, actor, 'batch.planned', `batch:${b.id}`, {
+      audience,
+      eligible,
+      lintOk: lint.ok,
+      ...(promotional ? { purpose, askedAs: 'service' } : {}),
+    });
     return b;
   })();
-  return { batch: batch.id, name, plannedAt: iso(at), audience, eligible, byChannel, excluded, lint, health: planHealthWarnings(ctx) };
+  return {
+    batch: batch.id,
+    name,
+    plannedAt: iso(at),
+    purpose,
+    promotional,
+    audience,
+    eligible,
+    byChannel,
+    excluded,
+    lint,
+    health: planHealthWarnings(ctx),
+  };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface PlanFigures {
   /** 'plan': as recorded when planned; 'now': the register as it stands now. */
   source: 'plan' | 'now';
   lint: PlanLint;
+  /** Asked for as a service message, planned as marketing: the text is promotional (known right after planning). */
+  promotional?: boolean;
 }
 
 /** The groups of recipient statuses the outbox table filters by. */
@@ -191,6 +193,7 @@ const fromPlan = (p: Plan): PlanFigures => ({
   excluded: p.excluded,
   source: 'plan',
   lint: p.lint,
+  promotional: p.promotional,
 });
 
 const sameCounts = (a: Progress | null, b: Progress): boolean =>

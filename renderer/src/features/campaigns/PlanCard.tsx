@@ -21,6 +21,11 @@ export function PlanCard({ campaign, figures }: { campaign: Campaign; figures: P
       <Text size="xs" c="dimmed" mb="sm" data-testid="plan-source">
         {figures.source === 'plan' ? t('campaigns.plan.asPlanned') : t('campaigns.plan.asNow')}
       </Text>
+      {figures.promotional && (
+        <Alert color="yellow" variant="light" mb="sm" data-testid="plan-promotional">
+          {t('campaigns.plan.promotional')}
+        </Alert>
+      )}
       <div className="figures" style={{ gridTemplateColumns: 'repeat(3, 1fr)' }}>
         <Figure label={t('campaigns.plan.audience')} value={n(figures.audience)} testId="plan-audience" />
         <Figure

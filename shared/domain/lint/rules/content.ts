@@ -75,8 +75,8 @@ export const purposeMismatch: LintRule = {
         start: m.start,
         end: m.end,
         message: {
-          en: `"${m.text}" is promotional: in a service message it makes the message marketing, which needs marketing consent${ctx.input.channel === 'whatsapp' ? ' (Meta will class the template as MARKETING)' : ''}`,
-          ru: `«${m.text}» — рекламная формулировка: с ней сервисное сообщение становится рекламой и требует согласия на рекламу${ctx.input.channel === 'whatsapp' ? ' (Meta отнесёт шаблон к MARKETING)' : ''}`,
+          en: `"${m.text}" is promotional: in a service message it makes the message marketing, which needs marketing consent — a campaign with it is planned and sent as marketing${ctx.input.channel === 'whatsapp' ? ' (Meta will class the template as MARKETING)' : ''}`,
+          ru: `«${m.text}» — рекламная формулировка: с ней сервисное сообщение становится рекламой и требует согласия на рекламу — рассылка с ней планируется и отправляется как рекламная${ctx.input.channel === 'whatsapp' ? ' (Meta отнесёт шаблон к MARKETING)' : ''}`,
         },
       });
   },
