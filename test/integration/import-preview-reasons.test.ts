@@ -81,3 +81,19 @@ describe('import preview: needs personal-data consent, as the register answers i
     );
   }, 240_000);
 });
+
+describe('an import whose consent source only names a system', () => {
+  it('ru: a CRM export with a date and "CRM" as its source is an unproven claim, said why, and is not sent advertising', async () => {
+    const t = await shop();
+    const path = writeFile(t, 'crm.csv', [HEADER, `Анна,${A},,yes,2026-02-01,CRM,`].join('\n'));
+    const s = await importFile(t, path, { dryRun: false });
+    // The separate 152-FZ consent is on paper; the advertising consent only in the CRM file.
+    await grantPaper(t.call, A, 'sms', t.form, { purposes: ['personal_data'] });
+    expect(s).toMatchObject({ consentsGranted: 0, claims: 1 });
+    const claim = s.warningGroups.find((g) => g.kind === 'consent_claim');
+    expect(JSON.stringify(claim)).toContain('source_system');
+    expect(await smsMarketing(t, A)).toMatchObject({ status: 'unproven', sendable: false });
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: 'Лавка у дома: скидка 10%. Отписаться: ответьте СТОП' });
+    expect(plan.eligible).toBe(0);
+  });
+});

@@ -400,7 +400,7 @@ describe('preview, commit, cancel and undo', () => {
       action: 'grant',
       method: 'import',
       occurredAt: '2024-01-01T00:00:00Z',
-      evidence: { importBatchId: 'old', source: 'old crm' },
+      evidence: { importBatchId: 'old', source: 'in-store paper form (from the old crm)' },
     });
     const text = [
       HEADER,

@@ -3,7 +3,7 @@ import type { Channel, Purpose } from '../consent/types';
 import { decideGrant } from '../consent/decide';
 import { Channels } from '../consent/types';
 import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone, type PhoneRefusal } from '../phone/normalize';
-import type { PolicyPack } from '../policy/policy';
+import { sourceNamesOnlyASystem, type PolicyPack } from '../policy/policy';
 import { parseDateCell } from './dates';
 import type { ColumnMapping, ColumnTarget } from './mapping';
 import { readConsentAnswer, readFlag, splitPhoneCell, splitTags, stripExtension, unneutralizeCell } from './values';
@@ -365,8 +365,10 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
       const decision = decideGrant(ctx.policy, 'import', { importBatchId: 'pending', source }, { canConfirm: false });
       if (decision.downgraded) {
         action = 'claim';
-        downgrade = decision.downgraded.reason;
-        reasons.push('pack');
+        // A source that only names a system ("CRM") is no evidence: said as such, not as the pack's wish for more.
+        const system = sourceNamesOnlyASystem(source);
+        downgrade = system ? `the source "${source.slice(0, 40)}" names a system, not how the customer agreed` : decision.downgraded.reason;
+        reasons.push(system ? 'source_system' : 'pack');
       }
     }
     for (const channel of c.channels) {

@@ -225,6 +225,106 @@ export function effectivePolicy(pack: PolicyPack, o: PolicyOverrides): PolicyPac
   };
 }
 
+/** Words that name where a record was kept or how it was moved, not how the customer agreed. */
+const SYSTEM_WORDS = new Set(
+  [
+    'crm',
+    'срм',
+    'црм',
+    'amocrm',
+    'амоcrm',
+    'амосрм',
+    'bitrix',
+    'bitrix24',
+    'битрикс',
+    'битрикс24',
+    'retailcrm',
+    'yclients',
+    'hubspot',
+    'salesforce',
+    'zoho',
+    'pipedrive',
+    'mailchimp',
+    'sendpulse',
+    'unisender',
+    'klaviyo',
+    '1c',
+    '1с',
+    'excel',
+    'csv',
+    'xls',
+    'xlsx',
+    'database',
+    'db',
+    'base',
+    'system',
+    'база',
+    'базы',
+    'базе',
+    'система',
+    'системы',
+    'import',
+    'imported',
+    'export',
+    'exported',
+    'импорт',
+    'экспорт',
+    'выгрузка',
+    'выгрузки',
+    'загрузка',
+    'migration',
+    'миграция',
+    'old',
+    'legacy',
+    'previous',
+    'старая',
+    'старой',
+    'старый',
+    'прежняя',
+    'from',
+    'of',
+    'the',
+    'из',
+    'в',
+    'file',
+    'файл',
+    'data',
+    'данные',
+    'данных',
+    'list',
+    'список',
+    'contacts',
+    'контакты',
+    'клиенты',
+    'клиентов',
+    'unknown',
+    'неизвестно',
+    'other',
+    'другое',
+    'n',
+    'a',
+    'na',
+    'nd',
+    'none',
+    'нет',
+  ].map((w) => w.normalize('NFKC')),
+);
+
+/**
+ * Whether an import's consent source only names a system or a file ("CRM", "выгрузка из 1С", "old database"): the
+ * CRM's own word that a consent exists, with nothing that says how the customer gave it, is no evidence of it
+ * (DOMAIN §1.1 RU-CONSENT-AD: "import from CRM without evidence ⇒ unproven"; GDPR art. 7(1)), so such a "yes" is
+ * a claim. A source that says how ("анкета в магазине", "website form", "SMS START") is kept as the file's evidence.
+ */
+export function sourceNamesOnlyASystem(source: string): boolean {
+  const words =
+    source
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.every((w) => SYSTEM_WORDS.has(w) || /^\d+$/.test(w));
+}
+
 /** Evidence kinds a grant by `method` lacks under `pack`; null when the method can never prove a grant there. */
 export function missingEvidence(pack: PolicyPack, method: ConsentMethod, ev: ConsentEvidence): EvidenceKind[] | null {
   const needs = pack.grantEvidence[method];
@@ -233,7 +333,7 @@ export function missingEvidence(pack: PolicyPack, method: ConsentMethod, ev: Con
     formVersion: ev.formVersionId !== undefined,
     sheetRef: Boolean(ev.sheetRef || ev.scanSha256),
     inboundMessageId: Boolean(ev.inboundMessageId),
-    importSource: Boolean(ev.importBatchId && ev.source),
+    importSource: Boolean(ev.importBatchId && ev.source && !sourceNamesOnlyASystem(ev.source)),
     note: Boolean(ev.note),
   };
   return needs.filter((k) => !has[k]);
