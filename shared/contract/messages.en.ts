@@ -289,6 +289,25 @@ export const messagesEn = {
     'the register {{path}} holds no tables, but the witness {{witness}} saw it up to event {{event}} and audit row {{audit}}: it was emptied or its tables were dropped; restore a backup (Optin Desk will not set it up as a new, empty register; to start one on purpose, delete {{witness}} first)',
   'register.emptiedWitnessExists':
     'the register {{path}} holds no tables, but a witness {{witness}} is beside it: a register was here and it was emptied; restore a backup (to start a new, empty register on purpose, delete {{witness}} first)',
+  'register.emptiedJournalBeside':
+    'the register {{path}} holds no tables, but the opt-out journal {{journal}} beside it shows a register was kept here: it was emptied or its tables were dropped; restore a backup (Optin Desk will not set it up as a new, empty register; to start one on purpose, delete {{path}} first)',
+  'register.emptiedBackupBeside':
+    'the register {{path}} holds no tables, but its backup {{backup}} shows a register was kept here: it was emptied or its tables were dropped; restore a backup (Optin Desk will not set it up as a new, empty register; to start one on purpose, delete {{path}} first)',
+  'register.foreignTrigger': {
+    one: 'the register {{path}} holds a trigger Optin Desk did not make, {{objects}}: added outside Optin Desk, it can change or drop what the register records (an opt-out, a complaint), so the register is not opened for use; restore a backup',
+    other:
+      'the register {{path}} holds {{count}} triggers Optin Desk did not make, {{objects}}: added outside Optin Desk, they can change or drop what the register records (an opt-out, a complaint), so the register is not opened for use; restore a backup',
+  },
+  'register.changedTrigger': {
+    one: 'the register {{path}} holds a safeguard changed outside Optin Desk, {{objects}}: it may no longer guard the register, or change what it records, so the register is not opened for use; restore a backup',
+    other:
+      'the register {{path}} holds {{count}} safeguards changed outside Optin Desk, {{objects}}: they may no longer guard the register, or change what it records, so the register is not opened for use; restore a backup',
+  },
+  'register.foreignView': {
+    one: 'the register {{path}} holds a view Optin Desk did not make, {{objects}}: the file was edited outside Optin Desk, so the register is not opened for use; restore a backup',
+    other:
+      'the register {{path}} holds {{count}} views Optin Desk did not make, {{objects}}: the file was edited outside Optin Desk, so the register is not opened for use; restore a backup',
+  },
   'register.migrationFailed':
     'the register {{path}} could not be brought up to date: migration {{migration}} failed on it ({{reason}}), so the file is not what its schema version {{version}} says — it was edited outside Optin Desk or its version was lowered; nothing was changed; restore a backup',
   'register.noVersion':

@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
 import { applyMigrations, MigrationError, migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
-import { schemaReference, tablesOf } from './reference';
+import { schemaOf, schemaReference, type FileSchema, type SchemaObjects } from './reference';
+import { registerTrace } from './traces';
 import { readWitness, witnessPathFor, type WitnessRead } from '../register/witness';
 import { UnknownEventValue } from '../../../shared/domain/consent/fold';
 
@@ -21,6 +22,10 @@ export type BeforeMigrate = (db: Db, from: number, to: number) => void;
 
 /** How to open the register. */
 export interface OpenOptions {
+  /**
+   * Open read-only. Such a connection writes nothing, so no trigger fires through it: it also opens a register holding
+   * a trigger or view Optin Desk did not make (refused for use), so that audit verify can name what is there.
+   */
   readonly?: boolean;
   beforeMigrate?: BeforeMigrate;
 }
@@ -36,8 +41,10 @@ export function damaged(path: string, key: MessageKey, params: MessageParams = {
 /**
  * Open the register at `path`, apply pending migrations, refuse a newer schema. A path that does not exist yet
  * is a first run: a new register is built beside it and moved into place whole. A file that exists but is not
- * the register it was — empty, truncated, not SQLite, a folder, older than its witness, lacking a table — is
- * refused with an error that names it ({@link AppError} `REGISTER_DAMAGED`); it is never set up as a new register.
+ * the register it was — empty, truncated, not SQLite, a folder, older than its witness, lacking a table, emptied while
+ * its witness, journal or backups show a register was there — is refused with an error that names it ({@link AppError}
+ * `REGISTER_DAMAGED`); it is never set up as a new register. A register holding a trigger or view Optin Desk did not
+ * make (one that can swallow the projection's record of an opt-out) is refused too, unless opened read-only.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path === ':memory:') return connect(path, options.readonly ?? false, null);
@@ -149,7 +156,7 @@ function connect(path: string, readonly: boolean, witness: WitnessRead | null, b
     db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache: the register's indexes stay warm on a shop PC without crowding it.
     db.pragma('cache_size = -65536');
-    if (path !== ':memory:' && witness) checkStructure(db, path, witness);
+    if (path !== ':memory:' && witness) checkStructure(db, path, witness, readonly);
     // A pending migration on an existing register: keep a backup of the file as it is first (a new one has nothing to keep).
     from = db.pragma('user_version', { simple: true }) as number;
     if (beforeMigrate && !readonly && from > 0 && from < LATEST_SCHEMA_VERSION) beforeMigrate(db, from, LATEST_SCHEMA_VERSION);
@@ -186,12 +193,16 @@ export function damageOf(err: unknown, path: string): AppError | null {
   return null;
 }
 
-/** The tables the file's schema version promises are there, no later version's tables are, and it is not older than its witness saw. */
-function checkStructure(db: Db, path: string, witness: WitnessRead): void {
+/**
+ * The tables the file's schema version promises are there, no later version's tables are, no trigger or view Optin Desk
+ * did not make is (unless `readonly`), and it is not older than its witness saw. One read of sqlite_master.
+ */
+function checkStructure(db: Db, path: string, witness: WitnessRead, readonly: boolean): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > LATEST_SCHEMA_VERSION) return; // migrate() refuses it with SCHEMA_TOO_NEW
   const ref = schemaReference();
-  const present = tablesOf(db);
+  const schema = schemaOf(db);
+  const present = schema.tables;
   if (version === 0) {
     if (present.size > 0) throw damaged(path, 'register.noVersion');
     // A file with no tables is a new register being set up, unless the witness beside it saw one here: then its
@@ -203,6 +214,10 @@ function checkStructure(db: Db, path: string, witness: WitnessRead): void {
         audit: witness.value.audit.lastId,
       });
     if (witness.state === 'unreadable') throw damaged(path, 'register.emptiedWitnessExists', { witness: witnessPathFor(path) });
+    // The witness gone too: the opt-out journal (made only once a register here opened) or a backup of it still shows one.
+    const trace = registerTrace(path);
+    if (trace?.kind === 'journal') throw damaged(path, 'register.emptiedJournalBeside', { journal: trace.path });
+    if (trace?.kind === 'backup') throw damaged(path, 'register.emptiedBackupBeside', { backup: trace.path });
     return;
   }
   const expected = ref.tablesAt[version]!;
@@ -215,8 +230,31 @@ function checkStructure(db: Db, path: string, witness: WitnessRead): void {
       count: missing.length,
       tables: `${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}`,
     });
+  if (!readonly) checkObjects(path, schema, ref.triggersAt[version]!, ref.viewsAt[version]!);
   if (witness.state === 'ok' && witness.value.schemaVersion > version)
     throw damaged(path, 'register.olderThanWitness', { version, witness: witnessPathFor(path), witnessVersion: witness.value.schemaVersion });
+}
+
+/**
+ * Refuse a register holding a trigger or view its schema version does not have, or one of its triggers with other SQL:
+ * made outside Optin Desk, it can change or swallow what the register writes (a trigger that drops the projection's
+ * record of an opt-out makes the gate read "granted"). A trigger Optin Desk made that is missing is left to audit
+ * verify (schema_altered): the register's own writes are unchanged by it.
+ */
+function checkObjects(path: string, schema: FileSchema, triggers: SchemaObjects, views: SchemaObjects): void {
+  const named = (found: [string, { table: string }][]) => ({
+    count: found.length,
+    objects: `${found
+      .slice(0, 3)
+      .map(([name, o]) => `${name} (${o.table})`)
+      .join(', ')}${found.length > 3 ? '…' : ''}`,
+  });
+  const added = [...schema.triggers].filter(([name]) => !triggers.has(name));
+  if (added.length > 0) throw damaged(path, 'register.foreignTrigger', named(added));
+  const changed = [...schema.triggers].filter(([name, o]) => triggers.get(name) !== o.sql);
+  if (changed.length > 0) throw damaged(path, 'register.changedTrigger', named(changed));
+  const foreignViews = [...schema.views].filter(([name, o]) => views.get(name) !== o.sql);
+  if (foreignViews.length > 0) throw damaged(path, 'register.foreignView', named(foreignViews));
 }
 
 /** The highest schema version this build knows. */
