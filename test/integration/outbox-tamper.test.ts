@@ -40,3 +40,22 @@ describe('outbox rows written outside the app', () => {
     );
   });
 });
+
+describe('the frequency cap counts what providers took', () => {
+  it('statuses rewritten from sent to failed with plain SQL (every safeguard on) do not let a fifth campaign in a week through', async () => {
+    const t = await scriptedShop({}, '2026-03-02T09:00:00Z');
+    await grantPaper(t.call, ANNA, 'sms', t.form);
+    for (let i = 0; i < 4; i++) {
+      const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+      expect(plan.eligible).toBe(1);
+      await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true, maxWaitSeconds: 600 });
+      t.clock.advance(12 * 3_600_000);
+    }
+    expect((await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT })).excluded.frequency_cap).toBe(1);
+    const db = t.backend.db;
+    db.prepare(`UPDATE outbox SET status = 'failed' WHERE status IN ('sent', 'delivered', 'read')`).run();
+    expect((await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT })).excluded.frequency_cap).toBe(1);
+    // And the time a provider took a message cannot be cleared to hide it.
+    expect(() => db.prepare('UPDATE outbox SET handed_off_at = NULL').run()).toThrow(/handed to its provider is a record/);
+  });
+});

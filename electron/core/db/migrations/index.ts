@@ -21,6 +21,7 @@ import { m0019 } from './0019_sync_not_from_number';
 import { m0020 } from './0020_complaints_and_links_kept';
 import { m0021 } from './0021_other_phones_index';
 import { m0022 } from './0022_projection_fold';
+import { m0023 } from './0023_handoff_kept';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -71,6 +72,7 @@ export const migrations: readonly Migration[] = [
   m0020,
   m0021,
   m0022,
+  m0023,
 ];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */

@@ -130,8 +130,12 @@ export interface RecipientUpdate {
   handedOffAt?: number | null;
 }
 
-/** The statuses that count as "handed to a provider" for the frequency cap. */
-const HANDED = `('sending', 'sent', 'delivered', 'read', 'unknown')`;
+/**
+ * What counts as "handed to a provider" for the frequency cap: a message on its way or taken (the statuses below), and
+ * any message a provider took (`handed_off_at`, kept as set: migration 0023) whatever became of it later — a rewritten
+ * status ('sent' to 'failed') gives nobody a message more.
+ */
+const HANDED_SQL = `(o.status IN ('sending', 'sent', 'delivered', 'read', 'unknown') OR o.handed_off_at IS NOT NULL)`;
 
 /** SQL for providers, batch runs, the outbox, its log and provider-flagged numbers. */
 export class OutboxRepo {
@@ -156,7 +160,7 @@ export class OutboxRepo {
     );
     this.recentStmt = db.prepare<[number, number, number], { n: number }>(
       `SELECT count(*) AS n FROM outbox o JOIN batches b ON b.id = o.batch_id
-       WHERE o.contact_id = ? AND b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ? AND o.batch_id <> ?`,
+       WHERE o.contact_id = ? AND b.purpose = 'marketing' AND ${HANDED_SQL} AND o.sending_at >= ? AND o.batch_id <> ?`,
     );
     this.providerStmt = db.prepare<[string], { name: string; kind: string; options: string; created_at: number; updated_at: number }>(
       'SELECT name, kind, options, created_at, updated_at FROM providers WHERE name = ?',
@@ -480,7 +484,7 @@ export class OutboxRepo {
     this.recentAllStmt ??= this.db
       .prepare<[number], number>(
         `SELECT o.contact_id FROM outbox o INDEXED BY outbox_contact JOIN batches b ON b.id = o.batch_id
-         WHERE b.purpose = 'marketing' AND o.status IN ${HANDED} AND o.sending_at >= ?`,
+         WHERE b.purpose = 'marketing' AND ${HANDED_SQL} AND o.sending_at >= ?`,
       )
       .pluck();
     const counts = new Map<number, number>();
