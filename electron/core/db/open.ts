@@ -230,7 +230,7 @@ function checkStructure(db: Db, path: string, witness: WitnessRead, readonly: bo
       count: missing.length,
       tables: `${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}`,
     });
-  if (!readonly) checkObjects(path, schema, ref.triggersAt[version]!, ref.viewsAt[version]!);
+  if (!readonly) checkObjects(path, schema, ref.triggersAt[version]!, ref.viewsAt[version]!, ref.triggersAt[LATEST_SCHEMA_VERSION]!);
   if (witness.state === 'ok' && witness.value.schemaVersion > version)
     throw damaged(path, 'register.olderThanWitness', { version, witness: witnessPathFor(path), witnessVersion: witness.value.schemaVersion });
 }
@@ -241,7 +241,7 @@ function checkStructure(db: Db, path: string, witness: WitnessRead, readonly: bo
  * record of an opt-out makes the gate read "granted"). A trigger Optin Desk made that is missing is left to audit
  * verify (schema_altered): the register's own writes are unchanged by it.
  */
-function checkObjects(path: string, schema: FileSchema, triggers: SchemaObjects, views: SchemaObjects): void {
+function checkObjects(path: string, schema: FileSchema, triggers: SchemaObjects, views: SchemaObjects, latest: SchemaObjects): void {
   const named = (found: [string, { table: string }][]) => ({
     count: found.length,
     objects: `${found
@@ -249,9 +249,11 @@ function checkObjects(path: string, schema: FileSchema, triggers: SchemaObjects,
       .map(([name, o]) => `${name} (${o.table})`)
       .join(', ')}${found.length > 3 ? '…' : ''}`,
   });
-  const added = [...schema.triggers].filter(([name]) => !triggers.has(name));
+  // A later version's own trigger, as that version makes it, is no stranger: the file's version was lowered, and its
+  // migration, meeting what is already there, refuses it by name (MigrationError).
+  const added = [...schema.triggers].filter(([name, o]) => !triggers.has(name) && latest.get(name) !== o.sql);
   if (added.length > 0) throw damaged(path, 'register.foreignTrigger', named(added));
-  const changed = [...schema.triggers].filter(([name, o]) => triggers.get(name) !== o.sql);
+  const changed = [...schema.triggers].filter(([name, o]) => triggers.has(name) && triggers.get(name) !== o.sql);
   if (changed.length > 0) throw damaged(path, 'register.changedTrigger', named(changed));
   const foreignViews = [...schema.views].filter(([name, o]) => views.get(name) !== o.sql);
   if (foreignViews.length > 0) throw damaged(path, 'register.foreignView', named(foreignViews));
