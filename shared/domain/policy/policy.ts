@@ -317,13 +317,21 @@ const SYSTEM_WORDS = new Set(
  * a claim. A source that says how ("анкета в магазине", "website form", "SMS START") is kept as the file's evidence.
  */
 export function sourceNamesOnlyASystem(source: string): boolean {
-  const words =
-    source
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.every((w) => SYSTEM_WORDS.has(w) || /^\d+$/.test(w));
+  // An import asks this of every row with a "yes", and a file has a handful of sources: each is read once.
+  let answer = SOURCE_ANSWERS.get(source);
+  if (answer === undefined) {
+    const words =
+      source
+        .normalize('NFKC')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
+    answer = words.every((w) => SYSTEM_WORDS.has(w) || /^\d+$/.test(w));
+    if (SOURCE_ANSWERS.size >= 1024) SOURCE_ANSWERS.clear();
+    SOURCE_ANSWERS.set(source, answer);
+  }
+  return answer;
 }
+const SOURCE_ANSWERS = new Map<string, boolean>();
 
 /** Evidence kinds a grant by `method` lacks under `pack`; null when the method can never prove a grant there. */
 export function missingEvidence(pack: PolicyPack, method: ConsentMethod, ev: ConsentEvidence): EvidenceKind[] | null {
