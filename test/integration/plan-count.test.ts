@@ -143,8 +143,11 @@ describe('plan counting by groups', () => {
           expect(countPlan(ctx, plan, at, rules)).toEqual(expected);
           expect(audienceGroups(ctx, plan.tags, at, rules)).not.toBeNull();
           // And through the operation, planned for that instant.
-          const text = 'Shop: 10% off this weekend. Reply STOP to opt out';
+          // A service message without promotion (promotion would plan it as marketing: service-promo.test.ts).
+          const text =
+            plan.purpose === 'service' ? 'Shop: your order is ready. Reply STOP to opt out' : 'Shop: 10% off this weekend. Reply STOP to opt out';
           const planned = await call('campaign.plan', { ...plan, tags: [...plan.tags], text, at: new Date(at).toISOString() });
+          expect(planned.purpose).toBe(plan.purpose);
           expect({ audience: planned.audience, eligible: planned.eligible, excluded: planned.excluded, byChannel: planned.byChannel }).toEqual(
             expected,
           );
