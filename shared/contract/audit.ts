@@ -54,6 +54,12 @@ export const AuditProblemKinds = [
   'settings_changed',
   /** A message handed to a provider names as its proof a consent event that is not its recipient's (or none). */
   'proof_mismatch',
+  /** A message was handed to a provider after its recipient's opt-out was recorded (the gate, asked then, would have refused). */
+  'sent_after_optout',
+  /** A consent event that no audit row accounts for: it was added to the register file outside Optin Desk. */
+  'event_unaccounted',
+  /** A customer's reply kept as evidence differs from what its events and audit row recorded of it, or is gone. */
+  'reply_rewritten',
 ] as const;
 /** What an integrity problem is. */
 export type AuditProblemKind = (typeof AuditProblemKinds)[number];

@@ -27,6 +27,7 @@ import { formHash } from '../intake/forms';
 import { listBackupFiles } from '../backups/backups';
 import { policyRecord } from './settings';
 import { canonicalJson } from '../../../shared/domain/consent/canonical';
+import { WINBACK_SOURCE } from './confirmations';
 import { findLoosening, getPolicyPack, PolicyOverrides, PolicyPackIds, type PolicyPackId } from '../../../shared/domain/policy/policy';
 
 /** What the integrity check needs beside the service context: its read-only repo and the witness (null: in-memory register). */
@@ -453,6 +454,281 @@ function outsideProblems(ctx: ServiceContext, repo: IntegrityRepo, { forms, comp
 }
 
 /**
+ * How far apart two moments read from the clock may be and still be one order: an opt-out recorded up to this long
+ * before a message was marked `sending` may have been committed after the gate looked (the wall clock steps).
+ */
+const OPT_OUT_SLACK_MS = 2_000;
+
+/** A message handed off after its recipient's opt-out was recorded, as a problem. */
+function sentAfterOptOutProblems(repo: IntegrityRepo): AuditProblem[] {
+  return repo.sentAfterOptOut(OPT_OUT_SLACK_MS).map((s) =>
+    problem({
+      table: 'outbox',
+      kind: 'sent_after_optout',
+      id: s.id,
+      contactId: s.contactId,
+      phone: s.phone,
+      eventId: s.revoke,
+      expected: `not sent: ${s.channel} ${s.purpose} revoked by event ${s.revoke} at ${iso(s.revokedAt)}`,
+      actual: `${s.status} at ${iso(s.sendingAt)} under event ${s.proof}`,
+      message: `message ${s.id} to ${s.phone} (${s.channel}, campaign ${s.batch}): ${s.phone}'s opt-out (event ${s.revoke}, ${s.channel} ${s.purpose}) was recorded at ${iso(s.revokedAt)}, yet the message is recorded as handed to the provider after it, at ${iso(s.sendingAt)}, under consent event ${s.proof}: Optin Desk asks the gate in the same step that marks a message for sending, and the gate would have refused, so the row was written outside Optin Desk (or the check failed) and the campaign report cannot be trusted; ${RESTORE}, and never message ${s.phone} on that consent`,
+    }),
+  );
+}
+
+/** Flags of an event id (EventMarks). */
+const EXISTS = 1;
+const MUST_BE_NAMED = 2;
+const NAMED = 4;
+const REVOCATION = 8;
+/** Ids beyond this are kept in a map, not the dense array (only a forged id is that far beyond the chain's head). */
+const DENSE_LIMIT = 1 << 26;
+
+/** One byte of flags per event id: the chain's ids are dense (1…last), so an array indexed by id, grown as needed. */
+class EventMarks {
+  private bytes: Uint8Array;
+  private readonly far = new Map<number, number>();
+  /** The highest event id an audit row names (0: none). */
+  maxNamed = 0;
+
+  constructor(expected: number) {
+    this.bytes = new Uint8Array(Math.min(DENSE_LIMIT, Math.max(64, expected + 1)));
+  }
+
+  get(id: number): number {
+    if (!Number.isSafeInteger(id) || id <= 0) return 0;
+    return id < this.bytes.length ? this.bytes[id]! : (this.far.get(id) ?? 0);
+  }
+
+  set(id: number, flags: number): void {
+    if (!Number.isSafeInteger(id) || id <= 0) return;
+    if (id >= this.bytes.length && id < DENSE_LIMIT) {
+      const grown = new Uint8Array(Math.min(DENSE_LIMIT, Math.max(id + 1, this.bytes.length * 2)));
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    if (id < this.bytes.length) this.bytes[id]! |= flags;
+    else this.far.set(id, (this.far.get(id) ?? 0) | flags);
+  }
+
+  /** Flag an event that is in the register (an audit row naming an id that is not changes nothing here). */
+  flag(id: number, flags: number): void {
+    if (!(this.get(id) & EXISTS)) return;
+    this.set(id, flags);
+    if (flags & NAMED) this.maxNamed = Math.max(this.maxNamed, id);
+  }
+
+  /** Flag the events lo…hi that are in the register (an import names its events as a range). */
+  setRange(lo: number, hi: number, flags: number): void {
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) return;
+    const from = Math.max(1, lo);
+    const to = Math.min(hi, this.bytes.length - 1);
+    for (let id = from; id <= to; id++)
+      if (this.bytes[id]! & EXISTS) {
+        this.bytes[id]! |= flags;
+        if (flags & NAMED) this.maxNamed = Math.max(this.maxNamed, id);
+      }
+    for (const id of this.far.keys()) if (id >= lo && id <= hi) this.flag(id, flags);
+  }
+
+  /** Ids that must be named by an audit row and are not, in id order, at most `limit`. */
+  unnamed(limit: number): number[] {
+    const out: number[] = [];
+    const b = this.bytes;
+    for (let id = 1; id < b.length && out.length < limit; id++) if ((b[id]! & (MUST_BE_NAMED | NAMED)) === MUST_BE_NAMED) out.push(id);
+    for (const [id, f] of [...this.far].sort((x, y) => x[0] - y[0]))
+      if (out.length < limit && (f & (MUST_BE_NAMED | NAMED)) === MUST_BE_NAMED) out.push(id);
+    return out;
+  }
+}
+
+/** The evidence note of a revocation a merge carried to the person's other numbers (register/person.ts optOutsCarried). */
+const CARRIED_BY_MERGE = '{"key":"note.optOutOfLinkedNumber"';
+
+/**
+ * Whether an audit row must name this event. Every writer of consent events writes, in the same transaction, an audit
+ * row naming them — `details.events` (consent.recorded, sheets' rows, replies, complaints, the journal's entries), an
+ * import its range (`import.committed`) — except two: an import's undo counts its retractions (`import.undone`
+ * `retracted`; matched by their evidence and target, see {@link accountForUndo}), and a merge names no revocation it
+ * carries to the person's other numbers (`contact.merged`): those are left out here, as an `expire` (never written) is;
+ * a revocation only ever stops messages.
+ */
+function mustBeNamed(e: EventRecord): boolean {
+  if (e.action === 'expire') return false;
+  return !(e.action === 'revoke' && typeof e.evidence.note === 'string' && e.evidence.note.startsWith(CARRIED_BY_MERGE));
+}
+
+/** What the audit log says of the events each import wrote and each undo retracted, by import batch. */
+interface ImportsRecorded {
+  ranges: Map<number, { first: number; last: number }>;
+  undone: Map<number, number>;
+  /**
+   * The last event of a register accepted as it was (`witness.reset`, audit accept-head) when the witness had seen more
+   * audit rows than it held: rows naming events were lost and the owner accepted that, so events up to it are not
+   * required to be named (0: none).
+   */
+  acceptedShort: number;
+}
+
+/** Note the events an audit row names (`details.events`, an import's range) and what an undo counted. */
+function namedEvents(r: { action: string; entity: string; details: Record<string, unknown> }, marks: EventMarks, imports: ImportsRecorded): void {
+  const d = r.details;
+  if (Array.isArray(d.events)) for (const id of d.events as unknown[]) if (typeof id === 'number') marks.flag(id, NAMED);
+  if (r.action === 'witness.reset' && typeof d.previous === 'string' && typeof d.register === 'string') {
+    const seen = parseHead(d.previous).value?.audit?.lastId ?? 0;
+    const accepted = parseHead(d.register).value;
+    if (accepted && seen > (accepted.audit?.lastId ?? 0)) imports.acceptedShort = Math.max(imports.acceptedShort, accepted.events?.lastId ?? 0);
+  }
+  if (r.action !== 'import.committed' && r.action !== 'import.undone') return;
+  const batch = Number(/^import:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
+  if (r.action === 'import.committed' && typeof d.firstEventId === 'number' && typeof d.lastEventId === 'number') {
+    marks.setRange(d.firstEventId, d.lastEventId, NAMED);
+    if (Number.isSafeInteger(batch)) imports.ranges.set(batch, { first: d.firstEventId, last: d.lastEventId });
+  } else if (r.action === 'import.undone' && typeof d.retracted === 'number' && Number.isSafeInteger(batch)) imports.undone.set(batch, d.retracted);
+}
+
+/** A retraction an undo may have written: its id, the import batch its evidence names and the event it voids. */
+interface UndoRetraction {
+  id: number;
+  batch: number;
+  target: number;
+}
+
+/**
+ * The retractions of each undone import, which its audit row counts but does not list: ones naming that import in
+ * their evidence and voiding an event the import wrote (not an opt-out: an undo keeps those), as many as it counted.
+ */
+function accountForUndo(retractions: readonly UndoRetraction[], marks: EventMarks, imports: ImportsRecorded): void {
+  const left = new Map(imports.undone);
+  for (const u of retractions) {
+    const n = left.get(u.batch) ?? 0;
+    const range = imports.ranges.get(u.batch);
+    if (n <= 0 || !range || u.target < range.first || u.target > range.last) continue;
+    const target = marks.get(u.target);
+    if (!(target & EXISTS) || target & REVOCATION) continue;
+    marks.flag(u.id, NAMED);
+    left.set(u.batch, n - 1);
+  }
+}
+
+/** Consent events no audit row accounts for: appended to the file outside Optin Desk, their hashes made to fit. */
+function unaccountedProblems(ctx: ServiceContext, ids: readonly number[]): AuditProblem[] {
+  const out: AuditProblem[] = [];
+  for (const id of ids) {
+    const e = ctx.consent.eventById(id);
+    if (!e) continue;
+    out.push(
+      problem({
+        table: 'consent_events',
+        kind: 'event_unaccounted',
+        id: e.id,
+        eventId: e.id,
+        contactId: e.contactId,
+        phone: e.phone,
+        expected: 'an audit row naming it',
+        actual: `${e.action} ${e.channel}/${e.purpose}`,
+        message: `event ${e.id} of contact ${e.contactId} (${e.phone}), a ${e.action} of ${e.channel} ${e.purpose} recorded at ${iso(e.recordedAt)}, is named by no audit row: Optin Desk writes every consent event together with an audit row naming it, so this one was added to the register file outside Optin Desk (its hash made to fit the chain); ${RESTORE}, and until then do not rely on it: check ${e.phone}'s consent on paper`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** What an audit row recorded of a reply (inbound.received): its intent and the events it produced. */
+interface ReplyRecorded {
+  row: number;
+  intent: unknown;
+  events: number[];
+}
+
+/** A win-back request's evidence names the question, not the reply (intake/inbound.ts); before notes by key, in English. */
+const WINBACK_SOURCES = new Set<unknown>([WINBACK_SOURCE, 'win-back: the shop asked to confirm a claimed or expired consent']);
+/** A stored text as a problem quotes it. */
+const quote = (text: string): string => `"${text.length > 120 ? `${text.slice(0, 120)}…` : text}"`;
+
+/**
+ * Each reply the audit log recorded against the reply as stored: its intent against the audit row's (hashed), and its
+ * text against the note of each event it produced (intake/inbound.ts keeps the text's first 500 characters, trimmed,
+ * in every event's hashed evidence). A reply gone, or read otherwise now, no longer shows what the customer wrote.
+ */
+function replyProblems(repo: IntegrityRepo, replies: ReadonlyMap<number, ReplyRecorded>, limit: number): AuditProblem[] {
+  if (replies.size === 0) return [];
+  const pairs: [number, number][] = [];
+  for (const [id, r] of replies) {
+    pairs.push([id, 0]);
+    for (const e of r.events) pairs.push([id, e]);
+  }
+  const out: AuditProblem[] = [];
+  const phoneOf = new Map<number, { phone: string; contactId: number }>();
+  const rows = repo.repliesWithEvents(JSON.stringify(pairs));
+  // One problem for a reply's text, however many events (numbers, channels) it produced.
+  const textNamed = new Set<number>();
+  for (const x of rows)
+    if (x.eventPhone !== null && x.eventContact !== null && !phoneOf.has(x.reply))
+      phoneOf.set(x.reply, { phone: x.eventPhone, contactId: x.eventContact });
+  for (const x of rows) {
+    if (out.length >= limit) break;
+    const recorded = replies.get(x.reply)!;
+    if (x.event === 0) {
+      const intent = typeof recorded.intent === 'string' ? recorded.intent : null;
+      if (x.storedId === null) {
+        const who = phoneOf.get(x.reply);
+        out.push(
+          problem({
+            table: 'audit_log',
+            kind: 'reply_rewritten',
+            id: recorded.row,
+            contactId: who?.contactId ?? null,
+            phone: who?.phone ?? null,
+            expected: `reply ${x.reply}${intent ? `: ${intent}` : ''}`,
+            actual: null,
+            message: `reply ${x.reply}${who ? ` from ${who.phone}` : ''}, recorded in audit row ${recorded.row}${intent ? ` (${intent})` : ''}, is gone from the register: it was deleted outside Optin Desk, and what the customer wrote can no longer be shown; ${RESTORE}`,
+          }),
+        );
+      } else if (intent !== null && x.intent !== intent)
+        out.push(
+          problem({
+            table: 'audit_log',
+            kind: 'reply_rewritten',
+            id: recorded.row,
+            contactId: x.replyContact,
+            phone: x.fromPhone,
+            expected: `reply ${x.reply}: ${intent}`,
+            actual: `reply ${x.reply}: ${x.intent}`,
+            message: `reply ${x.reply} from ${x.fromPhone} is kept as "${x.intent}" now, but audit row ${recorded.row} recorded it as "${intent}" when it came: the customer's message was changed in the register file, outside Optin Desk; ${RESTORE} (the audit row and the events it names are the record)`,
+          }),
+        );
+      continue;
+    }
+    if (x.storedId === null || x.text === null || x.evidence === null || textNamed.has(x.reply)) continue;
+    let evidence: Record<string, unknown>;
+    try {
+      evidence = JSON.parse(x.evidence) as Record<string, unknown>;
+    } catch {
+      continue; // an event whose evidence is not JSON any more: its hash check names it
+    }
+    if (evidence.inboundMessageId !== String(x.reply) || typeof evidence.note !== 'string' || WINBACK_SOURCES.has(evidence.source)) continue;
+    const kept = x.text.slice(0, 500);
+    if (evidence.note === kept || evidence.note === kept.trim()) continue;
+    textNamed.add(x.reply);
+    out.push(
+      problem({
+        table: 'consent_events',
+        kind: 'reply_rewritten',
+        id: x.event,
+        eventId: x.event,
+        contactId: x.eventContact,
+        phone: x.eventPhone,
+        expected: `reply ${x.reply}: ${quote(evidence.note)}`,
+        actual: `reply ${x.reply}: ${quote(x.text)}`,
+        message: `reply ${x.reply} from ${x.fromPhone} reads ${quote(x.text)} now, but event ${x.event} of contact ${x.eventContact} (${x.eventPhone}) it produced recorded it as ${quote(evidence.note)}: the customer's message was changed in the register file, outside Optin Desk; ${RESTORE} (the event's record of the message is what the customer wrote)`,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
  * audit.verify: walk both hash chains, check every event against its contact row and the projection against
  * the fold, compare the heads with the witness kept outside the file (and with a head given with `expect`),
  * and check the file's safeguards. Catches an altered row (hash), a removed, inserted or reordered row (link,
@@ -478,9 +754,17 @@ export function verifyAudit(
   let events = 0;
   let prev = { id: 0, hash: GENESIS_HASH };
   const eventIds = new Set<number>();
+  // Which events an audit row must name (and, below, which it does), and the retractions an undo may have written.
+  const marks = new EventMarks(deps.repo.head('events').lastId);
+  const undoRetractions: UndoRetraction[] = [];
   for (const { event: e, contactPhone } of deps.repo.iterateEventsWithContacts()) {
     events++;
     eventIds.add(e.id);
+    marks.set(e.id, EXISTS | (mustBeNamed(e) ? MUST_BE_NAMED : 0) | (e.action === 'revoke' ? REVOCATION : 0));
+    if (e.action === 'retract' && e.method === 'import' && e.targetEventId !== null && typeof e.evidence.importBatchId === 'string') {
+      const batch = Number(e.evidence.importBatchId);
+      if (Number.isSafeInteger(batch)) undoRetractions.push({ id: e.id, batch, target: e.targetEventId });
+    }
     if (e.id !== prev.id + 1)
       report(
         problem({
@@ -521,9 +805,17 @@ export function verifyAudit(
   const links = new Map<number, { into: number; row: number }>();
   let acceptedAt = 0;
   const outside: RecordedOutside = { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links, policy: null };
+  const imports: ImportsRecorded = { ranges: new Map(), undone: new Map(), acceptedShort: 0 };
+  const repliesRecorded = new Map<number, ReplyRecorded>();
   for (const r of ctx.audit.iterate()) {
     auditRows++;
     recordedOutside(r, outside);
+    namedEvents(r, marks, imports);
+    if (r.action === 'inbound.received') {
+      const reply = Number(/^inbound:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
+      const named = Array.isArray(r.details.events) ? (r.details.events as unknown[]).filter((id): id is number => typeof id === 'number') : [];
+      if (Number.isSafeInteger(reply)) repliesRecorded.set(reply, { row: r.id, intent: r.details.intent, events: named });
+    }
     // A deliberate return to an earlier register (a restore, accept-head): backups made before it may hold more.
     if (r.action === 'witness.reset' || r.action === 'backup.restored') acceptedAt = Math.max(acceptedAt, r.at);
     if (r.id !== aprev.id + 1)
@@ -600,6 +892,11 @@ export function verifyAudit(
     aprev = { id: r.id, hash: r.hash };
   }
 
+  // Every event is named by the audit row written with it: one no row accounts for was added outside the app (named
+  // below, once it is known whether the audit log's tail was cut, which leaves the events its rows named unnamed).
+  accountForUndo(undoRetractions, marks, imports);
+  const unnamed = marks.unnamed(MAX_PROBLEMS).filter((id) => id > imports.acceptedShort);
+
   // The projection must equal the fold of the events.
   const maxId = ctx.contacts.maxId();
   for (let lo = 1; lo <= maxId; lo += REBUILD_CHUNK) projectionProblems(ctx, deps.repo, lo, lo + REBUILD_CHUNK - 1, report);
@@ -633,11 +930,18 @@ export function verifyAudit(
       }),
     );
 
+  // …and none after its recipient's opt-out was recorded (the gate, asked in the same step, would have refused).
+  for (const p of sentAfterOptOutProblems(deps.repo)) report(p);
+  // The customers' replies behind opt-outs and consents, against what their events and audit rows recorded of them.
+  for (const p of replyProblems(deps.repo, repliesRecorded, Math.max(0, MAX_PROBLEMS - problems.length))) report(p);
+
   const heads = {
     events: { count: events, lastId: lastEvent.id, lastHash: lastEvent.hash },
     audit: { count: auditRows, lastId: aprev.id, lastHash: aprev.hash },
   };
   const hashAt = (chain: Chain, id: number) => deps.repo.hashAt(chain, id);
+  // Whether the witness, a backup or the expected head shows the audit log shorter or rewritten.
+  let auditCut = false;
 
   // What the witness beside the file saw.
   let witness: Output<'audit.verify'>['witness'] = { path: null, state: 'none', heads: null, updatedAt: null };
@@ -660,6 +964,7 @@ export function verifyAudit(
       const seen = { events: w.value.events, audit: w.value.audit };
       const found = headProblems(seen, heads, hashAt, 'witness');
       for (const p of found) report(p);
+      auditCut ||= found.some((p) => p.table === 'audit_log');
       witness = { ...witness, state: found.length ? 'diverged' : 'consistent', heads: seen, updatedAt: w.value.updatedAt || null };
     }
   }
@@ -673,7 +978,9 @@ export function verifyAudit(
       .sort((a, b) => Date.parse(a.record!.createdAt) - Date.parse(b.record!.createdAt))
       .at(-1);
     const given = newest ? parseHead(newest.record!.summary!.head).value : null;
-    if (given) for (const p of headProblems(given, heads, hashAt, 'backup')) report({ ...p, message: `${p.message} (backup ${newest!.name})` });
+    const found = given ? headProblems(given, heads, hashAt, 'backup') : [];
+    for (const p of found) report({ ...p, message: `${p.message} (backup ${newest!.name})` });
+    auditCut ||= found.some((p) => p.table === 'audit_log');
   }
 
   // What the caller saw (a head from a report, or printed by an earlier verify).
@@ -682,8 +989,17 @@ export function verifyAudit(
     const given = parseHead(input.expect).value ?? {};
     const found = headProblems(given, heads, hashAt, 'expected');
     for (const p of found) report(p);
+    auditCut ||= found.some((p) => p.table === 'audit_log');
     expected = { head: input.expect, held: found.length === 0 };
   }
+
+  // Events no audit row names. With the audit log's tail cut (named above), the events after the last one its
+  // remaining rows name were named by the rows cut: that is the problem, already said.
+  for (const p of unaccountedProblems(
+    ctx,
+    unnamed.filter((id) => !auditCut || id < marks.maxNamed),
+  ))
+    report(p);
 
   return { ok: problems.length === 0, events, auditRows, problems, heads, head: formatHead(heads), witness, expected };
 }

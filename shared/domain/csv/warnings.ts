@@ -46,6 +46,15 @@ export function importWarning(kind: ImportWarningKind, params: ImportWarning['pa
 }
 
 /** Why a "yes" became an unproven claim, as codes the wizard words (the English reason stays in the text). */
-export const ClaimReasons = ['marked_unproven', 'no_date', 'no_date_column', 'bad_date', 'future_date', 'no_source', 'source_system', 'pack'] as const;
+export const ClaimReasons = [
+  'marked_unproven',
+  'no_date',
+  'no_date_column',
+  'bad_date',
+  'future_date',
+  'no_source',
+  'source_system',
+  'pack',
+] as const;
 /** One reason a "yes" became a claim. */
 export type ClaimReason = (typeof ClaimReasons)[number];

@@ -168,6 +168,66 @@ export class IntegrityRepo {
       .all();
   }
 
+  /**
+   * Messages handed to a provider (or answered for) after their recipient's opt-out was recorded, first 50: the runner
+   * asks the gate in the transaction that marks a recipient `sending` (and stamps `sending_at`), so a revocation of a
+   * cell the batch is gated on — its purpose, the proof's, and marketing too for a double opt-in wave — recorded more
+   * than `slackMs` before `sending_at` (by `recorded_at`, never `occurred_at`: opt-outs are backdated, and one recorded
+   * after the hand-off is "sent before the opt-out"), with nothing recorded by then that the fold puts after it and that
+   * moves the cell on (a grant, a request, a confirmation: by `occurred_at`, as the fold orders, so a withdrawal dated
+   * before the proof's consent is not one that stands) and no retraction of it, left the cell revoked at that moment and
+   * the gate would have refused. Rows whose proof is not their
+   * recipient's own are {@link foreignProofs}. Read from the revocations (a covering scan of consent_events_key) into
+   * each one's contact and channel along outbox_contact (contact, sending_at); one row per message, its latest such
+   * revocation.
+   */
+  sentAfterOptOut(slackMs: number): SentAfterOptOut[] {
+    return this.db
+      .prepare<{ slack: number }, SentAfterOptOut>(
+        `SELECT o.id, o.contact_id AS contactId, o.phone, o.channel, o.batch_id AS batch, o.status, o.sending_at AS sendingAt,
+           o.proof_event_id AS proof, p.recorded_at AS proofRecordedAt, max(v.id) AS revoke, v.purpose, v.recorded_at AS revokedAt
+         FROM consent_events v
+         JOIN outbox o ON o.contact_id = v.contact_id AND o.sending_at > v.recorded_at + @slack AND o.channel = v.channel
+         JOIN batches b ON b.id = o.batch_id
+         JOIN consent_events p ON p.id = o.proof_event_id
+         WHERE v.action = 'revoke'
+           AND o.status IN ('sending', 'sent', 'delivered', 'read', 'unknown')
+           AND p.contact_id = o.contact_id
+           AND (v.purpose = b.purpose OR v.purpose = p.purpose OR (v.purpose = 'marketing' AND json_extract(b.audience, '$.confirm') IS NOT NULL))
+           AND (v.purpose <> p.purpose OR v.occurred_at >= p.occurred_at)
+           AND NOT EXISTS (
+             SELECT 1 FROM consent_events g
+             WHERE g.contact_id = v.contact_id AND g.channel = v.channel AND g.purpose = v.purpose AND g.occurred_at >= v.occurred_at
+               AND g.action IN ('grant', 'confirm', 'request') AND g.recorded_at <= o.sending_at + @slack)
+           AND NOT EXISTS (
+             SELECT 1 FROM consent_events x
+             WHERE x.contact_id = v.contact_id AND x.channel = v.channel AND x.purpose = v.purpose AND x.action = 'retract'
+               AND x.target_event_id = v.id AND x.recorded_at <= o.sending_at + @slack)
+         GROUP BY o.id
+         ORDER BY o.id LIMIT 50`,
+      )
+      .all({ slack: slackMs });
+  }
+
+  /**
+   * Replies the audit log recorded (`inbound.received`) beside the events each produced, as `pairs` gives them (JSON:
+   * `[[reply id, event id or 0], …]`): each reply as stored now (null fields: no such row) and each event's evidence,
+   * number and contact. Primary-key lookups only, one query: as many rows as pairs, whatever the register's size.
+   */
+  repliesWithEvents(pairs: string): ReplyWithEvent[] {
+    return this.db
+      .prepare<[string], ReplyWithEvent>(
+        `SELECT json_extract(j.value, '$[0]') AS reply, json_extract(j.value, '$[1]') AS event,
+           m.id AS storedId, m.text, m.intent, m.from_phone AS fromPhone, m.contact_id AS replyContact,
+           e.evidence, e.phone AS eventPhone, e.contact_id AS eventContact
+         FROM json_each(?) j
+         LEFT JOIN inbound_messages m ON m.id = json_extract(j.value, '$[0]')
+         LEFT JOIN consent_events e ON e.id = json_extract(j.value, '$[1]')
+         ORDER BY j.key`,
+      )
+      .all(pairs);
+  }
+
   /** The contact a stored reply came from (null: from no known contact, or no such reply). */
   inboundContact(id: number): number | null {
     return (
@@ -202,4 +262,38 @@ export interface ForeignProof {
   proofContact: number | null;
   proofPhone: string | null;
   proofChannel: string | null;
+}
+
+/** A handed-off message whose recipient's opt-out was recorded before it: {@link IntegrityRepo.sentAfterOptOut}. */
+export interface SentAfterOptOut {
+  id: number;
+  contactId: number;
+  phone: string;
+  channel: string;
+  batch: number;
+  status: string;
+  sendingAt: number;
+  proof: number;
+  proofRecordedAt: number;
+  /** The latest revocation recorded before the hand-off that left the cell revoked. */
+  revoke: number;
+  purpose: string;
+  revokedAt: number;
+}
+
+/** A reply the audit log recorded, as stored now, beside one event it produced: {@link IntegrityRepo.repliesWithEvents}. */
+export interface ReplyWithEvent {
+  reply: number;
+  /** 0: the reply itself (its intent), no event. */
+  event: number;
+  /** Null: no reply with this id is stored. */
+  storedId: number | null;
+  text: string | null;
+  intent: string | null;
+  fromPhone: string | null;
+  replyContact: number | null;
+  /** Null: no such event (or `event` is 0). */
+  evidence: string | null;
+  eventPhone: string | null;
+  eventContact: number | null;
 }
