@@ -30,7 +30,7 @@ import { OptOutIntake } from './register/optout-intake';
 import { runImport, undoImport } from './intake/import';
 import { deletePreset, inspectImport, savePreset } from './intake/presets';
 import { createExport } from './intake/export';
-import { iso, isoOrNull } from './context';
+import { appendAudit, iso, isoOrNull } from './context';
 import { checkMessage, getLintProfile } from './campaigns/lint';
 import { Outbox, getRecipient, listRecipients, resolveRecipient } from './sending/outbox';
 import { sendConfirmations, startConfirmationTimer } from './sending/confirmation-waves';
@@ -45,7 +45,8 @@ import type { AdapterEnv, ProviderAdapter, ProviderConfig, SecretStore } from '.
 import type { FaultPoint } from './sending/runner';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { formatHead } from '../../shared/domain/integrity/head';
 import type { Method } from '../../shared/contract/api';
 
 /** What createBackend needs; everything but the path has a production default. */
@@ -134,12 +135,20 @@ const LOCK_FREE: ReadonlySet<Method> = new Set<Method>([
   'complaints.record',
 ]);
 
+/** The schema version of the first build that kept a witness beside the register (migration 0007 came with it). */
+const WITNESS_SINCE_SCHEMA = 7;
+
 /** The composition root: open the register, wire services to the contract. */
 export function createBackend(options: BackendOptions): Backend {
   const clock = options.clock ?? systemClock;
+  // A register file already there (not one this opening sets up): its witness should be beside it.
+  const existed = options.dbPath !== ':memory:' && existsSync(options.dbPath);
+  // The schema version the file had before this opening migrated it (a file written before witnesses had none).
+  let openedAtVersion = Number.POSITIVE_INFINITY;
   // Before a migration of an existing register, a backup of it as it is (issue #15 §8): refused to open without one.
   const db = openDatabase(options.dbPath, {
     beforeMigrate: (raw, from, to) => {
+      openedAtVersion = from;
       const w = readWitness(witnessPathFor(options.dbPath));
       createBackupSync(raw, options.dbPath, {
         reason: 'before-migration',
@@ -198,6 +207,16 @@ export function createBackend(options: BackendOptions): Backend {
       }
     }
   };
+  // A register holding consent events whose witness is gone: the witness is written after every write, so it was
+  // deleted or the register was moved without it. A register shortened before then would not show against a new one,
+  // so the opening is on record (audit verify names it until the head is accepted) before the witness starts again.
+  if (existed && openedAtVersion >= WITNESS_SINCE_SCHEMA && integrity.witness && readWitness(witnessPathFor(options.dbPath)).state === 'absent') {
+    const heads = integrityRepo.heads();
+    if (heads.events.lastId > 0)
+      db.transaction(() =>
+        appendAudit(ctx, 'system', 'witness.missing', 'witness', { witness: witnessPathFor(options.dbPath), register: formatHead(heads) }),
+      ).immediate();
+  }
   syncWitness();
   // For work in the background: a failure is reported and the work carries on (a test's reporter may throw).
   const reportQuietly = (method: string, err: unknown): void => {

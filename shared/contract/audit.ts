@@ -38,6 +38,8 @@ export const AuditProblemKinds = [
   'schema_altered',
   /** The witness file beside the register cannot be read. */
   'witness_unreadable',
+  /** The register was opened with its witness gone (deleted, or the register moved without it); its head not accepted since. */
+  'witness_missing',
   /** A trigger Optin Desk did not make was added to the register file. */
   'schema_added',
   /** What the contacts list keeps of a contact (statuses, expiries, personal data, last change) differs from its events. */

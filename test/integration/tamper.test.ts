@@ -500,6 +500,49 @@ describe('the CLI prints the heads', () => {
   });
 });
 
+describe('the witness deleted', () => {
+  it('the last consent operation trimmed from both chains and the witness deleted: the opening without a witness is on record, and verify names it until the head is accepted', async () => {
+    const t = await shop();
+    const events = t.backend.ctx.consent.lastLink()!;
+    const audit = t.backend.ctx.audit.lastLink()!;
+    await t.call('consent.record', { phone: ANNA, channel: 'sms', purpose: 'marketing', action: 'revoke', evidence: { note: 'СТОП at the till' } });
+    t.backend.close();
+    // The STOP cut from the tail of both chains (what is left is a valid prefix), and the witness that saw it deleted.
+    tamper(t.dbPath, (db) => {
+      db.prepare('DELETE FROM consent_events WHERE id > ?').run(events.id);
+      db.prepare('DELETE FROM audit_log WHERE id > ?').run(audit.id);
+    });
+    unlinkSync(`${t.dbPath}.witness.json`);
+    const v = await optin(t.dbPath, 'audit', 'verify', '--json');
+    expect(v.code).toBe(1);
+    const out = v.json() as Output<'audit.verify'>;
+    expect(out.problems.map((p) => p.kind)).toContain('witness_missing');
+    const missing = out.problems.find((p) => p.kind === 'witness_missing')!;
+    expect(missing).toMatchObject({
+      table: 'witness',
+      expected: `${t.dbPath}.witness.json`,
+      actual: expect.stringContaining(`events:${events.id}:`),
+    });
+    expect(missing.message).toMatch(/opened on .* with its witness .* gone .* accept-head/);
+    // Said once: a later opening (the witness is there again) does not add another, and the problem stays until accepted.
+    expect((await optin(t.dbPath, 'audit', 'verify', '--json')).json()).toMatchObject({ ok: false });
+    const log = (await optin(t.dbPath, 'audit', 'log', '--limit', '5', '--json')).json() as { entries: { action: string }[] };
+    expect(log.entries.filter((e) => e.action === 'witness.missing')).toHaveLength(1);
+    expect((await optin(t.dbPath, 'audit', 'accept-head', '--json')).code).toBe(0);
+    const after = (await optin(t.dbPath, 'audit', 'verify', '--json')).json() as Output<'audit.verify'>;
+    expect(after.problems.map((p) => p.kind)).not.toContain('witness_missing');
+  });
+
+  it('a new register, and one whose witness is there, are opened without any such record', async () => {
+    const t = await shop();
+    t.backend.close();
+    const v = await optin(t.dbPath, 'audit', 'verify', '--json');
+    expect(v.code).toBe(0);
+    const log = (await optin(t.dbPath, 'audit', 'log', '--limit', '50', '--json')).json() as { entries: { action: string }[] };
+    expect(log.entries.some((e) => e.action === 'witness.missing')).toBe(false);
+  });
+});
+
 describe('a register file that is not what it was is refused, never set up anew', () => {
   /** A register with history, closed, so its file can be damaged. */
   async function closedRegister() {

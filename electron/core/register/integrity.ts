@@ -806,6 +806,7 @@ export function verifyAudit(
   let acceptedAt = 0;
   const outside: RecordedOutside = { forms: formsCreated, complaints: complaintsRecorded, replies: complainingReplies, links, policy: null };
   const imports: ImportsRecorded = { ranges: new Map(), undone: new Map(), acceptedShort: 0 };
+  let witnessMissing: { row: number; at: number; register: string } | null = null;
   const repliesRecorded = new Map<number, ReplyRecorded>();
   for (const r of ctx.audit.iterate()) {
     auditRows++;
@@ -817,7 +818,13 @@ export function verifyAudit(
       if (Number.isSafeInteger(reply)) repliesRecorded.set(reply, { row: r.id, intent: r.details.intent, events: named });
     }
     // A deliberate return to an earlier register (a restore, accept-head): backups made before it may hold more.
-    if (r.action === 'witness.reset' || r.action === 'backup.restored') acceptedAt = Math.max(acceptedAt, r.at);
+    if (r.action === 'witness.reset' || r.action === 'backup.restored') {
+      acceptedAt = Math.max(acceptedAt, r.at);
+      witnessMissing = null;
+    }
+    // Opened with its witness gone (backend.ts): until the head is accepted, a register shortened before then is possible.
+    if (r.action === 'witness.missing')
+      witnessMissing = { row: r.id, at: r.at, register: typeof r.details.register === 'string' ? r.details.register : '' };
     if (r.id !== aprev.id + 1)
       report(
         problem({
@@ -942,6 +949,19 @@ export function verifyAudit(
   const hashAt = (chain: Chain, id: number) => deps.repo.hashAt(chain, id);
   // Whether the witness, a backup or the expected head shows the audit log shorter or rewritten.
   let auditCut = false;
+
+  // The register was opened with its witness gone, and nobody has accepted its head since.
+  if (witnessMissing)
+    report(
+      problem({
+        table: 'witness',
+        kind: 'witness_missing',
+        id: witnessMissing.row,
+        expected: deps.witness?.path ?? null,
+        actual: witnessMissing.register,
+        message: `the register was opened on ${iso(witnessMissing.at)} with its witness${deps.witness ? ` ${deps.witness.path}` : ''} gone (audit row ${witnessMissing.row}; the register then held ${witnessMissing.register}): the witness is written after every change, so it was deleted or the register was moved without it, and a register shortened or swapped before then would not show; compare that head with your last report, export or backup, and if it is the register you kept, run "optin audit accept-head"`,
+      }),
+    );
 
   // What the witness beside the file saw.
   let witness: Output<'audit.verify'>['witness'] = { path: null, state: 'none', heads: null, updatedAt: null };

@@ -10,6 +10,8 @@ import { AppError } from '../../../shared/contract/errors';
 import { TestClock, type Caller } from '../../support/backend';
 import { count, expectHealthy, registerAt, snapshot, T0 } from './history';
 import { schemaRows } from './schema';
+import { IntegrityRepo } from '../../../electron/core/db/repos/integrity.repo';
+import { Witness } from '../../../electron/core/register/witness';
 
 const DAY = 86_400_000;
 
@@ -86,6 +88,13 @@ describe('upgrading a register to this build', () => {
     const path = tempRegister();
     const s = registerAt(LATEST_SCHEMA_VERSION, path);
     const events = count(s.db, 'consent_events');
+    // Its witness, as the app has kept one beside the register since version 7 (without it, the opening is on record).
+    const repo = new IntegrityRepo(s.db);
+    new Witness(
+      path,
+      { heads: () => repo.heads(), hashAt: (c, id) => repo.hashAt(c, id), schemaVersion: () => LATEST_SCHEMA_VERSION, ready: () => true },
+      () => T0,
+    ).sync();
     s.db.close();
 
     const call = openInApp(path);

@@ -7,7 +7,7 @@ import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { IntegrityProblems } from '../../components/IntegrityProblems';
 
 /** Problems only accepting the register as it is can clear: the witness saw other history. */
-const WITNESS_KINDS = new Set(['register_shorter', 'history_rewritten', 'witness_unreadable']);
+const WITNESS_KINDS = new Set(['register_shorter', 'history_rewritten', 'witness_unreadable', 'witness_missing']);
 
 /** Settings → register integrity: verify, the heads of both chains, what the witness says, each problem named. */
 export function IntegrityCard() {
