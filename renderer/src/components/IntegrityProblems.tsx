@@ -13,7 +13,13 @@ export function IntegrityProblems({ problems, max = 10 }: { problems: AuditProbl
     <>
       <List size="sm" spacing={6} data-testid="integrity-problems">
         {shown.map((p, i) => (
-          <List.Item key={i} data-kind={p.kind} data-contact-id={p.contactId ?? undefined} data-event-id={p.eventId ?? undefined}>
+          <List.Item
+            key={i}
+            data-kind={p.kind}
+            data-contact-id={p.contactId ?? undefined}
+            data-event-id={p.eventId ?? undefined}
+            style={{ overflowWrap: 'anywhere' }}
+          >
             <Text size="sm" span>
               {problemText(t, p)}
             </Text>{' '}

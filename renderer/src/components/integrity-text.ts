@@ -84,6 +84,8 @@ export function problemAdvice(t: TFunction, p: AuditProblem): string {
       return t('integrity.advice.witness');
     case 'witness_unreadable':
       return t('integrity.advice.rewrite');
+    case 'witness_missing':
+      return t('integrity.advice.moved');
     case 'journal_unreadable':
       return t('integrity.advice.journal');
     case 'settings_changed':

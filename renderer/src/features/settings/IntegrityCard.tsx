@@ -44,9 +44,10 @@ export function IntegrityCard() {
   );
   // Accepting the register as it is answers what the witness saw (after restoring an older backup on purpose); a
   // report's head that does not match is the report's finding, not something to accept here.
+  const missing = verification?.problems.some((p) => p.kind === 'witness_missing') ?? false;
   const canAccept =
     verification !== null &&
-    (verification.witness.state === 'diverged' || verification.witness.state === 'unreadable') &&
+    (verification.witness.state === 'diverged' || verification.witness.state === 'unreadable' || missing) &&
     verification.problems.some((p) => WITNESS_KINDS.has(p.kind));
   return (
     <Card withBorder data-testid="integrity-card">
@@ -107,8 +108,8 @@ export function IntegrityCard() {
           <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="integrity-head">
             {verification.head}
           </Code>
-          <Text size="xs" c={verification.witness.state === 'consistent' || verification.witness.state === 'none' ? 'dimmed' : 'red.7'}>
-            {t(`integrity.witness.${verification.witness.state}`)}
+          <Text size="xs" c={!missing && (verification.witness.state === 'consistent' || verification.witness.state === 'none') ? 'dimmed' : 'red.7'}>
+            {t(missing ? 'integrity.witness.recreated' : `integrity.witness.${verification.witness.state}`)}
           </Text>
         </Stack>
       )}
@@ -134,8 +135,11 @@ export function IntegrityCard() {
                   color="red"
                   onClick={() => void run(async () => (await acceptHead(), setAccepted(true)))}
                   data-testid="accept-head"
+                  h="auto"
+                  py={6}
+                  styles={{ label: { whiteSpace: 'normal' } }}
                 >
-                  {t('integrity.accept')}
+                  {t(missing ? 'integrity.acceptMissing' : 'integrity.accept')}
                 </Button>
                 <Text size="xs" c="dimmed">
                   {t('integrity.acceptHint')}
