@@ -333,3 +333,46 @@ describe('the customer’s reply behind an opt-out rewritten (F12b)', () => {
     expect((await t.call('audit.verify', {})).problems).toEqual([]);
   });
 });
+
+describe('the writers that named their events by count or not at all now name them', () => {
+  it("a merge's carried opt-outs and an undo's retractions are listed in their audit rows", async () => {
+    const t = await scriptedShop({}, '2026-03-02T09:00:00Z');
+    await grantPaper(t.call, ANNA, 'sms', t.form);
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    await t.call('inbound.receive', { from: BORIS, text: 'СТОП' });
+    t.clock.advance(MINUTE);
+    await t.call('contacts.merge', { phone: BORIS, intoPhone: ANNA });
+    const rows = (action: string) =>
+      t.backend.db
+        .prepare<[string], { details: string }>('SELECT details FROM audit_log WHERE action = ? ORDER BY id')
+        .all(action)
+        .map((r) => JSON.parse(r.details) as { events?: number[] });
+    const merged = rows('contact.merged').at(-1)!;
+    expect(merged.events?.length).toBeGreaterThan(0);
+    const s = await importFile(
+      t,
+      writeFile(t, 'v.csv', ['Name,Phone,SMS consent,Consent date,Consent source', `Vera,${VERA},yes,2026-03-01,анкета`].join('\n')),
+      { dryRun: false },
+    );
+    const undone = await t.call('import.undo', { batch: s.batch! });
+    expect(rows('import.undone').at(-1)!.events).toHaveLength(undone.retracted);
+    expect(undone.retracted).toBeGreaterThan(0);
+    expect((await t.call('audit.verify', {})).ok).toBe(true);
+  });
+});
+
+describe('a reply’s whole text is held to the SHA-256 its audit row recorded', () => {
+  it('an edit past the first 500 characters the events keep, and an edit of a reply that produced no event: named', async () => {
+    const t = await scriptedShop();
+    await grantPaper(t.call, ANNA, 'sms', t.form);
+    const long = await t.call('inbound.receive', { from: ANNA, text: `СТОП ${'пожалуйста '.repeat(60)}конец` });
+    const help = await t.call('inbound.receive', { from: BORIS, text: 'какие часы работы?' });
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
+    withoutSafeguards(t, `UPDATE inbound_messages SET text = replace(text, 'конец', 'ПОДПИШИТЕ МЕНЯ') WHERE id = ${long.messageId}`);
+    withoutSafeguards(t, `UPDATE inbound_messages SET text = 'я согласен на рассылку' WHERE id = ${help.messageId}`);
+    const v = await t.call('audit.verify', {});
+    const found = v.problems.filter((p) => p.kind === 'reply_rewritten');
+    expect(found.map((p) => p.expected?.split(':')[0]).sort()).toEqual([`reply ${long.messageId}`, `reply ${help.messageId}`].sort());
+    expect(found.every((p) => p.table === 'audit_log' && /by its SHA-256/.test(p.message))).toBe(true);
+  });
+});

@@ -865,7 +865,8 @@ export function undoImport(ctx: ServiceContext, batchId: number, actor: string):
         });
       }
       // The same append the register uses everywhere: chained, and the projection refreshed for each cell.
-      out.retracted = appendEvents(ctx, retractions, policy).length;
+      const retracted = appendEvents(ctx, retractions, policy).map((e) => e.id);
+      out.retracted = retracted.length;
       for (const id of ctx.contacts.createdByBatch(batchId)) {
         // A contact who has since given (or withdrawn) consent some other way is the shop's customer now, not the file's.
         if (keepContacts.has(id) || ctx.consent.eventsForContact(id).some((e) => e.evidence.importBatchId !== String(batchId))) {
@@ -893,7 +894,8 @@ export function undoImport(ctx: ServiceContext, batchId: number, actor: string):
         out.contactsRestored++;
       }
       ctx.imports.markUndone(batchId, now, actor);
-      appendAudit(ctx, actor, 'import.undone', `import:${batchId}`, { ...out });
+      // The audit row names the events it wrote, as every writer's does (audit verify: event_unaccounted).
+      appendAudit(ctx, actor, 'import.undone', `import:${batchId}`, { ...out, events: retracted });
       return out;
     })
     .immediate();

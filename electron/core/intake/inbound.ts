@@ -7,6 +7,7 @@ import { Channels, type Channel, type Purpose } from '../../../shared/domain/con
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
 import { appendAudit, iso, type ServiceContext } from '../context';
+import { sha256Hex } from '../infra/hash';
 import { getSettings } from '../register/settings';
 import { resolveActor } from '../register/staff';
 import { findContact, insertContact, parsePhoneOrThrow } from '../register/contacts';
@@ -224,7 +225,12 @@ export function receiveInbound(
       default:
         break;
     }
-    appendAudit(ctx, actor, 'inbound.received', `inbound:${message.id}`, { intent: c.intent, events: events.map((e) => e.id) });
+    // The reply's whole text by its SHA-256 (the events keep its first 500 characters): audit verify holds the stored reply to it.
+    appendAudit(ctx, actor, 'inbound.received', `inbound:${message.id}`, {
+      intent: c.intent,
+      events: events.map((e) => e.id),
+      sha256: sha256Hex(input.text),
+    });
     return {
       messageId: message.id,
       duplicate: false,

@@ -13,9 +13,9 @@ import {
   type RegisterHeads,
 } from '../../../shared/domain/integrity/head';
 import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
-import { IntegrityRepo } from '../db/repos/integrity.repo';
+import { IntegrityRepo, type ReplyWithEvent } from '../db/repos/integrity.repo';
 import { schemaReference } from '../db/reference';
-import { chainHash } from '../infra/hash';
+import { chainHash, sha256Hex } from '../infra/hash';
 import { eventPayload } from './consent-log';
 import type { Witness } from './witness';
 import { appendAudit, auditPayload, iso, type ServiceContext } from '../context';
@@ -639,6 +639,8 @@ interface ReplyRecorded {
   row: number;
   intent: unknown;
   events: number[];
+  /** The whole text's SHA-256 (recorded since replies kept it; null before). */
+  sha256: string | null;
 }
 
 /** A win-back request's evidence names the question, not the reply (intake/inbound.ts); before notes by key, in English. */
@@ -663,6 +665,7 @@ function replyProblems(repo: IntegrityRepo, replies: ReadonlyMap<number, ReplyRe
   const rows = repo.repliesWithEvents(JSON.stringify(pairs));
   // One problem for a reply's text, however many events (numbers, channels) it produced.
   const textNamed = new Set<number>();
+  const digestDiffers: ReplyWithEvent[] = [];
   for (const x of rows)
     if (x.eventPhone !== null && x.eventContact !== null && !phoneOf.has(x.reply))
       phoneOf.set(x.reply, { phone: x.eventPhone, contactId: x.eventContact });
@@ -698,6 +701,9 @@ function replyProblems(repo: IntegrityRepo, replies: ReadonlyMap<number, ReplyRe
             message: `reply ${x.reply} from ${x.fromPhone} is kept as "${x.intent}" now, but audit row ${recorded.row} recorded it as "${intent}" when it came: the customer's message was changed in the register file, outside Optin Desk; ${RESTORE} (the audit row and the events it names are the record)`,
           }),
         );
+      // The whole text against the digest its audit row recorded (an edit past the events' first 500 characters too):
+      // said after the events' own check, only for a reply none of its events already showed changed.
+      else if (recorded.sha256 !== null && x.text !== null && sha256Hex(x.text) !== recorded.sha256) digestDiffers.push(x);
       continue;
     }
     if (x.storedId === null || x.text === null || x.evidence === null || textNamed.has(x.reply)) continue;
@@ -722,6 +728,22 @@ function replyProblems(repo: IntegrityRepo, replies: ReadonlyMap<number, ReplyRe
         expected: `reply ${x.reply}: ${quote(evidence.note)}`,
         actual: `reply ${x.reply}: ${quote(x.text)}`,
         message: `reply ${x.reply} from ${x.fromPhone} reads ${quote(x.text)} now, but event ${x.event} of contact ${x.eventContact} (${x.eventPhone}) it produced recorded it as ${quote(evidence.note)}: the customer's message was changed in the register file, outside Optin Desk; ${RESTORE} (the event's record of the message is what the customer wrote)`,
+      }),
+    );
+  }
+  for (const x of digestDiffers) {
+    if (out.length >= limit || textNamed.has(x.reply)) continue;
+    const recorded = replies.get(x.reply)!;
+    out.push(
+      problem({
+        table: 'audit_log',
+        kind: 'reply_rewritten',
+        id: recorded.row,
+        contactId: x.replyContact,
+        phone: x.fromPhone,
+        expected: `reply ${x.reply}: sha256 ${recorded.sha256 ?? ''}`,
+        actual: `reply ${x.reply}: ${quote(x.text ?? '')}`,
+        message: `reply ${x.reply} from ${x.fromPhone} reads ${quote(x.text ?? '')} now, but that is not the text audit row ${recorded.row} recorded (by its SHA-256) when it came: the customer's message was changed in the register file, outside Optin Desk; ${RESTORE}`,
       }),
     );
   }
@@ -815,7 +837,13 @@ export function verifyAudit(
     if (r.action === 'inbound.received') {
       const reply = Number(/^inbound:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
       const named = Array.isArray(r.details.events) ? (r.details.events as unknown[]).filter((id): id is number => typeof id === 'number') : [];
-      if (Number.isSafeInteger(reply)) repliesRecorded.set(reply, { row: r.id, intent: r.details.intent, events: named });
+      if (Number.isSafeInteger(reply))
+        repliesRecorded.set(reply, {
+          row: r.id,
+          intent: r.details.intent,
+          events: named,
+          sha256: typeof r.details.sha256 === 'string' ? r.details.sha256 : null,
+        });
     }
     // A deliberate return to an earlier register (a restore, accept-head): backups made before it may hold more.
     if (r.action === 'witness.reset' || r.action === 'backup.restored') {

@@ -120,11 +120,13 @@ export function mergeContacts(ctx: ServiceContext, input: ParsedInput<'contacts.
       const merged = [from, ...handedOn];
       // An opt-out already given from a joining number now stops the person (dated when it was given).
       const carried = optOutsCarried(ctx, merged, numbersOfPerson(ctx, ctx.contacts.get(into.id)!), actor);
-      if (carried.length) appendEvents(ctx, carried, getSettings(ctx).effectivePolicy);
+      const appended = carried.length ? appendEvents(ctx, carried, getSettings(ctx).effectivePolicy) : [];
       appendAudit(ctx, actor, 'contact.merged', `contact:${into.id}`, {
         merged: merged.map((m) => ({ id: m.id, phone: m.phone })),
         from: from.id,
         filled,
+        // The opt-outs it carried, named as every writer names its events (audit verify: event_unaccounted).
+        events: appended.map((e) => e.id),
       });
       return {
         primary: toContact({ ...next, mergedInto: null }),
