@@ -3,6 +3,7 @@ import { resolveDbPath } from '../core/infra/paths';
 import { EnvSecrets } from '../core/infra/secrets';
 import { BUSY_CHANGE, busyError, isSqliteBusy } from '../core/db/busy';
 import { offlineBackupDispatch } from '../core/backups/service';
+import { FOREIGN_OBJECT_REFUSALS, readOnlyVerifyDispatch } from '../core/register/read-only-verify';
 import { systemClock } from '../core/infra/clock';
 import { AppError, apiError, isRefusal, isRegisterRefusal, type ApiError } from '../../shared/contract/errors';
 import type { Dispatch } from '../../shared/contract/dispatch';
@@ -69,6 +70,11 @@ function openRegister(
     const code = (err as { code?: string }).code;
     const message = err instanceof Error ? err.message : String(err);
     // A damaged register can still be listed, checked, previewed and restored from its backups.
+    // A register holding a trigger Optin Desk did not make is verified read-only: no trigger fires, every problem is named.
+    if (command.register === 'or-read-only' && err instanceof AppError && FOREIGN_OBJECT_REFUSALS.has(err.key)) {
+      io.err(`optin: ${message} — checked read-only`);
+      return { backend: null, dispatch: readOnlyVerifyDispatch(dbPath, systemClock, err) };
+    }
     if (code === 'REGISTER_DAMAGED' && command.register === 'or-backups') {
       io.err(`optin: ${message} — working from its backups`);
       return { backend: null, dispatch: offlineBackupDispatch(dbPath, systemClock) };

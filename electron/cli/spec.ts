@@ -120,9 +120,11 @@ export interface Command {
   /**
    * How the register is opened: `open` (default; refused by name when it cannot be), `or-backups` (when it is
    * damaged, work from its backups alone so it can still be restored), or `none` (a command that works without it,
-   * such as a server with its own data folder: `backend` is null and a contract call is refused).
+   * such as a server with its own data folder: `backend` is null and a contract call is refused), or `or-read-only`
+   * (refused for use because the file holds a trigger or view Optin Desk did not make: opened read-only, for its
+   * one method, so audit verify can name everything wrong with it).
    */
-  register?: 'open' | 'or-backups' | 'none';
+  register?: 'open' | 'or-backups' | 'or-read-only' | 'none';
 }
 
 /** The commands of one area, as the help groups them. */

@@ -97,6 +97,19 @@ describe('a register holding a trigger or view Optin Desk did not make is refuse
     const v = await optin(t.dbPath, 'audit', 'verify');
     expect(v.code).toBe(1);
     expect(v.out + v.err).toMatch(/keep_granted/);
+    // Verify works on a read-only opening: it lists every problem (here the triggers, by name) and writes nothing.
+    const before = statSync(t.dbPath).mtimeMs;
+    const json = await optin(t.dbPath, 'audit', 'verify', '--json');
+    expect(json.code).toBe(1);
+    expect(json.err).toMatch(/checked read-only/);
+    const out = json.json() as { problems: { kind: string; actual: string | null }[] };
+    expect(
+      out.problems
+        .filter((p) => p.kind === 'schema_added')
+        .map((p) => p.actual)
+        .sort(),
+    ).toEqual(['keep_granted', 'keep_granted_u']);
+    expect(statSync(t.dbPath).mtimeMs).toBe(before);
   });
 
   it('a read-only opening (no trigger fires through it) still opens it, and audit verify names the trigger', async () => {

@@ -69,6 +69,7 @@ const audit: Command[] = [
       'events:<last id>:<hash>,audit:<last id>:<hash>.',
     ],
     method: 'audit.verify',
+    register: 'or-read-only',
     flags: [
       {
         name: 'expect',
