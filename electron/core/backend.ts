@@ -45,7 +45,7 @@ import type { AdapterEnv, ProviderAdapter, ProviderConfig, SecretStore } from '.
 import type { FaultPoint } from './sending/runner';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { formatHead } from '../../shared/domain/integrity/head';
 import type { Method } from '../../shared/contract/api';
 
@@ -210,7 +210,15 @@ export function createBackend(options: BackendOptions): Backend {
   // A register holding consent events whose witness is gone: the witness is written after every write, so it was
   // deleted or the register was moved without it. A register shortened before then would not show against a new one,
   // so the opening is on record (audit verify names it until the head is accepted) before the witness starts again.
-  if (existed && openedAtVersion >= WITNESS_SINCE_SCHEMA && integrity.witness && readWitness(witnessPathFor(options.dbPath)).state === 'absent') {
+  // (Reached through a symbolic link, the witness may be beside the file the link points to.)
+  const witnessGone = (path: string): boolean => readWitness(witnessPathFor(path)).state === 'absent';
+  if (
+    existed &&
+    openedAtVersion >= WITNESS_SINCE_SCHEMA &&
+    integrity.witness &&
+    witnessGone(options.dbPath) &&
+    witnessGone(realpathSync(options.dbPath))
+  ) {
     const heads = integrityRepo.heads();
     if (heads.events.lastId > 0)
       db.transaction(() =>

@@ -9,6 +9,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   unlinkSync,
   writeFileSync,
@@ -531,6 +532,29 @@ describe('the witness deleted', () => {
     expect((await optin(t.dbPath, 'audit', 'accept-head', '--json')).code).toBe(0);
     const after = (await optin(t.dbPath, 'audit', 'verify', '--json')).json() as Output<'audit.verify'>;
     expect(after.problems.map((p) => p.kind)).not.toContain('witness_missing');
+  });
+
+  it('a backup made while the problem stands still checks out and restores (the question is the live register’s)', async () => {
+    const t = await shop();
+    t.backend.close();
+    unlinkSync(`${t.dbPath}.witness.json`);
+    const made = await optin(t.dbPath, 'backup', 'create', '--json');
+    expect(made.code).toBe(0);
+    const id = (made.json() as { backup: { id: string } }).backup.id;
+    expect((await optin(t.dbPath, 'backup', 'verify', id, '--json')).json()).toMatchObject({ ok: true });
+    expect((await optin(t.dbPath, 'backup', 'restore', id, '--yes')).code).toBe(0);
+    // A restore through Optin Desk accepts the register it brings back.
+    expect((await optin(t.dbPath, 'audit', 'verify')).code).toBe(0);
+  });
+
+  it('a register reached through a symbolic link, its witness beside the file the link points to: no such record', async () => {
+    const t = await shop();
+    t.backend.close();
+    const link = `${dirname(t.dbPath)}/linked.db`;
+    symlinkSync(t.dbPath, link);
+    expect((await optin(link, 'audit', 'verify')).code).toBe(0);
+    const log = (await optin(t.dbPath, 'audit', 'log', '--limit', '50', '--json')).json() as { entries: { action: string }[] };
+    expect(log.entries.some((e) => e.action === 'witness.missing')).toBe(false);
   });
 
   it('a new register, and one whose witness is there, are opened without any such record', async () => {
