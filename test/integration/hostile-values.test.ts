@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { createBackend } from '../../electron/core/backend';
 import { grantPaper, scriptedShop } from '../support/shop';
 import { optin } from '../support/cli';
+import { tamperFile } from '../support/tamper';
 
 /**
  * Values written into the register file outside Optin Desk that no check of the app would let through: each is a clear
@@ -24,15 +25,11 @@ async function closedShop() {
 
 /** Edit the closed file as someone with SQLite would: guards off for the edit, put back after it. */
 function tamper(dbPath: string, sql: string, options: { refold?: boolean } = {}): void {
-  const raw = new Database(dbPath);
-  raw.pragma('foreign_keys = OFF');
-  const triggers = raw.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all();
-  for (const tr of triggers) raw.exec(`DROP TRIGGER "${tr.name}"`);
-  raw.exec(sql);
-  // The projection folded again at the next opening (as after a change of the rules' deadlines).
-  if (options.refold) raw.exec('DELETE FROM projection_fold');
-  for (const tr of triggers) raw.exec(tr.sql);
-  raw.close();
+  tamperFile(dbPath, (db) => {
+    db.exec(sql);
+    // The projection folded again at the next opening (as after a change of the rules' deadlines).
+    if (options.refold) db.exec('DELETE FROM projection_fold');
+  });
 }
 
 /** Opening refuses the file as damaged, naming it, what is wrong, and to restore a backup; the CLI exits 1. */

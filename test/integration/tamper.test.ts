@@ -27,6 +27,7 @@ import type { AuditProblem, Output } from '../../shared/contract/api';
 import { GENESIS_HASH } from '../../shared/domain/consent/canonical';
 import { scopedBackend } from '../support/backend';
 import { optin } from '../support/cli';
+import { tamperFile, type Edit } from '../support/tamper';
 
 const ANNA = '+79120000001';
 const BORIS = '+79120000002';
@@ -75,15 +76,8 @@ async function shop(): Promise<T & { ids: { anna: number; boris: number; vera: n
  * What someone holding the file and an SQLite tool can do: switch the register's triggers and foreign keys off,
  * change rows, and (unless `leaveGuardsOff`) put the triggers back exactly as they were so nothing shows in the schema.
  */
-function tamper(dbPath: string, sql: string | ((db: Database.Database) => void), options: { leaveGuardsOff?: boolean } = {}): void {
-  const raw = new Database(dbPath);
-  raw.pragma('foreign_keys = OFF');
-  const triggers = raw.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all();
-  for (const tr of triggers) raw.exec(`DROP TRIGGER "${tr.name}"`);
-  if (typeof sql === 'string') raw.exec(sql);
-  else sql(raw);
-  if (!options.leaveGuardsOff) for (const tr of triggers) raw.exec(tr.sql);
-  raw.close();
+function tamper(dbPath: string, sql: Edit, options: { leaveGuardsOff?: boolean } = {}): void {
+  tamperFile(dbPath, sql, { putBack: !options.leaveGuardsOff });
 }
 
 async function verify(t: T, expect?: string): Promise<Output<'audit.verify'>> {

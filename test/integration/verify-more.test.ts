@@ -4,6 +4,7 @@ import { eventPayload } from '../../electron/core/register/consent-log';
 import type { EventRecord } from '../../electron/core/db/repos/consent.repo';
 import { grantPaper, scriptedShop } from '../support/shop';
 import { importFile, writeFile } from '../support/imports';
+import { withGuardsOff } from '../support/tamper';
 
 // Three ways of tampering that `audit verify` used to call intact (an adversarial round): a "sent" outbox row for
 // someone whose opt-out was recorded before it, an event added at the chain's tail with a correct hash but no audit
@@ -90,11 +91,7 @@ function appendForged(t: Shop, e: Partial<EventRecord> & Pick<EventRecord, 'phon
 
 /** Run SQL with every trigger dropped, then put the triggers back as they were (what a careful forger does). */
 function withoutSafeguards(t: Shop, sql: string, putBack = true): void {
-  const db = t.backend.db;
-  const triggers = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all();
-  for (const tr of triggers) db.exec(`DROP TRIGGER "${tr.name}"`);
-  db.exec(sql);
-  if (putBack) for (const tr of triggers) db.exec(tr.sql);
+  withGuardsOff(t.backend.db, sql, { putBack });
 }
 
 describe('a "sent" outbox row under a consent already withdrawn (F8)', () => {
