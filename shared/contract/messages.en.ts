@@ -308,6 +308,11 @@ export const messagesEn = {
     other:
       'the register {{path}} holds {{count}} views Optin Desk did not make, {{objects}}: the file was edited outside Optin Desk, so the register is not opened for use; restore a backup',
   },
+  'register.foreignIndex': {
+    one: 'the register {{path}} holds a unique index Optin Desk did not make, {{objects}}: added outside Optin Desk, it can refuse or silently drop what the register records (an opt-out, a reply), so the register is not opened for use; restore a backup',
+    other:
+      'the register {{path}} holds {{count}} unique indexes Optin Desk did not make, {{objects}}: added outside Optin Desk, they can refuse or silently drop what the register records (an opt-out, a reply), so the register is not opened for use; restore a backup',
+  },
   'register.migrationFailed':
     'the register {{path}} could not be brought up to date: migration {{migration}} failed on it ({{reason}}), so the file is not what its schema version {{version}} says — it was edited outside Optin Desk or its version was lowered; nothing was changed; restore a backup',
   'register.noVersion':

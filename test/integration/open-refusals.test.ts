@@ -148,6 +148,50 @@ describe('a register holding a trigger or view Optin Desk did not make is refuse
     expect(err!.message).toMatch(/granted_only \(consent_state\)/);
   });
 
+  it('a unique index Optin Desk did not make (a STOP for Anna could not be written under it): refused by name; verify names it', async () => {
+    const t = await shop();
+    t.backend.close();
+    // One opt-out per channel in the whole register: Boris's is there, so Anna's STOP could never be written.
+    raw(t.dbPath, "CREATE UNIQUE INDEX one_event ON consent_events (channel) WHERE action = 'revoke'");
+    const err = openError(t.dbPath);
+    expect(err).toMatchObject({ code: 'REGISTER_DAMAGED', key: 'register.foreignIndex', params: { path: t.dbPath, count: 1 } });
+    expect(err!.message).toMatch(/one_event \(consent_events\)/);
+    expect(err!.message).toMatch(/restore a backup/);
+    // The read-only check still runs and names it among its problems.
+    const v = await optin(t.dbPath, 'audit', 'verify', '--json');
+    expect(v.code).toBe(1);
+    const out = v.json() as { problems: { kind: string; actual: string | null; message: string }[] };
+    const named = out.problems.filter((p) => p.kind === 'schema_added');
+    expect(named.map((p) => p.actual)).toEqual(['one_event']);
+    expect(named[0]!.message).toMatch(/unique index one_event \(on consent_events\)/);
+  });
+
+  it('an index of Optin Desk made unique outside it: refused; a plain index someone added to read faster is left alone', async () => {
+    const t = await shop();
+    t.backend.close();
+    const db = new Database(t.dbPath);
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'contacts_external_id'").get() as { sql: string }).sql;
+    db.exec(`DROP INDEX contacts_external_id; ${sql.replace('CREATE INDEX', 'CREATE UNIQUE INDEX')}`);
+    db.close();
+    expect(openError(t.dbPath)).toMatchObject({ key: 'register.foreignIndex' });
+    raw(t.dbPath, `DROP INDEX contacts_external_id; ${sql}; CREATE INDEX my_report ON consent_events (channel, occurred_at)`);
+    expect(openError(t.dbPath)).toBeNull();
+    const v = await optin(t.dbPath, 'audit', 'verify');
+    expect(v.code).toBe(0);
+  });
+
+  it('a view: audit verify on the read-only opening names it too', async () => {
+    const t = await shop();
+    t.backend.close();
+    raw(t.dbPath, "CREATE VIEW granted_only AS SELECT * FROM consent_state WHERE status = 'granted'");
+    const v = await optin(t.dbPath, 'audit', 'verify', '--json');
+    expect(v.code).toBe(1);
+    const out = v.json() as { problems: { kind: string; actual: string | null; message: string }[] };
+    const named = out.problems.filter((p) => p.kind === 'schema_added');
+    expect(named.map((p) => p.actual)).toEqual(['granted_only']);
+    expect(named[0]!.message).toMatch(/^a view granted_only \(over consent_state\) that Optin Desk did not make/);
+  });
+
   it('a register at an older schema version, with that version’s own triggers, still opens and migrates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'optin-open-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

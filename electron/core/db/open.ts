@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { AppError, type MessageKey, type MessageParams } from '../../../shared/contract/errors';
 import { applyMigrations, MigrationError, migrations } from './migrations';
 import { STATEMENT_BUSY_MS } from './busy';
-import { schemaOf, schemaReference, type FileSchema, type SchemaObjects } from './reference';
+import { isForeignUniqueIndex, schemaOf, schemaReference, type FileSchema } from './reference';
 import { registerTrace } from './traces';
 import { readWitness, witnessPathFor, type WitnessRead } from '../register/witness';
 import { UnknownEventValue } from '../../../shared/domain/consent/fold';
@@ -230,7 +230,7 @@ function checkStructure(db: Db, path: string, witness: WitnessRead, readonly: bo
       count: missing.length,
       tables: `${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}`,
     });
-  if (!readonly) checkObjects(path, schema, ref.triggersAt[version]!, ref.viewsAt[version]!, ref.triggersAt[LATEST_SCHEMA_VERSION]!);
+  if (!readonly) checkObjects(path, schema, version);
   if (witness.state === 'ok' && witness.value.schemaVersion > version)
     throw damaged(path, 'register.olderThanWitness', { version, witness: witnessPathFor(path), witnessVersion: witness.value.schemaVersion });
 }
@@ -238,10 +238,15 @@ function checkStructure(db: Db, path: string, witness: WitnessRead, readonly: bo
 /**
  * Refuse a register holding a trigger or view its schema version does not have, or one of its triggers with other SQL:
  * made outside Optin Desk, it can change or swallow what the register writes (a trigger that drops the projection's
- * record of an opt-out makes the gate read "granted"). A trigger Optin Desk made that is missing is left to audit
+ * record of an opt-out makes the gate read "granted"). Likewise a UNIQUE index Optin Desk does not make: it can refuse
+ * an opt-out's write, or drop a row an INSERT OR IGNORE meets (isForeignUniqueIndex). A trigger Optin Desk made that is missing is left to audit
  * verify (schema_altered): the register's own writes are unchanged by it.
  */
-function checkObjects(path: string, schema: FileSchema, triggers: SchemaObjects, views: SchemaObjects, latest: SchemaObjects): void {
+function checkObjects(path: string, schema: FileSchema, version: number): void {
+  const ref = schemaReference();
+  const triggers = ref.triggersAt[version]!;
+  const views = ref.viewsAt[version]!;
+  const latest = ref.triggersAt[LATEST_SCHEMA_VERSION]!;
   const named = (found: [string, { table: string }][]) => ({
     count: found.length,
     objects: `${found
@@ -257,6 +262,10 @@ function checkObjects(path: string, schema: FileSchema, triggers: SchemaObjects,
   if (changed.length > 0) throw damaged(path, 'register.changedTrigger', named(changed));
   const foreignViews = [...schema.views].filter(([name, o]) => views.get(name) !== o.sql);
   if (foreignViews.length > 0) throw damaged(path, 'register.foreignView', named(foreignViews));
+  const foreignIndexes = [...schema.indexes].filter(([name, o]) =>
+    isForeignUniqueIndex(name, o.sql, [ref.indexesAt[version]!, ref.indexesAt[LATEST_SCHEMA_VERSION]!]),
+  );
+  if (foreignIndexes.length > 0) throw damaged(path, 'register.foreignIndex', named(foreignIndexes));
 }
 
 /** The highest schema version this build knows. */

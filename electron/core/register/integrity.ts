@@ -14,7 +14,7 @@ import {
 } from '../../../shared/domain/integrity/head';
 import type { EventRecord, StateRecord } from '../db/repos/consent.repo';
 import { IntegrityRepo, type ReplyWithEvent } from '../db/repos/integrity.repo';
-import { schemaReference } from '../db/reference';
+import { isForeignUniqueIndex, schemaReference } from '../db/reference';
 import { chainHash, sha256Hex } from '../infra/hash';
 import { eventPayload } from './consent-log';
 import type { Witness } from './witness';
@@ -273,6 +273,33 @@ function schemaProblems(repo: IntegrityRepo): AuditProblem[] {
         expected: null,
         actual: name,
         message: `a trigger ${name} that Optin Desk did not make was added to the register file: it can change or drop what the register records (an opt-out, a complaint); ${RESTORE}`,
+      }),
+    );
+  }
+  // Views and unique indexes: the opening refuses them (db/open.ts); a read-only check still names them.
+  const ref = schemaReference();
+  const { views, indexes } = repo.viewsAndIndexes();
+  for (const [name, view] of views) {
+    if (ref.viewsAt[ref.viewsAt.length - 1]!.get(name) === view.sql) continue;
+    out.push(
+      problem({
+        table: 'schema',
+        kind: 'schema_added',
+        expected: null,
+        actual: name,
+        message: `a view ${name} (over ${view.table}) that Optin Desk did not make was added to the register file: it was edited outside Optin Desk; ${RESTORE}`,
+      }),
+    );
+  }
+  for (const [name, index] of indexes) {
+    if (!isForeignUniqueIndex(name, index.sql, ref.indexesAt)) continue;
+    out.push(
+      problem({
+        table: 'schema',
+        kind: 'schema_added',
+        expected: null,
+        actual: name,
+        message: `a unique index ${name} (on ${index.table}) that Optin Desk did not make was added to the register file: it can refuse or silently drop what the register records (an opt-out, a reply); ${RESTORE}`,
       }),
     );
   }

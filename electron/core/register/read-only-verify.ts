@@ -9,7 +9,12 @@ import { verifyAudit } from './integrity';
 import { Witness } from './witness';
 
 /** The refusals of a register that holds objects Optin Desk did not make (db/open.ts checkObjects). */
-export const FOREIGN_OBJECT_REFUSALS: ReadonlySet<string> = new Set(['register.foreignTrigger', 'register.changedTrigger', 'register.foreignView']);
+export const FOREIGN_OBJECT_REFUSALS: ReadonlySet<string> = new Set([
+  'register.foreignTrigger',
+  'register.changedTrigger',
+  'register.foreignView',
+  'register.foreignIndex',
+]);
 
 /**
  * audit.verify on a register opened read-only: for a file refused for use because it holds a trigger or view Optin Desk

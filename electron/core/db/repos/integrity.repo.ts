@@ -1,4 +1,5 @@
 import type { Db } from '../open';
+import { schemaOf, type FileSchema } from '../reference';
 import { eventFromRow, type EventRecord, type EventRow } from './consent.repo';
 import type { Statement } from 'better-sqlite3';
 import type { Chain, ChainLink, RegisterHeads } from '../../../../shared/domain/integrity/head';
@@ -241,6 +242,11 @@ export class IntegrityRepo {
   }
 
   /** The triggers in the file, by name, with their SQL. */
+  /** The file's views and the indexes it was given by CREATE INDEX, by name (one read of sqlite_master). */
+  viewsAndIndexes(): Pick<FileSchema, 'views' | 'indexes'> {
+    return schemaOf(this.db);
+  }
+
   triggers(): Map<string, string> {
     return new Map(
       this.db
