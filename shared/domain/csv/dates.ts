@@ -1,7 +1,10 @@
 import { zonedTimeToUtc } from '../time/zones';
 
-/** A date read from a file, or why it could not be. */
-export type DateResult = { ok: true; ms: number } | { ok: false; reason: string };
+/**
+ * A date read from a file, or why it could not be. `other`: the instant of the other reading of a slash date that
+ * could be either day/month or month/day (only when `eitherOrder`, and only when both are real days).
+ */
+export type DateResult = { ok: true; ms: number; other?: number } | { ok: false; reason: string };
 
 function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
@@ -15,9 +18,11 @@ const DOTTED = /^(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?:[,\s]+(\d{1,2}):(\d{2
  * Read a date as CRMs write it: ISO 8601 (with or without time and offset), `dd.mm.yyyy` (Russian and
  * German style, with `hh:mm[:ss[.mmm]]`), `dd/mm/yyyy` or, when `monthFirst` (US files), `mm/dd/yyyy`, optional `hh:mm[:ss] [am|pm]`,
  * or Unix seconds/milliseconds. A time without an offset is wall-clock time in `timeZone`; a date alone is
- * the start of that day there.
+ * the start of that day there. With `eitherOrder` (files from a country that writes slash dates both ways, as Canada
+ * does), a slash date whose two first numbers are both 12 or less, and differ, is read `monthFirst` and the other
+ * reading is given too (`other`), for the caller to choose the one that is safe for what the date dates.
  */
-export function parseDateCell(cell: string, options: { timeZone: string; monthFirst: boolean }): DateResult {
+export function parseDateCell(cell: string, options: { timeZone: string; monthFirst: boolean; eitherOrder?: boolean }): DateResult {
   const text = cell.trim();
   if (text === '') return { ok: false, reason: 'empty date' };
   if (/^\d{10}$|^\d{13}$/.test(text)) {
@@ -45,7 +50,9 @@ export function parseDateCell(cell: string, options: { timeZone: string; monthFi
     const a = Number(m[1]);
     const b = Number(m[3]);
     // Dots are day-first everywhere; slashes follow the file's country.
-    const monthFirst = m[2] === '/' && options.monthFirst;
+    // Slashes either way (eitherOrder): a date only one reading makes real is read that way (25/11/2026, 11/25/2026).
+    const either = m[2] === '/' && options.eitherOrder === true;
+    const monthFirst = m[2] === '/' && (either ? (options.monthFirst ? a <= 12 || b > 12 : b > 12 && a <= 12) : options.monthFirst);
     const d = monthFirst ? b : a;
     const mo = monthFirst ? a : b;
     let y = Number(m[4]);
@@ -61,7 +68,9 @@ export function parseDateCell(cell: string, options: { timeZone: string; monthFi
       h = (h % 12) + (ampm === 'pm' ? 12 : 0);
     }
     if (!validDate(y, mo, d, h, mi, s)) return { ok: false, reason: `"${text.slice(0, 40)}" is not a real date` };
-    return { ok: true, ms: zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) + frac };
+    const ms = zonedTimeToUtc(y, mo, d, h, mi, s, options.timeZone) + frac;
+    if (either && a !== b && a <= 12 && b <= 12) return { ok: true, ms, other: zonedTimeToUtc(y, d, mo, h, mi, s, options.timeZone) + frac };
+    return { ok: true, ms };
   }
   return { ok: false, reason: `"${text.slice(0, 40)}" is not a date this import can read (use e.g. 2024-03-05 or 05.03.2024)` };
 }

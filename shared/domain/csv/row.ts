@@ -5,6 +5,7 @@ import { Channels } from '../consent/types';
 import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone, type PhoneRefusal } from '../phone/normalize';
 import { sourceNamesOnlyASystem, type PolicyPack } from '../policy/policy';
 import { parseDateCell } from './dates';
+import { localDay } from '../time/zones';
 import type { ColumnMapping, ColumnTarget } from './mapping';
 import { readConsentAnswer, readFlag, splitPhoneCell, splitTags, stripExtension, unneutralizeCell } from './values';
 import { importWarning, type ClaimReason, type ImportWarning } from './warnings';
@@ -213,6 +214,11 @@ function monthFirstFor(country: string): boolean {
   return country === 'US' || country === 'CA';
 }
 
+/** Canada writes slash dates both ways (12/05/2026 is 12 May as often as 5 December): such a date has two readings. */
+function eitherOrderFor(country: string): boolean {
+  return country === 'CA';
+}
+
 /**
  * Turn one data row into what the import will do, or a reason to reject it. Pure: the same row, mapping
  * and context always give the same plan, so the preview and the commit agree.
@@ -286,6 +292,7 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
   // ---- consent ----
   const consents: RowConsent[] = [];
   const monthFirst = monthFirstFor(defaultCountry);
+  const eitherOrder = eitherOrderFor(defaultCountry);
   const file = ctx.fileConsent;
   const fileSource = file?.source?.trim().slice(0, 500) ?? '';
   const fileDate = file?.occurredAt ?? null;
@@ -317,10 +324,30 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
     const rawDate = dateCol ? cell(dateCol.index) : '';
     if (dateCol) columns[dateCol.header] = rawDate.slice(0, 1000);
     if (rawDate) {
-      const d = parseDateCell(rawDate, { timeZone: ctx.timeZone, monthFirst });
+      const d = parseDateCell(rawDate, { timeZone: ctx.timeZone, monthFirst, eitherOrder });
+      let ms = d.ok ? d.ms : 0;
+      if (d.ok && d.other !== undefined) {
+        // Either reading may be the day: take the one under which an opt-out wins — a consent dated the earlier
+        // day (so an opt-out since then still stands), an opt-out the later one that has already come — and say so.
+        const [early, late] = d.ms < d.other ? [d.ms, d.other] : [d.other, d.ms];
+        ms = answer === 'opted_out' && late <= ctx.now ? late : early;
+        warnings.push(
+          importWarning(
+            'date_ambiguous',
+            {
+              column: dateCol!.header,
+              value: rawDate.slice(0, 40),
+              early: localDay(early, ctx.timeZone),
+              late: localDay(late, ctx.timeZone),
+              read: localDay(ms, ctx.timeZone),
+            },
+            `${dateCol!.header}: "${rawDate.slice(0, 40)}" can be ${localDay(early, ctx.timeZone)} or ${localDay(late, ctx.timeZone)}: read as ${localDay(ms, ctx.timeZone)}, the reading under which an opt-out wins (write dates as 2026-05-12 to be read as written)`,
+          ),
+        );
+      }
       if (!d.ok) dateProblem = { code: 'bad_date', text: `${dateCol!.header}: ${d.reason}` };
-      else if (d.ms > ctx.now) dateProblem = { code: 'future_date', text: `${dateCol!.header}: ${rawDate} is in the future` };
-      else occurredAt = d.ms;
+      else if (ms > ctx.now) dateProblem = { code: 'future_date', text: `${dateCol!.header}: ${rawDate} is in the future` };
+      else occurredAt = ms;
     } else if (fileDate !== null) {
       occurredAt = fileDate;
       fromFile = true;

@@ -9,6 +9,8 @@ export const ImportWarningKinds = [
   'number_ignored',
   /** An e-mail that is not an address was left out. */
   'email_invalid',
+  /** A slash date that reads as two real days (a Canadian file): the one under which an opt-out wins was taken. */
+  'date_ambiguous',
   /** A consent cell that says neither yes, no nor an opt-out: nothing recorded. */
   'consent_unreadable',
   /** A "yes" recorded as an unproven claim (no date, no source, or the pack asks for more). */

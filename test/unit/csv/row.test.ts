@@ -157,4 +157,63 @@ describe('interpretRow', () => {
     const out = interpretRow(['A', '', '+79123456789', '', 'отписан', '', '', ''], 2, mapping, ctx);
     expect(out.ok && out.plan.consents).toMatchObject([{ action: 'revoke', occurredAt: ctx.now }]);
   });
+
+  describe('a Canadian slash date that reads as two days', () => {
+    const ca: RowContext = {
+      defaultCountry: 'CA',
+      timeZone: 'America/Toronto',
+      policy: getPolicyPack('ca'),
+      now: Date.parse('2026-12-07T15:00:00Z'),
+    };
+    const row = (answer: string, date: string) => interpretRow(['Ann', '', '+1 647 234 5678', '', answer, date, 'store signup', ''], 2, mapping, ca);
+    const may12 = Date.parse('2026-05-12T04:00:00Z');
+    const dec5 = Date.parse('2026-12-05T05:00:00Z');
+
+    it('a consent takes the earlier day, an opt-out the later one, and the row says both', () => {
+      const grant = row('yes', '12/05/2026');
+      expect(grant.ok && grant.plan.consents).toMatchObject([{ action: 'grant', occurredAt: may12 }]);
+      expect(grant.ok && grant.plan.warnings).toEqual([
+        expect.objectContaining({
+          kind: 'date_ambiguous',
+          params: { column: 'Date', value: '12/05/2026', early: '2026-05-12', late: '2026-12-05', read: '2026-05-12' },
+        }),
+      ]);
+      const stop = row('STOP', '12/05/2026');
+      expect(stop.ok && stop.plan.consents).toMatchObject([{ action: 'revoke', occurredAt: dec5 }]);
+      expect(stop.ok && stop.plan.warnings[0]).toMatchObject({ kind: 'date_ambiguous', params: { read: '2026-12-05' } });
+    });
+
+    it('an opt-out whose later reading has not come yet takes the earlier one', () => {
+      const stop = row('STOP', '05/12/2026');
+      // 5 December has come; 12 May too: the later, 5 December.
+      expect(stop.ok && stop.plan.consents).toMatchObject([{ action: 'revoke', occurredAt: dec5 }]);
+      const soon = interpretRow(['Ann', '', '+1 647 234 5678', '', 'STOP', '12/10/2026', '', ''], 2, mapping, {
+        ...ca,
+        now: Date.parse('2026-11-01T00:00:00Z'),
+      });
+      // 12 October has come, 10 December not yet.
+      expect(soon.ok && soon.plan.consents).toMatchObject([{ action: 'revoke', occurredAt: Date.parse('2026-10-12T04:00:00Z') }]);
+    });
+
+    it('a date only one way can be read, the same day twice, or a US file: read as before, without a word', () => {
+      for (const [date, day] of [
+        ['11/25/2026', '2026-11-25T05:00:00Z'],
+        ['25/11/2026', '2026-11-25T05:00:00Z'],
+        ['05/05/2026', '2026-05-05T04:00:00Z'],
+        ['2026-05-12', '2026-05-12T04:00:00Z'],
+      ] as const) {
+        const r = row('yes', date);
+        expect(r.ok && r.plan.warnings).toEqual([]);
+        expect(r.ok && r.plan.consents).toMatchObject([{ action: 'grant', occurredAt: Date.parse(day) }]);
+      }
+      const us = interpretRow(['Ann', '', '+1 212 555 0143', '', 'yes', '12/05/2026', 'store signup', ''], 2, mapping, {
+        ...ca,
+        defaultCountry: 'US',
+        timeZone: 'America/New_York',
+        policy: getPolicyPack('us'),
+      });
+      expect(us.ok && us.plan.warnings).toEqual([]);
+      expect(us.ok && us.plan.consents[0]!.occurredAt).toBe(Date.parse('2026-12-05T05:00:00Z'));
+    });
+  });
 });
