@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { test, expect, shoot } from './fixtures';
+import { test, expect, seed, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
 import { ImportPage, type UploadFile } from './pages/import.page';
 import { seedShop } from './seed';
@@ -48,6 +48,41 @@ for (const lang of ['en', 'ru'] as const) {
     const report = await imp.download('download-report');
     const text = readFileSync(await report.path(), 'utf8');
     expect(text.startsWith(lang === 'ru' ? '\uFEFFrow;problem;reason;' : '\uFEFFrow,problem,reason,')).toBe(true);
+  });
+}
+
+for (const lang of ['en', 'ru'] as const) {
+  test(`a Canadian file's slash dates that read as two days: the wizard says which day it took, in ${lang}`, async ({ page, backend, appUrl }) => {
+    await seed(backend, 'settings.update', {
+      businessName: 'Maple Corner',
+      senderName: 'MAPLE',
+      shopPhone: '+1 647 555 0100',
+      defaultCountry: 'CA',
+      timezone: 'America/Toronto',
+      policyPack: 'ca',
+    });
+    await new ShellPage(page).open(appUrl, lang);
+    const imp = new ImportPage(page);
+    await imp.open();
+    const csv = [
+      'Name,Phone,SMS consent,Consent date,Consent source',
+      'Ann Tremblay,+1 647 234 5678,yes,12/05/2026,store signup',
+      'Luc Gagnon,+1 647 234 5679,yes,25/11/2025,store signup',
+      'Mia Roy,+1 647 234 5680,STOP,03/04/2026,',
+    ].join('\n');
+    await imp.upload({ name: 'maple-crm.csv', buffer: Buffer.from(csv) });
+    await imp.toMapping();
+    await imp.preview();
+    const group = page.getByTestId('warning-group-date_ambiguous');
+    await expect(group).toContainText(lang === 'ru' ? 'два разных дня' : 'two different days');
+    await group.getByRole('button').click();
+    const examples = group.getByTestId('warning-example');
+    await expect(examples).toHaveCount(2);
+    await expect(examples.first()).toContainText(
+      lang === 'ru' ? '2026-05-12 или 2026-12-05, прочитано как 2026-05-12' : '2026-05-12 or 2026-12-05, read as 2026-05-12',
+    );
+    await expect(examples.nth(1)).toContainText(lang === 'ru' ? 'прочитано как 2026-04-03' : 'read as 2026-04-03');
+    await shoot(page, `import-ambiguous-date-${lang}`);
   });
 }
 
