@@ -373,3 +373,99 @@ describe('a reply’s whole text is held to the SHA-256 its audit row recorded',
     expect(found.every((p) => p.table === 'audit_log' && /by its SHA-256/.test(p.message))).toBe(true);
   });
 });
+
+describe("a contact's page sees what the whole check says of that contact", () => {
+  const contactCheck = async (t: Shop, phone: string) => t.call('audit.verifyContact', { contactId: idOf(t, phone) });
+
+  it('a message forged as sent after the opt-out, and an event no audit row names: on the contact’s page, not on the others’', async () => {
+    const t = await scriptedShop();
+    for (const p of [ANNA, BORIS, VERA]) await grantPaper(t.call, p, 'sms', t.form);
+    t.clock.advance(MINUTE);
+    await t.call('inbound.receive', { from: BORIS, text: 'СТОП' });
+    t.clock.advance(MINUTE);
+    // Checked once before (what it read of the audit log is kept, and only the rows written since are read later).
+    for (const p of [ANNA, BORIS, VERA]) expect((await contactCheck(t, p)).problems).toEqual([]);
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const row = forgeSent(t, plan.batch, BORIS, eventOf(t, BORIS, 'grant').id, t.clock.now());
+    const forged = appendForged(t, {
+      phone: VERA,
+      action: 'grant',
+      formVersionId: t.form.id,
+      evidence: { formVersionId: t.form.id, sheetRef: 'S-000009' },
+    });
+    await t.call('register.rebuildProjection', {});
+    const boris = await contactCheck(t, BORIS);
+    expect(boris.ok).toBe(false);
+    expect(boris.problems.map((p) => [p.kind, p.id])).toEqual([['sent_after_optout', row]]);
+    const vera = await contactCheck(t, VERA);
+    expect(vera.problems.map((p) => [p.kind, p.eventId])).toEqual([['event_unaccounted', forged]]);
+    expect((await contactCheck(t, ANNA)).problems).toEqual([]);
+    // The same problems the whole check names.
+    const all = await t.call('audit.verify', {});
+    expect(all.problems.map((p) => p.kind).sort()).toEqual(['event_unaccounted', 'sent_after_optout']);
+  });
+
+  it('a STOP rewritten, then deleted: named on the page of the person who sent it', async () => {
+    const t = await scriptedShop();
+    await grantPaper(t.call, VERA, 'sms', t.form);
+    await grantPaper(t.call, ANNA, 'sms', t.form);
+    const r = await t.call('inbound.receive', { from: VERA, text: 'СТОП' });
+    expect((await contactCheck(t, VERA)).problems).toEqual([]);
+    withoutSafeguards(t, `UPDATE inbound_messages SET text = 'Спасибо, до встречи', intent = 'other' WHERE id = ${r.messageId}`);
+    const rewritten = await contactCheck(t, VERA);
+    expect(rewritten.problems.filter((p) => p.kind === 'reply_rewritten').length).toBeGreaterThanOrEqual(2);
+    withoutSafeguards(t, `DELETE FROM inbound_messages WHERE id = ${r.messageId}`);
+    const gone = await contactCheck(t, VERA);
+    expect(gone.problems).toContainEqual(expect.objectContaining({ kind: 'reply_rewritten', table: 'audit_log', actual: null, phone: VERA }));
+    expect((await contactCheck(t, ANNA)).problems).toEqual([]);
+  });
+
+  it('every writer of events: no contact’s page warns (an import and its undo, a merge, replies, paper rows, a complaint, an erasure)', async () => {
+    const t = await scriptedShop({ settings: { businessAddress: 'Москва, ул. Ленина, 5' }, form: 'template' });
+    for (const p of [ANNA, BORIS]) await grantPaper(t.call, p, 'sms', t.form);
+    const header = 'Name,Phone,Email,SMS consent,Consent date,Consent source,Do not contact';
+    const rows = [
+      header,
+      'Changed,+79120000041,,yes,2025-01-01,web,',
+      'Brand new,+79120000042,,yes,2025-01-01,web,',
+      'Opt out,+79120000043,,unsubscribed,,,',
+    ];
+    const s = await importFile(t, writeFile(t, 'u.csv', rows.join('\n')), { dryRun: false });
+    // A page seen between the import and its undo: the undo's rows are read as they come.
+    expect((await contactCheck(t, '+79120000042')).problems).toEqual([]);
+    t.clock.advance(MINUTE);
+    await t.call('import.undo', { batch: s.batch! });
+    await importFile(t, writeFile(t, 'v.csv', [header, 'Again,+79120000045,,yes,2025-02-01,web,'].join('\n')), { dryRun: false });
+    await t.call('inbound.receive', { from: '+79120000044', text: 'СТОП' });
+    await t.call('contacts.merge', { phone: '+79120000044', intoPhone: ANNA });
+    await t.call('contacts.erase', { phone: BORIS });
+    const printed = await t.call('forms.print', { formVersionId: t.form.id, layout: 'group', rows: 5, copies: 1 });
+    const sheet = printed.serials[0]!;
+    for (const [row, phone] of [
+      [1, '+79120000051'],
+      [2, '+79120000052'],
+      [3, '+79120000053'],
+    ] as const)
+      await t.call('sheets.enterRow', { serial: sheet, row, phone, channels: ['sms'], signedOn: '2026-03-02' });
+    await t.call('sheets.correctRow', { serial: sheet, row: 2, action: 'void', reason: 'not signed by the customer' });
+    await t.call('sheets.correctRow', { serial: sheet, row: 3, action: 'correct', phone: '+79120000054', reason: 'last digit misread' });
+    await t.call('complaints.record', { phone: '+79120000051', note: 'called the shop, angry' });
+    await t.call('consent.record', { phone: '+79120000055', channel: 'whatsapp', purpose: 'marketing', action: 'request', method: 'kiosk' });
+    await t.call('inbound.receive', { from: '+79120000055', channel: 'whatsapp', text: 'ДА' });
+    await t.call('inbound.receive', { from: '+79120000056', text: 'START' });
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
+    const ids = t.backend.db.prepare<[], { id: number }>('SELECT id FROM contacts ORDER BY id').all();
+    expect(ids.length).toBeGreaterThan(10);
+    for (const { id } of ids) expect((await t.call('audit.verifyContact', { contactId: id })).problems, `contact ${id}`).toEqual([]);
+  });
+
+  it('the audit log’s tail cut: the whole check says so once (register_shorter); the page does not call the tail’s events forged', async () => {
+    const t = await scriptedShop();
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    await t.call('consent.record', { phone: BORIS, channel: 'sms', purpose: 'marketing', action: 'revoke', method: 'verbal_in_store' });
+    const last = t.backend.ctx.audit.lastLink()!;
+    withoutSafeguards(t, `DELETE FROM audit_log WHERE id = ${last.id}`);
+    expect((await t.call('audit.verify', {})).problems.map((p) => p.kind)).toEqual(['register_shorter']);
+    expect((await contactCheck(t, BORIS)).problems).toEqual([]);
+  });
+});

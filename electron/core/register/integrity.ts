@@ -34,6 +34,8 @@ import { findLoosening, getPolicyPack, PolicyOverrides, PolicyPackIds, type Poli
 export interface IntegrityDeps {
   repo: IntegrityRepo;
   witness: Witness | null;
+  /** What the audit log names, kept between contact checks (made at the first). */
+  auditNames?: AuditNames;
 }
 
 /** The most problems one verification lists (a wholesale rewrite would otherwise list every row). */
@@ -487,8 +489,8 @@ function outsideProblems(ctx: ServiceContext, repo: IntegrityRepo, { forms, comp
 const OPT_OUT_SLACK_MS = 2_000;
 
 /** A message handed off after its recipient's opt-out was recorded, as a problem. */
-function sentAfterOptOutProblems(repo: IntegrityRepo): AuditProblem[] {
-  return repo.sentAfterOptOut(OPT_OUT_SLACK_MS).map((s) =>
+function sentAfterOptOutProblems(repo: IntegrityRepo, contactId?: number): AuditProblem[] {
+  return repo.sentAfterOptOut(OPT_OUT_SLACK_MS, contactId).map((s) =>
     problem({
       table: 'outbox',
       kind: 'sent_after_optout',
@@ -499,6 +501,23 @@ function sentAfterOptOutProblems(repo: IntegrityRepo): AuditProblem[] {
       expected: `not sent: ${s.channel} ${s.purpose} revoked by event ${s.revoke} at ${iso(s.revokedAt)}`,
       actual: `${s.status} at ${iso(s.sendingAt)} under event ${s.proof}`,
       message: `message ${s.id} to ${s.phone} (${s.channel}, campaign ${s.batch}): ${s.phone}'s opt-out (event ${s.revoke}, ${s.channel} ${s.purpose}) was recorded at ${iso(s.revokedAt)}, yet the message is recorded as handed to the provider after it, at ${iso(s.sendingAt)}, under consent event ${s.proof}: Optin Desk asks the gate in the same step that marks a message for sending, and the gate would have refused, so the row was written outside Optin Desk (or the check failed) and the campaign report cannot be trusted; ${RESTORE}, and never message ${s.phone} on that consent`,
+    }),
+  );
+}
+
+/** Messages to a provider whose proof is not their recipient's own consent (`contactId`: only that contact's). */
+function foreignProofProblems(repo: IntegrityRepo, contactId?: number): AuditProblem[] {
+  return repo.foreignProofs(contactId).map((f) =>
+    problem({
+      table: 'outbox',
+      kind: 'proof_mismatch',
+      id: f.id,
+      contactId: f.contactId,
+      phone: f.phone,
+      eventId: f.proof,
+      expected: `${f.channel} ${f.phone}`,
+      actual: f.proof === null ? null : `${f.proofChannel ?? '?'} ${f.proofPhone ?? '?'}`,
+      message: `message ${f.id} to ${f.phone} (${f.channel}) names ${f.proof === null ? 'no consent event' : `consent event ${f.proof} of ${f.proofPhone ?? 'no known number'} (${f.proofChannel ?? '?'})`} as its proof: the runner only ever names the recipient's own consent, so the row was written outside Optin Desk and the campaign report cannot be trusted; ${RESTORE}`,
     }),
   );
 }
@@ -597,8 +616,14 @@ interface ImportsRecorded {
   acceptedShort: number;
 }
 
+/** Where the events an audit row names are noted: {@link EventMarks}, or a contact check's {@link AuditNames}. */
+interface NamedSink {
+  flag(id: number, flags: number): void;
+  setRange(lo: number, hi: number, flags: number): void;
+}
+
 /** Note the events an audit row names (`details.events`, an import's range) and what an undo counted. */
-function namedEvents(r: { action: string; entity: string; details: Record<string, unknown> }, marks: EventMarks, imports: ImportsRecorded): void {
+function namedEvents(r: { action: string; entity: string; details: Record<string, unknown> }, marks: NamedSink, imports: ImportsRecorded): void {
   const d = r.details;
   if (Array.isArray(d.events)) for (const id of d.events as unknown[]) if (typeof id === 'number') marks.flag(id, NAMED);
   if (r.action === 'witness.reset' && typeof d.previous === 'string' && typeof d.register === 'string') {
@@ -668,6 +693,20 @@ interface ReplyRecorded {
   events: number[];
   /** The whole text's SHA-256 (recorded since replies kept it; null before). */
   sha256: string | null;
+}
+
+/** Note what an `inbound.received` audit row recorded of its reply. */
+function noteReply(r: { id: number; action: string; entity: string; details: Record<string, unknown> }, replies: Map<number, ReplyRecorded>): void {
+  if (r.action !== 'inbound.received') return;
+  const reply = Number(/^inbound:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
+  const named = Array.isArray(r.details.events) ? (r.details.events as unknown[]).filter((id): id is number => typeof id === 'number') : [];
+  if (Number.isSafeInteger(reply))
+    replies.set(reply, {
+      row: r.id,
+      intent: r.details.intent,
+      events: named,
+      sha256: typeof r.details.sha256 === 'string' ? r.details.sha256 : null,
+    });
 }
 
 /** A win-back request's evidence names the question, not the reply (intake/inbound.ts); before notes by key, in English. */
@@ -861,17 +900,7 @@ export function verifyAudit(
     auditRows++;
     recordedOutside(r, outside);
     namedEvents(r, marks, imports);
-    if (r.action === 'inbound.received') {
-      const reply = Number(/^inbound:(\d+)$/.exec(r.entity)?.[1] ?? NaN);
-      const named = Array.isArray(r.details.events) ? (r.details.events as unknown[]).filter((id): id is number => typeof id === 'number') : [];
-      if (Number.isSafeInteger(reply))
-        repliesRecorded.set(reply, {
-          row: r.id,
-          intent: r.details.intent,
-          events: named,
-          sha256: typeof r.details.sha256 === 'string' ? r.details.sha256 : null,
-        });
-    }
+    noteReply(r, repliesRecorded);
     // A deliberate return to an earlier register (a restore, accept-head): backups made before it may hold more.
     if (r.action === 'witness.reset' || r.action === 'backup.restored') {
       acceptedAt = Math.max(acceptedAt, r.at);
@@ -977,20 +1006,7 @@ export function verifyAudit(
     );
   for (const p of [...outsideProblems(ctx, deps.repo, outside), ...settingsProblems(ctx, outside.policy)]) report(p);
   // A message to a provider stands on its recipient's own consent: a row naming another's (or none) was written outside.
-  for (const f of deps.repo.foreignProofs())
-    report(
-      problem({
-        table: 'outbox',
-        kind: 'proof_mismatch',
-        id: f.id,
-        contactId: f.contactId,
-        phone: f.phone,
-        eventId: f.proof,
-        expected: `${f.channel} ${f.phone}`,
-        actual: f.proof === null ? null : `${f.proofChannel ?? '?'} ${f.proofPhone ?? '?'}`,
-        message: `message ${f.id} to ${f.phone} (${f.channel}) names ${f.proof === null ? 'no consent event' : `consent event ${f.proof} of ${f.proofPhone ?? 'no known number'} (${f.proofChannel ?? '?'})`} as its proof: the runner only ever names the recipient's own consent, so the row was written outside Optin Desk and the campaign report cannot be trusted; ${RESTORE}`,
-      }),
-    );
+  for (const p of foreignProofProblems(deps.repo)) report(p);
 
   // …and none after its recipient's opt-out was recorded (the gate, asked in the same step, would have refused).
   for (const p of sentAfterOptOutProblems(deps.repo)) report(p);
@@ -1081,9 +1097,89 @@ export function verifyAudit(
 }
 
 /**
+ * What the audit log says of consent events and replies, for a contact's check: the events its rows name (by id, and
+ * each import's range), the imports undone, how far a register accepted as it was is excused, and what each reply's
+ * row recorded. The log is append-only, so it is read once and then only its new rows; when the row last read is no
+ * longer as it was (a backup restored, the file changed), it is read again from the start.
+ */
+export class AuditNames implements NamedSink {
+  private last = { id: 0, hash: GENESIS_HASH };
+  private named = new Set<number>();
+  private imports: ImportsRecorded = { ranges: new Map(), undone: new Map(), acceptedShort: 0 };
+  private replies = new Map<number, ReplyRecorded>();
+  /** The highest event id a row names (0: none). */
+  maxNamed = 0;
+
+  flag(id: number): void {
+    this.named.add(id);
+    this.maxNamed = Math.max(this.maxNamed, id);
+  }
+
+  setRange(_lo: number, hi: number): void {
+    // The range itself is in imports.ranges (namedEvents keeps it there).
+    this.maxNamed = Math.max(this.maxNamed, hi);
+  }
+
+  /** Read the rows written since the last call (all of them at the first, or when the log is no longer as it was). */
+  refresh(ctx: ServiceContext, repo: IntegrityRepo): void {
+    if (this.last.id > 0 && repo.hashAt('audit', this.last.id) !== this.last.hash) {
+      this.last = { id: 0, hash: GENESIS_HASH };
+      this.named = new Set();
+      this.imports = { ranges: new Map(), undone: new Map(), acceptedShort: 0 };
+      this.replies = new Map();
+      this.maxNamed = 0;
+    }
+    for (const r of ctx.audit.iterateAfter(this.last.id)) {
+      namedEvents(r, this, this.imports);
+      noteReply(r, this.replies);
+      this.last = { id: r.id, hash: r.hash };
+    }
+  }
+
+  /** Whether a row accounts for `e`: names it, its import's range holds it, an undo of that import counts it, or accepted. */
+  accounts(ctx: ServiceContext, e: EventRecord): boolean {
+    if (!mustBeNamed(e) || this.named.has(e.id) || e.id <= this.imports.acceptedShort) return true;
+    for (const range of this.imports.ranges.values()) if (e.id >= range.first && e.id <= range.last) return true;
+    // An undo's retraction (accountForUndo, without its count: the whole check holds that): it voids, under its import's
+    // number, an event that import wrote that is not an opt-out.
+    if (e.action !== 'retract' || e.method !== 'import' || e.targetEventId === null || typeof e.evidence.importBatchId !== 'string') return false;
+    const batch = Number(e.evidence.importBatchId);
+    const range = this.imports.ranges.get(batch);
+    if (!this.imports.undone.has(batch) || !range || e.targetEventId < range.first || e.targetEventId > range.last) return false;
+    const target = ctx.consent.eventById(e.targetEventId);
+    return target !== undefined && target !== null && target.action !== 'revoke';
+  }
+
+  /** What the log recorded of each of `ids`'s replies (those it has a row for). */
+  repliesOf(ids: readonly number[]): Map<number, ReplyRecorded> {
+    const out = new Map<number, ReplyRecorded>();
+    for (const id of ids) {
+      const r = this.replies.get(id);
+      if (r) out.set(id, r);
+    }
+    return out;
+  }
+}
+
+/** Whether the witness shows the audit log shorter or rewritten since it saw it (a contact's check's short form). */
+function auditCutSinceWitness(ctx: ServiceContext, deps: IntegrityDeps): boolean {
+  const w = deps.witness?.read();
+  if (!w || w.state !== 'ok') return false;
+  const found = headProblems(
+    { events: w.value.events, audit: w.value.audit },
+    currentHeads(ctx),
+    (chain, id) => deps.repo.hashAt(chain, id),
+    'witness',
+  );
+  return found.some((p) => p.table === 'audit_log');
+}
+
+/**
  * audit.verifyContact: does this contact's history verify? Its events' hashes and links, each event against the
- * contact's number, its stored statuses against the fold, and events recorded for its number under a contact
- * that is gone or has another number now (an opt-out cut off from the number). What the contact page warns of.
+ * contact's number, its stored statuses against the fold, events recorded for its number under a contact that is gone
+ * or has another number now (an opt-out cut off from the number), and what the whole check says of its events, messages
+ * and replies (an event no audit row accounts for, a message on another's proof or sent after the opt-out was recorded,
+ * a reply rewritten or deleted). What the contact page warns of.
  */
 export function verifyContact(ctx: ServiceContext, deps: IntegrityDeps, input: ParsedInput<'audit.verifyContact'>): Output<'audit.verifyContact'> {
   const contact = deps.repo.contact(input.contactId);
@@ -1117,7 +1213,9 @@ export function verifyContact(ctx: ServiceContext, deps: IntegrityDeps, input: P
       }),
     ];
   };
+  const events: EventRecord[] = [];
   for (const { event, contactPhone } of deps.repo.eventsOfContact(contact.id)) {
+    events.push(event);
     problems.push(...linkProblems(event), ...eventProblems(event, contactPhone, numberNowAt));
   }
   // The number's history kept under another contact id: that contact is gone, or has another number now.
@@ -1125,6 +1223,19 @@ export function verifyContact(ctx: ServiceContext, deps: IntegrityDeps, input: P
     problems.push(...eventProblems(event, contactPhone, numberNowAt).filter((p) => p.kind !== 'hash_mismatch'));
   }
   projectionProblems(ctx, deps.repo, contact.id, contact.id, (p) => problems.push(p));
+  // What the whole check says of this contact's events, messages and replies, scoped to it: an event no audit row
+  // accounts for (one after the last a row names only while the witness shows the log whole: a cut tail is the whole
+  // check's to name), a message whose proof is not its own or that left after the opt-out was recorded, a reply rewritten.
+  const names = (deps.auditNames ??= new AuditNames());
+  names.refresh(ctx, deps.repo);
+  const cut = auditCutSinceWitness(ctx, deps);
+  const unnamed = events.filter((e) => !names.accounts(ctx, e) && (!cut || e.id < names.maxNamed)).map((e) => e.id);
+  problems.push(
+    ...unaccountedProblems(ctx, unnamed),
+    ...foreignProofProblems(deps.repo, contact.id),
+    ...sentAfterOptOutProblems(deps.repo, contact.id),
+    ...replyProblems(deps.repo, names.repliesOf(deps.repo.replyIdsOfContact(contact.id)), MAX_PROBLEMS),
+  );
   return { contactId: contact.id, ok: problems.length === 0, problems };
 }
 

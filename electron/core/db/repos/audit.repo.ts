@@ -80,9 +80,14 @@ export class AuditRepo {
   }
 
   *iterate(): Generator<AuditRecord> {
+    yield* this.iterateAfter(0);
+  }
+
+  /** The rows after row `afterId`, in order (the log is append-only: what a reader has seen up to a row stays so). */
+  *iterateAfter(afterId: number): Generator<AuditRecord> {
     for (const r of this.db
-      .prepare<[], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log ORDER BY id')
-      .iterate())
+      .prepare<[number], AuditRow>('SELECT id, at, actor, action, entity, details, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id')
+      .iterate(afterId))
       yield toRecord(r);
   }
 

@@ -156,17 +156,31 @@ export class IntegrityRepo {
    * Messages handed to a provider (or answered for) whose proof is not a consent event of that very contact, channel
    * and number: rows written outside the app (the runner only ever names the recipient's own consent), first 50.
    */
-  foreignProofs(): ForeignProof[] {
+  /** `contactId`: only that contact's messages (the contact page's check, along outbox_contact). */
+  foreignProofs(contactId?: number): ForeignProof[] {
     return this.db
-      .prepare<[], ForeignProof>(
+      .prepare<{ contact?: number }, ForeignProof>(
         `SELECT o.id, o.contact_id AS contactId, o.phone, o.channel, o.proof_event_id AS proof,
            e.contact_id AS proofContact, e.phone AS proofPhone, e.channel AS proofChannel
          FROM outbox o LEFT JOIN consent_events e ON e.id = o.proof_event_id
          WHERE o.status IN ('sending', 'sent', 'delivered', 'read', 'unknown')
            AND (e.id IS NULL OR e.contact_id <> o.contact_id OR e.phone <> o.phone OR e.channel <> o.channel)
+           ${contactId === undefined ? '' : 'AND o.contact_id = @contact'}
          ORDER BY o.id LIMIT 50`,
       )
-      .all();
+      .all(contactId === undefined ? {} : { contact: contactId });
+  }
+
+  /** The ids of the replies behind a contact's events (their evidence names them) and of the replies kept under it. */
+  replyIdsOfContact(contactId: number): number[] {
+    return this.db
+      .prepare<{ contact: number }, { id: number }>(
+        `SELECT CAST(json_extract(evidence, '$.inboundMessageId') AS INTEGER) AS id FROM consent_events
+         WHERE contact_id = @contact AND json_extract(evidence, '$.inboundMessageId') IS NOT NULL
+         UNION SELECT id FROM inbound_messages WHERE contact_id = @contact`,
+      )
+      .all({ contact: contactId })
+      .map((r) => r.id);
   }
 
   /**
@@ -182,16 +196,16 @@ export class IntegrityRepo {
    * each one's contact and channel along outbox_contact (contact, sending_at); one row per message, its latest such
    * revocation.
    */
-  sentAfterOptOut(slackMs: number): SentAfterOptOut[] {
+  sentAfterOptOut(slackMs: number, contactId?: number): SentAfterOptOut[] {
     return this.db
-      .prepare<{ slack: number }, SentAfterOptOut>(
+      .prepare<{ slack: number; contact?: number }, SentAfterOptOut>(
         `SELECT o.id, o.contact_id AS contactId, o.phone, o.channel, o.batch_id AS batch, o.status, o.sending_at AS sendingAt,
            o.proof_event_id AS proof, p.recorded_at AS proofRecordedAt, max(v.id) AS revoke, v.purpose, v.recorded_at AS revokedAt
          FROM consent_events v
          JOIN outbox o ON o.contact_id = v.contact_id AND o.sending_at > v.recorded_at + @slack AND o.channel = v.channel
          JOIN batches b ON b.id = o.batch_id
          JOIN consent_events p ON p.id = o.proof_event_id
-         WHERE v.action = 'revoke'
+         WHERE v.action = 'revoke' ${contactId === undefined ? '' : 'AND v.contact_id = @contact'}
            AND o.status IN ('sending', 'sent', 'delivered', 'read', 'unknown')
            AND p.contact_id = o.contact_id
            AND (v.purpose = b.purpose OR v.purpose = p.purpose OR (v.purpose = 'marketing' AND json_extract(b.audience, '$.confirm') IS NOT NULL))
@@ -207,7 +221,7 @@ export class IntegrityRepo {
          GROUP BY o.id
          ORDER BY o.id LIMIT 50`,
       )
-      .all({ slack: slackMs });
+      .all(contactId === undefined ? { slack: slackMs } : { slack: slackMs, contact: contactId });
   }
 
   /**
