@@ -8,11 +8,20 @@ export { problemAdvice, problemText };
 /** Integrity problems as a list: each says what differs, about whom, and what to do. */
 export function IntegrityProblems({ problems, max = 10 }: { problems: AuditProblem[]; max?: number }) {
   const { t } = useTranslation();
-  const shown = problems.slice(0, max);
+  // One line per thing said: a reply rewritten is found by each event it produced and by its audit row, said alike.
+  const seen = new Set<string>();
+  const lines = problems.flatMap((p) => {
+    const text = problemText(t, p);
+    const advice = problemAdvice(t, p);
+    if (seen.has(`${text}\n${advice}`)) return [];
+    seen.add(`${text}\n${advice}`);
+    return [{ p, text, advice }];
+  });
+  const shown = lines.slice(0, max);
   return (
     <>
       <List size="sm" spacing={6} data-testid="integrity-problems">
-        {shown.map((p, i) => (
+        {shown.map(({ p, text, advice }, i) => (
           <List.Item
             key={i}
             data-kind={p.kind}
@@ -21,17 +30,17 @@ export function IntegrityProblems({ problems, max = 10 }: { problems: AuditProbl
             style={{ overflowWrap: 'anywhere' }}
           >
             <Text size="sm" span>
-              {problemText(t, p)}
+              {text}
             </Text>{' '}
             <Text size="sm" span c="dimmed">
-              {problemAdvice(t, p)}
+              {advice}
             </Text>
           </List.Item>
         ))}
       </List>
-      {problems.length > shown.length && (
+      {lines.length > shown.length && (
         <Text size="sm" c="dimmed" mt={4}>
-          {t('integrity.more', { count: problems.length - shown.length })}
+          {t('integrity.more', { count: lines.length - shown.length })}
         </Text>
       )}
     </>
