@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { chainHash } from '../../electron/core/infra/hash';
 import { eventPayload } from '../../electron/core/register/consent-log';
 import type { EventRecord } from '../../electron/core/db/repos/consent.repo';
@@ -467,5 +468,59 @@ describe("a contact's page sees what the whole check says of that contact", () =
     withoutSafeguards(t, `DELETE FROM audit_log WHERE id = ${last.id}`);
     expect((await t.call('audit.verify', {})).problems.map((p) => p.kind)).toEqual(['register_shorter']);
     expect((await contactCheck(t, BORIS)).problems).toEqual([]);
+  });
+});
+
+describe('"sent after the opt-out" by the register’s own order, not the wall clock', () => {
+  /** Boris granted, a campaign sent to him through the runner, then the computer's clock set back ten minutes. */
+  async function sentThenClockBack(t: Shop): Promise<number> {
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    t.clock.advance(MINUTE);
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true, maxWaitSeconds: 600 });
+    t.clock.advance(-10 * MINUTE);
+    return plan.batch;
+  }
+
+  it('an opt-out recorded after the send, while the clock reads earlier (set back): no false alarm, and the report says it came after', async () => {
+    const t = await scriptedShop();
+    const batch = await sentThenClockBack(t);
+    await t.call('inbound.receive', { from: BORIS, text: 'СТОП' });
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
+    expect((await t.call('audit.verifyContact', { contactId: idOf(t, BORIS) })).problems).toEqual([]);
+    const csv = await t.call('campaign.report', { batch, format: 'csv' });
+    const text = readFileSync(t.backend.files.get(csv.fileId).path, 'utf8');
+    const [header, row] = text.replace(/^\uFEFF/, '').split(/\r\n/);
+    const cells = row!.split(',');
+    const at = cells[header!.split(',').indexOf('optedOutAfterAt')]!;
+    expect(at).not.toBe('');
+  });
+
+  it('a row forged as marked after the opt-out with its time set back: named, whatever its time says', async () => {
+    const t = await scriptedShop();
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    t.clock.advance(MINUTE);
+    await t.call('consent.record', { phone: BORIS, channel: 'sms', purpose: 'marketing', action: 'revoke', method: 'verbal_in_store' });
+    const revoke = eventOf(t, BORIS, 'revoke');
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    const row = forgeSent(t, plan.batch, BORIS, eventOf(t, BORIS, 'grant').id, revoke.recorded_at - 5 * MINUTE);
+    // The register's last event when the row was "marked": the opt-out was already in it.
+    t.backend.db.prepare('UPDATE outbox SET gate_event_id = ? WHERE id = ?').run(revoke.id, row);
+    const v = await t.call('audit.verify', {});
+    expect(v.problems.map((p) => [p.kind, p.id])).toEqual([['sent_after_optout', row]]);
+  });
+
+  it('what the gate saw is kept as set: it can be raised by a later attempt, never lowered or cleared', async () => {
+    const t = await scriptedShop();
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    await t.call('campaign.send', { batch: plan.batch, providers: ['gw'], wait: true, maxWaitSeconds: 600 });
+    const sent = t.backend.db
+      .prepare<[], { id: number; gate: number }>("SELECT id, gate_event_id AS gate FROM outbox WHERE status = 'sent' LIMIT 1")
+      .get()!;
+    expect(sent.gate).toBe(t.backend.db.prepare<[], { n: number }>('SELECT max(id) AS n FROM consent_events').get()!.n);
+    expect(() => t.backend.db.prepare('UPDATE outbox SET gate_event_id = ? WHERE id = ?').run(sent.gate - 1, sent.id)).toThrow(/what the gate saw/);
+    expect(() => t.backend.db.prepare('UPDATE outbox SET gate_event_id = NULL WHERE id = ?').run(sent.id)).toThrow(/what the gate saw/);
+    t.backend.db.prepare('UPDATE outbox SET gate_event_id = ? WHERE id = ?').run(sent.gate + 1, sent.id);
   });
 });

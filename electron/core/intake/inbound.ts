@@ -11,7 +11,7 @@ import { sha256Hex } from '../infra/hash';
 import { getSettings } from '../register/settings';
 import { resolveActor } from '../register/staff';
 import { findContact, insertContact, parsePhoneOrThrow } from '../register/contacts';
-import { consentCells, recordConsent } from '../register/consent';
+import { consentCells, recordConsent, registerNow } from '../register/consent';
 import { WINBACK_SOURCE } from '../register/confirmations';
 
 /** The answer to a message whose provider id was received before (a provider's retry, a sync run twice): nothing new. */
@@ -52,7 +52,7 @@ export function receiveInbound(
     const seen = alreadyReceived(ctx, input.providerId);
     if (seen) return seen;
   }
-  const now = ctx.clock.now();
+  const now = registerNow(ctx);
   const at = input.at ? Date.parse(input.at) : now;
   if (at > now + 5 * 60 * 1000)
     throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });

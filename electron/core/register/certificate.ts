@@ -12,6 +12,7 @@ import { consentCellsAt } from '../campaigns/audience';
 import { parsePhoneOrThrow } from './contacts';
 import { currentHeads, verifyContact, type IntegrityDeps } from './integrity';
 import { getSettings } from './settings';
+import { registerNow } from './consent';
 import { renderCertificatePdf } from '../print/certificate';
 import { writeFileSync } from 'node:fs';
 
@@ -163,7 +164,7 @@ export function gatherCertificate(
   deps: IntegrityDeps,
   input: { contactId?: number | undefined; phone?: string | undefined; at?: string | undefined },
 ): CertificateData {
-  const now = ctx.clock.now();
+  const now = registerNow(ctx);
   const at = input.at === undefined ? now : Date.parse(input.at);
   if (isFutureDate(at, now)) {
     throw new AppError(

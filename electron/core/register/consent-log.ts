@@ -59,6 +59,9 @@ function cellOf(key: { contactId: number; channel: Channel; purpose: Purpose }, 
   return { contactId: key.contactId, channel: key.channel, purpose: key.purpose, ...foldEvents(events, EVER, limits) };
 }
 
+/** How far before the clock's "now" a given time still counts as "now" (a caller reads the clock, then builds the event). */
+const LIVE_MS = 1_000;
+
 /** One event to append, before the chain fields are known. */
 export interface PendingEvent {
   contact: Pick<ContactRecord, 'id' | 'phone'>;
@@ -92,12 +95,20 @@ export class ConsentLogWriter {
   first: number | null = null;
   lastId: number | null = null;
 
+  /** When these events are recorded: the clock, but never before the register's newest event (see {@link add}). */
+  readonly recordedAt: number;
+  /** When the register's newest event before this writer was recorded (0: none). */
+  private readonly floor: number;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly policy: PolicyPack,
-    readonly recordedAt = ctx.clock.now(),
+    /** The clock's reading the writer's caller dated "now" by. */
+    private readonly wallNow = ctx.clock.now(),
   ) {
     this.last = ctx.consent.lastLink() ?? { id: 0, hash: GENESIS_HASH };
+    this.floor = ctx.consent.lastRecordedAt();
+    this.recordedAt = Math.max(wallNow, this.floor);
   }
 
   /**
@@ -106,7 +117,17 @@ export class ConsentLogWriter {
    */
   add(p: PendingEvent, freshContact = false): EventRecord {
     const recordedAt = this.recordedAt;
-    const { occurredAt, claimedAt } = stampTime(p.occurredAt, recordedAt);
+    const stamped = stampTime(p.occurredAt, recordedAt);
+    let { occurredAt, claimedAt } = stamped;
+    // The register's time never runs backwards. With the clock set back since the register's newest event was recorded
+    // (a computer's clock corrected, a time zone fixed), an event dated "now" would otherwise sort before events recorded:
+    // a customer's STOP before the grant it answers, and the grant would win. It is dated when the newest was recorded
+    // (at an equal time an opt-out sorts last), and the time the clock said is kept as claimedAt. An event dated in the
+    // past on purpose (a paper slip, a file's date) keeps its date.
+    if (this.wallNow < this.floor && p.occurredAt >= this.wallNow - LIVE_MS && occurredAt < this.floor) {
+      claimedAt ??= p.occurredAt;
+      occurredAt = this.floor;
+    }
     // The evidence as given, less any claimedAt of its own (the log sets that); copied only when it must change.
     let evidence = p.evidence;
     if (claimedAt !== null || 'claimedAt' in evidence) {

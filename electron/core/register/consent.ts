@@ -44,6 +44,15 @@ export function toApiEvent(e: EventRecord, formCodes: Map<number, string>): Cons
   };
 }
 
+/**
+ * "Now" for the register's answers: the clock, but never before the register's newest event was recorded. The log
+ * never records an event before its newest (consent-log.ts), so after the computer's clock is set back the events
+ * since still count "now", as the gate (the projection) counts them.
+ */
+export function registerNow(ctx: ServiceContext): number {
+  return Math.max(ctx.clock.now(), ctx.consent.lastRecordedAt());
+}
+
 /** The six channel × purpose cells of a contact at `at`, folded from `events`, each with the gate's answer. */
 export function consentCells(ctx: ServiceContext, contact: ContactRecord, events: readonly EventRecord[], at: number): ConsentCell[] {
   return consentCellsAt(ctx, contact, events, at);
@@ -51,7 +60,7 @@ export function consentCells(ctx: ServiceContext, contact: ContactRecord, events
 
 /** Parse an ISO instant from the contract (already validated) into ms, refusing the future. */
 function occurredAtOrNow(ctx: ServiceContext, isoText: string | undefined): number {
-  const now = ctx.clock.now();
+  const now = registerNow(ctx);
   if (isoText === undefined) return now;
   const ms = Date.parse(isoText);
   if (isFutureDate(ms, now)) {
@@ -237,7 +246,7 @@ function record(ctx: ServiceContext, input: ParsedInput<'consent.record'>, cells
         events: appended.map((e) => toApiEvent(e, formCodes)),
         downgraded,
       };
-      return cells ? { ...recorded, consents: consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), ctx.clock.now()) } : recorded;
+      return cells ? { ...recorded, consents: consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), registerNow(ctx)) } : recorded;
     })
     .immediate();
 }
@@ -263,7 +272,7 @@ export function lenientPhoneForRevocation(typed: string, country: string): Retur
 /** consent.status: the cells at `at` as known at `knownAt` (default: everything recorded so far). */
 export function consentStatus(ctx: ServiceContext, input: ParsedInput<'consent.status'>): Output<'consent.status'> {
   const phone = parsePhoneOrThrow(ctx, input.phone);
-  const now = ctx.clock.now();
+  const now = registerNow(ctx);
   const at = input.at ? Date.parse(input.at) : now;
   const knownAt = input.knownAt ? Date.parse(input.knownAt) : Math.max(now, at);
   // A removed contact (an undone import) still answers for the past: what was known then stays provable.

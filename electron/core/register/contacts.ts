@@ -7,7 +7,7 @@ import type { ContactRecord } from '../db/repos/contacts.repo';
 import { appendAudit, iso, type ServiceContext } from '../context';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
-import { toApiEvent, consentCells } from './consent';
+import { toApiEvent, consentCells, registerNow } from './consent';
 import { primaryOf } from './person';
 
 /** Contact record → contract shape. */
@@ -145,7 +145,7 @@ export function getContact(ctx: ServiceContext, input: ParsedInput<'contacts.get
   }
   return {
     contact: toContact(c),
-    consents: consentCells(ctx, c, events, ctx.clock.now()),
+    consents: consentCells(ctx, c, events, registerNow(ctx)),
     timeline: events
       .slice()
       .sort((a, b) => b.occurredAt - a.occurredAt || b.id - a.id)

@@ -205,7 +205,8 @@ function* reportRows(ctx: ServiceContext, batchId: number, language: Locale): Ge
       text: s.text,
       consent: consentOf(s.proof),
       // Handed off, then the person withdrew: the report says the message went before the opt-out.
-      optedOutAt: s.sendingAt !== null && s.proof ? ctx.consent.firstWithdrawalAfter(s.contactId, s.channel, 'marketing', s.sendingAt) : null,
+      optedOutAt:
+        s.sendingAt !== null && s.proof ? ctx.consent.firstWithdrawalAfter(s.contactId, s.channel, 'marketing', s.sendingAt, s.gateEventId) : null,
     }));
   };
   let contact: Recipient[] = [];

@@ -428,6 +428,9 @@ export class BatchRun {
         provider,
         attempts: row.attempts + 1,
         sendingAt: row.sendingAt ?? now,
+        // What the gate saw, in the register's own order: verify's "sent after the opt-out" and the report's "sent
+        // before the opt-out" compare opt-outs with it, whatever the wall clock did between them.
+        gateEventId: ctx.consent.lastLink()?.id ?? 0,
         dueAt: now,
         phone: contact.phone,
         ...(channel !== row.channel ? { channel } : {}),

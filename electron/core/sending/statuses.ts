@@ -5,7 +5,7 @@ import { normalizePhone } from '../../../shared/domain/phone/normalize';
 import { iso, type ServiceContext } from '../context';
 import type { OutboxRecord } from '../db/repos/outbox.repo';
 import { SyncRepo } from '../db/repos/sync.repo';
-import { consentCells, recordConsent } from '../register/consent';
+import { consentCells, recordConsent, registerNow } from '../register/consent';
 import { getSettings } from '../register/settings';
 import type { DeliveryUpdate } from './providers/types';
 
@@ -91,7 +91,7 @@ export class DeliveryResults {
     const contact = parsed.ok ? ctx.contacts.getByPhone(parsed.value.e164) : undefined;
     let todo = [...purposes];
     if (contact) {
-      const cells = consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), ctx.clock.now());
+      const cells = consentCells(ctx, contact, ctx.consent.eventsForContact(contact.id), registerNow(ctx));
       todo = todo.filter((p) => cells.find((c) => c.channel === channel && c.purpose === p)?.status !== 'revoked');
     }
     if (!todo.length) return false;

@@ -22,6 +22,7 @@ import { m0020 } from './0020_complaints_and_links_kept';
 import { m0021 } from './0021_other_phones_index';
 import { m0022 } from './0022_projection_fold';
 import { m0023 } from './0023_handoff_kept';
+import { m0024 } from './0024_gate_seen';
 import type { Migration, MigrationDb } from './migration';
 
 export type { Migration, MigrationDb } from './migration';
@@ -73,6 +74,7 @@ export const migrations: readonly Migration[] = [
   m0021,
   m0022,
   m0023,
+  m0024,
 ];
 
 /** A migration failed: it was rolled back whole, and the register is still at the version before it. */

@@ -225,6 +225,15 @@ export class ConsentRepo {
     return this.lastHashStmt.get() ?? null;
   }
 
+  /** When the newest event was recorded (0: none): the register's time, which its next events are not recorded before. */
+  lastRecordedAt(): number {
+    return (
+      (this.lastRecordedStmt ??= this.db.prepare<[], number>('SELECT recorded_at FROM consent_events ORDER BY id DESC LIMIT 1').pluck()).get() ?? 0
+    );
+  }
+
+  private lastRecordedStmt: Statement<[], number> | undefined;
+
   insertEvent(e: EventRecord): void {
     this.insertStmt.run(
       e.id,
@@ -343,7 +352,16 @@ export class ConsentRepo {
   }
 
   /** When a revocation of that cell was first recorded at or after `since` (ms), if ever (a recipient marked sending at `since` was gated then, so an equal time came after). */
-  firstWithdrawalAfter(contactId: number, channel: Channel, purpose: Purpose, since: number): number | null {
+  firstWithdrawalAfter(contactId: number, channel: Channel, purpose: Purpose, since: number, afterEventId: number | null = null): number | null {
+    // After the event the gate last saw, in the register's own order (a clock set back does not hide it); else by time.
+    if (afterEventId !== null)
+      return (
+        (this.firstWithdrawalAfterIdStmt ??= this.db
+          .prepare<[number, string, string, number], number>(
+            `SELECT recorded_at FROM consent_events WHERE contact_id = ? AND channel = ? AND purpose = ? AND action = 'revoke' AND id > ? ORDER BY id LIMIT 1`,
+          )
+          .pluck()).get(contactId, channel, purpose, afterEventId) ?? null
+      );
     return (
       (this.firstWithdrawalStmt ??= this.db
         .prepare<[number, string, string, number], number>(
@@ -354,6 +372,7 @@ export class ConsentRepo {
   }
 
   private firstWithdrawalStmt: Statement<[number, string, string, number], number> | undefined;
+  private firstWithdrawalAfterIdStmt: Statement<[number, string, string, number], number> | undefined;
 
   /**
    * Every projection cell of a page of contacts, by contact and then by key (consentKey: `channel/purpose`). Read as

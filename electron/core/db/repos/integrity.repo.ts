@@ -186,9 +186,11 @@ export class IntegrityRepo {
   /**
    * Messages handed to a provider (or answered for) after their recipient's opt-out was recorded, first 50: the runner
    * asks the gate in the transaction that marks a recipient `sending` (and stamps `sending_at`), so a revocation of a
-   * cell the batch is gated on — its purpose, the proof's, and marketing too for a double opt-in wave — recorded more
-   * than `slackMs` before `sending_at` (by `recorded_at`, never `occurred_at`: opt-outs are backdated, and one recorded
-   * after the hand-off is "sent before the opt-out"), with nothing recorded by then that the fold puts after it and that
+   * cell the batch is gated on — its purpose, the proof's, and marketing too for a double opt-in wave — already in the
+   * register when the gate let the message go (in the register's own order: an event id up to the row's `gate_event_id`,
+   * migration 0024, whatever the wall clock did; a row from before it by time, recorded more than `slackMs` before
+   * `sending_at`; never by `occurred_at`: opt-outs are backdated, and one recorded after the hand-off is "sent before the
+   * opt-out"), with nothing in the register by then that the fold puts after it and that
    * moves the cell on (a grant, a request, a confirmation: by `occurred_at`, as the fold orders, so a withdrawal dated
    * before the proof's consent is not one that stands) and no retraction of it, left the cell revoked at that moment and
    * the gate would have refused. Rows whose proof is not their
@@ -202,7 +204,8 @@ export class IntegrityRepo {
         `SELECT o.id, o.contact_id AS contactId, o.phone, o.channel, o.batch_id AS batch, o.status, o.sending_at AS sendingAt,
            o.proof_event_id AS proof, p.recorded_at AS proofRecordedAt, max(v.id) AS revoke, v.purpose, v.recorded_at AS revokedAt
          FROM consent_events v
-         JOIN outbox o ON o.contact_id = v.contact_id AND o.sending_at > v.recorded_at + @slack AND o.channel = v.channel
+         JOIN outbox o ON o.contact_id = v.contact_id AND o.channel = v.channel
+           AND (CASE WHEN o.gate_event_id IS NULL THEN o.sending_at > v.recorded_at + @slack ELSE v.id <= o.gate_event_id END)
          JOIN batches b ON b.id = o.batch_id
          JOIN consent_events p ON p.id = o.proof_event_id
          WHERE v.action = 'revoke' ${contactId === undefined ? '' : 'AND v.contact_id = @contact'}
@@ -213,11 +216,13 @@ export class IntegrityRepo {
            AND NOT EXISTS (
              SELECT 1 FROM consent_events g
              WHERE g.contact_id = v.contact_id AND g.channel = v.channel AND g.purpose = v.purpose AND g.occurred_at >= v.occurred_at
-               AND g.action IN ('grant', 'confirm', 'request') AND g.recorded_at <= o.sending_at + @slack)
+               AND g.action IN ('grant', 'confirm', 'request')
+               AND (CASE WHEN o.gate_event_id IS NULL THEN g.recorded_at <= o.sending_at + @slack ELSE g.id <= o.gate_event_id END))
            AND NOT EXISTS (
              SELECT 1 FROM consent_events x
              WHERE x.contact_id = v.contact_id AND x.channel = v.channel AND x.purpose = v.purpose AND x.action = 'retract'
-               AND x.target_event_id = v.id AND x.recorded_at <= o.sending_at + @slack)
+               AND x.target_event_id = v.id
+               AND (CASE WHEN o.gate_event_id IS NULL THEN x.recorded_at <= o.sending_at + @slack ELSE x.id <= o.gate_event_id END))
          GROUP BY o.id
          ORDER BY o.id LIMIT 50`,
       )

@@ -25,6 +25,8 @@ export interface OutboxRecord {
   sendingAt: number | null;
   handedOffAt: number | null;
   updatedAt: number;
+  /** The register's newest consent event when the gate let it go (null: not yet, or sent before migration 0024). */
+  gateEventId: number | null;
 }
 
 interface OutboxRow {
@@ -45,10 +47,11 @@ interface OutboxRow {
   sending_at: number | null;
   handed_off_at: number | null;
   updated_at: number;
+  gate_event_id: number | null;
 }
 
 const COLUMNS =
-  'id, batch_id, contact_id, step, channel, phone, status, reason, proof_event_id, text, provider, provider_message_id, attempts, due_at, sending_at, handed_off_at, updated_at';
+  'id, batch_id, contact_id, step, channel, phone, status, reason, proof_event_id, text, provider, provider_message_id, attempts, due_at, sending_at, handed_off_at, updated_at, gate_event_id';
 const toRecord = (r: OutboxRow): OutboxRecord => ({
   id: r.id,
   batchId: r.batch_id,
@@ -67,6 +70,7 @@ const toRecord = (r: OutboxRow): OutboxRecord => ({
   sendingAt: r.sending_at,
   handedOffAt: r.handed_off_at,
   updatedAt: r.updated_at,
+  gateEventId: r.gate_event_id,
 });
 
 /** A batch's sending: which providers, the Cloud API template, the cascade's wait, and whether it is paused. */
@@ -128,6 +132,8 @@ export interface RecipientUpdate {
   dueAt?: number;
   sendingAt?: number | null;
   handedOffAt?: number | null;
+  /** The register's newest consent event when the gate let the message go (migration 0024; only ever raised). */
+  gateEventId?: number;
 }
 
 /**
@@ -282,6 +288,7 @@ export class OutboxRepo {
       ['dueAt', 'due_at'],
       ['sendingAt', 'sending_at'],
       ['handedOffAt', 'handed_off_at'],
+      ['gateEventId', 'gate_event_id'],
     ];
     for (const [key, column] of map) {
       if (change[key] === undefined) continue;
