@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../electron/core/backend';
+import { BackupService } from '../../electron/core/backups/service';
 import { migrate } from '../../electron/core/db/open';
 import { migrations } from '../../electron/core/db/migrations';
 import { scopedBackend, TestClock, type Caller } from '../support/backend';
@@ -213,6 +214,40 @@ describe('backups', () => {
     const same = await t.call('backup.preview', { id: fresh.id });
     expect(same.loss).toMatchObject({ nothing: true, events: 0, contacts: 0 });
     expect(same.loss.warning).toMatch(/Nothing would be lost/);
+  });
+
+  it('an opt-out another process records while the register is being kept first is not overwritten: the restore is refused', async () => {
+    const t = scopedBackend();
+    const form = await shop(t);
+    const { backup } = await t.call('backup.create', {});
+    t.clock.advance(60 * 60 * 1000);
+    await grantPaper(t.call, '+79120000004', 'sms', form);
+    const p = await t.call('backup.preview', { id: backup.id });
+    // Another process (its own connection to the file) says STOP for Anna just after the restore kept the register
+    // (that takes seconds on a real one), before it writes the backup over it.
+    const other = createBackend({ dbPath: t.dbPath, clock: t.clock });
+    const keep = BackupService.prototype.backUpNow;
+    const spy = vi.spyOn(BackupService.prototype, 'backUpNow').mockImplementation(async function (this: BackupService, ...args) {
+      const kept = await keep.apply(this, args);
+      if (args[0] === 'before-restore') {
+        const r = await other.dispatch('consent.record', { phone: '+79120000001', channel: 'sms', purpose: 'marketing', action: 'revoke' });
+        expect(r.ok).toBe(true);
+      }
+      return kept;
+    });
+    try {
+      await expect(t.call('backup.restore', { id: backup.id, currentHead: p.current!.head })).rejects.toThrow(/changed since the preview/);
+    } finally {
+      spy.mockRestore();
+      other.close();
+    }
+    const anna = (await t.call('consent.status', { phone: '+79120000001' })).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')!;
+    expect(anna.status).toBe('revoked');
+    expect((await t.call('contacts.get', { phone: '+79120000004' })).contact.phone).toBe('+79120000004');
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
+    // Previewed again, the restore names the opt-out it would lose.
+    const again = await t.call('backup.preview', { id: backup.id });
+    expect(again.loss.optOutPhones).toContain('+79120000001');
   });
 
   it('restores over the open register only after keeping it, accepts the restored head, and the register works on', async () => {

@@ -135,9 +135,11 @@ function emptyLoss(): RestoreLoss {
  * as its source: SQLite writes it as one write transaction, so every open connection — the backend's own, another
  * window's, the CLI's — sees the whole restored register at its next statement, never half of one, and no file is
  * renamed under an open connection (which SQLite warns can corrupt a database in WAL mode). The caller holds the
- * register's turn and has stopped sending.
+ * register's turn and has stopped sending. `unchanged` runs once the copy holds the register's write lock and before
+ * any page is copied (the backup API's first step copies none): from then on no other process can write, so a throw
+ * there — the register moved since the caller looked (another process recorded an opt-out) — leaves it untouched.
  */
-export async function swapInto(dbPath: string, restoredPath: string, live: Db): Promise<void> {
+export async function swapInto(dbPath: string, restoredPath: string, live: Db, unchanged: () => void = () => undefined): Promise<void> {
   const src = new Database(restoredPath);
   try {
     // In WAL mode the destination's page size cannot change: bring the copy to the register's page size first.
@@ -148,8 +150,13 @@ export async function swapInto(dbPath: string, restoredPath: string, live: Db): 
       src.exec('VACUUM');
     }
     const deadline = Date.now() + SWAP_WAIT_MS;
+    let first = true;
     await src.backup(dbPath, {
       progress: () => {
+        if (first) {
+          first = false;
+          unchanged();
+        }
         if (Date.now() > deadline) throw new Error('another process held the register too long; nothing was restored');
         return 1000;
       },

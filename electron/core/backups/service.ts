@@ -366,11 +366,24 @@ export class BackupService {
     try {
       return await live.lock.run(async () => {
         moved();
+        const previewed = currentHeads(live.ctx);
         const current = summarizeLive(live);
         const loss = compareWithCurrent(this.dbPath, migrated, restored, current, null);
         // Never overwrite the register without keeping it first.
         const kept = await this.backUpNow('before-restore', storeSaid('backups.noteBeforeRestore', { name: file.name }));
-        await swapInto(this.dbPath, migrated, live.db);
+        // Since the preview, only keeping it (one audit row) may have changed the register; and it must stay so until the
+        // copy holds the register's write lock: an opt-out another process records meanwhile (keeping a register takes
+        // seconds) would otherwise be overwritten without a word, neither restored nor counted as lost.
+        const keptHeads = currentHeads(live.ctx);
+        const onlyKept =
+          keptHeads.events.lastId === previewed.events.lastId &&
+          keptHeads.events.lastHash === previewed.events.lastHash &&
+          keptHeads.audit.lastId === previewed.audit.lastId + 1;
+        const changed = () => new AppError('CONFLICT', 'backups.registerChanged', { head: formatHead(currentHeads(live.ctx)) });
+        if (!onlyKept) throw changed();
+        await swapInto(this.dbPath, migrated, live.db, () => {
+          if (formatHead(currentHeads(live.ctx)) !== formatHead(keptHeads)) throw changed();
+        });
         return this.settleRestored(live.ctx, live.integrity, actor, file, current, loss, kept, this.dbPath);
       });
     } finally {
