@@ -95,6 +95,49 @@ function withoutSafeguards(t: Shop, sql: string, putBack = true): void {
   withGuardsOff(t.backend.db, sql, { putBack });
 }
 
+/**
+ * A shop in which every writer of consent events has written: an import and its undo (and, with `secondImport`, another
+ * import), a reply's STOP and a merge carrying it, an erasure, paper rows entered, voided and corrected, a complaint
+ * recorded by staff, a request and its confirmation, a START.
+ */
+async function everyWriter(options: { afterImport?: (t: Shop) => Promise<void>; secondImport?: boolean } = {}): Promise<Shop> {
+  const t = await scriptedShop({ settings: { businessAddress: 'Москва, ул. Ленина, 5' }, form: 'template' });
+  for (const p of [ANNA, BORIS]) await grantPaper(t.call, p, 'sms', t.form);
+  const header = 'Name,Phone,Email,SMS consent,Consent date,Consent source,Do not contact';
+  const rows = [
+    header,
+    'Changed,+79120000041,,yes,2025-01-01,web,',
+    'Brand new,+79120000042,,yes,2025-01-01,web,',
+    'Opt out,+79120000043,,unsubscribed,,,',
+  ];
+  const s = await importFile(t, writeFile(t, 'u.csv', rows.join('\n')), { dryRun: false });
+  await options.afterImport?.(t);
+  t.clock.advance(MINUTE);
+  await t.call('import.undo', { batch: s.batch! });
+  if (options.secondImport)
+    await importFile(t, writeFile(t, 'v.csv', [header, 'Again,+79120000045,,yes,2025-02-01,web,'].join('\n')), { dryRun: false });
+  await t.call('inbound.receive', { from: '+79120000044', text: 'СТОП' });
+  await t.call('contacts.merge', { phone: '+79120000044', intoPhone: ANNA });
+  await t.call('contacts.erase', { phone: BORIS });
+  // Paper: a slip's row entered, another voided, a third's number corrected (retractions named by the sheet's rows).
+  const printed = await t.call('forms.print', { formVersionId: t.form.id, layout: 'group', rows: 5, copies: 1 });
+  const sheet = printed.serials[0]!;
+  for (const [row, phone] of [
+    [1, '+79120000051'],
+    [2, '+79120000052'],
+    [3, '+79120000053'],
+  ] as const)
+    await t.call('sheets.enterRow', { serial: sheet, row, phone, channels: ['sms'], signedOn: '2026-03-02' });
+  await t.call('sheets.correctRow', { serial: sheet, row: 2, action: 'void', reason: 'not signed by the customer' });
+  await t.call('sheets.correctRow', { serial: sheet, row: 3, action: 'correct', phone: '+79120000054', reason: 'last digit misread' });
+  // A complaint recorded by staff, a request and its confirmation, a START.
+  await t.call('complaints.record', { phone: '+79120000051', note: 'called the shop, angry' });
+  await t.call('consent.record', { phone: '+79120000055', channel: 'whatsapp', purpose: 'marketing', action: 'request', method: 'kiosk' });
+  await t.call('inbound.receive', { from: '+79120000055', channel: 'whatsapp', text: 'ДА' });
+  await t.call('inbound.receive', { from: '+79120000056', text: 'START' });
+  return t;
+}
+
 describe('a "sent" outbox row under a consent already withdrawn (F8)', () => {
   it('a forged "sent" row for Boris under his own old grant, handed off after his opt-out was recorded: named as sent_after_optout', async () => {
     const t = await scriptedShop();
@@ -230,44 +273,7 @@ describe('an event at the tail of the chain that no audit row names (F10)', () =
   });
 
   it('every writer of events is accounted for: an import and its undo, a merge carrying an opt-out, replies, paper rows entered, voided and corrected, a complaint, an erasure', async () => {
-    const t = await scriptedShop({ settings: { businessAddress: 'Москва, ул. Ленина, 5' }, form: 'template' });
-    for (const p of [ANNA, BORIS]) await grantPaper(t.call, p, 'sms', t.form);
-    const header = 'Name,Phone,Email,SMS consent,Consent date,Consent source,Do not contact';
-    const s = await importFile(
-      t,
-      writeFile(
-        t,
-        'u.csv',
-        [
-          header,
-          'Changed,+79120000041,,yes,2025-01-01,web,',
-          'Brand new,+79120000042,,yes,2025-01-01,web,',
-          'Opt out,+79120000043,,unsubscribed,,,',
-        ].join('\n'),
-      ),
-      { dryRun: false },
-    );
-    t.clock.advance(MINUTE);
-    await t.call('import.undo', { batch: s.batch! });
-    await t.call('inbound.receive', { from: '+79120000044', text: 'СТОП' });
-    await t.call('contacts.merge', { phone: '+79120000044', intoPhone: ANNA });
-    await t.call('contacts.erase', { phone: BORIS });
-    // Paper: a slip's row entered, another voided, a third's number corrected (retractions named by the sheet's rows).
-    const printed = await t.call('forms.print', { formVersionId: t.form.id, layout: 'group', rows: 5, copies: 1 });
-    const sheet = printed.serials[0]!;
-    for (const [row, phone] of [
-      [1, '+79120000051'],
-      [2, '+79120000052'],
-      [3, '+79120000053'],
-    ] as const)
-      await t.call('sheets.enterRow', { serial: sheet, row, phone, channels: ['sms'], signedOn: '2026-03-02' });
-    await t.call('sheets.correctRow', { serial: sheet, row: 2, action: 'void', reason: 'not signed by the customer' });
-    await t.call('sheets.correctRow', { serial: sheet, row: 3, action: 'correct', phone: '+79120000054', reason: 'last digit misread' });
-    // A complaint recorded by staff, a request and its confirmation, a START.
-    await t.call('complaints.record', { phone: '+79120000051', note: 'called the shop, angry' });
-    await t.call('consent.record', { phone: '+79120000055', channel: 'whatsapp', purpose: 'marketing', action: 'request', method: 'kiosk' });
-    await t.call('inbound.receive', { from: '+79120000055', channel: 'whatsapp', text: 'ДА' });
-    await t.call('inbound.receive', { from: '+79120000056', text: 'START' });
+    const t = await everyWriter();
     const v = await t.call('audit.verify', {});
     expect(v.problems).toEqual([]);
     // The merge carried the opt-out to Anna without naming the event (contact.merged): a revocation only ever stops.
@@ -422,38 +428,11 @@ describe("a contact's page sees what the whole check says of that contact", () =
   });
 
   it('every writer of events: no contact’s page warns (an import and its undo, a merge, replies, paper rows, a complaint, an erasure)', async () => {
-    const t = await scriptedShop({ settings: { businessAddress: 'Москва, ул. Ленина, 5' }, form: 'template' });
-    for (const p of [ANNA, BORIS]) await grantPaper(t.call, p, 'sms', t.form);
-    const header = 'Name,Phone,Email,SMS consent,Consent date,Consent source,Do not contact';
-    const rows = [
-      header,
-      'Changed,+79120000041,,yes,2025-01-01,web,',
-      'Brand new,+79120000042,,yes,2025-01-01,web,',
-      'Opt out,+79120000043,,unsubscribed,,,',
-    ];
-    const s = await importFile(t, writeFile(t, 'u.csv', rows.join('\n')), { dryRun: false });
-    // A page seen between the import and its undo: the undo's rows are read as they come.
-    expect((await contactCheck(t, '+79120000042')).problems).toEqual([]);
-    t.clock.advance(MINUTE);
-    await t.call('import.undo', { batch: s.batch! });
-    await importFile(t, writeFile(t, 'v.csv', [header, 'Again,+79120000045,,yes,2025-02-01,web,'].join('\n')), { dryRun: false });
-    await t.call('inbound.receive', { from: '+79120000044', text: 'СТОП' });
-    await t.call('contacts.merge', { phone: '+79120000044', intoPhone: ANNA });
-    await t.call('contacts.erase', { phone: BORIS });
-    const printed = await t.call('forms.print', { formVersionId: t.form.id, layout: 'group', rows: 5, copies: 1 });
-    const sheet = printed.serials[0]!;
-    for (const [row, phone] of [
-      [1, '+79120000051'],
-      [2, '+79120000052'],
-      [3, '+79120000053'],
-    ] as const)
-      await t.call('sheets.enterRow', { serial: sheet, row, phone, channels: ['sms'], signedOn: '2026-03-02' });
-    await t.call('sheets.correctRow', { serial: sheet, row: 2, action: 'void', reason: 'not signed by the customer' });
-    await t.call('sheets.correctRow', { serial: sheet, row: 3, action: 'correct', phone: '+79120000054', reason: 'last digit misread' });
-    await t.call('complaints.record', { phone: '+79120000051', note: 'called the shop, angry' });
-    await t.call('consent.record', { phone: '+79120000055', channel: 'whatsapp', purpose: 'marketing', action: 'request', method: 'kiosk' });
-    await t.call('inbound.receive', { from: '+79120000055', channel: 'whatsapp', text: 'ДА' });
-    await t.call('inbound.receive', { from: '+79120000056', text: 'START' });
+    const t = await everyWriter({
+      // A page seen between the import and its undo: the undo's rows are read as they come.
+      afterImport: async (t) => expect((await contactCheck(t, '+79120000042')).problems).toEqual([]),
+      secondImport: true,
+    });
     expect((await t.call('audit.verify', {})).problems).toEqual([]);
     const ids = t.backend.db.prepare<[], { id: number }>('SELECT id FROM contacts ORDER BY id').all();
     expect(ids.length).toBeGreaterThan(10);
