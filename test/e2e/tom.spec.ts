@@ -80,7 +80,7 @@ test("Tom's day: a bike shop in Leeds, in English", async ({ page, backend, appU
   await expect(imp.field('Organization Name')).toHaveValue('Company or club name');
   await no152(page);
   await shoot(page, 'tom-04-google-mapping-en');
-  await imp.preview();
+  await imp.previewOk();
   await expect(imp.figure('rows')).toHaveAttribute('data-value', '3');
   await imp.commit();
   await expect(imp.report()).toBeVisible();
@@ -90,7 +90,7 @@ test("Tom's day: a bike shop in Leeds, in English", async ({ page, backend, appU
   await imp.upload(hubspotCsv());
   await expect(imp.presetBadge()).toContainText('HubSpot');
   await imp.toMapping();
-  await imp.preview();
+  await imp.previewOk();
   await imp.commit();
   await expect(imp.report()).toBeVisible();
   await imp.tab('history');
@@ -107,7 +107,7 @@ test("Tom's day: a bike shop in Leeds, in English", async ({ page, backend, appU
   await expect(page.getByTestId('file-format')).toContainText('Excel');
   await expect(imp.sampleTable()).toContainText('Sam Patel');
   await imp.toMapping();
-  await imp.preview();
+  await imp.previewOk();
   await expect(imp.figure('consentsGranted')).toHaveAttribute('data-value', '2');
   await shoot(page, 'tom-06-xlsx-preview-en');
   await imp.commit();

@@ -90,6 +90,14 @@ export class ImportPage {
     await expect(this.page.getByTestId('preview').or(this.page.getByTestId('error'))).toBeVisible({ timeout: 30_000 });
   }
 
+  /** Run the dry run and expect its figures; an error on screen fails the test with the error's own words. */
+  async previewOk(): Promise<void> {
+    await this.preview();
+    const error = this.page.getByTestId('error');
+    if (await error.isVisible()) throw new Error(`the dry run showed an error instead of its figures: ${await error.innerText()}`);
+    await expect(this.page.getByTestId('preview')).toBeVisible();
+  }
+
   /** A figure of the preview or the report, by its key (rows, created, rejected…). */
   figure(key: string) {
     return this.page.getByTestId(`fig-${key}`);
