@@ -69,4 +69,40 @@ describe('the clock set back after a consent was recorded', () => {
     expect(new Date(t.backend.ctx.consent.eventById(out.events[0]!.id)!.occurredAt).toISOString()).toBe(slip);
     expect(await marketing(t, BORIS)).toContainEqual(['sms', 'granted']);
   });
+
+  it("a STOP the provider dated before the fast clock's grant, received while the clock is still behind: it wins", async () => {
+    // The clock ran 10 minutes fast when Boris's consent was entered; it was corrected. Boris replied СТОП two minutes
+    // after he gave it (the provider's own time, which is right); the reply is pulled a minute later. By the register's
+    // dates the reply comes 8 minutes before the consent; in truth it came after. The register cannot tell the two
+    // orders apart while its clock is behind its newest event, and an opt-out wins when in doubt.
+    const t = await scriptedShop();
+    t.clock.advance(10 * MINUTE);
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    t.clock.advance(-10 * MINUTE + 3 * MINUTE);
+    const sent = new Date(t.clock.now() - MINUTE).toISOString();
+    const stop = await t.call('inbound.receive', { from: BORIS, text: 'СТОП', at: sent, providerId: 'SM-late-1' });
+    expect(stop.classified).toBe('opt_out');
+    expect(await marketing(t, BORIS)).toContainEqual(['sms', 'revoked']);
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    expect(plan).toMatchObject({ eligible: 0, excluded: { revoked: 1 } });
+    // Dated with the register's newest event; the provider's time is kept as what was claimed.
+    const revoke = t.backend.ctx.consent.eventById(stop.events[0]!.id)!;
+    const grant = t.backend.db
+      .prepare<[], { occurred_at: number }>("SELECT occurred_at FROM consent_events WHERE action = 'grant' ORDER BY id LIMIT 1")
+      .get()!;
+    expect(revoke.occurredAt).toBe(grant.occurred_at);
+    expect(revoke.evidence.claimedAt).toBe(sent);
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
+  });
+
+  it('with the clock right again, a STOP the provider dated before a later consent still loses to it', async () => {
+    // Boris said СТОП at 10:00 and signed a sheet in the shop at 10:05; the reply is pulled at 10:10. His last word is yes.
+    const t = await scriptedShop();
+    const stopAt = new Date(t.clock.now()).toISOString();
+    t.clock.advance(5 * MINUTE);
+    await grantPaper(t.call, BORIS, 'sms', t.form);
+    t.clock.advance(5 * MINUTE);
+    await t.call('inbound.receive', { from: BORIS, text: 'СТОП', at: stopAt, providerId: 'SM-late-2' });
+    expect(await marketing(t, BORIS)).toContainEqual(['sms', 'granted']);
+  });
 });

@@ -62,6 +62,9 @@ function cellOf(key: { contactId: number; channel: Channel; purpose: Purpose }, 
 /** How far before the clock's "now" a given time still counts as "now" (a caller reads the clock, then builds the event). */
 const LIVE_MS = 1_000;
 
+/** Methods of events a provider reported (dated by its clock, received now). */
+const RECEIVED_METHODS: ReadonlySet<ConsentMethod> = new Set<ConsentMethod>(['inbound_keyword', 'provider_feedback']);
+
 /** One event to append, before the chain fields are known. */
 export interface PendingEvent {
   contact: Pick<ContactRecord, 'id' | 'phone'>;
@@ -123,8 +126,11 @@ export class ConsentLogWriter {
     // (a computer's clock corrected, a time zone fixed), an event dated "now" would otherwise sort before events recorded:
     // a customer's STOP before the grant it answers, and the grant would win. It is dated when the newest was recorded
     // (at an equal time an opt-out sorts last), and the time the clock said is kept as claimedAt. An event dated in the
-    // past on purpose (a paper slip, a file's date) keeps its date.
-    if (this.wallNow < this.floor && p.occurredAt >= this.wallNow - LIVE_MS && occurredAt < this.floor) {
+    // past on purpose (a paper slip, a file's date) keeps its date. An opt-out a provider received (a reply, an opt-out
+    // status) is dated by the provider's clock, which is right: while the computer's clock is still behind the register,
+    // the consents its fast clock dated cannot be put in order with it, and an opt-out wins when in doubt.
+    const received = p.action === 'revoke' && RECEIVED_METHODS.has(p.method);
+    if (this.wallNow < this.floor && (p.occurredAt >= this.wallNow - LIVE_MS || received) && occurredAt < this.floor) {
       claimedAt ??= p.occurredAt;
       occurredAt = this.floor;
     }
