@@ -20,7 +20,9 @@ export default defineConfig({
   outputDir: 'test-results/playwright',
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // In CI a failed test runs once more and, if it passes then, is reported as flaky with its first failure printed in
+  // full (a flaky test is a finding, not a pass: look at it). Locally a failure is a failure.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   reporter: [['list']],
   use: {
