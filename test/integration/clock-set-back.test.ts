@@ -36,6 +36,8 @@ describe('the clock set back after a consent was recorded', () => {
     const revoke = t.backend.ctx.consent.eventById(stop.events[0]!.id)!;
     expect(revoke.occurredAt).toBe(grant.recorded_at);
     expect(revoke.recordedAt).toBe(grant.recorded_at);
+    // What the computer's clock said is kept with it.
+    expect(revoke.evidence.claimedAt).toBe(new Date(t.clock.now()).toISOString());
     expect((await t.call('audit.verify', {})).problems).toEqual([]);
   });
 

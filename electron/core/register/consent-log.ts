@@ -130,8 +130,9 @@ export class ConsentLogWriter {
     // status) is dated by the provider's clock, which is right: while the computer's clock is still behind the register,
     // the consents its fast clock dated cannot be put in order with it, and an opt-out wins when in doubt.
     const received = p.action === 'revoke' && RECEIVED_METHODS.has(p.method);
-    if (this.wallNow < this.floor && (p.occurredAt >= this.wallNow - LIVE_MS || received) && occurredAt < this.floor) {
-      claimedAt ??= p.occurredAt;
+    // A caller that asked the register for "now" (registerNow) gave the newest event's time: the clock's reading is kept.
+    if (this.wallNow < this.floor && (p.occurredAt >= this.wallNow - LIVE_MS || received) && occurredAt <= this.floor) {
+      claimedAt ??= p.occurredAt < this.floor ? p.occurredAt : this.wallNow;
       occurredAt = this.floor;
     }
     // The evidence as given, less any claimedAt of its own (the log sets that); copied only when it must change.
