@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
 import { ContactsPage } from './pages/contacts.page';
 import { ContactPage } from './pages/contact.page';
@@ -32,9 +32,19 @@ test('record a consent and an opt-out from the contact page; cells and timeline 
   await expect(contact.cell('sms', 'marketing').getByTestId('sendable')).toContainText('may be messaged');
 
   // Without a sheet reference the ru pack cannot prove a paper consent: it is stored as an unproven claim, and said so.
-  await contact.recordGrant({ channel: 'WhatsApp', form: WORDING });
-  await expect(page.getByTestId('downgraded')).toContainText('unproven claim');
-  await expect(page.getByTestId('downgraded')).toContainText('sheetRef');
+  // The form says so before it is saved, naming what is missing in words, not field names.
+  await contact.fillGrant({ channel: 'WhatsApp', form: WORDING });
+  await expect(page.getByTestId('evidence-missing')).toContainText('Still missing: sheet reference');
+  await page.getByTestId('rec-sheet').fill('S-778');
+  await expect(page.getByTestId('evidence-missing')).toHaveCount(0);
+  await page.getByTestId('rec-sheet').fill('');
+  await expect(page.getByTestId('evidence-missing')).toBeVisible();
+  await shoot(page, 'record-consent-missing-en');
+  await page.getByTestId('rec-save').click();
+  await expect(page.getByTestId('downgraded')).toContainText('Recorded as an unproven claim, not a consent.');
+  await expect(page.getByTestId('downgraded')).toContainText('The RU pack needs more evidence: sheet reference.');
+  await expect(page.getByTestId('downgraded')).not.toContainText('{{');
+  await shoot(page, 'record-consent-claim-en');
   await contact.done();
   await expect(contact.cell('whatsapp', 'marketing')).toContainText('unproven');
 
@@ -51,6 +61,21 @@ test('record a consent and an opt-out from the contact page; cells and timeline 
   // The list shows the new statuses too.
   await page.getByTestId('nav-contacts').click();
   await expect(contacts.rows().first().locator('[data-status=revoked]')).toHaveCount(2);
+});
+
+test('in Russian: what the pack still needs before saving, and why it was kept as a claim after', async ({ page, backend, appUrl }) => {
+  await seedShop(backend, 20);
+  await new ShellPage(page).open(appUrl, 'ru');
+  await new ContactsPage(page).find('John Смирнова 5');
+  const contact = new ContactPage(page);
+  await contact.fillGrant({ form: WORDING });
+  await expect(page.getByTestId('evidence-missing')).toContainText('Ещё не хватает: номер листа');
+  await shoot(page, 'record-consent-missing-ru');
+  await page.getByTestId('rec-save').click();
+  await expect(page.getByTestId('downgraded')).toContainText('Записано как неподтверждённое заявление, а не согласие.');
+  await expect(page.getByTestId('downgraded')).toContainText('Правилам RU не хватает доказательств: номер листа.');
+  await expect(page.getByTestId('downgraded')).not.toContainText('{{');
+  await shoot(page, 'record-consent-claim-ru');
 });
 
 test('a consent dated in the future is refused, naming the field; dates are in the shop time zone', async ({ page, backend, appUrl }) => {

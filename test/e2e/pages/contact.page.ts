@@ -23,13 +23,18 @@ export class ContactPage {
   }
 
   async recordGrant(opts: { channel?: string; purpose?: string; form?: string; sheet?: string; note?: string }): Promise<void> {
+    await this.fillGrant(opts);
+    await this.page.getByTestId('rec-save').click();
+  }
+
+  /** Open "Record consent" and fill it in, without saving. */
+  async fillGrant(opts: { channel?: string; purpose?: string; form?: string; sheet?: string; note?: string }): Promise<void> {
     await this.page.getByTestId('record-consent').click();
     if (opts.channel) await this.pick('rec-channel', opts.channel);
     if (opts.purpose) await this.pick('rec-purpose', opts.purpose);
     if (opts.form) await this.pick('rec-form', opts.form);
     if (opts.sheet) await this.page.getByTestId('rec-sheet').fill(opts.sheet);
     if (opts.note) await this.page.getByTestId('rec-note').fill(opts.note);
-    await this.page.getByTestId('rec-save').click();
   }
 
   async recordOptOut(opts: { channel?: string } = {}): Promise<void> {

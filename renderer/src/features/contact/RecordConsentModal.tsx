@@ -18,7 +18,7 @@ type Action = 'grant' | 'request' | 'confirm' | 'claim' | 'revoke';
 
 /** Record a consent or an opt-out against a contact, with method, wording, staff, time and evidence. */
 export function RecordConsentModal({ contactId, mode, onClose }: { contactId: number; mode: 'consent' | 'optout'; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const record = useContactStore((s) => s.record);
   const reloadList = useContactsStore((s) => s.reload);
   const settings = useSettingsStore((s) => s.settings);
@@ -57,6 +57,14 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
   const activeStaff = staff.filter((s) => s.active);
   // A wording chosen for another channel or purpose no longer applies.
   const chosenForm = formId && fitting.some((f) => String(f.id) === formId) ? formId : null;
+  // What the pack needs that is not filled in yet: saved like this, a grant is recorded as an unproven claim.
+  const given: Record<string, boolean> = {
+    formVersion: chosenForm !== null,
+    sheetRef: sheetRef.trim() !== '',
+    inboundMessageId: messageId.trim() !== '',
+    note: note.trim() !== '',
+  };
+  const missingNow = mode === 'consent' && (action === 'grant' || action === 'confirm') && needs ? needs.filter((k) => !given[k]) : [];
 
   const submit = async () => {
     // What was typed is not a date and time yet: the field says how to write it; nothing is recorded.
@@ -90,10 +98,9 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
     }
   };
 
-  // The register explains in English; say the same from its structured answer in the person's language.
+  // Said from the register's structured answer in the person's language (its English `reason` names internal fields).
   const downgradeReason = (d: NonNullable<Output<'consent.record'>['downgraded']>) => {
     const pack = (settings?.policyPack ?? '').toUpperCase();
-    if (i18n.language === 'en') return d.reason;
     if (d.to === 'request') return t('record.reasonDoubleOptIn', { pack });
     if (d.missing.length === 0) return t('record.reasonMethod', { pack, method: t(`method.${method ?? 'paper_form'}`) });
     return t('record.reasonMissing', { pack, missing: d.missing.map((k) => t(`evidenceKind.${k}`)).join(', ') });
@@ -227,6 +234,11 @@ export function RecordConsentModal({ contactId, mode, onClose }: { contactId: nu
               <TextInput label={t('record.inboundMessageId')} value={messageId} onChange={(e) => setMessageId(e.currentTarget.value)} />
             </Group>
             <TextInput label={t('record.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-testid="rec-note" />
+            {missingNow.length > 0 && (
+              <Alert color="orange" variant="light" data-testid="evidence-missing">
+                {t('record.willBeClaim', { missing: missingNow.map((k) => t(`evidenceKind.${k}`)).join(', ') })}
+              </Alert>
+            )}
             <ErrorAlert error={error} onRetry={() => void submit()} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
