@@ -51,6 +51,11 @@ export type ListSort = z.infer<typeof ListSort>;
 export const SegmentName = z.string().trim().min(1, 'segments.nameEmpty').max(100, 'segments.nameTooLong');
 
 /** The customers in the register. */
+/** Everyone a search, filter or saved segment of the contacts list matches (all of them when none is given). */
+export const Matching = z.strictObject({ query: z.string().max(200).optional(), filter: ContactFilter.optional(), segment: SegmentName.optional() });
+/** A Matching as given. */
+export type Matching = z.infer<typeof Matching>;
+
 export const contactsMethods = {
   'contacts.add': {
     input: z.object({
@@ -118,9 +123,7 @@ export const contactsMethods = {
         add: Tag.optional(),
         remove: Tag.optional(),
         contactIds: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
-        matching: z
-          .strictObject({ query: z.string().max(200).optional(), filter: ContactFilter.optional(), segment: SegmentName.optional() })
-          .optional(),
+        matching: Matching.optional(),
         dryRun: z.boolean().default(false),
         staff: Name.optional(),
       })
@@ -188,11 +191,16 @@ export const contactsMethods = {
         contactIds: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
         /** Everyone an import brought in. */
         importBatch: z.number().int().positive().optional(),
+        /** Everyone a search, filter or segment of the contacts list matches (the whole list, not the rows on screen). */
+        matching: Matching.optional(),
         channel: z.enum(['sms', 'whatsapp']).optional(),
         dryRun: z.boolean().default(false),
         staff: Name.optional(),
       })
-      .refine((v) => (v.contactIds !== undefined) !== (v.importBatch !== undefined), { message: 'contacts.winbackWhom', path: ['contactIds'] }),
+      .refine((v) => [v.contactIds, v.importBatch, v.matching].filter((w) => w !== undefined).length === 1, {
+        message: 'contacts.winbackWhom',
+        path: ['contactIds'],
+      }),
     output: z.object({
       /** Contacts looked at. */
       considered: z.number().int(),

@@ -2,6 +2,7 @@ import type { Backend } from '../../electron/core/backend';
 import { startFakeWebhook, type FakeWebhook } from '../support/fake-providers';
 import { test, expect, seed, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
+import { ContactsPage } from './pages/contacts.page';
 
 let fake: FakeWebhook;
 test.afterEach(async () => {
@@ -144,4 +145,32 @@ test('win-back: the contacts list asks people with an unproven claim to confirm,
   await shoot(page, 'winback-dialog-ru');
   await dialog.getByTestId('winback-ask').click();
   await expect(dialog.getByTestId('winback-done')).toContainText('4');
+});
+
+test('win-back from the contacts list asks everyone the search finds, not only the rows loaded so far', async ({ page, backend, appUrl }) => {
+  test.setTimeout(120_000);
+  await seed(backend, 'settings.update', { businessName: 'Bike Shop Boston', timezone: 'America/New_York', defaultCountry: 'US', policyPack: 'us' });
+  // 130 people whose SMS "yes" an import only claimed: more than the list loads at once.
+  for (let i = 0; i < 130; i++)
+    await seed(backend, 'consent.record', {
+      phone: `+1617555${String(1000 + i)}`,
+      name: `Rider ${i}`,
+      channel: 'sms',
+      purpose: 'marketing',
+      action: 'claim',
+      method: 'import',
+    });
+  const shell = new ShellPage(page);
+  await shell.open(appUrl, 'en');
+  await page.getByTestId('nav-contacts').click();
+  await page.getByTestId('winback-open').click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('winback-askable')).toHaveText('130 of 130 can be asked.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // A search narrows it to whom it finds: Rider 12 and Rider 120…129.
+  await new ContactsPage(page).search('Rider 12');
+  await expect(page.getByTestId('contact-row')).toHaveCount(11);
+  await page.getByTestId('winback-open').click();
+  await expect(dialog.getByTestId('winback-askable')).toHaveText('11 of 11 can be asked.');
+  await shoot(page, 'winback-search-en');
 });

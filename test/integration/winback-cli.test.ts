@@ -53,16 +53,35 @@ describe('optin contacts winback', () => {
     expect((await optin(db, 'contacts', 'winback', '--ids', id, '--dry-run', '--json')).json()).toMatchObject({ considered: 1, askable: 0 });
 
     for (const [args, said] of [
-      [[], 'name whom to ask: --batch N (an import) or --ids N[,N]'],
+      [[], 'name whom to ask: --batch N (an import), --ids N[,N], or everyone --query, filter flags or --segment match'],
       [['--batch', 'x'], '--batch: expected a whole number, got "x"'],
       [['--batch', batch, '--channel', 'fax'], '--channel: expected sms or whatsapp, got "fax"'],
       [['--batch', '999'], 'no import 999'],
-      [['--batch', batch, '--ids', id], 'name whom to ask: contact ids or an import, one of the two'],
+      [['--batch', batch, '--ids', id], 'name whom to ask: contact ids, an import, or everyone a search matches, one of the three'],
+      [['--batch', batch, '--status', 'unproven'], 'name whom to ask: contact ids, an import, or everyone a search matches, one of the three'],
+      [['--status', 'maybe'], '--status'],
+      [['--segment', 'nobody'], 'segment'],
     ] as const) {
       const r = await optin(db, 'contacts', 'winback', ...args);
       expect(r.code, `${args.join(' ')}: ${r.out}`).not.toBe(0);
       expect(r.err).toContain(said);
     }
+    expect((await optin(db, 'audit', 'verify')).code).toBe(0);
+  });
+
+  it('asks everyone a search or filter finds, the whole list and not one page of it', async () => {
+    expect((await optin(db, 'settings', 'set', '--business-name', 'Bike Shop Boston', '--country', 'US', '--policy', 'us')).code).toBe(0);
+    const csv = join(dir, 'claims.csv');
+    const rows = Array.from({ length: 130 }, (_, i) => `Rider ${i},+1617555${String(1000 + i)},${i < 120 ? 'yes' : ''}`);
+    writeFileSync(csv, ['Name,Phone,SMS consent', ...rows].join('\n'));
+    expect((await optin(db, 'import', csv)).code).toBe(0);
+    const claimed = await optin(db, 'contacts', 'winback', '--status', 'unproven', '--channel', 'sms', '--dry-run', '--json');
+    expect(claimed.code, claimed.err).toBe(0);
+    expect(claimed.json()).toMatchObject({ considered: 120, askable: 120, byChannel: { sms: 120, whatsapp: 0 } });
+    const found = await optin(db, 'contacts', 'winback', '--query', 'Rider 12', '--channel', 'sms', '--json');
+    expect(found.code, found.err).toBe(0);
+    // Rider 12 and Rider 120…129: the ten without a claim cannot be asked.
+    expect(found.json()).toMatchObject({ considered: 11, askable: 1, asked: 1, blocked: [{ reason: 'not_claimed', count: 10 }] });
     expect((await optin(db, 'audit', 'verify')).code).toBe(0);
   });
 });

@@ -295,7 +295,9 @@ describe('win-back of unproven claims', () => {
 
   it('refuses a call that names neither contacts nor an import, or both', async () => {
     const t = scopedBackend({}, new TestClock(Date.parse('2026-03-02T11:00:00Z')));
-    await expect(t.call('contacts.winback', { dryRun: true })).rejects.toThrow(/contact ids or an import/);
-    await expect(t.call('contacts.winback', { contactIds: [1], importBatch: 1, dryRun: true })).rejects.toThrow(/contact ids or an import/);
+    await expect(t.call('contacts.winback', { dryRun: true })).rejects.toThrow(/contact ids, an import, or everyone a search matches/);
+    await expect(t.call('contacts.winback', { contactIds: [1], importBatch: 1, dryRun: true })).rejects.toThrow(
+      /contact ids, an import, or everyone a search matches/,
+    );
   });
 });

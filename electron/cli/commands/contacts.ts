@@ -149,7 +149,8 @@ const contacts: Command[] = [
     details: [
       'A neutral confirmation request goes to each one the gate lets it reach (their service consent on that channel, or',
       'the claim itself on SMS where the pack allows it); a YES that comes back makes the claim a proven consent. Check',
-      'first with --dry-run: how many can be asked, on which channel, and why the others cannot.',
+      'first with --dry-run: how many can be asked, on which channel, and why the others cannot. Whom: an import (--batch),',
+      'contacts by id (--ids), or everyone a search, filters or a saved segment match (--query, --status…, --segment).',
     ],
     method: 'contacts.winback',
     flags: [
@@ -168,6 +169,10 @@ const contacts: Command[] = [
         field: 'contactIds',
         as: (raw) => asList(raw).map((v) => asInt(v, 'ids')),
       },
+      { name: 'query', value: 'Q', summary: 'everyone this search finds', field: 'matching.query' },
+      // --channel is the channel to ask on, and --import the import to ask (as --batch): the list's own are left out.
+      ...filterFlags('matching.filter').filter((f) => f.name !== 'channel' && f.name !== 'import'),
+      { name: 'segment', value: 'NAME', summary: 'everyone in a saved segment', field: 'matching.segment' },
       {
         name: 'channel',
         value: 'sms|whatsapp',
@@ -179,8 +184,8 @@ const contacts: Command[] = [
       staffFlag,
     ],
     adjust: (input) => {
-      if (input.importBatch === undefined && input.contactIds === undefined) throw new UsageError('cli.winbackWhom');
-      return input;
+      if (input.importBatch === undefined && input.contactIds === undefined && input.matching === undefined) throw new UsageError('cli.winbackWhom');
+      return defaultChannel(input, ['matching', 'filter']);
     },
     human: (v, c) => contactsWinback(v, c.input.dryRun === true),
   }),

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/contract/errors';
-import type { ContactFilter, ListedStatus, Output, ParsedInput } from '../../../shared/contract/api';
+import type { ContactFilter, ListedStatus, Matching, Output, ParsedInput } from '../../../shared/contract/api';
 import { zonedTimeToUtc } from '../../../shared/domain/time/zones';
 import type { Channel } from '../../../shared/domain/consent/types';
 import { audienceHistory, listedMarketingOfMember, marketingOfPage, type ListedMarketing } from '../campaigns/audience';
@@ -333,6 +333,13 @@ export function tagContacts(ctx: ServiceContext, input: ParsedInput<'contacts.ta
       });
     return { matched, changed: input.dryRun ? 0 : changed };
   })();
+}
+
+/** The ids of everyone a search, filter or segment matches (the whole list, in pages of the list's own query). */
+export function matchingIds(ctx: ServiceContext, matching: Matching, at: number, field = 'matching.'): number[] {
+  const ids: number[] = [];
+  for (const rows of everyMatching(ctx, resolve(ctx, matching, at, field), at)) for (const c of rows) ids.push(c.id);
+  return ids;
 }
 
 /** Segment record → contract shape. */

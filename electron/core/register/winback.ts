@@ -7,6 +7,7 @@ import { appendAudit, type ServiceContext } from '../context';
 import { RUSSIAN_SPEAKING } from './confirmations';
 import { getSettings } from './settings';
 import { resolveActor } from './staff';
+import { matchingIds } from './contact-list';
 
 const HOUR = 3_600_000;
 
@@ -41,7 +42,7 @@ function importedContacts(ctx: ServiceContext, batch: number): number[] {
  */
 export function winback(ctx: ServiceContext, input: ParsedInput<'contacts.winback'>): Output<'contacts.winback'> {
   const now = ctx.clock.now();
-  const ids = input.contactIds ?? importedContacts(ctx, input.importBatch!);
+  const ids = input.contactIds ?? (input.matching ? matchingIds(ctx, input.matching, now) : importedContacts(ctx, input.importBatch!));
   const channels: Channel[] = input.channel ? [input.channel] : ['sms', 'whatsapp'];
   const byChannel = { sms: 0, whatsapp: 0 };
   const blocked = new Map<WinbackBlock, number>();
@@ -99,6 +100,7 @@ export function winback(ctx: ServiceContext, input: ParsedInput<'contacts.winbac
         asked++;
       }
       appendAudit(ctx, actor, 'contacts.winback', input.importBatch !== undefined ? `import:${input.importBatch}` : 'contacts', {
+        ...(input.matching ? { matching: input.matching } : {}),
         asked,
         askable,
         blocked: Object.fromEntries(blocked),

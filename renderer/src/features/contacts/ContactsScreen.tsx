@@ -266,11 +266,8 @@ export function ContactsScreen() {
           reload();
         }}
       />
-      <WinbackDialog
-        opened={winback}
-        onClose={() => setWinback(false)}
-        contactIds={winback ? Object.values(pages).flatMap((p) => p.map((c) => c.id)) : []}
-      />
+      {/* Everyone the search and filters find, not only the rows loaded so far. */}
+      <WinbackDialog opened={winback} onClose={() => setWinback(false)} matching={asked} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Output } from '../../../../shared/contract/api';
+import type { Matching, Output } from '../../../../shared/contract/api';
 import { call } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useContactsStore } from '../../stores/contacts.store';
@@ -13,7 +13,9 @@ type Winback = Output<'contacts.winback'>;
  * neutral confirmation request about their claimed or expired marketing consent, why the others cannot, the request
  * itself, and the asking (the app sends the requests through the outbox; a YES turns a claim into a proven consent).
  */
-export function WinbackDialog(props: { opened: boolean; onClose: () => void; contactIds?: number[]; importBatch?: number }) {
+type Whom = { contactIds?: number[]; importBatch?: number; matching?: Matching };
+
+export function WinbackDialog(props: { opened: boolean; onClose: () => void } & Whom) {
   const { t } = useTranslation();
   return (
     <Modal opened={props.opened} onClose={props.onClose} title={t('winback.title')} size="lg" data-testid="winback-dialog">
@@ -23,14 +25,14 @@ export function WinbackDialog(props: { opened: boolean; onClose: () => void; con
   );
 }
 
-function WinbackBody({ onClose, contactIds, importBatch }: { onClose: () => void; contactIds?: number[]; importBatch?: number }) {
+function WinbackBody({ onClose, contactIds, importBatch, matching }: { onClose: () => void } & Whom) {
   const { t, i18n } = useTranslation();
   const [preview, setPreview] = useState<Winback | null>(null);
   const [done, setDone] = useState<Winback | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const whom = importBatch !== undefined ? { importBatch } : { contactIds: contactIds ?? [] };
-  const empty = importBatch === undefined && !contactIds?.length;
+  const whom = importBatch !== undefined ? { importBatch } : matching !== undefined ? { matching } : { contactIds: contactIds ?? [] };
+  const empty = importBatch === undefined && matching === undefined && !contactIds?.length;
 
   useEffect(() => {
     if (empty) return;
