@@ -160,7 +160,18 @@ describe('lint settings and the contract', () => {
       expect(r.value.encoding).toBe('GSM-7');
       expect(r.value.longest.encoding).toBe('UCS-2');
       const p = await b.dispatch('lint.profile', {});
-      expect(p.ok && p.value.profile.fieldMaxLength).toEqual({ name: 25, first_name: 10 });
+      // {{first_name}} is one of a name's first two words: the longer bounds it (here the patronymic, 14).
+      expect(p.ok && p.value.profile.fieldMaxLength).toEqual({ name: 25, first_name: 14 });
+      // «ФИО» written surname first greets by the given name.
+      const fio = await b.dispatch('contacts.add', { phone: '+79161234568', name: 'Алексеев Андрей Петрович' });
+      const byFio = await b.dispatch('lint.check', {
+        text: 'Lavka: hi {{first_name|there}}, new range. Reply STOP to opt out',
+        channel: 'sms',
+        purpose: 'marketing',
+        sampleContactId: fio.ok ? fio.value.id : 0,
+        locale: 'ru',
+      });
+      expect(byFio.ok && byFio.value.preview?.text).toBe('Lavka: hi Андрей, new range. Reply STOP to opt out');
       const missing = await b.dispatch('lint.check', { text: 'x', channel: 'sms', purpose: 'marketing', sampleContactId: 999 });
       expect(!missing.ok && missing.error.code).toBe('NOT_FOUND');
     } finally {

@@ -1,3 +1,4 @@
+import { givenName } from '../text/given-name';
 import { effectivePolicy, getPolicyPack, type PolicyOverrides, type PolicyPackId } from '../policy/policy';
 import type { LintProfile } from './types';
 
@@ -38,8 +39,8 @@ export function lintProfileFromSettings(
   };
 }
 
-/** Placeholder values a contact provides: the whole name, and its first word as the first name. */
+/** Placeholder values a contact provides: the whole name, and the given name in it (surname first or not). */
 export function contactFields(name: string): Record<string, string> {
   const trimmed = name.trim();
-  return { name: trimmed, first_name: trimmed.split(/\s+/u)[0] ?? '' };
+  return { name: trimmed, first_name: givenName(trimmed) };
 }

@@ -743,14 +743,15 @@ export class ContactsRepo {
   // NOT INDEXED: a walk of the table reads every name in page order; SQLite would otherwise walk a partial index of
   // active contacts (0013's list orders) and look each row up, three times slower (0.09 s against 0.03 s at 100k).
   // The first word's length is where the first space falls in the trimmed name with a space put after it (instr and
-  // length count characters): one trim per name, where cutting the word out with substr took three.
+  // length count characters). The given name ({{first_name}}) is the first or the second word («Алексеев Андрей»,
+  // see shared/domain/text/given-name.ts): the longer of the two bounds it.
   nameStats(): { maxName: number; maxFirstName: number; cyrillic: boolean } {
     const r = this.db
       .prepare(
         `SELECT coalesce(max(length(name)), 0) AS maxName,
-                coalesce(max(instr(trim(name) || ' ', ' ') - 1), 0) AS maxFirst,
+                coalesce(max(max(instr(t, ' ') - 1, instr(ltrim(substr(t, instr(t, ' ') + 1)), ' ') - 1)), 0) AS maxFirst,
                 EXISTS (SELECT 1 FROM contacts WHERE removed_at IS NULL AND name GLOB '*[А-яЁё]*') AS cyrillic
-           FROM contacts NOT INDEXED WHERE removed_at IS NULL`,
+           FROM (SELECT name, trim(name) || ' ' AS t FROM contacts NOT INDEXED WHERE removed_at IS NULL)`,
       )
       .get() as { maxName: number; maxFirst: number; cyrillic: number };
     return { maxName: r.maxName, maxFirstName: r.maxFirst, cyrillic: r.cyrillic === 1 };
