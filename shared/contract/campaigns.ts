@@ -111,6 +111,8 @@ export const campaignsMethods = {
         ok: z.boolean(),
         errors: z.array(z.object({ rule: z.string(), message: z.string() })),
         warnings: z.number().int(),
+        /** Each warning with its rule and what it says (in the plan's `locale`). */
+        warningList: z.array(z.object({ rule: z.string(), message: z.string() })),
         segments: z.number().int().nullable(),
         encoding: z.enum(['GSM-7', 'UCS-2']).nullable(),
       }),

@@ -301,3 +301,44 @@ test('a cascade: checked for both channels, one provider per leg, the confirmati
   await expect(page.getByTestId('confirm-send')).toHaveCount(0);
   expect(fake.messages).toHaveLength(0);
 });
+
+test('sending at night: the confirmation says the messages are not held by a recommended window, and when it opens (EN, RU)', async ({
+  page,
+  backend,
+  appUrl,
+}) => {
+  fake = await startFakeWebhook();
+  await russianShop(backend);
+  await seed(backend, 'providers.save', { name: 'Shop relay', kind: 'webhook', options: { url: fake.hookUrl } });
+  // The computer's clock at 01:30 in Yekaterinburg (20:30 UTC), the next such night after now.
+  const night = new Date();
+  night.setUTCHours(20, 30, 0, 0);
+  if (night.getTime() < Date.now() + 3_600_000) night.setUTCDate(night.getUTCDate() + 1);
+  await page.clock.setFixedTime(night);
+  const shell = new ShellPage(page);
+  await shell.open(appUrl, 'en');
+  const compose = new ComposePage(page);
+  await compose.open();
+  await compose.type(TEXT);
+  await expect(page.getByTestId('verdict')).toContainText('No errors');
+  const campaign = new CampaignPage(page);
+  await campaign.plan();
+  const confirmation = await campaign.openConfirmation();
+  const quiet = confirmation.getByTestId('confirm-quiet');
+  await expect(quiet).toHaveAttribute('data-held', 'false');
+  await expect(quiet).toContainText(
+    'When they go it will be outside the recommended 09:00–21:00 for the recipients (Asia/Yekaterinburg), and nothing holds them.',
+  );
+  await expect(quiet).toContainText(', 09:00');
+  await shoot(page, 'campaign-night-en');
+  await confirmation.getByTestId('confirm-cancel').click();
+  // The plan card names the warning its count stands for.
+  await expect(page.locator('[data-testid=lint-warnings] [data-rule=LINT-QUIET-HOURS]')).toContainText('The messages go out at the time set');
+  await shell.switchLanguage('RU');
+  await expect(page.locator('[data-testid=lint-warnings] [data-rule=LINT-QUIET-HOURS]')).toContainText('Сообщения уйдут в назначенное время');
+  const again = await campaign.openConfirmation();
+  await expect(again.getByTestId('confirm-quiet')).toContainText('вне рекомендуемого окна 09:00–21:00, и их ничто не задержит');
+  await shoot(page, 'campaign-night-ru');
+  await again.getByTestId('confirm-cancel').click();
+  expect(fake.messages).toHaveLength(0);
+});

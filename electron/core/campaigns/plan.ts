@@ -62,6 +62,7 @@ export function planBatch(ctx: ServiceContext, input: ParsedInput<'campaign.plan
     ok: lints.every((l) => l.ok),
     errors: lints.flatMap((l) => l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ rule: d.rule, message: d.message }))),
     warnings: lints.reduce((n, l) => n + l.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+    warningList: lints.flatMap((l) => l.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ rule: d.rule, message: d.message }))),
     segments: lints.find((_, i) => routeOf(input.channel)[i] === 'sms')?.longest.segments ?? null,
     encoding: lints.find((_, i) => routeOf(input.channel)[i] === 'sms')?.longest.encoding ?? null,
   };

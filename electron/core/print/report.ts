@@ -86,7 +86,15 @@ export interface ReportSpec {
   outcome: Record<string, number>;
   /** Skipped steps per reason. */
   skipped: Record<string, number>;
-  lint: { ok: boolean; errors: { rule: string; message: string }[]; warnings: number; segments: number | null; encoding: string | null };
+  lint: {
+    ok: boolean;
+    errors: { rule: string; message: string }[];
+    warnings: number;
+    /** The rules the warnings came from (empty for a campaign planned before they were kept). */
+    warningRules: string[];
+    segments: number | null;
+    encoding: string | null;
+  };
   /** How many rows `rows` yields (the page count is printed on every page before the rows are read). */
   recipients: number;
   rows: Iterable<ReportRow>;
@@ -767,7 +775,7 @@ export function renderBatchReport(spec: ReportSpec): Promise<Buffer> {
   }
   const lintText = [
     spec.lint.ok ? L.lintPassed : L.lintFailed,
-    L.warnings(spec.lint.warnings),
+    L.warnings(spec.lint.warnings) + (spec.lint.warningRules.length ? ` (${spec.lint.warningRules.join(', ')})` : ''),
     ...(spec.lint.segments !== null ? [L.segments(spec.lint.segments, spec.lint.encoding)] : []),
   ].join(', ');
   details.push([L.lint, lintText]);

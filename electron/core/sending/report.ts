@@ -304,6 +304,8 @@ function planOf(b: BatchRecord): Pick<ReportSpec, 'plan' | 'lint'> {
       ok: typeof lint.ok === 'boolean' ? lint.ok : b.lintOk,
       errors,
       warnings: num(lint.warnings),
+      // Campaigns planned before the list was kept have the count alone.
+      warningRules: Array.isArray(lint.warningList) ? [...new Set((lint.warningList as { rule?: unknown }[]).map((w) => String(w.rule ?? '')))] : [],
       segments: typeof lint.segments === 'number' ? lint.segments : null,
       encoding: typeof lint.encoding === 'string' ? lint.encoding : null,
     },

@@ -104,6 +104,8 @@ interface CampaignState {
   progress: Progress | null;
   error: unknown;
   open: (batch: number, locale: LintLocale) => Promise<void>;
+  /** Word the open campaign's findings again in another language (the plan's verdict stands). */
+  relint: (locale: LintLocale) => Promise<void>;
   refreshProgress: () => Promise<void>;
   send: (choice: SendChoice) => Promise<void>;
   pause: () => Promise<void>;
@@ -150,6 +152,9 @@ async function lintAgain(c: Campaign, locale: LintLocale): Promise<PlanLint> {
     ok: c.lintOk,
     errors: results.flatMap((r) => r.result.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ rule: d.rule, message: d.message }))),
     warnings: results.reduce((n, r) => n + r.result.diagnostics.filter((d) => d.severity === 'warning').length, 0),
+    warningList: results.flatMap((r) =>
+      r.result.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ rule: d.rule, message: d.message })),
+    ),
     segments: sms?.longest.segments ?? null,
     encoding: sms?.longest.encoding ?? null,
   };
@@ -252,6 +257,14 @@ export const useCampaignStore = create<CampaignState>((set, get) => ({
     } catch (error) {
       if (get().batchId === batch) set({ error });
     }
+  },
+  relint: async (locale) => {
+    const { campaign, figures, batchId } = get();
+    if (!campaign || !figures) return;
+    const lint = await lintAgain(campaign, locale);
+    const now = get();
+    if (now.batchId !== batchId || !now.figures) return;
+    set({ figures: { ...now.figures, lint: { ...lint, ok: now.figures.lint.ok } } });
   },
   refreshProgress: async () => {
     const batch = get().batchId;

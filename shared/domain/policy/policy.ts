@@ -47,7 +47,8 @@ export const MessagingRules = z.object({
   optOutInstruction: Localized,
   /** A send window that is good practice (a warning), where the law sets none (`quietHours` is the law). */
   recommendedSendWindow: QuietHours.nullable(),
-  recommendedSendWindowSource: z.string(),
+  /** Why the window is recommended, for the person (the linter's warning says it). */
+  recommendedSendWindowSource: Localized,
   /** The first message of a recurring programme must carry programme name, frequency, rates, HELP and STOP (CTIA). */
   firstMessageDisclosures: z.boolean(),
   /** Zones to check when the recipients' zones are unknown (all of the country's zones: the most restrictive). */

@@ -416,6 +416,34 @@ describe('lint engine', () => {
     expect(run({ text: EN_OK, policy: 'us', sendAt: d.fix!.sendAt }).diagnostics.map((x) => x.rule)).not.toContain('LINT-QUIET-HOURS');
   });
 
+  it("outside a window that is only good practice: a warning that says the messages go at the time set, fixed in the shop's own time", () => {
+    // 01:11 in Moscow under the ru pack's recommended 09:00–21:00.
+    const r = run({ text: RU_OK, policy: 'ru', sendAt: '2026-12-07T22:11:00Z', settings: { timezone: 'Europe/Moscow' } }, 'ru');
+    const d = r.diagnostics.find((x) => x.rule === 'LINT-QUIET-HOURS')!;
+    expect(d.severity).toBe('warning');
+    expect(d.message).toContain('Сообщения уйдут в назначенное время');
+    expect(d.message).toContain('уточните у своего шлюза');
+    expect(d.message).not.toMatch(/VERIFY|gateway|ждут открытия/);
+    expect(d.fix!.label).toBe('Отправить 08.12.2026 в 09:00 (Europe/Moscow)');
+    const en = run({ text: EN_OK, policy: 'uk', sendAt: '2026-12-08T01:11:00Z', settings: { timezone: 'Europe/London' } });
+    const w = en.diagnostics.find((x) => x.rule === 'LINT-QUIET-HOURS')!;
+    expect(w.message).toContain('The messages go out at the time set');
+    expect(w.message).not.toContain('held until');
+    expect(w.fix!.label).toBe('Send at 8 Dec 2026, 08:00 (Europe/London)');
+  });
+
+  it("a shop's own send window holds the messages, and says it is the shop's, not the law's", () => {
+    const r = run({
+      text: EN_OK,
+      policy: 'uk',
+      sendAt: '2026-12-08T01:11:00Z',
+      settings: { timezone: 'Europe/London', policyPack: 'uk', policyOverrides: { quietHours: { start: '10:00', end: '18:00' } } },
+    });
+    const d = r.diagnostics.find((x) => x.rule === 'LINT-QUIET-HOURS')!;
+    expect(d.message).toContain("(the shop's send window); such messages are held until the window opens");
+    expect(d.fix!.label).toBe('Send at 8 Dec 2026, 10:00 (Europe/London)');
+  });
+
   it('counts the longest recipient: Cyrillic names turn a GSM-7 message into UCS-2', () => {
     const text = 'Lavka: hi {{first_name|there}}, new range. Reply STOP to opt out';
     const latin = lintMessage({ text, channel: 'sms', purpose: 'marketing' }, lintProfileFromSettings(SETTINGS));

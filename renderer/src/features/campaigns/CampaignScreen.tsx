@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Anchor, Badge, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCampaignStore } from '../../stores/campaign.store';
@@ -34,11 +34,18 @@ export function CampaignScreen({ batch }: { batch: number }) {
   const lang = i18n.language;
   const locale = lang.startsWith('ru') ? 'ru' : 'en';
 
+  const relint = useCampaignStore((s) => s.relint);
   useEffect(() => {
     void open(batch, locale);
-    // The plan's findings are worded in the language of the moment the campaign was opened.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [batch, open]);
+  // The findings follow the language switch (the counts and the verdict do not change with it).
+  const worded = useRef(locale);
+  useEffect(() => {
+    if (worded.current === locale) return;
+    worded.current = locale;
+    void relint(locale);
+  }, [locale, relint]);
 
   const sending = progress?.state === 'sending' && !progress.paused;
   const running = progress?.running ?? false;

@@ -222,6 +222,18 @@ export function LintVerdict({ campaign, figures }: { campaign: Campaign; figures
           ))}
         </List>
       )}
+      {lint.warningList.length > 0 && (
+        <List size="sm" mt="xs" c="yellow.9" data-testid="lint-warnings">
+          {lint.warningList.map((w, i) => (
+            <List.Item key={`${w.rule}-${i}`} data-rule={w.rule}>
+              <Text span size="xs" c="dimmed" className="mono">
+                {w.rule}
+              </Text>{' '}
+              {w.message}
+            </List.Item>
+          ))}
+        </List>
+      )}
       {!lint.ok && (
         <Text size="sm" c="red.8" mt="xs">
           {t('campaigns.message.fixFirst')}

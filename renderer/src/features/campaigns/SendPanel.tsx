@@ -8,6 +8,7 @@ import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { formatDateTime, formatNumber } from '../../components/format';
 import { providerProblem } from '../settings/provider-problem';
+import { nextAllowed, zonesOutside } from '../../../../shared/domain/time/zones';
 
 type Leg = 'whatsapp' | 'sms';
 
@@ -22,6 +23,7 @@ export function SendPanel({ campaign, figures }: { campaign: Campaign; figures: 
   const send = useCampaignStore((s) => s.send);
   const go = useAppStore((s) => s.go);
   const timeZone = useSettingsStore((s) => s.settings?.timezone);
+  const policy = useSettingsStore((s) => s.settings?.effectivePolicy);
   const lang = i18n.language;
   const legs = useMemo(() => legsOf(campaign.channel), [campaign.channel]);
 
@@ -31,6 +33,8 @@ export function SendPanel({ campaign, figures }: { campaign: Campaign; figures: 
   const [confirming, setConfirming] = useState(false);
   // Whether the planned time is still ahead, as of opening the confirmation.
   const [future, setFuture] = useState(false);
+  // Whether the messages would go outside the send window (the law's or the shop's: held; only recommended: not), as of opening it.
+  const [quiet, setQuiet] = useState<{ held: boolean; start: string; end: string; zones: string; next: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const fieldError = useFieldError(error);
@@ -60,6 +64,22 @@ export function SendPanel({ campaign, figures }: { campaign: Campaign; figures: 
     sms: campaign.channel === 'sms' ? figures.eligible : 0,
   };
   const blockedBy = !figures.lint.ok ? 'lint' : figures.eligible === 0 ? 'nobody' : missingLeg ? 'provider' : null;
+
+  const outsideWindow = (at: number) => {
+    const window = policy?.quietHours ?? policy?.messaging.recommendedSendWindow;
+    if (!policy || !window || campaign.purpose !== 'marketing') return null;
+    const zones = policy.messaging.defaultRecipientTimeZones.length ? policy.messaging.defaultRecipientTimeZones : timeZone ? [timeZone] : [];
+    const outside = zonesOutside(at, zones, window);
+    if (outside.length === 0) return null;
+    const next = nextAllowed(at, zones, window);
+    return {
+      held: policy.quietHours !== null,
+      start: window.start,
+      end: window.end,
+      zones: outside.slice(0, 3).join(', ') + (outside.length > 3 ? ` +${outside.length - 3}` : ''),
+      next: next === null ? '' : formatDateTime(new Date(next).toISOString(), timeZone ?? 'UTC', lang),
+    };
+  };
 
   const doSend = async () => {
     setBusy(true);
@@ -159,6 +179,7 @@ export function SendPanel({ campaign, figures }: { campaign: Campaign; figures: 
         <Button
           onClick={() => {
             setFuture(Date.parse(campaign.plannedAt) > Date.now() + 60_000);
+            setQuiet(outsideWindow(Math.max(Date.now(), Date.parse(campaign.plannedAt))));
             setConfirming(true);
           }}
           disabled={blockedBy !== null}
@@ -207,6 +228,11 @@ export function SendPanel({ campaign, figures }: { campaign: Campaign; figures: 
             {t('campaigns.confirm.segments', { total: segmentsText(byChannel.sms * smsSegments) })}
           </Text>
           {future && <Text size="sm">{t('campaigns.confirm.later', { when: formatDateTime(campaign.plannedAt, timeZone, lang) })}</Text>}
+          {quiet && (
+            <Alert color={quiet.held ? 'blue' : 'orange'} variant="light" data-testid="confirm-quiet" data-held={quiet.held}>
+              {t(quiet.held ? 'campaigns.confirm.quietHeld' : 'campaigns.confirm.quietGoes', quiet)}
+            </Alert>
+          )}
           <Text size="sm" c="dimmed">
             {t('campaigns.confirm.gate')}
           </Text>
