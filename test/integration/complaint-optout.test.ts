@@ -116,4 +116,20 @@ describe('a complaint withdraws marketing', () => {
     expect(await cellOf(t.call, A, 'whatsapp')).toMatchObject({ status: 'revoked' });
     expect(await cellOf(t.call, B, 'sms')).toMatchObject({ status: 'revoked' });
   }, 60_000);
+
+  it('a STOP that also complains is listed as a complaint; one that also withdraws the personal-data consent revokes that too', async () => {
+    const t = await shop();
+    // Before, the opt-out word won and the complaint was lost: no entry on the list, Health counted none (exploratory round).
+    const r = await t.call('inbound.receive', { from: A, text: 'СТОП. Это спам, я вам номер не давала' });
+    expect(r.classified).toBe('complaint');
+    expect((await t.call('complaints.list', {})).complaints.map((k) => k.phone)).toEqual([A]);
+    expect(await cellOf(t.call, A, 'sms')).toMatchObject({ status: 'revoked', sendable: false });
+    const pd = await t.call('inbound.receive', { from: B, text: 'Это спам! Удалите мои персональные данные' });
+    expect(pd.classified).toBe('complaint');
+    expect(pd.events.map((e) => `${e.channel}/${e.purpose}`)).toContain('sms/personal_data');
+    const status = await t.call('consent.status', { phone: B });
+    expect(status.consents.filter((c) => c.purpose === 'personal_data' && c.channel === 'sms').map((c) => c.status)).toEqual(['revoked']);
+    expect((await t.call('complaints.list', {})).complaints.map((k) => k.phone).sort()).toEqual([A, B]);
+    expect((await t.call('audit.verify', {})).problems).toEqual([]);
+  });
 });

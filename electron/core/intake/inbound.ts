@@ -211,6 +211,18 @@ export function receiveInbound(
             staff: input.staff,
             evidence,
           });
+        // A complaint that also withdraws the personal-data consent ("это спам, удалите мои данные"): recorded as that.
+        if (c.personalData)
+          record({
+            ...who,
+            channel: input.channel,
+            purpose: 'personal_data',
+            action: 'revoke',
+            method: 'inbound_keyword',
+            occurredAt: iso(at),
+            staff: input.staff,
+            evidence,
+          });
         // At the instant its revocations count from (the time rule: never ahead of its receipt).
         if (contact)
           ctx.inbound.insertComplaint({

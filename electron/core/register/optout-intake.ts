@@ -255,7 +255,12 @@ export class OptOutIntake {
       // A complaint withdraws marketing on every channel (receiveInbound's complaintChannels).
       targets:
         c.intent === 'complaint'
-          ? Channels.map((channel) => ({ channel, purpose: 'marketing' as const }))
+          ? [
+              ...Channels.map((channel) => ({ channel, purpose: 'marketing' as const })),
+              ...(c.personalData
+                ? revocationTargets(input.channel, 'personal_data', settings.effectivePolicy).filter((t) => t.purpose !== 'marketing')
+                : []),
+            ]
           : revocationTargets(input.channel, c.personalData ? 'personal_data' : 'marketing', settings.effectivePolicy),
       occurredAt: from,
       receivedAt: now,

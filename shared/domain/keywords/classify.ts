@@ -19,7 +19,7 @@ export interface InboundClassification {
   /** The word or phrase that decided it, as normalised text. */
   matched: string | null;
   /**
-   * An opt-out that also withdraws the consent to process personal data ("отзываю согласие на обработку персональных
+   * An opt-out (or a complaint) that also withdraws the consent to process personal data ("отзываю согласие на обработку персональных
    * данных", "delete my data"): 152-FZ art. 9 part 2 lets the person withdraw it by any clear request, and GDPR
    * art. 17 reads "delete my data" as erasure, which is more than "stop the ads". Still intent `opt_out`: every door
    * (the opt-out journal, the stored reply, the API's `classified`) treats it as one; only what is revoked differs.
@@ -139,7 +139,9 @@ const COMPLAINT_PHRASES: readonly RegExp[] = [
   String.raw`\bпожалу\p{L}*сь\e`,
   String.raw`\breport(ed|ing)? (you|this)\e`,
   String.raw`\bhow did you get my (number|phone)\e`,
+  String.raw`\bwho gave you my (number|phone)\e`,
   String.raw`\bоткуда у (вас|тебя) мой (номер|телефон)\e`,
+  String.raw`\bкто (вам |тебе )?дал (вам |тебе )?мой (номер|телефон)\e`,
   String.raw`\bроскомнадзор\p{L}*|\bфас\e|\bftc\e|\bfcc\e`,
 ].map(words);
 
@@ -334,9 +336,11 @@ export function classifyInbound(text: string, lists: KeywordLists = DEFAULT_KEYW
   let out: string | null = null;
   for (const reading of readings) out ??= optOutKeyword(reading, optOut, anywhere);
   out ??= firstMatch(readings, OPT_OUT_PHRASES) ?? personalData;
-  if (out) return { intent: 'opt_out', formCode: null, matched: out, personalData: personalData !== null };
   const complaint = COMPLAINT_PHRASES.find((re) => re.test(lower));
-  if (complaint) return { intent: 'complaint', formCode: null, matched: lower.match(complaint)?.[0] ?? null, personalData: false };
+  // A complaint withdraws marketing as a STOP does and is more: "СТОП. Это спам" is kept on the complaints list (the
+  // shop's spam rate, the 90 days before a new consent counts), its personal-data withdrawal honoured too.
+  if (complaint) return { intent: 'complaint', formCode: null, matched: lower.match(complaint)?.[0] ?? null, personalData: personalData !== null };
+  if (out) return { intent: 'opt_out', formCode: null, matched: out, personalData: personalData !== null };
   const code = formCodeOf(text);
   const optIn = startsWithKeyword(words, lists.optIn) ?? (code ? containsWord(words, lists.optIn) : null);
   // A refusal is looked for in the look-alike readings too ("Нeт" with a Latin e): they can only take an opt-in away.

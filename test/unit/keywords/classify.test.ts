@@ -30,6 +30,12 @@ describe('inbound keyword classification', () => {
     ['This is spam', 'complaint', null],
     ['Откуда у вас мой номер?', 'complaint', null],
     ['Напишу жалобу в Роскомнадзор', 'complaint', null],
+    // A STOP that also complains is a complaint (it withdraws marketing all the same, and is counted as one).
+    ['СТОП. Это спам, я вам номер не давала', 'complaint', null],
+    ['Не пишите мне больше, откуда у вас мой номер?', 'complaint', null],
+    ['Stop texting me. How did you get my number?', 'complaint', null],
+    ['who gave you my number??', 'complaint', null],
+    ['Кто вам дал мой номер?', 'complaint', null],
     ['When do you open on Sunday?', 'other', null],
     ['Are you open at the end of the month?', 'other', null],
     ['END', 'opt_out', null],
@@ -262,5 +268,13 @@ describe('inbound keyword classification', () => {
         expect(classifyInbound([...before, w, ...after].join(' ')).intent).toBe('opt_out');
       }),
     );
+  });
+});
+
+describe('a complaint that also withdraws the personal-data consent', () => {
+  it('stays a complaint and keeps the withdrawal', () => {
+    const r = classifyInbound('Это спам! Удалите мои персональные данные', DEFAULT_KEYWORDS, getPolicyPack('ru').optOutKeywords);
+    expect(r).toMatchObject({ intent: 'complaint', personalData: true });
+    expect(classifyInbound('STOP, this is spam', DEFAULT_KEYWORDS)).toMatchObject({ intent: 'complaint', personalData: false });
   });
 });
