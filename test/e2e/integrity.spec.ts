@@ -28,6 +28,12 @@ for (const lang of ['en', 'ru'] as const) {
     await card.getByTestId('verify').click();
     await expect(card.getByTestId('verify-result')).toContainText(lang === 'en' ? 'The register is intact' : 'Реестр в порядке');
     await expect(card.getByTestId('head-events')).toContainText(`${events.id}`);
+    // Counted with the right plural in each language («21 событие», «22 события», «25 событий»).
+    const n = events.id;
+    const ru = n % 10 === 1 && n % 100 !== 11 ? 'событие' : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? 'события' : 'событий';
+    await expect(card.getByTestId('verify-result')).toContainText(
+      lang === 'en' ? `Intact: ${n} consent events and ` : `Всё цело: ${n} ${ru} согласия и `,
+    );
     await expect(card.getByTestId('integrity-head')).toContainText(`events:${events.id}:${events.hash}`);
     await card.scrollIntoViewIfNeeded();
     await shoot(page, `integrity-ok-${lang}`);

@@ -266,7 +266,7 @@ function Finding({ d, text, onFix, onShow }: { d: ComposeDiagnostic; text: strin
 }
 
 function Counter() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const result = useComposeStore((s) => s.result)!;
   const channel = useComposeStore((s) => s.draft.channel);
   const limit = useComposeStore((s) => s.profile?.segmentLimit ?? 3);
@@ -296,7 +296,7 @@ function Counter() {
       )}
       {channel !== 'whatsapp' && ucs2 && result.ucs2Characters.length > 0 && (
         <Text size="sm" c="orange" data-testid="ucs2-chars">
-          {t('compose.ucs2Because')} {result.ucs2Characters.map((c) => `«${c}»`).join(' ')}
+          {t('compose.ucs2Because')} {result.ucs2Characters.map((c) => (i18n.language.startsWith('ru') ? `«${c}»` : `“${c}”`)).join(' ')}
         </Text>
       )}
     </Group>

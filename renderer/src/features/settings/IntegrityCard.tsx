@@ -5,13 +5,14 @@ import type { ChainHead } from '../../../../shared/contract/api';
 import { useIntegrityStore } from '../../stores/integrity.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
 import { IntegrityProblems } from '../../components/IntegrityProblems';
+import { formatNumber } from '../../components/format';
 
 /** Problems only accepting the register as it is can clear: the witness saw other history. */
 const WITNESS_KINDS = new Set(['register_shorter', 'history_rewritten', 'witness_unreadable', 'witness_missing']);
 
 /** Settings → register integrity: verify, the heads of both chains, what the witness says, each problem named. */
 export function IntegrityCard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const verification = useIntegrityStore((s) => s.verification);
   const verify = useIntegrityStore((s) => s.verify);
   const acceptHead = useIntegrityStore((s) => s.acceptHead);
@@ -116,7 +117,10 @@ export function IntegrityCard() {
       {verification &&
         (verification.ok ? (
           <Alert color="green" variant="light" mt="sm" data-testid="verify-result" title={t('integrity.okTitle')}>
-            {t('integrity.ok', { events: verification.events, rows: verification.auditRows })}
+            {t('integrity.ok', {
+              events: t('integrity.okEvents', { count: verification.events, formatted: formatNumber(verification.events, i18n.language) }),
+              rows: t('integrity.okRows', { count: verification.auditRows, formatted: formatNumber(verification.auditRows, i18n.language) }),
+            })}
           </Alert>
         ) : (
           <Alert
