@@ -79,9 +79,11 @@ for (const lang of ['en', 'ru'] as const) {
     const examples = group.getByTestId('warning-example');
     await expect(examples).toHaveCount(2);
     await expect(examples.first()).toContainText(
-      lang === 'ru' ? '2026-05-12 или 2026-12-05, прочитано как 2026-05-12' : '2026-05-12 or 2026-12-05, read as 2026-05-12',
+      lang === 'ru' ? '12.05.2026 или 05.12.2026, прочитано как 12.05.2026' : '12 May 2026 or 5 Dec 2026, read as 12 May 2026',
     );
-    await expect(examples.nth(1)).toContainText(lang === 'ru' ? 'прочитано как 2026-04-03' : 'read as 2026-04-03');
+    await expect(examples.nth(1)).toContainText(
+      lang === 'ru' ? '04.03.2026 или 03.04.2026, прочитано как 03.04.2026' : '4 Mar 2026 or 3 Apr 2026, read as 3 Apr 2026',
+    );
     await shoot(page, `import-ambiguous-date-${lang}`);
   });
 }

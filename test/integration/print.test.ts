@@ -163,7 +163,7 @@ describe('print: consent sheets', () => {
       expect(text).toContain(`${ru ? 'Форма' : 'Form'} ${spec.form.code}`);
       expect(text).toContain(`${ru ? 'Лист' : 'Sheet'} ${spec.serials[index]}`);
       expect(text).toContain(`${ru ? 'Страница' : 'Page'} ${index + 1}/${spec.serials.length}`);
-      expect(text).toContain('2026-11-24');
+      expect(text).toContain(ru ? 'Напечатано 24.11.2026' : 'Printed 2026-11-24');
       for (const paragraph of paragraphs(spec.form.body)) expect(text).toContain(paragraph);
       for (const phrase of expected) expect(text).toContain(phrase);
       if (ru) for (const cyrillic of ['ёлки', '№ 12', 'Подписчикам — ёлки', '«31 декабря»']) expect(text).toContain(cyrillic);

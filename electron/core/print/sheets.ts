@@ -167,7 +167,9 @@ function header(
       ty += titleHeight + mm(2);
       writeLine(doc, `${labels.form} ${spec.form.code}     ${labels.sheet} ${page.serial}`, frame.left, ty, ids);
       ty += idsHeight + mm(0.5);
-      writeLine(doc, `${labels.page} ${page.pageNumber}/${page.pageCount}   ·   ${labels.printed} ${spec.printedOn}`, frame.left, ty, meta);
+      // The day as the sheet's readers write days (24.11.2026 on a Russian sheet; an English one keeps 2026-11-24).
+      const printed = spec.form.language === 'ru' ? spec.printedOn.split('-').reverse().join('.') : spec.printedOn;
+      writeLine(doc, `${labels.page} ${page.pageNumber}/${page.pageCount}   ·   ${labels.printed} ${printed}`, frame.left, ty, meta);
       pdfQr(page.qrText, QR_SYMBOL_SIZE).draw(doc, frame.left + frame.width - QR_SYMBOL_SIZE, y);
     },
   };

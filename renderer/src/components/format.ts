@@ -10,6 +10,18 @@ export function formatDateTime(iso: string | null, timeZone: string | undefined,
   }
 }
 
+/** A calendar day ("2026-12-07") as people write it: 07.12.2026 in Russian, 7 Dec 2026 in English; anything else as it is. */
+export function formatDay(day: string, lang: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const [, y, mo, d] = m as unknown as [string, string, string, string];
+  const at = Date.UTC(Number(y), Number(mo) - 1, Number(d));
+  // Not a day of the calendar (2026-02-30, as someone typed it): as it is.
+  if (new Date(at).toISOString().slice(0, 10) !== day) return day;
+  if (lang.startsWith('ru')) return `${d}.${mo}.${y}`;
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+}
+
 /** An E.164 number in its international written form. */
 export function formatPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;

@@ -1,4 +1,5 @@
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
+import { formatDay } from '../components/format';
 import { knownKey } from '../../../shared/contract/errors';
 import { messagesEn, type MessageParams } from '../../../shared/contract/messages.en';
 import { isSaidRef, renderSaid, type SaidParams } from '../../../shared/contract/said';
@@ -36,7 +37,11 @@ export interface Said {
 function translateParams(t: TFunction, params: SaidParams | MessageParams | undefined): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [name, v] of Object.entries(params ?? {}))
-    out[name] = isSaidRef(v) ? translateSaid(t, { key: v.key, ...(v.params ? { params: v.params } : {}), message: renderSaid(v.key, v.params) }) : v;
+    out[name] = isSaidRef(v)
+      ? translateSaid(t, { key: v.key, ...(v.params ? { params: v.params } : {}), message: renderSaid(v.key, v.params) })
+      : typeof v === 'string'
+        ? formatDay(v, i18next.language ?? 'en') // a day ("signed on 2026-12-08") as the person writes days
+        : v;
   return out;
 }
 

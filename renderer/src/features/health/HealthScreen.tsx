@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { HEALTH_WEEKS, useHealthStore, type HealthReport } from '../../stores/health.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatDateTime, formatNumber } from '../../components/format';
+import { formatDateTime, formatDay, formatNumber } from '../../components/format';
 import { formatRate, HealthWarningList } from './HealthWarnings';
 import { channelLabel } from '../campaigns/labels';
 
@@ -186,7 +186,9 @@ export function HealthScreen() {
                 {[...report.weeks].reverse().map((w) => (
                   <Table.Tr key={w.week} data-testid="health-week" data-week={w.week}>
                     <Table.Td>
-                      <Text size="sm">{t('health.weekOf', { week: w.week, from: w.from })}</Text>
+                      <Text size="sm">
+                        {t('health.weekOf', { week: Number(w.week.slice(6)), year: w.week.slice(0, 4), from: formatDay(w.from, lang) })}
+                      </Text>
                       {(w.optOutsAll > 0 || w.quality > 0) && (
                         <Text size="xs" c="dimmed">
                           {t('health.col.optOutsAll')}: {n(w.optOutsAll)}

@@ -2,14 +2,17 @@ import { Accordion, Badge, Card, Group, Stack, Table, Text, Title } from '@manti
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ImportSummary } from '../../../../shared/contract/api';
-import { formatNumber } from '../../components/format';
+import { formatDay, formatNumber } from '../../components/format';
 
 type Group = ImportSummary['warningGroups'][number];
 type Example = Group['examples'][number];
 
 /** One example of a warning in the person's language, from its parameters (the English sentence is the fallback). */
-function exampleText(t: TFunction, kind: Group['kind'], e: Example): string {
-  const params: Record<string, string | number> = { ...e.params };
+function exampleText(t: TFunction, kind: Group['kind'], e: Example, lang: string): string {
+  // A day ("read as 2026-04-03") as the person writes days: 03.04.2026, 3 Apr 2026.
+  const params: Record<string, string | number> = Object.fromEntries(
+    Object.entries(e.params).map(([k, v]) => [k, typeof v === 'string' ? formatDay(v, lang) : v]),
+  );
   if (kind === 'consent_claim' && typeof e.params.reasons === 'string')
     params.reasons = e.params.reasons
       .split(',')
@@ -56,7 +59,7 @@ export function WarningGroups({ summary }: { summary: ImportSummary }) {
                       <Table.Td w={110} className="mono">
                         {t('import.warnings.row', { n: n(e.row) })}
                       </Table.Td>
-                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{exampleText(t, g.kind, e)}</Table.Td>
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{exampleText(t, g.kind, e, i18n.language)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

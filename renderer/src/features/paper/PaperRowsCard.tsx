@@ -7,7 +7,7 @@ import { usePaperStore } from '../../stores/paper.store';
 import { useContactStore } from '../../stores/contact.store';
 import { useSettingsStore } from '../../stores/settings.store';
 import { ErrorAlert, useFieldError } from '../../components/ErrorAlert';
-import { formatDateTime, formatPhone } from '../../components/format';
+import { formatDateTime, formatDay, formatPhone } from '../../components/format';
 import { staffLabel } from '../../components/staff';
 
 type ContactRow = Output<'sheets.contactRows'>['rows'][number];
@@ -89,7 +89,7 @@ export function PaperRowsCard({ contactId }: { contactId: number }) {
                     {phone ?? formatPhone(r.phone)}
                   </Text>
                 </Table.Td>
-                <Table.Td className="mono">{r.signedOn}</Table.Td>
+                <Table.Td className="mono">{formatDay(r.signedOn, i18n.language)}</Table.Td>
                 <Table.Td>
                   {c ? (
                     <>
