@@ -1,5 +1,5 @@
 import { startFakeWebhook, type FakeWebhook } from '../support/fake-providers';
-import { test, expect, seed } from './fixtures';
+import { test, expect, seed, shoot } from './fixtures';
 import { ShellPage } from './pages/shell.page';
 import { ProvidersPage } from './pages/providers.page';
 
@@ -73,4 +73,38 @@ test('a new address for a provider clears its stored secret; the page warns befo
   await expect(providers.modal().getByTestId('secret-will-clear')).toContainText('Адрес меняется: при сохранении сохранённый секрет будет удалён');
   await providers.modal().getByTestId('provider-option-url').fill(elsewhere.hookUrl);
   await expect(providers.modal().getByTestId('secret-will-clear')).toHaveCount(0);
+});
+
+test('under the Russian pack a provider abroad warns of the cross-border transfer (152-FZ art. 12), and WhatsApp of its block; a UK shop sees neither', async ({
+  page,
+  backend,
+  appUrl,
+}) => {
+  await seed(backend, 'settings.update', { businessName: 'Лавка у дома', defaultCountry: 'RU', policyPack: 'ru', timezone: 'Europe/Moscow' });
+  await seed(backend, 'providers.save', {
+    name: 'Twilio',
+    kind: 'twilio',
+    options: { accountSid: 'AC0123456789abcdef0123456789abcdef', from: '+15005550006' },
+  });
+  const shell = new ShellPage(page);
+  await shell.open(appUrl, 'ru');
+  const providers = new ProvidersPage(page);
+  await providers.open();
+  await expect(providers.row('Twilio').getByTestId('provider-cross-border')).toContainText('уведомите Роскомнадзор');
+  await providers.card().getByTestId('add-provider').click();
+  await expect(providers.modal().getByTestId('provider-cross-border')).toHaveCount(0);
+  await providers.modal().getByTestId('provider-kind').click();
+  await page.getByRole('option', { name: 'WhatsApp Cloud API (Meta)', exact: true }).click();
+  const warning = providers.modal().getByTestId('provider-cross-border');
+  await expect(warning).toContainText('трансграничная передача персональных данных');
+  await expect(warning).toContainText('WhatsApp в России заблокирован');
+  await shoot(page, 'provider-cross-border-ru');
+  await page.keyboard.press('Escape');
+
+  await seed(backend, 'settings.update', { policyPack: 'uk', defaultCountry: 'GB', timezone: 'Europe/London' });
+  await page.reload();
+  await shell.switchLanguage('EN');
+  await providers.open();
+  await expect(providers.row('Twilio')).toBeVisible();
+  await expect(page.getByTestId('provider-cross-border')).toHaveCount(0);
 });

@@ -99,6 +99,7 @@ export function ProvidersCard() {
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{t(`providers.kind.${p.kind}`)}</Text>
+                  <CrossBorder kind={p.kind} compact />
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
@@ -225,6 +226,36 @@ function SyncCell({ provider }: { provider: Provider }) {
 }
 
 /** Add or change a provider: its kind's settings, and secrets typed in but never shown back. */
+/** Providers whose servers are abroad: handing them Russian customers' numbers is a cross-border transfer. */
+const ABROAD: readonly ProviderKind[] = ['twilio', 'whatsapp-cloud'];
+
+/**
+ * Under the ru pack, a provider abroad: 152-FZ art. 12 (notify Roskomnadzor first; 10 working days' wait for a
+ * country without adequate protection), and WhatsApp's block in Russia (DOMAIN §1.1, §9.1).
+ */
+function CrossBorder({ kind, compact = false }: { kind: ProviderKind; compact?: boolean }) {
+  const { t } = useTranslation();
+  const pack = useSettingsStore((s) => s.settings?.policyPack);
+  if (pack !== 'ru' || !ABROAD.includes(kind)) return null;
+  const text = [
+    t('providers.crossBorder', { provider: t(`providers.kind.${kind}`) }),
+    ...(kind === 'whatsapp-cloud' ? [t('providers.whatsappRussia')] : []),
+  ];
+  return compact ? (
+    <Text size="xs" c="orange.8" maw={320} data-testid="provider-cross-border">
+      {t('providers.crossBorderShort')}
+    </Text>
+  ) : (
+    <Alert color="orange" variant="light" title={t('providers.crossBorderTitle')} data-testid="provider-cross-border">
+      {text.map((line) => (
+        <Text key={line} size="sm">
+          {line}
+        </Text>
+      ))}
+    </Alert>
+  );
+}
+
 function ProviderModal({ provider, onClose, onSaved }: { provider: Provider | null; onClose: () => void; onSaved: (saved: SavedProvider) => void }) {
   const { t } = useTranslation();
   const kinds = useProvidersStore((s) => s.kinds);
@@ -302,6 +333,7 @@ function ProviderModal({ provider, onClose, onSaved }: { provider: Provider | nu
           <Text size="sm" c="dimmed">
             {t(`providers.kindHint.${kind}`)}
           </Text>
+          <CrossBorder kind={kind} />
           {specs.map((s) => {
             const { label, description } = optionText(t, kind, s);
             return s.secret ? (
