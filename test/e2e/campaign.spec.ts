@@ -342,3 +342,32 @@ test('sending at night: the confirmation says the messages are not held by a rec
   await again.getByTestId('confirm-cancel').click();
   expect(fake.messages).toHaveLength(0);
 });
+
+test('a campaign sent for tomorrow shows as scheduled, with the time it waits for, not as sending (EN, RU)', async ({ page, backend, appUrl }) => {
+  fake = await startFakeWebhook();
+  await russianShop(backend);
+  await seed(backend, 'providers.save', { name: 'Shop relay', kind: 'webhook', options: { url: fake.hookUrl } });
+  const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Yekaterinburg' }).format(new Date(Date.now() + 86_400_000));
+  const shell = new ShellPage(page);
+  await shell.open(appUrl, 'en');
+  const compose = new ComposePage(page);
+  await compose.open();
+  await compose.type(TEXT);
+  const campaign = new CampaignPage(page);
+  await campaign.describe({ at: `${tomorrow}T12:00` });
+  await campaign.plan();
+  await campaign.openConfirmation();
+  await campaign.confirm();
+  await expect(page.getByTestId('outbox-scheduled')).toContainText('waits until');
+  await expect(page.getByTestId('outbox-scheduled')).toContainText('12:00');
+  await expect(page.getByTestId('outbox-running')).toHaveCount(0);
+  await expect(page.getByTestId('campaign-state')).toHaveAttribute('data-state', 'scheduled');
+  await expect(page.getByTestId('campaign-state')).toHaveText('Scheduled');
+  await shoot(page, 'campaign-scheduled-en');
+  await shell.switchLanguage('RU');
+  await expect(page.getByTestId('campaign-state')).toHaveText('По расписанию');
+  await expect(page.getByTestId('outbox-scheduled')).toContainText('ждёт до');
+  await page.getByTestId('nav-campaigns').click();
+  await expect(page.getByTestId('campaign-state').first()).toHaveText('По расписанию');
+  expect(fake.messages).toHaveLength(0);
+});

@@ -54,7 +54,12 @@ export function localInputToIso(value: string, timeZone: string): string {
 
 /** Now as a datetime-local value in the shop zone. */
 export function nowLocalInput(timeZone: string): string {
-  const parts = zoneParts(new Date(), timeZone);
+  return isoToLocalInput(new Date().toISOString(), timeZone);
+}
+
+/** An ISO instant as a datetime-local value (shop wall time) in the shop zone. */
+export function isoToLocalInput(iso: string, timeZone: string): string {
+  const parts = zoneParts(new Date(iso), timeZone);
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 

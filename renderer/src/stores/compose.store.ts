@@ -7,6 +7,8 @@ import { detectLanguage } from '../../../shared/domain/lint/text';
 import type { Diagnostic, LintInput, LintLocale, LintProfile, LintResult, MessageKind, TemplateButton } from '../../../shared/domain/lint/types';
 import type { PolicyPackId } from '../../../shared/domain/policy/policy';
 import { useCampaignStore } from './campaign.store';
+import { useSettingsStore } from './settings.store';
+import { isoToLocalInput, localInputToIso } from '../components/format';
 
 /** A contact whose fields fill the preview. */
 export interface SampleContact {
@@ -85,16 +87,23 @@ const TAG_SCAN_LIMIT = 1000;
 export function localToIso(local: string): string | null {
   // Only a complete YYYY-MM-DDTHH:mm (a date field hands on what was typed until it is one; Date would guess at it).
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return null;
+  // The shop's wall time, as every time on its screens (the computer may be set to another zone).
+  const zone = shopZone();
+  if (zone) return localInputToIso(local, zone);
   const t = new Date(local).getTime();
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
-/** An ISO instant as `YYYY-MM-DDTHH:mm` in the browser's zone (for a datetime-local input). */
+/** An ISO instant as `YYYY-MM-DDTHH:mm` in the shop's zone (the browser's until settings are loaded). */
 export function isoToLocal(iso: string): string {
+  const zone = shopZone();
+  if (zone) return isoToLocalInput(iso, zone);
   const d = new Date(iso);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+const shopZone = (): string | undefined => useSettingsStore.getState().settings?.timezone;
 
 /** The label of the quick-reply opt-out button, in the message's language. */
 export function optOutButtonText(text: string): string {

@@ -94,7 +94,7 @@ export function CampaignScreen({ batch }: { batch: number }) {
                 <Title order={2} data-testid="campaign-name">
                   {campaign.name}
                 </Title>
-                <CampaignStateBadge state={progress.state} />
+                <CampaignStateBadge state={progress.state} plannedAt={campaign.plannedAt} />
               </Group>
               <Group gap="xs" mt={6}>
                 <Badge variant="light" tt="none" data-testid="campaign-channel">
@@ -113,7 +113,7 @@ export function CampaignScreen({ batch }: { batch: number }) {
             </div>
           </Group>
           {/* Once sending has started, the outbox is what the owner watches: it comes first. */}
-          {started && <OutboxPanel progress={progress} />}
+          {started && <OutboxPanel progress={progress} plannedAt={campaign.plannedAt} />}
           {planned && <PlanHealthAlert warnings={fromPlan ?? recent} onOpen={() => go({ screen: 'health' })} />}
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <PlanCard campaign={campaign} figures={figures} />

@@ -113,7 +113,7 @@ export function CampaignsScreen() {
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
-                    <CampaignStateBadge state={c.state} />
+                    <CampaignStateBadge state={c.state} plannedAt={c.plannedAt} />
                     {!c.lintOk && (
                       <Badge color="red" variant="outline" size="sm" tt="none">
                         {t('campaigns.list.lintErrors')}

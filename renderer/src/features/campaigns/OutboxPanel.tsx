@@ -8,6 +8,7 @@ import { PdfPreview } from '../../components/PdfPreview';
 import { formatDateTime, formatNumber } from '../../components/format';
 import { translateSaid } from '../../i18n/errors';
 import { reasonLabel } from './labels';
+import { useNow } from '../../components/use-now';
 
 const FIGURES = [
   { key: 'sent', color: 'teal' },
@@ -19,11 +20,12 @@ const FIGURES = [
 ] as const;
 
 /** The outbox of a campaign: live progress, the paused banner, pause and resume, and the reports. */
-export function OutboxPanel({ progress }: { progress: BatchProgress }) {
+export function OutboxPanel({ progress, plannedAt }: { progress: BatchProgress; plannedAt: string }) {
   const { t, i18n } = useTranslation();
   const pause = useCampaignStore((s) => s.pause);
   const resume = useCampaignStore((s) => s.resume);
   const timeZone = useSettingsStore((s) => s.settings?.timezone);
+  const now = useNow(5_000);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'pause' | 'resume' | null>(null);
   const lang = i18n.language;
@@ -51,7 +53,12 @@ export function OutboxPanel({ progress }: { progress: BatchProgress }) {
       <Group justify="space-between" mb="xs">
         <Group gap="sm">
           <Title order={4}>{t('campaigns.outbox.title')}</Title>
-          {progress.running && !progress.paused && (
+          {progress.running && !progress.paused && Date.parse(plannedAt) > now && (
+            <Text size="sm" c="grape.8" data-testid="outbox-scheduled">
+              {t('campaigns.outbox.scheduled', { when: when(plannedAt) })}
+            </Text>
+          )}
+          {progress.running && !progress.paused && Date.parse(plannedAt) <= now && (
             <Group gap={6} data-testid="outbox-running">
               <Loader size="xs" />
               <Text size="sm" c="dimmed">

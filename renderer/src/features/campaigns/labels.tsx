@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RecipientStatus } from '../../../../shared/domain/outbox/types';
 import { translateSaid, type Said } from '../../i18n/errors';
+import { useNow } from '../../components/use-now';
 
 const STATUS_COLORS: Record<RecipientStatus, string> = {
   queued: 'gray',
@@ -28,12 +29,20 @@ export function RecipientStatusBadge({ status }: { status: RecipientStatus }) {
   );
 }
 
-/** A campaign's state as a coloured badge. */
-export function CampaignStateBadge({ state }: { state: keyof typeof STATE_COLORS }) {
+/** A campaign's state as a coloured badge; one sent for a later time is "Scheduled" until that time. */
+export function CampaignStateBadge({ state, plannedAt }: { state: keyof typeof STATE_COLORS; plannedAt?: string }) {
   const { t } = useTranslation();
+  const now = useNow();
+  const scheduled = state === 'sending' && plannedAt !== undefined && Date.parse(plannedAt) > now;
   return (
-    <Badge color={STATE_COLORS[state]} variant="light" tt="none" data-testid="campaign-state" data-state={state}>
-      {t(`campaigns.state.${state}`)}
+    <Badge
+      color={scheduled ? 'grape' : STATE_COLORS[state]}
+      variant="light"
+      tt="none"
+      data-testid="campaign-state"
+      data-state={scheduled ? 'scheduled' : state}
+    >
+      {t(scheduled ? 'campaigns.state.scheduled' : `campaigns.state.${state}`)}
     </Badge>
   );
 }

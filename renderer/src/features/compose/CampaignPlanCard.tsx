@@ -120,7 +120,7 @@ export function CampaignPlanCard({ errors }: { errors: number }) {
         <Stack gap={4}>
           <DateTimeField
             label={t('campaigns.composer.when')}
-            description={draft.sendAt ? t('campaigns.composer.whenLater') : t('campaigns.composer.whenNow')}
+            description={`${draft.sendAt ? t('campaigns.composer.whenLater') : t('campaigns.composer.whenNow')}${timeZone ? ` · ${t('record.inZone', { zone: timeZone })}` : ''}`}
             value={draft.sendAt}
             onChange={(v) => change({ sendAt: v })}
             error={fieldError('at')}
