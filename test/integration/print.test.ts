@@ -27,7 +27,8 @@ const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The text of each page in layout order, whitespace normalised. */
 async function pageTexts(file: string): Promise<string[]> {
-  return (await pdfText(file, { layout: true })).map(normalise);
+  // A line may break after the hyphen of "152-ФЗ" (the extracted text then has a space there).
+  return (await pdfText(file, { layout: true })).map((page) => normalise(page).replace(/(\d)- (?=\p{L})/gu, '$1-'));
 }
 
 /** Renders every page at 150 dpi, in page order. */
@@ -96,7 +97,7 @@ const sheetCases: { name: string; spec: SheetSpec; expected: string[] }[] = [
     expected: [
       '№ Имя Телефон SMS WhatsApp Реклама ПД Дата Подпись',
       '1 2 3 4 5 6 7 8 9 10 11 12',
-      'Реклама Согласен(на) получать рекламу и предложения от «Лавка у дома»',
+      'Реклама Согласен(на) получать рекламу и предложения от продавца — «Лавка у дома»',
       'ПД Согласен(на) на обработку моих персональных данных на условиях, изложенных выше',
       'Отпечаток текста согласия (SHA-256): 3f9a1c0b7e2d',
       'Заполняет сотрудник: внесено в базу кем',
@@ -121,7 +122,7 @@ const sheetCases: { name: string; spec: SheetSpec; expected: string[] }[] = [
       'Имя',
       'Телефон',
       'Отметьте, по каким каналам вы согласны получать сообщения SMS WhatsApp',
-      'Согласен(на) получать рекламу и предложения от «Лавка у дома»',
+      'Согласен(на) получать рекламу и предложения от продавца — «Лавка у дома»',
       'Согласен(на) на обработку моих персональных данных на условиях, изложенных выше',
       'Подпись клиента',
       'Дата',

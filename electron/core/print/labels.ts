@@ -91,8 +91,8 @@ const RU: PrintLabels = {
   channel: { whatsapp: 'WhatsApp', sms: 'SMS' },
   purposeColumn: { marketing: 'Реклама', service: 'Заказы', personal_data: 'ПД' },
   purposeStatement: {
-    marketing: (business) => `Согласен(на) получать рекламу и предложения от ${quotedRu(business)}`,
-    service: (business) => `Согласен(на) получать служебные сообщения о моих заказах от ${quotedRu(business)}`,
+    marketing: (business) => `Согласен(на) получать рекламу и предложения от продавца — ${quotedRu(business)}`,
+    service: (business) => `Согласен(на) получать служебные сообщения о моих заказах от продавца — ${quotedRu(business)}`,
     personal_data: () => 'Согласен(на) на обработку моих персональных данных на условиях, изложенных выше',
   },
   sheet: 'Лист',
