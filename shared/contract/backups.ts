@@ -170,6 +170,10 @@ export const backupsMethods = {
       previousHead: z.string().nullable(),
       /** Campaigns that were sending in the backup: paused until someone checks them (messages after the backup are not in it). */
       pausedBatches: z.array(z.number().int()),
+      /** Numbers whose opt-outs the replaced register recorded after the backup, entered again in the restored one (an opt-out is never lost). */
+      optOutsKept: z.number().int(),
+      /** Numbers whose opt-out could not be entered again (named in the audit log): record them by hand. */
+      optOutsNotKept: z.array(z.string()),
     }),
   },
 } as const;

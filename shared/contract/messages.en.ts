@@ -189,6 +189,7 @@ export const messagesEn = {
   'note.winbackConfirmation': 'confirmation {{id}}: {{text}}',
   'note.winbackAfterOptOut': 'a win-back answer voided: the customer had opted out before giving it',
   'note.complaint': 'complaint {{id}}: {{note}}',
+  'note.keptAcrossRestore': 'opt-out {{uid}} kept across the restore of backup {{backup}}',
   'note.optOutOfLinkedNumber': 'opt-out of {{phone}} (event {{event}}), a number of the same person',
 
   // Managing people: merge, delete, deletion requests (register/people.ts)

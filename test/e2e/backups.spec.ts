@@ -50,11 +50,14 @@ for (const lang of ['en', 'ru'] as const) {
     const loss = modal.getByTestId('restore-loss');
     await expect(loss).toContainText(lang === 'en' ? '1 contact' : '1 контакт');
     await expect(modal.getByTestId('restore-optouts')).toContainText('+7 912 100 00 00');
+    await expect(modal.getByTestId('restore-optouts')).toContainText(
+      lang === 'en' ? 'entered again in the restored register' : 'будет внесена в восстановленный реестр снова',
+    );
     await expect(modal.getByTestId('restore-go')).toBeDisabled();
     await expect(modal).toContainText(
       lang === 'en'
-        ? 'I understand that restoring loses 2 consent events, the opt-out of 1 number, 1 contact'
-        : 'Я понимаю, что при восстановлении пропадёт: 2 события согласия, отписка 1 номера, 1 контакт',
+        ? 'I understand that restoring loses 2 consent events, 1 contact'
+        : 'Я понимаю, что при восстановлении пропадёт: 2 события согласия, 1 контакт',
     );
     await shoot(page, `backups-restore-${lang}`);
     await modal.getByTestId('restore-confirm').check();
@@ -62,6 +65,10 @@ for (const lang of ['en', 'ru'] as const) {
     await expect(card.getByTestId('restore-done')).toContainText(
       lang === 'en' ? 'The register now holds 6 contacts' : 'Теперь в реестре: 6 контактов',
     );
+    // The opt-out recorded after the backup was entered again: the customer stays opted out.
+    await expect(card.getByTestId('restore-optouts-kept')).toContainText(lang === 'en' ? "1 number's opt-out" : 'Отписка 1 номера');
+    const status = await seed<{ consents: { channel: string; purpose: string; status: string }[] }>(backend, 'consent.status', { phone: phoneOf(0) });
+    expect(status.consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')?.status).toBe('revoked');
     // The register it replaced was kept first; the list shows it.
     await expect(card.getByTestId('backup-row')).toHaveCount(2);
     await expect(card.getByTestId('backup-row').first()).toContainText(lang === 'en' ? 'Before a restore' : 'Перед восстановлением');

@@ -93,7 +93,7 @@ describe('optin backup', () => {
     expect(asked.out).toMatch(
       /Restoring this backup loses what the current register recorded after it: \d+ consent events \(among them opt-outs of 1 number\), 1 contact/,
     );
-    expect(asked.out).toContain('will not know that this number opted out (+79120000001)');
+    expect(asked.out).toContain('The opt-outs of this number (+79120000001) are entered again in the restored register');
     expect(asked.out).toContain('Nothing was restored: run again with --yes');
     expect((await optin(db, 'contacts', 'list', '--json')).json().total).toBe(2);
 

@@ -206,7 +206,7 @@ describe('backups', () => {
         `loses what the current register recorded after it: ${p.loss.events} consent events \\(among them opt-outs of 1 number\\), 1 contact`,
       ),
     );
-    expect(p.loss.warning).toMatch(/will not know that this number opted out \(\+79120000002\): record it again before sending/);
+    expect(p.loss.warning).toMatch(/The opt-outs of this number \(\+79120000002\) are entered again in the restored register/);
     expect(p.loss.warning).toMatch(/kept as a backup first/);
 
     // A backup of the register as it is loses nothing.
@@ -290,6 +290,41 @@ describe('backups', () => {
     await t.call('backup.restore', { path: out.keptAs!.path, currentHead: back.current!.head });
     expect((await t.call('contacts.list', {})).total).toBe(5);
     expect((await t.call('audit.verify', {})).ok).toBe(true);
+  });
+
+  it('an opt-out recorded after the backup survives the restore: entered again in the restored register, and the campaign skips them', async () => {
+    const t = scopedBackend();
+    await shop(t);
+    const { backup } = await t.call('backup.create', {});
+    t.clock.advance(60 * 60 * 1000);
+    // After the backup: a STOP by reply (every channel under the ru pack), and a personal-data withdrawal, 30 numbers in all.
+    const stop = await t.call('inbound.receive', { from: '+79120000002', text: 'СТОП' });
+    await t.call('consent.record', { phone: '+79120000003', channel: 'sms', purpose: 'personal_data', action: 'revoke' });
+    for (let i = 0; i < 28; i++)
+      await t.call('consent.record', { phone: `+7912100${String(i).padStart(4, '0')}`, channel: 'sms', purpose: 'marketing', action: 'revoke' });
+    const p = await t.call('backup.preview', { id: backup.id });
+    expect(p.loss.optOuts).toBe(30);
+    expect(p.loss.warning).toMatch(/entered again in the restored register/);
+    const out = await t.call('backup.restore', { id: backup.id, currentHead: p.current!.head });
+    expect(out.optOutsKept).toBe(30);
+
+    // Marketing stays withdrawn for everyone who said stop, with the original time and the restore named in the evidence.
+    const status = (phone: string) => t.call('consent.status', { phone });
+    expect((await status('+79120000002')).consents.filter((c) => c.purpose === 'marketing').map((c) => c.status)).toEqual(['revoked', 'revoked']);
+    expect((await status('+79120000003')).consents.find((c) => c.channel === 'sms' && c.purpose === 'personal_data')?.status).toBe('revoked');
+    expect((await status('+79121000027')).consents.find((c) => c.channel === 'sms' && c.purpose === 'marketing')?.status).toBe('revoked');
+    const again = (await t.call('contacts.get', { phone: '+79120000002' })).timeline.filter((e) => e.action === 'revoke');
+    expect(again.length).toBeGreaterThan(0);
+    expect(again[0]!.occurredAt).toBe(stop.events[0]!.occurredAt);
+    expect(JSON.stringify(again[0]!.evidence)).toContain(backup.id);
+    const plan = await t.call('campaign.plan', { channel: 'sms', purpose: 'marketing', text: TEXT });
+    expect(plan.eligible).toBe(1);
+    expect((await t.call('audit.verify', {})).ok).toBe(true);
+
+    // Nothing lost, nothing to carry: a restore of a backup made now keeps none.
+    const { backup: now } = await t.call('backup.create', {});
+    const same = await t.call('backup.preview', { id: now.id });
+    expect((await t.call('backup.restore', { id: now.id, currentHead: same.current!.head })).optOutsKept).toBe(0);
   });
 
   it('restores to a new file on request, leaving the current register as it is', async () => {

@@ -65,6 +65,9 @@ async function restore(c: Ctx): Promise<Outcome> {
   if (v.keptAs) lines.push(`The register it replaced is kept as ${v.keptAs.path}${v.keptAs.register ? ` (${holds(v.keptAs.register)})` : ''}.`);
   lines.push(...lossLines(v.loss));
   lines.push(`The witness now remembers head ${v.head}${v.previousHead ? ` (it remembered ${v.previousHead})` : ''}.`);
+  if (v.optOutsKept) lines.push(`Opt-outs recorded after the backup, entered again: ${v.optOutsKept} number(s).`);
+  if (v.optOutsNotKept.length)
+    lines.push(`Opt-outs that could not be entered again (record them by hand before sending): ${v.optOutsNotKept.join(', ')}.`);
   if (v.pausedBatches.length)
     lines.push(
       `Campaigns paused: ${v.pausedBatches.join(', ')} — check who already got the message ("optin campaign recipients ID"), then "optin campaign resume ID".`,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { RegisterSummary, RestoreLoss } from '../../../shared/contract/api';
 import type { Db } from '../db/open';
 import { said, type Said } from '../../../shared/contract/said';
-import { RegisterRepo } from '../db/repos/register.repo';
+import { RegisterRepo, type LostOptOut } from '../db/repos/register.repo';
 import { isoOrNull } from '../context';
 import { BACKUP_WRITTEN, summarize } from './backups';
 
@@ -85,7 +85,7 @@ export function compareWithCurrent(
       (d.lastEventAt ? ` (the newest recorded ${isoOrNull(d.lastEventAt)})` : '') +
       '. The current register is kept as a backup first, so it can be restored again.';
   if (d.optOuts)
-    warning += ` The restored register will not know that ${d.optOuts === 1 ? 'this number' : 'these numbers'} opted out (${d.optOutPhones.join(', ')}${d.optOuts > d.optOutPhones.length ? ', …' : ''}): record ${d.optOuts === 1 ? 'it' : 'them'} again before sending.`;
+    warning += ` The opt-outs of ${d.optOuts === 1 ? 'this number' : `these ${d.optOuts} numbers`} (${d.optOutPhones.join(', ')}${d.optOuts > d.optOutPhones.length ? ', …' : ''}) are entered again in the restored register, with their own times: an opt-out is never lost.`;
   if (d.messages)
     warning += ' Campaigns that were sending in the backup are paused after the restore: check who already got the message before resuming.';
   if (!sameRegister && restored.registerId !== null && current.registerId !== null)
@@ -128,6 +128,25 @@ function emptyLoss(): RestoreLoss {
     nothing: true,
     warning: '',
   };
+}
+
+/**
+ * The opt-outs the register at `dbPath` recorded after the history it shares with the restored copy: a restore enters
+ * them again (an opt-out always wins, and is never lost to a restore). Read through a read-only connection.
+ */
+export function lostOptOuts(dbPath: string, restoredPath: string): LostOptOut[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const repo = new RegisterRepo(db);
+    repo.attach(restoredPath, 'restored');
+    try {
+      return repo.revocationsAfter(repo.differenceFrom('restored').commonEvents);
+    } finally {
+      repo.detach('restored');
+    }
+  } finally {
+    db.close();
+  }
 }
 
 /**

@@ -37,7 +37,10 @@ import {
   type BackupFile,
   type BackupRecord,
 } from './backups';
-import { compareWithCurrent, readCurrent, replaceFile, swapInto, writeNewFile } from './restore';
+import { compareWithCurrent, lostOptOuts, readCurrent, replaceFile, swapInto, writeNewFile } from './restore';
+import type { LostOptOut } from '../db/repos/register.repo';
+import { recordConsentEvents } from '../register/consent';
+import { api } from '../../../shared/contract/api';
 import { acceptHead, currentHeads, type IntegrityDeps } from '../register/integrity';
 import { appendAudit, createContext, type ServiceContext } from '../context';
 import { getSettings } from '../register/settings';
@@ -369,6 +372,8 @@ export class BackupService {
         const previewed = currentHeads(live.ctx);
         const current = summarizeLive(live);
         const loss = compareWithCurrent(this.dbPath, migrated, restored, current, null);
+        // The opt-outs the restored register lacks, read now: they are entered again once it is in place.
+        const carried = loss.optOuts > 0 ? lostOptOuts(this.dbPath, migrated) : [];
         // Never overwrite the register without keeping it first.
         const kept = await this.backUpNow('before-restore', storeSaid('backups.noteBeforeRestore', { name: file.name }));
         // Since the preview, only keeping it (one audit row) may have changed the register; and it must stay so until the
@@ -384,7 +389,7 @@ export class BackupService {
         await swapInto(this.dbPath, migrated, live.db, () => {
           if (formatHead(currentHeads(live.ctx)) !== formatHead(keptHeads)) throw changed();
         });
-        return this.settleRestored(live.ctx, live.integrity, actor, file, current, loss, kept, this.dbPath);
+        return this.settleRestored(live.ctx, live.integrity, actor, file, current, loss, kept, this.dbPath, undefined, carried);
       });
     } finally {
       live.startSending();
@@ -467,11 +472,43 @@ export class BackupService {
     kept: BackupFile | null,
     path: string,
     restoredSummary?: RegisterSummary,
+    carried: readonly LostOptOut[] = [],
   ): Output<'backup.restore'> {
     const now = this.o.clock.now();
     const paused: number[] = [];
+    const entered = new Set<string>();
+    const notKept: string[] = [];
     ctx.db
       .transaction(() => {
+        // Every opt-out the replaced register recorded after the backup is entered again through the one append, with its
+        // own time and method, naming the restore: an opt-out always wins and a restore never loses one. One entry per
+        // opt-out (the pack's scope reaches its other cells again); one that cannot be entered is named, not dropped silently.
+        const seen = new Set<string>();
+        for (const o of carried) {
+          const key = `${o.phone}|${o.purpose}|${o.occurredAt}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          try {
+            ctx.db.transaction(() =>
+              recordConsentEvents(
+                ctx,
+                api['consent.record'].input.parse({
+                  phone: o.phone,
+                  channel: o.channel,
+                  purpose: o.purpose,
+                  action: 'revoke',
+                  method: o.method,
+                  occurredAt: new Date(o.occurredAt).toISOString(),
+                  ...(ctx.staff.byName(actor) ? { staff: actor } : {}),
+                  evidence: { note: storeSaid('note.keptAcrossRestore', { uid: o.uid, backup: file.name }) },
+                }),
+              ),
+            )();
+            entered.add(o.phone);
+          } catch {
+            notKept.push(o.phone);
+          }
+        }
         for (const run of ctx.outbox.openRuns()) {
           ctx.outbox.updateRun(run.batchId, { pausedReason: RESTORED_PAUSE, pausedAt: now });
           appendAudit(ctx, actor, 'batch.paused', `batch:${run.batchId}`, { reason: 'restored from a backup' });
@@ -484,6 +521,8 @@ export class BackupService {
           replacedHead: replaced?.head ?? null,
           keptAs: kept?.name ?? null,
           lost: { events: loss.events, optOuts: loss.optOuts, contacts: loss.contacts, messages: loss.messages, imports: loss.imports },
+          optOutsKept: entered.size,
+          ...(notKept.length ? { optOutsNotKept: notKept } : {}),
         });
         // The register kept first is recorded in the register now in place (the row recording it, if any, was in the
         // register it replaced): restoring it back is held to what was kept.
@@ -500,6 +539,8 @@ export class BackupService {
       head: accepted.head,
       previousHead: accepted.previous,
       pausedBatches: paused,
+      optOutsKept: entered.size,
+      optOutsNotKept: [...new Set(notKept)],
     };
   }
 

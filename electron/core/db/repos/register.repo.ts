@@ -12,6 +12,16 @@ export interface RegisterCounts {
 }
 
 /** What the current register has that another one (attached as `other`) lacks: what restoring it would lose. */
+/** An opt-out a restore would lose: what the restored register must be told again. */
+export interface LostOptOut {
+  uid: string;
+  phone: string;
+  channel: string;
+  purpose: string;
+  method: string;
+  occurredAt: number;
+}
+
 export interface RegisterDifference {
   /** The last event (and audit row) both hold with the same hash: their common history ends there. */
   commonEvents: number;
@@ -77,6 +87,16 @@ export class RegisterRepo {
    * Compare with the register attached as `other` (same schema). The chains are hash-linked, so the last id holding the
    * same hash in both ends their common history; everything after it in this register is what the other one lacks.
    */
+  /** The opt-outs (revocations) this register recorded after event `after`, in the order recorded. */
+  revocationsAfter(after: number): LostOptOut[] {
+    return this.db
+      .prepare<[number], { uid: string; phone: string; channel: string; purpose: string; method: string; occurred_at: number }>(
+        "SELECT uid, phone, channel, purpose, method, occurred_at FROM main.consent_events WHERE id > ? AND action = 'revoke' ORDER BY id",
+      )
+      .all(after)
+      .map((r) => ({ uid: r.uid, phone: r.phone, channel: r.channel, purpose: r.purpose, method: r.method, occurredAt: r.occurred_at }));
+  }
+
   differenceFrom(other: string): RegisterDifference {
     const o = `"${other.replace(/"/g, '""')}"`;
     const one = <T>(sql: string, ...params: unknown[]): T => this.db.prepare(sql).get(...params) as T;

@@ -33,7 +33,7 @@ function problemLine(t: TFunction, p: BackupProblem): string {
 function lossParts(t: TFunction, loss: RestoreLoss): string[] {
   const parts: string[] = [];
   if (loss.events) parts.push(t('backups.loss.events', { count: loss.events }));
-  if (loss.optOuts) parts.push(t('backups.loss.optOuts', { count: loss.optOuts }));
+  // Not the opt-outs: a restore enters them again in the restored register (said on their own line).
   if (loss.contacts) parts.push(t('backups.loss.contacts', { count: loss.contacts }));
   if (loss.messages) parts.push(t('backups.loss.messages', { count: loss.messages }));
   if (loss.imports) parts.push(t('backups.loss.imports', { count: loss.imports }));
@@ -215,6 +215,16 @@ function RestoredNote({ r }: { r: Output<'backup.restore'> }) {
         </Text>
         {r.keptAs && <Text size="sm">{t('backups.restoredKept', { name: r.keptAs.id })}</Text>}
         <Text size="sm">{t('backups.restoredWitness')}</Text>
+        {r.optOutsKept > 0 && (
+          <Text size="sm" data-testid="restore-optouts-kept">
+            {t('backups.restoredOptOuts', { count: r.optOutsKept })}
+          </Text>
+        )}
+        {r.optOutsNotKept.length > 0 && (
+          <Text size="sm" c="red.8" fw={600} data-testid="restore-optouts-not-kept">
+            {t('backups.restoredOptOutsNot', { phones: r.optOutsNotKept.map(formatPhone).join(', ') })}
+          </Text>
+        )}
         {r.pausedBatches.length > 0 && (
           <Text size="sm">{t('backups.restoredPaused', { batches: r.pausedBatches.join(', '), count: r.pausedBatches.length })}</Text>
         )}
