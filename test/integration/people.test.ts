@@ -246,8 +246,8 @@ describe('a deletion request', () => {
       [phone(31), '', null, [], true],
       [phone(32), '', null, [], true],
     ]);
-    // SMS marketing (in force) and WhatsApp marketing (never asked) revoked on the first number, both on the second.
-    expect(erased.revocations).toBe(4);
+    // Every cell of both numbers (2 channels × 3 purposes each), in force, never asked or withdrawn already.
+    expect(erased.revocations).toBe(12);
     const page = await t.call('contacts.get', { phone: phone(31) });
     expect(page.contact).toMatchObject({ name: '', email: null, externalId: null, tags: [], erasureRequestedAt: requestedAt });
     expect(page.consents.filter((c) => c.purpose === 'marketing').map((c) => c.status)).toEqual(['revoked', 'revoked']);

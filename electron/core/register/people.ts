@@ -202,13 +202,12 @@ export function eraseContact(ctx: ServiceContext, input: ParsedInput<'contacts.e
 
       let revocations = 0;
       for (const p of person) {
-        const states = new Map(ctx.consent.statesForContact(p.id).map((s) => [`${s.channel}/${s.purpose}`, s.status]));
         const pending: PendingEvent[] = [];
         for (const channel of Channels)
           for (const purpose of Purposes) {
-            const status = states.get(`${channel}/${purpose}`) ?? 'none';
-            // Marketing is revoked on every channel even where nothing was asked: the number's opt-out stays on record.
-            if (status === 'revoked' || (status === 'none' && purpose !== 'marketing')) continue;
+            // Every cell, whatever it says now, revoked at the moment the request is carried out: the erasure is on record
+            // with its own time, so a consent dated earlier (a sheet dated from the start of that day, a file's date)
+            // can never land after it. Skipping a cell already revoked by an older opt-out let such a consent win.
             pending.push({
               contact: p,
               channel,
