@@ -1,7 +1,7 @@
 import { ref, renderSaid, type SaidRef } from '../../contract/said';
 import type { Channel, Purpose } from '../consent/types';
 import { decideGrant } from '../consent/decide';
-import { Channels } from '../consent/types';
+import { Channels, Purposes } from '../consent/types';
 import { normalizePhone, describePhoneRefusal, isCountryCode, type NormalizedPhone, type PhoneRefusal } from '../phone/normalize';
 import { sourceNamesOnlyASystem, type PolicyPack } from '../policy/policy';
 import { parseDateCell } from './dates';
@@ -449,7 +449,10 @@ export function interpretRow(cells: readonly string[], row: number, m: CompiledM
   return { ok: true, plan: { row, primary, others, fields, consents, doNotContact, warnings } };
 }
 
-/** Every channel × purpose a "do not contact" withdraws. */
+/**
+ * Every channel × purpose a "do not contact" withdraws: all of them, the personal-data consent too — a bare START later
+ * must not make marketing sendable again where the pack needs that consent (152-FZ), as if the person had never refused.
+ */
 export function doNotContactTargets(): { channel: Channel; purpose: Purpose }[] {
-  return Channels.flatMap((channel) => (['marketing', 'service'] as const).map((purpose) => ({ channel, purpose })));
+  return Channels.flatMap((channel) => Purposes.map((purpose) => ({ channel, purpose })));
 }
