@@ -292,7 +292,7 @@ export function createBackend(options: BackendOptions): Backend {
     sleep: options.sleep,
     onInternalError: (err) => reportQuietly('batch.run', err),
     describeBusy: () => intake.describe(false),
-    syncProviders: () => providerSync?.ensureFresh() ?? Promise.resolve(),
+    syncProviders: (maxAgeMs) => providerSync?.ensureFresh(maxAgeMs) ?? Promise.resolve(),
   });
   const sync = new ProviderSync({
     ctx,

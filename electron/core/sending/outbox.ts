@@ -41,7 +41,7 @@ export interface OutboxOptions {
   /** What holds the register when it is busy in another process (for the pause's reason). */
   describeBusy?: (() => string) | undefined;
   /** Provider sync before hand-offs (see RunnerDeps.syncProviders). */
-  syncProviders?: (() => Promise<void>) | undefined;
+  syncProviders?: ((maxAgeMs?: number) => Promise<void>) | undefined;
 }
 
 /** A background run that could not continue pauses with this reason (outbox.pausedByItself), and carries on by itself. */

@@ -70,9 +70,10 @@ export interface RunnerDeps {
   /**
    * Provider sync (sending/sync.ts): fetch replies and opt-outs waiting at the providers. Awaited right before a run
    * first hands off and then at least every {@link SYNC_BEFORE_HANDOFF_MS} before the next hand-off, so a STOP that
-   * reached a provider is in the register before the gate is asked again. Never throws.
+   * reached a provider is in the register before the gate is asked again. `maxAgeMs`: how old another sync in this
+   * process may be to count (0 before a run's first hand-off: a sync a minute ago may have missed a STOP since). Never throws.
    */
-  syncProviders?: (() => Promise<void>) | undefined;
+  syncProviders?: ((maxAgeMs?: number) => Promise<void>) | undefined;
 }
 
 /** While a run hands off, how old the last provider sync may be before the next hand-off waits for a new one. */
@@ -454,8 +455,10 @@ export class BatchRun {
     if (this.syncing) return this.syncing;
     const now = this.ctx.clock.now();
     if (this.lastSync !== null && now - this.lastSync < SYNC_BEFORE_HANDOFF_MS) return;
+    // The run's first hand-off waits for a sync of its own, however fresh another one in this process is.
+    const first = this.lastSync === null;
     this.lastSync = now;
-    this.syncing = sync()
+    this.syncing = sync(first ? 0 : undefined)
       .catch(() => undefined)
       .finally(() => {
         this.syncing = null;
