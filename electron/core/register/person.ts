@@ -131,9 +131,11 @@ export class OptOutReach {
 
 /**
  * Opt-outs already on record for numbers now joining a person (a merge; a file that lists them among a contact's other
- * numbers), carried to the person's other numbers: each revocation in force on a joining number is written onto every
- * number of `person` that does not have it, dated when it was given — the person's consents from before it stop, those
- * given after it stand. Without it a STOP from a number stopped the person only if it came after the link.
+ * numbers), carried to the person's other numbers: every revocation a joining number ever recorded (not only those
+ * still in force there — a STOP later followed by a START on that number alone still withdrew the person's consents of
+ * before it) is written onto every number of `person`, dated when it was given. The fold puts it in its place: the
+ * person's consents from before it stop, those given after it stand, and an older one than a cell's own opt-out changes
+ * nothing. Without it a STOP from a number stopped the person only if it came after the link.
  */
 export function optOutsCarried(
   ctx: ServiceContext,
@@ -144,24 +146,25 @@ export function optOutsCarried(
   const joiningIds = new Set(joining.map((j) => j.id));
   const targets = person.filter((p) => !joiningIds.has(p.id));
   const out: PendingEvent[] = [];
-  // One revocation per number, channel, purpose and instant (two joining numbers may hold the same opt-out).
+  // One revocation per number, channel, purpose and instant (two joining numbers may hold the same opt-out; a target
+  // may hold it already).
   const written = new Set<string>();
-  for (const j of joining)
-    for (const cell of ctx.consent.statesForContact(j.id)) {
-      if (cell.status !== 'revoked' || cell.purpose === 'service' || cell.lastEventSeq === null) continue;
-      const source = ctx.consent.eventById(cell.lastEventSeq);
-      if (!source || source.action !== 'revoke') continue;
+  for (const p of targets)
+    for (const e of ctx.consent.eventsForContact(p.id)) if (e.action === 'revoke') written.add(`${p.id}/${e.channel}/${e.purpose}/${e.occurredAt}`);
+  for (const j of joining) {
+    const events = ctx.consent.eventsForContact(j.id);
+    // An opt-out voided since (a row typed on the wrong number) is not the person's.
+    const voided = new Set(events.filter((e) => e.action === 'retract').map((e) => e.targetEventId));
+    for (const source of events) {
+      if (source.action !== 'revoke' || source.purpose === 'service' || voided.has(source.id)) continue;
       for (const p of targets) {
-        const theirs = ctx.consent.statesForContact(p.id).find((s) => s.channel === cell.channel && s.purpose === cell.purpose);
-        // Withdrawn there too: nothing to carry.
-        if (theirs?.status === 'revoked') continue;
-        const key = `${p.id}/${cell.channel}/${cell.purpose}/${source.occurredAt}`;
+        const key = `${p.id}/${source.channel}/${source.purpose}/${source.occurredAt}`;
         if (written.has(key)) continue;
         written.add(key);
         out.push({
           contact: p,
-          channel: cell.channel,
-          purpose: cell.purpose,
+          channel: source.channel,
+          purpose: source.purpose,
           action: 'revoke',
           method: source.method,
           occurredAt: source.occurredAt,
@@ -171,5 +174,6 @@ export function optOutsCarried(
         });
       }
     }
+  }
   return out;
 }
