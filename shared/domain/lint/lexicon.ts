@@ -13,6 +13,14 @@ export const PROMO = wordPattern(
     String.raw`\b(sale|sales|discount|discounts|discounted|offer|offers|deal|deals|promo|promos|promotion|promotions|promo ?code|coupon|coupons|voucher|vouchers|bonus|cashback|clearance|bogo)\e`,
     String.raw`\b(shop now|buy now|order now|buy one|new arrivals|new collection|special price|special prices|black friday|cyber monday)\e`,
     String.raw`\d+ ?% ?off\e`,
+    // Price wording: "half price", "£5 off", "2 for 1", "buy 2 get 1", "save £10", "was £20 now £15".
+    String.raw`\b(half[- ]price|half off|price drop|two for one|2 ?for ?1|3 ?for ?2|buy \d+,? get \d+|bogof)\e`,
+    String.raw`(?<![\p{L}\p{N}])[£$€]\d+(?:[.,]\d{1,2})? ?off\e`,
+    String.raw`\b(save|saving) (up to )?[£$€]?\d+`,
+    String.raw`\bwas [£$€]\d+(?:[.,]\d{1,2})?,? now [£$€]\d+`,
+    // German (de and eu packs): Rabatt, Angebot, Aktion, Gutschein, Sonderpreis, Ausverkauf, "zum halben Preis", "20 Prozent".
+    String.raw`\b(rabatt\p{L}*|angebot\p{L}*|aktion|aktionen|aktionspreis\p{L}*|gutschein\p{L}*|sonderpreis\p{L}*|sonderangebot\p{L}*|ausverkauf|schlussverkauf|gratis|jetzt kaufen|jetzt bestellen)\e`,
+    String.raw`\b(halben preis|halbe preis|\d+ ?prozent)\e`,
     String.raw`(?<![\p{L}\p{N}])[-−–]?\d{1,2} ?%(?![\p{L}\p{N}])`,
     String.raw`\bfree (gift|shipping|delivery|sample)s?\e`,
     `\\b(скидк|акци|распродаж|выгодн|спецпредложени|промокод|купон|кешбэк|кэшбэк|бонус|новинк|подар)${L}`,
@@ -140,7 +148,7 @@ export const HELP = new RegExp(
 const GATES = new Map<RegExp, readonly string[]>([
   [
     PROMO,
-    'sale sales discou offer offers deal deals promo promos coupon vouche bonus cashba cleara bogo shop buy order new specia black cyber free =% скидк акци распро выгодн спецпр промок купон кешбэк кэшбэк бонус новинк подар купите покупа закажи приход черна чёрна беспла'.split(
+    'sale sales discou offer offers deal deals promo promos coupon vouche bonus cashba cleara bogo shop buy order new specia black cyber free =% half price two for =for =£ =$ =€ save saving was rabatt angebo aktion gutsch sonder ausver schlus gratis jetzt halben halbe prozen скидк акци распро выгодн спецпр промок купон кешбэк кэшбэк бонус новинк подар купите покупа закажи приход черна чёрна беспла'.split(
       ' ',
     ),
   ],

@@ -444,6 +444,28 @@ describe('lint engine', () => {
     expect(d.fix!.label).toBe('Send at 8 Dec 2026, 10:00 (Europe/London)');
   });
 
+  it('promotion in price wording and in German makes a service message marketing; service wording with prices does not', () => {
+    const flagged = (text: string, policy: 'uk' | 'de' = 'uk') =>
+      run({ text, purpose: 'service', policy, settings: { policyPack: policy } }).diagnostics.some((d) => d.rule === 'LINT-PURPOSE-MISMATCH');
+    for (const text of [
+      'Corner Shop: everything is half price this weekend.',
+      'Corner Shop: get £5 off your next shop when you spend £20.',
+      'Corner Shop: 2 for 1 on all cakes until Sunday.',
+      'Corner Shop: buy 2, get 1 free on bread.',
+      'Corner Shop: jackets were £40, was £40 now £25.',
+    ])
+      expect(flagged(text), text).toBe(true);
+    for (const text of ['Eckladen: Nur heute 20 Prozent Rabatt auf alle Brötchen!', 'Eckladen: Unser Angebot der Woche – Kaffee zum halben Preis.'])
+      expect(flagged(text, 'de'), text).toBe(true);
+    for (const text of [
+      'Corner Shop: your order was £20, now ready to collect.',
+      'Corner Shop: your order #2 for 10:00 is ready.',
+      'Eckladen: Ihre Bestellung ist abholbereit.',
+      'Corner Shop: reduced opening hours on Monday.',
+    ])
+      expect(flagged(text, text.startsWith('Eckladen') ? 'de' : 'uk'), text).toBe(false);
+  });
+
   it('counts the longest recipient: Cyrillic names turn a GSM-7 message into UCS-2', () => {
     const text = 'Lavka: hi {{first_name|there}}, new range. Reply STOP to opt out';
     const latin = lintMessage({ text, channel: 'sms', purpose: 'marketing' }, lintProfileFromSettings(SETTINGS));
