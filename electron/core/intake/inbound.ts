@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { said, storeSaid, type Said } from '../../../shared/contract/said';
 import { api, type ConsentEvent, type Output, type ParsedInput } from '../../../shared/contract/api';
 import { classifyInbound, DEFAULT_KEYWORDS, withdrawsMarketing } from '../../../shared/domain/keywords/classify';
-import { normalizePhone } from '../../../shared/domain/phone/normalize';
+import { normalizeSender } from '../../../shared/domain/phone/normalize';
 import { Channels, type Channel, type Purpose } from '../../../shared/domain/consent/types';
 import { revocationTargets } from '../../../shared/domain/consent/decide';
 import type { PolicyPack } from '../../../shared/domain/policy/policy';
@@ -57,7 +57,7 @@ export function receiveInbound(
   if (at > now + 5 * 60 * 1000)
     throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });
   const c = classifyInbound(input.text, DEFAULT_KEYWORDS, settings.effectivePolicy.optOutKeywords);
-  const parsed = normalizePhone(input.from, settings.defaultCountry);
+  const parsed = normalizeSender(input.from, settings.defaultCountry);
   // An opt-out (or a complaint) from a number the metadata rejects is still honoured (recordConsent keeps it); anything
   // else needs a valid number, or is only kept (fromAnySender).
   const notFromNumber = !parsed.ok && !withdrawsMarketing(c.intent);
@@ -88,7 +88,7 @@ export function receiveInbound(
       events.push(...r.events);
       return r;
     };
-    const who = contact ? { contactId: contact.id } : { phone: input.from };
+    const who = contact ? { contactId: contact.id } : { phone: parsed.ok ? parsed.value.e164 : input.from };
 
     // Not from a number: kept with a note, nothing done for anyone (the switch below takes no case).
     if (notFromNumber) note = said('inbound.notFromNumber');

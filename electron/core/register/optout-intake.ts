@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { isFutureDate, revocationTargets, stampTime } from '../../../shared/domain/consent/decide';
 import { classifyInbound, DEFAULT_KEYWORDS, withdrawsMarketing } from '../../../shared/domain/keywords/classify';
 import { Channels } from '../../../shared/domain/consent/types';
-import { normalizePhone } from '../../../shared/domain/phone/normalize';
+import { normalizeSender } from '../../../shared/domain/phone/normalize';
 import { consentCellsAt } from '../campaigns/audience';
 import { busyError, isSqliteBusy, withBusyTimeout } from '../db/busy';
 import type { ContactRecord } from '../db/repos/contacts.repo';
@@ -239,7 +239,7 @@ export class OptOutIntake {
     if (at > now + 5 * 60 * 1000)
       throw new AppError('FUTURE_DATE', 'inbound.futureAt', { at: input.at ?? '' }, { fields: [{ path: 'at', key: 'common.inFuture' }] });
     resolveActor(ctx, input.staff);
-    const parsed = normalizePhone(input.from, settings.defaultCountry);
+    const parsed = normalizeSender(input.from, settings.defaultCountry);
     const phone = parsed.ok ? parsed.value.e164 : (lenientPhoneForRevocation(input.from, settings.defaultCountry)?.e164 ?? input.from.trim());
     const contact = ctx.contacts.getByPhone(phone);
     // Dated ahead of its receipt (the provider's clock is fast): counts from its receipt, as in the register.

@@ -1,4 +1,4 @@
-import { isSupportedCountry, parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
+import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
 import { fastParsePhone } from './fast-path';
 import { isMessageableReach } from './reach';
 
@@ -75,6 +75,27 @@ export function normalizePhone(input: string, defaultCountry?: string | null): P
     if (err instanceof ParseError) return parseErrorResult(err.message);
     return { ok: false, reason: 'not_a_number' };
   }
+}
+
+/**
+ * The number a message came from (or a STOP typed in from a provider's screen): providers and WhatsApp show numbers
+ * with their country code and no "+" ("4915112345001", "447911123001"). Digits without "+", "00" or a trunk 0 are read
+ * internationally when that reading is a valid number and either the national reading is not, or the digits begin with
+ * the shop's own calling code (nobody writes a national number that way). Otherwise as {@link normalizePhone} reads it:
+ * "2025550123" in a US shop stays American.
+ */
+export function normalizeSender(input: string, defaultCountry?: string | null): PhoneResult {
+  const national = normalizePhone(input, defaultCountry);
+  const text = input.trim();
+  if (!/^[\d\s().-]+$/.test(text)) return national;
+  const digits = text.replace(/\D/g, '');
+  if (digits.startsWith('0') || digits.length < 8) return national;
+  const international = normalizePhone(`+${digits}`);
+  if (!international.ok) return national;
+  const country = defaultCountry && isCountryCode(defaultCountry.toUpperCase()) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
+  const own = country ? getCountryCallingCode(country) : null;
+  if (!national.ok || (own !== null && digits.startsWith(own) && national.value.e164 !== international.value.e164)) return international;
+  return national;
 }
 
 function invalidResult(nationalNumber: string, possible: boolean | undefined): PhoneResult {
