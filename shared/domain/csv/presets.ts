@@ -429,6 +429,9 @@ export const GENERIC_COLUMNS: ImportPreset['columns'] = [
     MOBILE,
   ),
   rule(/^(?:mobile|mob|mobile no|cell|cellphone|cell phone|handy|iphone|whats ?app|ватсап|вотсап|мобильный|моб|моб тел|сотовый)$/, MOBILE),
+  // German files (the de and eu packs): Handy, Mobilnummer, Telefon, Telefonnummer, Tel.-Nr., Rufnummer.
+  rule(/^(?:mobil|mobilnummer|mobiltelefon|mobilfunknummer|handynummer|handy nr)$/, MOBILE),
+  rule(/^(?:telefon|telefonnummer|tel nr|telefon nr|rufnummer|festnetz|festnetznummer)$/, PHONE),
   rule(
     /^(?:(?:primary|main|home|work|business|office|other|contact|customer|client|personal|landline|direct)\s)?(?:phone|telephone|tel|phone number|telephone number|tel no|phone no|phone #|tel #|phones)(?:\s\d+)?$/,
     PHONE,

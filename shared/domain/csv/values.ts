@@ -219,6 +219,9 @@ export function splitPhoneCell(cell: string): string[] {
   if (text === '') return [];
   // "n/a", "нет": one non-number, reported as such rather than in pieces; one number needs no split.
   if (!/\d/.test(text) || !/[:;,/\n\r|]/.test(text)) return [text];
+  // "0151/12345005", "030 / 1234567": one number, its area code set off by a slash (German writing), not two numbers.
+  const areaCode = /^(\+?\d{2,5})\s*\/\s*(\d[\d\s-]{3,})$/.exec(text);
+  if (areaCode) return [`${areaCode[1]} ${areaCode[2]}`];
   return text
     .split(/\s*(?::::|[;,/\n\r]|\s\|\s)\s*/)
     .map((s) => s.trim())

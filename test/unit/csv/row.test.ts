@@ -55,6 +55,10 @@ describe('cell readers', () => {
     expect(splitPhoneCell('+7 912 000-00-01 ::: +7 912 000-00-02')).toEqual(['+7 912 000-00-01', '+7 912 000-00-02']);
     expect(splitPhoneCell('+79120000001, 8 912 000 00 02; 89120000003 / +79120000004')).toHaveLength(4);
     expect(splitPhoneCell('(495) 123-45-67')).toEqual(['(495) 123-45-67']);
+    // A German area code set off by a slash is one number; two whole numbers around a slash are two.
+    expect(splitPhoneCell('0151/12345005')).toEqual(['0151 12345005']);
+    expect(splitPhoneCell('030 / 123 4567')).toEqual(['030 123 4567']);
+    expect(splitPhoneCell('0151 12345005 / 0160 7654321')).toEqual(['0151 12345005', '0160 7654321']);
     expect(stripExtension('+7 495 123-45-67 доб. 123')).toEqual({ number: '+7 495 123-45-67', extension: '123' });
     expect(stripExtension('(202) 555-0123 ext. 45')).toEqual({ number: '(202) 555-0123', extension: '45' });
     expect(stripExtension('+1 202 555 0123 x9')).toEqual({ number: '+1 202 555 0123', extension: '9' });
